@@ -1,0 +1,53 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { LogNotification, StatusNotification, StatusParams } from '../../server/src/protocol';
+
+/** Wiring only: start the bundled language server over IPC for drafts, notes and digests. */
+
+let client: LanguageClient | undefined;
+
+/** Resolves with the first `ready` status after activation; the extension's API for tests and other extensions. */
+export interface LitnotesApi {
+  ready: Promise<StatusParams>;
+  onStatus: vscode.Event<StatusParams>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<LitnotesApi> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const output = vscode.window.createOutputChannel('Literature Notes');
+  const documentSelector = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'plaintext', 'json'].flatMap((language) => [
+    { scheme: 'file', language },
+    { scheme: 'untitled', language },
+  ]);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector,
+    outputChannel: output,
+    // Titles, abstracts and notes are untrusted: hovers never run commands or render HTML.
+    markdown: { isTrusted: false, supportHtml: false },
+    synchronize: { configurationSection: 'litnotes' },
+  };
+  client = new LanguageClient('litnotes', 'Literature Notes', serverOptions, clientOptions);
+
+  const statusEmitter = new vscode.EventEmitter<StatusParams>();
+  let resolveReady!: (s: StatusParams) => void;
+  const ready = new Promise<StatusParams>((r) => (resolveReady = r));
+  context.subscriptions.push(statusEmitter, output);
+  await client.start();
+  context.subscriptions.push(
+    client.onNotification(StatusNotification, (s: StatusParams) => {
+      statusEmitter.fire(s);
+      if (s.state === 'ready') resolveReady(s);
+    }),
+    client.onNotification(LogNotification, () => undefined),
+  );
+  return { ready, onStatus: statusEmitter.event };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

@@ -1,0 +1,42 @@
+import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, MarkupKind } from 'vscode-languageserver-types';
+import type { Library, Paper } from '../library/library';
+import { rankPapers } from '../library/match';
+import { completionContext, DocumentFlavor } from '../citations/find';
+import { escapeMarkdown } from '../util/text';
+import { bylineMarkdown, truncate } from './paperMarkdown';
+
+export const COMPLETION_LIMIT = 100;
+
+/**
+ * Citation-key completion. `before` is the line up to the cursor. Items carry the typed text as
+ * filterText and the list is incomplete, so the editor asks again as the user types and our
+ * ranking (key, title words, authors) decides what shows, not the editor's fuzzy filter.
+ */
+export function completeCitation(library: Library, before: string, line: number, flavor: DocumentFlavor): CompletionList | null {
+  const ctx = completionContext(before, flavor);
+  if (!ctx) return null;
+  const { papers } = rankPapers(library, ctx.prefix, COMPLETION_LIMIT);
+  const range = { start: { line, character: ctx.start }, end: { line, character: before.length } };
+  const items = papers.map((paper, i): CompletionItem => ({
+    label: paper.key,
+    kind: CompletionItemKind.Reference,
+    detail: paper.title,
+    labelDetails: { description: paper.year ? String(paper.year) : paper.digestDate },
+    documentation: { kind: MarkupKind.Markdown, value: completionDoc(paper) },
+    filterText: ctx.prefix,
+    sortText: String(i).padStart(4, '0'),
+    insertTextFormat: InsertTextFormat.PlainText,
+    textEdit: { range, newText: paper.key },
+  }));
+  // Always incomplete: filterText is the typed prefix, so the next keystroke must ask again.
+  return { isIncomplete: true, items };
+}
+
+function completionDoc(paper: Paper): string {
+  const parts = [`**${escapeMarkdown(paper.title)}**`];
+  const byline = bylineMarkdown(paper);
+  if (byline) parts.push(byline);
+  if (paper.abstract) parts.push(escapeMarkdown(truncate(paper.abstract, 1200)));
+  if (paper.summary) parts.push(`*Note:* ${escapeMarkdown(truncate(paper.summary, 400))}`);
+  return parts.join('\n\n');
+}

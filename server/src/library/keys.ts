@@ -1,0 +1,66 @@
+/**
+ * Citation keys for digest papers (a contract: drafts depend on it).
+ * 1. A short name before a colon is the key: "KaSA: ..." -> kasa, "RewardBench 2: ..." -> rewardbench-2.
+ * 2. Otherwise the first three title words that are not stop words.
+ * 3. A clash between different papers is settled by appending the next title word (not a stop word);
+ *    when the title runs out of words, -2, -3, ... are appended.
+ */
+
+export const STOP_WORDS = new Set(
+  ('a an the of for and or nor but in on at to with without by from as via is are was were be been being ' +
+    'into onto over under about between across through using use do does can could should would will we our ' +
+    'you your it its this that these those what when how why which who whom where than then vs versus not no ' +
+    'yet so if').split(' '),
+);
+
+/** The longest prefix before a colon that still counts as a short name. */
+const SHORT_NAME_MAX_WORDS = 3;
+const SHORT_NAME_MAX_CHARS = 40;
+
+/** Title words as they appear in keys: lower case, accents dropped, inner hyphens kept, other punctuation gone. */
+export function keyWords(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['’`]/g, '')
+    .split(/[^a-z0-9-]+/)
+    .map((w) => w.replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-'))
+    .filter(Boolean);
+}
+
+/** The base key and the longer keys used to settle clashes, in order of preference. */
+export function keyCandidates(title: string, max = 6): string[] {
+  const colon = title.indexOf(':');
+  let baseWords: string[] = [];
+  let rest: string[];
+  const prefix = colon > 0 ? title.slice(0, colon).trim() : '';
+  const prefixWords = keyWords(prefix);
+  if (prefixWords.length > 0 && prefixWords.length <= SHORT_NAME_MAX_WORDS && prefix.length <= SHORT_NAME_MAX_CHARS) {
+    baseWords = prefixWords;
+    rest = keyWords(title.slice(colon + 1)).filter((w) => !STOP_WORDS.has(w));
+  } else {
+    const all = keyWords(title);
+    const content = all.filter((w) => !STOP_WORDS.has(w));
+    const words = content.length > 0 ? content : all;
+    baseWords = words.slice(0, 3);
+    rest = words.slice(3);
+  }
+  if (baseWords.length === 0) baseWords = ['untitled'];
+  const base = baseWords.join('-');
+  const out = [base];
+  let current = base;
+  for (const w of rest) {
+    if (out.length >= max) break;
+    current = `${current}-${w}`;
+    out.push(current);
+  }
+  return out;
+}
+
+/** The first candidate not in `taken`; numbered suffixes once the title's words are used up. */
+export function chooseKey(candidates: string[], taken: (key: string) => boolean): string {
+  for (const c of candidates) if (!taken(c)) return c;
+  const last = candidates[candidates.length - 1];
+  for (let n = 2; ; n++) if (!taken(`${last}-${n}`)) return `${last}-${n}`;
+}

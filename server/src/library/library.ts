@@ -1,0 +1,283 @@
+import type { PaperSource, SourceProblem } from '../sources/types';
+import type { Citation } from '../citations/find';
+import { chooseKey, keyCandidates, keyWords } from './keys';
+import { authorTokens } from '../sources/authors';
+import { normalizeTitle, Range } from '../util/text';
+
+export interface Location { uri: string; range: Range }
+
+/** One paper as the features see it: a note and/or digest entries merged. */
+export interface Paper {
+  key: string;
+  /** Other keys that resolve to this paper (derived digest keys of a paper that has a note). */
+  aliases: string[];
+  title: string;
+  authors: string[];
+  year?: number;
+  digestDate?: string;
+  arxiv?: string;
+  doi?: string;
+  url?: string;
+  codeUrls: string[];
+  abstract?: string;
+  /** The note's own summary, when it differs from the abstract. */
+  summary?: string;
+  topics: string[];
+  note?: PaperSource;
+  digests: PaperSource[];
+  definition: Location;
+  /** Lower-cased forms for matching typed text. */
+  match: { key: string; aliases: string[]; titleWords: string[]; authorWords: string[] };
+}
+
+export type FileKind = 'note' | 'digest' | 'draft';
+
+export interface FileEntry {
+  uri: string;
+  kind: FileKind;
+  /** Workspace-relative path for messages. */
+  relativePath: string;
+  sources: PaperSource[];
+  problems: SourceProblem[];
+  citations: Citation[];
+}
+
+interface DerivedInfo { norm: string; candidates: string[] }
+
+/**
+ * The library: files in, papers out. Files are replaced whole; `rebuild()` recomputes papers and
+ * keys deterministically from all sources, so the order files arrive in never changes a key.
+ */
+export class Library {
+  private readonly files = new Map<string, FileEntry>();
+  private byKey = new Map<string, Paper>();
+  private list: Paper[] = [];
+  private clashProblems = new Map<string, SourceProblem[]>();
+  /** key -> uri -> citations of it there. Maintained incrementally as files change. */
+  private readonly citationIndex = new Map<string, Map<string, Citation[]>>();
+  private readonly derived = new WeakMap<PaperSource, DerivedInfo>();
+  private dirty = false;
+  /** Increments on every rebuild that changed anything. */
+  version = 0;
+
+  setFile(entry: FileEntry): void {
+    const old = this.files.get(entry.uri);
+    if (old) this.unindexCitations(old);
+    this.files.set(entry.uri, entry);
+    this.indexCitations(entry);
+    if (old?.sources.length || entry.sources.length) this.dirty = true;
+  }
+
+  removeFile(uri: string): boolean {
+    const old = this.files.get(uri);
+    if (!old) return false;
+    this.unindexCitations(old);
+    this.files.delete(uri);
+    if (old.sources.length) this.dirty = true;
+    return true;
+  }
+
+  file(uri: string): FileEntry | undefined { return this.files.get(uri); }
+  allFiles(): IterableIterator<FileEntry> { return this.files.values(); }
+  get isDirty(): boolean { return this.dirty; }
+
+  get(key: string): Paper | undefined { return this.byKey.get(key); }
+  papers(): readonly Paper[] { return this.list; }
+  keys(): IterableIterator<string> { return this.byKey.keys(); }
+
+  /** Problems found while merging (a key claimed by two different papers), per note uri. */
+  mergeProblems(uri: string): SourceProblem[] { return this.clashProblems.get(uri) ?? []; }
+  urisWithMergeProblems(): string[] { return [...this.clashProblems.keys()]; }
+
+  counts(): { papers: number; notes: number; digests: number; digestEntries: number } {
+    let notes = 0, digests = 0, digestEntries = 0;
+    for (const f of this.files.values()) {
+      if (f.kind === 'note') notes++;
+      else if (f.kind === 'digest') { digests++; digestEntries += f.sources.length; }
+    }
+    return { papers: this.list.length, notes, digests, digestEntries };
+  }
+
+  /** Every citation of a paper (by its key or an alias), grouped by document. */
+  citationsOf(paper: Paper): Map<string, Citation[]> {
+    const out = new Map<string, Citation[]>();
+    for (const k of [paper.key, ...paper.aliases]) {
+      for (const [uri, cits] of this.citationIndex.get(k) ?? []) out.set(uri, [...(out.get(uri) ?? []), ...cits]);
+    }
+    return out;
+  }
+
+  citationsOfKey(key: string): Map<string, Citation[]> {
+    return this.citationIndex.get(key) ?? new Map();
+  }
+
+  private indexCitations(entry: FileEntry): void {
+    for (const c of entry.citations) {
+      let byUri = this.citationIndex.get(c.key);
+      if (!byUri) this.citationIndex.set(c.key, (byUri = new Map()));
+      const list = byUri.get(entry.uri);
+      if (list) list.push(c); else byUri.set(entry.uri, [c]);
+    }
+  }
+
+  private unindexCitations(entry: FileEntry): void {
+    for (const c of entry.citations) {
+      const byUri = this.citationIndex.get(c.key);
+      if (!byUri) continue;
+      byUri.delete(entry.uri);
+      if (byUri.size === 0) this.citationIndex.delete(c.key);
+    }
+  }
+
+  private info(source: PaperSource): DerivedInfo {
+    let d = this.derived.get(source);
+    if (!d) this.derived.set(source, (d = { norm: normalizeTitle(source.title), candidates: keyCandidates(source.title) }));
+    return d;
+  }
+
+  /** Recompute papers and keys if any source changed. Returns whether anything was recomputed. */
+  rebuild(): boolean {
+    if (!this.dirty) return false;
+    this.dirty = false;
+    this.version++;
+    const notes: PaperSource[] = [];
+    const digestSources: PaperSource[] = [];
+    for (const f of this.files.values()) for (const s of f.sources) (s.kind === 'note' ? notes : digestSources).push(s);
+    notes.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+
+    const byKey = new Map<string, Paper>();
+    const byArxiv = new Map<string, Paper>();
+    const byTitle = new Map<string, Paper>();
+    const clash = new Map<string, SourceProblem[]>();
+
+    // Notes first: their keys are explicit and primary.
+    for (const note of notes) {
+      const key = note.key!;
+      const existing = byKey.get(key);
+      const norm = this.info(note).norm;
+      if (existing) {
+        const same = (note.arxiv && note.arxiv === existing.arxiv) || (norm && norm === normalizeTitle(existing.title));
+        if (!same) {
+          const other = existing.note!;
+          const at = note.keyRange ?? note.titleRange;
+          const message = (where: string) => `Citation key "${key}" is also claimed by a different paper in ${where}.`;
+          pushProblem(clash, note.uri, { range: at, message: message(other.uri), severity: 'warning', code: 'duplicate-key' });
+          pushProblem(clash, other.uri, { range: other.keyRange ?? other.titleRange, message: message(note.uri), severity: 'warning', code: 'duplicate-key' });
+          continue;
+        }
+        continue; // a second note of the same paper adds nothing the first does not have
+      }
+      const paper = newPaper(key, note);
+      byKey.set(key, paper);
+      if (note.arxiv && !byArxiv.has(note.arxiv)) byArxiv.set(note.arxiv, paper);
+      if (norm && !byTitle.has(norm)) byTitle.set(norm, paper);
+    }
+
+    // Digest entries: group entries of one paper (same arXiv id or title) across digests.
+    interface Group { sources: PaperSource[]; note?: Paper; rank: string; norm: string }
+    const groups: Group[] = [];
+    const groupByArxiv = new Map<string, Group>();
+    const groupByTitle = new Map<string, Group>();
+    for (const s of digestSources) {
+      const norm = this.info(s).norm;
+      let g = (s.arxiv && groupByArxiv.get(s.arxiv)) || groupByTitle.get(norm);
+      if (!g) {
+        g = { sources: [], rank: '', norm };
+        groups.push(g);
+      }
+      g.sources.push(s);
+      if (s.arxiv && !groupByArxiv.has(s.arxiv)) groupByArxiv.set(s.arxiv, g);
+      if (!groupByTitle.has(norm)) groupByTitle.set(norm, g);
+    }
+    for (const g of groups) {
+      g.sources.sort(compareSources);
+      const first = g.sources[0];
+      g.rank = first.dateRank ?? '9999-99-99';
+      const arxiv = g.sources.find((s) => s.arxiv)?.arxiv;
+      g.note = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
+    }
+    // Keys in a fixed order (digest date, then title), so neither file order nor entry order matters,
+    // and a digest from a later day can never take a key an earlier paper already has.
+    groups.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0));
+    for (const g of groups) {
+      const key = chooseKey(this.info(g.sources[0]).candidates, (k) => byKey.has(k));
+      if (g.note) {
+        g.note.aliases.push(key);
+        byKey.set(key, g.note);
+        mergeDigest(g.note, g.sources);
+      } else {
+        const paper = newPaper(key, g.sources[0]);
+        mergeDigest(paper, g.sources.slice(1));
+        byKey.set(key, paper);
+      }
+    }
+
+    const list: Paper[] = [];
+    for (const [key, paper] of byKey) if (paper.key === key) list.push(finishPaper(paper));
+    this.byKey = byKey;
+    this.list = list;
+    this.clashProblems = clash;
+    return true;
+  }
+}
+
+function pushProblem(map: Map<string, SourceProblem[]>, uri: string, p: SourceProblem): void {
+  const list = map.get(uri);
+  if (list) list.push(p); else map.set(uri, [p]);
+}
+
+function compareSources(a: PaperSource, b: PaperSource): number {
+  const ra = a.dateRank ?? '9999-99-99', rb = b.dateRank ?? '9999-99-99';
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
+  return a.ordinal - b.ordinal;
+}
+
+function newPaper(key: string, source: PaperSource): Paper {
+  const isNote = source.kind === 'note';
+  return {
+    key,
+    aliases: [],
+    title: source.title,
+    authors: source.authors,
+    year: source.year,
+    digestDate: source.digestDate,
+    arxiv: source.arxiv,
+    doi: source.doi,
+    url: source.url,
+    codeUrls: [...source.codeUrls],
+    abstract: source.abstract ?? (isNote ? undefined : undefined),
+    summary: isNote ? source.summary : undefined,
+    topics: source.topics,
+    note: isNote ? source : undefined,
+    digests: isNote ? [] : [source],
+    definition: { uri: source.uri, range: (isNote ? source.keyRange : undefined) ?? source.titleRange },
+    match: { key: '', aliases: [], titleWords: [], authorWords: [] },
+  };
+}
+
+/** Digest entries add what the note lacks: the abstract (a note's `abstract` field wins), authors, date. */
+function mergeDigest(paper: Paper, sources: PaperSource[]): void {
+  for (const s of sources) {
+    paper.digests.push(s);
+    paper.abstract ??= s.abstract;
+    if (paper.authors.length === 0) paper.authors = s.authors;
+    paper.year ??= s.year;
+    paper.digestDate ??= s.digestDate;
+    paper.arxiv ??= s.arxiv;
+    for (const u of s.codeUrls) if (!paper.codeUrls.includes(u)) paper.codeUrls.push(u);
+  }
+}
+
+function finishPaper(paper: Paper): Paper {
+  // A note without an abstract anywhere shows its own summary as the abstract.
+  if (!paper.abstract && paper.summary) { paper.abstract = paper.summary; paper.summary = undefined; }
+  if (paper.summary && paper.summary === paper.abstract) paper.summary = undefined;
+  paper.match = {
+    key: paper.key.toLowerCase(),
+    aliases: paper.aliases.map((a) => a.toLowerCase()),
+    titleWords: keyWords(paper.title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w])),
+    authorWords: authorTokens(paper.authors),
+  };
+  return paper;
+}

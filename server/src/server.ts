@@ -1,0 +1,338 @@
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeWatchedFilesNotification,
+  FileChangeType, ResponseError, ErrorCodes, CodeAction, InitializeParams, Connection, WorkDoneProgressServerReporter,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Library } from './library/library';
+import { Indexer, Folder, canonicalUri, safePath, uriOf } from './workspace/indexer';
+import { DEFAULT_SETTINGS, readSettings, Settings } from './settings';
+import { flavorOf, findCitations } from './citations/find';
+import { keyAt } from './features/keyAt';
+import { completeCitation } from './features/completion';
+import { hoverKey } from './features/hover';
+import { definitionOf, referencesOf } from './features/definition';
+import { documentDiagnostics, problemDiagnostic } from './features/diagnostics';
+import { createNoteAction, replaceKeyActions } from './features/codeActions';
+import { newNotePath } from './features/noteTemplate';
+import { prepareRename, renameKey, RenameError } from './features/rename';
+import { LogNotification, ReindexRequest, StatusNotification, StatusParams } from './protocol';
+
+/**
+ * The language server: connection and thin handlers. Each handler converts the request, calls a
+ * pure feature module, and converts back. Requests answer from what is indexed so far.
+ */
+const connection: Connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const library = new Library();
+let settings: Settings = DEFAULT_SETTINGS;
+let folders: Folder[] = [];
+let canConfigure = false;
+let canWatchDynamically = false;
+let canReportProgress = false;
+/** Client's spelling of each open document's URI (ours are canonical). */
+const clientUris = new Map<string, string>();
+const logLines: string[] = [];
+
+const indexer = new Indexer(library, folders, settings, { log: (line) => log(line) });
+
+function log(line: string): void {
+  logLines.push(line);
+  if (logLines.length > 1000) logLines.shift();
+  connection.console.log(line);
+  void connection.sendNotification(LogNotification, { line });
+}
+
+function toClient(uri: string): string { return clientUris.get(uri) ?? uri; }
+
+connection.onInitialize((params: InitializeParams) => {
+  const caps = params.capabilities;
+  canConfigure = !!caps.workspace?.configuration;
+  canWatchDynamically = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  canReportProgress = !!caps.window?.workDoneProgress;
+  const wf = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+  folders = wf.map((f) => toFolder(f.uri)).filter((f): f is Folder => !!f);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      completionProvider: { triggerCharacters: ['@', '{', ',', '['], resolveProvider: false },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
+      renameProvider: { prepareProvider: true },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'litnotes', version: '0.1.0' },
+  };
+});
+
+function toFolder(uri: string): Folder | undefined {
+  const fsPath = safePath(uri);
+  if (!fsPath) return undefined;
+  let realPath = fsPath;
+  try { realPath = fs.realpathSync(fsPath); } catch { /* a missing folder stays as given */ }
+  return { uri: canonicalUri(uri), fsPath, realPath };
+}
+
+connection.onInitialized(async () => {
+  if (canWatchDynamically) {
+    await connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,txt,json}' }, { globPattern: '**/', kind: 4 }],
+    }).catch((err) => log(`file watching not registered: ${err}`));
+  }
+  connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+    const removed = new Set(e.removed.map((f) => canonicalUri(f.uri)));
+    folders = folders.filter((f) => !removed.has(f.uri));
+    for (const f of e.added) { const folder = toFolder(f.uri); if (folder) folders.push(folder); }
+    await rescan();
+  });
+  await loadSettings();
+  await rescan();
+});
+
+async function loadSettings(): Promise<void> {
+  if (!canConfigure) return;
+  try {
+    const raw = await connection.workspace.getConfiguration({ section: 'litnotes' });
+    settings = readSettings(raw);
+  } catch (err) {
+    log(`settings could not be read, using defaults: ${err}`);
+  }
+}
+
+let scanRunning: Promise<void> | undefined;
+async function rescan(): Promise<void> {
+  indexer.configure(folders, settings);
+  let progress: WorkDoneProgressServerReporter | undefined;
+  if (canReportProgress) {
+    progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Indexing literature notes', 0, undefined, false);
+  }
+  sendStatus('indexing');
+  let lastPercent = -1;
+  const run = (async () => {
+    const result = await indexer.scan((done, total) => {
+      const percent = total ? Math.floor((done / total) * 100) : 100;
+      if (percent !== lastPercent) { lastPercent = percent; progress?.report(percent, `${done}/${total} files`); }
+    });
+    progress?.done();
+    log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);
+    publishAllDiagnostics();
+    sendStatus('ready', result.ms);
+  })();
+  scanRunning = run;
+  await run;
+  if (scanRunning === run) scanRunning = undefined;
+}
+
+function sendStatus(state: StatusParams['state'], scanMs?: number): void {
+  const c = library.counts();
+  let problems = 0;
+  for (const f of library.allFiles()) problems += f.problems.length;
+  void connection.sendNotification(StatusNotification, { state, ...c, scanMs, problems } satisfies StatusParams);
+}
+
+connection.onDidChangeConfiguration(async () => {
+  const before = JSON.stringify(settings);
+  await loadSettings();
+  if (JSON.stringify(settings) !== before) await rescan();
+});
+
+connection.onRequest(ReindexRequest, async () => {
+  await rescan();
+  return library.counts();
+});
+
+// ---- documents: editor text overrides disk -------------------------------------------------
+
+const pendingRebuild = new Set<string>();
+let rebuildTimer: NodeJS.Timeout | undefined;
+
+function afterSourceChange(immediate: boolean): void {
+  if (immediate) { flushRebuild(); return; }
+  if (rebuildTimer) return;
+  rebuildTimer = setTimeout(flushRebuild, 50);
+}
+
+function flushRebuild(): void {
+  if (rebuildTimer) { clearTimeout(rebuildTimer); rebuildTimer = undefined; }
+  if (library.rebuild()) {
+    publishAllDiagnostics();
+    if (!indexer.scanning) sendStatus('ready');
+  }
+  for (const uri of pendingRebuild) publishDiagnostics(uri);
+  pendingRebuild.clear();
+}
+
+documents.onDidOpen((e) => documentChanged(e.document, true));
+documents.onDidChangeContent((e) => documentChanged(e.document, false));
+documents.onDidSave(() => afterSourceChange(true));
+documents.onDidClose(async (e) => {
+  const uri = canonicalUri(e.document.uri);
+  await indexer.clearOverride(uri);
+  openCitations.delete(uri);
+  clientUris.delete(uri);
+  afterSourceChange(true);
+  if (!library.file(uri)?.problems.length && !library.mergeProblems(uri).length) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+/** Citations of open documents that are not library files (drafts anywhere, e.g. outside the folders). */
+const openCitations = new Map<string, ReturnType<typeof findCitations>>();
+
+function documentChanged(doc: TextDocument, opened: boolean): void {
+  const uri = canonicalUri(doc.uri);
+  clientUris.set(uri, doc.uri);
+  const text = doc.getText();
+  if (!indexer.setOverride(uri, text)) openCitations.set(uri, findCitations(text, flavorOf(doc.languageId === 'latex' ? 'latex' : doc.uri)));
+  pendingRebuild.add(uri);
+  afterSourceChange(opened);
+}
+
+connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  for (const change of changes) {
+    const uri = canonicalUri(change.uri);
+    if (change.type === FileChangeType.Deleted) indexer.fileDeleted(uri);
+    else await changedOnDisk(uri);
+  }
+  afterSourceChange(true);
+});
+
+async function changedOnDisk(uri: string): Promise<void> {
+  const p = safePath(uri);
+  if (!p) return;
+  const stat = await fs.promises.stat(p).catch(() => undefined);
+  if (stat?.isDirectory()) {
+    // A folder created or moved in: index what it holds.
+    for (const file of await listFiles(p)) await indexer.fileChanged(uriOf(file));
+  } else {
+    await indexer.fileChanged(uri);
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(full)));
+    else if (e.isFile()) out.push(full);
+  }
+  return out;
+}
+
+// ---- diagnostics ---------------------------------------------------------------------------
+
+const published = new Set<string>();
+
+function citationsFor(uri: string) {
+  return library.file(uri)?.citations ?? openCitations.get(uri) ?? [];
+}
+
+function publishDiagnostics(uri: string): void {
+  const isOpen = clientUris.has(uri);
+  const diagnostics = isOpen
+    ? documentDiagnostics(library, uri, citationsFor(uri))
+    : [...(library.file(uri)?.problems ?? []), ...library.mergeProblems(uri)].map(problemDiagnostic);
+  if (diagnostics.length === 0 && !published.has(uri)) return;
+  if (diagnostics.length) published.add(uri); else published.delete(uri);
+  void connection.sendDiagnostics({ uri: toClient(uri), diagnostics });
+}
+
+function publishAllDiagnostics(): void {
+  const uris = new Set<string>([...published, ...clientUris.keys(), ...library.urisWithMergeProblems()]);
+  for (const f of library.allFiles()) if (f.problems.length) uris.add(f.uri);
+  for (const uri of uris) publishDiagnostics(uri);
+}
+
+// ---- features ------------------------------------------------------------------------------
+
+function lineOf(doc: TextDocument, line: number): string {
+  return doc.getText({ start: { line, character: 0 }, end: { line, character: Number.MAX_SAFE_INTEGER } }).replace(/\r?\n$/, '');
+}
+
+function flavor(doc: TextDocument) {
+  return doc.languageId === 'latex' || doc.languageId === 'tex' ? 'latex' : flavorOf(doc.uri);
+}
+
+function keyAtPosition(uri: string, line: number, character: number) {
+  const doc = documents.get(uri);
+  if (!doc) return undefined;
+  return keyAt(library, canonicalUri(uri), lineOf(doc, line), { line, character }, flavor(doc));
+}
+
+connection.onCompletion((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return null;
+  const { line, character } = params.position;
+  const before = lineOf(doc, line).slice(0, character);
+  return completeCitation(library, before, line, flavor(doc));
+});
+
+connection.onHover((params) => {
+  const at = keyAtPosition(params.textDocument.uri, params.position.line, params.position.character);
+  return at ? hoverKey(library, at, (u) => indexer.relativePath(u)) : null;
+});
+
+connection.onDefinition((params) => {
+  const at = keyAtPosition(params.textDocument.uri, params.position.line, params.position.character);
+  const loc = at && definitionOf(at);
+  return loc ? { uri: toClient(loc.uri), range: loc.range } : null;
+});
+
+connection.onReferences((params) => {
+  const at = keyAtPosition(params.textDocument.uri, params.position.line, params.position.character);
+  if (!at) return null;
+  return referencesOf(library, at, params.context.includeDeclaration).map((l) => ({ uri: toClient(l.uri), range: l.range }));
+});
+
+connection.onCodeAction((params) => {
+  const uri = params.textDocument.uri;
+  const actions: CodeAction[] = replaceKeyActions(uri, params.context.diagnostics.filter((d) => d.source === 'litnotes'));
+  const at = keyAtPosition(uri, params.range.start.line, params.range.start.character);
+  if (at?.paper && !at.paper.note) {
+    const folder = folderFor(canonicalUri(uri));
+    if (folder) {
+      const rel = newNotePath(settings.newNoteFolder, at.paper.key, (p) => fs.existsSync(path.join(folder.fsPath, p)) || !!library.file(uriOf(path.join(folder.fsPath, p))));
+      const action = createNoteAction(library, at.paper, uriOf(path.join(folder.fsPath, rel)));
+      if (action) actions.push(action);
+    }
+  }
+  return actions;
+});
+
+function folderFor(uri: string): Folder | undefined {
+  const p = safePath(uri);
+  return (p && indexer.folderOf(p)) || folders[0];
+}
+
+connection.onPrepareRename((params) => {
+  const at = keyAtPosition(params.textDocument.uri, params.position.line, params.position.character);
+  if (!at) return null;
+  try {
+    return prepareRename(at);
+  } catch (err) {
+    if (err instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidRequest, err.message);
+    throw err;
+  }
+});
+
+connection.onRenameRequest((params) => {
+  const at = keyAtPosition(params.textDocument.uri, params.position.line, params.position.character);
+  if (!at) return null;
+  try {
+    const edit = renameKey(library, at, params.newName);
+    const changes: typeof edit.changes = {};
+    for (const [uri, edits] of Object.entries(edit.changes ?? {})) changes[toClient(uri)] = edits;
+    return { changes };
+  } catch (err) {
+    if (err instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidRequest, err.message);
+    throw err;
+  }
+});
+
+process.on('uncaughtException', (err) => log(`internal error (server keeps running): ${err.stack ?? err}`));
+process.on('unhandledRejection', (err) => log(`internal error (server keeps running): ${(err as Error)?.stack ?? err}`));
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,29 @@
+/** Settings in section `litnotes`; defaults apply when the client sends none (any LSP editor). */
+export interface Settings {
+  notes: string[];
+  digests: string[];
+  exclude: string[];
+  newNoteFolder: string;
+  maxFileSizeMB: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  notes: ['**/notes/**/*.md', '**/papers/**/*.md', '**/literature/**/*.md'],
+  digests: ['**/*.digest.{txt,md,json}', '**/digests/**/*.{txt,md,json}'],
+  exclude: ['**/node_modules/**', '**/.git/**'],
+  newNoteFolder: 'notes',
+  maxFileSizeMB: 10,
+};
+
+/** Settings from the client, each field checked; anything missing or malformed falls back to the default. */
+export function readSettings(raw: unknown): Settings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const globs = (v: unknown, d: string[]) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : d);
+  return {
+    notes: globs(r.notes, DEFAULT_SETTINGS.notes),
+    digests: globs(r.digests, DEFAULT_SETTINGS.digests),
+    exclude: globs(r.exclude, DEFAULT_SETTINGS.exclude),
+    newNoteFolder: typeof r.newNoteFolder === 'string' && r.newNoteFolder.trim() && !r.newNoteFolder.includes('..') ? r.newNoteFolder.trim() : DEFAULT_SETTINGS.newNoteFolder,
+    maxFileSizeMB: typeof r.maxFileSizeMB === 'number' && r.maxFileSizeMB > 0 ? r.maxFileSizeMB : DEFAULT_SETTINGS.maxFileSizeMB,
+  };
+}

@@ -1,0 +1,227 @@
+import type { PaperSource, ParsedSource, SourceProblem } from './types';
+import { findUrls, foldSpace, LineIndex, lineRange, parseArxivId, range } from '../util/text';
+
+export type DigestFormat = 'text' | 'markdown' | 'json';
+
+export function digestFormat(path: string): DigestFormat {
+  if (/\.json$/i.test(path)) return 'json';
+  if (/\.(md|markdown)$/i.test(path)) return 'markdown';
+  return 'text';
+}
+
+export function parseDigest(uri: string, text: string, format: DigestFormat, relativePath = uri): ParsedSource {
+  switch (format) {
+    case 'json': return parseJsonDigest(uri, text, relativePath);
+    case 'markdown': return parseMarkdownDigest(uri, text, relativePath);
+    default: return parseTextDigest(uri, text, relativePath);
+  }
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DATE_LINE = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?$|^(\d{4})-(\d{2})-(\d{2})$/i;
+/** Lines of the saved Daily Papers page that are navigation, not papers. */
+const PAGE_CHROME = [/^new$/i, /^get trending papers in your email inbox!?$/i, /^subscribe$/i, /^daily papers$/i, /^by\s*ak and the research community$/i, /^(previous|next)( day| week| month)?$/i, /^(daily|weekly|monthly)$/i, /^submitted by\b/i, /^upvote$/i];
+
+export interface DigestDate { written: string; rank: string }
+
+/** A date line: "Sep 8", "September 8, 2025", "2025-09-08". Rank sorts dates without a year within one year. */
+export function parseDateLine(line: string): DigestDate | undefined {
+  const m = DATE_LINE.exec(line.trim());
+  if (!m) return undefined;
+  if (m[4]) return { written: line.trim(), rank: `${m[4]}-${m[5]}-${m[6]}` };
+  const month = MONTHS.indexOf(m[1].slice(0, 3).toLowerCase()) + 1;
+  const day = Number(m[2]);
+  if (day < 1 || day > 31) return undefined;
+  const year = m[3] ?? '0000';
+  return { written: line.trim(), rank: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` };
+}
+
+interface Block { line: number; lines: string[] }
+
+function blocksOf(text: string): Block[] {
+  const blocks: Block[] = [];
+  let current: Block | undefined;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '') { current = undefined; return; }
+    if (!current) { current = { line: i, lines: [] }; blocks.push(current); }
+    current.lines.push(line);
+  });
+  return blocks;
+}
+
+function looksLikeTitle(b: Block | undefined): boolean {
+  if (!b || b.lines.length !== 1) return false;
+  const t = b.lines[0].trim();
+  return t.length >= 3 && t.length <= 300 && !/[.!]\s*$/.test(t.replace(/\b(?:et al|vs|etc)\.$/i, ''));
+}
+
+/** The saved page: chrome lines, a date line, then title / abstract paragraph pairs. */
+function parseTextDigest(uri: string, text: string, relativePath: string): ParsedSource {
+  const papers: PaperSource[] = [];
+  const problems: SourceProblem[] = [];
+  const log: string[] = [];
+  const blocks = blocksOf(text);
+  let date: DigestDate | undefined;
+  let i = 0;
+  // Chrome and the date come before the first paper; a later date line starts a new day.
+  for (; i < blocks.length; i++) {
+    const only = blocks[i].lines.length === 1 ? blocks[i].lines[0].trim() : undefined;
+    if (only === undefined) break;
+    if (PAGE_CHROME.some((re) => re.test(only))) continue;
+    const d = parseDateLine(only);
+    if (d) { date = d; continue; }
+    break;
+  }
+  for (; i < blocks.length; i++) {
+    const block = blocks[i];
+    const only = block.lines.length === 1 ? block.lines[0].trim() : undefined;
+    if (only !== undefined) {
+      const d = parseDateLine(only);
+      if (d) { date = d; continue; }
+      if (PAGE_CHROME.some((re) => re.test(only))) continue;
+    }
+    const next = blocks[i + 1];
+    if (looksLikeTitle(block)) {
+      // A title pairs with the next paragraph unless that one is itself a bare title line.
+      if (next && !(looksLikeTitle(next) && !looksLikeAbstract(next))) {
+        papers.push(digestPaper(uri, block.lines[0].trim(), block.line, next.lines.join('\n'), date, papers.length));
+        i++;
+      } else {
+        papers.push(digestPaper(uri, block.lines[0].trim(), block.line, '', date, papers.length));
+        log.push(`${relativePath}:${block.line + 1}: "${block.lines[0].trim().slice(0, 60)}" has no abstract after it; indexed with its title only`);
+      }
+      continue;
+    }
+    const preview = block.lines[0].slice(0, 60);
+    log.push(`${relativePath}:${block.line + 1}: skipped text that is not a title/abstract pair: "${preview}"`);
+    problems.push({ range: lineRange(block.line, block.lines[0]), message: 'Not read as a paper: expected a title line followed by an abstract paragraph.', severity: 'info', code: 'digest-skipped' });
+  }
+  if (papers.length === 0 && text.trim() !== '') log.push(`${relativePath}: no papers found in this digest`);
+  return { papers, problems, log };
+}
+
+function looksLikeAbstract(b: Block): boolean {
+  const t = b.lines.join(' ');
+  return t.length > 200 || (t.match(/[.!?](\s|$)/g)?.length ?? 0) >= 2;
+}
+
+function digestPaper(uri: string, rawTitle: string, line: number, abstractText: string, date: DigestDate | undefined, ordinal: number, extra: Partial<PaperSource> = {}): PaperSource {
+  const title = foldSpace(rawTitle);
+  const abstract = foldSpace(abstractText);
+  const indent = rawTitle.length - rawTitle.trimStart().length;
+  return {
+    kind: 'digest',
+    uri,
+    title,
+    titleRange: range(line, indent, line, indent + rawTitle.trim().length),
+    authors: [],
+    digestDate: date?.written,
+    dateRank: date?.rank,
+    // Every URL in a digest abstract is a code or data link (the page has no other place for them).
+    codeUrls: findUrls(abstract),
+    abstract: abstract || undefined,
+    topics: [],
+    ordinal,
+    ...extra,
+  };
+}
+
+/** `## Title` headings, each followed by its abstract; a `# ...` heading or a date line gives the date. */
+function parseMarkdownDigest(uri: string, text: string, relativePath: string): ParsedSource {
+  const papers: PaperSource[] = [];
+  const log: string[] = [];
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  let date: DigestDate | undefined;
+  let current: { title: string; line: number; body: string[] } | undefined;
+  const flush = () => {
+    if (!current) return;
+    const body = current.body.join('\n');
+    const arxiv = /arxiv\.org\/(?:abs|pdf)\/(\d{4}\.\d{4,5})/i.exec(body)?.[1];
+    papers.push(digestPaper(uri, current.title, current.line, body.replace(/^\s*(\*\*)?(arxiv|url|link|code)[^\n]*$/gim, ''), date, papers.length, { arxiv }));
+    current = undefined;
+  };
+  lines.forEach((line, i) => {
+    const h = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (h && h[1].length >= 2) {
+      flush();
+      const rawTitle = line.slice(line.indexOf(h[2]));
+      current = { title: h[2], line: i, body: [] };
+      current.title = rawTitle.replace(/\s*#*\s*$/, '');
+      return;
+    }
+    if (h) {
+      flush();
+      date = parseDateLine(h[2]) ?? parseDateLine(h[2].replace(/^.*?[—–:-]\s*/, '')) ?? date;
+      return;
+    }
+    if (!current) {
+      date = parseDateLine(line) ?? date;
+      return;
+    }
+    current.body.push(line);
+  });
+  flush();
+  // The title range must start at the title text, after the hashes.
+  for (const p of papers) {
+    const l = lines[p.titleRange.start.line];
+    const at = l.indexOf(p.title.slice(0, 10));
+    if (at >= 0) p.titleRange = range(p.titleRange.start.line, at, p.titleRange.start.line, at + p.title.length);
+  }
+  if (papers.length === 0 && text.trim() !== '') log.push(`${relativePath}: no "## Title" sections found in this markdown digest`);
+  return { papers, problems: [], log };
+}
+
+interface JsonAuthor { name?: unknown }
+
+/** The JSON the Daily Papers site serves: an array of entries with `paper.{id,title,summary,authors}`. */
+function parseJsonDigest(uri: string, text: string, relativePath: string): ParsedSource {
+  const papers: PaperSource[] = [];
+  const problems: SourceProblem[] = [];
+  const log: string[] = [];
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const message = `Digest JSON is not valid: ${(err as Error).message.slice(0, 200)}`;
+    log.push(`${relativePath}: ${message}`);
+    problems.push({ range: range(0, 0, 0, 1), message, severity: 'error', code: 'digest-json' });
+    return { papers, problems, log };
+  }
+  const entries = Array.isArray(data) ? data : Array.isArray((data as { papers?: unknown })?.papers) ? (data as { papers: unknown[] }).papers : undefined;
+  if (!entries) {
+    log.push(`${relativePath}: expected a JSON array of Daily Papers entries`);
+    problems.push({ range: range(0, 0, 0, 1), message: 'Expected an array of Daily Papers entries (each with paper.title and paper.summary).', severity: 'warning', code: 'digest-json' });
+    return { papers, problems, log };
+  }
+  const index = new LineIndex(text);
+  let searchFrom = 0;
+  entries.forEach((entry, n) => {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    const p = (typeof e.paper === 'object' && e.paper ? e.paper : e) as Record<string, unknown>;
+    const title = typeof p.title === 'string' ? p.title : typeof e.title === 'string' ? e.title : undefined;
+    if (!title || !title.trim()) {
+      log.push(`${relativePath}: entry ${n + 1} has no title; skipped`);
+      return;
+    }
+    const summary = typeof p.summary === 'string' ? p.summary : typeof e.summary === 'string' ? e.summary : '';
+    const published = [e.publishedAt, p.publishedAt].find((v): v is string => typeof v === 'string');
+    const iso = published && /^(\d{4}-\d{2}-\d{2})/.exec(published)?.[1];
+    const date = iso ? { written: iso, rank: iso } : undefined;
+    const authors = Array.isArray(p.authors) ? (p.authors as JsonAuthor[]).map((a) => (typeof a === 'string' ? a : typeof a?.name === 'string' ? a.name : '')).filter(Boolean) : [];
+    // Point at the title's string in the file, so definition lands on it.
+    const needle = JSON.stringify(title);
+    let at = text.indexOf(needle, searchFrom);
+    if (at < 0) at = text.indexOf(needle);
+    if (at >= 0) searchFrom = at + needle.length;
+    const pos = at >= 0 ? index.positionAt(at + 1) : { line: 0, character: 0 };
+    const paper = digestPaper(uri, title, pos.line, summary, date, papers.length, {
+      authors,
+      arxiv: parseArxivId(typeof p.id === 'string' ? p.id : undefined),
+      year: iso ? Number(iso.slice(0, 4)) : undefined,
+    });
+    paper.titleRange = range(pos.line, pos.character, pos.line, pos.character + Math.max(0, needle.length - 2));
+    papers.push(paper);
+  });
+  return { papers, problems, log };
+}

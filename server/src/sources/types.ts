@@ -1,0 +1,45 @@
+import type { Range } from '../util/text';
+
+/** A problem found in a source file, shown as a diagnostic on that file. */
+export interface SourceProblem {
+  range: Range;
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+}
+
+/** What one note or one digest entry says about a paper. */
+export interface PaperSource {
+  kind: 'note' | 'digest';
+  uri: string;
+  /** Explicit citation key (notes) or undefined (digest entries get derived keys). */
+  key?: string;
+  /** Where the key is written (note front matter), for definition and rename. */
+  keyRange?: Range;
+  title: string;
+  titleRange: Range;
+  authors: string[];
+  year?: number;
+  /** Digest date as written on the page, e.g. "Sep 8". */
+  digestDate?: string;
+  /** Sortable digest date (ISO yyyy-mm-dd or as written), used to rank key clashes. */
+  dateRank?: string;
+  arxiv?: string;
+  doi?: string;
+  url?: string;
+  codeUrls: string[];
+  /** Note: the `abstract` field only. Digest: the abstract. */
+  abstract?: string;
+  /** Note: its own summary (Abstract/Summary/TL;DR section or first paragraph). */
+  summary?: string;
+  topics: string[];
+  /** Position of the entry in its digest (0-based); notes: 0. */
+  ordinal: number;
+}
+
+export interface ParsedSource {
+  papers: PaperSource[];
+  problems: SourceProblem[];
+  /** Lines for the output channel (things skipped or recovered). */
+  log: string[];
+}

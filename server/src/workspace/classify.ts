@@ -1,0 +1,34 @@
+import picomatch = require('picomatch');
+import type { Settings } from '../settings';
+
+export type Candidate = 'note' | 'digest' | 'markdown' | 'draft';
+
+const MARKDOWN = /\.(md|markdown)$/i;
+const DRAFT = /\.(md|markdown|qmd|rmd|tex)$/i;
+
+/** Decides from a workspace-relative path what a file may be; `markdown` becomes a note if its front matter has a citekey. */
+export class Classifier {
+  private readonly isNote: (p: string) => boolean;
+  private readonly isDigest: (p: string) => boolean;
+  private readonly isExcluded: (p: string) => boolean;
+
+  constructor(settings: Settings) {
+    const opts = { dot: false, nocase: true };
+    this.isNote = picomatch(settings.notes, opts);
+    this.isDigest = picomatch(settings.digests, opts);
+    this.isExcluded = picomatch(settings.exclude, { dot: true, nocase: true });
+  }
+
+  excludesDirectory(relativeDir: string): boolean {
+    return this.isExcluded(relativeDir) || this.isExcluded(`${relativeDir}/`) || this.isExcluded(`${relativeDir}/x`);
+  }
+
+  classify(relativePath: string): Candidate | undefined {
+    if (this.isExcluded(relativePath)) return undefined;
+    if (this.isDigest(relativePath)) return 'digest';
+    if (this.isNote(relativePath) && MARKDOWN.test(relativePath)) return 'note';
+    if (MARKDOWN.test(relativePath)) return 'markdown';
+    if (DRAFT.test(relativePath)) return 'draft';
+    return undefined;
+  }
+}

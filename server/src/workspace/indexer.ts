@@ -1,0 +1,222 @@
+import { promises as fsp, Dirent } from 'fs';
+import * as path from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
+import type { Library } from '../library/library';
+import type { Settings } from '../settings';
+import { Classifier, Candidate } from './classify';
+import { parseFile } from './parseFile';
+
+/** A workspace folder; `realPath` has symlinks resolved, for deciding where a link leads. */
+export interface Folder { uri: string; fsPath: string; realPath: string }
+
+export interface IndexerHooks {
+  log(line: string): void;
+}
+
+/** Work in slices of at most this long before yielding, so requests never wait long behind the scan. */
+const SLICE_MS = 8;
+/** During the initial scan, recompute papers at most this often. */
+const REBUILD_EVERY_MS = 150;
+
+export function canonicalUri(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try { return pathToFileURL(fileURLToPath(uri)).href; } catch { return uri; }
+}
+
+export function uriOf(fsPath: string): string { return pathToFileURL(fsPath).href; }
+
+/**
+ * Keeps the library in step with the files: the initial scan (walk, read, parse in slices),
+ * single-file updates, deletions, and editor text that overrides what is on disk.
+ */
+export class Indexer {
+  private classifier: Classifier;
+  private readonly overrides = new Map<string, string>();
+  private scanGeneration = 0;
+  scanning = false;
+
+  constructor(private readonly library: Library, private folders: Folder[], private settings: Settings, private readonly hooks: IndexerHooks) {
+    this.classifier = new Classifier(settings);
+  }
+
+  configure(folders: Folder[], settings: Settings): void {
+    this.folders = folders;
+    this.settings = settings;
+    this.classifier = new Classifier(settings);
+  }
+
+  /** The workspace folder holding a path, or undefined when it lies outside all of them. */
+  folderOf(fsPath: string): Folder | undefined {
+    return this.folders.find((f) => fsPath === f.fsPath || fsPath.startsWith(f.fsPath.endsWith(path.sep) ? f.fsPath : f.fsPath + path.sep));
+  }
+
+  relativePath(uri: string): string {
+    const p = safePath(uri);
+    const folder = p && this.folderOf(p);
+    if (!p) return uri;
+    return folder ? path.relative(folder.fsPath, p).split(path.sep).join('/') : p;
+  }
+
+  candidateFor(uri: string): Candidate | undefined {
+    const p = safePath(uri);
+    if (!p || !this.folderOf(p)) return undefined;
+    return this.classifier.classify(this.relativePath(uri));
+  }
+
+  /** Walk every folder and index what it holds, yielding between slices. Resolves when done or superseded. */
+  async scan(progress?: (done: number, total: number) => void): Promise<{ files: number; ms: number }> {
+    const generation = ++this.scanGeneration;
+    const started = Date.now();
+    this.scanning = true;
+    try {
+      const found: { fsPath: string; candidate: Candidate }[] = [];
+      for (const folder of this.folders) await this.walk(folder, folder.fsPath, found, generation);
+      if (generation !== this.scanGeneration) return { files: 0, ms: Date.now() - started };
+      // Forget files that vanished since a previous scan.
+      const seen = new Set(found.map((f) => uriOf(f.fsPath)));
+      for (const f of [...this.library.allFiles()]) if (!seen.has(f.uri) && !this.overrides.has(f.uri)) this.library.removeFile(f.uri);
+
+      let sliceStart = Date.now();
+      let lastRebuild = Date.now();
+      for (let i = 0; i < found.length; i++) {
+        if (generation !== this.scanGeneration) return { files: i, ms: Date.now() - started };
+        await this.loadFromDisk(found[i].fsPath, found[i].candidate);
+        if (Date.now() - sliceStart >= SLICE_MS) {
+          if (Date.now() - lastRebuild >= REBUILD_EVERY_MS) {
+            this.library.rebuild();
+            lastRebuild = Date.now();
+          }
+          progress?.(i + 1, found.length);
+          await yieldToRequests();
+          sliceStart = Date.now();
+        }
+      }
+      this.library.rebuild();
+      progress?.(found.length, found.length);
+      return { files: found.length, ms: Date.now() - started };
+    } finally {
+      if (generation === this.scanGeneration) this.scanning = false;
+    }
+  }
+
+  private async walk(folder: Folder, dir: string, out: { fsPath: string; candidate: Candidate }[], generation: number): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      this.hooks.log(`cannot read folder ${dir}: ${(err as Error).message}`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (generation !== this.scanGeneration) return;
+      const full = path.join(dir, e.name);
+      const rel = path.relative(folder.fsPath, full).split(path.sep).join('/');
+      if (e.isSymbolicLink()) {
+        // Symlinks are followed only to files inside a workspace folder; links that lead out are skipped.
+        const target = await fsp.realpath(full).catch(() => undefined);
+        const stat = target ? await fsp.stat(target).catch(() => undefined) : undefined;
+        if (!target || !stat || !stat.isFile() || !this.folders.some((f) => target === f.realPath || target.startsWith(f.realPath + path.sep))) {
+          this.hooks.log(`${rel}: symbolic link not followed (${target ? (stat?.isDirectory() ? 'a folder' : 'leads outside the workspace') : 'broken'})`);
+          continue;
+        }
+        const candidate = this.classifier.classify(rel);
+        if (candidate) out.push({ fsPath: full, candidate });
+        continue;
+      }
+      if (e.isDirectory()) {
+        if (this.classifier.excludesDirectory(rel)) continue;
+        await this.walk(folder, full, out, generation);
+      } else if (e.isFile()) {
+        const candidate = this.classifier.classify(rel);
+        if (candidate) out.push({ fsPath: full, candidate });
+      }
+    }
+  }
+
+  /** Read one file from disk and index it (unless the editor holds its text). */
+  async loadFromDisk(fsPath: string, candidate?: Candidate): Promise<void> {
+    const uri = uriOf(fsPath);
+    if (this.overrides.has(uri)) return;
+    candidate ??= this.candidateFor(uri);
+    if (!candidate) { this.library.removeFile(uri); return; }
+    const rel = this.relativePath(uri);
+    const text = await this.readText(fsPath, rel);
+    if (this.overrides.has(uri)) return; // opened while we were reading
+    if (text === undefined) { this.library.removeFile(uri); return; }
+    this.index(uri, rel, candidate, text);
+  }
+
+  private async readText(fsPath: string, rel: string): Promise<string | undefined> {
+    try {
+      const stat = await fsp.stat(fsPath);
+      const limit = this.settings.maxFileSizeMB * 1024 * 1024;
+      if (stat.size > limit) {
+        this.hooks.log(`${rel}: skipped, ${(stat.size / 1024 / 1024).toFixed(1)} MB is over litnotes.maxFileSizeMB (${this.settings.maxFileSizeMB})`);
+        return undefined;
+      }
+      const buf = await fsp.readFile(fsPath);
+      if (buf.subarray(0, 8192).includes(0)) {
+        this.hooks.log(`${rel}: skipped, binary file (contains NUL bytes)`);
+        return undefined;
+      }
+      return buf.toString('utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      this.hooks.log(code === 'ENOENT' ? `${rel}: deleted before it could be read` : `${rel}: cannot read (${(err as Error).message})`);
+      return undefined;
+    }
+  }
+
+  private index(uri: string, rel: string, candidate: Candidate, text: string): void {
+    try {
+      const parsed = parseFile(uri, rel, candidate, text);
+      for (const line of parsed.log) this.hooks.log(line);
+      this.library.setFile(parsed.entry);
+    } catch (err) {
+      // A parser bug on one file must not take the library down.
+      this.hooks.log(`${rel}: could not be parsed (${(err as Error).stack ?? err})`);
+      this.library.removeFile(uri);
+    }
+  }
+
+  /** Editor text for a file; it wins over the disk until closed. */
+  setOverride(uri: string, text: string): boolean {
+    const candidate = this.candidateFor(uri);
+    if (!candidate) return false;
+    this.overrides.set(uri, text);
+    this.index(uri, this.relativePath(uri), candidate, text);
+    return true;
+  }
+
+  async clearOverride(uri: string): Promise<void> {
+    if (!this.overrides.delete(uri)) return;
+    const p = safePath(uri);
+    if (p) await this.loadFromDisk(p);
+  }
+
+  isOverridden(uri: string): boolean { return this.overrides.has(uri); }
+
+  async fileChanged(uri: string): Promise<void> {
+    const p = safePath(uri);
+    if (!p || this.overrides.has(uri)) return;
+    await this.loadFromDisk(p);
+  }
+
+  fileDeleted(uri: string): void {
+    if (this.overrides.has(uri)) return;
+    if (this.library.removeFile(uri)) return;
+    // A deleted folder: drop everything under it.
+    const prefix = uri.endsWith('/') ? uri : uri + '/';
+    for (const f of [...this.library.allFiles()]) if (f.uri.startsWith(prefix)) this.library.removeFile(f.uri);
+  }
+}
+
+export function safePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try { return fileURLToPath(uri); } catch { return undefined; }
+}
+
+function yieldToRequests(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
