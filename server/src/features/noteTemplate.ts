@@ -19,7 +19,8 @@ export function noteTemplate(paper: Paper): string {
 
 /** A file name for the note that does not exist yet: KEY.md, else KEY-2.md, ... */
 export function newNotePath(folder: string, key: string, exists: (path: string) => boolean): string {
-  const safe = key.replace(/[^\p{L}\p{N}_.-]+/gu, '-').replace(/^\.+/, '') || 'note';
+  // A key is untrusted text: no separators, no "..", no leading dot or dash in the file name.
+  const safe = key.replace(/[^\p{L}\p{N}_.-]+/gu, '-').replace(/\.{2,}/g, '').replace(/-{2,}/g, '-').replace(/^[.-]+/, '') || 'note';
   const base = `${folder.replace(/\/+$/, '')}/${safe}`;
   if (!exists(`${base}.md`)) return `${base}.md`;
   for (let n = 2; ; n++) if (!exists(`${base}-${n}.md`)) return `${base}-${n}.md`;

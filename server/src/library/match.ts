@@ -50,11 +50,18 @@ function sortedByKey(library: Library): Paper[] {
 export function suggestKeys(library: Library, unknown: string, limit = 3): string[] {
   const q = unknown.toLowerCase();
   const max = Math.max(2, Math.floor(q.length / 3));
+  const qParts = keyParts(q);
   const found: { key: string; d: number }[] = [];
   for (const key of library.keys()) {
     const k = key.toLowerCase();
     let d = editDistance(q, k, max);
     if (d > max && q.length >= 4 && (k.startsWith(q) || q.startsWith(k))) d = max;
+    if (d > max && qParts.length > 1) {
+      // The same words in another order (truthfulqa2022lin for lin2022truthfulqa) count as close.
+      const shared = keyParts(k).filter((p) => qParts.includes(p)).length;
+      if (shared === qParts.length) d = 1;
+      else if (shared * 2 >= qParts.length + 1) d = max;
+    }
     if (d <= max) found.push({ key, d });
   }
   found.sort((a, b) => a.d - b.d || a.key.length - b.key.length || (a.key < b.key ? -1 : 1));
@@ -67,4 +74,9 @@ export function suggestKeys(library: Library, unknown: string, limit = 3): strin
     if (out.length >= limit) break;
   }
   return out;
+}
+
+/** A key's words and numbers: lin2022truthfulqa -> lin, 2022, truthfulqa. */
+function keyParts(key: string): string[] {
+  return key.match(/[a-z]+|\d+/g)?.filter((p) => p.length > 1) ?? [];
 }

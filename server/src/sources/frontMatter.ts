@@ -50,6 +50,9 @@ const SAFE_ENGINES = {
   yaml: { parse: (text: string) => parseYamlBounded(text), stringify: () => '' },
 };
 
+/** Options for every gray-matter call: YAML only, executable engines throw. */
+export const SAFE_MATTER_OPTIONS = { language: 'yaml', engines: SAFE_ENGINES };
+
 /** Split front matter off a note and read it without ever executing it. */
 export function readFrontMatter(text: string): FrontMatterResult {
   const empty: FrontMatterResult = { data: {}, body: text, bodyLine: 0, lines: [], hasFrontMatter: false };
@@ -84,12 +87,14 @@ export function readFrontMatter(text: string): FrontMatterResult {
     // Always pass options: without them gray-matter caches every input string forever.
     // The block is re-framed from the lines found above so gray-matter and this module agree on its end.
     const framed = '---\n' + lines.map((l) => l.text).join('\n') + '\n---\n';
-    const file = matter(framed, { language: 'yaml', engines: SAFE_ENGINES } as never);
+    const file = matter(framed, SAFE_MATTER_OPTIONS as never);
     const data = isPlainData(file.data) ? (file.data as FrontMatterData) : {};
     return { ...base, data };
   } catch (err) {
     const e = err as { message?: string; mark?: { line?: number } };
-    const line = typeof e.mark?.line === 'number' ? e.mark.line + 1 : 0;
+    // gray-matter hands js-yaml the block starting with the newline after `---`, so js-yaml's
+    // 0-based line number is already the file's line number.
+    const line = typeof e.mark?.line === 'number' ? e.mark.line : 0;
     const reason = String(e.message ?? err).split('\n')[0].slice(0, 200);
     return { ...base, data: recoverLines(lines), error: { message: `Front matter is not valid YAML (${reason}); fields were recovered line by line.`, line } };
   }

@@ -151,8 +151,15 @@ function firstParagraph(lines: string[]): string | undefined {
     out.push(line);
   }
   const text = foldSpace(out.join(' '));
+  if (text && out.every((l) => LINK_LINE.test(l))) {
+    // "Paper: https://..." lines are links, not a summary; look at the next paragraph.
+    const rest = lines.slice(lines.indexOf(out[out.length - 1]) + 1);
+    return firstParagraph(rest);
+  }
   return text || undefined;
 }
+
+const LINK_LINE = /^\s*(?:[-*]\s+)?(?:[\w .]+:\s*)?<?https?:\/\/\S+>?\s*$/;
 
 function parseYear(v: FrontMatterValue | undefined): number | undefined {
   const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : v && typeof v === 'object' ? String((v as FrontMatterData)['date-parts'] ?? '') : '';

@@ -150,5 +150,6 @@ export function findArxivInText(text: string): string | undefined {
 }
 
 export function isCodeUrl(url: string): boolean {
+  if (/huggingface\.co\/datasets\//i.test(url)) return false;
   return /^https?:\/\/(www\.)?(github\.com|gitlab\.com|huggingface\.co|bitbucket\.org|codeberg\.org)\//i.test(url);
 }

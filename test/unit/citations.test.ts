@@ -1,0 +1,64 @@
+import * as assert from 'assert';
+import { findCitations, completionContext } from '../../server/src/citations/find';
+import { readFixture } from './helpers';
+
+describe('finding citations', () => {
+  it('pandoc: @key, [@key], [see @a, p. 3; -@b], @{braced}; emails and code are not citations', () => {
+    const text = 'A @one and [@two]. [see @three, p. 3; -@four] and @{odd:key}.\nmail me@example.com or `@code`\n```\n@fenced\n```\n';
+    assert.deepStrictEqual(findCitations(text, 'markdown').map((c) => c.key), ['one', 'two', 'three', 'four', 'odd:key']);
+  });
+
+  it('pandoc keys keep inner punctuation but not sentence punctuation', () => {
+    assert.deepStrictEqual(findCitations('As @zip-fit. And @a:b/c, then @x.', 'markdown').map((c) => c.key), ['zip-fit', 'a:b/c', 'x']);
+  });
+
+  it('LaTeX: every cite command, optional arguments, lists with spaces; comments skipped', () => {
+    const cits = findCitations(readFixture('library/drafts/paper.tex'), 'latex');
+    assert.deepStrictEqual(cits.map((c) => c.key), ['dense-passage-retrieval', 'neural-ranking-models', 't2ranking', 'konig2020common', 'DART_2025', 'zip-fit']);
+    const t2 = cits[2];
+    assert.deepStrictEqual(t2.range, { start: { line: 2, character: 95 }, end: { line: 2, character: 104 } });
+  });
+
+  it('wikilinks: [[key]], [[key|label]], [[key#heading]]; embeds are not citations', () => {
+    assert.deepStrictEqual(findCitations('[[a]] [[b|B]] [[c#Intro]] ![[d.png]]', 'markdown').map((c) => c.key), ['a', 'b', 'c']);
+  });
+
+  it('front matter of a markdown file is not searched', () => {
+    assert.deepStrictEqual(findCitations('---\nauthors: [[Peize Sun]]\nemail: "@x"\n---\n[@real]\n', 'markdown').map((c) => c.key), ['real']);
+  });
+
+  it('ranges point at the key itself', () => {
+    const [c] = findCitations('See [@kasa; @nola].', 'markdown');
+    assert.deepStrictEqual(c.range, { start: { line: 0, character: 6 }, end: { line: 0, character: 10 } });
+  });
+
+  it('finds every citation in the example draft', () => {
+    const keys = findCitations(readFixture('library/drafts/related-work.md'), 'markdown').map((c) => c.key);
+    assert.deepStrictEqual(keys, ['compacter', 'nola', 'kasa', 'jiang2024kasa', 'lin2022truthfulqa', 'kalai2024hallucinate', 'lin2022truthfulqa', 'sunTransTrackMultipleObjectTracking2020', 'rewardbench-2', 'rag-rewardbench', 'truthfulqa2022lin', 'kasaa']);
+  });
+});
+
+describe('completion contexts', () => {
+  const ctx = (before: string, flavor: 'markdown' | 'latex' = 'markdown') => completionContext(before, flavor);
+  it('after @, [@, ; @ and -@', () => {
+    assert.deepStrictEqual(ctx('see @'), { syntax: 'pandoc', prefix: '', start: 5 });
+    assert.deepStrictEqual(ctx('[@ka'), { syntax: 'pandoc', prefix: 'ka', start: 2 });
+    assert.deepStrictEqual(ctx('[@a; @no'), { syntax: 'pandoc', prefix: 'no', start: 6 });
+    assert.deepStrictEqual(ctx('[-@b'), { syntax: 'pandoc', prefix: 'b', start: 3 });
+    assert.deepStrictEqual(ctx('@'), { syntax: 'pandoc', prefix: '', start: 1 });
+  });
+  it('inside \\cite{ and after a comma', () => {
+    assert.deepStrictEqual(ctx('\\cite{', 'latex'), { syntax: 'latex', prefix: '', start: 6 });
+    assert.deepStrictEqual(ctx('\\citep[p.~3]{a, ka', 'latex'), { syntax: 'latex', prefix: 'ka', start: 16 });
+    assert.deepStrictEqual(ctx('\\parencite{x,', 'markdown')?.prefix, '');
+  });
+  it('after [[', () => {
+    assert.deepStrictEqual(ctx('see [[lin'), { syntax: 'wikilink', prefix: 'lin', start: 6 });
+  });
+  it('not in foo@bar, not after a closed citation, not pandoc in LaTeX', () => {
+    assert.strictEqual(ctx('foo@bar'), undefined);
+    assert.strictEqual(ctx('mail someone@exa'), undefined);
+    assert.strictEqual(ctx('\\cite{a} and '), undefined);
+    assert.strictEqual(ctx('see @', 'latex'), undefined);
+  });
+});

@@ -1,0 +1,59 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Library } from '../../server/src/library/library';
+import { parseFile } from '../../server/src/workspace/parseFile';
+import { Classifier } from '../../server/src/workspace/classify';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import type { Position } from '../../server/src/util/text';
+
+export const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
+export const SAMPLE_DIGEST = path.join(FIXTURES, 'library/digests/daily-papers-sep-8.txt');
+
+export function readFixture(rel: string): string {
+  return fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
+}
+
+/** The cursor marker in in-memory fixtures. */
+export const CURSOR = '‸';
+
+/** Text with one cursor marker -> the text without it and the marker's position. */
+export function withCursor(marked: string): { text: string; pos: Position; lineText: string } {
+  const offset = marked.indexOf(CURSOR);
+  if (offset < 0) throw new Error('fixture has no cursor marker');
+  const text = marked.slice(0, offset) + marked.slice(offset + CURSOR.length);
+  const before = text.slice(0, offset).split('\n');
+  const pos = { line: before.length - 1, character: before[before.length - 1].length };
+  return { text, pos, lineText: text.split('\n')[pos.line] };
+}
+
+/** An in-memory workspace: relative path -> text. Files are classified with the default settings. */
+export function libraryOf(files: Record<string, string>): Library {
+  const library = new Library();
+  const classifier = new Classifier(DEFAULT_SETTINGS);
+  for (const [rel, text] of Object.entries(files)) {
+    const candidate = classifier.classify(rel);
+    if (!candidate) throw new Error(`fixture ${rel} would not be indexed`);
+    library.setFile(parseFile(uriFor(rel), rel, candidate, text).entry);
+  }
+  library.rebuild();
+  return library;
+}
+
+export function uriFor(rel: string): string {
+  return `file:///ws/${rel}`;
+}
+
+/** The example library under test/fixtures/library, in memory. */
+export function exampleLibraryFiles(): Record<string, string> {
+  const root = path.join(FIXTURES, 'library');
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[path.relative(root, full).split(path.sep).join('/')] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(root);
+  return out;
+}

@@ -1,0 +1,66 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { keyCandidates, chooseKey } from '../../server/src/library/keys';
+import { libraryOf, SAMPLE_DIGEST } from './helpers';
+
+describe('digest keys (the contract in DESIGN.md)', () => {
+  const key = (title: string) => keyCandidates(title)[0];
+
+  it('a short name before a colon is the key', () => {
+    assert.strictEqual(key('KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models'), 'kasa');
+    assert.strictEqual(key('ZIP-FIT: Embedding-Free Data Selection via Compression-Based Alignment'), 'zip-fit');
+    assert.strictEqual(key('RewardBench 2: Advancing Reward Model Evaluation'), 'rewardbench-2');
+  });
+
+  it('otherwise the first three words that are not stop words', () => {
+    assert.strictEqual(key('Pruning as a Domain-specific LLM Extractor'), 'pruning-domain-specific-llm');
+    assert.strictEqual(key('Are Neural Ranking Models Robust?'), 'neural-ranking-models');
+    assert.strictEqual(key('Large Language Models as Foundations for Next-Gen Dense Retrieval: A Comprehensive Empirical Assessment'), 'large-language-models');
+    assert.strictEqual(key("On Giant's Shoulders: Effortless Weak to Strong by Dynamic Logits Fusion"), 'on-giants-shoulders');
+  });
+
+  it('a clash adds the next title word; exhausted titles get numbers', () => {
+    const taken = new Set(['neural-ranking-models']);
+    assert.strictEqual(chooseKey(keyCandidates('Neural Ranking Models for Retrieval'), (k) => taken.has(k)), 'neural-ranking-models-retrieval');
+    assert.strictEqual(chooseKey(['x'], (k) => k === 'x' || k === 'x-2'), 'x-3');
+  });
+
+  it('every sample paper gets a distinct key', () => {
+    const lib = libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') });
+    assert.strictEqual(lib.papers().length, 89);
+    assert.strictEqual(new Set(lib.papers().map((p) => p.key)).size, 89);
+  });
+});
+
+describe('key stability', () => {
+  const day1 = 'Sep 8\n\nNeural Ranking Models Survey\n\nAn abstract about ranking. It has two sentences.\n\nKaSA: Adapting Models\n\nAbstract one. Two sentences.\n';
+  const day2 = 'Sep 9\n\nNeural Ranking Models Are Robust\n\nAnother abstract about ranking. Two sentences.\n';
+  const keysOf = (files: Record<string, string>) => Object.fromEntries(libraryOf(files).papers().map((p) => [p.title, p.key]));
+
+  it('settles a clash the same way whatever order the files arrive in', () => {
+    const a = keysOf({ 'digests/a.txt': day1, 'digests/b.txt': day2 });
+    const b = keysOf({ 'digests/b.txt': day2, 'digests/a.txt': day1 });
+    assert.deepStrictEqual(a, b);
+    assert.strictEqual(a['Neural Ranking Models Survey'], 'neural-ranking-models');
+    assert.strictEqual(a['Neural Ranking Models Are Robust'], 'neural-ranking-models-robust');
+  });
+
+  it('adding a later digest never changes an existing key', () => {
+    const before = keysOf({ 'digests/a.txt': day1 });
+    const after = keysOf({ 'digests/a.txt': day1, 'digests/z.txt': day2 });
+    for (const [title, k] of Object.entries(before)) assert.strictEqual(after[title], k, title);
+  });
+
+  it('reordering entries inside a digest does not change keys', () => {
+    const reordered = 'Sep 8\n\nKaSA: Adapting Models\n\nAbstract one. Two sentences.\n\nNeural Ranking Models Survey\n\nAn abstract about ranking. It has two sentences.\n';
+    assert.deepStrictEqual(keysOf({ 'digests/a.txt': day1, 'digests/b.txt': day2 }), keysOf({ 'digests/a.txt': reordered, 'digests/b.txt': day2 }));
+  });
+
+  it('re-indexing gives the same keys', () => {
+    const lib = libraryOf({ 'digests/a.txt': day1, 'digests/b.txt': day2 });
+    const first = lib.papers().map((p) => p.key).sort();
+    (lib as unknown as { dirty: boolean }).dirty = true;
+    lib.rebuild();
+    assert.deepStrictEqual(lib.papers().map((p) => p.key).sort(), first);
+  });
+});

@@ -1,0 +1,64 @@
+import * as assert from 'assert';
+import { exampleLibraryFiles, libraryOf } from './helpers';
+
+describe('library: merging notes and digest entries', () => {
+  const lib = libraryOf(exampleLibraryFiles());
+
+  it('a note and a digest entry with the same normalized title are one paper; the note key is primary', () => {
+    const paper = lib.get('jiang2024kasa')!;
+    assert.ok(paper);
+    assert.strictEqual(lib.get('kasa'), paper, 'the digest key stays as an alias');
+    assert.deepStrictEqual(paper.aliases, ['kasa']);
+    assert.strictEqual(paper.digests.length, 2, 'both digests (Sep 8 text, Sep 9 markdown) merge in');
+    assert.match(paper.abstract!, /^The increasing sizes of large language models \(LLMs\) result in significant computational overhead and memory usage/, 'abstract from the earliest digest');
+    assert.match(paper.summary!, /^SVD-based PEFT/, "the note's own summary is kept too");
+    assert.strictEqual(paper.definition.uri, 'file:///ws/notes/jiang2024kasa.md');
+  });
+
+  it('a note and a JSON digest entry with the same arXiv id are one paper', () => {
+    const paper = lib.get('DART_2025')!;
+    assert.strictEqual(paper.digests.length, 1);
+    assert.ok(paper.aliases[0].startsWith('stop-looking-important'));
+    assert.deepStrictEqual(paper.authors, ['Zichen Wen', 'Yifeng Gao'], 'authors from the JSON digest fill in');
+    assert.match(paper.abstract!, /^Vision tokens/);
+    assert.match(paper.summary!, /^Token reduction/);
+  });
+
+  it("a note's abstract field wins over the digest", () => {
+    const l = libraryOf({
+      'notes/x.md': '---\ncitekey: x2024\ntitle: "RewardBench 2: Advancing Reward Model Evaluation"\nabstract: Mine.\n---\nMy summary.\n',
+      'digests/d.txt': 'Sep 8\n\nRewardBench 2: Advancing Reward Model Evaluation\n\nDigest abstract. Two sentences.\n',
+    });
+    assert.strictEqual(l.get('x2024')!.abstract, 'Mine.');
+    assert.strictEqual(l.get('x2024')!.summary, 'My summary.');
+    assert.strictEqual(l.get('rewardbench-2'), l.get('x2024'));
+  });
+
+  it('one key claimed by two different papers is a problem on both notes', () => {
+    const l = libraryOf({
+      'notes/a.md': '---\ncitekey: smith2020\ntitle: One Paper\n---\n',
+      'notes/b.md': '---\ncitekey: smith2020\ntitle: Another Paper\n---\n',
+    });
+    assert.strictEqual(l.get('smith2020')!.title, 'One Paper');
+    assert.strictEqual(l.mergeProblems('file:///ws/notes/a.md')[0].code, 'duplicate-key');
+    assert.match(l.mergeProblems('file:///ws/notes/b.md')[0].message, /also claimed by a different paper in file:\/\/\/ws\/notes\/a\.md/);
+  });
+
+  it('a digest key never takes a note key: the digest paper moves to the next word', () => {
+    const l = libraryOf({
+      'notes/a.md': '---\ncitekey: kasa\ntitle: Something Else Entirely\n---\n',
+      'digests/d.txt': 'Sep 8\n\nKaSA: Knowledge-Aware Singular-Value Adaptation\n\nAbstract. Two sentences.\n',
+    });
+    assert.strictEqual(l.get('kasa')!.title, 'Something Else Entirely');
+    assert.strictEqual(l.get('kasa-knowledge-aware')!.title, 'KaSA: Knowledge-Aware Singular-Value Adaptation');
+  });
+
+  it('counts notes, digests and papers', () => {
+    const c = lib.counts();
+    assert.strictEqual(c.notes, 6);
+    assert.strictEqual(c.digests, 3);
+    assert.strictEqual(c.digestEntries, 89 + 2 + 2);
+    // 93 digest entries + 6 notes, minus three merges: KaSA (Sep 9) into KaSA (Sep 8) into its note, DART into its note.
+    assert.strictEqual(c.papers, 93 + 6 - 3);
+  });
+});

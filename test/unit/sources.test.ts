@@ -1,0 +1,167 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { parseNote, folderTopic, parseTopics } from '../../server/src/sources/note';
+import { parseDigest } from '../../server/src/sources/digest';
+import { parseAuthors } from '../../server/src/sources/authors';
+import { readFixture, SAMPLE_DIGEST } from './helpers';
+
+function note(rel: string, text = readFixture(`library/${rel}`)) {
+  const parsed = parseNote(`file:///ws/${rel}`, text, { relativePath: rel });
+  return { ...parsed.papers[0], problems: parsed.problems };
+}
+
+describe('note schemas', () => {
+  it('flat schema: citekey, title, "Last, First" pairs, year, arXiv from venue, nested tags', () => {
+    const n = note('notes/lin2022truthfulqa.md');
+    assert.strictEqual(n.key, 'lin2022truthfulqa');
+    assert.strictEqual(n.title, 'TruthfulQA — Measuring How Models Mimic Human Falsehoods');
+    assert.deepStrictEqual(n.authors, ['Stephanie Lin', 'Jacob Hilton', 'Owain Evans']);
+    assert.strictEqual(n.year, 2022);
+    assert.strictEqual(n.arxiv, '2109.07958');
+    assert.deepStrictEqual(n.topics, ['evaluation/truthfulness', 'benchmarks']);
+    assert.match(n.summary!, /^A benchmark of 817 questions/);
+    assert.strictEqual(n.abstract, undefined, 'no abstract field');
+    assert.deepStrictEqual(n.keyRange, { start: { line: 1, character: 9 }, end: { line: 1, character: 26 } });
+    assert.strictEqual(n.problems.length, 0);
+  });
+
+  it('nested work: metadata', () => {
+    const n = note('notes/konig2020common.md');
+    assert.strictEqual(n.key, 'konig2020common');
+    assert.strictEqual(n.title, 'Accelerating MPC by Online Detection of Common Structures');
+    assert.deepStrictEqual(n.authors, ['Kai König', 'Martin Mönnigmann']);
+    assert.strictEqual(n.year, 2020);
+    assert.strictEqual(n.arxiv, '2009.08764');
+    assert.match(n.summary!, /^Model predictive control/);
+  });
+
+  it('wikilink front matter (not valid YAML) is recovered, with a diagnostic', () => {
+    const n = note('notes/transtrack.md');
+    assert.strictEqual(n.key, 'sunTransTrackMultipleObjectTracking2020');
+    assert.strictEqual(n.title, 'TransTrack');
+    assert.deepStrictEqual(n.authors, ['Peize Sun', 'Yi Jiang']);
+    assert.deepStrictEqual(n.topics, ['MOT', 'zotero', 'literature-notes']);
+    assert.strictEqual(n.problems.length, 1);
+    assert.strictEqual(n.problems[0].code, 'front-matter');
+    assert.strictEqual(n.problems[0].range.start.line, 3, 'points at the authors line');
+  });
+
+  it('no front matter: title from the heading, key from the file, arXiv and code from body links, topic from folders', () => {
+    const n = note('papers/04-multimodal/vlm/efficiency/DART_2025.md');
+    assert.strictEqual(n.key, 'DART_2025');
+    assert.strictEqual(n.title, 'DART: Stop Looking for Important Tokens in Multimodal Language Models');
+    assert.deepStrictEqual(n.titleRange, { start: { line: 0, character: 2 }, end: { line: 0, character: 2 + n.title.length } });
+    assert.strictEqual(n.arxiv, '2502.11494');
+    assert.deepStrictEqual(n.codeUrls, ['https://github.com/ZichenWen1/DART']);
+    assert.deepStrictEqual(n.topics, ['04-multimodal/vlm/efficiency']);
+    assert.match(n.summary!, /^Token reduction by duplication/);
+  });
+
+  it('CSL authors, date, DOI and a folded abstract field', () => {
+    const n = note('notes/kalai2024hallucinate.md');
+    assert.strictEqual(n.key, 'kalai2024hallucinate');
+    assert.deepStrictEqual(n.authors, ['Adam Tauman Kalai', 'Santosh S. Vempala']);
+    assert.strictEqual(n.year, 2024);
+    assert.strictEqual(n.doi, '10.1145/3618260.3649777');
+    assert.match(n.abstract!, /^Recent language models generate false/);
+  });
+
+  it('key fields: citationKey, key, id; TL;DR section as summary', () => {
+    for (const field of ['citationKey', 'key', 'id']) {
+      assert.strictEqual(note('notes/a.md', `---\n${field}: smith2020\n---\n`).key, 'smith2020');
+    }
+    assert.strictEqual(note('notes/jiang2024kasa.md').summary, 'SVD-based PEFT that scales singular values by task relevance. Compare with @nola and [@compacter].');
+  });
+
+  it('an Abstract section wins over the first paragraph', () => {
+    const n = note('notes/x.md', '# X\n\nFirst paragraph.\n\n## Abstract\n\nThe real abstract\nover two lines.\n\n## Notes\n\nmine');
+    assert.strictEqual(n.summary, 'The real abstract over two lines.');
+  });
+
+  it('an empty file is still a note, named by its file', () => {
+    const parsed = parseNote('file:///ws/notes/empty.md', '', { relativePath: 'notes/empty.md' });
+    assert.strictEqual(parsed.papers[0].key, 'empty');
+    assert.strictEqual(parsed.papers[0].title, 'empty');
+    assert.match(parsed.log[0], /empty note/);
+  });
+
+  it('authors in every common shape', () => {
+    assert.deepStrictEqual(parseAuthors('Lin, Stephanie and Hilton, Jacob'), ['Stephanie Lin', 'Jacob Hilton']);
+    assert.deepStrictEqual(parseAuthors(['Ada Lovelace', 'Alan Turing']), ['Ada Lovelace', 'Alan Turing']);
+    assert.deepStrictEqual(parseAuthors([{ name: 'Ada Lovelace' }, { family: 'Turing', given: 'Alan' }]), ['Ada Lovelace', 'Alan Turing']);
+    assert.deepStrictEqual(parseAuthors('Lin, Stephanie'), ['Stephanie Lin']);
+    assert.deepStrictEqual(parseAuthors([['Peize Sun'], ['Yi Jiang']]), ['Peize Sun', 'Yi Jiang']);
+  });
+
+  it('tags in every common shape', () => {
+    assert.deepStrictEqual(parseTopics('#ml/peft #nlp'), ['ml/peft', 'nlp']);
+    assert.deepStrictEqual(parseTopics('peft, low-rank adaptation'), ['peft', 'low-rank adaptation']);
+    assert.deepStrictEqual(parseTopics([['MOT'], 'a / b']), ['MOT', 'a/b']);
+    assert.deepStrictEqual(folderTopic('notes/ml/peft/x.md'), ['ml/peft']);
+    assert.deepStrictEqual(folderTopic('x.md'), []);
+  });
+});
+
+describe('digests', () => {
+  const text = fs.readFileSync(SAMPLE_DIGEST, 'utf8');
+  const parsed = parseDigest('file:///ws/digests/sep8.txt', text, 'text');
+
+  it('reads all 89 papers of the saved Daily Papers page and none of its chrome', () => {
+    assert.strictEqual(parsed.papers.length, 89);
+    assert.deepStrictEqual(parsed.log, []);
+    const titles = parsed.papers.map((p) => p.title);
+    for (const chrome of ['new', 'Subscribe', 'Daily Papers', 'Sep 8', 'byAK and the research community']) assert.ok(!titles.includes(chrome), chrome);
+    assert.strictEqual(titles[0], 'Pruning as a Domain-specific LLM Extractor');
+    assert.strictEqual(titles[88], 'Unlock Predictable Scaling from Emergent Abilities');
+    assert.ok(parsed.papers.every((p) => p.abstract && p.abstract.length > 100), 'every paper has its abstract');
+  });
+
+  it('keeps the date and points each paper at its title line', () => {
+    assert.ok(parsed.papers.every((p) => p.digestDate === 'Sep 8'));
+    const lines = text.split('\n');
+    for (const p of parsed.papers) assert.strictEqual(lines[p.titleRange.start.line], p.title);
+  });
+
+  it('takes code and data URLs from abstracts, trailing punctuation trimmed', () => {
+    const by = (prefix: string) => parsed.papers.find((p) => p.title.startsWith(prefix))!;
+    assert.deepStrictEqual(by('Pruning as').codeUrls, ['https://github.com/psunlpgroup/D-Pruner']);
+    assert.deepStrictEqual(by('Masked Scene').codeUrls, ['https://github.com/phermosilla/msm']);
+    assert.deepStrictEqual(by('On Giant').codeUrls, ['https://github.com/Facico/Dynamic-Logit-Fusion']);
+    assert.deepStrictEqual(by('Compacter').codeUrls, ['https://github.com/rabeehk/compacter']);
+    assert.deepStrictEqual(by('RAG-RewardBench').codeUrls, ['https://huggingface.co/datasets/jinzhuoran/RAG-RewardBench/']);
+    assert.deepStrictEqual(by('Inverse Scaling').codeUrls, ['https://inversescaling.com/data']);
+  });
+
+  it('markdown digest: ## Title then abstract, date from the heading', () => {
+    const md = parseDigest('file:///ws/digests/2025-09-09.md', readFixture('library/digests/2025-09-09.md'), 'markdown');
+    assert.deepStrictEqual(md.papers.map((p) => p.title), ['Dense Passage Retrieval for Open-Domain Question Answering', 'KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models']);
+    assert.strictEqual(md.papers[0].digestDate, 'Sep 9');
+    assert.deepStrictEqual(md.papers[0].codeUrls, ['https://github.com/facebookresearch/DPR']);
+    assert.deepStrictEqual(md.papers[0].titleRange, { start: { line: 2, character: 3 }, end: { line: 2, character: 3 + md.papers[0].title.length } });
+  });
+
+  it('Daily Papers JSON: id, title, summary, authors, publishedAt', () => {
+    const js = parseDigest('file:///ws/digests/hf.json', readFixture('library/digests/hf-2025-09-10.json'), 'json');
+    assert.strictEqual(js.papers.length, 2);
+    const [a, b] = js.papers;
+    assert.strictEqual(a.arxiv, '2502.11494');
+    assert.deepStrictEqual(a.authors, ['Zichen Wen', 'Yifeng Gao']);
+    assert.strictEqual(a.digestDate, '2025-09-10');
+    assert.strictEqual(a.titleRange.start.line, 4);
+    assert.strictEqual(b.title, 'Mixture of Experts Routing for Sparse Transformers');
+  });
+
+  it('invalid JSON gives a problem and a log line, not an exception', () => {
+    const js = parseDigest('file:///ws/digests/bad.json', '{"papers": [', 'json');
+    assert.strictEqual(js.papers.length, 0);
+    assert.strictEqual(js.problems[0].code, 'digest-json');
+    assert.match(js.log[0], /not valid/);
+  });
+
+  it('stray text between papers is reported, not silently dropped or mispaired', () => {
+    const d = parseDigest('file:///ws/d.txt', 'Sep 9\n\nA Title\n\nIts abstract. It has sentences.\n\nThis is a long stray paragraph that is not a title. It ends with a period and goes on.\n\nB Title\n\nAnother abstract. Two sentences.\n', 'text');
+    assert.deepStrictEqual(d.papers.map((p) => p.title), ['A Title', 'B Title']);
+    assert.strictEqual(d.log.length, 1);
+    assert.match(d.log[0], /skipped text/);
+  });
+});
