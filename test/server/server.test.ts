@@ -1,0 +1,147 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { LspClient } from '../support/lspClient';
+
+const FIXTURE_LIBRARY = path.resolve(__dirname, '../../../test/fixtures/library');
+
+export function copyLibrary(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-server-'));
+  fs.cpSync(FIXTURE_LIBRARY, dir, { recursive: true });
+  return dir;
+}
+
+/** Retries an assertion until it holds (the server applies file events asynchronously), up to `ms`. */
+export async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try { return await check(); } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+interface Hover { contents: { kind: string; value: string } }
+interface Location { uri: string; range: { start: { line: number; character: number } } }
+interface CompletionList { isIncomplete: boolean; items: { label: string; detail?: string }[] }
+
+describe('language server over stdio (as an editor drives it)', function () {
+  this.timeout(30000);
+  let dir: string;
+  let client: LspClient;
+  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+  const draft = () => uri('drafts/new-draft.md');
+
+  before(async () => {
+    dir = copyLibrary();
+    client = new LspClient();
+    const init = (await client.initialize(dir)) as { capabilities: Record<string, unknown> };
+    assert.ok(init.capabilities.completionProvider);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('indexes the example library and reports progress', () => {
+    const ready = client.statuses.find((s) => s.state === 'ready')!;
+    assert.deepStrictEqual({ papers: ready.papers, notes: ready.notes, digests: ready.digests }, { papers: 96, notes: 6, digests: 3 });
+    const kinds = client.progress.map((p) => (p as { value: { kind: string } }).value.kind);
+    assert.strictEqual(kinds[0], 'begin');
+    assert.strictEqual(kinds[kinds.length - 1], 'end');
+  });
+
+  it('completion after [@ in an opened draft', async () => {
+    await client.open(draft(), 'markdown', 'Intro [@kas\n');
+    const list = await client.request<CompletionList>('textDocument/completion', client.at(draft(), 0, 11));
+    assert.strictEqual(list.items[0].label, 'jiang2024kasa');
+    assert.match(list.items[0].detail!, /^KaSA/);
+    const none = await client.request<CompletionList | null>('textDocument/completion', client.at(draft(), 0, 3));
+    assert.strictEqual(none, null);
+  });
+
+  it('hover shows the abstract', async () => {
+    await client.change(draft(), 'See [@compacter] and [@nola].\n', 2);
+    const hover = await client.request<Hover>('textDocument/hover', client.at(draft(), 0, 8));
+    assert.match(hover.contents.value, /^\*\*Compacter\\: Efficient Low\\-Rank Hypercomplex Adapter Layers\*\*/);
+    assert.match(hover.contents.value, /Adapting large\\-scale pretrained language models/);
+  });
+
+  it('definition lands on the digest title line, and on the note key', async () => {
+    const def = await client.request<Location>('textDocument/definition', client.at(draft(), 0, 8));
+    assert.strictEqual(def.uri, uri('digests/daily-papers-sep-8.txt'));
+    assert.strictEqual(def.range.start.line, 36);
+    const related = uri('drafts/related-work.md');
+    await client.open(related, 'markdown', fs.readFileSync(path.join(dir, 'drafts/related-work.md'), 'utf8'));
+    const noteDef = await client.request<Location>('textDocument/definition', client.at(related, 7, 10));
+    assert.strictEqual(noteDef.uri, uri('notes/jiang2024kasa.md'));
+  });
+
+  it('references find citations in open and on-disk documents', async () => {
+    const refs = await client.request<Location[]>('textDocument/references', { ...client.at(draft(), 0, 24), context: { includeDeclaration: false } });
+    const where = refs.map((r) => path.relative(dir, new URL(r.uri).pathname)).sort();
+    assert.deepStrictEqual(where, ['drafts/new-draft.md', 'drafts/related-work.md', 'notes/jiang2024kasa.md']);
+  });
+
+  it('publishes unknown-key diagnostics for open documents', async () => {
+    await client.change(draft(), 'See [@compacter] and [@nolla].\n', 3);
+    const diags = await client.waitFor(() => client.diagnostics.get(draft())?.find((d) => d.code === 'unknown-key'), 5000, 'diagnostic');
+    assert.strictEqual(diags.message, 'Unknown citation key "nolla". Did you mean "nola"?');
+    const actions = await client.request<{ title: string }[]>('textDocument/codeAction', { textDocument: { uri: draft() }, range: diags.range, context: { diagnostics: [diags] } });
+    assert.ok(actions.some((a) => a.title === 'Replace with "nola"'));
+  });
+
+  it('rename edits the note and every citation', async () => {
+    const prep = await client.request<{ placeholder: string }>('textDocument/prepareRename', client.at(uri('drafts/related-work.md'), 8, 32));
+    assert.strictEqual(prep.placeholder, 'lin2022truthfulqa');
+    const edit = await client.request<{ changes: Record<string, unknown[]> }>('textDocument/rename', { ...client.at(uri('drafts/related-work.md'), 8, 32), newName: 'lin2022truthful' });
+    const files = Object.keys(edit.changes).map((u) => path.relative(dir, new URL(u).pathname)).sort();
+    assert.deepStrictEqual(files, ['drafts/related-work.md', 'notes/kalai2024hallucinate.md', 'notes/lin2022truthfulqa.md']);
+    await assert.rejects(client.request('textDocument/prepareRename', client.at(draft(), 0, 8)), /derived from a digest title/);
+  });
+
+  it('a note saved on disk shows in the hover at once', async () => {
+    const note = path.join(dir, 'notes/konig2020common.md');
+    fs.writeFileSync(note, fs.readFileSync(note, 'utf8').replace('Accelerating MPC by Online Detection of Common Structures', 'A Changed Title'));
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(note).href, type: 2 }] });
+    await client.change(draft(), 'See [@konig2020common].\n', 4);
+    await eventually(async () => {
+      const h = await client.request<Hover>('textDocument/hover', client.at(draft(), 0, 10));
+      assert.match(h.contents.value, /^\*\*A Changed Title\*\*/);
+    });
+  });
+
+  it('a created note and a deleted digest are picked up', async () => {
+    fs.writeFileSync(path.join(dir, 'notes/new2025paper.md'), '---\ncitekey: new2025paper\ntitle: A Brand New Paper\n---\n');
+    fs.rmSync(path.join(dir, 'digests/hf-2025-09-10.json'));
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [
+      { uri: uri('notes/new2025paper.md'), type: 1 },
+      { uri: uri('digests/hf-2025-09-10.json'), type: 3 },
+    ] });
+    await client.change(draft(), '[@new2025paper] [@mixture-experts-routing]\n', 5);
+    await eventually(async () => {
+      const h = await client.request<Hover>('textDocument/hover', client.at(draft(), 0, 4));
+      assert.match(h.contents.value, /A Brand New Paper/);
+      const gone = await client.request<Hover>('textDocument/hover', client.at(draft(), 0, 20));
+      assert.match(gone.contents.value, /Unknown citation key/);
+    });
+  });
+
+  it('unsaved editor text of a note overrides the disk', async () => {
+    const note = uri('notes/lin2022truthfulqa.md');
+    await client.open(note, 'markdown', '---\ncitekey: lin2022truthfulqa\ntitle: Edited In The Editor\n---\n');
+    await client.change(draft(), '[@lin2022truthfulqa]\n', 6);
+    await eventually(async () => {
+      const hover = await client.request<Hover>('textDocument/hover', client.at(draft(), 0, 5));
+      assert.match(hover.contents.value, /Edited In The Editor/);
+    });
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: note } });
+    await eventually(async () => {
+      const after = await client.request<Hover>('textDocument/hover', client.at(draft(), 0, 5));
+      assert.match(after.contents.value, /TruthfulQA — Measuring/, 'closing without saving goes back to the disk text');
+    });
+  });
+});
