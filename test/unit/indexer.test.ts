@@ -1,0 +1,95 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Library } from '../../server/src/library/library';
+import { Indexer, uriOf } from '../../server/src/workspace/indexer';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
+
+/** The indexer against a real temporary folder: what it reads, skips and says. */
+describe('indexer on a real folder', () => {
+  let root: string;
+  let outside: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-idx-'));
+    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-outside-'));
+    fs.mkdirSync(path.join(root, 'notes'));
+    fs.writeFileSync(path.join(root, 'notes/good.md'), '---\ncitekey: good2024\ntitle: A Good Paper\n---\n');
+  });
+  afterEach(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  function make(settings = DEFAULT_SETTINGS) {
+    const lines: string[] = [];
+    const library = new Library();
+    const folder = { uri: uriOf(root), fsPath: root, realPath: fs.realpathSync(root) };
+    return { library, lines, indexer: new Indexer(library, [folder], settings, { log: (l) => lines.push(l) }) };
+  }
+
+  it('skips binary files and files over the size limit with a log line; the rest is indexed', async () => {
+    fs.writeFileSync(path.join(root, 'notes/binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]));
+    fs.mkdirSync(path.join(root, 'digests'));
+    fs.writeFileSync(path.join(root, 'digests/huge.txt'), 'x'.repeat(2 * 1024 * 1024));
+    const { library, lines, indexer } = make({ ...DEFAULT_SETTINGS, maxFileSizeMB: 1 });
+    await indexer.scan();
+    assert.ok(library.get('good2024'));
+    assert.ok(lines.some((l) => /notes\/binary\.md: skipped, binary file/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /digests\/huge\.txt: skipped, 2\.0 MB is over litnotes\.maxFileSizeMB \(1\)/.test(l)), lines.join('\n'));
+  });
+
+  it('a file deleted between listing and reading is logged, not fatal', async () => {
+    fs.writeFileSync(path.join(root, 'notes/vanishing.md'), '---\ncitekey: gone\n---\n');
+    const { library, lines, indexer } = make();
+    const realStat = fs.promises.stat;
+    // Delete the file at the moment the scan goes to read it: a real ENOENT from the real fs.
+    (fs.promises as { stat: typeof realStat }).stat = (async (p: fs.PathLike, ...rest: unknown[]) => {
+      if (String(p).endsWith('vanishing.md')) fs.rmSync(String(p));
+      return (realStat as (...a: unknown[]) => Promise<fs.Stats>)(p, ...rest);
+    }) as typeof realStat;
+    try {
+      await indexer.scan();
+    } finally {
+      (fs.promises as { stat: typeof realStat }).stat = realStat;
+    }
+    assert.ok(lines.some((l) => l === 'notes/vanishing.md: deleted before it could be read'), lines.join('\n'));
+    assert.strictEqual(library.get('gone'), undefined);
+    assert.ok(library.get('good2024'));
+  });
+
+  it('does not follow symbolic links that lead outside the workspace', async () => {
+    fs.writeFileSync(path.join(outside, 'secret.md'), '---\ncitekey: secret\ntitle: Outside\n---\n');
+    fs.symlinkSync(path.join(outside, 'secret.md'), path.join(root, 'notes/link.md'));
+    fs.symlinkSync(outside, path.join(root, 'notes/linked-folder'));
+    fs.symlinkSync(path.join(root, 'notes/good.md'), path.join(root, 'notes/inside-link.md'));
+    const { library, lines, indexer } = make();
+    await indexer.scan();
+    assert.strictEqual(library.get('secret'), undefined);
+    assert.ok(lines.some((l) => /notes\/link\.md: symbolic link not followed \(leads outside the workspace\)/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /notes\/linked-folder: symbolic link not followed/.test(l)));
+    assert.ok(library.get('good2024'), 'a link inside the workspace is fine');
+    for (const f of library.allFiles()) assert.ok(f.uri.startsWith(uriOf(root)), f.uri);
+  });
+
+  it('indexes an empty note by its file name, and markdown with a citekey anywhere', async () => {
+    fs.writeFileSync(path.join(root, 'notes/empty-note.md'), '');
+    fs.writeFileSync(path.join(root, 'elsewhere.md'), '---\ncitekey: stray2023\ntitle: Stray Note\n---\n');
+    fs.writeFileSync(path.join(root, 'README.md'), '# Not a note\n\nCites [@good2024].\n');
+    const { library, lines, indexer } = make();
+    await indexer.scan();
+    assert.strictEqual(library.get('empty-note')!.title, 'empty-note');
+    assert.ok(lines.some((l) => /empty note/.test(l)));
+    assert.strictEqual(library.get('stray2023')!.title, 'Stray Note');
+    assert.strictEqual(library.file(uriOf(path.join(root, 'README.md')))!.kind, 'draft');
+    assert.strictEqual(library.citationsOf(library.get('good2024')!).size, 1);
+  });
+
+  it('exclude globs keep folders out', async () => {
+    fs.mkdirSync(path.join(root, 'node_modules/pkg/notes'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'node_modules/pkg/notes/x.md'), '---\ncitekey: vendored\n---\n');
+    const { library, indexer } = make();
+    await indexer.scan();
+    assert.strictEqual(library.get('vendored'), undefined);
+  });
+});
