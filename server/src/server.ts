@@ -6,11 +6,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Library } from './library/library';
-import { Indexer, Folder, canonicalUri, safePath, uriOf } from './workspace/indexer';
+import { Indexer, Folder, canonicalUri, safePath, uriOf, yieldToRequests } from './workspace/indexer';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './settings';
 import { flavorOf, findCitations } from './citations/find';
 import { keyAt } from './features/keyAt';
-import { completeCitation } from './features/completion';
+import { completeCitation, resolveCompletion } from './features/completion';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
 import { documentDiagnostics, problemDiagnostic } from './features/diagnostics';
@@ -56,7 +56,7 @@ connection.onInitialize((params: InitializeParams) => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      completionProvider: { triggerCharacters: ['@', '{', ',', '['], resolveProvider: false },
+      completionProvider: { triggerCharacters: ['@', '{', ',', '['], resolveProvider: true },
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
@@ -151,14 +151,17 @@ const pendingRebuild = new Set<string>();
 let rebuildTimer: NodeJS.Timeout | undefined;
 
 function afterSourceChange(immediate: boolean): void {
-  if (immediate) { flushRebuild(); return; }
+  if (immediate) { void flushRebuild(); return; }
   if (rebuildTimer) return;
-  rebuildTimer = setTimeout(flushRebuild, 50);
+  rebuildTimer = setTimeout(() => void flushRebuild(), 50);
 }
 
-function flushRebuild(): void {
+async function flushRebuild(): Promise<void> {
   if (rebuildTimer) { clearTimeout(rebuildTimer); rebuildTimer = undefined; }
-  if (library.rebuild()) {
+  const versionBefore = library.version;
+  // During a scan the scan rebuilds; otherwise recompute now, in slices so requests keep flowing.
+  if (!indexer.scanning) await library.rebuildInSlices(8, yieldToRequests);
+  if (library.version !== versionBefore) {
     publishAllDiagnostics();
     if (!indexer.scanning) sendStatus('ready');
   }
@@ -268,6 +271,8 @@ connection.onCompletion((params) => {
   const before = lineOf(doc, line).slice(0, character);
   return completeCitation(library, before, line, flavor(doc));
 });
+
+connection.onCompletionResolve((item) => resolveCompletion(library, item));
 
 connection.onHover((params) => {
   const at = keyAtPosition(params.textDocument.uri, params.position.line, params.position.character);

@@ -59,6 +59,8 @@ describe('language server over stdio (as an editor drives it)', function () {
     const list = await client.request<CompletionList>('textDocument/completion', client.at(draft(), 0, 11));
     assert.strictEqual(list.items[0].label, 'jiang2024kasa');
     assert.match(list.items[0].detail!, /^KaSA/);
+    const resolved = await client.request<{ documentation: { value: string } }>('completionItem/resolve', list.items[0]);
+    assert.match(resolved.documentation.value, /The increasing sizes of large language models/);
     const none = await client.request<CompletionList | null>('textDocument/completion', client.at(draft(), 0, 3));
     assert.strictEqual(none, null);
   });

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { MarkupContent } from 'vscode-languageserver-types';
-import { completeCitation } from '../../server/src/features/completion';
+import { completeCitation, resolveCompletion } from '../../server/src/features/completion';
 import { hoverKey } from '../../server/src/features/hover';
 import { definitionOf, referencesOf } from '../../server/src/features/definition';
 import { documentDiagnostics } from '../../server/src/features/diagnostics';
@@ -30,7 +30,8 @@ describe('completion', () => {
     const c = at('See [@kas‸');
     const list = completeCitation(c.lib, c.before, c.pos.line, 'markdown')!;
     assert.strictEqual(list.items[0].label, 'jiang2024kasa', 'the alias "kasa" finds the note-backed paper');
-    const item = list.items[0];
+    assert.ok(list.items.every((i) => i.documentation === undefined), 'documentation is resolved lazily');
+    const item = resolveCompletion(c.lib, list.items[0]);
     assert.strictEqual(item.detail, 'KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models');
     const doc = (item.documentation as MarkupContent).value;
     assert.match(doc, /Fan Wang, Juyong Jiang, Chansung Park · 2024/);

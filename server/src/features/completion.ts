@@ -22,7 +22,9 @@ export function completeCitation(library: Library, before: string, line: number,
     kind: CompletionItemKind.Reference,
     detail: paper.title,
     labelDetails: { description: paper.year ? String(paper.year) : paper.digestDate },
-    documentation: { kind: MarkupKind.Markdown, value: completionDoc(paper) },
+    // Documentation comes from completionItem/resolve for the item the user looks at: sending 100
+    // escaped abstracts on every keystroke would make the list itself slow.
+    data: { key: paper.key },
     filterText: ctx.prefix,
     sortText: String(i).padStart(4, '0'),
     insertTextFormat: InsertTextFormat.PlainText,
@@ -32,7 +34,15 @@ export function completeCitation(library: Library, before: string, line: number,
   return { isIncomplete: true, items };
 }
 
-function completionDoc(paper: Paper): string {
+/** Fills in an item's documentation (authors, year, abstract, note summary) when the editor asks. */
+export function resolveCompletion(library: Library, item: CompletionItem): CompletionItem {
+  const key = (item.data as { key?: unknown } | undefined)?.key;
+  const paper = typeof key === 'string' ? library.get(key) : undefined;
+  if (paper) item.documentation = { kind: MarkupKind.Markdown, value: completionDoc(paper) };
+  return item;
+}
+
+export function completionDoc(paper: Paper): string {
   const parts = [`**${escapeMarkdown(paper.title)}**`];
   const byline = bylineMarkdown(paper);
   if (byline) parts.push(byline);

@@ -27,7 +27,7 @@ export interface Paper {
   digests: PaperSource[];
   definition: Location;
   /** Lower-cased forms for matching typed text. */
-  match: { key: string; aliases: string[]; titleWords: string[]; authorWords: string[] };
+  match: { key: string; aliases: string[]; titleWords: string[]; authorWords: string[]; haystack: string };
 }
 
 export type FileKind = 'note' | 'digest' | 'draft';
@@ -42,7 +42,10 @@ export interface FileEntry {
   citations: Citation[];
 }
 
-interface DerivedInfo { norm: string; candidates: string[] }
+interface DerivedInfo { norm: string; candidates: string[]; titleWords?: string[] }
+
+/** Work between two yields of a resumable rebuild. */
+const REBUILD_STEP = 100;
 
 /**
  * The library: files in, papers out. Files are replaced whole; `rebuild()` recomputes papers and
@@ -56,8 +59,13 @@ export class Library {
   /** key -> uri -> citations of it there. Maintained incrementally as files change. */
   private readonly citationIndex = new Map<string, Map<string, Citation[]>>();
   private readonly derived = new WeakMap<PaperSource, DerivedInfo>();
+  private position = new Map<string, number>();
+  private noteTitles = new Map<string, Paper>();
+  private digestTitles = new Map<string, unknown>();
+  private readonly authorWords = new WeakMap<string[], string[]>();
   private dirty = false;
-  /** Increments on every rebuild that changed anything. */
+  private rebuilding = false;
+  /** Increments whenever the papers change. */
   version = 0;
 
   setFile(entry: FileEntry): void {
@@ -65,6 +73,7 @@ export class Library {
     if (old) this.unindexCitations(old);
     this.files.set(entry.uri, entry);
     this.indexCitations(entry);
+    if (old && this.patchNote(old, entry)) return;
     if (old?.sources.length || entry.sources.length) this.dirty = true;
   }
 
@@ -137,13 +146,40 @@ export class Library {
 
   /** Recompute papers and keys if any source changed. Returns whether anything was recomputed. */
   rebuild(): boolean {
-    if (!this.dirty) return false;
+    if (!this.dirty || this.rebuilding) return false;
+    for (const _ of this.rebuildSteps()) { /* run to the end */ }
+    return true;
+  }
+
+  /**
+   * The same rebuild, yielding to the event loop whenever it has run for `sliceMs`, so requests
+   * keep being answered (from the previous papers) while a large library is recomputed.
+   */
+  async rebuildInSlices(sliceMs: number, pause: () => Promise<void>): Promise<boolean> {
+    if (!this.dirty || this.rebuilding) return false;
+    let start = Date.now();
+    for (const _ of this.rebuildSteps()) {
+      if (Date.now() - start >= sliceMs) { await pause(); start = Date.now(); }
+    }
+    return true;
+  }
+
+  private *rebuildSteps(): Generator<void> {
     this.dirty = false;
-    this.version++;
+    this.rebuilding = true;
+    try {
+      yield* this.compute();
+    } finally {
+      this.rebuilding = false;
+    }
+  }
+
+  private *compute(): Generator<void> {
     const notes: PaperSource[] = [];
     const digestSources: PaperSource[] = [];
     for (const f of this.files.values()) for (const s of f.sources) (s.kind === 'note' ? notes : digestSources).push(s);
     notes.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    yield;
 
     const byKey = new Map<string, Paper>();
     const byArxiv = new Map<string, Paper>();
@@ -151,19 +187,20 @@ export class Library {
     const clash = new Map<string, SourceProblem[]>();
 
     // Notes first: their keys are explicit and primary.
+    let step = 0;
     for (const note of notes) {
+      if (++step % REBUILD_STEP === 0) yield;
       const key = note.key!;
       const existing = byKey.get(key);
       const norm = this.info(note).norm;
       if (existing) {
-        const same = (note.arxiv && note.arxiv === existing.arxiv) || (norm && norm === normalizeTitle(existing.title));
+        const same = (note.arxiv && note.arxiv === existing.arxiv) || (norm && norm === this.info(existing.note!).norm);
         if (!same) {
           const other = existing.note!;
           const at = note.keyRange ?? note.titleRange;
           const message = (where: string) => `Citation key "${key}" is also claimed by a different paper in ${where}.`;
           pushProblem(clash, note.uri, { range: at, message: message(other.uri), severity: 'warning', code: 'duplicate-key' });
           pushProblem(clash, other.uri, { range: other.keyRange ?? other.titleRange, message: message(note.uri), severity: 'warning', code: 'duplicate-key' });
-          continue;
         }
         continue; // a second note of the same paper adds nothing the first does not have
       }
@@ -174,15 +211,16 @@ export class Library {
     }
 
     // Digest entries: group entries of one paper (same arXiv id or title) across digests.
-    interface Group { sources: PaperSource[]; note?: Paper; rank: string; norm: string }
+    interface Group { sources: PaperSource[]; note?: Paper; order: string; norm: string }
     const groups: Group[] = [];
     const groupByArxiv = new Map<string, Group>();
     const groupByTitle = new Map<string, Group>();
     for (const s of digestSources) {
+      if (++step % REBUILD_STEP === 0) yield;
       const norm = this.info(s).norm;
       let g = (s.arxiv && groupByArxiv.get(s.arxiv)) || groupByTitle.get(norm);
       if (!g) {
-        g = { sources: [], rank: '', norm };
+        g = { sources: [], order: '', norm };
         groups.push(g);
       }
       g.sources.push(s);
@@ -190,16 +228,20 @@ export class Library {
       if (!groupByTitle.has(norm)) groupByTitle.set(norm, g);
     }
     for (const g of groups) {
-      g.sources.sort(compareSources);
-      const first = g.sources[0];
-      g.rank = first.dateRank ?? '9999-99-99';
+      if (++step % REBUILD_STEP === 0) yield;
+      if (g.sources.length > 1) g.sources.sort(compareSources);
+      // Sort key: digest date, then title.
+      g.order = `${g.sources[0].dateRank ?? '9999-99-99'}\u0000${g.norm}`;
       const arxiv = g.sources.find((s) => s.arxiv)?.arxiv;
       g.note = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
     }
+    yield;
     // Keys in a fixed order (digest date, then title), so neither file order nor entry order matters,
     // and a digest from a later day can never take a key an earlier paper already has.
-    groups.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0));
+    groups.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+    yield;
     for (const g of groups) {
+      if (++step % REBUILD_STEP === 0) yield;
       const key = chooseKey(this.info(g.sources[0]).candidates, (k) => byKey.has(k));
       if (g.note) {
         g.note.aliases.push(key);
@@ -213,10 +255,61 @@ export class Library {
     }
 
     const list: Paper[] = [];
-    for (const [key, paper] of byKey) if (paper.key === key) list.push(finishPaper(paper));
+    const position = new Map<string, number>();
+    for (const [key, paper] of byKey) {
+      if (paper.key !== key) continue;
+      if (++step % REBUILD_STEP === 0) yield;
+      position.set(key, list.length);
+      list.push(this.finishPaper(paper));
+    }
+    // Swap in atomically: until here, requests saw the previous papers.
     this.byKey = byKey;
     this.list = list;
+    this.position = position;
     this.clashProblems = clash;
+    this.noteTitles = byTitle;
+    this.digestTitles = groupByTitle;
+    this.version++;
+  }
+
+  private finishPaper(paper: Paper): Paper {
+    // A note without an abstract anywhere shows its own summary as the abstract.
+    if (!paper.abstract && paper.summary) { paper.abstract = paper.summary; paper.summary = undefined; }
+    if (paper.summary && paper.summary === paper.abstract) paper.summary = undefined;
+    const primary = paper.note ?? paper.digests[0];
+    const info = this.info(primary);
+    info.titleWords ??= keyWords(paper.title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w]));
+    let authorWords = this.authorWords.get(paper.authors);
+    if (!authorWords) this.authorWords.set(paper.authors, (authorWords = authorTokens(paper.authors)));
+    const key = paper.key.toLowerCase();
+    const aliases = paper.aliases.map((a) => a.toLowerCase());
+    const haystack = `${key} ${aliases.join(' ')} ${info.titleWords.join(' ')} ${authorWords.join(' ')}`;
+    paper.match = { key, aliases, titleWords: info.titleWords, authorWords, haystack };
+    return paper;
+  }
+
+  /**
+   * An edited note whose key and arXiv id stay the same, and whose old and new titles merge with
+   * no digest entry or other note, changes only its own paper: patch it in place instead of
+   * recomputing the library. Returns false when a full rebuild is needed.
+   */
+  private patchNote(old: FileEntry, entry: FileEntry): boolean {
+    if (this.dirty || this.rebuilding || old.kind !== 'note' || entry.kind !== 'note') return false;
+    if (old.sources.length !== 1 || entry.sources.length !== 1) return false;
+    const [before, after] = [old.sources[0], entry.sources[0]];
+    const paper = this.byKey.get(before.key!);
+    if (!paper || paper.note !== before || paper.digests.length || paper.aliases.length) return false;
+    if (after.key !== before.key || after.arxiv !== before.arxiv || this.clashProblems.has(old.uri)) return false;
+    const oldNorm = this.info(before).norm, newNorm = this.info(after).norm;
+    if (newNorm !== oldNorm && (this.digestTitles.has(newNorm) || this.noteTitles.has(newNorm))) return false;
+    const index = this.position.get(paper.key);
+    if (index === undefined) return false;
+    const next = this.finishPaper(newPaper(paper.key, after));
+    this.byKey.set(paper.key, next);
+    this.list[index] = next;
+    if (this.noteTitles.get(oldNorm) === paper) this.noteTitles.delete(oldNorm);
+    this.noteTitles.set(newNorm, next);
+    this.version++;
     return true;
   }
 }
@@ -252,7 +345,7 @@ function newPaper(key: string, source: PaperSource): Paper {
     note: isNote ? source : undefined,
     digests: isNote ? [] : [source],
     definition: { uri: source.uri, range: (isNote ? source.keyRange : undefined) ?? source.titleRange },
-    match: { key: '', aliases: [], titleWords: [], authorWords: [] },
+    match: { key: '', aliases: [], titleWords: [], authorWords: [], haystack: '' },
   };
 }
 
@@ -267,17 +360,4 @@ function mergeDigest(paper: Paper, sources: PaperSource[]): void {
     paper.arxiv ??= s.arxiv;
     for (const u of s.codeUrls) if (!paper.codeUrls.includes(u)) paper.codeUrls.push(u);
   }
-}
-
-function finishPaper(paper: Paper): Paper {
-  // A note without an abstract anywhere shows its own summary as the abstract.
-  if (!paper.abstract && paper.summary) { paper.abstract = paper.summary; paper.summary = undefined; }
-  if (paper.summary && paper.summary === paper.abstract) paper.summary = undefined;
-  paper.match = {
-    key: paper.key.toLowerCase(),
-    aliases: paper.aliases.map((a) => a.toLowerCase()),
-    titleWords: keyWords(paper.title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w])),
-    authorWords: authorTokens(paper.authors),
-  };
-  return paper;
 }

@@ -23,6 +23,8 @@ export function rankPapers(library: Library, typed: string, limit: number): { pa
 
 export function matchScore(paper: Paper, q: string): number {
   const m = paper.match;
+  // One native substring test rejects most papers before any per-word work.
+  if (!m.haystack.includes(q)) return 0;
   if (m.key === q) return 1000;
   if (m.key.startsWith(q)) return 900 - Math.min(99, m.key.length - q.length);
   for (const a of m.aliases) if (a.startsWith(q)) return 800 - Math.min(99, a.length - q.length);
@@ -56,7 +58,7 @@ export function suggestKeys(library: Library, unknown: string, limit = 3): strin
     const k = key.toLowerCase();
     let d = editDistance(q, k, max);
     if (d > max && q.length >= 4 && (k.startsWith(q) || q.startsWith(k))) d = max;
-    if (d > max && qParts.length > 1) {
+    if (d > max && qParts.length > 1 && qParts.every((p) => k.includes(p))) {
       // The same words in another order (truthfulqa2022lin for lin2022truthfulqa) count as close.
       const shared = keyParts(k).filter((p) => qParts.includes(p)).length;
       if (shared === qParts.length) d = 1;

@@ -14,9 +14,9 @@ export interface IndexerHooks {
 }
 
 /** Work in slices of at most this long before yielding, so requests never wait long behind the scan. */
-const SLICE_MS = 8;
+const SLICE_MS = 5;
 /** During the initial scan, recompute papers at most this often. */
-const REBUILD_EVERY_MS = 150;
+const REBUILD_EVERY_MS = 250;
 
 export function canonicalUri(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
@@ -78,12 +78,16 @@ export class Indexer {
 
       let sliceStart = Date.now();
       let lastRebuild = Date.now();
+      let lastRebuildCost = 0;
       for (let i = 0; i < found.length; i++) {
         if (generation !== this.scanGeneration) return { files: i, ms: Date.now() - started };
         await this.loadFromDisk(found[i].fsPath, found[i].candidate);
         if (Date.now() - sliceStart >= SLICE_MS) {
-          if (Date.now() - lastRebuild >= REBUILD_EVERY_MS) {
-            this.library.rebuild();
+          // Show papers as they arrive, but spend at most about a fifth of the scan recomputing them.
+          if (Date.now() - lastRebuild >= Math.max(REBUILD_EVERY_MS, 6 * lastRebuildCost)) {
+            const t = Date.now();
+            await this.library.rebuildInSlices(SLICE_MS, yieldToRequests);
+            lastRebuildCost = Date.now() - t;
             lastRebuild = Date.now();
           }
           progress?.(i + 1, found.length);
@@ -91,7 +95,7 @@ export class Indexer {
           sliceStart = Date.now();
         }
       }
-      this.library.rebuild();
+      await this.library.rebuildInSlices(SLICE_MS, yieldToRequests);
       progress?.(found.length, found.length);
       return { files: found.length, ms: Date.now() - started };
     } finally {
@@ -217,6 +221,6 @@ export function safePath(uri: string): string | undefined {
   try { return fileURLToPath(uri); } catch { return undefined; }
 }
 
-function yieldToRequests(): Promise<void> {
+export function yieldToRequests(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
