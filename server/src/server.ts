@@ -147,9 +147,9 @@ connection.onRequest(ReindexRequest, async () => {
 
 // ---- documents: editor text overrides disk -------------------------------------------------
 
-const pendingRebuild = new Set<string>();
 let rebuildTimer: NodeJS.Timeout | undefined;
 
+/** Recompute papers after a note or digest changed: at once for saves and file events, batched while typing. */
 function afterSourceChange(immediate: boolean): void {
   if (immediate) { void flushRebuild(); return; }
   if (rebuildTimer) return;
@@ -165,8 +165,21 @@ async function flushRebuild(): Promise<void> {
     publishAllDiagnostics();
     if (!indexer.scanning) sendStatus('ready');
   }
-  for (const uri of pendingRebuild) publishDiagnostics(uri);
-  pendingRebuild.clear();
+}
+
+/** Diagnostics of edited documents wait for a pause in typing, so they never compete with completion. */
+const diagnosticsDue = new Set<string>();
+let diagnosticsTimer: NodeJS.Timeout | undefined;
+const TYPING_PAUSE_MS = 250;
+
+function scheduleDiagnostics(uri: string, delay: number): void {
+  diagnosticsDue.add(uri);
+  if (diagnosticsTimer) clearTimeout(diagnosticsTimer);
+  diagnosticsTimer = setTimeout(() => {
+    diagnosticsTimer = undefined;
+    for (const u of diagnosticsDue) publishDiagnostics(u);
+    diagnosticsDue.clear();
+  }, delay);
 }
 
 documents.onDidOpen((e) => documentChanged(e.document, true));
@@ -188,9 +201,12 @@ function documentChanged(doc: TextDocument, opened: boolean): void {
   const uri = canonicalUri(doc.uri);
   clientUris.set(uri, doc.uri);
   const text = doc.getText();
-  if (!indexer.setOverride(uri, text)) openCitations.set(uri, findCitations(text, flavorOf(doc.languageId === 'latex' ? 'latex' : doc.uri)));
-  pendingRebuild.add(uri);
-  afterSourceChange(opened);
+  if (indexer.setOverride(uri, text)) {
+    if (library.isDirty) afterSourceChange(opened);
+  } else {
+    openCitations.set(uri, findCitations(text, flavorOf(doc.languageId === 'latex' ? 'latex' : doc.uri)));
+  }
+  scheduleDiagnostics(uri, opened ? 0 : TYPING_PAUSE_MS);
 }
 
 connection.onDidChangeWatchedFiles(async ({ changes }) => {

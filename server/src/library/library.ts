@@ -1,6 +1,7 @@
 import type { PaperSource, SourceProblem } from '../sources/types';
 import type { Citation } from '../citations/find';
 import { chooseKey, keyCandidates, keyWords } from './keys';
+import { sortInSteps } from './steps';
 import { authorTokens } from '../sources/authors';
 import { normalizeTitle, Range } from '../util/text';
 
@@ -27,7 +28,7 @@ export interface Paper {
   digests: PaperSource[];
   definition: Location;
   /** Lower-cased forms for matching typed text. */
-  match: { key: string; aliases: string[]; titleWords: string[]; authorWords: string[]; haystack: string };
+  match: { key: string; aliases: string[]; titleWords: string[]; authorWords: string[] };
 }
 
 export type FileKind = 'note' | 'digest' | 'draft';
@@ -91,6 +92,7 @@ export class Library {
   get isDirty(): boolean { return this.dirty; }
 
   get(key: string): Paper | undefined { return this.byKey.get(key); }
+  /** All papers, sorted by key. */
   papers(): readonly Paper[] { return this.list; }
   keys(): IterableIterator<string> { return this.byKey.keys(); }
 
@@ -178,8 +180,7 @@ export class Library {
     const notes: PaperSource[] = [];
     const digestSources: PaperSource[] = [];
     for (const f of this.files.values()) for (const s of f.sources) (s.kind === 'note' ? notes : digestSources).push(s);
-    notes.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
-    yield;
+    const sortedNotes = yield* sortInSteps(notes, (a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
 
     const byKey = new Map<string, Paper>();
     const byArxiv = new Map<string, Paper>();
@@ -188,7 +189,7 @@ export class Library {
 
     // Notes first: their keys are explicit and primary.
     let step = 0;
-    for (const note of notes) {
+    for (const note of sortedNotes) {
       if (++step % REBUILD_STEP === 0) yield;
       const key = note.key!;
       const existing = byKey.get(key);
@@ -238,9 +239,8 @@ export class Library {
     yield;
     // Keys in a fixed order (digest date, then title), so neither file order nor entry order matters,
     // and a digest from a later day can never take a key an earlier paper already has.
-    groups.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-    yield;
-    for (const g of groups) {
+    const ordered = yield* sortInSteps(groups, (a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+    for (const g of ordered) {
       if (++step % REBUILD_STEP === 0) yield;
       const key = chooseKey(this.info(g.sources[0]).candidates, (k) => byKey.has(k));
       if (g.note) {
@@ -254,14 +254,16 @@ export class Library {
       }
     }
 
-    const list: Paper[] = [];
-    const position = new Map<string, number>();
+    const unsorted: Paper[] = [];
     for (const [key, paper] of byKey) {
       if (paper.key !== key) continue;
       if (++step % REBUILD_STEP === 0) yield;
-      position.set(key, list.length);
-      list.push(this.finishPaper(paper));
+      unsorted.push(this.finishPaper(paper));
     }
+    // Papers in key order: completion scans them in this order and so never sorts per keystroke.
+    const list = yield* sortInSteps(unsorted, (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const position = new Map<string, number>();
+    list.forEach((p, i) => position.set(p.key, i));
     // Swap in atomically: until here, requests saw the previous papers.
     this.byKey = byKey;
     this.list = list;
@@ -281,10 +283,7 @@ export class Library {
     info.titleWords ??= keyWords(paper.title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w]));
     let authorWords = this.authorWords.get(paper.authors);
     if (!authorWords) this.authorWords.set(paper.authors, (authorWords = authorTokens(paper.authors)));
-    const key = paper.key.toLowerCase();
-    const aliases = paper.aliases.map((a) => a.toLowerCase());
-    const haystack = `${key} ${aliases.join(' ')} ${info.titleWords.join(' ')} ${authorWords.join(' ')}`;
-    paper.match = { key, aliases, titleWords: info.titleWords, authorWords, haystack };
+    paper.match = { key: paper.key.toLowerCase(), aliases: paper.aliases.map((a) => a.toLowerCase()), titleWords: info.titleWords, authorWords };
     return paper;
   }
 
@@ -345,7 +344,7 @@ function newPaper(key: string, source: PaperSource): Paper {
     note: isNote ? source : undefined,
     digests: isNote ? [] : [source],
     definition: { uri: source.uri, range: (isNote ? source.keyRange : undefined) ?? source.titleRange },
-    match: { key: '', aliases: [], titleWords: [], authorWords: [], haystack: '' },
+    match: { key: '', aliases: [], titleWords: [], authorWords: [] },
   };
 }
 

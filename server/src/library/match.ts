@@ -7,45 +7,101 @@ import { editDistance } from '../util/text';
  */
 export function rankPapers(library: Library, typed: string, limit: number): { papers: Paper[]; total: number } {
   const q = typed.toLowerCase();
+  const all = library.papers(); // sorted by key
+  if (q === '') return { papers: all.slice(0, limit), total: all.length };
+  const st = searchText(library);
+  // Bucket by score while visiting papers in key order: each bucket is already key-sorted, so the
+  // best `limit` come out without sorting the (possibly thousands of) matches.
+  const buckets = new Map<number, number[]>();
+  const seen = new Set<number>();
+  const add = (index: number, score: number) => {
+    seen.add(index);
+    const bucket = buckets.get(score);
+    if (bucket) { if (bucket.length < limit) bucket.push(index); } else buckets.set(score, [index]);
+  };
+  // Word starts first: key, alias, title word or author name beginning with what was typed.
+  scan(st, ' ' + q, (index, at) => add(index, wordStartScore(st, index, at + 1, q.length)));
+  // Then, for three letters or more, the key or a title word containing it.
+  if (seen.size < limit && q.length >= 3) {
+    scan(st, q, (index, at) => {
+      if (seen.has(index)) return;
+      if (at < st.keyEnd[index]) add(index, 400);
+      else if (at >= st.aliasEnd[index] && at < st.titleEnd[index]) add(index, 300);
+    });
+  }
+  const papers: Paper[] = [];
+  for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
+    for (const i of buckets.get(score)!) { if (papers.length >= limit) break; papers.push(all[i]); }
+    if (papers.length >= limit) break;
+  }
+  return { papers, total: seen.size };
+}
+
+/**
+ * All papers' match words in one string, in key order, each paper laid out in order of how much a
+ * hit there counts: " key aliases... titlewords... authorwords...". Rebuilt once per library version.
+ */
+interface SearchText {
+  version: number;
+  text: string;
+  start: Int32Array;
+  keyEnd: Int32Array;
+  aliasEnd: Int32Array;
+  titleEnd: Int32Array;
+}
+const searchTexts = new WeakMap<Library, SearchText>();
+
+function searchText(library: Library): SearchText {
+  const cached = searchTexts.get(library);
+  if (cached && cached.version === library.version) return cached;
   const all = library.papers();
-  if (q === '') {
-    const sorted = sortedByKey(library);
-    return { papers: sorted.slice(0, limit), total: sorted.length };
-  }
-  const scored: { paper: Paper; score: number }[] = [];
-  for (const paper of all) {
-    const score = matchScore(paper, q);
-    if (score > 0) scored.push({ paper, score });
-  }
-  scored.sort((a, b) => b.score - a.score || (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
-  return { papers: scored.slice(0, limit).map((s) => s.paper), total: scored.length };
+  const n = all.length;
+  const st: SearchText = { version: library.version, text: '', start: new Int32Array(n + 1), keyEnd: new Int32Array(n), aliasEnd: new Int32Array(n), titleEnd: new Int32Array(n) };
+  const parts: string[] = [];
+  let offset = 0;
+  const push = (words: string[]) => { for (const w of words) { parts.push(' ', w); offset += 1 + w.length; } };
+  all.forEach((p, i) => {
+    st.start[i] = offset;
+    push([p.match.key]);
+    st.keyEnd[i] = offset;
+    push(p.match.aliases);
+    st.aliasEnd[i] = offset;
+    push(p.match.titleWords);
+    st.titleEnd[i] = offset;
+    push(p.match.authorWords);
+  });
+  st.start[n] = offset;
+  st.text = parts.join('');
+  searchTexts.set(library, st);
+  return st;
 }
 
-export function matchScore(paper: Paper, q: string): number {
-  const m = paper.match;
-  // One native substring test rejects most papers before any per-word work.
-  if (!m.haystack.includes(q)) return 0;
-  if (m.key === q) return 1000;
-  if (m.key.startsWith(q)) return 900 - Math.min(99, m.key.length - q.length);
-  for (const a of m.aliases) if (a.startsWith(q)) return 800 - Math.min(99, a.length - q.length);
-  let best = 0;
-  for (const w of m.titleWords) if (w.startsWith(q)) { best = Math.max(best, w === q ? 700 : 650); }
-  if (best) return best;
-  for (const w of m.authorWords) if (w.startsWith(q)) return w === q ? 600 : 550;
-  if (q.length >= 3) {
-    if (m.key.includes(q)) return 400;
-    for (const w of m.titleWords) if (w.includes(q)) return 300;
+/** Calls `hit(paperIndex, offset)` for the first occurrence of `needle` in each paper, in key order. */
+function scan(st: SearchText, needle: string, hit: (index: number, at: number) => void): void {
+  const { text, start } = st;
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(needle, from);
+    if (at < 0) return;
+    let lo = 0, hi = start.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (start[mid] <= at) lo = mid; else hi = mid - 1;
+    }
+    hit(lo, at);
+    from = start[lo + 1];
   }
-  return 0;
 }
 
-const sortedCache = new WeakMap<Library, { version: number; list: Paper[] }>();
-function sortedByKey(library: Library): Paper[] {
-  const cached = sortedCache.get(library);
-  if (cached && cached.version === library.version) return cached.list;
-  const list = [...library.papers()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  sortedCache.set(library, { version: library.version, list });
-  return list;
+/** Score of a word-start hit at `wordAt`: key > alias > title word > author; whole words and close lengths first. */
+function wordStartScore(st: SearchText, index: number, wordAt: number, qLength: number): number {
+  let wordEnd = st.text.indexOf(' ', wordAt);
+  if (wordEnd < 0 || wordEnd > st.start[index + 1]) wordEnd = st.start[index + 1];
+  const extra = Math.min(99, wordEnd - wordAt - qLength);
+  if (wordAt - 1 === st.start[index]) return extra === 0 ? 1000 : 900 - extra;
+  if (wordAt < st.aliasEnd[index]) return 800 - extra;
+  if (wordAt < st.titleEnd[index]) return extra === 0 ? 700 : 650;
+  return extra === 0 ? 600 : 550;
 }
 
 /** The closest known keys to an unknown one: edit distance, then shared prefix. */
