@@ -12,7 +12,7 @@ export function noteTemplate(paper: Paper): string {
   if (paper.aliases.length) fields.aliases = paper.aliases;
   fields.tags = paper.topics;
   if (paper.abstract) fields.abstract = paper.abstract;
-  const front = yaml.safeDump(fields, { lineWidth: 100, noRefs: true, skipInvalid: true });
+  const front = yaml.safeDump(fields, { lineWidth: -1, noRefs: true, skipInvalid: true });
   // Headings are plain text: a title cannot start a new block because newlines were folded on parse.
   return `---\n${front}---\n\n# ${paper.title}\n\n## Summary\n\n\n## Notes\n\n`;
 }

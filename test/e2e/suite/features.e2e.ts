@@ -1,0 +1,85 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { activated, diagnosticsMatching, fileUri, hoverText, openDoc, positionOf } from './helpers';
+
+describe('litnotes in a real VS Code', () => {
+  before(async () => {
+    const api = await activated();
+    const status = await api.ready;
+    assert.strictEqual(status.papers, 96);
+  });
+
+  it('completion after [@ offers KaSA by its key and shows its abstract', async () => {
+    const { doc, editor } = await openDoc('drafts/analysis.qmd');
+    await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), 'New claim [@kas'));
+    const pos = new vscode.Position(doc.lineCount - 1, 'New claim [@kas'.length);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos, undefined, 1);
+    const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'jiang2024kasa');
+    assert.ok(item, `KaSA not offered: ${list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)).join(', ')}`);
+    assert.match(String(item.detail), /^KaSA: Knowledge-Aware/);
+    await vscode.commands.executeCommand('undo');
+  });
+
+  it('hover on a key shows the abstract, escaped, with no trusted or HTML content', async () => {
+    const { doc } = await openDoc('drafts/related-work.md');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, '@compacter', 3));
+    const text = hoverText(hovers);
+    assert.match(text, /Compacter/);
+    assert.match(text, /Adapting large\\-scale pretrained language models/);
+    for (const h of hovers) for (const c of h.contents) if (c instanceof vscode.MarkdownString) {
+      assert.ok(!c.isTrusted, 'hover markdown must not be trusted');
+      assert.ok(!c.supportHtml, 'hover markdown must not render HTML');
+    }
+  });
+
+  it('definition goes to the digest entry; an alias goes to the note', async () => {
+    const { doc } = await openDoc('drafts/related-work.md');
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, positionOf(doc, '@compacter', 3));
+    const loc = defs[0] as vscode.Location;
+    assert.strictEqual(loc.uri.fsPath, fileUri('digests/daily-papers-sep-8.txt').fsPath);
+    assert.strictEqual(loc.range.start.line, 36);
+    const alias = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', doc.uri, positionOf(doc, '[@kasa]', 3));
+    assert.strictEqual(alias[0].uri.fsPath, fileUri('notes/jiang2024kasa.md').fsPath);
+  });
+
+  it('references find every citation across drafts and notes, plus the note itself', async () => {
+    const { doc } = await openDoc('drafts/related-work.md');
+    const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', doc.uri, positionOf(doc, '@lin2022truthfulqa', 3));
+    const files = [...new Set(refs.map((r) => vscode.workspace.asRelativePath(r.uri)))].sort();
+    assert.deepStrictEqual(files, ['drafts/related-work.md', 'notes/kalai2024hallucinate.md', 'notes/lin2022truthfulqa.md']);
+  });
+
+  it('a misspelt key gets a warning and its quick fix repairs it', async () => {
+    const { doc } = await openDoc('drafts/related-work.md');
+    const diag = await diagnosticsMatching(doc.uri, (ds) => ds.find((d) => d.message.startsWith('Unknown citation key "truthfulqa2022lin"')));
+    assert.strictEqual(diag.severity, vscode.DiagnosticSeverity.Warning);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range);
+    const fix = actions.find((a) => a.title === 'Replace with "lin2022truthfulqa"');
+    assert.ok(fix?.edit, `no quick fix among: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.ok(doc.getText().includes('[@lin2022truthfulqa]. and @kasaa') || doc.getText().includes('A misspelt key: [@lin2022truthfulqa]'));
+    await diagnosticsMatching(doc.uri, (ds) => (ds.some((d) => d.message.includes('"truthfulqa2022lin"')) ? undefined : true));
+    await vscode.commands.executeCommand('undo');
+  });
+
+  it('"Create literature note" writes a new note for a digest paper', async () => {
+    const { doc } = await openDoc('drafts/report.Rmd');
+    const pos = positionOf(doc, '@sphinx', 2);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(pos, pos));
+    const create = actions.find((a) => a.title === 'Create literature note for "sphinx"');
+    assert.ok(create?.edit, `no create action among: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(create.edit));
+    const created = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === fileUri('notes/sphinx.md').fsPath);
+    assert.ok(created, 'the new note is open');
+    await created.save();
+    assert.match(fs.readFileSync(fileUri('notes/sphinx.md').fsPath, 'utf8'), /^---\ncitekey: sphinx\ntitle: 'SPHINX: The Joint Mixing/);
+  });
+
+  it('rename changes the note key and its citations in one edit', async () => {
+    const { doc } = await openDoc('drafts/paper.tex');
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', doc.uri, positionOf(doc, 'konig2020common', 2), 'koenig2020mpc');
+    const files = edit.entries().map(([u]) => vscode.workspace.asRelativePath(u)).sort();
+    assert.deepStrictEqual(files, ['drafts/paper.tex', 'notes/konig2020common.md']);
+  });
+});
