@@ -28,6 +28,8 @@ export async function runPass(pass: 'dev' | 'vsix', vsix?: string): Promise<Pass
     devPath = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-harness-'));
     fs.writeFileSync(path.join(devPath, 'package.json'), JSON.stringify({ name: 'litnotes-test-harness', publisher: 'litnotes', version: '0.0.0', engines: { vscode: '^1.85.0' } }));
   }
+  // Tell the suite where the extension under test must be loaded from.
+  fs.writeFileSync(path.join(folder, '.e2e-expect.json'), JSON.stringify({ extensionPathPrefix: pass === 'vsix' ? extensionsDir : ROOT }));
   const cs = await startCodeServer(folder, { extensionsDir, userDataDir });
   const browser = await launchBrowser();
   let page;

@@ -1,9 +1,17 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { activated, diagnosticsMatching, fileUri, hoverText, openDoc, positionOf } from './helpers';
+import { activated, EXTENSION_ID, diagnosticsMatching, fileUri, hoverText, openDoc, positionOf } from './helpers';
 
 describe('litnotes in a real VS Code', () => {
+  it('loads the extension under test from where the runner put it (dev folder or installed VSIX)', () => {
+    const expectFile = fileUri('.e2e-expect.json').fsPath;
+    assert.ok(fs.existsSync(expectFile), 'every runner states where the extension under test comes from');
+    const { extensionPathPrefix } = JSON.parse(fs.readFileSync(expectFile, 'utf8')) as { extensionPathPrefix: string };
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    assert.ok(ext.extensionPath.startsWith(extensionPathPrefix), `${ext.extensionPath} is not under ${extensionPathPrefix}`);
+  });
+
   before(async () => {
     const api = await activated();
     const status = await api.ready;
