@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { LogNotification, StatusNotification, StatusParams } from '../../server/src/protocol';
+import { StatusItem } from './status';
 
 /** Wiring only: start the bundled language server over IPC for drafts, notes and digests. */
 
@@ -36,10 +37,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   const statusEmitter = new vscode.EventEmitter<StatusParams>();
   let resolveReady!: (s: StatusParams) => void;
   const ready = new Promise<StatusParams>((r) => (resolveReady = r));
-  context.subscriptions.push(statusEmitter, output);
-  await client.start();
+  const status = new StatusItem('litnotes.showOutput');
+  context.subscriptions.push(
+    statusEmitter, output, status,
+    vscode.commands.registerCommand('litnotes.showOutput', () => output.show(true)),
+  );
+  try {
+    await client.start();
+  } catch (err) {
+    status.error(`the language server did not start: ${err}`);
+    output.appendLine(`The language server did not start: ${(err as Error)?.stack ?? err}`);
+    throw err;
+  }
   context.subscriptions.push(
     client.onNotification(StatusNotification, (s: StatusParams) => {
+      status.update(s);
       statusEmitter.fire(s);
       if (s.state === 'ready') resolveReady(s);
     }),

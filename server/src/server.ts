@@ -309,8 +309,8 @@ connection.onReferences((params) => {
 
 connection.onCodeAction((params) => {
   const uri = params.textDocument.uri;
-  const actions: CodeAction[] = replaceKeyActions(uri, params.context.diagnostics.filter((d) => d.source === 'litnotes'));
   const at = keyAtPosition(uri, params.range.start.line, params.range.start.character);
+  const actions: CodeAction[] = replaceKeyActions(library, uri, params.context.diagnostics.filter((d) => d.source === 'litnotes'), at);
   if (at?.paper && !at.paper.note) {
     const folder = folderFor(canonicalUri(uri));
     if (folder) {

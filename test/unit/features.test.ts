@@ -165,10 +165,17 @@ describe('diagnostics and code actions', () => {
   it('the quick fix replaces an unknown key by a suggestion', () => {
     const c = at('See [@truthfulqa2022lin‸].');
     const diags = documentDiagnostics(c.lib, c.uri, c.lib.file(c.uri)!.citations);
-    const actions = replaceKeyActions(c.uri, diags);
+    const actions = replaceKeyActions(c.lib, c.uri, diags);
     assert.strictEqual(actions[0].title, 'Replace with "lin2022truthfulqa"');
     assert.strictEqual(actions[0].isPreferred, true);
     assert.deepStrictEqual(actions[0].edit!.changes![c.uri], [{ range: { start: { line: 0, character: 6 }, end: { line: 0, character: 23 } }, newText: 'lin2022truthfulqa' }]);
+    // Without the diagnostic (or its data), the key under the cursor gives the same fix.
+    const cursorKey = keyAt(c.lib, c.uri, c.lineText, c.pos, 'markdown');
+    const fromCursor = replaceKeyActions(c.lib, c.uri, [], cursorKey);
+    assert.deepStrictEqual(fromCursor.map((a) => a.edit), actions.map((a) => a.edit));
+    const noData = replaceKeyActions(c.lib, c.uri, diags.map((d) => ({ ...d, data: undefined })), cursorKey);
+    assert.deepStrictEqual(noData.map((a) => a.title), actions.map((a) => a.title));
+    assert.deepStrictEqual(replaceKeyActions(c.lib, c.uri, [], keyAt(c.lib, c.uri, '[@nola]', { line: 0, character: 3 }, 'markdown')), [], 'no fix for a known key');
   });
 
   it('"Create literature note" writes a new file from a template and never overwrites', () => {

@@ -1,25 +1,47 @@
-import { CodeAction, CodeActionKind, Diagnostic } from 'vscode-languageserver-types';
+import { CodeAction, CodeActionKind, Diagnostic, Range } from 'vscode-languageserver-types';
+import { suggestKeys } from '../library/match';
+import type { KeyAt } from './keyAt';
 import type { Library, Paper } from '../library/library';
 import { UNKNOWN_KEY, UnknownKeyData } from './diagnostics';
 import { noteTemplate } from './noteTemplate';
 
-/** Quick fixes for unknown keys: replace by each suggestion. */
-export function replaceKeyActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+/**
+ * Quick fixes for unknown keys: replace by each suggestion. They come from the diagnostics in the
+ * request and from the key under the cursor, so they do not depend on the client sending a
+ * diagnostic's `data` back.
+ */
+export function replaceKeyActions(library: Library, uri: string, diagnostics: Diagnostic[], at?: KeyAt): CodeAction[] {
   const out: CodeAction[] = [];
-  for (const d of diagnostics) {
-    if (d.code !== UNKNOWN_KEY || !d.data) continue;
-    const data = d.data as UnknownKeyData;
-    (data.suggestions ?? []).forEach((s, i) => {
+  const seen = new Set<string>();
+  const add = (range: Range, suggestions: string[], diagnostic?: Diagnostic) => {
+    suggestions.forEach((s, i) => {
+      const id = `${range.start.line}:${range.start.character}:${s}`;
+      if (seen.has(id)) return;
+      seen.add(id);
       out.push({
         title: `Replace with "${s}"`,
         kind: CodeActionKind.QuickFix,
-        diagnostics: [d],
+        diagnostics: diagnostic ? [diagnostic] : undefined,
         isPreferred: i === 0,
-        edit: { changes: { [uri]: [{ range: d.range, newText: s }] } },
+        edit: { changes: { [uri]: [{ range, newText: s }] } },
       });
     });
+  };
+  for (const d of diagnostics) {
+    if (d.code !== UNKNOWN_KEY) continue;
+    const data = d.data as UnknownKeyData | undefined;
+    const suggestions = data?.suggestions ?? (data?.key ? suggestKeys(library, data.key) : []);
+    add(d.range, suggestions, d);
+  }
+  if (at && !at.paper && !at.declaration) {
+    const diagnostic = diagnostics.find((d) => d.code === UNKNOWN_KEY && sameRange(d.range, at.range));
+    add(at.range, suggestKeys(library, at.key), diagnostic);
   }
   return out;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 /**

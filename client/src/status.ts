@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import type { StatusParams } from '../../server/src/protocol';
+
+/** The status bar item: papers indexed, a spinner while indexing; click shows the output channel. */
+export class StatusItem implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('litnotes.status', vscode.StatusBarAlignment.Right, 100);
+
+  constructor(showOutputCommand: string) {
+    this.item.name = 'Literature Notes';
+    this.item.command = showOutputCommand;
+    this.item.text = '$(sync~spin) Papers';
+    this.item.tooltip = 'Literature Notes: starting';
+    this.item.show();
+  }
+
+  update(s: StatusParams): void {
+    const papers = `${s.papers} paper${s.papers === 1 ? '' : 's'}`;
+    this.item.text = s.state === 'indexing' ? `$(sync~spin) ${papers}` : `$(library) ${papers}`;
+    const lines = [
+      s.state === 'indexing' ? 'Literature Notes: indexing…' : 'Literature Notes',
+      `${s.notes} notes, ${s.digests} digests (${s.digestEntries} entries)`,
+    ];
+    if (s.problems) lines.push(`${s.problems} problem${s.problems === 1 ? '' : 's'} in notes or digests (see Problems)`);
+    lines.push('Click to show the output.');
+    this.item.tooltip = lines.join('\n');
+    this.item.backgroundColor = s.problems ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  error(message: string): void {
+    this.item.text = '$(error) Papers';
+    this.item.tooltip = `Literature Notes: ${message}\nClick to show the output.`;
+    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
