@@ -50,9 +50,9 @@ export function installExtension(vsix: string, extensionsDir: string, userDataDi
   });
 }
 
-export async function startCodeServer(folder: string, opts: { extensionsDir?: string; userDataDir?: string; env?: Record<string, string> } = {}): Promise<CodeServer> {
+export async function startCodeServer(folder: string, opts: { extensionsDir?: string; userDataDir?: string; env?: Record<string, string>; port?: number } = {}): Promise<CodeServer> {
   if (!fs.existsSync(CODE_SERVER)) throw new Error(`code-server is not installed at ${CODE_SERVER}: run scripts/setup-editor-tests.sh`);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const userDataDir = opts.userDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-ud-'));
   const extensionsDir = opts.extensionsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-ext-'));
   let output = '';

@@ -21,7 +21,8 @@ export function completeCitation(library: Library, before: string, line: number,
     label: paper.key,
     kind: CompletionItemKind.Reference,
     detail: paper.title,
-    labelDetails: { description: paper.year ? String(paper.year) : paper.digestDate },
+    // Shown in the list itself: the year next to the key, the title on the right.
+    labelDetails: { detail: paper.year ? ` ${paper.year}` : paper.digestDate ? ` ${paper.digestDate}` : undefined, description: truncate(paper.title, 70) },
     // Documentation comes from completionItem/resolve for the item the user looks at: sending 100
     // escaped abstracts on every keystroke would make the list itself slow.
     data: { key: paper.key },

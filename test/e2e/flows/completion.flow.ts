@@ -14,6 +14,7 @@ export const flow: Flow = {
     await row.waitFor({ timeout: 20000 });
     await shot('completion');
     assert.match(await suggest.innerText(), /jiang2024kasa/);
+    assert.match(await row.innerText(), /KaSA: Knowledge-Aware/, 'the title shows in the list');
     await wb.page.keyboard.press('Enter');
     await wb.expectText(/We build on \[@jiang2024kasa/, 'accepted completion');
   },
