@@ -1,4 +1,4 @@
-// Bundles the client and the server with esbuild: dist/extension.js and dist/server.js.
+// Bundles the client, the server and its full-text worker with esbuild: dist/extension.js, dist/server.js, dist/searchWorker.js.
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -15,4 +15,5 @@ const common = {
 Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/search/worker.ts'], outfile: 'dist/searchWorker.js' }),
 ]).catch(() => process.exit(1));

@@ -31,6 +31,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     // Titles, abstracts and notes are untrusted: hovers never run commands or render HTML.
     markdown: { isTrusted: false, supportHtml: false },
     synchronize: { configurationSection: 'litnotes' },
+    // The full-text cache goes in the extension's storage, never in the (possibly cloned) workspace.
+    initializationOptions: { cacheDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'search-cache').fsPath },
   };
   client = new LanguageClient('litnotes', 'Literature Notes', serverOptions, clientOptions);
 

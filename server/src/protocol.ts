@@ -15,6 +15,8 @@ export interface StatusParams {
   scanMs?: number;
   /** Problems worth the user's attention (files skipped, unreadable front matter). */
   problems: number;
+  /** Full-text index: shards known and built. */
+  fullText?: { shards: number; ready: number; building: number };
 }
 
 /** Client -> server: scan everything again. */
@@ -22,3 +24,38 @@ export const ReindexRequest = 'litnotes/reindex';
 
 /** Server -> client: lines for the output channel (files skipped, recovered, errors). */
 export const LogNotification = 'litnotes/log';
+
+/** Client -> server: full-text search. */
+export const SearchRequest = 'litnotes/search';
+export interface SearchParams { query: string; limit?: number }
+export interface SearchResultItem { key: string; title: string; score: number; snippet: string; year?: number; authors: string[] }
+export interface SearchResponse { results: SearchResultItem[]; error?: string; partial: boolean }
+
+/** Client -> server: one paper's details and its most related papers. */
+export const PaperRequest = 'litnotes/paper';
+export interface PaperParams { key: string }
+export interface PaperLocation { uri: string; line: number }
+export interface PaperDetails {
+  key: string;
+  aliases: string[];
+  title: string;
+  authors: string[];
+  year?: number;
+  digestDate?: string;
+  arxiv?: string;
+  doi?: string;
+  url?: string;
+  codeUrls: string[];
+  abstract?: string;
+  summary?: string;
+  topics: string[];
+  note?: PaperLocation & { body?: string };
+  digests: PaperLocation[];
+  citedIn: string[];
+  related: { key: string; title: string; score: number }[];
+}
+
+/** Client -> server: the topic tree. */
+export const TopicsRequest = 'litnotes/topics';
+export interface TopicNodeDto { id: string; name: string; kind: 'tag' | 'folder' | 'derived' | 'vocabulary'; count: number; papers: string[]; children: TopicNodeDto[] }
+export interface TopicsResponse { topics: TopicNodeDto[]; computeMs: number; papers: number; uncategorized: string[] }

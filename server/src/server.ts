@@ -11,13 +11,20 @@ import { DEFAULT_SETTINGS, readSettings, Settings } from './settings';
 import { flavorOf, findCitations } from './citations/find';
 import { keyAt } from './features/keyAt';
 import { completeCitation, resolveCompletion } from './features/completion';
+import type { Paper } from './library/library';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
 import { documentDiagnostics, problemDiagnostic } from './features/diagnostics';
 import { createNoteAction, replaceKeyActions } from './features/codeActions';
 import { newNotePath } from './features/noteTemplate';
 import { prepareRename, renameKey, RenameError } from './features/rename';
-import { LogNotification, ReindexRequest, StatusNotification, StatusParams } from './protocol';
+import { LogNotification, ReindexRequest, StatusNotification, StatusParams, SearchRequest, SearchParams, SearchResponse, PaperRequest, PaperParams, PaperDetails, TopicsRequest, TopicsResponse } from './protocol';
+import { SearchService, SearchResult } from './search/service';
+import { incrementalQuery } from './search/snippet';
+import { paperSymbols } from './features/workspaceSymbols';
+import { paperDetails, relatedQuery } from './features/paperDetails';
+import { completeFromPapers, fullTextFallbackQuery } from './features/completion';
+import { computeTopicTree, PhraseCache, TopicNode } from './library/topics';
 
 /**
  * The language server: connection and thin handlers. Each handler converts the request, calls a
@@ -31,6 +38,8 @@ let folders: Folder[] = [];
 let canConfigure = false;
 let canWatchDynamically = false;
 let canReportProgress = false;
+let cacheDir: string | undefined;
+let search: SearchService | undefined;
 /** Client's spelling of each open document's URI (ours are canonical). */
 const clientUris = new Map<string, string>();
 const logLines: string[] = [];
@@ -51,6 +60,9 @@ connection.onInitialize((params: InitializeParams) => {
   canConfigure = !!caps.workspace?.configuration;
   canWatchDynamically = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   canReportProgress = !!caps.window?.workDoneProgress;
+  const init = (params.initializationOptions ?? {}) as { cacheDir?: unknown };
+  // The full-text cache lives where the client says (its storage folder), never in the workspace.
+  cacheDir = typeof init.cacheDir === 'string' && path.isAbsolute(init.cacheDir) ? init.cacheDir : undefined;
   const wf = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
   folders = wf.map((f) => toFolder(f.uri)).filter((f): f is Folder => !!f);
   return {
@@ -62,6 +74,7 @@ connection.onInitialize((params: InitializeParams) => {
       referencesProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
       renameProvider: { prepareProvider: true },
+      workspaceSymbolProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'litnotes', version: '0.1.0' },
@@ -76,7 +89,20 @@ function toFolder(uri: string): Folder | undefined {
   return { uri: canonicalUri(uri), fsPath, realPath };
 }
 
+function startSearch(): SearchService {
+  const service = new SearchService(library, {
+    workerPath: path.join(__dirname, 'searchWorker.js'),
+    cacheDir,
+    log,
+    onStatus: () => scheduleStatus(),
+  });
+  library.onFileChanged = (uri) => service.fileChanged(uri);
+  for (const f of library.allFiles()) if (f.sources.length) service.fileChanged(f.uri);
+  return service;
+}
+
 connection.onInitialized(async () => {
+  search = startSearch();
   if (canWatchDynamically) {
     await connection.client.register(DidChangeWatchedFilesNotification.type, {
       watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,txt,json}' }, { globPattern: '**/', kind: 4 }],
@@ -121,23 +147,37 @@ async function rescan(): Promise<void> {
     log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);
     publishAllDiagnostics();
     sendStatus('ready', result.ms);
+    search?.flush();
+    void ensureTopics().catch((err) => log(`topics failed: ${err?.stack ?? err}`));
   })();
   scanRunning = run;
   await run;
   if (scanRunning === run) scanRunning = undefined;
 }
 
+let lastState: StatusParams['state'] = 'indexing';
 function sendStatus(state: StatusParams['state'], scanMs?: number): void {
+  lastState = state;
   const c = library.counts();
   let problems = 0;
   for (const f of library.allFiles()) problems += f.problems.length;
-  void connection.sendNotification(StatusNotification, { state, ...c, scanMs, problems } satisfies StatusParams);
+  const ft = search?.status();
+  const fullText = ft ? { shards: ft.shards, ready: ft.ready, building: ft.building } : undefined;
+  void connection.sendNotification(StatusNotification, { state, ...c, scanMs, problems, fullText } satisfies StatusParams);
+}
+
+let statusTimer: NodeJS.Timeout | undefined;
+/** Full-text progress is reported at most every 250 ms. */
+function scheduleStatus(): void {
+  if (statusTimer) return;
+  statusTimer = setTimeout(() => { statusTimer = undefined; sendStatus(indexer.scanning ? 'indexing' : lastState); }, 250);
 }
 
 connection.onDidChangeConfiguration(async () => {
-  const before = JSON.stringify(settings);
+  const before = JSON.stringify({ ...settings, topics: undefined });
   await loadSettings();
-  if (JSON.stringify(settings) !== before) await rescan();
+  // Topic settings only change the tree (recomputed on the next request); sources need a rescan.
+  if (JSON.stringify({ ...settings, topics: undefined }) !== before) await rescan();
 });
 
 connection.onRequest(ReindexRequest, async () => {
@@ -154,6 +194,39 @@ function afterSourceChange(immediate: boolean): void {
   if (immediate) { void flushRebuild(); return; }
   if (rebuildTimer) return;
   rebuildTimer = setTimeout(() => void flushRebuild(), 50);
+}
+
+// ---- topics: recomputed in slices after the library changes, off the request path ----------
+
+const phraseCache = new PhraseCache();
+let topics: { version: number; settingsKey: string; tree: TopicNode[]; ms: number } | undefined;
+let topicsRunning: Promise<void> | undefined;
+
+function topicsSettingsKey(): string {
+  return JSON.stringify(settings.topics);
+}
+
+async function ensureTopics(): Promise<NonNullable<typeof topics>> {
+  while (!topics || topics.version !== library.version || topics.settingsKey !== topicsSettingsKey()) {
+    if (!topicsRunning) {
+      topicsRunning = (async () => {
+        const version = library.version;
+        const key = topicsSettingsKey();
+        const started = Date.now();
+        const gen = computeTopicTree(library, settings.topics, phraseCache);
+        let sliceStart = Date.now();
+        let step = gen.next();
+        while (!step.done) {
+          if (Date.now() - sliceStart >= 8) { await yieldToRequests(); sliceStart = Date.now(); }
+          if (library.version !== version) break; // the library moved on: start over
+          step = gen.next();
+        }
+        if (step.done) topics = { version, settingsKey: key, tree: step.value, ms: Date.now() - started };
+      })().finally(() => { topicsRunning = undefined; });
+    }
+    await topicsRunning;
+  }
+  return topics;
 }
 
 async function flushRebuild(): Promise<void> {
@@ -280,15 +353,69 @@ function keyAtPosition(uri: string, line: number, character: number) {
   return keyAt(library, canonicalUri(uri), lineOf(doc, line), { line, character }, flavor(doc));
 }
 
-connection.onCompletion((params) => {
+connection.onCompletion(async (params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
   const { line, character } = params.position;
   const before = lineOf(doc, line).slice(0, character);
-  return completeCitation(library, before, line, flavor(doc));
+  const list = completeCitation(library, before, line, flavor(doc));
+  if (!list || list.items.length > 0) return list;
+  // Nothing matched a key, title word or author: try the full text, but wait at most 40 ms.
+  const query = fullTextFallbackQuery(before, flavor(doc));
+  const found = query ? await searchWithin(query, 20, 40) : undefined;
+  if (!found?.hits.length) return list;
+  return completeFromPapers(found.hits.map((h): Paper => h.paper), before, line, flavor(doc));
 });
 
 connection.onCompletionResolve((item) => resolveCompletion(library, item));
+
+/** A full-text search that gives up after `ms` (completion never waits longer than that). */
+async function searchWithin(query: string, limit: number, ms: number): Promise<SearchResult | undefined> {
+  if (!search) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)));
+  try {
+    return await Promise.race([search.search(query, limit), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+connection.onWorkspaceSymbol(async (params) => {
+  if (!search || !params.query.trim()) return [];
+  const result = await search.search(incrementalQuery(params.query), 100);
+  return paperSymbols(result.hits).map((s) => ({ ...s, location: { ...s.location, uri: toClient(s.location.uri) } }));
+});
+
+connection.onRequest(SearchRequest, async (params: SearchParams): Promise<SearchResponse> => {
+  const limit = Math.max(1, Math.min(200, Number(params?.limit) || 20));
+  const query = typeof params?.query === 'string' ? params.query : '';
+  if (!search) return { results: [], partial: true };
+  const r = await search.search(query, limit);
+  return {
+    results: r.hits.map((h) => ({ key: h.key, title: h.title, score: h.score, snippet: h.snippet, year: h.paper.year, authors: h.paper.authors })),
+    error: r.error,
+    partial: r.partial,
+  };
+});
+
+connection.onRequest(PaperRequest, async (params: PaperParams): Promise<PaperDetails | null> => {
+  const paper = typeof params?.key === 'string' ? library.get(params.key) : undefined;
+  if (!paper) return null;
+  const q = relatedQuery(paper);
+  const related = q ? await searchWithin(q, 10, 2000) : undefined;
+  const details = paperDetails(library, paper, (related?.hits ?? []).map((h) => ({ key: h.key, title: h.title, score: h.score })));
+  return { ...details, note: details.note && { ...details.note, uri: toClient(details.note.uri) }, digests: details.digests.map((d) => ({ ...d, uri: toClient(d.uri) })), citedIn: details.citedIn.map(toClient) };
+});
+
+connection.onRequest(TopicsRequest, async (): Promise<TopicsResponse> => {
+  const t = await ensureTopics();
+  const placed = new Set<string>();
+  const walk = (nodes: TopicNode[]) => { for (const n of nodes) { n.papers.forEach((k) => placed.add(k)); walk(n.children); } };
+  walk(t.tree);
+  const uncategorized = library.papers().filter((p) => !placed.has(p.key)).map((p) => p.key);
+  return { topics: t.tree, computeMs: t.ms, papers: library.papers().length, uncategorized };
+});
 
 connection.onHover((params) => {
   const at = keyAtPosition(params.textDocument.uri, params.position.line, params.position.character);

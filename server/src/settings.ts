@@ -5,6 +5,7 @@ export interface Settings {
   exclude: string[];
   newNoteFolder: string;
   maxFileSizeMB: number;
+  topics: { auto: boolean; maxPerPaper: number; vocabulary: Record<string, string[]> };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -13,6 +14,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exclude: ['**/node_modules/**', '**/.git/**'],
   newNoteFolder: 'notes',
   maxFileSizeMB: 10,
+  topics: { auto: true, maxPerPaper: 3, vocabulary: {} },
 };
 
 /** Settings from the client, each field checked; anything missing or malformed falls back to the default. */
@@ -25,5 +27,22 @@ export function readSettings(raw: unknown): Settings {
     exclude: globs(r.exclude, DEFAULT_SETTINGS.exclude),
     newNoteFolder: typeof r.newNoteFolder === 'string' && r.newNoteFolder.trim() && !r.newNoteFolder.includes('..') ? r.newNoteFolder.trim() : DEFAULT_SETTINGS.newNoteFolder,
     maxFileSizeMB: typeof r.maxFileSizeMB === 'number' && r.maxFileSizeMB > 0 ? r.maxFileSizeMB : DEFAULT_SETTINGS.maxFileSizeMB,
+    topics: readTopics(r.topics),
+  };
+}
+
+function readTopics(raw: unknown): Settings['topics'] {
+  const t = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const vocabulary: Record<string, string[]> = {};
+  if (t.vocabulary && typeof t.vocabulary === 'object') {
+    for (const [name, words] of Object.entries(t.vocabulary as Record<string, unknown>)) {
+      const list = (Array.isArray(words) ? words : typeof words === 'string' ? [words] : []).filter((w): w is string => typeof w === 'string' && w.trim() !== '');
+      if (name.trim() && list.length) vocabulary[name.trim()] = list;
+    }
+  }
+  return {
+    auto: typeof t.auto === 'boolean' ? t.auto : DEFAULT_SETTINGS.topics.auto,
+    maxPerPaper: typeof t.maxPerPaper === 'number' && t.maxPerPaper >= 1 ? Math.min(10, Math.floor(t.maxPerPaper)) : DEFAULT_SETTINGS.topics.maxPerPaper,
+    vocabulary,
   };
 }

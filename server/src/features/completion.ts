@@ -16,6 +16,25 @@ export function completeCitation(library: Library, before: string, line: number,
   const ctx = completionContext(before, flavor);
   if (!ctx) return null;
   const { papers } = rankPapers(library, ctx.prefix, COMPLETION_LIMIT);
+  return completionItems(papers, ctx, before, line);
+}
+
+/**
+ * What has been typed when it matches no key, title word or author: worth a full-text search
+ * (three letters or more, so the search says something).
+ */
+export function fullTextFallbackQuery(before: string, flavor: DocumentFlavor): string | undefined {
+  const ctx = completionContext(before, flavor);
+  return ctx && ctx.prefix.length >= 3 && /^[\p{L}\p{N}]+$/u.test(ctx.prefix) ? `${ctx.prefix}*` : undefined;
+}
+
+/** Completion items for papers found by full-text search (used when nothing else matched). */
+export function completeFromPapers(papers: Paper[], before: string, line: number, flavor: DocumentFlavor): CompletionList | null {
+  const ctx = completionContext(before, flavor);
+  return ctx ? completionItems(papers, ctx, before, line) : null;
+}
+
+function completionItems(papers: readonly Paper[], ctx: NonNullable<ReturnType<typeof completionContext>>, before: string, line: number): CompletionList {
   const range = { start: { line, character: ctx.start }, end: { line, character: before.length } };
   const items = papers.map((paper, i): CompletionItem => ({
     label: paper.key,

@@ -64,6 +64,10 @@ export class Library {
   private noteTitles = new Map<string, Paper>();
   private digestTitles = new Map<string, unknown>();
   private readonly authorWords = new WeakMap<string[], string[]>();
+  /** `uri#ordinal` of every source -> the paper it belongs to (full-text hits are per source). */
+  private bySource = new Map<string, Paper>();
+  /** Told about every file replaced or removed (the full-text index rebuilds only what changed). */
+  onFileChanged?: (uri: string) => void;
   private dirty = false;
   private rebuilding = false;
   /** Increments whenever the papers change. */
@@ -74,6 +78,7 @@ export class Library {
     if (old) this.unindexCitations(old);
     this.files.set(entry.uri, entry);
     this.indexCitations(entry);
+    if (old?.sources.length || entry.sources.length) this.onFileChanged?.(entry.uri);
     if (old && this.patchNote(old, entry)) return;
     if (old?.sources.length || entry.sources.length) this.dirty = true;
   }
@@ -83,7 +88,7 @@ export class Library {
     if (!old) return false;
     this.unindexCitations(old);
     this.files.delete(uri);
-    if (old.sources.length) this.dirty = true;
+    if (old.sources.length) { this.dirty = true; this.onFileChanged?.(uri); }
     return true;
   }
 
@@ -92,6 +97,8 @@ export class Library {
   get isDirty(): boolean { return this.dirty; }
 
   get(key: string): Paper | undefined { return this.byKey.get(key); }
+  /** The paper a note or digest entry belongs to. */
+  paperOfSource(uri: string, ordinal: number): Paper | undefined { return this.bySource.get(`${uri}#${ordinal}`); }
   /** All papers, sorted by key. */
   papers(): readonly Paper[] { return this.list; }
   keys(): IterableIterator<string> { return this.byKey.keys(); }
@@ -263,11 +270,17 @@ export class Library {
     // Papers in key order: completion scans them in this order and so never sorts per keystroke.
     const list = yield* sortInSteps(unsorted, (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const position = new Map<string, number>();
-    list.forEach((p, i) => position.set(p.key, i));
+    const bySource = new Map<string, Paper>();
+    list.forEach((p, i) => {
+      position.set(p.key, i);
+      if (p.note) bySource.set(`${p.note.uri}#0`, p);
+      for (const d of p.digests) bySource.set(`${d.uri}#${d.ordinal}`, p);
+    });
     // Swap in atomically: until here, requests saw the previous papers.
     this.byKey = byKey;
     this.list = list;
     this.position = position;
+    this.bySource = bySource;
     this.clashProblems = clash;
     this.noteTitles = byTitle;
     this.digestTitles = groupByTitle;
@@ -306,6 +319,7 @@ export class Library {
     const next = this.finishPaper(newPaper(paper.key, after));
     this.byKey.set(paper.key, next);
     this.list[index] = next;
+    this.bySource.set(`${after.uri}#0`, next);
     if (this.noteTitles.get(oldNorm) === paper) this.noteTitles.delete(oldNorm);
     this.noteTitles.set(newNorm, next);
     this.version++;

@@ -3,6 +3,9 @@ import { parseAuthors } from './authors';
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { cleanUrl, findArxivInText, findUrls, foldSpace, isCodeUrl, lineRange, parseArxivId, range, Range } from '../util/text';
 
+/** Note text kept for full-text search; longer notes are searched by their beginning. */
+const MAX_BODY_CHARS = 64 * 1024;
+
 const KEY_FIELDS = ['citekey', 'citeKey', 'citationKey', 'citation-key', 'citation_key', 'key', 'id'];
 /** Fields that mark any markdown file as a literature note (`key`/`id` are too generic for that). */
 const CITEKEY_FIELDS = ['citekey', 'citeKey', 'citationKey', 'citation-key', 'citation_key'];
@@ -74,6 +77,7 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
     abstract: abstractField ? foldSpace(abstractField) : undefined,
     summary,
     topics,
+    body: fm.body.length > MAX_BODY_CHARS ? fm.body.slice(0, MAX_BODY_CHARS) : fm.body,
     ordinal: 0,
   };
   return { papers: [paper], problems, log };

@@ -33,6 +33,8 @@ export interface PaperSource {
   /** Note: its own summary (Abstract/Summary/TL;DR section or first paragraph). */
   summary?: string;
   topics: string[];
+  /** Note: the markdown body (capped), for full-text search. */
+  body?: string;
   /** Position of the entry in its digest (0-based); notes: 0. */
   ordinal: number;
 }

@@ -1,0 +1,258 @@
+import type { Library, Paper } from './library';
+import { paperPhrases, PaperPhrases } from './phrases';
+
+/** A node of the topic tree: topic -> subtopics -> paper keys, with counts. */
+export interface TopicNode {
+  /** Unique, stable id (kind + path). */
+  id: string;
+  name: string;
+  kind: 'tag' | 'folder' | 'derived' | 'vocabulary';
+  /** Papers in this node and its subtopics. */
+  count: number;
+  /** Papers directly here. */
+  papers: string[];
+  children: TopicNode[];
+}
+
+export interface TopicOptions {
+  auto: boolean;
+  maxPerPaper: number;
+  /** Topic name -> words or phrases; takes precedence over derived topics. */
+  vocabulary: Record<string, string[]>;
+}
+
+export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3, vocabulary: {} };
+
+interface Doc { key: string; phrases: PaperPhrases }
+
+/** Phrases per paper, cached by the text they came from (a rebuild reuses unchanged papers). */
+export class PhraseCache {
+  private readonly byKey = new Map<string, { text: string; phrases: PaperPhrases }>();
+  get(paper: Paper): PaperPhrases {
+    const text = `${paper.title}\n${paper.abstract ?? ''}`;
+    const hit = this.byKey.get(paper.key);
+    if (hit && hit.text === text) return hit.phrases;
+    const phrases = paperPhrases(paper.title, paper.abstract ?? '');
+    this.byKey.set(paper.key, { text, phrases });
+    return phrases;
+  }
+  /** Forget papers no longer in the library. */
+  retain(keys: Set<string>): void {
+    for (const k of this.byKey.keys()) if (!keys.has(k)) this.byKey.delete(k);
+  }
+}
+
+/**
+ * The topic tree: tags and folders of notes; for papers without either, the user's vocabulary,
+ * then topics derived from the text. A generator, so a large library is computed in slices.
+ */
+export function* computeTopicTree(library: Library, options: TopicOptions, cache: PhraseCache): Generator<void, TopicNode[]> {
+  const papers = library.papers();
+  const roots: TopicNode[] = [];
+  const tagRoot = new Map<string, TopicNode>();
+  const untagged: Paper[] = [];
+  let step = 0;
+  for (const p of papers) {
+    if (++step % 500 === 0) yield;
+    if (p.topics.length === 0) { untagged.push(p); continue; }
+    const kind = p.note && p.note.topics === p.topics && !hasTagField(p) ? 'folder' : 'tag';
+    for (const t of p.topics) addPath(tagRoot, t.split('/'), kind, p.key);
+  }
+  roots.push(...tagRoot.values());
+
+  // The user's vocabulary first: a paper it names gets those topics and no derived ones.
+  const vocab = Object.entries(options.vocabulary).filter(([name, words]) => name.trim() && Array.isArray(words) && words.length);
+  const needDerived: Paper[] = [];
+  if (vocab.length) {
+    const matchers = vocab.map(([name, words]) => ({ name, re: new RegExp(`\\b(${words.map((w) => escapeRe(String(w).toLowerCase()).replace(/[\s-]+/g, '[\\s-]+')).join('|')})`, 'i') }));
+    const vocabNodes = new Map<string, TopicNode>();
+    for (const p of untagged) {
+      if (++step % 200 === 0) yield;
+      const text = `${p.title}\n${p.abstract ?? ''}`;
+      const hits = matchers.filter((m) => m.re.test(text)).slice(0, options.maxPerPaper);
+      if (!hits.length) { needDerived.push(p); continue; }
+      for (const h of hits) {
+        let node = vocabNodes.get(h.name);
+        if (!node) vocabNodes.set(h.name, (node = { id: `vocabulary:${h.name}`, name: h.name, kind: 'vocabulary', count: 0, papers: [], children: [] }));
+        node.papers.push(p.key);
+      }
+    }
+    roots.push(...vocabNodes.values());
+  } else {
+    needDerived.push(...untagged);
+  }
+
+  if (options.auto && needDerived.length >= 4) {
+    const docs: Doc[] = [];
+    for (const p of needDerived) {
+      if (++step % 100 === 0) yield;
+      docs.push({ key: p.key, phrases: cache.get(p) });
+    }
+    const derived = yield* deriveTopics(docs, options.maxPerPaper, [], 0);
+    roots.push(...derived);
+  }
+  cache.retain(new Set(papers.map((p) => p.key)));
+  for (const r of roots) finish(r);
+  const order = { tag: 0, folder: 1, vocabulary: 2, derived: 3 };
+  roots.sort((a, b) => order[a.kind] - order[b.kind] || (a.kind === 'derived' ? b.count - a.count : 0) || a.name.localeCompare(b.name));
+  return roots;
+}
+
+function hasTagField(p: Paper): boolean {
+  // Folder topics are stored like tags; tell them apart by whether the note path ends with them.
+  const rel = p.note?.uri ?? '';
+  return !p.topics.every((t) => rel.includes(`/${t}/`));
+}
+
+function addPath(level: Map<string, TopicNode>, parts: string[], kind: 'tag' | 'folder', key: string, prefix = ''): void {
+  const [head, ...rest] = parts;
+  const path = prefix ? `${prefix}/${head}` : head;
+  let node = level.get(head);
+  if (!node) level.set(head, (node = { id: `${kind}:${path}`, name: head, kind, count: 0, papers: [], children: [] }));
+  if (rest.length === 0) { if (!node.papers.includes(key)) node.papers.push(key); return; }
+  const children = new Map(node.children.map((c) => [c.name, c]));
+  addPath(children, rest, kind, key, path);
+  node.children = [...children.values()];
+}
+
+function finish(node: TopicNode): Set<string> {
+  const all = new Set(node.papers);
+  node.papers.sort();
+  for (const c of node.children) for (const k of finish(c)) all.add(k);
+  node.children.sort((a, b) => (a.kind === 'derived' ? b.count - a.count : 0) || a.name.localeCompare(b.name));
+  node.count = all.size;
+  return all;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+interface Candidate { key: string; docs: number[]; quality: number; titleDf: number }
+
+/**
+ * Choose distinctive phrases that together cover the papers: document frequency within bounds,
+ * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
+ * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
+ */
+function* deriveTopics(docs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number): Generator<void, TopicNode[]> {
+  const n = docs.length;
+  const minDf = Math.max(depth ? 2 : 3, Math.ceil(n * 0.015));
+  const maxDf = Math.max(minDf + 1, Math.floor(n * (depth ? 0.6 : 0.22)));
+  const df = new Map<string, number[]>();
+  const titleDf = new Map<string, number>();
+  const surfaceVotes = new Map<string, Map<string, number>>();
+  let step = 0;
+  docs.forEach((d, i) => {
+    for (const k of d.phrases.weights.keys()) {
+      const list = df.get(k);
+      if (list) list.push(i); else df.set(k, [i]);
+    }
+    for (const k of d.phrases.inTitle) titleDf.set(k, (titleDf.get(k) ?? 0) + 1);
+  });
+  yield;
+  // Unit tf-idf vectors over single words: a phrase separates the library well when the papers
+  // that contain it are alike (their vectors point the same way), more than papers in general.
+  const vectors: Map<string, number>[] = [];
+  for (const d of docs) {
+    if (++step % 200 === 0) yield;
+    const v = new Map<string, number>();
+    let norm = 0;
+    for (const [k, w] of d.phrases.weights) {
+      if (k.includes(' ')) continue;
+      const x = Math.log(1 + w) * Math.log(n / (df.get(k)?.length ?? n));
+      if (x > 0) { v.set(k, x); norm += x * x; }
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [k, x] of v) v.set(k, x / norm);
+    vectors.push(v);
+  }
+  const coherence = (list: number[], skip: Set<string>): number => {
+    const sum = new Map<string, number>();
+    for (const i of list) for (const [k, x] of vectors[i]) if (!skip.has(k)) sum.set(k, (sum.get(k) ?? 0) + x);
+    let sq = 0;
+    for (const x of sum.values()) sq += x * x;
+    return Math.sqrt(sq) / list.length;
+  };
+  const baseline = coherence(docs.map((_, i) => i), new Set());
+  const candidates: Candidate[] = [];
+  for (const [key, list] of df) {
+    if (++step % 500 === 0) yield;
+    if (list.length < minDf || list.length > maxDf) continue;
+    const words = key.split(' ');
+    if (words.some((w) => excludeWords.includes(w))) continue;
+    const t = titleDf.get(key) ?? 0;
+    let weightSum = 0;
+    for (const i of list) weightSum += docs[i].phrases.weights.get(key)!;
+    const centrality = Math.min(3, weightSum / list.length);
+    const lengthBonus = words.length === 1 ? 1 : words.length === 2 ? 1.6 : 1.8;
+    // The phrase's own words are left out, or every phrase would look coherent by itself.
+    const lift = coherence(list, new Set(words)) / Math.max(baseline, 1e-9);
+    candidates.push({ key, docs: list, titleDf: t, quality: lengthBonus * (1 + t / list.length) * Math.sqrt(centrality) * lift * lift });
+  }
+  candidates.sort((a, b) => (a.key < b.key ? -1 : 1));
+  yield;
+
+  const covered = new Int32Array(n);
+  const minGain = Math.pow(minDf, 0.7) * 1.5;
+  const chosen: Candidate[] = [];
+  const maxTopics = depth ? 6 : Math.max(5, Math.min(200, Math.round(n / 4)));
+  const used = new Set<string>();
+  while (chosen.length < maxTopics) {
+    let best: Candidate | undefined;
+    let bestGain = 0;
+    for (const c of candidates) {
+      if (used.has(c.key)) continue;
+      let fresh = 0;
+      for (const i of c.docs) if (covered[i] < maxPerPaper) fresh += covered[i] === 0 ? 1 : 0.25;
+      const gain = c.quality * Math.pow(fresh, 0.7);
+      if (gain > bestGain) { bestGain = gain; best = c; }
+    }
+    if (!best || bestGain < minGain) break;
+    used.add(best.key);
+    // A phrase whose papers mostly sit under a chosen topic says the same thing: skip it.
+    const set = new Set(best.docs);
+    const duplicate = chosen.some((c) => {
+      let inter = 0;
+      for (const i of c.docs) if (set.has(i)) inter++;
+      return inter >= 0.6 * Math.min(c.docs.length, best!.docs.length);
+    });
+    if (duplicate) continue;
+    chosen.push(best);
+    for (const i of best.docs) covered[i]++;
+    yield;
+  }
+
+  // Each paper under at most maxPerPaper of the chosen topics: the ones where the phrase weighs most.
+  const assigned = new Map<Candidate, string[]>();
+  docs.forEach((d, i) => {
+    const mine = chosen.filter((c) => d.phrases.weights.has(c.key))
+      .sort((a, b) => d.phrases.weights.get(b.key)! * b.quality - d.phrases.weights.get(a.key)! * a.quality || (a.key < b.key ? -1 : 1))
+      .slice(0, maxPerPaper);
+    for (const c of mine) { const l = assigned.get(c); if (l) l.push(d.key); else assigned.set(c, [d.key]); }
+    void i;
+  });
+  const nodes: TopicNode[] = [];
+  for (const c of chosen) {
+    const keys = assigned.get(c) ?? [];
+    if (keys.length < 2) continue;
+    const node: TopicNode = { id: `derived:${c.key}`, name: displayName(c.key, docs, c.docs), kind: 'derived', count: keys.length, papers: keys, children: [] };
+    if (depth === 0 && keys.length >= 12) {
+      const sub = docs.filter((d) => keys.includes(d.key));
+      node.children = (yield* deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1)).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
+    }
+    nodes.push(node);
+  }
+  void surfaceVotes;
+  return nodes;
+}
+
+/** The phrase as it is most often written in these papers. */
+function displayName(key: string, docs: Doc[], indexes: number[]): string {
+  const votes = new Map<string, number>();
+  for (const i of indexes) {
+    const s = docs[i].phrases.surface.get(key);
+    if (s) votes.set(s, (votes.get(s) ?? 0) + 1);
+  }
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? key;
+}

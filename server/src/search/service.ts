@@ -1,0 +1,151 @@
+import { Worker } from 'worker_threads';
+import * as os from 'os';
+import type { Library, Paper } from '../library/library';
+import { docsHash, shardDocs, shardOf, fnv1a } from './documents';
+import type { WorkerHit, WorkerReply, WorkerRequest } from './messages';
+import { snippet } from './snippet';
+
+export interface SearchHit { key: string; title: string; score: number; snippet: string; paper: Paper }
+export interface SearchResult { hits: SearchHit[]; error?: string; errorAt?: [number, number]; partial: boolean }
+export interface FullTextStatus { shards: number; ready: number; building: number; cacheHits: number; built: number; failed: number }
+
+export interface SearchServiceOptions {
+  workerPath: string;
+  cacheDir?: string;
+  workers?: number;
+  log(line: string): void;
+  /** Called when the set of pending builds becomes empty or non-empty. */
+  onStatus?(status: FullTextStatus): void;
+}
+
+/**
+ * Full-text search over lunr shards held by worker threads. Shards are assigned to workers by a
+ * hash of their id; a changed file marks only its shard dirty; builds happen in the workers;
+ * searches go to every worker and their hits are merged by score, per paper.
+ */
+export class SearchService {
+  private readonly workers: Worker[] = [];
+  private readonly known = new Map<string, string>(); // shard -> hash sent
+  private readonly ready = new Map<string, string>(); // shard -> hash built
+  private readonly dirty = new Set<string>();
+  private readonly pending = new Map<number, { replies: WorkerReply[]; resolve: (r: WorkerReply[]) => void }>();
+  private nextId = 1;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly counts = { cacheHits: 0, built: 0, failed: 0 };
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly library: Library, private readonly opts: SearchServiceOptions) {
+    const n = Math.max(1, Math.min(opts.workers ?? 2, os.cpus().length));
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(opts.workerPath);
+      w.on('message', (m: WorkerReply) => this.onReply(m));
+      w.on('error', (err) => opts.log(`full-text worker ${i} failed: ${err.stack ?? err}`));
+      w.unref();
+      w.postMessage({ type: 'configure', cacheDir: opts.cacheDir } satisfies WorkerRequest);
+      this.workers.push(w);
+    }
+  }
+
+  private workerFor(shard: string): Worker {
+    return this.workers[fnv1a(shard) % this.workers.length];
+  }
+
+  /** A note or digest file changed or went away: its shard is rebuilt shortly, off the request path. */
+  fileChanged(uri: string): void {
+    const kind = this.library.file(uri)?.kind ?? (this.knownDigest(uri) ? 'digest' : 'note');
+    const shard = shardOf(uri, kind);
+    if (!shard) return;
+    this.dirty.add(shard);
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 100);
+  }
+
+  private knownDigest(uri: string): boolean {
+    return this.known.has(`digest:${uri}`);
+  }
+
+  /** Send the dirty shards to their workers (documents are gathered here, indexes built there). */
+  flush(): void {
+    if (this.flushTimer) { clearTimeout(this.flushTimer); this.flushTimer = undefined; }
+    for (const shard of [...this.dirty].sort()) {
+      this.dirty.delete(shard);
+      const docs = shardDocs(this.library, shard);
+      if (docs.length === 0) {
+        if (this.known.delete(shard)) { this.ready.delete(shard); this.workerFor(shard).postMessage({ type: 'drop', shard } satisfies WorkerRequest); }
+        continue;
+      }
+      const hash = docsHash(docs);
+      if (this.known.get(shard) === hash) continue;
+      this.known.set(shard, hash);
+      this.workerFor(shard).postMessage({ type: 'build', shard, hash, docs } satisfies WorkerRequest);
+    }
+    this.reportStatus();
+  }
+
+  status(): FullTextStatus {
+    let ready = 0;
+    for (const [shard, hash] of this.known) if (this.ready.get(shard) === hash) ready++;
+    return { shards: this.known.size, ready, building: this.known.size - ready + this.dirty.size, ...this.counts };
+  }
+
+  /** Resolves when every known shard is built (used by tests and the benchmark, never by requests). */
+  whenIdle(): Promise<void> {
+    if (this.status().building === 0 && !this.flushTimer) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private reportStatus(): void {
+    const s = this.status();
+    this.opts.onStatus?.(s);
+    if (s.building === 0 && !this.flushTimer) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private onReply(m: WorkerReply): void {
+    if (m.type === 'built') {
+      if (m.source === 'failed') { this.counts.failed++; this.opts.log(`full-text shard ${m.shard} failed to build: ${m.error}`); }
+      else {
+        if (m.source === 'cache') this.counts.cacheHits++; else if (m.source === 'built') this.counts.built++;
+        if (m.cacheProblem) this.opts.log(`full-text cache for ${m.shard} was rebuilt: ${m.cacheProblem}`);
+        this.ready.set(m.shard, m.hash);
+      }
+      this.reportStatus();
+      return;
+    }
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    p.replies.push(m);
+    if (p.replies.length === this.workers.length) { this.pending.delete(m.id); p.resolve(p.replies); }
+  }
+
+  /** Full-text search across all shards; hits merged per paper by best score. Never throws for a bad query. */
+  async search(query: string, limit: number): Promise<SearchResult> {
+    const partial = this.status().building > 0;
+    if (!query.trim()) return { hits: [], partial };
+    const id = this.nextId++;
+    const replies = await new Promise<WorkerReply[]>((resolve) => {
+      this.pending.set(id, { replies: [], resolve });
+      for (const w of this.workers) w.postMessage({ type: 'search', id, query, limit } satisfies WorkerRequest);
+    });
+    const error = replies.find((r) => r.type === 'results' && r.error) as Extract<WorkerReply, { type: 'results' }> | undefined;
+    if (error) return { hits: [], error: `Search query not understood: ${error.error}`, errorAt: error.errorAt, partial };
+    const best = new Map<string, { paper: Paper; hit: WorkerHit }>();
+    for (const r of replies) {
+      if (r.type !== 'results') continue;
+      for (const hit of r.hits) {
+        const hashAt = hit.ref.lastIndexOf('#');
+        const paper = this.library.paperOfSource(hit.ref.slice(0, hashAt), Number(hit.ref.slice(hashAt + 1)));
+        if (!paper) continue;
+        const prev = best.get(paper.key);
+        if (!prev || hit.score > prev.hit.score) best.set(paper.key, { paper, hit });
+      }
+    }
+    const hits = [...best.values()]
+      .sort((a, b) => b.hit.score - a.hit.score || (a.paper.key < b.paper.key ? -1 : 1))
+      .slice(0, limit)
+      .map(({ paper, hit }) => ({ key: paper.key, title: paper.title, score: Math.round(hit.score * 1000) / 1000, paper, snippet: snippet(paper.abstract ?? paper.summary ?? '', hit.terms) }));
+    return { hits, partial };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

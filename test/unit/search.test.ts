@@ -1,0 +1,133 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { SearchService } from '../../server/src/search/service';
+import { snippet, incrementalQuery } from '../../server/src/search/snippet';
+import { parseFile } from '../../server/src/workspace/parseFile';
+import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
+
+const WORKER = path.resolve(__dirname, '../../server/src/search/worker.js');
+
+describe('full-text search (lunr shards in worker threads)', function () {
+  this.timeout(60000);
+  let cacheDir: string;
+  const services: SearchService[] = [];
+  const logs: string[] = [];
+
+  function start(library = libraryOf(exampleLibraryFiles())) {
+    const service = new SearchService(library, { workerPath: WORKER, cacheDir, log: (l) => logs.push(l), workers: 2 });
+    library.onFileChanged = (uri) => service.fileChanged(uri);
+    for (const f of library.allFiles()) if (f.sources.length) service.fileChanged(f.uri);
+    service.flush();
+    services.push(service);
+    return { library, service };
+  }
+
+  beforeEach(() => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-cache-'));
+    logs.length = 0;
+  });
+  afterEach(async () => {
+    await Promise.all(services.splice(0).map((s) => s.dispose()));
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('finds papers by words in their abstracts, best first, with a snippet', async () => {
+    const { service } = start();
+    await service.whenIdle();
+    const r = await service.search('reward models retrieval augmented generation', 5);
+    assert.strictEqual(r.error, undefined);
+    assert.strictEqual(r.hits[0].key, 'rag-rewardbench');
+    assert.match(r.hits[0].snippet, /retrieval augmented|reward model/i);
+    const byNote = await service.search('optimisation', 3);
+    assert.strictEqual(byNote.hits[0].key, 'konig2020common', 'note bodies are searched too');
+  });
+
+  it("accepts lunr's syntax: fields, required and excluded terms, wildcards", async () => {
+    const { service } = start();
+    await service.whenIdle();
+    const fielded = await service.search('+title:reward +rag', 10);
+    assert.deepStrictEqual(fielded.hits.map((h) => h.key), ['rag-rewardbench']);
+    const excluded = await service.search('+reward -rag', 20);
+    assert.ok(excluded.hits.length > 0 && !excluded.hits.some((h) => h.key === 'rag-rewardbench'));
+    const wildcard = await service.search('embed*', 50);
+    assert.ok(['mmteb', 'kalm-embedding-v2', 'improving-general-text'].every((k) => wildcard.hits.some((h) => h.key === k)));
+    assert.strictEqual(incrementalQuery('text embed'), 'text embed*');
+    assert.strictEqual(incrementalQuery('title:x'), 'title:x');
+  });
+
+  it('a malformed query gets a clear message, not an exception', async () => {
+    const { service } = start();
+    await service.whenIdle();
+    for (const q of ['title:', 'reward^x', 'nosuchfield:abc']) {
+      const r = await service.search(q, 5);
+      assert.deepStrictEqual(r.hits, []);
+      assert.match(r.error!, /^Search query not understood: /, q);
+    }
+  });
+
+  it('one changed file rebuilds only its shard', async () => {
+    const { library, service } = start();
+    await service.whenIdle();
+    const before = service.status();
+    assert.ok(before.shards > 3, 'three digest shards and some note groups');
+    const builtBefore = before.built;
+    const rel = 'digests/2025-09-09.md';
+    library.setFile(parseFile(uriFor(rel), rel, 'digest', '# Sep 9\n\n## Quantum Reward Oracles\n\nA new abstract about zymurgy and reward oracles.\n').entry);
+    library.rebuild();
+    service.flush();
+    await service.whenIdle();
+    assert.strictEqual(service.status().built, builtBefore + 1, 'exactly one shard was rebuilt');
+    const r = await service.search('zymurgy', 5);
+    assert.strictEqual(r.hits[0].title, 'Quantum Reward Oracles');
+  });
+
+  it('a restart loads shards from the disk cache instead of rebuilding them', async () => {
+    const first = start();
+    await first.service.whenIdle();
+    const shards = first.service.status().shards;
+    assert.strictEqual(first.service.status().built, shards);
+    const expected = (await first.service.search('mixture experts', 10)).hits.map((h) => h.key);
+    await first.service.dispose();
+    const second = start();
+    await second.service.whenIdle();
+    assert.deepStrictEqual({ cacheHits: second.service.status().cacheHits, built: second.service.status().built }, { cacheHits: shards, built: 0 });
+    assert.deepStrictEqual((await second.service.search('mixture experts', 10)).hits.map((h) => h.key), expected);
+  });
+
+  it('a corrupt, stale or schema-invalid cache file is rebuilt, never trusted', async () => {
+    const first = start();
+    await first.service.whenIdle();
+    await first.service.dispose();
+    const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json')).sort();
+    assert.ok(files.length >= 3);
+    fs.writeFileSync(path.join(cacheDir, files[0]), '{"format": 1, "lunr": "2.3.9", "sha');
+    const stale = JSON.parse(fs.readFileSync(path.join(cacheDir, files[1]), 'utf8'));
+    fs.writeFileSync(path.join(cacheDir, files[1]), JSON.stringify({ ...stale, format: 0 }));
+    const bad = JSON.parse(fs.readFileSync(path.join(cacheDir, files[2]), 'utf8'));
+    fs.writeFileSync(path.join(cacheDir, files[2]), JSON.stringify({ ...bad, index: { ...bad.index, invertedIndex: { evil: true } } }));
+    const second = start();
+    await second.service.whenIdle();
+    const s = second.service.status();
+    assert.strictEqual(s.built, 3, 'the three damaged shards were rebuilt');
+    assert.strictEqual(s.cacheHits, s.shards - 3);
+    assert.strictEqual(logs.filter((l) => /full-text cache for .* was rebuilt/.test(l)).length, 3, logs.join('\n'));
+    assert.strictEqual((await second.service.search('mixture experts', 3)).hits.length, 3);
+  });
+
+  it('searches answer while shards are still building (partial results, flagged)', async () => {
+    const { service } = start();
+    const r = await service.search('reward', 5); // sent before any build finished
+    assert.strictEqual(r.partial, true);
+    await service.whenIdle();
+    assert.strictEqual((await service.search('reward', 5)).partial, false);
+  });
+
+  it('snippets show the passage around the first matching word', () => {
+    const text = 'One two three. ' + 'filler '.repeat(40) + 'Reward models rank answers. ' + 'more '.repeat(40);
+    const s = snippet(text, ['reward']);
+    assert.match(s, /^….*Reward models rank answers/);
+    assert.ok(s.length <= 170);
+  });
+});

@@ -1,0 +1,106 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions } from '../../server/src/library/topics';
+import type { Library } from '../../server/src/library/library';
+import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST } from './helpers';
+
+function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
+  const gen = computeTopicTree(lib, { ...DEFAULT_TOPIC_OPTIONS, ...options }, new PhraseCache());
+  for (;;) { const s = gen.next(); if (s.done) return s.value; }
+}
+
+function flatten(nodes: TopicNode[]): TopicNode[] {
+  return nodes.flatMap((n) => [n, ...flatten(n.children)]);
+}
+
+describe('topics derived from the sample digest', () => {
+  const sample = fs.readFileSync(SAMPLE_DIGEST, 'utf8');
+  const lib = libraryOf({ 'digests/sep8.txt': sample });
+  const roots = tree(lib);
+  const all = flatten(roots);
+  const together = (keys: string[], atLeast = keys.length) =>
+    all.some((n) => keys.filter((k) => n.papers.includes(k)).length >= atLeast);
+
+  it('puts most papers under some topic, and no topic holds nearly everything', () => {
+    const placed = new Set(all.flatMap((n) => n.papers));
+    assert.ok(placed.size >= 0.7 * 89, `only ${placed.size} of 89 papers placed`);
+    for (const n of roots) assert.ok(n.count <= 0.25 * 89, `${n.name} holds ${n.count}`);
+    assert.ok(roots.every((n) => n.kind === 'derived'));
+  });
+
+  it('groups the papers a researcher would group', () => {
+    assert.ok(together(['efficient-deweather-mixture-of-experts', 'home', 'dmoerm', 'contrastive-learning-mixture'], 3), 'mixture-of-experts papers');
+    assert.ok(together(['rewardbench-2', 'rag-rewardbench', 'dmoerm', 'worldpm', 'preference-free-alignment-learning'], 3), 'reward-model papers');
+    assert.ok(together(['kalm-embedding-v2', 'mmteb', 'improving-general-text', 'lg-anna-embedding-technical-report'], 3), 'text-embedding papers');
+    assert.ok(together(['compacter', 'kasa', 'nola', 'list', 'quantized-side-tuning', 'sara'], 3), 'parameter-efficient fine-tuning papers');
+    assert.ok(together(['neural-ranking-models', 'deep-look-neural', 't2ranking', 'training-curricula-open', 'neural-rankers-effective'], 3), 'retrieval and ranking papers');
+  });
+
+  it('names topics by the phrase as a reader would say it', () => {
+    const names = roots.map((n) => n.name);
+    for (const expected of ['mixture of experts', 'reward model', 'text embedding']) assert.ok(names.includes(expected), `${expected} not in ${names.join(', ')}`);
+  });
+
+  it('lists each paper under at most maxPerPaper derived topics', () => {
+    const perPaper = new Map<string, number>();
+    for (const n of roots) for (const k of n.papers) perPaper.set(k, (perPaper.get(k) ?? 0) + 1);
+    assert.ok(Math.max(...perPaper.values()) <= 3);
+    const one = flatten(tree(lib, { maxPerPaper: 1 })).filter((n) => n.id.split('/').length === 1);
+    const counts = new Map<string, number>();
+    for (const n of one) for (const k of n.papers) counts.set(k, (counts.get(k) ?? 0) + 1);
+    assert.ok(Math.max(...counts.values()) === 1);
+  });
+
+  it('is deterministic: the same library gives the same tree, whatever the file order', () => {
+    assert.deepStrictEqual(tree(libraryOf({ 'digests/sep8.txt': sample })), roots);
+    const split = sample.split('\n\n');
+    const half = Math.floor(split.length / 2) | 1;
+    const a = split.slice(0, half).join('\n\n'), b = 'Sep 8\n\n' + split.slice(half).join('\n\n');
+    const t1 = tree(libraryOf({ 'digests/a.txt': a, 'digests/b.txt': b }));
+    const t2 = tree(libraryOf({ 'digests/b.txt': b, 'digests/a.txt': a }));
+    assert.deepStrictEqual(t1, t2);
+  });
+
+  it("the user's vocabulary takes precedence over derived topics", () => {
+    const t = tree(lib, { vocabulary: { 'Reward modelling': ['reward model', 'RLHF'] } });
+    const vocab = t.find((n) => n.kind === 'vocabulary')!;
+    assert.strictEqual(vocab.name, 'Reward modelling');
+    assert.ok(vocab.papers.includes('rewardbench-2'));
+    const derived = flatten(t.filter((n) => n.kind === 'derived'));
+    assert.ok(!derived.some((n) => n.papers.includes('rewardbench-2')), 'a vocabulary paper gets no derived topics');
+  });
+
+  it('derives nothing when litnotes.topics.auto is off', () => {
+    assert.deepStrictEqual(tree(lib, { auto: false }), []);
+  });
+});
+
+describe('topics from tags and folders', () => {
+  const roots = tree(libraryOf(exampleLibraryFiles()));
+  const find = (path: string[], nodes = roots): TopicNode | undefined => {
+    const [head, ...rest] = path;
+    const n = nodes.find((x) => x.name === head);
+    return n && rest.length ? find(rest, n.children) : n;
+  };
+
+  it('nests tags written as a/b, and counts papers', () => {
+    const evaluation = find(['evaluation'])!;
+    assert.strictEqual(evaluation.kind, 'tag');
+    assert.deepStrictEqual(find(['evaluation', 'truthfulness'])!.papers, ['lin2022truthfulqa']);
+    assert.strictEqual(evaluation.count, 1);
+    assert.deepStrictEqual(find(['MOT'])!.papers, ['sunTransTrackMultipleObjectTracking2020']);
+    assert.deepStrictEqual(find(['low-rank adaptation'])!.papers, ['jiang2024kasa']);
+  });
+
+  it('uses the folder path for notes without tags', () => {
+    const leaf = find(['04-multimodal', 'vlm', 'efficiency'])!;
+    assert.strictEqual(leaf.kind, 'folder');
+    assert.deepStrictEqual(leaf.papers, ['DART_2025']);
+    assert.strictEqual(find(['04-multimodal'])!.count, 1);
+  });
+
+  it('tagged and folder papers are not given derived topics', () => {
+    const derived = flatten(roots.filter((n) => n.kind === 'derived'));
+    for (const k of ['lin2022truthfulqa', 'DART_2025', 'jiang2024kasa']) assert.ok(!derived.some((n) => n.papers.includes(k)), k);
+  });
+});
