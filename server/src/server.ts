@@ -206,27 +206,29 @@ function topicsSettingsKey(): string {
   return JSON.stringify(settings.topics);
 }
 
+/**
+ * The topic tree for the library as it is when the computation starts. A request never waits for
+ * indexing: if files change meanwhile, it still gets this snapshot, and the next request recomputes.
+ */
 async function ensureTopics(): Promise<NonNullable<typeof topics>> {
-  while (!topics || topics.version !== library.version || topics.settingsKey !== topicsSettingsKey()) {
-    if (!topicsRunning) {
-      topicsRunning = (async () => {
-        const version = library.version;
-        const key = topicsSettingsKey();
-        const started = Date.now();
-        const gen = computeTopicTree(library, settings.topics, phraseCache);
-        let sliceStart = Date.now();
-        let step = gen.next();
-        while (!step.done) {
-          if (Date.now() - sliceStart >= 8) { await yieldToRequests(); sliceStart = Date.now(); }
-          if (library.version !== version) break; // the library moved on: start over
-          step = gen.next();
-        }
-        if (step.done) topics = { version, settingsKey: key, tree: step.value, ms: Date.now() - started };
-      })().finally(() => { topicsRunning = undefined; });
-    }
-    await topicsRunning;
+  if (topics && topics.version === library.version && topics.settingsKey === topicsSettingsKey()) return topics;
+  if (!topicsRunning) {
+    topicsRunning = (async () => {
+      const version = library.version;
+      const key = topicsSettingsKey();
+      const started = Date.now();
+      const gen = computeTopicTree(library, settings.topics, phraseCache);
+      let sliceStart = Date.now();
+      let step = gen.next();
+      while (!step.done) {
+        if (Date.now() - sliceStart >= 8) { await yieldToRequests(); sliceStart = Date.now(); }
+        step = gen.next();
+      }
+      topics = { version, settingsKey: key, tree: step.value, ms: Date.now() - started };
+    })().finally(() => { topicsRunning = undefined; });
   }
-  return topics;
+  await topicsRunning;
+  return topics!;
 }
 
 async function flushRebuild(): Promise<void> {
@@ -392,6 +394,7 @@ connection.onRequest(SearchRequest, async (params: SearchParams): Promise<Search
   const query = typeof params?.query === 'string' ? params.query : '';
   if (!search) return { results: [], partial: true };
   const r = await search.search(query, limit);
+  r.partial ||= indexer.scanning;
   return {
     results: r.hits.map((h) => ({ key: h.key, title: h.title, score: h.score, snippet: h.snippet, year: h.paper.year, authors: h.paper.authors })),
     error: r.error,

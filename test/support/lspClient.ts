@@ -6,7 +6,7 @@ import { createMessageConnection, MessageConnection, StreamMessageReader, Stream
 export const SERVER = path.resolve(__dirname, '../../../dist/server.js');
 
 export interface Diagnostics { uri: string; diagnostics: { message: string; code?: string | number; range: unknown; data?: unknown }[] }
-export interface Status { state: 'indexing' | 'ready'; papers: number; notes: number; digests: number; digestEntries: number; scanMs?: number; problems: number }
+export interface Status { state: 'indexing' | 'ready'; papers: number; notes: number; digests: number; digestEntries: number; scanMs?: number; problems: number; fullText?: { shards: number; ready: number; building: number } }
 
 /**
  * Drives the real server over stdio the way an editor does: initialize with workspace folders,

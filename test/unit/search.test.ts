@@ -53,7 +53,9 @@ describe('full-text search (lunr shards in worker threads)', function () {
     assert.ok(excluded.hits.length > 0 && !excluded.hits.some((h) => h.key === 'rag-rewardbench'));
     const wildcard = await service.search('embed*', 50);
     assert.ok(['mmteb', 'kalm-embedding-v2', 'improving-general-text'].every((k) => wildcard.hits.some((h) => h.key === k)));
-    assert.strictEqual(incrementalQuery('text embed'), 'text embed*');
+    assert.strictEqual(incrementalQuery('text  embed'), 'text embed embed*');
+    assert.strictEqual((await service.search(incrementalQuery('kronecker'), 3)).hits[0].key, 'compacter', 'a whole word still matches its stem');
+    assert.strictEqual((await service.search(incrementalQuery('kroneck'), 3)).hits[0].key, 'compacter', 'a partial word matches as a prefix');
     assert.strictEqual(incrementalQuery('title:x'), 'title:x');
   });
 

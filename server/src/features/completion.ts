@@ -3,6 +3,7 @@ import type { Library, Paper } from '../library/library';
 import { rankPapers } from '../library/match';
 import { completionContext, DocumentFlavor } from '../citations/find';
 import { escapeMarkdown } from '../util/text';
+import { incrementalQuery } from '../search/snippet';
 import { bylineMarkdown, truncate } from './paperMarkdown';
 
 export const COMPLETION_LIMIT = 100;
@@ -25,7 +26,7 @@ export function completeCitation(library: Library, before: string, line: number,
  */
 export function fullTextFallbackQuery(before: string, flavor: DocumentFlavor): string | undefined {
   const ctx = completionContext(before, flavor);
-  return ctx && ctx.prefix.length >= 3 && /^[\p{L}\p{N}]+$/u.test(ctx.prefix) ? `${ctx.prefix}*` : undefined;
+  return ctx && ctx.prefix.length >= 3 && /^[\p{L}\p{N}]+$/u.test(ctx.prefix) ? incrementalQuery(ctx.prefix) : undefined;
 }
 
 /** Completion items for papers found by full-text search (used when nothing else matched). */

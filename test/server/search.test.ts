@@ -1,0 +1,118 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { performance } from 'perf_hooks';
+import { LspClient } from '../support/lspClient';
+import { generate } from '../bench/generate';
+import { copyLibrary } from './server.test';
+
+interface SearchResponse { results: { key: string; title: string; score: number; snippet: string }[]; error?: string; partial: boolean }
+interface TopicNode { id: string; name: string; kind: string; count: number; papers: string[]; children: TopicNode[] }
+interface TopicsResponse { topics: TopicNode[]; computeMs: number; papers: number; uncategorized: string[] }
+interface SymbolInfo { name: string; location: { uri: string } }
+
+describe('search, topics and paper requests over stdio', function () {
+  this.timeout(120000);
+
+  describe('while indexing is still under way', () => {
+    let dir: string;
+    let client: LspClient;
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-busy-'));
+      generate({ name: 'test', digests: 40, papersPerDigest: 100, notes: 400, useSample: false }, dir, '');
+    });
+    after(async () => {
+      await client?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('answers search, workspace symbols, topics and paper requests before the index is complete', async () => {
+      client = new LspClient();
+      await client.initialize(dir, { waitReady: false });
+      const t0 = performance.now();
+      const search = await client.request<SearchResponse>('litnotes/search', { query: 'reward', limit: 5 });
+      const symbols = await client.request<SymbolInfo[]>('workspace/symbol', { query: 'retrieval' });
+      const topics = await client.request<TopicsResponse>('litnotes/topics', {});
+      const paper = await client.request<unknown>('litnotes/paper', { key: 'no-such-key' });
+      const answeredAt = performance.now() - t0;
+      assert.strictEqual(search.partial, true, 'the full-text index was still building');
+      assert.ok(Array.isArray(symbols));
+      assert.ok(Array.isArray(topics.topics));
+      assert.strictEqual(paper, null);
+      const ready = await client.ready();
+      assert.ok(ready.papers > 4000);
+      // The requests were answered from a partial index, not after it was complete.
+      const full = client.statuses.find((s) => s.fullText && s.fullText.shards > 0 && s.fullText.building === 0);
+      assert.ok(!full || answeredAt < performance.now() - t0, 'answered before the full text was complete');
+      await client.waitFor(() => client.statuses.find((s) => s.fullText && s.fullText.shards >= 40 && s.fullText.building === 0), 90000, 'full text ready');
+      const after = await client.request<SearchResponse>('litnotes/search', { query: 'reward', limit: 5 });
+      assert.strictEqual(after.partial, false);
+      assert.strictEqual(after.results.length, 5);
+    });
+  });
+
+  describe('on the example library', () => {
+    let dir: string;
+    let client: LspClient;
+    const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+    before(async () => {
+      dir = copyLibrary();
+      client = new LspClient();
+      await client.initialize(dir);
+      await client.waitFor(() => client.statuses.find((s) => s.fullText && s.fullText.shards > 0 && s.fullText.building === 0), 60000, 'full text ready');
+    });
+    after(async () => {
+      await client.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('litnotes/search returns keys, titles, scores and a matching snippet', async () => {
+      const r = await client.request<SearchResponse>('litnotes/search', { query: 'reward models for retrieval augmented generation', limit: 3 });
+      assert.strictEqual(r.results[0].key, 'rag-rewardbench');
+      assert.strictEqual(r.results[0].title.startsWith('RAG-RewardBench'), true);
+      assert.ok(r.results[0].score > r.results[1].score);
+      assert.match(r.results[0].snippet, /retrieval augmented|reward/i);
+      const bad = await client.request<SearchResponse>('litnotes/search', { query: 'title:' });
+      assert.match(bad.error!, /Search query not understood/);
+    });
+
+    it('workspace symbols find papers by words in their abstract', async () => {
+      const symbols = await client.request<SymbolInfo[]>('workspace/symbol', { query: 'gzip' });
+      assert.match(symbols[0].name, /^zip-fit — ZIP-FIT/);
+      const two = await client.request<SymbolInfo[]>('workspace/symbol', { query: 'gzip compression' });
+      assert.ok(two.slice(0, 3).some((s) => s.name.startsWith('zip-fit')));
+      assert.strictEqual(symbols[0].location.uri, uri('digests/daily-papers-sep-8.txt'));
+      const partial = await client.request<SymbolInfo[]>('workspace/symbol', { query: 'kronecker' });
+      assert.match(partial[0].name, /^compacter/, 'the word being typed matches as a prefix');
+    });
+
+    it('completion falls back to full-text matches when nothing else matches', async () => {
+      const draft = uri('drafts/fallback.md');
+      await client.open(draft, 'markdown', 'See [@kronecker');
+      const list = await client.request<{ items: { label: string }[] }>('textDocument/completion', client.at(draft, 0, 15));
+      assert.deepStrictEqual(list.items.map((i) => i.label), ['compacter']);
+    });
+
+    it('litnotes/paper returns the details and related papers', async () => {
+      const p = await client.request<{ key: string; title: string; aliases: string[]; citedIn: string[]; related: { key: string }[]; note?: { uri: string } }>('litnotes/paper', { key: 'kasa' });
+      assert.strictEqual(p.key, 'jiang2024kasa');
+      assert.deepStrictEqual(p.aliases, ['kasa']);
+      assert.strictEqual(p.note!.uri, uri('notes/jiang2024kasa.md'));
+      assert.ok(p.citedIn.includes(uri('drafts/related-work.md')));
+      const related = p.related.map((r) => r.key);
+      assert.ok(!related.includes('jiang2024kasa'));
+      assert.ok(['nola', 'compacter', 'sara', 'quantized-side-tuning', 'list'].some((k) => related.slice(0, 5).includes(k)), related.join(', '));
+    });
+
+    it('litnotes/topics returns tags, folders and derived topics with counts', async () => {
+      const t = await client.request<TopicsResponse>('litnotes/topics', {});
+      assert.strictEqual(t.papers, 96);
+      const kinds = new Set(t.topics.map((n) => n.kind));
+      assert.ok(kinds.has('tag') && kinds.has('folder') && kinds.has('derived'));
+      const moe = t.topics.find((n) => n.name === 'mixture of experts')!;
+      assert.ok(moe && moe.count >= 3 && moe.papers.includes('home'));
+    });
+  });
+});
