@@ -16,4 +16,5 @@ Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/search/worker.ts'], outfile: 'dist/searchWorker.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/library/topicsWorker.ts'], outfile: 'dist/topicsWorker.js' }),
 ]).catch(() => process.exit(1));

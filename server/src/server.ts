@@ -24,7 +24,9 @@ import { incrementalQuery } from './search/snippet';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
 import { completeFromPapers, fullTextFallbackQuery } from './features/completion';
-import { computeTopicTree, PhraseCache, TopicNode } from './library/topics';
+import { TopicNode, TopicPaper, topicPapers } from './library/topics';
+import type { TopicsWorkerReply } from './library/topicsWorker';
+import { Worker } from 'worker_threads';
 
 /**
  * The language server: connection and thin handlers. Each handler converts the request, calls a
@@ -148,7 +150,6 @@ async function rescan(): Promise<void> {
     publishAllDiagnostics();
     sendStatus('ready', result.ms);
     search?.flush();
-    void ensureTopics().catch((err) => log(`topics failed: ${err?.stack ?? err}`));
   })();
   scanRunning = run;
   await run;
@@ -198,17 +199,39 @@ function afterSourceChange(immediate: boolean): void {
 
 // ---- topics: recomputed in slices after the library changes, off the request path ----------
 
-const phraseCache = new PhraseCache();
 let topics: { version: number; settingsKey: string; tree: TopicNode[]; ms: number } | undefined;
 let topicsRunning: Promise<void> | undefined;
+let topicsWorker: Worker | undefined;
+let topicsRequestId = 0;
 
 function topicsSettingsKey(): string {
   return JSON.stringify(settings.topics);
 }
 
+/** Runs one computation in the topics worker (started on first use). */
+function computeInWorker(papers: TopicPaper[]): Promise<TopicsWorkerReply> {
+  if (!topicsWorker) {
+    topicsWorker = new Worker(path.join(__dirname, 'topicsWorker.js'));
+    topicsWorker.unref();
+    topicsWorker.on('error', (err) => log(`topics worker failed: ${err.stack ?? err}`));
+  }
+  const id = ++topicsRequestId;
+  const worker = topicsWorker;
+  return new Promise((resolve) => {
+    const onMessage = (reply: TopicsWorkerReply) => {
+      if (reply.id !== id) return;
+      worker.off('message', onMessage);
+      resolve(reply);
+    };
+    worker.on('message', onMessage);
+    worker.postMessage({ id, papers, options: settings.topics });
+  });
+}
+
 /**
- * The topic tree for the library as it is when the computation starts. A request never waits for
- * indexing: if files change meanwhile, it still gets this snapshot, and the next request recomputes.
+ * The topic tree for the library as it is when the computation starts, computed in a worker on
+ * first request and after changes. A request never waits for indexing: if files change meanwhile,
+ * it gets this snapshot, and the next request recomputes.
  */
 async function ensureTopics(): Promise<NonNullable<typeof topics>> {
   if (topics && topics.version === library.version && topics.settingsKey === topicsSettingsKey()) return topics;
@@ -216,15 +239,9 @@ async function ensureTopics(): Promise<NonNullable<typeof topics>> {
     topicsRunning = (async () => {
       const version = library.version;
       const key = topicsSettingsKey();
-      const started = Date.now();
-      const gen = computeTopicTree(library, settings.topics, phraseCache);
-      let sliceStart = Date.now();
-      let step = gen.next();
-      while (!step.done) {
-        if (Date.now() - sliceStart >= 8) { await yieldToRequests(); sliceStart = Date.now(); }
-        step = gen.next();
-      }
-      topics = { version, settingsKey: key, tree: step.value, ms: Date.now() - started };
+      const reply = await computeInWorker(topicPapers(library));
+      if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
+      topics = { version, settingsKey: key, tree: reply.tree, ms: reply.ms };
     })().finally(() => { topicsRunning = undefined; });
   }
   await topicsRunning;
@@ -480,6 +497,11 @@ connection.onRenameRequest((params) => {
     if (err instanceof RenameError) throw new ResponseError(ErrorCodes.InvalidRequest, err.message);
     throw err;
   }
+});
+
+connection.onShutdown(async () => {
+  // Keep the full-text cache for the next start.
+  await search?.persist(5000);
 });
 
 process.on('uncaughtException', (err) => log(`internal error (server keeps running): ${err.stack ?? err}`));

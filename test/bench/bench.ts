@@ -25,7 +25,19 @@ interface Result {
   noteChangeVisibleMs: number;
   peakRssMB: number;
   longestStallMs: number;
+  fullTextColdMs: number;
+  fullTextWarmMs: number;
+  queryP50: number; queryP95: number;
+  topicsMs: number;
+  topicsCount: number;
+  baseline?: { docs: number; buildMs: number; queryP50: number; queryP95: number; heapMB: number; rssMB: number };
 }
+
+/** Full-text queries for the benchmark: words from the generator's vocabulary, plain and in lunr's syntax. */
+const QUERIES = ['reward model', 'retrieval ranking', 'mixture experts routing', 'low-rank adaptation', 'contrastive embedding',
+  'title:diffusion', '+sparse +pruning', 'quantization -vision', 'embed*', 'dense retrieval benchmark', 'hallucination calibration',
+  'tokenization multilingual', 'curriculum pretraining data selection', 'agent planning', 'merging continual', 'speech graph',
+  'privacy federated', 'fairness bias', 'code generation', 'scaling laws'];
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -55,9 +67,11 @@ async function runTier(name: string): Promise<Result> {
 
   process.stderr.write(`[${name}] starting server...\n`);
   const start = performance.now();
+  const cacheDir = path.join(ROOT, '.bench', `${name}-cache`);
+  fs.rmSync(cacheDir, { recursive: true, force: true });
   const client = new LspClient();
   const readyPromise = client.ready();
-  await client.initialize(dir, { waitReady: false });
+  await client.initialize(dir, { waitReady: false, cacheDir });
   await client.open(draft, 'markdown', '[@\n\n');
 
   // The stall probe: a trivial request every 10 ms while the index is built.
@@ -79,8 +93,6 @@ async function runTier(name: string): Promise<Result> {
   }
   const ready = await readyPromise;
   const fullIndexMs = performance.now() - start;
-  indexing = false;
-  await probe;
   process.stderr.write(`[${name}] indexed ${ready.papers} papers in ${Math.round(fullIndexMs)} ms\n`);
 
   // Keys to ask about: every paper's key, via a completion with nothing typed (first 100) and by prefix.
@@ -108,6 +120,20 @@ async function runTier(name: string): Promise<Result> {
     definition.push((await timed(() => client.request('textDocument/definition', client.at(draft, 0, 7))))[0]);
   }
 
+  // The keystroke latencies above were measured while full-text shards were still building;
+  // the stall probe keeps running until the full text is ready.
+  await client.fullTextReady();
+  const fullTextColdMs = performance.now() - start;
+  indexing = false;
+  await probe;
+  process.stderr.write(`[${name}] full text ready (cold) after ${Math.round(fullTextColdMs)} ms\n`);
+  const query: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const q of QUERIES) query.push((await timed(() => client.request('litnotes/search', { query: q, limit: 20 })))[0]);
+  }
+  const [topicsRequestMs, topics] = await timed(() => client.request<{ computeMs: number; topics: unknown[] }>('litnotes/topics', {}));
+  void topicsRequestMs;
+
   // Save a note on disk, tell the server as an editor's file watcher would, poll the hover.
   const visible: number[] = [];
   for (let i = 0; i < 10; i++) {
@@ -130,6 +156,23 @@ async function runTier(name: string): Promise<Result> {
 
   const peakRssMB = peakRss(client.proc.pid!);
   await client.stop();
+
+  // Warm start: the same library and cache folder, a new server.
+  const warmStart = performance.now();
+  const warm = new LspClient();
+  await warm.initialize(dir, { waitReady: false, cacheDir });
+  await warm.fullTextReady();
+  const fullTextWarmMs = performance.now() - warmStart;
+  await warm.stop();
+  process.stderr.write(`[${name}] full text ready (warm) after ${Math.round(fullTextWarmMs)} ms\n`);
+
+  let baseline: Result['baseline'];
+  if (name === 'L' || process.env.LITNOTES_BENCH_BASELINE) {
+    process.stderr.write(`[${name}] building the naive single lunr index...\n`);
+    const { execFileSync } = await import('child_process');
+    const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=16000', path.join(__dirname, 'baseline.js'), dir, JSON.stringify(QUERIES)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    baseline = JSON.parse(out.trim().split('\n').pop()!);
+  }
   return {
     tier: name,
     papers: ready.papers,
@@ -142,6 +185,12 @@ async function runTier(name: string): Promise<Result> {
     noteChangeVisibleMs: round(pct(visible, 50)),
     peakRssMB: Math.round(peakRssMB),
     longestStallMs: round(Math.max(0, ...stalls)),
+    fullTextColdMs: round(fullTextColdMs),
+    fullTextWarmMs: round(fullTextWarmMs),
+    queryP50: round(pct(query, 50)), queryP95: round(pct(query, 95)),
+    topicsMs: topics.computeMs,
+    topicsCount: topics.topics.length,
+    baseline,
   };
 }
 
@@ -154,8 +203,15 @@ function table(results: Result[]): string {
     ['hover p50 / p95', (r) => `${r.hoverP50} / ${r.hoverP95} ms`],
     ['definition p50 / p95', (r) => `${r.definitionP50} / ${r.definitionP95} ms`],
     ['note saved -> hover shows it (median)', (r) => `${r.noteChangeVisibleMs} ms`],
-    ['longest stall while indexing', (r) => `${r.longestStallMs} ms`],
+    ['longest stall while indexing (scan and full text)', (r) => `${r.longestStallMs} ms`],
+    ['full text ready, cold start', (r) => `${r.fullTextColdMs} ms`],
+    ['full text ready, warm start (cache)', (r) => `${r.fullTextWarmMs} ms`],
+    ['full-text query p50 / p95', (r) => `${r.queryP50} / ${r.queryP95} ms`],
+    ['topics computation (top-level topics)', (r) => `${r.topicsMs} ms (${r.topicsCount})`],
     ['peak RSS', (r) => `${r.peakRssMB} MB`],
+    ['naive single lunr index: build', (r) => (r.baseline ? `${r.baseline.buildMs} ms` : '–')],
+    ['naive single lunr index: query p50 / p95', (r) => (r.baseline ? `${r.baseline.queryP50} / ${r.baseline.queryP95} ms` : '–')],
+    ['naive single lunr index: heap / RSS', (r) => (r.baseline ? `${r.baseline.heapMB} / ${r.baseline.rssMB} MB` : '–')],
   ];
   const head = `| metric | ${results.map((r) => r.tier).join(' | ')} |\n|---|${results.map(() => '---').join('|')}|`;
   return [head, ...rows.map(([label, f]) => `| ${label} | ${results.map(f).join(' | ')} |`)].join('\n');

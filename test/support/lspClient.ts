@@ -53,11 +53,12 @@ export class LspClient {
     });
   }
 
-  async initialize(folder: string, opts: { waitReady?: boolean } = {}): Promise<unknown> {
+  async initialize(folder: string, opts: { waitReady?: boolean; cacheDir?: string } = {}): Promise<unknown> {
     const uri = pathToFileURL(folder).href;
     const result = await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri,
+      initializationOptions: opts.cacheDir ? { cacheDir: opts.cacheDir } : undefined,
       workspaceFolders: [{ uri, name: path.basename(folder) }],
       capabilities: {
         workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
@@ -68,6 +69,11 @@ export class LspClient {
     await this.conn.sendNotification('initialized', {});
     if (opts.waitReady !== false) await this.ready();
     return result;
+  }
+
+  /** Resolves when the full-text index has shards and none is building. */
+  fullTextReady(ms = 600000): Promise<Status> {
+    return this.waitFor(() => this.statuses.find((s) => s.state === 'ready' && s.fullText && s.fullText.shards > 0 && s.fullText.building === 0), ms, 'full text ready');
   }
 
   /** The first `ready` status at or after index `since` of the statuses received. */
@@ -93,7 +99,7 @@ export class LspClient {
 
   async stop(): Promise<void> {
     try {
-      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 30000))]);
       await this.conn.sendNotification('exit');
     } catch { /* already gone */ }
     this.conn.dispose();

@@ -1,11 +1,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions } from '../../server/src/library/topics';
+import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, topicPapers } from '../../server/src/library/topics';
 import type { Library } from '../../server/src/library/library';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
-  const gen = computeTopicTree(lib, { ...DEFAULT_TOPIC_OPTIONS, ...options }, new PhraseCache());
+  const gen = computeTopicTree(topicPapers(lib), { ...DEFAULT_TOPIC_OPTIONS, ...options }, new PhraseCache());
   for (;;) { const s = gen.next(); if (s.done) return s.value; }
 }
 

@@ -51,27 +51,42 @@ function endOk(w: string): boolean {
   return !STOP.has(w) && w.length > 1 && !/^\d+$/.test(w);
 }
 
-/** Runs of words between punctuation, lower-cased, hyphens split into words. */
+/** Runs of words between punctuation, lower-cased, hyphens split into words (one pass over the text). */
 function segments(text: string): string[][] {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/https?:\/\/\S+/g, ' . ')
-    .split(/[.,;:!?()\[\]{}"“”]+|\s-\s|\n/)
-    .map((seg) => seg.replace(/(\w)[-‐–/](?=\w)/g, '$1 ').toLowerCase().split(/[^a-z0-9']+/).map((w) => w.replace(/'s?$/, '')).filter(Boolean));
+  const clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/https?:\/\/\S+/g, ' . ');
+  const out: string[][] = [];
+  let current: string[] = [];
+  for (const m of clean.matchAll(/[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()[\]{}"“”\n]|\s-\s/g)) {
+    const tok = m[0];
+    const c = tok.charCodeAt(0);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      current.push(tok.endsWith("'s") ? tok.slice(0, -2) : tok.replace(/'.*$/, ''));
+    } else if (current.length) {
+      out.push(current);
+      current = [];
+    }
+  }
+  if (current.length) out.push(current);
+  return out;
 }
 
 function addPhrases(text: string, weight: number, out: PaperPhrases, title: boolean): void {
   for (const words of segments(text)) {
+    const folded = words.map(fold);
+    const canStart = words.map(startOk);
+    const canEnd = words.map(endOk);
     for (let i = 0; i < words.length; i++) {
+      if (!canStart[i]) continue;
+      let key = folded[i];
+      let surface = words[i];
       for (let n = 1; n <= 3 && i + n <= words.length; n++) {
-        const gram = words.slice(i, i + n);
-        if (!startOk(gram[0]) || !endOk(gram[n - 1])) continue;
-        if (n === 3 && STOP.has(gram[1]) && gram[1] !== 'of' && gram[1] !== 'and') continue;
-        if (n === 1 && (gram[0].length < 3 || GENERIC.has(gram[0]) || NOT_ALONE.has(gram[0]))) continue;
-        const key = gram.map(fold).join(' ');
+        const last = i + n - 1;
+        if (n > 1) { key += ' ' + folded[last]; surface += ' ' + words[last]; }
+        if (!canEnd[last]) continue;
+        if (n === 3 && STOP.has(words[i + 1]) && words[i + 1] !== 'of' && words[i + 1] !== 'and') continue;
+        if (n === 1 && (words[i].length < 3 || GENERIC.has(words[i]) || NOT_ALONE.has(words[i]))) continue;
         out.weights.set(key, (out.weights.get(key) ?? 0) + weight);
-        if (!out.surface.has(key)) out.surface.set(key, gram.join(' '));
+        if (!out.surface.has(key)) out.surface.set(key, surface);
         if (title) out.inTitle.add(key);
       }
     }

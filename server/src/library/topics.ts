@@ -1,6 +1,26 @@
 import type { Library, Paper } from './library';
 import { paperPhrases, PaperPhrases } from './phrases';
 
+/** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
+export interface TopicPaper {
+  key: string;
+  title: string;
+  abstract: string;
+  topics: string[];
+  /** Whether `topics` are tags written in the note or the folder the note sits in. */
+  topicKind: 'tag' | 'folder';
+}
+
+export function topicPapers(library: Library): TopicPaper[] {
+  return library.papers().map((p) => ({
+    key: p.key,
+    title: p.title,
+    abstract: p.abstract ?? '',
+    topics: p.topics,
+    topicKind: p.topics.length && !hasTagField(p) ? 'folder' : 'tag',
+  }));
+}
+
 /** A node of the topic tree: topic -> subtopics -> paper keys, with counts. */
 export interface TopicNode {
   /** Unique, stable id (kind + path). */
@@ -28,11 +48,11 @@ interface Doc { key: string; phrases: PaperPhrases }
 /** Phrases per paper, cached by the text they came from (a rebuild reuses unchanged papers). */
 export class PhraseCache {
   private readonly byKey = new Map<string, { text: string; phrases: PaperPhrases }>();
-  get(paper: Paper): PaperPhrases {
-    const text = `${paper.title}\n${paper.abstract ?? ''}`;
+  get(paper: TopicPaper): PaperPhrases {
+    const text = `${paper.title}\n${paper.abstract}`;
     const hit = this.byKey.get(paper.key);
     if (hit && hit.text === text) return hit.phrases;
-    const phrases = paperPhrases(paper.title, paper.abstract ?? '');
+    const phrases = paperPhrases(paper.title, paper.abstract);
     this.byKey.set(paper.key, { text, phrases });
     return phrases;
   }
@@ -46,29 +66,27 @@ export class PhraseCache {
  * The topic tree: tags and folders of notes; for papers without either, the user's vocabulary,
  * then topics derived from the text. A generator, so a large library is computed in slices.
  */
-export function* computeTopicTree(library: Library, options: TopicOptions, cache: PhraseCache): Generator<void, TopicNode[]> {
-  const papers = library.papers();
+export function* computeTopicTree(papers: readonly TopicPaper[], options: TopicOptions, cache: PhraseCache): Generator<void, TopicNode[]> {
   const roots: TopicNode[] = [];
   const tagRoot = new Map<string, TopicNode>();
-  const untagged: Paper[] = [];
+  const untagged: TopicPaper[] = [];
   let step = 0;
   for (const p of papers) {
     if (++step % 500 === 0) yield;
     if (p.topics.length === 0) { untagged.push(p); continue; }
-    const kind = p.note && p.note.topics === p.topics && !hasTagField(p) ? 'folder' : 'tag';
-    for (const t of p.topics) addPath(tagRoot, t.split('/'), kind, p.key);
+    for (const t of p.topics) addPath(tagRoot, t.split('/'), p.topicKind, p.key);
   }
   roots.push(...tagRoot.values());
 
   // The user's vocabulary first: a paper it names gets those topics and no derived ones.
   const vocab = Object.entries(options.vocabulary).filter(([name, words]) => name.trim() && Array.isArray(words) && words.length);
-  const needDerived: Paper[] = [];
+  const needDerived: TopicPaper[] = [];
   if (vocab.length) {
     const matchers = vocab.map(([name, words]) => ({ name, re: new RegExp(`\\b(${words.map((w) => escapeRe(String(w).toLowerCase()).replace(/[\s-]+/g, '[\\s-]+')).join('|')})`, 'i') }));
     const vocabNodes = new Map<string, TopicNode>();
     for (const p of untagged) {
       if (++step % 200 === 0) yield;
-      const text = `${p.title}\n${p.abstract ?? ''}`;
+      const text = `${p.title}\n${p.abstract}`;
       const hits = matchers.filter((m) => m.re.test(text)).slice(0, options.maxPerPaper);
       if (!hits.length) { needDerived.push(p); continue; }
       for (const h of hits) {
@@ -84,8 +102,9 @@ export function* computeTopicTree(library: Library, options: TopicOptions, cache
 
   if (options.auto && needDerived.length >= 4) {
     const docs: Doc[] = [];
+    // Yields are cheap (the caller slices by time), so they come often: one abstract's phrases take ~0.4 ms.
     for (const p of needDerived) {
-      if (++step % 100 === 0) yield;
+      if (++step % 8 === 0) yield;
       docs.push({ key: p.key, phrases: cache.get(p) });
     }
     const derived = yield* deriveTopics(docs, options.maxPerPaper, [], 0);
@@ -130,12 +149,24 @@ function escapeRe(s: string): string {
 
 interface Candidate { key: string; docs: number[]; quality: number; titleDf: number }
 
+/** How many phrases get the (costlier) coherence measure, and on how many of their papers, per level. */
+const MAX_CANDIDATES = [800, 150];
+const COHERENCE_SAMPLE = [120, 60];
+/** Topics are chosen from at most this many papers (all papers are then assigned). */
+const SELECTION_SAMPLE = 2500;
+/** Subtopics are derived for this many of the largest topics. */
+const MAX_SPLIT_TOPICS = 12;
+
 /**
  * Choose distinctive phrases that together cover the papers: document frequency within bounds,
  * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
  * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
  */
-function* deriveTopics(docs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number): Generator<void, TopicNode[]> {
+function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number): Generator<void, TopicNode[]> {
+  // Topics are chosen on an evenly spaced sample of a large library (deterministic), then every
+  // paper is assigned to the chosen topics by its own phrases.
+  const stride = allDocs.length / SELECTION_SAMPLE;
+  const docs = allDocs.length <= SELECTION_SAMPLE ? allDocs : Array.from({ length: SELECTION_SAMPLE }, (_, j) => allDocs[Math.floor(j * stride)]);
   const n = docs.length;
   const minDf = Math.max(depth ? 2 : 3, Math.ceil(n * 0.015));
   const maxDf = Math.max(minDf + 1, Math.floor(n * (depth ? 0.6 : 0.22)));
@@ -143,19 +174,21 @@ function* deriveTopics(docs: Doc[], maxPerPaper: number, excludeWords: string[],
   const titleDf = new Map<string, number>();
   const surfaceVotes = new Map<string, Map<string, number>>();
   let step = 0;
-  docs.forEach((d, i) => {
+  for (let i = 0; i < docs.length; i++) {
+    if (i % 50 === 49) yield;
+    const d = docs[i];
     for (const k of d.phrases.weights.keys()) {
       const list = df.get(k);
       if (list) list.push(i); else df.set(k, [i]);
     }
     for (const k of d.phrases.inTitle) titleDf.set(k, (titleDf.get(k) ?? 0) + 1);
-  });
+  }
   yield;
   // Unit tf-idf vectors over single words: a phrase separates the library well when the papers
   // that contain it are alike (their vectors point the same way), more than papers in general.
   const vectors: Map<string, number>[] = [];
   for (const d of docs) {
-    if (++step % 200 === 0) yield;
+    if (++step % 20 === 0) yield;
     const v = new Map<string, number>();
     let norm = 0;
     for (const [k, w] of d.phrases.weights) {
@@ -174,21 +207,44 @@ function* deriveTopics(docs: Doc[], maxPerPaper: number, excludeWords: string[],
     for (const x of sum.values()) sq += x * x;
     return Math.sqrt(sq) / list.length;
   };
-  const baseline = coherence(docs.map((_, i) => i), new Set());
-  const candidates: Candidate[] = [];
+  // Coherence is measured on at most this many of a phrase's papers, evenly spaced (deterministic).
+  const sample = (list: number[]): number[] => {
+    const size = COHERENCE_SAMPLE[depth ? 1 : 0];
+    if (list.length <= size) return list;
+    const stride = list.length / size;
+    return Array.from({ length: size }, (_, j) => list[Math.floor(j * stride)]);
+  };
+  const baseline = coherence(sample(docs.map((_, i) => i)), new Set());
+  // Cheap cuts first (length, title use, size; then centrality), so the costlier coherence is
+  // measured for the best few hundred phrases only.
+  const maxCandidates = MAX_CANDIDATES[depth ? 1 : 0];
+  const first: { key: string; list: number[]; t: number; score: number; words: number }[] = [];
   for (const [key, list] of df) {
     if (++step % 500 === 0) yield;
     if (list.length < minDf || list.length > maxDf) continue;
     const words = key.split(' ');
     if (words.some((w) => excludeWords.includes(w))) continue;
     const t = titleDf.get(key) ?? 0;
-    let weightSum = 0;
-    for (const i of list) weightSum += docs[i].phrases.weights.get(key)!;
-    const centrality = Math.min(3, weightSum / list.length);
     const lengthBonus = words.length === 1 ? 1 : words.length === 2 ? 1.6 : 1.8;
+    first.push({ key, list, t, words: words.length, score: lengthBonus * (1 + t / list.length) * Math.log(list.length) });
+  }
+  first.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
+  const rough: { key: string; list: number[]; t: number; base: number }[] = [];
+  for (const f of first.slice(0, maxCandidates * 3)) {
+    if (++step % 50 === 0) yield;
+    let weightSum = 0;
+    for (const i of f.list) weightSum += docs[i].phrases.weights.get(f.key)!;
+    const centrality = Math.min(3, weightSum / f.list.length);
+    const lengthBonus = f.words === 1 ? 1 : f.words === 2 ? 1.6 : 1.8;
+    rough.push({ key: f.key, list: f.list, t: f.t, base: lengthBonus * (1 + f.t / f.list.length) * Math.sqrt(centrality) });
+  }
+  rough.sort((a, b) => b.base * Math.log(b.list.length) - a.base * Math.log(a.list.length) || (a.key < b.key ? -1 : 1));
+  const candidates: Candidate[] = [];
+  for (const r of rough.slice(0, maxCandidates)) {
+    if (++step % 25 === 0) yield;
     // The phrase's own words are left out, or every phrase would look coherent by itself.
-    const lift = coherence(list, new Set(words)) / Math.max(baseline, 1e-9);
-    candidates.push({ key, docs: list, titleDf: t, quality: lengthBonus * (1 + t / list.length) * Math.sqrt(centrality) * lift * lift });
+    const lift = coherence(sample(r.list), new Set(r.key.split(' '))) / Math.max(baseline, 1e-9);
+    candidates.push({ key: r.key, docs: r.list, titleDf: r.t, quality: r.base * lift * lift });
   }
   candidates.sort((a, b) => (a.key < b.key ? -1 : 1));
   yield;
@@ -198,24 +254,41 @@ function* deriveTopics(docs: Doc[], maxPerPaper: number, excludeWords: string[],
   const chosen: Candidate[] = [];
   const maxTopics = depth ? 6 : Math.max(5, Math.min(200, Math.round(n / 4)));
   const used = new Set<string>();
-  while (chosen.length < maxTopics) {
-    let best: Candidate | undefined;
-    let bestGain = 0;
-    for (const c of candidates) {
-      if (used.has(c.key)) continue;
-      let fresh = 0;
-      for (const i of c.docs) if (covered[i] < maxPerPaper) fresh += covered[i] === 0 ? 1 : 0.25;
-      const gain = c.quality * Math.pow(fresh, 0.7);
-      if (gain > bestGain) { bestGain = gain; best = c; }
+  const gainOf = (c: Candidate): number => {
+    let fresh = 0;
+    for (const i of c.docs) if (covered[i] < maxPerPaper) fresh += covered[i] === 0 ? 1 : 0.25;
+    return c.quality * Math.pow(fresh, 0.7);
+  };
+  // Lazy greedy: coverage gains only shrink as topics are chosen, so a stale gain is an upper
+  // bound and only the candidate on top needs re-evaluating.
+  const heap = candidates.map((c) => ({ c, gain: gainOf(c) }));
+  const better = (a: { c: Candidate; gain: number }, b: { c: Candidate; gain: number }) => a.gain > b.gain || (a.gain === b.gain && a.c.key < b.c.key);
+  heap.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  let evaluations = 0;
+  while (chosen.length < maxTopics && heap.length) {
+    if (++evaluations % 200 === 0) yield;
+    const top = heap[0];
+    const fresh = gainOf(top.c);
+    if (fresh < top.gain) {
+      // Stale: put it back where its new gain belongs (the list stays sorted).
+      heap.shift();
+      top.gain = fresh;
+      let lo = 0, hi = heap.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (better(heap[mid], top)) lo = mid + 1; else hi = mid; }
+      heap.splice(lo, 0, top);
+      continue;
     }
-    if (!best || bestGain < minGain) break;
+    heap.shift();
+    if (fresh < minGain) break;
+    const best = top.c;
+    if (used.has(best.key)) continue;
     used.add(best.key);
     // A phrase whose papers mostly sit under a chosen topic says the same thing: skip it.
     const set = new Set(best.docs);
     const duplicate = chosen.some((c) => {
       let inter = 0;
       for (const i of c.docs) if (set.has(i)) inter++;
-      return inter >= 0.6 * Math.min(c.docs.length, best!.docs.length);
+      return inter >= 0.6 * Math.min(c.docs.length, best.docs.length);
     });
     if (duplicate) continue;
     chosen.push(best);
@@ -225,20 +298,23 @@ function* deriveTopics(docs: Doc[], maxPerPaper: number, excludeWords: string[],
 
   // Each paper under at most maxPerPaper of the chosen topics: the ones where the phrase weighs most.
   const assigned = new Map<Candidate, string[]>();
-  docs.forEach((d, i) => {
+  let assignedCount = 0;
+  for (const d of allDocs) {
+    if (++assignedCount % 200 === 0) yield;
     const mine = chosen.filter((c) => d.phrases.weights.has(c.key))
       .sort((a, b) => d.phrases.weights.get(b.key)! * b.quality - d.phrases.weights.get(a.key)! * a.quality || (a.key < b.key ? -1 : 1))
       .slice(0, maxPerPaper);
     for (const c of mine) { const l = assigned.get(c); if (l) l.push(d.key); else assigned.set(c, [d.key]); }
-    void i;
-  });
+  }
   const nodes: TopicNode[] = [];
+  const splitting = new Set([...assigned.entries()].filter(([, k]) => k.length >= 12).sort((a, b) => b[1].length - a[1].length || (a[0].key < b[0].key ? -1 : 1)).slice(0, MAX_SPLIT_TOPICS).map(([c]) => c));
   for (const c of chosen) {
     const keys = assigned.get(c) ?? [];
     if (keys.length < 2) continue;
     const node: TopicNode = { id: `derived:${c.key}`, name: displayName(c.key, docs, c.docs), kind: 'derived', count: keys.length, papers: keys, children: [] };
-    if (depth === 0 && keys.length >= 12) {
-      const sub = docs.filter((d) => keys.includes(d.key));
+    if (depth === 0 && splitting.has(c)) {
+      const keySet = new Set(keys);
+      const sub = allDocs.filter((d) => keySet.has(d.key));
       node.children = (yield* deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1)).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
     }
     nodes.push(node);

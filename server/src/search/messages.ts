@@ -5,10 +5,12 @@ export type WorkerRequest =
   | { type: 'configure'; cacheDir?: string }
   | { type: 'build'; shard: string; hash: string; docs: SearchDoc[] }
   | { type: 'drop'; shard: string }
-  | { type: 'search'; id: number; query: string; limit: number; shards?: string[] };
+  | { type: 'search'; id: number; query: string; limit: number; shards?: string[] }
+  | { type: 'persist'; id: number };
 
 export interface WorkerHit { ref: string; score: number; terms: string[] }
 
 export type WorkerReply =
   | { type: 'built'; shard: string; hash: string; source: 'memory' | 'cache' | 'built' | 'failed'; ms: number; docs: number; error?: string; cacheProblem?: string }
-  | { type: 'results'; id: number; hits: WorkerHit[]; error?: string; errorAt?: [number, number]; shards?: number };
+  | { type: 'results'; id: number; hits: WorkerHit[]; error?: string; errorAt?: [number, number]; shards?: number }
+  | { type: 'persisted'; id: number };

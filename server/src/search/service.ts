@@ -33,6 +33,7 @@ export class SearchService {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly counts = { cacheHits: 0, built: 0, failed: 0 };
   private idleWaiters: (() => void)[] = [];
+  private readonly persistWaiters = new Map<number, () => void>();
 
   constructor(private readonly library: Library, private readonly opts: SearchServiceOptions) {
     const n = Math.max(1, Math.min(opts.workers ?? 2, os.cpus().length));
@@ -110,6 +111,7 @@ export class SearchService {
       this.reportStatus();
       return;
     }
+    if (m.type === 'persisted') { this.persistWaiters.get(m.id)?.(); return; }
     const p = this.pending.get(m.id);
     if (!p) return;
     p.replies.push(m);
@@ -145,7 +147,18 @@ export class SearchService {
     return { hits, partial };
   }
 
+  /** Write every built index that is not cached yet (the workers defer that while they are busy). */
+  async persist(timeoutMs = 10000): Promise<void> {
+    await Promise.all(this.workers.map((w) => new Promise<void>((resolve) => {
+      const id = this.nextId++;
+      const timer = setTimeout(resolve, timeoutMs);
+      this.persistWaiters.set(id, () => { clearTimeout(timer); this.persistWaiters.delete(id); resolve(); });
+      w.postMessage({ type: 'persist', id } satisfies WorkerRequest);
+    })));
+  }
+
   async dispose(): Promise<void> {
+    await this.persist();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

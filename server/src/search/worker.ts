@@ -1,4 +1,5 @@
 import { parentPort } from 'worker_threads';
+import * as os from 'os';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,8 +16,14 @@ import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 export const CACHE_FORMAT = 1;
 const FIELDS = ['title', 'authors', 'abstract', 'body'];
 
+// Index building must never starve the server's main thread (the keystroke path) of CPU. On Linux,
+// setpriority on "this process" applies to the calling thread only, so this lowers just this worker.
+try { os.setPriority(15); } catch { /* not permitted here: builds still yield between shards */ }
+
 const shards = new Map<string, { hash: string; index: lunr.Index }>();
 const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];
+/** Indexes waiting to be written to the cache: written when no build is waiting, so serialising never delays readiness. */
+const unsaved = new Map<string, string>();
 let cacheDir: string | undefined;
 let draining = false;
 
@@ -44,6 +51,14 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     case 'search':
       reply(search(msg.id, msg.query, msg.limit, msg.shards));
       break;
+    case 'persist':
+      for (const [shard, hash] of unsaved) {
+        const current = shards.get(shard);
+        if (current && current.hash === hash) saveCache(shard, hash, current.index);
+      }
+      unsaved.clear();
+      reply({ type: 'persisted', id: msg.id });
+      break;
   }
 });
 
@@ -56,7 +71,16 @@ function scheduleDrain(): void {
 /** One build per turn of the event loop, so searches that arrive meanwhile are answered in between. */
 function drainOne(): void {
   const job = queue.shift();
-  if (!job) { draining = false; return; }
+  if (!job) {
+    const next = unsaved.entries().next();
+    if (next.done) { draining = false; return; }
+    const [shard, hash] = next.value;
+    unsaved.delete(shard);
+    const current = shards.get(shard);
+    if (current && current.hash === hash) saveCache(shard, hash, current.index);
+    setImmediate(drainOne);
+    return;
+  }
   const started = Date.now();
   try {
     const current = shards.get(job.shard);
@@ -66,7 +90,7 @@ function drainOne(): void {
       const cached = loadCache(job.shard, job.hash);
       const index = cached.index ?? build(job.docs);
       shards.set(job.shard, { hash: job.hash, index });
-      if (!cached.index) saveCache(job.shard, job.hash, index);
+      if (!cached.index) unsaved.set(job.shard, job.hash);
       reply({ type: 'built', shard: job.shard, hash: job.hash, source: cached.index ? 'cache' : 'built', ms: Date.now() - started, docs: job.docs.length, cacheProblem: cached.problem });
     }
   } catch (err) {

@@ -1,0 +1,25 @@
+import { parentPort } from 'worker_threads';
+import * as os from 'os';
+import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, TopicPaper } from './topics';
+
+/**
+ * Topic derivation off the main thread, at low priority (on Linux this lowers only this thread),
+ * so seconds of phrase counting never delay completion or hover. The phrase cache lives here.
+ */
+try { os.setPriority(15); } catch { /* not permitted: still off the main thread */ }
+
+export type TopicsWorkerRequest = { id: number; papers: TopicPaper[]; options: TopicOptions };
+export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; error?: string };
+
+const cache = new PhraseCache();
+parentPort!.on('message', (req: TopicsWorkerRequest) => {
+  const started = Date.now();
+  try {
+    const gen = computeTopicTree(req.papers, req.options, cache);
+    let step = gen.next();
+    while (!step.done) step = gen.next();
+    parentPort!.postMessage({ id: req.id, tree: step.value, ms: Date.now() - started } satisfies TopicsWorkerReply);
+  } catch (err) {
+    parentPort!.postMessage({ id: req.id, ms: Date.now() - started, error: String((err as Error)?.stack ?? err) } satisfies TopicsWorkerReply);
+  }
+});
