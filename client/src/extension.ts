@@ -3,16 +3,24 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { LogNotification, StatusNotification, StatusParams } from '../../server/src/protocol';
 import { StatusItem } from './status';
+import { TopicsTree } from './topicsTree';
+import { Reader } from './reader';
+import { Commands } from './commands';
+import type { TreeNode } from './topicsModel';
 
-/** Wiring only: start the bundled language server over IPC for drafts, notes and digests. */
+/** Wiring only: the language server, the status item, the Topics view, the reader and the commands. */
 
 let client: LanguageClient | undefined;
 
-/** Resolves with the first `ready` status after activation; the extension's API for tests and other extensions. */
+/** The extension's API for tests and other extensions. */
 export interface LitnotesApi {
   ready: Promise<StatusParams>;
   onStatus: vscode.Event<StatusParams>;
+  topics: TopicsTree;
+  reader: Reader;
 }
+
+const LANGUAGES = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'plaintext', 'json', 'litnotes-digest'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<LitnotesApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -21,12 +29,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const output = vscode.window.createOutputChannel('Literature Notes');
-  const documentSelector = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'plaintext', 'json'].flatMap((language) => [
-    { scheme: 'file', language },
-    { scheme: 'untitled', language },
-  ]);
   const clientOptions: LanguageClientOptions = {
-    documentSelector,
+    documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
     outputChannel: output,
     // Titles, abstracts and notes are untrusted: hovers never run commands or render HTML.
     markdown: { isTrusted: false, supportHtml: false },
@@ -40,10 +44,40 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   let resolveReady!: (s: StatusParams) => void;
   const ready = new Promise<StatusParams>((r) => (resolveReady = r));
   const status = new StatusItem('litnotes.showOutput');
+  const commands = new Commands(client, output);
+  const topics = new TopicsTree(client);
+  const reader = new Reader(context, client, {
+    insertCitation: (key) => commands.insertCitation(key),
+    createNote: (key) => commands.createNote(key),
+    copyKey: (key) => commands.copyKey(key),
+  });
+  topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
+  const keyOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as TreeNode | undefined)?.type === 'paper' ? (arg as { key: string }).key : undefined);
+  const withKey = (f: (key: string) => unknown) => async (arg?: unknown) => {
+    const key = keyOf(arg) ?? reader.currentKey ?? (await commands.searchPapers());
+    if (key) await f(key);
+  };
+
   context.subscriptions.push(
-    statusEmitter, output, status,
-    vscode.commands.registerCommand('litnotes.showOutput', () => output.show(true)),
+    statusEmitter, output, status, topics, topics.view, reader, commands.track(),
+    vscode.commands.registerCommand('litnotes.showOutput', () => commands.showOutput()),
+    vscode.commands.registerCommand('litnotes.insertCitation', (arg?: unknown) => commands.insertCitation(keyOf(arg))),
+    vscode.commands.registerCommand('litnotes.openReader', withKey((key) => reader.show(key))),
+    vscode.commands.registerCommand('litnotes.searchPapers', async () => { const key = await commands.searchPapers(); if (key) await reader.show(key); }),
+    vscode.commands.registerCommand('litnotes.createNote', (arg?: unknown) => commands.createNote(keyOf(arg) ?? reader.currentKey)),
+    vscode.commands.registerCommand('litnotes.goToSource', withKey((key) => commands.goToSource(key))),
+    vscode.commands.registerCommand('litnotes.copyKey', withKey((key) => commands.copyKey(key))),
+    vscode.commands.registerCommand('litnotes.reindex', () => commands.reindex()),
+    vscode.commands.registerCommand('litnotes.refreshTopics', () => topics.refresh()),
+    vscode.commands.registerCommand('litnotes.filterTopics', async () => {
+      const query = await vscode.window.showInputBox({ title: 'Filter Topics', prompt: 'Show only papers matching a search (words, or lunr syntax such as title:reward +rag)', ignoreFocusOut: true });
+      if (query === undefined) return;
+      const error = await topics.setFilter(query);
+      if (error) void vscode.window.showWarningMessage(error);
+    }),
+    vscode.commands.registerCommand('litnotes.clearTopicsFilter', () => topics.setFilter(undefined)),
   );
+
   try {
     await client.start();
   } catch (err) {
@@ -51,15 +85,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     output.appendLine(`The language server did not start: ${(err as Error)?.stack ?? err}`);
     throw err;
   }
+  let lastPapers = -1;
   context.subscriptions.push(
     client.onNotification(StatusNotification, (s: StatusParams) => {
       status.update(s);
       statusEmitter.fire(s);
-      if (s.state === 'ready') resolveReady(s);
+      if (s.state === 'ready') {
+        resolveReady(s);
+        if (s.papers !== lastPapers || topics.roots_().length === 0) topics.scheduleRefresh();
+        lastPapers = s.papers;
+      }
     }),
     client.onNotification(LogNotification, () => undefined),
   );
-  return { ready, onStatus: statusEmitter.event };
+  // Any later change of the library (files saved, created, deleted) refreshes the tree too.
+  context.subscriptions.push(vscode.workspace.onDidSaveTextDocument(() => topics.scheduleRefresh()));
+  return { ready, onStatus: statusEmitter.event, topics, reader };
 }
 
 export async function deactivate(): Promise<void> {

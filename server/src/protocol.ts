@@ -59,3 +59,17 @@ export interface PaperDetails {
 export const TopicsRequest = 'litnotes/topics';
 export interface TopicNodeDto { id: string; name: string; kind: 'tag' | 'folder' | 'derived' | 'vocabulary'; count: number; papers: string[]; children: TopicNodeDto[] }
 export interface TopicsResponse { topics: TopicNodeDto[]; computeMs: number; papers: number; uncategorized: string[] }
+
+/** Client -> server: every paper (key order), for pickers and the topic tree's labels. */
+export const ListRequest = 'litnotes/list';
+export interface PaperSummary { key: string; title: string; year?: number; authors: string[]; hasNote: boolean; digestDate?: string }
+export interface ListResponse { papers: PaperSummary[]; total: number }
+
+/** Client -> server: primary keys of the papers a document cites. */
+export const CitedKeysRequest = 'litnotes/citedKeys';
+export interface CitedKeysParams { uri: string }
+
+/** Client -> server: a workspace edit creating a literature note for a paper (never overwriting). */
+export const CreateNoteRequest = 'litnotes/createNote';
+export interface CreateNoteParams { key: string; folderUri?: string }
+export interface CreateNoteResponse { uri?: string; edit?: unknown; message?: string }

@@ -18,6 +18,7 @@ import { documentDiagnostics, problemDiagnostic } from './features/diagnostics';
 import { createNoteAction, replaceKeyActions } from './features/codeActions';
 import { newNotePath } from './features/noteTemplate';
 import { prepareRename, renameKey, RenameError } from './features/rename';
+import { ListRequest, ListResponse, CitedKeysRequest, CitedKeysParams, CreateNoteRequest, CreateNoteParams, CreateNoteResponse } from './protocol';
 import { LogNotification, ReindexRequest, StatusNotification, StatusParams, SearchRequest, SearchParams, SearchResponse, PaperRequest, PaperParams, PaperDetails, TopicsRequest, TopicsResponse } from './protocol';
 import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './search/snippet';
@@ -426,6 +427,37 @@ connection.onRequest(PaperRequest, async (params: PaperParams): Promise<PaperDet
   const related = q ? await searchWithin(q, 10, 2000) : undefined;
   const details = paperDetails(library, paper, (related?.hits ?? []).map((h) => ({ key: h.key, title: h.title, score: h.score })));
   return { ...details, note: details.note && { ...details.note, uri: toClient(details.note.uri) }, digests: details.digests.map((d) => ({ ...d, uri: toClient(d.uri) })), citedIn: details.citedIn.map(toClient) };
+});
+
+connection.onRequest(ListRequest, (params: { limit?: number } | undefined): ListResponse => {
+  const all = library.papers();
+  const limit = Math.max(1, Math.min(20000, Number(params?.limit) || 5000));
+  return {
+    total: all.length,
+    papers: all.slice(0, limit).map((p) => ({ key: p.key, title: p.title, year: p.year, authors: p.authors.slice(0, 5), hasNote: !!p.note, digestDate: p.digestDate })),
+  };
+});
+
+connection.onRequest(CitedKeysRequest, (params: CitedKeysParams): string[] => {
+  const uri = typeof params?.uri === 'string' ? canonicalUri(params.uri) : '';
+  const keys = new Set<string>();
+  for (const c of citationsFor(uri)) {
+    const p = library.get(c.key);
+    if (p) keys.add(p.key);
+  }
+  return [...keys].sort();
+});
+
+connection.onRequest(CreateNoteRequest, (params: CreateNoteParams): CreateNoteResponse => {
+  const paper = typeof params?.key === 'string' ? library.get(params.key) : undefined;
+  if (!paper) return { message: `No paper has the key "${params?.key}".` };
+  if (paper.note) return { uri: toClient(paper.note.uri), message: `"${paper.key}" already has a note.` };
+  const folder = (params.folderUri && folderFor(canonicalUri(params.folderUri))) || folders[0];
+  if (!folder) return { message: 'Open a folder to create literature notes in.' };
+  const rel = newNotePath(settings.newNoteFolder, paper.key, (p) => fs.existsSync(path.join(folder.fsPath, p)) || !!library.file(uriOf(path.join(folder.fsPath, p))));
+  const uri = uriOf(path.join(folder.fsPath, rel));
+  const action = createNoteAction(library, paper, uri);
+  return { uri, edit: action?.edit };
 });
 
 connection.onRequest(TopicsRequest, async (): Promise<TopicsResponse> => {

@@ -1,0 +1,73 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { activated, EXTENSION_ID, fileUri, openDoc } from './helpers';
+
+interface TreeNodeLike { type: string; name?: string; key?: string; children?: TreeNodeLike[] }
+interface Api {
+  topics: { refresh(): Promise<void>; getChildren(n?: TreeNodeLike): TreeNodeLike[]; getTreeItem(n: TreeNodeLike): vscode.TreeItem };
+  reader: { isOpen: boolean; currentKey?: string };
+}
+
+describe('the extension face: topics, reader, commands, symbols', () => {
+  let api: Api;
+  before(async () => {
+    await activated();
+    api = vscode.extensions.getExtension<Api>(EXTENSION_ID)!.exports;
+    await api.topics.refresh();
+  });
+
+  it('the Topics tree shows tags, folders and derived topics with papers under them', () => {
+    const roots = api.topics.getChildren();
+    const names = roots.map((r) => r.name);
+    assert.ok(names.includes('evaluation') && names.includes('04-multimodal') && names.includes('mixture of experts'), names.join(', '));
+    const moe = roots.find((r) => r.name === 'mixture of experts')!;
+    const item = api.topics.getTreeItem(moe);
+    assert.match(String(item.description), /^\d+$/);
+    assert.strictEqual((item.iconPath as vscode.ThemeIcon).id, 'sparkle');
+    const paper = api.topics.getChildren(moe).find((n) => n.key === 'home')!;
+    const paperItem = api.topics.getTreeItem(paper);
+    assert.match(String(paperItem.label), /^HoME/);
+    assert.strictEqual(paperItem.command?.command, 'litnotes.openReader');
+  });
+
+  it('Open Reader shows a paper in a webview panel', async () => {
+    await vscode.commands.executeCommand('litnotes.openReader', 'kasa');
+    assert.strictEqual(api.reader.isOpen, true);
+    assert.strictEqual(api.reader.currentKey, 'jiang2024kasa');
+    const isReader = (t: vscode.Tab) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('litnotes.reader');
+    const tab = await new Promise<vscode.Tab>((resolve, reject) => {
+      const find = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find(isReader);
+      const now = find();
+      if (now) return resolve(now);
+      const timer = setTimeout(() => { sub.dispose(); reject(new Error('no reader tab appeared')); }, 20000);
+      const sub = vscode.window.tabGroups.onDidChangeTabs(() => { const t = find(); if (t) { clearTimeout(timer); sub.dispose(); resolve(t); } });
+    });
+    assert.strictEqual(tab.label, 'Paper: jiang2024kasa');
+  });
+
+  it('Insert Citation writes [@key] in markdown and \\cite{key} in LaTeX', async () => {
+    const md = await openDoc('drafts/report.Rmd');
+    md.editor.selection = new vscode.Selection(md.doc.lineCount - 1, 0, md.doc.lineCount - 1, 0);
+    await vscode.commands.executeCommand('litnotes.insertCitation', 'nola');
+    assert.ok(md.doc.getText().includes('[@nola]'));
+    const tex = await openDoc('drafts/paper.tex');
+    tex.editor.selection = new vscode.Selection(1, 0, 1, 0);
+    await vscode.commands.executeCommand('litnotes.insertCitation', 'nola');
+    assert.ok(tex.doc.lineAt(1).text.startsWith('\\cite{nola}'));
+  });
+
+  it('Create Literature Note writes a new note and never overwrites one', async () => {
+    await vscode.commands.executeCommand('litnotes.createNote', 'mmteb');
+    const file = fileUri('notes/mmteb.md').fsPath;
+    assert.match(fs.readFileSync(file, 'utf8'), /^---\ncitekey: mmteb\n/);
+    fs.writeFileSync(file, 'my own words\n');
+    await vscode.commands.executeCommand('litnotes.createNote', 'mmteb');
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), 'my own words\n');
+  });
+
+  it('workspace symbols find papers by words in their abstracts', async () => {
+    const symbols = await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'gzip');
+    assert.ok(symbols.some((s) => s.name.startsWith('zip-fit')), symbols.map((s) => s.name).join(', '));
+  });
+});
