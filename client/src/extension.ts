@@ -50,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     insertCitation: (key) => commands.insertCitation(key),
     createNote: (key) => commands.createNote(key),
     copyKey: (key) => commands.copyKey(key),
-  });
+  }, () => ready);
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
   const keyOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as TreeNode | undefined)?.type === 'paper' ? (arg as { key: string }).key : undefined);
   const withKey = (f: (key: string) => unknown) => async (arg?: unknown) => {

@@ -23,14 +23,21 @@ export class Reader implements vscode.Disposable {
   private key: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly client: LanguageClient, private readonly actions: ReaderActions) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    private readonly actions: ReaderActions,
+    /** Resolves once the library is indexed (a restored reader must not ask before that). */
+    private readonly whenIndexed: () => Promise<unknown>,
+  ) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(READER_VIEW_TYPE, {
         // A reader that was open before a window reload comes back with the same paper.
         deserializeWebviewPanel: async (panel, state: { key?: unknown } | undefined) => {
           this.adopt(panel);
-          if (typeof state?.key === 'string') await this.show(state.key);
-          else panel.dispose();
+          if (typeof state?.key !== 'string') { panel.dispose(); return; }
+          await this.whenIndexed();
+          await this.show(state.key);
         },
       }),
     );

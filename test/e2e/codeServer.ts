@@ -124,7 +124,8 @@ export function workbenchUrl(cs: CodeServer, folder: string, tests?: { extension
 export async function screenshot(page: Page, name: string): Promise<string> {
   const dir = path.join(RESULTS_DIR, 'screenshots');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file });
+  // JPEG keeps the README images (shipped in the VSIX) small.
+  const file = path.join(dir, `${name}.jpg`);
+  await page.screenshot({ path: file, type: 'jpeg', quality: 60 });
   return file;
 }
