@@ -21,5 +21,18 @@ export const flow: Flow = {
     await frame.locator('h1', { hasText: 'HoME: Hierarchy of Multi-Gate Experts' }).waitFor({ timeout: 20000 });
     await frame.locator('button[data-action="cite"]').waitFor();
     await shot('reader');
+    // Reload the window as a person does (Developer: Reload Window): the reader comes back.
+    await wb.page.keyboard.press('F1');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Developer: Reload Window');
+    await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Reload Window' }).first().waitFor();
+    await Promise.all([wb.page.waitForEvent('framenavigated', { timeout: 30000 }), wb.page.keyboard.press('Enter')]);
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    const tab = wb.page.locator('.tab[aria-label*="Paper: home"]').first();
+    await tab.waitFor({ timeout: 60000 });
+    await tab.click();
+    const restored = wb.page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    await restored.locator('h1', { hasText: 'HoME: Hierarchy of Multi-Gate Experts' }).waitFor({ timeout: 60000 });
   },
 };
