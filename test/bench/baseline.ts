@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import lunr = require('lunr');
+import { buildIndex } from '../../server/src/search/lunrIndex';
 import { Classifier } from '../../server/src/workspace/classify';
 import { parseFile } from '../../server/src/workspace/parseFile';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
@@ -28,14 +28,7 @@ const walk = (d: string) => {
 };
 walk(dir);
 const t0 = performance.now();
-const index = lunr(function () {
-  this.ref('id');
-  this.field('title', { boost: 10 });
-  this.field('authors', { boost: 3 });
-  this.field('abstract');
-  this.field('body');
-  for (const d of docs) this.add(d);
-});
+const index = buildIndex(docs);
 const buildMs = performance.now() - t0;
 global.gc?.();
 const heapMB = process.memoryUsage().heapUsed / 1024 / 1024;

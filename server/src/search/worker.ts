@@ -6,6 +6,7 @@ import * as path from 'path';
 import lunr = require('lunr');
 import type { SearchDoc } from './documents';
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
+import { buildIndex, FIELDS } from './lunrIndex';
 
 /**
  * The full-text worker: owns its lunr shards, builds them one at a time off the main thread
@@ -14,7 +15,6 @@ import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
  */
 
 export const CACHE_FORMAT = 1;
-const FIELDS = ['title', 'authors', 'abstract', 'body'];
 
 // Index building must never starve the server's main thread (the keystroke path) of CPU. On Linux,
 // setpriority on "this process" applies to the calling thread only, so this lowers just this worker.
@@ -100,14 +100,7 @@ function drainOne(): void {
 }
 
 function build(docs: SearchDoc[]): lunr.Index {
-  return lunr(function () {
-    this.ref('id');
-    this.field('title', { boost: 10 });
-    this.field('authors', { boost: 3 });
-    this.field('abstract');
-    this.field('body');
-    for (const d of docs) this.add(d);
-  });
+  return buildIndex(docs);
 }
 
 function cacheFile(shard: string): string | undefined {
