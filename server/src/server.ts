@@ -456,7 +456,7 @@ connection.onRequest(CreateNoteRequest, (params: CreateNoteParams): CreateNoteRe
   if (!folder) return { message: 'Open a folder to create literature notes in.' };
   const rel = newNotePath(settings.newNoteFolder, paper.key, (p) => fs.existsSync(path.join(folder.fsPath, p)) || !!library.file(uriOf(path.join(folder.fsPath, p))));
   const uri = uriOf(path.join(folder.fsPath, rel));
-  const action = createNoteAction(library, paper, uri);
+  const action = createNoteAction(paper, uri);
   return { uri, edit: action?.edit };
 });
 
@@ -494,7 +494,7 @@ connection.onCodeAction((params) => {
     const folder = folderFor(canonicalUri(uri));
     if (folder) {
       const rel = newNotePath(settings.newNoteFolder, at.paper.key, (p) => fs.existsSync(path.join(folder.fsPath, p)) || !!library.file(uriOf(path.join(folder.fsPath, p))));
-      const action = createNoteAction(library, at.paper, uriOf(path.join(folder.fsPath, rel)));
+      const action = createNoteAction(at.paper, uriOf(path.join(folder.fsPath, rel)));
       if (action) actions.push(action);
     }
   }

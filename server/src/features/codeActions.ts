@@ -48,9 +48,8 @@ function sameRange(a: Range, b: Range): boolean {
  * "Create literature note" for a paper that only a digest knows. The edit creates a new file and
  * never overwrites: `newUri` was chosen free, and the create fails rather than replace if that changed.
  */
-export function createNoteAction(library: Library, paper: Paper, newUri: string): CodeAction | undefined {
+export function createNoteAction(paper: Paper, newUri: string): CodeAction | undefined {
   if (paper.note) return undefined;
-  void library;
   return {
     title: `Create literature note for "${paper.key}"`,
     kind: CodeActionKind.RefactorRewrite,

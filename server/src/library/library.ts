@@ -352,7 +352,7 @@ function newPaper(key: string, source: PaperSource): Paper {
     doi: source.doi,
     url: source.url,
     codeUrls: [...source.codeUrls],
-    abstract: source.abstract ?? (isNote ? undefined : undefined),
+    abstract: source.abstract,
     summary: isNote ? source.summary : undefined,
     topics: source.topics,
     note: isNote ? source : undefined,

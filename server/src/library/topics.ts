@@ -172,7 +172,6 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   const maxDf = Math.max(minDf + 1, Math.floor(n * (depth ? 0.6 : 0.22)));
   const df = new Map<string, number[]>();
   const titleDf = new Map<string, number>();
-  const surfaceVotes = new Map<string, Map<string, number>>();
   let step = 0;
   for (let i = 0; i < docs.length; i++) {
     if (i % 50 === 49) yield;
@@ -319,7 +318,6 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
     }
     nodes.push(node);
   }
-  void surfaceVotes;
   return nodes;
 }
 

@@ -145,9 +145,7 @@ function parseMarkdownDigest(uri: string, text: string, relativePath: string): P
     const h = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
     if (h && h[1].length >= 2) {
       flush();
-      const rawTitle = line.slice(line.indexOf(h[2]));
-      current = { title: h[2], line: i, body: [] };
-      current.title = rawTitle.replace(/\s*#*\s*$/, '');
+      current = { title: line.slice(line.indexOf(h[2])).replace(/\s*#*\s*$/, ''), line: i, body: [] };
       return;
     }
     if (h) {
