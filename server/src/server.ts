@@ -10,7 +10,7 @@ import { Indexer, Folder, canonicalUri, safePath, uriOf, yieldToRequests } from 
 import { DEFAULT_SETTINGS, readSettings, Settings } from './settings';
 import { flavorOf, findCitations } from './citations/find';
 import { keyAt } from './features/keyAt';
-import { completeCitation, resolveCompletion } from './features/completion';
+import { completeCitation, completeFromPapers, fullTextFallbackQuery, resolveCompletion } from './features/completion';
 import type { Paper } from './library/library';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
@@ -18,13 +18,15 @@ import { documentDiagnostics, problemDiagnostic } from './features/diagnostics';
 import { createNoteAction, replaceKeyActions } from './features/codeActions';
 import { newNotePath } from './features/noteTemplate';
 import { prepareRename, renameKey, RenameError } from './features/rename';
-import { ListRequest, ListResponse, CitedKeysRequest, CitedKeysParams, CreateNoteRequest, CreateNoteParams, CreateNoteResponse } from './protocol';
-import { LogNotification, ReindexRequest, StatusNotification, StatusParams, SearchRequest, SearchParams, SearchResponse, PaperRequest, PaperParams, PaperDetails, TopicsRequest, TopicsResponse } from './protocol';
+import {
+  LogNotification, ReindexRequest, StatusNotification, StatusParams, SearchRequest, SearchParams, SearchResponse, PaperRequest, PaperParams,
+  PaperDetails, TopicsRequest, TopicsResponse, ListRequest, ListResponse, CitedKeysRequest, CitedKeysParams, CreateNoteRequest, CreateNoteParams,
+  CreateNoteResponse,
+} from './protocol';
 import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './search/snippet';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
-import { completeFromPapers, fullTextFallbackQuery } from './features/completion';
 import { TopicNode, TopicPaper, topicPapers } from './library/topics';
 import type { TopicsWorkerReply } from './library/topicsWorker';
 import { Worker } from 'worker_threads';
@@ -45,13 +47,10 @@ let cacheDir: string | undefined;
 let search: SearchService | undefined;
 /** Client's spelling of each open document's URI (ours are canonical). */
 const clientUris = new Map<string, string>();
-const logLines: string[] = [];
 
 const indexer = new Indexer(library, folders, settings, { log: (line) => log(line) });
 
 function log(line: string): void {
-  logLines.push(line);
-  if (logLines.length > 1000) logLines.shift();
   connection.console.log(line);
   void connection.sendNotification(LogNotification, { line });
 }
@@ -454,8 +453,7 @@ connection.onRequest(CreateNoteRequest, (params: CreateNoteParams): CreateNoteRe
   if (paper.note) return { uri: toClient(paper.note.uri), message: `"${paper.key}" already has a note.` };
   const folder = (params.folderUri && folderFor(canonicalUri(params.folderUri))) || folders[0];
   if (!folder) return { message: 'Open a folder to create literature notes in.' };
-  const rel = newNotePath(settings.newNoteFolder, paper.key, (p) => fs.existsSync(path.join(folder.fsPath, p)) || !!library.file(uriOf(path.join(folder.fsPath, p))));
-  const uri = uriOf(path.join(folder.fsPath, rel));
+  const uri = newNoteUri(folder, paper.key);
   const action = createNoteAction(paper, uri);
   return { uri, edit: action?.edit };
 });
@@ -493,13 +491,18 @@ connection.onCodeAction((params) => {
   if (at?.paper && !at.paper.note) {
     const folder = folderFor(canonicalUri(uri));
     if (folder) {
-      const rel = newNotePath(settings.newNoteFolder, at.paper.key, (p) => fs.existsSync(path.join(folder.fsPath, p)) || !!library.file(uriOf(path.join(folder.fsPath, p))));
-      const action = createNoteAction(at.paper, uriOf(path.join(folder.fsPath, rel)));
+      const action = createNoteAction(at.paper, newNoteUri(folder, at.paper.key));
       if (action) actions.push(action);
     }
   }
   return actions;
 });
+
+/** Where a new note for `key` goes in `folder`: a file name that no file on disk or in the index has. */
+function newNoteUri(folder: Folder, key: string): string {
+  const rel = newNotePath(settings.newNoteFolder, key, (p) => fs.existsSync(path.join(folder.fsPath, p)) || !!library.file(uriOf(path.join(folder.fsPath, p))));
+  return uriOf(path.join(folder.fsPath, rel));
+}
 
 function folderFor(uri: string): Folder | undefined {
   const p = safePath(uri);

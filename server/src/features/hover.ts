@@ -27,10 +27,9 @@ export function hoverKey(library: Library, at: KeyAt, relativePath: (uri: string
     const d = paper.digests[0];
     where.push(`digest \`${escapeCode(relativePath(d.uri))}\` line ${d.titleRange.start.line + 1}`);
   }
-  const citing = library.citationsOf(paper);
-  citing.delete(paper.note?.uri ?? '');
+  const citing = library.citingDocuments(paper).length;
   const keyInfo = at.key !== paper.key ? ` · alias of \`${escapeCode(paper.key)}\`` : paper.aliases.length ? ` · also \`${paper.aliases.map(escapeCode).join('`, `')}\`` : '';
-  parts.push(`${where.join(' · ')} · cited in ${citing.size} document${citing.size === 1 ? '' : 's'}${keyInfo}`);
+  parts.push(`${where.join(' · ')} · cited in ${citing} document${citing === 1 ? '' : 's'}${keyInfo}`);
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') }, range: at.range };
 }
 

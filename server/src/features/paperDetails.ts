@@ -20,8 +20,6 @@ export function relatedQuery(paper: Paper): string {
 
 /** Everything the reader shows about a paper; `related` comes from a full-text search the caller ran. */
 export function paperDetails(library: Library, paper: Paper, related: PaperDetails['related']): PaperDetails {
-  const citing = library.citationsOf(paper);
-  if (paper.note) citing.delete(paper.note.uri);
   return {
     key: paper.key,
     aliases: paper.aliases,
@@ -38,7 +36,7 @@ export function paperDetails(library: Library, paper: Paper, related: PaperDetai
     topics: paper.topics,
     note: paper.note ? { uri: paper.note.uri, line: (paper.note.keyRange ?? paper.note.titleRange).start.line, body: paper.note.body } : undefined,
     digests: paper.digests.map((d) => ({ uri: d.uri, line: d.titleRange.start.line })),
-    citedIn: [...citing.keys()].sort(),
+    citedIn: library.citingDocuments(paper),
     related: related.filter((r) => r.key !== paper.key).slice(0, 8),
   };
 }

@@ -125,6 +125,13 @@ export class Library {
     return out;
   }
 
+  /** Documents that cite a paper, sorted; the paper's own note does not count. */
+  citingDocuments(paper: Paper): string[] {
+    const citing = this.citationsOf(paper);
+    if (paper.note) citing.delete(paper.note.uri);
+    return [...citing.keys()].sort();
+  }
+
   citationsOfKey(key: string): Map<string, Citation[]> {
     return this.citationIndex.get(key) ?? new Map();
   }

@@ -4,7 +4,6 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import lunr = require('lunr');
-import type { SearchDoc } from './documents';
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 import { buildIndex, FIELDS } from './lunrIndex';
 
@@ -88,7 +87,7 @@ function drainOne(): void {
       reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'memory', ms: 0, docs: job.docs.length });
     } else {
       const cached = loadCache(job.shard, job.hash);
-      const index = cached.index ?? build(job.docs);
+      const index = cached.index ?? buildIndex(job.docs);
       shards.set(job.shard, { hash: job.hash, index });
       if (!cached.index) unsaved.set(job.shard, job.hash);
       reply({ type: 'built', shard: job.shard, hash: job.hash, source: cached.index ? 'cache' : 'built', ms: Date.now() - started, docs: job.docs.length, cacheProblem: cached.problem });
@@ -99,9 +98,6 @@ function drainOne(): void {
   setImmediate(drainOne);
 }
 
-function build(docs: SearchDoc[]): lunr.Index {
-  return buildIndex(docs);
-}
 
 function cacheFile(shard: string): string | undefined {
   return cacheDir ? path.join(cacheDir, `${createHash('sha256').update(shard).digest('hex').slice(0, 32)}.json`) : undefined;
