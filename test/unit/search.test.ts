@@ -102,13 +102,16 @@ describe('full-text search (lunr shards in worker threads)', function () {
     const first = start();
     await first.service.whenIdle();
     await first.service.dispose();
-    const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json')).sort();
+    const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.lnft')).sort();
     assert.ok(files.length >= 3);
-    fs.writeFileSync(path.join(cacheDir, files[0]), '{"format": 1, "lunr": "2.3.9", "sha');
-    const stale = JSON.parse(fs.readFileSync(path.join(cacheDir, files[1]), 'utf8'));
-    fs.writeFileSync(path.join(cacheDir, files[1]), JSON.stringify({ ...stale, format: 0 }));
-    const bad = JSON.parse(fs.readFileSync(path.join(cacheDir, files[2]), 'utf8'));
-    fs.writeFileSync(path.join(cacheDir, files[2]), JSON.stringify({ ...bad, index: { ...bad.index, invertedIndex: { evil: true } } }));
+    const at = (f: string) => path.join(cacheDir, f);
+    // Truncated mid-file; written by another format version; postings pointing past the documents.
+    fs.writeFileSync(at(files[0]), fs.readFileSync(at(files[0])).subarray(0, 40));
+    const other = fs.readFileSync(at(files[1]));
+    fs.writeFileSync(at(files[1]), Buffer.from(other.toString('latin1').replace('"format":2', '"format":0'), 'latin1'));
+    const bad = fs.readFileSync(at(files[2]));
+    bad.fill(0xff, bad.length - 64);
+    fs.writeFileSync(at(files[2]), bad);
     const second = start();
     await second.service.whenIdle();
     const s = second.service.status();

@@ -6,25 +6,30 @@ import * as path from 'path';
 import lunr = require('lunr');
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 import { buildIndex, FIELDS } from './lunrIndex';
+import { CompactIndex, compactIndex, prepareQuery, queryCompact, TermExpander } from './compactIndex';
+import { decodeShard, encodeShard } from './shardFile';
 
 /**
- * The full-text worker: owns its lunr shards, builds them one at a time off the main thread
- * (answering searches between builds), and keeps them in a disk cache keyed by content hash and
- * format version. A cache file that does not parse, validate and load exactly is rebuilt, never trusted.
+ * The full-text worker: owns its shards, builds them with lunr one at a time off the main thread
+ * (answering searches between builds), keeps them flat in memory (compactIndex.ts) and in a disk
+ * cache keyed by content hash and format version. A cache file that does not decode and validate
+ * exactly is rebuilt, never trusted.
  */
 
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 // Index building must never starve the server's main thread (the keystroke path) of CPU. On Linux,
 // setpriority on "this process" applies to the calling thread only, so this lowers just this worker.
 try { os.setPriority(15); } catch { /* not permitted here: builds still yield between shards */ }
 
-const shards = new Map<string, { hash: string; index: lunr.Index }>();
+const shards = new Map<string, { hash: string; index: CompactIndex }>();
 const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];
-/** Indexes waiting to be written to the cache: written when no build is waiting, so serialising never delays readiness. */
+/** Indexes waiting to be written to the cache: written when no build is waiting, so writing never delays readiness. */
 const unsaved = new Map<string, string>();
 let cacheDir: string | undefined;
 let draining = false;
+/** Wildcard and fuzzy terms expand against every term this worker holds. */
+const expander = new TermExpander(() => [...new Set([...shards.values()].flatMap((s) => s.index.terms))].sort());
 
 function reply(message: WorkerReply): void {
   parentPort!.postMessage(message);
@@ -34,7 +39,10 @@ parentPort!.on('message', (msg: WorkerRequest) => {
   switch (msg.type) {
     case 'configure':
       cacheDir = msg.cacheDir;
-      if (cacheDir) fs.mkdirSync(cacheDir, { recursive: true });
+      if (cacheDir) {
+        fs.mkdirSync(cacheDir, { recursive: true });
+        removeFormat1Files(cacheDir);
+      }
       break;
     case 'build': {
       // A newer build of the same shard replaces a queued one.
@@ -45,7 +53,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       break;
     }
     case 'drop':
-      shards.delete(msg.shard);
+      if (shards.delete(msg.shard)) expander.invalidate();
       break;
     case 'search':
       reply(search(msg.id, msg.query, msg.limit, msg.shards));
@@ -87,8 +95,9 @@ function drainOne(): void {
       reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'memory', ms: 0, docs: job.docs.length });
     } else {
       const cached = loadCache(job.shard, job.hash);
-      const index = cached.index ?? buildIndex(job.docs);
+      const index = cached.index ?? compactIndex(buildIndex(job.docs), FIELDS, job.docs.map((d) => d.id));
       shards.set(job.shard, { hash: job.hash, index });
+      expander.invalidate();
       if (!cached.index) unsaved.set(job.shard, job.hash);
       reply({ type: 'built', shard: job.shard, hash: job.hash, source: cached.index ? 'cache' : 'built', ms: Date.now() - started, docs: job.docs.length, cacheProblem: cached.problem });
     }
@@ -98,39 +107,39 @@ function drainOne(): void {
   setImmediate(drainOne);
 }
 
-
 function cacheFile(shard: string): string | undefined {
-  return cacheDir ? path.join(cacheDir, `${createHash('sha256').update(shard).digest('hex').slice(0, 32)}.json`) : undefined;
+  return cacheDir ? path.join(cacheDir, `${createHash('sha256').update(shard).digest('hex').slice(0, 32)}.lnft`) : undefined;
 }
 
-interface CacheFile { format: number; lunr: string; shard: string; hash: string; index: unknown }
+/** Format 1 stored lunr's JSON; those files are never read again. */
+function removeFormat1Files(dir: string): void {
+  try {
+    for (const f of fs.readdirSync(dir)) if (/^[0-9a-f]{32}\.json$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
+  } catch { /* an unreadable cache folder only means rebuilding */ }
+}
 
-function loadCache(shard: string, hash: string): { index?: lunr.Index; problem?: string } {
+function expected(shard: string, hash: string) {
+  return { format: CACHE_FORMAT, lunr: lunr.version, shard, hash, fields: FIELDS };
+}
+
+function loadCache(shard: string, hash: string): { index?: CompactIndex; problem?: string } {
   const file = cacheFile(shard);
   if (!file || !fs.existsSync(file)) return {};
   try {
-    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
-    if (data.format !== CACHE_FORMAT || data.lunr !== lunr.version || data.shard !== shard) return { problem: 'stale format' };
-    if (data.hash !== hash) return {}; // content changed: an ordinary rebuild
-    const idx = data.index as { version?: unknown; fields?: unknown; fieldVectors?: unknown; invertedIndex?: unknown; pipeline?: unknown };
-    if (!idx || !Array.isArray(idx.fields) || idx.fields.join() !== FIELDS.join() || !Array.isArray(idx.fieldVectors) || !Array.isArray(idx.invertedIndex) || !Array.isArray(idx.pipeline)) {
-      return { problem: 'invalid index structure' };
-    }
-    const index = lunr.Index.load(idx);
-    index.search('validate'); // a structurally broken index throws here rather than on a user's query
-    return { index };
+    const decoded = decodeShard(fs.readFileSync(file), expected(shard, hash));
+    if ('index' in decoded) return { index: decoded.index };
+    return 'problem' in decoded ? { problem: decoded.problem } : {}; // stale content: an ordinary rebuild
   } catch (err) {
     return { problem: `unreadable (${String((err as Error)?.message ?? err).slice(0, 80)})` };
   }
 }
 
-function saveCache(shard: string, hash: string, index: lunr.Index): void {
+function saveCache(shard: string, hash: string, index: CompactIndex): void {
   const file = cacheFile(shard);
   if (!file) return;
-  const data: CacheFile = { format: CACHE_FORMAT, lunr: lunr.version, shard, hash, index: index.toJSON() };
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, JSON.stringify(data));
+    fs.writeFileSync(tmp, encodeShard(expected(shard, hash), index));
     fs.renameSync(tmp, file);
   } catch {
     fs.rmSync(tmp, { force: true });
@@ -138,22 +147,19 @@ function saveCache(shard: string, hash: string, index: lunr.Index): void {
 }
 
 function search(id: number, text: string, limit: number, only?: string[]): WorkerReply {
-  let parsed: lunr.Query;
+  let prepared;
   try {
-    parsed = new lunr.Query(FIELDS);
-    // QueryParser is public in lunr 2.3 but missing from its type definitions.
-    const { QueryParser } = lunr as unknown as { QueryParser: new (text: string, query: lunr.Query) => { parse(): void } };
-    new QueryParser(text, parsed).parse();
+    prepared = prepareQuery(text, FIELDS);
   } catch (err) {
     const e = err as { message?: string; start?: number; end?: number };
     return { type: 'results', id, hits: [], error: `${e.message ?? err}`, errorAt: typeof e.start === 'number' ? [e.start, e.end ?? e.start] : undefined };
   }
   const hits: WorkerHit[] = [];
   try {
+    const expansions = prepared.map((p) => p.terms.map((t) => expander.expand(p.clause, t.term, t.expandable)));
     for (const [shard, { index }] of shards) {
       if (only && !only.includes(shard)) continue;
-      const results = index.query((q) => { q.clauses = parsed.clauses.map((c) => ({ ...c })); });
-      for (const r of results.slice(0, limit)) hits.push({ ref: r.ref, score: r.score, terms: Object.keys(r.matchData.metadata) });
+      hits.push(...queryCompact(index, prepared, expansions, limit));
     }
   } catch (err) {
     return { type: 'results', id, hits: [], error: String((err as Error)?.message ?? err) };

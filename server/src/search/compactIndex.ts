@@ -1,0 +1,214 @@
+import lunr = require('lunr');
+
+/**
+ * A lunr index flattened into typed arrays, and a query executor over it with lunr's semantics.
+ *
+ * Why: a lunr.Index keeps one JS object per (term, field, document) posting and one per field
+ * vector. At 12k papers that is ~200 MB of heap and a query that scores every matching document
+ * through a `MatchData` allocation costs ~5 µs per document (60-100 ms for a common word). lunr
+ * still builds every index (tokenizer, stemmer, BM25 weights) and still parses and expands every
+ * query (QueryParser, TokenSet); only the finished postings are stored flat, with the weight lunr
+ * put in the field vector, and scored the way `lunr.Index.prototype.query` scores them:
+ * per field, dot(query vector, field vector) / |query vector|, summed over fields, with lunr's
+ * required (`+`) and prohibited (`-`) rules. A unit test checks scores against lunr's own.
+ */
+
+export interface CompactIndex {
+  fields: string[];
+  /** Document refs (`uri#ordinal`), by document id. */
+  refs: string[];
+  /** Sorted, unique terms; a term's position is its id. */
+  terms: string[];
+  termIds: Map<string, number>;
+  /** Posting of term t in field f: docs/weights[offsets[f * terms.length + t] .. offsets[f * terms.length + t + 1]]. */
+  offsets: Uint32Array;
+  /** Document ids, ascending within each posting. */
+  docs: Uint32Array;
+  /** lunr's field-vector value (BM25 weight, boost included) for each posting. */
+  weights: Float64Array;
+}
+
+/** The parts of lunr's runtime this module relies on that @types/lunr does not describe. */
+interface LunrInternals {
+  invertedIndex: Record<string, { _index: number }>;
+  fieldVectors: Record<string, { elements: number[] }>;
+  pipeline: { toJSON(): string[] };
+}
+interface LunrClause {
+  term: string;
+  fields: string[];
+  boost: number;
+  usePipeline: boolean;
+  presence: number;
+  editDistance?: number;
+}
+const PRESENCE = lunr.Query.presence as unknown as { OPTIONAL: number; REQUIRED: number; PROHIBITED: number };
+
+/** The search pipeline every shard index has (lunr's default: the stemmer only). */
+const SEARCH_PIPELINE = (() => {
+  const p = new lunr.Pipeline();
+  p.add(lunr.stemmer);
+  return p;
+})();
+
+export function compactIndex(index: lunr.Index, fields: string[], refs: string[]): CompactIndex {
+  const raw = index as unknown as LunrInternals;
+  const pipeline = raw.pipeline.toJSON();
+  if (pipeline.join() !== 'stemmer') throw new Error(`unexpected search pipeline ${pipeline.join()}`);
+  const terms = Object.keys(raw.invertedIndex).sort();
+  const ofLunrIndex = new Map<number, number>();
+  terms.forEach((t, id) => ofLunrIndex.set(raw.invertedIndex[t]._index, id));
+  const T = terms.length;
+  const counts = new Uint32Array(fields.length * T + 1);
+  const vectors: (number[] | undefined)[] = [];
+  for (let f = 0; f < fields.length; f++) {
+    for (let d = 0; d < refs.length; d++) {
+      const elements = raw.fieldVectors[`${fields[f]}/${refs[d]}`]?.elements;
+      vectors[f * refs.length + d] = elements;
+      if (elements) for (let i = 0; i < elements.length; i += 2) counts[f * T + ofLunrIndex.get(elements[i])! + 1]++;
+    }
+  }
+  const offsets = new Uint32Array(fields.length * T + 1);
+  for (let i = 1; i < offsets.length; i++) offsets[i] = offsets[i - 1] + counts[i];
+  const fill = offsets.slice(0, offsets.length - 1);
+  const docs = new Uint32Array(offsets[offsets.length - 1]);
+  const weights = new Float64Array(docs.length);
+  // Documents are visited in id order, so every posting comes out sorted.
+  for (let f = 0; f < fields.length; f++) {
+    for (let d = 0; d < refs.length; d++) {
+      const elements = vectors[f * refs.length + d];
+      if (!elements) continue;
+      for (let i = 0; i < elements.length; i += 2) {
+        const at = fill[f * T + ofLunrIndex.get(elements[i])!]++;
+        docs[at] = d;
+        weights[at] = elements[i + 1];
+      }
+    }
+  }
+  return { fields: [...fields], refs: [...refs], terms, termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights };
+}
+
+/** A parsed query's clauses with each term run through the search pipeline, ready for any shard. */
+export interface PreparedClause { clause: LunrClause; fieldIds: number[]; terms: { term: string; expandable: boolean }[] }
+
+/** Parses with lunr's QueryParser; throws lunr's QueryParseError for malformed input. */
+export function prepareQuery(text: string, fields: string[]): PreparedClause[] {
+  const query = new lunr.Query(fields);
+  // QueryParser is public in lunr 2.3 but missing from its type definitions.
+  const { QueryParser } = lunr as unknown as { QueryParser: new (text: string, query: lunr.Query) => { parse(): void } };
+  new QueryParser(text, query).parse();
+  return (query.clauses as unknown as LunrClause[]).map((clause) => {
+    const terms = clause.usePipeline ? (SEARCH_PIPELINE as unknown as { runString(s: string, m: object): string[] }).runString(clause.term, { fields: clause.fields }) : [clause.term];
+    return {
+      clause,
+      fieldIds: clause.fields.map((f) => fields.indexOf(f)),
+      terms: terms.map((term) => ({ term, expandable: 'editDistance' in clause || term.includes('*') })),
+    };
+  });
+}
+
+/**
+ * Expands wildcard and fuzzy terms against a dictionary with lunr's TokenSet; exact terms expand
+ * to themselves (each shard then keeps the ones it has).
+ */
+export class TermExpander {
+  private tokenSet: lunr.TokenSet | undefined;
+  constructor(private readonly dictionary: () => string[]) {}
+
+  invalidate(): void { this.tokenSet = undefined; }
+
+  expand(clause: LunrClause, term: string, expandable: boolean): string[] {
+    if (!expandable) return [term];
+    const TokenSet = lunr.TokenSet as unknown as { fromArray(a: string[]): lunr.TokenSet; fromClause(c: object): lunr.TokenSet };
+    this.tokenSet ??= TokenSet.fromArray(this.dictionary());
+    return this.tokenSet.intersect(TokenSet.fromClause({ ...clause, term })).toArray();
+  }
+}
+
+export interface CompactHit { ref: string; score: number; terms: string[] }
+
+/** Runs prepared clauses against one shard, as lunr.Index.prototype.query would; best `limit` hits. */
+export function queryCompact(index: CompactIndex, prepared: PreparedClause[], expansions: string[][][], limit: number): CompactHit[] {
+  const F = index.fields.length, N = index.refs.length, T = index.terms.length;
+  const queryWeight: Map<number, number>[] = index.fields.map(() => new Map());
+  const required: (Uint8Array | undefined)[] = new Array(F);
+  const prohibited = new Uint8Array(N);
+  let negated = true;
+
+  prepared.forEach(({ clause, fieldIds }, c) => {
+    const isRequired = clause.presence === PRESENCE.REQUIRED;
+    const isProhibited = clause.presence === PRESENCE.PROHIBITED;
+    if (!isProhibited) negated = false;
+    const clauseMatches = isRequired ? new Uint8Array(N) : undefined;
+    for (const expanded of expansions[c]) {
+      const ids = expanded.map((t) => index.termIds.get(t)).filter((t): t is number => t !== undefined);
+      if (ids.length === 0 && isRequired) {
+        for (const f of fieldIds) required[f] = new Uint8Array(N);
+        break;
+      }
+      for (const t of ids) {
+        for (const f of fieldIds) {
+          const from = index.offsets[f * T + t], to = index.offsets[f * T + t + 1];
+          if (isRequired) {
+            for (let i = from; i < to; i++) clauseMatches![index.docs[i]] = 1;
+            required[f] ??= new Uint8Array(N).fill(1);
+          }
+          if (isProhibited) {
+            for (let i = from; i < to; i++) prohibited[index.docs[i]] = 1;
+            continue;
+          }
+          queryWeight[f].set(t, (queryWeight[f].get(t) ?? 0) + clause.boost);
+        }
+      }
+    }
+    if (isRequired) {
+      for (const f of fieldIds) {
+        const r = required[f];
+        if (!r) { required[f] = new Uint8Array(N); continue; } // no terms at all: nothing can satisfy it
+        for (let d = 0; d < N; d++) r[d] &= clauseMatches![d];
+      }
+    }
+  });
+
+  const allRequired = new Uint8Array(N).fill(1);
+  for (const r of required) if (r) for (let d = 0; d < N; d++) allRequired[d] &= r[d];
+
+  const scores = new Float64Array(N);
+  const matched = new Uint8Array(N);
+  for (let f = 0; f < F; f++) {
+    let sumOfSquares = 0;
+    for (const w of queryWeight[f].values()) sumOfSquares += w * w;
+    const magnitude = Math.sqrt(sumOfSquares);
+    for (const [t, w] of queryWeight[f]) {
+      const from = index.offsets[f * T + t], to = index.offsets[f * T + t + 1];
+      for (let i = from; i < to; i++) {
+        const d = index.docs[i];
+        matched[d] = 1;
+        scores[d] += (w * index.weights[i]) / magnitude;
+      }
+    }
+  }
+  if (negated) matched.fill(1);
+
+  const hits: number[] = [];
+  for (let d = 0; d < N; d++) if (matched[d] && allRequired[d] && !prohibited[d]) hits.push(d);
+  hits.sort((a, b) => scores[b] - scores[a] || a - b);
+  return hits.slice(0, limit).map((d) => ({ ref: index.refs[d], score: scores[d], terms: matchedTerms(index, queryWeight, d) }));
+}
+
+/** The query terms a document contains (for snippets): computed for returned hits only. */
+function matchedTerms(index: CompactIndex, queryWeight: Map<number, number>[], doc: number): string[] {
+  const T = index.terms.length;
+  const found = new Set<string>();
+  queryWeight.forEach((weights, f) => {
+    for (const t of weights.keys()) {
+      let lo = index.offsets[f * T + t], hi = index.offsets[f * T + t + 1] - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1, d = index.docs[mid];
+        if (d === doc) { found.add(index.terms[t]); break; }
+        if (d < doc) lo = mid + 1; else hi = mid - 1;
+      }
+    }
+  });
+  return [...found];
+}

@@ -1,0 +1,86 @@
+import * as assert from 'assert';
+import { buildIndex, FIELDS } from '../../server/src/search/lunrIndex';
+import { compactIndex, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
+import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
+import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
+import { exampleLibraryFiles, libraryOf } from './helpers';
+
+/** Every document of the example library (sample digest, markdown digests, notes) in one list. */
+function exampleDocs(): SearchDoc[] {
+  const library = libraryOf(exampleLibraryFiles());
+  const shards = new Set([...library.allFiles()].map((f) => shardOf(f.uri, f.kind)).filter((s): s is string => !!s));
+  return [...shards].sort().flatMap((s) => shardDocs(library, s));
+}
+
+function run(index: CompactIndex, text: string, limit = 1000) {
+  const expander = new TermExpander(() => index.terms);
+  const prepared = prepareQuery(text, FIELDS);
+  return queryCompact(index, prepared, prepared.map((p) => p.terms.map((t) => expander.expand(p.clause, t.term, t.expandable))), limit);
+}
+
+describe('flat shard indexes (lunr-built, scored like lunr)', () => {
+  const docs = exampleDocs();
+  const lunrIndex = buildIndex(docs);
+  const flat = compactIndex(lunrIndex, FIELDS, docs.map((d) => d.id));
+
+  const QUERIES = ['reward model', 'mixture of experts routing', 'title:reward +rag', '+reward -rag', 'embed*', '*bedding', 'retrievl~1',
+    'reward^5 retrieval', 'authors:chen', 'title:embedding^2 abstract:contrastive', '-vision', '+nosuchword reward', 'kronecker adapter',
+    'optimisation', 'LLM', 'low-rank adaptation', '+title:mixture +abstract:experts -sparse', 'reward reward reward'];
+
+  for (const q of QUERIES) {
+    it(`ranks "${q}" exactly as lunr does`, () => {
+      const expected = lunrIndex.search(q).map((r) => ({ ref: r.ref, score: r.score }));
+      const actual = run(flat, q);
+      assert.strictEqual(actual.length, expected.length, 'same number of hits');
+      const byRef = new Map(actual.map((h) => [h.ref, h.score]));
+      for (const e of expected) {
+        assert.ok(byRef.has(e.ref), `${e.ref} missing`);
+        assert.ok(Math.abs(byRef.get(e.ref)! - e.score) < 1e-9, `${e.ref}: ${byRef.get(e.ref)} vs lunr ${e.score}`);
+      }
+      for (let i = 1; i < actual.length; i++) assert.ok(actual[i - 1].score >= actual[i].score, 'best first');
+    });
+  }
+
+  it('finds something for the common queries (the comparison above is not vacuous)', () => {
+    assert.ok(run(flat, 'reward model').length > 10);
+    assert.ok(run(flat, '+reward -rag').length > 0);
+    assert.ok(run(flat, 'embed*').length > 5);
+    assert.ok(run(flat, 'retrievl~1').length > 0);
+  });
+
+  it('reports which query terms each hit contains (for snippets)', () => {
+    const [top] = run(flat, 'reward nosuchword', 1);
+    assert.deepStrictEqual(top.terms, ['reward']);
+  });
+
+  describe('shard file', () => {
+    const header = { format: 2, lunr: '2.3.9', shard: 'digest:x', hash: 'abc', fields: FIELDS };
+    const file = encodeShard(header, flat);
+
+    it('round-trips to an index that answers the same', () => {
+      const decoded = decodeShard(file, header);
+      assert.ok('index' in decoded);
+      assert.deepStrictEqual(run(decoded.index, 'reward model'), run(flat, 'reward model'));
+    });
+
+    it('another content hash is a plain miss; another format, shard or lunr version is a problem', () => {
+      assert.deepStrictEqual(decodeShard(file, { ...header, hash: 'other' }), { stale: true });
+      assert.deepStrictEqual(decodeShard(file, { ...header, format: 3 }), { problem: 'stale format' });
+      assert.deepStrictEqual(decodeShard(file, { ...header, shard: 'digest:y' }), { problem: 'stale format' });
+    });
+
+    it('rejects truncated, garbled and structurally inconsistent files', () => {
+      assert.ok('problem' in decodeShard(file.subarray(0, file.length - 8), header));
+      assert.ok('problem' in decodeShard(Buffer.from('{"format":2}'), header));
+      const garbledHeader = Buffer.from(file);
+      garbledHeader[10] = 0x7b;
+      assert.ok('problem' in decodeShard(garbledHeader, header));
+      // A document id past the end of the refs, written into the first non-empty posting.
+      const bad = Buffer.from(file);
+      const jsonLength = bad.readUInt32LE(4);
+      const docsAt = ((8 + jsonLength + 7) & ~7) + flat.offsets.byteLength;
+      bad.writeUInt32LE(flat.refs.length + 5, docsAt);
+      assert.deepStrictEqual(decodeShard(bad, header), { problem: 'invalid postings' });
+    });
+  });
+});
