@@ -2,6 +2,10 @@
  * Candidate topic phrases in a paper's title and abstract: 1-3 word n-grams that do not start or
  * end with a stop word or academic boilerplate ("we propose", "results show"), hyphens split
  * ("mixture-of-experts" = "mixture of experts"), plurals folded ("reward models" = "reward model").
+ *
+ * Texts are tokenized once into word ids (the costly part: normalising and matching words), so
+ * a recomputation reuses them; phrases are then read off the ids, either all of them (for the
+ * papers topics are chosen from) or only the chosen ones (to assign every paper, via a trie).
  */
 
 const STOP = new Set(('a an the of for and or nor but in on at to with without by from as via is are was were be been being ' +
@@ -25,12 +29,12 @@ const GENERIC = new Set(('model models modeling modelling method methods approac
   'across leverage leverages leveraging consistently substantially highly even still time times setting settings').split(' '));
 
 export interface PaperPhrases {
-  /** Phrase key -> weight in this paper (title occurrences count 3, abstract 1). */
-  weights: Map<string, number>;
-  /** Phrase keys that occur in the title. */
-  inTitle: Set<string>;
-  /** Phrase key -> surface form seen (for naming). */
-  surface: Map<string, string>;
+  /** Phrase id (see PhraseKeys) -> weight in this paper (title occurrences count 3, abstract 1). */
+  weights: Map<number, number>;
+  /** Phrases that occur in the title. */
+  inTitle: Set<number>;
+  /** Phrase -> where it first occurs: word index in the abstract, or -(index + 1) in the title. */
+  first: Map<number, number>;
 }
 
 function fold(word: string): string {
@@ -42,64 +46,244 @@ function fold(word: string): string {
 /** Fine inside or at the start of a phrase ("low rank", "parameter efficient"), never a topic alone. */
 const NOT_ALONE = new Set('efficient efficiently large small low high fine multi cross deep'.split(' '));
 
-function startOk(w: string): boolean {
-  return !STOP.has(w) && !GENERIC.has(w) && w.length > 1 && !/^\d+$/.test(w);
-}
+/**
+ * Every distinct word seen, with what the phrase rules need to know about it. Id 0 separates
+ * segments. Words are looked up by their characters in the text (an open-addressing hash table),
+ * so a word seen before costs no substring and no string hashing.
+ */
+export class WordTable {
+  readonly words: string[] = [''];
+  readonly folded: string[] = [''];
+  /** Word id -> id of its folded form ("models" and "model" share one). */
+  readonly foldedId: number[] = [0];
+  private readonly foldedIds = new Map<string, number>();
+  readonly canStart: boolean[] = [false];
+  readonly canEnd: boolean[] = [false];
+  readonly isStop: boolean[] = [false];
+  /** Whether the word may be a one-word phrase (when it can also start and end one). */
+  readonly alone: boolean[] = [false];
+  private readonly hashes: number[] = [0];
+  private slots = new Int32Array(1 << 12);
 
-/** A phrase may end in a generic word ("reward model", "diffusion model"), but not in a stop word. */
-function endOk(w: string): boolean {
-  return !STOP.has(w) && w.length > 1 && !/^\d+$/.test(w);
-}
-
-/** Runs of words between punctuation, lower-cased, hyphens split into words (one pass over the text). */
-function segments(text: string): string[][] {
-  const clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/https?:\/\/\S+/g, ' . ');
-  const out: string[][] = [];
-  let current: string[] = [];
-  for (const m of clean.matchAll(/[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()[\]{}"“”\n]|\s-\s/g)) {
-    const tok = m[0];
-    const c = tok.charCodeAt(0);
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
-      current.push(tok.endsWith("'s") ? tok.slice(0, -2) : tok.replace(/'.*$/, ''));
-    } else if (current.length) {
-      out.push(current);
-      current = [];
+  /** The id of text[start, end). */
+  idAt(text: string, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const mask = this.slots.length - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot];
+      if (id === 0) {
+        const added = this.add(text.slice(start, end), h);
+        this.slots[slot] = added;
+        if (this.words.length * 2 > this.slots.length) this.grow();
+        return added;
+      }
+      if (this.hashes[id] === h && sameWord(this.words[id], text, start, end)) return id;
     }
   }
-  if (current.length) out.push(current);
+
+  id(word: string): number {
+    return this.idAt(word, 0, word.length);
+  }
+
+  foldedIdOf(folded: string): number | undefined {
+    return this.foldedIds.get(folded);
+  }
+
+  private add(word: string, hash: number): number {
+    const id = this.words.length;
+    this.words.push(word);
+    this.hashes.push(hash);
+    const folded = fold(word);
+    this.folded.push(folded);
+    let f = this.foldedIds.get(folded);
+    if (f === undefined) this.foldedIds.set(folded, (f = this.foldedIds.size + 1));
+    this.foldedId.push(f);
+    const stop = STOP.has(word), numeric = /^\d+$/.test(word);
+    this.isStop.push(stop);
+    this.canStart.push(!stop && !GENERIC.has(word) && word.length > 1 && !numeric);
+    this.canEnd.push(!stop && word.length > 1 && !numeric);
+    this.alone.push(word.length >= 3 && !GENERIC.has(word) && !NOT_ALONE.has(word));
+    return id;
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 1; id < this.words.length; id++) {
+      let slot = this.hashes[id] & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    }
+    this.slots = slots;
+  }
+}
+
+function sameWord(word: string, text: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
+/**
+ * A text as word ids, lower-cased, accents dropped, hyphens split, with 0 wherever punctuation
+ * (or a URL, or a dash between spaces) ends a run of words. A word is `[a-z0-9]+`; an apostrophe
+ * and what follows ("model's", "don't") is dropped. Scanned by hand: a regex match object per
+ * word made this the most expensive step of topic derivation.
+ */
+export function tokenize(text: string, table: WordTable): Uint32Array {
+  // eslint-disable-next-line no-control-regex
+  let clean = /[^\x00-\x7f]/.test(text) ? text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '') : text;
+  clean = clean.toLowerCase();
+  if (clean.includes('http')) clean = clean.replace(/https?:\/\/\S+/g, ' . ');
+  const out: number[] = [];
+  const brk = () => { if (out.length && out[out.length - 1] !== 0) out.push(0); };
+  const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+  const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0x1680;
+  const n = clean.length;
+  let i = 0;
+  while (i < n) {
+    const c = clean.charCodeAt(i);
+    if (isWordChar(c)) {
+      const start = i;
+      while (i < n && isWordChar(clean.charCodeAt(i))) i++;
+      out.push(table.idAt(clean, start, i));
+      if (clean.charCodeAt(i) === 39 /* ' */ && i + 1 < n && clean.charCodeAt(i + 1) >= 97 && clean.charCodeAt(i + 1) <= 122) {
+        i++;
+        while (i < n && clean.charCodeAt(i) >= 97 && clean.charCodeAt(i) <= 122) i++;
+      }
+      continue;
+    }
+    if (BREAKS.has(c)) brk();
+    else if (isSpace(c) && clean.charCodeAt(i + 1) === 45 /* - */ && i + 2 < n && isSpace(clean.charCodeAt(i + 2))) { brk(); i += 3; continue; }
+    i++;
+  }
+  return Uint32Array.from(out);
+}
+
+/** Punctuation that ends a run of words. */
+const BREAKS = new Set([...'.,;:!?()[]{}"“”\n'].map((ch) => ch.charCodeAt(0)));
+
+/** Whether words[i .. i+n-1] form a phrase under the rules above (the first word is known to start one). */
+function phraseAt(tokens: Uint32Array, i: number, n: number, t: WordTable): boolean {
+  const last = tokens[i + n - 1];
+  if (!t.canEnd[last]) return false;
+  if (n === 3 && t.isStop[tokens[i + 1]] && t.words[tokens[i + 1]] !== 'of' && t.words[tokens[i + 1]] !== 'and') return false;
+  if (n === 1 && !t.alone[tokens[i]]) return false;
+  return true;
+}
+
+/**
+ * The phrases of one computation, numbered: papers' phrase lists and document frequencies are
+ * keyed by number, since hashing a freshly concatenated string per occurrence dominated the cost.
+ * A phrase's key is its folded words joined by spaces ("reward model").
+ */
+export class PhraseKeys {
+  /** Folded word id -> one-word phrase id. */
+  private readonly roots: number[] = [];
+  /** Phrase id -> (next folded word id -> longer phrase id). */
+  private readonly next: (Map<number, number> | undefined)[] = [];
+  private readonly parent: number[] = [];
+  private readonly last: string[] = [];
+  private readonly keys: (string | undefined)[] = [];
+  /** Words in each phrase. */
+  readonly length: number[] = [];
+
+  constructor(private readonly table: WordTable) {}
+
+  /** The phrase `parent` + the word, or the one-word phrase (parent -1); created when new. */
+  extend(parent: number, word: number): number {
+    const folded = this.table.foldedId[word];
+    const found = parent < 0 ? this.roots[folded] : this.next[parent]?.get(folded);
+    if (found !== undefined) return found;
+    const id = this.length.length;
+    this.length.push(parent < 0 ? 1 : this.length[parent] + 1);
+    this.parent.push(parent);
+    this.last.push(this.table.folded[word]);
+    this.keys.push(undefined);
+    this.next.push(undefined);
+    if (parent < 0) this.roots[folded] = id;
+    else (this.next[parent] ??= new Map()).set(folded, id);
+    return id;
+  }
+
+  /** The phrase as its folded words joined by spaces ("reward model"). */
+  keyOf(id: number): string {
+    return (this.keys[id] ??= this.parent[id] < 0 ? this.last[id] : `${this.keyOf(this.parent[id])} ${this.last[id]}`);
+  }
+
+  /** The id of a one-word phrase, if it was seen. */
+  unigram(folded: string): number | undefined {
+    const f = this.table.foldedIdOf(folded);
+    return f === undefined ? undefined : this.roots[f];
+  }
+}
+
+function addPhrases(tokens: Uint32Array, table: WordTable, keys: PhraseKeys, weight: number, out: PaperPhrases, title: boolean): void {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!table.canStart[tokens[i]]) continue;
+    let key = -1;
+    for (let n = 1; n <= 3 && i + n <= tokens.length && tokens[i + n - 1] !== 0; n++) {
+      key = keys.extend(key, tokens[i + n - 1]);
+      if (!phraseAt(tokens, i, n, table)) continue;
+      out.weights.set(key, (out.weights.get(key) ?? 0) + weight);
+      if (!out.first.has(key)) out.first.set(key, title ? -(i + 1) : i);
+      if (title) out.inTitle.add(key);
+    }
+  }
+}
+
+/** A paper's text, tokenized. */
+export interface PaperTokens { title: Uint32Array; abstract: Uint32Array }
+
+export function paperPhrases(tokens: PaperTokens, table: WordTable, keys: PhraseKeys): PaperPhrases {
+  const out: PaperPhrases = { weights: new Map(), inTitle: new Set(), first: new Map() };
+  addPhrases(tokens.title, table, keys, 3, out, true);
+  addPhrases(tokens.abstract, table, keys, 1, out, false);
   return out;
 }
 
-function addPhrases(text: string, weight: number, out: PaperPhrases, title: boolean): void {
-  for (const words of segments(text)) {
-    const folded = words.map(fold);
-    const canStart = words.map(startOk);
-    const canEnd = words.map(endOk);
-    for (let i = 0; i < words.length; i++) {
-      if (!canStart[i]) continue;
-      let key = folded[i];
-      let surface = words[i];
-      for (let n = 1; n <= 3 && i + n <= words.length; n++) {
-        const last = i + n - 1;
-        if (n > 1) { key += ' ' + folded[last]; surface += ' ' + words[last]; }
-        if (!canEnd[last]) continue;
-        if (n === 3 && STOP.has(words[i + 1]) && words[i + 1] !== 'of' && words[i + 1] !== 'and') continue;
-        if (n === 1 && (words[i].length < 3 || GENERIC.has(words[i]) || NOT_ALONE.has(words[i]))) continue;
-        out.weights.set(key, (out.weights.get(key) ?? 0) + weight);
-        if (!out.surface.has(key)) out.surface.set(key, surface);
-        if (title) out.inTitle.add(key);
+/** How the paper writes a phrase where it first occurs ("reward models" for "reward model"). */
+export function surfaceOf(phrase: number, words: number, phrases: PaperPhrases, tokens: PaperTokens, table: WordTable): string | undefined {
+  const at = phrases.first.get(phrase);
+  if (at === undefined) return undefined;
+  const [text, start] = at < 0 ? [tokens.title, -at - 1] : [tokens.abstract, at];
+  return Array.from(text.subarray(start, start + words), (id) => table.words[id]).join(' ');
+}
+
+interface TrieNode { next: Map<string, TrieNode>; id?: number }
+
+/** Weighs only the given phrases in a paper, with the same rules and weights as paperPhrases. */
+export class PhraseMatcher {
+  private readonly root: TrieNode = { next: new Map() };
+  constructor(phrases: Iterable<{ key: string; id: number }>) {
+    for (const { key, id } of phrases) {
+      let node = this.root;
+      for (const w of key.split(' ')) {
+        let child = node.next.get(w);
+        if (!child) node.next.set(w, (child = { next: new Map() }));
+        node = child;
+      }
+      node.id = id;
+    }
+  }
+
+  weights(tokens: PaperTokens, table: WordTable): Map<number, number> {
+    const out = new Map<number, number>();
+    this.add(tokens.title, table, 3, out);
+    this.add(tokens.abstract, table, 1, out);
+    return out;
+  }
+
+  private add(tokens: Uint32Array, table: WordTable, weight: number, out: Map<number, number>): void {
+    for (let i = 0; i < tokens.length; i++) {
+      if (!table.canStart[tokens[i]]) continue;
+      let node = this.root.next.get(table.folded[tokens[i]]);
+      for (let n = 1; node && n <= 3; n++) {
+        if (node.id !== undefined && phraseAt(tokens, i, n, table)) out.set(node.id, (out.get(node.id) ?? 0) + weight);
+        if (n === 3 || i + n >= tokens.length || tokens[i + n] === 0) break;
+        node = node.next.get(table.folded[tokens[i + n]]);
       }
     }
   }
-}
-
-export function paperPhrases(title: string, abstract: string): PaperPhrases {
-  const out: PaperPhrases = { weights: new Map(), inTitle: new Set(), surface: new Map() };
-  addPhrases(title, 3, out, true);
-  addPhrases(abstract, 1, out, false);
-  return out;
-}
-
-export function phraseWords(key: string): string[] {
-  return key.split(' ');
 }

@@ -1,5 +1,5 @@
 import type { Library, Paper } from './library';
-import { paperPhrases, PaperPhrases } from './phrases';
+import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, PhraseMatcher, surfaceOf, tokenize, WordTable } from './phrases';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
 export interface TopicPaper {
@@ -43,18 +43,26 @@ export interface TopicOptions {
 
 export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3, vocabulary: {} };
 
-interface Doc { key: string; phrases: PaperPhrases }
+/** A paper in topic derivation: its tokens always, its full phrase list only once it is sampled. */
+interface Doc { key: string; tokens: PaperTokens; phrases?: PaperPhrases }
 
-/** Phrases per paper, cached by the text they came from (a rebuild reuses unchanged papers). */
+/**
+ * Tokenized papers, cached by the text they came from, so recomputing after a change re-reads only
+ * changed papers. Word ids are a few bytes per word (~9 MB at 12k abstracts); full phrase lists
+ * are not kept, as they would be ~50 times that.
+ */
 export class PhraseCache {
-  private readonly byKey = new Map<string, { text: string; phrases: PaperPhrases }>();
-  get(paper: TopicPaper): PaperPhrases {
-    const text = `${paper.title}\n${paper.abstract}`;
+  readonly table = new WordTable();
+  private readonly byKey = new Map<string, { title: string; abstract: string; tokens: PaperTokens }>();
+  tokens(paper: TopicPaper): PaperTokens {
     const hit = this.byKey.get(paper.key);
-    if (hit && hit.text === text) return hit.phrases;
-    const phrases = paperPhrases(paper.title, paper.abstract);
-    this.byKey.set(paper.key, { text, phrases });
-    return phrases;
+    if (hit && hit.title === paper.title && hit.abstract === paper.abstract) return hit.tokens;
+    const tokens = { title: tokenize(paper.title, this.table), abstract: tokenize(paper.abstract, this.table) };
+    this.byKey.set(paper.key, { title: paper.title, abstract: paper.abstract, tokens });
+    return tokens;
+  }
+  phrases(doc: Doc, keys: PhraseKeys): PaperPhrases {
+    return (doc.phrases ??= paperPhrases(doc.tokens, this.table, keys));
   }
   /** Forget papers no longer in the library. */
   retain(keys: Set<string>): void {
@@ -102,12 +110,13 @@ export function* computeTopicTree(papers: readonly TopicPaper[], options: TopicO
 
   if (options.auto && needDerived.length >= 4) {
     const docs: Doc[] = [];
-    // Yields are cheap (the caller slices by time), so they come often: one abstract's phrases take ~0.4 ms.
     for (const p of needDerived) {
-      if (++step % 8 === 0) yield;
-      docs.push({ key: p.key, phrases: cache.get(p) });
+      if (++step % 50 === 0) yield;
+      docs.push({ key: p.key, tokens: cache.tokens(p) });
     }
-    const derived = yield* deriveTopics(docs, options.maxPerPaper, [], 0);
+    const derived = yield* deriveTopics(docs, options.maxPerPaper, [], 0, cache, new PhraseKeys(cache.table));
+    // Full phrase lists were for this computation only.
+    for (const d of docs) d.phrases = undefined;
     roots.push(...derived);
   }
   cache.retain(new Set(papers.map((p) => p.key)));
@@ -147,13 +156,13 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-interface Candidate { key: string; docs: number[]; quality: number; titleDf: number }
+interface Candidate { key: string; id: number; docs: number[]; quality: number; titleDf: number }
 
 /** How many phrases get the (costlier) coherence measure, and on how many of their papers, per level. */
 const MAX_CANDIDATES = [800, 150];
 const COHERENCE_SAMPLE = [120, 60];
-/** Topics are chosen from at most this many papers (all papers are then assigned). */
-const SELECTION_SAMPLE = 2500;
+/** Topics (and subtopics) are chosen from at most this many papers; all papers are then assigned. */
+const SELECTION_SAMPLE = [2000, 200];
 /** Subtopics are derived for this many of the largest topics. */
 const MAX_SPLIT_TOPICS = 12;
 
@@ -162,45 +171,56 @@ const MAX_SPLIT_TOPICS = 12;
  * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
  * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
  */
-function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number): Generator<void, TopicNode[]> {
+function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys): Generator<void, TopicNode[]> {
   // Topics are chosen on an evenly spaced sample of a large library (deterministic), then every
   // paper is assigned to the chosen topics by its own phrases.
-  const stride = allDocs.length / SELECTION_SAMPLE;
-  const docs = allDocs.length <= SELECTION_SAMPLE ? allDocs : Array.from({ length: SELECTION_SAMPLE }, (_, j) => allDocs[Math.floor(j * stride)]);
+  const docs = selectionSample(allDocs, SELECTION_SAMPLE[depth ? 1 : 0]);
   const n = docs.length;
+  const phrases: PaperPhrases[] = [];
+  for (const d of docs) {
+    if (phrases.length % 100 === 99) yield;
+    phrases.push(cache.phrases(d, phraseKeys));
+  }
   const minDf = Math.max(depth ? 2 : 3, Math.ceil(n * 0.015));
   const maxDf = Math.max(minDf + 1, Math.floor(n * (depth ? 0.6 : 0.22)));
-  const df = new Map<string, number[]>();
-  const titleDf = new Map<string, number>();
+  // Document frequencies by counting first; paper lists only for phrases within the bounds
+  // (most phrases occur once, and a list for each of them was most of the cost).
+  const dfCount = new Int32Array(phraseKeys.length.length);
+  const titleDf = new Int32Array(phraseKeys.length.length);
   let step = 0;
   for (let i = 0; i < docs.length; i++) {
-    if (i % 50 === 49) yield;
-    const d = docs[i];
-    for (const k of d.phrases.weights.keys()) {
+    if (i % 100 === 99) yield;
+    for (const k of phrases[i].weights.keys()) dfCount[k]++;
+    for (const k of phrases[i].inTitle) titleDf[k]++;
+  }
+  const df = new Map<number, number[]>();
+  for (let i = 0; i < docs.length; i++) {
+    if (i % 100 === 99) yield;
+    for (const k of phrases[i].weights.keys()) {
+      if (dfCount[k] < minDf || dfCount[k] > maxDf) continue;
       const list = df.get(k);
       if (list) list.push(i); else df.set(k, [i]);
     }
-    for (const k of d.phrases.inTitle) titleDf.set(k, (titleDf.get(k) ?? 0) + 1);
   }
   yield;
   // Unit tf-idf vectors over single words: a phrase separates the library well when the papers
   // that contain it are alike (their vectors point the same way), more than papers in general.
-  const vectors: Map<string, number>[] = [];
-  for (const d of docs) {
+  const vectors: Map<number, number>[] = [];
+  for (const d of phrases) {
     if (++step % 20 === 0) yield;
-    const v = new Map<string, number>();
+    const v = new Map<number, number>();
     let norm = 0;
-    for (const [k, w] of d.phrases.weights) {
-      if (k.includes(' ')) continue;
-      const x = Math.log(1 + w) * Math.log(n / (df.get(k)?.length ?? n));
+    for (const [k, w] of d.weights) {
+      if (phraseKeys.length[k] !== 1) continue;
+      const x = Math.log(1 + w) * Math.log(n / dfCount[k]);
       if (x > 0) { v.set(k, x); norm += x * x; }
     }
     norm = Math.sqrt(norm) || 1;
     for (const [k, x] of v) v.set(k, x / norm);
     vectors.push(v);
   }
-  const coherence = (list: number[], skip: Set<string>): number => {
-    const sum = new Map<string, number>();
+  const coherence = (list: number[], skip: Set<number>): number => {
+    const sum = new Map<number, number>();
     for (const i of list) for (const [k, x] of vectors[i]) if (!skip.has(k)) sum.set(k, (sum.get(k) ?? 0) + x);
     let sq = 0;
     for (const x of sum.values()) sq += x * x;
@@ -217,33 +237,34 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   // Cheap cuts first (length, title use, size; then centrality), so the costlier coherence is
   // measured for the best few hundred phrases only.
   const maxCandidates = MAX_CANDIDATES[depth ? 1 : 0];
-  const first: { key: string; list: number[]; t: number; score: number; words: number }[] = [];
-  for (const [key, list] of df) {
+  const first: { key: string; id: number; list: number[]; t: number; score: number; words: number }[] = [];
+  for (const [id, list] of df) {
     if (++step % 500 === 0) yield;
-    if (list.length < minDf || list.length > maxDf) continue;
+    const key = phraseKeys.keyOf(id);
     const words = key.split(' ');
     if (words.some((w) => excludeWords.includes(w))) continue;
-    const t = titleDf.get(key) ?? 0;
+    const t = titleDf[id];
     const lengthBonus = words.length === 1 ? 1 : words.length === 2 ? 1.6 : 1.8;
-    first.push({ key, list, t, words: words.length, score: lengthBonus * (1 + t / list.length) * Math.log(list.length) });
+    first.push({ key, id, list, t, words: words.length, score: lengthBonus * (1 + t / list.length) * Math.log(list.length) });
   }
   first.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
-  const rough: { key: string; list: number[]; t: number; base: number }[] = [];
+  const rough: { key: string; id: number; list: number[]; t: number; base: number }[] = [];
   for (const f of first.slice(0, maxCandidates * 3)) {
     if (++step % 50 === 0) yield;
     let weightSum = 0;
-    for (const i of f.list) weightSum += docs[i].phrases.weights.get(f.key)!;
+    for (const i of f.list) weightSum += phrases[i].weights.get(f.id)!;
     const centrality = Math.min(3, weightSum / f.list.length);
     const lengthBonus = f.words === 1 ? 1 : f.words === 2 ? 1.6 : 1.8;
-    rough.push({ key: f.key, list: f.list, t: f.t, base: lengthBonus * (1 + f.t / f.list.length) * Math.sqrt(centrality) });
+    rough.push({ key: f.key, id: f.id, list: f.list, t: f.t, base: lengthBonus * (1 + f.t / f.list.length) * Math.sqrt(centrality) });
   }
   rough.sort((a, b) => b.base * Math.log(b.list.length) - a.base * Math.log(a.list.length) || (a.key < b.key ? -1 : 1));
   const candidates: Candidate[] = [];
   for (const r of rough.slice(0, maxCandidates)) {
     if (++step % 25 === 0) yield;
     // The phrase's own words are left out, or every phrase would look coherent by itself.
-    const lift = coherence(sample(r.list), new Set(r.key.split(' '))) / Math.max(baseline, 1e-9);
-    candidates.push({ key: r.key, docs: r.list, titleDf: r.t, quality: r.base * lift * lift });
+    const ownWords = new Set(r.key.split(' ').map((w) => phraseKeys.unigram(w)).filter((u): u is number => u !== undefined));
+    const lift = coherence(sample(r.list), ownWords) / Math.max(baseline, 1e-9);
+    candidates.push({ key: r.key, id: r.id, docs: r.list, titleDf: r.t, quality: r.base * lift * lift });
   }
   candidates.sort((a, b) => (a.key < b.key ? -1 : 1));
   yield;
@@ -298,10 +319,12 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   // Each paper under at most maxPerPaper of the chosen topics: the ones where the phrase weighs most.
   const assigned = new Map<Candidate, string[]>();
   let assignedCount = 0;
+  const matcher = new PhraseMatcher(chosen);
   for (const d of allDocs) {
     if (++assignedCount % 200 === 0) yield;
-    const mine = chosen.filter((c) => d.phrases.weights.has(c.key))
-      .sort((a, b) => d.phrases.weights.get(b.key)! * b.quality - d.phrases.weights.get(a.key)! * a.quality || (a.key < b.key ? -1 : 1))
+    const weights = d.phrases?.weights ?? matcher.weights(d.tokens, cache.table);
+    const mine = chosen.filter((c) => weights.has(c.id))
+      .sort((a, b) => weights.get(b.id)! * b.quality - weights.get(a.id)! * a.quality || (a.key < b.key ? -1 : 1))
       .slice(0, maxPerPaper);
     for (const c of mine) { const l = assigned.get(c); if (l) l.push(d.key); else assigned.set(c, [d.key]); }
   }
@@ -310,11 +333,11 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   for (const c of chosen) {
     const keys = assigned.get(c) ?? [];
     if (keys.length < 2) continue;
-    const node: TopicNode = { id: `derived:${c.key}`, name: displayName(c.key, docs, c.docs), kind: 'derived', count: keys.length, papers: keys, children: [] };
+    const node: TopicNode = { id: `derived:${c.key}`, name: displayName(c, docs, cache.table, phraseKeys), kind: 'derived', count: keys.length, papers: keys, children: [] };
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
       const sub = allDocs.filter((d) => keySet.has(d.key));
-      node.children = (yield* deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1)).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
+      node.children = (yield* deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys)).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
     }
     nodes.push(node);
   }
@@ -322,11 +345,33 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
 }
 
 /** The phrase as it is most often written in these papers. */
-function displayName(key: string, docs: Doc[], indexes: number[]): string {
+function displayName(c: Candidate, docs: Doc[], table: WordTable, phraseKeys: PhraseKeys): string {
   const votes = new Map<string, number>();
-  for (const i of indexes) {
-    const s = docs[i].phrases.surface.get(key);
+  for (const i of c.docs) {
+    const s = surfaceOf(c.id, phraseKeys.length[c.id], docs[i].phrases!, docs[i].tokens, table);
     if (s) votes.set(s, (votes.get(s) ?? 0) + 1);
   }
-  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? key;
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? c.key;
+}
+
+/** Subtopics are chosen from the papers the level above sampled when there are at least this many. */
+const MIN_LISTED_SAMPLE = 60;
+
+/**
+ * At most `size` papers to choose topics from, deterministic: papers whose phrases are already
+ * listed (sampled by the level above) when there are enough, else those and evenly spaced others.
+ */
+function selectionSample(docs: Doc[], size: number): Doc[] {
+  if (docs.length <= size) return docs;
+  const listed = docs.filter((d) => d.phrases);
+  if (listed.length >= Math.min(size, MIN_LISTED_SAMPLE)) return spaced(listed, size);
+  const rest = spaced(docs.filter((d) => !d.phrases), size - listed.length);
+  const chosen = new Set([...listed, ...rest]);
+  return docs.filter((d) => chosen.has(d)); // library order, whichever way a paper was picked
+}
+
+function spaced<T>(xs: T[], size: number): T[] {
+  if (xs.length <= size) return xs;
+  const stride = xs.length / size;
+  return Array.from({ length: size }, (_, j) => xs[Math.floor(j * stride)]);
 }
