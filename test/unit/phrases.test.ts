@@ -1,0 +1,85 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { paperPhrases, PhraseKeys, PhraseMatcher, tokenize, WordTable } from '../../server/src/library/phrases';
+import { computeTopicTree, PhraseCache, DEFAULT_TOPIC_OPTIONS, TopicPaper, TopicNode } from '../../server/src/library/topics';
+import { SAMPLE_DIGEST } from './helpers';
+
+/** The tokenizer as first written with regexes: the hand-written scanner must agree with it. */
+function referenceTokens(text: string): string[] {
+  const clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/https?:\/\/\S+/g, ' . ');
+  const out: string[] = [];
+  for (const m of clean.matchAll(/[a-z0-9]+(?:'[a-z]+)?|[.,;:!?()[\]{}"“”\n]|\s-\s/g)) {
+    const tok = m[0];
+    if (/^[a-z0-9]/.test(tok)) out.push(tok.replace(/'.*$/, ''));
+    else if (out.length && out[out.length - 1] !== '|') out.push('|');
+  }
+  return out;
+}
+
+function words(text: string, table = new WordTable()): string[] {
+  return Array.from(tokenize(text, table), (id) => (id === 0 ? '|' : table.words[id]));
+}
+
+describe('phrase extraction', () => {
+  const sample = fs.readFileSync(SAMPLE_DIGEST, 'utf8');
+
+  it('tokenizes like the reference: apostrophes, dashes, URLs, accents, unicode spaces', () => {
+    const cases = ["The model's reward models don't drift.", 'mixture-of-experts - a survey', 'see https://x.org/a-b?c=d, then',
+      'Café naïve façade', 'a\u00a0-\u00a0b', 'x(y)z [1] {2} "q" “r”', 'state-of-the-art 3D-aware LLMs', "rock'n'roll", 'end -', ''];
+    for (const c of cases) assert.deepStrictEqual(words(c), referenceTokens(c), c);
+    assert.deepStrictEqual(words(sample), referenceTokens(sample), 'the whole sample digest');
+  });
+
+  it('the matcher weighs the chosen phrases exactly as full extraction does', () => {
+    const table = new WordTable();
+    const keys = new PhraseKeys(table);
+    const abstracts = sample.split(/\n\s*\n/).filter((p) => p.length > 300).slice(0, 40);
+    assert.ok(abstracts.length >= 30);
+    for (const text of abstracts) {
+      const tokens = { title: tokenize(text.slice(0, 80), table), abstract: tokenize(text, table) };
+      const full = paperPhrases(tokens, table, keys);
+      const chosen = [...full.weights.keys()].filter((_, i) => i % 3 === 0).map((id) => ({ id, key: keys.keyOf(id) }));
+      const matched = new PhraseMatcher(chosen).weights(tokens, table);
+      assert.deepStrictEqual(new Map([...matched].sort((a, b) => a[0] - b[0])), new Map(chosen.map(({ id }) => [id, full.weights.get(id)!] as [number, number]).sort((a, b) => a[0] - b[0])));
+    }
+  });
+});
+
+describe('topics of a library larger than the selection sample', function () {
+  this.timeout(60000);
+  // 2,600 untagged papers in 26 themes: more than the 2,000 papers topics are chosen from.
+  const THEMES = ['reward model', 'mixture of experts', 'dense retrieval', 'speech recognition', 'graph neural network', 'image segmentation',
+    'machine translation', 'code generation', 'protein folding', 'federated learning', 'knowledge distillation', 'text embedding', 'low rank adaptation',
+    'video generation', 'time series', 'question answering', 'molecule design', 'robot control', 'music generation', 'table reasoning',
+    'weather forecasting', 'legal documents', 'medical imaging', 'sign language', 'chip design', 'math reasoning'];
+  const FILLER = 'we study the problem and propose a simple method that improves results on standard benchmarks with lower cost'.split(' ');
+  const papers: TopicPaper[] = [];
+  for (let i = 0; i < 2600; i++) {
+    const theme = THEMES[i % THEMES.length];
+    const other = THEMES[(i * 7 + 3) % THEMES.length];
+    const body = Array.from({ length: 40 }, (_, j) => FILLER[(i + j) % FILLER.length]).join(' ');
+    papers.push({ key: `p${String(i).padStart(4, '0')}`, title: `Better ${theme} ${i}`, abstract: `This paper is about ${theme}. ${body}. We compare with ${other}.`, topics: [], topicKind: 'tag' });
+  }
+  const run = (ps: TopicPaper[], cache = new PhraseCache()): TopicNode[] => {
+    const gen = computeTopicTree(ps, DEFAULT_TOPIC_OPTIONS, cache);
+    for (;;) { const s = gen.next(); if (s.done) return s.value; }
+  };
+
+  it('places nearly every paper, including the ones the sample did not include', () => {
+    const roots = run(papers);
+    const placed = new Set(roots.flatMap((n) => [...n.papers, ...n.children.flatMap((c) => c.papers)]));
+    assert.ok(placed.size >= 0.9 * papers.length, `${placed.size} of ${papers.length} placed`);
+    const rewardModel = roots.find((n) => n.name === 'reward model');
+    assert.ok(rewardModel, `no "reward model" topic in ${roots.map((n) => n.name).join(', ')}`);
+    const expected = papers.filter((p) => p.title.includes('reward model')).map((p) => p.key);
+    const under = new Set([...rewardModel.papers, ...rewardModel.children.flatMap((c) => c.papers)]);
+    assert.ok(expected.filter((k) => under.has(k)).length >= 0.9 * expected.length);
+  });
+
+  it('a recomputation with cached tokens after an edit equals a computation from scratch', () => {
+    const cache = new PhraseCache();
+    run(papers, cache);
+    const edited = papers.map((p, i) => (i === 5 ? { ...p, abstract: `${p.abstract} Zymurgy zymurgy brewing.` } : p));
+    assert.deepStrictEqual(run(edited, cache), run(edited));
+  });
+});
