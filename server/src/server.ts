@@ -141,10 +141,11 @@ async function rescan(): Promise<void> {
   sendStatus('indexing');
   let lastPercent = -1;
   const run = (async () => {
+    if (search) search.holdNoteGroups = true;
     const result = await indexer.scan((done, total) => {
       const percent = total ? Math.floor((done / total) * 100) : 100;
       if (percent !== lastPercent) { lastPercent = percent; progress?.report(percent, `${done}/${total} files`); }
-    });
+    }).finally(() => { if (search && !indexer.scanning) search.holdNoteGroups = false; });
     progress?.done();
     log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);
     publishAllDiagnostics();
@@ -168,8 +169,13 @@ function sendStatus(state: StatusParams['state'], scanMs?: number): void {
 }
 
 let statusTimer: NodeJS.Timeout | undefined;
-/** Full-text progress is reported at most every 250 ms. */
+/** Full-text progress is reported at most every 250 ms; its completion at once. */
 function scheduleStatus(): void {
+  if (search && search.status().building === 0) {
+    if (statusTimer) { clearTimeout(statusTimer); statusTimer = undefined; }
+    sendStatus(indexer.scanning ? 'indexing' : lastState);
+    return;
+  }
   if (statusTimer) return;
   statusTimer = setTimeout(() => { statusTimer = undefined; sendStatus(indexer.scanning ? 'indexing' : lastState); }, 250);
 }

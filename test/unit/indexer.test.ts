@@ -42,16 +42,17 @@ describe('indexer on a real folder', () => {
   it('a file deleted between listing and reading is logged, not fatal', async () => {
     fs.writeFileSync(path.join(root, 'notes/vanishing.md'), '---\ncitekey: gone\n---\n');
     const { library, lines, indexer } = make();
-    const realStat = fs.promises.stat;
-    // Delete the file at the moment the scan goes to read it: a real ENOENT from the real fs.
-    (fs.promises as { stat: typeof realStat }).stat = (async (p: fs.PathLike, ...rest: unknown[]) => {
-      if (String(p).endsWith('vanishing.md')) fs.rmSync(String(p));
-      return (realStat as (...a: unknown[]) => Promise<fs.Stats>)(p, ...rest);
-    }) as typeof realStat;
+    const realReaddir = fs.promises.readdir;
+    // Delete the file just after the scan has listed its folder: a real ENOENT from the real fs.
+    (fs.promises as { readdir: unknown }).readdir = async (...args: unknown[]) => {
+      const entries = await (realReaddir as (...a: unknown[]) => Promise<unknown>)(...args);
+      if (String(args[0]).endsWith('notes')) fs.rmSync(path.join(root, 'notes/vanishing.md'), { force: true });
+      return entries;
+    };
     try {
       await indexer.scan();
     } finally {
-      (fs.promises as { stat: typeof realStat }).stat = realStat;
+      (fs.promises as { readdir: unknown }).readdir = realReaddir;
     }
     assert.ok(lines.some((l) => l === 'notes/vanishing.md: deleted before it could be read'), lines.join('\n'));
     assert.strictEqual(library.get('gone'), undefined);

@@ -49,9 +49,15 @@ function toDoc(id: string, s: { title: string; authors: string[]; abstract?: str
   return { id, title: s.title, authors: s.authors.join(' '), abstract: s.abstract ?? '', body: s.body ?? s.summary ?? '' };
 }
 
+/** BLAKE2b: as collision-resistant as SHA-256 and, without SHA instructions, over twice as fast. */
+const CONTENT_HASH = (() => {
+  try { createHash('blake2b512'); return 'blake2b512'; } catch { return 'sha256'; }
+})();
+
 /** Content hash of a shard's documents: a cached index is reused only for exactly this content. */
 export function docsHash(docs: SearchDoc[]): string {
-  const h = createHash('sha256');
-  for (const d of docs) h.update(d.id).update('\0').update(d.title).update('\0').update(d.authors).update('\0').update(d.abstract).update('\0').update(d.body).update('\u0001');
+  const h = createHash(CONTENT_HASH);
+  // One update per document: the hash itself is cheap, each call into it is not.
+  for (const d of docs) h.update(`${d.id}\0${d.title}\0${d.authors}\0${d.abstract}\0${d.body}\u0001`);
   return h.digest('hex');
 }

@@ -9,6 +9,9 @@ export interface SearchHit { key: string; title: string; score: number; snippet:
 export interface SearchResult { hits: SearchHit[]; error?: string; errorAt?: [number, number]; partial: boolean }
 export interface FullTextStatus { shards: number; ready: number; building: number; cacheHits: number; built: number; failed: number }
 
+/** Longest stretch the server thread spends gathering shard documents before it answers requests again. */
+const FLUSH_SLICE_MS = 2;
+
 export interface SearchServiceOptions {
   workerPath: string;
   cacheDir?: string;
@@ -64,22 +67,54 @@ export class SearchService {
     return this.known.has(`digest:${uri}`);
   }
 
-  /** Send the dirty shards to their workers (documents are gathered here, indexes built there). */
+  /**
+   * While a scan is reading notes, note groups stay dirty instead of being sent: each group fills
+   * up over the whole scan, and sending it at every change rebuilt it dozens of times.
+   */
+  holdNoteGroups = false;
+
+  /**
+   * Send the dirty shards to their workers (documents are gathered and hashed here, indexes built
+   * there), a few milliseconds at a time: gathering, hashing and copying a few thousand documents
+   * in one go was the longest pause of this thread at the end of a scan.
+   */
   flush(): void {
     if (this.flushTimer) { clearTimeout(this.flushTimer); this.flushTimer = undefined; }
+    if (this.flushing) { this.flushAgain = true; return; }
+    this.flushing = true;
+    void this.flushInSlices().finally(() => {
+      this.flushing = false;
+      if (this.flushAgain) { this.flushAgain = false; this.flush(); } else this.reportStatus();
+    });
+  }
+
+  private flushing = false;
+  private flushAgain = false;
+
+  private async flushInSlices(): Promise<void> {
+    let sliceStart = Date.now();
     for (const shard of [...this.dirty].sort()) {
+      if (!this.dirty.has(shard) || (this.holdNoteGroups && shard.startsWith('notes:'))) continue;
       this.dirty.delete(shard);
-      const docs = shardDocs(this.library, shard);
-      if (docs.length === 0) {
-        if (this.known.delete(shard)) { this.ready.delete(shard); this.workerFor(shard).postMessage({ type: 'drop', shard } satisfies WorkerRequest); }
-        continue;
+      this.send(shard);
+      if (Date.now() - sliceStart >= FLUSH_SLICE_MS) {
+        this.reportStatus();
+        await new Promise((r) => setImmediate(r));
+        sliceStart = Date.now();
       }
-      const hash = docsHash(docs);
-      if (this.known.get(shard) === hash) continue;
-      this.known.set(shard, hash);
-      this.workerFor(shard).postMessage({ type: 'build', shard, hash, docs } satisfies WorkerRequest);
     }
-    this.reportStatus();
+  }
+
+  private send(shard: string): void {
+    const docs = shardDocs(this.library, shard);
+    if (docs.length === 0) {
+      if (this.known.delete(shard)) { this.ready.delete(shard); this.workerFor(shard).postMessage({ type: 'drop', shard } satisfies WorkerRequest); }
+      return;
+    }
+    const hash = docsHash(docs);
+    if (this.known.get(shard) === hash) return;
+    this.known.set(shard, hash);
+    this.workerFor(shard).postMessage({ type: 'build', shard, hash, docs } satisfies WorkerRequest);
   }
 
   status(): FullTextStatus {
@@ -90,14 +125,14 @@ export class SearchService {
 
   /** Resolves when every known shard is built (used by tests and the benchmark, never by requests). */
   whenIdle(): Promise<void> {
-    if (this.status().building === 0 && !this.flushTimer) return Promise.resolve();
+    if (this.status().building === 0 && !this.flushTimer && !this.flushing) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
   private reportStatus(): void {
     const s = this.status();
     this.opts.onStatus?.(s);
-    if (s.building === 0 && !this.flushTimer) for (const w of this.idleWaiters.splice(0)) w();
+    if (s.building === 0 && !this.flushTimer && !this.flushing) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private onReply(m: WorkerReply): void {
