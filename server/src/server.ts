@@ -23,7 +23,7 @@ import {
   PaperDetails, TopicsRequest, TopicsResponse, ListRequest, ListResponse, CitedKeysRequest, CitedKeysParams, CreateNoteRequest, CreateNoteParams,
   CreateNoteResponse,
 } from './protocol';
-import { SearchService, SearchResult } from './search/service';
+import { SearchService, SearchResult, WORKER_LIMITS } from './search/service';
 import { incrementalQuery } from './search/snippet';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
@@ -217,7 +217,7 @@ function topicsSettingsKey(): string {
 /** Runs one computation in the topics worker (started on first use). */
 function computeInWorker(papers: TopicPaper[]): Promise<TopicsWorkerReply> {
   if (!topicsWorker) {
-    topicsWorker = new Worker(path.join(__dirname, 'topicsWorker.js'));
+    topicsWorker = new Worker(path.join(__dirname, 'topicsWorker.js'), { resourceLimits: WORKER_LIMITS });
     topicsWorker.unref();
     topicsWorker.on('error', (err) => log(`topics worker failed: ${err.stack ?? err}`));
   }

@@ -33,8 +33,6 @@ export interface PaperPhrases {
   weights: Map<number, number>;
   /** Phrases that occur in the title. */
   inTitle: Set<number>;
-  /** Phrase -> where it first occurs: word index in the abstract, or -(index + 1) in the title. */
-  first: Map<number, number>;
 }
 
 function fold(word: string): string {
@@ -69,6 +67,11 @@ export class WordTable {
   idAt(text: string, start: number, end: number): number {
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return this.idOf(text, start, end, h);
+  }
+
+  /** The id of text[start, end), whose FNV-1a hash the caller computed. */
+  idOf(text: string, start: number, end: number, h: number): number {
     const mask = this.slots.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot];
@@ -137,32 +140,59 @@ export function tokenize(text: string, table: WordTable): Uint32Array {
   clean = clean.toLowerCase();
   if (clean.includes('http')) clean = clean.replace(/https?:\/\/\S+/g, ' . ');
   const out: number[] = [];
-  const brk = () => { if (out.length && out[out.length - 1] !== 0) out.push(0); };
-  const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-  const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0x1680;
   const n = clean.length;
   let i = 0;
   while (i < n) {
     const c = clean.charCodeAt(i);
-    if (isWordChar(c)) {
+    const kind = c < 128 ? ASCII_KIND[c] : c === 0x201c || c === 0x201d ? BREAK : isSpace(c) ? SPACE : OTHER;
+    if (kind === WORD) {
+      // The word's hash is computed while scanning it, so a known word is found without a substring.
       const start = i;
-      while (i < n && isWordChar(clean.charCodeAt(i))) i++;
-      out.push(table.idAt(clean, start, i));
-      if (clean.charCodeAt(i) === 39 /* ' */ && i + 1 < n && clean.charCodeAt(i + 1) >= 97 && clean.charCodeAt(i + 1) <= 122) {
+      let h = 0x811c9dc5;
+      for (let d = c; ; ) {
+        h = Math.imul(h ^ d, 0x01000193);
+        if (++i >= n) break;
+        d = clean.charCodeAt(i);
+        if (d >= 128 || ASCII_KIND[d] !== WORD) break;
+      }
+      out.push(table.idOf(clean, start, i, h));
+      if (i + 1 < n && clean.charCodeAt(i) === 39 /* ' */ && isLower(clean.charCodeAt(i + 1))) {
         i++;
-        while (i < n && clean.charCodeAt(i) >= 97 && clean.charCodeAt(i) <= 122) i++;
+        while (i < n && isLower(clean.charCodeAt(i))) i++;
       }
       continue;
     }
-    if (BREAKS.has(c)) brk();
-    else if (isSpace(c) && clean.charCodeAt(i + 1) === 45 /* - */ && i + 2 < n && isSpace(clean.charCodeAt(i + 2))) { brk(); i += 3; continue; }
+    if (kind === BREAK) {
+      if (out.length && out[out.length - 1] !== 0) out.push(0);
+    } else if (kind === SPACE && i + 2 < n && clean.charCodeAt(i + 1) === 45 /* - */ && isSpace(clean.charCodeAt(i + 2))) {
+      if (out.length && out[out.length - 1] !== 0) out.push(0);
+      i += 3;
+      continue;
+    }
     i++;
   }
   return Uint32Array.from(out);
 }
 
-/** Punctuation that ends a run of words. */
-const BREAKS = new Set([...'.,;:!?()[]{}"“”\n'].map((ch) => ch.charCodeAt(0)));
+const OTHER = 0, WORD = 1, BREAK = 2, SPACE = 3;
+/** What each ASCII character is to the tokenizer. */
+const ASCII_KIND = (() => {
+  const kinds = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    kinds[c] = /[a-z0-9]/.test(ch) ? WORD : '.,;:!?()[]{}"\n'.includes(ch) ? BREAK : /\s/.test(ch) ? SPACE : OTHER;
+  }
+  return kinds;
+})();
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  return c < 128 ? ASCII_KIND[c] === SPACE || c === 10 : c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
 /** Whether words[i .. i+n-1] form a phrase under the rules above (the first word is known to start one). */
 function phraseAt(tokens: Uint32Array, i: number, n: number, t: WordTable): boolean {
@@ -227,7 +257,6 @@ function addPhrases(tokens: Uint32Array, table: WordTable, keys: PhraseKeys, wei
       key = keys.extend(key, tokens[i + n - 1]);
       if (!phraseAt(tokens, i, n, table)) continue;
       out.weights.set(key, (out.weights.get(key) ?? 0) + weight);
-      if (!out.first.has(key)) out.first.set(key, title ? -(i + 1) : i);
       if (title) out.inTitle.add(key);
     }
   }
@@ -237,18 +266,24 @@ function addPhrases(tokens: Uint32Array, table: WordTable, keys: PhraseKeys, wei
 export interface PaperTokens { title: Uint32Array; abstract: Uint32Array }
 
 export function paperPhrases(tokens: PaperTokens, table: WordTable, keys: PhraseKeys): PaperPhrases {
-  const out: PaperPhrases = { weights: new Map(), inTitle: new Set(), first: new Map() };
+  const out: PaperPhrases = { weights: new Map(), inTitle: new Set() };
   addPhrases(tokens.title, table, keys, 3, out, true);
   addPhrases(tokens.abstract, table, keys, 1, out, false);
   return out;
 }
 
-/** How the paper writes a phrase where it first occurs ("reward models" for "reward model"). */
-export function surfaceOf(phrase: number, words: number, phrases: PaperPhrases, tokens: PaperTokens, table: WordTable): string | undefined {
-  const at = phrases.first.get(phrase);
-  if (at === undefined) return undefined;
-  const [text, start] = at < 0 ? [tokens.title, -at - 1] : [tokens.abstract, at];
-  return Array.from(text.subarray(start, start + words), (id) => table.words[id]).join(' ');
+/** How the paper writes a phrase where it first occurs, title first ("reward models" for "reward model"). */
+export function surfaceOf(key: string, tokens: PaperTokens, table: WordTable): string | undefined {
+  const words = key.split(' ');
+  for (const text of [tokens.title, tokens.abstract]) {
+    for (let i = 0; i + words.length <= text.length; i++) {
+      if (!table.canStart[text[i]]) continue;
+      let n = 0;
+      while (n < words.length && text[i + n] !== 0 && table.folded[text[i + n]] === words[n]) n++;
+      if (n === words.length && phraseAt(text, i, n, table)) return Array.from(text.subarray(i, i + n), (id) => table.words[id]).join(' ');
+    }
+  }
+  return undefined;
 }
 
 interface TrieNode { next: Map<string, TrieNode>; id?: number }

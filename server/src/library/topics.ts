@@ -333,7 +333,7 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   for (const c of chosen) {
     const keys = assigned.get(c) ?? [];
     if (keys.length < 2) continue;
-    const node: TopicNode = { id: `derived:${c.key}`, name: displayName(c, docs, cache.table, phraseKeys), kind: 'derived', count: keys.length, papers: keys, children: [] };
+    const node: TopicNode = { id: `derived:${c.key}`, name: displayName(c, docs, cache.table), kind: 'derived', count: keys.length, papers: keys, children: [] };
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
       const sub = allDocs.filter((d) => keySet.has(d.key));
@@ -345,10 +345,10 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
 }
 
 /** The phrase as it is most often written in these papers. */
-function displayName(c: Candidate, docs: Doc[], table: WordTable, phraseKeys: PhraseKeys): string {
+function displayName(c: Candidate, docs: Doc[], table: WordTable): string {
   const votes = new Map<string, number>();
   for (const i of c.docs) {
-    const s = surfaceOf(c.id, phraseKeys.length[c.id], docs[i].phrases!, docs[i].tokens, table);
+    const s = surfaceOf(c.key, docs[i].tokens, table);
     if (s) votes.set(s, (votes.get(s) ?? 0) + 1);
   }
   return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? c.key;

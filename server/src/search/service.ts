@@ -9,6 +9,12 @@ export interface SearchHit { key: string; title: string; score: number; snippet:
 export interface SearchResult { hits: SearchHit[]; error?: string; errorAt?: [number, number]; partial: boolean }
 export interface FullTextStatus { shards: number; ready: number; building: number; cacheHits: number; built: number; failed: number }
 
+/**
+ * A small young generation for the workers: they allocate in bursts (a shard at a time), and at
+ * V8's default each grows a semi-space pair of tens of MB that stays resident.
+ */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 /** Longest stretch the server thread spends gathering shard documents before it answers requests again. */
 const FLUSH_SLICE_MS = 2;
 
@@ -41,7 +47,7 @@ export class SearchService {
   constructor(private readonly library: Library, private readonly opts: SearchServiceOptions) {
     const n = Math.max(1, Math.min(opts.workers ?? 2, os.cpus().length));
     for (let i = 0; i < n; i++) {
-      const w = new Worker(opts.workerPath);
+      const w = new Worker(opts.workerPath, { resourceLimits: WORKER_LIMITS });
       w.on('message', (m: WorkerReply) => this.onReply(m));
       w.on('error', (err) => opts.log(`full-text worker ${i} failed: ${err.stack ?? err}`));
       w.unref();
