@@ -79,10 +79,13 @@ async function runTier(name: string): Promise<Result> {
   // The stall probe: a trivial request every 10 ms while the index is built.
   let indexing = true;
   const stalls: number[] = [];
+  const stallTimes: number[] = [];
   const probe = (async () => {
     while (indexing) {
+      const sentAt = performance.now() - start;
       const [ms] = await timed(() => client.request('textDocument/hover', client.at(draft, 1, 0)));
       stalls.push(ms);
+      stallTimes.push(sentAt);
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
@@ -124,11 +127,14 @@ async function runTier(name: string): Promise<Result> {
 
   // The keystroke latencies above were measured while full-text shards were still building;
   // the stall probe keeps running until the full text is ready.
+  const loopsDoneMs = performance.now() - start;
   await client.fullTextReady();
   const fullTextColdMs = performance.now() - start;
   indexing = false;
   await probe;
   process.stderr.write(`[${name}] full text ready (cold) after ${Math.round(fullTextColdMs)} ms\n`);
+  const worst = stalls.map((ms, i) => [ms, stallTimes[i]]).sort((a, b) => b[0] - a[0]).slice(0, 5);
+  process.stderr.write(`[${name}] longest stalls: ${worst.map(([ms, at]) => `${Math.round(ms)} ms at ${Math.round(at)} ms`).join(', ')} (${stalls.length} probes; first completion ${Math.round(firstCompletionMs)} ms, scan done ${Math.round(fullIndexMs)} ms, keystroke loops done ${Math.round(loopsDoneMs)} ms)\n`);
   const query: number[] = [];
   for (let round = 0; round < 5; round++) {
     for (const q of QUERIES) query.push((await timed(() => client.request('litnotes/search', { query: q, limit: 20 })))[0]);

@@ -1,6 +1,7 @@
 import type { PaperSource, SourceProblem } from '../sources/types';
 import type { Citation } from '../citations/find';
 import { chooseKey, keyCandidates, keyWords } from './keys';
+import { searchTextSteps } from './match';
 import { sortInSteps } from './steps';
 import { authorTokens } from '../sources/authors';
 import { normalizeTitle, Range } from '../util/text';
@@ -188,6 +189,7 @@ export class Library {
     } finally {
       this.rebuilding = false;
     }
+    yield* searchTextSteps(this);
   }
 
   private *compute(): Generator<void> {

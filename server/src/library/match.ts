@@ -54,13 +54,30 @@ const searchTexts = new WeakMap<Library, SearchText>();
 function searchText(library: Library): SearchText {
   const cached = searchTexts.get(library);
   if (cached && cached.version === library.version) return cached;
+  const steps = searchTextSteps(library);
+  while (!steps.next().done) { /* all at once: a request is waiting */ }
+  return searchTexts.get(library)!;
+}
+
+/**
+ * Builds the joined search text for the library's current papers, yielding every few hundred
+ * papers. Run at the end of each rebuild, so the first completion after it does not pay for the
+ * join (~20 ms at 10k papers) while other requests wait.
+ */
+export function* searchTextSteps(library: Library): Generator<void> {
+  const version = library.version;
   const all = library.papers();
   const n = all.length;
-  const st: SearchText = { version: library.version, text: '', start: new Int32Array(n + 1), keyEnd: new Int32Array(n), aliasEnd: new Int32Array(n), titleEnd: new Int32Array(n) };
+  const st: SearchText = { version, text: '', start: new Int32Array(n + 1), keyEnd: new Int32Array(n), aliasEnd: new Int32Array(n), titleEnd: new Int32Array(n) };
   const parts: string[] = [];
   let offset = 0;
   const push = (words: string[]) => { for (const w of words) { parts.push(' ', w); offset += 1 + w.length; } };
-  all.forEach((p, i) => {
+  for (let i = 0; i < n; i++) {
+    if (i % 500 === 499) {
+      yield;
+      if (library.version !== version) return; // superseded: the next rebuild builds its own
+    }
+    const p = all[i];
     st.start[i] = offset;
     push([p.match.key]);
     st.keyEnd[i] = offset;
@@ -69,11 +86,10 @@ function searchText(library: Library): SearchText {
     push(p.match.titleWords);
     st.titleEnd[i] = offset;
     push(p.match.authorWords);
-  });
+  }
   st.start[n] = offset;
   st.text = parts.join('');
   searchTexts.set(library, st);
-  return st;
 }
 
 /** Calls `hit(paperIndex, offset)` for the first occurrence of `needle` in each paper, in key order. */
