@@ -107,6 +107,8 @@ export function prepareQuery(text: string, fields: string[]): PreparedClause[] {
   });
 }
 
+const TOKEN_SET = lunr.TokenSet as unknown as { fromArray(a: string[]): lunr.TokenSet; fromClause(c: object): lunr.TokenSet };
+
 /**
  * Expands wildcard and fuzzy terms against a dictionary with lunr's TokenSet; exact terms expand
  * to themselves (each shard then keeps the ones it has).
@@ -117,11 +119,17 @@ export class TermExpander {
 
   invalidate(): void { this.tokenSet = undefined; }
 
+  /** Builds the dictionary's token set now if it is out of date; says whether it did. */
+  prepare(): boolean {
+    if (this.tokenSet) return false;
+    this.tokenSet = TOKEN_SET.fromArray(this.dictionary());
+    return true;
+  }
+
   expand(clause: LunrClause, term: string, expandable: boolean): string[] {
     if (!expandable) return [term];
-    const TokenSet = lunr.TokenSet as unknown as { fromArray(a: string[]): lunr.TokenSet; fromClause(c: object): lunr.TokenSet };
-    this.tokenSet ??= TokenSet.fromArray(this.dictionary());
-    return this.tokenSet.intersect(TokenSet.fromClause({ ...clause, term })).toArray();
+    this.prepare();
+    return this.tokenSet!.intersect(TOKEN_SET.fromClause({ ...clause, term })).toArray();
   }
 }
 

@@ -79,6 +79,9 @@ function scheduleDrain(): void {
 function drainOne(): void {
   const job = queue.shift();
   if (!job) {
+    // Idle: first the dictionary wildcard and fuzzy terms expand against (~0.1 s at 10k papers,
+    // which the first `embed*` would otherwise wait for), then the cache files.
+    if (expander.prepare()) { setImmediate(drainOne); return; }
     const next = unsaved.entries().next();
     if (next.done) { draining = false; return; }
     const [shard, hash] = next.value;
