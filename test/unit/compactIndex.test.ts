@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { buildIndex, FIELDS } from '../../server/src/search/lunrIndex';
-import { compactIndex, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
+import { compactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
 import { exampleLibraryFiles, libraryOf } from './helpers';
@@ -51,6 +51,28 @@ describe('flat shard indexes (lunr-built, scored like lunr)', () => {
   it('reports which query terms each hit contains (for snippets)', () => {
     const [top] = run(flat, 'reward nosuchword', 1);
     assert.deepStrictEqual(top.terms, ['reward']);
+  });
+
+  it('several shards merged into one answer as the shards do, for terms they all have', () => {
+    const halves = [docs.filter((_, i) => i % 2 === 0), docs.filter((_, i) => i % 2 === 1)];
+    const shards = halves.map((h) => compactIndex(buildIndex(h), FIELDS, h.map((d) => d.id)));
+    const merged = mergeIndexes(shards, FIELDS, [...new Set(shards.flatMap((x) => x.terms))].sort());
+    assert.strictEqual(merged.refs.length, docs.length);
+    let compared = 0;
+    for (const q of ['reward model', '+reward -rag', 'embed*', 'title:embedding^2 abstract:contrastive', 'retrieval ranking']) {
+      const everywhere = prepareQuery(q, FIELDS).every((p) => p.terms.every((t) => t.expandable || shards.every((x) => x.termIds.has(t.term))));
+      if (!everywhere) continue;
+      const expected = shards.flatMap((x) => run(x, q)).sort((a, b) => b.score - a.score || (a.ref < b.ref ? -1 : 1));
+      const actual = run(merged, q);
+      assert.deepStrictEqual(actual.map((h) => h.ref).sort(), expected.map((h) => h.ref).sort(), q);
+      const byRef = new Map(actual.map((h) => [h.ref, h.score]));
+      for (const e of expected) assert.ok(Math.abs(byRef.get(e.ref)! - e.score) < 1e-9, `${q}: ${e.ref}`);
+      compared++;
+    }
+    assert.ok(compared >= 3, 'most queries have their terms in both halves');
+    // A term only one shard has is still found, in that shard's documents only.
+    const only = shards[0].terms.find((t) => !shards[1].termIds.has(t) && /^[a-z]{6,}$/.test(t))!;
+    assert.ok(run(merged, only).length > 0 && run(merged, only).every((h) => halves[0].some((d) => d.id === h.ref)));
   });
 
   describe('shard file', () => {

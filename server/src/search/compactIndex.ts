@@ -220,3 +220,47 @@ function matchedTerms(index: CompactIndex, queryWeight: Map<number, number>[], d
   });
   return [...found];
 }
+
+/**
+ * Several shards' flat indexes as one, for querying: each worker keeps one of these over all its
+ * shards (rebuilt while idle after shards change), so a query makes one pass instead of one per
+ * shard. Postings keep each shard's own lunr weights; documents are renumbered shard after shard.
+ * One difference from querying shard by shard: the query vector's length counts every query term
+ * some shard has, so a document is no longer favoured for sitting in a shard that lacks the
+ * other query terms.
+ */
+export function mergeIndexes(indexes: CompactIndex[], fields: string[], terms: string[]): CompactIndex {
+  const F = fields.length, T = terms.length;
+  const termIds = new Map(terms.map((t, i) => [t, i]));
+  const counts = new Uint32Array(F * T + 1);
+  const globalOf = indexes.map((ix) => Uint32Array.from(ix.terms, (t) => termIds.get(t)!));
+  indexes.forEach((ix, s) => {
+    const localT = ix.terms.length;
+    for (let f = 0; f < F; f++) {
+      for (let t = 0; t < localT; t++) counts[f * T + globalOf[s][t] + 1] += ix.offsets[f * localT + t + 1] - ix.offsets[f * localT + t];
+    }
+  });
+  const offsets = new Uint32Array(F * T + 1);
+  for (let i = 1; i < offsets.length; i++) offsets[i] = offsets[i - 1] + counts[i];
+  const fill = offsets.slice(0, F * T);
+  const docs = new Uint32Array(offsets[F * T]);
+  const weights = new Float64Array(docs.length);
+  const refs: string[] = [];
+  // Shard by shard, so each merged posting stays sorted by (renumbered) document.
+  indexes.forEach((ix, s) => {
+    const base = refs.length;
+    for (const r of ix.refs) refs.push(r);
+    const localT = ix.terms.length;
+    for (let f = 0; f < F; f++) {
+      for (let t = 0; t < localT; t++) {
+        let at = fill[f * T + globalOf[s][t]];
+        for (let i = ix.offsets[f * localT + t]; i < ix.offsets[f * localT + t + 1]; i++, at++) {
+          docs[at] = ix.docs[i] + base;
+          weights[at] = ix.weights[i];
+        }
+        fill[f * T + globalOf[s][t]] = at;
+      }
+    }
+  });
+  return { fields: [...fields], refs, terms, termIds, offsets, docs, weights };
+}

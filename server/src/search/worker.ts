@@ -6,7 +6,7 @@ import * as path from 'path';
 import lunr = require('lunr');
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 import { buildIndex, FIELDS } from './lunrIndex';
-import { CompactIndex, compactIndex, prepareQuery, queryCompact, TermExpander } from './compactIndex';
+import { CompactIndex, compactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander } from './compactIndex';
 import { decodeShard, encodeShard } from './shardFile';
 
 /**
@@ -28,8 +28,27 @@ const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];
 const unsaved = new Map<string, string>();
 let cacheDir: string | undefined;
 let draining = false;
+/** Every term this worker holds, sorted (recomputed after shards change). */
+let dictionary: string[] | undefined;
+function allTerms(): string[] {
+  return (dictionary ??= [...new Set([...shards.values()].flatMap((s) => s.index.terms))].sort());
+}
 /** Wildcard and fuzzy terms expand against every term this worker holds. */
-const expander = new TermExpander(() => [...new Set([...shards.values()].flatMap((s) => s.index.terms))].sort());
+const expander = new TermExpander(allTerms);
+/** All shards as one index for querying, rebuilt while idle after a change; until then queries go shard by shard. */
+let merged: CompactIndex | undefined;
+
+function shardsChanged(): void {
+  dictionary = undefined;
+  merged = undefined;
+  expander.invalidate();
+}
+
+function prepareMerged(): boolean {
+  if (merged || shards.size < 2) return false;
+  merged = mergeIndexes([...shards.values()].map((s) => s.index), FIELDS, allTerms());
+  return true;
+}
 
 function reply(message: WorkerReply): void {
   parentPort!.postMessage(message);
@@ -53,7 +72,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       break;
     }
     case 'drop':
-      if (shards.delete(msg.shard)) expander.invalidate();
+      if (shards.delete(msg.shard)) shardsChanged();
       break;
     case 'search':
       reply(search(msg.id, msg.query, msg.limit, msg.shards));
@@ -80,8 +99,8 @@ function drainOne(): void {
   const job = queue.shift();
   if (!job) {
     // Idle: first the dictionary wildcard and fuzzy terms expand against (~0.1 s at 10k papers,
-    // which the first `embed*` would otherwise wait for), then the cache files.
-    if (expander.prepare()) { setImmediate(drainOne); return; }
+    // which the first `embed*` would otherwise wait for), then the merged index, then cache files.
+    if (expander.prepare() || prepareMerged()) { setImmediate(drainOne); return; }
     const next = unsaved.entries().next();
     if (next.done) { draining = false; return; }
     const [shard, hash] = next.value;
@@ -100,7 +119,7 @@ function drainOne(): void {
       const cached = loadCache(job.shard, job.hash);
       const index = cached.index ?? compactIndex(buildIndex(job.docs), FIELDS, job.docs.map((d) => d.id));
       shards.set(job.shard, { hash: job.hash, index });
-      expander.invalidate();
+      shardsChanged();
       if (!cached.index) unsaved.set(job.shard, job.hash);
       reply({ type: 'built', shard: job.shard, hash: job.hash, source: cached.index ? 'cache' : 'built', ms: Date.now() - started, docs: job.docs.length, cacheProblem: cached.problem });
     }
@@ -160,9 +179,13 @@ function search(id: number, text: string, limit: number, only?: string[]): Worke
   const hits: WorkerHit[] = [];
   try {
     const expansions = prepared.map((p) => p.terms.map((t) => expander.expand(p.clause, t.term, t.expandable)));
-    for (const [shard, { index }] of shards) {
-      if (only && !only.includes(shard)) continue;
-      hits.push(...queryCompact(index, prepared, expansions, limit));
+    if (merged && !only) {
+      hits.push(...queryCompact(merged, prepared, expansions, limit * 2));
+    } else {
+      for (const [shard, { index }] of shards) {
+        if (only && !only.includes(shard)) continue;
+        hits.push(...queryCompact(index, prepared, expansions, limit));
+      }
     }
   } catch (err) {
     return { type: 'results', id, hits: [], error: String((err as Error)?.message ?? err) };
