@@ -44,7 +44,7 @@ export interface FileEntry {
   citations: Citation[];
 }
 
-interface DerivedInfo { norm: string; candidates: string[]; titleWords?: string[] }
+interface DerivedInfo { norm: string; candidates: string[]; titleWords?: string[]; ref?: string }
 
 /** Work between two yields of a resumable rebuild. */
 const REBUILD_STEP = 100;
@@ -280,11 +280,13 @@ export class Library {
     const list = yield* sortInSteps(unsorted, (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const position = new Map<string, number>();
     const bySource = new Map<string, Paper>();
-    list.forEach((p, i) => {
+    for (let i = 0; i < list.length; i++) {
+      if (i % REBUILD_STEP === REBUILD_STEP - 1) yield;
+      const p = list[i];
       position.set(p.key, i);
-      if (p.note) bySource.set(`${p.note.uri}#0`, p);
-      for (const d of p.digests) bySource.set(`${d.uri}#${d.ordinal}`, p);
-    });
+      if (p.note) bySource.set(this.sourceRef(p.note), p);
+      for (const d of p.digests) bySource.set(this.sourceRef(d), p);
+    }
     // Swap in atomically: until here, requests saw the previous papers.
     this.byKey = byKey;
     this.list = list;
@@ -294,6 +296,12 @@ export class Library {
     this.noteTitles = byTitle;
     this.digestTitles = groupByTitle;
     this.version++;
+  }
+
+  /** `uri#ordinal`, made once per source rather than at every rebuild. */
+  private sourceRef(source: PaperSource): string {
+    const info = this.info(source);
+    return (info.ref ??= `${source.uri}#${source.ordinal}`);
   }
 
   private finishPaper(paper: Paper): Paper {

@@ -71,7 +71,13 @@ export function* searchTextSteps(library: Library): Generator<void> {
   const st: SearchText = { version, text: '', start: new Int32Array(n + 1), keyEnd: new Int32Array(n), aliasEnd: new Int32Array(n), titleEnd: new Int32Array(n) };
   const parts: string[] = [];
   let offset = 0;
-  const push = (words: string[]) => { for (const w of words) { parts.push(' ', w); offset += 1 + w.length; } };
+  // One string per group of words (" w1 w2 ..."): a push per word made this the costliest step.
+  const push = (words: string[]) => {
+    if (words.length === 0) return;
+    const joined = ' ' + words.join(' ');
+    parts.push(joined);
+    offset += joined.length;
+  };
   for (let i = 0; i < n; i++) {
     if (i % 500 === 499) {
       yield;
@@ -79,7 +85,8 @@ export function* searchTextSteps(library: Library): Generator<void> {
     }
     const p = all[i];
     st.start[i] = offset;
-    push([p.match.key]);
+    parts.push(' ', p.match.key);
+    offset += 1 + p.match.key.length;
     st.keyEnd[i] = offset;
     push(p.match.aliases);
     st.aliasEnd[i] = offset;
