@@ -4,6 +4,8 @@ import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
 import { generate, TIERS } from './generate';
+import { parseFile } from '../../server/src/workspace/parseFile';
+import { buildIndex } from '../../server/src/search/lunrIndex';
 
 /**
  * `npm run bench [-- S M L]`: generates each tier, starts the real server over stdio, and measures
@@ -238,10 +240,28 @@ function table(results: Result[]): string {
   return [head, ...rows.map(([label, f]) => `| ${label} | ${results.map(f).join(' | ')} |`)].join('\n');
 }
 
+/**
+ * A fixed piece of CPU work (lunr indexing the sample digest five times), timed before and after
+ * the run: this shared machine's speed drifts by half over an afternoon, and the table's numbers
+ * only compare across runs alongside it.
+ */
+function calibrate(): number {
+  const text = fs.readFileSync(SAMPLE, 'utf8');
+  const t = performance.now();
+  for (let i = 0; i < 5; i++) {
+    const sources = parseFile('file:///calibration.txt', 'calibration.txt', 'digest', text).entry.sources;
+    buildIndex(sources.map((s, j) => ({ id: String(j), title: s.title, authors: s.authors.join(' '), abstract: s.abstract ?? '', body: '' })));
+  }
+  return Math.round(performance.now() - t);
+}
+
 async function main(): Promise<void> {
   const tiers = process.argv.slice(2).filter((a) => TIERS[a]);
   const results: Result[] = [];
+  calibrate(); // once for the JIT
+  const before = calibrate();
   for (const t of tiers.length ? tiers : ['S', 'M']) results.push(await runTier(t));
+  console.log(`Machine speed (fixed work, lower is faster): ${before} ms before, ${calibrate()} ms after.\n`);
   console.log(table(results));
   console.log(JSON.stringify(results, null, 2));
 }
