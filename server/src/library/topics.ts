@@ -159,12 +159,12 @@ function escapeRe(s: string): string {
 interface Candidate { key: string; id: number; docs: number[]; quality: number; titleDf: number }
 
 /** How many phrases get the (costlier) coherence measure, and on how many of their papers, per level. */
-const MAX_CANDIDATES = [800, 150];
+const MAX_CANDIDATES = [600, 150];
 const COHERENCE_SAMPLE = [120, 60];
 /** Topics (and subtopics) are chosen from at most this many papers; all papers are then assigned. */
 const SELECTION_SAMPLE = [2000, 200];
 /** Subtopics are derived for this many of the largest topics. */
-const MAX_SPLIT_TOPICS = 12;
+const MAX_SPLIT_TOPICS = 8;
 
 /**
  * Choose distinctive phrases that together cover the papers: document frequency within bounds,

@@ -4,9 +4,11 @@ import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, TopicPaper } fr
 
 /**
  * Topic derivation off the main thread, at low priority (on Linux this lowers only this thread),
- * so seconds of phrase counting never delay completion or hover. The phrase cache lives here.
+ * so phrase counting never delays completion or hover. Nice 10, above the full-text workers (15):
+ * someone is waiting for the tree, while the index workers' idle work (merging, cache files) is not
+ * urgent. The token cache lives here.
  */
-try { os.setPriority(15); } catch { /* not permitted: still off the main thread */ }
+try { os.setPriority(10); } catch { /* not permitted: still off the main thread */ }
 
 export type TopicsWorkerRequest = { id: number; papers: TopicPaper[]; options: TopicOptions };
 export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; error?: string };
