@@ -227,12 +227,7 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
     return Math.sqrt(sq) / list.length;
   };
   // Coherence is measured on at most this many of a phrase's papers, evenly spaced (deterministic).
-  const sample = (list: number[]): number[] => {
-    const size = COHERENCE_SAMPLE[depth ? 1 : 0];
-    if (list.length <= size) return list;
-    const stride = list.length / size;
-    return Array.from({ length: size }, (_, j) => list[Math.floor(j * stride)]);
-  };
+  const sample = (list: number[]): number[] => spaced(list, COHERENCE_SAMPLE[depth ? 1 : 0]);
   const baseline = coherence(sample(docs.map((_, i) => i)), new Set());
   // Cheap cuts first (length, title use, size; then centrality), so the costlier coherence is
   // measured for the best few hundred phrases only.
