@@ -2,6 +2,7 @@
  * Custom messages shared by client and server (one definition, imported by both).
  * Plain method names and types; no dependency on either side's LSP library.
  */
+import type { PaperMetadata } from './sources/types';
 
 /** Server -> client: indexing state, sent when a scan starts and ends and after changes. */
 export const StatusNotification = 'litnotes/status';
@@ -35,20 +36,9 @@ export interface SearchResponse { results: SearchResultItem[]; error?: string; p
 export const PaperRequest = 'litnotes/paper';
 export interface PaperParams { key: string }
 export interface PaperLocation { uri: string; line: number }
-export interface PaperDetails {
+export interface PaperDetails extends PaperMetadata {
   key: string;
   aliases: string[];
-  title: string;
-  authors: string[];
-  year?: number;
-  digestDate?: string;
-  arxiv?: string;
-  doi?: string;
-  url?: string;
-  codeUrls: string[];
-  abstract?: string;
-  summary?: string;
-  topics: string[];
   note?: PaperLocation & { body?: string };
   digests: PaperLocation[];
   citedIn: string[];

@@ -1,4 +1,4 @@
-import type { PaperSource, SourceProblem } from '../sources/types';
+import type { PaperMetadata, PaperSource, SourceProblem } from '../sources/types';
 import type { Citation } from '../citations/find';
 import { chooseKey, keyCandidates, keyWords } from './keys';
 import { searchTextSteps } from './match';
@@ -9,22 +9,10 @@ import { normalizeTitle, Range } from '../util/text';
 export interface Location { uri: string; range: Range }
 
 /** One paper as the features see it: a note and/or digest entries merged. */
-export interface Paper {
+export interface Paper extends PaperMetadata {
   key: string;
   /** Other keys that resolve to this paper (derived digest keys of a paper that has a note). */
   aliases: string[];
-  title: string;
-  authors: string[];
-  year?: number;
-  digestDate?: string;
-  arxiv?: string;
-  doi?: string;
-  url?: string;
-  codeUrls: string[];
-  abstract?: string;
-  /** The note's own summary, when it differs from the abstract. */
-  summary?: string;
-  topics: string[];
   note?: PaperSource;
   digests: PaperSource[];
   definition: Location;

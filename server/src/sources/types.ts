@@ -8,31 +8,38 @@ export interface SourceProblem {
   code: string;
 }
 
+/**
+ * What is known about a paper, the same fields at every stage: what one note or digest entry says
+ * (PaperSource), the merged paper (Paper), and the details sent to the reader (PaperDetails).
+ */
+export interface PaperMetadata {
+  title: string;
+  authors: string[];
+  year?: number;
+  /** Digest date as written on the page, e.g. "Sep 8". */
+  digestDate?: string;
+  arxiv?: string;
+  doi?: string;
+  url?: string;
+  codeUrls: string[];
+  /** A note's `abstract` field, or a digest's abstract (a merged paper: the note's wins). */
+  abstract?: string;
+  /** A note's own summary (Abstract/Summary/TL;DR section or first paragraph), when it differs from the abstract. */
+  summary?: string;
+  topics: string[];
+}
+
 /** What one note or one digest entry says about a paper. */
-export interface PaperSource {
+export interface PaperSource extends PaperMetadata {
   kind: 'note' | 'digest';
   uri: string;
   /** Explicit citation key (notes) or undefined (digest entries get derived keys). */
   key?: string;
   /** Where the key is written (note front matter), for definition and rename. */
   keyRange?: Range;
-  title: string;
   titleRange: Range;
-  authors: string[];
-  year?: number;
-  /** Digest date as written on the page, e.g. "Sep 8". */
-  digestDate?: string;
   /** Sortable digest date (ISO yyyy-mm-dd or as written), used to rank key clashes. */
   dateRank?: string;
-  arxiv?: string;
-  doi?: string;
-  url?: string;
-  codeUrls: string[];
-  /** Note: the `abstract` field only. Digest: the abstract. */
-  abstract?: string;
-  /** Note: its own summary (Abstract/Summary/TL;DR section or first paragraph). */
-  summary?: string;
-  topics: string[];
   /** Note: the markdown body (capped), for full-text search. */
   body?: string;
   /** Position of the entry in its digest (0-based); notes: 0. */
