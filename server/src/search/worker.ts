@@ -38,10 +38,16 @@ const expander = new TermExpander(allTerms);
 /** All shards as one index for querying, rebuilt while idle after a change; until then queries go shard by shard. */
 let merged: CompactIndex | undefined;
 
+/** When a shard last came or went: the merged index and dictionary wait until shards stop arriving. */
+let lastChange = 0;
+/** Quiet time before the merged index and dictionary are rebuilt (shards arrive in bursts during a scan). */
+const SETTLE_MS = 250;
+
 function shardsChanged(): void {
   dictionary = undefined;
   merged = undefined;
   expander.invalidate();
+  lastChange = Date.now();
 }
 
 function prepareMerged(): boolean {
@@ -78,10 +84,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       reply(search(msg.id, msg.query, msg.limit, msg.shards));
       break;
     case 'persist':
-      for (const [shard, hash] of unsaved) {
-        const current = shards.get(shard);
-        if (current && current.hash === hash) saveCache(shard, hash, current.index);
-      }
+      for (const [shard, hash] of unsaved) saveIfCurrent(shard, hash);
       unsaved.clear();
       reply({ type: 'persisted', id: msg.id });
       break;
@@ -98,15 +101,21 @@ function scheduleDrain(): void {
 function drainOne(): void {
   const job = queue.shift();
   if (!job) {
-    // Idle: first the dictionary wildcard and fuzzy terms expand against (~0.1 s at 10k papers,
-    // which the first `embed*` would otherwise wait for), then the merged index, then cache files.
-    if (expander.prepare() || prepareMerged()) { setImmediate(drainOne); return; }
+    // Idle. Once shards have stopped arriving: the dictionary wildcard and fuzzy terms expand
+    // against (~0.1 s at 10k papers, which the first `embed*` would otherwise wait for) and the
+    // merged index; rebuilding them after every burst of a scan redid that work dozens of times.
+    // Cache files are written meanwhile.
+    const quietFor = Date.now() - lastChange;
+    if (quietFor >= SETTLE_MS && (expander.prepare() || prepareMerged())) { setImmediate(drainOne); return; }
     const next = unsaved.entries().next();
-    if (next.done) { draining = false; return; }
+    if (next.done) {
+      draining = false;
+      if (quietFor < SETTLE_MS) setTimeout(scheduleDrain, SETTLE_MS - quietFor);
+      return;
+    }
     const [shard, hash] = next.value;
     unsaved.delete(shard);
-    const current = shards.get(shard);
-    if (current && current.hash === hash) saveCache(shard, hash, current.index);
+    saveIfCurrent(shard, hash);
     setImmediate(drainOne);
     return;
   }
@@ -154,6 +163,12 @@ function loadCache(shard: string, hash: string): { index?: CompactIndex; problem
   } catch (err) {
     return { problem: `unreadable (${String((err as Error)?.message ?? err).slice(0, 80)})` };
   }
+}
+
+/** Writes a shard's cache file unless it has been rebuilt or dropped since. */
+function saveIfCurrent(shard: string, hash: string): void {
+  const current = shards.get(shard);
+  if (current && current.hash === hash) saveCache(shard, hash, current.index);
 }
 
 function saveCache(shard: string, hash: string, index: CompactIndex): void {
