@@ -1,4 +1,4 @@
-// Bundles the client, the server and its full-text worker with esbuild: dist/extension.js, dist/server.js, dist/searchWorker.js.
+// Bundles with esbuild: dist/extension.js (the client), dist/server.js and its worker threads (dist/searchWorker.js, dist/topicsWorker.js, dist/parseWorker.js).
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -17,4 +17,5 @@ Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/search/worker.ts'], outfile: 'dist/searchWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/library/topicsWorker.ts'], outfile: 'dist/topicsWorker.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/workspace/parseWorker.ts'], outfile: 'dist/parseWorker.js' }),
 ]).catch(() => process.exit(1));

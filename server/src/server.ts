@@ -4,9 +4,11 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Library } from './library/library';
 import { Indexer, Folder, canonicalUri, safePath, uriOf, yieldToRequests } from './workspace/indexer';
+import { WorkerFileLoader } from './workspace/fileLoader';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './settings';
 import { flavorOf, findCitations } from './citations/find';
 import { keyAt } from './features/keyAt';
@@ -48,7 +50,9 @@ let search: SearchService | undefined;
 /** Client's spelling of each open document's URI (ours are canonical). */
 const clientUris = new Map<string, string>();
 
-const indexer = new Indexer(library, folders, settings, { log: (line) => log(line) });
+/** The scan reads and parses in two worker threads (one on a single core); single-file updates parse here. */
+const parseWorkers = new WorkerFileLoader(path.join(__dirname, 'parseWorker.js'), Math.min(2, os.cpus().length), (line) => log(line));
+const indexer = new Indexer(library, folders, settings, { log: (line) => log(line) }, parseWorkers);
 
 function log(line: string): void {
   connection.console.log(line);

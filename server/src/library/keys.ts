@@ -1,3 +1,5 @@
+import { normalizeTitle } from '../util/text';
+
 /**
  * Citation keys for digest papers (a contract: drafts depend on it).
  * 1. A short name before a colon is the key: "KaSA: ..." -> kasa, "RewardBench 2: ..." -> rewardbench-2.
@@ -63,4 +65,22 @@ export function chooseKey(candidates: string[], taken: (key: string) => boolean)
   for (const c of candidates) if (!taken(c)) return c;
   const last = candidates[candidates.length - 1];
   for (let n = 2; ; n++) if (!taken(`${last}-${n}`)) return `${last}-${n}`;
+}
+
+/** What the library derives from a source's title, made once per source (in the parse worker during a scan). */
+export interface TitleInfo {
+  /** Normalized title, for merging a paper's note and digest entries. */
+  norm: string;
+  /** keyCandidates(title). */
+  candidates: string[];
+  /** Title words for completion matching, hyphenated words also split. */
+  titleWords: string[];
+}
+
+export function describeTitle(title: string): TitleInfo {
+  return {
+    norm: normalizeTitle(title),
+    candidates: keyCandidates(title),
+    titleWords: keyWords(title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w])),
+  };
 }

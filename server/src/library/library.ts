@@ -1,10 +1,10 @@
 import type { PaperMetadata, PaperSource, SourceProblem } from '../sources/types';
 import type { Citation } from '../citations/find';
-import { chooseKey, keyCandidates, keyWords } from './keys';
+import { chooseKey, describeTitle, TitleInfo } from './keys';
 import { searchTextSteps } from './match';
 import { sortInSteps } from './steps';
 import { authorTokens } from '../sources/authors';
-import { normalizeTitle, Range } from '../util/text';
+import type { Range } from '../util/text';
 
 export interface Location { uri: string; range: Range }
 
@@ -30,9 +30,11 @@ export interface FileEntry {
   sources: PaperSource[];
   problems: SourceProblem[];
   citations: Citation[];
+  /** Content hash of what this file adds to the full-text index (search/documents.ts), set where it is parsed. */
+  searchHash?: string;
 }
 
-interface DerivedInfo { norm: string; candidates: string[]; titleWords?: string[]; ref?: string }
+interface DerivedInfo extends TitleInfo { ref?: string }
 
 /** Work between two yields of a resumable rebuild. */
 const REBUILD_STEP = 100;
@@ -62,7 +64,9 @@ export class Library {
   /** Increments whenever the papers change. */
   version = 0;
 
-  setFile(entry: FileEntry): void {
+  /** Add or replace a file. `titles` (one per source, from the parse worker) saves the rebuild deriving them. */
+  setFile(entry: FileEntry, titles?: TitleInfo[]): void {
+    if (titles?.length === entry.sources.length) entry.sources.forEach((s, i) => this.derived.set(s, titles[i]));
     const old = this.files.get(entry.uri);
     if (old) this.unindexCitations(old);
     this.files.set(entry.uri, entry);
@@ -145,7 +149,7 @@ export class Library {
 
   private info(source: PaperSource): DerivedInfo {
     let d = this.derived.get(source);
-    if (!d) this.derived.set(source, (d = { norm: normalizeTitle(source.title), candidates: keyCandidates(source.title) }));
+    if (!d) this.derived.set(source, (d = describeTitle(source.title)));
     return d;
   }
 
@@ -298,7 +302,6 @@ export class Library {
     if (paper.summary && paper.summary === paper.abstract) paper.summary = undefined;
     const primary = paper.note ?? paper.digests[0];
     const info = this.info(primary);
-    info.titleWords ??= keyWords(paper.title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w]));
     let authorWords = this.authorWords.get(paper.authors);
     if (!authorWords) this.authorWords.set(paper.authors, (authorWords = authorTokens(paper.authors)));
     paper.match = { key: paper.key.toLowerCase(), aliases: paper.aliases.map((a) => a.toLowerCase()), titleWords: info.titleWords, authorWords };

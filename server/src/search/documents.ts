@@ -28,21 +28,24 @@ export function fnv1a(text: string): number {
   return h;
 }
 
-/** The documents of one shard, from what the library holds now (sorted, so the hash is stable). */
+/** The documents of one shard, from what the library holds now (sorted: the order lunr sees is fixed). */
 export function shardDocs(library: Library, shard: string): SearchDoc[] {
   const docs: SearchDoc[] = [];
+  for (const f of shardFiles(library, shard)) for (const s of f.sources) docs.push(toDoc(`${f.uri}#${s.ordinal}`, s));
+  if (shard.startsWith('notes:')) docs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return docs;
+}
+
+/** The files whose sources make up a shard (notes: sorted by uri). */
+function shardFiles(library: Library, shard: string): FileEntry[] {
   if (shard.startsWith('digest:')) {
     const entry = library.file(shard.slice('digest:'.length));
-    if (entry) for (const s of entry.sources) docs.push(toDoc(`${entry.uri}#${s.ordinal}`, s));
-  } else {
-    const bucket = Number(shard.slice('notes:'.length));
-    for (const f of library.allFiles()) {
-      if (f.kind !== 'note' || fnv1a(f.uri) % NOTE_BUCKETS !== bucket) continue;
-      for (const s of f.sources) docs.push(toDoc(`${f.uri}#${s.ordinal}`, s));
-    }
-    docs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return entry?.sources.length ? [entry] : [];
   }
-  return docs;
+  const bucket = Number(shard.slice('notes:'.length));
+  const files: FileEntry[] = [];
+  for (const f of library.allFiles()) if (f.kind === 'note' && f.sources.length && fnv1a(f.uri) % NOTE_BUCKETS === bucket) files.push(f);
+  return files.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
 }
 
 function toDoc(id: string, s: { title: string; authors: string[]; abstract?: string; summary?: string; body?: string }): SearchDoc {
@@ -54,10 +57,32 @@ const CONTENT_HASH = (() => {
   try { createHash('blake2b512'); return 'blake2b512'; } catch { return 'sha256'; }
 })();
 
-/** Content hash of a shard's documents: a cached index is reused only for exactly this content. */
-export function docsHash(docs: SearchDoc[]): string {
+/**
+ * Content hash of the documents a file adds to its shard. Made where the file is parsed (in the
+ * scan's parse workers), so the server thread only combines hashes; made here for entries that
+ * arrive without one.
+ */
+export function fileSearchHash(entry: FileEntry): string {
+  if (entry.searchHash) return entry.searchHash;
   const h = createHash(CONTENT_HASH);
   // One update per document: the hash itself is cheap, each call into it is not.
-  for (const d of docs) h.update(`${d.id}\0${d.title}\0${d.authors}\0${d.abstract}\0${d.body}\u0001`);
+  for (const s of entry.sources) {
+    const d = toDoc(`${entry.uri}#${s.ordinal}`, s);
+    h.update(`${d.id}\0${d.title}\0${d.authors}\0${d.abstract}\0${d.body}\u0001`);
+  }
+  return (entry.searchHash = h.digest('hex'));
+}
+
+/**
+ * Content hash of a shard: a cached index is reused only for exactly this content. A digest
+ * shard's is its file's; a note group's covers each member's uri and file hash. Undefined: the
+ * shard has no documents.
+ */
+export function shardHash(library: Library, shard: string): string | undefined {
+  const files = shardFiles(library, shard);
+  if (files.length === 0) return undefined;
+  if (shard.startsWith('digest:')) return fileSearchHash(files[0]);
+  const h = createHash(CONTENT_HASH);
+  for (const f of files) h.update(`${f.uri}\0${fileSearchHash(f)}\u0001`);
   return h.digest('hex');
 }

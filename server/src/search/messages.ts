@@ -3,7 +3,8 @@ import type { SearchDoc } from './documents';
 /** Messages between the server and its full-text workers. */
 export type WorkerRequest =
   | { type: 'configure'; cacheDir?: string }
-  | { type: 'build'; shard: string; hash: string; docs: SearchDoc[] }
+  /** Without docs: load it from memory or the cache, else ask for them (a warm start sends no documents). */
+  | { type: 'build'; shard: string; hash: string; docs?: SearchDoc[] }
   | { type: 'drop'; shard: string }
   | { type: 'search'; id: number; query: string; limit: number; shards?: string[] }
   | { type: 'persist'; id: number };
@@ -13,4 +14,5 @@ export interface WorkerHit { ref: string; score: number; terms: string[] }
 export type WorkerReply =
   | { type: 'built'; shard: string; hash: string; source: 'memory' | 'cache' | 'built' | 'failed'; ms: number; docs: number; error?: string; cacheProblem?: string }
   | { type: 'results'; id: number; hits: WorkerHit[]; error?: string; errorAt?: [number, number]; shards?: number }
-  | { type: 'persisted'; id: number };
+  | { type: 'persisted'; id: number }
+  | { type: 'needDocs'; shard: string; hash: string };

@@ -1,7 +1,7 @@
 import { Worker } from 'worker_threads';
 import * as os from 'os';
 import type { Library, Paper } from '../library/library';
-import { docsHash, shardDocs, shardOf, fnv1a } from './documents';
+import { shardDocs, shardHash, shardOf, fnv1a } from './documents';
 import type { WorkerHit, WorkerReply, WorkerRequest } from './messages';
 import { snippet } from './snippet';
 
@@ -111,16 +111,22 @@ export class SearchService {
     }
   }
 
+  /** Ask for a shard by content hash; its documents follow only if the worker has no index for it. */
   private send(shard: string): void {
-    const docs = shardDocs(this.library, shard);
-    if (docs.length === 0) {
+    const hash = shardHash(this.library, shard);
+    if (!hash) {
       if (this.known.delete(shard)) { this.ready.delete(shard); this.workerFor(shard).postMessage({ type: 'drop', shard } satisfies WorkerRequest); }
       return;
     }
-    const hash = docsHash(docs);
     if (this.known.get(shard) === hash) return;
     this.known.set(shard, hash);
-    this.workerFor(shard).postMessage({ type: 'build', shard, hash, docs } satisfies WorkerRequest);
+    this.workerFor(shard).postMessage({ type: 'build', shard, hash } satisfies WorkerRequest);
+  }
+
+  /** The worker has no index for this content: send the documents, unless the shard has changed since (it is sent again then). */
+  private sendDocs(shard: string, hash: string): void {
+    if (this.known.get(shard) !== hash || shardHash(this.library, shard) !== hash) return;
+    this.workerFor(shard).postMessage({ type: 'build', shard, hash, docs: shardDocs(this.library, shard) } satisfies WorkerRequest);
   }
 
   status(): FullTextStatus {
@@ -153,6 +159,7 @@ export class SearchService {
       return;
     }
     if (m.type === 'persisted') { this.persistWaiters.get(m.id)?.(); return; }
+    if (m.type === 'needDocs') { this.sendDocs(m.shard, m.hash); return; }
     const p = this.pending.get(m.id);
     if (!p) return;
     p.replies.push(m);

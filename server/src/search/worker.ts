@@ -24,6 +24,8 @@ try { os.setPriority(15); } catch { /* not permitted here: builds still yield be
 
 const shards = new Map<string, { hash: string; index: CompactIndex }>();
 const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];
+/** Why a shard's cache file was not used, kept from the hash-only request until its documents arrive. */
+const cacheProblems = new Map<string, string>();
 /** Indexes waiting to be written to the cache: written when no build is waiting, so writing never delays readiness. */
 const unsaved = new Map<string, string>();
 let cacheDir: string | undefined;
@@ -123,17 +125,24 @@ function drainOne(): void {
   try {
     const current = shards.get(job.shard);
     if (current && current.hash === job.hash) {
-      reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'memory', ms: 0, docs: job.docs.length });
+      reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'memory', ms: 0, docs: current.index.refs.length });
     } else {
-      const cached = loadCache(job.shard, job.hash);
-      const index = cached.index ?? compactIndex(buildIndex(job.docs), FIELDS, job.docs.map((d) => d.id));
-      shards.set(job.shard, { hash: job.hash, index });
-      shardsChanged();
-      if (!cached.index) unsaved.set(job.shard, job.hash);
-      reply({ type: 'built', shard: job.shard, hash: job.hash, source: cached.index ? 'cache' : 'built', ms: Date.now() - started, docs: job.docs.length, cacheProblem: cached.problem });
+      // The documents come only with a second request, when neither memory nor the cache has this content.
+      const cached = job.docs ? { problem: cacheProblems.get(job.shard) } : loadCache(job.shard, job.hash);
+      if (!cached.index && !job.docs) {
+        if (cached.problem) cacheProblems.set(job.shard, cached.problem);
+        reply({ type: 'needDocs', shard: job.shard, hash: job.hash });
+      } else {
+        cacheProblems.delete(job.shard);
+        const index = cached.index ?? compactIndex(buildIndex(job.docs!), FIELDS, job.docs!.map((d) => d.id));
+        shards.set(job.shard, { hash: job.hash, index });
+        shardsChanged();
+        if (!cached.index) unsaved.set(job.shard, job.hash);
+        reply({ type: 'built', shard: job.shard, hash: job.hash, source: cached.index ? 'cache' : 'built', ms: Date.now() - started, docs: index.refs.length, cacheProblem: cached.problem });
+      }
     }
   } catch (err) {
-    reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'failed', ms: Date.now() - started, docs: job.docs.length, error: String((err as Error)?.message ?? err) });
+    reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'failed', ms: Date.now() - started, docs: job.docs?.length ?? 0, error: String((err as Error)?.message ?? err) });
   }
   setImmediate(drainOne);
 }

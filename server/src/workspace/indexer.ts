@@ -1,11 +1,11 @@
-import { promises as fsp, Dirent, readFile, readFileSync, stat, statSync } from 'fs';
-import { promisify } from 'util';
+import { promises as fsp, Dirent } from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import type { Library } from '../library/library';
 import type { Settings } from '../settings';
 import { Classifier, Candidate } from './classify';
-import { parseFile } from './parseFile';
+import { FileLoader, inThreadLoader } from './fileLoader';
+import { FileToLoad, LoadedFile, parseText, readTextAsync } from './loadFile';
 
 /** A workspace folder; `realPath` has symlinks resolved, for deciding where a link leads. */
 export interface Folder { uri: string; fsPath: string; realPath: string }
@@ -20,10 +20,6 @@ export interface IndexerHooks {
  * bench's stall probe saw ~50 ms, at 2 ms ~30 ms, at no measurable cost to the scan.
  */
 const SLICE_MS = 2;
-// The callback API: fs.promises.readFile reads in chunks with an await each, several times the
-// main-thread cost per small file.
-const statFile = promisify(stat);
-const readWholeFile = promisify(readFile);
 
 /** During the initial scan, recompute papers at most this often. */
 const REBUILD_EVERY_MS = 250;
@@ -45,7 +41,14 @@ export class Indexer {
   private scanGeneration = 0;
   scanning = false;
 
-  constructor(private readonly library: Library, private folders: Folder[], private settings: Settings, private readonly hooks: IndexerHooks) {
+  constructor(
+    private readonly library: Library,
+    private folders: Folder[],
+    private settings: Settings,
+    private readonly hooks: IndexerHooks,
+    /** Where the scan reads and parses; single-file updates always parse on this thread. */
+    private readonly loader: FileLoader = inThreadLoader,
+  ) {
     this.classifier = new Classifier(settings);
   }
 
@@ -79,19 +82,21 @@ export class Indexer {
     const started = Date.now();
     this.scanning = true;
     try {
-      const found: { fsPath: string; candidate: Candidate }[] = [];
+      const found: FileToLoad[] = [];
       for (const folder of this.folders) await this.walk(folder, folder.fsPath, found, generation);
       if (generation !== this.scanGeneration) return { files: 0, ms: Date.now() - started };
       // Forget files that vanished since a previous scan.
-      const seen = new Set(found.map((f) => uriOf(f.fsPath)));
+      const seen = new Set(found.map((f) => f.uri));
       for (const f of [...this.library.allFiles()]) if (!seen.has(f.uri) && !this.overrides.has(f.uri)) this.library.removeFile(f.uri);
 
       let sliceStart = Date.now();
       let lastRebuild = Date.now();
       let lastRebuildCost = 0;
-      for (let i = 0; i < found.length; i++) {
+      let i = 0;
+      for await (const loaded of this.loader.load(found, this.settings.maxFileSizeMB)) {
         if (generation !== this.scanGeneration) return { files: i, ms: Date.now() - started };
-        this.apply(uriOf(found[i].fsPath), found[i].candidate, this.readTextNow(found[i].fsPath, this.relativePath(uriOf(found[i].fsPath))));
+        this.apply(loaded);
+        i++;
         if (Date.now() - sliceStart >= SLICE_MS) {
           // Show papers as they arrive, but spend at most about a fifth of the scan recomputing them.
           if (Date.now() - lastRebuild >= Math.max(REBUILD_EVERY_MS, 6 * lastRebuildCost)) {
@@ -100,7 +105,7 @@ export class Indexer {
             lastRebuildCost = Date.now() - t;
             lastRebuild = Date.now();
           }
-          progress?.(i + 1, found.length);
+          progress?.(i, found.length);
           await yieldToRequests();
           sliceStart = Date.now();
         }
@@ -113,7 +118,7 @@ export class Indexer {
     }
   }
 
-  private async walk(folder: Folder, dir: string, out: { fsPath: string; candidate: Candidate }[], generation: number): Promise<void> {
+  private async walk(folder: Folder, dir: string, out: FileToLoad[], generation: number): Promise<void> {
     let entries: Dirent[];
     try {
       entries = await fsp.readdir(dir, { withFileTypes: true });
@@ -135,7 +140,7 @@ export class Indexer {
           continue;
         }
         const candidate = this.classifier.classify(rel);
-        if (candidate) out.push({ fsPath: full, candidate });
+        if (candidate) out.push({ fsPath: full, uri: uriOf(full), rel, candidate });
         continue;
       }
       if (e.isDirectory()) {
@@ -143,7 +148,7 @@ export class Indexer {
         await this.walk(folder, full, out, generation);
       } else if (e.isFile()) {
         const candidate = this.classifier.classify(rel);
-        if (candidate) out.push({ fsPath: full, candidate });
+        if (candidate) out.push({ fsPath: full, uri: uriOf(full), rel, candidate });
       }
     }
   }
@@ -154,73 +159,21 @@ export class Indexer {
     if (this.overrides.has(uri)) return;
     candidate ??= this.candidateFor(uri);
     if (!candidate) { this.library.removeFile(uri); return; }
-    this.apply(uri, candidate, await this.readText(fsPath, this.relativePath(uri)));
+    const f = { fsPath, uri, rel: this.relativePath(uri), candidate };
+    const read = await readTextAsync(fsPath, f.rel, this.settings.maxFileSizeMB);
+    this.apply('text' in read ? parseText(f, read.text) : { uri, log: [read.why], textLength: 0 });
   }
 
-  /** Index a file's text just read from disk (undefined: it could not be read, so it leaves the library). */
-  private apply(uri: string, candidate: Candidate, text: string | undefined): void {
-    if (this.overrides.has(uri)) return; // opened in the editor while we were reading: the editor's text wins
-    if (text === undefined) { this.library.removeFile(uri); return; }
-    this.index(uri, this.relativePath(uri), candidate, text);
+  /** Index a file just read and parsed; without an entry (unreadable) it leaves the library. */
+  private apply(loaded: LoadedFile): void {
+    if (this.overrides.has(loaded.uri)) return; // opened in the editor while we were reading: the editor's text wins
+    this.accept(loaded);
   }
 
-  /**
-   * The scan reads synchronously, inside its 2 ms slices: a small file costs ~20 µs that way, and
-   * several times that in promise and callback overhead on this thread when read asynchronously
-   * (and one await per file left the CPU idle half the time). Single-file updates stay async.
-   */
-  private readTextNow(fsPath: string, rel: string): string | undefined {
-    try {
-      const size = statSync(fsPath).size;
-      if (this.overSizeLimit(size, rel)) return undefined;
-      return this.decode(readFileSync(fsPath), rel);
-    } catch (err) {
-      this.logReadError(err, rel);
-      return undefined;
-    }
-  }
-
-  /** Files over litnotes.maxFileSizeMB are not read at all (logged). */
-  private overSizeLimit(size: number, rel: string): boolean {
-    if (size <= this.settings.maxFileSizeMB * 1024 * 1024) return false;
-    this.hooks.log(`${rel}: skipped, ${(size / 1024 / 1024).toFixed(1)} MB is over litnotes.maxFileSizeMB (${this.settings.maxFileSizeMB})`);
-    return true;
-  }
-
-  private decode(buf: Buffer, rel: string): string | undefined {
-    if (buf.subarray(0, 8192).includes(0)) {
-      this.hooks.log(`${rel}: skipped, binary file (contains NUL bytes)`);
-      return undefined;
-    }
-    return buf.toString('utf8');
-  }
-
-  private logReadError(err: unknown, rel: string): void {
-    const code = (err as NodeJS.ErrnoException).code;
-    this.hooks.log(code === 'ENOENT' ? `${rel}: deleted before it could be read` : `${rel}: cannot read (${(err as Error).message})`);
-  }
-
-  private async readText(fsPath: string, rel: string): Promise<string | undefined> {
-    try {
-      const size = (await statFile(fsPath)).size;
-      if (this.overSizeLimit(size, rel)) return undefined;
-      return this.decode(await readWholeFile(fsPath), rel);
-    } catch (err) {
-      this.logReadError(err, rel);
-      return undefined;
-    }
-  }
-
-  private index(uri: string, rel: string, candidate: Candidate, text: string): void {
-    try {
-      const parsed = parseFile(uri, rel, candidate, text);
-      for (const line of parsed.log) this.hooks.log(line);
-      this.library.setFile(parsed.entry);
-    } catch (err) {
-      // A parser bug on one file must not take the library down.
-      this.hooks.log(`${rel}: could not be parsed (${(err as Error).stack ?? err})`);
-      this.library.removeFile(uri);
-    }
+  private accept(loaded: LoadedFile): void {
+    for (const line of loaded.log) this.hooks.log(line);
+    if (loaded.entry) this.library.setFile(loaded.entry, loaded.titles);
+    else this.library.removeFile(loaded.uri);
   }
 
   /** Editor text for a file; it wins over the disk until closed. */
@@ -228,7 +181,7 @@ export class Indexer {
     const candidate = this.candidateFor(uri);
     if (!candidate) return false;
     this.overrides.set(uri, text);
-    this.index(uri, this.relativePath(uri), candidate, text);
+    this.accept(parseText({ fsPath: '', uri, rel: this.relativePath(uri), candidate }, text));
     return true;
   }
 

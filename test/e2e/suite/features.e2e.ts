@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { activated, EXTENSION_ID, diagnosticsMatching, fileUri, hoverText, openDoc, positionOf } from './helpers';
 
@@ -10,6 +11,10 @@ describe('litnotes in a real VS Code', () => {
     const { extensionPathPrefix } = JSON.parse(fs.readFileSync(expectFile, 'utf8')) as { extensionPathPrefix: string };
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     assert.ok(ext.extensionPath.startsWith(extensionPathPrefix), `${ext.extensionPath} is not under ${extensionPathPrefix}`);
+    // The server carries on (with a log line) when a worker file is missing, so this is what catches a packaging slip.
+    for (const worker of ['searchWorker.js', 'topicsWorker.js', 'parseWorker.js']) {
+      assert.ok(fs.existsSync(path.join(ext.extensionPath, 'dist', worker)), `dist/${worker} is in the extension`);
+    }
   });
 
   before(async () => {

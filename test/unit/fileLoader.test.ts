@@ -1,0 +1,67 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { Classifier } from '../../server/src/workspace/classify';
+import { FileLoader, inThreadLoader, WorkerFileLoader } from '../../server/src/workspace/fileLoader';
+import type { FileToLoad, LoadedFile } from '../../server/src/workspace/loadFile';
+import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { FIXTURES } from './helpers';
+
+const PARSE_WORKER = path.resolve(__dirname, '../../server/src/workspace/parseWorker.js');
+
+/** Every file of the example library, plus files that cannot be read, as the scan would list them. */
+function filesToLoad(root: string): FileToLoad[] {
+  const classifier = new Classifier(DEFAULT_SETTINGS);
+  const out: FileToLoad[] = [];
+  (function walk(dir: string) {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, e.name);
+      const rel = path.relative(root, full).split(path.sep).join('/');
+      if (e.isDirectory()) walk(full);
+      else { const candidate = classifier.classify(rel); if (candidate) out.push({ fsPath: full, uri: pathToFileURL(full).href, rel, candidate }); }
+    }
+  })(root);
+  const missing = path.join(root, 'notes/missing.md');
+  out.push({ fsPath: missing, uri: pathToFileURL(missing).href, rel: 'notes/missing.md', candidate: 'note' });
+  return out;
+}
+
+async function loadAll(loader: FileLoader, files: FileToLoad[]): Promise<LoadedFile[]> {
+  const out: LoadedFile[] = [];
+  for await (const f of loader.load(files, DEFAULT_SETTINGS.maxFileSizeMB)) out.push(f);
+  return out.sort((a, b) => (a.uri < b.uri ? -1 : 1));
+}
+
+describe('the scan\'s file loaders', function () {
+  this.timeout(30000);
+  let root: string;
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-load-'));
+    fs.cpSync(path.join(FIXTURES, 'library'), root, { recursive: true });
+    fs.writeFileSync(path.join(root, 'notes/binary.md'), Buffer.from([0x89, 0x50, 0, 1]));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('parse workers return exactly what parsing on the server thread gives, each file once', async () => {
+    const files = filesToLoad(root);
+    assert.ok(files.length > 10);
+    const here = await loadAll(inThreadLoader, files);
+    const lines: string[] = [];
+    const there = await loadAll(new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l)), files);
+    assert.deepStrictEqual(there, here);
+    assert.deepStrictEqual(lines, [], 'no fallback was needed');
+    assert.ok(here.some((f) => f.entry?.searchHash && f.titles?.length === f.entry.sources.length), 'titles and search hashes are made where files are parsed');
+    assert.ok(here.some((f) => !f.entry && /missing\.md: deleted before it could be read/.test(f.log[0])));
+    assert.ok(here.some((f) => !f.entry && /binary\.md: skipped, binary file/.test(f.log[0])));
+  });
+
+  it('a worker that cannot start leaves its files to the server thread, with a log line', async () => {
+    const files = filesToLoad(root);
+    const lines: string[] = [];
+    const loaded = await loadAll(new WorkerFileLoader(path.join(root, 'no-such-worker.js'), 2, (l) => lines.push(l)), files);
+    assert.deepStrictEqual(loaded, await loadAll(inThreadLoader, files));
+    assert.ok(lines.length >= 1 && lines.every((l) => /^parse worker failed .*; reading its other \d+ files on the server thread$/s.test(l)), lines.join('\n'));
+  });
+});
