@@ -50,7 +50,7 @@ let search: SearchService | undefined;
 /** Client's spelling of each open document's URI (ours are canonical). */
 const clientUris = new Map<string, string>();
 
-/** The scan reads and parses in two worker threads (one on a single core); single-file updates parse here. */
+/** The scan reads and parses in two worker threads (one on a single core); single-file updates parse on this thread. */
 const parseWorkers = new WorkerFileLoader(path.join(__dirname, 'parseWorker.js'), Math.min(2, os.cpus().length), (line) => log(line));
 const indexer = new Indexer(library, folders, settings, { log: (line) => log(line) }, parseWorkers);
 

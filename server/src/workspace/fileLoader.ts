@@ -26,7 +26,7 @@ export class WorkerFileLoader implements FileLoader {
   constructor(private readonly workerPath: string, private readonly workers: number, private readonly log: (line: string) => void) {}
 
   async *load(files: FileToLoad[], maxMB: number): AsyncGenerator<LoadedFile> {
-    const arrived: LoadedFile[][] = [];
+    const arrived: { results: LoadedFile[]; from: Helper }[] = [];
     let wake: (() => void) | undefined;
     const helpers: Helper[] = [];
     const count = Math.max(1, Math.min(this.workers, Math.ceil(files.length / 50)));
@@ -42,16 +42,20 @@ export class WorkerFileLoader implements FileLoader {
         continue;
       }
       const helper: Helper = { worker, files: share, received: 0 };
-      worker.on('message', (m: ParseWorkerReply) => { helper.received += m.results.length; arrived.push(m.results); wake?.(); });
+      worker.on('message', (m: ParseWorkerReply) => { helper.received += m.results.length; arrived.push({ results: m.results, from: helper }); wake?.(); });
       worker.on('error', (err) => { helper.failure ??= String(err.stack ?? err); wake?.(); });
       worker.on('exit', (code) => { helper.failure ??= `exited with code ${code}`; wake?.(); });
-      worker.postMessage({ files: share, maxMB } satisfies ParseWorkerRequest);
+      worker.postMessage({ type: 'load', files: share, maxMB } satisfies ParseWorkerRequest);
       helpers.push(helper);
     }
     try {
       for (;;) {
         const batch = arrived.shift();
-        if (batch) { yield* batch; continue; }
+        if (batch) {
+          batch.from.worker.postMessage({ type: 'taken' } satisfies ParseWorkerRequest);
+          yield* batch.results;
+          continue;
+        }
         const failed = helpers.find((h) => h.failure !== undefined && h.received < h.files.length);
         if (failed) {
           const rest = failed.files.slice(failed.received);
