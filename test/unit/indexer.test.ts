@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Library } from '../../server/src/library/library';
 import { Indexer, uriOf } from '../../server/src/workspace/indexer';
+import type { FileLoader } from '../../server/src/workspace/fileLoader';
+import { loadFileSync } from '../../server/src/workspace/loadFile';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 
 /** The indexer against a real temporary folder: what it reads, skips and says. */
@@ -57,6 +59,34 @@ describe('indexer on a real folder', () => {
     assert.ok(lines.some((l) => l === 'notes/vanishing.md: deleted before it could be read'), lines.join('\n'));
     assert.strictEqual(library.get('gone'), undefined);
     assert.ok(library.get('good2024'));
+  });
+
+  it('a file changed or deleted while the scan holds an older read of it keeps the newer state', async () => {
+    fs.writeFileSync(path.join(root, 'notes/other.md'), '---\ncitekey: other2024\ntitle: Old Title\n---\n');
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    // Reads every file at once, like a parse worker running ahead, and hands them over only later.
+    const slowLoader: FileLoader = {
+      async *load(files, maxMB) {
+        const loaded = files.map((f) => loadFileSync(f, maxMB));
+        await released;
+        yield* loaded;
+      },
+    };
+    const lines: string[] = [];
+    const library = new Library();
+    const folder = { uri: uriOf(root), fsPath: root, realPath: fs.realpathSync(root) };
+    const indexer = new Indexer(library, [folder], DEFAULT_SETTINGS, { log: (l) => lines.push(l) }, slowLoader);
+    const scan = indexer.scan();
+    await new Promise((r) => setTimeout(r, 50));
+    fs.writeFileSync(path.join(root, 'notes/other.md'), '---\ncitekey: other2024\ntitle: New Title\n---\n');
+    await indexer.fileChanged(uriOf(path.join(root, 'notes/other.md')));
+    fs.rmSync(path.join(root, 'notes/good.md'));
+    indexer.fileDeleted(uriOf(path.join(root, 'notes/good.md')));
+    release();
+    await scan;
+    assert.strictEqual(library.get('other2024')?.title, 'New Title');
+    assert.strictEqual(library.get('good2024'), undefined, 'a deleted note does not come back');
   });
 
   it('does not follow symbolic links that lead outside the workspace', async () => {

@@ -40,6 +40,11 @@ export class Indexer {
   private readonly overrides = new Map<string, string>();
   private scanGeneration = 0;
   scanning = false;
+  /**
+   * Files (and folders, ending in /) that changed on disk or were deleted while a scan was under
+   * way: the scan may have read them before the change, so what it returns for them later is stale.
+   */
+  private readonly newerThanScan = new Set<string>();
 
   constructor(
     private readonly library: Library,
@@ -81,6 +86,7 @@ export class Indexer {
     const generation = ++this.scanGeneration;
     const started = Date.now();
     this.scanning = true;
+    this.newerThanScan.clear();
     try {
       const found: FileToLoad[] = [];
       for (const folder of this.folders) await this.walk(folder, folder.fsPath, found, generation);
@@ -95,7 +101,7 @@ export class Indexer {
       let i = 0;
       for await (const loaded of this.loader.load(found, this.settings.maxFileSizeMB)) {
         if (generation !== this.scanGeneration) return { files: i, ms: Date.now() - started };
-        this.apply(loaded);
+        if (!this.isNewerThanScan(loaded.uri)) this.apply(loaded);
         i++;
         if (Date.now() - sliceStart >= SLICE_MS) {
           // Show papers as they arrive, but spend at most about a fifth of the scan recomputing them.
@@ -157,11 +163,19 @@ export class Indexer {
   async loadFromDisk(fsPath: string, candidate?: Candidate): Promise<void> {
     const uri = uriOf(fsPath);
     if (this.overrides.has(uri)) return;
+    if (this.scanning) this.newerThanScan.add(uri);
     candidate ??= this.candidateFor(uri);
     if (!candidate) { this.library.removeFile(uri); return; }
     const f = { fsPath, uri, rel: this.relativePath(uri), candidate };
     const read = await readTextAsync(fsPath, f.rel, this.settings.maxFileSizeMB);
     this.apply('text' in read ? parseText(f, read.text) : { uri, log: [read.why], textLength: 0 });
+  }
+
+  private isNewerThanScan(uri: string): boolean {
+    if (this.newerThanScan.size === 0) return false;
+    if (this.newerThanScan.has(uri)) return true;
+    for (const p of this.newerThanScan) if (p.endsWith('/') && uri.startsWith(p)) return true;
+    return false;
   }
 
   /** Index a file just read and parsed; without an entry (unreadable) it leaves the library. */
@@ -201,9 +215,10 @@ export class Indexer {
 
   fileDeleted(uri: string): void {
     if (this.overrides.has(uri)) return;
+    const prefix = uri.endsWith('/') ? uri : uri + '/';
+    if (this.scanning) { this.newerThanScan.add(uri); this.newerThanScan.add(prefix); }
     if (this.library.removeFile(uri)) return;
     // A deleted folder: drop everything under it.
-    const prefix = uri.endsWith('/') ? uri : uri + '/';
     for (const f of [...this.library.allFiles()]) if (f.uri.startsWith(prefix)) this.library.removeFile(f.uri);
   }
 }
