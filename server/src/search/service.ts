@@ -96,18 +96,28 @@ export class SearchService {
 
   private flushing = false;
   private flushAgain = false;
+  /** Shards whose worker had no index for their hash: shard -> hash it asked documents for. */
+  private readonly docsWanted = new Map<string, string>();
 
   private async flushInSlices(): Promise<void> {
     let sliceStart = Date.now();
+    const pause = async () => {
+      if (Date.now() - sliceStart < FLUSH_SLICE_MS) return;
+      this.reportStatus();
+      await new Promise((r) => setImmediate(r));
+      sliceStart = Date.now();
+    };
     for (const shard of [...this.dirty].sort()) {
       if (!this.dirty.has(shard) || (this.holdNoteGroups && shard.startsWith('notes:'))) continue;
       this.dirty.delete(shard);
       this.send(shard);
-      if (Date.now() - sliceStart >= FLUSH_SLICE_MS) {
-        this.reportStatus();
-        await new Promise((r) => setImmediate(r));
-        sliceStart = Date.now();
-      }
+      await pause();
+    }
+    for (const [shard, hash] of [...this.docsWanted]) {
+      if (this.docsWanted.get(shard) !== hash) continue;
+      this.docsWanted.delete(shard);
+      this.sendDocs(shard, hash);
+      await pause();
     }
   }
 
@@ -159,7 +169,12 @@ export class SearchService {
       return;
     }
     if (m.type === 'persisted') { this.persistWaiters.get(m.id)?.(); return; }
-    if (m.type === 'needDocs') { this.sendDocs(m.shard, m.hash); return; }
+    if (m.type === 'needDocs') {
+      // Sent from the sliced flush: a cold start asks for every shard's documents at once.
+      this.docsWanted.set(m.shard, m.hash);
+      if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 0);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
     p.replies.push(m);
