@@ -17,7 +17,7 @@ const REPLY_TEXT_BYTES = 64 * 1024;
 const WINDOW = 8;
 
 // Below the server thread, so a keystroke's request wins the core when both want it (at the same
-// priority two parse workers doubled the bench's longest stall), above the full-text workers (15),
+// priority, two parse workers doubled the longest stall a probe saw), above the full-text workers (15),
 // whose builds need the parsed files first.
 try { os.setPriority(10); } catch { /* not permitted: the window still bounds each pause */ }
 
