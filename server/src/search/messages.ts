@@ -12,7 +12,8 @@ export type WorkerRequest =
 export interface WorkerHit { ref: string; score: number; terms: string[] }
 
 export type WorkerReply =
-  | { type: 'built'; shard: string; hash: string; source: 'memory' | 'cache' | 'built' | 'failed'; ms: number; docs: number; error?: string; cacheProblem?: string }
+  | { type: 'built'; shard: string; hash: string; source: 'memory' | 'cache' | 'built' | 'failed'; ms: number; docs: number; error?: string }
   | { type: 'results'; id: number; hits: WorkerHit[]; error?: string; errorAt?: [number, number]; shards?: number }
   | { type: 'persisted'; id: number }
-  | { type: 'needDocs'; shard: string; hash: string };
+  /** No index for this hash in memory or in the cache (`cacheProblem`: a cache file was there but not usable). */
+  | { type: 'needDocs'; shard: string; hash: string; cacheProblem?: string };

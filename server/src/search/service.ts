@@ -162,7 +162,6 @@ export class SearchService {
       if (m.source === 'failed') { this.counts.failed++; this.opts.log(`full-text shard ${m.shard} failed to build: ${m.error}`); }
       else {
         if (m.source === 'cache') this.counts.cacheHits++; else if (m.source === 'built') this.counts.built++;
-        if (m.cacheProblem) this.opts.log(`full-text cache for ${m.shard} was rebuilt: ${m.cacheProblem}`);
         this.ready.set(m.shard, m.hash);
       }
       this.reportStatus();
@@ -170,6 +169,7 @@ export class SearchService {
     }
     if (m.type === 'persisted') { this.persistWaiters.get(m.id)?.(); return; }
     if (m.type === 'needDocs') {
+      if (m.cacheProblem) this.opts.log(`full-text cache for ${m.shard} was rebuilt: ${m.cacheProblem}`);
       // Sent from the sliced flush: a cold start asks for every shard's documents at once.
       this.docsWanted.set(m.shard, m.hash);
       if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 0);

@@ -24,8 +24,6 @@ try { os.setPriority(15); } catch { /* not permitted here: builds still yield be
 
 const shards = new Map<string, { hash: string; index: CompactIndex }>();
 const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];
-/** Why a shard's cache file was not used, kept from the hash-only request until its documents arrive. */
-const cacheProblems = new Map<string, string>();
 /** Indexes waiting to be written to the cache: written when no build is waiting, so writing never delays readiness. */
 const unsaved = new Map<string, string>();
 let cacheDir: string | undefined;
@@ -128,17 +126,15 @@ function drainOne(): void {
       reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'memory', ms: 0, docs: current.index.refs.length });
     } else {
       // The documents come only with a second request, when neither memory nor the cache has this content.
-      const cached = job.docs ? { problem: cacheProblems.get(job.shard) } : loadCache(job.shard, job.hash);
+      const cached: ReturnType<typeof loadCache> = job.docs ? {} : loadCache(job.shard, job.hash);
       if (!cached.index && !job.docs) {
-        if (cached.problem) cacheProblems.set(job.shard, cached.problem);
-        reply({ type: 'needDocs', shard: job.shard, hash: job.hash });
+        reply({ type: 'needDocs', shard: job.shard, hash: job.hash, cacheProblem: cached.problem });
       } else {
-        cacheProblems.delete(job.shard);
         const index = cached.index ?? compactIndex(buildIndex(job.docs!), FIELDS, job.docs!.map((d) => d.id));
         shards.set(job.shard, { hash: job.hash, index });
         shardsChanged();
         if (!cached.index) unsaved.set(job.shard, job.hash);
-        reply({ type: 'built', shard: job.shard, hash: job.hash, source: cached.index ? 'cache' : 'built', ms: Date.now() - started, docs: index.refs.length, cacheProblem: cached.problem });
+        reply({ type: 'built', shard: job.shard, hash: job.hash, source: cached.index ? 'cache' : 'built', ms: Date.now() - started, docs: index.refs.length });
       }
     }
   } catch (err) {
