@@ -26,6 +26,7 @@ export class WorkerFileLoader implements FileLoader {
   constructor(private readonly workerPath: string, private readonly workers: number, private readonly log: (line: string) => void) {}
 
   async *load(files: FileToLoad[], maxMB: number): AsyncGenerator<LoadedFile> {
+    if (files.length === 0) return; // an empty workspace starts no worker
     const arrived: { results: LoadedFile[]; from: Helper }[] = [];
     let wake: (() => void) | undefined;
     const helpers: Helper[] = [];
