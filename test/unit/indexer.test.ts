@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Library } from '../../server/src/library/library';
-import { Indexer, uriOf } from '../../server/src/workspace/indexer';
+import { Indexer, rebuildDue, ScanProgress, uriOf } from '../../server/src/workspace/indexer';
 import type { FileLoader } from '../../server/src/workspace/fileLoader';
 import { loadFileSync } from '../../server/src/workspace/loadFile';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
@@ -122,5 +122,25 @@ describe('indexer on a real folder', () => {
     const { library, indexer } = make();
     await indexer.scan();
     assert.strictEqual(library.get('vendored'), undefined);
+  });
+});
+
+describe('when the scan recomputes papers before it is done', () => {
+  // 500 of 2,000 files in after 1 s: about 3 s to go.
+  const base: ScanProgress = { sinceLast: 400, lastCost: 40, sources: 5000, sourcesAtLast: 1000, elapsed: 1000, filesDone: 500, filesLeft: 1500 };
+
+  it('recomputes as soon as there are papers, so completion has some early', () => {
+    assert.strictEqual(rebuildDue({ ...base, lastCost: 0, sourcesAtLast: 0, sources: 0, sinceLast: 300 }), false, 'nothing to show yet');
+    assert.strictEqual(rebuildDue({ ...base, lastCost: 0, sourcesAtLast: 0, sources: 12, sinceLast: 300 }), true);
+    assert.strictEqual(rebuildDue({ ...base, lastCost: 0, sourcesAtLast: 0, sources: 12, sinceLast: 100 }), false, 'not in the first 250 ms');
+  });
+
+  it('then only when the papers have doubled and the recompute is cheap against what the scan has left', () => {
+    assert.strictEqual(rebuildDue(base), true);
+    assert.strictEqual(rebuildDue({ ...base, sources: 1900 }), false, 'not doubled');
+    assert.strictEqual(rebuildDue({ ...base, sinceLast: 200 }), false, 'too soon after the last');
+    assert.strictEqual(rebuildDue({ ...base, lastCost: 100, sinceLast: 500 }), false, 'less than six times its cost since the last');
+    // 5x the sources of a 40 ms recompute: ~200 ms, against ~100 ms left.
+    assert.strictEqual(rebuildDue({ ...base, filesDone: 1900, filesLeft: 100, elapsed: 2000 }), false, 'the scan is nearly done');
   });
 });

@@ -24,6 +24,36 @@ const SLICE_MS = 2;
 /** During the initial scan, recompute papers at most this often. */
 const REBUILD_EVERY_MS = 250;
 
+/** Where the scan stands, for deciding whether to recompute papers now (times in ms). */
+export interface ScanProgress {
+  sinceLast: number;
+  /** How long the last recompute took; 0 before the first. */
+  lastCost: number;
+  /** Sources (papers as notes and digest entries give them) loaded so far, and at the last recompute. */
+  sources: number;
+  sourcesAtLast: number;
+  /** Since the scan started loading files. */
+  elapsed: number;
+  filesDone: number;
+  filesLeft: number;
+}
+
+/**
+ * Whether to recompute papers in the middle of the scan. The first recompute serves the first
+ * completion. Each later one covers every file so far, so it costs more than the last, and the
+ * one at the end of the scan covers everything anyway: recompute only when the sources have
+ * doubled, at most about a sixth of the time, and only when the recompute (its cost scaled from
+ * the last one's) would take under half of what the scan has left (scaled from its pace so far).
+ */
+export function rebuildDue(p: ScanProgress): boolean {
+  if (p.sinceLast < Math.max(REBUILD_EVERY_MS, 6 * p.lastCost)) return false;
+  if (p.sourcesAtLast === 0) return p.sources > 0;
+  if (p.sources < 2 * p.sourcesAtLast) return false;
+  const cost = (p.lastCost * p.sources) / p.sourcesAtLast;
+  const left = (p.elapsed * p.filesLeft) / Math.max(1, p.filesDone);
+  return cost < left / 2;
+}
+
 export function canonicalUri(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
   try { return pathToFileURL(fileURLToPath(uri)).href; } catch { return uri; }
@@ -95,21 +125,30 @@ export class Indexer {
       const seen = new Set(found.map((f) => f.uri));
       for (const f of [...this.library.allFiles()]) if (!seen.has(f.uri) && !this.overrides.has(f.uri)) this.library.removeFile(f.uri);
 
+      const loadStarted = Date.now();
       let sliceStart = Date.now();
       let lastRebuild = Date.now();
       let lastRebuildCost = 0;
+      let sources = 0;
+      let sourcesAtRebuild = 0;
       let i = 0;
       for await (const loaded of this.loader.load(found, this.settings.maxFileSizeMB)) {
         if (generation !== this.scanGeneration) return { files: i, ms: Date.now() - started };
         if (!this.isNewerThanScan(loaded.uri)) this.apply(loaded);
+        sources += loaded.entry?.sources.length ?? 0;
         i++;
         if (Date.now() - sliceStart >= SLICE_MS) {
-          // Show papers as they arrive, but spend at most about a fifth of the scan recomputing them.
-          if (Date.now() - lastRebuild >= Math.max(REBUILD_EVERY_MS, 6 * lastRebuildCost)) {
+          const now = Date.now();
+          const due = rebuildDue({
+            sinceLast: now - lastRebuild, lastCost: lastRebuildCost, sources, sourcesAtLast: sourcesAtRebuild,
+            elapsed: now - loadStarted, filesDone: i, filesLeft: found.length - i,
+          });
+          if (due) {
             const t = Date.now();
             await this.library.rebuildInSlices(SLICE_MS, yieldToRequests);
             lastRebuildCost = Date.now() - t;
             lastRebuild = Date.now();
+            sourcesAtRebuild = sources;
           }
           progress?.(i, found.length);
           await yieldToRequests();
