@@ -6,9 +6,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { createHash } from 'crypto';
 import { Library } from './library/library';
 import { Indexer, Folder, canonicalUri, safePath, uriOf, yieldToRequests } from './workspace/indexer';
 import { WorkerFileLoader } from './workspace/fileLoader';
+import type { ParseCacheConfig } from './workspace/parseCache';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './settings';
 import { flavorOf, findCitations } from './citations/find';
 import { keyAt } from './features/keyAt';
@@ -69,6 +71,7 @@ connection.onInitialize((params: InitializeParams) => {
   const init = (params.initializationOptions ?? {}) as { cacheDir?: unknown };
   // The full-text cache lives where the client says (its storage folder), never in the workspace.
   cacheDir = typeof init.cacheDir === 'string' && path.isAbsolute(init.cacheDir) ? init.cacheDir : undefined;
+  parseWorkers.useCache(parseCacheConfig(cacheDir));
   const wf = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
   folders = wf.map((f) => toFolder(f.uri)).filter((f): f is Folder => !!f);
   return {
@@ -86,6 +89,18 @@ connection.onInitialize((params: InitializeParams) => {
     serverInfo: { name: 'litnotes', version: '0.1.0' },
   };
 });
+
+/** Parse results are kept beside the full-text cache, tagged with a hash of the parser's bundle so that any other build parses afresh. */
+function parseCacheConfig(dir: string | undefined): ParseCacheConfig | undefined {
+  if (!dir) return undefined;
+  try {
+    const codeId = createHash('sha256').update(fs.readFileSync(path.join(__dirname, 'parseWorker.js'))).digest('hex');
+    return { dir: path.join(dir, 'parsed'), codeId };
+  } catch (err) {
+    log(`parse cache off: the parser bundle cannot be read (${(err as Error).message})`);
+    return undefined;
+  }
+}
 
 function toFolder(uri: string): Folder | undefined {
   const fsPath = safePath(uri);

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
 import { generate } from '../bench/generate';
-import { copyLibrary } from './server.test';
+import { copyLibrary, eventually } from './server.test';
 
 interface SearchResponse { results: { key: string; title: string; score: number; snippet: string }[]; error?: string; partial: boolean }
 interface TopicNode { id: string; name: string; kind: string; count: number; papers: string[]; children: TopicNode[] }
@@ -113,6 +113,43 @@ describe('search, topics and paper requests over stdio', function () {
       assert.ok(kinds.has('tag') && kinds.has('folder') && kinds.has('derived'));
       const moe = t.topics.find((n) => n.name === 'mixture of experts')!;
       assert.ok(moe && moe.count >= 3 && moe.papers.includes('home'));
+    });
+  });
+
+  describe('across a restart', () => {
+    let dir: string;
+    let storage: string;
+    let client: LspClient | undefined;
+    after(async () => {
+      await client?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(storage, { recursive: true, force: true });
+    });
+
+    it('reads unchanged files\' parse results back from the storage folder and parses changed ones', async () => {
+      dir = copyLibrary();
+      storage = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));
+      const parsed = path.join(storage, 'parsed');
+      client = new LspClient();
+      await client.initialize(dir, { cacheDir: storage });
+      // The parse workers save results once the scan has taken them all.
+      const cachedFor = (rel: string) => fs.existsSync(parsed) ? fs.readdirSync(parsed).map((n) => path.join(parsed, n)).find((f) => f.endsWith('.parsed') && fs.readFileSync(f, 'utf8').split('\n')[0].includes(`"rel":"${rel}"`)) : undefined;
+      await eventually(async () => assert.ok(cachedFor('notes/jiang2024kasa.md') && cachedFor('notes/lin2022truthfulqa.md')), 10000);
+      await client.stop();
+      assert.ok(!fs.readdirSync(dir, { recursive: true }).some((n) => String(n).endsWith('.parsed')), 'nothing written to the workspace');
+
+      // Mark one cached title, to see where the next start takes it from; change another note on disk.
+      const cachedKasa = cachedFor('notes/jiang2024kasa.md')!;
+      fs.writeFileSync(cachedKasa, fs.readFileSync(cachedKasa, 'utf8').replace('"title":"KaSA:', '"title":"(from the cache) KaSA:'));
+      const truthful = path.join(dir, 'notes/lin2022truthfulqa.md');
+      fs.writeFileSync(truthful, fs.readFileSync(truthful, 'utf8').replace('TruthfulQA — Measuring', 'TruthfulQA (second edition) — Measuring'));
+
+      client = new LspClient();
+      await client.initialize(dir, { cacheDir: storage });
+      const kasa = await client.request<{ title: string }>('litnotes/paper', { key: 'jiang2024kasa' });
+      assert.strictEqual(kasa.title, '(from the cache) KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models');
+      const lin = await client.request<{ title: string }>('litnotes/paper', { key: 'lin2022truthfulqa' });
+      assert.match(lin.title, /^TruthfulQA \(second edition\) — Measuring/);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { Worker } from 'worker_threads';
 import { FileToLoad, LoadedFile, loadFileSync } from './loadFile';
+import { ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
 
 /** Reads and parses the scan's files, yielding each once, in any order. */
@@ -9,12 +10,14 @@ export interface FileLoader {
 
 /** On the calling thread, one file per step (the caller yields between its slices). */
 export const inThreadLoader: FileLoader = {
-  *load(files, maxMB) {
-    for (const f of files) yield loadFileSync(f, maxMB);
-  },
+  load: (files, maxMB) => loadInThread(files, maxMB),
 };
 
-interface Helper { worker: Worker; files: FileToLoad[]; received: number; failure?: string }
+function* loadInThread(files: FileToLoad[], maxMB: number, cache?: ParseCacheUse): Generator<LoadedFile> {
+  for (const f of files) yield loadFileSync(f, maxMB, cache);
+}
+
+interface Helper { worker: Worker; files: FileToLoad[]; received: number; failure?: string; done?: boolean }
 
 /**
  * In worker threads started for one scan and ended with it, so their heaps are returned at once.
@@ -23,10 +26,27 @@ interface Helper { worker: Worker; files: FileToLoad[]; received: number; failur
  * are loaded on the calling thread, with a log line.
  */
 export class WorkerFileLoader implements FileLoader {
+  private cache?: ParseCacheConfig;
+
   constructor(private readonly workerPath: string, private readonly workers: number, private readonly log: (line: string) => void) {}
 
+  /** Read back unchanged files' parse results from (and save new ones to) this cache; undefined: parse everything. */
+  useCache(cache: ParseCacheConfig | undefined): void {
+    this.cache = cache;
+  }
+
   async *load(files: FileToLoad[], maxMB: number): AsyncGenerator<LoadedFile> {
-    if (files.length === 0) return; // an empty workspace starts no worker
+    const cache = this.cache;
+    const started = Date.now();
+    const finished = () => {
+      // Only a scan that went through every file knows which cached results are no longer wanted.
+      if (!cache) return;
+      pruneCache(cache.dir, files.map((f) => f.uri), started).then(
+        (removed) => removed && this.log(`parse cache: removed ${removed} results for files no longer in the workspace`),
+        (err) => this.log(`parse cache could not be pruned: ${(err as Error).message}`),
+      );
+    };
+    if (files.length === 0) return finished(); // an empty workspace starts no worker
     const arrived: { results: LoadedFile[]; from: Helper }[] = [];
     let wake: (() => void) | undefined;
     const helpers: Helper[] = [];
@@ -39,14 +59,14 @@ export class WorkerFileLoader implements FileLoader {
         worker = new Worker(this.workerPath);
       } catch (err) {
         this.log(`parse worker could not start (${(err as Error).message}); reading files on the server thread`);
-        yield* inThreadLoader.load(share, maxMB);
+        yield* loadInThread(share, maxMB, cache && writingAtOnce(cache));
         continue;
       }
       const helper: Helper = { worker, files: share, received: 0 };
       worker.on('message', (m: ParseWorkerReply) => { helper.received += m.results.length; arrived.push({ results: m.results, from: helper }); wake?.(); });
       worker.on('error', (err) => { helper.failure ??= String(err.stack ?? err); wake?.(); });
       worker.on('exit', (code) => { helper.failure ??= `exited with code ${code}`; wake?.(); });
-      worker.postMessage({ type: 'load', files: share, maxMB } satisfies ParseWorkerRequest);
+      worker.postMessage({ type: 'load', files: share, maxMB, cache } satisfies ParseWorkerRequest);
       helpers.push(helper);
     }
     try {
@@ -62,15 +82,19 @@ export class WorkerFileLoader implements FileLoader {
           const rest = failed.files.slice(failed.received);
           failed.received = failed.files.length;
           this.log(`parse worker failed (${failed.failure}); reading its other ${rest.length} files on the server thread`);
-          yield* inThreadLoader.load(rest, maxMB);
+          yield* loadInThread(rest, maxMB, cache && writingAtOnce(cache));
           continue;
         }
-        if (helpers.every((h) => h.received === h.files.length)) return;
+        if (helpers.every((h) => h.received === h.files.length)) {
+          // Each worker now saves what missed the cache and ends by itself.
+          for (const h of helpers) { h.done = true; h.worker.postMessage({ type: 'finish' } satisfies ParseWorkerRequest); h.worker.unref(); }
+          return finished();
+        }
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
     } finally {
-      for (const h of helpers) void h.worker.terminate();
+      for (const h of helpers) if (!h.done) void h.worker.terminate();
     }
   }
 }

@@ -5,6 +5,7 @@ import { describeTitle, TitleInfo } from '../library/keys';
 import { fileSearchHash } from '../search/documents';
 import type { Candidate } from './classify';
 import { parseFile } from './parseFile';
+import { ParseCacheUse, readCached, textHash } from './parseCache';
 
 /** A file the scan found and wants indexed. */
 export interface FileToLoad { fsPath: string; uri: string; rel: string; candidate: Candidate }
@@ -41,8 +42,11 @@ export function parseText(f: FileToLoad, text: string): LoadedFile {
   }
 }
 
-/** Read and parse synchronously: the scan's way, in its slices or in the parse worker. */
-export function loadFileSync(f: FileToLoad, maxMB: number): LoadedFile {
+/**
+ * Read and parse synchronously: the scan's way, in its slices or in the parse worker. With a
+ * cache, a file whose text is unchanged since it was last parsed is read back rather than parsed.
+ */
+export function loadFileSync(f: FileToLoad, maxMB: number, cache?: ParseCacheUse): LoadedFile {
   let read: TextOrWhy;
   try {
     const size = statSync(f.fsPath).size;
@@ -50,7 +54,15 @@ export function loadFileSync(f: FileToLoad, maxMB: number): LoadedFile {
   } catch (err) {
     read = { why: readError(err, f.rel) };
   }
-  return 'text' in read ? parseText(f, read.text) : { uri: f.uri, log: [read.why], textLength: 0 };
+  if (!('text' in read)) return { uri: f.uri, log: [read.why], textLength: 0 };
+  if (!cache) return parseText(f, read.text);
+  const hash = textHash(read.text);
+  const cached = readCached(cache.config, f, hash);
+  if ('hit' in cached) return cached.hit;
+  const loaded = parseText(f, read.text);
+  if (loaded.entry) cache.save(f, hash, loaded);
+  if (cached.problem) loaded.log.push(`${f.rel}: its cached parse was unusable (${cached.problem}), so it was parsed again`);
+  return loaded;
 }
 
 /** Read a single changed file without blocking the thread. */

@@ -1,0 +1,157 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { WorkerFileLoader } from '../../server/src/workspace/fileLoader';
+import { FileToLoad, LoadedFile, loadFileSync } from '../../server/src/workspace/loadFile';
+import { cacheFileName, ParseCacheConfig, pruneCache, writingAtOnce } from '../../server/src/workspace/parseCache';
+
+const PARSE_WORKER = path.resolve(__dirname, '../../server/src/workspace/parseWorker.js');
+const MAX_MB = 5;
+
+/** What survives JSON: a parse result's fields that are present but undefined do not. */
+const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+
+const note = (title: string) => `---\nid: smith2024rag\ntitle: "${title}"\nauthor: [Jane Smith]\nyear: 2024\ntags: [rag]\n---\n\nSee [@lee2023].\n`;
+
+describe('the parse cache', () => {
+  let root: string;
+  let config: ParseCacheConfig;
+  let file: FileToLoad;
+  const cacheFile = () => path.join(config.dir, cacheFileName(file.uri));
+  /** Rewrite the cached body (the line after the header). */
+  const editBody = (edit: (body: string) => string) => {
+    const [header, body] = fs.readFileSync(cacheFile(), 'utf8').split(/\n(.*)/s);
+    fs.writeFileSync(cacheFile(), `${header}\n${edit(body)}`);
+  };
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-parsecache-'));
+    config = { dir: path.join(root, 'storage', 'parsed'), codeId: 'build-1' };
+    const fsPath = path.join(root, 'smith.md');
+    fs.writeFileSync(fsPath, note('Reward Models for Retrieval'));
+    file = { fsPath, uri: pathToFileURL(fsPath).href, rel: 'smith.md', candidate: 'note' };
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('gives back what parsing gave, read from the cache rather than parsed again', () => {
+    const parsed = loadFileSync(file, MAX_MB, writingAtOnce(config));
+    assert.ok(fs.existsSync(cacheFile()));
+    assert.deepStrictEqual(loadFileSync(file, MAX_MB, writingAtOnce(config)), plain(parsed));
+    assert.deepStrictEqual(parsed, loadFileSync(file, MAX_MB), 'the same as without a cache');
+    // Proof that the second load came from the cache: an edit to the cached title shows through.
+    editBody((body) => body.replace(/"title":"Reward Models for Retrieval"/, '"title":"From the cache"'));
+    assert.strictEqual(loadFileSync(file, MAX_MB, writingAtOnce(config)).entry?.sources[0].title, 'From the cache');
+  });
+
+  it('parses again when the text, the parser build or the file\'s path changed', () => {
+    loadFileSync(file, MAX_MB, writingAtOnce(config));
+    editBody((body) => body.replace(/"title":"Reward Models for Retrieval"/, '"title":"From the cache"'));
+    const fromCache = () => loadFileSync(file, MAX_MB, writingAtOnce(config)).entry?.sources[0].title === 'From the cache';
+    assert.ok(fromCache());
+    assert.strictEqual(loadFileSync(file, MAX_MB, writingAtOnce({ ...config, codeId: 'build-2' })).entry?.sources[0].title, 'Reward Models for Retrieval');
+
+    loadFileSync(file, MAX_MB, writingAtOnce(config)); // build-1 again: its result was replaced by build-2's
+    editBody((body) => body.replace(/"title":"Reward Models for Retrieval"/, '"title":"From the cache"'));
+    assert.strictEqual(loadFileSync({ ...file, rel: 'moved/smith.md' }, MAX_MB, writingAtOnce(config)).entry?.relativePath, 'moved/smith.md');
+
+    fs.writeFileSync(file.fsPath, note('Dense Retrieval Revisited'));
+    const changed = loadFileSync(file, MAX_MB, writingAtOnce(config));
+    assert.strictEqual(changed.entry?.sources[0].title, 'Dense Retrieval Revisited');
+    assert.deepStrictEqual(changed.log, [], 'a change is not a problem');
+  });
+
+  it('does not use another file\'s result, even under this file\'s name', () => {
+    const otherPath = path.join(root, 'other.md');
+    fs.writeFileSync(otherPath, note('Reward Models for Retrieval'));
+    const other: FileToLoad = { ...file, fsPath: otherPath, uri: pathToFileURL(otherPath).href, rel: 'other.md' };
+    loadFileSync(other, MAX_MB, writingAtOnce(config));
+    fs.copyFileSync(path.join(config.dir, cacheFileName(other.uri)), cacheFile());
+    const loaded = loadFileSync(file, MAX_MB, writingAtOnce(config));
+    assert.strictEqual(loaded.entry?.uri, file.uri);
+    assert.strictEqual(loaded.entry?.sources[0].uri, file.uri);
+  });
+
+  for (const [what, damage, problem] of [
+    ['truncated', (body: string) => body.slice(0, body.length / 2), 'unreadable body'],
+    ['not JSON at all', () => '\u0000\u0001garbage', 'unreadable body'],
+    ['a title that is not text', (body: string) => body.replace(/"title":"Reward Models for Retrieval"/, '"title":42'), 'a source lacks its title or position'],
+    ['a range with a negative line', (body: string) => body.replace(/"line":\d+/, '"line":-1'), ''],
+    ['citations that are not a list', (body: string) => body.replace(/"citations":\[/, '"citations":7,"was":['), 'malformed entry'],
+    ['a source of another file', (body: string) => body.replace(/("sources":\[\{"kind":"note","uri":")[^"]+/, '$1file:///elsewhere.md'), 'a source has the wrong kind or uri'],
+  ] as [string, (body: string) => string, string][]) {
+    it(`is not trusted when a cached result is ${what}: the file is parsed again, with a log line, and the cache mended`, () => {
+      const parsed = loadFileSync(file, MAX_MB, writingAtOnce(config));
+      editBody(damage);
+      const again = loadFileSync(file, MAX_MB, writingAtOnce(config));
+      assert.deepStrictEqual(again.entry, parsed.entry, 'parsed again');
+      assert.strictEqual(again.log.length, 1, again.log.join('\n'));
+      assert.match(again.log[0], /^smith\.md: its cached parse was unusable \((.+)\), so it was parsed again$/);
+      if (problem) assert.ok(again.log[0].includes(`(${problem})`), again.log[0]);
+      assert.deepStrictEqual(loadFileSync(file, MAX_MB, writingAtOnce(config)), plain(parsed), 'rewritten: the next load is a clean hit');
+    });
+  }
+
+  it('a damaged header is a problem too, and a missing cache folder is not', () => {
+    fs.rmSync(config.dir, { recursive: true, force: true });
+    assert.deepStrictEqual(loadFileSync(file, MAX_MB, writingAtOnce(config)).log, []);
+    fs.writeFileSync(cacheFile(), '{"format":1,"code\n{}');
+    assert.match(loadFileSync(file, MAX_MB, writingAtOnce(config)).log.join(), /unusable \(unreadable header\)/);
+  });
+
+  it('pruning removes results for files no longer in the workspace, and keeps ones just written', async () => {
+    loadFileSync(file, MAX_MB, writingAtOnce(config));
+    const gonePath = path.join(root, 'gone.md');
+    fs.writeFileSync(gonePath, note('Gone'));
+    const gone: FileToLoad = { ...file, fsPath: gonePath, uri: pathToFileURL(gonePath).href, rel: 'gone.md' };
+    loadFileSync(gone, MAX_MB, writingAtOnce(config));
+    const past = new Date(Date.now() - 60_000);
+    for (const name of fs.readdirSync(config.dir)) fs.utimesSync(path.join(config.dir, name), past, past);
+    const recent = path.join(config.dir, `${cacheFileName('file:///new-elsewhere.md')}`);
+    fs.writeFileSync(recent, 'written by another scan a moment ago');
+    fs.writeFileSync(path.join(config.dir, 'unrelated.txt'), 'not ours');
+
+    assert.strictEqual(await pruneCache(config.dir, [file.uri], Date.now() - 1000), 1);
+    assert.deepStrictEqual(fs.readdirSync(config.dir).sort(), [cacheFileName(file.uri), path.basename(recent), 'unrelated.txt'].sort());
+  });
+
+  it('parse workers read from it, save what missed once the scan has every result, and prune after a full scan', async function () {
+    this.timeout(30000);
+    const stale = path.join(config.dir, cacheFileName('file:///deleted-since.md'));
+    fs.mkdirSync(config.dir, { recursive: true });
+    fs.writeFileSync(stale, 'left by a file deleted since');
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(stale, old, old);
+    const files: FileToLoad[] = [];
+    for (let i = 0; i < 120; i++) {
+      const fsPath = path.join(root, `n${i}.md`);
+      fs.writeFileSync(fsPath, note(`Paper number ${i}`).replace('smith2024rag', `paper${i}`));
+      files.push({ fsPath, uri: pathToFileURL(fsPath).href, rel: `n${i}.md`, candidate: 'note' });
+    }
+    const lines: string[] = [];
+    const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
+    loader.useCache(config);
+    const loadAll = async () => {
+      const out: LoadedFile[] = [];
+      for await (const f of loader.load(files, MAX_MB)) out.push(f);
+      return out.sort((a, b) => (a.uri < b.uri ? -1 : 1));
+    };
+    const first = await loadAll();
+    assert.deepStrictEqual(first, files.map((f) => loadFileSync(f, MAX_MB)).sort((a, b) => (a.uri < b.uri ? -1 : 1)));
+    const written = () => files.filter((f) => fs.existsSync(path.join(config.dir, cacheFileName(f.uri)))).length;
+    for (let waited = 0; (written() < files.length || fs.existsSync(stale)) && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.strictEqual(written(), files.length, 'every parsed file saved');
+    assert.ok(!fs.existsSync(stale), 'the deleted file\'s result pruned');
+    assert.ok(lines.some((l) => /parse cache: removed 1 results/.test(l)), lines.join('\n'));
+
+    // Mark every cached title: a second scan must return the marked ones.
+    for (const f of files) {
+      const name = path.join(config.dir, cacheFileName(f.uri));
+      fs.writeFileSync(name, fs.readFileSync(name, 'utf8').replace(/"title":"Paper number/, '"title":"Cached paper number'));
+    }
+    const second = await loadAll();
+    assert.strictEqual(second.length, files.length);
+    assert.ok(second.every((f) => /^Cached paper number \d+$/.test(f.entry?.sources[0].title ?? '')), 'all from the cache');
+  });
+});
