@@ -170,6 +170,7 @@ async function rescan(): Promise<void> {
     publishAllDiagnostics();
     sendStatus('ready', result.ms);
     search?.flush();
+    if (!search || search.status().building === 0) parseWorkers.saveCache(); // else once the full text is ready
   })();
   scanRunning = run;
   await run;
@@ -192,6 +193,7 @@ let statusTimer: NodeJS.Timeout | undefined;
 function scheduleStatus(): void {
   if (search && search.status().building === 0) {
     if (statusTimer) { clearTimeout(statusTimer); statusTimer = undefined; }
+    if (!indexer.scanning) parseWorkers.saveCache();
     sendStatus(indexer.scanning ? 'indexing' : lastState);
     return;
   }

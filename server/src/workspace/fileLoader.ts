@@ -30,12 +30,24 @@ export class WorkerFileLoader implements FileLoader {
 
   constructor(private readonly workerPath: string, private readonly workers: number, private readonly log: (line: string) => void) {}
 
+  /** Workers done with a scan, holding what missed the cache until saveCache(). */
+  private unsaved: Worker[] = [];
+
+  /**
+   * Let the last scan's workers write what missed the cache, then end. The server calls this once
+   * the full text is ready, so that a cold start's writing does not compete with its shard builds.
+   */
+  saveCache(): void {
+    for (const w of this.unsaved.splice(0)) w.postMessage({ type: 'finish' } satisfies ParseWorkerRequest);
+  }
+
   /** Read back unchanged files' parse results from (and save new ones to) this cache; undefined: parse everything. */
   useCache(cache: ParseCacheConfig | undefined): void {
     this.cache = cache;
   }
 
   async *load(files: FileToLoad[], maxMB: number): AsyncGenerator<LoadedFile> {
+    this.saveCache(); // a previous scan's results, before this one's
     const cache = this.cache;
     const started = Date.now();
     const finished = () => {
@@ -86,8 +98,8 @@ export class WorkerFileLoader implements FileLoader {
           continue;
         }
         if (helpers.every((h) => h.received === h.files.length)) {
-          // Each worker now saves what missed the cache and ends by itself.
-          for (const h of helpers) { h.done = true; h.worker.postMessage({ type: 'finish' } satisfies ParseWorkerRequest); h.worker.unref(); }
+          // Each worker saves what missed the cache, and ends, when saveCache() says.
+          for (const h of helpers) { h.done = true; h.worker.unref(); this.unsaved.push(h.worker); }
           return finished();
         }
         await new Promise<void>((resolve) => (wake = resolve));

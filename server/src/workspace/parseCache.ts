@@ -74,11 +74,22 @@ export function readCached(config: ParseCacheConfig, f: FileToLoad, hashOfText: 
 
 /** Best effort: a cache that cannot be written only means parsing again next time. */
 export function writeCached(config: ParseCacheConfig, f: FileToLoad, hashOfText: string, loaded: LoadedFile): void {
-  const file = path.join(config.dir, cacheFileName(f.uri));
+  writeRecord(config, encodeRecord(config, f, hashOfText, loaded));
+}
+
+/** A cache file's name and text, made now and written later (flat strings are cheap to hold). */
+export interface CacheRecord { name: string; text: string }
+
+export function encodeRecord(config: ParseCacheConfig, f: FileToLoad, hashOfText: string, loaded: LoadedFile): CacheRecord {
+  return { name: cacheFileName(f.uri), text: `${JSON.stringify(headerFor(config, f, hashOfText))}\n${JSON.stringify(loaded)}` };
+}
+
+export function writeRecord(config: ParseCacheConfig, record: CacheRecord): void {
+  const file = path.join(config.dir, record.name);
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     mkdirSync(config.dir, { recursive: true });
-    writeFileSync(temp, `${JSON.stringify(headerFor(config, f, hashOfText))}\n${JSON.stringify(loaded)}`);
+    writeFileSync(temp, record.text);
     renameSync(temp, file); // readers see the old file or the new one, never half of one
   } catch {
     try { rmSync(temp, { force: true }); } catch { /* nothing more to do */ }
