@@ -57,7 +57,7 @@ export function loadFileSync(f: FileToLoad, maxMB: number, cache?: ParseCacheUse
   if (!('text' in read)) return { uri: f.uri, log: [read.why], textLength: 0 };
   if (!cache) return parseText(f, read.text);
   const hash = textHash(read.text);
-  const cached = readCached(cache.config, f, hash);
+  const cached = readCached(cache.config, f, hash, cache.present);
   if ('hit' in cached) return cached.hit;
   const loaded = parseText(f, read.text);
   if (loaded.entry) cache.save(f, hash, loaded);

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { mkdirSync, promises as fsp, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, promises as fsp, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import type { FileToLoad, LoadedFile } from './loadFile';
 
@@ -25,6 +25,13 @@ export interface ParseCacheUse {
   config: ParseCacheConfig;
   /** Write it now (writeCached), or later, when the scan no longer waits (the parse workers do this). */
   save(f: FileToLoad, hashOfText: string, loaded: LoadedFile): void;
+  /** The cache's file names when the scan began: a file not among them is a miss without trying to read it. */
+  present?: Set<string>;
+}
+
+/** The names in the cache folder (none if it does not exist yet). */
+export function cacheNames(config: ParseCacheConfig): Set<string> {
+  try { return new Set(readdirSync(config.dir)); } catch { return new Set(); }
 }
 
 export function writingAtOnce(config: ParseCacheConfig): ParseCacheUse {
@@ -45,10 +52,12 @@ export function textHash(text: string): string {
   return createHash('sha256').update(text).digest('base64');
 }
 
-export function readCached(config: ParseCacheConfig, f: FileToLoad, hashOfText: string): CacheLookup {
+export function readCached(config: ParseCacheConfig, f: FileToLoad, hashOfText: string, present?: Set<string>): CacheLookup {
+  const name = cacheFileName(f.uri);
+  if (present && !present.has(name)) return { miss: true }; // a cold start: skip thousands of failing reads
   let data: string;
   try {
-    data = readFileSync(path.join(config.dir, cacheFileName(f.uri)), 'utf8');
+    data = readFileSync(path.join(config.dir, name), 'utf8');
   } catch {
     return { miss: true }; // never cached, or cleared: not a problem
   }

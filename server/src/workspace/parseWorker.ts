@@ -1,7 +1,7 @@
 import { parentPort } from 'worker_threads';
 import * as os from 'os';
 import { FileToLoad, LoadedFile, loadFileSync } from './loadFile';
-import { CacheRecord, encodeRecord, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
+import { CacheRecord, cacheNames, encodeRecord, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
 
 /**
  * The scan's reading and parsing, off the server thread, which only receives parsed entries.
@@ -43,7 +43,7 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
   if (m.type === 'load') {
     ({ files, maxMB } = m);
     const config = m.cache;
-    cache = config && { config, save: (f, hash, loaded) => unsaved.push(encodeRecord(config, f, hash, loaded)) };
+    cache = config && { config, present: cacheNames(config), save: (f, hash, loaded) => unsaved.push(encodeRecord(config, f, hash, loaded)) };
   } else if (m.type === 'taken') {
     inFlight--;
   } else {
