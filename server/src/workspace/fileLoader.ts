@@ -20,8 +20,8 @@ function* loadInThread(files: FileToLoad[], maxMB: number, cache?: ParseCacheUse
 interface Helper { worker: Worker; files: FileToLoad[]; received: number; failure?: string; done?: boolean }
 
 /**
- * In worker threads started for one scan and ended with it, so their heaps are returned at once.
- * The server thread then only receives parsed entries (~0.15 s for what takes ~0.9 s to read and
+ * In worker threads started for one scan. They end with it, returning their heaps, except that
+ * with a parse cache they first wait for saveCache() to write what missed it. The server thread then only receives parsed entries (~0.15 s for what takes ~0.9 s to read and
  * parse at M: 2,100 files, 25 MB). If a worker cannot start or dies, the files it did not return
  * are loaded on the calling thread, with a log line.
  */
