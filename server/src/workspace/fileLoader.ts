@@ -21,8 +21,9 @@ interface Helper { worker: Worker; files: FileToLoad[]; received: number; failur
 
 /**
  * In worker threads started for one scan. They end with it, returning their heaps, except that
- * with a parse cache they first wait for saveCache() to write what missed it. The server thread then only receives parsed entries (~0.15 s for what takes ~0.9 s to read and
- * parse at M: 2,100 files, 25 MB). If a worker cannot start or dies, the files it did not return
+ * with a parse cache they first wait for saveCache() to write what missed it. The server thread
+ * then only receives parsed entries (~0.15 s for what takes ~0.9 s to read and parse at M: 2,100
+ * files, 25 MB). If a worker cannot start or dies, the files it did not return
  * are loaded on the calling thread, with a log line.
  */
 export class WorkerFileLoader implements FileLoader {
