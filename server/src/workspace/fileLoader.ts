@@ -17,7 +17,7 @@ function* loadInThread(files: FileToLoad[], maxMB: number, cache?: ParseCacheUse
   for (const f of files) yield loadFileSync(f, maxMB, cache);
 }
 
-interface Helper { worker: Worker; files: FileToLoad[]; received: number; failure?: string; done?: boolean }
+interface Helper { worker: Worker; files: FileToLoad[]; received: number; failure?: string }
 
 /**
  * In worker threads started for one scan. They end with it, returning their heaps, except that
@@ -63,6 +63,7 @@ export class WorkerFileLoader implements FileLoader {
     const arrived: { results: LoadedFile[]; from: Helper }[] = [];
     let wake: (() => void) | undefined;
     const helpers: Helper[] = [];
+    let complete = false;
     const count = Math.max(1, Math.min(this.workers, Math.ceil(files.length / 50)));
     for (let k = 0; k < count; k++) {
       // Every count-th file: each worker gets its share of the large digests and the small notes.
@@ -100,14 +101,15 @@ export class WorkerFileLoader implements FileLoader {
         }
         if (helpers.every((h) => h.received === h.files.length)) {
           // Each worker saves what missed the cache, and ends, when saveCache() says.
-          for (const h of helpers) { h.done = true; h.worker.unref(); this.unsaved.push(h.worker); }
+          for (const h of helpers) { h.worker.unref(); this.unsaved.push(h.worker); }
+          complete = true;
           return finished();
         }
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
     } finally {
-      for (const h of helpers) if (!h.done) void h.worker.terminate();
+      if (!complete) for (const h of helpers) void h.worker.terminate();
     }
   }
 }
