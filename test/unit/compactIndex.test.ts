@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { buildIndex, FIELDS } from '../../server/src/search/lunrIndex';
+import lunr = require('lunr');
+import { buildIndex, buildShardIndex, FIELDS } from '../../server/src/search/lunrIndex';
 import { compactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
@@ -106,3 +107,39 @@ describe('flat shard indexes (lunr-built, scored like lunr)', () => {
     });
   });
 });
+
+describe('the fast lunr build', () => {
+  /** What lunr itself builds with its default tokenizer and pipelines, for comparison. */
+  function lunrDefault(docs: SearchDoc[]): lunr.Index {
+    return lunr(function () {
+      this.ref('id');
+      this.field('title', { boost: 10 });
+      this.field('authors', { boost: 3 });
+      this.field('abstract');
+      this.field('body');
+      for (const d of docs) this.add(d);
+    });
+  }
+  // Separators, stop words, words the trimmer empties, non-ASCII letters, unicode spaces,
+  // Object.prototype names, repeated words in several fields.
+  const awkward: SearchDoc[] = [
+    { id: 'a', title: 'Self-Attention -- is  all  you need?', authors: 'Ana Núñez, J.-P. Müller', abstract: 'the THE The — “quoted” naïve über-fast\u00a0models\u2003with\ttabs\nand lines', body: '' },
+    { id: 'b', title: '  - leading and trailing -  ', authors: '', abstract: 'constructor toString __proto__ hasOwnProperty valueOf', body: '--- ... !!! e.g. U.S.A. α-helix 🙂model x-' },
+    { id: 'c', title: '', authors: 'Chen Chen Chen', abstract: 'reward reward models modelling modeled', body: 'Reward models, reward-model, REWARD!' },
+  ];
+
+  it('builds the very index lunr builds with its defaults', () => {
+    for (const docs of [awkward, exampleDocs()]) {
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(buildIndex(docs))), JSON.parse(JSON.stringify(lunrDefault(docs))));
+    }
+  });
+
+  it('a shard build, flattened, equals the flattened default build', () => {
+    const docs = [...awkward, ...exampleDocs()];
+    const ids = docs.map((d) => d.id);
+    const flat = compactIndex(buildShardIndex(docs), FIELDS, ids);
+    assert.deepStrictEqual(flat, compactIndex(lunrDefault(docs), FIELDS, ids));
+    assert.ok(flat.terms.includes('reward') && flat.terms.includes('naïv') && !flat.terms.includes('the'), 'stemmed, stop words out');
+  });
+});
+

@@ -1,4 +1,5 @@
 import lunr = require('lunr');
+import type { LunrIndexParts } from './lunrIndex';
 
 /**
  * A lunr index flattened into typed arrays, and a query executor over it with lunr's semantics.
@@ -28,12 +29,6 @@ export interface CompactIndex {
   weights: Float64Array;
 }
 
-/** The parts of lunr's runtime this module relies on that @types/lunr does not describe. */
-interface LunrInternals {
-  invertedIndex: Record<string, { _index: number }>;
-  fieldVectors: Record<string, { elements: number[] }>;
-  pipeline: { toJSON(): string[] };
-}
 interface LunrClause {
   term: string;
   fields: string[];
@@ -51,8 +46,8 @@ const SEARCH_PIPELINE = (() => {
   return p;
 })();
 
-export function compactIndex(index: lunr.Index, fields: string[], refs: string[]): CompactIndex {
-  const raw = index as unknown as LunrInternals;
+export function compactIndex(index: lunr.Index | LunrIndexParts, fields: string[], refs: string[]): CompactIndex {
+  const raw = index as unknown as LunrIndexParts;
   const pipeline = raw.pipeline.toJSON();
   if (pipeline.join() !== 'stemmer') throw new Error(`unexpected search pipeline ${pipeline.join()}`);
   const terms = Object.keys(raw.invertedIndex).sort();

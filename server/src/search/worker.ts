@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import lunr = require('lunr');
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
-import { buildIndex, FIELDS } from './lunrIndex';
+import { buildShardIndex, FIELDS } from './lunrIndex';
 import { CompactIndex, compactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander } from './compactIndex';
 import { decodeShard, encodeShard } from './shardFile';
 
@@ -130,7 +130,7 @@ function drainOne(): void {
       if (!cached.index && !job.docs) {
         reply({ type: 'needDocs', shard: job.shard, hash: job.hash, cacheProblem: cached.problem });
       } else {
-        const index = cached.index ?? compactIndex(buildIndex(job.docs!), FIELDS, job.docs!.map((d) => d.id));
+        const index = cached.index ?? compactIndex(buildShardIndex(job.docs!), FIELDS, job.docs!.map((d) => d.id));
         shards.set(job.shard, { hash: job.hash, index });
         shardsChanged();
         if (!cached.index) unsaved.set(job.shard, job.hash);
