@@ -85,6 +85,21 @@ describe('full-text search (lunr shards in worker threads)', function () {
     assert.strictEqual(r.hits[0].title, 'Quantum Reward Oracles');
   });
 
+  it('once every shard is built, each worker answers from one merged index, again after a change', async () => {
+    const { library, service } = start();
+    await service.whenIdle();
+    assert.ok(service.status().shards >= 4, 'several shards per worker');
+    assert.strictEqual((await service.search('reward', 5)).onePass, true);
+    const rel = 'digests/2025-09-09.md';
+    library.setFile(parseFile(uriFor(rel), rel, 'digest', '# Sep 9\n\n## Quantum Reward Oracles\n\nA new abstract about zymurgy.\n').entry);
+    library.rebuild();
+    service.flush();
+    await service.whenIdle();
+    const r = await service.search('zymurgy', 5);
+    assert.strictEqual(r.hits[0]?.title, 'Quantum Reward Oracles');
+    assert.strictEqual(r.onePass, true, 'merged again before the service called itself idle');
+  });
+
   it('a restart loads shards from the disk cache instead of rebuilding them', async () => {
     const first = start();
     await first.service.whenIdle();

@@ -7,13 +7,17 @@ export type WorkerRequest =
   | { type: 'build'; shard: string; hash: string; docs?: SearchDoc[] }
   | { type: 'drop'; shard: string }
   | { type: 'search'; id: number; query: string; limit: number; shards?: string[] }
-  | { type: 'persist'; id: number };
+  | { type: 'persist'; id: number }
+  /** Every shard is built: prepare the merged index and the term dictionary now, then reply. */
+  | { type: 'settle'; id: number };
 
 export interface WorkerHit { ref: string; score: number; terms: string[] }
 
 export type WorkerReply =
   | { type: 'built'; shard: string; hash: string; source: 'memory' | 'cache' | 'built' | 'failed'; ms: number; docs: number; error?: string }
-  | { type: 'results'; id: number; hits: WorkerHit[]; error?: string; errorAt?: [number, number]; shards?: number }
+  /** `onePass`: answered from one index (the merged one, or the only shard) rather than shard by shard. */
+  | { type: 'results'; id: number; hits: WorkerHit[]; error?: string; errorAt?: [number, number]; shards?: number; onePass?: boolean }
   | { type: 'persisted'; id: number }
+  | { type: 'settled'; id: number }
   /** No index for this hash in memory or in the cache (`cacheProblem`: a cache file was there but not usable). */
   | { type: 'needDocs'; shard: string; hash: string; cacheProblem?: string };

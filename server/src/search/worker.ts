@@ -83,6 +83,12 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     case 'search':
       reply(search(msg.id, msg.query, msg.limit, msg.shards));
       break;
+    case 'settle':
+      // The server has no more shards for this worker: no point waiting for SETTLE_MS of quiet.
+      expander.prepare();
+      prepareMerged();
+      reply({ type: 'settled', id: msg.id });
+      break;
     case 'persist':
       for (const [shard, hash] of unsaved) saveIfCurrent(shard, hash);
       unsaved.clear();
@@ -197,6 +203,7 @@ function search(id: number, text: string, limit: number, only?: string[]): Worke
     return { type: 'results', id, hits: [], error: `${e.message ?? err}`, errorAt: typeof e.start === 'number' ? [e.start, e.end ?? e.start] : undefined };
   }
   const hits: WorkerHit[] = [];
+  const onePass = !only && (!!merged || shards.size <= 1);
   try {
     const expansions = prepared.map((p) => p.terms.map((t) => expander.expand(p.clause, t.term, t.expandable)));
     if (merged && !only) {
@@ -211,5 +218,5 @@ function search(id: number, text: string, limit: number, only?: string[]): Worke
     return { type: 'results', id, hits: [], error: String((err as Error)?.message ?? err) };
   }
   hits.sort((a, b) => b.score - a.score || (a.ref < b.ref ? -1 : 1));
-  return { type: 'results', id, hits: hits.slice(0, limit * 2), shards: shards.size };
+  return { type: 'results', id, hits: hits.slice(0, limit * 2), shards: shards.size, onePass };
 }
