@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import lunr = require('lunr');
 import { buildIndex, buildShardIndex, FIELDS } from '../../server/src/search/lunrIndex';
-import { compactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
+import { compactIndex, matchingTerms, mergeIndexes, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
 import { exampleLibraryFiles, libraryOf } from './helpers';
@@ -140,6 +140,29 @@ describe('the fast lunr build', () => {
     const flat = compactIndex(buildShardIndex(docs), FIELDS, ids);
     assert.deepStrictEqual(flat, compactIndex(lunrDefault(docs), FIELDS, ids));
     assert.ok(flat.terms.includes('reward') && flat.terms.includes('naïv') && !flat.terms.includes('the'), 'stemmed, stop words out');
+  });
+});
+
+describe('wildcard and fuzzy terms expand as lunr expands them', () => {
+  // Words close to each other (shared prefixes, one edit apart, transpositions), odd characters.
+  const words = ['embed', 'embedding', 'embeddings', 'embedd', 'ebmed', 'imbed', 'bedding', 'wedding', 'retriev', 'retrieval', 'retriv', 'retrievl',
+    'retreival', 'rtriev', 'a', 'ab', 'ba', 'abc', 'acb', 'bac', 'x*y', 'naïv', 'über', 'model', 'modal', 'medal', 'models', 'mode', ''];
+  const dictionary = [...new Set(words)].sort();
+  const lunrTokenSet = lunr.TokenSet as unknown as { fromArray(a: string[]): lunr.TokenSet; fromClause(c: object): lunr.TokenSet };
+  const full = lunrTokenSet.fromArray(dictionary);
+  const clauses = [
+    ...['embed*', '*bedding', 'e*d', '*', 'a*', '*b*', 'mod*l', 'x*', 'zzz*', 'retriev*', 'r*l'].map((term) => ({ term })),
+    ...['retrievl', 'embed', 'model', 'ab', 'abc', 'naive', 'a', 'xyz'].flatMap((term) => [1, 2].map((editDistance) => ({ term, editDistance }))),
+  ];
+  for (const c of clauses) {
+    it(`${c.term}${'editDistance' in c ? `~${c.editDistance}` : ''}`, () => {
+      const expected = full.intersect(lunrTokenSet.fromClause(c)).toArray().sort();
+      assert.deepStrictEqual(matchingTerms(dictionary, lunrTokenSet.fromClause(c) as never), expected);
+    });
+  }
+  it('the comparisons above are not vacuous', () => {
+    const sizes = clauses.map((c) => full.intersect(lunrTokenSet.fromClause(c)).toArray().length);
+    assert.ok(sizes.filter((n) => n > 1).length >= 10 && sizes.some((n) => n === 0));
   });
 });
 

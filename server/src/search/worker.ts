@@ -46,7 +46,6 @@ const SETTLE_MS = 250;
 function shardsChanged(): void {
   dictionary = undefined;
   merged = undefined;
-  expander.invalidate();
   lastChange = Date.now();
 }
 
@@ -85,7 +84,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       break;
     case 'settle':
       // The server has no more shards for this worker: no point waiting for SETTLE_MS of quiet.
-      expander.prepare();
+      allTerms();
       prepareMerged();
       reply({ type: 'settled', id: msg.id });
       break;
@@ -107,12 +106,11 @@ function scheduleDrain(): void {
 function drainOne(): void {
   const job = queue.shift();
   if (!job) {
-    // Idle. Once shards have stopped arriving: the dictionary wildcard and fuzzy terms expand
-    // against (~0.1 s at 10k papers, which the first `embed*` would otherwise wait for) and the
-    // merged index; rebuilding them after every burst of a scan redid that work dozens of times.
-    // Cache files are written meanwhile.
+    // Idle. Once shards have stopped arriving (or the server says all are built: 'settle'), the
+    // merged index and the term list wildcard and fuzzy terms expand against; rebuilding them
+    // after every burst of a scan redid that work dozens of times. Cache files are written meanwhile.
     const quietFor = Date.now() - lastChange;
-    if (quietFor >= SETTLE_MS && (expander.prepare() || prepareMerged())) { setImmediate(drainOne); return; }
+    if (quietFor >= SETTLE_MS && prepareMerged()) { setImmediate(drainOne); return; }
     const next = unsaved.entries().next();
     if (next.done) {
       draining = false;
