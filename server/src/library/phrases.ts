@@ -29,10 +29,12 @@ const GENERIC = new Set(('model models modeling modelling method methods approac
   'across leverage leverages leveraging consistently substantially highly even still time times setting settings').split(' '));
 
 export interface PaperPhrases {
-  /** Phrase id (see PhraseKeys) -> weight in this paper (title occurrences count 3, abstract 1). */
-  weights: Map<number, number>;
-  /** Phrases that occur in the title. */
-  inTitle: Set<number>;
+  /** Phrase ids (see PhraseKeys), in the order they first occur (title first). */
+  ids: Int32Array;
+  /** Each phrase's weight in this paper (title occurrences count 3, abstract 1). */
+  weights: Float64Array;
+  /** 1 where the phrase occurs in the title. */
+  inTitle: Uint8Array;
 }
 
 function fold(word: string): string {
@@ -139,7 +141,10 @@ export function tokenize(text: string, table: WordTable): Uint32Array {
   let clean = /[^\x00-\x7f]/.test(text) ? text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '') : text;
   clean = clean.toLowerCase();
   if (clean.includes('http')) clean = clean.replace(/https?:\/\/\S+/g, ' . ');
-  const out: number[] = [];
+  // A text has fewer words than characters, so the scratch buffer never overflows.
+  if (scratch.length < clean.length + 1) scratch = new Uint32Array(Math.max(clean.length + 1, scratch.length * 2));
+  const out = scratch;
+  let count = 0;
   const n = clean.length;
   let i = 0;
   while (i < n) {
@@ -155,7 +160,7 @@ export function tokenize(text: string, table: WordTable): Uint32Array {
         d = clean.charCodeAt(i);
         if (d >= 128 || ASCII_KIND[d] !== WORD) break;
       }
-      out.push(table.idOf(clean, start, i, h));
+      out[count++] = table.idOf(clean, start, i, h);
       if (i + 1 < n && clean.charCodeAt(i) === 39 /* ' */ && isLower(clean.charCodeAt(i + 1))) {
         i++;
         while (i < n && isLower(clean.charCodeAt(i))) i++;
@@ -163,16 +168,18 @@ export function tokenize(text: string, table: WordTable): Uint32Array {
       continue;
     }
     if (kind === BREAK) {
-      if (out.length && out[out.length - 1] !== 0) out.push(0);
+      if (count && out[count - 1] !== 0) out[count++] = 0;
     } else if (kind === SPACE && i + 2 < n && clean.charCodeAt(i + 1) === 45 /* - */ && isSpace(clean.charCodeAt(i + 2))) {
-      if (out.length && out[out.length - 1] !== 0) out.push(0);
+      if (count && out[count - 1] !== 0) out[count++] = 0;
       i += 3;
       continue;
     }
     i++;
   }
-  return Uint32Array.from(out);
+  return out.slice(0, count);
 }
+
+let scratch = new Uint32Array(4096);
 
 const OTHER = 0, WORD = 1, BREAK = 2, SPACE = 3;
 /** What each ASCII character is to the tokenizer. */
@@ -249,15 +256,59 @@ export class PhraseKeys {
   }
 }
 
-function addPhrases(tokens: Uint32Array, table: WordTable, keys: PhraseKeys, weight: number, out: PaperPhrases, title: boolean): void {
+/**
+ * Per-phrase tallies for the paper being read, indexed by phrase id and cleared after each paper
+ * (a Map per paper was the costliest part of reading phrases).
+ */
+class PhraseTally {
+  weight = new Float64Array(1 << 14);
+  title = new Uint8Array(1 << 14);
+  readonly seen: number[] = [];
+
+  add(id: number, weight: number, title: boolean): void {
+    if (id >= this.weight.length) this.grow(id);
+    if (this.weight[id] === 0) this.seen.push(id);
+    this.weight[id] += weight;
+    if (title) this.title[id] = 1;
+  }
+
+  /** The paper's phrases in first-occurrence order; resets the tallies. */
+  take(): PaperPhrases {
+    const n = this.seen.length;
+    const out: PaperPhrases = { ids: new Int32Array(n), weights: new Float64Array(n), inTitle: new Uint8Array(n) };
+    for (let j = 0; j < n; j++) {
+      const id = this.seen[j];
+      out.ids[j] = id;
+      out.weights[j] = this.weight[id];
+      out.inTitle[j] = this.title[id];
+      this.weight[id] = 0;
+      this.title[id] = 0;
+    }
+    this.seen.length = 0;
+    return out;
+  }
+
+  private grow(id: number): void {
+    let size = this.weight.length * 2;
+    while (size <= id) size *= 2;
+    const weight = new Float64Array(size), title = new Uint8Array(size);
+    weight.set(this.weight);
+    title.set(this.title);
+    this.weight = weight;
+    this.title = title;
+  }
+}
+
+const tally = new PhraseTally();
+
+function addPhrases(tokens: Uint32Array, table: WordTable, keys: PhraseKeys, weight: number, title: boolean): void {
   for (let i = 0; i < tokens.length; i++) {
     if (!table.canStart[tokens[i]]) continue;
     let key = -1;
     for (let n = 1; n <= 3 && i + n <= tokens.length && tokens[i + n - 1] !== 0; n++) {
       key = keys.extend(key, tokens[i + n - 1]);
       if (!phraseAt(tokens, i, n, table)) continue;
-      out.weights.set(key, (out.weights.get(key) ?? 0) + weight);
-      if (title) out.inTitle.add(key);
+      tally.add(key, weight, title);
     }
   }
 }
@@ -266,10 +317,9 @@ function addPhrases(tokens: Uint32Array, table: WordTable, keys: PhraseKeys, wei
 export interface PaperTokens { title: Uint32Array; abstract: Uint32Array }
 
 export function paperPhrases(tokens: PaperTokens, table: WordTable, keys: PhraseKeys): PaperPhrases {
-  const out: PaperPhrases = { weights: new Map(), inTitle: new Set() };
-  addPhrases(tokens.title, table, keys, 3, out, true);
-  addPhrases(tokens.abstract, table, keys, 1, out, false);
-  return out;
+  addPhrases(tokens.title, table, keys, 3, true);
+  addPhrases(tokens.abstract, table, keys, 1, false);
+  return tally.take();
 }
 
 /** How the paper writes a phrase where it first occurs, title first ("reward models" for "reward model"). */

@@ -185,18 +185,26 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   const maxDf = Math.max(minDf + 1, Math.floor(n * (depth ? 0.6 : 0.22)));
   // Document frequencies by counting first; paper lists only for phrases within the bounds
   // (most phrases occur once, and a list for each of them was most of the cost).
-  const dfCount = new Int32Array(phraseKeys.length.length);
-  const titleDf = new Int32Array(phraseKeys.length.length);
+  const phraseCount = phraseKeys.length.length;
+  const dfCount = new Int32Array(phraseCount);
+  const titleDf = new Int32Array(phraseCount);
+  /** A phrase's weights summed over the papers (in paper order), for its centrality. */
+  const weightSum = new Float64Array(phraseCount);
   let step = 0;
   for (let i = 0; i < docs.length; i++) {
     if (i % 100 === 99) yield;
-    for (const k of phrases[i].weights.keys()) dfCount[k]++;
-    for (const k of phrases[i].inTitle) titleDf[k]++;
+    const { ids, weights, inTitle } = phrases[i];
+    for (let j = 0; j < ids.length; j++) {
+      const k = ids[j];
+      dfCount[k]++;
+      weightSum[k] += weights[j];
+      if (inTitle[j]) titleDf[k]++;
+    }
   }
   const df = new Map<number, number[]>();
   for (let i = 0; i < docs.length; i++) {
     if (i % 100 === 99) yield;
-    for (const k of phrases[i].weights.keys()) {
+    for (const k of phrases[i].ids) {
       if (dfCount[k] < minDf || dfCount[k] > maxDf) continue;
       const list = df.get(k);
       if (list) list.push(i); else df.set(k, [i]);
@@ -205,30 +213,46 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   yield;
   // Unit tf-idf vectors over single words: a phrase separates the library well when the papers
   // that contain it are alike (their vectors point the same way), more than papers in general.
-  const vectors: Map<number, number>[] = [];
+  // Sparse vectors as parallel arrays (word phrase ids, values), in the paper's phrase order.
+  const vectors: { ids: Int32Array; values: Float64Array }[] = [];
+  const wordIds: number[] = [], wordValues: number[] = [];
   for (const d of phrases) {
     if (++step % 20 === 0) yield;
-    const v = new Map<number, number>();
+    wordIds.length = 0;
+    wordValues.length = 0;
     let norm = 0;
-    for (const [k, w] of d.weights) {
+    for (let j = 0; j < d.ids.length; j++) {
+      const k = d.ids[j];
       if (phraseKeys.length[k] !== 1) continue;
-      const x = Math.log(1 + w) * Math.log(n / dfCount[k]);
-      if (x > 0) { v.set(k, x); norm += x * x; }
+      const x = Math.log(1 + d.weights[j]) * Math.log(n / dfCount[k]);
+      if (x > 0) { wordIds.push(k); wordValues.push(x); norm += x * x; }
     }
     norm = Math.sqrt(norm) || 1;
-    for (const [k, x] of v) v.set(k, x / norm);
-    vectors.push(v);
+    const values = Float64Array.from(wordValues);
+    for (let j = 0; j < values.length; j++) values[j] /= norm;
+    vectors.push({ ids: Int32Array.from(wordIds), values });
   }
-  const coherence = (list: number[], skip: Set<number>): number => {
-    const sum = new Map<number, number>();
-    for (const i of list) for (const [k, x] of vectors[i]) if (!skip.has(k)) sum.set(k, (sum.get(k) ?? 0) + x);
+  // Summed per word id, in the order words are first met (so the sum of squares adds up in a fixed order).
+  const sum = new Float64Array(phraseCount);
+  const met: number[] = [];
+  const coherence = (list: number[], skip: number[]): number => {
+    met.length = 0;
+    for (const i of list) {
+      const { ids, values } = vectors[i];
+      for (let j = 0; j < ids.length; j++) {
+        const k = ids[j];
+        if (skip.length && skip.includes(k)) continue;
+        if (sum[k] === 0) met.push(k);
+        sum[k] += values[j];
+      }
+    }
     let sq = 0;
-    for (const x of sum.values()) sq += x * x;
+    for (const k of met) { sq += sum[k] * sum[k]; sum[k] = 0; }
     return Math.sqrt(sq) / list.length;
   };
   // Coherence is measured on at most this many of a phrase's papers, evenly spaced (deterministic).
   const sample = (list: number[]): number[] => spaced(list, COHERENCE_SAMPLE[depth ? 1 : 0]);
-  const baseline = coherence(sample(docs.map((_, i) => i)), new Set());
+  const baseline = coherence(sample(docs.map((_, i) => i)), []);
   // Cheap cuts first (length, title use, size; then centrality), so the costlier coherence is
   // measured for the best few hundred phrases only.
   const maxCandidates = MAX_CANDIDATES[depth ? 1 : 0];
@@ -236,19 +260,17 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   for (const [id, list] of df) {
     if (++step % 500 === 0) yield;
     const key = phraseKeys.keyOf(id);
-    const words = key.split(' ');
-    if (words.some((w) => excludeWords.includes(w))) continue;
+    if (excludeWords.length && key.split(' ').some((w) => excludeWords.includes(w))) continue;
     const t = titleDf[id];
-    const lengthBonus = words.length === 1 ? 1 : words.length === 2 ? 1.6 : 1.8;
-    first.push({ key, id, list, t, words: words.length, score: lengthBonus * (1 + t / list.length) * Math.log(list.length) });
+    const words = phraseKeys.length[id];
+    const lengthBonus = words === 1 ? 1 : words === 2 ? 1.6 : 1.8;
+    first.push({ key, id, list, t, words, score: lengthBonus * (1 + t / list.length) * Math.log(list.length) });
   }
   first.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   const rough: { key: string; id: number; list: number[]; t: number; base: number }[] = [];
   for (const f of first.slice(0, maxCandidates * 3)) {
     if (++step % 50 === 0) yield;
-    let weightSum = 0;
-    for (const i of f.list) weightSum += phrases[i].weights.get(f.id)!;
-    const centrality = Math.min(3, weightSum / f.list.length);
+    const centrality = Math.min(3, weightSum[f.id] / f.list.length);
     const lengthBonus = f.words === 1 ? 1 : f.words === 2 ? 1.6 : 1.8;
     rough.push({ key: f.key, id: f.id, list: f.list, t: f.t, base: lengthBonus * (1 + f.t / f.list.length) * Math.sqrt(centrality) });
   }
@@ -257,7 +279,7 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   for (const r of rough.slice(0, maxCandidates)) {
     if (++step % 25 === 0) yield;
     // The phrase's own words are left out, or every phrase would look coherent by itself.
-    const ownWords = new Set(r.key.split(' ').map((w) => phraseKeys.unigram(w)).filter((u): u is number => u !== undefined));
+    const ownWords = r.key.split(' ').map((w) => phraseKeys.unigram(w)).filter((u): u is number => u !== undefined);
     const lift = coherence(sample(r.list), ownWords) / Math.max(baseline, 1e-9);
     candidates.push({ key: r.key, id: r.id, docs: r.list, titleDf: r.t, quality: r.base * lift * lift });
   }
@@ -317,7 +339,7 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   const matcher = new PhraseMatcher(chosen);
   for (const d of allDocs) {
     if (++assignedCount % 200 === 0) yield;
-    const weights = d.phrases?.weights ?? matcher.weights(d.tokens, cache.table);
+    const weights = matcher.weights(d.tokens, cache.table);
     const mine = chosen.filter((c) => weights.has(c.id))
       .sort((a, b) => weights.get(b.id)! * b.quality - weights.get(a.id)! * a.quality || (a.key < b.key ? -1 : 1))
       .slice(0, maxPerPaper);
