@@ -41,7 +41,7 @@ describe('phrase extraction', () => {
       const weightOf = new Map(Array.from(full.ids, (id, j) => [id, full.weights[j]] as [number, number]));
       assert.strictEqual(weightOf.size, full.ids.length, 'each phrase listed once');
       const chosen = [...full.ids].filter((_, i) => i % 3 === 0).map((id) => ({ id, key: keys.keyOf(id) }));
-      const matched = new PhraseMatcher(chosen).weights(tokens, table);
+      const matched = new PhraseMatcher(chosen, table).weights(tokens, table);
       assert.deepStrictEqual(new Map([...matched].sort((a, b) => a[0] - b[0])), new Map(chosen.map(({ id }) => [id, weightOf.get(id)!] as [number, number]).sort((a, b) => a[0] - b[0])));
     }
   });

@@ -218,9 +218,13 @@ function phraseAt(tokens: Uint32Array, i: number, n: number, t: WordTable): bool
 export class PhraseKeys {
   /** Folded word id -> one-word phrase id. */
   private readonly roots: number[] = [];
-  /** Phrase id -> (next folded word id -> longer phrase id). */
-  private readonly next: (Map<number, number> | undefined)[] = [];
+  /**
+   * (phrase id, next folded word id) -> longer phrase id + 1, by open addressing (0: empty).
+   * One table for all phrases: a Map per phrase meant hundreds of thousands of Maps to collect.
+   */
+  private slots = new Int32Array(1 << 16);
   private readonly parent: number[] = [];
+  private readonly lastFolded: number[] = [];
   private readonly last: string[] = [];
   private readonly keys: (string | undefined)[] = [];
   /** Words in each phrase. */
@@ -231,17 +235,42 @@ export class PhraseKeys {
   /** The phrase `parent` + the word, or the one-word phrase (parent -1); created when new. */
   extend(parent: number, word: number): number {
     const folded = this.table.foldedId[word];
-    const found = parent < 0 ? this.roots[folded] : this.next[parent]?.get(folded);
-    if (found !== undefined) return found;
+    if (parent < 0) {
+      const found = this.roots[folded];
+      if (found !== undefined) return found;
+      return (this.roots[folded] = this.add(parent, folded, word));
+    }
+    const mask = this.slots.length - 1;
+    let slot = pairHash(parent, folded) & mask;
+    for (let s = this.slots[slot]; s !== 0; slot = (slot + 1) & mask, s = this.slots[slot]) {
+      if (this.parent[s - 1] === parent && this.lastFolded[s - 1] === folded) return s - 1;
+    }
+    const id = this.add(parent, folded, word);
+    this.slots[slot] = id + 1;
+    if (this.length.length * 2 > this.slots.length) this.grow();
+    return id;
+  }
+
+  private add(parent: number, folded: number, word: number): number {
     const id = this.length.length;
     this.length.push(parent < 0 ? 1 : this.length[parent] + 1);
     this.parent.push(parent);
+    this.lastFolded.push(folded);
     this.last.push(this.table.folded[word]);
     this.keys.push(undefined);
-    this.next.push(undefined);
-    if (parent < 0) this.roots[folded] = id;
-    else (this.next[parent] ??= new Map()).set(folded, id);
     return id;
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.parent.length; id++) {
+      if (this.parent[id] < 0) continue;
+      let slot = pairHash(this.parent[id], this.lastFolded[id]) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+    }
+    this.slots = slots;
   }
 
   /** The phrase as its folded words joined by spaces ("reward model"). */
@@ -301,6 +330,12 @@ class PhraseTally {
 
 const tally = new PhraseTally();
 
+function pairHash(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ b;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
 function addPhrases(tokens: Uint32Array, table: WordTable, keys: PhraseKeys, weight: number, title: boolean): void {
   for (let i = 0; i < tokens.length; i++) {
     if (!table.canStart[tokens[i]]) continue;
@@ -336,17 +371,24 @@ export function surfaceOf(key: string, tokens: PaperTokens, table: WordTable): s
   return undefined;
 }
 
-interface TrieNode { next: Map<string, TrieNode>; id?: number }
+interface TrieNode { next: Map<number, TrieNode>; id?: number }
 
 /** Weighs only the given phrases in a paper, with the same rules and weights as paperPhrases. */
 export class PhraseMatcher {
   private readonly root: TrieNode = { next: new Map() };
-  constructor(phrases: Iterable<{ key: string; id: number }>) {
-    for (const { key, id } of phrases) {
-      let node = this.root;
+  /** The trie is keyed by folded word ids of `table`; a phrase with a word the table lacks cannot occur. */
+  constructor(phrases: Iterable<{ key: string; id: number }>, table: WordTable) {
+    next: for (const { key, id } of phrases) {
+      const path: number[] = [];
       for (const w of key.split(' ')) {
-        let child = node.next.get(w);
-        if (!child) node.next.set(w, (child = { next: new Map() }));
+        const f = table.foldedIdOf(w);
+        if (f === undefined) continue next;
+        path.push(f);
+      }
+      let node = this.root;
+      for (const f of path) {
+        let child = node.next.get(f);
+        if (!child) node.next.set(f, (child = { next: new Map() }));
         node = child;
       }
       node.id = id;
@@ -363,11 +405,11 @@ export class PhraseMatcher {
   private add(tokens: Uint32Array, table: WordTable, weight: number, out: Map<number, number>): void {
     for (let i = 0; i < tokens.length; i++) {
       if (!table.canStart[tokens[i]]) continue;
-      let node = this.root.next.get(table.folded[tokens[i]]);
+      let node = this.root.next.get(table.foldedId[tokens[i]]);
       for (let n = 1; node && n <= 3; n++) {
         if (node.id !== undefined && phraseAt(tokens, i, n, table)) out.set(node.id, (out.get(node.id) ?? 0) + weight);
         if (n === 3 || i + n >= tokens.length || tokens[i + n] === 0) break;
-        node = node.next.get(table.folded[tokens[i + n]]);
+        node = node.next.get(table.foldedId[tokens[i + n]]);
       }
     }
   }

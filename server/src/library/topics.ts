@@ -336,7 +336,7 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   // Each paper under at most maxPerPaper of the chosen topics: the ones where the phrase weighs most.
   const assigned = new Map<Candidate, string[]>();
   let assignedCount = 0;
-  const matcher = new PhraseMatcher(chosen);
+  const matcher = new PhraseMatcher(chosen, cache.table);
   for (const d of allDocs) {
     if (++assignedCount % 200 === 0) yield;
     const weights = matcher.weights(d.tokens, cache.table);
