@@ -86,7 +86,8 @@ export class SearchService {
 
   /**
    * While a scan is reading notes, note groups stay dirty instead of being sent: each group fills
-   * up over the whole scan, and sending it at every change rebuilt it dozens of times.
+   * up over the whole scan, and sending it at every change rebuilt it dozens of times. Nor are the
+   * workers asked to settle meanwhile.
    */
   holdNoteGroups = false;
 
@@ -172,7 +173,9 @@ export class SearchService {
 
   private reportStatus(): void {
     const s = this.status();
-    if (s.building === 1 && !this.settled && s.ready === s.shards && !this.flushTimer && !this.flushing) this.settle();
+    // Not while a scan is still sending shards: merging between its bursts redid the work many times
+    // over and took CPU from the scan (the longest stalls of the server thread grew by ~20 ms).
+    if (s.building === 1 && !this.settled && s.ready === s.shards && !this.flushTimer && !this.flushing && !this.holdNoteGroups) this.settle();
     this.opts.onStatus?.(s);
     if (s.building === 0 && !this.flushTimer && !this.flushing) for (const w of this.idleWaiters.splice(0)) w();
   }
