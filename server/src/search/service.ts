@@ -43,16 +43,20 @@ export class SearchService {
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly counts = { cacheHits: 0, built: 0, failed: 0 };
   private idleWaiters: (() => void)[] = [];
+  /** Bumped whenever a worker's shards change; a settle answered for an older one does not count. */
+  private settleGeneration = 0;
+  /** The generation the last settle was sent for, and how many workers have answered it. */
+  private settleSent = -1;
+  private settleReplies = 0;
+
   /**
-   * Whether the workers have merged the shards they hold and listed their terms (see 'settle').
+   * Whether the workers have merged the shards they hold now and listed their terms (see 'settle').
    * Until then a query goes shard by shard and a wildcard waits for the term list: at 10k papers
    * the first queries after the last shard took 80-200 ms instead of ~10.
    */
-  private settled = false;
-  /** Bumped whenever a worker's shards change; a settle answered for an older one does not count. */
-  private settleGeneration = 0;
-  private settleReplies = 0;
-  private settleSent = -1;
+  private get settled(): boolean {
+    return this.settleSent === this.settleGeneration && this.settleReplies === this.workers.length;
+  }
   private readonly persistWaiters = new Map<number, () => void>();
 
   constructor(private readonly library: Library, private readonly opts: SearchServiceOptions) {
@@ -189,16 +193,12 @@ export class SearchService {
   }
 
   private shardsChanged(): void {
-    this.settled = false;
     this.settleGeneration++;
   }
 
   private onReply(m: WorkerReply): void {
     if (m.type === 'settled') {
-      if (m.id === this.settleGeneration && ++this.settleReplies === this.workers.length) {
-        this.settled = true;
-        this.reportStatus();
-      }
+      if (m.id === this.settleSent && ++this.settleReplies === this.workers.length) this.reportStatus();
       return;
     }
     if (m.type === 'built') {
