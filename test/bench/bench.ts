@@ -6,6 +6,7 @@ import { LspClient } from '../support/lspClient';
 import { generate, TIERS } from './generate';
 import { parseFile } from '../../server/src/workspace/parseFile';
 import lunr = require('lunr');
+import { defineFields } from '../../server/src/search/lunrIndex';
 
 /**
  * `npm run bench [-- S M L]`: generates each tier, starts the real server over stdio, and measures
@@ -252,11 +253,7 @@ function calibrate(): number {
   for (let i = 0; i < 5; i++) {
     const sources = parseFile('file:///calibration.txt', 'calibration.txt', 'digest', text).entry.sources;
     lunr(function () {
-      this.ref('id');
-      this.field('title', { boost: 10 });
-      this.field('authors', { boost: 3 });
-      this.field('abstract');
-      this.field('body');
+      defineFields(this);
       sources.forEach((s, j) => this.add({ id: String(j), title: s.title, authors: s.authors.join(' '), abstract: s.abstract ?? '', body: '' }));
     });
   }

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import lunr = require('lunr');
-import { buildIndex, buildShardIndex, FIELDS } from '../../server/src/search/lunrIndex';
+import { buildIndex, buildShardIndex, defineFields, FIELDS } from '../../server/src/search/lunrIndex';
 import { compactIndex, matchingTerms, mergeIndexes, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
@@ -112,11 +112,7 @@ describe('the fast lunr build', () => {
   /** What lunr itself builds with its default tokenizer and pipelines, for comparison. */
   function lunrDefault(docs: SearchDoc[]): lunr.Index {
     return lunr(function () {
-      this.ref('id');
-      this.field('title', { boost: 10 });
-      this.field('authors', { boost: 3 });
-      this.field('abstract');
-      this.field('body');
+      defineFields(this);
       for (const d of docs) this.add(d);
     });
   }

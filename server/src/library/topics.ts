@@ -263,16 +263,14 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
     if (excludeWords.length && key.split(' ').some((w) => excludeWords.includes(w))) continue;
     const t = titleDf[id];
     const words = phraseKeys.length[id];
-    const lengthBonus = words === 1 ? 1 : words === 2 ? 1.6 : 1.8;
-    first.push({ key, id, list, t, words, score: lengthBonus * (1 + t / list.length) * Math.log(list.length) });
+    first.push({ key, id, list, t, words, score: lengthBonus(words) * (1 + t / list.length) * Math.log(list.length) });
   }
   first.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   const rough: { key: string; id: number; list: number[]; t: number; base: number }[] = [];
   for (const f of first.slice(0, maxCandidates * 3)) {
     if (++step % 50 === 0) yield;
     const centrality = Math.min(3, weightSum[f.id] / f.list.length);
-    const lengthBonus = f.words === 1 ? 1 : f.words === 2 ? 1.6 : 1.8;
-    rough.push({ key: f.key, id: f.id, list: f.list, t: f.t, base: lengthBonus * (1 + f.t / f.list.length) * Math.sqrt(centrality) });
+    rough.push({ key: f.key, id: f.id, list: f.list, t: f.t, base: lengthBonus(f.words) * (1 + f.t / f.list.length) * Math.sqrt(centrality) });
   }
   rough.sort((a, b) => b.base * Math.log(b.list.length) - a.base * Math.log(a.list.length) || (a.key < b.key ? -1 : 1));
   const candidates: Candidate[] = [];
@@ -359,6 +357,11 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
     nodes.push(node);
   }
   return nodes;
+}
+
+/** Longer phrases say more about a paper than single words. */
+function lengthBonus(words: number): number {
+  return words === 1 ? 1 : words === 2 ? 1.6 : 1.8;
 }
 
 /** The phrase as it is most often written in these papers. */

@@ -31,7 +31,7 @@ interface BuilderInternals {
  */
 export function buildIndex(docs: Iterable<SearchDoc>): lunr.Index {
   return lunr(function () {
-    configure(this);
+    defineFields(this);
     useFastIndexing(this);
     for (const d of docs) this.add(d);
   });
@@ -41,7 +41,7 @@ export function buildIndex(docs: Iterable<SearchDoc>): lunr.Index {
 export function buildShardIndex(docs: Iterable<SearchDoc>): LunrIndexParts {
   const builder = new lunr.Builder();
   builder.searchPipeline.add(lunr.stemmer);
-  configure(builder);
+  defineFields(builder);
   useFastIndexing(builder);
   for (const d of docs) builder.add(d);
   const internals = builder as unknown as BuilderInternals;
@@ -50,7 +50,8 @@ export function buildShardIndex(docs: Iterable<SearchDoc>): LunrIndexParts {
   return { invertedIndex: internals.invertedIndex, fieldVectors: internals.fieldVectors, pipeline: builder.searchPipeline as unknown as LunrIndexParts['pipeline'] };
 }
 
-function configure(builder: lunr.Builder): void {
+/** The ref and FIELDS with their boosts: every index the project builds, the bench's calibration and tests too. */
+export function defineFields(builder: lunr.Builder): void {
   builder.ref('id');
   builder.field('title', { boost: 10 });
   builder.field('authors', { boost: 3 });
