@@ -5,7 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { WorkerFileLoader } from '../../server/src/workspace/fileLoader';
 import { FileToLoad, LoadedFile, loadFileSync } from '../../server/src/workspace/loadFile';
-import { cacheFileName, ParseCacheConfig, pruneCache, writingAtOnce } from '../../server/src/workspace/parseCache';
+import { CacheCounts, cacheFileName, noCounts, ParseCacheConfig, pruneCache, writingAtOnce } from '../../server/src/workspace/parseCache';
 
 const PARSE_WORKER = path.resolve(__dirname, '../../server/src/workspace/parseWorker.js');
 const MAX_MB = 5;
@@ -73,6 +73,64 @@ describe('the parse cache', () => {
     assert.strictEqual(loaded.entry?.sources[0].uri, file.uri);
   });
 
+  describe('knowing a file unchanged by its stamp', () => {
+    /** Load once more and say how: 'unchanged' (not read), 'sameText' (read, hash matched) or 'parsed'. */
+    const how = (cfg: ParseCacheConfig): [keyof CacheCounts, LoadedFile] => {
+      const counts = noCounts();
+      const loaded = loadFileSync(file, MAX_MB, writingAtOnce(cfg), counts);
+      const ways = (Object.keys(counts) as (keyof CacheCounts)[]).filter((k) => counts[k] > 0);
+      assert.strictEqual(ways.length, 1, JSON.stringify(counts));
+      return [ways[0], loaded];
+    };
+    /** As if the file's times were older than the racy window: tests cannot age a change time. */
+    const settled = () => ({ ...config, racyMs: 0 });
+    const tick = () => { const until = Date.now() + 5; while (Date.now() < until) { /* let the clock pass the file's times */ } };
+
+    it('does not read a file whose size, times and inode are as they were when it was parsed', () => {
+      tick();
+      assert.strictEqual(how(settled())[0], 'parsed');
+      const [way, loaded] = how(settled());
+      assert.strictEqual(way, 'unchanged');
+      assert.deepStrictEqual(loaded, plain(loadFileSync(file, MAX_MB)));
+    });
+
+    it('notices new text of the same size with the old modification time put back (the change time moved)', () => {
+      const mtime = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000); // a whole second, so that putting it back is exact
+      fs.utimesSync(file.fsPath, mtime, mtime);
+      const { size } = fs.statSync(file.fsPath);
+      tick();
+      how(settled());
+      fs.writeFileSync(file.fsPath, note('Reward Models for RetrievaL'));
+      fs.utimesSync(file.fsPath, mtime, mtime);
+      assert.strictEqual(fs.statSync(file.fsPath).size, size);
+      assert.strictEqual(fs.statSync(file.fsPath).mtimeMs, mtime.getTime());
+      tick();
+      const [way, loaded] = how(settled());
+      assert.strictEqual(way, 'parsed');
+      assert.strictEqual(loaded.entry?.sources[0].title, 'Reward Models for RetrievaL');
+    });
+
+    it('checks the text of a file changed shortly before it was read (racily clean), every time', () => {
+      how(config);
+      assert.strictEqual(how(config)[0], 'sameText', 'its times are within the racy window of when it was read');
+      assert.strictEqual(how(config)[0], 'sameText');
+    });
+
+    it('re-stamps a file that was touched but not changed, so the next start does not read it', () => {
+      tick();
+      how(settled());
+      const later = new Date(Date.now() + 60_000);
+      fs.utimesSync(file.fsPath, later, later);
+      // Its modification time is now after the moment it is read: read and hashed, never trusted by stamp.
+      assert.strictEqual(how(settled())[0], 'sameText');
+      const past = new Date(Date.now() - 60_000);
+      fs.utimesSync(file.fsPath, past, past);
+      tick();
+      assert.strictEqual(how(settled())[0], 'sameText');
+      assert.strictEqual(how(settled())[0], 'unchanged');
+    });
+  });
+
   for (const [what, damage, problem] of [
     ['truncated', (body: string) => body.slice(0, body.length / 2), 'unreadable body'],
     ['not JSON at all', () => '\u0000\u0001garbage', 'unreadable body'],
@@ -83,6 +141,11 @@ describe('the parse cache', () => {
   ] as [string, (body: string) => string, string][]) {
     it(`is not trusted when a cached result is ${what}: the file is parsed again, with a log line, and the cache mended`, () => {
       const parsed = loadFileSync(file, MAX_MB, writingAtOnce(config));
+      editBody(damage);
+      const counts = noCounts();
+      // With a stamp that vouches for the file, as one that does not (it is hashed then).
+      assert.strictEqual(loadFileSync(file, MAX_MB, writingAtOnce({ ...config, racyMs: -60_000 }), counts).log.length, 1);
+      assert.deepStrictEqual(counts, { unchanged: 0, sameText: 0, parsed: 1 });
       editBody(damage);
       const again = loadFileSync(file, MAX_MB, writingAtOnce(config));
       assert.deepStrictEqual(again.entry, parsed.entry, 'parsed again');

@@ -1,6 +1,6 @@
 import { Worker } from 'worker_threads';
 import { FileToLoad, LoadedFile, loadFileSync } from './loadFile';
-import { ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
+import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
 
 /** Reads and parses the scan's files, yielding each once, in any order. */
@@ -13,11 +13,11 @@ export const inThreadLoader: FileLoader = {
   load: (files, maxMB) => loadInThread(files, maxMB),
 };
 
-function* loadInThread(files: FileToLoad[], maxMB: number, cache?: ParseCacheUse): Generator<LoadedFile> {
-  for (const f of files) yield loadFileSync(f, maxMB, cache);
+function* loadInThread(files: FileToLoad[], maxMB: number, cache?: ParseCacheUse, counts?: CacheCounts): Generator<LoadedFile> {
+  for (const f of files) yield loadFileSync(f, maxMB, cache, counts);
 }
 
-interface Helper { worker: Worker; files: FileToLoad[]; received: number; failure?: string }
+interface Helper { worker: Worker; files: FileToLoad[]; received: number; counts?: CacheCounts; failure?: string }
 
 /**
  * In worker threads started for one scan. They end with it, returning their heaps, except that
@@ -51,9 +51,14 @@ export class WorkerFileLoader implements FileLoader {
     this.saveCache(); // a previous scan's results, before this one's
     const cache = this.cache;
     const started = Date.now();
+    const helpers: Helper[] = [];
+    const onThread = noCounts(); // files a worker could not load
     const finished = () => {
       // Only a scan that went through every file knows which cached results are no longer wanted.
       if (!cache) return;
+      const total = noCounts();
+      for (const c of [onThread, ...helpers.map((h) => h.counts ?? noCounts())]) for (const k of Object.keys(total) as (keyof CacheCounts)[]) total[k] += c[k];
+      this.log(`parse cache: ${total.unchanged} files unchanged since cached (not read), ${total.sameText} with unchanged text (read and hashed), ${total.parsed} parsed`);
       pruneCache(cache.dir, files.map((f) => f.uri), started).then(
         (removed) => removed && this.log(`parse cache: removed ${removed} results for files no longer in the workspace`),
         (err) => this.log(`parse cache could not be pruned: ${(err as Error).message}`),
@@ -62,7 +67,6 @@ export class WorkerFileLoader implements FileLoader {
     if (files.length === 0) return finished(); // an empty workspace starts no worker
     const arrived: { results: LoadedFile[]; from: Helper }[] = [];
     let wake: (() => void) | undefined;
-    const helpers: Helper[] = [];
     let complete = false;
     const count = Math.max(1, Math.min(this.workers, Math.ceil(files.length / 50)));
     for (let k = 0; k < count; k++) {
@@ -73,11 +77,11 @@ export class WorkerFileLoader implements FileLoader {
         worker = new Worker(this.workerPath);
       } catch (err) {
         this.log(`parse worker could not start (${(err as Error).message}); reading files on the server thread`);
-        yield* loadInThread(share, maxMB, cache && writingAtOnce(cache));
+        yield* loadInThread(share, maxMB, cache && writingAtOnce(cache), onThread);
         continue;
       }
       const helper: Helper = { worker, files: share, received: 0 };
-      worker.on('message', (m: ParseWorkerReply) => { helper.received += m.results.length; arrived.push({ results: m.results, from: helper }); wake?.(); });
+      worker.on('message', (m: ParseWorkerReply) => { helper.received += m.results.length; helper.counts = m.counts ?? helper.counts; arrived.push({ results: m.results, from: helper }); wake?.(); });
       worker.on('error', (err) => { helper.failure ??= String(err.stack ?? err); wake?.(); });
       worker.on('exit', (code) => { helper.failure ??= `exited with code ${code}`; wake?.(); });
       worker.postMessage({ type: 'load', files: share, maxMB, cache } satisfies ParseWorkerRequest);
@@ -96,7 +100,7 @@ export class WorkerFileLoader implements FileLoader {
           const rest = failed.files.slice(failed.received);
           failed.received = failed.files.length;
           this.log(`parse worker failed (${failed.failure}); reading its other ${rest.length} files on the server thread`);
-          yield* loadInThread(rest, maxMB, cache && writingAtOnce(cache));
+          yield* loadInThread(rest, maxMB, cache && writingAtOnce(cache), onThread);
           continue;
         }
         if (helpers.every((h) => h.received === h.files.length)) {

@@ -5,7 +5,9 @@ import { describeTitle, TitleInfo } from '../library/keys';
 import { fileSearchHash } from '../search/documents';
 import type { Candidate } from './classify';
 import { parseFile } from './parseFile';
-import { ParseCacheUse, readCached, textHash } from './parseCache';
+import {
+  CacheCounts, decodeBody, encodeRecord, FileStamp, ParseCacheUse, probeCache, ReadFile, recordWithBody, stampOf, textHash, unchangedSinceRead,
+} from './parseCache';
 
 /** A file the scan found and wants indexed. */
 export interface FileToLoad { fsPath: string; uri: string; rel: string; candidate: Candidate }
@@ -44,25 +46,55 @@ export function parseText(f: FileToLoad, text: string): LoadedFile {
 
 /**
  * Read and parse synchronously: the scan's way, in its slices or in the parse worker. With a
- * cache, a file whose text is unchanged since it was last parsed is read back rather than parsed.
+ * cache, a file unchanged since it was last parsed is read back rather than parsed: known
+ * unchanged by its stamp without reading it, or else by a hash of its text. `counts` tallies which.
  */
-export function loadFileSync(f: FileToLoad, maxMB: number, cache?: ParseCacheUse): LoadedFile {
+export function loadFileSync(f: FileToLoad, maxMB: number, cache?: ParseCacheUse, counts?: CacheCounts): LoadedFile {
+  const readAt = Date.now();
+  let stamp: FileStamp;
+  try {
+    stamp = stampOf(statSync(f.fsPath));
+  } catch (err) {
+    return unreadable(f, readError(err, f.rel));
+  }
+  if (tooLarge(stamp.size, maxMB)) return unreadable(f, overSizeLimit(f.rel, stamp.size, maxMB));
+  const probe = cache && probeCache(cache.config, f, cache.present);
+  let problem = probe && 'miss' in probe ? probe.problem : undefined;
+  if (probe && 'header' in probe && unchangedSinceRead(cache.config, probe.header, stamp)) {
+    const cached = decodeBody(probe, f.uri);
+    if ('hit' in cached) return count(counts, 'unchanged', cached.hit);
+    problem = cached.problem;
+  }
   let read: TextOrWhy;
   try {
-    const size = statSync(f.fsPath).size;
-    read = tooLarge(size, maxMB) ? { why: overSizeLimit(f.rel, size, maxMB) } : decode(readFileSync(f.fsPath), f.rel);
+    read = decode(readFileSync(f.fsPath), f.rel);
   } catch (err) {
     read = { why: readError(err, f.rel) };
   }
-  if (!('text' in read)) return { uri: f.uri, log: [read.why], textLength: 0 };
+  if (!('text' in read)) return unreadable(f, read.why);
   if (!cache) return parseText(f, read.text);
-  const hash = textHash(read.text);
-  const cached = readCached(cache.config, f, hash, cache.present);
-  if ('hit' in cached) return cached.hit;
-  const loaded = parseText(f, read.text);
-  if (loaded.entry) cache.save(f, hash, loaded);
-  if (cached.problem) loaded.log.push(`${f.rel}: its cached parse was unusable (${cached.problem}), so it was parsed again`);
+  const file: ReadFile = { stamp, readAt, hash: textHash(read.text) };
+  if (probe && 'header' in probe && !problem && probe.header.text === file.hash) {
+    const cached = decodeBody(probe, f.uri);
+    if ('hit' in cached) {
+      cache.save(recordWithBody(cache.config, f, file, probe.body)); // so the next start need not read it
+      return count(counts, 'sameText', cached.hit);
+    }
+    problem = cached.problem;
+  }
+  const loaded = count(counts, 'parsed', parseText(f, read.text));
+  if (loaded.entry) cache.save(encodeRecord(cache.config, f, file, loaded));
+  if (problem) loaded.log.push(`${f.rel}: its cached parse was unusable (${problem}), so it was parsed again`);
   return loaded;
+}
+
+function count(counts: CacheCounts | undefined, how: keyof CacheCounts, loaded: LoadedFile): LoadedFile {
+  if (counts) counts[how]++;
+  return loaded;
+}
+
+function unreadable(f: FileToLoad, why: string): LoadedFile {
+  return { uri: f.uri, log: [why], textLength: 0 };
 }
 
 /** Read a single changed file without blocking the thread. */

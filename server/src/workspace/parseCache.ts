@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { mkdirSync, promises as fsp, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, promises as fsp, readdirSync, readFileSync, renameSync, rmSync, Stats, writeFileSync } from 'fs';
 import * as path from 'path';
 import type { FileToLoad, LoadedFile } from './loadFile';
 
@@ -9,22 +9,28 @@ import type { FileToLoad, LoadedFile } from './loadFile';
  *
  * One file per workspace file, named by a hash of its uri, in the client's storage folder (never
  * in the workspace). The first line is a small header: the parser build it came from (a hash of
- * the bundled parser, so any new build starts afresh), the uri and a hash of the text parsed. The
- * rest is the parse result. A header that does not match is an ordinary change and the file is
- * parsed again; a body that is unreadable or not shaped like a parse result is reported and
- * parsed again, never used.
+ * the bundled parser, so any new build starts afresh), the uri, a hash of the text parsed and the
+ * file's stamp (size, times, inode) when it was read. The rest is the parse result.
+ *
+ * A file whose stamp is as recorded, and was already old when read (see RACY_MS), is not read at
+ * all; otherwise its text is read and hashed, and a matching hash is a hit too (re-stamped for the
+ * next start). Reading and hashing 25 MB of text was ~40 % of a warm start's parse workers at M. A
+ * header that does not match is an ordinary change and the file is parsed again; a body that is
+ * unreadable or not shaped like a parse result is reported and parsed again, never used.
  */
 export interface ParseCacheConfig {
   dir: string;
   /** Identifies the parser build; results from any other build are ignored. */
   codeId: string;
+  /** RACY_MS unless given (tests give 0, as they cannot age a file's change time). */
+  racyMs?: number;
 }
 
-/** A cache in use: where it is, and what to do with a result parsed because it missed. */
+/** A cache in use: where it is, and what to do with a record made because a file missed it (or hit it by content only). */
 export interface ParseCacheUse {
   config: ParseCacheConfig;
-  /** Write it now (writeCached), or later, when the scan no longer waits (the parse workers do this). */
-  save(f: FileToLoad, hashOfText: string, loaded: LoadedFile): void;
+  /** Write it now (writingAtOnce), or later, when the scan no longer waits (the parse workers do this). */
+  save(record: CacheRecord): void;
   /** The cache's file names when the scan began: a file not among them is a miss without trying to read it. */
   present?: Set<string>;
 }
@@ -35,17 +41,50 @@ export function cacheNames(config: ParseCacheConfig): Set<string> {
 }
 
 export function writingAtOnce(config: ParseCacheConfig): ParseCacheUse {
-  return { config, save: (f, hash, loaded) => writeCached(config, f, hash, loaded) };
+  return { config, save: (record) => writeRecord(config, record) };
 }
 
-export const PARSE_CACHE_FORMAT = 1;
+export const PARSE_CACHE_FORMAT = 2;
 
 /** Uri hashes made between two yields while pruning (~2 ms of work). */
 const HASHES_PER_TURN = 250;
 
-interface Header { format: number; code: string; uri: string; rel: string; candidate: string; text: string }
+/**
+ * How much older than the moment it was read a file's times must be for them to vouch for its
+ * text. A file changed again within its file system's timestamp granularity (2 s on FAT, a clock
+ * tick elsewhere; more if a network share's clock is off) can keep its times; such a file is
+ * "racily clean" in git's words, and its text is hashed instead.
+ */
+export const RACY_MS = 3000;
+
+/**
+ * What tells a file's version without reading it: size, modification and change times, inode and
+ * device. Any write sets the change time, which no ordinary tool can set back, so copying an old
+ * modification time onto new text still shows; a file replaced by a rename has a new inode.
+ */
+export interface FileStamp { size: number; mtimeMs: number; ctimeMs: number; ino: number; dev: number }
+
+export function stampOf(st: Stats): FileStamp {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev };
+}
+
+interface Header {
+  format: number; code: string; uri: string; rel: string; candidate: string;
+  /** Hash of the text parsed. */
+  text: string;
+  /** The file as it was when read, and when that was (ms since the epoch). */
+  stamp: FileStamp;
+  readAt: number;
+}
+
+/** How a file was loaded: unchanged on disk since cached, unchanged in its text, or parsed. */
+export interface CacheCounts { unchanged: number; sameText: number; parsed: number }
+export const noCounts = (): CacheCounts => ({ unchanged: 0, sameText: 0, parsed: 0 });
 
 export type CacheLookup = { hit: LoadedFile } | { miss: true; problem?: string };
+
+/** A cached parse of this file (by uri, path, kind and parser build), its header read, its body not yet. */
+export type CacheProbe = { header: Header; body: string } | { miss: true; problem?: string };
 
 export function cacheFileName(uri: string): string {
   return `${createHash('sha256').update(uri).digest('hex').slice(0, 40)}.parsed`;
@@ -55,7 +94,7 @@ export function textHash(text: string): string {
   return createHash('sha256').update(text).digest('base64');
 }
 
-export function readCached(config: ParseCacheConfig, f: FileToLoad, hashOfText: string, present?: Set<string>): CacheLookup {
+export function probeCache(config: ParseCacheConfig, f: FileToLoad, present?: Set<string>): CacheProbe {
   const name = cacheFileName(f.uri);
   if (present && !present.has(name)) return { miss: true }; // a cold start: skip thousands of failing reads
   let data: string;
@@ -72,28 +111,48 @@ export function readCached(config: ParseCacheConfig, f: FileToLoad, hashOfText: 
     return { miss: true, problem: 'unreadable header' };
   }
   if (!header || typeof header !== 'object') return { miss: true, problem: 'unreadable header' };
-  const expected = headerFor(config, f, hashOfText);
+  const expected: Partial<Header> = { format: PARSE_CACHE_FORMAT, code: config.codeId, uri: f.uri, rel: f.rel, candidate: f.candidate };
   for (const k of Object.keys(expected) as (keyof Header)[]) if (header[k] !== expected[k]) return { miss: true };
+  return { header: header as Header, body: newline < 0 ? '' : data.slice(newline + 1) };
+}
+
+/** Whether the file's stamp vouches for the text the cached result was parsed from (see RACY_MS). */
+export function unchangedSinceRead(config: ParseCacheConfig, header: Header, now: FileStamp): boolean {
+  const then = header.stamp;
+  if (!then || typeof then !== 'object' || typeof header.readAt !== 'number') return false;
+  for (const k of ['size', 'mtimeMs', 'ctimeMs', 'ino', 'dev'] as const) if (then[k] !== now[k]) return false;
+  return Math.max(now.mtimeMs, now.ctimeMs) < header.readAt - (config.racyMs ?? RACY_MS);
+}
+
+/** The cached result itself, used only if it has the shape of a parse result of this file. */
+export function decodeBody(probe: { body: string }, uri: string): CacheLookup {
   let body: unknown;
   try {
-    body = JSON.parse(data.slice(newline + 1));
+    body = JSON.parse(probe.body);
   } catch {
     return { miss: true, problem: 'unreadable body' };
   }
-  const why = loadedFileProblem(body, f.uri);
+  const why = loadedFileProblem(body, uri);
   return why ? { miss: true, problem: why } : { hit: body as LoadedFile };
-}
-
-/** Best effort: a cache that cannot be written only means parsing again next time. */
-export function writeCached(config: ParseCacheConfig, f: FileToLoad, hashOfText: string, loaded: LoadedFile): void {
-  writeRecord(config, encodeRecord(config, f, hashOfText, loaded));
 }
 
 /** A cache file's name and text, made now and written later (flat strings are cheap to hold). */
 export interface CacheRecord { name: string; text: string }
 
-export function encodeRecord(config: ParseCacheConfig, f: FileToLoad, hashOfText: string, loaded: LoadedFile): CacheRecord {
-  return { name: cacheFileName(f.uri), text: `${JSON.stringify(headerFor(config, f, hashOfText))}\n${JSON.stringify(loaded)}` };
+/** What the file was when read, for the record: its stamp and the time just before it was statted. */
+export interface ReadFile { stamp: FileStamp; readAt: number; hash: string }
+
+export function encodeRecord(config: ParseCacheConfig, f: FileToLoad, read: ReadFile, loaded: LoadedFile): CacheRecord {
+  return recordWithBody(config, f, read, JSON.stringify(loaded));
+}
+
+/** A record for an already encoded result (one found by its text, re-stamped so the next start need not read the file). */
+export function recordWithBody(config: ParseCacheConfig, f: FileToLoad, read: ReadFile, body: string): CacheRecord {
+  const header: Header = {
+    format: PARSE_CACHE_FORMAT, code: config.codeId, uri: f.uri, rel: f.rel, candidate: f.candidate,
+    text: read.hash, stamp: read.stamp, readAt: read.readAt,
+  };
+  return { name: cacheFileName(f.uri), text: `${JSON.stringify(header)}\n${body}` };
 }
 
 export function writeRecord(config: ParseCacheConfig, record: CacheRecord): void {
@@ -136,10 +195,6 @@ export async function pruneCache(dir: string, keepUris: Iterable<string>, since:
     } catch { /* gone already */ }
   }
   return removed;
-}
-
-function headerFor(config: ParseCacheConfig, f: FileToLoad, hashOfText: string): Header {
-  return { format: PARSE_CACHE_FORMAT, code: config.codeId, uri: f.uri, rel: f.rel, candidate: f.candidate, text: hashOfText };
 }
 
 // ---- shape checks: everything the library and the features read from a parse result ----

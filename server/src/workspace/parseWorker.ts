@@ -1,7 +1,7 @@
 import { parentPort } from 'worker_threads';
 import * as os from 'os';
 import { FileToLoad, LoadedFile, loadFileSync } from './loadFile';
-import { CacheRecord, cacheNames, encodeRecord, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
+import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
 
 /**
  * The scan's reading and parsing, off the server thread, which only receives parsed entries.
@@ -20,7 +20,8 @@ export type ParseWorkerRequest =
   | { type: 'load'; files: FileToLoad[]; maxMB: number; cache?: ParseCacheConfig }
   | { type: 'taken' }
   | { type: 'finish' };
-export type ParseWorkerReply = { results: LoadedFile[] };
+/** `counts`: how this worker's files so far were loaded (with a cache). */
+export type ParseWorkerReply = { results: LoadedFile[]; counts?: CacheCounts };
 
 const REPLY_TEXT_BYTES = 64 * 1024;
 const WINDOW = 8;
@@ -36,6 +37,7 @@ let files: FileToLoad[] = [];
 let maxMB = 0;
 let cache: ParseCacheUse | undefined;
 const unsaved: CacheRecord[] = [];
+const counts = noCounts();
 let next = 0;
 let inFlight = 0;
 
@@ -43,7 +45,7 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
   if (m.type === 'load') {
     ({ files, maxMB } = m);
     const config = m.cache;
-    cache = config && { config, present: cacheNames(config), save: (f, hash, loaded) => unsaved.push(encodeRecord(config, f, hash, loaded)) };
+    cache = config && { config, present: cacheNames(config), save: (record) => unsaved.push(record) };
   } else if (m.type === 'taken') {
     inFlight--;
   } else {
@@ -56,11 +58,11 @@ function work(): void {
   let results: LoadedFile[] = [];
   let text = 0;
   while (next < files.length && inFlight < WINDOW) {
-    const loaded = loadFileSync(files[next++], maxMB, cache);
+    const loaded = loadFileSync(files[next++], maxMB, cache, counts);
     results.push(loaded);
     text += loaded.textLength;
     if (text >= REPLY_TEXT_BYTES || next === files.length) {
-      parentPort!.postMessage({ results } satisfies ParseWorkerReply);
+      parentPort!.postMessage({ results, counts: cache && counts } satisfies ParseWorkerReply);
       inFlight++;
       results = [];
       text = 0;
