@@ -41,6 +41,17 @@ describe('indexer on a real folder', () => {
     assert.ok(lines.some((l) => /digests\/huge\.txt: skipped, 2\.0 MB is over litnotes\.maxFileSizeMB \(1\)/.test(l)), lines.join('\n'));
   });
 
+  it('says when every file is in the library, before the papers are recomputed a last time', async () => {
+    for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(root, `notes/n${i}.md`), `---\ncitekey: n${i}\ntitle: Note ${i}\n---\n`);
+    const { library, indexer } = make();
+    let seen: { files: number; papersYet: boolean; dirty: boolean } | undefined;
+    await indexer.scan(undefined, () => {
+      seen = { files: [...library.allFiles()].length, papersYet: library.get('n4') !== undefined, dirty: library.isDirty };
+    });
+    assert.deepStrictEqual(seen, { files: 6, papersYet: false, dirty: true });
+    assert.ok(library.get('n4'), 'recomputed after');
+  });
+
   it('a file deleted between listing and reading is logged, not fatal', async () => {
     fs.writeFileSync(path.join(root, 'notes/vanishing.md'), '---\ncitekey: gone\n---\n');
     const { library, lines, indexer } = make();

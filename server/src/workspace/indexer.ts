@@ -111,8 +111,12 @@ export class Indexer {
     return this.classifier.classify(this.relativePath(uri));
   }
 
-  /** Walk every folder and index what it holds, yielding between slices. Resolves when done or superseded. */
-  async scan(progress?: (done: number, total: number) => void): Promise<{ files: number; ms: number }> {
+  /**
+   * Walk every folder and index what it holds, yielding between slices. Resolves when done or
+   * superseded. `filesLoaded` is called once every file is in the library, before the papers are
+   * recomputed a last time (what depends only on files can start then).
+   */
+  async scan(progress?: (done: number, total: number) => void, filesLoaded?: () => void): Promise<{ files: number; ms: number }> {
     const generation = ++this.scanGeneration;
     const started = Date.now();
     this.scanning = true;
@@ -155,6 +159,7 @@ export class Indexer {
           sliceStart = Date.now();
         }
       }
+      filesLoaded?.();
       await this.library.rebuildInSlices(SLICE_MS, yieldToRequests);
       progress?.(found.length, found.length);
       return { files: found.length, ms: Date.now() - started };
