@@ -570,8 +570,8 @@ connection.onRenameRequest((params) => {
 });
 
 connection.onShutdown(async () => {
-  // Keep the full-text cache for the next start.
-  await search?.persist(5000);
+  // Keep the full-text and parse caches for the next start.
+  await Promise.all([search?.persist(5000), parseWorkers.saveCacheBeforeExit(5000)]);
 });
 
 process.on('uncaughtException', (err) => log(`internal error (server keeps running): ${err.stack ?? err}`));

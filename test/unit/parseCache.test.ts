@@ -179,6 +179,23 @@ describe('the parse cache', () => {
     assert.deepStrictEqual(fs.readdirSync(config.dir).sort(), [cacheFileName(file.uri), path.basename(recent), 'unrelated.txt'].sort());
   });
 
+  it('on shutdown, parse workers save what missed at once and the server waits for them', async function () {
+    this.timeout(30000);
+    const files: FileToLoad[] = [];
+    for (let i = 0; i < 60; i++) {
+      const fsPath = path.join(root, `s${i}.md`);
+      fs.writeFileSync(fsPath, note(`Paper number ${i}`).replace('smith2024rag', `paper${i}`));
+      files.push({ fsPath, uri: pathToFileURL(fsPath).href, rel: `s${i}.md`, candidate: 'note' });
+    }
+    const loader = new WorkerFileLoader(PARSE_WORKER, 2, () => undefined);
+    loader.useCache(config);
+    for await (const _ of loader.load(files, MAX_MB)) { /* scanned */ }
+    const written = () => files.filter((f) => fs.existsSync(path.join(config.dir, cacheFileName(f.uri)))).length;
+    assert.strictEqual(written(), 0);
+    await loader.saveCacheBeforeExit(20000);
+    assert.strictEqual(written(), files.length);
+  });
+
   it('parse workers read from it, save what missed when told to (after the scan), and prune after a full scan', async function () {
     this.timeout(30000);
     const stale = path.join(config.dir, cacheFileName('file:///deleted-since.md'));

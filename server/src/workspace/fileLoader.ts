@@ -39,7 +39,26 @@ export class WorkerFileLoader implements FileLoader {
    * the full text is ready, so that a cold start's writing does not compete with its shard builds.
    */
   saveCache(): void {
-    for (const w of this.unsaved.splice(0)) w.postMessage({ type: 'finish' } satisfies ParseWorkerRequest);
+    for (const w of this.unsaved.splice(0)) {
+      this.saving.add(w);
+      w.once('exit', () => this.saving.delete(w));
+      w.postMessage({ type: 'finish' } satisfies ParseWorkerRequest);
+    }
+  }
+
+  /** Workers told to save and not yet ended. */
+  private readonly saving = new Set<Worker>();
+
+  /**
+   * On shutdown: save now whatever is still unsaved, and wait (at most `ms`) for the writing to end,
+   * so that stopping the editor right after a cold start does not cost the next start its cache.
+   */
+  async saveCacheBeforeExit(ms: number): Promise<void> {
+    this.saveCache();
+    const ended = [...this.saving].map((w) => new Promise<void>((resolve) => { w.once('exit', () => resolve()); if (!this.saving.has(w)) resolve(); }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(ended), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+    clearTimeout(timer);
   }
 
   /** Read back unchanged files' parse results from (and save new ones to) this cache; undefined: parse everything. */
