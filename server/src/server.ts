@@ -161,17 +161,14 @@ async function rescan(): Promise<void> {
   let lastPercent = -1;
   const run = (async () => {
     if (search) search.holdNoteGroups = true;
-    const releaseNoteGroups = () => {
-      if (!search) return;
-      search.holdNoteGroups = false;
-      search.flush();
-    };
     const result = await indexer.scan((done, total) => {
       const percent = total ? Math.floor((done / total) * 100) : 100;
       if (percent !== lastPercent) { lastPercent = percent; progress?.report(percent, `${done}/${total} files`); }
     }, () => {
       // Shards hold files' documents, not papers: they can load or build while the papers are recomputed.
-      releaseNoteGroups();
+      if (!search) return;
+      search.holdNoteGroups = false;
+      search.flush();
     }).finally(() => { if (search && !indexer.scanning) search.holdNoteGroups = false; });
     progress?.done();
     log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);

@@ -40,14 +40,14 @@ export class WorkerFileLoader implements FileLoader {
    */
   saveCache(): void {
     for (const w of this.unsaved.splice(0)) {
-      this.saving.add(w);
-      w.once('exit', () => this.saving.delete(w));
+      const ended = new Promise<void>((resolve) => w.once('exit', () => { this.saving.delete(ended); resolve(); }));
+      this.saving.add(ended);
       w.postMessage({ type: 'finish' } satisfies ParseWorkerRequest);
     }
   }
 
-  /** Workers told to save and not yet ended. */
-  private readonly saving = new Set<Worker>();
+  /** One per worker told to save, settled when it ends. */
+  private readonly saving = new Set<Promise<void>>();
 
   /**
    * On shutdown: save now whatever is still unsaved, and wait (at most `ms`) for the writing to end,
@@ -55,9 +55,8 @@ export class WorkerFileLoader implements FileLoader {
    */
   async saveCacheBeforeExit(ms: number): Promise<void> {
     this.saveCache();
-    const ended = [...this.saving].map((w) => new Promise<void>((resolve) => { w.once('exit', () => resolve()); if (!this.saving.has(w)) resolve(); }));
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(ended), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+    await Promise.race([Promise.all(this.saving), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
     clearTimeout(timer);
   }
 
