@@ -37,21 +37,33 @@ export class Workbench {
     return (await this.editor().locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
   }
 
+  /**
+   * Where the first on-screen span holding `text` is, with its text. The editor re-renders its
+   * spans whenever decorations change (a squiggle arriving, say), so a span found a moment ago can be
+   * detached by the time it is measured: look it up again until it can be measured.
+   */
+  private async spanAt(text: string): Promise<{ box: { x: number; y: number; width: number; height: number }; full: string }> {
+    const span = this.editor().locator('.view-line span', { hasText: text }).first();
+    for (let attempt = 1; ; attempt++) {
+      await span.waitFor();
+      const box = await span.boundingBox();
+      const full = box ? await span.innerText().catch(() => undefined) : undefined;
+      if (box && full !== undefined) return { box, full: full.replace(/\u00a0/g, ' ') };
+      if (attempt === 10) throw new Error(`the span holding "${text}" could not be measured`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   /** Puts the cursor right after the first occurrence of `text` on screen by clicking it. */
   async clickText(text: string, offsetFromEnd = 0): Promise<void> {
-    const span = this.editor().locator('.view-line span', { hasText: text }).first();
-    await span.waitFor();
-    const box = (await span.boundingBox())!;
-    const full = (await span.innerText()).replace(/\u00a0/g, ' ');
+    const { box, full } = await this.spanAt(text);
     const charWidth = box.width / Math.max(1, full.length);
     const index = full.indexOf(text) + text.length - offsetFromEnd;
     await this.page.mouse.click(box.x + charWidth * index - 1, box.y + box.height / 2);
   }
 
   async hoverText(text: string): Promise<void> {
-    const span = this.editor().locator('.view-line span', { hasText: text }).first();
-    const box = (await span.boundingBox())!;
-    const full = (await span.innerText()).replace(/\u00a0/g, ' ');
+    const { box, full } = await this.spanAt(text);
     const charWidth = box.width / Math.max(1, full.length);
     const index = full.indexOf(text) + Math.floor(text.length / 2);
     await this.page.mouse.move(box.x + charWidth * index, box.y + box.height / 2);
