@@ -196,6 +196,41 @@ describe('the parse cache', () => {
     assert.strictEqual(written(), files.length);
   });
 
+  it('parse workers pass on results their stamps vouch for, and the server thread checks them: a damaged one is parsed again and mended', async function () {
+    this.timeout(30000);
+    const files: FileToLoad[] = [];
+    for (let i = 0; i < 80; i++) {
+      const fsPath = path.join(root, `d${i}.md`);
+      fs.writeFileSync(fsPath, note(`Paper number ${i}`).replace('smith2024rag', `paper${i}`));
+      files.push({ fsPath, uri: pathToFileURL(fsPath).href, rel: `d${i}.md`, candidate: 'note' });
+    }
+    for (const f of files) loadFileSync(f, MAX_MB, writingAtOnce(config));
+    const lines: string[] = [];
+    const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
+    loader.useCache({ ...config, racyMs: -60_000 }); // files just written count as old: their stamps vouch for them
+    const loadAll = async () => {
+      lines.length = 0;
+      const out: LoadedFile[] = [];
+      for await (const f of loader.load(files, MAX_MB)) out.push(f);
+      return out.sort((a, b) => (a.uri < b.uri ? -1 : 1));
+    };
+    const expected = files.map((f) => plain(loadFileSync(f, MAX_MB))).sort((a, b) => (a.uri < b.uri ? -1 : 1));
+
+    assert.deepStrictEqual(await loadAll(), expected);
+    assert.ok(lines.includes('parse cache: 80 files unchanged since cached (not read), 0 with unchanged text (read and hashed), 0 parsed'), lines.join('\n'));
+
+    const damaged = files[7];
+    const name = path.join(config.dir, cacheFileName(damaged.uri));
+    fs.writeFileSync(name, fs.readFileSync(name, 'utf8').replace(/"title":"Paper number 7"/, '"title":["Paper number 7"]'));
+    const second = await loadAll();
+    const withLog = second.filter((f) => f.log.length);
+    assert.deepStrictEqual(withLog.map((f) => f.log), [['d7.md: its cached parse was unusable (a source lacks its title or position), so it was parsed again']]);
+    assert.deepStrictEqual(second.map((f) => plain({ ...f, log: [] })), expected, 'the damaged result is not used');
+    assert.ok(lines.includes('parse cache: 79 files unchanged since cached (not read), 0 with unchanged text (read and hashed), 1 parsed'), lines.join('\n'));
+
+    assert.deepStrictEqual(await loadAll(), expected, 'mended at once: the next scan has no log line');
+  });
+
   it('parse workers read from it, save what missed when told to (after the scan), and prune after a full scan', async function () {
     this.timeout(30000);
     const stale = path.join(config.dir, cacheFileName('file:///deleted-since.md'));

@@ -1,5 +1,5 @@
 import { Worker } from 'worker_threads';
-import { FileToLoad, LoadedFile, loadFileSync } from './loadFile';
+import { decodeHit, FileToLoad, LoadedFile, loadFileSync, UndecodedHit } from './loadFile';
 import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
 
@@ -23,8 +23,9 @@ interface Helper { worker: Worker; files: FileToLoad[]; received: number; counts
  * In worker threads started for one scan. They end with it, returning their heaps, except that
  * with a parse cache they first wait for saveCache() to write what missed it. The server thread
  * then only receives parsed entries (~0.15 s for what takes ~0.9 s to read and parse at M: 2,100
- * files, 25 MB). If a worker cannot start or dies, the files it did not return
- * are loaded on the calling thread, with a log line.
+ * files, 25 MB), and decodes cached results the workers found unchanged (see UndecodedHit). If a
+ * worker cannot start or dies, the files it did not return are loaded on the calling thread,
+ * with a log line.
  */
 export class WorkerFileLoader implements FileLoader {
   private cache?: ParseCacheConfig;
@@ -70,7 +71,7 @@ export class WorkerFileLoader implements FileLoader {
     const cache = this.cache;
     const started = Date.now();
     const helpers: Helper[] = [];
-    const onThread = noCounts(); // files a worker could not load
+    const onThread = noCounts(); // files a worker could not load, and cached results decoded here
     const finished = () => {
       // Only a scan that went through every file knows which cached results are no longer wanted.
       if (!cache) return;
@@ -83,7 +84,10 @@ export class WorkerFileLoader implements FileLoader {
       );
     };
     if (files.length === 0) return finished(); // an empty workspace starts no worker
-    const arrived: { results: LoadedFile[]; from: Helper }[] = [];
+    const arrived: { results: (LoadedFile | UndecodedHit)[]; from: Helper }[] = [];
+    // Only a cache gives undecoded hits, and one that fails its checks is looked up by uri (rarely).
+    const decode = (r: LoadedFile | UndecodedHit, from: Helper): LoadedFile =>
+      'body' in r ? decodeHit(r, from.files.find((f) => f.uri === r.uri)!, maxMB, cache!, onThread) : r;
     let wake: (() => void) | undefined;
     let complete = false;
     const count = Math.max(1, Math.min(this.workers, Math.ceil(files.length / 50)));
@@ -110,7 +114,7 @@ export class WorkerFileLoader implements FileLoader {
         const batch = arrived.shift();
         if (batch) {
           batch.from.worker.postMessage({ type: 'taken' } satisfies ParseWorkerRequest);
-          yield* batch.results;
+          for (const r of batch.results) yield decode(r, batch.from);
           continue;
         }
         const failed = helpers.find((h) => h.failure !== undefined && h.received < h.files.length);

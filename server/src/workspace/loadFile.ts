@@ -6,7 +6,8 @@ import { fileSearchHash } from '../search/documents';
 import type { Candidate } from './classify';
 import { parseFile } from './parseFile';
 import {
-  CacheCounts, decodeBody, encodeRecord, FileStamp, ParseCacheUse, probeCache, ReadFile, recordWithBody, stampOf, textHash, unchangedSinceRead,
+  CacheCounts, decodeBody, encodeRecord, FileStamp, ParseCacheConfig, ParseCacheUse, probeCache, ReadFile, recordWithBody, stampOf, textHash,
+  unchangedSinceRead, writingAtOnce,
 } from './parseCache';
 
 /** A file the scan found and wants indexed. */
@@ -45,11 +46,44 @@ export function parseText(f: FileToLoad, text: string): LoadedFile {
 }
 
 /**
+ * A cached result that the file's stamp vouches for, not yet decoded: a parse worker sends the
+ * text on and the server thread decodes it (decodeHit), as it would otherwise have to copy the
+ * decoded objects out of the worker's message, at about the same cost. `textLength`: the file's size.
+ */
+export interface UndecodedHit { uri: string; body: string; textLength: number }
+
+/**
  * Read and parse synchronously: the scan's way, in its slices or in the parse worker. With a
  * cache, a file unchanged since it was last parsed is read back rather than parsed: known
  * unchanged by its stamp without reading it, or else by a hash of its text. `counts` tallies which.
  */
 export function loadFileSync(f: FileToLoad, maxMB: number, cache?: ParseCacheUse, counts?: CacheCounts): LoadedFile {
+  return load(f, maxMB, cache, counts, false) as LoadedFile;
+}
+
+/**
+ * loadFileSync for a parse worker: a result the stamp vouches for comes back undecoded (and is
+ * not counted until decodeHit has checked it).
+ */
+export function loadOrDefer(f: FileToLoad, maxMB: number, cache?: ParseCacheUse, counts?: CacheCounts): LoadedFile | UndecodedHit {
+  return load(f, maxMB, cache, counts, true);
+}
+
+/**
+ * The server thread's half of loadOrDefer: the result if it has the shape of one, else the file
+ * loaded again here (read, parsed, its cache entry rewritten, with a log line saying why).
+ */
+export function decodeHit(hit: UndecodedHit, f: FileToLoad, maxMB: number, cache: ParseCacheConfig, counts: CacheCounts): LoadedFile {
+  const cached = decodeBody(hit, hit.uri);
+  if ('hit' in cached) return count(counts, 'unchanged', cached.hit);
+  const loaded = loadFileSync(f, maxMB, writingAtOnce(cache), counts);
+  // Said already, unless the file changed since the worker looked (then the cache simply missed).
+  const why = unusable(f, cached.problem ?? 'unreadable body');
+  if (!loaded.log.includes(why)) loaded.log.push(why);
+  return loaded;
+}
+
+function load(f: FileToLoad, maxMB: number, cache: ParseCacheUse | undefined, counts: CacheCounts | undefined, defer: boolean): LoadedFile | UndecodedHit {
   const readAt = Date.now();
   let stamp: FileStamp;
   try {
@@ -61,6 +95,7 @@ export function loadFileSync(f: FileToLoad, maxMB: number, cache?: ParseCacheUse
   const probe = cache && probeCache(cache.config, f, cache.present);
   let problem = probe && 'miss' in probe ? probe.problem : undefined;
   if (probe && 'header' in probe && unchangedSinceRead(cache.config, probe.header, stamp)) {
+    if (defer) return { uri: f.uri, body: probe.body, textLength: stamp.size };
     const cached = decodeBody(probe, f.uri);
     if ('hit' in cached) return count(counts, 'unchanged', cached.hit);
     problem = cached.problem;
@@ -84,8 +119,12 @@ export function loadFileSync(f: FileToLoad, maxMB: number, cache?: ParseCacheUse
   }
   const loaded = count(counts, 'parsed', parseText(f, read.text));
   if (loaded.entry) cache.save(encodeRecord(cache.config, f, file, loaded));
-  if (problem) loaded.log.push(`${f.rel}: its cached parse was unusable (${problem}), so it was parsed again`);
+  if (problem) loaded.log.push(unusable(f, problem));
   return loaded;
+}
+
+function unusable(f: FileToLoad, problem: string): string {
+  return `${f.rel}: its cached parse was unusable (${problem}), so it was parsed again`;
 }
 
 function count(counts: CacheCounts | undefined, how: keyof CacheCounts, loaded: LoadedFile): LoadedFile {

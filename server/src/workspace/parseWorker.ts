@@ -1,6 +1,6 @@
 import { parentPort } from 'worker_threads';
 import * as os from 'os';
-import { FileToLoad, LoadedFile, loadFileSync } from './loadFile';
+import { FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
 import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
 
 /**
@@ -20,8 +20,12 @@ export type ParseWorkerRequest =
   | { type: 'load'; files: FileToLoad[]; maxMB: number; cache?: ParseCacheConfig }
   | { type: 'taken' }
   | { type: 'finish' };
-/** `counts`: how this worker's files so far were loaded (with a cache). */
-export type ParseWorkerReply = { results: LoadedFile[]; counts?: CacheCounts };
+/**
+ * `counts`: how this worker's files so far were loaded (with a cache), except the undecoded hits.
+ * Those go to the server thread as the cache's text: decoding them here as well would only add
+ * work (JSON parsing and shape checks here, then copying every object out of the message there).
+ */
+export type ParseWorkerReply = { results: (LoadedFile | UndecodedHit)[]; counts?: CacheCounts };
 
 const REPLY_TEXT_BYTES = 64 * 1024;
 const WINDOW = 8;
@@ -55,10 +59,10 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
 });
 
 function work(): void {
-  let results: LoadedFile[] = [];
+  let results: (LoadedFile | UndecodedHit)[] = [];
   let text = 0;
   while (next < files.length && inFlight < WINDOW) {
-    const loaded = loadFileSync(files[next++], maxMB, cache, counts);
+    const loaded = loadOrDefer(files[next++], maxMB, cache, counts);
     results.push(loaded);
     text += loaded.textLength;
     if (text >= REPLY_TEXT_BYTES || next === files.length) {
