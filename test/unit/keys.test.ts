@@ -45,6 +45,23 @@ describe('key stability', () => {
     assert.strictEqual(a['Neural Ranking Models Are Robust'], 'neural-ranking-models-robust');
   });
 
+  it('merges entries of one paper the same way whatever order the files arrive in', () => {
+    // Entry 3 shares its arXiv id with entry 1 and its title with entry 2: which ones it joins must
+    // not depend on which file came first.
+    const entry = (id: string, title: string) => JSON.stringify([{ paper: { id, title, summary: `About ${title}. Two sentences.` }, publishedAt: '2025-09-10T00:00:00.000Z' }]);
+    const files: [string, string][] = [
+      ['digests/a.json', entry('2501.00001', 'Sparse Reward Shaping')],
+      ['digests/b.json', entry('2501.00002', 'Dense Retrieval Revisited')],
+      ['digests/c.json', entry('2501.00001', 'Dense Retrieval Revisited')],
+    ];
+    const merged = (order: number[]) => {
+      const lib = libraryOf(Object.fromEntries(order.map((i) => files[i])));
+      return lib.papers().map((p) => `${p.key}: ${p.digests.map((d) => d.uri.slice(-6)).join(' ')}`);
+    };
+    const first = merged([0, 1, 2]);
+    for (const order of [[2, 0, 1], [1, 2, 0], [2, 1, 0]]) assert.deepStrictEqual(merged(order), first, order.join());
+  });
+
   it('adding a later digest never changes an existing key', () => {
     const before = keysOf({ 'digests/a.txt': day1 });
     const after = keysOf({ 'digests/a.txt': day1, 'digests/z.txt': day2 });

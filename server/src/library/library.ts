@@ -2,7 +2,7 @@ import type { PaperMetadata, PaperSource, SourceProblem } from '../sources/types
 import type { Citation } from '../citations/find';
 import { chooseKey, describeTitle, TitleInfo } from './keys';
 import { searchTextSteps } from './match';
-import { sortInSteps } from './steps';
+import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../sources/authors';
 import type { Range } from '../util/text';
 
@@ -34,7 +34,6 @@ export interface FileEntry {
   searchHash?: string;
 }
 
-interface DerivedInfo extends TitleInfo { ref?: string }
 
 /** Work between two yields of a resumable rebuild. */
 const REBUILD_STEP = 100;
@@ -50,13 +49,12 @@ export class Library {
   private clashProblems = new Map<string, SourceProblem[]>();
   /** key -> uri -> citations of it there. Maintained incrementally as files change. */
   private readonly citationIndex = new Map<string, Map<string, Citation[]>>();
-  private readonly derived = new WeakMap<PaperSource, DerivedInfo>();
-  private position = new Map<string, number>();
+  private readonly derived = new WeakMap<PaperSource, TitleInfo>();
   private noteTitles = new Map<string, Paper>();
   private digestTitles = new Map<string, unknown>();
   private readonly authorWords = new WeakMap<string[], string[]>();
-  /** `uri#ordinal` of every source -> the paper it belongs to (full-text hits are per source). */
-  private bySource = new Map<string, Paper>();
+  /** uri -> the paper each of its sources (by ordinal) belongs to (full-text hits are per source). */
+  private bySource = new Map<string, (Paper | undefined)[]>();
   /** Told about every file replaced or removed (the full-text index rebuilds only what changed). */
   onFileChanged?: (uri: string) => void;
   private dirty = false;
@@ -91,7 +89,7 @@ export class Library {
 
   get(key: string): Paper | undefined { return this.byKey.get(key); }
   /** The paper a note or digest entry belongs to. */
-  paperOfSource(uri: string, ordinal: number): Paper | undefined { return this.bySource.get(`${uri}#${ordinal}`); }
+  paperOfSource(uri: string, ordinal: number): Paper | undefined { return this.bySource.get(uri)?.[ordinal]; }
   /** All papers, sorted by key. */
   papers(): readonly Paper[] { return this.list; }
   keys(): IterableIterator<string> { return this.byKey.keys(); }
@@ -147,7 +145,7 @@ export class Library {
     }
   }
 
-  private info(source: PaperSource): DerivedInfo {
+  private info(source: PaperSource): TitleInfo {
     let d = this.derived.get(source);
     if (!d) this.derived.set(source, (d = describeTitle(source.title)));
     return d;
@@ -185,10 +183,26 @@ export class Library {
   }
 
   private *compute(): Generator<void> {
+    // Files in uri order, so that neither the order files arrive in nor their order here can change
+    // a key or a merge. A snapshot: files replaced while this runs are for the next recompute.
+    const entries = yield* sortInSteps([...this.files.values()], (a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
     const notes: PaperSource[] = [];
+    const noteInfos: TitleInfo[] = [];
     const digestSources: PaperSource[] = [];
-    for (const f of this.files.values()) for (const s of f.sources) (s.kind === 'note' ? notes : digestSources).push(s);
-    const sortedNotes = yield* sortInSteps(notes, (a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    const digestInfos: TitleInfo[] = [];
+    /** The paper of every source, in file order (a note or digest entry is found by where it is here). */
+    const paperAt: (Paper | undefined)[] = [];
+    const noteAt: number[] = [];
+    const digestAt: number[] = [];
+    let step = 0;
+    for (const f of entries) {
+      for (const s of f.sources) {
+        if (++step % REBUILD_STEP === 0) yield;
+        const info = this.info(s);
+        if (s.kind === 'note') { notes.push(s); noteInfos.push(info); noteAt.push(paperAt.length); } else { digestSources.push(s); digestInfos.push(info); digestAt.push(paperAt.length); }
+        paperAt.push(undefined);
+      }
+    }
 
     const byKey = new Map<string, Paper>();
     const byArxiv = new Map<string, Paper>();
@@ -196,12 +210,12 @@ export class Library {
     const clash = new Map<string, SourceProblem[]>();
 
     // Notes first: their keys are explicit and primary.
-    let step = 0;
-    for (const note of sortedNotes) {
+    for (let i = 0; i < notes.length; i++) {
       if (++step % REBUILD_STEP === 0) yield;
+      const note = notes[i];
       const key = note.key!;
       const existing = byKey.get(key);
-      const norm = this.info(note).norm;
+      const norm = noteInfos[i].norm;
       if (existing) {
         const same = (note.arxiv && note.arxiv === existing.arxiv) || (norm && norm === this.info(existing.note!).norm);
         if (!same) {
@@ -214,86 +228,86 @@ export class Library {
         continue; // a second note of the same paper adds nothing the first does not have
       }
       const paper = newPaper(key, note);
+      paperAt[noteAt[i]] = paper;
       byKey.set(key, paper);
       if (note.arxiv && !byArxiv.has(note.arxiv)) byArxiv.set(note.arxiv, paper);
       if (norm && !byTitle.has(norm)) byTitle.set(norm, paper);
     }
 
     // Digest entries: group entries of one paper (same arXiv id or title) across digests.
-    interface Group { sources: PaperSource[]; note?: Paper; order: string; norm: string }
+    interface Group { sources: PaperSource[]; infos: TitleInfo[]; at: number[]; note?: Paper; norm: string }
     const groups: Group[] = [];
     const groupByArxiv = new Map<string, Group>();
     const groupByTitle = new Map<string, Group>();
-    for (const s of digestSources) {
+    for (let i = 0; i < digestSources.length; i++) {
       if (++step % REBUILD_STEP === 0) yield;
-      const norm = this.info(s).norm;
+      const s = digestSources[i];
+      const norm = digestInfos[i].norm;
       let g = (s.arxiv && groupByArxiv.get(s.arxiv)) || groupByTitle.get(norm);
       if (!g) {
-        g = { sources: [], order: '', norm };
+        g = { sources: [], infos: [], at: [], norm };
         groups.push(g);
       }
       g.sources.push(s);
+      g.infos.push(digestInfos[i]);
+      g.at.push(digestAt[i]);
       if (s.arxiv && !groupByArxiv.has(s.arxiv)) groupByArxiv.set(s.arxiv, g);
       if (!groupByTitle.has(norm)) groupByTitle.set(norm, g);
     }
+    // Keys in a fixed order (digest date, then title), so neither file order nor entry order matters,
+    // and a digest from a later day can never take a key an earlier paper already has. Each group
+    // starts with a title no earlier group has, so no two groups have the same order.
+    const byOrder = new Map<string, Group>();
     for (const g of groups) {
       if (++step % REBUILD_STEP === 0) yield;
-      if (g.sources.length > 1) g.sources.sort(compareSources);
-      // Sort key: digest date, then title.
-      g.order = `${g.sources[0].dateRank ?? '9999-99-99'}\u0000${g.norm}`;
+      if (g.sources.length > 1) {
+        const { sources, infos, at } = g;
+        const order = sources.map((_, k) => k).sort((x, y) => compareSources(sources[x], sources[y]));
+        [g.sources, g.infos, g.at] = [order.map((k) => sources[k]), order.map((k) => infos[k]), order.map((k) => at[k])];
+      }
+      byOrder.set(`${g.sources[0].dateRank ?? '9999-99-99'}\u0000${g.norm}`, g);
       const arxiv = g.sources.find((s) => s.arxiv)?.arxiv;
       g.note = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
     }
     yield;
-    // Keys in a fixed order (digest date, then title), so neither file order nor entry order matters,
-    // and a digest from a later day can never take a key an earlier paper already has.
-    const ordered = yield* sortInSteps(groups, (a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-    for (const g of ordered) {
+    for (const order of yield* sortStringsInSteps([...byOrder.keys()])) {
       if (++step % REBUILD_STEP === 0) yield;
-      const key = chooseKey(this.info(g.sources[0]).candidates, (k) => byKey.has(k));
-      if (g.note) {
-        g.note.aliases.push(key);
-        byKey.set(key, g.note);
-        mergeDigest(g.note, g.sources);
+      const g = byOrder.get(order)!;
+      const key = chooseKey(g.infos[0].candidates, (k) => byKey.has(k));
+      let paper = g.note;
+      if (paper) {
+        paper.aliases.push(key);
+        mergeDigest(paper, g.sources);
       } else {
-        const paper = newPaper(key, g.sources[0]);
+        paper = newPaper(key, g.sources[0]);
         mergeDigest(paper, g.sources.slice(1));
-        byKey.set(key, paper);
       }
+      byKey.set(key, paper);
+      for (const at of g.at) paperAt[at] = paper;
     }
 
-    const unsorted: Paper[] = [];
-    for (const [key, paper] of byKey) {
-      if (paper.key !== key) continue;
-      if (++step % REBUILD_STEP === 0) yield;
-      unsorted.push(this.finishPaper(paper));
-    }
     // Papers in key order: completion scans them in this order and so never sorts per keystroke.
-    const list = yield* sortInSteps(unsorted, (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const position = new Map<string, number>();
-    const bySource = new Map<string, Paper>();
-    for (let i = 0; i < list.length; i++) {
-      if (i % REBUILD_STEP === REBUILD_STEP - 1) yield;
-      const p = list[i];
-      position.set(p.key, i);
-      if (p.note) bySource.set(this.sourceRef(p.note), p);
-      for (const d of p.digests) bySource.set(this.sourceRef(d), p);
+    const keys: string[] = [];
+    for (const [key, paper] of byKey) if (paper.key === key) keys.push(key);
+    const list: Paper[] = [];
+    for (const key of yield* sortStringsInSteps(keys)) {
+      if (++step % REBUILD_STEP === 0) yield;
+      list.push(this.finishPaper(byKey.get(key)!));
+    }
+    const bySource = new Map<string, (Paper | undefined)[]>();
+    let at = 0;
+    for (const f of entries) {
+      if (++step % REBUILD_STEP === 0) yield;
+      if (f.sources.length) bySource.set(f.uri, paperAt.slice(at, (at += f.sources.length)));
     }
     // Swap in atomically: until here, requests saw the previous papers.
     this.byKey = byKey;
     this.list = list;
-    this.position = position;
     this.bySource = bySource;
     this.clashProblems = clash;
     this.noteTitles = byTitle;
     this.digestTitles = groupByTitle;
     this.version++;
-  }
-
-  /** `uri#ordinal`, made once per source rather than at every rebuild. */
-  private sourceRef(source: PaperSource): string {
-    const info = this.info(source);
-    return (info.ref ??= `${source.uri}#${source.ordinal}`);
   }
 
   private finishPaper(paper: Paper): Paper {
@@ -322,16 +336,29 @@ export class Library {
     if (after.key !== before.key || after.arxiv !== before.arxiv || this.clashProblems.has(old.uri)) return false;
     const oldNorm = this.info(before).norm, newNorm = this.info(after).norm;
     if (newNorm !== oldNorm && (this.digestTitles.has(newNorm) || this.noteTitles.has(newNorm))) return false;
-    const index = this.position.get(paper.key);
-    if (index === undefined) return false;
+    const index = this.indexOfKey(paper.key);
+    if (index < 0) return false;
     const next = this.finishPaper(newPaper(paper.key, after));
     this.byKey.set(paper.key, next);
     this.list[index] = next;
-    this.bySource.set(`${after.uri}#0`, next);
+    const here = this.bySource.get(after.uri);
+    if (here) here[0] = next;
     if (this.noteTitles.get(oldNorm) === paper) this.noteTitles.delete(oldNorm);
     this.noteTitles.set(newNorm, next);
     this.version++;
     return true;
+  }
+
+  /** Where a key is in the key-sorted list, or -1. */
+  private indexOfKey(key: string): number {
+    let lo = 0, hi = this.list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const k = this.list[mid].key;
+      if (k === key) return mid;
+      if (k < key) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
   }
 }
 

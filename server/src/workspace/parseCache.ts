@@ -223,8 +223,8 @@ function loadedFileProblem(x: unknown, uri: string): string | undefined {
   const e = x.entry;
   if (!isObject(e) || e.uri !== uri || !isString(e.relativePath) || !['note', 'digest', 'draft'].includes(e.kind as string)) return 'malformed entry';
   if (!Array.isArray(e.sources) || !Array.isArray(e.problems) || !Array.isArray(e.citations) || !optional(e.searchHash, isString)) return 'malformed entry';
-  for (const s of e.sources) {
-    const why = sourceProblem(s, uri);
+  for (const [i, s] of e.sources.entries()) {
+    const why = sourceProblem(s, uri) ?? (s.ordinal === i ? undefined : 'a source is out of place');
     if (why) return why;
   }
   for (const p of e.problems) {
