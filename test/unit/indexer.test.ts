@@ -137,8 +137,8 @@ describe('indexer on a real folder', () => {
 });
 
 describe('when the scan recomputes papers before it is done', () => {
-  // 500 of 2,000 files in after 1 s: about 3 s to go.
-  const base: ScanProgress = { sinceLast: 400, lastCost: 40, sources: 5000, sourcesAtLast: 1000, elapsed: 1000, filesDone: 500, filesLeft: 1500 };
+  // 500 of 2,000 files in after 4 s: about 12 s to go.
+  const base: ScanProgress = { sinceLast: 400, lastCost: 40, sources: 5000, sourcesAtLast: 1000, elapsed: 4000, filesDone: 500, filesLeft: 1500 };
 
   it('recomputes as soon as there are papers, so completion has some early', () => {
     assert.strictEqual(rebuildDue({ ...base, lastCost: 0, sourcesAtLast: 0, sources: 0, sinceLast: 300 }), false, 'nothing to show yet');
@@ -151,7 +151,8 @@ describe('when the scan recomputes papers before it is done', () => {
     assert.strictEqual(rebuildDue({ ...base, sources: 1900 }), false, 'not doubled');
     assert.strictEqual(rebuildDue({ ...base, sinceLast: 200 }), false, 'too soon after the last');
     assert.strictEqual(rebuildDue({ ...base, lastCost: 100, sinceLast: 500 }), false, 'less than six times its cost since the last');
-    // 5x the sources of a 40 ms recompute: ~200 ms, against ~100 ms left.
-    assert.strictEqual(rebuildDue({ ...base, filesDone: 1900, filesLeft: 100, elapsed: 2000 }), false, 'the scan is nearly done');
+    // 5x the sources of a 40 ms recompute: ~200 ms, against ~210 ms left.
+    assert.strictEqual(rebuildDue({ ...base, filesDone: 1900, filesLeft: 100 }), false, 'the scan is nearly done');
+    assert.strictEqual(rebuildDue({ ...base, elapsed: 2900, sinceLast: 2000 }), false, 'a scan this short (a warm start) may end any moment');
   });
 });
