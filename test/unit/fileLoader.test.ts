@@ -57,6 +57,17 @@ describe('the scan\'s file loaders', function () {
     assert.ok(here.some((f) => !f.entry && /binary\.md: skipped, binary file/.test(f.log[0])));
   });
 
+  it('workers started while the scan lists its files load them as well, and an empty scan ends them', async () => {
+    const files = filesToLoad(root);
+    const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => assert.fail(l));
+    loader.prepare();
+    assert.deepStrictEqual(await loadAll(loader, files), await loadAll(inThreadLoader, files));
+    loader.prepare();
+    loader.prepare(); // no more than the loader's count are waiting
+    assert.deepStrictEqual(await loadAll(loader, []), []);
+    assert.deepStrictEqual(await loadAll(loader, files.slice(0, 3)), await loadAll(inThreadLoader, files.slice(0, 3)));
+  });
+
   it('a worker that cannot start leaves its files to the server thread, with a log line', async () => {
     const files = filesToLoad(root);
     const lines: string[] = [];

@@ -6,6 +6,8 @@ import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
 /** Reads and parses the scan's files, yielding each once, in any order. */
 export interface FileLoader {
   load(files: FileToLoad[], maxMB: number): AsyncIterable<LoadedFile> | Iterable<LoadedFile>;
+  /** A scan is about to list its files: a loader with threads starts them meanwhile. */
+  prepare?(): void;
 }
 
 /** On the calling thread, one file per step (the caller yields between its slices). */
@@ -19,6 +21,9 @@ function* loadInThread(files: FileToLoad[], maxMB: number, cache?: ParseCacheUse
 
 interface Helper { worker: Worker; files: FileToLoad[]; received: number; counts?: CacheCounts; failure?: string }
 
+/** A worker started before its scan knew its files; `failure` if it failed meanwhile. */
+interface Started { worker: Worker; failure?: string; forget(): void }
+
 /**
  * In worker threads started for one scan. They end with it, returning their heaps, except that
  * with a parse cache they first wait for saveCache() to write what missed it. The server thread
@@ -31,6 +36,26 @@ export class WorkerFileLoader implements FileLoader {
   private cache?: ParseCacheConfig;
 
   constructor(private readonly workerPath: string, private readonly workers: number, private readonly log: (line: string) => void) {}
+
+  /** Started by prepare() for the next load (a worker takes ~70 ms to start: about as long as the walk at M). */
+  private started: Started[] = [];
+
+  prepare(): void {
+    while (this.started.length < this.workers) {
+      let worker: Worker;
+      try {
+        worker = new Worker(this.workerPath);
+      } catch {
+        return; // load() tries again, and says why
+      }
+      const early: Started = { worker, forget: () => { worker.off('error', onError); worker.off('exit', onExit); } };
+      const onError = (err: Error) => { early.failure ??= String(err.stack ?? err); };
+      const onExit = (code: number) => { early.failure ??= `exited with code ${code}`; };
+      worker.on('error', onError).on('exit', onExit);
+      worker.unref(); // an idle spare must not keep the process alive
+      this.started.push(early);
+    }
+  }
 
   /** Workers done with a scan, holding what missed the cache until saveCache(). */
   private unsaved: Worker[] = [];
@@ -83,7 +108,8 @@ export class WorkerFileLoader implements FileLoader {
         (err) => this.log(`parse cache could not be pruned: ${(err as Error).message}`),
       );
     };
-    if (files.length === 0) return finished(); // an empty workspace starts no worker
+    const spare = () => { for (const s of this.started.splice(0)) { s.forget(); void s.worker.terminate(); } };
+    if (files.length === 0) { spare(); return finished(); } // an empty workspace needs no worker
     const arrived: { results: (LoadedFile | UndecodedHit)[]; from: Helper }[] = [];
     // Only a cache gives undecoded hits, and one that fails its checks is looked up by uri (rarely).
     const decode = (r: LoadedFile | UndecodedHit, from: Helper): LoadedFile =>
@@ -94,21 +120,25 @@ export class WorkerFileLoader implements FileLoader {
     for (let k = 0; k < count; k++) {
       // Every count-th file: each worker gets its share of the large digests and the small notes.
       const share = files.filter((_, i) => i % count === k);
+      const early = this.started.shift();
+      early?.forget();
+      early?.worker.ref();
       let worker: Worker;
       try {
-        worker = new Worker(this.workerPath);
+        worker = early?.worker ?? new Worker(this.workerPath);
       } catch (err) {
         this.log(`parse worker could not start (${(err as Error).message}); reading files on the server thread`);
         yield* loadInThread(share, maxMB, cache && writingAtOnce(cache), onThread);
         continue;
       }
-      const helper: Helper = { worker, files: share, received: 0 };
+      const helper: Helper = { worker, files: share, received: 0, failure: early?.failure };
       worker.on('message', (m: ParseWorkerReply) => { helper.received += m.results.length; helper.counts = m.counts ?? helper.counts; arrived.push({ results: m.results, from: helper }); wake?.(); });
       worker.on('error', (err) => { helper.failure ??= String(err.stack ?? err); wake?.(); });
       worker.on('exit', (code) => { helper.failure ??= `exited with code ${code}`; wake?.(); });
       worker.postMessage({ type: 'load', files: share, maxMB, cache } satisfies ParseWorkerRequest);
       helpers.push(helper);
     }
+    spare();
     try {
       for (;;) {
         const batch = arrived.shift();

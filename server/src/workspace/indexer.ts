@@ -133,6 +133,7 @@ export class Indexer {
     this.newerThanScan.clear();
     try {
       const found: FileToLoad[] = [];
+      this.loader.prepare?.();
       for (const folder of this.folders) await this.walk(folder, folder.fsPath, found, generation);
       if (generation !== this.scanGeneration) return { files: 0, ms: Date.now() - started };
       // Forget files that vanished since a previous scan.
