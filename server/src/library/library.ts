@@ -34,7 +34,6 @@ export interface FileEntry {
   searchHash?: string;
 }
 
-
 /** Work between two yields of a resumable rebuild. */
 const REBUILD_STEP = 100;
 
