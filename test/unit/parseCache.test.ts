@@ -35,6 +35,13 @@ describe('the parse cache', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  /** `count` notes named `<prefix><i>.md`, as the scan would list them. */
+  const manyNotes = (prefix: string, count: number): FileToLoad[] => Array.from({ length: count }, (_, i) => {
+    const fsPath = path.join(root, `${prefix}${i}.md`);
+    fs.writeFileSync(fsPath, note(`Paper number ${i}`).replace('smith2024rag', `paper${i}`));
+    return { fsPath, uri: pathToFileURL(fsPath).href, rel: `${prefix}${i}.md`, candidate: 'note' };
+  });
+
   it('gives back what parsing gave, read from the cache rather than parsed again', () => {
     const parsed = loadFileSync(file, MAX_MB, writingAtOnce(config));
     assert.ok(fs.existsSync(cacheFile()));
@@ -181,12 +188,7 @@ describe('the parse cache', () => {
 
   it('on shutdown, parse workers save what missed at once and the server waits for them', async function () {
     this.timeout(30000);
-    const files: FileToLoad[] = [];
-    for (let i = 0; i < 60; i++) {
-      const fsPath = path.join(root, `s${i}.md`);
-      fs.writeFileSync(fsPath, note(`Paper number ${i}`).replace('smith2024rag', `paper${i}`));
-      files.push({ fsPath, uri: pathToFileURL(fsPath).href, rel: `s${i}.md`, candidate: 'note' });
-    }
+    const files = manyNotes('s', 60);
     const loader = new WorkerFileLoader(PARSE_WORKER, 2, () => undefined);
     loader.useCache(config);
     for await (const _ of loader.load(files, MAX_MB)) { /* scanned */ }
@@ -198,12 +200,7 @@ describe('the parse cache', () => {
 
   it('parse workers pass on results their stamps vouch for, and the server thread checks them: a damaged one is parsed again and mended', async function () {
     this.timeout(30000);
-    const files: FileToLoad[] = [];
-    for (let i = 0; i < 80; i++) {
-      const fsPath = path.join(root, `d${i}.md`);
-      fs.writeFileSync(fsPath, note(`Paper number ${i}`).replace('smith2024rag', `paper${i}`));
-      files.push({ fsPath, uri: pathToFileURL(fsPath).href, rel: `d${i}.md`, candidate: 'note' });
-    }
+    const files = manyNotes('d', 80);
     for (const f of files) loadFileSync(f, MAX_MB, writingAtOnce(config));
     const lines: string[] = [];
     const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
@@ -238,12 +235,7 @@ describe('the parse cache', () => {
     fs.writeFileSync(stale, 'left by a file deleted since');
     const old = new Date(Date.now() - 60_000);
     fs.utimesSync(stale, old, old);
-    const files: FileToLoad[] = [];
-    for (let i = 0; i < 120; i++) {
-      const fsPath = path.join(root, `n${i}.md`);
-      fs.writeFileSync(fsPath, note(`Paper number ${i}`).replace('smith2024rag', `paper${i}`));
-      files.push({ fsPath, uri: pathToFileURL(fsPath).href, rel: `n${i}.md`, candidate: 'note' });
-    }
+    const files = manyNotes('n', 120);
     const lines: string[] = [];
     const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
     loader.useCache(config);
