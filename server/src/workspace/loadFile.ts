@@ -76,14 +76,13 @@ export function loadOrDefer(f: FileToLoad, maxMB: number, cache?: ParseCacheUse,
 export function decodeHit(hit: UndecodedHit, f: FileToLoad, maxMB: number, cache: ParseCacheConfig, counts: CacheCounts): LoadedFile {
   const cached = decodeBody(hit, hit.uri);
   if ('hit' in cached) return count(counts, 'unchanged', cached.hit);
-  const loaded = loadFileSync(f, maxMB, writingAtOnce(cache), counts);
-  // Said already, unless the file changed since the worker looked (then the cache simply missed).
-  const why = unusable(f, cached.problem ?? 'unreadable body');
-  if (!loaded.log.includes(why)) loaded.log.push(why);
-  return loaded;
+  return load(f, maxMB, writingAtOnce(cache), counts, false, cached.problem ?? 'unreadable body') as LoadedFile;
 }
 
-function load(f: FileToLoad, maxMB: number, cache: ParseCacheUse | undefined, counts: CacheCounts | undefined, defer: boolean): LoadedFile | UndecodedHit {
+/** `cacheProblem`: the cached result is known to be unusable (so it is not looked up), for this reason. */
+function load(
+  f: FileToLoad, maxMB: number, cache: ParseCacheUse | undefined, counts: CacheCounts | undefined, defer: boolean, cacheProblem?: string,
+): LoadedFile | UndecodedHit {
   const readAt = Date.now();
   let stamp: FileStamp;
   try {
@@ -92,9 +91,9 @@ function load(f: FileToLoad, maxMB: number, cache: ParseCacheUse | undefined, co
     return unreadable(f, readError(err, f.rel));
   }
   if (tooLarge(stamp.size, maxMB)) return unreadable(f, overSizeLimit(f.rel, stamp.size, maxMB));
-  const probe = cache && probeCache(cache.config, f, cache.present);
-  let problem = probe && 'miss' in probe ? probe.problem : undefined;
-  if (probe && 'header' in probe && unchangedSinceRead(cache.config, probe.header, stamp)) {
+  const probe = cache && cacheProblem === undefined ? probeCache(cache.config, f, cache.present) : undefined;
+  let problem = cacheProblem ?? (probe && 'miss' in probe ? probe.problem : undefined);
+  if (cache && probe && 'header' in probe && unchangedSinceRead(cache.config, probe.header, stamp)) {
     if (defer) return { uri: f.uri, body: probe.body, textLength: stamp.size };
     const cached = decodeBody(probe, f.uri);
     if ('hit' in cached) return count(counts, 'unchanged', cached.hit);
