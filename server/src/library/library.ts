@@ -234,7 +234,8 @@ export class Library {
     }
 
     // Digest entries: group entries of one paper (same arXiv id or title) across digests.
-    interface Group { sources: PaperSource[]; infos: TitleInfo[]; at: number[]; note?: Paper; norm: string }
+    interface Member { source: PaperSource; info: TitleInfo; at: number }
+    interface Group { members: Member[]; note?: Paper; norm: string }
     const groups: Group[] = [];
     const groupByArxiv = new Map<string, Group>();
     const groupByTitle = new Map<string, Group>();
@@ -244,12 +245,10 @@ export class Library {
       const norm = digestInfos[i].norm;
       let g = (s.arxiv && groupByArxiv.get(s.arxiv)) || groupByTitle.get(norm);
       if (!g) {
-        g = { sources: [], infos: [], at: [], norm };
+        g = { members: [], norm };
         groups.push(g);
       }
-      g.sources.push(s);
-      g.infos.push(digestInfos[i]);
-      g.at.push(digestAt[i]);
+      g.members.push({ source: s, info: digestInfos[i], at: digestAt[i] });
       if (s.arxiv && !groupByArxiv.has(s.arxiv)) groupByArxiv.set(s.arxiv, g);
       if (!groupByTitle.has(norm)) groupByTitle.set(norm, g);
     }
@@ -259,30 +258,27 @@ export class Library {
     const byOrder = new Map<string, Group>();
     for (const g of groups) {
       if (++step % REBUILD_STEP === 0) yield;
-      if (g.sources.length > 1) {
-        const { sources, infos, at } = g;
-        const order = sources.map((_, k) => k).sort((x, y) => compareSources(sources[x], sources[y]));
-        [g.sources, g.infos, g.at] = [order.map((k) => sources[k]), order.map((k) => infos[k]), order.map((k) => at[k])];
-      }
-      byOrder.set(`${g.sources[0].dateRank ?? '9999-99-99'}\u0000${g.norm}`, g);
-      const arxiv = g.sources.find((s) => s.arxiv)?.arxiv;
+      if (g.members.length > 1) g.members.sort((a, b) => compareSources(a.source, b.source));
+      byOrder.set(`${g.members[0].source.dateRank ?? '9999-99-99'}\u0000${g.norm}`, g);
+      const arxiv = g.members.find((m) => m.source.arxiv)?.source.arxiv;
       g.note = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
     }
     yield;
     for (const order of yield* sortStringsInSteps([...byOrder.keys()])) {
       if (++step % REBUILD_STEP === 0) yield;
       const g = byOrder.get(order)!;
-      const key = chooseKey(g.infos[0].candidates, (k) => byKey.has(k));
+      const key = chooseKey(g.members[0].info.candidates, (k) => byKey.has(k));
+      const sources = g.members.map((m) => m.source);
       let paper = g.note;
       if (paper) {
         paper.aliases.push(key);
-        mergeDigest(paper, g.sources);
+        mergeDigest(paper, sources);
       } else {
-        paper = newPaper(key, g.sources[0]);
-        mergeDigest(paper, g.sources.slice(1));
+        paper = newPaper(key, sources[0]);
+        mergeDigest(paper, sources.slice(1));
       }
       byKey.set(key, paper);
-      for (const at of g.at) paperAt[at] = paper;
+      for (const m of g.members) paperAt[m.at] = paper;
     }
 
     // Papers in key order: completion scans them in this order and so never sorts per keystroke.
