@@ -27,13 +27,12 @@ import {
   PaperDetails, TopicsRequest, TopicsResponse, ListRequest, ListResponse, CitedKeysRequest, CitedKeysParams, CreateNoteRequest, CreateNoteParams,
   CreateNoteResponse,
 } from './protocol';
-import { SearchService, SearchResult, WORKER_LIMITS } from './search/service';
+import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './search/snippet';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
-import { TopicNode, TopicPaper, topicPapers } from './library/topics';
-import type { TopicsWorkerReply } from './library/topicsWorker';
-import { Worker } from 'worker_threads';
+import { TopicNode, topicPapers } from './library/topics';
+import { TopicsWorkerClient } from './library/topicsClient';
 
 /**
  * The language server: connection and thin handlers. Each handler converts the request, calls a
@@ -233,31 +232,10 @@ function afterSourceChange(immediate: boolean): void {
 
 let topics: { version: number; settingsKey: string; tree: TopicNode[]; ms: number } | undefined;
 let topicsRunning: Promise<void> | undefined;
-let topicsWorker: Worker | undefined;
-let topicsRequestId = 0;
+const topicsWorker = new TopicsWorkerClient(path.join(__dirname, 'topicsWorker.js'), (line) => log(line));
 
 function topicsSettingsKey(): string {
   return JSON.stringify(settings.topics);
-}
-
-/** Runs one computation in the topics worker (started on first use). */
-function computeInWorker(papers: TopicPaper[]): Promise<TopicsWorkerReply> {
-  if (!topicsWorker) {
-    topicsWorker = new Worker(path.join(__dirname, 'topicsWorker.js'), { resourceLimits: WORKER_LIMITS });
-    topicsWorker.unref();
-    topicsWorker.on('error', (err) => log(`topics worker failed: ${err.stack ?? err}`));
-  }
-  const id = ++topicsRequestId;
-  const worker = topicsWorker;
-  return new Promise((resolve) => {
-    const onMessage = (reply: TopicsWorkerReply) => {
-      if (reply.id !== id) return;
-      worker.off('message', onMessage);
-      resolve(reply);
-    };
-    worker.on('message', onMessage);
-    worker.postMessage({ id, papers, options: settings.topics });
-  });
 }
 
 /**
@@ -271,7 +249,7 @@ async function ensureTopics(): Promise<NonNullable<typeof topics>> {
     topicsRunning = (async () => {
       const version = library.version;
       const key = topicsSettingsKey();
-      const reply = await computeInWorker(topicPapers(library));
+      const reply = await topicsWorker.compute(topicPapers(library), settings.topics);
       if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
       topics = { version, settingsKey: key, tree: reply.tree, ms: reply.ms };
     })().finally(() => { topicsRunning = undefined; });

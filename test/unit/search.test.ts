@@ -144,6 +144,41 @@ describe('full-text search (lunr shards in worker threads)', function () {
     assert.strictEqual((await service.search('reward', 5)).partial, false);
   });
 
+  /** The service's worker threads, to stop one as a crash would (it then emits 'exit'). */
+  const workersOf = (service: SearchService) => (service as unknown as { workers: import('worker_threads').Worker[] }).workers;
+
+  it('a worker that stops is replaced: waiting searches get the other answers, its shards are built again', async () => {
+    const { service } = start();
+    await service.whenIdle();
+    const expected = (await service.search('mixture experts', 10)).hits.map((h) => h.key);
+    const [dead, other] = workersOf(service);
+    const waiting = service.search('mixture experts', 10);
+    await dead.terminate();
+    const during = await waiting; // before the fix this never settled
+    assert.strictEqual(during.error, undefined);
+    assert.ok(workersOf(service).includes(other) && !workersOf(service).includes(dead) && workersOf(service).length === 2);
+    assert.ok(logs.some((l) => /full-text worker 0 stopped \(exit code 1\); a new one builds its shards again/.test(l)), logs.join('\n'));
+    await service.whenIdle();
+    assert.deepStrictEqual((await service.search('mixture experts', 10)).hits.map((h) => h.key), expected);
+  });
+
+  it('once its restarts are used up, a stopped worker hands its shards to the others; with none left, search says it is off', async () => {
+    const { service } = start();
+    await service.whenIdle();
+    const expected = (await service.search('reward', 10)).hits.map((h) => h.key);
+    for (let i = 0; i < 3; i++) { await workersOf(service)[0].terminate(); await service.whenIdle(); }
+    assert.strictEqual(workersOf(service).length, 2, 'three restarts');
+    await workersOf(service)[0].terminate();
+    assert.strictEqual(workersOf(service).length, 1);
+    await service.whenIdle();
+    assert.strictEqual(service.status().ready, service.status().shards);
+    assert.deepStrictEqual((await service.search('reward', 10)).hits.map((h) => h.key), expected, 'every shard on the one worker left');
+    await workersOf(service)[0].terminate();
+    const off = await service.search('reward', 10);
+    assert.match(off.error ?? '', /Full-text search is off/);
+    assert.ok(logs.some((l) => /full-text search is off until the server restarts/.test(l)), logs.join('\n'));
+  });
+
   it('snippets show the passage around the first matching word', () => {
     const text = 'One two three. ' + 'filler '.repeat(40) + 'Reward models rank answers. ' + 'more '.repeat(40);
     const s = snippet(text, ['reward']);

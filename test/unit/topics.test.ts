@@ -1,7 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
 import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, topicPapers } from '../../server/src/library/topics';
 import type { Library } from '../../server/src/library/library';
+import { TopicsWorkerClient } from '../../server/src/library/topicsClient';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
@@ -102,5 +104,39 @@ describe('topics from tags and folders', () => {
   it('tagged and folder papers are not given derived topics', () => {
     const derived = flatten(roots.filter((n) => n.kind === 'derived'));
     for (const k of ['lin2022truthfulqa', 'DART_2025', 'jiang2024kasa']) assert.ok(!derived.some((n) => n.papers.includes(k)), k);
+  });
+});
+
+describe('the topics worker', function () {
+  this.timeout(30000);
+  const WORKER = path.resolve(__dirname, '../../server/src/library/topicsWorker.js');
+  const papers = topicPapers(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') }));
+
+  it('computes the same tree as the module itself, off the calling thread', async () => {
+    const client = new TopicsWorkerClient(WORKER, () => undefined);
+    try {
+      const reply = await client.compute(papers, DEFAULT_TOPIC_OPTIONS);
+      assert.strictEqual(reply.error, undefined);
+      assert.deepStrictEqual(reply.tree, tree(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') })));
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('a worker that stops mid-computation answers with an error, and the next computation starts a new one', async () => {
+    const logs: string[] = [];
+    const client = new TopicsWorkerClient(WORKER, (l) => logs.push(l));
+    try {
+      const computing = client.compute(papers, DEFAULT_TOPIC_OPTIONS);
+      await (client as unknown as { worker: import('worker_threads').Worker }).worker.terminate();
+      const failed = await computing; // before, this waited forever
+      assert.match(failed.error ?? '', /the topics worker stopped \(exit code \d+\)/);
+      assert.ok(logs.some((l) => /topics worker stopped/.test(l)), logs.join('\n'));
+      const again = await client.compute(papers, DEFAULT_TOPIC_OPTIONS);
+      assert.strictEqual(again.error, undefined);
+      assert.ok(again.tree!.length > 0);
+    } finally {
+      await client.dispose();
+    }
   });
 });

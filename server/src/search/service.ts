@@ -16,6 +16,13 @@ export interface FullTextStatus { shards: number; ready: number; building: numbe
  */
 export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
+/**
+ * How many times, in a server's life, a full-text worker that stopped is replaced by a new one.
+ * After that a stopped worker's shards move to the others: a shard that kills every worker it
+ * lands on ends with full-text search off (and a log line), not with a loop of restarts.
+ */
+const WORKER_RESTARTS = 3;
+
 /** Longest stretch the server thread spends gathering shard documents before it answers requests again. */
 const FLUSH_SLICE_MS = 2;
 
@@ -38,7 +45,8 @@ export class SearchService {
   private readonly known = new Map<string, string>(); // shard -> hash sent
   private readonly ready = new Map<string, string>(); // shard -> hash built
   private readonly dirty = new Set<string>();
-  private readonly pending = new Map<number, { replies: WorkerReply[]; resolve: (r: WorkerReply[]) => void }>();
+  /** Searches under way: the replies so far, and the workers that have not answered yet. */
+  private readonly pending = new Map<number, { replies: WorkerReply[]; waiting: Set<Worker>; resolve: (r: WorkerReply[]) => void }>();
   private nextId = 1;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly counts = { cacheHits: 0, built: 0, failed: 0 };
@@ -61,14 +69,62 @@ export class SearchService {
 
   constructor(private readonly library: Library, private readonly opts: SearchServiceOptions) {
     const n = Math.max(1, Math.min(opts.workers ?? 2, os.cpus().length));
-    for (let i = 0; i < n; i++) {
-      const w = new Worker(opts.workerPath, { resourceLimits: WORKER_LIMITS });
-      w.on('message', (m: WorkerReply) => this.onReply(m));
-      w.on('error', (err) => opts.log(`full-text worker ${i} failed: ${err.stack ?? err}`));
-      w.unref();
-      w.postMessage({ type: 'configure', cacheDir: opts.cacheDir } satisfies WorkerRequest);
-      this.workers.push(w);
+    for (let i = 0; i < n; i++) this.workers.push(this.startWorker());
+  }
+
+  private startWorker(): Worker {
+    const w = new Worker(this.opts.workerPath, { resourceLimits: WORKER_LIMITS });
+    w.on('message', (m: WorkerReply) => this.onReply(m, w));
+    w.on('error', (err) => this.opts.log(`full-text worker ${this.workers.indexOf(w)} failed: ${err.stack ?? err}`));
+    w.once('exit', (code) => this.onWorkerExit(w, code));
+    w.unref();
+    w.postMessage({ type: 'configure', cacheDir: this.opts.cacheDir } satisfies WorkerRequest);
+    return w;
+  }
+
+  private restartsLeft = WORKER_RESTARTS;
+  private disposed = false;
+
+  /**
+   * A worker stopped (it crashed, or ran out of memory): its shards are built again, by a new
+   * worker in its place or, once the restarts are used up, by the others; searches waiting for it
+   * get the other workers' answers. Without this, every later search waited for it forever.
+   */
+  private onWorkerExit(dead: Worker, code: number): void {
+    const slot = this.workers.indexOf(dead);
+    if (this.disposed || slot < 0) return;
+    const owners = new Map<string, Worker>();
+    for (const shard of this.known.keys()) owners.set(shard, this.workerFor(shard));
+    let replacement: Worker | undefined;
+    if (this.restartsLeft > 0) {
+      this.restartsLeft--;
+      try {
+        replacement = this.startWorker();
+      } catch (err) {
+        this.opts.log(`full-text worker could not be started again: ${(err as Error).message}`);
+      }
     }
+    if (replacement) this.workers[slot] = replacement;
+    else this.workers.splice(slot, 1);
+    this.opts.log(`full-text worker ${slot} stopped (exit code ${code}); ` + (replacement
+      ? 'a new one builds its shards again (from the cache where they are there)'
+      : this.workers.length ? `its shards move to the other ${this.workers.length === 1 ? 'worker' : `${this.workers.length} workers`}` : 'full-text search is off until the server restarts'));
+    for (const [shard, owner] of owners) {
+      const now = this.workers.length ? this.workerFor(shard) : undefined;
+      if (now === owner) continue;
+      if (owner !== dead) owner.postMessage({ type: 'drop', shard } satisfies WorkerRequest);
+      this.known.delete(shard);
+      this.ready.delete(shard);
+      this.docsWanted.delete(shard);
+      if (now) this.dirty.add(shard);
+    }
+    if (!this.workers.length) this.dirty.clear();
+    this.shardsChanged();
+    for (const [id, p] of this.pending) {
+      p.waiting.delete(dead);
+      if (p.waiting.size === 0) { this.pending.delete(id); p.resolve(p.replies); }
+    }
+    if (this.dirty.size) this.flush(); else this.reportStatus();
   }
 
   private workerFor(shard: string): Worker {
@@ -77,6 +133,7 @@ export class SearchService {
 
   /** A note or digest file changed or went away: its shard is rebuilt shortly, off the request path. */
   fileChanged(uri: string): void {
+    if (!this.workers.length) return; // full-text search is off (see onWorkerExit)
     const kind = this.library.file(uri)?.kind ?? (this.knownDigest(uri) ? 'digest' : 'note');
     const shard = shardOf(uri, kind);
     if (!shard) return;
@@ -196,7 +253,7 @@ export class SearchService {
     this.settleGeneration++;
   }
 
-  private onReply(m: WorkerReply): void {
+  private onReply(m: WorkerReply, from: Worker): void {
     if (m.type === 'settled') {
       if (m.id === this.settleSent && ++this.settleReplies === this.workers.length) this.reportStatus();
       return;
@@ -220,18 +277,19 @@ export class SearchService {
       return;
     }
     const p = this.pending.get(m.id);
-    if (!p) return;
+    if (!p || !p.waiting.delete(from)) return;
     p.replies.push(m);
-    if (p.replies.length === this.workers.length) { this.pending.delete(m.id); p.resolve(p.replies); }
+    if (p.waiting.size === 0) { this.pending.delete(m.id); p.resolve(p.replies); }
   }
 
   /** Full-text search across all shards; hits merged per paper by best score. Never throws for a bad query. */
   async search(query: string, limit: number): Promise<SearchResult> {
     const partial = this.status().building > 0;
     if (!query.trim()) return { hits: [], partial };
+    if (!this.workers.length) return { hits: [], error: 'Full-text search is off: its worker threads stopped (the output channel says why).', partial };
     const id = this.nextId++;
     const replies = await new Promise<WorkerReply[]>((resolve) => {
-      this.pending.set(id, { replies: [], resolve });
+      this.pending.set(id, { replies: [], waiting: new Set(this.workers), resolve });
       for (const w of this.workers) w.postMessage({ type: 'search', id, query, limit } satisfies WorkerRequest);
     });
     const error = replies.find((r) => r.type === 'results' && r.error) as Extract<WorkerReply, { type: 'results' }> | undefined;
@@ -266,6 +324,7 @@ export class SearchService {
 
   async dispose(): Promise<void> {
     await this.persist();
+    this.disposed = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
