@@ -25,9 +25,18 @@ describe('phrase extraction', () => {
 
   it('tokenizes like the reference: apostrophes, dashes, URLs, accents, unicode spaces', () => {
     const cases = ["The model's reward models don't drift.", 'mixture-of-experts - a survey', 'see https://x.org/a-b?c=d, then',
-      'Café naïve façade', 'a\u00a0-\u00a0b', 'x(y)z [1] {2} "q" “r”', 'state-of-the-art 3D-aware LLMs', "rock'n'roll", 'end -', ''];
+      'Café naïve façade', 'a\u00a0-\u00a0b', 'x(y)z [1] {2} "q" “r”', 'state-of-the-art 3D-aware LLMs', "rock'n'roll", 'end -', '',
+      'Ünïcödé before HTTPS://Ü.de/ä, after', 'x\u2009-\u2009y α-β 日本語 ﬁne', 'tab\tsep\rcr -\nnext'];
     for (const c of cases) assert.deepStrictEqual(words(c), referenceTokens(c), c);
     assert.deepStrictEqual(words(sample), referenceTokens(sample), 'the whole sample digest');
+  });
+
+  it('token arrays stay as they were when later texts are tokenized (they share memory blocks)', () => {
+    const table = new WordTable();
+    const texts = sample.split('\n').filter((l) => l.trim());
+    const kept = texts.map((t) => tokenize(t, table));
+    for (let r = 0; r < 20; r++) for (const t of texts) tokenize(t, table);
+    texts.forEach((t, i) => assert.deepStrictEqual(Array.from(kept[i]), Array.from(tokenize(t, table)), t));
   });
 
   it('the matcher weighs the chosen phrases exactly as full extraction does', () => {

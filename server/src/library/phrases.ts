@@ -48,8 +48,8 @@ const NOT_ALONE = new Set('efficient efficiently large small low high fine multi
 
 /**
  * Every distinct word seen, with what the phrase rules need to know about it. Id 0 separates
- * segments. Words are looked up by their characters in the text (an open-addressing hash table),
- * so a word seen before costs no substring and no string hashing.
+ * segments. Words are looked up by their bytes in the text (an open-addressing hash table over
+ * a pool of the words' bytes), so a word seen before costs no substring and no string hashing.
  */
 export class WordTable {
   readonly words: string[] = [''];
@@ -64,39 +64,51 @@ export class WordTable {
   readonly alone: boolean[] = [false];
   private readonly hashes: number[] = [0];
   private slots = new Int32Array(1 << 12);
+  /** Each word's (lower-case ASCII) bytes, back to back, from `starts[id]`. */
+  private pool = new Uint8Array(1 << 16);
+  private poolUsed = 0;
+  private readonly starts: number[] = [0];
 
-  /** The id of text[start, end), ASCII letters lower-cased. */
-  idAt(text: string, start: number, end: number): number {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ lowerAscii(text.charCodeAt(i)), 0x01000193);
-    return this.idOf(text, start, end, h);
-  }
-
-  /** The id of text[start, end) with ASCII letters lower-cased, whose FNV-1a hash (of those) the caller computed. */
-  idOf(text: string, start: number, end: number, h: number): number {
+  /** The id of the word bytes[start, end) (ASCII, read lower-cased), whose FNV-1a hash (lower-cased) the caller computed. */
+  idOf(bytes: Uint8Array, start: number, end: number, h: number): number {
     const mask = this.slots.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot];
       if (id === 0) {
-        const added = this.add(text.slice(start, end).toLowerCase(), h);
+        const added = this.add(bytes, start, end, h);
         this.slots[slot] = added;
         if (this.words.length * 2 > this.slots.length) this.grow();
         return added;
       }
-      if (this.hashes[id] === h && sameWord(this.words[id], text, start, end)) return id;
+      if (this.hashes[id] === h && this.sameWord(id, bytes, start, end)) return id;
     }
   }
 
-  id(word: string): number {
-    return this.idAt(word, 0, word.length);
+  private sameWord(id: number, bytes: Uint8Array, start: number, end: number): boolean {
+    if (this.words[id].length !== end - start) return false;
+    const pool = this.pool;
+    for (let i = start, j = this.starts[id]; i < end; i++, j++) if (pool[j] !== LOWER[bytes[i]]) return false;
+    return true;
   }
 
   foldedIdOf(folded: string): number | undefined {
     return this.foldedIds.get(folded);
   }
 
-  private add(word: string, hash: number): number {
+  private add(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const id = this.words.length;
+    if (this.poolUsed + (end - start) > this.pool.length) {
+      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + (end - start)));
+      pool.set(this.pool);
+      this.pool = pool;
+    }
+    let word = '';
+    for (let i = start; i < end; i++) {
+      const c = LOWER[bytes[i]];
+      this.pool[this.poolUsed++] = c;
+      word += String.fromCharCode(c);
+    }
+    this.starts.push(this.poolUsed - (end - start));
     this.words.push(word);
     this.hashes.push(hash);
     const folded = fold(word);
@@ -124,88 +136,114 @@ export class WordTable {
   }
 }
 
-function sameWord(word: string, text: string, start: number, end: number): boolean {
-  if (word.length !== end - start) return false;
-  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== lowerAscii(text.charCodeAt(start + i))) return false;
-  return true;
-}
-
-function lowerAscii(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
-}
-
 /**
  * A text as word ids, lower-cased, accents dropped, hyphens split, with 0 wherever punctuation
  * (or a URL, or a dash between spaces) ends a run of words. A word is `[a-z0-9]+`; an apostrophe
- * and what follows ("model's", "don't") is dropped. Scanned by hand: a regex match object per
- * word made this the most expensive step of topic derivation.
+ * and what follows ("model's", "don't") is dropped. Scanned by hand, over the text's bytes: a
+ * regex match object per word made this the most expensive step of topic derivation, and reading
+ * a byte array costs less than reading the string a character at a time.
  */
 export function tokenize(text: string, table: WordTable): Uint32Array {
-  // An ASCII text is lower-cased as it is scanned (a lower-cased copy of every abstract was a
-  // tenth of the cost); any other is normalised and lower-cased first.
-  // eslint-disable-next-line no-control-regex
-  let clean = /[^\x00-\x7f]/.test(text) ? text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase() : text;
-  if (/https?:\/\//i.test(clean)) clean = clean.replace(/https?:\/\/\S+/gi, ' . ');
+  const n = textBytes(text);
+  const bytes = textScratch;
   // A text has fewer words than characters, so the scratch buffer never overflows.
-  if (scratch.length < clean.length + 1) scratch = new Uint32Array(Math.max(clean.length + 1, scratch.length * 2));
+  if (scratch.length < n + 1) scratch = new Uint32Array(Math.max(n + 1, scratch.length * 2));
   const out = scratch;
   let count = 0;
-  const n = clean.length;
   let i = 0;
   while (i < n) {
-    const c = clean.charCodeAt(i);
-    const kind = c < 128 ? ASCII_KIND[c] : c === 0x201c || c === 0x201d ? BREAK : isSpace(c) ? SPACE : OTHER;
+    const kind = KIND[bytes[i]];
     if (kind === WORD) {
       // The word's hash is computed while scanning it, so a known word is found without a substring.
       const start = i;
       let h = 0x811c9dc5;
-      for (let d = c; ; ) {
-        h = Math.imul(h ^ lowerAscii(d), 0x01000193);
-        if (++i >= n) break;
-        d = clean.charCodeAt(i);
-        if (d >= 128 || ASCII_KIND[d] !== WORD) break;
-      }
-      out[count++] = table.idOf(clean, start, i, h);
-      if (i + 1 < n && clean.charCodeAt(i) === 39 /* ' */ && isLetter(clean.charCodeAt(i + 1))) {
+      do h = Math.imul(h ^ LOWER[bytes[i]], 0x01000193); while (++i < n && KIND[bytes[i]] === WORD);
+      out[count++] = table.idOf(bytes, start, i, h);
+      if (i + 1 < n && bytes[i] === 39 /* ' */ && IS_LETTER[bytes[i + 1]]) {
         i++;
-        while (i < n && isLetter(clean.charCodeAt(i))) i++;
+        while (i < n && IS_LETTER[bytes[i]]) i++;
       }
       continue;
     }
     if (kind === BREAK) {
       if (count && out[count - 1] !== 0) out[count++] = 0;
-    } else if (kind === SPACE && i + 2 < n && clean.charCodeAt(i + 1) === 45 /* - */ && isSpace(clean.charCodeAt(i + 2))) {
+    } else if (kind === SPACE && i + 2 < n && bytes[i + 1] === 45 /* - */ && (KIND[bytes[i + 2]] === SPACE || bytes[i + 2] === 10)) {
       if (count && out[count - 1] !== 0) out[count++] = 0;
       i += 3;
       continue;
     }
     i++;
   }
-  return out.slice(0, count);
+  return keep(out, count);
 }
 
 let scratch = new Uint32Array(4096);
+let textScratch = new Uint8Array(4096);
+const encoder = new TextEncoder();
+
+/**
+ * The text, URLs replaced by a break, into textScratch as one byte per character: ASCII as is;
+ * for any other text (normalised, accents dropped, lower-cased first) “ and ” become a quote
+ * (a break), other spaces a space, anything else a byte that is neither word nor space. Returns
+ * how many bytes.
+ */
+function textBytes(text: string): number {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; it is ASCII exactly when it takes one per unit.
+  if (textScratch.length < text.length * 3) textScratch = new Uint8Array(Math.max(text.length * 3, textScratch.length * 2));
+  const { read, written } = encoder.encodeInto(text, textScratch);
+  if (read === text.length && written === text.length) {
+    return URL_START.test(text) ? encoder.encodeInto(text.replace(URL_RUN, ' . '), textScratch).written : written;
+  }
+  let clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  if (URL_START.test(clean)) clean = clean.replace(URL_RUN, ' . ');
+  if (textScratch.length < clean.length) textScratch = new Uint8Array(clean.length);
+  for (let i = 0; i < clean.length; i++) {
+    const c = clean.charCodeAt(i);
+    textScratch[i] = c < 128 ? c : c === 0x201c || c === 0x201d ? 34 : isSpace(c) ? 32 : 0x80;
+  }
+  return clean.length;
+}
+
+const URL_START = /https?:\/\//i;
+const URL_RUN = /https?:\/\/\S+/gi;
+
+/**
+ * Token arrays are cut from shared blocks rather than allocated one by one: a computation keeps
+ * two per paper, and tens of thousands of small buffers cost the garbage collector more than the
+ * copying saves.
+ */
+let block = new Uint32Array(0);
+let blockUsed = 0;
+const BLOCK_SIZE = 1 << 18;
+
+function keep(from: Uint32Array, count: number): Uint32Array {
+  if (blockUsed + count > block.length) {
+    block = new Uint32Array(Math.max(BLOCK_SIZE, count));
+    blockUsed = 0;
+  }
+  block.set(from.subarray(0, count), blockUsed);
+  blockUsed += count;
+  return block.subarray(blockUsed - count, blockUsed);
+}
 
 const OTHER = 0, WORD = 1, BREAK = 2, SPACE = 3;
-/** What each ASCII character is to the tokenizer. */
-const ASCII_KIND = (() => {
-  const kinds = new Uint8Array(128);
+/** What each byte is to the tokenizer (any byte above 127 stands for a character that is neither word nor space). */
+const KIND = (() => {
+  const kinds = new Uint8Array(256);
   for (let c = 0; c < 128; c++) {
     const ch = String.fromCharCode(c);
     kinds[c] = /[a-zA-Z0-9]/.test(ch) ? WORD : '.,;:!?()[]{}"\n'.includes(ch) ? BREAK : /\s/.test(ch) ? SPACE : OTHER;
   }
   return kinds;
 })();
+/** Each byte, ASCII letters lower-cased. */
+const LOWER = Uint8Array.from({ length: 256 }, (_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
+/** 1 for an ASCII letter, either case. */
+const IS_LETTER = Uint8Array.from({ length: 256 }, (_, c) => ((c | 32) >= 97 && (c | 32) <= 122 ? 1 : 0));
 
-/** An ASCII letter, either case (the text is lower-cased as it is read). */
-function isLetter(c: number): boolean {
-  const lower = lowerAscii(c);
-  return lower >= 97 && lower <= 122;
-}
-
-/** JavaScript's `\s`. */
+/** JavaScript's `\s`, for characters above ASCII. */
 function isSpace(c: number): boolean {
-  return c < 128 ? ASCII_KIND[c] === SPACE || c === 10 : c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** Whether words[i .. i+n-1] form a phrase under the rules above (the first word is known to start one). */
