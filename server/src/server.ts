@@ -228,7 +228,7 @@ function afterSourceChange(immediate: boolean): void {
   rebuildTimer = setTimeout(() => void flushRebuild(), 50);
 }
 
-// ---- topics: recomputed in slices after the library changes, off the request path ----------
+// ---- topics: recomputed in a worker thread after the library changes, off the request path -----
 
 let topics: { version: number; settingsKey: string; tree: TopicNode[]; ms: number } | undefined;
 let topicsRunning: Promise<void> | undefined;

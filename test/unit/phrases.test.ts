@@ -71,10 +71,7 @@ describe('topics of a library larger than the selection sample', function () {
     const body = Array.from({ length: 40 }, (_, j) => FILLER[(i + j) % FILLER.length]).join(' ');
     papers.push({ key: `p${String(i).padStart(4, '0')}`, title: `Better ${theme} ${i}`, abstract: `This paper is about ${theme}. ${body}. We compare with ${other}.`, topics: [], topicKind: 'tag' });
   }
-  const run = (ps: TopicPaper[], cache = new PhraseCache()): TopicNode[] => {
-    const gen = computeTopicTree(ps, DEFAULT_TOPIC_OPTIONS, cache);
-    for (;;) { const s = gen.next(); if (s.done) return s.value; }
-  };
+  const run = (ps: TopicPaper[], cache = new PhraseCache()): TopicNode[] => computeTopicTree(ps, DEFAULT_TOPIC_OPTIONS, cache);
 
   it('places nearly every paper, including the ones the sample did not include', () => {
     const roots = run(papers);

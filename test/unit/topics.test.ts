@@ -7,8 +7,7 @@ import { TopicsWorkerClient } from '../../server/src/library/topicsClient';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
-  const gen = computeTopicTree(topicPapers(lib), { ...DEFAULT_TOPIC_OPTIONS, ...options }, new PhraseCache());
-  for (;;) { const s = gen.next(); if (s.done) return s.value; }
+  return computeTopicTree(topicPapers(lib), { ...DEFAULT_TOPIC_OPTIONS, ...options }, new PhraseCache());
 }
 
 function flatten(nodes: TopicNode[]): TopicNode[] {

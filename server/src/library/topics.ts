@@ -72,15 +72,15 @@ export class PhraseCache {
 
 /**
  * The topic tree: tags and folders of notes; for papers without either, the user's vocabulary,
- * then topics derived from the text. A generator, so a large library is computed in slices.
+ * then topics derived from the text. It runs in a worker thread (topicsWorker.ts), in one go: as
+ * a generator sliced for the server thread, its long loops could not be optimised while running
+ * (V8 does not switch a running generator to optimised code), which cost ~7 % at M.
  */
-export function* computeTopicTree(papers: readonly TopicPaper[], options: TopicOptions, cache: PhraseCache): Generator<void, TopicNode[]> {
+export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOptions, cache: PhraseCache): TopicNode[] {
   const roots: TopicNode[] = [];
   const tagRoot = new Map<string, TopicNode>();
   const untagged: TopicPaper[] = [];
-  let step = 0;
   for (const p of papers) {
-    if (++step % 500 === 0) yield;
     if (p.topics.length === 0) { untagged.push(p); continue; }
     for (const t of p.topics) addPath(tagRoot, t.split('/'), p.topicKind, p.key);
   }
@@ -93,7 +93,6 @@ export function* computeTopicTree(papers: readonly TopicPaper[], options: TopicO
     const matchers = vocab.map(([name, words]) => ({ name, re: new RegExp(`\\b(${words.map((w) => escapeRe(String(w).toLowerCase()).replace(/[\s-]+/g, '[\\s-]+')).join('|')})`, 'i') }));
     const vocabNodes = new Map<string, TopicNode>();
     for (const p of untagged) {
-      if (++step % 200 === 0) yield;
       const text = `${p.title}\n${p.abstract}`;
       const hits = matchers.filter((m) => m.re.test(text)).slice(0, options.maxPerPaper);
       if (!hits.length) { needDerived.push(p); continue; }
@@ -111,10 +110,9 @@ export function* computeTopicTree(papers: readonly TopicPaper[], options: TopicO
   if (options.auto && needDerived.length >= 4) {
     const docs: Doc[] = [];
     for (const p of needDerived) {
-      if (++step % 50 === 0) yield;
       docs.push({ key: p.key, tokens: cache.tokens(p) });
     }
-    const derived = yield* deriveTopics(docs, options.maxPerPaper, [], 0, cache, new PhraseKeys(cache.table));
+    const derived = deriveTopics(docs, options.maxPerPaper, [], 0, cache, new PhraseKeys(cache.table));
     // Full phrase lists were for this computation only.
     for (const d of docs) d.phrases = undefined;
     roots.push(...derived);
@@ -171,14 +169,13 @@ const MAX_SPLIT_TOPICS = 8;
  * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
  * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
  */
-function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys): Generator<void, TopicNode[]> {
+function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys): TopicNode[] {
   // Topics are chosen on an evenly spaced sample of a large library (deterministic), then every
   // paper is assigned to the chosen topics by its own phrases.
   const docs = selectionSample(allDocs, SELECTION_SAMPLE[depth ? 1 : 0]);
   const n = docs.length;
   const phrases: PaperPhrases[] = [];
   for (const d of docs) {
-    if (phrases.length % 100 === 99) yield;
     phrases.push(cache.phrases(d, phraseKeys));
   }
   const minDf = Math.max(depth ? 2 : 3, Math.ceil(n * 0.015));
@@ -190,9 +187,7 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   const titleDf = new Int32Array(phraseCount);
   /** A phrase's weights summed over the papers (in paper order), for its centrality. */
   const weightSum = new Float64Array(phraseCount);
-  let step = 0;
   for (let i = 0; i < docs.length; i++) {
-    if (i % 100 === 99) yield;
     const { ids, weights, inTitle } = phrases[i];
     for (let j = 0; j < ids.length; j++) {
       const k = ids[j];
@@ -203,21 +198,18 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   }
   const df = new Map<number, number[]>();
   for (let i = 0; i < docs.length; i++) {
-    if (i % 100 === 99) yield;
     for (const k of phrases[i].ids) {
       if (dfCount[k] < minDf || dfCount[k] > maxDf) continue;
       const list = df.get(k);
       if (list) list.push(i); else df.set(k, [i]);
     }
   }
-  yield;
   // Unit tf-idf vectors over single words: a phrase separates the library well when the papers
   // that contain it are alike (their vectors point the same way), more than papers in general.
   // Sparse vectors as parallel arrays (word phrase ids, values), in the paper's phrase order.
   const vectors: { ids: Int32Array; values: Float64Array }[] = [];
   const wordIds: number[] = [], wordValues: number[] = [];
   for (const d of phrases) {
-    if (++step % 20 === 0) yield;
     wordIds.length = 0;
     wordValues.length = 0;
     let norm = 0;
@@ -258,7 +250,6 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   const maxCandidates = MAX_CANDIDATES[depth ? 1 : 0];
   const first: { key: string; id: number; list: number[]; t: number; score: number; words: number }[] = [];
   for (const [id, list] of df) {
-    if (++step % 500 === 0) yield;
     const key = phraseKeys.keyOf(id);
     if (excludeWords.length && key.split(' ').some((w) => excludeWords.includes(w))) continue;
     const t = titleDf[id];
@@ -268,21 +259,18 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   first.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1));
   const rough: { key: string; id: number; list: number[]; t: number; base: number }[] = [];
   for (const f of first.slice(0, maxCandidates * 3)) {
-    if (++step % 50 === 0) yield;
     const centrality = Math.min(3, weightSum[f.id] / f.list.length);
     rough.push({ key: f.key, id: f.id, list: f.list, t: f.t, base: lengthBonus(f.words) * (1 + f.t / f.list.length) * Math.sqrt(centrality) });
   }
   rough.sort((a, b) => b.base * Math.log(b.list.length) - a.base * Math.log(a.list.length) || (a.key < b.key ? -1 : 1));
   const candidates: Candidate[] = [];
   for (const r of rough.slice(0, maxCandidates)) {
-    if (++step % 25 === 0) yield;
     // The phrase's own words are left out, or every phrase would look coherent by itself.
     const ownWords = r.key.split(' ').map((w) => phraseKeys.unigram(w)).filter((u): u is number => u !== undefined);
     const lift = coherence(sample(r.list), ownWords) / Math.max(baseline, 1e-9);
     candidates.push({ key: r.key, id: r.id, docs: r.list, titleDf: r.t, quality: r.base * lift * lift });
   }
   candidates.sort((a, b) => (a.key < b.key ? -1 : 1));
-  yield;
 
   const covered = new Int32Array(n);
   const minGain = Math.pow(minDf, 0.7) * 1.5;
@@ -299,9 +287,7 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
   const heap = candidates.map((c) => ({ c, gain: gainOf(c) }));
   const better = (a: { c: Candidate; gain: number }, b: { c: Candidate; gain: number }) => a.gain > b.gain || (a.gain === b.gain && a.c.key < b.c.key);
   heap.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-  let evaluations = 0;
   while (chosen.length < maxTopics && heap.length) {
-    if (++evaluations % 200 === 0) yield;
     const top = heap[0];
     const fresh = gainOf(top.c);
     if (fresh < top.gain) {
@@ -328,15 +314,12 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
     if (duplicate) continue;
     chosen.push(best);
     for (const i of best.docs) covered[i]++;
-    yield;
   }
 
   // Each paper under at most maxPerPaper of the chosen topics: the ones where the phrase weighs most.
   const assigned = new Map<Candidate, string[]>();
-  let assignedCount = 0;
   const matcher = new PhraseMatcher(chosen, cache.table);
   for (const d of allDocs) {
-    if (++assignedCount % 200 === 0) yield;
     const weights = matcher.weights(d.tokens, cache.table);
     const mine = chosen.filter((c) => weights.has(c.id))
       .sort((a, b) => weights.get(b.id)! * b.quality - weights.get(a.id)! * a.quality || (a.key < b.key ? -1 : 1))
@@ -352,7 +335,7 @@ function* deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
       const sub = allDocs.filter((d) => keySet.has(d.key));
-      node.children = (yield* deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys)).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
+      node.children = (deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys)).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
     }
     nodes.push(node);
   }

@@ -17,10 +17,8 @@ const cache = new PhraseCache();
 parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
-    const gen = computeTopicTree(req.papers, req.options, cache);
-    let step = gen.next();
-    while (!step.done) step = gen.next();
-    parentPort!.postMessage({ id: req.id, tree: step.value, ms: Date.now() - started } satisfies TopicsWorkerReply);
+    const tree = computeTopicTree(req.papers, req.options, cache);
+    parentPort!.postMessage({ id: req.id, tree, ms: Date.now() - started } satisfies TopicsWorkerReply);
   } catch (err) {
     parentPort!.postMessage({ id: req.id, ms: Date.now() - started, error: String((err as Error)?.stack ?? err) } satisfies TopicsWorkerReply);
   }
