@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import lunr = require('lunr');
 import { buildIndex, buildShardIndex, defineFields, FIELDS } from '../../server/src/search/lunrIndex';
-import { compactIndex, matchingTerms, mergeIndexes, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
+import { bestDocuments, compactIndex, matchingTerms, mergeIndexes, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
 import { exampleLibraryFiles, libraryOf } from './helpers';
@@ -162,3 +162,19 @@ describe('wildcard and fuzzy terms expand as lunr expands them', () => {
   });
 });
 
+
+describe('choosing the best hits without sorting them all', () => {
+  it('gives what a full sort by score (then document) gives, ties and ineligible documents included', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let round = 0; round < 300; round++) {
+      const n = Math.floor(random() * 200);
+      // Few distinct scores, so ties are common.
+      const scores = Float64Array.from({ length: n }, () => Math.floor(random() * 8) / 4);
+      const eligible = Uint8Array.from({ length: n }, (_, d) => ((d * 7 + round) % 5 !== 0 ? 1 : 0));
+      const limit = Math.floor(random() * 30);
+      const all = [...Array(n).keys()].filter((d) => eligible[d]).sort((a, b) => scores[b] - scores[a] || a - b);
+      assert.deepStrictEqual(bestDocuments(scores, eligible, limit), all.slice(0, limit), `round ${round}`);
+    }
+  });
+});

@@ -243,10 +243,29 @@ export function queryCompact(index: CompactIndex, prepared: PreparedClause[], ex
   }
   if (negated) matched.fill(1);
 
-  const hits: number[] = [];
-  for (let d = 0; d < N; d++) if (matched[d] && allRequired[d] && !prohibited[d]) hits.push(d);
-  hits.sort((a, b) => scores[b] - scores[a] || a - b);
-  return hits.slice(0, limit).map((d) => ({ ref: index.refs[d], score: scores[d], terms: matchedTerms(index, queryWeight, d) }));
+  for (let d = 0; d < N; d++) matched[d] &= allRequired[d] & (prohibited[d] ^ 1);
+  return bestDocuments(scores, matched, limit).map((d) => ({ ref: index.refs[d], score: scores[d], terms: matchedTerms(index, queryWeight, d) }));
+}
+
+/**
+ * The `limit` best documents where `eligible` is 1, by score, best first; ties go to the lower
+ * document, as a full sort by (score desc, document asc) would give. A common word matches
+ * thousands of documents, and sorting them all for the first 20 was the bulk of a query.
+ */
+export function bestDocuments(scores: Float64Array, eligible: Uint8Array, limit: number): number[] {
+  const top: number[] = [];
+  if (limit <= 0) return top;
+  for (let d = 0; d < scores.length; d++) {
+    if (eligible[d] !== 1) continue;
+    const s = scores[d];
+    // Documents come in ascending order, so one that only ties the last kept one loses to it.
+    if (top.length === limit && !(s > scores[top[limit - 1]])) continue;
+    if (top.length === limit) top.pop();
+    let at = top.length;
+    while (at > 0 && scores[top[at - 1]] < s) at--;
+    top.splice(at, 0, d);
+  }
+  return top;
 }
 
 /** The query terms a document contains (for snippets): computed for returned hits only. */
