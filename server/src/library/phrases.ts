@@ -323,6 +323,12 @@ export class PhraseKeys {
     return (this.keys[id] ??= this.parent[id] < 0 ? this.last[id] : `${this.keyOf(this.parent[id])} ${this.last[id]}`);
   }
 
+  /** Whether any word of the phrase has one of these folded word ids. */
+  hasWordOf(id: number, folded: Set<number>): boolean {
+    for (let p = id; p >= 0; p = this.parent[p]) if (folded.has(this.lastFolded[p])) return true;
+    return false;
+  }
+
   /** The id of a one-word phrase, if it was seen. */
   unigram(folded: string): number | undefined {
     const f = this.table.foldedIdOf(folded);

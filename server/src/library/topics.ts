@@ -249,9 +249,11 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
   // measured for the best few hundred phrases only.
   const maxCandidates = MAX_CANDIDATES[depth ? 1 : 0];
   const first: { key: string; id: number; list: number[]; t: number; score: number; words: number }[] = [];
+  /** Folded word ids of the words subtopics leave out (their parent topic's). */
+  const excluded = new Set(excludeWords.map((w) => cache.table.foldedIdOf(w)).filter((f): f is number => f !== undefined));
   for (const [id, list] of df) {
     const key = phraseKeys.keyOf(id);
-    if (excludeWords.length && key.split(' ').some((w) => excludeWords.includes(w))) continue;
+    if (excluded.size && phraseKeys.hasWordOf(id, excluded)) continue;
     const t = titleDf[id];
     const words = phraseKeys.length[id];
     first.push({ key, id, list, t, words, score: lengthBonus(words) * (1 + t / list.length) * Math.log(list.length) });
@@ -319,9 +321,11 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
   // Each paper under at most maxPerPaper of the chosen topics: the ones where the phrase weighs most.
   const assigned = new Map<Candidate, string[]>();
   const matcher = new PhraseMatcher(chosen, cache.table);
+  const chosenById = new Map(chosen.map((c) => [c.id, c]));
   for (const d of allDocs) {
     const weights = matcher.weights(d.tokens, cache.table);
-    const mine = chosen.filter((c) => weights.has(c.id))
+    // The matcher finds chosen phrases only; the sort is a total order, so the list's order before it does not matter.
+    const mine = Array.from(weights.keys(), (id) => chosenById.get(id)!)
       .sort((a, b) => weights.get(b.id)! * b.quality - weights.get(a.id)! * a.quality || (a.key < b.key ? -1 : 1))
       .slice(0, maxPerPaper);
     for (const c of mine) { const l = assigned.get(c); if (l) l.push(d.key); else assigned.set(c, [d.key]); }
