@@ -156,6 +156,7 @@ describe('full-text search (lunr shards in worker threads)', function () {
     await dead.terminate();
     const during = await waiting; // before the fix this never settled
     assert.strictEqual(during.error, undefined);
+    assert.strictEqual(during.partial, true, "the stopped worker's shards were not searched");
     assert.ok(workersOf(service).includes(other) && !workersOf(service).includes(dead) && workersOf(service).length === 2);
     assert.ok(logs.some((l) => /full-text worker 0 stopped \(exit code 1\); a new one builds its shards again/.test(l)), logs.join('\n'));
     await service.whenIdle();

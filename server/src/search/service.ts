@@ -284,14 +284,17 @@ export class SearchService {
 
   /** Full-text search across all shards; hits merged per paper by best score. Never throws for a bad query. */
   async search(query: string, limit: number): Promise<SearchResult> {
-    const partial = this.status().building > 0;
+    let partial = this.status().building > 0;
     if (!query.trim()) return { hits: [], partial };
     if (!this.workers.length) return { hits: [], error: 'Full-text search is off: its worker threads stopped (the output channel says why).', partial };
     const id = this.nextId++;
+    const asked = this.workers.length;
     const replies = await new Promise<WorkerReply[]>((resolve) => {
       this.pending.set(id, { replies: [], waiting: new Set(this.workers), resolve });
       for (const w of this.workers) w.postMessage({ type: 'search', id, query, limit } satisfies WorkerRequest);
     });
+    // A worker that stopped meanwhile did not answer: its shards were not searched.
+    if (replies.length < asked) partial = true;
     const error = replies.find((r) => r.type === 'results' && r.error) as Extract<WorkerReply, { type: 'results' }> | undefined;
     if (error) return { hits: [], error: `Search query not understood: ${error.error}`, errorAt: error.errorAt, partial };
     const best = new Map<string, { paper: Paper; hit: WorkerHit }>();
