@@ -33,6 +33,7 @@ import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
 import { TopicNode, topicPapers } from './library/topics';
 import { TopicsWorkerClient } from './library/topicsClient';
+import { encodeTopicPapers } from './library/topicBatch';
 
 /**
  * The language server: connection and thin handlers. Each handler converts the request, calls a
@@ -249,7 +250,8 @@ async function ensureTopics(): Promise<NonNullable<typeof topics>> {
     topicsRunning = (async () => {
       const version = library.version;
       const key = topicsSettingsKey();
-      const reply = await topicsWorker.compute(topicPapers(library), settings.topics);
+      const batch = await encodeTopicPapers(topicPapers(library), yieldToRequests);
+      const reply = await topicsWorker.compute(batch, settings.topics);
       if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
       topics = { version, settingsKey: key, tree: reply.tree, ms: reply.ms };
     })().finally(() => { topicsRunning = undefined; });

@@ -1,9 +1,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, topicPapers } from '../../server/src/library/topics';
+import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, TopicPaper, topicPapers } from '../../server/src/library/topics';
 import type { Library } from '../../server/src/library/library';
 import { TopicsWorkerClient } from '../../server/src/library/topicsClient';
+import { decodeTopicPapers, encodeTopicPapers } from '../../server/src/library/topicBatch';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
@@ -108,13 +109,14 @@ describe('topics from tags and folders', () => {
 
 describe('the topics worker', function () {
   this.timeout(30000);
+  const noPause = () => Promise.resolve();
   const WORKER = path.resolve(__dirname, '../../server/src/library/topicsWorker.js');
   const papers = topicPapers(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') }));
 
   it('computes the same tree as the module itself, off the calling thread', async () => {
     const client = new TopicsWorkerClient(WORKER, () => undefined);
     try {
-      const reply = await client.compute(papers, DEFAULT_TOPIC_OPTIONS);
+      const reply = await client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS);
       assert.strictEqual(reply.error, undefined);
       assert.deepStrictEqual(reply.tree, tree(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') })));
     } finally {
@@ -126,16 +128,38 @@ describe('the topics worker', function () {
     const logs: string[] = [];
     const client = new TopicsWorkerClient(WORKER, (l) => logs.push(l));
     try {
-      const computing = client.compute(papers, DEFAULT_TOPIC_OPTIONS);
+      const computing = client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS);
       await (client as unknown as { worker: import('worker_threads').Worker }).worker.terminate();
       const failed = await computing; // before, this waited forever
       assert.match(failed.error ?? '', /the topics worker stopped \(exit code \d+\)/);
       assert.ok(logs.some((l) => /topics worker stopped/.test(l)), logs.join('\n'));
-      const again = await client.compute(papers, DEFAULT_TOPIC_OPTIONS);
+      const again = await client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS);
       assert.strictEqual(again.error, undefined);
       assert.ok(again.tree!.length > 0);
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('papers sent to the topics worker as one byte buffer', () => {
+  const papers: TopicPaper[] = [
+    { key: 'a', title: 'Café naïve “quoted” 日本語 \ud83d\ude00', abstract: 'Line one\nline two, tab\t.', topics: ['x/y', 'with\nnewline'], topicKind: 'tag' },
+    { key: 'b', title: '', abstract: '', topics: [], topicKind: 'folder' },
+    ...Array.from({ length: 3000 }, (_, i): TopicPaper => ({ key: `k${i}`, title: `Title ${i}`, abstract: 'word '.repeat(i % 50), topics: i % 7 ? [] : [`t${i % 3}`], topicKind: 'tag' })),
+    // Three bytes per character, far past the room made for one: the buffer has to grow.
+    ...Array.from({ length: 500 }, (_, i): TopicPaper => ({ key: `u${i}`, title: `日本語 ${i}`, abstract: 'é日本 '.repeat(30), topics: [], topicKind: 'tag' })),
+  ];
+
+  it('come back exactly as they were, whatever the text', async () => {
+    assert.deepStrictEqual(decodeTopicPapers(await encodeTopicPapers(papers, () => Promise.resolve())), papers);
+  });
+
+  it('are encoded a slice at a time, letting the thread answer requests between slices', async () => {
+    let pauses = 0;
+    const slow = Array.from({ length: 20000 }, (_, i): TopicPaper => ({ key: `k${i}`, title: 'T', abstract: 'an abstract of some length '.repeat(40), topics: [], topicKind: 'tag' }));
+    const batch = await encodeTopicPapers(slow, () => { pauses++; return new Promise((r) => setImmediate(r)); });
+    assert.ok(pauses > 0, 'never paused');
+    assert.strictEqual(decodeTopicPapers(batch).length, slow.length);
   });
 });

@@ -1,7 +1,8 @@
 import { Worker } from 'worker_threads';
 import { WORKER_LIMITS } from '../search/service';
-import type { TopicOptions, TopicPaper } from './topics';
-import type { TopicsWorkerReply } from './topicsWorker';
+import type { TopicOptions } from './topics';
+import type { TopicBatch } from './topicBatch';
+import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';
 
 /**
  * Runs topic computations in one worker thread, started on first use and kept for its token cache.
@@ -14,7 +15,8 @@ export class TopicsWorkerClient {
 
   constructor(private readonly workerPath: string, private readonly log: (line: string) => void) {}
 
-  compute(papers: TopicPaper[], options: TopicOptions): Promise<TopicsWorkerReply> {
+  /** Its buffers move to the worker (they are unusable here afterwards). */
+  compute(batch: TopicBatch, options: TopicOptions): Promise<TopicsWorkerReply> {
     const worker = this.worker ?? this.start();
     const id = ++this.nextId;
     return new Promise((resolve) => {
@@ -28,7 +30,7 @@ export class TopicsWorkerClient {
         resolve({ id, ms: 0, error: `the topics worker stopped (exit code ${code}); the next request starts a new one` });
       };
       worker.on('message', onMessage).once('exit', onExit);
-      worker.postMessage({ id, papers, options });
+      worker.postMessage({ id, batch, options } satisfies TopicsWorkerRequest, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer]);
     });
   }
 

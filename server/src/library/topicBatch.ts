@@ -1,0 +1,68 @@
+import type { TopicPaper } from './topics';
+
+/**
+ * Papers for the topics worker as one transferable byte buffer: every title and abstract as UTF-8,
+ * back to back, with their bounds, plus the small fields as one JSON string. Posting the papers as
+ * objects held the server thread ~60 ms at 11,600 papers (the structured clone of 20 MB of text);
+ * this is built a slice at a time, and the buffers move to the worker without a copy.
+ */
+export interface TopicBatch {
+  /** [key, topics, topicKind] per paper, as JSON. */
+  meta: string;
+  text: Uint8Array;
+  /** Per paper: title start, title end (= abstract start), abstract end, in `text`. */
+  bounds: Uint32Array;
+}
+
+/** How long one slice of encoding may hold the calling thread. */
+const SLICE_MS = 2;
+
+export async function encodeTopicPapers(papers: readonly TopicPaper[], pause: () => Promise<void>): Promise<TopicBatch> {
+  const encoder = new TextEncoder();
+  const bounds = new Uint32Array(papers.length * 3);
+  // Sized for ASCII (one byte per character); other text grows it.
+  let size = 0;
+  for (const p of papers) size += p.title.length + p.abstract.length;
+  let text = new Uint8Array(size + 1024);
+  let used = 0;
+  const meta: string[] = [];
+  const put = (s: string) => {
+    const { read, written } = encoder.encodeInto(s, text.subarray(used));
+    if (read === s.length) { used += written; return; }
+    // It did not fit: UTF-8 takes at most 3 bytes per UTF-16 unit, so make room for that and write it again.
+    const bigger = new Uint8Array(Math.max(text.length * 2, used + s.length * 3));
+    bigger.set(text.subarray(0, used));
+    text = bigger;
+    used += encoder.encodeInto(s, text.subarray(used)).written;
+  };
+  let sliceStart = Date.now();
+  for (let i = 0; i < papers.length; i++) {
+    const p = papers[i];
+    bounds[3 * i] = used;
+    put(p.title);
+    bounds[3 * i + 1] = used;
+    put(p.abstract);
+    bounds[3 * i + 2] = used;
+    meta.push(JSON.stringify([p.key, p.topics, p.topicKind]));
+    if (i % 64 === 63 && Date.now() - sliceStart >= SLICE_MS) {
+      await pause();
+      sliceStart = Date.now();
+    }
+  }
+  // The whole buffer is transferred, not copied, so its unused end costs nothing to send.
+  return { meta: `[${meta.join(',')}]`, text: text.subarray(0, used), bounds };
+}
+
+/** The papers again, on the worker's side (a lone surrogate comes back as U+FFFD, which topics treat alike). */
+export function decodeTopicPapers(batch: TopicBatch): TopicPaper[] {
+  const decoder = new TextDecoder();
+  const meta = JSON.parse(batch.meta) as [string, string[], TopicPaper['topicKind']][];
+  const { text, bounds } = batch;
+  return meta.map(([key, topics, topicKind], i) => ({
+    key,
+    title: decoder.decode(text.subarray(bounds[3 * i], bounds[3 * i + 1])),
+    abstract: decoder.decode(text.subarray(bounds[3 * i + 1], bounds[3 * i + 2])),
+    topics,
+    topicKind,
+  }));
+}
