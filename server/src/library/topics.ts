@@ -109,9 +109,7 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
 
   if (options.auto && needDerived.length >= 4) {
     const docs: Doc[] = [];
-    for (const p of needDerived) {
-      docs.push({ key: p.key, tokens: cache.tokens(p) });
-    }
+    for (const p of needDerived) docs.push({ key: p.key, tokens: cache.tokens(p) });
     const derived = deriveTopics(docs, options.maxPerPaper, [], 0, cache, new PhraseKeys(cache.table));
     // Full phrase lists were for this computation only.
     for (const d of docs) d.phrases = undefined;
@@ -175,9 +173,7 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
   const docs = selectionSample(allDocs, SELECTION_SAMPLE[depth ? 1 : 0]);
   const n = docs.length;
   const phrases: PaperPhrases[] = [];
-  for (const d of docs) {
-    phrases.push(cache.phrases(d, phraseKeys));
-  }
+  for (const d of docs) phrases.push(cache.phrases(d, phraseKeys));
   const minDf = Math.max(depth ? 2 : 3, Math.ceil(n * 0.015));
   const maxDf = Math.max(minDf + 1, Math.floor(n * (depth ? 0.6 : 0.22)));
   // Document frequencies by counting first; paper lists only for phrases within the bounds
@@ -339,7 +335,7 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
       const sub = allDocs.filter((d) => keySet.has(d.key));
-      node.children = (deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys)).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
+      node.children = deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
     }
     nodes.push(node);
   }

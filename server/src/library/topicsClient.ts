@@ -1,5 +1,5 @@
 import { Worker } from 'worker_threads';
-import { WORKER_LIMITS } from '../search/service';
+import { WORKER_LIMITS } from '../util/workerLimits';
 import type { TopicOptions } from './topics';
 import type { TopicBatch } from './topicBatch';
 import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';

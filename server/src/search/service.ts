@@ -4,17 +4,13 @@ import type { Library, Paper } from '../library/library';
 import { shardDocs, shardHash, shardOf, fnv1a } from './documents';
 import type { WorkerHit, WorkerReply, WorkerRequest } from './messages';
 import { snippet } from './snippet';
+import { WORKER_LIMITS } from '../util/workerLimits';
 
 export interface SearchHit { key: string; title: string; score: number; snippet: string; paper: Paper }
 /** `onePass`: every worker answered from one merged index (as it does once settled), not shard by shard. */
 export interface SearchResult { hits: SearchHit[]; error?: string; errorAt?: [number, number]; partial: boolean; onePass?: boolean }
 export interface FullTextStatus { shards: number; ready: number; building: number; cacheHits: number; built: number; failed: number }
 
-/**
- * A small young generation for the workers: they allocate in bursts (a shard at a time), and at
- * V8's default each grows a semi-space pair of tens of MB that stays resident.
- */
-export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 /**
  * How many times, in a server's life, a full-text worker that stopped is replaced by a new one.
