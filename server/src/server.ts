@@ -250,8 +250,9 @@ async function ensureTopics(): Promise<NonNullable<typeof topics>> {
     topicsRunning = (async () => {
       const version = library.version;
       const key = topicsSettingsKey();
+      const options = settings.topics; // as the key says, even if the settings change while the papers are encoded
       const batch = await encodeTopicPapers(topicPapers(library), yieldToRequests);
-      const reply = await topicsWorker.compute(batch, settings.topics);
+      const reply = await topicsWorker.compute(batch, options);
       if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
       topics = { version, settingsKey: key, tree: reply.tree, ms: reply.ms };
     })().finally(() => { topicsRunning = undefined; });
