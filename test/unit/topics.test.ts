@@ -111,14 +111,15 @@ describe('the topics worker', function () {
   this.timeout(30000);
   const noPause = () => Promise.resolve();
   const WORKER = path.resolve(__dirname, '../../server/src/library/topicsWorker.js');
-  const papers = topicPapers(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') }));
+  const lib = libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') });
+  const papers = topicPapers(lib);
 
   it('computes the same tree as the module itself, off the calling thread', async () => {
     const client = new TopicsWorkerClient(WORKER, () => undefined);
     try {
       const reply = await client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS);
       assert.strictEqual(reply.error, undefined);
-      assert.deepStrictEqual(reply.tree, tree(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') })));
+      assert.deepStrictEqual(reply.tree, tree(lib));
     } finally {
       await client.dispose();
     }
