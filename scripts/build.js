@@ -6,8 +6,8 @@ const production = process.argv.includes('--production');
 /**
  * js-yaml 3 probes for the optional `esprima` package when it loads (for its !!js/function type,
  * which we never use: front matter is read with the safe schema). The probe is a real `require`
- * that fails, and the first failing require costs a thread ~18 ms, at the start of the server and
- * of each parse worker. It could also load an `esprima` from any node_modules above the extension.
+ * that fails, at the start of the server and of each parse worker; a process's first failing
+ * require took ~18 ms here. It could also load an `esprima` from any node_modules above the extension.
  * The bundles leave esprima out, as if it were not installed (which it is not).
  */
 const noEsprimaProbe = {

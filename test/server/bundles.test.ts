@@ -8,8 +8,8 @@ import { copyLibrary } from './server.test';
 /**
  * The server and its worker threads are self-contained bundles: loading them must not look up any
  * package by name. Such a lookup resolves through every node_modules folder above the extension
- * (whatever is installed there would run in the server), and the first one that fails costs a
- * thread ~18 ms. js-yaml 3 made one for `esprima` until the build left it out.
+ * (whatever is installed there would run in the server), and a process's first failing one took
+ * ~18 ms here. js-yaml 3 made one for `esprima` until the build left it out.
  */
 describe('bundles: the server and its workers look up no package by name', function () {
   this.timeout(60000);
@@ -37,7 +37,7 @@ Module._resolveFilename = function (request, ...rest) {
     fs.rmSync(path.dirname(hook), { recursive: true, force: true });
   });
 
-  it('while starting, scanning (parse workers) and building the full text (search workers)', async () => {
+  it('while starting, scanning (parse workers), building the full text (search workers) and computing topics', async () => {
     const client = new LspClient(null, ['-r', hook]);
     try {
       await client.initialize(dir);
