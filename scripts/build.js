@@ -1,4 +1,5 @@
 // Bundles with esbuild: dist/extension.js (the client), dist/server.js and its worker threads (dist/searchWorker.js, dist/topicsWorker.js, dist/parseWorker.js).
+const fs = require('fs');
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -14,7 +15,7 @@ const noEsprimaProbe = {
   name: 'no-esprima-probe',
   setup(build) {
     build.onLoad({ filter: /js-yaml[\\/]lib[\\/]js-yaml[\\/]type[\\/]js[\\/]function\.js$/ }, async (args) => {
-      const text = await require('fs').promises.readFile(args.path, 'utf8');
+      const text = await fs.promises.readFile(args.path, 'utf8');
       const probe = "esprima = _require('esprima');";
       if (!text.includes(probe)) return { warnings: [{ text: 'js-yaml no longer probes for esprima as expected: bundled unchanged' }] };
       return { contents: text.replace(probe, 'esprima = undefined;'), loader: 'js' };

@@ -11,7 +11,6 @@ export interface SearchHit { key: string; title: string; score: number; snippet:
 export interface SearchResult { hits: SearchHit[]; error?: string; errorAt?: [number, number]; partial: boolean; onePass?: boolean }
 export interface FullTextStatus { shards: number; ready: number; building: number; cacheHits: number; built: number; failed: number }
 
-
 /**
  * How many times, in a server's life, a full-text worker that stopped is replaced by a new one.
  * After that a stopped worker's shards move to the others: a shard that kills every worker it
