@@ -106,6 +106,8 @@ function scan(st: SearchText, needle: string, hit: (index: number, at: number) =
   for (;;) {
     const at = text.indexOf(needle, from);
     if (at < 0) return;
+    // The paper holding the hit. Written out here rather than through a shared search helper: with
+    // the comparison passed as a function, ranking measured ~17 % slower (the keystroke path).
     let lo = 0, hi = start.length - 2;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
