@@ -22,8 +22,7 @@ export const CACHE_FORMAT = 2;
 // setpriority on "this process" applies to the calling thread only, so this lowers just this worker.
 // Queries run here too, so they wait when other threads are busy (the first ones after the full
 // text is ready do, behind V8 optimising this code). At nice 5 they were a little faster, but the
-// server thread's longest stall while shards built grew from ~57 to ~74 ms
-// (docs/performance-history.md).
+// server thread's longest stall while shards built grew from ~57 to ~74 ms (test/bench/history.md).
 try { os.setPriority(15); } catch { /* not permitted here: builds still yield between shards */ }
 
 const shards = new Map<string, { hash: string; index: CompactIndex }>();
