@@ -3,6 +3,7 @@ import lunr = require('lunr');
 import { buildIndex, buildShardIndex, defineFields, FIELDS } from '../../server/src/search/lunrIndex';
 import { bestDocuments, compactIndex, matchingTerms, mergeIndexes, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
+import { buildCompactShard } from '../../server/src/search/shardBuild';
 import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
 import { exampleLibraryFiles, libraryOf } from './helpers';
 
@@ -136,6 +137,29 @@ describe('the fast lunr build', () => {
     const flat = compactIndex(buildShardIndex(docs), FIELDS, ids);
     assert.deepStrictEqual(flat, compactIndex(lunrDefault(docs), FIELDS, ids));
     assert.ok(flat.terms.includes('reward') && flat.terms.includes('naïv') && !flat.terms.includes('the'), 'stemmed, stop words out');
+  });
+
+  /** Documents from a seeded generator: words of every kind, repeated within and across fields, some fields empty. */
+  function generatedDocs(n: number, seed: number): SearchDoc[] {
+    let state = seed;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const vocabulary = ['Reward', 'rewards', 'model', 'models', 'modelling', 'the', 'of', 'a', 'mixture-of-experts', 'low-rank', 'LoRA', '2024',
+      '3.5', 'x', 'retrieval,', '(dense)', 'embedding;', 'embeddings', 'naïve', 'über', '—', 'GPT-4o', 'constructor', '__proto__', 'e.g.', 'RAG!'];
+    const text = (words: number) => Array.from({ length: words }, () => vocabulary[Math.floor(random() * vocabulary.length)]).join(random() < 0.2 ? '  ' : ' ');
+    return Array.from({ length: n }, (_, i) => ({
+      id: `file:///g/${i}.md#0`, title: text(1 + Math.floor(random() * 8)), authors: random() < 0.1 ? '' : text(2),
+      abstract: random() < 0.1 ? '' : text(Math.floor(random() * 120)), body: random() < 0.5 ? '' : text(Math.floor(random() * 60)),
+    }));
+  }
+
+  it('the direct shard build gives exactly the postings and weights of lunr\'s build', () => {
+    for (const docs of [awkward, exampleDocs(), generatedDocs(300, 7), generatedDocs(5, 99), []]) {
+      const ids = docs.map((d) => d.id);
+      assert.deepStrictEqual(buildCompactShard(docs), compactIndex(lunrDefault(docs), FIELDS, ids));
+    }
+    // And the same again once its remembered words are warm (they are kept across shards).
+    const docs = exampleDocs();
+    assert.deepStrictEqual(buildCompactShard(docs), compactIndex(lunrDefault(docs), FIELDS, docs.map((d) => d.id)));
   });
 });
 

@@ -4,6 +4,9 @@ import type { SearchDoc } from './documents';
 /** The fields every full-text index has, in order (a cached index with others is not trusted). */
 export const FIELDS = ['title', 'authors', 'abstract', 'body'];
 
+/** Each field's boost, by its position in FIELDS: the title counts most, then the authors. */
+export const FIELD_BOOSTS = [10, 3, 1, 1];
+
 /**
  * What `compactIndex` reads from a finished lunr build: the inverted index, the field vectors and
  * the search pipeline. A `lunr.Index` has all three.
@@ -53,10 +56,7 @@ export function buildShardIndex(docs: Iterable<SearchDoc>): LunrIndexParts {
 /** The ref and FIELDS with their boosts: every index the project builds, the bench's calibration and tests too. */
 export function defineFields(builder: lunr.Builder): void {
   builder.ref('id');
-  builder.field('title', { boost: 10 });
-  builder.field('authors', { boost: 3 });
-  builder.field('abstract');
-  builder.field('body');
+  FIELDS.forEach((field, i) => builder.field(field, FIELD_BOOSTS[i] === 1 ? undefined : { boost: FIELD_BOOSTS[i] }));
 }
 
 /**
@@ -77,7 +77,7 @@ function useFastIndexing(builder: lunr.Builder): void {
 }
 
 /** lunr.tokenizer's split: lower case, then every run of whitespace or hyphens separates words. */
-function splitWords(text: unknown): unknown[] {
+export function splitWords(text: unknown): unknown[] {
   if (text == null) return [];
   if (Array.isArray(text)) return lunr.tokenizer(text).map(String);
   const words = String(text).toLowerCase().split(/[\s-]+/);
@@ -91,15 +91,20 @@ DEFAULT_PIPELINE.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
 
 /** Word → its indexed term, or null when the pipeline drops it. Cleared when it grows past MEMO_LIMIT. */
 const memo = new Map<string, string | null>();
-const MEMO_LIMIT = 200_000;
+export const MEMO_LIMIT = 200_000;
+
+/** What lunr's default indexing pipeline makes of one word: its term, or null when it drops the word. */
+export function pipelineTerm(word: string): string | null {
+  const out = DEFAULT_PIPELINE.run([new lunr.Token(word, {})]);
+  return out.length ? out[0].toString() : null;
+}
 
 function indexingTerms(words: string[]): string[] {
   const terms: string[] = [];
   for (const word of words) {
     let term = memo.get(word);
     if (term === undefined) {
-      const out = DEFAULT_PIPELINE.run([new lunr.Token(word, {})]);
-      term = out.length ? out[0].toString() : null;
+      term = pipelineTerm(word);
       if (memo.size >= MEMO_LIMIT) memo.clear();
       memo.set(word, term);
     }

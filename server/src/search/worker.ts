@@ -5,15 +5,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import lunr = require('lunr');
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
-import { buildShardIndex, FIELDS } from './lunrIndex';
-import { CompactIndex, compactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander } from './compactIndex';
+import { FIELDS } from './lunrIndex';
+import { buildCompactShard } from './shardBuild';
+import { CompactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander } from './compactIndex';
 import { decodeShard, encodeShard } from './shardFile';
 
 /**
- * The full-text worker: owns its shards, builds them with lunr one at a time off the main thread
- * (answering searches between builds), keeps them flat in memory (compactIndex.ts) and in a disk
- * cache keyed by content hash and format version. A cache file that does not decode and validate
- * exactly is rebuilt, never trusted.
+ * The full-text worker: owns its shards, builds them one at a time off the main thread (lunr's
+ * analysis and weights, straight into flat arrays: shardBuild.ts), answering searches between
+ * builds, keeps them flat in memory (compactIndex.ts) and in a disk cache keyed by content hash and
+ * format version. A cache file that does not decode and validate exactly is rebuilt, never trusted.
  */
 
 export const CACHE_FORMAT = 2;
@@ -137,7 +138,7 @@ function drainOne(): void {
       if (!cached.index && !job.docs) {
         reply({ type: 'needDocs', shard: job.shard, hash: job.hash, cacheProblem: cached.problem });
       } else {
-        const index = cached.index ?? compactIndex(buildShardIndex(job.docs!), FIELDS, job.docs!.map((d) => d.id));
+        const index = cached.index ?? buildCompactShard(job.docs!);
         shards.set(job.shard, { hash: job.hash, index });
         shardsChanged();
         if (!cached.index) unsaved.set(job.shard, job.hash);
