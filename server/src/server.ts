@@ -55,6 +55,9 @@ const clientUris = new Map<string, string>();
 /** The scan reads and parses in two worker threads (one on a single core); single-file updates parse on this thread. */
 const parseWorkers = new WorkerFileLoader(path.join(__dirname, 'parseWorker.js'), Math.min(2, os.cpus().length), (line) => log(line));
 const indexer = new Indexer(library, folders, settings, { log: (line) => log(line) }, parseWorkers);
+// A worker thread takes ~70 ms to start. Started now, the parse workers start while the client
+// waits for `initialize` (the full-text workers start in onInitialize), and the scan finds them ready.
+parseWorkers.prepare();
 
 function log(line: string): void {
   connection.console.log(line);
@@ -74,6 +77,7 @@ connection.onInitialize((params: InitializeParams) => {
   parseWorkers.useCache(parseCacheConfig(cacheDir));
   const wf = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
   folders = wf.map((f) => toFolder(f.uri)).filter((f): f is Folder => !!f);
+  search = startSearch();
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -123,7 +127,6 @@ function startSearch(): SearchService {
 }
 
 connection.onInitialized(async () => {
-  search = startSearch();
   if (canWatchDynamically) {
     await connection.client.register(DidChangeWatchedFilesNotification.type, {
       watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,txt,json}' }, { globPattern: '**/', kind: 4 }],
