@@ -21,10 +21,6 @@ export interface LunrIndexParts {
 interface BuilderInternals {
   tokenizer: (text: unknown) => unknown[];
   pipeline: { run(words: string[]): string[] };
-  invertedIndex: LunrIndexParts['invertedIndex'];
-  fieldVectors: LunrIndexParts['fieldVectors'];
-  calculateAverageFieldLengths(): void;
-  createFieldVectors(): void;
 }
 
 /**
@@ -40,23 +36,10 @@ export function buildIndex(docs: Iterable<SearchDoc>): lunr.Index {
   });
 }
 
-/** The same build as `buildIndex` without lunr's TokenSet, which only lunr's own `search` uses (shards query flat). */
-export function buildShardIndex(docs: Iterable<SearchDoc>): LunrIndexParts {
-  const builder = new lunr.Builder();
-  builder.searchPipeline.add(lunr.stemmer);
-  defineFields(builder);
-  useFastIndexing(builder);
-  for (const d of docs) builder.add(d);
-  const internals = builder as unknown as BuilderInternals;
-  internals.calculateAverageFieldLengths();
-  internals.createFieldVectors();
-  return { invertedIndex: internals.invertedIndex, fieldVectors: internals.fieldVectors, pipeline: builder.searchPipeline as unknown as LunrIndexParts['pipeline'] };
-}
-
 /** The ref and FIELDS with their boosts: every index the project builds, the bench's calibration and tests too. */
 export function defineFields(builder: lunr.Builder): void {
   builder.ref('id');
-  FIELDS.forEach((field, i) => builder.field(field, FIELD_BOOSTS[i] === 1 ? undefined : { boost: FIELD_BOOSTS[i] }));
+  FIELDS.forEach((field, i) => builder.field(field, { boost: FIELD_BOOSTS[i] }));
 }
 
 /**

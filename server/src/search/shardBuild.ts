@@ -3,8 +3,8 @@ import type { SearchDoc } from './documents';
 import { FIELD_BOOSTS, FIELDS, MEMO_LIMIT, pipelineTerm, splitWords } from './lunrIndex';
 
 /**
- * Builds a shard's flat index directly: the postings and weights `compactIndex(buildShardIndex(docs))`
- * gives, without the lunr.Builder in between.
+ * Builds a shard's flat index directly: the postings and weights `compactIndex` takes from a lunr
+ * index of the same documents, without building that index.
  *
  * Why: lunr's builder keeps an object per (term, field, document) and a growing vector per field
  * of each document. At M (12,000 papers) building every shard took 3.5-4.3 s of one core, most of
