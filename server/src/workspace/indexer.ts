@@ -39,9 +39,9 @@ export interface ScanProgress {
   lastCost: number;
   /** Sources (papers as notes and digest entries give them) loaded so far, and at the last recompute. */
   sources: number;
-  sourcesAtLast: number;
   /** Whether a request has looked up papers since the files changed (Library.papersWanted). */
   wanted: boolean;
+  sourcesAtLast: number;
   /** Since the scan started loading files. */
   elapsed: number;
   filesDone: number;
