@@ -153,6 +153,13 @@ async function loadSettings(): Promise<void> {
 }
 
 let scanRunning: Promise<void> | undefined;
+
+/**
+ * Scan progress goes to the editor at most this often. Each message is a write the server thread
+ * makes; at one per percent, a warm start at M sent ~90 of them in ~1.5 s, and the writes showed
+ * as ~130 ms of the server thread's profile on a busy machine.
+ */
+const PROGRESS_EVERY_MS = 150;
 async function rescan(): Promise<void> {
   indexer.configure(folders, settings);
   let progress: WorkDoneProgressServerReporter | undefined;
@@ -162,11 +169,15 @@ async function rescan(): Promise<void> {
   }
   sendStatus('indexing');
   let lastPercent = -1;
+  let lastReport = 0;
   const run = (async () => {
     if (search) search.holdNoteGroups = true;
     const result = await indexer.scan((done, total) => {
       const percent = total ? Math.floor((done / total) * 100) : 100;
-      if (percent !== lastPercent) { lastPercent = percent; progress?.report(percent, `${done}/${total} files`); }
+      if (percent === lastPercent || (done < total && Date.now() - lastReport < PROGRESS_EVERY_MS)) return;
+      lastPercent = percent;
+      lastReport = Date.now();
+      progress?.report(percent, `${done}/${total} files`);
     }, () => {
       // Shards hold files' documents, not papers: they can load or build while the papers are recomputed.
       if (!search) return;

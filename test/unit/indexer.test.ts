@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Library } from '../../server/src/library/library';
-import { Indexer, rebuildDue, ScanProgress, uriOf } from '../../server/src/workspace/indexer';
+import { childUri, Indexer, rebuildDue, ScanProgress, uriOf } from '../../server/src/workspace/indexer';
 import type { FileLoader } from '../../server/src/workspace/fileLoader';
 import { loadFileSync } from '../../server/src/workspace/loadFile';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
@@ -127,12 +127,42 @@ describe('indexer on a real folder', () => {
     assert.strictEqual(library.citationsOf(library.get('good2024')!).size, 1);
   });
 
+  it('files with awkward names get the same uri and relative path as the editor gives them', async () => {
+    const names = ['plain-note_1.md', 'with space.md', 'per%cent.md', 'hash#tag.md', 'what?.md', 'ünïcode.md', 'semi;colon.md', 'a+b=c.md', "it's.md", '[x].md'];
+    fs.mkdirSync(path.join(root, 'sub folder/ñ'), { recursive: true });
+    for (const dir of ['notes', 'sub folder/ñ']) {
+      for (const name of names) fs.writeFileSync(path.join(root, dir, name), `---\ntitle: ${name}\n---\n`);
+    }
+    const { library, indexer } = make();
+    await indexer.scan();
+    for (const dir of ['notes', 'sub folder/ñ']) {
+      for (const name of names) {
+        const entry = library.file(uriOf(path.join(root, dir, name)));
+        assert.ok(entry, `${dir}/${name} is indexed under the uri the editor uses`);
+        assert.strictEqual(entry.relativePath, `${dir}/${name}`);
+      }
+    }
+  });
+
   it('exclude globs keep folders out', async () => {
     fs.mkdirSync(path.join(root, 'node_modules/pkg/notes'), { recursive: true });
     fs.writeFileSync(path.join(root, 'node_modules/pkg/notes/x.md'), '---\ncitekey: vendored\n---\n');
     const { library, indexer } = make();
     await indexer.scan();
     assert.strictEqual(library.get('vendored'), undefined);
+  });
+});
+
+describe('a file uri from its folder uri', () => {
+  it('is what a URL built from the whole path gives, whatever the name and folder', () => {
+    const folders = ['/', '/work', '/work/with space', '/wörk/100%', '/a#b/c?d'];
+    const names = ['note.md', 'A-Z_0.9.md', '.hidden', 'x y.md', '%41.md', 'a#b.md', 'q?.md', 'é.md', 'e\u0301.md', 'tab\tname.md', 'back\\slash.md', '~tilde.md', '..x'];
+    for (const dir of folders) {
+      for (const name of names) {
+        const full = path.posix.join(dir, name);
+        assert.strictEqual(childUri(uriOf(dir), name, full), uriOf(full), JSON.stringify({ dir, name }));
+      }
+    }
   });
 });
 

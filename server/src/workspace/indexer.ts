@@ -71,6 +71,19 @@ export function canonicalUri(uri: string): string {
 
 export function uriOf(fsPath: string): string { return pathToFileURL(fsPath).href; }
 
+/** Names a file URL spells as they are (pathToFileURL leaves these characters alone). */
+const PLAIN_NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * The uri of `name` in the folder whose uri is `dirUri`: the same as uriOf(its path), without
+ * building a URL for each file when its name needs no escaping (a URL per file was ~80 ms of a warm
+ * start's walk at M on a busy machine).
+ */
+export function childUri(dirUri: string, name: string, fsPath: string): string {
+  if (!PLAIN_NAME.test(name) || name === '.' || name === '..') return uriOf(fsPath);
+  return dirUri.endsWith('/') ? dirUri + name : `${dirUri}/${name}`;
+}
+
 /**
  * Keeps the library in step with the files: the initial scan (walk, read, parse in slices),
  * single-file updates, deletions, and editor text that overrides what is on disk.
@@ -179,7 +192,7 @@ export class Indexer {
     }
   }
 
-  private async walk(folder: Folder, dir: string, out: FileToLoad[], generation: number): Promise<void> {
+  private async walk(folder: Folder, dir: string, out: FileToLoad[], generation: number, dirRel = ''): Promise<void> {
     let entries: Dirent[];
     try {
       entries = await fsp.readdir(dir, { withFileTypes: true });
@@ -188,10 +201,11 @@ export class Indexer {
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const dirUri = uriOf(dir);
     for (const e of entries) {
       if (generation !== this.scanGeneration) return;
       const full = path.join(dir, e.name);
-      const rel = path.relative(folder.fsPath, full).split(path.sep).join('/');
+      const rel = dirRel ? `${dirRel}/${e.name}` : e.name;
       if (e.isSymbolicLink()) {
         // Symlinks are followed only to files inside a workspace folder; links that lead out are skipped.
         const target = await fsp.realpath(full).catch(() => undefined);
@@ -201,15 +215,15 @@ export class Indexer {
           continue;
         }
         const candidate = this.classifier.classify(rel);
-        if (candidate) out.push({ fsPath: full, uri: uriOf(full), rel, candidate });
+        if (candidate) out.push({ fsPath: full, uri: childUri(dirUri, e.name, full), rel, candidate });
         continue;
       }
       if (e.isDirectory()) {
         if (this.classifier.excludesDirectory(rel)) continue;
-        await this.walk(folder, full, out, generation);
+        await this.walk(folder, full, out, generation, rel);
       } else if (e.isFile()) {
         const candidate = this.classifier.classify(rel);
-        if (candidate) out.push({ fsPath: full, uri: uriOf(full), rel, candidate });
+        if (candidate) out.push({ fsPath: full, uri: childUri(dirUri, e.name, full), rel, candidate });
       }
     }
   }
