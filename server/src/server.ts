@@ -127,8 +127,10 @@ function startSearch(): SearchService {
 }
 
 connection.onInitialized(async () => {
+  // Round trips to the editor are not awaited before the scan unless it needs their answer (the
+  // settings): at startup the editor is busy, and each one delays the scan by its wait.
   if (canWatchDynamically) {
-    await connection.client.register(DidChangeWatchedFilesNotification.type, {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
       watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,txt,json}' }, { globPattern: '**/', kind: 4 }],
     }).catch((err) => log(`file watching not registered: ${err}`));
   }
@@ -162,11 +164,11 @@ let scanRunning: Promise<void> | undefined;
 const PROGRESS_EVERY_MS = 150;
 async function rescan(): Promise<void> {
   indexer.configure(folders, settings);
+  // The progress bar appears once the editor has made it; the scan does not wait for that.
   let progress: WorkDoneProgressServerReporter | undefined;
-  if (canReportProgress) {
-    progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-    progress?.begin('Indexing literature notes', 0, undefined, false);
-  }
+  const progressMade = canReportProgress
+    ? connection.window.createWorkDoneProgress().then((p) => { p.begin('Indexing literature notes', 0, undefined, false); return (progress = p); }, () => undefined)
+    : Promise.resolve(undefined);
   sendStatus('indexing');
   let lastPercent = -1;
   let lastReport = 0;
@@ -184,7 +186,7 @@ async function rescan(): Promise<void> {
       search.holdNoteGroups = false;
       search.flush();
     }).finally(() => { if (search && !indexer.scanning) search.holdNoteGroups = false; });
-    progress?.done();
+    (await progressMade)?.done();
     log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);
     publishAllDiagnostics();
     sendStatus('ready', result.ms);
