@@ -264,19 +264,16 @@ export class Library {
       g.note = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
     }
     yield;
+    const taken = (k: string) => byKey.has(k);
     for (const order of yield* sortStringsInSteps([...byOrder.keys()])) {
       if (++step % REBUILD_STEP === 0) yield;
       const g = byOrder.get(order)!;
-      const key = chooseKey(g.members[0].info.candidates, (k) => byKey.has(k));
-      const sources = g.members.map((m) => m.source);
+      const key = chooseKey(g.members[0].info.candidates, taken);
       let paper = g.note;
-      if (paper) {
-        paper.aliases.push(key);
-        mergeDigest(paper, sources);
-      } else {
-        paper = newPaper(key, sources[0]);
-        mergeDigest(paper, sources.slice(1));
-      }
+      if (paper) paper.aliases.push(key);
+      else paper = newPaper(key, g.members[0].source);
+      // The first member made a new paper; any other (or every one, for a note's paper) adds to it.
+      for (let m = paper === g.note ? 0 : 1; m < g.members.length; m++) mergeDigest(paper, g.members[m].source);
       byKey.set(key, paper);
       for (const m of g.members) paperAt[m.at] = paper;
     }
@@ -313,7 +310,8 @@ export class Library {
     const info = this.info(primary);
     let authorWords = this.authorWords.get(paper.authors);
     if (!authorWords) this.authorWords.set(paper.authors, (authorWords = authorTokens(paper.authors)));
-    paper.match = { key: paper.key.toLowerCase(), aliases: paper.aliases.map((a) => a.toLowerCase()), titleWords: info.titleWords, authorWords };
+    const aliases = paper.aliases.length ? paper.aliases.map((a) => a.toLowerCase()) : NO_WORDS;
+    paper.match = { key: paper.key.toLowerCase(), aliases, titleWords: info.titleWords, authorWords };
     return paper;
   }
 
@@ -369,6 +367,14 @@ function compareSources(a: PaperSource, b: PaperSource): number {
   return a.ordinal - b.ordinal;
 }
 
+/**
+ * Shared by every paper until finishPaper sets its own, and by every paper without aliases: a
+ * recompute makes ~10k papers at once, and their empty arrays were a good part of its garbage.
+ * Nothing writes into a paper's match lists.
+ */
+const NO_WORDS: string[] = [];
+const UNFINISHED: Paper['match'] = { key: '', aliases: NO_WORDS, titleWords: NO_WORDS, authorWords: NO_WORDS };
+
 function newPaper(key: string, source: PaperSource): Paper {
   const isNote = source.kind === 'note';
   return {
@@ -381,26 +387,24 @@ function newPaper(key: string, source: PaperSource): Paper {
     arxiv: source.arxiv,
     doi: source.doi,
     url: source.url,
-    codeUrls: [...source.codeUrls],
+    codeUrls: source.codeUrls, // copied by mergeDigest before it adds one: the source's list is never changed
     abstract: source.abstract,
     summary: isNote ? source.summary : undefined,
     topics: source.topics,
     note: isNote ? source : undefined,
     digests: isNote ? [] : [source],
     definition: { uri: source.uri, range: (isNote ? source.keyRange : undefined) ?? source.titleRange },
-    match: { key: '', aliases: [], titleWords: [], authorWords: [] },
+    match: UNFINISHED,
   };
 }
 
-/** Digest entries add what the note lacks: the abstract (a note's `abstract` field wins), authors, date. */
-function mergeDigest(paper: Paper, sources: PaperSource[]): void {
-  for (const s of sources) {
-    paper.digests.push(s);
-    paper.abstract ??= s.abstract;
-    if (paper.authors.length === 0) paper.authors = s.authors;
-    paper.year ??= s.year;
-    paper.digestDate ??= s.digestDate;
-    paper.arxiv ??= s.arxiv;
-    for (const u of s.codeUrls) if (!paper.codeUrls.includes(u)) paper.codeUrls.push(u);
-  }
+/** A digest entry adds what the note (or first entry) lacks: the abstract (a note's `abstract` field wins), authors, date. */
+function mergeDigest(paper: Paper, s: PaperSource): void {
+  paper.digests.push(s);
+  paper.abstract ??= s.abstract;
+  if (paper.authors.length === 0) paper.authors = s.authors;
+  paper.year ??= s.year;
+  paper.digestDate ??= s.digestDate;
+  paper.arxiv ??= s.arxiv;
+  for (const u of s.codeUrls) if (!paper.codeUrls.includes(u)) paper.codeUrls = [...paper.codeUrls, u];
 }
