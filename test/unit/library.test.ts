@@ -34,6 +34,24 @@ describe('library: merging notes and digest entries', () => {
     assert.strictEqual(l.get('rewardbench-2'), l.get('x2024'));
   });
 
+  it("a paper gathers its note's and digests' code links once each, and no source's own list changes", () => {
+    const l = libraryOf({
+      'notes/x.md': '---\ncitekey: x2024\ntitle: "RewardBench 2: Advancing Reward Model Evaluation"\ncode: https://github.com/a/one\n---\n',
+      'digests/d.txt': 'Sep 8\n\nRewardBench 2: Advancing Reward Model Evaluation\n\nCode at https://github.com/a/one and https://github.com/b/two.\n',
+      'digests/e.txt': 'Sep 9\n\nRewardBench 2: Advancing Reward Model Evaluation\n\nCode at https://github.com/c/three.\n',
+    });
+    const paper = l.get('x2024')!;
+    assert.deepStrictEqual(paper.codeUrls, ['https://github.com/a/one', 'https://github.com/b/two', 'https://github.com/c/three']);
+    assert.deepStrictEqual(paper.note!.codeUrls, ['https://github.com/a/one']);
+    assert.deepStrictEqual(paper.digests.map((d) => d.codeUrls), [['https://github.com/a/one', 'https://github.com/b/two'], ['https://github.com/c/three']]);
+    const digestOnly = libraryOf({
+      'digests/d.txt': 'Sep 8\n\nA Digest Paper\n\nCode at https://github.com/b/two.\n',
+      'digests/e.txt': 'Sep 9\n\nA Digest Paper\n\nCode at https://github.com/c/three.\n',
+    }).get('digest-paper')!;
+    assert.deepStrictEqual(digestOnly.codeUrls, ['https://github.com/b/two', 'https://github.com/c/three']);
+    assert.deepStrictEqual(digestOnly.digests.map((d) => d.codeUrls), [['https://github.com/b/two'], ['https://github.com/c/three']]);
+  });
+
   it('one key claimed by two different papers is a problem on both notes', () => {
     const l = libraryOf({
       'notes/a.md': '---\ncitekey: smith2020\ntitle: One Paper\n---\n',
