@@ -5,7 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { WorkerFileLoader } from '../../server/src/workspace/fileLoader';
 import { FileToLoad, LoadedFile, loadFileSync } from '../../server/src/workspace/loadFile';
-import { CacheCounts, cacheFileName, noCounts, ParseCacheConfig, pruneCache, writingAtOnce } from '../../server/src/workspace/parseCache';
+import { CacheCounts, cacheFileName, noCounts, ParseCacheConfig, pruneCache, writeRecord, writingAtOnce } from '../../server/src/workspace/parseCache';
 
 const PARSE_WORKER = path.resolve(__dirname, '../../server/src/workspace/parseWorker.js');
 const MAX_MB = 5;
@@ -50,6 +50,13 @@ describe('the parse cache', () => {
     // Proof that the second load came from the cache: an edit to the cached title shows through.
     editBody((body) => body.replace(/"title":"Reward Models for Retrieval"/, '"title":"From the cache"'));
     assert.strictEqual(loadFileSync(file, MAX_MB, writingAtOnce(config)).entry?.sources[0].title, 'From the cache');
+  });
+
+  it('writes records byte for byte, whatever their script or size, one after another', () => {
+    const texts = ['{"title":"Café — naïve 深度学习 😀 \\u0000"}', 'x'.repeat(300_000) + 'é', 'short', '😀'.repeat(2_000_000)];
+    texts.forEach((text, i) => writeRecord(config, { name: `r${i}.parsed`, text }));
+    texts.forEach((text, i) => assert.strictEqual(fs.readFileSync(path.join(config.dir, `r${i}.parsed`), 'utf8'), text, `record ${i}`));
+    assert.deepStrictEqual(fs.readdirSync(config.dir).filter((n) => n.endsWith('.tmp')), [], 'no temporary file is left');
   });
 
   it('parses again when the text, the parser build or the file\'s path changed', () => {
