@@ -147,7 +147,7 @@ export class Indexer {
     try {
       const found: FileToLoad[] = [];
       this.loader.prepare?.();
-      for (const folder of this.folders) await this.walk(folder, folder.fsPath, found, generation);
+      for (const folder of this.folders) await this.walk(folder.fsPath, found, generation);
       if (generation !== this.scanGeneration) return { files: 0, ms: Date.now() - started };
       // Forget files that vanished since a previous scan.
       const seen = new Set(found.map((f) => f.uri));
@@ -192,7 +192,8 @@ export class Indexer {
     }
   }
 
-  private async walk(folder: Folder, dir: string, out: FileToLoad[], generation: number, dirRel = ''): Promise<void> {
+  /** `dirRel`: `dir` relative to its workspace folder ('' for the folder itself), with `/` between names. */
+  private async walk(dir: string, out: FileToLoad[], generation: number, dirRel = ''): Promise<void> {
     let entries: Dirent[];
     try {
       entries = await fsp.readdir(dir, { withFileTypes: true });
@@ -220,7 +221,7 @@ export class Indexer {
       }
       if (e.isDirectory()) {
         if (this.classifier.excludesDirectory(rel)) continue;
-        await this.walk(folder, full, out, generation, rel);
+        await this.walk(full, out, generation, rel);
       } else if (e.isFile()) {
         const candidate = this.classifier.classify(rel);
         if (candidate) out.push({ fsPath: full, uri: childUri(dirUri, e.name, full), rel, candidate });
