@@ -6,10 +6,11 @@ import type { LunrIndexParts } from './lunrIndex';
  *
  * Why: a lunr.Index keeps one JS object per (term, field, document) posting and one per field
  * vector. At 12k papers that is ~200 MB of heap and a query that scores every matching document
- * through a `MatchData` allocation costs ~5 µs per document (60-100 ms for a common word). lunr
- * still builds every index (tokenizer, stemmer, BM25 weights) and still parses and expands every
- * query (QueryParser, TokenSet); only the finished postings are stored flat, with the weight lunr
- * put in the field vector, and scored the way `lunr.Index.prototype.query` scores them:
+ * through a `MatchData` allocation costs ~5 µs per document (60-100 ms for a common word). Shards
+ * are built straight into this form by lunr's rules (shardBuild.ts); `compactIndex` flattens a
+ * finished lunr.Index into it, and is the reference the tests hold that build to, bit for bit.
+ * lunr still parses and expands every query (QueryParser, TokenSet); the postings, with the weight
+ * lunr puts in the field vector, are scored the way `lunr.Index.prototype.query` scores them:
  * per field, dot(query vector, field vector) / |query vector|, summed over fields, with lunr's
  * required (`+`) and prohibited (`-`) rules. A unit test checks scores against lunr's own.
  */
@@ -46,7 +47,7 @@ const SEARCH_PIPELINE = (() => {
   return p;
 })();
 
-export function compactIndex(index: lunr.Index | LunrIndexParts, fields: string[], refs: string[]): CompactIndex {
+export function compactIndex(index: lunr.Index, fields: string[], refs: string[]): CompactIndex {
   const raw = index as unknown as LunrIndexParts;
   const pipeline = raw.pipeline.toJSON();
   if (pipeline.join() !== 'stemmer') throw new Error(`unexpected search pipeline ${pipeline.join()}`);

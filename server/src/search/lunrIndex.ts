@@ -7,10 +7,7 @@ export const FIELDS = ['title', 'authors', 'abstract', 'body'];
 /** Each field's boost, by its position in FIELDS: the title counts most, then the authors. */
 export const FIELD_BOOSTS = [10, 3, 1, 1];
 
-/**
- * What `compactIndex` reads from a finished lunr build: the inverted index, the field vectors and
- * the search pipeline. A `lunr.Index` has all three.
- */
+/** What `compactIndex` reads from a `lunr.Index`'s internals: the inverted index, the field vectors and the search pipeline. */
 export interface LunrIndexParts {
   invertedIndex: Record<string, { _index: number }>;
   fieldVectors: Record<string, { elements: number[] }>;
