@@ -168,12 +168,19 @@ describe('a file uri from its folder uri', () => {
 
 describe('when the scan recomputes papers before it is done', () => {
   // 500 of 2,000 files in after 4 s: about 12 s to go.
-  const base: ScanProgress = { sinceLast: 400, lastCost: 40, sources: 5000, sourcesAtLast: 1000, elapsed: 4000, filesDone: 500, filesLeft: 1500 };
+  const base: ScanProgress = { sinceLast: 400, lastCost: 40, sources: 5000, sourcesAtLast: 1000, elapsed: 4000, filesDone: 500, filesLeft: 1500, wanted: true };
 
   it('recomputes as soon as there are papers, so completion has some early', () => {
     assert.strictEqual(rebuildDue({ ...base, lastCost: 0, sourcesAtLast: 0, sources: 0, sinceLast: 300 }), false, 'nothing to show yet');
     assert.strictEqual(rebuildDue({ ...base, lastCost: 0, sourcesAtLast: 0, sources: 12, sinceLast: 300 }), true);
     assert.strictEqual(rebuildDue({ ...base, lastCost: 0, sourcesAtLast: 0, sources: 12, sinceLast: 100 }), false, 'not in the first 250 ms');
+  });
+
+  it('but only once a request has looked up papers, or the scan has run 3 s', () => {
+    const early = { ...base, lastCost: 0, sourcesAtLast: 0, sources: 12, sinceLast: 300, elapsed: 300 };
+    assert.strictEqual(rebuildDue({ ...early, wanted: false }), false, 'nobody asked: the last recompute is the only one');
+    assert.strictEqual(rebuildDue({ ...early, wanted: true }), true);
+    assert.strictEqual(rebuildDue({ ...early, wanted: false, elapsed: 3000, sinceLast: 3000 }), true, 'a long scan shows interim counts');
   });
 
   it('then only when the papers have doubled and the recompute is cheap against what the scan has left', () => {

@@ -80,3 +80,28 @@ describe('library: merging notes and digest entries', () => {
     assert.strictEqual(c.papers, 93 + 6 - 3);
   });
 });
+
+describe('library: whether anyone wanted papers before they were recomputed', () => {
+  it('notes lookups made while files changed since the last recompute, and forgets them once it recomputes', () => {
+    const library = libraryOf(exampleLibraryFiles());
+    const kasa = library.get('kasa');
+    assert.ok(kasa, 'the example library has kasa');
+    assert.strictEqual(library.papersWanted, false, 'looking up up-to-date papers wants nothing');
+    const note = library.file(kasa!.note!.uri)!;
+    const digest = [...library.allFiles()].find((f) => f.kind === 'digest')!;
+    const change = () => (library.file(digest.uri) ? library.removeFile(digest.uri) : library.setFile(digest));
+    change();
+    assert.strictEqual(library.papersWanted, false, 'a change alone wants nothing');
+    library.papers();
+    assert.strictEqual(library.papersWanted, true);
+    library.rebuild();
+    assert.strictEqual(library.papersWanted, false);
+    for (const lookup of [() => library.get('kasa'), () => library.paperOfSource(note.uri, 0), () => [...library.keys()]]) {
+      change();
+      assert.strictEqual(library.papersWanted, false);
+      lookup();
+      assert.strictEqual(library.papersWanted, true);
+      library.rebuild();
+    }
+  });
+});

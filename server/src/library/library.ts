@@ -58,6 +58,8 @@ export class Library {
   onFileChanged?: (uri: string) => void;
   private dirty = false;
   private rebuilding = false;
+  /** Whether papers were looked up while they were out of date (a scan recomputes early only then). */
+  private wanted = false;
   /** Increments whenever the papers change. */
   version = 0;
 
@@ -85,13 +87,15 @@ export class Library {
   file(uri: string): FileEntry | undefined { return this.files.get(uri); }
   allFiles(): IterableIterator<FileEntry> { return this.files.values(); }
   get isDirty(): boolean { return this.dirty; }
+  /** Papers were looked up since the files changed and before they were recomputed. */
+  get papersWanted(): boolean { return this.wanted; }
 
-  get(key: string): Paper | undefined { return this.byKey.get(key); }
+  get(key: string): Paper | undefined { if (this.dirty) this.wanted = true; return this.byKey.get(key); }
   /** The paper a note or digest entry belongs to. */
-  paperOfSource(uri: string, ordinal: number): Paper | undefined { return this.bySource.get(uri)?.[ordinal]; }
+  paperOfSource(uri: string, ordinal: number): Paper | undefined { if (this.dirty) this.wanted = true; return this.bySource.get(uri)?.[ordinal]; }
   /** All papers, sorted by key. */
-  papers(): readonly Paper[] { return this.list; }
-  keys(): IterableIterator<string> { return this.byKey.keys(); }
+  papers(): readonly Paper[] { if (this.dirty) this.wanted = true; return this.list; }
+  keys(): IterableIterator<string> { if (this.dirty) this.wanted = true; return this.byKey.keys(); }
 
   /** Problems found while merging (a key claimed by two different papers), per note uri. */
   mergeProblems(uri: string): SourceProblem[] { return this.clashProblems.get(uri) ?? []; }
@@ -172,6 +176,7 @@ export class Library {
 
   private *rebuildSteps(): Generator<void> {
     this.dirty = false;
+    this.wanted = false;
     this.rebuilding = true;
     try {
       yield* this.compute();

@@ -39,6 +39,8 @@ export interface ScanProgress {
   lastCost: number;
   /** Sources (papers as notes and digest entries give them) loaded so far, and at the last recompute. */
   sources: number;
+  /** Whether a request has looked up papers since the files changed (Library.papersWanted). */
+  wanted: boolean;
   sourcesAtLast: number;
   /** Since the scan started loading files. */
   elapsed: number;
@@ -56,7 +58,9 @@ export interface ScanProgress {
  */
 export function rebuildDue(p: ScanProgress): boolean {
   if (p.sinceLast < Math.max(REBUILD_EVERY_MS, 6 * p.lastCost)) return false;
-  if (p.sourcesAtLast === 0) return p.sources > 0;
+  // The first serves the first request; with none (a warm start, usually) the scan's last recompute
+  // is the only one, unless the scan runs long enough for the status to want interim counts.
+  if (p.sourcesAtLast === 0) return p.sources > 0 && (p.wanted || p.elapsed >= SECOND_REBUILD_AFTER_MS);
   if (p.elapsed < SECOND_REBUILD_AFTER_MS) return false;
   if (p.sources < 2 * p.sourcesAtLast) return false;
   const cost = (p.lastCost * p.sources) / p.sourcesAtLast;
@@ -168,7 +172,7 @@ export class Indexer {
         if (Date.now() - sliceStart >= SLICE_MS) {
           const now = Date.now();
           const due = rebuildDue({
-            sinceLast: now - lastRebuild, lastCost: lastRebuildCost, sources, sourcesAtLast: sourcesAtRebuild,
+            sinceLast: now - lastRebuild, lastCost: lastRebuildCost, sources, sourcesAtLast: sourcesAtRebuild, wanted: this.library.papersWanted,
             elapsed: now - loadStarted, filesDone: i, filesLeft: found.length - i,
           });
           if (due) {
