@@ -62,6 +62,8 @@ export class Library {
   private wanted = false;
   /** Increments whenever the papers change. */
   version = 0;
+  /** Increments whenever a file is added, replaced or removed (what is derived from the files alone can be kept until then). */
+  filesVersion = 0;
 
   /** Add or replace a file. `titles` (one per source, from the parse worker) saves the rebuild deriving them. */
   setFile(entry: FileEntry, titles?: TitleInfo[]): void {
@@ -69,6 +71,7 @@ export class Library {
     const old = this.files.get(entry.uri);
     if (old) this.unindexCitations(old);
     this.files.set(entry.uri, entry);
+    this.filesVersion++;
     this.indexCitations(entry);
     if (old?.sources.length || entry.sources.length) this.onFileChanged?.(entry.uri);
     if (old && this.patchNote(old, entry)) return;
@@ -80,6 +83,7 @@ export class Library {
     if (!old) return false;
     this.unindexCitations(old);
     this.files.delete(uri);
+    this.filesVersion++;
     if (old.sources.length) { this.dirty = true; this.onFileChanged?.(uri); }
     return true;
   }

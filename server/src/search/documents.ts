@@ -52,16 +52,30 @@ export function shardDocs(library: Library, shard: string): SearchDoc[] {
   return docs;
 }
 
-/** The files whose sources make up a shard (notes: sorted by uri). */
-function shardFiles(library: Library, shard: string): FileEntry[] {
+/** The files whose sources make up a shard (notes: sorted by uri). Shared: callers must not change it. */
+function shardFiles(library: Library, shard: string): readonly FileEntry[] {
   if (shard.startsWith('digest:')) {
     const entry = library.file(shard.slice('digest:'.length));
     return entry?.sources.length ? [entry] : [];
   }
-  const bucket = Number(shard.slice('notes:'.length));
-  const files: FileEntry[] = [];
-  for (const f of library.allFiles()) if (f.kind === 'note' && f.sources.length && noteGroupOf(f.uri) === bucket) files.push(f);
-  return files.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  return noteGroups(library)[Number(shard.slice('notes:'.length))] ?? [];
+}
+
+/**
+ * Every note group's files, sorted by uri, made in one pass over the library and kept until a file
+ * changes. A scan's end sends all 32 groups (a cold one asks for each group's hash twice and its
+ * documents once), and finding each group's files anew visited every file of the library each time.
+ */
+const groupsOfLibrary = new WeakMap<Library, { filesVersion: number; groups: FileEntry[][] }>();
+
+function noteGroups(library: Library): FileEntry[][] {
+  const kept = groupsOfLibrary.get(library);
+  if (kept && kept.filesVersion === library.filesVersion) return kept.groups;
+  const groups: FileEntry[][] = Array.from({ length: NOTE_BUCKETS }, () => []);
+  for (const f of library.allFiles()) if (f.kind === 'note' && f.sources.length) groups[noteGroupOf(f.uri)].push(f);
+  for (const g of groups) g.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  groupsOfLibrary.set(library, { filesVersion: library.filesVersion, groups });
+  return groups;
 }
 
 function toDoc(id: string, s: { title: string; authors: string[]; abstract?: string; summary?: string; body?: string }): SearchDoc {
