@@ -1,4 +1,5 @@
 import { Worker } from 'worker_threads';
+import { WORKER_LIMITS } from '../util/workerLimits';
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync, UndecodedHit } from './loadFile';
 import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
@@ -44,7 +45,7 @@ export class WorkerFileLoader implements FileLoader {
     while (this.started.length < this.workers) {
       let worker: Worker;
       try {
-        worker = new Worker(this.workerPath);
+        worker = new Worker(this.workerPath, { resourceLimits: WORKER_LIMITS });
       } catch {
         return; // load() tries again, and says why
       }
@@ -125,7 +126,7 @@ export class WorkerFileLoader implements FileLoader {
       early?.worker.ref();
       let worker: Worker;
       try {
-        worker = early?.worker ?? new Worker(this.workerPath);
+        worker = early?.worker ?? new Worker(this.workerPath, { resourceLimits: WORKER_LIMITS });
       } catch (err) {
         this.log(`parse worker could not start (${(err as Error).message}); reading files on the server thread`);
         yield* loadInThread(share, maxMB, cache && writingAtOnce(cache), onThread);
