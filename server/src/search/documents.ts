@@ -61,13 +61,14 @@ function shardFiles(library: Library, shard: string): readonly FileEntry[] {
   return noteGroups(library)[Number(shard.slice('notes:'.length))] ?? [];
 }
 
+/** Each library's note groups, as of its filesVersion. */
+const groupsOfLibrary = new WeakMap<Library, { filesVersion: number; groups: FileEntry[][] }>();
+
 /**
  * Every note group's files, sorted by uri, made in one pass over the library and kept until a file
  * changes. A scan's end sends all 32 groups (a cold one asks for each group's hash twice and its
  * documents once), and finding each group's files anew visited every file of the library each time.
  */
-const groupsOfLibrary = new WeakMap<Library, { filesVersion: number; groups: FileEntry[][] }>();
-
 function noteGroups(library: Library): FileEntry[][] {
   const kept = groupsOfLibrary.get(library);
   if (kept && kept.filesVersion === library.filesVersion) return kept.groups;
