@@ -94,12 +94,15 @@ export class Library {
   /** Papers were looked up since the files changed and before they were recomputed. */
   get papersWanted(): boolean { return this.wanted; }
 
-  get(key: string): Paper | undefined { if (this.dirty) this.wanted = true; return this.byKey.get(key); }
+  get(key: string): Paper | undefined { this.lookedUp(); return this.byKey.get(key); }
   /** The paper a note or digest entry belongs to. */
-  paperOfSource(uri: string, ordinal: number): Paper | undefined { if (this.dirty) this.wanted = true; return this.bySource.get(uri)?.[ordinal]; }
+  paperOfSource(uri: string, ordinal: number): Paper | undefined { this.lookedUp(); return this.bySource.get(uri)?.[ordinal]; }
   /** All papers, sorted by key. */
-  papers(): readonly Paper[] { if (this.dirty) this.wanted = true; return this.list; }
-  keys(): IterableIterator<string> { if (this.dirty) this.wanted = true; return this.byKey.keys(); }
+  papers(): readonly Paper[] { this.lookedUp(); return this.list; }
+  keys(): IterableIterator<string> { this.lookedUp(); return this.byKey.keys(); }
+
+  /** Every lookup of papers goes through here: one that finds them out of date is what papersWanted reports. */
+  private lookedUp(): void { if (this.dirty) this.wanted = true; }
 
   /** Problems found while merging (a key claimed by two different papers), per note uri. */
   mergeProblems(uri: string): SourceProblem[] { return this.clashProblems.get(uri) ?? []; }
