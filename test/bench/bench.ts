@@ -152,12 +152,11 @@ async function runTier(name: string): Promise<Result> {
   }
   // Topics get at most 5 minutes here (at L they may need more; the table then says so).
   const TOPICS_LIMIT_MS = 300000;
-  const topicsAskedAt = performance.now();
-  const topics = await Promise.race([
+  const [topicsRequestMs, topics] = await timed(() => Promise.race([
     client.request<{ computeMs: number; topics: unknown[] }>('litnotes/topics', {}),
     new Promise<{ computeMs: number; topics: unknown[] }>((r) => setTimeout(() => r({ computeMs: -TOPICS_LIMIT_MS, topics: [] }), TOPICS_LIMIT_MS)),
-  ]);
-  const topicsRequestRuns: number[] = topics.computeMs >= 0 ? [performance.now() - topicsAskedAt] : [];
+  ]));
+  const topicsRequestRuns: number[] = topics.computeMs >= 0 ? [topicsRequestMs] : [];
 
   // Save a note on disk, tell the server as an editor's file watcher would, poll the hover.
   const visible: number[] = [];
