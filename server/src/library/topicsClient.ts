@@ -1,5 +1,5 @@
 import { Worker } from 'worker_threads';
-import { WORKER_LIMITS } from '../util/workerLimits';
+import { startWorker, WORKER_NICE } from '../util/workerThreads';
 import type { TopicOptions } from './topics';
 import type { TopicBatch } from './topicBatch';
 import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';
@@ -35,7 +35,7 @@ export class TopicsWorkerClient {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.workerPath, { resourceLimits: WORKER_LIMITS });
+    const worker = startWorker(this.workerPath, WORKER_NICE.topics);
     worker.unref();
     worker.on('error', (err) => this.log(`topics worker failed: ${err.stack ?? err}`));
     worker.once('exit', (code) => {

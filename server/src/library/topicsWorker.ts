@@ -1,15 +1,13 @@
 import { parentPort } from 'worker_threads';
-import * as os from 'os';
+import { lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions } from './topics';
 import { decodeTopicPapers, TopicBatch } from './topicBatch';
 
 /**
- * Topic derivation off the main thread, at low priority (on Linux this lowers only this thread),
- * so phrase counting never delays completion or hover. Nice 10, above the full-text workers (15):
- * someone is waiting for the tree, while the index workers' idle work (merging, cache files) is not
- * urgent. The token cache lives here.
+ * Topic derivation off the main thread, at low priority (WORKER_NICE.topics), so phrase counting
+ * never delays completion or hover. The token cache lives here.
  */
-try { os.setPriority(10); } catch { /* not permitted: still off the main thread */ }
+lowerOwnPriority(WORKER_NICE.topics);
 
 export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: TopicOptions };
 export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; error?: string };

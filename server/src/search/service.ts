@@ -4,7 +4,7 @@ import type { Library, Paper } from '../library/library';
 import { shardDocs, shardHash, shardOf, fnv1a } from './documents';
 import type { WorkerHit, WorkerReply, WorkerRequest } from './messages';
 import { snippet } from './snippet';
-import { WORKER_LIMITS } from '../util/workerLimits';
+import { startWorker, WORKER_NICE } from '../util/workerThreads';
 
 export interface SearchHit { key: string; title: string; score: number; snippet: string; paper: Paper }
 /** `onePass`: every worker answered from one merged index (as it does once settled), not shard by shard. */
@@ -68,7 +68,7 @@ export class SearchService {
   }
 
   private startWorker(): Worker {
-    const w = new Worker(this.opts.workerPath, { resourceLimits: WORKER_LIMITS });
+    const w = startWorker(this.opts.workerPath, WORKER_NICE.fullText);
     w.on('message', (m: WorkerReply) => this.onReply(m, w));
     w.on('error', (err) => this.opts.log(`full-text worker ${this.workers.indexOf(w)} failed: ${err.stack ?? err}`));
     w.once('exit', (code) => this.onWorkerExit(w, code));

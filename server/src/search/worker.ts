@@ -1,5 +1,4 @@
 import { parentPort } from 'worker_threads';
-import * as os from 'os';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,6 +7,7 @@ import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
 import { CompactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander } from './compactIndex';
+import { lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
 import { decodeShard, encodeShard } from './shardFile';
 
 /**
@@ -19,12 +19,11 @@ import { decodeShard, encodeShard } from './shardFile';
 
 export const CACHE_FORMAT = 2;
 
-// Index building must never starve the server's main thread (the keystroke path) of CPU. On Linux,
-// setpriority on "this process" applies to the calling thread only, so this lowers just this worker.
+// Index building must never starve the server's main thread (the keystroke path) of CPU.
 // Queries run here too, so they wait when other threads are busy (the first ones after the full
 // text is ready do, behind V8 optimising this code). At nice 5 they were a little faster, but the
 // server thread's longest stall while shards built grew from ~57 to ~74 ms (test/bench/history.md).
-try { os.setPriority(15); } catch { /* not permitted here: builds still yield between shards */ }
+lowerOwnPriority(WORKER_NICE.fullText);
 
 const shards = new Map<string, { hash: string; index: CompactIndex }>();
 const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];

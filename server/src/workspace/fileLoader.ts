@@ -1,5 +1,5 @@
 import { Worker } from 'worker_threads';
-import { WORKER_LIMITS } from '../util/workerLimits';
+import { startWorker, WORKER_NICE } from '../util/workerThreads';
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync, UndecodedHit } from './loadFile';
 import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
@@ -45,7 +45,7 @@ export class WorkerFileLoader implements FileLoader {
     while (this.started.length < this.workers) {
       let worker: Worker;
       try {
-        worker = new Worker(this.workerPath, { resourceLimits: WORKER_LIMITS });
+        worker = startWorker(this.workerPath, WORKER_NICE.parse);
       } catch {
         return; // load() tries again, and says why
       }
@@ -126,7 +126,7 @@ export class WorkerFileLoader implements FileLoader {
       early?.worker.ref();
       let worker: Worker;
       try {
-        worker = early?.worker ?? new Worker(this.workerPath, { resourceLimits: WORKER_LIMITS });
+        worker = early?.worker ?? startWorker(this.workerPath, WORKER_NICE.parse);
       } catch (err) {
         this.log(`parse worker could not start (${(err as Error).message}); reading files on the server thread`);
         yield* loadInThread(share, maxMB, cache && writingAtOnce(cache), onThread);

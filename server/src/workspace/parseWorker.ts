@@ -1,5 +1,5 @@
 import { parentPort } from 'worker_threads';
-import * as os from 'os';
+import { lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
 import { FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
 import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
 
@@ -35,7 +35,7 @@ const WRITES_PER_TURN = 20;
 // Below the server thread, so a keystroke's request wins the core when both want it (at the same
 // priority, two parse workers doubled the longest stall a probe saw), above the full-text workers (15),
 // whose builds need the parsed files first.
-try { os.setPriority(10); } catch { /* not permitted: the window still bounds each pause */ }
+lowerOwnPriority(WORKER_NICE.parse);
 
 let files: FileToLoad[] = [];
 let maxMB = 0;
@@ -76,7 +76,7 @@ function work(): void {
 
 /** Save what missed the cache, then end: the thread is no longer needed. */
 function finish(): void {
-  try { os.setPriority(19); } catch { /* stays at 10 */ }
+  lowerOwnPriority(19);
   const config = cache?.config;
   const writeSome = () => {
     for (const record of unsaved.splice(0, WRITES_PER_TURN)) writeRecord(config!, record);

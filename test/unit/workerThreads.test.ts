@@ -1,0 +1,34 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startWorker } from '../../server/src/util/workerThreads';
+
+describe('starting worker threads', function () {
+  this.timeout(20000);
+  let dir: string;
+  let script: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-workers-'));
+    script = path.join(dir, 'reportPriority.js');
+    // Its first statement reports the thread's nice value: whatever the worker was born with.
+    fs.writeFileSync(script, "require('worker_threads').parentPort.postMessage(require('os').getPriority());\n");
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function priorityOf(nice: number): Promise<number> {
+    const worker = startWorker(script, nice);
+    return new Promise<number>((resolve, reject) => {
+      worker.once('message', (p: number) => { void worker.terminate(); resolve(p); });
+      worker.once('error', reject);
+    });
+  }
+
+  it('a worker runs at its priority from its first statement on, and the server thread keeps its own (Linux)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const own = os.getPriority();
+    const [a, b] = await Promise.all([priorityOf(own + 7), priorityOf(own + 12)]);
+    assert.deepStrictEqual([a, b], [own + 7, own + 12]);
+    assert.strictEqual(os.getPriority(), own);
+  });
+});
