@@ -48,7 +48,8 @@ export interface PaperDetails extends PaperMetadata {
 /** Client -> server: the topic tree. */
 export const TopicsRequest = 'litnotes/topics';
 export interface TopicNodeDto { id: string; name: string; kind: 'tag' | 'folder' | 'derived' | 'vocabulary'; count: number; papers: string[]; children: TopicNodeDto[] }
-export interface TopicsResponse { topics: TopicNodeDto[]; computeMs: number; papers: number; uncategorized: string[] }
+/** `computeMs`: deriving the tree, or reading it back when `fromCache` (an unchanged library and settings since a previous start). */
+export interface TopicsResponse { topics: TopicNodeDto[]; computeMs: number; fromCache: boolean; papers: number; uncategorized: string[] }
 
 /** Client -> server: every paper (key order), for pickers and the topic tree's labels. */
 export const ListRequest = 'litnotes/list';

@@ -247,7 +247,7 @@ function afterSourceChange(immediate: boolean): void {
 
 // ---- topics: recomputed in a worker thread after the library changes, off the request path -----
 
-let topics: { version: number; settingsKey: string; tree: TopicNode[]; ms: number } | undefined;
+let topics: { version: number; settingsKey: string; tree: TopicNode[]; ms: number; fromCache: boolean } | undefined;
 let topicsRunning: Promise<void> | undefined;
 const topicsWorker = new TopicsWorkerClient(path.join(__dirname, 'topicsWorker.js'), (line) => log(line));
 
@@ -268,9 +268,10 @@ async function ensureTopics(): Promise<NonNullable<typeof topics>> {
       const key = topicsSettingsKey();
       const options = settings.topics; // as the key says, even if the settings change while the papers are encoded
       const batch = await encodeTopicPapers(topicPapers(library), yieldToRequests);
-      const reply = await topicsWorker.compute(batch, options);
+      const reply = await topicsWorker.compute(batch, options, cacheDir && path.join(cacheDir, 'topics'));
+      if (reply.note) log(reply.note);
       if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
-      topics = { version, settingsKey: key, tree: reply.tree, ms: reply.ms };
+      topics = { version, settingsKey: key, tree: reply.tree, ms: reply.ms, fromCache: !!reply.cached };
     })().finally(() => { topicsRunning = undefined; });
   }
   await topicsRunning;
@@ -493,7 +494,7 @@ connection.onRequest(TopicsRequest, async (): Promise<TopicsResponse> => {
   const walk = (nodes: TopicNode[]) => { for (const n of nodes) { n.papers.forEach((k) => placed.add(k)); walk(n.children); } };
   walk(t.tree);
   const uncategorized = library.papers().filter((p) => !placed.has(p.key)).map((p) => p.key);
-  return { topics: t.tree, computeMs: t.ms, papers: library.papers().length, uncategorized };
+  return { topics: t.tree, computeMs: t.ms, fromCache: t.fromCache, papers: library.papers().length, uncategorized };
 });
 
 connection.onHover((params) => {

@@ -10,7 +10,7 @@ import { copyLibrary, eventually } from './server.test';
 
 interface SearchResponse { results: { key: string; title: string; score: number; snippet: string }[]; error?: string; partial: boolean }
 interface TopicNode { id: string; name: string; kind: string; count: number; papers: string[]; children: TopicNode[] }
-interface TopicsResponse { topics: TopicNode[]; computeMs: number; papers: number; uncategorized: string[] }
+interface TopicsResponse { topics: TopicNode[]; computeMs: number; fromCache: boolean; papers: number; uncategorized: string[] }
 interface SymbolInfo { name: string; location: { uri: string } }
 
 describe('search, topics and paper requests over stdio', function () {
@@ -150,6 +150,35 @@ describe('search, topics and paper requests over stdio', function () {
       assert.strictEqual(kasa.title, '(from the cache) KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models');
       const lin = await client.request<{ title: string }>('litnotes/paper', { key: 'lin2022truthfulqa' });
       assert.match(lin.title, /^TruthfulQA \(second edition\) — Measuring/);
+    });
+
+    it('shows an unchanged library\'s topic tree from the storage folder, and derives it again after a change', async () => {
+      await client?.stop();
+      client = undefined;
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(storage, { recursive: true, force: true });
+      dir = copyLibrary();
+      storage = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));
+      const topicsOfANewServer = async () => {
+        await client?.stop();
+        client = new LspClient();
+        await client.initialize(dir, { cacheDir: storage });
+        return client.request<TopicsResponse>('litnotes/topics', {});
+      };
+      const first = await topicsOfANewServer();
+      assert.strictEqual(first.fromCache, false);
+      assert.ok(first.topics.some((t) => t.kind === 'derived'));
+      assert.ok(fs.readdirSync(path.join(storage, 'topics')).some((n) => n.endsWith('.json')));
+      assert.ok(!fs.readdirSync(dir, { recursive: true }).some((n) => /[0-9a-f]{40}\.json$/.test(String(n))), 'nothing written to the workspace');
+
+      const second = await topicsOfANewServer();
+      assert.strictEqual(second.fromCache, true);
+      assert.deepStrictEqual(second.topics, first.topics);
+
+      const digest = path.join(dir, 'digests/daily-papers-sep-8.txt');
+      fs.writeFileSync(digest, fs.readFileSync(digest, 'utf8').replace('Mixture', 'Mixtures'));
+      const third = await topicsOfANewServer();
+      assert.strictEqual(third.fromCache, false);
     });
   });
 });

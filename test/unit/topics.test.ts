@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, TopicPaper, topicPapers } from '../../server/src/library/topics';
 import type { Library } from '../../server/src/library/library';
@@ -122,6 +123,26 @@ describe('the topics worker', function () {
       assert.deepStrictEqual(reply.tree, tree(lib));
     } finally {
       await client.dispose();
+    }
+  });
+
+  it('with a cache folder, a second computation of the same papers reads the tree back, and a changed paper is derived again', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-topics-'));
+    const client = new TopicsWorkerClient(WORKER, () => undefined);
+    try {
+      const first = await client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS, dir);
+      assert.strictEqual(first.cached, undefined);
+      assert.strictEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.json')).length, 1);
+      const again = await client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS, dir);
+      assert.strictEqual(again.cached, true);
+      assert.deepStrictEqual(again.tree, first.tree);
+      const changed = papers.map((p, i) => (i === 0 ? { ...p, title: `${p.title} (revised)` } : p));
+      const third = await client.compute(await encodeTopicPapers(changed, noPause), DEFAULT_TOPIC_OPTIONS, dir);
+      assert.strictEqual(third.cached, undefined);
+      assert.deepStrictEqual(third.tree, computeTopicTree(changed, DEFAULT_TOPIC_OPTIONS, new PhraseCache()));
+    } finally {
+      await client.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -15,8 +15,8 @@ export class TopicsWorkerClient {
 
   constructor(private readonly workerPath: string, private readonly log: (line: string) => void) {}
 
-  /** Its buffers move to the worker (they are unusable here afterwards). */
-  compute(batch: TopicBatch, options: TopicOptions): Promise<TopicsWorkerReply> {
+  /** Its buffers move to the worker (they are unusable here afterwards). `cacheDir`: where trees are kept across restarts. */
+  compute(batch: TopicBatch, options: TopicOptions, cacheDir?: string): Promise<TopicsWorkerReply> {
     const worker = this.worker ?? this.start();
     const id = ++this.nextId;
     return new Promise((resolve) => {
@@ -30,7 +30,7 @@ export class TopicsWorkerClient {
         resolve({ id, ms: 0, error: `the topics worker stopped (exit code ${code}); the next request starts a new one` });
       };
       worker.on('message', onMessage).once('exit', onExit);
-      worker.postMessage({ id, batch, options } satisfies TopicsWorkerRequest, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer]);
+      worker.postMessage({ id, batch, options, cacheDir } satisfies TopicsWorkerRequest, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer]);
     });
   }
 

@@ -1,23 +1,39 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 import { parentPort } from 'worker_threads';
 import { lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions } from './topics';
 import { decodeTopicPapers, TopicBatch } from './topicBatch';
+import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
 
 /**
  * Topic derivation off the main thread, at low priority (WORKER_NICE.topics), so phrase counting
- * never delays completion or hover. The token cache lives here.
+ * never delays completion or hover. The token cache lives here. With `cacheDir`, a tree derived
+ * before from the same papers and settings is read back instead (see topicsCache.ts).
  */
 lowerOwnPriority(WORKER_NICE.topics);
 
-export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: TopicOptions };
-export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; error?: string };
+export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: TopicOptions; cacheDir?: string };
+/** `cached`: read back, not derived; `note`: a problem with the cache, for the log. */
+export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; cached?: boolean; note?: string; error?: string };
 
 const cache = new PhraseCache();
+let codeId: string | undefined;
+
 parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
+    const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, (codeId ??= createHash('sha256').update(fs.readFileSync(__filename)).digest('hex'))) : undefined;
+    const found = key ? readCachedTree(req.cacheDir!, key) : {};
+    if (found.tree) {
+      parentPort!.postMessage({ id: req.id, tree: found.tree, ms: Date.now() - started, cached: true } satisfies TopicsWorkerReply);
+      return;
+    }
     const tree = computeTopicTree(decodeTopicPapers(req.batch), req.options, cache);
-    parentPort!.postMessage({ id: req.id, tree, ms: Date.now() - started } satisfies TopicsWorkerReply);
+    const ms = Date.now() - started;
+    const unsaved = key ? writeCachedTree(req.cacheDir!, key, tree) : undefined;
+    const note = [found.problem, unsaved].filter(Boolean).join('; ') || undefined;
+    parentPort!.postMessage({ id: req.id, tree, ms, note } satisfies TopicsWorkerReply);
   } catch (err) {
     parentPort!.postMessage({ id: req.id, ms: Date.now() - started, error: String((err as Error)?.stack ?? err) } satisfies TopicsWorkerReply);
   }

@@ -1,0 +1,73 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicPaper, topicPapers } from '../../server/src/library/topics';
+import { encodeTopicPapers, TopicBatch } from '../../server/src/library/topicBatch';
+import { readCachedTree, topicsCacheKey, writeCachedTree } from '../../server/src/library/topicsCache';
+import { libraryOf, SAMPLE_DIGEST } from './helpers';
+
+const noPause = () => Promise.resolve();
+const batchOf = (papers: TopicPaper[]): Promise<TopicBatch> => encodeTopicPapers(papers, noPause);
+
+describe('the topic tree cache', () => {
+  const papers = topicPapers(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') }));
+  const tree = computeTopicTree(papers, DEFAULT_TOPIC_OPTIONS, new PhraseCache());
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-topics-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('gives a tree back as it was saved, under a key of the papers, the settings and the code', async () => {
+    const key = topicsCacheKey(await batchOf(papers), DEFAULT_TOPIC_OPTIONS, 'code-1');
+    assert.deepStrictEqual(readCachedTree(dir, key), {});
+    assert.strictEqual(writeCachedTree(dir, key, tree), undefined);
+    assert.deepStrictEqual(readCachedTree(dir, key), { tree });
+    assert.strictEqual(topicsCacheKey(await batchOf(papers), DEFAULT_TOPIC_OPTIONS, 'code-1'), key, 'the same inputs, the same key');
+
+    const extended = papers.map((p, i) => (i === 40 ? { ...p, abstract: `${p.abstract} One more sentence.` } : p));
+    const others = [
+      topicsCacheKey(await batchOf(extended), DEFAULT_TOPIC_OPTIONS, 'code-1'),
+      topicsCacheKey(await batchOf(papers.slice(1)), DEFAULT_TOPIC_OPTIONS, 'code-1'),
+      topicsCacheKey(await batchOf(papers.map((p, i) => (i === 3 ? { ...p, topics: ['mine'] } : p))), DEFAULT_TOPIC_OPTIONS, 'code-1'),
+      topicsCacheKey(await batchOf(papers), { ...DEFAULT_TOPIC_OPTIONS, maxPerPaper: 2 }, 'code-1'),
+      topicsCacheKey(await batchOf(papers), { ...DEFAULT_TOPIC_OPTIONS, vocabulary: { RAG: ['retrieval'] } }, 'code-1'),
+      topicsCacheKey(await batchOf(papers), DEFAULT_TOPIC_OPTIONS, 'code-2'),
+    ];
+    assert.strictEqual(new Set([key, ...others]).size, others.length + 1, 'each change gives another key');
+    for (const k of others) assert.deepStrictEqual(readCachedTree(dir, k), {});
+  });
+
+  it('does not use a file that is garbled or not shaped like a tree, and says so', () => {
+    const cases: Record<string, string> = {
+      garbled: '[{"id":"derived:reward model","name":',
+      notATree: '{"id":"x"}',
+      badKind: JSON.stringify([{ ...tree[0], kind: 'script' }]),
+      badCount: JSON.stringify([{ ...tree[0], count: -1 }]),
+      badPapers: JSON.stringify([{ ...tree[0], papers: [1, 2] }]),
+      badChild: JSON.stringify([{ ...tree[0], children: [{ id: 'c' }] }]),
+      tooDeep: JSON.stringify(Array.from({ length: 80 }).reduce<unknown[]>((children) => [{ id: 'a', name: 'a', kind: 'tag', count: 0, papers: [], children }], [])),
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      fs.writeFileSync(path.join(dir, `${name}.json`), text);
+      const found = readCachedTree(dir, name);
+      assert.strictEqual(found.tree, undefined, name);
+      assert.match(found.problem ?? '', /unreadable; derived again/, name);
+    }
+  });
+
+  it('keeps the four newest trees', () => {
+    for (let i = 0; i < 6; i++) {
+      assert.strictEqual(writeCachedTree(dir, `k${i}`, tree), undefined);
+      const at = new Date(Date.now() - (10 - i) * 60000); // each one a minute newer
+      fs.utimesSync(path.join(dir, `k${i}.json`), at, at);
+    }
+    writeCachedTree(dir, 'k5', tree); // rewriting one prunes the rest
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['k2.json', 'k3.json', 'k4.json', 'k5.json']);
+  });
+
+  it('says why a tree could not be saved', () => {
+    const file = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(file, '');
+    assert.match(writeCachedTree(file, 'k', tree) ?? '', /topic tree could not be cached/);
+  });
+});
