@@ -11,7 +11,7 @@ import type { TopicNode, TopicOptions } from './topics';
  * receives them, the topic settings, the topics code (a hash of the worker's bundle) and a format
  * version. A file that cannot be read or is not shaped like a tree is ignored and replaced.
  */
-export const TOPICS_CACHE_FORMAT = 1;
+const TOPICS_CACHE_FORMAT = 1;
 /** Trees kept: a few recent states of the library (switching a branch back finds its tree). */
 const KEEP = 4;
 /** Deeper than any tag nesting a note would have; a file nested deeper is not a tree we wrote. */

@@ -19,11 +19,13 @@ export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; ca
 
 const cache = new PhraseCache();
 let codeId: string | undefined;
+/** This bundle's hash: a kept tree is used only by the code that derived it. */
+const topicsCodeId = () => (codeId ??= createHash('sha256').update(fs.readFileSync(__filename)).digest('hex'));
 
 parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
-    const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, (codeId ??= createHash('sha256').update(fs.readFileSync(__filename)).digest('hex'))) : undefined;
+    const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, topicsCodeId()) : undefined;
     const found = key ? readCachedTree(req.cacheDir!, key) : {};
     if (found.tree) {
       parentPort!.postMessage({ id: req.id, tree: found.tree, ms: Date.now() - started, cached: true } satisfies TopicsWorkerReply);
