@@ -6,7 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createHash } from 'crypto';
+import { codeIdOf } from './util/cacheFiles';
 import { Library } from './library/library';
 import { Indexer, Folder, canonicalUri, safePath, uriOf, yieldToRequests } from './workspace/indexer';
 import { WorkerFileLoader } from './workspace/fileLoader';
@@ -98,8 +98,7 @@ connection.onInitialize((params: InitializeParams) => {
 function parseCacheConfig(dir: string | undefined): ParseCacheConfig | undefined {
   if (!dir) return undefined;
   try {
-    const codeId = createHash('sha256').update(fs.readFileSync(path.join(__dirname, 'parseWorker.js'))).digest('hex');
-    return { dir: path.join(dir, 'parsed'), codeId };
+    return { dir: path.join(dir, 'parsed'), codeId: codeIdOf(path.join(__dirname, 'parseWorker.js')) };
   } catch (err) {
     log(`parse cache off: the parser bundle cannot be read (${(err as Error).message})`);
     return undefined;

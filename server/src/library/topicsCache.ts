@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomically } from '../util/cacheFiles';
 import type { TopicBatch } from './topicBatch';
 import type { TopicNode, TopicOptions } from './topics';
 
@@ -44,21 +45,17 @@ export function readCachedTree(dir: string, key: string): { tree?: TopicNode[]; 
   return { problem: `cached topic tree ${key}.json is unreadable; derived again` };
 }
 
-/** Saves a tree (atomically: readers see a whole file or none) and drops all but the newest few. Returns a problem, if any. */
+/** Saves a tree and drops all but the newest few. Returns a problem, if any. */
 export function writeCachedTree(dir: string, key: string, tree: TopicNode[]): string | undefined {
-  const file = path.join(dir, `${key}.json`);
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(temp, JSON.stringify(tree));
-    fs.renameSync(temp, file);
+    writeFileAtomically(path.join(dir, `${key}.json`), JSON.stringify(tree));
     const trees = fs.readdirSync(dir).filter((n) => n.endsWith('.json'))
       .map((n) => ({ n, at: fs.statSync(path.join(dir, n)).mtimeMs }))
       .sort((a, b) => b.at - a.at || (a.n < b.n ? -1 : 1));
     for (const { n } of trees.slice(KEEP)) fs.rmSync(path.join(dir, n), { force: true });
     return undefined;
   } catch (err) {
-    try { fs.rmSync(temp, { force: true }); } catch { /* nothing more to do */ }
     return `topic tree could not be cached: ${(err as Error).message}`;
   }
 }

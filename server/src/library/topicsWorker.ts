@@ -1,6 +1,5 @@
-import { createHash } from 'crypto';
-import * as fs from 'fs';
 import { parentPort } from 'worker_threads';
+import { codeIdOf } from '../util/cacheFiles';
 import { lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions } from './topics';
 import { decodeTopicPapers, TopicBatch } from './topicBatch';
@@ -20,7 +19,7 @@ export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; ca
 const cache = new PhraseCache();
 let codeId: string | undefined;
 /** This bundle's hash: a kept tree is used only by the code that derived it. */
-const topicsCodeId = () => (codeId ??= createHash('sha256').update(fs.readFileSync(__filename)).digest('hex'));
+const topicsCodeId = () => (codeId ??= codeIdOf(__filename));
 
 parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();

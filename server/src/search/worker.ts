@@ -8,6 +8,7 @@ import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
 import { CompactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander } from './compactIndex';
 import { lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
+import { writeFileAtomically } from '../util/cacheFiles';
 import { decodeShard, encodeShard } from './shardFile';
 
 /**
@@ -186,13 +187,9 @@ function saveIfCurrent(shard: string, hash: string): void {
 function saveCache(shard: string, hash: string, index: CompactIndex): void {
   const file = cacheFile(shard);
   if (!file) return;
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, encodeShard(expected(shard, hash), index));
-    fs.renameSync(tmp, file);
-  } catch {
-    fs.rmSync(tmp, { force: true });
-  }
+    writeFileAtomically(file, encodeShard(expected(shard, hash), index));
+  } catch { /* the next start builds the shard again */ }
 }
 
 function search(id: number, text: string, limit: number, only?: string[]): WorkerReply {

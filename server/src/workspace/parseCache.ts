@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
-import { mkdirSync, promises as fsp, readdirSync, readFileSync, renameSync, rmSync, Stats, writeFileSync } from 'fs';
+import { mkdirSync, promises as fsp, readdirSync, readFileSync, Stats } from 'fs';
 import * as path from 'path';
+import { writeFileAtomically } from '../util/cacheFiles';
 import type { FileToLoad, LoadedFile } from './loadFile';
 
 /**
@@ -156,15 +157,10 @@ export function recordWithBody(config: ParseCacheConfig, f: FileToLoad, read: Re
 }
 
 export function writeRecord(config: ParseCacheConfig, record: CacheRecord): void {
-  const file = path.join(config.dir, record.name);
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     mkdirSync(config.dir, { recursive: true });
-    writeFileSync(temp, record.text);
-    renameSync(temp, file); // readers see the old file or the new one, never half of one
-  } catch {
-    try { rmSync(temp, { force: true }); } catch { /* nothing more to do */ }
-  }
+    writeFileAtomically(path.join(config.dir, record.name), record.text);
+  } catch { /* the next start parses the file again */ }
 }
 
 /**
