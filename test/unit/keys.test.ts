@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { keyCandidates, chooseKey } from '../../server/src/library/keys';
+import { keyCandidates, chooseKey, describeTitle } from '../../server/src/library/keys';
 import { libraryOf, SAMPLE_DIGEST } from './helpers';
 
 describe('digest keys (the contract in DESIGN.md)', () => {
@@ -23,6 +23,14 @@ describe('digest keys (the contract in DESIGN.md)', () => {
     const taken = new Set(['neural-ranking-models']);
     assert.strictEqual(chooseKey(keyCandidates('Neural Ranking Models for Retrieval'), (k) => taken.has(k)), 'neural-ranking-models-retrieval');
     assert.strictEqual(chooseKey(['x'], (k) => k === 'x' || k === 'x-2'), 'x-3');
+  });
+
+  it("a title's derived word lists are single strings of space-separated words", () => {
+    const info = describeTitle('ZIP-FIT: Embedding-Free Data Selection');
+    assert.strictEqual(info.candidates, keyCandidates('ZIP-FIT: Embedding-Free Data Selection').join(' '));
+    assert.strictEqual(info.candidates.split(' ')[0], 'zip-fit');
+    assert.strictEqual(info.titleWords, 'zip-fit zip fit embedding-free embedding free data selection');
+    assert.strictEqual(describeTitle('').titleWords, '');
   });
 
   it('every sample paper gets a distinct key', () => {

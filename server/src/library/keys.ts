@@ -67,20 +67,25 @@ export function chooseKey(candidates: string[], taken: (key: string) => boolean)
   for (let n = 2; ; n++) if (!taken(`${last}-${n}`)) return `${last}-${n}`;
 }
 
-/** What the library derives from a source's title, made once per source (in the parse worker during a scan). */
+/**
+ * What the library derives from a source's title, made once per source (in the parse worker during a scan).
+ * Word lists are kept as single space-separated strings (keys and key words never hold a space): the
+ * server thread holds one of these per source, and as arrays of words they were ~90,000 small
+ * objects at M that every young-generation collection during the scan had to copy.
+ */
 export interface TitleInfo {
   /** Normalized title, for merging a paper's note and digest entries. */
   norm: string;
-  /** keyCandidates(title). */
-  candidates: string[];
-  /** Title words for completion matching, hyphenated words also split. */
-  titleWords: string[];
+  /** keyCandidates(title), joined by spaces. */
+  candidates: string;
+  /** Title words for completion matching, hyphenated words also split, joined by spaces. */
+  titleWords: string;
 }
 
 export function describeTitle(title: string): TitleInfo {
   return {
     norm: normalizeTitle(title),
-    candidates: keyCandidates(title),
-    titleWords: keyWords(title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w])),
+    candidates: keyCandidates(title).join(' '),
+    titleWords: keyWords(title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w])).join(' '),
   };
 }

@@ -16,8 +16,8 @@ export interface Paper extends PaperMetadata {
   note?: PaperSource;
   digests: PaperSource[];
   definition: Location;
-  /** Lower-cased forms for matching typed text. */
-  match: { key: string; aliases: string[]; titleWords: string[]; authorWords: string[] };
+  /** Lower-cased forms for matching typed text; the word lists are words joined by spaces (see TitleInfo). */
+  match: { key: string; aliases: string[]; titleWords: string; authorWords: string };
 }
 
 export type FileKind = 'note' | 'digest' | 'draft';
@@ -51,7 +51,7 @@ export class Library {
   private readonly derived = new WeakMap<PaperSource, TitleInfo>();
   private noteTitles = new Map<string, Paper>();
   private digestTitles = new Map<string, unknown>();
-  private readonly authorWords = new WeakMap<string[], string[]>();
+  private readonly authorWords = new WeakMap<string[], string>();
   /** uri -> the paper each of its sources (by ordinal) belongs to (full-text hits are per source). */
   private bySource = new Map<string, (Paper | undefined)[]>();
   /** Told about every file replaced or removed (the full-text index rebuilds only what changed). */
@@ -280,7 +280,7 @@ export class Library {
     for (const order of yield* sortStringsInSteps([...byOrder.keys()])) {
       if (++step % REBUILD_STEP === 0) yield;
       const g = byOrder.get(order)!;
-      const key = chooseKey(g.members[0].info.candidates, taken);
+      const key = chooseKey(g.members[0].info.candidates.split(' '), taken);
       let paper = g.note;
       if (paper) paper.aliases.push(key);
       else paper = newPaper(key, g.members[0].source);
@@ -321,7 +321,7 @@ export class Library {
     const primary = paper.note ?? paper.digests[0];
     const info = this.info(primary);
     let authorWords = this.authorWords.get(paper.authors);
-    if (!authorWords) this.authorWords.set(paper.authors, (authorWords = authorTokens(paper.authors)));
+    if (authorWords === undefined) this.authorWords.set(paper.authors, (authorWords = authorTokens(paper.authors).join(' ')));
     const aliases = paper.aliases.length ? paper.aliases.map((a) => a.toLowerCase()) : NO_WORDS;
     paper.match = { key: paper.key.toLowerCase(), aliases, titleWords: info.titleWords, authorWords };
     return paper;
@@ -385,7 +385,7 @@ function compareSources(a: PaperSource, b: PaperSource): number {
  * Nothing writes into a paper's match lists.
  */
 const NO_WORDS: string[] = [];
-const UNFINISHED: Paper['match'] = { key: '', aliases: NO_WORDS, titleWords: NO_WORDS, authorWords: NO_WORDS };
+const UNFINISHED: Paper['match'] = { key: '', aliases: NO_WORDS, titleWords: '', authorWords: '' };
 
 function newPaper(key: string, source: PaperSource): Paper {
   const isNote = source.kind === 'note';

@@ -72,9 +72,9 @@ export function* searchTextSteps(library: Library): Generator<void> {
   const parts: string[] = [];
   let offset = 0;
   // One string per group of words (" w1 w2 ..."): a push per word made this the costliest step.
-  const push = (words: string[]) => {
+  const push = (words: string) => {
     if (words.length === 0) return;
-    const joined = ' ' + words.join(' ');
+    const joined = ' ' + words;
     parts.push(joined);
     offset += joined.length;
   };
@@ -88,7 +88,7 @@ export function* searchTextSteps(library: Library): Generator<void> {
     parts.push(' ', p.match.key);
     offset += 1 + p.match.key.length;
     st.keyEnd[i] = offset;
-    push(p.match.aliases);
+    push(p.match.aliases.length ? p.match.aliases.join(' ') : '');
     st.aliasEnd[i] = offset;
     push(p.match.titleWords);
     st.titleEnd[i] = offset;

@@ -45,7 +45,7 @@ export function writingAtOnce(config: ParseCacheConfig): ParseCacheUse {
   return { config, save: (record) => writeRecord(config, record) };
 }
 
-export const PARSE_CACHE_FORMAT = 2;
+export const PARSE_CACHE_FORMAT = 3;
 
 /** Uri hashes made between two yields while pruning (~2 ms of work). */
 const HASHES_PER_TURN = 250;
@@ -232,7 +232,7 @@ function loadedFileProblem(x: unknown, uri: string): string | undefined {
   const titles = x.titles;
   if (!Array.isArray(titles) || titles.length !== e.sources.length) return 'titles do not match sources';
   for (const t of titles) {
-    if (!isObject(t) || !isString(t.norm) || !isStringArray(t.candidates) || !isStringArray(t.titleWords)) return 'a malformed title';
+    if (!isObject(t) || !isString(t.norm) || !isString(t.candidates) || !isString(t.titleWords)) return 'a malformed title';
   }
   return undefined;
 }
