@@ -50,7 +50,8 @@ export class Library {
   private readonly citationIndex = new Map<string, Map<string, Citation[]>>();
   private readonly derived = new WeakMap<PaperSource, TitleInfo>();
   private noteTitles = new Map<string, Paper>();
-  private digestTitles = new Map<string, unknown>();
+  /** Normalized titles of digest entries (a set, so the recompute's groups of entries are not kept alive). */
+  private digestTitles = new Set<string>();
   private readonly authorWords = new WeakMap<string[], string>();
   /** uri -> the paper each of its sources (by ordinal) belongs to (full-text hits are per source). */
   private bySource = new Map<string, (Paper | undefined)[]>();
@@ -282,7 +283,7 @@ export class Library {
       const g = byOrder.get(order)!;
       const key = chooseKey(g.members[0].info.candidates.split(' '), taken);
       let paper = g.note;
-      if (paper) paper.aliases.push(key);
+      if (paper) paper.aliases = [...paper.aliases, key];
       else paper = newPaper(key, g.members[0].source);
       // The first member made a new paper; any other (or every one, for a note's paper) adds to it.
       for (let m = paper === g.note ? 0 : 1; m < g.members.length; m++) mergeDigest(paper, g.members[m].source);
@@ -310,7 +311,7 @@ export class Library {
     this.bySource = bySource;
     this.clashProblems = clash;
     this.noteTitles = byTitle;
-    this.digestTitles = groupByTitle;
+    this.digestTitles = new Set(groupByTitle.keys());
     this.version++;
   }
 
@@ -380,9 +381,9 @@ function compareSources(a: PaperSource, b: PaperSource): number {
 }
 
 /**
- * Shared by every paper until finishPaper sets its own, and by every paper without aliases: a
- * recompute makes ~10k papers at once, and their empty arrays were a good part of its garbage.
- * Nothing writes into a paper's match lists.
+ * The empty list shared by every paper without aliases (as its `aliases` and `match.aliases`), and
+ * by unfinished papers: a recompute makes ~10k papers at once, and their empty arrays were a good
+ * part of its garbage. Nothing writes into a paper's lists; a new alias replaces the list.
  */
 const NO_WORDS: string[] = [];
 const UNFINISHED: Paper['match'] = { key: '', aliases: NO_WORDS, titleWords: '', authorWords: '' };
@@ -391,7 +392,7 @@ function newPaper(key: string, source: PaperSource): Paper {
   const isNote = source.kind === 'note';
   return {
     key,
-    aliases: [],
+    aliases: NO_WORDS, // replaced, never changed in place, when a digest key becomes an alias
     title: source.title,
     authors: source.authors,
     year: source.year,
