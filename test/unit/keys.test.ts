@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { keyCandidates, chooseKey, describeTitle } from '../../server/src/library/keys';
+import { keyCandidates, chooseKey, chooseKeyFrom, describeTitle } from '../../server/src/library/keys';
 import { libraryOf, SAMPLE_DIGEST } from './helpers';
 
 describe('digest keys (the contract in DESIGN.md)', () => {
@@ -23,6 +23,20 @@ describe('digest keys (the contract in DESIGN.md)', () => {
     const taken = new Set(['neural-ranking-models']);
     assert.strictEqual(chooseKey(keyCandidates('Neural Ranking Models for Retrieval'), (k) => taken.has(k)), 'neural-ranking-models-retrieval');
     assert.strictEqual(chooseKey(['x'], (k) => k === 'x' || k === 'x-2'), 'x-3');
+  });
+
+  it('choosing from the joined candidates picks what choosing from the list does', () => {
+    const candidates = keyCandidates('Neural Ranking Models for Dense Retrieval at Scale');
+    assert.ok(candidates.length >= 3);
+    const joined = candidates.join(' ');
+    for (let free = 0; free <= candidates.length; free++) {
+      // The first `free` candidates are taken, and so are the first numbered keys after the last.
+      const taken = new Set([...candidates.slice(0, free), `${candidates[candidates.length - 1]}-2`]);
+      const expected = chooseKey(candidates, (k) => taken.has(k));
+      assert.strictEqual(chooseKeyFrom(joined, (k) => taken.has(k)), expected);
+    }
+    assert.strictEqual(chooseKeyFrom('x', (k) => k === 'x' || k === 'x-2'), 'x-3');
+    assert.strictEqual(chooseKeyFrom('kasa', () => false), 'kasa');
   });
 
   it("a title's derived word lists are single strings of space-separated words", () => {

@@ -67,6 +67,18 @@ export function chooseKey(candidates: string[], taken: (key: string) => boolean)
   for (let n = 2; ; n++) if (!taken(`${last}-${n}`)) return `${last}-${n}`;
 }
 
+/** chooseKey over TitleInfo.candidates (the candidates joined by spaces), without making a list of them first. */
+export function chooseKeyFrom(candidates: string, taken: (key: string) => boolean): string {
+  for (let start = 0; ;) {
+    const end = candidates.indexOf(' ', start);
+    if (end < 0) break;
+    const candidate = candidates.slice(start, end);
+    if (!taken(candidate)) return candidate;
+    start = end + 1;
+  }
+  return chooseKey([candidates.slice(candidates.lastIndexOf(' ') + 1)], taken);
+}
+
 /**
  * What the library derives from a source's title, made once per source (in the parse worker during a scan).
  * Word lists are kept as single space-separated strings (keys and key words never hold a space): the

@@ -1,6 +1,6 @@
 import type { PaperMetadata, PaperSource, SourceProblem } from '../sources/types';
 import type { Citation } from '../citations/find';
-import { chooseKey, describeTitle, TitleInfo } from './keys';
+import { chooseKeyFrom, describeTitle, TitleInfo } from './keys';
 import { searchTextSteps } from './match';
 import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../sources/authors';
@@ -50,8 +50,8 @@ export class Library {
   private readonly citationIndex = new Map<string, Map<string, Citation[]>>();
   private readonly derived = new WeakMap<PaperSource, TitleInfo>();
   private noteTitles = new Map<string, Paper>();
-  /** Normalized titles of digest entries (a set, so the recompute's groups of entries are not kept alive). */
-  private digestTitles = new Set<string>();
+  /** Normalized titles of digest entries (the recompute's map of them to its groups' indexes). */
+  private digestTitles = new Map<string, number>();
   private readonly authorWords = new WeakMap<string[], string>();
   /** uri -> the paper each of its sources (by ordinal) belongs to (full-text hits are per source). */
   private bySource = new Map<string, (Paper | undefined)[]>();
@@ -248,40 +248,44 @@ export class Library {
 
     // Digest entries: group entries of one paper (same arXiv id or title) across digests.
     interface Member { source: PaperSource; info: TitleInfo; at: number }
-    interface Group { members: Member[]; note?: Paper; norm: string }
+    interface Group { members: Member[]; note?: Paper; norm: string; index: number }
     const groups: Group[] = [];
     const groupByArxiv = new Map<string, Group>();
-    const groupByTitle = new Map<string, Group>();
+    /** Normalized title -> index in `groups` (kept as the digest titles: numbers keep no group alive). */
+    const groupByTitle = new Map<string, number>();
     for (let i = 0; i < digestSources.length; i++) {
       if (++step % REBUILD_STEP === 0) yield;
       const s = digestSources[i];
       const norm = digestInfos[i].norm;
-      let g = (s.arxiv && groupByArxiv.get(s.arxiv)) || groupByTitle.get(norm);
+      const titleGroup = groupByTitle.get(norm);
+      let g = (s.arxiv && groupByArxiv.get(s.arxiv)) || (titleGroup === undefined ? undefined : groups[titleGroup]);
       if (!g) {
-        g = { members: [], norm };
+        g = { members: [], norm, index: groups.length };
         groups.push(g);
       }
       g.members.push({ source: s, info: digestInfos[i], at: digestAt[i] });
       if (s.arxiv && !groupByArxiv.has(s.arxiv)) groupByArxiv.set(s.arxiv, g);
-      if (!groupByTitle.has(norm)) groupByTitle.set(norm, g);
+      if (!groupByTitle.has(norm)) groupByTitle.set(norm, g.index);
     }
     // Keys in a fixed order (digest date, then title), so neither file order nor entry order matters,
     // and a digest from a later day can never take a key an earlier paper already has. Each group
     // starts with a title no earlier group has, so no two groups have the same order.
-    const byOrder = new Map<string, Group>();
+    const rankOf = (g: Group) => g.members[0].source.dateRank ?? '9999-99-99';
     for (const g of groups) {
       if (++step % REBUILD_STEP === 0) yield;
       if (g.members.length > 1) g.members.sort((a, b) => compareSources(a.source, b.source));
-      byOrder.set(`${g.members[0].source.dateRank ?? '9999-99-99'}\u0000${g.norm}`, g);
       const arxiv = g.members.find((m) => m.source.arxiv)?.source.arxiv;
       g.note = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
     }
     yield;
     const taken = (k: string) => byKey.has(k);
-    for (const order of yield* sortStringsInSteps([...byOrder.keys()])) {
+    const inOrder = (a: Group, b: Group) => {
+      const ra = rankOf(a), rb = rankOf(b);
+      return ra !== rb ? (ra < rb ? -1 : 1) : a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0;
+    };
+    for (const g of yield* sortInSteps(groups, inOrder)) {
       if (++step % REBUILD_STEP === 0) yield;
-      const g = byOrder.get(order)!;
-      const key = chooseKey(g.members[0].info.candidates.split(' '), taken);
+      const key = chooseKeyFrom(g.members[0].info.candidates, taken);
       let paper = g.note;
       if (paper) paper.aliases = [...paper.aliases, key];
       else paper = newPaper(key, g.members[0].source);
@@ -311,7 +315,7 @@ export class Library {
     this.bySource = bySource;
     this.clashProblems = clash;
     this.noteTitles = byTitle;
-    this.digestTitles = new Set(groupByTitle.keys());
+    this.digestTitles = groupByTitle;
     this.version++;
   }
 
