@@ -270,7 +270,7 @@ export class Library {
     // Keys in a fixed order (digest date, then title), so neither file order nor entry order matters,
     // and a digest from a later day can never take a key an earlier paper already has. Each group
     // starts with a title no earlier group has, so no two groups have the same order.
-    const rankOf = (g: Group) => g.members[0].source.dateRank ?? '9999-99-99';
+    const rankOf = (g: Group) => dateRankOf(g.members[0].source);
     for (const g of groups) {
       if (++step % REBUILD_STEP === 0) yield;
       if (g.members.length > 1) g.members.sort((a, b) => compareSources(a.source, b.source));
@@ -377,8 +377,13 @@ function pushProblem(map: Map<string, SourceProblem[]>, uri: string, p: SourcePr
   if (list) list.push(p); else map.set(uri, [p]);
 }
 
+/** Where an entry's digest date sorts: undated entries after every dated one. */
+function dateRankOf(source: PaperSource): string {
+  return source.dateRank ?? '9999-99-99';
+}
+
 function compareSources(a: PaperSource, b: PaperSource): number {
-  const ra = a.dateRank ?? '9999-99-99', rb = b.dateRank ?? '9999-99-99';
+  const ra = dateRankOf(a), rb = dateRankOf(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
   if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
   return a.ordinal - b.ordinal;
