@@ -26,7 +26,8 @@ describe('phrase extraction', () => {
   it('tokenizes like the reference: apostrophes, dashes, URLs, accents, unicode spaces', () => {
     const cases = ["The model's reward models don't drift.", 'mixture-of-experts - a survey', 'see https://x.org/a-b?c=d, then',
       'Café naïve façade', 'a\u00a0-\u00a0b', 'x(y)z [1] {2} "q" “r”', 'state-of-the-art 3D-aware LLMs', "rock'n'roll", 'end -', '',
-      'Ünïcödé before HTTPS://Ü.de/ä, after', 'x\u2009-\u2009y α-β 日本語 ﬁne', 'tab\tsep\rcr -\nnext'];
+      'Ünïcödé before HTTPS://Ü.de/ä, after', 'x\u2009-\u2009y α-β 日本語 ﬁne', 'tab\tsep\rcr -\nnext',
+      'two http://a.b/c and https://d.e/f - g', 'ends with https://x.y/z', 'glued xhttps://x.y/z word', 'http://a.b', 'http:// alone'];
     for (const c of cases) assert.deepStrictEqual(words(c), referenceTokens(c), c);
     assert.deepStrictEqual(words(sample), referenceTokens(sample), 'the whole sample digest');
   });

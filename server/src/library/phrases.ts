@@ -182,7 +182,7 @@ let textScratch = new Uint8Array(4096);
 const encoder = new TextEncoder();
 
 /**
- * The text, URLs replaced by a break, into textScratch as one byte per character: ASCII as is;
+ * The text, URLs blanked to a break, into textScratch as one byte per character: ASCII as is;
  * for any other text (normalised, accents dropped, lower-cased first) “ and ” become a quote
  * (a break), other spaces a space, anything else a byte that is neither word nor space. Returns
  * how many bytes.
@@ -192,20 +192,34 @@ function textBytes(text: string): number {
   if (textScratch.length < text.length * 3) textScratch = new Uint8Array(Math.max(text.length * 3, textScratch.length * 2));
   const { read, written } = encoder.encodeInto(text, textScratch);
   if (read === text.length && written === text.length) {
-    return URL_START.test(text) ? encoder.encodeInto(text.replace(URL_RUN, ' . '), textScratch).written : written;
+    blankUrls(text, textScratch);
+    return written;
   }
-  let clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  if (URL_START.test(clean)) clean = clean.replace(URL_RUN, ' . ');
+  const clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   if (textScratch.length < clean.length) textScratch = new Uint8Array(clean.length);
   for (let i = 0; i < clean.length; i++) {
     const c = clean.charCodeAt(i);
     textScratch[i] = c < 128 ? c : c === 0x201c || c === 0x201d ? 34 : isSpace(c) ? 32 : 0x80;
   }
+  blankUrls(clean, textScratch);
   return clean.length;
 }
 
-const URL_START = /https?:\/\//i;
 const URL_RUN = /https?:\/\/\S+/gi;
+
+/**
+ * Each URL in `text` (whose characters are `bytes`, one each) overwritten by " ." and spaces: a
+ * break, as the URL had been replaced by " . ". In place, since a replaced copy of nearly every
+ * abstract (most link their code) was then encoded a second time.
+ */
+function blankUrls(text: string, bytes: Uint8Array): void {
+  URL_RUN.lastIndex = 0;
+  for (let m = URL_RUN.exec(text); m; m = URL_RUN.exec(text)) {
+    bytes[m.index] = 32;
+    bytes[m.index + 1] = 46;
+    bytes.fill(32, m.index + 2, m.index + m[0].length);
+  }
+}
 
 /**
  * Token arrays are cut from shared blocks rather than allocated one by one: a computation keeps
@@ -427,8 +441,14 @@ interface TrieNode { next: Map<number, TrieNode>; id?: number }
 /** Weighs only the given phrases in a paper, with the same rules and weights as paperPhrases. */
 export class PhraseMatcher {
   private readonly root: TrieNode = { next: new Map() };
+  /**
+   * 1 for each folded word id a phrase starts with. Most words start none, and this rules them out
+   * before a lookup in the trie's root (at M, a million lookups per computation).
+   */
+  private readonly starts: Uint8Array;
   /** The trie is keyed by folded word ids of `table`; a phrase with a word the table lacks cannot occur. */
   constructor(phrases: Iterable<{ key: string; id: number }>, table: WordTable) {
+    this.starts = new Uint8Array(table.words.length + 1);
     next: for (const { key, id } of phrases) {
       const path: number[] = [];
       for (const w of key.split(' ')) {
@@ -436,6 +456,7 @@ export class PhraseMatcher {
         if (f === undefined) continue next;
         path.push(f);
       }
+      this.starts[path[0]] = 1;
       let node = this.root;
       for (const f of path) {
         let child = node.next.get(f);
@@ -454,9 +475,13 @@ export class PhraseMatcher {
   }
 
   private add(tokens: Uint32Array, table: WordTable, weight: number, out: Map<number, number>): void {
+    const starts = this.starts;
     for (let i = 0; i < tokens.length; i++) {
       if (!table.canStart[tokens[i]]) continue;
-      let node = this.root.next.get(table.foldedId[tokens[i]]);
+      const folded = table.foldedId[tokens[i]];
+      // A word newer than the matcher starts no phrase (the read past the end gives undefined).
+      if (!starts[folded]) continue;
+      let node = this.root.next.get(folded);
       for (let n = 1; node && n <= 3; n++) {
         if (node.id !== undefined && phraseAt(tokens, i, n, table)) out.set(node.id, (out.get(node.id) ?? 0) + weight);
         if (n === 3 || i + n >= tokens.length || tokens[i + n] === 0) break;
