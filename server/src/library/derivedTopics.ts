@@ -1,0 +1,303 @@
+import { PaperPhrases, PaperTokens, PhraseKeys, PhraseMatcher, surfaceOf, WordTable } from './phrases';
+import type { PhraseCache, TopicNode } from './topics';
+
+/**
+ * Topics derived from the papers' own text, for papers with no tags, folder or vocabulary topic.
+ *
+ * Each step is its own small function. As one long function, every loop that got hot was compiled
+ * on the spot (on-stack replacement) and thrown away again at the next loop, whose types it had
+ * not seen: ~30 deoptimisations and ~140 ms of compiling per fresh topics thread at M.
+ */
+
+/** A paper in topic derivation: its tokens always, its full phrase list only once it is sampled. */
+export interface Doc { key: string; tokens: PaperTokens; phrases?: PaperPhrases }
+
+interface Candidate { key: string; id: number; docs: number[]; quality: number; titleDf: number }
+
+/** How many phrases get the (costlier) coherence measure, and on how many of their papers, per level. */
+const MAX_CANDIDATES = [600, 150];
+const COHERENCE_SAMPLE = [120, 60];
+/** Topics (and subtopics) are chosen from at most this many papers; all papers are then assigned. */
+const SELECTION_SAMPLE = [2000, 200];
+/** Subtopics are derived for this many of the largest topics. */
+const MAX_SPLIT_TOPICS = 8;
+
+/**
+ * Choose distinctive phrases that together cover the papers: document frequency within bounds,
+ * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
+ * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
+ */
+export function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys): TopicNode[] {
+  // Topics are chosen on an evenly spaced sample of a large library (deterministic), then every
+  // paper is assigned to the chosen topics by its own phrases.
+  const docs = selectionSample(allDocs, SELECTION_SAMPLE[depth ? 1 : 0]);
+  const n = docs.length;
+  const phrases = docs.map((d) => cache.phrases(d, phraseKeys));
+  const minDf = Math.max(depth ? 2 : 3, Math.ceil(n * 0.015));
+  const maxDf = Math.max(minDf + 1, Math.floor(n * (depth ? 0.6 : 0.22)));
+  const { lists, counts } = paperLists(phrases, countPapers(phrases, phraseKeys.length.length), minDf, maxDf);
+  const coherence = new Coherence(wordVectors(phrases, phraseKeys, counts.df, n), phraseKeys.length.length);
+  const excluded = new Set(excludeWords.map((w) => cache.table.foldedIdOf(w)).filter((f): f is number => f !== undefined));
+  const candidates = rankCandidates(lists, counts, phraseKeys, excluded, coherence, depth, n);
+  const chosen = chooseTopics(candidates, n, minDf, maxPerPaper, depth ? 6 : Math.max(5, Math.min(200, Math.round(n / 4))));
+  const assigned = assignPapers(allDocs, chosen, maxPerPaper, cache.table);
+
+  const nodes: TopicNode[] = [];
+  const splitting = new Set([...assigned.entries()].filter(([, k]) => k.length >= 12).sort((a, b) => b[1].length - a[1].length || (a[0].key < b[0].key ? -1 : 1)).slice(0, MAX_SPLIT_TOPICS).map(([c]) => c));
+  for (const c of chosen) {
+    const keys = assigned.get(c) ?? [];
+    if (keys.length < 2) continue;
+    const node: TopicNode = { id: `derived:${c.key}`, name: displayName(c, docs, cache.table), kind: 'derived', count: keys.length, papers: keys, children: [] };
+    if (depth === 0 && splitting.has(c)) {
+      const keySet = new Set(keys);
+      const sub = allDocs.filter((d) => keySet.has(d.key));
+      node.children = deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
+    }
+    nodes.push(node);
+  }
+  return nodes;
+}
+
+/**
+ * Per phrase id: in how many papers; for the phrases within the document-frequency bounds, also
+ * in how many titles and its weights summed (in paper order, for its centrality).
+ */
+interface PhraseCounts { df: Int32Array; titleDf: Int32Array; weightSum: Float64Array }
+
+function countPapers(phrases: PaperPhrases[], phraseCount: number): Int32Array {
+  const df = new Int32Array(phraseCount);
+  for (const { ids } of phrases) for (let j = 0; j < ids.length; j++) df[ids[j]]++;
+  return df;
+}
+
+/**
+ * The papers (indexes, ascending) of each phrase within the document-frequency bounds, and its
+ * counts. Only for those: most phrases occur once, and a list for each of them was most of the cost.
+ */
+function paperLists(phrases: PaperPhrases[], df: Int32Array, minDf: number, maxDf: number): { lists: Map<number, number[]>; counts: PhraseCounts } {
+  const lists = new Map<number, number[]>();
+  const titleDf = new Int32Array(df.length);
+  const weightSum = new Float64Array(df.length);
+  for (let i = 0; i < phrases.length; i++) {
+    const { ids, weights, inTitle } = phrases[i];
+    for (let j = 0; j < ids.length; j++) {
+      const k = ids[j];
+      if (df[k] < minDf || df[k] > maxDf) continue;
+      weightSum[k] += weights[j];
+      if (inTitle[j]) titleDf[k]++;
+      const list = lists.get(k);
+      if (list) list.push(i); else lists.set(k, [i]);
+    }
+  }
+  return { lists, counts: { df, titleDf, weightSum } };
+}
+
+/** A paper's unit tf-idf vector over single words, sparse: word phrase ids and values, in the paper's phrase order. */
+interface WordVector { ids: Int32Array; values: Float64Array }
+
+function wordVectors(phrases: PaperPhrases[], phraseKeys: PhraseKeys, df: Int32Array, n: number): WordVector[] {
+  const vectors: WordVector[] = [];
+  const wordIds: number[] = [], wordValues: number[] = [];
+  for (const d of phrases) {
+    wordIds.length = 0;
+    wordValues.length = 0;
+    let norm = 0;
+    for (let j = 0; j < d.ids.length; j++) {
+      const k = d.ids[j];
+      if (phraseKeys.length[k] !== 1) continue;
+      const x = Math.log(1 + d.weights[j]) * Math.log(n / df[k]);
+      if (x > 0) { wordIds.push(k); wordValues.push(x); norm += x * x; }
+    }
+    norm = Math.sqrt(norm) || 1;
+    const values = Float64Array.from(wordValues);
+    for (let j = 0; j < values.length; j++) values[j] /= norm;
+    vectors.push({ ids: Int32Array.from(wordIds), values });
+  }
+  return vectors;
+}
+
+/**
+ * How alike a set of papers is: the length of the mean of their word vectors. A phrase separates
+ * the library well when the papers that contain it are alike, more than papers in general.
+ */
+class Coherence {
+  /** Summed per word id, in the order words are first met (so the sum of squares adds up in a fixed order). */
+  private readonly sum: Float64Array;
+  private readonly met: number[] = [];
+
+  constructor(private readonly vectors: WordVector[], phraseCount: number) {
+    this.sum = new Float64Array(phraseCount);
+  }
+
+  /** Of the papers `list`, leaving out the word ids `skip`. */
+  of(list: number[], skip: number[]): number {
+    const { sum, met } = this;
+    met.length = 0;
+    for (const i of list) {
+      const { ids, values } = this.vectors[i];
+      for (let j = 0; j < ids.length; j++) {
+        const k = ids[j];
+        if (skip.length && skip.includes(k)) continue;
+        if (sum[k] === 0) met.push(k);
+        sum[k] += values[j];
+      }
+    }
+    let sq = 0;
+    for (const k of met) { sq += sum[k] * sum[k]; sum[k] = 0; }
+    return Math.sqrt(sq) / list.length;
+  }
+}
+
+/** A phrase in the cheap cuts: `score` orders them, `base` is the part its quality keeps. */
+interface Rough { key: string; id: number; list: number[]; t: number; score: number; base: number }
+
+/**
+ * The phrases worth choosing from, with their quality. Cheap cuts first (length, title use, size;
+ * then centrality), so the costlier coherence is measured for the best few hundred phrases only.
+ */
+function rankCandidates(lists: Map<number, number[]>, counts: PhraseCounts, phraseKeys: PhraseKeys, excluded: Set<number>, coherence: Coherence, depth: number, n: number): Candidate[] {
+  const maxCandidates = MAX_CANDIDATES[depth ? 1 : 0];
+  // Coherence is measured on at most this many of a phrase's papers, evenly spaced (deterministic).
+  const sampleSize = COHERENCE_SAMPLE[depth ? 1 : 0];
+  const baseline = coherence.of(spaced(Array.from({ length: n }, (_, i) => i), sampleSize), []);
+  const first: Rough[] = [];
+  for (const [id, list] of lists) {
+    // Subtopics leave out their parent topic's words.
+    if (excluded.size && phraseKeys.hasWordOf(id, excluded)) continue;
+    const t = counts.titleDf[id];
+    first.push({ key: phraseKeys.keyOf(id), id, list, t, score: lengthBonus(phraseKeys.length[id]) * (1 + t / list.length) * Math.log(list.length), base: 0 });
+  }
+  first.sort(byScore);
+  const rough: Rough[] = [];
+  for (const f of first.slice(0, maxCandidates * 3)) {
+    const centrality = Math.min(3, counts.weightSum[f.id] / f.list.length);
+    const base = lengthBonus(phraseKeys.length[f.id]) * (1 + f.t / f.list.length) * Math.sqrt(centrality);
+    rough.push({ key: f.key, id: f.id, list: f.list, t: f.t, score: base * Math.log(f.list.length), base });
+  }
+  rough.sort(byScore);
+  const candidates: Candidate[] = [];
+  for (const r of rough.slice(0, maxCandidates)) {
+    // The phrase's own words are left out, or every phrase would look coherent by itself.
+    const ownWords = r.key.split(' ').map((w) => phraseKeys.unigram(w)).filter((u): u is number => u !== undefined);
+    const lift = coherence.of(spaced(r.list, sampleSize), ownWords) / Math.max(baseline, 1e-9);
+    candidates.push({ key: r.key, id: r.id, docs: r.list, titleDf: r.t, quality: r.base * lift * lift });
+  }
+  candidates.sort((a, b) => (a.key < b.key ? -1 : 1));
+  return candidates;
+}
+
+function byScore(a: Rough, b: Rough): number {
+  return b.score - a.score || (a.key < b.key ? -1 : 1);
+}
+
+interface Ranked { c: Candidate; gain: number }
+
+/**
+ * Greedy: the phrase adding the most not-yet-covered papers (weighed by quality) next, until
+ * `maxTopics` or gains too small. A phrase whose papers mostly sit under a chosen topic says the
+ * same thing and is skipped.
+ */
+function chooseTopics(candidates: Candidate[], n: number, minDf: number, maxPerPaper: number, maxTopics: number): Candidate[] {
+  const covered = new Int32Array(n);
+  const minGain = Math.pow(minDf, 0.7) * 1.5;
+  const chosen: Candidate[] = [];
+  const used = new Set<string>();
+  const gainOf = (c: Candidate): number => {
+    let fresh = 0;
+    for (const i of c.docs) if (covered[i] < maxPerPaper) fresh += covered[i] === 0 ? 1 : 0.25;
+    return c.quality * Math.pow(fresh, 0.7);
+  };
+  // Lazy greedy: coverage gains only shrink as topics are chosen, so a stale gain is an upper
+  // bound and only the candidate on top needs re-evaluating.
+  const heap: Ranked[] = candidates.map((c) => ({ c, gain: gainOf(c) }));
+  heap.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  while (chosen.length < maxTopics && heap.length) {
+    const top = heap[0];
+    const fresh = gainOf(top.c);
+    if (fresh < top.gain) {
+      // Stale: put it back where its new gain belongs (the list stays sorted).
+      heap.shift();
+      top.gain = fresh;
+      let lo = 0, hi = heap.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (better(heap[mid], top)) lo = mid + 1; else hi = mid; }
+      heap.splice(lo, 0, top);
+      continue;
+    }
+    heap.shift();
+    if (fresh < minGain) break;
+    const best = top.c;
+    if (used.has(best.key)) continue;
+    used.add(best.key);
+    if (repeatsChosen(best, chosen)) continue;
+    chosen.push(best);
+    for (const i of best.docs) covered[i]++;
+  }
+  return chosen;
+}
+
+function better(a: Ranked, b: Ranked): boolean {
+  return a.gain > b.gain || (a.gain === b.gain && a.c.key < b.c.key);
+}
+
+/** Whether most of the papers of `c` or of a chosen topic (the smaller) are in both. */
+function repeatsChosen(c: Candidate, chosen: Candidate[]): boolean {
+  const set = new Set(c.docs);
+  return chosen.some((other) => {
+    let inter = 0;
+    for (const i of other.docs) if (set.has(i)) inter++;
+    return inter >= 0.6 * Math.min(other.docs.length, c.docs.length);
+  });
+}
+
+/** Each paper under at most maxPerPaper of the chosen topics: the ones where the phrase weighs most. */
+function assignPapers(docs: Doc[], chosen: Candidate[], maxPerPaper: number, table: WordTable): Map<Candidate, string[]> {
+  const assigned = new Map<Candidate, string[]>();
+  const matcher = new PhraseMatcher(chosen, table);
+  const chosenById = new Map(chosen.map((c) => [c.id, c]));
+  for (const d of docs) {
+    const weights = matcher.weights(d.tokens, table);
+    // The matcher finds chosen phrases only; the sort is a total order, so the list's order before it does not matter.
+    const mine = Array.from(weights.keys(), (id) => chosenById.get(id)!)
+      .sort((a, b) => weights.get(b.id)! * b.quality - weights.get(a.id)! * a.quality || (a.key < b.key ? -1 : 1))
+      .slice(0, maxPerPaper);
+    for (const c of mine) { const l = assigned.get(c); if (l) l.push(d.key); else assigned.set(c, [d.key]); }
+  }
+  return assigned;
+}
+
+/** Longer phrases say more about a paper than single words. */
+function lengthBonus(words: number): number {
+  return words === 1 ? 1 : words === 2 ? 1.6 : 1.8;
+}
+
+/** The phrase as it is most often written in these papers. */
+function displayName(c: Candidate, docs: Doc[], table: WordTable): string {
+  const votes = new Map<string, number>();
+  for (const i of c.docs) {
+    const s = surfaceOf(c.key, docs[i].tokens, table);
+    if (s) votes.set(s, (votes.get(s) ?? 0) + 1);
+  }
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? c.key;
+}
+
+/** Subtopics are chosen from the papers the level above sampled when there are at least this many. */
+const MIN_LISTED_SAMPLE = 60;
+
+/**
+ * At most `size` papers to choose topics from, deterministic: papers whose phrases are already
+ * listed (sampled by the level above) when there are enough, else those and evenly spaced others.
+ */
+function selectionSample(docs: Doc[], size: number): Doc[] {
+  if (docs.length <= size) return docs;
+  const listed = docs.filter((d) => d.phrases);
+  if (listed.length >= Math.min(size, MIN_LISTED_SAMPLE)) return spaced(listed, size);
+  const rest = spaced(docs.filter((d) => !d.phrases), size - listed.length);
+  const chosen = new Set([...listed, ...rest]);
+  return docs.filter((d) => chosen.has(d)); // library order, whichever way a paper was picked
+}
+
+function spaced<T>(xs: T[], size: number): T[] {
+  if (xs.length <= size) return xs;
+  const stride = xs.length / size;
+  return Array.from({ length: size }, (_, j) => xs[Math.floor(j * stride)]);
+}
