@@ -55,6 +55,22 @@ describe('phrase extraction', () => {
       assert.deepStrictEqual(new Map([...matched].sort((a, b) => a[0] - b[0])), new Map(chosen.map(({ id }) => [id, weightOf.get(id)!] as [number, number]).sort((a, b) => a[0] - b[0])));
     }
   });
+  it('the matcher finds its phrases in text tokenized after it was made, with words it has not seen', () => {
+    const table = new WordTable();
+    const keys = new PhraseKeys(table);
+    const first = { title: tokenize('Reward model training', table), abstract: tokenize('A reward model for dense retrieval.', table) };
+    const full = paperPhrases(first, table, keys);
+    const chosen = [...full.ids].map((id) => ({ id, key: keys.keyOf(id) })).filter((c) => c.key === 'reward model' || c.key === 'dense retrieval');
+    assert.strictEqual(chosen.length, 2);
+    const matcher = new PhraseMatcher(chosen, table);
+    // "models" and "retrievals" are new words whose folded forms the matcher knows; "zyxwv" and the rest are new altogether.
+    const later = { title: tokenize('Reward models', table), abstract: tokenize('Zyxwv reward models and dense retrievals, unseen words.', table) };
+    const extracted = paperPhrases(later, table, keys);
+    const weightOf = new Map(Array.from(extracted.ids, (id, j) => [id, extracted.weights[j]] as [number, number]));
+    const expected = new Map(chosen.map(({ id }) => [id, weightOf.get(id)!] as [number, number]));
+    assert.deepStrictEqual(expected, new Map([[chosen.find((c) => c.key === 'reward model')!.id, 4], [chosen.find((c) => c.key === 'dense retrieval')!.id, 1]]));
+    assert.deepStrictEqual(matcher.weights(later, table), expected);
+  });
 });
 
 describe('topics of a library larger than the selection sample', function () {

@@ -479,7 +479,7 @@ export class PhraseMatcher {
     for (let i = 0; i < tokens.length; i++) {
       if (!table.canStart[tokens[i]]) continue;
       const folded = table.foldedId[tokens[i]];
-      // A word newer than the matcher starts no phrase (the read past the end gives undefined).
+      // A folded form newer than the matcher starts no phrase (the read past the end gives undefined).
       if (!starts[folded]) continue;
       let node = this.root.next.get(folded);
       for (let n = 1; node && n <= 3; n++) {
