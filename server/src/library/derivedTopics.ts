@@ -19,7 +19,7 @@ interface Candidate { key: string; id: number; docs: number[]; quality: number; 
 const MAX_CANDIDATES = [600, 150];
 const COHERENCE_SAMPLE = [120, 60];
 /** Topics (and subtopics) are chosen from at most this many papers; all papers are then assigned. */
-const SELECTION_SAMPLE = [2000, 200];
+export const SELECTION_SAMPLE = [2000, 200];
 /** Subtopics are derived for this many of the largest topics. */
 const MAX_SPLIT_TOPICS = 8;
 
@@ -71,12 +71,16 @@ function countPapers(phrases: PaperPhrases[], phraseCount: number): Int32Array {
   return df;
 }
 
+/** Paper lists by phrase id (an array, not a map: ~430k lookups at M), and the ids that have one, in the order first met. */
+interface PaperListsById { ids: number[]; byId: (number[] | undefined)[] }
+
 /**
  * The papers (indexes, ascending) of each phrase within the document-frequency bounds, and its
  * counts. Only for those: most phrases occur once, and a list for each of them was most of the cost.
  */
-function paperLists(phrases: PaperPhrases[], df: Int32Array, minDf: number, maxDf: number): { lists: Map<number, number[]>; counts: PhraseCounts } {
-  const lists = new Map<number, number[]>();
+function paperLists(phrases: PaperPhrases[], df: Int32Array, minDf: number, maxDf: number): { lists: PaperListsById; counts: PhraseCounts } {
+  const byId: (number[] | undefined)[] = new Array(df.length);
+  const listed: number[] = [];
   const titleDf = new Int32Array(df.length);
   const weightSum = new Float64Array(df.length);
   for (let i = 0; i < phrases.length; i++) {
@@ -86,11 +90,11 @@ function paperLists(phrases: PaperPhrases[], df: Int32Array, minDf: number, maxD
       if (df[k] < minDf || df[k] > maxDf) continue;
       weightSum[k] += weights[j];
       if (inTitle[j]) titleDf[k]++;
-      const list = lists.get(k);
-      if (list) list.push(i); else lists.set(k, [i]);
+      const list = byId[k];
+      if (list) list.push(i); else { byId[k] = [i]; listed.push(k); }
     }
   }
-  return { lists, counts: { df, titleDf, weightSum } };
+  return { lists: { ids: listed, byId }, counts: { df, titleDf, weightSum } };
 }
 
 /** A paper's unit tf-idf vector over single words, sparse: word phrase ids and values, in the paper's phrase order. */
@@ -138,13 +142,16 @@ class Coherence {
       const { ids, values } = this.vectors[i];
       for (let j = 0; j < ids.length; j++) {
         const k = ids[j];
-        if (skip.length && skip.includes(k)) continue;
         if (sum[k] === 0) met.push(k);
         sum[k] += values[j];
       }
     }
+    // Skipped words are summed like the others and left out here: once per word, not per occurrence.
     let sq = 0;
-    for (const k of met) { sq += sum[k] * sum[k]; sum[k] = 0; }
+    for (const k of met) {
+      if (skip.length === 0 || !skip.includes(k)) sq += sum[k] * sum[k];
+      sum[k] = 0;
+    }
     return Math.sqrt(sq) / list.length;
   }
 }
@@ -156,13 +163,14 @@ interface Rough { key: string; id: number; list: number[]; t: number; score: num
  * The phrases worth choosing from, with their quality. Cheap cuts first (length, title use, size;
  * then centrality), so the costlier coherence is measured for the best few hundred phrases only.
  */
-function rankCandidates(lists: Map<number, number[]>, counts: PhraseCounts, phraseKeys: PhraseKeys, excluded: Set<number>, coherence: Coherence, depth: number, n: number): Candidate[] {
+function rankCandidates(lists: PaperListsById, counts: PhraseCounts, phraseKeys: PhraseKeys, excluded: Set<number>, coherence: Coherence, depth: number, n: number): Candidate[] {
   const maxCandidates = MAX_CANDIDATES[depth ? 1 : 0];
   // Coherence is measured on at most this many of a phrase's papers, evenly spaced (deterministic).
   const sampleSize = COHERENCE_SAMPLE[depth ? 1 : 0];
   const baseline = coherence.of(spaced(Array.from({ length: n }, (_, i) => i), sampleSize), []);
   const first: Rough[] = [];
-  for (const [id, list] of lists) {
+  for (const id of lists.ids) {
+    const list = lists.byId[id]!;
     // Subtopics leave out their parent topic's words.
     if (excluded.size && phraseKeys.hasWordOf(id, excluded)) continue;
     const t = counts.titleDf[id];

@@ -146,10 +146,15 @@ export class WordTable {
 export function tokenize(text: string, table: WordTable): Uint32Array {
   const n = textBytes(text);
   const bytes = textScratch;
-  // A text has fewer words than characters, so the scratch buffer never overflows.
-  if (scratch.length < n + 1) scratch = new Uint32Array(Math.max(n + 1, scratch.length * 2));
-  const out = scratch;
-  let count = 0;
+  // Written straight into the current block (see below). A text has fewer words than characters,
+  // so room for n + 1 ids is enough.
+  if (blockUsed + n + 1 > block.length) {
+    block = new Uint32Array(Math.max(BLOCK_SIZE, n + 1));
+    blockUsed = 0;
+  }
+  const out = block;
+  const first = blockUsed;
+  let end = first;
   let i = 0;
   while (i < n) {
     const kind = KIND[bytes[i]];
@@ -158,7 +163,7 @@ export function tokenize(text: string, table: WordTable): Uint32Array {
       const start = i;
       let h = 0x811c9dc5;
       do h = Math.imul(h ^ LOWER[bytes[i]], 0x01000193); while (++i < n && KIND[bytes[i]] === WORD);
-      out[count++] = table.idOf(bytes, start, i, h);
+      out[end++] = table.idOf(bytes, start, i, h);
       if (i + 1 < n && bytes[i] === 39 /* ' */ && IS_LETTER[bytes[i + 1]]) {
         i++;
         while (i < n && IS_LETTER[bytes[i]]) i++;
@@ -166,18 +171,18 @@ export function tokenize(text: string, table: WordTable): Uint32Array {
       continue;
     }
     if (kind === BREAK) {
-      if (count && out[count - 1] !== 0) out[count++] = 0;
+      if (end > first && out[end - 1] !== 0) out[end++] = 0;
     } else if (kind === SPACE && i + 2 < n && bytes[i + 1] === 45 /* - */ && (KIND[bytes[i + 2]] === SPACE || bytes[i + 2] === 10)) {
-      if (count && out[count - 1] !== 0) out[count++] = 0;
+      if (end > first && out[end - 1] !== 0) out[end++] = 0;
       i += 3;
       continue;
     }
     i++;
   }
-  return keep(out, count);
+  blockUsed = end;
+  return out.subarray(first, end);
 }
 
-let scratch = new Uint32Array(4096);
 let textScratch = new Uint8Array(4096);
 const encoder = new TextEncoder();
 
@@ -223,22 +228,12 @@ function blankUrls(text: string, bytes: Uint8Array): void {
 
 /**
  * Token arrays are cut from shared blocks rather than allocated one by one: a computation keeps
- * two per paper, and tens of thousands of small buffers cost the garbage collector more than the
- * copying saves.
+ * two per paper, and tens of thousands of small buffers cost the garbage collector more than
+ * sharing costs. tokenize() writes each text's ids after the last text's.
  */
 let block = new Uint32Array(0);
 let blockUsed = 0;
 const BLOCK_SIZE = 1 << 18;
-
-function keep(from: Uint32Array, count: number): Uint32Array {
-  if (blockUsed + count > block.length) {
-    block = new Uint32Array(Math.max(BLOCK_SIZE, count));
-    blockUsed = 0;
-  }
-  block.set(from.subarray(0, count), blockUsed);
-  blockUsed += count;
-  return block.subarray(blockUsed - count, blockUsed);
-}
 
 const OTHER = 0, WORD = 1, BREAK = 2, SPACE = 3;
 /** What each byte is to the tokenizer (any byte above 127 stands for a character that is neither word nor space). */
@@ -281,7 +276,7 @@ export class PhraseKeys {
    * (phrase id, next folded word id) -> longer phrase id + 1, by open addressing (0: empty).
    * One table for all phrases: a Map per phrase meant hundreds of thousands of Maps to collect.
    */
-  private slots = new Int32Array(1 << 16);
+  private slots: Int32Array;
   private readonly parent: number[] = [];
   private readonly lastFolded: number[] = [];
   private readonly last: string[] = [];
@@ -289,7 +284,15 @@ export class PhraseKeys {
   /** Words in each phrase. */
   readonly length: number[] = [];
 
-  constructor(private readonly table: WordTable) {}
+  /**
+   * `expected`: about how many phrases there will be, so the table starts large enough (growing it
+   * from small rehashed every phrase three times at M, ~150k phrases).
+   */
+  constructor(private readonly table: WordTable, expected = 0) {
+    let size = 1 << 16;
+    while (size < expected * 2) size *= 2;
+    this.slots = new Int32Array(size);
+  }
 
   /** The phrase `parent` + the word, or the one-word phrase (parent -1); created when new. */
   extend(parent: number, word: number): number {
