@@ -71,15 +71,17 @@ function countPapers(phrases: PaperPhrases[], phraseCount: number): Int32Array {
   return df;
 }
 
-/** Paper lists by phrase id (an array, not a map: ~430k lookups at M), and the ids that have one, in the order first met. */
-interface PaperListsById { ids: number[]; byId: (number[] | undefined)[] }
+/** The phrases that have a paper list, in the order first met, and their lists (`lists[j]` is `ids[j]`'s). */
+interface PaperLists { ids: number[]; lists: number[][] }
 
 /**
  * The papers (indexes, ascending) of each phrase within the document-frequency bounds, and its
  * counts. Only for those: most phrases occur once, and a list for each of them was most of the cost.
  */
-function paperLists(phrases: PaperPhrases[], df: Int32Array, minDf: number, maxDf: number): { lists: PaperListsById; counts: PhraseCounts } {
-  const byId: (number[] | undefined)[] = new Array(df.length);
+function paperLists(phrases: PaperPhrases[], df: Int32Array, minDf: number, maxDf: number): { lists: PaperLists; counts: PhraseCounts } {
+  // Phrase id -> its list's index + 1 (0: none yet): typed, as a map or an array of lists by phrase id cost ~430k lookups or a 150k-slot array per level at M.
+  const slot = new Int32Array(df.length);
+  const lists: number[][] = [];
   const listed: number[] = [];
   const titleDf = new Int32Array(df.length);
   const weightSum = new Float64Array(df.length);
@@ -90,11 +92,12 @@ function paperLists(phrases: PaperPhrases[], df: Int32Array, minDf: number, maxD
       if (df[k] < minDf || df[k] > maxDf) continue;
       weightSum[k] += weights[j];
       if (inTitle[j]) titleDf[k]++;
-      const list = byId[k];
-      if (list) list.push(i); else { byId[k] = [i]; listed.push(k); }
+      const at = slot[k];
+      if (at) lists[at - 1].push(i);
+      else { slot[k] = lists.push([i]); listed.push(k); }
     }
   }
-  return { lists: { ids: listed, byId }, counts: { df, titleDf, weightSum } };
+  return { lists: { ids: listed, lists }, counts: { df, titleDf, weightSum } };
 }
 
 /** A paper's unit tf-idf vector over single words, sparse: word phrase ids and values, in the paper's phrase order. */
@@ -163,29 +166,27 @@ interface Rough { key: string; id: number; list: number[]; t: number; score: num
  * The phrases worth choosing from, with their quality. Cheap cuts first (length, title use, size;
  * then centrality), so the costlier coherence is measured for the best few hundred phrases only.
  */
-function rankCandidates(lists: PaperListsById, counts: PhraseCounts, phraseKeys: PhraseKeys, excluded: Set<number>, coherence: Coherence, depth: number, n: number): Candidate[] {
+function rankCandidates(lists: PaperLists, counts: PhraseCounts, phraseKeys: PhraseKeys, excluded: Set<number>, coherence: Coherence, depth: number, n: number): Candidate[] {
   const maxCandidates = MAX_CANDIDATES[depth ? 1 : 0];
   // Coherence is measured on at most this many of a phrase's papers, evenly spaced (deterministic).
   const sampleSize = COHERENCE_SAMPLE[depth ? 1 : 0];
   const baseline = coherence.of(spaced(Array.from({ length: n }, (_, i) => i), sampleSize), []);
   const first: Rough[] = [];
-  for (const id of lists.ids) {
-    const list = lists.byId[id]!;
+  for (let j = 0; j < lists.ids.length; j++) {
+    const id = lists.ids[j], list = lists.lists[j];
     // Subtopics leave out their parent topic's words.
     if (excluded.size && phraseKeys.hasWordOf(id, excluded)) continue;
     const t = counts.titleDf[id];
     first.push({ key: phraseKeys.keyOf(id), id, list, t, score: lengthBonus(phraseKeys.length[id]) * (1 + t / list.length) * Math.log(list.length), base: 0 });
   }
-  first.sort(byScore);
   const rough: Rough[] = [];
-  for (const f of first.slice(0, maxCandidates * 3)) {
+  for (const f of best(first, maxCandidates * 3)) {
     const centrality = Math.min(3, counts.weightSum[f.id] / f.list.length);
     const base = lengthBonus(phraseKeys.length[f.id]) * (1 + f.t / f.list.length) * Math.sqrt(centrality);
     rough.push({ key: f.key, id: f.id, list: f.list, t: f.t, score: base * Math.log(f.list.length), base });
   }
-  rough.sort(byScore);
   const candidates: Candidate[] = [];
-  for (const r of rough.slice(0, maxCandidates)) {
+  for (const r of best(rough, maxCandidates)) {
     // The phrase's own words are left out, or every phrase would look coherent by itself.
     const ownWords = r.key.split(' ').map((w) => phraseKeys.unigram(w)).filter((u): u is number => u !== undefined);
     const lift = coherence.of(spaced(r.list, sampleSize), ownWords) / Math.max(baseline, 1e-9);
@@ -193,6 +194,18 @@ function rankCandidates(lists: PaperListsById, counts: PhraseCounts, phraseKeys:
   }
   candidates.sort((a, b) => (a.key < b.key ? -1 : 1));
   return candidates;
+}
+
+/**
+ * The `k` best by byScore, in that order: as sorting them all and keeping `k`, without sorting
+ * thousands by comparison (the scores alone sort natively; ties at the cut stay in).
+ */
+function best(items: Rough[], k: number): Rough[] {
+  if (items.length > k) {
+    const cut = Float64Array.from(items, (r) => r.score).sort()[items.length - k];
+    items = items.filter((r) => r.score >= cut);
+  }
+  return items.sort(byScore).slice(0, k);
 }
 
 function byScore(a: Rough, b: Rough): number {
@@ -262,14 +275,21 @@ function repeatsChosen(c: Candidate, chosen: Candidate[]): boolean {
 function assignPapers(docs: Doc[], chosen: Candidate[], maxPerPaper: number, table: WordTable): Map<Candidate, string[]> {
   const assigned = new Map<Candidate, string[]>();
   const matcher = new PhraseMatcher(chosen, table);
-  const chosenById = new Map(chosen.map((c) => [c.id, c]));
+  /** Per chosen phrase (by index), its weight in the paper at hand; `hits`: the ones it has. */
+  const weights = new Float64Array(chosen.length);
+  const hits: number[] = [];
+  // A total order, so the hits' order before the sort does not matter.
+  const heavier = (a: number, b: number) => weights[b] * chosen[b].quality - weights[a] * chosen[a].quality || (chosen[a].key < chosen[b].key ? -1 : 1);
   for (const d of docs) {
-    const weights = matcher.weights(d.tokens, table);
-    // The matcher finds chosen phrases only; the sort is a total order, so the list's order before it does not matter.
-    const mine = Array.from(weights.keys(), (id) => chosenById.get(id)!)
-      .sort((a, b) => weights.get(b.id)! * b.quality - weights.get(a.id)! * a.quality || (a.key < b.key ? -1 : 1))
-      .slice(0, maxPerPaper);
-    for (const c of mine) { const l = assigned.get(c); if (l) l.push(d.key); else assigned.set(c, [d.key]); }
+    hits.length = 0;
+    matcher.tally(d.tokens, table, weights, hits);
+    if (hits.length > 1) hits.sort(heavier);
+    for (let j = 0; j < hits.length && j < maxPerPaper; j++) {
+      const c = chosen[hits[j]];
+      const l = assigned.get(c);
+      if (l) l.push(d.key); else assigned.set(c, [d.key]);
+    }
+    for (const h of hits) weights[h] = 0;
   }
   return assigned;
 }

@@ -439,7 +439,8 @@ export function surfaceOf(key: string, tokens: PaperTokens, table: WordTable): s
   return undefined;
 }
 
-interface TrieNode { next: Map<number, TrieNode>; id?: number }
+/** `index`: the phrase's position among those the matcher was given. */
+interface TrieNode { next: Map<number, TrieNode>; index?: number }
 
 /** Weighs only the given phrases in a paper, with the same rules and weights as paperPhrases. */
 export class PhraseMatcher {
@@ -449,10 +450,13 @@ export class PhraseMatcher {
    * before a lookup in the trie's root (at M, a million lookups per computation).
    */
   private readonly starts: Uint8Array;
+  /** The phrases' ids, in the order given. */
+  private readonly ids: number[] = [];
   /** The trie is keyed by folded word ids of `table`; a phrase with a word the table lacks cannot occur. */
   constructor(phrases: Iterable<{ key: string; id: number }>, table: WordTable) {
     this.starts = new Uint8Array(table.words.length + 1);
     next: for (const { key, id } of phrases) {
+      const index = this.ids.push(id) - 1;
       const path: number[] = [];
       for (const w of key.split(' ')) {
         const f = table.foldedIdOf(w);
@@ -466,18 +470,28 @@ export class PhraseMatcher {
         if (!child) node.next.set(f, (child = { next: new Map() }));
         node = child;
       }
-      node.id = id;
+      node.index = index;
     }
   }
 
+  /** Each phrase's weight in the paper, by phrase id, in the order they first occur. */
   weights(tokens: PaperTokens, table: WordTable): Map<number, number> {
-    const out = new Map<number, number>();
-    this.add(tokens.title, table, 3, out);
-    this.add(tokens.abstract, table, 1, out);
-    return out;
+    const weights = new Float64Array(this.ids.length);
+    const hits: number[] = [];
+    this.tally(tokens, table, weights, hits);
+    return new Map(hits.map((h) => [this.ids[h], weights[h]]));
   }
 
-  private add(tokens: Uint32Array, table: WordTable, weight: number, out: Map<number, number>): void {
+  /**
+   * Adds each phrase's weight in the paper to `weights` (by the phrase's index, all 0 before) and
+   * lists the indexes it finds in `hits`, in the order they first occur: no map per paper.
+   */
+  tally(tokens: PaperTokens, table: WordTable, weights: Float64Array, hits: number[]): void {
+    this.add(tokens.title, table, 3, weights, hits);
+    this.add(tokens.abstract, table, 1, weights, hits);
+  }
+
+  private add(tokens: Uint32Array, table: WordTable, weight: number, weights: Float64Array, hits: number[]): void {
     const starts = this.starts;
     for (let i = 0; i < tokens.length; i++) {
       if (!table.canStart[tokens[i]]) continue;
@@ -486,7 +500,10 @@ export class PhraseMatcher {
       if (!starts[folded]) continue;
       let node = this.root.next.get(folded);
       for (let n = 1; node && n <= 3; n++) {
-        if (node.id !== undefined && phraseAt(tokens, i, n, table)) out.set(node.id, (out.get(node.id) ?? 0) + weight);
+        if (node.index !== undefined && phraseAt(tokens, i, n, table)) {
+          if (weights[node.index] === 0) hits.push(node.index);
+          weights[node.index] += weight;
+        }
         if (n === 3 || i + n >= tokens.length || tokens[i + n] === 0) break;
         node = node.next.get(table.foldedId[tokens[i + n]]);
       }
