@@ -79,7 +79,8 @@ interface PaperLists { ids: number[]; lists: number[][] }
  * counts. Only for those: most phrases occur once, and a list for each of them was most of the cost.
  */
 function paperLists(phrases: PaperPhrases[], df: Int32Array, minDf: number, maxDf: number): { lists: PaperLists; counts: PhraseCounts } {
-  // Phrase id -> its list's index + 1 (0: none yet): typed, as a map or an array of lists by phrase id cost ~430k lookups or a 150k-slot array per level at M.
+  // Phrase id -> index + 1 of its list (0: none yet). Typed: at M a map cost ~430k lookups per
+  // level, and an array of lists by phrase id 150k slots for the collector to scan.
   const slot = new Int32Array(df.length);
   const lists: number[][] = [];
   const listed: number[] = [];
