@@ -1,4 +1,4 @@
-import { PaperPhrases, PaperTokens, PhraseKeys, PhraseMatcher, surfaceOf, WordTable } from './phrases';
+import { PaperPhrases, PaperTokens, PhraseKeys, PhraseMatcher, PhraseTally, surfaceOf, WordTable } from './phrases';
 import type { PhraseCache, TopicNode } from './topics';
 
 /**
@@ -276,21 +276,20 @@ function repeatsChosen(c: Candidate, chosen: Candidate[]): boolean {
 function assignPapers(docs: Doc[], chosen: Candidate[], maxPerPaper: number, table: WordTable): Map<Candidate, string[]> {
   const assigned = new Map<Candidate, string[]>();
   const matcher = new PhraseMatcher(chosen, table);
-  /** Per chosen phrase (by index), its weight in the paper at hand; `hits`: the ones it has. */
-  const weights = new Float64Array(chosen.length);
-  const hits: number[] = [];
-  // A total order, so the hits' order before the sort does not matter.
-  const heavier = (a: number, b: number) => weights[b] * chosen[b].quality - weights[a] * chosen[a].quality || (chosen[a].key < chosen[b].key ? -1 : 1);
+  /** The chosen phrases (by index) in the paper at hand, and their weights in it. */
+  const found = new PhraseTally();
+  // A total order, so the order they were found in does not matter.
+  const heavier = (a: number, b: number) => found.weight[b] * chosen[b].quality - found.weight[a] * chosen[a].quality || (chosen[a].key < chosen[b].key ? -1 : 1);
   for (const d of docs) {
-    hits.length = 0;
-    matcher.tally(d.tokens, table, weights, hits);
+    matcher.tally(d.tokens, table, found);
+    const hits = found.seen;
     if (hits.length > 1) hits.sort(heavier);
     for (let j = 0; j < hits.length && j < maxPerPaper; j++) {
       const c = chosen[hits[j]];
       const l = assigned.get(c);
       if (l) l.push(d.key); else assigned.set(c, [d.key]);
     }
-    for (const h of hits) weights[h] = 0;
+    found.clear();
   }
   return assigned;
 }

@@ -354,12 +354,14 @@ export class PhraseKeys {
 }
 
 /**
- * Per-phrase tallies for the paper being read, indexed by phrase id and cleared after each paper
- * (a Map per paper was the costliest part of reading phrases).
+ * Per-phrase tallies for the paper being read, indexed by phrase id (or, in a PhraseMatcher, by
+ * the phrase's index) and cleared after each paper (a Map per paper was the costliest part of
+ * reading phrases).
  */
-class PhraseTally {
+export class PhraseTally {
   weight = new Float64Array(1 << 14);
   title = new Uint8Array(1 << 14);
+  /** The ids tallied since the last clear, in the order first met. */
   readonly seen: number[] = [];
 
   add(id: number, weight: number, title: boolean): void {
@@ -378,11 +380,18 @@ class PhraseTally {
       out.ids[j] = id;
       out.weights[j] = this.weight[id];
       out.inTitle[j] = this.title[id];
+    }
+    this.clear();
+    return out;
+  }
+
+  /** Resets the tallies (only the ids seen: the arrays stay zero elsewhere). */
+  clear(): void {
+    for (const id of this.seen) {
       this.weight[id] = 0;
       this.title[id] = 0;
     }
     this.seen.length = 0;
-    return out;
   }
 
   private grow(id: number): void {
@@ -476,22 +485,18 @@ export class PhraseMatcher {
 
   /** Each phrase's weight in the paper, by phrase id, in the order they first occur. */
   weights(tokens: PaperTokens, table: WordTable): Map<number, number> {
-    const weights = new Float64Array(this.ids.length);
-    const hits: number[] = [];
-    this.tally(tokens, table, weights, hits);
-    return new Map(hits.map((h) => [this.ids[h], weights[h]]));
+    const found = new PhraseTally();
+    this.tally(tokens, table, found);
+    return new Map(found.seen.map((h) => [this.ids[h], found.weight[h]]));
   }
 
-  /**
-   * Adds each phrase's weight in the paper to `weights` (by the phrase's index, all 0 before) and
-   * lists the indexes it finds in `hits`, in the order they first occur: no map per paper.
-   */
-  tally(tokens: PaperTokens, table: WordTable, weights: Float64Array, hits: number[]): void {
-    this.add(tokens.title, table, 3, weights, hits);
-    this.add(tokens.abstract, table, 1, weights, hits);
+  /** Tallies each phrase's weight in the paper into `into`, by the phrase's index among those the matcher was given: no map per paper. */
+  tally(tokens: PaperTokens, table: WordTable, into: PhraseTally): void {
+    this.add(tokens.title, table, 3, into);
+    this.add(tokens.abstract, table, 1, into);
   }
 
-  private add(tokens: Uint32Array, table: WordTable, weight: number, weights: Float64Array, hits: number[]): void {
+  private add(tokens: Uint32Array, table: WordTable, weight: number, into: PhraseTally): void {
     const starts = this.starts;
     for (let i = 0; i < tokens.length; i++) {
       if (!table.canStart[tokens[i]]) continue;
@@ -500,10 +505,7 @@ export class PhraseMatcher {
       if (!starts[folded]) continue;
       let node = this.root.next.get(folded);
       for (let n = 1; node && n <= 3; n++) {
-        if (node.index !== undefined && phraseAt(tokens, i, n, table)) {
-          if (weights[node.index] === 0) hits.push(node.index);
-          weights[node.index] += weight;
-        }
+        if (node.index !== undefined && phraseAt(tokens, i, n, table)) into.add(node.index, weight, false);
         if (n === 3 || i + n >= tokens.length || tokens[i + n] === 0) break;
         node = node.next.get(table.foldedId[tokens[i + n]]);
       }
