@@ -13,22 +13,31 @@ import type { PhraseCache, TopicNode } from './topics';
 /** A paper in topic derivation: its tokens always, its full phrase list only once it is sampled. */
 export interface Doc { key: string; tokens: PaperTokens; phrases?: PaperPhrases }
 
-interface Candidate { key: string; id: number; docs: number[]; quality: number; titleDf: number }
+interface Candidate { key: string; id: number; docs: number[]; quality: number }
 
 /** How many phrases get the (costlier) coherence measure, and on how many of their papers, per level. */
 const MAX_CANDIDATES = [600, 150];
 const COHERENCE_SAMPLE = [120, 60];
 /** Topics (and subtopics) are chosen from at most this many papers; all papers are then assigned. */
-export const SELECTION_SAMPLE = [2000, 200];
+const SELECTION_SAMPLE = [2000, 200];
 /** Subtopics are derived for this many of the largest topics. */
 const MAX_SPLIT_TOPICS = 8;
+
+/** The derived topics of these papers (their phrase lists are for this computation only). */
+export function deriveTopicTree(docs: Doc[], maxPerPaper: number, cache: PhraseCache): TopicNode[] {
+  // ~75 distinct phrases per sampled paper at M (154k from 2,000 papers).
+  const phraseKeys = new PhraseKeys(cache.table, Math.min(docs.length, SELECTION_SAMPLE[0]) * 75);
+  const tree = deriveTopics(docs, maxPerPaper, [], 0, cache, phraseKeys);
+  for (const d of docs) d.phrases = undefined;
+  return tree;
+}
 
 /**
  * Choose distinctive phrases that together cover the papers: document frequency within bounds,
  * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
  * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
  */
-export function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys): TopicNode[] {
+function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys): TopicNode[] {
   // Topics are chosen on an evenly spaced sample of a large library (deterministic), then every
   // paper is assigned to the chosen topics by its own phrases.
   const docs = selectionSample(allDocs, SELECTION_SAMPLE[depth ? 1 : 0]);
@@ -191,7 +200,7 @@ function rankCandidates(lists: PaperLists, counts: PhraseCounts, phraseKeys: Phr
     // The phrase's own words are left out, or every phrase would look coherent by itself.
     const ownWords = r.key.split(' ').map((w) => phraseKeys.unigram(w)).filter((u): u is number => u !== undefined);
     const lift = coherence.of(spaced(r.list, sampleSize), ownWords) / Math.max(baseline, 1e-9);
-    candidates.push({ key: r.key, id: r.id, docs: r.list, titleDf: r.t, quality: r.base * lift * lift });
+    candidates.push({ key: r.key, id: r.id, docs: r.list, quality: r.base * lift * lift });
   }
   candidates.sort((a, b) => (a.key < b.key ? -1 : 1));
   return candidates;

@@ -1,5 +1,5 @@
 import type { Library, Paper } from './library';
-import { deriveTopics, Doc, SELECTION_SAMPLE } from './derivedTopics';
+import { deriveTopicTree, Doc } from './derivedTopics';
 import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenize, WordTable } from './phrases';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
@@ -108,12 +108,7 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
   if (options.auto && needDerived.length >= 4) {
     const docs: Doc[] = [];
     for (const p of needDerived) docs.push({ key: p.key, tokens: cache.tokens(p) });
-    // ~75 distinct phrases per sampled paper at M (154k from 2,000 papers).
-    const phraseKeys = new PhraseKeys(cache.table, Math.min(docs.length, SELECTION_SAMPLE[0]) * 75);
-    const derived = deriveTopics(docs, options.maxPerPaper, [], 0, cache, phraseKeys);
-    // Full phrase lists were for this computation only.
-    for (const d of docs) d.phrases = undefined;
-    roots.push(...derived);
+    roots.push(...deriveTopicTree(docs, options.maxPerPaper, cache));
   }
   cache.retain(new Set(papers.map((p) => p.key)));
   for (const r of roots) finish(r);
