@@ -24,6 +24,31 @@ describe('starting worker threads', function () {
     });
   }
 
+  /** The scheduling policy of a thread of this process, from its stat line (field 41: 0 normal, 5 idle). */
+  function policyOf(stat: string): number {
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  }
+
+  it('idleOwnThread moves the calling thread, and only it, into the idle scheduling class (Linux)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const moduleFile = path.resolve(__dirname, '../../server/src/util/workerThreads.js');
+    const idler = path.join(dir, 'idler.js');
+    fs.writeFileSync(idler, [
+      `const { idleOwnThread } = require(${JSON.stringify(moduleFile)});`,
+      "const { readFileSync } = require('fs');",
+      "idleOwnThread().then((problem) => require('worker_threads').parentPort.postMessage({ problem, stat: readFileSync('/proc/thread-self/stat', 'utf8') }));",
+    ].join('\n'));
+    const worker = startWorker(idler, 0);
+    const reply = await new Promise<{ problem?: string; stat: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    assert.strictEqual(reply.problem, undefined);
+    assert.strictEqual(policyOf(reply.stat), 5, 'the worker is in SCHED_IDLE');
+    assert.strictEqual(policyOf(fs.readFileSync('/proc/thread-self/stat', 'utf8')), 0, 'the calling thread of the test is not');
+  });
+
   it('a worker runs at its priority from its first statement on, and the server thread keeps its own (Linux)', async function () {
     if (process.platform !== 'linux') this.skip();
     const own = os.getPriority();

@@ -133,7 +133,13 @@ export class WorkerFileLoader implements FileLoader {
         continue;
       }
       const helper: Helper = { worker, files: share, received: 0, failure: early?.failure };
-      worker.on('message', (m: ParseWorkerReply) => { helper.received += m.results.length; helper.counts = m.counts ?? helper.counts; arrived.push({ results: m.results, from: helper }); wake?.(); });
+      worker.on('message', (m: ParseWorkerReply) => {
+        if ('log' in m) return this.log(m.log);
+        helper.received += m.results.length;
+        helper.counts = m.counts ?? helper.counts;
+        arrived.push({ results: m.results, from: helper });
+        wake?.();
+      });
       worker.on('error', (err) => { helper.failure ??= String(err.stack ?? err); wake?.(); });
       worker.on('exit', (code) => { helper.failure ??= `exited with code ${code}`; wake?.(); });
       worker.postMessage({ type: 'load', files: share, maxMB, cache } satisfies ParseWorkerRequest);
