@@ -29,6 +29,9 @@ interface Result {
   noteChangeVisibleMs: number;
   peakRssMB: number;
   longestStallMs: number;
+  /** Stall probes answered in more than 30 ms, of all sent while indexing. */
+  slowProbes: number;
+  probes: number;
   fullTextColdMs: number;
   fullTextWarmMs: number;
   queryP50: number; queryP95: number;
@@ -238,6 +241,8 @@ async function runTier(name: string): Promise<Result> {
     noteChangeVisibleMs: round(pct(visible, 50)),
     peakRssMB: Math.round(peakRssMB),
     longestStallMs: round(Math.max(0, ...stalls)),
+    slowProbes: stalls.filter((ms) => ms > 30).length,
+    probes: stalls.length,
     fullTextColdMs: round(fullTextColdMs),
     fullTextWarmMs: round(fullTextWarmMs),
     queryP50: round(pct(query, 50)), queryP95: round(pct(query, 95)),
@@ -259,6 +264,7 @@ function table(results: Result[]): string {
     ['definition p50 / p95', (r) => `${r.definitionP50} / ${r.definitionP95} ms`],
     ['note saved -> hover shows it (median)', (r) => `${r.noteChangeVisibleMs} ms`],
     ['longest stall while indexing (scan and full text)', (r) => `${r.longestStallMs} ms`],
+    ['stall probes over 30 ms (of all sent while indexing)', (r) => `${r.slowProbes} of ${r.probes}`],
     ['full text ready, cold start', (r) => `${r.fullTextColdMs} ms`],
     ['full text ready, warm start (cache; median of 3 at S, M)', (r) => `${r.fullTextWarmMs} ms`],
     ['full-text query p50 / p95', (r) => `${r.queryP50} / ${r.queryP95} ms`],
