@@ -8,7 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { codeIdOf } from './util/cacheFiles';
 import { Library } from './library/library';
-import { Indexer, Folder, canonicalUri, safePath, uriOf, yieldToRequests } from './workspace/indexer';
+import { Indexer, Folder, canonicalUri, safePath, uriOf } from './workspace/indexer';
+import { messageDispatched, yieldToRequests } from './util/requestGate';
 import { WorkerFileLoader } from './workspace/fileLoader';
 import type { ParseCacheConfig } from './workspace/parseCache';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './settings';
@@ -39,7 +40,10 @@ import { encodeTopicPapers } from './library/topicBatch';
  * The language server: connection and thin handlers. Each handler converts the request, calls a
  * pure feature module, and converts back. Requests answer from what is indexed so far.
  */
-const connection: Connection = createConnection(ProposedFeatures.all);
+const connection: Connection = createConnection(ProposedFeatures.all, {
+  // Background slices wait while messages are being dispatched (see requestGate).
+  messageStrategy: { handleMessage: (message, next) => { messageDispatched(); next(message); } },
+});
 const documents = new TextDocuments(TextDocument);
 const library = new Library();
 let settings: Settings = DEFAULT_SETTINGS;

@@ -5,6 +5,7 @@ import { shardDocs, shardHash, shardOf, fnv1a } from './documents';
 import type { WorkerHit, WorkerReply, WorkerRequest } from './messages';
 import { snippet } from './snippet';
 import { startWorker, WORKER_NICE } from '../util/workerThreads';
+import { yieldToRequests } from '../util/requestGate';
 
 export interface SearchHit { key: string; title: string; score: number; snippet: string; paper: Paper }
 /** `onePass`: every worker answered from one merged index (as it does once settled), not shard by shard. */
@@ -172,7 +173,7 @@ export class SearchService {
     const pause = async () => {
       if (Date.now() - sliceStart < FLUSH_SLICE_MS) return;
       this.reportStatus();
-      await new Promise((r) => setImmediate(r));
+      await yieldToRequests();
       sliceStart = Date.now();
     };
     for (const shard of [...this.dirty].sort()) {

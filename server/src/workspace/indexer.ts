@@ -6,6 +6,7 @@ import type { Settings } from '../settings';
 import { Classifier, Candidate } from './classify';
 import { FileLoader, inThreadLoader } from './fileLoader';
 import { FileToLoad, LoadedFile, parseText, readTextAsync } from './loadFile';
+import { yieldToRequests } from '../util/requestGate';
 
 /** A workspace folder; `realPath` has symlinks resolved, for deciding where a link leads. */
 export interface Folder { uri: string; fsPath: string; realPath: string }
@@ -300,8 +301,4 @@ export class Indexer {
 export function safePath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try { return fileURLToPath(uri); } catch { return undefined; }
-}
-
-export function yieldToRequests(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -3,6 +3,7 @@ import { mkdirSync, promises as fsp, readdirSync, readFileSync, Stats } from 'fs
 import * as path from 'path';
 import { writeFileAtomically } from '../util/cacheFiles';
 import type { FileToLoad, LoadedFile } from './loadFile';
+import { yieldToRequests } from '../util/requestGate';
 
 /**
  * What the scan parsed last time, so a restart reads it back instead of parsing every file again
@@ -172,7 +173,7 @@ export async function pruneCache(dir: string, keepUris: Iterable<string>, since:
   for (const uri of keepUris) {
     keep.add(cacheFileName(uri));
     // This runs on the server thread: hashing 21,000 uris in one go held it for ~160 ms.
-    if (keep.size % HASHES_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+    if (keep.size % HASHES_PER_TURN === 0) await yieldToRequests();
   }
   let removed = 0;
   let names: string[];
