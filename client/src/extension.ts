@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { LogNotification, StatusNotification, StatusParams } from '../../server/src/protocol';
+import { SERVER_NODE_FLAGS } from '../../server/src/launchFlags';
 import { StatusItem } from './status';
 import { TopicsTree } from './topicsTree';
 import { Reader } from './reader';
@@ -25,8 +26,8 @@ const LANGUAGES = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'plaintext', 'js
 export async function activate(context: vscode.ExtensionContext): Promise<LitnotesApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6019'] } },
   };
   const output = vscode.window.createOutputChannel('Literature Notes');
   const clientOptions: LanguageClientOptions = {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { activated, EXTENSION_ID, diagnosticsMatching, fileUri, hoverText, openDoc, positionOf } from './helpers';
+import { SERVER_NODE_FLAGS } from '../../../server/src/launchFlags';
 
 describe('litnotes in a real VS Code', () => {
   it('loads the extension under test from where the runner put it (dev folder or installed VSIX)', () => {
@@ -21,6 +22,22 @@ describe('litnotes in a real VS Code', () => {
     const api = await activated();
     const status = await api.ready;
     assert.strictEqual(status.papers, 96);
+  });
+
+  it('the extension starts its language server with the Node flags the bench measures with (Linux)', function () {
+    if (process.platform !== 'linux') this.skip();
+    // The server is a child of this extension host: find it by its command line.
+    const servers: string[][] = [];
+    for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+        const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        if (argv.some((a) => a.endsWith(path.join('dist', 'server.js')))) servers.push(argv);
+      } catch { /* the process ended meanwhile */ }
+    }
+    assert.strictEqual(servers.length, 1, 'one language server');
+    for (const flag of SERVER_NODE_FLAGS) assert.ok(servers[0].includes(flag), `${flag} in ${servers[0].join(' ')}`);
   });
 
   it('completion after [@ offers KaSA by its key and shows its abstract', async () => {
