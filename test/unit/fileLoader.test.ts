@@ -7,7 +7,7 @@ import { Classifier } from '../../server/src/workspace/classify';
 import { FileLoader, inThreadLoader, WorkerFileLoader } from '../../server/src/workspace/fileLoader';
 import type { FileToLoad, LoadedFile } from '../../server/src/workspace/loadFile';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
-import { FIXTURES } from './helpers';
+import { FIXTURES, schedulingPolicyOf } from './helpers';
 
 const PARSE_WORKER = path.resolve(__dirname, '../../server/src/workspace/parseWorker.js');
 
@@ -111,13 +111,13 @@ describe('the scan\'s file loaders', function () {
   });
 });
 
-/** Threads of this process in the idle scheduling class (policy 5, field 41 of their stat line). */
+/** Threads of this process in the idle scheduling class. */
 function idleThreads(): Set<number> {
   const ids = new Set<number>();
   for (const id of fs.readdirSync('/proc/self/task')) {
     try {
       const stat = fs.readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38] === '5') ids.add(Number(id));
+      if (schedulingPolicyOf(stat) === 5) ids.add(Number(id));
     } catch { /* the thread ended meanwhile */ }
   }
   return ids;

@@ -57,3 +57,8 @@ export function exampleLibraryFiles(): Record<string, string> {
   walk(root);
   return out;
 }
+
+/** A Linux thread's scheduling policy from its /proc stat line (field 41): 0 normal, 5 SCHED_IDLE. */
+export function schedulingPolicyOf(stat: string): number {
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+}

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startWorker } from '../../server/src/util/workerThreads';
+import { schedulingPolicyOf } from './helpers';
 
 describe('starting worker threads', function () {
   this.timeout(20000);
@@ -24,11 +25,6 @@ describe('starting worker threads', function () {
     });
   }
 
-  /** The scheduling policy of a thread of this process, from its stat line (field 41: 0 normal, 5 idle). */
-  function policyOf(stat: string): number {
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
-  }
-
   it('idleOwnThread moves the calling thread, and only it, into the idle scheduling class (Linux)', async function () {
     if (process.platform !== 'linux') this.skip();
     const moduleFile = path.resolve(__dirname, '../../server/src/util/workerThreads.js');
@@ -45,8 +41,8 @@ describe('starting worker threads', function () {
     });
     await worker.terminate();
     assert.strictEqual(reply.problem, undefined);
-    assert.strictEqual(policyOf(reply.stat), 5, 'the worker is in SCHED_IDLE');
-    assert.strictEqual(policyOf(fs.readFileSync('/proc/thread-self/stat', 'utf8')), 0, 'the calling thread of the test is not');
+    assert.strictEqual(schedulingPolicyOf(reply.stat), 5, 'the worker is in SCHED_IDLE');
+    assert.strictEqual(schedulingPolicyOf(fs.readFileSync('/proc/thread-self/stat', 'utf8')), 0, 'the calling thread of the test is not');
   });
 
   it('a worker runs at its priority from its first statement on, and the server thread keeps its own (Linux)', async function () {
