@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { paperPhrases, PhraseKeys, PhraseMatcher, tokenize, WordTable } from '../../server/src/library/phrases';
+import { paperPhrases, PhraseKeys, PhraseMatcher, tokenize, tokenizeUtf8, WordTable } from '../../server/src/library/phrases';
 import { computeTopicTree, PhraseCache, DEFAULT_TOPIC_OPTIONS, TopicPaper, TopicNode } from '../../server/src/library/topics';
 import { SAMPLE_DIGEST } from './helpers';
 
@@ -30,6 +30,26 @@ describe('phrase extraction', () => {
       'two http://a.b/c and https://d.e/f - g', 'ends with https://x.y/z', 'glued xhttps://x.y/z word', 'http://a.b', 'http:// alone'];
     for (const c of cases) assert.deepStrictEqual(words(c), referenceTokens(c), c);
     assert.deepStrictEqual(words(sample), referenceTokens(sample), 'the whole sample digest');
+  });
+
+  it('tokenizes UTF-8 bytes, read in place from a larger buffer, like the reference', () => {
+    const cases = ["The model's reward models don't drift.", 'see https://x.org/a-b?c=d, then', 'Café naïve façade', 'x(y)z [1] {2} "q" “r”',
+      'Ünïcödé before HTTPS://Ü.de/ä, after', 'two http://a.b/c and https://d.e/f - g', 'ends with https://x.y/z', 'glued xhttps://x.y/z word',
+      'http://a.b', 'http:// alone', 'HtTpS://MiXeD.case/x y', 'HTTP://A.B', 'httpx://not a url', 'https:/one-slash', 'http://\tafter',
+      'https://', 'tab\tsep\rcr -\nnext', '', 'a lone \ud800 surrogate', 'x\u2009-\u2009y α-β 日本語 ﬁne'];
+    const encoder = new TextEncoder();
+    const table = new WordTable();
+    for (const c of cases) {
+      // Between other text, as a title or abstract sits in the topics worker's batch.
+      const before = encoder.encode('http://x.y before ');
+      const bytes = encoder.encode(`http://x.y before ${c} after https://z`);
+      const end = before.length + encoder.encode(c).length;
+      const got = Array.from(tokenizeUtf8(bytes, before.length, end, table), (id) => (id === 0 ? '|' : table.words[id]));
+      // A lone surrogate cannot be UTF-8: it arrives as U+FFFD.
+      assert.deepStrictEqual(got, referenceTokens(c.replace(/[\ud800-\udfff]/g, '\ufffd')), c);
+    }
+    const sampleBytes = encoder.encode(sample);
+    assert.deepStrictEqual(Array.from(tokenizeUtf8(sampleBytes, 0, sampleBytes.length, table), (id) => (id === 0 ? '|' : table.words[id])), referenceTokens(sample), 'the whole sample digest');
   });
 
   it('token arrays stay as they were when later texts are tokenized (they share memory blocks)', () => {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, TopicPaper, topicPapers } from '../../server/src/library/topics';
 import type { Library } from '../../server/src/library/library';
 import { TopicsWorkerClient } from '../../server/src/library/topicsClient';
-import { decodeTopicPapers, encodeTopicPapers } from '../../server/src/library/topicBatch';
+import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/library/topicBatch';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
@@ -177,6 +177,10 @@ describe('papers sent to the topics worker as one byte buffer', () => {
     ...Array.from({ length: 500 }, (_, i): TopicPaper => ({ key: `u${i}`, title: `日本語 ${i}`, abstract: 'é日本 '.repeat(30), topics: [], topicKind: 'tag' })),
   ];
 
+  /** Every paper of a batch as plain strings, to compare with what was sent. */
+  const decodeTopicPapers = (batch: TopicBatch): TopicPaper[] =>
+    batchPapers(batch).map(({ key, title, abstract, topics, topicKind }) => ({ key, title, abstract, topics, topicKind }));
+
   it('come back exactly as they were, whatever the text', async () => {
     assert.deepStrictEqual(decodeTopicPapers(await encodeTopicPapers(papers, () => Promise.resolve())), papers);
   });
@@ -187,5 +191,39 @@ describe('papers sent to the topics worker as one byte buffer', () => {
     const batch = await encodeTopicPapers(slow, () => { pauses++; return new Promise((r) => setImmediate(r)); });
     assert.ok(pauses > 0, 'never paused');
     assert.strictEqual(decodeTopicPapers(batch).length, slow.length);
+  });
+});
+
+describe('the token cache, for papers read in place from a batch', () => {
+  const noPause = () => Promise.resolve();
+  const paper = (key: string, title: string, abstract: string): TopicPaper => ({ key, title, abstract, topics: [], topicKind: 'tag' });
+  const inBatch = async (papers: TopicPaper[]) => batchPapers(await encodeTopicPapers(papers, noPause));
+  const words = (cache: PhraseCache, ids: Uint32Array) => Array.from(ids, (id) => (id === 0 ? '|' : cache.table.words[id]));
+
+  it('tokenizes the bytes as it would the strings', async () => {
+    const papers = [paper('a', 'Reward models, for RAG', 'See https://x.y/z. Café “naïve” mixture-of-experts.'), paper('b', '', '')];
+    const cache = new PhraseCache();
+    const strings = new PhraseCache();
+    for (const [i, p] of (await inBatch(papers)).entries()) {
+      const got = cache.tokens(p), want = strings.tokens(papers[i]);
+      assert.deepStrictEqual([words(cache, got.title), words(cache, got.abstract)], [words(strings, want.title), words(strings, want.abstract)]);
+    }
+  });
+
+  it('reuses a paper\'s tokens while its bytes are the same, and tokenizes it again when they change', async () => {
+    // Same length, one letter changed; and the same bytes split differently between title and abstract.
+    for (const [title, abstract] of [['Reward models', 'Dense retrieval for rankinG.'], ['Reward', ' modelsDense retrieval for ranking.']]) {
+      const cache = new PhraseCache();
+      const [first] = await inBatch([paper('a', 'Reward models', 'Dense retrieval for ranking.')]);
+      const tokens = cache.tokens(first);
+      const [same] = await inBatch([paper('a', 'Reward models', 'Dense retrieval for ranking.')]);
+      assert.strictEqual(cache.tokens(same), tokens, 'the same text in a new batch');
+      const [changed] = await inBatch([paper('a', title, abstract)]);
+      const again = cache.tokens(changed);
+      assert.notStrictEqual(again, tokens, `${title} | ${abstract}`);
+      const fresh = new PhraseCache();
+      const want = fresh.tokens(paper('a', title, abstract));
+      assert.deepStrictEqual([words(cache, again.title), words(cache, again.abstract)], [words(fresh, want.title), words(fresh, want.abstract)]);
+    }
   });
 });

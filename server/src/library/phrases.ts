@@ -144,7 +144,27 @@ export class WordTable {
  * a byte array costs less than reading the string a character at a time.
  */
 export function tokenize(text: string, table: WordTable): Uint32Array {
-  const n = textBytes(text);
+  return scanWords(textBytes(text), table);
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * tokenize() for UTF-8 text in bytes[start, end), as the topics worker receives titles and
+ * abstracts: ASCII text (nearly every abstract) is read as it is, without ever becoming a string;
+ * other text is decoded first (a lone surrogate was sent as U+FFFD, which tokenizes alike).
+ */
+export function tokenizeUtf8(bytes: Uint8Array, start: number, end: number, table: WordTable): Uint32Array {
+  for (let i = start; i < end; i++) if (bytes[i] >= 128) return tokenize(utf8.decode(bytes.subarray(start, end)), table);
+  const n = end - start;
+  if (textScratch.length < n) textScratch = new Uint8Array(Math.max(n, textScratch.length * 2));
+  textScratch.set(bytes.subarray(start, end));
+  blankUrls(textScratch, n);
+  return scanWords(n, table);
+}
+
+/** The word ids of the first n bytes of textScratch (see tokenize). */
+function scanWords(n: number, table: WordTable): Uint32Array {
   const bytes = textScratch;
   // Written straight into the current block (see below). A text has fewer words than characters,
   // so room for n + 1 ids is enough.
@@ -197,7 +217,7 @@ function textBytes(text: string): number {
   if (textScratch.length < text.length * 3) textScratch = new Uint8Array(Math.max(text.length * 3, textScratch.length * 2));
   const { read, written } = encoder.encodeInto(text, textScratch);
   if (read === text.length && written === text.length) {
-    blankUrls(text, textScratch);
+    blankUrls(textScratch, written);
     return written;
   }
   const clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
@@ -206,23 +226,30 @@ function textBytes(text: string): number {
     const c = clean.charCodeAt(i);
     textScratch[i] = c < 128 ? c : c === 0x201c || c === 0x201d ? 34 : isSpace(c) ? 32 : 0x80;
   }
-  blankUrls(clean, textScratch);
+  blankUrls(textScratch, clean.length);
   return clean.length;
 }
 
-const URL_RUN = /https?:\/\/\S+/gi;
-
 /**
- * Each URL in `text` (whose characters are `bytes`, one each) overwritten by " ." and spaces: a
- * break, as the URL had been replaced by " . ". In place, since a replaced copy of nearly every
- * abstract (most link their code) was then encoded a second time.
+ * Each URL (`https?://` and what follows up to a space, in any case) in the first n bytes,
+ * overwritten by " ." and spaces: a break, as if the URL had been replaced by " . ". In place,
+ * over the bytes rather than the string, so that UTF-8 text can be tokenized without decoding it.
+ * The bytes stand one for each character, and textBytes writes every non-ASCII space as a 32.
  */
-function blankUrls(text: string, bytes: Uint8Array): void {
-  URL_RUN.lastIndex = 0;
-  for (let m = URL_RUN.exec(text); m; m = URL_RUN.exec(text)) {
-    bytes[m.index] = 32;
-    bytes[m.index + 1] = 46;
-    bytes.fill(32, m.index + 2, m.index + m[0].length);
+function blankUrls(bytes: Uint8Array, n: number): void {
+  for (let i = 0; i + 7 < n; i++) {
+    // ASCII letters either case: (c | 32) is the lower-case letter.
+    if ((bytes[i] | 32) !== 104 /* h */ || (bytes[i + 1] | 32) !== 116 || (bytes[i + 2] | 32) !== 116 || (bytes[i + 3] | 32) !== 112) continue;
+    let j = i + 4;
+    if ((bytes[j] | 32) === 115 /* s */) j++;
+    if (j + 3 >= n || bytes[j] !== 58 /* : */ || bytes[j + 1] !== 47 /* / */ || bytes[j + 2] !== 47) continue;
+    let end = j + 3;
+    while (end < n && !IS_BLANK[bytes[end]]) end++;
+    if (end === j + 3) continue; // "http://" and nothing after it is not a URL
+    bytes[i] = 32;
+    bytes[i + 1] = 46;
+    bytes.fill(32, i + 2, end);
+    i = end - 1;
   }
 }
 
@@ -247,6 +274,8 @@ const KIND = (() => {
 })();
 /** Each byte, ASCII letters lower-cased. */
 const LOWER = Uint8Array.from({ length: 256 }, (_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
+/** 1 for the bytes JavaScript's `\s` matches in ASCII. */
+const IS_BLANK = Uint8Array.from({ length: 256 }, (_, c) => (c === 32 || (c >= 9 && c <= 13) ? 1 : 0));
 /** 1 for an ASCII letter, either case. */
 const IS_LETTER = Uint8Array.from({ length: 256 }, (_, c) => ((c | 32) >= 97 && (c | 32) <= 122 ? 1 : 0));
 

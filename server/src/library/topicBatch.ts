@@ -53,16 +53,33 @@ export async function encodeTopicPapers(papers: readonly TopicPaper[], pause: ()
   return { meta: `[${meta.join(',')}]`, text: text.subarray(0, used), bounds };
 }
 
-/** The papers again, on the worker's side (a lone surrogate comes back as U+FFFD, which topics treat alike). */
-export function decodeTopicPapers(batch: TopicBatch): TopicPaper[] {
-  const decoder = new TextDecoder();
+/**
+ * The papers again, on the worker's side, read in place: a title or abstract becomes a string
+ * only when something asks for it (the vocabulary does; tokens are read from the bytes, see
+ * PhraseCache). Decoding them all made ~20 MB of strings at M that the token cache then kept.
+ */
+export function batchPapers(batch: TopicBatch): BatchPaper[] {
   const meta = JSON.parse(batch.meta) as [string, string[], TopicPaper['topicKind']][];
-  const { text, bounds } = batch;
-  return meta.map(([key, topics, topicKind], i) => ({
-    key,
-    title: decoder.decode(text.subarray(bounds[3 * i], bounds[3 * i + 1])),
-    abstract: decoder.decode(text.subarray(bounds[3 * i + 1], bounds[3 * i + 2])),
-    topics,
-    topicKind,
-  }));
+  return meta.map(([key, topics, topicKind], i) => new BatchPaper(key, topics, topicKind, batch, i));
+}
+
+const decoder = new TextDecoder();
+
+export class BatchPaper implements TopicPaper {
+  constructor(readonly key: string, readonly topics: string[], readonly topicKind: TopicPaper['topicKind'], private readonly batch: TopicBatch, private readonly index: number) {}
+
+  /** A lone surrogate comes back as U+FFFD, which topics treat alike. */
+  get title(): string { return decoder.decode(this.batch.text.subarray(this.start, this.titleEnd)); }
+  get abstract(): string { return decoder.decode(this.batch.text.subarray(this.titleEnd, this.end)); }
+
+  /** The UTF-8 text and where this paper's title (start to titleEnd) and abstract (titleEnd to end) are in it. */
+  get text(): Uint8Array { return this.batch.text; }
+  get start(): number { return this.batch.bounds[3 * this.index]; }
+  get titleEnd(): number { return this.batch.bounds[3 * this.index + 1]; }
+  get end(): number { return this.batch.bounds[3 * this.index + 2]; }
+}
+
+/** Every paper of a batch as plain strings (tests compare these with what was sent). */
+export function decodeTopicPapers(batch: TopicBatch): TopicPaper[] {
+  return batchPapers(batch).map(({ key, title, abstract, topics, topicKind }) => ({ key, title, abstract, topics, topicKind }));
 }

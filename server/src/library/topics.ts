@@ -1,6 +1,8 @@
 import type { Library, Paper } from './library';
 import { deriveTopicTree, Doc } from './derivedTopics';
-import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenize, WordTable } from './phrases';
+import { createHash } from 'crypto';
+import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenize, tokenizeUtf8, WordTable } from './phrases';
+import { BatchPaper } from './topicBatch';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
 export interface TopicPaper {
@@ -47,13 +49,22 @@ export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3,
 /**
  * Tokenized papers, cached by the text they came from, so recomputing after a change re-reads only
  * changed papers. Word ids are a few bytes per word (~9 MB at 12k abstracts); full phrase lists
- * are not kept, as they would be ~50 times that.
+ * are not kept, as they would be ~50 times that. Papers that came as UTF-8 (the topics worker's
+ * BatchPaper) are tokenized from their bytes and known again by a SHA-256 of them, so their text is
+ * never held as strings here; plain papers are compared by their strings.
  */
 export class PhraseCache {
   readonly table = new WordTable();
-  private readonly byKey = new Map<string, { title: string; abstract: string; tokens: PaperTokens }>();
+  private readonly byKey = new Map<string, { title?: string; abstract?: string; digest?: string; tokens: PaperTokens }>();
   tokens(paper: TopicPaper): PaperTokens {
     const hit = this.byKey.get(paper.key);
+    if (paper instanceof BatchPaper) {
+      const digest = digestOf(paper);
+      if (hit?.digest === digest) return hit.tokens;
+      const tokens = { title: tokenizeUtf8(paper.text, paper.start, paper.titleEnd, this.table), abstract: tokenizeUtf8(paper.text, paper.titleEnd, paper.end, this.table) };
+      this.byKey.set(paper.key, { digest, tokens });
+      return tokens;
+    }
     if (hit && hit.title === paper.title && hit.abstract === paper.abstract) return hit.tokens;
     const tokens = { title: tokenize(paper.title, this.table), abstract: tokenize(paper.abstract, this.table) };
     this.byKey.set(paper.key, { title: paper.title, abstract: paper.abstract, tokens });
@@ -66,6 +77,11 @@ export class PhraseCache {
   retain(keys: Set<string>): void {
     for (const k of this.byKey.keys()) if (!keys.has(k)) this.byKey.delete(k);
   }
+}
+
+/** A paper's title and abstract bytes, and where one ends, as one digest. */
+function digestOf(paper: BatchPaper): string {
+  return createHash('sha256').update(paper.text.subarray(paper.start, paper.end)).update(String(paper.titleEnd - paper.start)).digest('base64');
 }
 
 /**

@@ -1,8 +1,8 @@
 import { parentPort } from 'worker_threads';
 import { codeIdOf } from '../util/cacheFiles';
-import { lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
+import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions } from './topics';
-import { decodeTopicPapers, TopicBatch } from './topicBatch';
+import { batchPapers, TopicBatch } from './topicBatch';
 import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
 
 /**
@@ -30,11 +30,14 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
       parentPort!.postMessage({ id: req.id, tree: found.tree, ms: Date.now() - started, cached: true } satisfies TopicsWorkerReply);
       return;
     }
-    const tree = computeTopicTree(decodeTopicPapers(req.batch), req.options, cache);
+    const tree = computeTopicTree(batchPapers(req.batch), req.options, cache);
     const ms = Date.now() - started;
     const unsaved = key ? writeCachedTree(req.cacheDir!, key, tree) : undefined;
     const note = [found.problem, unsaved].filter(Boolean).join('; ') || undefined;
     parentPort!.postMessage({ id: req.id, tree, ms, note } satisfies TopicsWorkerReply);
+    // What the computation left (the batch, the phrase lists) is garbage now; an idle worker would
+    // hold it for seconds, at the time the process's memory peaks (see collectGarbage).
+    collectGarbage();
   } catch (err) {
     parentPort!.postMessage({ id: req.id, ms: Date.now() - started, error: String((err as Error)?.stack ?? err) } satisfies TopicsWorkerReply);
   }
