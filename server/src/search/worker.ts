@@ -7,7 +7,7 @@ import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
 import { CompactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander } from './compactIndex';
-import { lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
+import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
 import { writeFileAtomically } from '../util/cacheFiles';
 import { decodeShard, encodeShard } from './shardFile';
 
@@ -119,6 +119,8 @@ function drainOne(): void {
     if (next.done) {
       draining = false;
       if (quietFor < SETTLE_MS) setTimeout(scheduleDrain, SETTLE_MS - quietFor);
+      // Settled, and nothing left to write: what the builds left behind can go now.
+      else collectGarbage();
       return;
     }
     const [shard, hash] = next.value;

@@ -1,5 +1,5 @@
 import { parentPort } from 'worker_threads';
-import { idleOwnThread, lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
+import { collectGarbage, idleOwnThread, lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
 import { FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
 import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
 
@@ -97,6 +97,9 @@ function countParsed(bytes: number): void {
 /** Save what missed the cache, then end: the thread is no longer needed. */
 function finish(): void {
   lowerOwnPriority(19);
+  // Keep only what is still to be written. Not as soon as the scan's last results were sent: the
+  // collection's helper threads then competed with the server thread finishing the scan.
+  collectGarbage();
   const config = cache?.config;
   const writeSome = () => {
     for (const record of unsaved.splice(0, WRITES_PER_TURN)) writeRecord(config!, record);
