@@ -126,6 +126,19 @@ describe('the topics worker', function () {
     }
   });
 
+  it('with a vocabulary (which needs the text, not only tokens), computes the same tree as the module itself', async () => {
+    const options = { ...DEFAULT_TOPIC_OPTIONS, vocabulary: { 'Reward modelling': ['reward model', 'RLHF'], Retrieval: ['retriev'] } };
+    const client = new TopicsWorkerClient(WORKER, () => undefined);
+    try {
+      const reply = await client.compute(await encodeTopicPapers(papers, noPause), options);
+      assert.strictEqual(reply.error, undefined);
+      assert.ok(reply.tree!.some((n) => n.kind === 'vocabulary' && n.count > 0));
+      assert.deepStrictEqual(reply.tree, computeTopicTree(papers, options, new PhraseCache()));
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('with a cache folder, a second computation of the same papers reads the tree back, and a changed paper is derived again', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-topics-'));
     const client = new TopicsWorkerClient(WORKER, () => undefined);

@@ -64,9 +64,22 @@ export function batchPapers(batch: TopicBatch): BatchPaper[] {
 }
 
 const decoder = new TextDecoder();
+const RELEASED: TopicBatch = { meta: '[]', text: new Uint8Array(0), bounds: new Uint32Array(0) };
 
 export class BatchPaper implements TopicPaper {
-  constructor(readonly key: string, readonly topics: string[], readonly topicKind: TopicPaper['topicKind'], private readonly batch: TopicBatch, private readonly index: number) {}
+  /** Set by the token cache (a SHA-256 of the paper's bytes): once known, the paper is known without its bytes. */
+  digest?: string;
+
+  constructor(readonly key: string, readonly topics: string[], readonly topicKind: TopicPaper['topicKind'], private batch: TopicBatch, private readonly index: number) {}
+
+  /**
+   * Lets go of the batch, so that it can be collected while the topics are derived. Afterwards
+   * the paper has no text (title and abstract are empty): only for papers whose tokens are cached
+   * under their digest, and when no vocabulary needs the text.
+   */
+  release(): void {
+    this.batch = RELEASED;
+  }
 
   /** A lone surrogate comes back as U+FFFD, which topics treat alike. */
   get title(): string { return decoder.decode(this.batch.text.subarray(this.start, this.titleEnd)); }
@@ -74,9 +87,9 @@ export class BatchPaper implements TopicPaper {
 
   /** The UTF-8 text and where this paper's title (start to titleEnd) and abstract (titleEnd to end) are in it. */
   get text(): Uint8Array { return this.batch.text; }
-  get start(): number { return this.batch.bounds[3 * this.index]; }
-  get titleEnd(): number { return this.batch.bounds[3 * this.index + 1]; }
-  get end(): number { return this.batch.bounds[3 * this.index + 2]; }
+  get start(): number { return this.batch.bounds[3 * this.index] ?? 0; }
+  get titleEnd(): number { return this.batch.bounds[3 * this.index + 1] ?? 0; }
+  get end(): number { return this.batch.bounds[3 * this.index + 2] ?? 0; }
 }
 
 /** Every paper of a batch as plain strings (tests compare these with what was sent). */

@@ -59,7 +59,7 @@ export class PhraseCache {
   tokens(paper: TopicPaper): PaperTokens {
     const hit = this.byKey.get(paper.key);
     if (paper instanceof BatchPaper) {
-      const digest = digestOf(paper);
+      const digest = (paper.digest ??= digestOf(paper));
       if (hit?.digest === digest) return hit.tokens;
       const tokens = { title: tokenizeUtf8(paper.text, paper.start, paper.titleEnd, this.table), abstract: tokenizeUtf8(paper.text, paper.titleEnd, paper.end, this.table) };
       this.byKey.set(paper.key, { digest, tokens });
@@ -101,7 +101,7 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
   roots.push(...tagRoot.values());
 
   // The user's vocabulary first: a paper it names gets those topics and no derived ones.
-  const vocab = Object.entries(options.vocabulary).filter(([name, words]) => name.trim() && Array.isArray(words) && words.length);
+  const vocab = vocabularyOf(options);
   const needDerived: TopicPaper[] = [];
   if (vocab.length) {
     const matchers = vocab.map(([name, words]) => ({ name, re: new RegExp(`\\b(${words.map((w) => escapeRe(String(w).toLowerCase()).replace(/[\s-]+/g, '[\\s-]+')).join('|')})`, 'i') }));
@@ -131,6 +131,11 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
   const order = { tag: 0, folder: 1, vocabulary: 2, derived: 3 };
   roots.sort((a, b) => order[a.kind] - order[b.kind] || (a.kind === 'derived' ? b.count - a.count : 0) || a.name.localeCompare(b.name));
   return roots;
+}
+
+/** The user's topics that can match anything: a name and at least one word or phrase. */
+export function vocabularyOf(options: TopicOptions): [string, string[]][] {
+  return Object.entries(options.vocabulary).filter(([name, words]) => name.trim() && Array.isArray(words) && words.length);
 }
 
 function hasTagField(p: Paper): boolean {

@@ -1,7 +1,7 @@
 import { parentPort } from 'worker_threads';
 import { codeIdOf } from '../util/cacheFiles';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
-import { computeTopicTree, PhraseCache, TopicNode, TopicOptions } from './topics';
+import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, vocabularyOf } from './topics';
 import { batchPapers, TopicBatch } from './topicBatch';
 import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
 
@@ -30,7 +30,16 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
       parentPort!.postMessage({ id: req.id, tree: found.tree, ms: Date.now() - started, cached: true } satisfies TopicsWorkerReply);
       return;
     }
-    const tree = computeTopicTree(batchPapers(req.batch), req.options, cache);
+    const papers = batchPapers(req.batch);
+    if (vocabularyOf(req.options).length === 0) {
+      // Only tokens are needed from here on: tokenize, then let the batch (~18 MB at M) be
+      // collected before the derivation's own peak instead of after it.
+      for (const p of papers) if (p.topics.length === 0) cache.tokens(p);
+      for (const p of papers) p.release();
+      (req as { batch?: TopicBatch }).batch = undefined;
+      collectGarbage();
+    }
+    const tree = computeTopicTree(papers, req.options, cache);
     const ms = Date.now() - started;
     const unsaved = key ? writeCachedTree(req.cacheDir!, key, tree) : undefined;
     const note = [found.problem, unsaved].filter(Boolean).join('; ') || undefined;
