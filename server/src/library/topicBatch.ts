@@ -91,8 +91,3 @@ export class BatchPaper implements TopicPaper {
   get titleEnd(): number { return this.batch.bounds[3 * this.index + 1] ?? 0; }
   get end(): number { return this.batch.bounds[3 * this.index + 2] ?? 0; }
 }
-
-/** Every paper of a batch as plain strings (tests compare these with what was sent). */
-export function decodeTopicPapers(batch: TopicBatch): TopicPaper[] {
-  return batchPapers(batch).map(({ key, title, abstract, topics, topicKind }) => ({ key, title, abstract, topics, topicKind }));
-}

@@ -1,6 +1,6 @@
+import { createHash } from 'crypto';
 import type { Library, Paper } from './library';
 import { deriveTopicTree, Doc } from './derivedTopics';
-import { createHash } from 'crypto';
 import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenize, tokenizeUtf8, WordTable } from './phrases';
 import { BatchPaper } from './topicBatch';
 
