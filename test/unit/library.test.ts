@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { exampleLibraryFiles, libraryOf } from './helpers';
+import { parseFile } from '../../server/src/workspace/parseFile';
+import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 
 describe('library: merging notes and digest entries', () => {
   const lib = libraryOf(exampleLibraryFiles());
@@ -103,5 +104,47 @@ describe('library: whether anyone wanted papers before they were recomputed', ()
       assert.strictEqual(library.papersWanted, true);
       library.rebuild();
     }
+  });
+});
+
+describe('library: a recompute keeps the papers it would make again', () => {
+  const files = exampleLibraryFiles();
+  const digestRel = Object.keys(files).find((rel) => rel.endsWith('.txt'))!;
+
+  it('after another file changed, digest papers are the same objects; papers of the changed file are new; all equal a fresh library', () => {
+    const library = libraryOf(files);
+    const before = new Map(library.papers().map((p) => [p.key, p]));
+    // A new note of its own paper: nothing else about the digests changes.
+    const added = 'notes/zz-new.md';
+    library.setFile(parseFile(uriFor(added), added, 'note', '---\ncitekey: zz2025new\ntitle: A Paper Nobody Else Has\n---\nBody.\n').entry);
+    assert.ok(library.rebuild());
+    const digestOnly = library.papers().filter((p) => !p.note && before.has(p.key));
+    assert.ok(digestOnly.length > 50, `${digestOnly.length} digest papers`);
+    for (const p of digestOnly) assert.strictEqual(p, before.get(p.key), `${p.key} was made again`);
+    for (const p of library.papers().filter((q) => q.note)) assert.notStrictEqual(p, before.get(p.key), `${p.key}: note papers are always made again`);
+
+    // The digest itself re-parsed (new source objects, same text): its papers are made again.
+    library.setFile(parseFile(uriFor(digestRel), digestRel, 'digest', files[digestRel]).entry);
+    assert.ok(library.rebuild());
+    const fromDigest = library.papers().filter((p) => !p.note && p.digests.some((d) => d.uri === uriFor(digestRel)));
+    assert.ok(fromDigest.length > 50);
+    for (const p of fromDigest) assert.notStrictEqual(p, before.get(p.key), p.key);
+
+    const fresh = libraryOf({ ...files, [added]: '---\ncitekey: zz2025new\ntitle: A Paper Nobody Else Has\n---\nBody.\n' });
+    assert.deepStrictEqual(library.papers(), fresh.papers());
+  });
+
+  it('a digest paper that a changed note now merges with is not kept', () => {
+    const library = libraryOf(files);
+    const digestPaper = library.papers().find((p) => !p.note && p.digests.length === 1)!;
+    const rel = 'notes/zz-merge.md';
+    library.setFile(parseFile(uriFor(rel), rel, 'note', `---\ncitekey: zz2025merge\ntitle: "${digestPaper.title}"\n---\nMy note.\n`).entry);
+    assert.ok(library.rebuild());
+    const merged = library.get('zz2025merge')!;
+    assert.strictEqual(merged.digests[0], digestPaper.digests[0], 'the note took the digest entry');
+    assert.deepStrictEqual(merged.aliases, [digestPaper.key]);
+    assert.strictEqual(library.get(digestPaper.key), merged, 'the digest key now leads to the note paper');
+    assert.strictEqual(digestPaper.aliases.length, 0, 'the old paper was not changed');
+    assert.strictEqual(digestPaper.note, undefined);
   });
 });
