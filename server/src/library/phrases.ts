@@ -157,8 +157,7 @@ const utf8 = new TextDecoder();
 export function tokenizeUtf8(bytes: Uint8Array, start: number, end: number, table: WordTable): Uint32Array {
   for (let i = start; i < end; i++) if (bytes[i] >= 128) return tokenize(utf8.decode(bytes.subarray(start, end)), table);
   const n = end - start;
-  if (textScratch.length < n) textScratch = new Uint8Array(Math.max(n, textScratch.length * 2));
-  textScratch.set(bytes.subarray(start, end));
+  scratchFor(n).set(bytes.subarray(start, end));
   blankUrls(textScratch, n);
   return scanWords(n, table);
 }
@@ -206,6 +205,12 @@ function scanWords(n: number, table: WordTable): Uint32Array {
 let textScratch = new Uint8Array(4096);
 const encoder = new TextEncoder();
 
+/** textScratch, grown (at least to twice its size) if it cannot hold `size` bytes. */
+function scratchFor(size: number): Uint8Array {
+  if (textScratch.length < size) textScratch = new Uint8Array(Math.max(size, textScratch.length * 2));
+  return textScratch;
+}
+
 /**
  * The text, URLs blanked to a break, into textScratch as one byte per character: ASCII as is;
  * for any other text (normalised, accents dropped, lower-cased first) “ and ” become a quote
@@ -214,14 +219,13 @@ const encoder = new TextEncoder();
  */
 function textBytes(text: string): number {
   // UTF-8 takes at most 3 bytes per UTF-16 unit; it is ASCII exactly when it takes one per unit.
-  if (textScratch.length < text.length * 3) textScratch = new Uint8Array(Math.max(text.length * 3, textScratch.length * 2));
-  const { read, written } = encoder.encodeInto(text, textScratch);
+  const { read, written } = encoder.encodeInto(text, scratchFor(text.length * 3));
   if (read === text.length && written === text.length) {
     blankUrls(textScratch, written);
     return written;
   }
   const clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  if (textScratch.length < clean.length) textScratch = new Uint8Array(clean.length);
+  scratchFor(clean.length);
   for (let i = 0; i < clean.length; i++) {
     const c = clean.charCodeAt(i);
     textScratch[i] = c < 128 ? c : c === 0x201c || c === 0x201d ? 34 : isSpace(c) ? 32 : 0x80;
