@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { Library, Paper } from './library';
 import { deriveTopicTree, Doc } from './derivedTopics';
-import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenize, tokenizeUtf8, WordTable } from './phrases';
+import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
 import { BatchPaper } from './topicBatch';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
@@ -49,25 +49,21 @@ export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3,
 /**
  * Tokenized papers, cached by the text they came from, so recomputing after a change re-reads only
  * changed papers. Word ids are a few bytes per word (~9 MB at 12k abstracts); full phrase lists
- * are not kept, as they would be ~50 times that. Papers that came as UTF-8 (the topics worker's
- * BatchPaper) are tokenized from their bytes and known again by a SHA-256 of them, so their text is
- * never held as strings here; plain papers are compared by their strings.
+ * are not kept, as they would be ~50 times that. A paper is read as UTF-8 (as the topics worker
+ * receives it, in a BatchPaper; a plain paper is encoded first) and known again by a SHA-256 of
+ * its bytes, so no text is held here.
  */
 export class PhraseCache {
   readonly table = new WordTable();
-  private readonly byKey = new Map<string, { title?: string; abstract?: string; digest?: string; tokens: PaperTokens }>();
+  private readonly byKey = new Map<string, { digest: string; tokens: PaperTokens }>();
   tokens(paper: TopicPaper): PaperTokens {
+    const utf8 = paper instanceof BatchPaper ? paper : utf8Of(paper);
+    // A batch paper keeps its digest: once it has let its batch go, the digest is all there is.
+    const digest = paper instanceof BatchPaper ? (paper.digest ??= digestOf(paper)) : digestOf(utf8);
     const hit = this.byKey.get(paper.key);
-    if (paper instanceof BatchPaper) {
-      const digest = (paper.digest ??= digestOf(paper));
-      if (hit?.digest === digest) return hit.tokens;
-      const tokens = { title: tokenizeUtf8(paper.text, paper.start, paper.titleEnd, this.table), abstract: tokenizeUtf8(paper.text, paper.titleEnd, paper.end, this.table) };
-      this.byKey.set(paper.key, { digest, tokens });
-      return tokens;
-    }
-    if (hit && hit.title === paper.title && hit.abstract === paper.abstract) return hit.tokens;
-    const tokens = { title: tokenize(paper.title, this.table), abstract: tokenize(paper.abstract, this.table) };
-    this.byKey.set(paper.key, { title: paper.title, abstract: paper.abstract, tokens });
+    if (hit?.digest === digest) return hit.tokens;
+    const tokens = { title: tokenizeUtf8(utf8.text, utf8.start, utf8.titleEnd, this.table), abstract: tokenizeUtf8(utf8.text, utf8.titleEnd, utf8.end, this.table) };
+    this.byKey.set(paper.key, { digest, tokens });
     return tokens;
   }
   phrases(doc: Doc, keys: PhraseKeys): PaperPhrases {
@@ -79,8 +75,22 @@ export class PhraseCache {
   }
 }
 
+/** A paper's title and abstract as UTF-8: the text, and where the title starts and ends and the abstract ends. */
+interface Utf8Paper { text: Uint8Array; start: number; titleEnd: number; end: number }
+
+const encoder = new TextEncoder();
+
+/** A plain paper as a batch holds it: title and abstract encoded one after the other (each on its own, as encodeTopicPapers does). */
+function utf8Of(paper: TopicPaper): Utf8Paper {
+  const title = encoder.encode(paper.title), abstract = encoder.encode(paper.abstract);
+  const text = new Uint8Array(title.length + abstract.length);
+  text.set(title);
+  text.set(abstract, title.length);
+  return { text, start: 0, titleEnd: title.length, end: text.length };
+}
+
 /** A paper's title and abstract bytes, and where one ends, as one digest. */
-function digestOf(paper: BatchPaper): string {
+function digestOf(paper: Utf8Paper): string {
   return createHash('sha256').update(paper.text.subarray(paper.start, paper.end)).update(String(paper.titleEnd - paper.start)).digest('base64');
 }
 
