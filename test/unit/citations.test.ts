@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { findCitations, completionContext } from '../../server/src/citations/find';
+import { findCitations, completionContext, citationAt, CURSOR_WINDOW } from '../../server/src/citations/find';
 import { readFixture } from './helpers';
 
 describe('finding citations', () => {
@@ -35,6 +35,40 @@ describe('finding citations', () => {
   it('finds every citation in the example draft', () => {
     const keys = findCitations(readFixture('library/drafts/related-work.md'), 'markdown').map((c) => c.key);
     assert.deepStrictEqual(keys, ['compacter', 'nola', 'kasa', 'jiang2024kasa', 'lin2022truthfulqa', 'kalai2024hallucinate', 'lin2022truthfulqa', 'sunTransTrackMultipleObjectTracking2020', 'rewardbench-2', 'rag-rewardbench', 'truthfulqa2022lin', 'kasaa']);
+  });
+});
+
+describe('citations in hostile lines', () => {
+  it('a citation deep inside a long line is found, with its range in the whole line', () => {
+    const pad = 'word '.repeat(20000);
+    const line = `${pad}see [@kasa] and \\cite{nola}`;
+    const at = line.indexOf('kasa') + 2;
+    assert.deepStrictEqual(citationAt(line, 3, at, 'markdown'), { key: 'kasa', range: { start: { line: 3, character: line.indexOf('kasa') }, end: { line: 3, character: line.indexOf('kasa') + 4 } }, syntax: 'pandoc' });
+    assert.strictEqual(citationAt(line, 0, line.indexOf('nola'), 'markdown')?.key, 'nola');
+    assert.strictEqual(citationAt(line, 0, 10, 'markdown'), undefined);
+    const before = `${pad}[@a; @no`;
+    assert.deepStrictEqual(completionContext(before, 'markdown'), { syntax: 'pandoc', prefix: 'no', start: before.length - 2 });
+  });
+
+  it('the window around the cursor does not begin inside a key', () => {
+    // A key that starts just before the window must not be found as its own tail.
+    const line = 'x'.repeat(10) + ' @' + 'k'.repeat(CURSOR_WINDOW) + ' @end';
+    assert.strictEqual(citationAt(line, 0, line.length - 1, 'markdown')?.key, 'end');
+    assert.strictEqual(citationAt(line, 0, line.length - 6, 'markdown'), undefined, 'no key that long');
+  });
+
+  it('unbalanced and nested brackets: what is well-formed is found, the rest is not a citation', () => {
+    const text = '[[[[[[[[a]] [[x|[y](z)]] \\cite{a\\cite{b} @{' + 'q'.repeat(300) + '} [@ok]';
+    assert.deepStrictEqual(findCitations(text, 'markdown').map((c) => c.key), ['b', 'a', 'ok']);
+    assert.deepStrictEqual(findCitations('\\cite{a\\cite{a\\cite{a', 'latex'), []);
+  });
+
+  it('sentence punctuation after a pandoc key is trimmed, however much there is', () => {
+    assert.deepStrictEqual(findCitations(`@a-b${'-'.repeat(100)}x and @c${'.'.repeat(100)}`, 'markdown').map((c) => c.key), [`a-b${'-'.repeat(100)}x`, 'c']);
+  });
+
+  it('inline code is skipped by matching backtick runs, as markdown does', () => {
+    assert.deepStrictEqual(findCitations('`@a` ``@b ` @c`` @d ``` @e', 'markdown').map((c) => c.key), ['d', 'e']);
   });
 });
 
