@@ -1,4 +1,5 @@
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
+import { stringSpans } from './jsonSpans';
 import { findUrls, foldSpace, LineIndex, lineRange, parseArxivId, range } from '../util/text';
 
 export type DigestFormat = 'text' | 'markdown' | 'json';
@@ -186,14 +187,16 @@ function parseJsonDigest(uri: string, text: string, relativePath: string): Parse
     problems.push({ range: range(0, 0, 0, 1), message, severity: 'error', code: 'digest-json' });
     return { papers, problems, log };
   }
-  const entries = Array.isArray(data) ? data : Array.isArray((data as { papers?: unknown })?.papers) ? (data as { papers: unknown[] }).papers : undefined;
+  const wrapped = !Array.isArray(data);
+  const entries = !wrapped ? (data as unknown[]) : Array.isArray((data as { papers?: unknown })?.papers) ? (data as { papers: unknown[] }).papers : undefined;
   if (!entries) {
     log.push(`${relativePath}: expected a JSON array of Daily Papers entries`);
     problems.push({ range: range(0, 0, 0, 1), message: 'Expected an array of Daily Papers entries (each with paper.title and paper.summary).', severity: 'warning', code: 'digest-json' });
     return { papers, problems, log };
   }
   const index = new LineIndex(text);
-  let searchFrom = 0;
+  const titleSpans = stringSpans(text, (key) => key === 'title');
+  const entryPath = (n: number) => (wrapped ? `papers/${n}` : String(n));
   entries.forEach((entry, n) => {
     const e = (entry ?? {}) as Record<string, unknown>;
     const p = (typeof e.paper === 'object' && e.paper ? e.paper : e) as Record<string, unknown>;
@@ -207,18 +210,15 @@ function parseJsonDigest(uri: string, text: string, relativePath: string): Parse
     const iso = published && /^(\d{4}-\d{2}-\d{2})/.exec(published)?.[1];
     const date = iso ? { written: iso, rank: iso } : undefined;
     const authors = Array.isArray(p.authors) ? (p.authors as JsonAuthor[]).map((a) => (typeof a === 'string' ? a : typeof a?.name === 'string' ? a.name : '')).filter(Boolean) : [];
-    // Point at the title's string in the file, so definition lands on it.
-    const needle = JSON.stringify(title);
-    let at = text.indexOf(needle, searchFrom);
-    if (at < 0) at = text.indexOf(needle);
-    if (at >= 0) searchFrom = at + needle.length;
-    const pos = at >= 0 ? index.positionAt(at + 1) : { line: 0, character: 0 };
+    // Point at the title's string in the file (inside its quotes), so definition lands on it.
+    const span = titleSpans.get(`${entryPath(n)}${p === e ? '' : '/paper'}/title`) ?? titleSpans.get(`${entryPath(n)}/title`);
+    const pos = span ? index.positionAt(span[0] + 1) : { line: 0, character: 0 };
     const paper = digestPaper(uri, title, pos.line, summary, date, papers.length, {
       authors,
       arxiv: parseArxivId(typeof p.id === 'string' ? p.id : undefined),
       year: iso ? Number(iso.slice(0, 4)) : undefined,
     });
-    paper.titleRange = range(pos.line, pos.character, pos.line, pos.character + Math.max(0, needle.length - 2));
+    paper.titleRange = range(pos.line, pos.character, pos.line, pos.character + (span ? span[1] - span[0] - 2 : 0));
     papers.push(paper);
   });
   return { papers, problems, log };
