@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import lunr = require('lunr');
 import { buildIndex, defineFields, FIELDS } from '../../server/src/search/lunrIndex';
-import { bestDocuments, compactIndex, matchingTerms, mergeIndexes, prepareQuery, queryCompact, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
+import { bestDocuments, compactIndex, matchingTerms, mergeIndexes, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
 import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
@@ -180,6 +180,12 @@ describe('wildcard and fuzzy terms expand as lunr expands them', () => {
       assert.deepStrictEqual(matchingTerms(dictionary, lunrTokenSet.fromClause(c) as never), expected);
     });
   }
+  it('a walk that runs past its deadline stops with a QueryLimitError', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `w${i}`).sort();
+    const clause = lunrTokenSet.fromClause({ term: '*w*' });
+    assert.strictEqual(matchingTerms(many, clause as never).length, 5000);
+    assert.throws(() => matchingTerms(many, clause as never, Date.now() - 1), QueryLimitError);
+  });
   it('the comparisons above are not vacuous', () => {
     const sizes = clauses.map((c) => full.intersect(lunrTokenSet.fromClause(c)).toArray().length);
     assert.ok(sizes.filter((n) => n > 1).length >= 10 && sizes.some((n) => n === 0));

@@ -70,6 +70,17 @@ describe('full-text search (lunr shards in worker threads)', function () {
     }
   });
 
+  it('fuzzy terms: edit distance counts as at most 2, and a term too long to expand is refused with a reason', async () => {
+    const { service } = start();
+    await service.whenIdle();
+    const far = await service.search('aaaaaaaaaa~10', 5);
+    assert.strictEqual(far.error, undefined);
+    assert.deepStrictEqual((await service.search('retreival~10', 5)).hits.map((h) => h.key), (await service.search('retreival~2', 5)).hits.map((h) => h.key));
+    assert.ok((await service.search('retreival~2', 5)).hits.length > 0, 'the comparison is not vacuous');
+    const long = await service.search(`${'a'.repeat(40)}~1`, 5);
+    assert.match(long.error!, /^Search query not understood: a fuzzy term \(~\) can have at most 32 characters/);
+  });
+
   it('one changed file rebuilds only its shard', async () => {
     const { library, service } = start();
     await service.whenIdle();

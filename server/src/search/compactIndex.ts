@@ -87,13 +87,32 @@ export function compactIndex(index: lunr.Index, fields: string[], refs: string[]
 /** A parsed query's clauses with each term run through the search pipeline, ready for any shard. */
 export interface PreparedClause { clause: LunrClause; fieldIds: number[]; terms: { term: string; expandable: boolean }[] }
 
-/** Parses with lunr's QueryParser; throws lunr's QueryParseError for malformed input. */
+/**
+ * Limits on fuzzy terms. lunr builds a fuzzy term's automaton by trying every edit at every
+ * position, which grows exponentially with the edit distance and steeply with the term's length
+ * (`aaaaaaaaaa~10` never finished; a 200-letter term at distance 2 took 1.5 s). One or two edits
+ * are what a typo needs.
+ */
+export const MAX_EDIT_DISTANCE = 2;
+export const MAX_FUZZY_TERM = 32;
+
+/** A query that breaks these limits (or runs past its time budget): the message says what to change. */
+export class QueryLimitError extends Error {}
+
+/**
+ * Parses with lunr's QueryParser; throws lunr's QueryParseError for malformed input, and a
+ * QueryLimitError for a fuzzy term too long to expand. Edit distances over MAX_EDIT_DISTANCE count as it.
+ */
 export function prepareQuery(text: string, fields: string[]): PreparedClause[] {
   const query = new lunr.Query(fields);
   // QueryParser is public in lunr 2.3 but missing from its type definitions.
   const { QueryParser } = lunr as unknown as { QueryParser: new (text: string, query: lunr.Query) => { parse(): void } };
   new QueryParser(text, query).parse();
   return (query.clauses as unknown as LunrClause[]).map((clause) => {
+    if (clause.editDistance !== undefined) {
+      clause.editDistance = Math.min(clause.editDistance, MAX_EDIT_DISTANCE);
+      if (clause.term.length > MAX_FUZZY_TERM) throw new QueryLimitError(`a fuzzy term (~) can have at most ${MAX_FUZZY_TERM} characters`);
+    }
     const terms = clause.usePipeline ? (SEARCH_PIPELINE as unknown as { runString(s: string, m: object): string[] }).runString(clause.term, { fields: clause.fields }) : [clause.term];
     return {
       clause,
@@ -102,6 +121,10 @@ export function prepareQuery(text: string, fields: string[]): PreparedClause[] {
     };
   });
 }
+
+/** How long a query may run in a worker before it is stopped. */
+export const QUERY_BUDGET_MS = 1000;
+export const QUERY_TOO_SLOW = `it ran longer than ${QUERY_BUDGET_MS / 1000} s and was stopped (wildcards that match too many words?)`;
 
 const TOKEN_SET = lunr.TokenSet as unknown as { fromClause(c: object): QueryNode };
 
@@ -118,9 +141,10 @@ interface QueryNode { edges: Record<string, QueryNode>; final: boolean }
 export class TermExpander {
   constructor(private readonly dictionary: () => string[]) {}
 
-  expand(clause: LunrClause, term: string, expandable: boolean): string[] {
+  /** `deadline` (a Date.now() time): past it, the walk stops with a QueryLimitError. */
+  expand(clause: LunrClause, term: string, expandable: boolean, deadline = Infinity): string[] {
     if (!expandable) return [term];
-    return matchingTerms(this.dictionary(), TOKEN_SET.fromClause({ ...clause, term }));
+    return matchingTerms(this.dictionary(), TOKEN_SET.fromClause({ ...clause, term }), deadline);
   }
 }
 
@@ -129,13 +153,16 @@ export class TermExpander {
  * share the states of their common prefix with the previous term, and a prefix no state survives
  * skips every term that starts with it.
  */
-export function matchingTerms(sorted: readonly string[], query: QueryNode): string[] {
+export function matchingTerms(sorted: readonly string[], query: QueryNode, deadline = Infinity): string[] {
   const out: string[] = [];
+  let steps = 0;
   /** states[d]: the automaton's states after the first d characters of `prefix`. */
   const states: QueryNode[][] = [[query]];
   let prefix = '';
   let i = 0;
   while (i < sorted.length) {
+    // A pattern of many wildcards keeps many states alive on every character.
+    if (++steps % 1024 === 0 && Date.now() > deadline) throw new QueryLimitError(QUERY_TOO_SLOW);
     const term = sorted[i];
     let d = 0;
     const shared = Math.min(prefix.length, term.length);

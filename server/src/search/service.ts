@@ -292,7 +292,7 @@ export class SearchService {
     // A worker that stopped meanwhile did not answer: its shards were not searched.
     if (replies.length < asked) partial = true;
     const error = replies.find((r) => r.type === 'results' && r.error) as Extract<WorkerReply, { type: 'results' }> | undefined;
-    if (error) return { hits: [], error: `Search query not understood: ${error.error}`, errorAt: error.errorAt, partial };
+    if (error) return { hits: [], error: error.error, errorAt: error.errorAt, partial };
     const best = new Map<string, { paper: Paper; hit: WorkerHit }>();
     for (const r of replies) {
       if (r.type !== 'results') continue;

@@ -6,7 +6,7 @@ import lunr = require('lunr');
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
-import { CompactIndex, mergeIndexes, prepareQuery, queryCompact, TermExpander } from './compactIndex';
+import { CompactIndex, mergeIndexes, prepareQuery, QUERY_BUDGET_MS, QUERY_TOO_SLOW, QueryLimitError, queryCompact, TermExpander } from './compactIndex';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
 import { writeFileAtomically } from '../util/cacheFiles';
 import { decodeShard, encodeShard } from './shardFile';
@@ -195,27 +195,29 @@ function saveCache(shard: string, hash: string, index: CompactIndex): void {
 }
 
 function search(id: number, text: string, limit: number, only?: string[]): WorkerReply {
+  const deadline = Date.now() + QUERY_BUDGET_MS;
   let prepared;
   try {
     prepared = prepareQuery(text, FIELDS);
   } catch (err) {
     const e = err as { message?: string; start?: number; end?: number };
-    return { type: 'results', id, hits: [], error: `${e.message ?? err}`, errorAt: typeof e.start === 'number' ? [e.start, e.end ?? e.start] : undefined };
+    return { type: 'results', id, hits: [], error: `Search query not understood: ${e.message ?? err}`, errorAt: typeof e.start === 'number' ? [e.start, e.end ?? e.start] : undefined };
   }
   const hits: WorkerHit[] = [];
   const onePass = !only && (!!merged || shards.size <= 1);
   try {
-    const expansions = prepared.map((p) => p.terms.map((t) => expander.expand(p.clause, t.term, t.expandable)));
+    const expansions = prepared.map((p) => p.terms.map((t) => expander.expand(p.clause, t.term, t.expandable, deadline)));
     if (merged && !only) {
       hits.push(...queryCompact(merged, prepared, expansions, limit * 2));
     } else {
       for (const [shard, { index }] of shards) {
         if (only && !only.includes(shard)) continue;
+        if (Date.now() > deadline) throw new QueryLimitError(QUERY_TOO_SLOW);
         hits.push(...queryCompact(index, prepared, expansions, limit));
       }
     }
   } catch (err) {
-    return { type: 'results', id, hits: [], error: String((err as Error)?.message ?? err) };
+    return { type: 'results', id, hits: [], error: `Search stopped: ${String((err as Error)?.message ?? err)}` };
   }
   hits.sort((a, b) => b.score - a.score || (a.ref < b.ref ? -1 : 1));
   return { type: 'results', id, hits: hits.slice(0, limit * 2), shards: shards.size, onePass };
