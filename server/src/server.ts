@@ -30,6 +30,7 @@ import {
 } from './protocol';
 import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './search/snippet';
+import { capText, SHOWN } from './util/untrusted';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
 import { TopicNode, topicPapers } from './library/topics';
@@ -446,7 +447,7 @@ connection.onRequest(SearchRequest, async (params: SearchParams): Promise<Search
   const r = await search.search(query, limit);
   r.partial ||= indexer.scanning;
   return {
-    results: r.hits.map((h) => ({ key: h.key, title: h.title, score: h.score, snippet: h.snippet, year: h.paper.year, authors: h.paper.authors })),
+    results: r.hits.map((h) => ({ key: h.key, title: capText(h.title, SHOWN.title), score: h.score, snippet: h.snippet, year: h.paper.year, authors: h.paper.authors.slice(0, 20).map((a) => capText(a, SHOWN.key)) })),
     error: r.error,
     partial: r.partial,
   };
@@ -466,7 +467,7 @@ connection.onRequest(ListRequest, (params: { limit?: number } | undefined): List
   const limit = Math.max(1, Math.min(20000, Number(params?.limit) || 5000));
   return {
     total: all.length,
-    papers: all.slice(0, limit).map((p) => ({ key: p.key, title: p.title, year: p.year, authors: p.authors.slice(0, 5), hasNote: !!p.note, digestDate: p.digestDate })),
+    papers: all.slice(0, limit).map((p) => ({ key: p.key, title: capText(p.title, SHOWN.title), year: p.year, authors: p.authors.slice(0, 5).map((a) => capText(a, SHOWN.key)), hasNote: !!p.note, digestDate: p.digestDate })),
   };
 });
 

@@ -11,7 +11,7 @@ import { keyAt } from '../../server/src/features/keyAt';
 import { readFrontMatter } from '../../server/src/sources/frontMatter';
 import { parseFile } from '../../server/src/workspace/parseFile';
 import { Library } from '../../server/src/library/library';
-import { exampleLibraryFiles, libraryOf, uriFor, withCursor } from './helpers';
+import { assertInertMarkdown, exampleLibraryFiles, libraryOf, uriFor, withCursor } from './helpers';
 
 const DRAFT = 'drafts/test.md';
 
@@ -83,7 +83,7 @@ describe('hover', () => {
     assert.match(v, /Stephanie Lin, Jacob Hilton, Owain Evans · 2022/);
     assert.match(v, /A benchmark of 817 questions/);
     assert.match(v, /\[arXiv:2109\\\.07958\]\(https:\/\/arxiv\.org\/abs\/2109\.07958\)/);
-    assert.match(v, /note `notes\/lin2022truthfulqa\.md`/);
+    assert.match(v, /note notes\/lin2022truthfulqa\\\.md ·/);
     assert.match(v, /cited in 3 documents/, 'related-work.md, kalai2024hallucinate.md and this draft');
     assert.deepStrictEqual(h.range, { start: { line: 0, character: 14 }, end: { line: 0, character: 31 } });
   });
@@ -91,7 +91,7 @@ describe('hover', () => {
   it('a digest paper shows its digest line and code link', () => {
     const c = at('[@compa‸cter]');
     const v = (hoverKey(c.lib, keyAt(c.lib, c.uri, c.lineText, c.pos, 'markdown')!, rel).contents as MarkupContent).value;
-    assert.match(v, /digest `digests\/daily-papers-sep-8\.txt` line 37/);
+    assert.match(v, /digest digests\/daily\\-papers\\-sep\\-8\\\.txt line 37/);
     assert.match(v, /\[code\]\(https:\/\/github\.com\/rabeehk\/compacter\)/);
     assert.match(v, /digest Sep 8/);
   });
@@ -106,14 +106,37 @@ describe('hover', () => {
     assert.match(v, /\\<script\\>/);
   });
 
+  it('file names, keys and titles that end the paragraph or carry markup stay literal text (one escaping rule)', () => {
+    const blank = '\n\n[x](command:workbench.action.quit) <script>alert(1)</script> <img src=x onerror=alert(1)>\n\n# heading';
+    // A note whose key holds a blank line and markup, merged with a digest paper: hovering the
+    // digest key shows "alias of <the note's key>".
+    const note = `---\ncitekey: ${JSON.stringify('evil' + blank)}\ntitle: "Compacter: Efficient Low-Rank Hypercomplex Adapter Layers"\nabstract: "Reads as \u202Egnp.exe"\n---\n`;
+    const c = at('[@compa‸cter]', { 'notes/evil.md': note });
+    const v = (hoverKey(c.lib, keyAt(c.lib, c.uri, c.lineText, c.pos, 'markdown')!, () => `notes/a${blank}.md`).contents as MarkupContent).value;
+    assert.match(v, /alias of evil/);
+    assertInertMarkdown(v, 5); // title, byline, abstract, links, where it is
+    assert.ok(!v.includes('\u202E'), 'no bidi override');
+    const unknown = at(`[@{x‸${'<img/src=x/onerror=alert(1)>'}}]`);
+    assertInertMarkdown((hoverKey(unknown.lib, keyAt(unknown.lib, unknown.uri, unknown.lineText, unknown.pos, 'markdown')!, rel).contents as MarkupContent).value, 1);
+  });
+
+  it('a hover stays small whatever the note holds', () => {
+    const huge = 'word '.repeat(200000);
+    const note = `---\ncitekey: big\ntitle: "${huge}"\nauthors: [${Array.from({ length: 500 }, (_, i) => `Author Number ${i}`).join(', ')}]\nabstract: "${huge}"\n---\n## Summary\n\n${huge}\n`;
+    const c = at('[@b‸ig]', { 'notes/big.md': note });
+    const v = (hoverKey(c.lib, keyAt(c.lib, c.uri, c.lineText, c.pos, 'markdown')!, rel).contents as MarkupContent).value;
+    assert.ok(v.length <= 16 * 1024, `hover of ${v.length} characters`);
+    assert.match(v, /…/);
+  });
+
   it('an unknown key says so and suggests the closest keys', () => {
     const c = at('[@truthfulqa2022l‸in]');
     const v = (hoverKey(c.lib, keyAt(c.lib, c.uri, c.lineText, c.pos, 'markdown')!, rel).contents as MarkupContent).value;
-    assert.match(v, /Unknown citation key `truthfulqa2022lin`/);
+    assert.match(v, /Unknown citation key truthfulqa2022lin:/);
     const typo = at('[@kasaa‸]');
     const t = (hoverKey(typo.lib, keyAt(typo.lib, typo.uri, typo.lineText, typo.pos, 'markdown')!, rel).contents as MarkupContent).value;
-    assert.match(t, /Did you mean `kasa`/);
-    assert.match(v, /Did you mean `lin2022truthfulqa`/, 'reordered words are close');
+    assert.match(t, /Did you mean kasa\?/);
+    assert.match(v, /Did you mean lin2022truthfulqa\?/, 'reordered words are close');
   });
 
   it('works on a note\'s own key in its front matter', () => {

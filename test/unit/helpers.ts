@@ -5,6 +5,8 @@ import { parseFile } from '../../server/src/workspace/parseFile';
 import { Classifier } from '../../server/src/workspace/classify';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import type { Position } from '../../server/src/util/text';
+import MarkdownIt = require('markdown-it');
+import * as assert from 'assert';
 
 export const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
 export const SAMPLE_DIGEST = path.join(FIXTURES, 'library/digests/daily-papers-sep-8.txt');
@@ -61,4 +63,20 @@ export function exampleLibraryFiles(): Record<string, string> {
 /** A Linux thread's scheduling policy from its /proc stat line (field 41): 0 normal, 5 SCHED_IDLE. */
 export function schedulingPolicyOf(stat: string): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+}
+
+/**
+ * Asserts that markdown from the server renders as text only, even by a renderer that allows raw
+ * HTML (VS Code's does not; this is the worst case): no HTML, no link but http(s), no block but
+ * paragraphs, and as many of those as the parts the server made (file text never ends one).
+ */
+export function assertInertMarkdown(markdown: string, paragraphs: number): void {
+  const tokens = new MarkdownIt({ html: true, linkify: false }).parse(markdown, {});
+  const all = tokens.flatMap((t) => [t, ...(t.children ?? [])]);
+  for (const t of all) {
+    assert.ok(t.type !== 'html_inline' && t.type !== 'html_block', `raw HTML rendered: ${t.content}`);
+    assert.ok(!/^heading_open|^bullet_list|^ordered_list|^code_block|^fence|^blockquote/.test(t.type), `file text made a ${t.type}`);
+    if (t.type === 'link_open') assert.match(t.attrGet('href') ?? '', /^https?:\/\//, 'a link that is not http(s)');
+  }
+  assert.strictEqual(tokens.filter((t) => t.type === 'paragraph_open').length, paragraphs, 'file text ended a paragraph');
 }

@@ -151,6 +151,19 @@ describe('digests', () => {
     assert.strictEqual(b.title, 'Mixture of Experts Routing for Sparse Transformers');
   });
 
+  it('Daily Papers JSON written with \\u escapes (as Python writes it): each title is pointed at where it is', () => {
+    const entries = ['Ünïcode — first', 'Plain second', 'Ünïcode — first'].map((title, i) => ({ paper: { id: `2409.0000${i}`, title, summary: 'Äbstract.' } }));
+    const text = JSON.stringify({ papers: entries }, null, 2).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const js = parseDigest('file:///ws/digests/py.json', text, 'json');
+    const lines = text.split('\n');
+    assert.deepStrictEqual(js.papers.map((p) => p.title), ['Ünïcode — first', 'Plain second', 'Ünïcode — first']);
+    for (const p of js.papers) {
+      const r = p.titleRange;
+      assert.strictEqual(JSON.parse(`"${lines[r.start.line].slice(r.start.character, r.end.character)}"`), p.title);
+    }
+    assert.notStrictEqual(js.papers[0].titleRange.start.line, js.papers[2].titleRange.start.line, 'two equal titles, two places');
+  });
+
   it('invalid JSON gives a problem and a log line, not an exception', () => {
     const js = parseDigest('file:///ws/digests/bad.json', '{"papers": [', 'json');
     assert.strictEqual(js.papers.length, 0);

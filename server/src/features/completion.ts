@@ -2,9 +2,9 @@ import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, M
 import type { Library, Paper } from '../library/library';
 import { rankPapers } from '../library/match';
 import { completionContext, DocumentFlavor } from '../citations/find';
-import { escapeMarkdown } from '../util/text';
+import { capText, markdownText, SHOWN } from '../util/untrusted';
 import { incrementalQuery } from '../search/snippet';
-import { bylineMarkdown, truncate } from './paperMarkdown';
+import { bylineMarkdown } from './paperMarkdown';
 
 export const COMPLETION_LIMIT = 100;
 
@@ -40,9 +40,9 @@ function completionItems(papers: readonly Paper[], ctx: NonNullable<ReturnType<t
   const items = papers.map((paper, i): CompletionItem => ({
     label: paper.key,
     kind: CompletionItemKind.Reference,
-    detail: paper.title,
+    detail: capText(paper.title, SHOWN.title),
     // Shown in the list itself: the year next to the key, the title on the right.
-    labelDetails: { detail: paper.year ? ` ${paper.year}` : paper.digestDate ? ` ${paper.digestDate}` : undefined, description: truncate(paper.title, 70) },
+    labelDetails: { detail: paper.year ? ` ${paper.year}` : paper.digestDate ? ` ${capText(paper.digestDate, SHOWN.label)}` : undefined, description: capText(paper.title, 70) },
     // Documentation comes from completionItem/resolve for the item the user looks at: sending 100
     // escaped abstracts on every keystroke would make the list itself slow.
     data: { key: paper.key },
@@ -64,10 +64,10 @@ export function resolveCompletion(library: Library, item: CompletionItem): Compl
 }
 
 export function completionDoc(paper: Paper): string {
-  const parts = [`**${escapeMarkdown(paper.title)}**`];
+  const parts = [`**${markdownText(paper.title, SHOWN.title)}**`];
   const byline = bylineMarkdown(paper);
   if (byline) parts.push(byline);
-  if (paper.abstract) parts.push(escapeMarkdown(truncate(paper.abstract, 1200)));
-  if (paper.summary) parts.push(`*Note:* ${escapeMarkdown(truncate(paper.summary, 400))}`);
+  if (paper.abstract) parts.push(markdownText(paper.abstract, 1200));
+  if (paper.summary) parts.push(`*Note:* ${markdownText(paper.summary, 400)}`);
   return parts.join('\n\n');
 }

@@ -1,6 +1,7 @@
 import type { Library, Paper } from '../library/library';
 import type { PaperDetails } from '../protocol';
 import { keyWords, STOP_WORDS } from '../library/keys';
+import { capText } from '../util/untrusted';
 
 /** The words that best say what a paper is about, as a lunr query for related papers. */
 export function relatedQuery(paper: Paper): string {
@@ -18,25 +19,29 @@ export function relatedQuery(paper: Paper): string {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 12).map(([w]) => w).join(' ');
 }
 
+/** The most of each field the reader gets (a paper's text is capped where it is parsed too; lists are not). */
+const DETAILS = { title: 1000, abstract: 20000, summary: 5000, authors: 200, name: 200, list: 50, citedIn: 200 } as const;
+
 /** Everything the reader shows about a paper; `related` comes from a full-text search the caller ran. */
 export function paperDetails(library: Library, paper: Paper, related: PaperDetails['related']): PaperDetails {
+  const some = <T>(list: readonly T[], max: number = DETAILS.list) => list.slice(0, max);
   return {
     key: paper.key,
-    aliases: paper.aliases,
-    title: paper.title,
-    authors: paper.authors,
+    aliases: some(paper.aliases),
+    title: capText(paper.title, DETAILS.title),
+    authors: some(paper.authors, DETAILS.authors).map((a) => capText(a, DETAILS.name)),
     year: paper.year,
-    digestDate: paper.digestDate,
+    digestDate: paper.digestDate && capText(paper.digestDate, DETAILS.name),
     arxiv: paper.arxiv,
-    doi: paper.doi,
+    doi: paper.doi && capText(paper.doi, DETAILS.name),
     url: paper.url,
-    codeUrls: paper.codeUrls,
-    abstract: paper.abstract,
-    summary: paper.summary,
-    topics: paper.topics,
+    codeUrls: some(paper.codeUrls),
+    abstract: paper.abstract && capText(paper.abstract, DETAILS.abstract),
+    summary: paper.summary && capText(paper.summary, DETAILS.summary),
+    topics: some(paper.topics),
     note: paper.note ? { uri: paper.note.uri, line: (paper.note.keyRange ?? paper.note.titleRange).start.line, body: paper.note.body } : undefined,
-    digests: paper.digests.map((d) => ({ uri: d.uri, line: d.titleRange.start.line })),
-    citedIn: library.citingDocuments(paper),
-    related: related.filter((r) => r.key !== paper.key).slice(0, 8),
+    digests: some(paper.digests).map((d) => ({ uri: d.uri, line: d.titleRange.start.line })),
+    citedIn: some(library.citingDocuments(paper), DETAILS.citedIn),
+    related: related.filter((r) => r.key !== paper.key).slice(0, 8).map((r) => ({ ...r, title: capText(r.title, DETAILS.title) })),
   };
 }

@@ -194,7 +194,9 @@ export function recoverLines(lines: { text: string }[]): FrontMatterData {
   return out;
 }
 
+/** A recovered value without its quotes, cut to MAX_STRING as parsed values are. */
 function unquote(value: string): string {
   const m = /^"(.*)"$/.exec(value) ?? /^'(.*)'$/.exec(value);
-  return m ? m[1] : value;
+  const text = m ? m[1] : value;
+  return text.length > MAX_STRING ? text.slice(0, MAX_STRING) : text;
 }

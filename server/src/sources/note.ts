@@ -1,6 +1,7 @@
 import { readFrontMatter, FrontMatterData, FrontMatterValue } from './frontMatter';
 import { parseAuthors } from './authors';
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
+import { MAX_KEY } from '../citations/find';
 import { cleanUrl, findArxivInText, findUrls, foldSpace, isCodeUrl, lineRange, parseArxivId, range, Range } from '../util/text';
 
 /** Note text kept for full-text search; longer notes are searched by their beginning. */
@@ -34,8 +35,15 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
   const bodyLines = fm.body.split('\n');
   const fileStem = (options.relativePath.split('/').pop() ?? 'note').replace(/\.[^.]+$/, '');
 
-  const keyField = KEY_FIELDS.find((f) => scalar(data[f]) !== undefined);
-  const key = (keyField ? scalar(data[keyField])! : fileStem).trim();
+  let keyField = KEY_FIELDS.find((f) => scalar(data[f]) !== undefined);
+  const written = keyField && scalar(data[keyField])!.trim();
+  if (written && written.length > MAX_KEY) {
+    // No citation can name it (find.ts looks at keys up to MAX_KEY), and every answer would carry it.
+    const line = fm.lines.find((l) => l.text.startsWith(keyField!));
+    problems.push({ range: lineRange(line?.line ?? 0, line?.text.slice(0, 200) ?? '---'), message: `The ${keyField} is ${written.length} characters long, over the limit of ${MAX_KEY}; the note is indexed under its file name.`, severity: 'warning', code: 'key-too-long' });
+    keyField = undefined;
+  }
+  const key = keyField ? written! : fileStem.trim();
   const keyRange = keyField ? fieldValueRange(fm.lines, keyField, key) : undefined;
 
   const heading = findHeading(bodyLines, fm.bodyLine);

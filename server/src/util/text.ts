@@ -47,14 +47,6 @@ export function containsPosition(r: Range, p: Position): boolean {
   return true;
 }
 
-/**
- * Untrusted text shown in markdown (hover, completion docs): every character that markdown or
- * HTML could interpret is backslash-escaped, so titles and abstracts show exactly as written.
- */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}\[\]()#+\-.!|<>~&=:"']/g, (c) => '\\' + c);
-}
-
 /** Whitespace folded to single spaces, trimmed. */
 export function foldSpace(text: string): string {
   // Only runs that are not already a single space are replaced: most of a text's spaces are, and
