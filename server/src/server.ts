@@ -189,6 +189,10 @@ async function rescan(): Promise<void> {
       if (!search) return;
       search.holdNoteGroups = false;
       search.flush();
+    }).catch((err): { files: number; ms: number } => {
+      // Whatever went wrong, what was indexed is served, and the editor hears that the scan ended.
+      log(`indexing stopped by an internal error (what was read so far is served): ${(err as Error)?.stack ?? err}`);
+      return { files: library.counts().notes + library.counts().digests, ms: 0 };
     }).finally(() => { if (search && !indexer.scanning) search.holdNoteGroups = false; });
     (await progressMade)?.done();
     log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import lunr = require('lunr');
 import { buildIndex, defineFields, FIELDS } from '../../server/src/search/lunrIndex';
+import { checksum } from '../../server/src/util/cacheFiles';
 import { bestDocuments, compactIndex, matchingTerms, mergeIndexes, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
@@ -93,18 +94,29 @@ describe('flat shard indexes (lunr-built, scored like lunr)', () => {
       assert.deepStrictEqual(decodeShard(file, { ...header, shard: 'digest:y' }), { problem: 'stale format' });
     });
 
-    it('rejects truncated, garbled and structurally inconsistent files', () => {
+    /** The file with its checksum (bytes 4-36, over everything after them) made to match its bytes. */
+    const resealed = (b: Buffer) => { Buffer.from(checksum(b.subarray(36)), 'base64').copy(b, 4); return b; };
+
+    it('rejects a file any byte of which changed (its checksum)', () => {
+      for (const at of [40, 60, file.length - 1]) {
+        const changed = Buffer.from(file);
+        changed[at] ^= 1;
+        assert.deepStrictEqual(decodeShard(changed, header), { problem: 'damaged: its checksum does not match' }, `byte ${at}`);
+      }
+    });
+
+    it('rejects truncated, garbled and structurally inconsistent files, even with a checksum that matches', () => {
       assert.ok('problem' in decodeShard(file.subarray(0, file.length - 8), header));
       assert.ok('problem' in decodeShard(Buffer.from('{"format":2}'), header));
       const garbledHeader = Buffer.from(file);
-      garbledHeader[10] = 0x7b;
-      assert.ok('problem' in decodeShard(garbledHeader, header));
+      garbledHeader[41] = 0x7b; // {{"format"…: not JSON
+      assert.deepStrictEqual(decodeShard(resealed(garbledHeader), header), { problem: 'unreadable header' });
       // A document id past the end of the refs, written into the first non-empty posting.
       const bad = Buffer.from(file);
-      const jsonLength = bad.readUInt32LE(4);
-      const docsAt = ((8 + jsonLength + 7) & ~7) + flat.offsets.byteLength;
+      const jsonLength = bad.readUInt32LE(36);
+      const docsAt = ((40 + jsonLength + 7) & ~7) + flat.offsets.byteLength;
       bad.writeUInt32LE(flat.refs.length + 5, docsAt);
-      assert.deepStrictEqual(decodeShard(bad, header), { problem: 'invalid postings' });
+      assert.deepStrictEqual(decodeShard(resealed(bad), header), { problem: 'invalid postings' });
     });
   });
 });

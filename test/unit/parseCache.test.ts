@@ -5,6 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { WorkerFileLoader } from '../../server/src/workspace/fileLoader';
 import { FileToLoad, LoadedFile, loadFileSync } from '../../server/src/workspace/loadFile';
+import { checksum } from '../../server/src/util/cacheFiles';
 import { CacheCounts, cacheFileName, noCounts, ParseCacheConfig, pruneCache, writeRecord, writingAtOnce } from '../../server/src/workspace/parseCache';
 
 const PARSE_WORKER = path.resolve(__dirname, '../../server/src/workspace/parseWorker.js');
@@ -13,6 +14,13 @@ const MAX_MB = 5;
 /** What survives JSON: a parse result's fields that are present but undefined do not. */
 const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
+/** A cache file's text with its body edited and its checksum made to match the edit. */
+function rewriteBody(text: string, edit: (body: string) => string): string {
+  const newline = text.indexOf('\n');
+  const body = edit(text.slice(newline + 1));
+  return `${JSON.stringify({ ...JSON.parse(text.slice(0, newline)), sum: checksum(body) })}\n${body}`;
+}
+
 const note = (title: string) => `---\nid: smith2024rag\ntitle: "${title}"\nauthor: [Jane Smith]\nyear: 2024\ntags: [rag]\n---\n\nSee [@lee2023].\n`;
 
 describe('the parse cache', () => {
@@ -20,10 +28,13 @@ describe('the parse cache', () => {
   let config: ParseCacheConfig;
   let file: FileToLoad;
   const cacheFile = () => path.join(config.dir, cacheFileName(file.uri));
-  /** Rewrite the cached body (the line after the header). */
-  const editBody = (edit: (body: string) => string) => {
-    const [header, body] = fs.readFileSync(cacheFile(), 'utf8').split(/\n(.*)/s);
-    fs.writeFileSync(cacheFile(), `${header}\n${edit(body)}`);
+  /**
+   * Rewrite the cached body (what follows the header line), with its checksum made to match (an
+   * entry that is whole, but says something else), or left as it was (`damaged`: a changed byte).
+   */
+  const editBody = (edit: (body: string) => string, damaged = false) => {
+    const text = fs.readFileSync(cacheFile(), 'utf8');
+    fs.writeFileSync(cacheFile(), damaged ? rewriteBody(text, edit).replace(/"sum":"[^"]*"/, text.match(/"sum":"[^"]*"/)![0]) : rewriteBody(text, edit));
   };
 
   beforeEach(() => {
@@ -154,6 +165,7 @@ describe('the parse cache', () => {
     ['title words as a list (the format before 3)', (body: string) => body.replace(/"titleWords":"([^"]*)"/, (_, w: string) => `"titleWords":${JSON.stringify(w.split(' '))}`), 'a malformed title'],
     ['no key candidates', (body: string) => body.replace(/"candidates":"[^"]*"/, '"candidates":""'), 'a malformed title'],
     ['a source of another file', (body: string) => body.replace(/("sources":\[\{"kind":"note","uri":")[^"]+/, '$1file:///elsewhere.md'), 'a source has the wrong kind or uri'],
+    ['a note without its key (one byte: "key" to "keY")', (body: string) => body.replace('"key":', '"keY":'), 'a note has no key'],
   ] as [string, (body: string) => string, string][]) {
     it(`is not trusted when a cached result is ${what}: the file is parsed again, with a log line, and the cache mended`, () => {
       const parsed = loadFileSync(file, MAX_MB, writingAtOnce(config));
@@ -168,6 +180,21 @@ describe('the parse cache', () => {
       assert.strictEqual(again.log.length, 1, again.log.join('\n'));
       assert.match(again.log[0], /^smith\.md: its cached parse was unusable \((.+)\), so it was parsed again$/);
       if (problem) assert.ok(again.log[0].includes(`(${problem})`), again.log[0]);
+      assert.deepStrictEqual(loadFileSync(file, MAX_MB, writingAtOnce(config)), plain(parsed), 'rewritten: the next load is a clean hit');
+    });
+  }
+
+  for (const [what, damage] of [
+    ['"key" changed to "keY"', (body: string) => body.replace('"key":', '"keY":')],
+    ['its key changed to a neighbour\'s', (body: string) => body.replace('"key":"smith2024rag"', '"key":"smith2024raf"')],
+    ['its title changed', (body: string) => body.replace('Reward Models', 'Reward Modals')],
+  ] as [string, (body: string) => string][]) {
+    it(`a cached result whose bytes changed (${what}) fails its checksum: parsed again, logged, mended`, () => {
+      const parsed = loadFileSync(file, MAX_MB, writingAtOnce(config));
+      editBody(damage, true);
+      const again = loadFileSync(file, MAX_MB, writingAtOnce({ ...config, racyMs: -60_000 }));
+      assert.deepStrictEqual(again.entry, parsed.entry);
+      assert.deepStrictEqual(again.log, ['smith.md: its cached parse was unusable (damaged: its checksum does not match), so it was parsed again']);
       assert.deepStrictEqual(loadFileSync(file, MAX_MB, writingAtOnce(config)), plain(parsed), 'rewritten: the next load is a clean hit');
     });
   }
@@ -227,7 +254,7 @@ describe('the parse cache', () => {
 
     const damaged = files[7];
     const name = path.join(config.dir, cacheFileName(damaged.uri));
-    fs.writeFileSync(name, fs.readFileSync(name, 'utf8').replace(/"title":"Paper number 7"/, '"title":["Paper number 7"]'));
+    fs.writeFileSync(name, rewriteBody(fs.readFileSync(name, 'utf8'), (b) => b.replace(/"title":"Paper number 7"/, '"title":["Paper number 7"]')));
     const second = await loadAll();
     const withLog = second.filter((f) => f.log.length);
     assert.deepStrictEqual(withLog.map((f) => f.log), [['d7.md: its cached parse was unusable (a source lacks its title or position), so it was parsed again']]);
@@ -267,7 +294,7 @@ describe('the parse cache', () => {
     // Mark every cached title: a second scan must return the marked ones.
     for (const f of files) {
       const name = path.join(config.dir, cacheFileName(f.uri));
-      fs.writeFileSync(name, fs.readFileSync(name, 'utf8').replace(/"title":"Paper number/, '"title":"Cached paper number'));
+      fs.writeFileSync(name, rewriteBody(fs.readFileSync(name, 'utf8'), (b) => b.replace(/"title":"Paper number/, '"title":"Cached paper number')));
     }
     const second = await loadAll();
     assert.strictEqual(second.length, files.length);

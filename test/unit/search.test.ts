@@ -129,13 +129,13 @@ describe('full-text search (lunr shards in worker threads)', function () {
     const first = start();
     await first.service.whenIdle();
     await first.service.dispose();
-    const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.lnft')).sort();
+    const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.shard')).sort();
     assert.ok(files.length >= 3);
     const at = (f: string) => path.join(cacheDir, f);
     // Truncated mid-file; written by another format version; postings pointing past the documents.
     fs.writeFileSync(at(files[0]), fs.readFileSync(at(files[0])).subarray(0, 40));
     const other = fs.readFileSync(at(files[1]));
-    fs.writeFileSync(at(files[1]), Buffer.from(other.toString('latin1').replace('"format":2', '"format":0'), 'latin1'));
+    fs.writeFileSync(at(files[1]), Buffer.from(other.toString('latin1').replace('"format":3', '"format":0'), 'latin1'));
     const bad = fs.readFileSync(at(files[2]));
     bad.fill(0xff, bad.length - 64);
     fs.writeFileSync(at(files[2]), bad);

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicPaper, topicPapers } from '../../server/src/library/topics';
 import { encodeTopicPapers, TopicBatch } from '../../server/src/library/topicBatch';
 import { readCachedTree, topicsCacheKey, writeCachedTree } from '../../server/src/library/topicsCache';
+import { sealText } from '../../server/src/util/cacheFiles';
 import { libraryOf, SAMPLE_DIGEST } from './helpers';
 
 const noPause = () => Promise.resolve();
@@ -48,11 +49,21 @@ describe('the topic tree cache', () => {
       tooDeep: JSON.stringify(Array.from({ length: 80 }).reduce<unknown[]>((children) => [{ id: 'a', name: 'a', kind: 'tag', count: 0, papers: [], children }], [])),
     };
     for (const [name, text] of Object.entries(cases)) {
-      fs.writeFileSync(path.join(dir, `${name}.json`), text);
+      // Sealed as the cache seals what it writes: the checksum matches, the content is wrong.
+      fs.writeFileSync(path.join(dir, `${name}.json`), sealText({ format: 2 }, text));
       const found = readCachedTree(dir, name);
       assert.strictEqual(found.tree, undefined, name);
       assert.match(found.problem ?? '', /unreadable; derived again/, name);
     }
+  });
+
+  it('does not use a tree any byte of which changed (its checksum), and says so', () => {
+    assert.strictEqual(writeCachedTree(dir, 'k', tree), undefined);
+    const file = path.join(dir, 'k.json');
+    const text = fs.readFileSync(file, 'utf8');
+    const key = tree[0].papers[0];
+    fs.writeFileSync(file, text.replace(`"${key}"`, `"${key.slice(0, -1)}x"`));
+    assert.deepStrictEqual(readCachedTree(dir, 'k'), { problem: 'cached topic tree k.json is damaged: its checksum does not match; derived again' });
   });
 
   it('keeps the four newest trees', () => {

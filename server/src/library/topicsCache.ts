@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomically } from '../util/cacheFiles';
+import { openSealed, sealText, writeFileAtomically } from '../util/cacheFiles';
 import type { TopicBatch } from './topicBatch';
 import type { TopicNode, TopicOptions } from './topics';
 
@@ -10,9 +10,11 @@ import type { TopicNode, TopicOptions } from './topics';
  * its tree at once instead of deriving it again (~1.3-2 s at 10k papers). The computation is
  * deterministic, so a tree is keyed by everything it depends on: the papers exactly as the worker
  * receives them, the topic settings, the topics code (a hash of the worker's bundle) and a format
- * version. A file that cannot be read or is not shaped like a tree is ignored and replaced.
+ * version. A file that is damaged (its checksum), cannot be read or is not shaped like a tree is
+ * ignored and replaced.
  */
-const TOPICS_CACHE_FORMAT = 1;
+/** 2: a header line with the tree's checksum. */
+const TOPICS_CACHE_FORMAT = 2;
 /** Trees kept: a few recent states of the library (switching a branch back finds its tree). */
 const KEEP = 4;
 /** Deeper than any tag nesting a note would have; a file nested deeper is not a tree we wrote. */
@@ -38,8 +40,11 @@ export function readCachedTree(dir: string, key: string): { tree?: TopicNode[]; 
   } catch {
     return {};
   }
+  const opened = openSealed(text, { format: TOPICS_CACHE_FORMAT });
+  if ('stale' in opened) return {};
+  if ('problem' in opened) return { problem: `cached topic tree ${key}.json is ${opened.problem}; derived again` };
   try {
-    const tree: unknown = JSON.parse(text);
+    const tree: unknown = JSON.parse(opened.body);
     if (isTree(tree, 0)) return { tree };
   } catch { /* reported below */ }
   return { problem: `cached topic tree ${key}.json is unreadable; derived again` };
@@ -49,7 +54,7 @@ export function readCachedTree(dir: string, key: string): { tree?: TopicNode[]; 
 export function writeCachedTree(dir: string, key: string, tree: TopicNode[]): string | undefined {
   try {
     fs.mkdirSync(dir, { recursive: true });
-    writeFileAtomically(path.join(dir, `${key}.json`), JSON.stringify(tree));
+    writeFileAtomically(path.join(dir, `${key}.json`), sealText({ format: TOPICS_CACHE_FORMAT }, JSON.stringify(tree)));
     const trees = fs.readdirSync(dir).filter((n) => n.endsWith('.json'))
       .map((n) => ({ n, at: fs.statSync(path.join(dir, n)).mtimeMs }))
       .sort((a, b) => b.at - a.at || (a.n < b.n ? -1 : 1));

@@ -1,13 +1,17 @@
 import type { CompactIndex } from './compactIndex';
+import { checksum } from '../util/cacheFiles';
 
 /**
- * The on-disk form of one cached shard: `LNFT`, a little-endian u32 header length, a JSON header
- * (format, lunr version, shard, content hash, fields, refs, terms), then the posting arrays.
- * Decoding checks every structural invariant the query executor relies on, so a damaged or
- * hand-made file is rejected (and the shard rebuilt) rather than trusted.
+ * The on-disk form of one cached shard: `LNFT`, the SHA-256 of everything after it (32 bytes), a
+ * little-endian u32 header length, a JSON header (format, lunr version, shard, content hash,
+ * fields, refs, terms), then the posting arrays. Decoding checks the checksum and every structural
+ * invariant the query executor relies on, so a damaged or hand-made file is rejected (and the
+ * shard rebuilt) rather than trusted.
  */
 
 const MAGIC = 'LNFT';
+/** Where the header's length is: after the magic and the checksum. */
+const START = 4 + 32;
 
 export interface ShardFileHeader { format: number; lunr: string; shard: string; hash: string; fields: string[] }
 
@@ -18,16 +22,17 @@ const align8 = (n: number) => (n + 7) & ~7;
 export function encodeShard(header: ShardFileHeader, index: CompactIndex): Buffer {
   const stored: StoredHeader = { ...header, refs: index.refs, terms: index.terms, postings: index.docs.length };
   const json = Buffer.from(JSON.stringify(stored), 'utf8');
-  const offsetsAt = align8(8 + json.length);
+  const offsetsAt = align8(START + 4 + json.length);
   const docsAt = offsetsAt + index.offsets.byteLength;
   const weightsAt = align8(docsAt + index.docs.byteLength);
   const out = Buffer.alloc(weightsAt + index.weights.byteLength);
   out.write(MAGIC, 0, 'latin1');
-  out.writeUInt32LE(json.length, 4);
-  json.copy(out, 8);
+  out.writeUInt32LE(json.length, START);
+  json.copy(out, START + 4);
   Buffer.from(index.offsets.buffer, index.offsets.byteOffset, index.offsets.byteLength).copy(out, offsetsAt);
   Buffer.from(index.docs.buffer, index.docs.byteOffset, index.docs.byteLength).copy(out, docsAt);
   Buffer.from(index.weights.buffer, index.weights.byteOffset, index.weights.byteLength).copy(out, weightsAt);
+  Buffer.from(checksum(out.subarray(START)), 'base64').copy(out, 4);
   return out;
 }
 
@@ -35,12 +40,13 @@ export type DecodeResult = { index: CompactIndex } | { problem: string } | { sta
 
 /** `expect.hash` differing is an ordinary content change (`stale`); anything malformed is a `problem`. */
 export function decodeShard(data: Buffer, expect: ShardFileHeader): DecodeResult {
-  if (data.length < 8 || data.toString('latin1', 0, 4) !== MAGIC) return { problem: 'not a shard file' };
-  const jsonLength = data.readUInt32LE(4);
-  if (8 + jsonLength > data.length) return { problem: 'truncated header' };
+  if (data.length < START + 4 || data.toString('latin1', 0, 4) !== MAGIC) return { problem: 'not a shard file' };
+  if (checksum(data.subarray(START)) !== data.toString('base64', 4, START)) return { problem: 'damaged: its checksum does not match' };
+  const jsonLength = data.readUInt32LE(START);
+  if (START + 4 + jsonLength > data.length) return { problem: 'truncated header' };
   let header: StoredHeader;
   try {
-    header = JSON.parse(data.toString('utf8', 8, 8 + jsonLength));
+    header = JSON.parse(data.toString('utf8', START + 4, START + 4 + jsonLength));
   } catch {
     return { problem: 'unreadable header' };
   }
@@ -54,7 +60,7 @@ export function decodeShard(data: Buffer, expect: ShardFileHeader): DecodeResult
   if (!Number.isSafeInteger(postings) || postings < 0) return { problem: 'invalid posting count' };
 
   const F = expect.fields.length, T = terms.length;
-  const offsetsAt = align8(8 + jsonLength);
+  const offsetsAt = align8(START + 4 + jsonLength);
   const docsAt = offsetsAt + 4 * (F * T + 1);
   const weightsAt = align8(docsAt + 4 * postings);
   if (data.length !== weightsAt + 8 * postings) return { problem: 'wrong length' };

@@ -18,7 +18,8 @@ import { decodeShard, encodeShard } from './shardFile';
  * format version. A cache file that does not decode and validate exactly is rebuilt, never trusted.
  */
 
-export const CACHE_FORMAT = 2;
+/** 3: files carry a checksum. */
+export const CACHE_FORMAT = 3;
 
 // Index building must never starve the server's main thread (the keystroke path) of CPU.
 // Queries run here too, so they wait when other threads are busy (the first ones after the full
@@ -69,7 +70,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       cacheDir = msg.cacheDir;
       if (cacheDir) {
         fs.mkdirSync(cacheDir, { recursive: true });
-        removeFormat1Files(cacheDir);
+        removeOldFormatFiles(cacheDir);
       }
       break;
     case 'build': {
@@ -154,13 +155,13 @@ function drainOne(): void {
 }
 
 function cacheFile(shard: string): string | undefined {
-  return cacheDir ? path.join(cacheDir, `${createHash('sha256').update(shard).digest('hex').slice(0, 32)}.lnft`) : undefined;
+  return cacheDir ? path.join(cacheDir, `${createHash('sha256').update(shard).digest('hex').slice(0, 32)}.shard`) : undefined;
 }
 
-/** Format 1 stored lunr's JSON; those files are never read again. */
-function removeFormat1Files(dir: string): void {
+/** Files of earlier formats (1: lunr's JSON, 2: no checksum) are never read again. */
+function removeOldFormatFiles(dir: string): void {
   try {
-    for (const f of fs.readdirSync(dir)) if (/^[0-9a-f]{32}\.json$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
+    for (const f of fs.readdirSync(dir)) if (/^[0-9a-f]{32}\.(json|lnft)$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
   } catch { /* an unreadable cache folder only means rebuilding */ }
 }
 

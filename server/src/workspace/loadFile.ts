@@ -5,6 +5,8 @@ import { describeTitle, TitleInfo } from '../library/keys';
 import { fileSearchHash } from '../search/documents';
 import type { Candidate } from './classify';
 import { parseFile } from './parseFile';
+import { loadedFileProblem } from './entryShape';
+import { range } from '../util/text';
 import {
   CacheCounts, decodeBody, encodeRecord, FileStamp, ParseCacheConfig, ParseCacheUse, probeCache, ReadFile, recordWithBody, stampOf, textHash,
   unchangedSinceRead, writingAtOnce,
@@ -33,16 +35,30 @@ const readWholeFile = promisify(readFile);
 
 type TextOrWhy = { text: string } | { why: string };
 
-/** Parse a file's text, never throwing: a parser bug on one file must not take the library down. */
+/**
+ * Parse a file's text, never throwing, and check the result as a cached one is checked: a parser
+ * bug on one file must not take the library down. Such a file is kept with an error on it and
+ * nothing else, and the output channel says what went wrong.
+ */
 export function parseText(f: FileToLoad, text: string): LoadedFile {
+  let loaded: LoadedFile;
   try {
     const parsed = parseFile(f.uri, f.rel, f.candidate, text);
     const titles = parsed.entry.sources.map((s) => describeTitle(s.title));
     if (parsed.entry.sources.length) fileSearchHash(parsed.entry);
-    return { uri: f.uri, entry: parsed.entry, titles, log: parsed.log, textLength: text.length };
+    loaded = { uri: f.uri, entry: parsed.entry, titles, log: parsed.log, textLength: text.length };
   } catch (err) {
-    return { uri: f.uri, log: [`${f.rel}: could not be parsed (${(err as Error).stack ?? err})`], textLength: text.length };
+    return notIndexed(f, text.length, `${f.rel}: could not be parsed (${(err as Error).stack ?? err})`);
   }
+  const problem = loadedFileProblem(loaded, f.uri);
+  return problem ? notIndexed(f, text.length, `${f.rel}: its parse result is malformed (${problem})`) : loaded;
+}
+
+/** A file that could be read but not indexed: in the library with an error and no papers. */
+function notIndexed(f: FileToLoad, textLength: number, why: string): LoadedFile {
+  const kind = f.candidate === 'digest' ? 'digest' : f.candidate === 'note' ? 'note' : 'draft';
+  const problem = { range: range(0, 0, 0, 0), message: 'Not indexed: litnotes could not read this file (the output channel says why).', severity: 'error' as const, code: 'not-indexed' };
+  return { uri: f.uri, entry: { uri: f.uri, kind, relativePath: f.rel, sources: [], problems: [problem], citations: [] }, titles: [], log: [why], textLength };
 }
 
 /**

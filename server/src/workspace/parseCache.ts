@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import { mkdirSync, promises as fsp, readdirSync, readFileSync, Stats } from 'fs';
 import * as path from 'path';
-import { writeFileAtomically } from '../util/cacheFiles';
+import { openSealed, sealText, writeFileAtomically } from '../util/cacheFiles';
+import { loadedFileProblem } from './entryShape';
 import type { FileToLoad, LoadedFile } from './loadFile';
 import { yieldToRequests } from '../util/requestGate';
 
@@ -11,14 +12,16 @@ import { yieldToRequests } from '../util/requestGate';
  *
  * One file per workspace file, named by a hash of its uri, in the client's storage folder (never
  * in the workspace). The first line is a small header: the parser build it came from (a hash of
- * the bundled parser, so any new build starts afresh), the uri, a hash of the text parsed and the
- * file's stamp (size, times, inode) when it was read. The rest is the parse result.
+ * the bundled parser, so any new build starts afresh), the uri, a hash of the text parsed, the
+ * file's stamp (size, times, inode) when it was read and the checksum of the rest, which is the
+ * parse result (util/cacheFiles.ts: sealText).
  *
  * A file whose stamp is as recorded, and was already old when read (see RACY_MS), is not read at
  * all; otherwise its text is read and hashed, and a matching hash is a hit too (re-stamped for the
  * next start). Reading and hashing 25 MB of text was ~40 % of a warm start's parse workers at M. A
  * header that does not match is an ordinary change and the file is parsed again; a body that is
- * unreadable or not shaped like a parse result is reported and parsed again, never used.
+ * damaged (its checksum), unreadable or not shaped like a parse result is reported and parsed
+ * again, never used.
  */
 export interface ParseCacheConfig {
   dir: string;
@@ -46,7 +49,8 @@ export function writingAtOnce(config: ParseCacheConfig): ParseCacheUse {
   return { config, save: (record) => writeRecord(config, record) };
 }
 
-export const PARSE_CACHE_FORMAT = 3;
+/** 4: the header carries the body's checksum. */
+export const PARSE_CACHE_FORMAT = 4;
 
 /** Uri hashes made between two yields while pruning (~2 ms of work). */
 const HASHES_PER_TURN = 250;
@@ -105,17 +109,10 @@ export function probeCache(config: ParseCacheConfig, f: FileToLoad, present?: Se
   } catch {
     return { miss: true }; // never cached, or cleared: not a problem
   }
-  const newline = data.indexOf('\n');
-  let header: Partial<Header>;
-  try {
-    header = JSON.parse(newline < 0 ? data : data.slice(0, newline));
-  } catch {
-    return { miss: true, problem: 'unreadable header' };
-  }
-  if (!header || typeof header !== 'object') return { miss: true, problem: 'unreadable header' };
-  const expected: Partial<Header> = { format: PARSE_CACHE_FORMAT, code: config.codeId, uri: f.uri, rel: f.rel, candidate: f.candidate };
-  for (const k of Object.keys(expected) as (keyof Header)[]) if (header[k] !== expected[k]) return { miss: true };
-  return { header: header as Header, body: newline < 0 ? '' : data.slice(newline + 1) };
+  const opened = openSealed(data, { format: PARSE_CACHE_FORMAT, code: config.codeId, uri: f.uri, rel: f.rel, candidate: f.candidate });
+  if ('stale' in opened) return { miss: true };
+  if ('problem' in opened) return { miss: true, problem: opened.problem };
+  return { header: opened.header as unknown as Header, body: opened.body };
 }
 
 /** Whether the file's stamp vouches for the text the cached result was parsed from (see RACY_MS). */
@@ -126,7 +123,7 @@ export function unchangedSinceRead(config: ParseCacheConfig, header: Header, now
   return Math.max(now.mtimeMs, now.ctimeMs) < header.readAt - (config.racyMs ?? RACY_MS);
 }
 
-/** The cached result itself, used only if it has the shape of a parse result of this file. */
+/** The cached result itself (its checksum already checked), used only if it has the shape of a parse result of this file. */
 export function decodeBody(probe: { body: string }, uri: string): CacheLookup {
   let body: unknown;
   try {
@@ -154,7 +151,7 @@ export function recordWithBody(config: ParseCacheConfig, f: FileToLoad, read: Re
     format: PARSE_CACHE_FORMAT, code: config.codeId, uri: f.uri, rel: f.rel, candidate: f.candidate,
     text: read.hash, stamp: read.stamp, readAt: read.readAt,
   };
-  return { name: cacheFileName(f.uri), text: `${JSON.stringify(header)}\n${body}` };
+  return { name: cacheFileName(f.uri), text: sealText(header, body) };
 }
 
 export function writeRecord(config: ParseCacheConfig, record: CacheRecord): void {
@@ -192,48 +189,4 @@ export async function pruneCache(dir: string, keepUris: Iterable<string>, since:
     } catch { /* gone already */ }
   }
   return removed;
-}
-
-// ---- shape checks: everything the library and the features read from a parse result ----
-
-const isString = (x: unknown): x is string => typeof x === 'string';
-const isStringArray = (x: unknown): boolean => Array.isArray(x) && x.every(isString);
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const isPosition = (x: unknown): boolean => isObject(x) && Number.isInteger(x.line) && Number.isInteger(x.character) && (x.line as number) >= 0 && (x.character as number) >= 0;
-const isRange = (x: unknown): boolean => isObject(x) && isPosition(x.start) && isPosition(x.end);
-const optional = (x: unknown, check: (y: unknown) => boolean): boolean => x === undefined || check(x);
-
-function sourceProblem(s: unknown, uri: string): string | undefined {
-  if (!isObject(s)) return 'a source is not an object';
-  if ((s.kind !== 'note' && s.kind !== 'digest') || s.uri !== uri) return 'a source has the wrong kind or uri';
-  if (!isString(s.title) || !isRange(s.titleRange) || !Number.isInteger(s.ordinal)) return 'a source lacks its title or position';
-  if (!isStringArray(s.authors) || !isStringArray(s.codeUrls) || !isStringArray(s.topics)) return 'a source has malformed lists';
-  for (const k of ['key', 'digestDate', 'arxiv', 'doi', 'url', 'abstract', 'summary', 'dateRank', 'body'] as const) {
-    if (!optional(s[k], isString)) return `a source has a malformed ${k}`;
-  }
-  if (!optional(s.year, Number.isInteger) || !optional(s.keyRange, isRange)) return 'a source has a malformed year or key position';
-  return undefined;
-}
-
-function loadedFileProblem(x: unknown, uri: string): string | undefined {
-  if (!isObject(x) || x.uri !== uri || !isStringArray(x.log) || !Number.isInteger(x.textLength)) return 'not a parse result for this file';
-  const e = x.entry;
-  if (!isObject(e) || e.uri !== uri || !isString(e.relativePath) || !['note', 'digest', 'draft'].includes(e.kind as string)) return 'malformed entry';
-  if (!Array.isArray(e.sources) || !Array.isArray(e.problems) || !Array.isArray(e.citations) || !optional(e.searchHash, isString)) return 'malformed entry';
-  for (const [i, s] of e.sources.entries()) {
-    const why = sourceProblem(s, uri) ?? (s.ordinal === i ? undefined : 'a source is out of place');
-    if (why) return why;
-  }
-  for (const p of e.problems) {
-    if (!isObject(p) || !isRange(p.range) || !isString(p.message) || !isString(p.code) || !['error', 'warning', 'info'].includes(p.severity as string)) return 'a malformed problem';
-  }
-  for (const c of e.citations) {
-    if (!isObject(c) || !isString(c.key) || !isRange(c.range) || !['pandoc', 'latex', 'wikilink'].includes(c.syntax as string)) return 'a malformed citation';
-  }
-  const titles = x.titles;
-  if (!Array.isArray(titles) || titles.length !== e.sources.length) return 'titles do not match sources';
-  for (const t of titles) {
-    if (!isObject(t) || !isString(t.norm) || !isString(t.candidates) || !t.candidates || !isString(t.titleWords)) return 'a malformed title';
-  }
-  return undefined;
 }

@@ -1,0 +1,50 @@
+import { MAX_KEY } from '../citations/find';
+
+/**
+ * The shape of a parse result (a LoadedFile), checked field by field: everything the library and
+ * the features read from one, with its type. Results read back from the parse cache are checked,
+ * and so is every fresh parse (a parser bug must not take the library down either).
+ */
+
+const isString = (x: unknown): x is string => typeof x === 'string';
+const isStringArray = (x: unknown): boolean => Array.isArray(x) && x.every(isString);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isPosition = (x: unknown): boolean => isObject(x) && Number.isInteger(x.line) && Number.isInteger(x.character) && (x.line as number) >= 0 && (x.character as number) >= 0;
+const isRange = (x: unknown): boolean => isObject(x) && isPosition(x.start) && isPosition(x.end);
+const optional = (x: unknown, check: (y: unknown) => boolean): boolean => x === undefined || check(x);
+
+function sourceProblem(s: unknown, uri: string): string | undefined {
+  if (!isObject(s)) return 'a source is not an object';
+  if ((s.kind !== 'note' && s.kind !== 'digest') || s.uri !== uri) return 'a source has the wrong kind or uri';
+  if (s.kind === 'note' && !(isString(s.key) && s.key.length > 0 && s.key.length <= MAX_KEY)) return 'a note has no key';
+  if (!isString(s.title) || !isRange(s.titleRange) || !Number.isInteger(s.ordinal)) return 'a source lacks its title or position';
+  if (!isStringArray(s.authors) || !isStringArray(s.codeUrls) || !isStringArray(s.topics)) return 'a source has malformed lists';
+  for (const k of ['key', 'digestDate', 'arxiv', 'doi', 'url', 'abstract', 'summary', 'dateRank', 'body'] as const) {
+    if (!optional(s[k], isString)) return `a source has a malformed ${k}`;
+  }
+  if (!optional(s.year, Number.isInteger) || !optional(s.keyRange, isRange)) return 'a source has a malformed year or key position';
+  return undefined;
+}
+
+export function loadedFileProblem(x: unknown, uri: string): string | undefined {
+  if (!isObject(x) || x.uri !== uri || !isStringArray(x.log) || !Number.isInteger(x.textLength)) return 'not a parse result for this file';
+  const e = x.entry;
+  if (!isObject(e) || e.uri !== uri || !isString(e.relativePath) || !['note', 'digest', 'draft'].includes(e.kind as string)) return 'malformed entry';
+  if (!Array.isArray(e.sources) || !Array.isArray(e.problems) || !Array.isArray(e.citations) || !optional(e.searchHash, isString)) return 'malformed entry';
+  for (const [i, s] of e.sources.entries()) {
+    const why = sourceProblem(s, uri) ?? (s.ordinal === i ? undefined : 'a source is out of place');
+    if (why) return why;
+  }
+  for (const p of e.problems) {
+    if (!isObject(p) || !isRange(p.range) || !isString(p.message) || !isString(p.code) || !['error', 'warning', 'info'].includes(p.severity as string)) return 'a malformed problem';
+  }
+  for (const c of e.citations) {
+    if (!isObject(c) || !isString(c.key) || !isRange(c.range) || !['pandoc', 'latex', 'wikilink'].includes(c.syntax as string)) return 'a malformed citation';
+  }
+  const titles = x.titles;
+  if (!Array.isArray(titles) || titles.length !== e.sources.length) return 'titles do not match sources';
+  for (const t of titles) {
+    if (!isObject(t) || !isString(t.norm) || !isString(t.candidates) || !t.candidates || !isString(t.titleWords)) return 'a malformed title';
+  }
+  return undefined;
+}
