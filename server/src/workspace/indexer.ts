@@ -1,4 +1,4 @@
-import { promises as fsp, Dirent } from 'fs';
+import { promises as fsp, Dirent, realpathSync } from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import type { Library } from '../library/library';
@@ -213,11 +213,12 @@ export class Indexer {
       const full = path.join(dir, e.name);
       const rel = dirRel ? `${dirRel}/${e.name}` : e.name;
       if (e.isSymbolicLink()) {
-        // Symlinks are followed only to files inside a workspace folder; links that lead out are skipped.
+        // Symlinks are followed only to files inside a workspace folder (the path rule, below).
         const target = await fsp.realpath(full).catch(() => undefined);
+        if (target && !this.isInside(target)) { this.refuse(rel); continue; }
         const stat = target ? await fsp.stat(target).catch(() => undefined) : undefined;
-        if (!target || !stat || !stat.isFile() || !this.folders.some((f) => target === f.realPath || target.startsWith(f.realPath + path.sep))) {
-          this.hooks.log(`${rel}: symbolic link not followed (${target ? (stat?.isDirectory() ? 'a folder' : 'leads outside the workspace') : 'broken'})`);
+        if (!target || !stat || !stat.isFile()) {
+          this.hooks.log(`${rel}: symbolic link not followed (${target && stat?.isDirectory() ? 'a folder' : 'broken'})`);
           continue;
         }
         const candidate = this.classifier.classify(rel);
@@ -234,6 +235,34 @@ export class Indexer {
     }
   }
 
+  /**
+   * The path rule, for every file read (the scan's links, file events, documents the editor opens
+   * or closes, rescans): its real path, symbolic links resolved, must lie inside a workspace
+   * folder. A file that cannot be resolved (gone) passes here; reading it then says why.
+   */
+  private isInside(realPath: string): boolean {
+    return this.folders.some((f) => realPath === f.realPath || realPath.startsWith(f.realPath.endsWith(path.sep) ? f.realPath : f.realPath + path.sep));
+  }
+
+  private refuse(rel: string): void {
+    this.hooks.log(`${rel}: not read: it is a symbolic link, or lies under one, that leads outside the workspace folders`);
+  }
+
+  private async mayRead(fsPath: string, rel: string): Promise<boolean> {
+    const real = await fsp.realpath(fsPath).catch(() => undefined);
+    if (real === undefined || this.isInside(real)) return true;
+    this.refuse(rel);
+    return false;
+  }
+
+  private mayReadSync(fsPath: string, rel: string): boolean {
+    let real: string;
+    try { real = realpathSync(fsPath); } catch { return true; }
+    if (this.isInside(real)) return true;
+    this.refuse(rel);
+    return false;
+  }
+
   /** Read one file from disk and index it (unless the editor holds its text). */
   async loadFromDisk(fsPath: string, candidate?: Candidate): Promise<void> {
     const uri = uriOf(fsPath);
@@ -242,6 +271,7 @@ export class Indexer {
     candidate ??= this.candidateFor(uri);
     if (!candidate) { this.library.removeFile(uri); return; }
     const f = { fsPath, uri, rel: this.relativePath(uri), candidate };
+    if (!(await this.mayRead(fsPath, f.rel))) { this.library.removeFile(uri); return; }
     const read = await readTextAsync(fsPath, f.rel, this.settings.maxFileSizeMB);
     this.apply('text' in read ? parseText(f, read.text) : { uri, log: [read.why], textLength: 0 });
   }
@@ -269,6 +299,8 @@ export class Indexer {
   setOverride(uri: string, text: string): boolean {
     const candidate = this.candidateFor(uri);
     if (!candidate) return false;
+    // Checked once, when the editor first gives the document's text.
+    if (!this.overrides.has(uri) && !this.mayReadSync(safePath(uri)!, this.relativePath(uri))) return false;
     this.overrides.set(uri, text);
     this.accept(parseText({ fsPath: '', uri, rel: this.relativePath(uri), candidate }, text));
     return true;
