@@ -1,6 +1,6 @@
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeWatchedFilesNotification,
-  FileChangeType, ResponseError, ErrorCodes, CodeAction, InitializeParams, Connection, WorkDoneProgressServerReporter,
+  FileChangeType, ResponseError, ErrorCodes, CodeAction, InitializeParams, Connection, WorkDoneProgressServerReporter, Message,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'fs';
@@ -10,6 +10,7 @@ import { codeIdOf } from './util/cacheFiles';
 import { Library } from './library/library';
 import { Indexer, Folder, canonicalUri, safePath, uriOf } from './workspace/indexer';
 import { messageDispatched, yieldToRequests } from './util/requestGate';
+import { FrameGuard } from './util/framing';
 import { WorkerFileLoader } from './workspace/fileLoader';
 import type { ParseCacheConfig } from './workspace/parseCache';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './settings';
@@ -41,10 +42,24 @@ import { encodeTopicPapers } from './library/topicBatch';
  * The language server: connection and thin handlers. Each handler converts the request, calls a
  * pure feature module, and converts back. Requests answer from what is indexed so far.
  */
-const connection: Connection = createConnection(ProposedFeatures.all, {
+const connectionOptions = {
   // Background slices wait while messages are being dispatched (see requestGate).
-  messageStrategy: { handleMessage: (message, next) => { messageDispatched(); next(message); } },
-});
+  messageStrategy: { handleMessage: (message: Message, next: (m: Message) => void) => { messageDispatched(); next(message); } },
+};
+const connection: Connection = process.argv.includes('--stdio')
+  ? createConnection(ProposedFeatures.all, guardedStdin(), process.stdout, connectionOptions)
+  : createConnection(ProposedFeatures.all, connectionOptions);
+
+/** Stdin behind a FrameGuard: a badly framed message ends the server (with a line on stderr), rather than leaving it deaf. */
+function guardedStdin(): NodeJS.ReadableStream {
+  const guard = new FrameGuard((why) => {
+    process.stderr.write(`litnotes: the editor's messages are no longer framed as LSP's base protocol requires (${why}); the server stops\n`);
+    process.exit(1);
+  });
+  // Anything that writes to stdout would break the framing of our own messages.
+  console.log = console.info = console.debug = (...args: unknown[]) => process.stderr.write(`${args.join(' ')}\n`);
+  return process.stdin.pipe(guard);
+}
 const documents = new TextDocuments(TextDocument);
 const library = new Library();
 let settings: Settings = DEFAULT_SETTINGS;
