@@ -57,6 +57,32 @@ describe('the scan\'s file loaders', function () {
     assert.ok(here.some((f) => !f.entry && /binary\.md: skipped, binary file/.test(f.log[0])));
   });
 
+  it('a file that takes a worker longer than its budget is left out with an error; the files after it are loaded by a new worker', async () => {
+    const slowRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-slow-'));
+    try {
+      fs.cpSync(path.join(FIXTURES, 'library'), slowRoot, { recursive: true });
+      // A 40 MB digest takes ~0.5 s of CPU to parse: over a budget of 0.1 s (the real one is 20 s).
+      const entry = 'A Long Title Here\n\n' + 'An abstract sentence. '.repeat(50) + '\n\n';
+      fs.writeFileSync(path.join(slowRoot, 'digests/huge.digest.txt'), 'Sep 1\n\n' + entry.repeat(Math.ceil((40 * 1024 * 1024) / entry.length)));
+      const files = filesToLoad(slowRoot);
+      const lines: string[] = [];
+      const loaded = await (async () => {
+        const out: LoadedFile[] = [];
+        for await (const f of new WorkerFileLoader(PARSE_WORKER, 1, (l) => lines.push(l), 100).load(files, 64)) out.push(f);
+        return out.sort((a, b) => (a.uri < b.uri ? -1 : 1));
+      })();
+      const huge = loaded.find((f) => f.uri.endsWith('huge.digest.txt'))!;
+      assert.deepStrictEqual(huge.entry?.sources, []);
+      assert.strictEqual(huge.entry?.problems[0].code, 'not-indexed');
+      assert.deepStrictEqual(huge.log, ['digests/huge.digest.txt: not indexed: parsing it took longer than 0.1 s, so it was stopped (the rest of the scan went on)']);
+      const others = files.filter((f) => f !== files.find((g) => g.uri === huge.uri));
+      assert.deepStrictEqual(loaded.filter((f) => f !== huge), await loadAll(inThreadLoader, others), 'every other file, each once');
+      assert.deepStrictEqual(lines, []);
+    } finally {
+      fs.rmSync(slowRoot, { recursive: true, force: true });
+    }
+  });
+
   it('workers started while the scan lists its files load them as well, and an empty scan ends them', async () => {
     const files = filesToLoad(root);
     const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => assert.fail(l));

@@ -84,6 +84,28 @@ export function idleOwnThread(): Promise<string | undefined> {
   });
 }
 
+/** The calling thread's id on Linux (what /proc/self/task lists), else 0. */
+export function ownThreadId(): number {
+  if (process.platform !== 'linux') return 0;
+  try { return Number(path.basename(fs.readlinkSync('/proc/thread-self'))) || 0; } catch { return 0; }
+}
+
+/**
+ * CPU time (user + system, ms) a thread of this process has used, from /proc (Linux; clock ticks of
+ * 10 ms), or undefined where that cannot be read. A thread's CPU time, unlike the clock, does not
+ * grow while the thread waits for a core: a parse worker in the idle class can wait for seconds.
+ */
+export function threadCpuMs(threadId: number): number | undefined {
+  if (!threadId) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${threadId}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
+  } catch {
+    return undefined;
+  }
+}
+
 function threadIds(): Set<number> | undefined {
   if (process.platform !== 'linux') return undefined;
   try {

@@ -1,6 +1,7 @@
 import { Worker } from 'worker_threads';
 import { startWorker, WORKER_NICE } from '../util/workerThreads';
-import { decodeHit, FileToLoad, LoadedFile, loadFileSync, UndecodedHit } from './loadFile';
+import { decodeHit, FileToLoad, LoadedFile, loadFileSync, notIndexed, UndecodedHit } from './loadFile';
+import { newProgress, ParseWatchdog } from './parseWatchdog';
 import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
 
@@ -20,7 +21,16 @@ function* loadInThread(files: FileToLoad[], maxMB: number, cache?: ParseCacheUse
   for (const f of files) yield loadFileSync(f, maxMB, cache, counts);
 }
 
-interface Helper { worker: Worker; files: FileToLoad[]; received: number; counts?: CacheCounts; failure?: string }
+interface Helper { worker: Worker; files: FileToLoad[]; received: number; counts?: CacheCounts; failure?: string; watchdog: ParseWatchdog; overBudget?: number }
+
+/**
+ * CPU time a parse worker may spend on one file before it is stopped, that file left out with an
+ * error on it, and the files after it given to a new worker. Parsing is linear and ~0.1 s per MB
+ * here, so only a file that finds a way to be pathological comes near this.
+ */
+export const PARSE_BUDGET_MS = 20_000;
+/** How often the watchdog looks (more often for the short budgets of tests). */
+const watchEvery = (budgetMs: number) => Math.min(250, budgetMs / 4);
 
 /** A worker started before its scan knew its files; `failure` if it failed meanwhile. */
 interface Started { worker: Worker; failure?: string; forget(): void }
@@ -36,7 +46,12 @@ interface Started { worker: Worker; failure?: string; forget(): void }
 export class WorkerFileLoader implements FileLoader {
   private cache?: ParseCacheConfig;
 
-  constructor(private readonly workerPath: string, private readonly workers: number, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly workerPath: string,
+    private readonly workers: number,
+    private readonly log: (line: string) => void,
+    private readonly budgetMs = PARSE_BUDGET_MS,
+  ) {}
 
   /** Started by prepare() for the next load (a worker takes ~70 ms to start: about as long as the walk at M). */
   private started: Started[] = [];
@@ -97,12 +112,12 @@ export class WorkerFileLoader implements FileLoader {
     const cache = this.cache;
     const started = Date.now();
     const helpers: Helper[] = [];
-    const onThread = noCounts(); // files a worker could not load, and cached results decoded here
+    const countsOnThread = noCounts(); // files a worker could not load, and cached results decoded here
     const finished = () => {
       // Only a scan that went through every file knows which cached results are no longer wanted.
       if (!cache) return;
       const total = noCounts();
-      for (const c of [onThread, ...helpers.map((h) => h.counts ?? noCounts())]) for (const k of Object.keys(total) as (keyof CacheCounts)[]) total[k] += c[k];
+      for (const c of [countsOnThread, ...helpers.map((h) => h.counts ?? noCounts())]) for (const k of Object.keys(total) as (keyof CacheCounts)[]) total[k] += c[k];
       this.log(`parse cache: ${total.unchanged} files unchanged since cached (not read), ${total.sameText} with unchanged text (read and hashed), ${total.parsed} parsed`);
       pruneCache(cache.dir, files.map((f) => f.uri), started).then(
         (removed) => removed && this.log(`parse cache: removed ${removed} results for files no longer in the workspace`),
@@ -114,27 +129,23 @@ export class WorkerFileLoader implements FileLoader {
     const arrived: { results: (LoadedFile | UndecodedHit)[]; from: Helper }[] = [];
     // Only a cache gives undecoded hits, and one that fails its checks is looked up by uri (rarely).
     const decode = (r: LoadedFile | UndecodedHit, from: Helper): LoadedFile =>
-      'body' in r ? decodeHit(r, from.files.find((f) => f.uri === r.uri)!, maxMB, cache!, onThread) : r;
+      'body' in r ? decodeHit(r, from.files.find((f) => f.uri === r.uri)!, maxMB, cache!, countsOnThread) : r;
     let wake: (() => void) | undefined;
     let complete = false;
-    const count = Math.max(1, Math.min(this.workers, Math.ceil(files.length / 50)));
-    for (let k = 0; k < count; k++) {
-      // Every count-th file: each worker gets its share of the large digests and the small notes.
-      const share = files.filter((_, i) => i % count === k);
-      const early = this.started.shift();
-      early?.forget();
-      early?.worker.ref();
+    /** Starts a worker on `share`; undefined if none can start (then the caller loads it here). */
+    const startHelper = (share: FileToLoad[], early?: Started): Helper | undefined => {
       let worker: Worker;
       try {
         worker = early?.worker ?? startWorker(this.workerPath, WORKER_NICE.parse);
       } catch (err) {
         this.log(`parse worker could not start (${(err as Error).message}); reading files on the server thread`);
-        yield* loadInThread(share, maxMB, cache && writingAtOnce(cache), onThread);
-        continue;
+        return undefined;
       }
-      const helper: Helper = { worker, files: share, received: 0, failure: early?.failure };
+      const progress = newProgress();
+      const helper: Helper = { worker, files: share, received: 0, failure: early?.failure, watchdog: new ParseWatchdog(progress, this.budgetMs) };
       worker.on('message', (m: ParseWorkerReply) => {
         if ('log' in m) return this.log(m.log);
+        if (helper.overBudget !== undefined) return; // being stopped: what it has not been counted for goes to a new worker
         helper.received += m.results.length;
         helper.counts = m.counts ?? helper.counts;
         arrived.push({ results: m.results, from: helper });
@@ -142,11 +153,34 @@ export class WorkerFileLoader implements FileLoader {
       });
       worker.on('error', (err) => { helper.failure ??= String(err.stack ?? err); wake?.(); });
       worker.on('exit', (code) => { helper.failure ??= `exited with code ${code}`; wake?.(); });
-      worker.postMessage({ type: 'load', files: share, maxMB, cache } satisfies ParseWorkerRequest);
+      worker.postMessage({ type: 'load', files: share, maxMB, cache, progress } satisfies ParseWorkerRequest);
       helpers.push(helper);
+      return helper;
+    };
+    const count = Math.max(1, Math.min(this.workers, Math.ceil(files.length / 50)));
+    const onThread: FileToLoad[][] = [];
+    for (let k = 0; k < count; k++) {
+      // Every count-th file: each worker gets its share of the large digests and the small notes.
+      const share = files.filter((_, i) => i % count === k);
+      const early = this.started.shift();
+      early?.forget();
+      early?.worker.ref();
+      if (!startHelper(share, early)) onThread.push(share);
     }
     spare();
+    const watch = setInterval(() => {
+      for (const h of helpers) {
+        if (h.failure !== undefined || h.received === h.files.length) continue;
+        const stuck = h.watchdog.check();
+        if (stuck === undefined) continue;
+        h.overBudget = stuck;
+        h.failure = `spent over ${this.budgetMs / 1000} s on one file`;
+        void h.worker.terminate();
+        wake?.();
+      }
+    }, watchEvery(this.budgetMs)).unref();
     try {
+      for (const share of onThread) yield* loadInThread(share, maxMB, cache && writingAtOnce(cache), countsOnThread);
       for (;;) {
         const batch = arrived.shift();
         if (batch) {
@@ -158,13 +192,21 @@ export class WorkerFileLoader implements FileLoader {
         if (failed) {
           const rest = failed.files.slice(failed.received);
           failed.received = failed.files.length;
+          if (failed.overBudget !== undefined) {
+            // Leave out the file it was stuck on; a new worker takes the rest.
+            const slow = failed.files[failed.overBudget];
+            yield notIndexed(slow, 0, `${slow.rel}: not indexed: parsing it took longer than ${this.budgetMs / 1000} s, so it was stopped (the rest of the scan went on)`);
+            const others = rest.filter((f) => f !== slow);
+            if (others.length && !startHelper(others)) yield* loadInThread(others, maxMB, cache && writingAtOnce(cache), countsOnThread);
+            continue;
+          }
           this.log(`parse worker failed (${failed.failure}); reading its other ${rest.length} files on the server thread`);
-          yield* loadInThread(rest, maxMB, cache && writingAtOnce(cache), onThread);
+          yield* loadInThread(rest, maxMB, cache && writingAtOnce(cache), countsOnThread);
           continue;
         }
         if (helpers.every((h) => h.received === h.files.length)) {
           // Each worker saves what missed the cache, and ends, when saveCache() says.
-          for (const h of helpers) { h.worker.unref(); this.unsaved.push(h.worker); }
+          for (const h of helpers) if (h.failure === undefined) { h.worker.unref(); this.unsaved.push(h.worker); }
           complete = true;
           return finished();
         }
@@ -172,6 +214,7 @@ export class WorkerFileLoader implements FileLoader {
         wake = undefined;
       }
     } finally {
+      clearInterval(watch);
       if (!complete) for (const h of helpers) void h.worker.terminate();
     }
   }

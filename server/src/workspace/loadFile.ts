@@ -54,8 +54,8 @@ export function parseText(f: FileToLoad, text: string): LoadedFile {
   return problem ? notIndexed(f, text.length, `${f.rel}: its parse result is malformed (${problem})`) : loaded;
 }
 
-/** A file that could be read but not indexed: in the library with an error and no papers. */
-function notIndexed(f: FileToLoad, textLength: number, why: string): LoadedFile {
+/** A file that could be read but not indexed: in the library with an error and no papers; `why` goes to the output channel. */
+export function notIndexed(f: FileToLoad, textLength: number, why: string): LoadedFile {
   const kind = f.candidate === 'digest' ? 'digest' : f.candidate === 'note' ? 'note' : 'draft';
   const problem = { range: range(0, 0, 0, 0), message: 'Not indexed: litnotes could not read this file (the output channel says why).', severity: 'error' as const, code: 'not-indexed' };
   return { uri: f.uri, entry: { uri: f.uri, kind, relativePath: f.rel, sources: [], problems: [problem], citations: [] }, titles: [], log: [why], textLength };

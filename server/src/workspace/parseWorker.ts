@@ -1,5 +1,6 @@
 import { parentPort } from 'worker_threads';
-import { collectGarbage, idleOwnThread, lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
+import { collectGarbage, idleOwnThread, lowerOwnPriority, ownThreadId, WORKER_NICE } from '../util/workerThreads';
+import { newProgress, PROGRESS_FILE, PROGRESS_THREAD } from './parseWatchdog';
 import { FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
 import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
 
@@ -17,7 +18,8 @@ import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, Parse
  * a cold scan ~40 % slower; writing right after it delayed the cold full text ~1.5 s.
  */
 export type ParseWorkerRequest =
-  | { type: 'load'; files: FileToLoad[]; maxMB: number; cache?: ParseCacheConfig }
+  /** `progress`: where this worker is, for the watchdog (parseWatchdog.ts). */
+  | { type: 'load'; files: FileToLoad[]; maxMB: number; cache?: ParseCacheConfig; progress: Int32Array }
   | { type: 'taken' }
   | { type: 'finish' };
 /**
@@ -49,6 +51,7 @@ lowerOwnPriority(WORKER_NICE.parse);
 
 let files: FileToLoad[] = [];
 let maxMB = 0;
+let progress = newProgress();
 let cache: ParseCacheUse | undefined;
 const unsaved: CacheRecord[] = [];
 const counts = noCounts();
@@ -58,7 +61,8 @@ let parsedBytes = 0;
 
 parentPort!.on('message', (m: ParseWorkerRequest) => {
   if (m.type === 'load') {
-    ({ files, maxMB } = m);
+    ({ files, maxMB, progress } = m);
+    Atomics.store(progress, PROGRESS_THREAD, ownThreadId());
     const config = m.cache;
     cache = config && { config, present: cacheNames(config), save: (record) => unsaved.push(record) };
   } else if (m.type === 'taken') {
@@ -73,7 +77,9 @@ function work(): void {
   let results: (LoadedFile | UndecodedHit)[] = [];
   let text = 0;
   while (next < files.length && inFlight < WINDOW) {
+    Atomics.store(progress, PROGRESS_FILE, next);
     const loaded = loadOrDefer(files[next++], maxMB, cache, counts);
+    Atomics.store(progress, PROGRESS_FILE, -1);
     results.push(loaded);
     text += loaded.textLength;
     if (!('body' in loaded)) countParsed(loaded.textLength);
