@@ -5,6 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
+import { rewriteBody } from '../support/cacheFiles';
 import { generate } from '../bench/generate';
 import { copyLibrary, eventually } from './server.test';
 
@@ -140,7 +141,7 @@ describe('search, topics and paper requests over stdio', function () {
 
       // Mark one cached title, to see where the next start takes it from; change another note on disk.
       const cachedKasa = cachedFor('notes/jiang2024kasa.md')!;
-      fs.writeFileSync(cachedKasa, fs.readFileSync(cachedKasa, 'utf8').replace('"title":"KaSA:', '"title":"(from the cache) KaSA:'));
+      fs.writeFileSync(cachedKasa, rewriteBody(fs.readFileSync(cachedKasa, 'utf8'), (body) => body.replace('"title":"KaSA:', '"title":"(from the cache) KaSA:')));
       const truthful = path.join(dir, 'notes/lin2022truthfulqa.md');
       fs.writeFileSync(truthful, fs.readFileSync(truthful, 'utf8').replace('TruthfulQA — Measuring', 'TruthfulQA (second edition) — Measuring'));
 

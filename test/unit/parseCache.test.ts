@@ -5,7 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { WorkerFileLoader } from '../../server/src/workspace/fileLoader';
 import { FileToLoad, LoadedFile, loadFileSync } from '../../server/src/workspace/loadFile';
-import { checksum } from '../../server/src/util/cacheFiles';
+import { rewriteBody } from '../support/cacheFiles';
 import { CacheCounts, cacheFileName, noCounts, ParseCacheConfig, pruneCache, writeRecord, writingAtOnce } from '../../server/src/workspace/parseCache';
 
 const PARSE_WORKER = path.resolve(__dirname, '../../server/src/workspace/parseWorker.js');
@@ -13,13 +13,6 @@ const MAX_MB = 5;
 
 /** What survives JSON: a parse result's fields that are present but undefined do not. */
 const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x));
-
-/** A cache file's text with its body edited and its checksum made to match the edit. */
-function rewriteBody(text: string, edit: (body: string) => string): string {
-  const newline = text.indexOf('\n');
-  const body = edit(text.slice(newline + 1));
-  return `${JSON.stringify({ ...JSON.parse(text.slice(0, newline)), sum: checksum(body) })}\n${body}`;
-}
 
 const note = (title: string) => `---\nid: smith2024rag\ntitle: "${title}"\nauthor: [Jane Smith]\nyear: 2024\ntags: [rag]\n---\n\nSee [@lee2023].\n`;
 

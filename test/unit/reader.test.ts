@@ -66,23 +66,82 @@ describe('reader HTML', () => {
   });
 });
 
-describe('note markdown in the reader', () => {
+describe('note markdown in the reader (markdown-it)', () => {
   it('renders headings, lists, tables, code, emphasis and http(s) links; math stays text', () => {
-    const html = renderMarkdown('# Title\n\nSome *em* and **strong** and `code`, $E=mc^2$.\n\n- one\n- two\n\n1. first\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nx < y\n```\n\nSee https://example.org/p and [doc](https://example.org/d).\n');
-    assert.match(html, /<h2>Title<\/h2>/);
-    assert.match(html, /<em>em<\/em> and <strong>strong<\/strong> and <code>code<\/code>, \$E=mc\^2\$/);
-    assert.match(html, /<ul><li>one<\/li><li>two<\/li><\/ul>/);
-    assert.match(html, /<ol><li>first<\/li><\/ol>/);
-    assert.match(html, /<table><thead><tr><th>a<\/th><th>b<\/th><\/tr><\/thead><tbody><tr><td>1<\/td><td>2<\/td><\/tr><\/tbody><\/table>/);
-    assert.match(html, /<pre><code>x &lt; y<\/code><\/pre>/);
+    const html = renderMarkdown('# Title\n\nSome *em* and **strong** and `code`, $E=mc^2$.\n\n- one\n- two\n\n1. first\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n```\nx < y\n```\n\nSee https://example.org/p and [doc](https://example.org/d "The doc").\n');
+    const flat = html.replace(/\n/g, '');
+    assert.match(flat, /<h2>Title<\/h2>/, 'one level below the page title');
+    assert.match(flat, /<em>em<\/em> and <strong>strong<\/strong> and <code>code<\/code>, \$E=mc\^2\$/);
+    assert.match(flat, /<ul><li>one<\/li><li>two<\/li><\/ul>/);
+    assert.match(flat, /<ol><li>first<\/li><\/ol>/);
+    assert.match(flat, /<table><thead><tr><th>a<\/th><th>b<\/th><\/tr><\/thead><tbody><tr><td>1<\/td><td>2<\/td><\/tr><\/tbody><\/table>/, 'no inline styles');
+    assert.match(html, /<pre><code>x &lt; y\n<\/code><\/pre>/);
     assert.match(html, /<a href="https:\/\/example.org\/p" class="external">https:\/\/example.org\/p<\/a>/);
-    assert.match(html, /<a href="https:\/\/example.org\/d" class="external">doc<\/a>/);
+    assert.match(html, /<a href="https:\/\/example.org\/d" class="external" title="The doc">doc<\/a>/);
   });
 
-  it('raw HTML and non-http links stay text', () => {
-    const html = renderMarkdown('<b onclick="x()">hi</b> [x](javascript:alert(1)) [y](data:text/html,hi)');
-    assert.ok(!/<b\b/.test(html));
-    assert.ok(!/href="(javascript|data):/.test(html));
+  it('wikilinks link to papers: [[key]], [[key|label]], [[key#heading]]; not inside code', () => {
+    const html = renderMarkdown('See [[kasa]], [[jiang2024kasa|KaSA]] and [[nola#Results]], not `[[code]]`.');
+    assert.deepStrictEqual(anchors(html), [
+      { href: '#', class: 'paper-link', 'data-key': 'kasa' },
+      { href: '#', class: 'paper-link', 'data-key': 'jiang2024kasa' },
+      { href: '#', class: 'paper-link', 'data-key': 'nola' },
+    ]);
+    assert.match(html, />KaSA<\/a>/);
+    assert.match(html, /<code>\[\[code\]\]<\/code>/);
+  });
+
+  it('raw HTML, images and non-http links stay text', () => {
+    const html = renderMarkdown('<b onclick="x()">hi</b> [x](javascript:alert(1)) [y](data:text/html,hi) ![i](https://x.org/i.png) <command:workbench.action.quit> www.example.org\n\n<div onmouseover="x()">block</div>\n');
+    assert.ok(!/<(b|div|img)\b/.test(html), html);
+    assert.ok(!/href="(javascript|data|command|file):/.test(html), html);
     assert.match(html, /&lt;b onclick=&quot;x\(\)&quot;&gt;hi&lt;\/b&gt;/);
+    assert.deepStrictEqual(anchors(html), [{ href: 'https://x.org/i.png', class: 'external' }], 'the image is a plain link; a bare domain is text');
+  });
+
+  // Lines that made the previous renderer put note text inside a tag (it rewrote its own output).
+  const hostile = [
+    '[x](https://a.example/(https://b.example/z/onmouseover=window.__pwned=1//)',
+    '[[ https://e.example/a/onfocus=window.__pwned=1/autofocus/]]',
+    '[a](b [c](d))',
+    '[a](https://b.example/ [c](https://d.example/))',
+    '[[x|[y](z)]]',
+    '[[x|[y](https://z.example/)]]',
+    '[https://a.example/ <https://b.example/>](https://c.example/" onmouseover="x)',
+    '[[https://a.example/"onmouseover="x]] [[k|"onfocus=x autofocus "]]',
+    '<https://a.example/"onmouseover="x> https://b.example/"onmouseover="x',
+    '**[x](https://a.example/)** _[[k]]_ `[y](https://b.example/)`',
+  ];
+  for (const line of hostile) {
+    it(`nested and overlapping links give anchors with only the reader's attributes: ${line}`, () => {
+      for (const html of [renderMarkdown(line), renderMarkdown(`# ${line}\n\n- ${line}\n\n> ${line}\n\n| ${line} |\n|---|\n| ${line} |\n`)]) {
+        const found = anchors(html);
+        for (const a of found) {
+          assert.ok(Object.keys(a).every((name) => ['href', 'class', 'data-key', 'title'].includes(name)), JSON.stringify(a));
+          assert.match(a.href, /^(https?:\/\/[^\s"<>]*|#)$/, a.href);
+          assert.ok(a.class === 'external' || (a.class === 'paper-link' && a.href === '#' && 'data-key' in a), JSON.stringify(a));
+        }
+        assert.ok(!/<(?!\/?(a|p|h[1-6]|ul|ol|li|blockquote|table|thead|tbody|tr|th|td|code|pre|em|strong|s|br|hr)\b)[a-z]/i.test(html), `an unexpected tag: ${html}`);
+      }
+    });
+  }
+
+  it('renders a note as long as a body can be (64 KB), wikilinks included', () => {
+    const body = Array.from({ length: 400 }, (_, i) => `## Section ${i}\n\nText with [[key${i}]] and [a link](https://x.org/${i}), *em* \`code\` ${'[['.repeat(20)}\n`).join('\n').slice(0, 64 * 1024);
+    const html = renderMarkdown(body);
+    assert.ok(html.includes('data-key="key0"'));
   });
 });
+
+/**
+ * Every <a> tag's attributes, read strictly: each must be name="value" (what a renderer that
+ * escapes attribute values writes); anything else in the tag fails the test.
+ */
+function anchors(html: string): Record<string, string>[] {
+  return [...html.matchAll(/<a\b([^>]*)>/g)].map((m) => {
+    const attrs: Record<string, string> = {};
+    const rest = m[1].replace(/\s([a-z-]+)="([^"<>]*)"/g, (_, name: string, value: string) => { attrs[name] = value; return ''; });
+    assert.strictEqual(rest, '', `unexpected text in a tag: <a${m[1]}>`);
+    return attrs;
+  });
+}

@@ -12,7 +12,8 @@ import { Workbench } from './workbench';
  */
 export interface Flow {
   name: string;
-  run(wb: Workbench, shot: (name: string) => Promise<string>): Promise<void>;
+  /** `folder`: the workspace folder on disk (the same for every flow: leave it as found). */
+  run(wb: Workbench, shot: (name: string) => Promise<string>, folder: string): Promise<void>;
 }
 
 /** User settings for a quiet, deterministic workbench. */
@@ -55,7 +56,7 @@ export async function runFlows(vsix: string): Promise<{ passed: string[]; failur
         await wb.ready();
         await wb.openFile('related-work.md'); // opening a draft activates the extension
         await wb.indexed(96);
-        await flow.run(wb, (name) => screenshot(page, `flow-${name}`));
+        await flow.run(wb, (name) => screenshot(page, `flow-${name}`), folder);
         passed.push(`flow: ${flow.name}`);
       } catch (err) {
         const shot = await screenshot(page, `flow-${flow.name}-failure`).catch(() => '');

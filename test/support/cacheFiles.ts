@@ -1,0 +1,11 @@
+import { checksum } from '../../server/src/util/cacheFiles';
+
+/**
+ * A text cache file (header line, then body) with its body edited and its checksum made to match:
+ * an entry that is whole but says something else, as tests use to see where a result came from.
+ */
+export function rewriteBody(text: string, edit: (body: string) => string): string {
+  const newline = text.indexOf('\n');
+  const body = edit(text.slice(newline + 1));
+  return `${JSON.stringify({ ...JSON.parse(text.slice(0, newline)), sum: checksum(body) })}\n${body}`;
+}
