@@ -95,7 +95,7 @@ export class Commands {
 
   async goToSource(key: string): Promise<void> {
     const p = await this.client.sendRequest<PaperDetails | null>(PaperRequest, { key });
-    const target = p?.note ?? p?.digests[0];
+    const target = p?.note ?? p?.entries[0] ?? p?.digests[0];
     if (target) await openAt(target.uri, target.line);
   }
 

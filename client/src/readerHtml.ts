@@ -38,6 +38,7 @@ export function readerHtml(p: PaperDetails, r: ReaderResources): string {
   const section = (title: string, body: string) => (body ? `<section><h2>${title}</h2>${body}</section>` : '');
   const sources = [
     p.note ? `<li><a href="#" data-open="${e(p.note.uri)}" data-line="${p.note.line}">${e(r.relativePath(p.note.uri))}</a> (note)</li>` : '',
+    ...p.entries.map((d) => `<li><a href="#" data-open="${e(d.uri)}" data-line="${d.line}">${e(r.relativePath(d.uri))}</a> line ${d.line + 1} (bibliography)</li>`),
     ...p.digests.map((d) => `<li><a href="#" data-open="${e(d.uri)}" data-line="${d.line}">${e(r.relativePath(d.uri))}</a> line ${d.line + 1} (digest)</li>`),
   ].join('');
   const cited = p.citedIn.map((u) => `<li><a href="#" data-open="${e(u)}" data-line="0">${e(r.relativePath(u))}</a></li>`).join('');

@@ -12,6 +12,9 @@ export interface StatusParams {
   notes: number;
   digests: number;
   digestEntries: number;
+  /** Bibliography files (BibTeX, CSL) and their entries. */
+  bibliographies?: number;
+  bibliographyEntries?: number;
   /** Milliseconds the last full scan took (ready after a scan). */
   scanMs?: number;
   /** Problems worth the user's attention (files skipped, unreadable front matter). */
@@ -40,6 +43,8 @@ export interface PaperDetails extends PaperMetadata {
   key: string;
   aliases: string[];
   note?: PaperLocation & { body?: string };
+  /** Its entries in bibliography files (BibTeX, CSL). */
+  entries: PaperLocation[];
   digests: PaperLocation[];
   citedIn: string[];
   related: { key: string; title: string; score: number }[];
@@ -64,3 +69,13 @@ export interface CitedKeysParams { uri: string }
 export const CreateNoteRequest = 'litnotes/createNote';
 export interface CreateNoteParams { key: string; folderUri?: string }
 export interface CreateNoteResponse { uri?: string; edit?: unknown; message?: string }
+
+/** Client -> server: a bibliography of what a draft cites (or of the whole library) in a format pandoc or LaTeX reads. */
+export const ExportBibliographyRequest = 'litnotes/exportBibliography';
+export interface ExportBibliographyParams {
+  /** The draft whose citations to export; omitted: the whole library. */
+  uri?: string;
+  format: 'csl-json' | 'csl-yaml' | 'bibtex' | 'biblatex';
+}
+/** `unresolved`: keys the draft cites that no paper has (left out of the text). */
+export interface ExportBibliographyResponse { text: string; count: number; unresolved: string[]; error?: string }

@@ -20,14 +20,16 @@ import { completeCitation, completeFromPapers, fullTextFallbackQuery, resolveCom
 import type { Paper } from './library/library';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
-import { documentDiagnostics, problemDiagnostic } from './features/diagnostics';
-import { createNoteAction, replaceKeyActions } from './features/codeActions';
+import { documentDiagnostics, problemDiagnostic, SAME_PAPER } from './features/diagnostics';
+import { createNoteAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
+import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat } from './features/exportBibliography';
+import { isLitnotesExport } from './sources/bibliography';
 import { newNotePath } from './features/noteTemplate';
 import { prepareRename, renameKey, RenameError } from './features/rename';
 import {
   LogNotification, ReindexRequest, StatusNotification, StatusParams, SearchRequest, SearchParams, SearchResponse, PaperRequest, PaperParams,
   PaperDetails, TopicsRequest, TopicsResponse, ListRequest, ListResponse, CitedKeysRequest, CitedKeysParams, CreateNoteRequest, CreateNoteParams,
-  CreateNoteResponse,
+  CreateNoteResponse, ExportBibliographyRequest, ExportBibliographyParams, ExportBibliographyResponse,
 } from './protocol';
 import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './search/snippet';
@@ -74,7 +76,7 @@ const clientUris = new Map<string, string>();
 
 /** The scan reads and parses in two worker threads (one on a single core); single-file updates parse on this thread. */
 const parseWorkers = new WorkerFileLoader(path.join(__dirname, 'parseWorker.js'), Math.min(2, os.cpus().length), (line) => log(line));
-const indexer = new Indexer(library, folders, settings, { log: (line) => log(line) }, parseWorkers);
+const indexer = new Indexer(library, folders, settings, { log: (line) => log(line), changed: () => afterSourceChange(true) }, parseWorkers);
 // A worker thread takes ~70 ms to start. Started now, the parse workers start while the client
 // waits for `initialize` (the full-text workers start in onInitialize), and the scan finds them ready.
 parseWorkers.prepare();
@@ -150,7 +152,7 @@ connection.onInitialized(async () => {
   // settings): at startup the editor is busy, and each one delays the scan by its wait.
   if (canWatchDynamically) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,txt,json}' }, { globPattern: '**/', kind: 4 }],
+      watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,txt,json,bib,yaml,yml}' }, { globPattern: '**/', kind: 4 }],
     }).catch((err) => log(`file watching not registered: ${err}`));
   }
   connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
@@ -245,11 +247,15 @@ function scheduleStatus(): void {
   statusTimer = setTimeout(() => { statusTimer = undefined; sendStatus(indexer.scanning ? 'indexing' : lastState); }, 250);
 }
 
+/** The settings that decide what is read and how: a change of any other needs no rescan. */
+const scanSettings = (s: Settings) => JSON.stringify([s.notes, s.digests, s.bibliographies, s.exclude, s.maxFileSizeMB]);
+
 connection.onDidChangeConfiguration(async () => {
-  const before = JSON.stringify({ ...settings, topics: undefined });
+  const before = scanSettings(settings);
   await loadSettings();
-  // Topic settings only change the tree (recomputed on the next request); sources need a rescan.
-  if (JSON.stringify({ ...settings, topics: undefined }) !== before) await rescan();
+  // Topic settings only change the tree (recomputed on the next request), diagnostics settings the diagnostics.
+  if (scanSettings(settings) !== before) await rescan();
+  else publishAllDiagnostics();
 });
 
 connection.onRequest(ReindexRequest, async () => {
@@ -329,7 +335,10 @@ function scheduleDiagnostics(uri: string, delay: number): void {
 
 documents.onDidOpen((e) => documentChanged(e.document, true));
 documents.onDidChangeContent((e) => documentChanged(e.document, false));
-documents.onDidSave(() => afterSourceChange(true));
+documents.onDidSave((e) => {
+  afterSourceChange(true);
+  void exportOnSave(canonicalUri(e.document.uri));
+});
 documents.onDidClose(async (e) => {
   const uri = canonicalUri(e.document.uri);
   await indexer.clearOverride(uri);
@@ -396,7 +405,7 @@ function citationsFor(uri: string) {
 function publishDiagnostics(uri: string): void {
   const isOpen = clientUris.has(uri);
   const diagnostics = isOpen
-    ? documentDiagnostics(library, uri, citationsFor(uri))
+    ? documentDiagnostics(library, uri, citationsFor(uri), settings.diagnostics)
     : [...(library.file(uri)?.problems ?? []), ...library.mergeProblems(uri)].map(problemDiagnostic);
   if (diagnostics.length === 0 && !published.has(uri)) return;
   if (diagnostics.length) published.add(uri); else published.delete(uri);
@@ -478,7 +487,8 @@ connection.onRequest(PaperRequest, async (params: PaperParams): Promise<PaperDet
   const q = relatedQuery(paper);
   const related = q ? await searchWithin(q, 10, 2000) : undefined;
   const details = paperDetails(library, paper, (related?.hits ?? []).map((h) => ({ key: h.key, title: h.title, score: h.score })));
-  return { ...details, note: details.note && { ...details.note, uri: toClient(details.note.uri) }, digests: details.digests.map((d) => ({ ...d, uri: toClient(d.uri) })), citedIn: details.citedIn.map(toClient) };
+  const located = (l: { uri: string; line: number }) => ({ ...l, uri: toClient(l.uri) });
+  return { ...details, note: details.note && { ...details.note, uri: toClient(details.note.uri) }, entries: details.entries.map(located), digests: details.digests.map(located), citedIn: details.citedIn.map(toClient) };
 });
 
 connection.onRequest(ListRequest, (params: { limit?: number } | undefined): ListResponse => {
@@ -511,6 +521,42 @@ connection.onRequest(CreateNoteRequest, (params: CreateNoteParams): CreateNoteRe
   return { uri, edit: action?.edit };
 });
 
+connection.onRequest(ExportBibliographyRequest, (params: ExportBibliographyParams): ExportBibliographyResponse => {
+  const format = EXPORT_FORMATS.find((f) => f === params?.format);
+  if (!format) return { text: '', count: 0, unresolved: [], error: `Unknown format "${params?.format}": use ${EXPORT_FORMATS.join(', ')}.` };
+  const keys = typeof params.uri === 'string' ? citedKeys(citationsFor(canonicalUri(params.uri))) : 'library';
+  return exportBibliography(library, keys, format);
+});
+
+/**
+ * litnotes.export.onSave: a saved draft's `bibliography:` files that litnotes wrote, in the format
+ * the setting names, are written again with exactly what the draft cites. Any other file is left alone.
+ */
+async function exportOnSave(uri: string): Promise<void> {
+  const wanted = settings.export.onSave;
+  const draft = library.file(uri);
+  const draftPath = safePath(uri);
+  if (wanted === 'off' || !draft?.bibliographies?.length || !draftPath) return;
+  for (const name of draft.bibliographies) {
+    const target = path.resolve(path.dirname(draftPath), name);
+    const format: ExportFormat | undefined = wanted === 'csl-json' ? (/\.json$/i.test(target) ? 'csl-json' : undefined) : /\.bib$/i.test(target) ? 'bibtex' : undefined;
+    if (!format || !indexer.folderOf(target)) continue;
+    const existing = await fs.promises.readFile(target, 'utf8').catch(() => undefined);
+    if (existing === undefined) continue; // Export Bibliography makes it first
+    if (!isLitnotesExport(existing)) {
+      log(`${indexer.relativePath(uriOf(target))}: not rewritten on save, litnotes did not write it (export to a new file to start one)`);
+      continue;
+    }
+    const { text } = exportBibliography(library, citedKeys(draft.citations), format);
+    if (text === existing) continue;
+    try {
+      await fs.promises.writeFile(target, text);
+    } catch (err) {
+      log(`${indexer.relativePath(uriOf(target))}: could not be written: ${(err as Error).message}`);
+    }
+  }
+}
+
 connection.onRequest(TopicsRequest, async (): Promise<TopicsResponse> => {
   const t = await ensureTopics();
   const placed = new Set<string>();
@@ -541,6 +587,10 @@ connection.onCodeAction((params) => {
   const uri = params.textDocument.uri;
   const at = keyAtPosition(uri, params.range.start.line, params.range.start.character);
   const actions: CodeAction[] = replaceKeyActions(library, uri, params.context.diagnostics.filter((d) => d.source === 'litnotes'), at);
+  // Worked out afresh, so that the fix does not depend on the editor sending a diagnostic's data back.
+  const citations = citationsFor(canonicalUri(uri));
+  const samePaper = documentDiagnostics(library, canonicalUri(uri), citations, settings.diagnostics).filter((d) => d.code === SAME_PAPER && overlaps(d.range, params.range));
+  actions.push(...unifyKeyActions(uri, samePaper, citations));
   if (at?.paper && !at.paper.note) {
     const folder = folderFor(canonicalUri(uri));
     if (folder) {
@@ -555,6 +605,11 @@ connection.onCodeAction((params) => {
 function newNoteUri(folder: Folder, key: string): string {
   const rel = newNotePath(settings.newNoteFolder, key, (p) => fs.existsSync(path.join(folder.fsPath, p)) || !!library.file(uriOf(path.join(folder.fsPath, p))));
   return uriOf(path.join(folder.fsPath, rel));
+}
+
+function overlaps(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
+  const before = (p: typeof a.start, q: typeof a.start) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
 function folderFor(uri: string): Folder | undefined {

@@ -2,19 +2,26 @@
 export interface Settings {
   notes: string[];
   digests: string[];
+  bibliographies: string[];
   exclude: string[];
   newNoteFolder: string;
   maxFileSizeMB: number;
   topics: { auto: boolean; maxPerPaper: number; vocabulary: Record<string, string[]> };
+  diagnostics: { unknownKey: 'warning' | 'information' | 'off' };
+  /** Which bibliographies litnotes wrote are rewritten when a draft naming them is saved. */
+  export: { onSave: 'off' | 'csl-json' | 'bibtex' };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   notes: ['**/notes/**/*.md', '**/papers/**/*.md', '**/literature/**/*.md'],
   digests: ['**/*.digest.{txt,md,json}', '**/digests/**/*.{txt,md,json}'],
+  bibliographies: ['**/*.bib', '**/*.csl.json', '**/*.csl.yaml', '**/{references,library,bibliography}.json'],
   exclude: ['**/node_modules/**', '**/.git/**'],
   newNoteFolder: 'notes',
   maxFileSizeMB: 10,
   topics: { auto: true, maxPerPaper: 3, vocabulary: {} },
+  diagnostics: { unknownKey: 'warning' },
+  export: { onSave: 'off' },
 };
 
 /** Settings from the client, each field checked; anything missing or malformed falls back to the default. */
@@ -24,11 +31,22 @@ export function readSettings(raw: unknown): Settings {
   return {
     notes: globs(r.notes, DEFAULT_SETTINGS.notes),
     digests: globs(r.digests, DEFAULT_SETTINGS.digests),
+    bibliographies: globs(r.bibliographies, DEFAULT_SETTINGS.bibliographies),
     exclude: globs(r.exclude, DEFAULT_SETTINGS.exclude),
     newNoteFolder: typeof r.newNoteFolder === 'string' && r.newNoteFolder.trim() && !r.newNoteFolder.includes('..') ? r.newNoteFolder.trim() : DEFAULT_SETTINGS.newNoteFolder,
     maxFileSizeMB: typeof r.maxFileSizeMB === 'number' && r.maxFileSizeMB > 0 ? r.maxFileSizeMB : DEFAULT_SETTINGS.maxFileSizeMB,
     topics: readTopics(r.topics),
+    diagnostics: { unknownKey: oneOf(field(r.diagnostics, 'unknownKey'), ['warning', 'information', 'off'] as const, DEFAULT_SETTINGS.diagnostics.unknownKey) },
+    export: { onSave: oneOf(field(r.export, 'onSave'), ['off', 'csl-json', 'bibtex'] as const, DEFAULT_SETTINGS.export.onSave) },
   };
+}
+
+function field(section: unknown, name: string): unknown {
+  return section && typeof section === 'object' ? (section as Record<string, unknown>)[name] : undefined;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
 }
 
 function readTopics(raw: unknown): Settings['topics'] {

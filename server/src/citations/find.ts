@@ -29,9 +29,20 @@ const MAX_ARG = 256;
 /** Characters pandoc allows inside a key; trailing ones of KEY_PUNCT belong to the sentence. */
 const PANDOC = new RegExp(`(?<![\\p{L}\\p{N}_@.\\/:\\\\\`])(-?)@(?:\\{([^}\\s]{1,${MAX_KEY}})\\}|([\\p{L}\\p{N}_][\\p{L}\\p{N}_:.#$%&+?<>~\\/-]{0,${MAX_KEY - 1}}))`, 'gu');
 const KEY_PUNCT = ':.#$%&+?<>~/-';
-/** The command: any `\…cite…` (biblatex has dozens) or `\nocite`, then up to two optional arguments. */
-const LATEX_COMMAND = `\\\\(?:[a-zA-Z]{0,24}cite[a-zA-Z]{0,24}|nocite)\\*?\\s*(?:\\[[^\\]\\n]{0,${MAX_ARG}}\\]\\s*){0,2}`;
+/**
+ * The command: any `\…cite…` or `\…Cite…` (biblatex has dozens) or `\nocite`, then up to two
+ * optional arguments. A command ending in `cites` (`\cites`, `\autocites`, `\parencites`) takes
+ * several key lists, each with its own optional arguments.
+ */
+const LATEX_COMMAND = `\\\\((?:[a-zA-Z]{0,24}[cC]ite[a-zA-Z]{0,24}|nocite))\\*?\\s*(?:\\[[^\\]\\n]{0,${MAX_ARG}}\\]\\s*){0,2}`;
 const LATEX = new RegExp(`${LATEX_COMMAND}\\{([^}\\n\\\\]{0,${MAX_LIST}})\\}`, 'g');
+/** One more key list of a `…cites` command, right where the last one ended. */
+const LATEX_NEXT_LIST = new RegExp(`\\s*(?:\\[[^\\]\\n]{0,${MAX_ARG}}\\]\\s*){0,2}\\{([^}\\n\\\\]{0,${MAX_LIST}})\\}`, 'y');
+/**
+ * Cross-references, which pandoc-crossref and Quarto write like citations (`@fig-a`, `[@tbl:b]`), and
+ * `\nocite{*}`: not citations.
+ */
+const NOT_A_CITATION = /^(?:(?:fig|tbl|sec|eq|lst)[-:].|\*$)/;
 const WIKILINK = new RegExp(`(?<!!)\\[\\[([^\\[\\]|#\\n]{1,${MAX_KEY}})(#[^\\[\\]|\\n]{0,${MAX_KEY}})?(\\|[^\\[\\]\\n]{0,${MAX_KEY}})?\\]\\]`, 'g');
 
 /** A pandoc key without the sentence punctuation after it (a loop: a pattern anchored at the end rescans). */
@@ -44,16 +55,23 @@ function trimKeyPunctuation(key: string): string {
 /** Citations on one line; `line` is its number, used for ranges, and `offset` where `text` starts in it. */
 export function findCitationsInLine(text: string, line: number, flavor: DocumentFlavor, offset = 0): Citation[] {
   const out: Citation[] = [];
-  const push = (key: string, at: number, syntax: CitationSyntax) => out.push({ key, range: range(line, offset + at, line, offset + at + key.length), syntax });
-  LATEX.lastIndex = 0;
-  for (let m; (m = LATEX.exec(text)); ) {
-    const listStart = m.index + m[0].length - 1 - m[1].length;
+  const push = (key: string, at: number, syntax: CitationSyntax) => {
+    if (!NOT_A_CITATION.test(key)) out.push({ key, range: range(line, offset + at, line, offset + at + key.length), syntax });
+  };
+  const pushList = (list: string, listStart: number) => {
     let at = 0;
-    for (const part of m[1].split(',')) {
+    for (const part of list.split(',')) {
       const key = part.trim();
       if (key) push(key, listStart + at + part.indexOf(key), 'latex');
       at += part.length + 1;
     }
+  };
+  LATEX.lastIndex = 0;
+  for (let m; (m = LATEX.exec(text)); ) {
+    pushList(m[2], m.index + m[0].length - 1 - m[2].length);
+    if (!/cites$/i.test(m[1])) continue;
+    LATEX_NEXT_LIST.lastIndex = LATEX.lastIndex;
+    for (let n; (n = LATEX_NEXT_LIST.exec(text)); LATEX.lastIndex = LATEX_NEXT_LIST.lastIndex) pushList(n[1], n.index + n[0].length - 1 - n[1].length);
   }
   if (flavor === 'latex') return out;
   WIKILINK.lastIndex = 0;
@@ -99,10 +117,45 @@ export function findCitations(text: string, flavor: DocumentFlavor): Citation[] 
       const c = /(?<!\\)%/.exec(line);
       if (c) line = line.slice(0, c.index);
     }
-    if (!line.includes('@') && !line.includes('[[') && !line.includes('cite')) continue;
+    if (!line.includes('@') && !line.includes('[[') && !/cite/i.test(line)) continue;
     out.push(...findCitationsInLine(line, i, flavor));
+    const open = LATEX_OPEN_LIST.exec(line);
+    if (open) out.push(...continuedList(lines, i, open[2], line.length - open[2].length));
   }
   return out;
+}
+
+/** A LaTeX key list still open at the end of a line (`\cite{a,`), its command and what it holds so far. */
+const LATEX_OPEN_LIST = new RegExp(`${LATEX_COMMAND}\\{([^}\\n\\\\]{0,${MAX_LIST}})$`);
+/** The most lines one key list may run over. */
+const MAX_LIST_LINES = 20;
+
+/**
+ * The keys of a LaTeX list that goes on over the following lines (`\cite{a,` then `b}`), each with
+ * its own line's range. `first` is the list's part on line `i`, starting at `at`.
+ */
+function continuedList(lines: string[], i: number, first: string, at: number): Citation[] {
+  const parts = [{ line: i, text: first, at }];
+  let length = first.length;
+  for (let j = i + 1; j < lines.length && j <= i + MAX_LIST_LINES && length < MAX_LIST; j++) {
+    const text = lines[j].replace(/\r$/, '').replace(/(?<!\\)%.*$/, '');
+    const close = text.indexOf('}');
+    if (/[{\\]/.test(close < 0 ? text : text.slice(0, close))) return [];
+    parts.push({ line: j, text: close < 0 ? text : text.slice(0, close), at: 0 });
+    length += text.length;
+    if (close < 0) continue;
+    const out: Citation[] = [];
+    for (const part of parts) {
+      let offset = 0;
+      for (const piece of part.text.split(',')) {
+        const key = piece.trim();
+        if (key && !NOT_A_CITATION.test(key)) out.push({ key, range: range(part.line, part.at + offset + piece.indexOf(key), part.line, part.at + offset + piece.indexOf(key) + key.length), syntax: 'latex' });
+        offset += piece.length + 1;
+      }
+    }
+    return out;
+  }
+  return [];
 }
 
 /**
@@ -165,7 +218,8 @@ export interface CompletionContext {
   start: number;
 }
 
-const LATEX_OPEN = new RegExp(`${LATEX_COMMAND}\\{([^}\\n\\\\]*)$`);
+/** The key list being typed: the command, the lists of a `…cites` before it, then `{` and the keys so far. */
+const LATEX_OPEN = new RegExp(`${LATEX_COMMAND}(?:\\{[^}\\n\\\\]{0,${MAX_LIST}}\\}\\s*(?:\\[[^\\]\\n]{0,${MAX_ARG}}\\]\\s*){0,2})*\\{([^}\\n\\\\]*)$`);
 const WIKI_OPEN = /(?<!!)\[\[([^\[\]|#\n]*)$/;
 const PANDOC_OPEN = /(?:^|[\s\[;(])-?@\{?([\p{L}\p{N}_:.#$%&+?<>~\/-]*)$/u;
 
@@ -176,7 +230,7 @@ export function completionContext(before: string, flavor: DocumentFlavor): Compl
   const near = cut ? before.slice(cut) : before;
   const latex = LATEX_OPEN.exec(near);
   if (latex) {
-    const list = latex[1];
+    const list = latex[2];
     const lastPart = list.slice(list.lastIndexOf(',') + 1);
     const prefix = lastPart.trimStart();
     return { syntax: 'latex', prefix, start: before.length - prefix.length };

@@ -2,7 +2,8 @@ import { CodeAction, CodeActionKind, Diagnostic, Range } from 'vscode-languagese
 import { suggestKeys } from '../library/match';
 import type { KeyAt } from './keyAt';
 import type { Library, Paper } from '../library/library';
-import { UNKNOWN_KEY, UnknownKeyData } from './diagnostics';
+import { SAME_PAPER, SamePaperData, UNKNOWN_KEY, UnknownKeyData } from './diagnostics';
+import type { Citation } from '../citations/find';
 import { noteTemplate } from './noteTemplate';
 
 /**
@@ -36,6 +37,25 @@ export function replaceKeyActions(library: Library, uri: string, diagnostics: Di
   if (at && !at.paper && !at.declaration) {
     const diagnostic = diagnostics.find((d) => d.code === UNKNOWN_KEY && sameRange(d.range, at.range));
     add(at.range, suggestKeys(library, at.key), diagnostic);
+  }
+  return out;
+}
+
+/** For one paper cited under two keys: replace every citation of it in the document by the key to use. */
+export function unifyKeyActions(uri: string, diagnostics: Diagnostic[], citations: readonly Citation[]): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const d of diagnostics) {
+    const data = d.data as SamePaperData | undefined;
+    if (d.code !== SAME_PAPER || !data?.key || !data.use) continue;
+    const edits = citations.filter((c) => c.key === data.key).map((c) => ({ range: c.range, newText: data.use }));
+    if (!edits.length || out.some((a) => a.title.includes(`"${data.key}"`))) continue;
+    out.push({
+      title: `Cite "${data.key}" as "${data.use}" throughout this document`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: true,
+      edit: { changes: { [uri]: edits } },
+    });
   }
   return out;
 }

@@ -6,29 +6,62 @@ import { suggestKeys } from '../library/match';
 
 export const SOURCE = 'litnotes';
 export const UNKNOWN_KEY = 'unknown-key';
+export const SAME_PAPER = 'same-paper-keys';
 
 export interface UnknownKeyData { key: string; suggestions: string[] }
+/** Two keys of one paper cited in one document: the key to use for all of them. */
+export interface SamePaperData { key: string; use: string }
+
+export interface DiagnosticOptions {
+  /** How an unknown key shows (`litnotes.diagnostics.unknownKey`). */
+  unknownKey: 'warning' | 'information' | 'off';
+}
 
 /**
  * Diagnostics for one document: unknown keys among its citations (wikilinks are exempt: they may
- * link any note), plus the problems its own parse found and key clashes it takes part in.
+ * link any note), one paper cited under two keys, plus the problems its own parse found and key
+ * clashes it takes part in.
  */
-export function documentDiagnostics(library: Library, uri: string, citations: readonly Citation[]): Diagnostic[] {
+export function documentDiagnostics(library: Library, uri: string, citations: readonly Citation[], options: DiagnosticOptions = { unknownKey: 'warning' }): Diagnostic[] {
   const out: Diagnostic[] = [];
   const suggestionCache = new Map<string, string[]>();
+  /** The keys each cited paper is cited by here, in order of first use. */
+  const keysOfPaper = new Map<string, string[]>();
   for (const c of citations) {
-    if (c.syntax === 'wikilink' || library.get(c.key)) continue;
+    const paper = library.get(c.key);
+    if (paper) {
+      const keys = keysOfPaper.get(paper.key);
+      if (!keys) keysOfPaper.set(paper.key, [c.key]); else if (!keys.includes(c.key)) keys.push(c.key);
+      continue;
+    }
+    if (c.syntax === 'wikilink' || options.unknownKey === 'off') continue;
     let suggestions = suggestionCache.get(c.key);
     if (!suggestions) suggestionCache.set(c.key, (suggestions = suggestKeys(library, c.key)));
     const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : '';
     out.push({
       range: c.range,
-      severity: DiagnosticSeverity.Warning,
+      severity: options.unknownKey === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
       source: SOURCE,
       code: UNKNOWN_KEY,
       message: `Unknown citation key "${c.key}".${hint}`,
       data: { key: c.key, suggestions } satisfies UnknownKeyData,
     });
+  }
+  // One paper under two keys prints as two references: use its own key, or else the one cited first.
+  for (const [primary, keys] of keysOfPaper) {
+    if (keys.length < 2) continue;
+    const use = keys.includes(primary) ? primary : keys[0];
+    for (const c of citations) {
+      if (c.key === use || !keys.includes(c.key)) continue;
+      out.push({
+        range: c.range,
+        severity: DiagnosticSeverity.Information,
+        source: SOURCE,
+        code: SAME_PAPER,
+        message: `"${c.key}" and "${use}" are the same paper, cited here under both keys: a bibliography would list it twice.`,
+        data: { key: c.key, use } satisfies SamePaperData,
+      });
+    }
   }
   const file = library.file(uri);
   for (const p of [...(file?.problems ?? []), ...library.mergeProblems(uri)]) out.push(problemDiagnostic(p));

@@ -24,6 +24,10 @@ export function hoverKey(library: Library, at: KeyAt, relativePath: (uri: string
   if (links) parts.push(links);
   const where: string[] = [];
   if (paper.note) where.push(`note ${markdownText(relativePath(paper.note.uri), SHOWN.path)}`);
+  if (paper.entries.length) {
+    const e = paper.entries[0];
+    where.push(`bibliography ${markdownText(relativePath(e.uri), SHOWN.path)} line ${(e.keyRange ?? e.titleRange).start.line + 1}`);
+  }
   if (paper.digests.length) {
     const d = paper.digests[0];
     where.push(`digest ${markdownText(relativePath(d.uri), SHOWN.path)} line ${d.titleRange.start.line + 1}`);

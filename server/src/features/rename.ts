@@ -9,6 +9,9 @@ export class RenameError extends Error {}
 /** Whether the key under the cursor can be renamed; throws a RenameError saying why not. */
 export function prepareRename(at: KeyAt): { range: KeyAt['range']; placeholder: string } {
   if (!at.paper) throw new RenameError(`"${at.key}" is not a known citation key.`);
+  if (at.paper.entries.some((e) => e.key === at.key)) {
+    throw new RenameError(`"${at.key}" is the key of an entry in ${at.paper.entries.find((e) => e.key === at.key)!.uri.split('/').pop()}, a bibliography your reference manager writes: change it there (in Zotero, Better BibTeX's citation key), or it comes back at the next export.`);
+  }
   if (!at.paper.note) throw new RenameError(`"${at.key}" is derived from a digest title; create a literature note to give the paper a key of its own.`);
   if (at.key !== at.paper.key) throw new RenameError(`"${at.key}" is an alias of "${at.paper.key}"; rename that key instead.`);
   return { range: at.range, placeholder: at.key };

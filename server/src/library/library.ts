@@ -4,7 +4,7 @@ import { chooseKeyFrom, describeTitle, TitleInfo } from './keys';
 import { searchTextSteps } from './match';
 import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../sources/authors';
-import type { Range } from '../util/text';
+import { normalizeTitle, Range } from '../util/text';
 
 export interface Location { uri: string; range: Range }
 
@@ -14,13 +14,15 @@ export interface Paper extends PaperMetadata {
   /** Other keys that resolve to this paper (derived digest keys of a paper that has a note). */
   aliases: string[];
   note?: PaperSource;
+  /** Bibliography entries of the paper (BibTeX, CSL): the first one's key is the paper's unless a note has one. */
+  entries: PaperSource[];
   digests: PaperSource[];
   definition: Location;
   /** Lower-cased forms for matching typed text; the word lists are words joined by spaces (see TitleInfo). */
   match: { key: string; aliases: string[]; titleWords: string; authorWords: string };
 }
 
-export type FileKind = 'note' | 'digest' | 'draft';
+export type FileKind = 'note' | 'digest' | 'bibliography' | 'draft';
 
 export interface FileEntry {
   uri: string;
@@ -32,6 +34,8 @@ export interface FileEntry {
   citations: Citation[];
   /** Content hash of what this file adds to the full-text index (search/documents.ts), set where it is parsed. */
   searchHash?: string;
+  /** A draft's bibliography files (its `bibliography:` front matter, LaTeX's \addbibresource), as written. */
+  bibliographies?: string[];
 }
 
 /** Work between two yields of a resumable rebuild. */
@@ -109,13 +113,14 @@ export class Library {
   mergeProblems(uri: string): SourceProblem[] { return this.clashProblems.get(uri) ?? []; }
   urisWithMergeProblems(): string[] { return [...this.clashProblems.keys()]; }
 
-  counts(): { papers: number; notes: number; digests: number; digestEntries: number } {
-    let notes = 0, digests = 0, digestEntries = 0;
+  counts(): { papers: number; notes: number; digests: number; digestEntries: number; bibliographies: number; bibliographyEntries: number } {
+    let notes = 0, digests = 0, digestEntries = 0, bibliographies = 0, bibliographyEntries = 0;
     for (const f of this.files.values()) {
       if (f.kind === 'note') notes++;
       else if (f.kind === 'digest') { digests++; digestEntries += f.sources.length; }
+      else if (f.kind === 'bibliography') { bibliographies++; bibliographyEntries += f.sources.length; }
     }
-    return { papers: this.list.length, notes, digests, digestEntries };
+    return { papers: this.list.length, notes, digests, digestEntries, bibliographies, bibliographyEntries };
   }
 
   /** Every citation of a paper (by its key or an alias), grouped by document. */
@@ -202,10 +207,13 @@ export class Library {
     const noteInfos: TitleInfo[] = [];
     const digestSources: PaperSource[] = [];
     const digestInfos: TitleInfo[] = [];
-    /** The paper of every source, in file order (a note or digest entry is found by where it is here). */
+    const bibSources: PaperSource[] = [];
+    const bibInfos: TitleInfo[] = [];
+    /** The paper of every source, in file order (a note, digest or bibliography entry is found by where it is here). */
     const paperAt: (Paper | undefined)[] = [];
     const noteAt: number[] = [];
     const digestAt: number[] = [];
+    const bibAt: number[] = [];
     let step = 0;
     // Indexed loops throughout: this code runs too rarely to be optimised, and unoptimised, a
     // for-of loop allocates a result object per element (~5 MB of a rebuild's ~24 MB at M).
@@ -215,13 +223,16 @@ export class Library {
         const s = sources[k];
         if (++step % REBUILD_STEP === 0) yield;
         const info = this.info(s);
-        if (s.kind === 'note') { notes.push(s); noteInfos.push(info); noteAt.push(paperAt.length); } else { digestSources.push(s); digestInfos.push(info); digestAt.push(paperAt.length); }
+        if (s.kind === 'note') { notes.push(s); noteInfos.push(info); noteAt.push(paperAt.length); }
+        else if (s.kind === 'bib') { bibSources.push(s); bibInfos.push(info); bibAt.push(paperAt.length); }
+        else { digestSources.push(s); digestInfos.push(info); digestAt.push(paperAt.length); }
         paperAt.push(undefined);
       }
     }
 
     const byKey = new Map<string, Paper>();
     const byArxiv = new Map<string, Paper>();
+    const byDoi = new Map<string, Paper>();
     const byTitle = new Map<string, Paper>();
     const clash = new Map<string, SourceProblem[]>();
 
@@ -247,12 +258,43 @@ export class Library {
       paperAt[noteAt[i]] = paper;
       byKey.set(key, paper);
       if (note.arxiv && !byArxiv.has(note.arxiv)) byArxiv.set(note.arxiv, paper);
+      if (note.doi && !byDoi.has(note.doi.toLowerCase())) byDoi.set(note.doi.toLowerCase(), paper);
       if (norm && !byTitle.has(norm)) byTitle.set(norm, paper);
+    }
+
+    // Bibliography entries next: the same paper as a note (same DOI, arXiv id, or title and first
+    // author) joins it, its key an alias; otherwise its key is the paper's.
+    for (let i = 0; i < bibSources.length; i++) {
+      if (++step % REBUILD_STEP === 0) yield;
+      const entry = bibSources[i];
+      const key = entry.key!;
+      const norm = bibInfos[i].norm;
+      const titled = norm ? byTitle.get(norm) : undefined;
+      let paper = (entry.doi && byDoi.get(entry.doi.toLowerCase())) || (entry.arxiv && byArxiv.get(entry.arxiv)) || (titled && sameFirstAuthor(titled.authors, entry.authors) ? titled : undefined);
+      const holder = byKey.get(key);
+      if (holder && holder !== paper) {
+        // The key is taken by a different paper: a note's key wins, and the first bibliography entry's.
+        const other = holder.note ?? holder.entries[0];
+        const message = (where: string) => `Citation key "${key}" is also claimed by a different paper in ${where}.`;
+        pushProblem(clash, entry.uri, { range: entry.keyRange ?? entry.titleRange, message: message(other.uri), severity: 'warning', code: 'duplicate-key' });
+        continue;
+      }
+      if (paper) {
+        mergeBib(paper, entry);
+        if (key !== paper.key && !paper.aliases.includes(key)) paper.aliases = [...paper.aliases, key];
+      } else {
+        paper = newPaper(key, entry);
+        if (entry.arxiv && !byArxiv.has(entry.arxiv)) byArxiv.set(entry.arxiv, paper);
+        if (entry.doi && !byDoi.has(entry.doi.toLowerCase())) byDoi.set(entry.doi.toLowerCase(), paper);
+        if (norm && !byTitle.has(norm)) byTitle.set(norm, paper);
+      }
+      byKey.set(key, paper);
+      paperAt[bibAt[i]] = paper;
     }
 
     // Digest entries: group entries of one paper (same arXiv id or title) across digests.
     interface Member { source: PaperSource; info: TitleInfo; at: number }
-    interface Group { members: Member[]; note?: Paper; norm: string; index: number }
+    interface Group { members: Member[]; paper?: Paper; norm: string; index: number }
     const groups: Group[] = [];
     const groupByArxiv = new Map<string, Group>();
     /** Normalized title -> index in `groups` (kept as the digest titles: numbers keep no group alive). */
@@ -278,7 +320,7 @@ export class Library {
       if (++step % REBUILD_STEP === 0) yield;
       if (g.members.length > 1) g.members.sort((a, b) => compareSources(a.source, b.source));
       const arxiv = g.members.find((m) => m.source.arxiv)?.source.arxiv;
-      g.note = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
+      g.paper = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
     }
     yield;
     const taken = (k: string) => byKey.has(k);
@@ -291,7 +333,7 @@ export class Library {
       const g = ordered[i];
       if (++step % REBUILD_STEP === 0) yield;
       const key = chooseKeyFrom(g.members[0].info.candidates, taken);
-      let paper = g.note;
+      let paper = g.paper;
       if (paper) {
         paper.aliases = [...paper.aliases, key];
         for (let m = 0; m < g.members.length; m++) mergeDigest(paper, g.members[m].source);
@@ -338,7 +380,7 @@ export class Library {
     // A note without an abstract anywhere shows its own summary as the abstract.
     if (!paper.abstract && paper.summary) { paper.abstract = paper.summary; paper.summary = undefined; }
     if (paper.summary && paper.summary === paper.abstract) paper.summary = undefined;
-    const primary = paper.note ?? paper.digests[0];
+    const primary = paper.note ?? paper.entries[0] ?? paper.digests[0];
     const info = this.info(primary);
     let authorWords = this.authorWords.get(paper.authors);
     if (authorWords === undefined) this.authorWords.set(paper.authors, (authorWords = authorTokens(paper.authors).join(' ')));
@@ -357,7 +399,7 @@ export class Library {
     if (old.sources.length !== 1 || entry.sources.length !== 1) return false;
     const [before, after] = [old.sources[0], entry.sources[0]];
     const paper = this.byKey.get(before.key!);
-    if (!paper || paper.note !== before || paper.digests.length || paper.aliases.length) return false;
+    if (!paper || paper.note !== before || paper.digests.length || paper.entries.length || paper.aliases.length) return false;
     if (after.key !== before.key || after.arxiv !== before.arxiv || this.clashProblems.has(old.uri)) return false;
     const oldNorm = this.info(before).norm, newNorm = this.info(after).norm;
     if (newNorm !== oldNorm && (this.digestTitles.has(newNorm) || this.noteTitles.has(newNorm))) return false;
@@ -410,6 +452,7 @@ function compareSources(a: PaperSource, b: PaperSource): number {
  * part of its garbage. Nothing writes into a paper's lists; a new alias replaces the list.
  */
 const NO_WORDS: string[] = [];
+const NO_SOURCES: PaperSource[] = [];
 const UNFINISHED: Paper['match'] = { key: '', aliases: NO_WORDS, titleWords: '', authorWords: '' };
 
 function newPaper(key: string, source: PaperSource): Paper {
@@ -428,9 +471,18 @@ function newPaper(key: string, source: PaperSource): Paper {
     abstract: source.abstract,
     summary: isNote ? source.summary : undefined,
     topics: source.topics,
+    organizations: source.organizations,
+    type: source.type,
+    container: source.container,
+    volume: source.volume,
+    issue: source.issue,
+    pages: source.pages,
+    publisher: source.publisher,
+    issued: source.issued,
     note: isNote ? source : undefined,
-    digests: isNote ? [] : [source],
-    definition: { uri: source.uri, range: (isNote ? source.keyRange : undefined) ?? source.titleRange },
+    entries: source.kind === 'bib' ? [source] : NO_SOURCES,
+    digests: source.kind === 'digest' ? [source] : [],
+    definition: { uri: source.uri, range: source.keyRange ?? source.titleRange },
     match: UNFINISHED,
   };
 }
@@ -444,18 +496,44 @@ function newPaper(key: string, source: PaperSource): Paper {
  * one has no note, so nothing below changes it.
  */
 function sameDigestPaper(old: Paper | undefined, members: readonly { source: PaperSource }[]): Paper | undefined {
-  if (!old || old.note || old.digests.length !== members.length) return undefined; // only a note's paper has aliases
+  if (!old || old.note || old.entries.length || old.digests.length !== members.length) return undefined; // only a keyed paper has aliases
   for (let m = 0; m < members.length; m++) if (old.digests[m] !== members[m].source) return undefined;
   return old;
 }
 
-/** A digest entry adds what the note (or first entry) lacks: the abstract (a note's `abstract` field wins), authors, date. */
+/** A digest entry adds what the note, bibliography entry or first digest entry lacks: the abstract, authors, dates, links. */
 function mergeDigest(paper: Paper, s: PaperSource): void {
   paper.digests.push(s);
-  paper.abstract ??= s.abstract;
-  if (paper.authors.length === 0) paper.authors = s.authors;
-  paper.year ??= s.year;
+  fillFrom(paper, s);
   paper.digestDate ??= s.digestDate;
+}
+
+/** A bibliography entry adds what the note lacks: authors, dates, where it appeared, identifiers. */
+function mergeBib(paper: Paper, s: PaperSource): void {
+  paper.entries = [...paper.entries, s];
+  fillFrom(paper, s);
+  paper.type ??= s.type;
+  paper.container ??= s.container;
+  paper.volume ??= s.volume;
+  paper.issue ??= s.issue;
+  paper.pages ??= s.pages;
+  paper.publisher ??= s.publisher;
+  paper.doi ??= s.doi;
+  paper.url ??= s.url;
+}
+
+function fillFrom(paper: Paper, s: PaperSource): void {
+  paper.abstract ??= s.abstract;
+  if (paper.authors.length === 0) { paper.authors = s.authors; paper.organizations = s.organizations; }
+  paper.year ??= s.year;
+  paper.issued ??= s.issued;
   paper.arxiv ??= s.arxiv;
   for (const u of s.codeUrls) if (!paper.codeUrls.includes(u)) paper.codeUrls = [...paper.codeUrls, u];
+}
+
+/** Whether two author lists can be of one paper: their first authors' family names agree, or one list is empty. */
+function sameFirstAuthor(a: readonly string[], b: readonly string[]): boolean {
+  if (!a.length || !b.length) return true;
+  const family = (name: string) => normalizeTitle(name).split(' ').pop();
+  return family(a[0]) === family(b[0]);
 }

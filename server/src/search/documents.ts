@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { FileEntry, Library } from '../library/library';
 
-/** What lunr indexes for one note or digest entry. `id` is `uri#ordinal`. */
+/** What lunr indexes for one note, digest entry or bibliography entry. `id` is `uri#ordinal`. */
 export interface SearchDoc {
   id: string;
   title: string;
@@ -12,11 +12,12 @@ export interface SearchDoc {
 
 export const NOTE_BUCKETS = 32;
 
-/** The shard a file's documents live in: one per digest file, notes spread over NOTE_BUCKETS groups. */
-export function shardOf(uri: string, kind: FileEntry['kind']): string | undefined {
-  if (kind === 'digest') return `digest:${uri}`;
-  if (kind === 'note') return `notes:${noteGroupOf(uri)}`;
-  return undefined;
+/**
+ * The shard a file's documents live in: notes spread over NOTE_BUCKETS groups, every other file with
+ * papers (a digest, a bibliography, a draft's inline references) a shard of its own.
+ */
+export function shardOf(uri: string, kind: FileEntry['kind']): string {
+  return kind === 'note' ? `notes:${noteGroupOf(uri)}` : `file:${uri}`;
 }
 
 /** A note's group: a hash of its uri (~1 µs; noteGroups hashes each note once per change of the library's files). */
@@ -43,8 +44,8 @@ export function shardDocs(library: Library, shard: string): SearchDoc[] {
 
 /** The files whose sources make up a shard (notes: sorted by uri). Shared: callers must not change it. */
 function shardFiles(library: Library, shard: string): readonly FileEntry[] {
-  if (shard.startsWith('digest:')) {
-    const entry = library.file(shard.slice('digest:'.length));
+  if (shard.startsWith('file:')) {
+    const entry = library.file(shard.slice('file:'.length));
     return entry?.sources.length ? [entry] : [];
   }
   return noteGroups(library)[Number(shard.slice('notes:'.length))] ?? [];
@@ -101,7 +102,7 @@ export function fileSearchHash(entry: FileEntry): string {
 export function shardHash(library: Library, shard: string): string | undefined {
   const files = shardFiles(library, shard);
   if (files.length === 0) return undefined;
-  if (shard.startsWith('digest:')) return fileSearchHash(files[0]);
+  if (shard.startsWith('file:')) return fileSearchHash(files[0]);
   const h = createHash(CONTENT_HASH);
   for (const f of files) h.update(`${f.uri}\0${fileSearchHash(f)}\u0001`);
   return h.digest('hex');

@@ -130,15 +130,10 @@ export class SearchService {
   /** A note or digest file changed or went away: its shard is rebuilt shortly, off the request path. */
   fileChanged(uri: string): void {
     if (!this.workers.length) return; // full-text search is off (see onWorkerExit)
-    const kind = this.library.file(uri)?.kind ?? (this.knownDigest(uri) ? 'digest' : 'note');
+    const kind = this.library.file(uri)?.kind ?? (this.known.has(shardOf(uri, 'digest')) ? 'digest' : 'note');
     const shard = shardOf(uri, kind);
-    if (!shard) return;
     this.dirty.add(shard);
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 100);
-  }
-
-  private knownDigest(uri: string): boolean {
-    return this.known.has(`digest:${uri}`);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { stringSpans } from './jsonSpans';
-import { findUrls, foldSpace, LineIndex, lineRange, parseArxivId, range } from '../util/text';
+import { cleanUrl, findUrls, foldSpace, LineIndex, lineRange, parseArxivId, range } from '../util/text';
 
 export type DigestFormat = 'text' | 'markdown' | 'json';
 
@@ -10,9 +10,10 @@ export function digestFormat(path: string): DigestFormat {
   return 'text';
 }
 
-export function parseDigest(uri: string, text: string, format: DigestFormat, relativePath = uri): ParsedSource {
+/** `parsed`: a JSON digest's data, when the caller has parsed it already. */
+export function parseDigest(uri: string, text: string, format: DigestFormat, relativePath = uri, parsed?: { data: unknown }): ParsedSource {
   switch (format) {
-    case 'json': return parseJsonDigest(uri, text, relativePath);
+    case 'json': return parseJsonDigest(uri, text, relativePath, parsed);
     case 'markdown': return parseMarkdownDigest(uri, text, relativePath);
     default: return parseTextDigest(uri, text, relativePath);
   }
@@ -174,13 +175,13 @@ function parseMarkdownDigest(uri: string, text: string, relativePath: string): P
 interface JsonAuthor { name?: unknown }
 
 /** The JSON the Daily Papers site serves: an array of entries with `paper.{id,title,summary,authors}`. */
-function parseJsonDigest(uri: string, text: string, relativePath: string): ParsedSource {
+function parseJsonDigest(uri: string, text: string, relativePath: string, parsed?: { data: unknown }): ParsedSource {
   const papers: PaperSource[] = [];
   const problems: SourceProblem[] = [];
   const log: string[] = [];
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parsed ? parsed.data : JSON.parse(text);
   } catch (err) {
     const message = `Digest JSON is not valid: ${(err as Error).message.slice(0, 200)}`;
     log.push(`${relativePath}: ${message}`);
@@ -206,9 +207,14 @@ function parseJsonDigest(uri: string, text: string, relativePath: string): Parse
       return;
     }
     const summary = typeof p.summary === 'string' ? p.summary : typeof e.summary === 'string' ? e.summary : '';
-    const published = [e.publishedAt, p.publishedAt].find((v): v is string => typeof v === 'string');
-    const iso = published && /^(\d{4}-\d{2}-\d{2})/.exec(published)?.[1];
-    const date = iso ? { written: iso, rank: iso } : undefined;
+    // The entry's date is the day the digest featured the paper; the paper's own is when it was published.
+    const isoDay = (v: unknown) => (typeof v === 'string' ? /^(\d{4}-\d{2}-\d{2})/.exec(v)?.[1] : undefined);
+    const featured = isoDay(e.publishedAt) ?? isoDay(p.publishedAt);
+    const issued = p === e ? undefined : isoDay(p.publishedAt);
+    const date = featured ? { written: featured, rank: featured } : undefined;
+    const link = (v: unknown) => (typeof v === 'string' ? cleanUrl(v) : undefined);
+    const repo = link(p.githubRepo) ?? link(e.githubRepo);
+    const page = link(p.projectPage) ?? link(e.projectPage);
     const authors = Array.isArray(p.authors) ? (p.authors as JsonAuthor[]).map((a) => (typeof a === 'string' ? a : typeof a?.name === 'string' ? a.name : '')).filter(Boolean) : [];
     // Point at the title's string in the file (inside its quotes), so definition lands on it.
     const span = titleSpans.get(`${entryPath(n)}${p === e ? '' : '/paper'}/title`) ?? titleSpans.get(`${entryPath(n)}/title`);
@@ -216,8 +222,11 @@ function parseJsonDigest(uri: string, text: string, relativePath: string): Parse
     const paper = digestPaper(uri, title, pos.line, summary, date, papers.length, {
       authors,
       arxiv: parseArxivId(typeof p.id === 'string' ? p.id : undefined),
-      year: iso ? Number(iso.slice(0, 4)) : undefined,
+      year: Number((issued ?? featured)?.slice(0, 4)) || undefined,
+      issued,
+      url: page,
     });
+    if (repo && !paper.codeUrls.includes(repo)) paper.codeUrls = [repo, ...paper.codeUrls];
     paper.titleRange = range(pos.line, pos.character, pos.line, pos.character + (span ? span[1] - span[0] - 2 : 0));
     papers.push(paper);
   });

@@ -27,15 +27,27 @@ export interface PaperMetadata {
   /** A note's own summary (Abstract/Summary/TL;DR section or first paragraph), when it differs from the abstract. */
   summary?: string;
   topics: string[];
+  /** Authors (of `authors`) that are organisations, not people: exported as literal names. */
+  organizations?: string[];
+  /** What a bibliography needs, where a source says it (CSL type names). */
+  type?: string;
+  /** The journal, proceedings or book the paper appeared in. */
+  container?: string;
+  volume?: string;
+  issue?: string;
+  pages?: string;
+  publisher?: string;
+  /** When it was published: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. */
+  issued?: string;
 }
 
-/** What one note or one digest entry says about a paper. */
+/** What one note, one digest entry or one bibliography entry says about a paper. */
 export interface PaperSource extends PaperMetadata {
-  kind: 'note' | 'digest';
+  kind: 'note' | 'digest' | 'bib';
   uri: string;
-  /** Explicit citation key (notes) or undefined (digest entries get derived keys). */
+  /** Explicit citation key (notes, bibliography entries) or undefined (digest entries get derived keys). */
   key?: string;
-  /** Where the key is written (note front matter), for definition and rename. */
+  /** Where the key is written (note front matter, bibliography entry), for definition and rename. */
   keyRange?: Range;
   titleRange: Range;
   /** Sortable digest date (ISO yyyy-mm-dd or as written), used to rank key clashes. */

@@ -1,7 +1,7 @@
 import picomatch = require('picomatch');
 import type { Settings } from '../settings';
 
-export type Candidate = 'note' | 'digest' | 'markdown' | 'draft';
+export type Candidate = 'note' | 'digest' | 'bibliography' | 'markdown' | 'draft';
 
 const MARKDOWN = /\.(md|markdown)$/i;
 const DRAFT = /\.(md|markdown|qmd|rmd|tex)$/i;
@@ -10,12 +10,14 @@ const DRAFT = /\.(md|markdown|qmd|rmd|tex)$/i;
 export class Classifier {
   private readonly isNote: (p: string) => boolean;
   private readonly isDigest: (p: string) => boolean;
+  private readonly isBibliography: (p: string) => boolean;
   private readonly isExcluded: (p: string) => boolean;
 
   constructor(settings: Settings) {
     const opts = { dot: false, nocase: true };
     this.isNote = picomatch(settings.notes, opts);
     this.isDigest = picomatch(settings.digests, opts);
+    this.isBibliography = picomatch(settings.bibliographies, opts);
     this.isExcluded = picomatch(settings.exclude, { dot: true, nocase: true });
   }
 
@@ -25,6 +27,7 @@ export class Classifier {
 
   classify(relativePath: string): Candidate | undefined {
     if (this.isExcluded(relativePath)) return undefined;
+    if (this.isBibliography(relativePath)) return 'bibliography';
     if (this.isDigest(relativePath)) return 'digest';
     if (this.isNote(relativePath) && MARKDOWN.test(relativePath)) return 'note';
     if (MARKDOWN.test(relativePath)) return 'markdown';

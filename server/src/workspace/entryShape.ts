@@ -15,11 +15,12 @@ const optional = (x: unknown, check: (y: unknown) => boolean): boolean => x === 
 
 function sourceProblem(s: unknown, uri: string): string | undefined {
   if (!isObject(s)) return 'a source is not an object';
-  if ((s.kind !== 'note' && s.kind !== 'digest') || s.uri !== uri) return 'a source has the wrong kind or uri';
-  if (s.kind === 'note' && !(isString(s.key) && s.key.length > 0 && s.key.length <= MAX_KEY)) return 'a note has no key';
+  if ((s.kind !== 'note' && s.kind !== 'digest' && s.kind !== 'bib') || s.uri !== uri) return 'a source has the wrong kind or uri';
+  if (s.kind !== 'digest' && !(isString(s.key) && s.key.length > 0 && s.key.length <= MAX_KEY)) return s.kind === 'note' ? 'a note has no key' : 'a bibliography entry has no key';
   if (!isString(s.title) || !isRange(s.titleRange) || !Number.isInteger(s.ordinal)) return 'a source lacks its title or position';
   if (!isStringArray(s.authors) || !isStringArray(s.codeUrls) || !isStringArray(s.topics)) return 'a source has malformed lists';
-  for (const k of ['key', 'digestDate', 'arxiv', 'doi', 'url', 'abstract', 'summary', 'dateRank', 'body'] as const) {
+  if (!optional(s.organizations, isStringArray)) return 'a source has malformed lists';
+  for (const k of ['key', 'digestDate', 'arxiv', 'doi', 'url', 'abstract', 'summary', 'dateRank', 'body', 'type', 'container', 'volume', 'issue', 'pages', 'publisher', 'issued'] as const) {
     if (!optional(s[k], isString)) return `a source has a malformed ${k}`;
   }
   if (!optional(s.year, Number.isInteger) || !optional(s.keyRange, isRange)) return 'a source has a malformed year or key position';
@@ -29,7 +30,8 @@ function sourceProblem(s: unknown, uri: string): string | undefined {
 export function loadedFileProblem(x: unknown, uri: string): string | undefined {
   if (!isObject(x) || x.uri !== uri || !isStringArray(x.log) || !Number.isInteger(x.textLength)) return 'not a parse result for this file';
   const e = x.entry;
-  if (!isObject(e) || e.uri !== uri || !isString(e.relativePath) || !['note', 'digest', 'draft'].includes(e.kind as string)) return 'malformed entry';
+  if (!isObject(e) || e.uri !== uri || !isString(e.relativePath) || !['note', 'digest', 'bibliography', 'draft'].includes(e.kind as string)) return 'malformed entry';
+  if (!optional(e.bibliographies, isStringArray)) return 'malformed entry';
   if (!Array.isArray(e.sources) || !Array.isArray(e.problems) || !Array.isArray(e.citations) || !optional(e.searchHash, isString)) return 'malformed entry';
   for (const [i, s] of e.sources.entries()) {
     const why = sourceProblem(s, uri) ?? (s.ordinal === i ? undefined : 'a source is out of place');

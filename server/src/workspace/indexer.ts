@@ -13,6 +13,8 @@ export interface Folder { uri: string; fsPath: string; realPath: string }
 
 export interface IndexerHooks {
   log(line: string): void;
+  /** The library changed outside a scan and a request (a bibliography a draft names was read). */
+  changed?(): void;
 }
 
 /**
@@ -136,7 +138,47 @@ export class Indexer {
   candidateFor(uri: string): Candidate | undefined {
     const p = safePath(uri);
     if (!p || !this.folderOf(p)) return undefined;
-    return this.classifier.classify(this.relativePath(uri));
+    return this.classifier.classify(this.relativePath(uri)) ?? (this.namedBy.has(uri) ? 'bibliography' : undefined);
+  }
+
+  /**
+   * Bibliography files that drafts name (`bibliography:`, `\addbibresource`), by uri, with the drafts
+   * that name each. Those the settings' globs do not match are read because a draft names them.
+   */
+  private readonly namedBy = new Map<string, Set<string>>();
+
+  /** Record what a draft names now; files it alone named and no glob matches leave the library. Returns the files to read. */
+  private nameBibliographies(draft: string, names: readonly string[] | undefined): string[] {
+    const draftPath = safePath(draft);
+    const wanted = new Set<string>();
+    if (draftPath && names) {
+      for (const name of names) {
+        const target = path.resolve(path.dirname(draftPath), name);
+        if (this.folderOf(target)) wanted.add(uriOf(target));
+        else this.hooks.log(`${this.relativePath(draft)}: its bibliography ${name} is outside the workspace folders; not read`);
+      }
+    }
+    const toRead: string[] = [];
+    for (const [uri, drafts] of this.namedBy) {
+      if (wanted.has(uri) || !drafts.delete(draft) || drafts.size) continue;
+      this.namedBy.delete(uri);
+      if (!this.classifier.classify(this.relativePath(uri))) this.library.removeFile(uri);
+    }
+    for (const uri of wanted) {
+      let drafts = this.namedBy.get(uri);
+      if (!drafts) this.namedBy.set(uri, (drafts = new Set()));
+      drafts.add(draft);
+      if (!this.library.file(uri) && !this.overrides.has(uri)) toRead.push(uri);
+    }
+    return toRead;
+  }
+
+  /** Named bibliographies no glob found and nothing has read yet (read at the end of a scan, or as soon as a draft names them). */
+  private async readNamed(uris: readonly string[]): Promise<void> {
+    for (const uri of uris) {
+      const p = safePath(uri);
+      if (p && !this.library.file(uri)) await this.loadFromDisk(p, 'bibliography');
+    }
   }
 
   /**
@@ -156,7 +198,7 @@ export class Indexer {
       if (generation !== this.scanGeneration) return { files: 0, ms: Date.now() - started };
       // Forget files that vanished since a previous scan.
       const seen = new Set(found.map((f) => f.uri));
-      for (const f of [...this.library.allFiles()]) if (!seen.has(f.uri) && !this.overrides.has(f.uri)) this.library.removeFile(f.uri);
+      for (const f of [...this.library.allFiles()]) if (!seen.has(f.uri) && !this.overrides.has(f.uri) && !this.namedBy.has(f.uri)) this.library.removeFile(f.uri);
 
       const loadStarted = Date.now();
       let sliceStart = Date.now();
@@ -188,6 +230,7 @@ export class Indexer {
           sliceStart = Date.now();
         }
       }
+      await this.readNamed([...this.namedBy.keys()]);
       filesLoaded?.();
       await this.library.rebuildInSlices(SLICE_MS, yieldToRequests);
       progress?.(found.length, found.length);
@@ -293,7 +336,15 @@ export class Indexer {
     for (const line of loaded.log) this.hooks.log(line);
     if (loaded.entry) this.library.setFile(loaded.entry, loaded.titles);
     else this.library.removeFile(loaded.uri);
+    if (loaded.entry?.kind !== 'draft' && !this.namedByDraft.has(loaded.uri)) return;
+    this.namedByDraft.add(loaded.uri);
+    const toRead = this.nameBibliographies(loaded.uri, loaded.entry?.bibliographies);
+    // During a scan, what no glob found is read at its end (the scan may still find it).
+    if (toRead.length && !this.scanning) void this.readNamed(toRead).then(() => this.hooks.changed?.());
   }
+
+  /** Drafts that have named bibliographies at some point (so that dropping the names is noticed). */
+  private readonly namedByDraft = new Set<string>();
 
   /** Editor text for a file; it wins over the disk until closed. */
   setOverride(uri: string, text: string): boolean {

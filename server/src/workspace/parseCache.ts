@@ -49,8 +49,8 @@ export function writingAtOnce(config: ParseCacheConfig): ParseCacheUse {
   return { config, save: (record) => writeRecord(config, record) };
 }
 
-/** 4: the header carries the body's checksum. */
-export const PARSE_CACHE_FORMAT = 4;
+/** 4: the header carries the body's checksum; 5: bibliographies. */
+export const PARSE_CACHE_FORMAT = 5;
 
 /** Uri hashes made between two yields while pruning (~2 ms of work). */
 const HASHES_PER_TURN = 250;

@@ -2,21 +2,46 @@ import type { FileEntry } from '../library/library';
 import type { Candidate } from './classify';
 import { declaresCitationKey, parseNote } from '../sources/note';
 import { digestFormat, parseDigest } from '../sources/digest';
+import { bibliographyFormat, cslItemsOf, parseBibliography } from '../sources/bibliography';
+import { draftBibliography } from '../sources/draft';
 import { findCitations, flavorOf } from '../citations/find';
 
 export interface ParsedFile { entry: FileEntry; log: string[] }
 
+/** Names that are bibliographies only when their content is one (`library.json` is often something else). */
+const COMMON_NAME = /(^|\/)(references|library|bibliography)\.json$/i;
+
 /** Parse one file's text into a library entry. Pure: the caller reads the file. */
 export function parseFile(uri: string, relativePath: string, candidate: Candidate, text: string): ParsedFile {
+  const json = candidate === 'bibliography' || candidate === 'digest' ? jsonOf(relativePath, text) : undefined;
+  // A CSL JSON file is a bibliography wherever it is, digest folders included (detected by its shape).
+  if (candidate === 'bibliography' || (json && cslItemsOf(json.data))) {
+    const parsed = parseBibliography(uri, text, bibliographyFormat(relativePath) ?? 'csl-json', relativePath, !COMMON_NAME.test(relativePath), json);
+    return { entry: { uri, kind: 'bibliography', relativePath, sources: parsed.papers, problems: parsed.problems, citations: [] }, log: parsed.log };
+  }
   const kind = candidate === 'digest' ? 'digest' : candidate === 'note' || (candidate === 'markdown' && declaresCitationKey(text)) ? 'note' : 'draft';
   if (kind === 'digest') {
-    const parsed = parseDigest(uri, text, digestFormat(relativePath), relativePath);
+    const parsed = parseDigest(uri, text, digestFormat(relativePath), relativePath, json);
     return { entry: { uri, kind, relativePath, sources: parsed.papers, problems: parsed.problems, citations: [] }, log: parsed.log };
   }
-  const citations = findCitations(text, flavorOf(relativePath));
+  const flavor = flavorOf(relativePath);
+  const citations = findCitations(text, flavor);
   if (kind === 'note') {
     const parsed = parseNote(uri, text, { relativePath });
     return { entry: { uri, kind, relativePath, sources: parsed.papers, problems: parsed.problems, citations }, log: parsed.log };
   }
-  return { entry: { uri, kind, relativePath, sources: [], problems: [], citations }, log: [] };
+  const bib = draftBibliography(uri, text, flavor, relativePath);
+  const entry: FileEntry = { uri, kind, relativePath, sources: bib.references.papers, problems: bib.references.problems, citations };
+  if (bib.named.length) entry.bibliographies = bib.named;
+  return { entry, log: bib.references.log };
+}
+
+/** A .json file's data, parsed once for whichever parser reads it; undefined if it is not JSON (the parser then says why). */
+function jsonOf(relativePath: string, text: string): { data: unknown } | undefined {
+  if (!/\.json$/i.test(relativePath)) return undefined;
+  try {
+    return { data: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
 }

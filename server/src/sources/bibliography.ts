@@ -1,0 +1,329 @@
+import * as yaml from 'js-yaml';
+import type { PaperSource, ParsedSource, SourceProblem } from './types';
+import { stringSpans } from './jsonSpans';
+import { cleanUrl, foldSpace, LineIndex, parseArxivId, range, Range } from '../util/text';
+import { MAX_KEY } from '../citations/find';
+
+/**
+ * Bibliography files: BibTeX / BibLaTeX (`.bib`, as Zotero + Better BibTeX export them) and CSL
+ * JSON / CSL YAML (Better CSL JSON, pandoc's `references`). BibTeX is read by citation.js's
+ * BibTeX plugin (its parser, then its mapping to CSL, which resolves `@string` macros, month
+ * macros, `crossref` and LaTeX accents and commands); every format then goes through one mapping
+ * from CSL items to sources. Entries are located in the text by a scan of our own (the parsers give
+ * no positions), and a BibTeX file the parser rejects is read again entry by entry, so one bad
+ * entry gets a diagnostic on its line and the rest of the file is indexed.
+ */
+
+export type BibliographyFormat = 'bibtex' | 'csl-json' | 'csl-yaml';
+
+/**
+ * How a bibliography litnotes wrote (features/exportBibliography.ts) says so: a first-line comment
+ * in BibTeX and YAML, a property of every item in CSL JSON (which has no comments; citeprocs ignore
+ * properties they do not know). Such a file is rewritten by `litnotes.export.onSave` and any other
+ * never is; and it is not read back as a source (it holds what the library already knows).
+ */
+export const MARKER_FIELD = 'litnotes-export';
+export const MARKER_COMMENT = 'Written by litnotes (Literature Notes); it rewrites this file when it exports again.';
+
+export function isLitnotesExport(text: string): boolean {
+  const head = text.slice(0, 2000);
+  return head.includes(MARKER_COMMENT) || new RegExp(`"${MARKER_FIELD}"\\s*:\\s*true`).test(head);
+}
+
+export function bibliographyFormat(path: string): BibliographyFormat | undefined {
+  if (/\.(bib|bibtex|biblatex)$/i.test(path)) return 'bibtex';
+  if (/\.json$/i.test(path)) return 'csl-json';
+  if (/\.ya?ml$/i.test(path)) return 'csl-yaml';
+  return undefined;
+}
+
+/** A CSL item as the JSON and YAML forms hold it; every field is checked before use. */
+export type CslItem = Record<string, unknown>;
+
+/**
+ * Whether parsed JSON or YAML is a list of CSL items (by shape: files named `library.json` or
+ * `references.json` are often something else): objects with an `id` and a `type` or `title`, and
+ * not Daily Papers entries (which have `paper`).
+ */
+export function isCslList(data: unknown): data is CslItem[] {
+  if (!Array.isArray(data) || data.length === 0) return false;
+  return data.slice(0, 20).every((x) => x && typeof x === 'object' && !Array.isArray(x) && (typeof x.id === 'string' || typeof x.id === 'number') && (typeof x.type === 'string' || typeof x.title === 'string') && !('paper' in x));
+}
+
+/** The CSL items of parsed JSON or YAML: a list, or (pandoc's YAML bibliographies) a list under `references`. */
+export function cslItemsOf(data: unknown): CslItem[] | undefined {
+  const items = data && typeof data === 'object' && !Array.isArray(data) && Array.isArray((data as { references?: unknown }).references) ? (data as { references: unknown[] }).references : data;
+  return isCslList(items) ? items : undefined;
+}
+
+/**
+ * `strict`: the file is a bibliography by its name or because a draft names it, so content that is
+ * not one is a problem; otherwise (a common name such as `library.json`) it is simply not one.
+ * `parsed`: the JSON, when the caller has parsed it already.
+ */
+export function parseBibliography(uri: string, text: string, format: BibliographyFormat, relativePath: string, strict = true, parsed?: { data: unknown }): ParsedSource {
+  const out: ParsedSource = { papers: [], problems: [], log: [] };
+  if (isLitnotesExport(text)) return out;
+  if (format === 'bibtex') return parseBibtex(uri, text, relativePath);
+  let data: unknown;
+  try {
+    data = parsed ? parsed.data : format === 'csl-json' ? JSON.parse(text) : yaml.safeLoad(text, { json: false });
+  } catch (err) {
+    if (strict) report(out, relativePath, 0, `${format === 'csl-json' ? 'CSL JSON' : 'CSL YAML'} is not valid: ${String((err as Error).message).split('\n')[0].slice(0, 200)}`, 'error');
+    return out;
+  }
+  const items = cslItemsOf(data);
+  if (!items) {
+    if (strict) report(out, relativePath, 0, 'Not a CSL bibliography: expected a list of items, each with an id and a type or title.', 'warning');
+    return out;
+  }
+  const ranges = format === 'csl-json' ? jsonIdRanges(text) : yamlIdRanges(text);
+  out.papers = cslSources(uri, items, (id, i) => ranges.get(String(i)) ?? ranges.get(id), out, relativePath);
+  return out;
+}
+
+/** Sources from CSL items; `keyRange(id, index)` says where an item's id is written. */
+export function cslSources(uri: string, items: readonly CslItem[], keyRange: (id: string, index: number) => Range | undefined, out: ParsedSource, relativePath: string): PaperSource[] {
+  const papers: PaperSource[] = [];
+  items.forEach((item, i) => {
+    const id = typeof item.id === 'number' ? String(item.id) : item.id;
+    const at = keyRange(typeof id === 'string' ? id : '', i) ?? range(0, 0, 0, 0);
+    if (typeof id !== 'string' || !id.trim() || id.length > MAX_KEY || /\s/.test(id.trim())) {
+      report(out, relativePath, at.start.line, `Bibliography entry ${i + 1} has no usable id (a citation key without spaces, at most ${MAX_KEY} characters); skipped.`, 'warning', at);
+      return;
+    }
+    papers.push(cslSource(uri, item, id.trim(), at, papers.length));
+  });
+  return papers;
+}
+
+/** One CSL item as a source. Rich-text markup (`<i>`, `<sc>`, …) and whitespace runs are dropped from text fields. */
+function cslSource(uri: string, item: CslItem, key: string, keyRange: Range, ordinal: number): PaperSource {
+  const text = (v: unknown) => (typeof v === 'string' ? plainText(v) : typeof v === 'number' ? String(v) : undefined) || undefined;
+  const { authors, organizations } = cslNames(item.author);
+  const issued = cslDate(item.issued);
+  const url = typeof item.URL === 'string' ? cleanUrl(item.URL) : undefined;
+  const doi = text(item.DOI)?.replace(/^https?:\/\/(dx\.)?doi\.org\//i, '');
+  const arxiv = arxivOf(item, url);
+  return {
+    kind: 'bib',
+    uri,
+    key,
+    keyRange,
+    title: text(item.title) ?? key,
+    titleRange: keyRange,
+    authors,
+    organizations: organizations.length ? organizations : undefined,
+    year: issued ? Number(issued.slice(0, 4)) : undefined,
+    issued,
+    arxiv,
+    doi: doi && /^10\.\d{4,9}\/\S+$/.test(doi) ? doi : undefined,
+    url,
+    codeUrls: [],
+    abstract: text(item.abstract),
+    topics: [],
+    type: text(item.type),
+    container: text(item['container-title']),
+    volume: text(item.volume),
+    issue: text(item.issue),
+    pages: text(item.page),
+    publisher: text(item.publisher),
+    ordinal,
+  };
+}
+
+/** Text of a CSL string field: citation.js marks italics, small caps and the like with HTML-like tags. */
+function plainText(value: string): string {
+  return foldSpace(value.replace(/<\/?(?:i|b|sup|sub|sc|span)(?:\s[^<>]*)?>/g, '')).slice(0, 32 * 1024);
+}
+
+/** Display names ("Given von Family"), and the ones that are organisations (a literal name, or a family name alone with spaces in it). */
+function cslNames(value: unknown): { authors: string[]; organizations: string[] } {
+  const authors: string[] = [];
+  const organizations: string[] = [];
+  if (!Array.isArray(value)) return { authors, organizations };
+  for (const n of value.slice(0, 500)) {
+    if (!n || typeof n !== 'object') continue;
+    const o = n as Record<string, unknown>;
+    const part = (k: string) => (typeof o[k] === 'string' ? plainText(o[k] as string) : '');
+    if (part('literal') || (!part('given') && / /.test(part('family')))) {
+      const name = part('literal') || part('family');
+      authors.push(name);
+      organizations.push(name);
+      continue;
+    }
+    const name = [part('given'), part('dropping-particle'), part('non-dropping-particle'), part('family'), part('suffix')].filter(Boolean).join(' ');
+    if (name) authors.push(name);
+  }
+  return { authors, organizations };
+}
+
+/** A CSL date as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, from its date-parts or its raw form. */
+function cslDate(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const d = value as Record<string, unknown>;
+  const parts = Array.isArray(d['date-parts']) && Array.isArray(d['date-parts'][0]) ? (d['date-parts'][0] as unknown[]) : undefined;
+  if (parts && parts.length) {
+    const [y, m, day] = parts.map((p) => Number(p));
+    if (!Number.isInteger(y) || y < 1000 || y > 2999) return undefined;
+    const pad = (x: number) => String(x).padStart(2, '0');
+    return Number.isInteger(m) && m >= 1 && m <= 12 ? (Number.isInteger(day) && day >= 1 && day <= 31 ? `${y}-${pad(m)}-${pad(day)}` : `${y}-${pad(m)}`) : String(y);
+  }
+  const raw = typeof d.raw === 'string' ? d.raw : typeof d.literal === 'string' ? d.literal : '';
+  return /^(\d{4})(-\d{2}(-\d{2})?)?/.exec(raw)?.[0];
+}
+
+/** The arXiv id of an item: BibTeX's eprint with an arXiv prefix (kept by parseBibtex), pandoc's `number` + arXiv URL, or the URL. */
+function arxivOf(item: CslItem, url: string | undefined): string | undefined {
+  const fromUrl = url && /arxiv\.org\/(?:abs|pdf)\/([^\s?#]+)/i.exec(url)?.[1];
+  const archive = typeof item.archive === 'string' && /arxiv/i.test(item.archive);
+  // Zotero writes a preprint's arXiv id as its number: "arXiv:2303.08774".
+  const number = typeof item.number === 'string' && (archive || /^arxiv:/i.test(item.number)) ? item.number : undefined;
+  const eprint = typeof item.eprint === 'string' ? item.eprint : number;
+  return parseArxivId(eprint ?? fromUrl ?? (typeof item.note === 'string' && /arxiv/i.test(item.note) ? item.note : undefined));
+}
+
+function report(out: ParsedSource, relativePath: string, line: number, message: string, severity: SourceProblem['severity'], at: Range = range(line, 0, line, 1)): void {
+  out.problems.push({ range: at, message, severity, code: 'bibliography' });
+  out.log.push(`${relativePath}:${line + 1}: ${message}`);
+}
+
+/** Where each item's `id` is in a CSL JSON text, by index (`"3"`). */
+function jsonIdRanges(text: string): Map<string, Range> {
+  const index = new LineIndex(text);
+  const out = new Map<string, Range>();
+  for (const [path, [start, end]] of stringSpans(text, (k) => k === 'id')) {
+    const m = /^(?:references\/)?(\d+)\/id$/.exec(path);
+    if (m) out.set(m[1], index.rangeOf(start + 1, end - 1));
+  }
+  return out;
+}
+
+/** Where each item's `id:` line is in CSL YAML (a file's lines, or a draft's front matter lines), by id. */
+export function yamlIdRanges(text: string, lines: { line: number; text: string }[] = text.split('\n').map((t, line) => ({ line, text: t }))): Map<string, Range> {
+  const out = new Map<string, Range>();
+  for (const { line, text: raw } of lines) {
+    const m = /^(\s*(?:-\s+)?id:\s*)(['"]?)([^'"\s#]+)\2\s*$/.exec(raw.replace(/\r$/, ''));
+    const at = m ? m[1].length + m[2].length : 0;
+    if (m && !out.has(m[3])) out.set(m[3], range(line, at, line, at + m[3].length));
+  }
+  return out;
+}
+
+// ---- BibTeX ----------------------------------------------------------------------------------
+
+/** One `@type{...}` block of a .bib file, found by our own scan. */
+interface BibChunk { type: string; key?: string; keyAt: number; start: number; end: number; closed: boolean }
+
+const ENTRY_START = /@[ \t]*([A-Za-z]+)[ \t\r\n]*([{(])/g;
+
+/**
+ * The blocks of a .bib file, in one pass: each `@type{` up to its matching close. A block that
+ * never closes ends where the next line starting with `@` begins (Better BibTeX starts every entry
+ * on its own line), so an unbalanced entry costs no more than its own length.
+ */
+function bibChunks(text: string): BibChunk[] {
+  const chunks: BibChunk[] = [];
+  let from = 0;
+  for (;;) {
+    ENTRY_START.lastIndex = from;
+    const m = ENTRY_START.exec(text);
+    if (!m) break;
+    const closeChar = m[2] === '{' ? 125 : 41;
+    let depth = 0;
+    let i = m.index + m[0].length;
+    let end = -1;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 123) depth++;
+      else if (c === 125 && depth > 0) depth--;
+      else if (c === closeChar && depth === 0) { end = i + 1; break; }
+      else if (c === 10 && text.charCodeAt(i + 1) === 64 /* @ at a line start */) break;
+    }
+    const type = m[1].toLowerCase();
+    const body = m.index + m[0].length;
+    const comma = text.indexOf(',', body);
+    const keyEnd = comma < 0 || (end >= 0 && comma > end) ? -1 : comma;
+    const rawKey = keyEnd < 0 ? '' : text.slice(body, keyEnd);
+    const data = type !== 'string' && type !== 'preamble' && type !== 'comment';
+    const key = data && rawKey.trim() && !/[\s{}]/.test(rawKey.trim()) ? rawKey.trim() : undefined;
+    chunks.push({ type, key, keyAt: body + rawKey.length - rawKey.trimStart().length, start: m.index, end: end < 0 ? i : end, closed: end >= 0 });
+    from = end < 0 ? i : end;
+  }
+  return chunks;
+}
+
+interface RawEntry { type: string; label: string; properties: Record<string, unknown> }
+interface BibtexPlugin {
+  file: { parse(text: string): RawEntry[] };
+  entries: { parse(entries: RawEntry[]): CslItem[] };
+}
+
+let plugin: BibtexPlugin | undefined;
+/** citation.js's BibTeX plugin, loaded when the first .bib is read (~50 ms; most servers never need it). */
+function bibtexPlugin(): BibtexPlugin {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  plugin ??= { file: require('@citation-js/plugin-bibtex/lib/input/file.js'), entries: require('@citation-js/plugin-bibtex/lib/input/entries.js') };
+  return plugin;
+}
+
+function parseBibtex(uri: string, text: string, relativePath: string): ParsedSource {
+  const out: ParsedSource = { papers: [], problems: [], log: [] };
+  const chunks = bibChunks(text);
+  const index = new LineIndex(text);
+  const lineOf = (offset: number) => index.positionAt(offset).line;
+  const { file, entries } = bibtexPlugin();
+  let raw: RawEntry[];
+  try {
+    raw = file.parse(text);
+  } catch {
+    // Read again entry by entry, with the file's @string macros before each: one bad entry is reported, the rest kept.
+    const macros = chunks.filter((c) => c.type === 'string' && c.closed).map((c) => text.slice(c.start, c.end)).join('\n');
+    raw = [];
+    for (const c of chunks) {
+      if (c.type === 'string' || c.type === 'comment' || c.type === 'preamble') continue;
+      try {
+        if (!c.closed) throw new Error('its braces are not balanced');
+        raw.push(...file.parse(`${macros}\n${text.slice(c.start, c.end)}`));
+      } catch (err) {
+        const entry = c.key ? `BibTeX entry ${c.key}` : 'A BibTeX entry';
+        report(out, relativePath, lineOf(c.start), `${entry} could not be read (${firstLine(err)}); skipped, the rest of the file is indexed.`, 'error');
+      }
+    }
+  }
+  let items: CslItem[];
+  try {
+    items = entries.parse(raw);
+  } catch {
+    items = [];
+    for (const r of raw) {
+      try {
+        items.push(...entries.parse([r]));
+      } catch (err) {
+        const at = chunks.find((c) => c.key === r.label);
+        report(out, relativePath, at ? lineOf(at.start) : 0, `BibTeX entry ${r.label} could not be read (${firstLine(err)}); skipped.`, 'error');
+      }
+    }
+  }
+  // The mapping to CSL drops BibTeX's arXiv eprints: keep them beside it.
+  const eprints = new Map<string, string>();
+  for (const r of raw) {
+    const p = r.properties;
+    const archive = String(p.archiveprefix ?? p.eprinttype ?? '');
+    if (typeof p.eprint === 'string' && (/arxiv/i.test(archive) || (!archive && /^\d{4}\.\d{4,5}(v\d+)?$/.test(p.eprint)))) eprints.set(r.label, p.eprint);
+  }
+  const where = new Map<string, Range>();
+  for (const c of chunks) if (c.key && !where.has(c.key)) where.set(c.key, index.rangeOf(c.keyAt, c.keyAt + c.key.length));
+  // Entries only there to be cross-referenced (proceedings, collections) stay in: they are citable too.
+  const withEprints = items.map((item) => {
+    const key = String(item['citation-key'] ?? item.id ?? '');
+    const eprint = eprints.get(key);
+    return eprint ? { ...item, id: key, eprint } : { ...item, id: key };
+  });
+  out.papers = cslSources(uri, withEprints, (id) => where.get(id), out, relativePath);
+  return out;
+}
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0].slice(0, 160);
+}

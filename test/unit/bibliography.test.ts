@@ -1,0 +1,204 @@
+import * as assert from 'assert';
+import { parseBibliography } from '../../server/src/sources/bibliography';
+import { parseFile } from '../../server/src/workspace/parseFile';
+import { exportBibliography, citedKeys, nameParts, bibtexTitle, ExportFormat } from '../../server/src/features/exportBibliography';
+import { findCitations } from '../../server/src/citations/find';
+import { documentDiagnostics, SAME_PAPER } from '../../server/src/features/diagnostics';
+import { unifyKeyActions } from '../../server/src/features/codeActions';
+import { keyAt } from '../../server/src/features/keyAt';
+import { prepareRename, RenameError } from '../../server/src/features/rename';
+import { definitionOf } from '../../server/src/features/definition';
+import { exampleLibraryFiles, libraryOf, readFixture, uriFor } from './helpers';
+
+const bib = () => readFixture('bibliographies/zotero-bbt.bib');
+const cslJson = () => readFixture('bibliographies/zotero.csl.json');
+const cslYaml = () => readFixture('bibliographies/pandoc.yaml');
+const byKey = <T extends { key?: string }>(papers: T[]) => new Map(papers.map((p) => [p.key!, p]));
+
+describe('bibliography files', () => {
+  it('BibTeX as Better BibTeX writes it: accents, braces, @string and month macros, crossref, date and year, corporate authors, eprints', () => {
+    const r = parseBibliography('file:///ws/lib.bib', bib(), 'bibtex', 'lib.bib');
+    assert.deepStrictEqual(r.problems, []);
+    const p = byKey(r.papers);
+    const konig = p.get('konigAcceleratingMPCOnline2020')!;
+    assert.strictEqual(konig.title, 'Accelerating MPC by Online Detection of Common Structures', 'double braces dropped');
+    assert.deepStrictEqual(konig.authors, ['Kai König', 'Martin Mönnigmann'], 'LaTeX accents decoded');
+    assert.deepStrictEqual([konig.issued, konig.year, konig.arxiv, konig.doi, konig.volume, konig.issue, konig.pages, konig.container], ['2020-09', 2020, '2009.08764', '10.1016/j.ifacol.2020.12.497', '53', '2', '7125-7130', 'IFAC-PapersOnLine']);
+    const lin = p.get('linTruthfulQAMeasuringHow2022')!;
+    assert.strictEqual(lin.container, 'Proceedings of the 60th Annual Meeting of the Association for Computational Linguistics', '@string macro expanded');
+    assert.deepStrictEqual([lin.issued, lin.arxiv, lin.type], ['2022-05', '2109.07958', 'paper-conference'], 'BibLaTeX date and eprinttype');
+    const garcia = p.get('garciaRobustRetrieval2019')!;
+    assert.strictEqual(garcia.title, 'Robust Retrieval with Sparse Mixtures of Experts', '\\emph markup dropped');
+    assert.deepStrictEqual(garcia.authors, ['José García', 'Anne-Marie van der Berg', 'Søren Østergaard']);
+    assert.deepStrictEqual([garcia.container, garcia.publisher, garcia.year], ['Advances in Neural Information Processing Systems 32', 'Curran Associates, Inc.', 2019], 'inherited through crossref');
+    const who = p.get('worldhealthorganizationGlobalReport2021')!;
+    assert.deepStrictEqual([who.authors, who.organizations, who.type], [['World Health Organization'], ['World Health Organization'], 'report']);
+    assert.strictEqual(p.get('wangKaSAKnowledgeAwareSingularValue2024')!.arxiv, '2412.06071', 'from Zotero\'s number "arXiv:…" and the URL');
+    // Definition lands on the key in the entry's first line.
+    assert.deepStrictEqual(konig.keyRange, { start: { line: 4, character: 9 }, end: { line: 4, character: 39 } });
+  });
+
+  it('one BibTeX entry the parser rejects gets an error on its line; the rest of the file is read', () => {
+    const text = `${bib().replace('@book{knuthArtComputerProgramming1997,', '@book{knuthArtComputerProgramming1997,\n  title = {Unbalanced {brace},')}`;
+    const r = parseBibliography('file:///ws/lib.bib', text, 'bibtex', 'lib.bib');
+    assert.strictEqual(r.papers.length, 7, r.papers.map((x) => x.key).join());
+    assert.strictEqual(r.problems.length, 1);
+    assert.strictEqual(r.problems[0].range.start.line, 80);
+    assert.match(r.problems[0].message, /^BibTeX entry knuthArtComputerProgramming1997 could not be read/);
+    assert.match(r.log[0], /^lib\.bib:81: /);
+  });
+
+  it('CSL JSON (Better CSL JSON) and CSL YAML (pandoc), with each id located', () => {
+    const json = parseBibliography('file:///ws/refs.csl.json', cslJson(), 'csl-json', 'refs.csl.json');
+    assert.deepStrictEqual(json.papers.map((x) => x.key), ['vaswaniAttentionAllYou2017', 'devlinBERTPretrainingDeep2019', 'openaiGPT4TechnicalReport2023']);
+    const [vaswani, devlin, gpt4] = json.papers;
+    assert.deepStrictEqual([vaswani.issued, vaswani.arxiv, vaswani.keyRange!.start.line], ['2017-12', '1706.03762', 2]);
+    assert.deepStrictEqual([devlin.doi, devlin.pages], ['10.18653/v1/N19-1423', '4171-4186']);
+    assert.deepStrictEqual([gpt4.authors, gpt4.organizations, gpt4.issued, gpt4.arxiv], [['OpenAI'], ['OpenAI'], '2023-03-15', '2303.08774']);
+    const yaml = parseBibliography('file:///ws/refs.yaml', cslYaml(), 'csl-yaml', 'refs.yaml');
+    assert.deepStrictEqual(yaml.papers.map((x) => [x.key, x.authors[0], x.year, x.keyRange!.start.line]), [['hoDenoisingDiffusion2020', 'Jonathan Ho', 2020, 2]]);
+  });
+
+  it('a CSL JSON file in a digest folder is a bibliography; library.json that is not CSL is nothing, silently', () => {
+    const inDigests = parseFile('file:///ws/digests/refs.json', 'digests/refs.json', 'digest', cslJson()).entry;
+    assert.deepStrictEqual([inDigests.kind, inDigests.sources[0].key, inDigests.sources[0].authors[0]], ['bibliography', 'vaswaniAttentionAllYou2017', 'Ashish Vaswani']);
+    const other = parseFile('file:///ws/library.json', 'library.json', 'bibliography', '{"name": "not a bibliography", "version": 2}');
+    assert.deepStrictEqual([other.entry.sources, other.entry.problems, other.log], [[], [], []]);
+    const named = parseFile('file:///ws/x.csl.json', 'x.csl.json', 'bibliography', '{"name": 1}');
+    assert.match(named.entry.problems[0].message, /Not a CSL bibliography/);
+  });
+
+  it('drafts name their bibliographies (front matter, \\addbibresource, \\bibliography) and may hold references themselves', () => {
+    const md = parseFile(uriFor('drafts/d.md'), 'drafts/d.md', 'markdown', `---\nbibliography: [refs.bib, ../shared/more.json]\nreferences:\n- id: inlineRef2020\n  type: article-journal\n  title: An Inline Reference\n  author:\n  - family: Doe\n    given: Jane\n  issued:\n    date-parts: [[2020]]\n---\nSee [@inlineRef2020].\n`).entry;
+    assert.deepStrictEqual(md.bibliographies, ['refs.bib', '../shared/more.json']);
+    assert.deepStrictEqual(md.sources.map((s) => [s.kind, s.key, s.title, s.keyRange!.start.line]), [['bib', 'inlineRef2020', 'An Inline Reference', 3]]);
+    const tex = parseFile(uriFor('drafts/p.tex'), 'drafts/p.tex', 'draft', '\\addbibresource[datatype=bibtex]{lib.bib}\n% \\bibliography{commented}\n\\bibliography{a, b.bib}\n').entry;
+    assert.deepStrictEqual(tex.bibliographies, ['lib.bib', 'a.bib', 'b.bib']);
+  });
+});
+
+describe('one paper, many sources: key precedence', () => {
+  const lib = () => libraryOf({ ...exampleLibraryFiles(), 'refs/zotero.bib': bib(), 'refs/zotero.csl.json': cslJson() });
+
+  it('a bibliography entry joins the note of the same paper (arXiv id, DOI, title and first author): the note key is primary, the entry key an alias', () => {
+    const l = lib();
+    for (const [entryKey, noteKey] of [['linTruthfulQAMeasuringHow2022', 'lin2022truthfulqa'], ['kalaiCalibratedLanguageModels2024', 'kalai2024hallucinate'], ['wangKaSAKnowledgeAwareSingularValue2024', 'jiang2024kasa'], ['konigAcceleratingMPCOnline2020', 'konig2020common']]) {
+      const paper = l.get(entryKey)!;
+      assert.strictEqual(paper.key, noteKey, entryKey);
+      assert.ok(paper.aliases.includes(entryKey));
+      assert.strictEqual(paper.entries[0].key, entryKey);
+    }
+    // The note's own fields win; the entry adds what the note lacks.
+    const lin = l.get('lin2022truthfulqa')!;
+    assert.strictEqual(lin.title, 'TruthfulQA — Measuring How Models Mimic Human Falsehoods');
+    assert.deepStrictEqual([lin.container, lin.pages, lin.doi, lin.issued], ['Proceedings of the 60th Annual Meeting of the Association for Computational Linguistics', '3214-3252', '10.18653/v1/2022.acl-long.229', '2022-05']);
+  });
+
+  it('a bibliography key wins over a digest key: the digest key stays an alias', () => {
+    const l = libraryOf({ ...exampleLibraryFiles(), 'refs/a.csl.json': JSON.stringify([{ id: 'houlsbyCompacter2021', type: 'paper-conference', title: 'Compacter: Efficient Low-Rank Hypercomplex Adapter Layers', author: [{ family: 'Mahabadi', given: 'Rabeeh Karimi' }], issued: { 'date-parts': [[2021]] } }]) });
+    const paper = l.get('compacter')!;
+    assert.strictEqual(paper.key, 'houlsbyCompacter2021');
+    assert.ok(paper.aliases.includes('compacter'));
+    assert.strictEqual(paper.digests.length, 1);
+    assert.ok(paper.abstract?.startsWith('Adapting large-scale'), 'the digest adds its abstract');
+    assert.strictEqual(definitionOf({ key: 'compacter', range: paper.definition.range, paper, declaration: false })!.uri, uriFor('refs/a.csl.json'), 'F12 goes to the entry');
+  });
+
+  it('the same key for two different papers: the note keeps it, the entry gets a warning', () => {
+    const l = libraryOf({ ...exampleLibraryFiles(), 'refs/clash.bib': '@article{jiang2024kasa,\n  title = {Something Else Entirely},\n  author = {Nobody, A.},\n  year = {2001}\n}\n' });
+    assert.strictEqual(l.get('jiang2024kasa')!.title, 'KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models');
+    assert.deepStrictEqual(l.mergeProblems(uriFor('refs/clash.bib')).map((p) => [p.code, p.range.start.line]), [['duplicate-key', 0]]);
+  });
+
+  it('a key from a bibliography file cannot be renamed here: it belongs to the reference manager', () => {
+    const l = lib();
+    const text = '[@vaswaniAttentionAllYou2017]';
+    const at = keyAt(l, uriFor('drafts/x.md'), text, { line: 0, character: 5 }, 'markdown')!;
+    assert.throws(() => prepareRename(at), (err: Error) => err instanceof RenameError && /zotero\.csl\.json, a bibliography your reference manager writes/.test(err.message));
+  });
+});
+
+describe('export', () => {
+  const library = () => libraryOf({ ...exampleLibraryFiles(), 'refs/zotero.bib': bib(), 'refs/zotero.csl.json': cslJson() });
+  const keys = ['kasa', 'jiang2024kasa', 'lin2022truthfulqa', 'compacter', 'vaswaniAttentionAllYou2017', 'worldhealthorganizationGlobalReport2021', 'garciaRobustRetrieval2019', 'nosuchkey'];
+
+  it('each cited key becomes one entry under that very key; unknown keys are reported, not written', () => {
+    const r = exportBibliography(library(), keys, 'csl-json');
+    const items = JSON.parse(r.text) as Record<string, unknown>[];
+    assert.deepStrictEqual(items.map((i) => i.id), keys.slice(0, -1));
+    assert.deepStrictEqual(r.unresolved, ['nosuchkey']);
+    const kasa = items[0];
+    assert.deepStrictEqual(kasa.author, [{ family: 'Wang', given: 'Fan' }, { family: 'Jiang', given: 'Juyong' }, { family: 'Park', given: 'Chansung' }]);
+    assert.deepStrictEqual([kasa.issued, kasa.number, kasa.URL], [{ 'date-parts': [[2024, 12]] }, 'arXiv:2412.06071', 'http://arxiv.org/abs/2412.06071']);
+    const compacter = items[3];
+    assert.deepStrictEqual([compacter.type, compacter.title], ['article', 'Compacter: Efficient Low-Rank Hypercomplex Adapter Layers'], 'a digest paper still exports');
+    assert.ok(String(compacter.abstract).startsWith('Adapting'));
+    assert.deepStrictEqual(items[5].author, [{ literal: 'World Health Organization' }]);
+    assert.deepStrictEqual(items[6].author, [{ family: 'García', given: 'José' }, { family: 'Berg', given: 'Anne-Marie', 'non-dropping-particle': 'van der' }, { family: 'Østergaard', given: 'Søren' }]);
+  });
+
+  for (const format of ['bibtex', 'biblatex', 'csl-json', 'csl-yaml'] as ExportFormat[]) {
+    it(`${format} round-trips through the bibliography parser: keys, titles, authors, years, identifiers`, () => {
+      const l = library();
+      const r = exportBibliography(l, keys.slice(0, -1), format);
+      const file = format === 'csl-json' ? 'x.json' : format === 'csl-yaml' ? 'x.yaml' : 'x.bib';
+      // An export is not read back as a source (it holds what the library knows): strip its marker to parse it here.
+      const text = r.text.replace(/^(% |# ).*\n/, '').replace(/"litnotes-export": true,\n\s*/g, '');
+      const back = parseBibliography(`file:///ws/${file}`, text, format === 'csl-json' ? 'csl-json' : format === 'csl-yaml' ? 'csl-yaml' : 'bibtex', file);
+      assert.deepStrictEqual(back.problems, []);
+      assert.deepStrictEqual(back.papers.map((p) => p.key), keys.slice(0, -1));
+      for (const p of back.papers) {
+        const paper = l.get(p.key!)!;
+        assert.strictEqual(p.title, paper.title, p.key);
+        assert.deepStrictEqual(p.authors, paper.authors, p.key);
+        assert.strictEqual(p.year, paper.year, p.key);
+        assert.strictEqual(p.doi, paper.doi, p.key);
+        assert.strictEqual(p.arxiv, paper.arxiv, p.key);
+      }
+    });
+  }
+
+  it('BibTeX escapes what TeX reads and protects capitals; the marker says who wrote it', () => {
+    assert.strictEqual(bibtexTitle('KaSA: 50% of R&D #1 in C_2 {x}'), '{KaSA:} 50\\% of {R\\&D} \\#1 in {C\\_2} \\{x\\}');
+    const r = exportBibliography(library(), ['konigAcceleratingMPCOnline2020'], 'bibtex');
+    assert.match(r.text, /^% Written by litnotes/);
+    assert.match(r.text, /@article\{konig2020common|@article\{konigAcceleratingMPCOnline2020,\n {2}title = \{\{Accelerating\} \{MPC\} by \{Online\} \{Detection\} of \{Common\} \{Structures\}\},\n {2}author = \{König, Kai and Mönnigmann, Martin\},\n {2}year = \{2020\},\n {2}month = \{9\},/);
+    assert.match(r.text, /eprint = \{2009\.08764\},\n {2}archiveprefix = \{arXiv\}/);
+    assert.match(exportBibliography(library(), ['konigAcceleratingMPCOnline2020'], 'biblatex').text, /date = \{2020-09\},\n {2}journaltitle = \{IFAC-PapersOnLine\}/);
+  });
+
+  it('names: particles, suffixes, organisations', () => {
+    assert.deepStrictEqual(nameParts('Ludwig van Beethoven'), { family: 'Beethoven', given: 'Ludwig', 'non-dropping-particle': 'van' });
+    assert.deepStrictEqual(nameParts('Martin Luther King Jr.'), { family: 'King', given: 'Martin Luther', suffix: 'Jr.' });
+    assert.deepStrictEqual(nameParts('OpenAI', ['OpenAI']), { literal: 'OpenAI' });
+    assert.deepStrictEqual(nameParts('Plato'), { family: 'Plato' });
+  });
+});
+
+describe('citations at the edges', () => {
+  it('cross-references and \\nocite{*} are not citations; lists over lines, \\Cite and every group of \\cites are', () => {
+    assert.deepStrictEqual(findCitations('See @fig-plot, [@tbl:results], @sec-intro, @eq-1, @lst-code and [@real2020; @fig].', 'markdown').map((c) => c.key), ['real2020', 'fig']);
+    const tex = findCitations('\\nocite{*}\\cite{a,\n  b}\n\\Cite{c} \\cites[see][3]{d}{e, f} \\autocites{g}[p.~2]{h} \\parencites{i}{j}', 'latex');
+    assert.deepStrictEqual(tex.map((c) => [c.key, c.range.start.line]), [['a', 0], ['b', 1], ['c', 2], ['d', 2], ['e', 2], ['f', 2], ['g', 2], ['h', 2], ['i', 2], ['j', 2]]);
+  });
+
+  it('unknown keys: a warning, information or nothing (litnotes.diagnostics.unknownKey)', () => {
+    const l = libraryOf({ ...exampleLibraryFiles(), 'drafts/u.md': '[@nosuchkey2020]' });
+    const citations = l.file(uriFor('drafts/u.md'))!.citations;
+    assert.deepStrictEqual(documentDiagnostics(l, uriFor('drafts/u.md'), citations).map((d) => d.severity), [2]);
+    assert.deepStrictEqual(documentDiagnostics(l, uriFor('drafts/u.md'), citations, { unknownKey: 'information' }).map((d) => d.severity), [3]);
+    assert.deepStrictEqual(documentDiagnostics(l, uriFor('drafts/u.md'), citations, { unknownKey: 'off' }), []);
+  });
+
+  it('one paper cited under two keys gets a diagnostic, and a quick fix that cites it under one', () => {
+    const l = libraryOf(exampleLibraryFiles());
+    const uri = uriFor('drafts/related-work.md');
+    const citations = l.file(uri)!.citations;
+    const same = documentDiagnostics(l, uri, citations).filter((d) => d.code === SAME_PAPER);
+    assert.deepStrictEqual(same.map((d) => [d.message, d.range.start.line]), [['"kasa" and "jiang2024kasa" are the same paper, cited here under both keys: a bibliography would list it twice.', 7]]);
+    const [fix] = unifyKeyActions(uri, same, citations);
+    assert.strictEqual(fix.title, 'Cite "kasa" as "jiang2024kasa" throughout this document');
+    assert.deepStrictEqual(fix.edit!.changes![uri].map((e) => [e.newText, e.range.start.line, e.range.start.character]), [['jiang2024kasa', 7, 7]]);
+    assert.deepStrictEqual(citedKeys(citations).slice(0, 4), ['compacter', 'nola', 'kasa', 'jiang2024kasa']);
+  });
+});
