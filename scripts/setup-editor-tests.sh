@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the editor tests need on a fresh machine, and is quick when it is all there:
-# Debian's chromium, ripgrep and libkrb5-dev, and code-server (a real VS Code served over HTTP)
-# in .vscode-test/code-server. code-server's own ripgrep download cannot reach the network here,
+# Installs what the tests need on a fresh machine, and is quick when it is all there: Debian's
+# chromium, ripgrep, libkrb5-dev and pandoc (exported bibliographies are rendered with it), and
+# code-server (a real VS Code served over HTTP) in .vscode-test/code-server. code-server's own ripgrep download cannot reach the network here,
 # so Debian's rg is put where @vscode/ripgrep looks first.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,6 +13,7 @@ missing=()
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -32,4 +33,4 @@ if [ ! -x "$dir/node_modules/.bin/code-server" ] || ! grep -q "\"version\": \"$C
     exit 1
   }
 fi
-echo "setup: editor tests ready (code-server $CODE_SERVER_VERSION, $(/usr/bin/chromium --version 2>/dev/null | head -1))"
+echo "setup: tests ready (code-server $CODE_SERVER_VERSION, $(/usr/bin/chromium --version 2>/dev/null | head -1), $(pandoc --version | head -1))"

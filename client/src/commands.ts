@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CreateNoteRequest, CreateNoteResponse, ListRequest, ListResponse, PaperDetails, PaperRequest, ReindexRequest, SearchRequest, SearchResponse } from '../../server/src/protocol';
+import * as path from 'path';
+import {
+  CreateNoteRequest, CreateNoteResponse, ExportBibliographyParams, ExportBibliographyRequest, ExportBibliographyResponse, ListRequest, ListResponse, PaperDetails,
+  PaperRequest, ReindexRequest, SearchRequest, SearchResponse,
+} from '../../server/src/protocol';
+import { bibliographyLine, citationEdit } from './citationEdits';
+import { isLitnotesExport } from '../../server/src/sources/exportMarker';
 import { openAt } from './reader';
 
 interface PaperPick extends vscode.QuickPickItem { key: string }
-
-/** The citation in the syntax of the document: `\cite{key}` in LaTeX, `[@key]` elsewhere. */
-export function citationText(languageId: string, key: string): string {
-  return languageId === 'latex' || languageId === 'tex' ? `\\cite{${key}}` : `[@${key}]`;
-}
 
 /**
  * A picker over every paper: the editor's own matching on key, title and authors, plus full-text
@@ -52,6 +53,20 @@ export async function pickPaper(client: LanguageClient, title: string): Promise<
   });
 }
 
+const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'latex']);
+
+const EXPORT_CHOICES: (vscode.QuickPickItem & { format: ExportBibliographyParams['format']; extension: string })[] = [
+  { label: 'CSL JSON', description: 'pandoc, Quarto, Zotero', format: 'csl-json', extension: 'json' },
+  { label: 'BibTeX', description: 'LaTeX with BibTeX or natbib', format: 'bibtex', extension: 'bib' },
+  { label: 'BibLaTeX', description: 'LaTeX with biblatex and biber', format: 'biblatex', extension: 'bib' },
+  { label: 'CSL YAML', description: 'pandoc', format: 'csl-yaml', extension: 'yaml' },
+];
+
+/** `target` as a path relative to the document's folder, with forward slashes. */
+function relativeTo(doc: vscode.Uri, target: vscode.Uri): string {
+  return path.relative(path.dirname(doc.fsPath), target.fsPath).split(path.sep).join('/');
+}
+
 export class Commands {
   /** The last text editor the user worked in (the reader's "Insert citation" goes there). */
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
@@ -67,9 +82,67 @@ export class Commands {
     if (!editor) { void vscode.window.showInformationMessage('Open a document to insert a citation into.'); return; }
     key ??= await pickPaper(this.client, 'Insert Citation');
     if (!key) return;
-    const text = citationText(editor.document.languageId, key);
-    await editor.edit((b) => { for (const s of editor.selections) b.replace(s, text); });
-    await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    const doc = editor.document;
+    const command = vscode.workspace.getConfiguration('litnotes', doc.uri).get<string>('latex.citeCommand', '\\cite');
+    await editor.edit((b) => {
+      for (const s of editor.selections) {
+        const line = doc.lineAt(s.active.line).text;
+        const selected = s.isEmpty || !s.isSingleLine ? undefined : { start: s.start.character, end: s.end.character };
+        const edit = citationEdit(line, s.active.character, doc.languageId, key!, command, selected);
+        b.replace(new vscode.Range(s.active.line, edit.start, s.active.line, edit.end), edit.text);
+      }
+    });
+    await vscode.window.showTextDocument(doc, editor.viewColumn);
+  }
+
+  /**
+   * Export Bibliography…: the papers the active draft cites (or the whole library) as CSL JSON, CSL
+   * YAML, BibTeX or BibLaTeX, in a file the user picks (never over one litnotes did not write
+   * without asking), then offers to name it in the draft's front matter.
+   */
+  async exportBibliography(): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? this.lastEditor;
+    const draft = editor && DRAFT_LANGUAGES.has(editor.document.languageId) && editor.document.uri.scheme === 'file' ? editor.document : undefined;
+    const scope = draft
+      ? await vscode.window.showQuickPick([
+        { label: `$(file) Papers cited in ${vscode.workspace.asRelativePath(draft.uri)}`, uri: draft.uri.toString() },
+        { label: '$(library) The whole library', uri: undefined },
+      ], { title: 'Export Bibliography', placeHolder: 'Which papers?' })
+      : { label: 'library', uri: undefined };
+    if (!scope) return;
+    const format = await vscode.window.showQuickPick(EXPORT_CHOICES, { title: 'Export Bibliography', placeHolder: 'Format' });
+    if (!format) return;
+    const folder = draft ? vscode.Uri.joinPath(draft.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export Bibliography',
+      defaultUri: folder && vscode.Uri.joinPath(folder, `references.${format.extension}`),
+      filters: { [format.label]: [format.extension] },
+    });
+    if (!target) return;
+    const existing = await vscode.workspace.fs.readFile(target).then((b) => Buffer.from(b).toString('utf8'), () => undefined);
+    if (existing !== undefined && !isLitnotesExport(existing)) {
+      const overwrite = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} exists and was not written by Literature Notes. Replace it?`, { modal: true }, 'Replace');
+      if (overwrite !== 'Replace') return;
+    }
+    const r = await this.client.sendRequest<ExportBibliographyResponse>(ExportBibliographyRequest, { uri: scope.uri, format: format.format });
+    if (r.error) { void vscode.window.showErrorMessage(r.error); return; }
+    await vscode.workspace.fs.writeFile(target, Buffer.from(r.text, 'utf8'));
+    const missing = r.unresolved.length ? ` ${r.unresolved.length} cited key${r.unresolved.length === 1 ? ' is' : 's are'} unknown and left out: ${r.unresolved.slice(0, 5).join(', ')}${r.unresolved.length > 5 ? ', …' : ''}.` : '';
+    this.output.appendLine(`Exported ${r.count} papers to ${target.fsPath} (${format.format}).${missing}`);
+    if (draft && draft.languageId !== 'latex') await this.offerBibliographyLine(draft, target, r.count, missing);
+    else void vscode.window.showInformationMessage(`Exported ${r.count} papers to ${vscode.workspace.asRelativePath(target)}.${missing}${draft ? ` Add \\addbibresource{${relativeTo(draft.uri, target)}} to the document to use it.` : ''}`);
+  }
+
+  private async offerBibliographyLine(draft: vscode.TextDocument, target: vscode.Uri, count: number, missing: string): Promise<void> {
+    const rel = relativeTo(draft.uri, target);
+    const edit = bibliographyLine(draft.getText(), rel);
+    const message = `Exported ${count} papers to ${vscode.workspace.asRelativePath(target)}.${missing}`;
+    if (!edit) { void vscode.window.showInformationMessage(message); return; }
+    const add = `Add "bibliography: ${rel}"`;
+    if ((await vscode.window.showInformationMessage(`${message} Name it in the draft's front matter, so that pandoc and Quarto use it?`, add)) !== add) return;
+    const we = new vscode.WorkspaceEdit();
+    we.insert(draft.uri, new vscode.Position(edit.line, 0), edit.text);
+    await vscode.workspace.applyEdit(we);
   }
 
   async searchPapers(): Promise<string | undefined> {

@@ -69,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     vscode.commands.registerCommand('litnotes.goToSource', withKey((key) => commands.goToSource(key))),
     vscode.commands.registerCommand('litnotes.copyKey', withKey((key) => commands.copyKey(key))),
     vscode.commands.registerCommand('litnotes.reindex', () => commands.reindex()),
+    vscode.commands.registerCommand('litnotes.exportBibliography', () => commands.exportBibliography()),
     vscode.commands.registerCommand('litnotes.refreshTopics', () => topics.refresh()),
     vscode.commands.registerCommand('litnotes.filterTopics', async () => {
       const query = await vscode.window.showInputBox({ title: 'Filter Topics', prompt: 'Show only papers matching a search (words, or lunr syntax such as title:reward +rag)', ignoreFocusOut: true });

@@ -23,7 +23,7 @@ import { definitionOf, referencesOf } from './features/definition';
 import { documentDiagnostics, problemDiagnostic, SAME_PAPER } from './features/diagnostics';
 import { createNoteAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
 import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat } from './features/exportBibliography';
-import { isLitnotesExport } from './sources/bibliography';
+import { isLitnotesExport } from './sources/exportMarker';
 import { newNotePath } from './features/noteTemplate';
 import { prepareRename, renameKey, RenameError } from './features/rename';
 import {

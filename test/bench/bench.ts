@@ -10,7 +10,7 @@ import lunr = require('lunr');
 import { defineFields } from '../../server/src/search/lunrIndex';
 
 /**
- * `npm run bench [-- S M L]`: generates each tier, starts the real server over stdio, and measures
+ * `npm run bench [-- S M MB L]`: generates each tier (MB: M with a 10,000-entry .bib beside it), starts the real server over stdio, and measures
  * what a user feels. Prints a table and JSON. Nothing here is a pass/fail test.
  */
 
@@ -41,6 +41,8 @@ interface Result {
   /** The topics request of a server started on an unchanged library whose tree is cached (NaN at L, or if it was not read back). */
   topicsFromCacheMs: number;
   topicsCount: number;
+  /** Export of a draft citing 200 papers (median of CSL JSON and BibTeX, 10 each). */
+  exportMs: number;
   baseline?: { docs: number; buildMs: number; queryP50: number; queryP95: number; heapMB: number; rssMB: number };
 }
 
@@ -79,7 +81,7 @@ async function runTier(name: string): Promise<Result> {
   // after it reads and hashes it again. A library just written would make the first warm start
   // below do that for half of M's files, which no real restart sees: let the library settle first.
   await new Promise((r) => setTimeout(r, RACY_MS + 100));
-  const files = tier.useSample ? 3 : tier.digests + tier.notes + 1;
+  const files = tier.useSample ? 3 : tier.digests + tier.notes + 1 + (tier.bibEntries ? 1 : 0);
   const draft = pathToFileURL(path.join(dir, 'drafts/bench-draft.md')).href;
 
   // Clearing the last run's cache (2,200 files at M: ~0.2 s) is set-up, not part of the start.
@@ -139,6 +141,13 @@ async function runTier(name: string): Promise<Result> {
     await client.change(draft, `See [@${key}]\n\n`, version++);
     hover.push((await timed(() => client.request('textDocument/hover', client.at(draft, 0, 7))))[0]);
     definition.push((await timed(() => client.request('textDocument/definition', client.at(draft, 0, 7))))[0]);
+  }
+
+  // Export: a draft citing (up to) 200 papers, as pandoc and LaTeX would get it.
+  const exportMs: number[] = [];
+  await client.change(draft, sampleKeys.map((k) => `[@${k}]`).join(' '), version++);
+  for (let i = 0; i < 10; i++) {
+    for (const format of ['csl-json', 'bibtex']) exportMs.push((await timed(() => client.request('litnotes/exportBibliography', { uri: draft, format })))[0]);
   }
 
   // The keystroke latencies above were measured while full-text shards were still building;
@@ -251,6 +260,7 @@ async function runTier(name: string): Promise<Result> {
     topicsRequestMs: topicsRequestRuns.length ? round(pct(topicsRequestRuns, 50)) : NaN,
     topicsFromCacheMs: round(topicsFromCacheMs),
     topicsCount: topics.topics.length,
+    exportMs: round(pct(exportMs, 50)),
     baseline,
   };
 }
@@ -272,6 +282,7 @@ function table(results: Result[]): string {
     ['topics computation in a fresh server (median over runs; top-level topics)', (r) => (r.topicsMs < 0 ? `> ${-r.topicsMs} ms (not finished)` : `${r.topicsMs} ms (${r.topicsCount})`)],
     ['topics request as the client waits (median; packing, worker start, reply)', (r) => (Number.isNaN(r.topicsRequestMs) ? '–' : `${r.topicsRequestMs} ms`)],
     ['topics request of a restart, unchanged library (tree read back from the cache)', (r) => (Number.isNaN(r.topicsFromCacheMs) ? '–' : `${r.topicsFromCacheMs} ms`)],
+    ['export of a draft citing 200 papers (median, CSL JSON and BibTeX)', (r) => `${r.exportMs} ms`],
     ['peak RSS', (r) => `${r.peakRssMB} MB`],
     ['naive single lunr index: build', (r) => (r.baseline ? `${r.baseline.buildMs} ms` : '–')],
     ['naive single lunr index: query p50 / p95', (r) => (r.baseline ? `${r.baseline.queryP50} / ${r.baseline.queryP95} ms` : '–')],

@@ -3,11 +3,13 @@ import * as path from 'path';
 
 /** Deterministic synthetic libraries for the benchmark (same tier -> same bytes). */
 
-export interface Tier { name: string; digests: number; papersPerDigest: number; notes: number; useSample: boolean }
+/** `bibEntries`: a Better BibTeX-style `refs/library.bib` of this many entries beside the library. */
+export interface Tier { name: string; digests: number; papersPerDigest: number; notes: number; useSample: boolean; bibEntries?: number }
 
 export const TIERS: Record<string, Tier> = {
   S: { name: 'S', digests: 0, papersPerDigest: 0, notes: 0, useSample: true },
   M: { name: 'M', digests: 100, papersPerDigest: 100, notes: 2000, useSample: false },
+  MB: { name: 'MB', digests: 100, papersPerDigest: 100, notes: 2000, useSample: false, bibEntries: 10000 },
   L: { name: 'L', digests: 1000, papersPerDigest: 100, notes: 20000, useSample: false },
 };
 
@@ -87,5 +89,36 @@ export function generate(tier: Tier, root: string, sampleDigest: string): { note
     fs.writeFileSync(path.join(root, rel), `---\ncitekey: ${key}\ntitle: "${t}"\nauthors: [${author}, ${pick(r, NAMES)} ${pick(r, SURNAMES)}]\nyear: ${2015 + (i % 10)}\ntags: [${pick(r, TOPIC_WORDS)}, ${pick(r, TOPIC_WORDS)}/${pick(r, TOPIC_WORDS)}]\n---\n\n## Summary\n\n${abstract(r)}\n\n## Notes\n\nRelated: [[${key}]].\n`);
     noteFiles.push(rel);
   }
+  if (tier.bibEntries) writeBibliography(path.join(root, 'refs/library.bib'), tier.bibEntries, titles, r);
   return { noteFiles };
+}
+
+const ACCENTED = ['M{\\"o}ller', 'K{\\"o}nig', 'Garc{\\\'\\i}a', 'Fran{\\c c}ois', 'Dvo{\\v r}{\\\'a}k', '{\\O}stergaard'];
+
+/**
+ * A reference manager's export, in the shapes Better BibTeX writes: accents and commands, braces,
+ * `@string` and month macros, `crossref`, `date` as well as `year`, corporate authors, DOIs and
+ * arXiv eprints; two in five with an abstract. Every fifth entry is a digest paper (same title), so
+ * merging is exercised.
+ */
+function writeBibliography(file: string, entries: number, digestTitles: string[], r: () => number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const out = ['@string{neurips = {Advances in Neural Information Processing Systems}}', ''];
+  for (let p = 0; p < 20; p++) out.push(`@proceedings{conf${p},\n  title = {Proceedings of Conference ${p}},\n  booktitle = {Proceedings of Conference ${p}},\n  publisher = {ACM},\n  year = {2020}\n}\n`);
+  for (let i = 0; i < entries; i++) {
+    const kind = i % 5;
+    const t = kind === 0 && digestTitles.length ? digestTitles[Math.floor(r() * digestTitles.length)] : title(r, 2_000_000 + i);
+    const family = i % 7 === 0 ? pick(r, ACCENTED) : pick(r, SURNAMES);
+    const authors = kind === 4 ? '{{Research Council of Examples}}' : `{${family}, ${pick(r, NAMES)} and ${pick(r, SURNAMES)}, ${pick(r, NAMES)}}`;
+    const fields = [`  title = {${t.replace(/^(\w+)/, '{$1}')}}`, `  author = ${authors}`];
+    if (kind === 0) fields.push(`  date = {${2020 + (i % 6)}-0${1 + (i % 9)}-1${i % 9}}`, `  eprint = {${2100 + (i % 800)}.${String(10000 + i).slice(-5)}}`, '  archiveprefix = {arXiv}');
+    if (kind === 1) fields.push('  journal = neurips', `  year = {${2010 + (i % 15)}}`, `  month = ${pick(r, ['jan', 'sep', 'dec'])}`, `  pages = {${i % 900}--${(i % 900) + 12}}`);
+    if (kind === 2) fields.push(`  crossref = {conf${i % 20}}`, '  pages = {1--9}');
+    if (kind === 3) fields.push(`  year = {2019}`, `  doi = {10.5555/bench.${i}}`, `  url = {https://example.org/papers/${i}}`);
+    if (kind === 4) fields.push('  year = {2021}', '  institution = {{Research Council of Examples}}', '  note = {Report \\& summary, 50\\% of cases}');
+    if (i % 5 < 2) fields.push(`  abstract = {${abstract(r)}}`); // Zotero has abstracts for some items, not all
+    const type = ['misc', 'article', 'inproceedings', 'inproceedings', 'techreport'][kind];
+    out.push(`@${type}{bib${i}${family.replace(/[^a-z]/gi, '').toLowerCase()},\n${fields.join(',\n')}\n}\n`);
+  }
+  fs.writeFileSync(file, out.join('\n'));
 }

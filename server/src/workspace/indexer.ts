@@ -177,7 +177,9 @@ export class Indexer {
   private async readNamed(uris: readonly string[]): Promise<void> {
     for (const uri of uris) {
       const p = safePath(uri);
-      if (p && !this.library.file(uri)) await this.loadFromDisk(p, 'bibliography');
+      if (!p || this.library.file(uri)) continue;
+      if (await fsp.stat(p).then(() => true, () => false)) await this.loadFromDisk(p, 'bibliography');
+      else this.hooks.log(`${this.relativePath(uri)}: named as a bibliography by ${[...this.namedBy.get(uri) ?? []].map((d) => this.relativePath(d)).join(', ')}, but not found`);
     }
   }
 

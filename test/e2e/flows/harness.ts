@@ -12,6 +12,8 @@ import { Workbench } from './workbench';
  */
 export interface Flow {
   name: string;
+  /** Files the flow needs in the workspace folder, written before the workbench starts (its file search then knows them). */
+  prepare?(folder: string): void;
   /** `folder`: the workspace folder on disk (the same for every flow: leave it as found). */
   run(wb: Workbench, shot: (name: string) => Promise<string>, folder: string): Promise<void>;
 }
@@ -40,6 +42,7 @@ export function userDataWithSettings(): string {
 export async function runFlows(vsix: string): Promise<{ passed: string[]; failures: { title: string; error: string }[] }> {
   const flows: Flow[] = fs.readdirSync(__dirname).filter((f) => f.endsWith('.flow.js')).sort().map((f) => require(path.join(__dirname, f)).flow);
   const folder = copyLibrary('flows');
+  for (const flow of flows) flow.prepare?.(folder);
   const userDataDir = userDataWithSettings();
   const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-ext-'));
   installExtension(vsix, extensionsDir, userDataDir);

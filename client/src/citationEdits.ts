@@ -1,0 +1,56 @@
+/**
+ * Text edits for citing and for naming a bibliography, as plain functions of a line or a document's
+ * text (no vscode), so they are unit-tested.
+ */
+
+export interface LineEdit { start: number; end: number; text: string }
+
+const LATEX_LANGUAGES = new Set(['latex', 'tex']);
+
+/**
+ * What Insert Citation writes at `character` of `line`: inside a pandoc group `[@a; @b]` it adds
+ * `; @key` before the group's `]`; inside a LaTeX list `\cite{a, b}` it adds `, key` before its `}`;
+ * elsewhere `[@key]` (markdown) or `\command{key}` (LaTeX, `litnotes.latex.citeCommand`).
+ * `selection` is the selected span on the line (replaced by a new citation, never by an addition).
+ */
+export function citationEdit(line: string, character: number, languageId: string, key: string, latexCommand = '\\cite', selection?: { start: number; end: number }): LineEdit {
+  const at = selection ?? { start: character, end: character };
+  if (at.start === at.end) {
+    const latexList = enclosing(line, character, '{', '}', (before) => /\\[a-zA-Z]*[cC]ite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}$/.test(before));
+    if (latexList !== undefined) return { start: latexList, end: latexList, text: line.slice(0, latexList).trimEnd().endsWith('{') ? key : `, ${key}` };
+    if (!LATEX_LANGUAGES.has(languageId)) {
+      const group = enclosing(line, character, '[', ']', (_before, inside) => /(^|[\s;])-?@/.test(inside));
+      if (group !== undefined) return { start: group, end: group, text: `; @${key}` };
+    }
+  }
+  const text = LATEX_LANGUAGES.has(languageId) ? `${latexCommand.startsWith('\\') ? latexCommand : `\\${latexCommand}`}{${key}}` : `[@${key}]`;
+  return { start: at.start, end: at.end, text };
+}
+
+/**
+ * The position of the `close` of the bracket group around `character` (on this line, not nested),
+ * if the text before its `open` passes `before` and its content passes `inside`.
+ */
+function enclosing(line: string, character: number, open: string, close: string, accept: (before: string, inside: string) => boolean): number | undefined {
+  const start = line.lastIndexOf(open, character - 1);
+  if (start < 0 || line.slice(start + 1, character).includes(close)) return undefined;
+  const end = line.indexOf(close, character);
+  if (end < 0 || line.slice(character, end).includes(open)) return undefined;
+  return accept(line.slice(0, start), line.slice(start + 1, end)) ? end : undefined;
+}
+
+/**
+ * Where to add `bibliography: <path>` to a markdown draft's front matter: a new front matter block
+ * when it has none, a line before its closing `---` when it names no bibliography. Undefined when
+ * it names one already (the user's choice is not rewritten).
+ */
+export function bibliographyLine(text: string, path: string): { line: number; text: string } | undefined {
+  const lines = text.split('\n');
+  const quoted = /^[\w./-]+$/.test(path) ? path : JSON.stringify(path);
+  if (!/^---\s*$/.test(lines[0] ?? '')) return { line: 0, text: `---\nbibliography: ${quoted}\n---\n` };
+  for (let i = 1; i < lines.length; i++) {
+    if (/^bibliography\s*:/.test(lines[i])) return undefined;
+    if (/^(---|\.\.\.)\s*$/.test(lines[i])) return { line: i, text: `bibliography: ${quoted}\n` };
+  }
+  return undefined;
+}

@@ -1,0 +1,91 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { LspClient } from '../support/lspClient';
+import { copyLibrary, eventually } from './server.test';
+
+interface Hover { contents: { value: string } }
+interface Location { uri: string; range: { start: { line: number; character: number } } }
+interface CompletionList { items: { label: string }[] }
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
+
+/** A draft whose front matter names bibliography files, driven over stdio as an editor drives it. */
+describe('bibliographies over stdio', function () {
+  this.timeout(60000);
+  let dir: string;
+  let client: LspClient;
+  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+  const draft = () => uri('drafts/with-bib.md');
+  const draftText = '---\nbibliography: [../refs/zotero.bib, ../refs/my-refs.json, ../refs/exported.json]\n---\n\nSee [@knuthArtComputerProgramming1997] and [@vaswaniAttentionAllYou2017].\n';
+
+  before(async () => {
+    dir = copyLibrary();
+    fs.mkdirSync(path.join(dir, 'refs'));
+    fs.copyFileSync(path.join(FIXTURES, 'bibliographies/zotero-bbt.bib'), path.join(dir, 'refs/zotero.bib'));
+    // No glob matches this name: it is read because the draft names it.
+    fs.copyFileSync(path.join(FIXTURES, 'bibliographies/zotero.csl.json'), path.join(dir, 'refs/my-refs.json'));
+    fs.writeFileSync(path.join(dir, 'drafts/with-bib.md'), draftText);
+    client = new LspClient({ export: { onSave: 'csl-json' } });
+    await client.initialize(dir);
+    await client.open(draft(), 'markdown', draftText);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the .bib and the CSL JSON the draft names; completion offers their keys', async () => {
+    const ready = client.statuses.find((s) => s.state === 'ready') as unknown as { bibliographies: number; bibliographyEntries: number };
+    assert.deepStrictEqual([ready.bibliographies, ready.bibliographyEntries], [2, 11]);
+    await client.change(draft(), `${draftText}And [@vaswani`, 2);
+    const list = await client.request<CompletionList>('textDocument/completion', client.at(draft(), 5, 13));
+    assert.strictEqual(list.items[0].label, 'vaswaniAttentionAllYou2017');
+    await client.change(draft(), draftText, 3);
+  });
+
+  it('hover shows the entry and where it is; definition lands on its key in the .bib; references find its citations', async () => {
+    const h = await client.request<Hover>('textDocument/hover', client.at(draft(), 4, 10));
+    assert.match(h.contents.value, /^\*\*The Art of Computer Programming, Volume 1\\: Fundamental Algorithms\*\*/);
+    assert.match(h.contents.value, /Donald E\\\. Knuth · 1997/);
+    assert.match(h.contents.value, /bibliography refs\/zotero\\\.bib line 81/);
+    const def = await client.request<Location>('textDocument/definition', client.at(draft(), 4, 10));
+    assert.deepStrictEqual([def.uri, def.range.start.line, def.range.start.character], [uri('refs/zotero.bib'), 80, 6]);
+    const refs = await client.request<Location[]>('textDocument/references', { ...client.at(draft(), 4, 10), context: { includeDeclaration: false } });
+    assert.deepStrictEqual(refs.map((r) => [r.uri, r.range.start.line]), [[draft(), 4]]);
+  });
+
+  it('a note key and the .bib key of one paper: the note key is primary, the other an alias', async () => {
+    const p = await client.request<{ key: string; aliases: string[]; entries: { uri: string }[] }>('litnotes/paper', { key: 'linTruthfulQAMeasuringHow2022' });
+    assert.strictEqual(p.key, 'lin2022truthfulqa');
+    assert.ok(p.aliases.includes('linTruthfulQAMeasuringHow2022'));
+    assert.deepStrictEqual(p.entries.map((e) => e.uri), [uri('refs/zotero.bib')]);
+  });
+
+  it('rename is refused for a key the reference manager owns, saying so', async () => {
+    await assert.rejects(client.request('textDocument/prepareRename', client.at(draft(), 4, 10)), /a bibliography your reference manager writes/);
+  });
+
+  it('export: the request gives the cited entries; on save, a file Export Bibliography wrote is rewritten, any other never', async () => {
+    const r = await client.request<{ text: string; count: number; unresolved: string[] }>('litnotes/exportBibliography', { uri: draft(), format: 'csl-json' });
+    assert.deepStrictEqual(JSON.parse(r.text).map((i: { id: string }) => i.id), ['knuthArtComputerProgramming1997', 'vaswaniAttentionAllYou2017']);
+    fs.writeFileSync(path.join(dir, 'refs/exported.json'), r.text);
+    const before = fs.readFileSync(path.join(dir, 'refs/my-refs.json'), 'utf8');
+    const more = draftText.replace('[@vaswaniAttentionAllYou2017]', '[@vaswaniAttentionAllYou2017; @kasa]');
+    await client.change(draft(), more, 4);
+    await client.conn.sendNotification('textDocument/didSave', { textDocument: { uri: draft() } });
+    await eventually(async () => {
+      const ids = JSON.parse(fs.readFileSync(path.join(dir, 'refs/exported.json'), 'utf8')).map((i: { id: string }) => i.id);
+      assert.deepStrictEqual(ids, ['knuthArtComputerProgramming1997', 'vaswaniAttentionAllYou2017', 'kasa']);
+    });
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'refs/my-refs.json'), 'utf8'), before, 'a file litnotes did not write');
+    assert.ok(client.logs.some((l) => /refs\/my-refs\.json: not rewritten on save, litnotes did not write it/.test(l)), client.logs.join('\n'));
+  });
+
+  it('a CSL JSON file the draft no longer names leaves the library', async () => {
+    await client.change(draft(), draftText.replace(', ../refs/my-refs.json', ''), 5);
+    await eventually(async () => assert.strictEqual(await client.request('litnotes/paper', { key: 'vaswaniAttentionAllYou2017' }), null));
+    assert.ok(await client.request('litnotes/paper', { key: 'knuthArtComputerProgramming1997' }), 'the .bib is matched by a glob too');
+  });
+});

@@ -1,0 +1,73 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { LspClient } from '../support/lspClient';
+import { copyLibrary } from './server.test';
+
+interface Exported { text: string; count: number; unresolved: string[] }
+interface Details { title: string; authors: string[] }
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
+
+/** pandoc's plain-text rendering of `draft` with `bibliography`, and what it warned about. */
+function render(draft: string, bibliography: string): { out: string; warnings: string } {
+  const r = spawnSync('pandoc', ['--citeproc', '-t', 'plain', '--wrap=none', '--bibliography', bibliography, draft], { encoding: 'utf8' });
+  assert.strictEqual(r.status, 0, r.stderr);
+  return { out: r.stdout, warnings: r.stderr };
+}
+
+/**
+ * What a draft cites reaches pandoc: the real server exports its bibliography, Debian's pandoc
+ * renders the draft with it (citeproc), and every reference is there.
+ */
+describe('exported bibliographies rendered by pandoc --citeproc', function () {
+  this.timeout(60000);
+  let dir: string;
+  let client: LspClient;
+  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+
+  before(async function () {
+    if (spawnSync('pandoc', ['--version']).status !== 0) throw new Error('pandoc is not installed (scripts/setup-editor-tests.sh installs it)');
+    dir = copyLibrary();
+    fs.mkdirSync(path.join(dir, 'refs'));
+    fs.copyFileSync(path.join(FIXTURES, 'bibliographies/zotero-bbt.bib'), path.join(dir, 'refs/zotero.bib'));
+    // A Quarto-style draft: grouped citations with locators, and an author-suppressed one.
+    fs.writeFileSync(path.join(dir, 'drafts/quarto.qmd'), '---\ntitle: Quarto\n---\n\nAs shown [@lin2022truthfulqa; @konigAcceleratingMPCOnline2020, p. 3], and again [-@kalai2024hallucinate].\nSee @garciaRobustRetrieval2019 and [@worldhealthorganizationGlobalReport2021].\n');
+    client = new LspClient();
+    await client.initialize(dir);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [draftRel, format, file] of [
+    ['drafts/related-work.md', 'csl-json', 'refs.json'],
+    ['drafts/related-work.md', 'bibtex', 'refs.bib'],
+    ['drafts/related-work.md', 'csl-yaml', 'refs.yaml'],
+    ['drafts/quarto.qmd', 'csl-json', 'quarto.json'],
+    ['drafts/quarto.qmd', 'biblatex', 'quarto.bib'],
+  ]) {
+    it(`${draftRel} with its ${format} export: every key litnotes knows is found, with its title and first author in the references`, async () => {
+      const r = await client.request<Exported>('litnotes/exportBibliography', { uri: uri(draftRel), format });
+      const target = path.join(dir, file);
+      fs.writeFileSync(target, r.text);
+      const { out, warnings } = render(path.join(dir, draftRel), target);
+      // The example draft misspells two keys on purpose: they are the only ones pandoc may not find.
+      const notFound = [...warnings.matchAll(/Citeproc: citation (\S+) not found/g)].map((m) => m[1]).sort();
+      assert.deepStrictEqual(notFound, [...r.unresolved].sort(), warnings);
+      assert.deepStrictEqual(r.unresolved.length ? r.unresolved : [], draftRel.endsWith('.md') ? ['truthfulqa2022lin', 'kasaa'] : []);
+      assert.ok(r.count >= 5, `${r.count} entries`);
+      // Every paper exported (the CSL JSON export of the same draft lists them) is in the references.
+      const listed = await client.request<Exported>('litnotes/exportBibliography', { uri: uri(draftRel), format: 'csl-json' });
+      for (const item of JSON.parse(listed.text) as { id: string }[]) {
+        const paper = await client.request<Details>('litnotes/paper', { key: item.id });
+        const family = (paper.authors[0] ?? '').split(' ').pop()!;
+        assert.ok(out.includes(paper.title.split(/[:—]/)[0].trim()), `${item.id}: "${paper.title}" is not in\n${out}`);
+        if (family) assert.ok(out.includes(family), `${item.id}: ${family} is not in\n${out}`);
+      }
+    });
+  }
+});

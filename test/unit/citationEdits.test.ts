@@ -1,0 +1,44 @@
+import * as assert from 'assert';
+import { bibliographyLine, citationEdit } from '../../client/src/citationEdits';
+import { withCursor } from './helpers';
+
+/** Applies Insert Citation's edit at the cursor marker of `marked`. */
+function cite(marked: string, languageId = 'markdown', command?: string): string {
+  const { lineText, pos } = withCursor(marked);
+  const e = citationEdit(lineText, pos.character, languageId, 'kasa', command);
+  return lineText.slice(0, e.start) + e.text + lineText.slice(e.end);
+}
+
+describe('Insert Citation fits the document', () => {
+  it('a new citation where there is none: [@key] in markdown, the configured command in LaTeX', () => {
+    assert.strictEqual(cite('See ‸.'), 'See [@kasa].');
+    assert.strictEqual(cite('See ‸.', 'latex'), 'See \\cite{kasa}.');
+    assert.strictEqual(cite('See ‸.', 'latex', '\\parencite'), 'See \\parencite{kasa}.');
+    assert.strictEqual(cite('See ‸.', 'latex', 'citep'), 'See \\citep{kasa}.');
+  });
+
+  it('inside a pandoc group it adds "; @key" before the group closes, instead of nesting brackets', () => {
+    assert.strictEqual(cite('See [@a; @b‸] now.'), 'See [@a; @b; @kasa] now.');
+    assert.strictEqual(cite('See [@a‸, p. 3] now.'), 'See [@a, p. 3; @kasa] now.');
+    assert.strictEqual(cite('A [link‸](x) here'), 'A [link[@kasa]](x) here', 'a link is not a citation group');
+  });
+
+  it('inside a LaTeX key list it adds ", key" before the list closes', () => {
+    assert.strictEqual(cite('\\citep[p.~3]{a, b‸} and', 'latex'), '\\citep[p.~3]{a, b, kasa} and');
+    assert.strictEqual(cite('\\cite{‸}', 'latex'), '\\cite{kasa}');
+    assert.strictEqual(cite('\\textbf{x‸}', 'latex'), '\\textbf{x\\cite{kasa}}', 'only citation commands');
+  });
+
+  it('a selection is replaced by a new citation', () => {
+    const e = citationEdit('See THIS now', 4, 'markdown', 'kasa', undefined, { start: 4, end: 8 });
+    assert.deepStrictEqual(e, { start: 4, end: 8, text: '[@kasa]' });
+  });
+});
+
+describe('naming an exported bibliography in a draft', () => {
+  it('adds a front matter, or a line to it; leaves a draft that names one alone', () => {
+    assert.deepStrictEqual(bibliographyLine('# Draft\n', 'references.json'), { line: 0, text: '---\nbibliography: references.json\n---\n' });
+    assert.deepStrictEqual(bibliographyLine('---\ntitle: T\n---\nBody', 'refs/my refs.json'), { line: 2, text: 'bibliography: "refs/my refs.json"\n' });
+    assert.strictEqual(bibliographyLine('---\nbibliography: mine.bib\n---\n', 'references.json'), undefined);
+  });
+});
