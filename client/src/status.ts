@@ -18,7 +18,7 @@ export class StatusItem implements vscode.Disposable {
     this.item.text = s.state === 'indexing' ? `$(sync~spin) ${papers}` : `$(library) ${papers}`;
     const lines = [
       s.state === 'indexing' ? 'Literature Notes: indexing…' : 'Literature Notes',
-      `${s.notes} notes, ${s.digests} digests (${s.digestEntries} entries)`,
+      `${s.notes} notes, ${s.digests} digests (${s.digestEntries} entries)${s.bibliographies ? `, ${s.bibliographies} bibliograph${s.bibliographies === 1 ? 'y' : 'ies'} (${s.bibliographyEntries ?? 0} entries)` : ''}`,
     ];
     if (s.problems) lines.push(`${s.problems} problem${s.problems === 1 ? '' : 's'} in notes or digests (see Problems)`);
     lines.push('Click to show the output.');

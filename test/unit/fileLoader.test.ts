@@ -57,6 +57,28 @@ describe('the scan\'s file loaders', function () {
     assert.ok(here.some((f) => !f.entry && /binary\.md: skipped, binary file/.test(f.log[0])));
   });
 
+  it('a file of thousands of papers comes over in parts and is put back whole, parsed or read from the cache', async () => {
+    const bigRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-big-'));
+    try {
+      fs.cpSync(path.join(FIXTURES, 'library'), bigRoot, { recursive: true });
+      const entries = Array.from({ length: 1234 }, (_, i) => `Paper Number ${i} About Things\n\nAn abstract of paper ${i}, with two sentences. ${'It goes on. '.repeat(60)}\n\n`);
+      fs.writeFileSync(path.join(bigRoot, 'digests/big.digest.txt'), `Sep 1\n\n${entries.join('')}`);
+      const files = filesToLoad(bigRoot);
+      const here = await loadAll(inThreadLoader, files);
+      assert.strictEqual(here.find((f) => f.uri.endsWith('big.digest.txt'))!.entry!.sources.length, 1234);
+      const config = { dir: path.join(bigRoot, '.cache'), codeId: 'test', racyMs: -60_000 };
+      const loader = new WorkerFileLoader(PARSE_WORKER, 2, () => undefined);
+      loader.useCache(config);
+      assert.deepStrictEqual(await loadAll(loader, files), here, 'parsed');
+      await loader.saveCacheBeforeExit(20000);
+      assert.ok(Math.max(...fs.readdirSync(config.dir).map((n) => fs.statSync(path.join(config.dir, n)).size)) > 1024 * 1024, 'a cached result over 1 MB');
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(await loadAll(loader, files))), JSON.parse(JSON.stringify(here)), 'read back from the cache (its text is over 1 MB: decoded in the worker)');
+      await loader.saveCacheBeforeExit(20000);
+    } finally {
+      fs.rmSync(bigRoot, { recursive: true, force: true });
+    }
+  });
+
   it('a file that takes a worker longer than its budget is left out with an error; the files after it are loaded by a new worker', async () => {
     const slowRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-slow-'));
     try {

@@ -112,6 +112,15 @@ describe('full-text search (lunr shards in worker threads)', function () {
     assert.strictEqual(r.onePass, true, 'merged again before the service called itself idle');
   });
 
+  it('a shard of thousands of documents (a large bibliography) reaches its worker in parts and is searched whole', async () => {
+    const items = Array.from({ length: 1300 }, (_, i) => ({ id: `big${i}`, type: 'article', title: `Entry ${i} on ${i === 1299 ? 'zygomorphic flowers' : 'common things'}`, author: [{ family: `Author${i}` }] }));
+    const { service } = start(libraryOf({ ...exampleLibraryFiles(), 'refs/big.csl.json': JSON.stringify(items) }));
+    await service.whenIdle();
+    const r = await service.search('zygomorphic', 5);
+    assert.deepStrictEqual(r.hits.map((h) => h.key), ['big1299']);
+    assert.strictEqual((await service.search('entry', 2000)).hits.length, 1300);
+  });
+
   it('a restart loads shards from the disk cache instead of rebuilding them', async () => {
     const first = start();
     await first.service.whenIdle();

@@ -26,14 +26,6 @@ export function citedKeys(citations: readonly Citation[]): string[] {
   return [...new Set(citations.filter((c) => c.syntax !== 'wikilink').map((c) => c.key))];
 }
 
-/** The format a bibliography file's name asks for. */
-export function formatOfFile(path: string, bibtexFlavor: 'bibtex' | 'biblatex' = 'bibtex'): ExportFormat | undefined {
-  if (/\.json$/i.test(path)) return 'csl-json';
-  if (/\.ya?ml$/i.test(path)) return 'csl-yaml';
-  if (/\.bib$/i.test(path)) return bibtexFlavor;
-  return undefined;
-}
-
 export function exportBibliography(library: Library, keys: readonly string[] | 'library', format: ExportFormat): ExportResult {
   const pairs: [string, Paper][] = [];
   const unresolved: string[] = [];

@@ -5,6 +5,8 @@ export type WorkerRequest =
   | { type: 'configure'; cacheDir?: string }
   /** Without docs: load it from memory or the cache, else ask for them (a warm start sends no documents). */
   | { type: 'build'; shard: string; hash: string; docs?: SearchDoc[] }
+  /** The first documents of a large shard, ahead of its 'build' (which carries the rest). */
+  | { type: 'docs'; shard: string; hash: string; docs: SearchDoc[] }
   | { type: 'drop'; shard: string }
   | { type: 'search'; id: number; query: string; limit: number; shards?: string[] }
   | { type: 'persist'; id: number }

@@ -21,6 +21,8 @@ const WORKER_RESTARTS = 3;
 
 /** Longest stretch the server thread spends gathering shard documents before it answers requests again. */
 const FLUSH_SLICE_MS = 2;
+/** Documents per message to a worker (a digest shard has ~100; a bibliography's can have thousands). */
+const DOCS_PER_MESSAGE = 500;
 
 export interface SearchServiceOptions {
   workerPath: string;
@@ -180,7 +182,7 @@ export class SearchService {
     for (const [shard, hash] of [...this.docsWanted]) {
       if (this.docsWanted.get(shard) !== hash) continue;
       this.docsWanted.delete(shard);
-      this.sendDocs(shard, hash);
+      await this.sendDocs(shard, hash, pause);
       await pause();
     }
   }
@@ -202,10 +204,22 @@ export class SearchService {
     this.workerFor(shard).postMessage({ type: 'build', shard, hash } satisfies WorkerRequest);
   }
 
-  /** The worker has no index for this content: send the documents, unless the shard has changed since (it is sent again then). */
-  private sendDocs(shard: string, hash: string): void {
+  /**
+   * The worker has no index for this content: send the documents, unless the shard has changed since
+   * (it is sent again then). A large shard (a bibliography of thousands of entries) goes in messages
+   * of DOCS_PER_MESSAGE, with a pause between them: each is copied on this thread in one piece.
+   */
+  private async sendDocs(shard: string, hash: string, pause: () => Promise<void>): Promise<void> {
     if (this.known.get(shard) !== hash || shardHash(this.library, shard) !== hash) return;
-    this.workerFor(shard).postMessage({ type: 'build', shard, hash, docs: shardDocs(this.library, shard) } satisfies WorkerRequest);
+    const docs = shardDocs(this.library, shard);
+    const worker = this.workerFor(shard);
+    let at = 0;
+    for (; docs.length - at > DOCS_PER_MESSAGE; at += DOCS_PER_MESSAGE) {
+      worker.postMessage({ type: 'docs', shard, hash, docs: docs.slice(at, at + DOCS_PER_MESSAGE) } satisfies WorkerRequest);
+      await pause();
+      if (this.known.get(shard) !== hash || this.workerFor(shard) !== worker) return; // changed meanwhile: sent again
+    }
+    worker.postMessage({ type: 'build', shard, hash, docs: docs.slice(at) } satisfies WorkerRequest);
   }
 
   status(): FullTextStatus {

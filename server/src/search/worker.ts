@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import lunr = require('lunr');
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
+import type { SearchDoc } from './documents';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
 import { CompactIndex, mergeIndexes, prepareQuery, QUERY_BUDGET_MS, QUERY_TOO_SLOW, QueryLimitError, queryCompact, TermExpander } from './compactIndex';
@@ -29,6 +30,8 @@ lowerOwnPriority(WORKER_NICE.fullText);
 
 const shards = new Map<string, { hash: string; index: CompactIndex }>();
 const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];
+/** Documents of large shards that came ahead of their 'build', by shard. */
+const docsAhead = new Map<string, { hash: string; docs: SearchDoc[] }>();
 /** Indexes waiting to be written to the cache: written when no build is waiting, so writing never delays readiness. */
 const unsaved = new Map<string, string>();
 let cacheDir: string | undefined;
@@ -73,7 +76,15 @@ parentPort!.on('message', (msg: WorkerRequest) => {
         removeOldFormatFiles(cacheDir);
       }
       break;
+    case 'docs': {
+      const ahead = docsAhead.get(msg.shard);
+      if (ahead?.hash === msg.hash) ahead.docs.push(...msg.docs); else docsAhead.set(msg.shard, { hash: msg.hash, docs: msg.docs });
+      break;
+    }
     case 'build': {
+      const ahead = docsAhead.get(msg.shard);
+      docsAhead.delete(msg.shard);
+      if (msg.docs && ahead?.hash === msg.hash) msg.docs = [...ahead.docs, ...msg.docs];
       // A newer build of the same shard replaces a queued one.
       const at = queue.findIndex((q) => q.shard === msg.shard);
       if (at >= 0) queue.splice(at, 1);

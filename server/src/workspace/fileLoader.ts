@@ -21,6 +21,8 @@ function* loadInThread(files: FileToLoad[], maxMB: number, cache?: ParseCacheUse
   for (const f of files) yield loadFileSync(f, maxMB, cache, counts);
 }
 
+type SourcesPart = Extract<ParseWorkerReply, { part: unknown }>['part'];
+
 interface Helper { worker: Worker; files: FileToLoad[]; received: number; counts?: CacheCounts; failure?: string; watchdog: ParseWatchdog; overBudget?: number }
 
 /**
@@ -126,7 +128,16 @@ export class WorkerFileLoader implements FileLoader {
     };
     const spare = () => { for (const s of this.started.splice(0)) { s.forget(); void s.worker.terminate(); } };
     if (files.length === 0) { spare(); return finished(); } // an empty workspace needs no worker
-    const arrived: { results: (LoadedFile | UndecodedHit)[]; from: Helper }[] = [];
+    const arrived: ({ results: (LoadedFile | UndecodedHit)[]; from: Helper } | { part: SourcesPart; from: Helper })[] = [];
+    /** The sources of large files that came ahead of their results, by uri (see parseWorker's PART_SOURCES). */
+    const parts = new Map<string, SourcesPart[]>();
+    const whole = (loaded: LoadedFile): LoadedFile => {
+      const ahead = parts.get(loaded.uri);
+      if (!ahead || !loaded.entry) return loaded;
+      parts.delete(loaded.uri);
+      const entry = { ...loaded.entry, sources: [...ahead.flatMap((p) => p.sources), ...loaded.entry.sources] };
+      return { ...loaded, entry, titles: loaded.titles && [...ahead.flatMap((p) => p.titles), ...loaded.titles] };
+    };
     // Only a cache gives undecoded hits, and one that fails its checks is looked up by uri (rarely).
     const decode = (r: LoadedFile | UndecodedHit, from: Helper): LoadedFile =>
       'body' in r ? decodeHit(r, from.files.find((f) => f.uri === r.uri)!, maxMB, cache!, countsOnThread) : r;
@@ -146,9 +157,13 @@ export class WorkerFileLoader implements FileLoader {
       worker.on('message', (m: ParseWorkerReply) => {
         if ('log' in m) return this.log(m.log);
         if (helper.overBudget !== undefined) return; // being stopped: what it has not been counted for goes to a new worker
-        helper.received += m.results.length;
-        helper.counts = m.counts ?? helper.counts;
-        arrived.push({ results: m.results, from: helper });
+        if ('part' in m) {
+          arrived.push({ part: m.part, from: helper });
+        } else {
+          helper.received += m.results.length;
+          helper.counts = m.counts ?? helper.counts;
+          arrived.push({ results: m.results, from: helper });
+        }
         wake?.();
       });
       worker.on('error', (err) => { helper.failure ??= String(err.stack ?? err); wake?.(); });
@@ -185,13 +200,19 @@ export class WorkerFileLoader implements FileLoader {
         const batch = arrived.shift();
         if (batch) {
           batch.from.worker.postMessage({ type: 'taken' } satisfies ParseWorkerRequest);
-          for (const r of batch.results) yield decode(r, batch.from);
+          if ('part' in batch) {
+            const ahead = parts.get(batch.part.uri);
+            if (ahead) ahead.push(batch.part); else parts.set(batch.part.uri, [batch.part]);
+            continue;
+          }
+          for (const r of batch.results) yield whole(decode(r, batch.from));
           continue;
         }
         const failed = helpers.find((h) => h.failure !== undefined && h.received < h.files.length);
         if (failed) {
           const rest = failed.files.slice(failed.received);
           failed.received = failed.files.length;
+          for (const f of rest) parts.delete(f.uri); // loaded again from the start
           if (failed.overBudget !== undefined) {
             // Leave out the file it was stuck on; a new worker takes the rest.
             const slow = failed.files[failed.overBudget];

@@ -1,7 +1,9 @@
 import { parentPort } from 'worker_threads';
 import { collectGarbage, idleOwnThread, lowerOwnPriority, ownThreadId, WORKER_NICE } from '../util/workerThreads';
 import { newProgress, PROGRESS_FILE, PROGRESS_THREAD } from './parseWatchdog';
-import { FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
+import { decodeHit, FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
+import type { PaperSource } from '../sources/types';
+import type { TitleInfo } from '../library/keys';
 import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
 
 /**
@@ -27,7 +29,20 @@ export type ParseWorkerRequest =
  * Those go to the server thread as the cache's text: decoding them here as well would only add
  * work (JSON parsing and shape checks here, then copying every object out of the message there).
  */
-export type ParseWorkerReply = { results: (LoadedFile | UndecodedHit)[]; counts?: CacheCounts } | { log: string };
+export type ParseWorkerReply =
+  | { results: (LoadedFile | UndecodedHit)[]; counts?: CacheCounts }
+  | { log: string }
+  /** The first sources of a large file, ahead of the file's result (which carries the rest): see PART_SOURCES. */
+  | { part: { uri: string; sources: PaperSource[]; titles: TitleInfo[] } };
+
+/**
+ * A file with more sources than this (a 10,000-entry bibliography, a year of digests in one JSON)
+ * goes to the server thread in messages of this many: a message is deserialized on that thread
+ * in one piece, and a 10,000-source one held it ~150 ms. Cached results of such files (text over
+ * BIG_BODY) are decoded here for the same reason, rather than on the server thread.
+ */
+const PART_SOURCES = 500;
+const BIG_BODY = 1024 * 1024;
 
 const REPLY_TEXT_BYTES = 64 * 1024;
 const WINDOW = 8;
@@ -73,23 +88,59 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
   work();
 });
 
+/** Messages waiting for the window (a large file's parts can outnumber it). */
+const outbox: ParseWorkerReply[] = [];
+
+function post(message: ParseWorkerReply): void {
+  outbox.push(message);
+  flush();
+}
+
+/** Sends what waits, as far as the window allows. */
+function flush(): void {
+  while (outbox.length && inFlight < WINDOW) {
+    parentPort!.postMessage(outbox.shift()!);
+    inFlight++;
+  }
+}
+
 function work(): void {
+  flush();
   let results: (LoadedFile | UndecodedHit)[] = [];
   let text = 0;
-  while (next < files.length && inFlight < WINDOW) {
-    Atomics.store(progress, PROGRESS_FILE, next);
-    const loaded = loadOrDefer(files[next++], maxMB, cache, counts);
+  const send = () => { post({ results, counts: cache && counts }); results = []; text = 0; };
+  while (next < files.length && inFlight + outbox.length < WINDOW) {
+    const file = files[next];
+    Atomics.store(progress, PROGRESS_FILE, next++);
+    let loaded = loadOrDefer(file, maxMB, cache, counts);
+    if ('body' in loaded && loaded.body.length > BIG_BODY) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts);
     Atomics.store(progress, PROGRESS_FILE, -1);
+    if (!('body' in loaded)) countParsed(loaded.textLength);
+    if (!('body' in loaded) && loaded.entry && loaded.entry.sources.length > PART_SOURCES) {
+      if (results.length) send();
+      for (const part of splitSources(loaded)) post({ part });
+    }
     results.push(loaded);
     text += loaded.textLength;
-    if (!('body' in loaded)) countParsed(loaded.textLength);
-    if (text >= REPLY_TEXT_BYTES || next === files.length) {
-      parentPort!.postMessage({ results, counts: cache && counts } satisfies ParseWorkerReply);
-      inFlight++;
-      results = [];
-      text = 0;
-    }
+    if (text >= REPLY_TEXT_BYTES || next === files.length) send();
   }
+}
+
+/**
+ * The sources (and titles) of a large file but its last PART_SOURCES, in parts, taken out of
+ * `loaded`, which keeps the rest: the server thread puts them back in order (fileLoader.ts).
+ */
+function splitSources(loaded: LoadedFile): { uri: string; sources: PaperSource[]; titles: TitleInfo[] }[] {
+  const entry = loaded.entry!;
+  const keep = entry.sources.length - PART_SOURCES;
+  const parts = [];
+  for (let i = 0; i < keep; i += PART_SOURCES) {
+    const end = Math.min(i + PART_SOURCES, keep);
+    parts.push({ uri: loaded.uri, sources: entry.sources.slice(i, end), titles: loaded.titles?.slice(i, end) ?? [] });
+  }
+  loaded.entry = { ...entry, sources: entry.sources.slice(keep) };
+  if (loaded.titles) loaded.titles = loaded.titles.slice(keep);
+  return parts;
 }
 
 function countParsed(bytes: number): void {
