@@ -21,7 +21,14 @@ export interface LitnotesApi {
   reader: Reader;
 }
 
-const LANGUAGES = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'plaintext', 'json', 'litnotes-digest'];
+/** Documents that cite (and notes), and digests as their own language. */
+const LANGUAGES = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'litnotes-digest'];
+/**
+ * By where they are: Quarto and R Markdown drafts (plain text without their extensions), and digests
+ * and bibliographies in JSON, plain text or BibTeX, which the server reads while they are edited.
+ * Never other JSON or plain text: the server looks for citations only in drafts.
+ */
+const FILES = ['**/*.{qmd,rmd,Rmd}', '**/*.digest.{txt,md,json}', '**/digests/**/*.{txt,md,json}', '**/*.csl.json', '**/*.bib'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<LitnotesApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -31,7 +38,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   };
   const output = vscode.window.createOutputChannel('Literature Notes');
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+      ...FILES.map((pattern) => ({ scheme: 'file', pattern })),
+    ],
     outputChannel: output,
     // Titles, abstracts and notes are untrusted: hovers never run commands or render HTML.
     markdown: { isTrusted: false, supportHtml: false },

@@ -69,6 +69,7 @@ let folders: Folder[] = [];
 let canConfigure = false;
 let canWatchDynamically = false;
 let canReportProgress = false;
+let canFollowFolders = false;
 let cacheDir: string | undefined;
 let search: SearchService | undefined;
 /** Client's spelling of each open document's URI (ours are canonical). */
@@ -93,6 +94,7 @@ connection.onInitialize((params: InitializeParams) => {
   canConfigure = !!caps.workspace?.configuration;
   canWatchDynamically = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   canReportProgress = !!caps.window?.workDoneProgress;
+  canFollowFolders = !!caps.workspace?.workspaceFolders;
   const init = (params.initializationOptions ?? {}) as { cacheDir?: unknown };
   // The full-text cache lives where the client says (its storage folder), never in the workspace.
   cacheDir = typeof init.cacheDir === 'string' && path.isAbsolute(init.cacheDir) ? init.cacheDir : undefined;
@@ -110,7 +112,7 @@ connection.onInitialize((params: InitializeParams) => {
       codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
       renameProvider: { prepareProvider: true },
       workspaceSymbolProvider: true,
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      workspace: canFollowFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
     },
     serverInfo: { name: 'litnotes', version: '0.1.0' },
   };
@@ -155,12 +157,15 @@ connection.onInitialized(async () => {
       watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,txt,json,bib,yaml,yml}' }, { globPattern: '**/', kind: 4 }],
     }).catch((err) => log(`file watching not registered: ${err}`));
   }
-  connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
-    const removed = new Set(e.removed.map((f) => canonicalUri(f.uri)));
-    folders = folders.filter((f) => !removed.has(f.uri));
-    for (const f of e.added) { const folder = toFolder(f.uri); if (folder) folders.push(folder); }
-    await rescan();
-  });
+  // Each client capability is checked before it is used: an editor that advertises none still gets a scan of its rootUri.
+  if (canFollowFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+      const removed = new Set(e.removed.map((f) => canonicalUri(f.uri)));
+      folders = folders.filter((f) => !removed.has(f.uri));
+      for (const f of e.added) { const folder = toFolder(f.uri); if (folder) folders.push(folder); }
+      await rescan();
+    });
+  }
   await loadSettings();
   await rescan();
 });
@@ -357,10 +362,18 @@ function documentChanged(doc: TextDocument, opened: boolean): void {
   const text = doc.getText();
   if (indexer.setOverride(uri, text)) {
     if (library.isDirty) afterSourceChange(opened);
+  } else if (isDraft(doc)) {
+    openCitations.set(uri, findCitations(text, flavor(doc)));
   } else {
-    openCitations.set(uri, findCitations(text, flavorOf(doc.languageId === 'latex' ? 'latex' : doc.uri)));
+    return; // JSON, plain text and the like cite nothing (`"@types/node"` in a package.json is no citation)
   }
   scheduleDiagnostics(uri, opened ? 0 : TYPING_PAUSE_MS);
+}
+
+const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'rmarkdown', 'latex', 'tex']);
+/** A document citations are looked for in: by its language, or by its extension (editors name languages differently). */
+function isDraft(doc: TextDocument): boolean {
+  return DRAFT_LANGUAGES.has(doc.languageId) || /\.(md|markdown|qmd|rmd|tex)$/i.test(doc.uri);
 }
 
 connection.onDidChangeWatchedFiles(async ({ changes }) => {

@@ -112,4 +112,20 @@ describe('litnotes in a real VS Code', () => {
     const files = edit.entries().map(([u]) => vscode.workspace.asRelativePath(u)).sort();
     assert.deepStrictEqual(files, ['drafts/paper.tex', 'notes/konig2020common.md']);
   });
+
+  it('a JSON file is no document that cites: "@types/node" in it gets no diagnostic', async () => {
+    const json = fileUri('package.json');
+    fs.writeFileSync(json.fsPath, '{\n  "devDependencies": { "@types/node": "^20", "@vscode/vsce": "^3" }\n}\n');
+    try {
+      await openDoc('package.json');
+      // A draft opened after it: once the draft's diagnostic is in, the JSON's would have been too.
+      const draft = await openDoc('drafts/report.Rmd');
+      await draft.editor.edit((b) => b.insert(new vscode.Position(0, 0), '[@nosuchkey2024] '));
+      await diagnosticsMatching(draft.doc.uri, (ds) => ds.find((d) => d.message.startsWith('Unknown citation key "nosuchkey2024"')));
+      assert.deepStrictEqual(vscode.languages.getDiagnostics(json).filter((d) => d.source === 'litnotes'), []);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    } finally {
+      fs.rmSync(json.fsPath, { force: true });
+    }
+  });
 });

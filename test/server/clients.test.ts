@@ -1,0 +1,64 @@
+import * as assert from 'assert';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { LspClient, SERVER } from '../support/lspClient';
+import { SERVER_NODE_FLAGS } from '../../server/src/launchFlags';
+import { copyLibrary } from './server.test';
+
+/** Editors that are not VS Code: what the server does with a client's capabilities, or the lack of them. */
+describe('clients other than VS Code', function () {
+  this.timeout(60000);
+  let dir: string;
+  before(() => { dir = copyLibrary(); });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a client that advertises no capability at all (only a rootUri) still gets a scan, completion and hover', async () => {
+    const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    const statuses: { state: string; papers: number }[] = [];
+    const requests: string[] = [];
+    conn.onNotification('litnotes/status', (s: { state: string; papers: number }) => statuses.push(s));
+    conn.onRequest((method: string) => { requests.push(method); throw new Error(`the server asked ${method} of a client without the capability`); });
+    conn.listen();
+    try {
+      const init = await conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
+      assert.strictEqual(init.capabilities.workspace, undefined, 'no workspace folders offered to a client that has none');
+      await conn.sendNotification('initialized', {});
+      for (let waited = 0; !statuses.some((s) => s.state === 'ready') && waited < 30000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      assert.strictEqual(statuses.find((s) => s.state === 'ready')?.papers, 96);
+      const draft = pathToFileURL(path.join(dir, 'drafts/other-editor.md')).href;
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: draft, languageId: 'markdown', version: 1, text: 'See [@kas' } });
+      const list = await conn.sendRequest<{ items: { label: string }[] }>('textDocument/completion', { textDocument: { uri: draft }, position: { line: 0, character: 9 } });
+      assert.strictEqual(list.items[0].label, 'jiang2024kasa');
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri: draft, version: 2 }, contentChanges: [{ text: 'See [@kasa].' }] });
+      const hover = await conn.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: draft }, position: { line: 0, character: 7 } });
+      assert.match(hover.contents.value, /KaSA/);
+      assert.deepStrictEqual(requests, [], 'the server asked nothing the client does not offer');
+    } finally {
+      conn.dispose();
+      proc.kill();
+    }
+  });
+
+  it('JSON and plain-text documents are never searched for citations: no diagnostics on a package.json', async () => {
+    const client = new LspClient();
+    try {
+      await client.initialize(dir);
+      const json = pathToFileURL(path.join(dir, 'package.json')).href;
+      const text = pathToFileURL(path.join(dir, 'TODO.txt')).href;
+      await client.open(json, 'json', '{\n  "devDependencies": { "@types/node": "^20", "@vscode/vsce": "^3" }\n}\n');
+      await client.open(text, 'plaintext', 'Ask @alice about [@kasa].\n');
+      // A draft opened after them: once its diagnostics are in, theirs would have been too.
+      const draft = pathToFileURL(path.join(dir, 'drafts/after.md')).href;
+      await client.open(draft, 'markdown', '[@nosuchkey2024]\n');
+      await client.waitFor(() => client.diagnostics.get(draft)?.length, 10000, 'the draft\'s diagnostics');
+      assert.strictEqual(client.diagnostics.get(json), undefined);
+      assert.strictEqual(client.diagnostics.get(text), undefined);
+    } finally {
+      await client.stop();
+    }
+  });
+});
