@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import * as path from 'path';
-import {
-  CreateNoteRequest, CreateNoteResponse, ExportBibliographyParams, ExportBibliographyRequest, ExportBibliographyResponse, ListRequest, ListResponse, PaperDetails,
-  PaperRequest, ReindexRequest, SearchRequest, SearchResponse,
-} from '../../server/src/protocol';
+import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, ReindexRequest, SearchRequest } from '../../server/src/protocol';
 import { bibliographyLine, citationEdit } from './citationEdits';
 import { isLitnotesExport } from '../../server/src/sources/exportMarker';
+import { incrementalQuery } from '../../server/src/rules';
 import { openAt } from './reader';
 
 interface PaperPick extends vscode.QuickPickItem { key: string }
@@ -16,7 +14,7 @@ interface PaperPick extends vscode.QuickPickItem { key: string }
  * matches (abstracts, notes) fetched as you type.
  */
 export async function pickPaper(client: LanguageClient, title: string): Promise<string | undefined> {
-  const list = await client.sendRequest<ListResponse>(ListRequest, { limit: 20000 });
+  const list = await client.sendRequest(ListRequest, { limit: 20000 });
   const base: PaperPick[] = list.papers.map((p) => ({
     key: p.key,
     label: p.key,
@@ -37,7 +35,7 @@ export async function pickPaper(client: LanguageClient, title: string): Promise<
     if (value.trim().length < 3) { qp.items = base; return; }
     timer = setTimeout(async () => {
       qp.busy = true;
-      const r = await client.sendRequest<SearchResponse>(SearchRequest, { query: value.includes(':') || /[+*~^-]/.test(value) ? value : `${value} ${value.trim().split(/\s+/).pop()}*`, limit: 30 });
+      const r = await client.sendRequest(SearchRequest, { query: incrementalQuery(value), limit: 30 });
       qp.busy = false;
       if (mine !== seq) return;
       const hits = new Set(r.results.map((x) => x.key));
@@ -124,7 +122,7 @@ export class Commands {
       const overwrite = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} exists and was not written by Literature Notes. Replace it?`, { modal: true }, 'Replace');
       if (overwrite !== 'Replace') return;
     }
-    const r = await this.client.sendRequest<ExportBibliographyResponse>(ExportBibliographyRequest, { uri: scope.uri, format: format.format });
+    const r = await this.client.sendRequest(ExportBibliographyRequest, { uri: scope.uri, format: format.format });
     if (r.error) { void vscode.window.showErrorMessage(r.error); return; }
     await vscode.workspace.fs.writeFile(target, Buffer.from(r.text, 'utf8'));
     const missing = r.unresolved.length ? ` ${r.unresolved.length} cited key${r.unresolved.length === 1 ? ' is' : 's are'} unknown and left out: ${r.unresolved.slice(0, 5).join(', ')}${r.unresolved.length > 5 ? ', …' : ''}.` : '';
@@ -153,7 +151,7 @@ export class Commands {
     key ??= await pickPaper(this.client, 'Create Literature Note');
     if (!key) return;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.toString();
-    const r = await this.client.sendRequest<CreateNoteResponse>(CreateNoteRequest, { key, folderUri: folder });
+    const r = await this.client.sendRequest(CreateNoteRequest, { key, folderUri: folder });
     if (r.edit) {
       const edit = await this.client.protocol2CodeConverter.asWorkspaceEdit(r.edit as NonNullable<Parameters<LanguageClient['protocol2CodeConverter']['asWorkspaceEdit']>[0]>);
       if (!edit || !(await vscode.workspace.applyEdit(edit))) { void vscode.window.showErrorMessage(`Could not create ${r.uri}.`); return; }
@@ -167,7 +165,7 @@ export class Commands {
   }
 
   async goToSource(key: string): Promise<void> {
-    const p = await this.client.sendRequest<PaperDetails | null>(PaperRequest, { key });
+    const p = await this.client.sendRequest(PaperRequest, { key });
     const target = p?.note ?? p?.entries[0] ?? p?.digests[0];
     if (target) await openAt(target.uri, target.line);
   }

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PaperDetails, PaperRequest } from '../../server/src/protocol';
+import { PaperRequest } from '../../server/src/protocol';
 import { makeNonce, readerHtml } from './readerHtml';
 
 export const READER_VIEW_TYPE = 'litnotes.reader';
@@ -59,7 +59,7 @@ export class Reader implements vscode.Disposable {
   }
 
   async show(key: string): Promise<void> {
-    const details = await this.client.sendRequest<PaperDetails | null>(PaperRequest, { key });
+    const details = await this.client.sendRequest(PaperRequest, { key });
     if (!details) {
       void vscode.window.showWarningMessage(`No paper has the key "${key}".`);
       return;
@@ -88,7 +88,7 @@ export class Reader implements vscode.Disposable {
       case 'createNote': if (key) await this.actions.createNote(key); break;
       case 'copyKey': if (key) await this.actions.copyKey(key); break;
       case 'openNote': {
-        const details = key ? await this.client.sendRequest<PaperDetails | null>(PaperRequest, { key }) : null;
+        const details = key ? await this.client.sendRequest(PaperRequest, { key }) : null;
         if (details?.note) await openAt(details.note.uri, details.note.line);
         break;
       }

@@ -1,5 +1,6 @@
 import type { PaperDetails } from '../../server/src/protocol';
 import { escapeHtml, renderMarkdown } from './markdown';
+import { isCodeUrl } from '../../server/src/rules';
 
 /** Where the reader's script and style come from (webview URIs) and the CSP source and nonce. */
 export interface ReaderResources {
@@ -32,7 +33,7 @@ export function readerHtml(p: PaperDetails, r: ReaderResources): string {
     p.arxiv ? link(`https://arxiv.org/abs/${p.arxiv}`, `arXiv:${p.arxiv}`) : '',
     p.arxiv ? link(`https://arxiv.org/pdf/${p.arxiv}`, 'PDF') : '',
     p.doi ? link(`https://doi.org/${encodeURI(p.doi)}`, `doi:${p.doi}`) : '',
-    ...p.codeUrls.map((u) => link(u.replace(/^http:/, 'https:'), /github|gitlab|huggingface\.co\/(?!datasets)/.test(u) ? 'code' : 'data')),
+    ...p.codeUrls.map((u) => link(u.replace(/^http:/, 'https:'), isCodeUrl(u) ? 'code' : 'data')),
     p.url ? link(p.url.replace(/^http:/, 'https:'), 'web') : '',
   ].filter(Boolean);
   const section = (title: string, body: string) => (body ? `<section><h2>${title}</h2>${body}</section>` : '');

@@ -1,12 +1,12 @@
-import type { PaperSummary, TopicNodeDto } from '../../server/src/protocol';
+import type { PaperSummary, TopicNode } from '../../server/src/protocol';
 
 /** The topic tree as the view shows it: pure data built from the server's answers (unit-tested). */
 export type TreeNode =
-  | { type: 'topic'; id: string; name: string; kind: TopicNodeDto['kind']; count: number; children: TreeNode[] }
+  | { type: 'topic'; id: string; name: string; kind: TopicNode['kind']; count: number; children: TreeNode[] }
   | { type: 'paper'; id: string; key: string; title: string; description: string; hasNote: boolean; cited: boolean };
 
 export interface TreeInput {
-  topics: TopicNodeDto[];
+  topics: TopicNode[];
   uncategorized: string[];
   papers: Map<string, PaperSummary>;
   /** Keys cited in the active document. */
@@ -23,7 +23,7 @@ export function buildTree(input: TreeInput): TreeNode[] {
     const description = [key, p?.year ?? p?.digestDate].filter(Boolean).join(' · ');
     return { type: 'paper', id: `${parentId}/${key}`, key, title: p?.title ?? key, description, hasNote: !!p?.hasNote, cited: input.cited.has(key) };
   };
-  const topic = (t: TopicNodeDto): TreeNode | undefined => {
+  const topic = (t: TopicNode): TreeNode | undefined => {
     const children = [
       ...t.children.map(topic).filter((c): c is TreeNode => !!c),
       ...t.papers.map((k) => paper(t.id, k)).filter((c): c is TreeNode => !!c).sort(byTitle),

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CitedKeysRequest, ListRequest, ListResponse, PaperDetails, PaperRequest, PaperSummary, SearchRequest, SearchResponse, TopicsRequest, TopicsResponse } from '../../server/src/protocol';
+import { CitedKeysRequest, ListRequest, PaperRequest, PaperSummary, SearchRequest, TopicsRequest, TopicsResponse } from '../../server/src/protocol';
 import { buildTree, TreeNode } from './topicsModel';
 
 const TOPIC_ICONS: Record<string, string> = { tag: 'tag', folder: 'folder', vocabulary: 'bookmark', derived: 'sparkle' };
@@ -33,8 +33,8 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   async refresh(): Promise<void> {
     const [topics, list] = await Promise.all([
-      this.client.sendRequest<TopicsResponse>(TopicsRequest, {}),
-      this.client.sendRequest<ListResponse>(ListRequest, { limit: 20000 }),
+      this.client.sendRequest(TopicsRequest),
+      this.client.sendRequest(ListRequest, { limit: 20000 }),
     ]);
     this.topics = topics;
     this.papers = new Map(list.papers.map((p) => [p.key, p]));
@@ -55,7 +55,7 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   private async updateCited(rebuild = true): Promise<void> {
     const doc = vscode.window.activeTextEditor?.document;
-    const keys = doc ? await this.client.sendRequest<string[]>(CitedKeysRequest, { uri: doc.uri.toString() }).catch(() => []) : [];
+    const keys = doc ? await this.client.sendRequest(CitedKeysRequest, { uri: doc.uri.toString() }).catch(() => []) : [];
     const next = new Set(keys);
     if (next.size === this.cited.size && keys.every((k) => this.cited.has(k))) return;
     this.cited = next;
@@ -64,7 +64,7 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   async setFilter(query: string | undefined): Promise<string | undefined> {
     if (!query?.trim()) { this.filter = undefined; this.rebuild(); await vscode.commands.executeCommand('setContext', 'litnotes.topicsFiltered', false); return undefined; }
-    const r = await this.client.sendRequest<SearchResponse>(SearchRequest, { query, limit: 200 });
+    const r = await this.client.sendRequest(SearchRequest, { query, limit: 200 });
     if (r.error) return r.error;
     this.filter = { query, keys: new Set(r.results.map((x) => x.key)) };
     await vscode.commands.executeCommand('setContext', 'litnotes.topicsFiltered', true);
@@ -103,7 +103,7 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   /** The abstract, fetched when the tooltip is about to show; plain text, never rendered as HTML. */
   async resolveTreeItem(item: vscode.TreeItem, node: TreeNode): Promise<vscode.TreeItem> {
     if (node.type !== 'paper') return item;
-    const details = await this.client.sendRequest<PaperDetails | null>(PaperRequest, { key: node.key });
+    const details = await this.client.sendRequest(PaperRequest, { key: node.key });
     if (details) {
       const md = new vscode.MarkdownString();
       md.isTrusted = false;

@@ -1,11 +1,11 @@
 /**
- * Custom messages shared by client and server (one definition, imported by both).
- * Plain method names and types; no dependency on either side's LSP library.
+ * litnotes' own messages, one definition for the client, the server and other editors: a typed
+ * token per request and notification (the method name with its parameter and result types), and
+ * the types they carry. It imports nothing from the server's internals.
  */
-import type { PaperMetadata } from './sources/types';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** Server -> client: indexing state, sent when a scan starts and ends and after changes. */
-export const StatusNotification = 'litnotes/status';
 export interface StatusParams {
   state: 'indexing' | 'ready';
   papers: number;
@@ -22,26 +22,39 @@ export interface StatusParams {
   /** Full-text index: shards known and built. */
   fullText?: { shards: number; ready: number; building: number };
 }
-
-/** Client -> server: scan everything again. */
-export const ReindexRequest = 'litnotes/reindex';
+export const StatusNotification = new NotificationType<StatusParams>('litnotes/status');
 
 /** Server -> client: lines for the output channel (files skipped, recovered, errors). */
-export const LogNotification = 'litnotes/log';
+export const LogNotification = new NotificationType<{ line: string }>('litnotes/log');
+
+/** Client -> server: scan everything again; the counts after it. */
+export const ReindexRequest = new RequestType0<{ papers: number; notes: number; digests: number }, void>('litnotes/reindex');
 
 /** Client -> server: full-text search. */
-export const SearchRequest = 'litnotes/search';
 export interface SearchParams { query: string; limit?: number }
 export interface SearchResultItem { key: string; title: string; score: number; snippet: string; year?: number; authors: string[] }
 export interface SearchResponse { results: SearchResultItem[]; error?: string; partial: boolean }
+export const SearchRequest = new RequestType<SearchParams, SearchResponse, void>('litnotes/search');
 
 /** Client -> server: one paper's details and its most related papers. */
-export const PaperRequest = 'litnotes/paper';
 export interface PaperParams { key: string }
 export interface PaperLocation { uri: string; line: number }
-export interface PaperDetails extends PaperMetadata {
+export interface PaperDetails {
   key: string;
   aliases: string[];
+  title: string;
+  authors: string[];
+  year?: number;
+  /** The digest's date as written ("Sep 8"). */
+  digestDate?: string;
+  arxiv?: string;
+  doi?: string;
+  url?: string;
+  codeUrls: string[];
+  abstract?: string;
+  /** The note's own summary, when it differs from the abstract. */
+  summary?: string;
+  topics: string[];
   note?: PaperLocation & { body?: string };
   /** Its entries in bibliography files (BibTeX, CSL). */
   entries: PaperLocation[];
@@ -49,29 +62,29 @@ export interface PaperDetails extends PaperMetadata {
   citedIn: string[];
   related: { key: string; title: string; score: number }[];
 }
+export const PaperRequest = new RequestType<PaperParams, PaperDetails | null, void>('litnotes/paper');
 
-/** Client -> server: the topic tree. */
-export const TopicsRequest = 'litnotes/topics';
-export interface TopicNodeDto { id: string; name: string; kind: 'tag' | 'folder' | 'derived' | 'vocabulary'; count: number; papers: string[]; children: TopicNodeDto[] }
+/** Client -> server: the topic tree. A node: topic -> subtopics -> paper keys (`count` includes the subtopics'). */
+export interface TopicNode { id: string; name: string; kind: 'tag' | 'folder' | 'derived' | 'vocabulary'; count: number; papers: string[]; children: TopicNode[] }
 /** `computeMs`: deriving the tree, or reading it back when `fromCache` (an unchanged library and settings since a previous start). */
-export interface TopicsResponse { topics: TopicNodeDto[]; computeMs: number; fromCache: boolean; papers: number; uncategorized: string[] }
+export interface TopicsResponse { topics: TopicNode[]; computeMs: number; fromCache: boolean; papers: number; uncategorized: string[] }
+export const TopicsRequest = new RequestType0<TopicsResponse, void>('litnotes/topics');
 
 /** Client -> server: every paper (key order), for pickers and the topic tree's labels. */
-export const ListRequest = 'litnotes/list';
 export interface PaperSummary { key: string; title: string; year?: number; authors: string[]; hasNote: boolean; digestDate?: string }
 export interface ListResponse { papers: PaperSummary[]; total: number }
+export const ListRequest = new RequestType<{ limit?: number } | undefined, ListResponse, void>('litnotes/list');
 
 /** Client -> server: primary keys of the papers a document cites. */
-export const CitedKeysRequest = 'litnotes/citedKeys';
 export interface CitedKeysParams { uri: string }
+export const CitedKeysRequest = new RequestType<CitedKeysParams, string[], void>('litnotes/citedKeys');
 
 /** Client -> server: a workspace edit creating a literature note for a paper (never overwriting). */
-export const CreateNoteRequest = 'litnotes/createNote';
 export interface CreateNoteParams { key: string; folderUri?: string }
 export interface CreateNoteResponse { uri?: string; edit?: unknown; message?: string }
+export const CreateNoteRequest = new RequestType<CreateNoteParams, CreateNoteResponse, void>('litnotes/createNote');
 
 /** Client -> server: a bibliography of what a draft cites (or of the whole library) in a format pandoc or LaTeX reads. */
-export const ExportBibliographyRequest = 'litnotes/exportBibliography';
 export interface ExportBibliographyParams {
   /** The draft whose citations to export; omitted: the whole library. */
   uri?: string;
@@ -79,3 +92,4 @@ export interface ExportBibliographyParams {
 }
 /** `unresolved`: keys the draft cites that no paper has (left out of the text). */
 export interface ExportBibliographyResponse { text: string; count: number; unresolved: string[]; error?: string }
+export const ExportBibliographyRequest = new RequestType<ExportBibliographyParams, ExportBibliographyResponse, void>('litnotes/exportBibliography');

@@ -16,8 +16,7 @@ import type { ParseCacheConfig } from './workspace/parseCache';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './settings';
 import { flavorOf, findCitations } from './citations/find';
 import { keyAt } from './features/keyAt';
-import { completeCitation, completeFromPapers, fullTextFallbackQuery, resolveCompletion } from './features/completion';
-import type { Paper } from './library/library';
+import { completeWithFullText, resolveCompletion } from './features/completion';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
 import { documentDiagnostics, problemDiagnostic, SAME_PAPER } from './features/diagnostics';
@@ -32,7 +31,7 @@ import {
   CreateNoteResponse, ExportBibliographyRequest, ExportBibliographyParams, ExportBibliographyResponse,
 } from './protocol';
 import { SearchService, SearchResult } from './search/service';
-import { incrementalQuery } from './search/snippet';
+import { incrementalQuery } from './rules';
 import { capText, SHOWN } from './util/untrusted';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
@@ -180,8 +179,6 @@ async function loadSettings(): Promise<void> {
   }
 }
 
-let scanRunning: Promise<void> | undefined;
-
 /**
  * Scan progress goes to the editor at most this often. Each message is a write the server thread
  * makes; at one per percent, a warm start at M sent ~90 of them in ~1.5 s, and the writes showed
@@ -223,9 +220,7 @@ async function rescan(): Promise<void> {
     search?.flush();
     if (!search || search.status().building === 0) parseWorkers.saveCache(); // else once the full text is ready
   })();
-  scanRunning = run;
   await run;
-  if (scanRunning === run) scanRunning = undefined;
 }
 
 let lastState: StatusParams['state'] = 'indexing';
@@ -452,13 +447,8 @@ connection.onCompletion(async (params) => {
   if (!doc) return null;
   const { line, character } = params.position;
   const before = lineOf(doc, line).slice(0, character);
-  const list = completeCitation(library, before, line, flavor(doc));
-  if (!list || list.items.length > 0) return list;
-  // Nothing matched a key, title word or author: try the full text, but wait at most 40 ms.
-  const query = fullTextFallbackQuery(before, flavor(doc));
-  const found = query ? await searchWithin(query, 20, 40) : undefined;
-  if (!found?.hits.length) return list;
-  return completeFromPapers(found.hits.map((h): Paper => h.paper), before, line, flavor(doc));
+  // The full-text fallback waits at most 40 ms: the keystroke path never waits on the index.
+  return completeWithFullText(library, before, line, flavor(doc), async (query, limit) => (await searchWithin(query, limit, 40))?.hits.map((h) => h.paper));
 });
 
 connection.onCompletionResolve((item) => resolveCompletion(library, item));

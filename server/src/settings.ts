@@ -1,3 +1,5 @@
+import type { TopicOptions } from './library/topics';
+
 /** Settings in section `litnotes`; defaults apply when the client sends none (any LSP editor). */
 export interface Settings {
   notes: string[];
@@ -6,7 +8,7 @@ export interface Settings {
   exclude: string[];
   newNoteFolder: string;
   maxFileSizeMB: number;
-  topics: { auto: boolean; maxPerPaper: number; vocabulary: Record<string, string[]> };
+  topics: TopicOptions;
   diagnostics: { unknownKey: 'warning' | 'information' | 'off' };
   /** Which bibliographies litnotes wrote are rewritten when a draft naming them is saved. */
   export: { onSave: 'off' | 'csl-json' | 'bibtex' };

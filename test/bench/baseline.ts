@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { buildIndex } from '../../server/src/search/lunrIndex';
+import { buildIndex } from '../support/lunrReference';
 import { Classifier } from '../../server/src/workspace/classify';
 import { parseFile } from '../../server/src/workspace/parseFile';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';

@@ -7,7 +7,7 @@ import { generate, TIERS } from './generate';
 import { parseFile } from '../../server/src/workspace/parseFile';
 import { RACY_MS } from '../../server/src/workspace/parseCache';
 import lunr = require('lunr');
-import { defineFields } from '../../server/src/search/lunrIndex';
+import { defineFields } from '../support/lunrReference';
 
 /**
  * `npm run bench [-- S M MB L]`: generates each tier (MB: M with a 10,000-entry .bib beside it), starts the real server over stdio, and measures

@@ -1,8 +1,9 @@
 import * as assert from 'assert';
 import lunr = require('lunr');
-import { buildIndex, defineFields, FIELDS } from '../../server/src/search/lunrIndex';
+import { FIELDS } from '../../server/src/search/lunrIndex';
+import { buildIndex, compactIndex, defineFields } from '../support/lunrReference';
 import { checksum } from '../../server/src/util/cacheFiles';
-import { bestDocuments, compactIndex, matchingTerms, mergeIndexes, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
+import { bestDocuments, matchingTerms, mergeIndexes, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
 import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';

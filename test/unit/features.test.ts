@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { MarkupContent } from 'vscode-languageserver-types';
-import { completeCitation, resolveCompletion } from '../../server/src/features/completion';
+import { completeCitation, completeWithFullText, resolveCompletion } from '../../server/src/features/completion';
 import { hoverKey } from '../../server/src/features/hover';
 import { definitionOf, referencesOf } from '../../server/src/features/definition';
 import { documentDiagnostics } from '../../server/src/features/diagnostics';
@@ -51,6 +51,20 @@ describe('completion', () => {
     assert.strictEqual(r[0], 'rewardbench-2', 'a key prefix beats a title word');
     assert.ok(r.includes('rag-rewardbench') && r.includes('dmoerm'), 'title words match too');
     assert.ok(r.indexOf('dmoerm') > r.indexOf('rewardbench-2'));
+  });
+
+  it('falls back to a full-text search (through the port it is given) only when nothing else matches', async () => {
+    const c = at('See [@kronecker‸');
+    const asked: string[] = [];
+    const port = async (query: string) => { asked.push(query); return [c.lib.get('compacter')!]; };
+    const list = await completeWithFullText(c.lib, c.before, 0, 'markdown', port);
+    assert.deepStrictEqual([labels(list), asked], [['compacter'], ['kronecker kronecker*']]);
+    const known = at('See [@kas‸');
+    asked.length = 0;
+    assert.strictEqual(labels(await completeWithFullText(known.lib, known.before, 0, 'markdown', port))[0], 'jiang2024kasa');
+    assert.deepStrictEqual(asked, [], 'a key match needs no search');
+    const late = await completeWithFullText(c.lib, c.before, 0, 'markdown', async () => undefined);
+    assert.deepStrictEqual(labels(late), [], 'a search that did not answer in time leaves the empty list');
   });
 
   it('inside \\cite{ after a comma, and after [[', () => {

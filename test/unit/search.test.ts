@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { SearchService } from '../../server/src/search/service';
 import type { WorkerRequest } from '../../server/src/search/messages';
-import { snippet, incrementalQuery } from '../../server/src/search/snippet';
+import { snippet } from '../../server/src/search/snippet';
+import { incrementalQuery } from '../../server/src/rules';
 import { parseFile } from '../../server/src/workspace/parseFile';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import { buildTree, TreeNode } from '../../client/src/topicsModel';
-import type { PaperSummary, TopicNodeDto } from '../../server/src/protocol';
+import type { PaperSummary, TopicNode } from '../../server/src/protocol';
 
 const summary = (key: string, title: string, year?: number, hasNote = false): [string, PaperSummary] => [key, { key, title, year, authors: [], hasNote }];
-const topics: TopicNodeDto[] = [
+const topics: TopicNode[] = [
   { id: 'tag:ml', name: 'ml', kind: 'tag', count: 2, papers: ['a'], children: [{ id: 'tag:ml/peft', name: 'peft', kind: 'tag', count: 1, papers: ['b'], children: [] }] },
   { id: 'derived:reward model', name: 'reward model', kind: 'derived', count: 2, papers: ['c', 'b'], children: [] },
 ];

@@ -3,7 +3,7 @@ import type { Library, Paper } from '../library/library';
 import { rankPapers } from '../library/match';
 import { completionContext, DocumentFlavor } from '../citations/find';
 import { capText, markdownText, SHOWN } from '../util/untrusted';
-import { incrementalQuery } from '../search/snippet';
+import { incrementalQuery } from '../rules';
 import { bylineMarkdown } from './paperMarkdown';
 
 export const COMPLETION_LIMIT = 100;
@@ -20,19 +20,19 @@ export function completeCitation(library: Library, before: string, line: number,
   return completionItems(papers, ctx, before, line);
 }
 
-/**
- * What has been typed when it matches no key, title word or author: worth a full-text search
- * (three letters or more, so the search says something).
- */
-export function fullTextFallbackQuery(before: string, flavor: DocumentFlavor): string | undefined {
-  const ctx = completionContext(before, flavor);
-  return ctx && ctx.prefix.length >= 3 && /^[\p{L}\p{N}]+$/u.test(ctx.prefix) ? incrementalQuery(ctx.prefix) : undefined;
-}
+/** A full-text search the caller provides: the papers found, best first, or undefined (not in time, or none). */
+export type FullTextSearch = (query: string, limit: number) => Promise<readonly Paper[] | undefined>;
 
-/** Completion items for papers found by full-text search (used when nothing else matched). */
-export function completeFromPapers(papers: Paper[], before: string, line: number, flavor: DocumentFlavor): CompletionList | null {
+/**
+ * Citation-key completion that falls back to the full text when what was typed (three letters or
+ * more, so that the search says something) matches no key, title word or author.
+ */
+export async function completeWithFullText(library: Library, before: string, line: number, flavor: DocumentFlavor, search: FullTextSearch): Promise<CompletionList | null> {
+  const list = completeCitation(library, before, line, flavor);
   const ctx = completionContext(before, flavor);
-  return ctx ? completionItems(papers, ctx, before, line) : null;
+  if (!list || list.items.length > 0 || !ctx || ctx.prefix.length < 3 || !/^[\p{L}\p{N}]+$/u.test(ctx.prefix)) return list;
+  const papers = await search(incrementalQuery(ctx.prefix), 20);
+  return papers?.length ? completionItems(papers, ctx, before, line) : list;
 }
 
 function completionItems(papers: readonly Paper[], ctx: NonNullable<ReturnType<typeof completionContext>>, before: string, line: number): CompletionList {

@@ -3,6 +3,7 @@ import type { Library, Paper } from './library';
 import { deriveTopicTree, Doc } from './derivedTopics';
 import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
 import { BatchPaper } from './topicBatch';
+import type { TopicNode } from '../protocol';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
 export interface TopicPaper {
@@ -24,18 +25,11 @@ export function topicPapers(library: Library): TopicPaper[] {
   }));
 }
 
-/** A node of the topic tree: topic -> subtopics -> paper keys, with counts. */
-export interface TopicNode {
-  /** Unique, stable id (kind + path). */
-  id: string;
-  name: string;
-  kind: 'tag' | 'folder' | 'derived' | 'vocabulary';
-  /** Papers in this node and its subtopics. */
-  count: number;
-  /** Papers directly here. */
-  papers: string[];
-  children: TopicNode[];
-}
+/**
+ * A node of the topic tree: topic -> subtopics -> paper keys; `count` covers its subtopics, `papers`
+ * are the ones directly here, `id` is unique and stable (kind + path). Defined with the protocol.
+ */
+export type { TopicNode } from '../protocol';
 
 export interface TopicOptions {
   auto: boolean;

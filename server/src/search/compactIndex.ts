@@ -1,5 +1,4 @@
 import lunr = require('lunr');
-import type { LunrIndexParts } from './lunrIndex';
 
 /**
  * A lunr index flattened into typed arrays, and a query executor over it with lunr's semantics.
@@ -7,8 +6,8 @@ import type { LunrIndexParts } from './lunrIndex';
  * Why: a lunr.Index keeps one JS object per (term, field, document) posting and one per field
  * vector. At 12k papers that is ~200 MB of heap and a query that scores every matching document
  * through a `MatchData` allocation costs ~5 µs per document (60-100 ms for a common word). Shards
- * are built straight into this form by lunr's rules (shardBuild.ts); `compactIndex` flattens a
- * finished lunr.Index into it, and is the reference the tests hold that build to, bit for bit.
+ * are built straight into this form by lunr's rules (shardBuild.ts); the tests hold that build to
+ * lunr's own, flattened the same way (test/support/lunrReference.ts), bit for bit.
  * lunr still parses and expands every query (QueryParser, TokenSet); the postings, with the weight
  * lunr puts in the field vector, are scored the way `lunr.Index.prototype.query` scores them:
  * per field, dot(query vector, field vector) / |query vector|, summed over fields, with lunr's
@@ -46,43 +45,6 @@ const SEARCH_PIPELINE = (() => {
   p.add(lunr.stemmer);
   return p;
 })();
-
-export function compactIndex(index: lunr.Index, fields: string[], refs: string[]): CompactIndex {
-  const raw = index as unknown as LunrIndexParts;
-  const pipeline = raw.pipeline.toJSON();
-  if (pipeline.join() !== 'stemmer') throw new Error(`unexpected search pipeline ${pipeline.join()}`);
-  const terms = Object.keys(raw.invertedIndex).sort();
-  const ofLunrIndex = new Map<number, number>();
-  terms.forEach((t, id) => ofLunrIndex.set(raw.invertedIndex[t]._index, id));
-  const T = terms.length;
-  const counts = new Uint32Array(fields.length * T + 1);
-  const vectors: (number[] | undefined)[] = [];
-  for (let f = 0; f < fields.length; f++) {
-    for (let d = 0; d < refs.length; d++) {
-      const elements = raw.fieldVectors[`${fields[f]}/${refs[d]}`]?.elements;
-      vectors[f * refs.length + d] = elements;
-      if (elements) for (let i = 0; i < elements.length; i += 2) counts[f * T + ofLunrIndex.get(elements[i])! + 1]++;
-    }
-  }
-  const offsets = new Uint32Array(fields.length * T + 1);
-  for (let i = 1; i < offsets.length; i++) offsets[i] = offsets[i - 1] + counts[i];
-  const fill = offsets.slice(0, offsets.length - 1);
-  const docs = new Uint32Array(offsets[offsets.length - 1]);
-  const weights = new Float64Array(docs.length);
-  // Documents are visited in id order, so every posting comes out sorted.
-  for (let f = 0; f < fields.length; f++) {
-    for (let d = 0; d < refs.length; d++) {
-      const elements = vectors[f * refs.length + d];
-      if (!elements) continue;
-      for (let i = 0; i < elements.length; i += 2) {
-        const at = fill[f * T + ofLunrIndex.get(elements[i])!]++;
-        docs[at] = d;
-        weights[at] = elements[i + 1];
-      }
-    }
-  }
-  return { fields: [...fields], refs: [...refs], terms, termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights };
-}
 
 /** A parsed query's clauses with each term run through the search pipeline, ready for any shard. */
 export interface PreparedClause { clause: LunrClause; fieldIds: number[]; terms: { term: string; expandable: boolean }[] }

@@ -18,7 +18,7 @@ export interface WorkerHit { ref: string; score: number; terms: string[] }
 export type WorkerReply =
   | { type: 'built'; shard: string; hash: string; source: 'memory' | 'cache' | 'built' | 'failed'; ms: number; docs: number; error?: string }
   /** `onePass`: answered from one index (the merged one, or the only shard) rather than shard by shard. */
-  | { type: 'results'; id: number; hits: WorkerHit[]; error?: string; errorAt?: [number, number]; shards?: number; onePass?: boolean }
+  | { type: 'results'; id: number; hits: WorkerHit[]; error?: string; shards?: number; onePass?: boolean }
   | { type: 'persisted'; id: number }
   | { type: 'settled'; id: number }
   /** No index for this hash in memory or in the cache (`cacheProblem`: a cache file was there but not usable). */

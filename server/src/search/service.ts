@@ -9,7 +9,7 @@ import { yieldToRequests } from '../util/requestGate';
 
 export interface SearchHit { key: string; title: string; score: number; snippet: string; paper: Paper }
 /** `onePass`: every worker answered from one merged index (as it does once settled), not shard by shard. */
-export interface SearchResult { hits: SearchHit[]; error?: string; errorAt?: [number, number]; partial: boolean; onePass?: boolean }
+export interface SearchResult { hits: SearchHit[]; error?: string; partial: boolean; onePass?: boolean }
 export interface FullTextStatus { shards: number; ready: number; building: number; cacheHits: number; built: number; failed: number }
 
 /**
@@ -301,7 +301,7 @@ export class SearchService {
     // A worker that stopped meanwhile did not answer: its shards were not searched.
     if (replies.length < asked) partial = true;
     const error = replies.find((r) => r.type === 'results' && r.error) as Extract<WorkerReply, { type: 'results' }> | undefined;
-    if (error) return { hits: [], error: error.error, errorAt: error.errorAt, partial };
+    if (error) return { hits: [], error: error.error, partial };
     const best = new Map<string, { paper: Paper; hit: WorkerHit }>();
     for (const r of replies) {
       if (r.type !== 'results') continue;

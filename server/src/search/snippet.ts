@@ -25,15 +25,3 @@ export function snippet(text: string, terms: string[], width = 160): string {
   const piece = text.slice(from, from + width).replace(/\s+\S*$/, '');
   return (from > 0 ? '…' : '') + piece + (from + piece.length < text.length ? '…' : '');
 }
-
-/**
- * Plain words typed incrementally (Ctrl+T, completion) also match the word still being typed:
- * `text embed` -> `text embed embed*`. The whole word stays in the query because lunr does not stem
- * wildcard terms (`kronecker*` would miss the indexed stem `kroneck`).
- */
-export function incrementalQuery(text: string): string {
-  const q = text.trim().replace(/\s+/g, ' ');
-  if (!q || /[:+\-*~^]/.test(q)) return q;
-  const last = q.split(' ').pop()!;
-  return `${q} ${last}*`;
-}

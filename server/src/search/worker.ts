@@ -212,8 +212,8 @@ function search(id: number, text: string, limit: number, only?: string[]): Worke
   try {
     prepared = prepareQuery(text, FIELDS);
   } catch (err) {
-    const e = err as { message?: string; start?: number; end?: number };
-    return { type: 'results', id, hits: [], error: `Search query not understood: ${e.message ?? err}`, errorAt: typeof e.start === 'number' ? [e.start, e.end ?? e.start] : undefined };
+    const e = err as { message?: string };
+    return { type: 'results', id, hits: [], error: `Search query not understood: ${e.message ?? err}` };
   }
   const hits: WorkerHit[] = [];
   const onePass = !only && (!!merged || shards.size <= 1);

@@ -2,7 +2,8 @@ import { readFrontMatter, FrontMatterData, FrontMatterValue } from './frontMatte
 import { parseAuthors } from './authors';
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { MAX_KEY } from '../citations/find';
-import { cleanUrl, findArxivInText, findUrls, foldSpace, isCodeUrl, lineRange, parseArxivId, range, Range } from '../util/text';
+import { cleanUrl, findArxivInText, findUrls, foldSpace, lineRange, parseArxivId, range, Range } from '../util/text';
+import { isCodeUrl } from '../rules';
 
 /** Note text kept for full-text search; longer notes are searched by their beginning. */
 const MAX_BODY_CHARS = 64 * 1024;

@@ -13,10 +13,9 @@ export function lineRange(line: number, text: string): Range {
 /** Maps offsets to positions for one text; built once per parse. */
 export class LineIndex {
   private readonly starts: number[] = [0];
-  constructor(private readonly text: string) {
+  constructor(text: string) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
   }
-  get lineCount(): number { return this.starts.length; }
   positionAt(offset: number): Position {
     let lo = 0, hi = this.starts.length - 1;
     while (lo < hi) {
@@ -25,18 +24,8 @@ export class LineIndex {
     }
     return { line: lo, character: offset - this.starts[lo] };
   }
-  offsetAt(pos: Position): number {
-    const start = this.starts[Math.min(pos.line, this.starts.length - 1)] ?? 0;
-    return Math.min(start + pos.character, this.text.length);
-  }
   rangeOf(start: number, end: number): Range {
     return { start: this.positionAt(start), end: this.positionAt(end) };
-  }
-  lineText(line: number): string {
-    const start = this.starts[line];
-    if (start === undefined) return '';
-    const next = this.starts[line + 1];
-    return this.text.slice(start, next === undefined ? this.text.length : next - 1).replace(/\r$/, '');
   }
 }
 
@@ -141,9 +130,4 @@ export function findArxivInText(text: string): string | undefined {
   if (link) return parseArxivId(link[1]);
   const tag = /\barXiv:\s*([a-z.\-]+\/\d{7}|\d{4}\.\d{4,5})/i.exec(text);
   return tag ? parseArxivId(tag[1]) : undefined;
-}
-
-export function isCodeUrl(url: string): boolean {
-  if (/huggingface\.co\/datasets\//i.test(url)) return false;
-  return /^https?:\/\/(www\.)?(github\.com|gitlab\.com|huggingface\.co|bitbucket\.org|codeberg\.org)\//i.test(url);
 }

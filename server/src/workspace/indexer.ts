@@ -365,8 +365,6 @@ export class Indexer {
     if (p) await this.loadFromDisk(p);
   }
 
-  isOverridden(uri: string): boolean { return this.overrides.has(uri); }
-
   async fileChanged(uri: string): Promise<void> {
     const p = safePath(uri);
     if (!p || this.overrides.has(uri)) return;

@@ -1,0 +1,23 @@
+/**
+ * Rules the server and the client both apply, in one place (the client imports this module; it
+ * imports nothing).
+ */
+
+/** Whether a link goes to code (a repository, a model) rather than data: "code" or "data" in hovers and the reader. */
+export function isCodeUrl(url: string): boolean {
+  if (/huggingface\.co\/datasets\//i.test(url)) return false;
+  return /^https?:\/\/(www\.)?(github\.com|gitlab\.com|huggingface\.co|bitbucket\.org|codeberg\.org)\//i.test(url);
+}
+
+/**
+ * Plain words typed incrementally (Ctrl+T, completion, the paper pickers) also match the word still
+ * being typed: `text embed` -> `text embed embed*`. The whole word stays in the query because lunr
+ * does not stem wildcard terms (`kronecker*` would miss the indexed stem `kroneck`). A query in
+ * lunr's syntax is left as it is.
+ */
+export function incrementalQuery(text: string): string {
+  const q = text.trim().replace(/\s+/g, ' ');
+  if (!q || /[:+\-*~^]/.test(q)) return q;
+  const last = q.split(' ').pop()!;
+  return `${q} ${last}*`;
+}
