@@ -36,8 +36,8 @@ const common = {
 
 Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/search/worker.ts'], outfile: 'dist/searchWorker.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/library/topicsWorker.ts'], outfile: 'dist/topicsWorker.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/workspace/parseWorker.ts'], outfile: 'dist/parseWorker.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/topics/topicsWorker.ts'], outfile: 'dist/topicsWorker.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/ingest/parseWorker.ts'], outfile: 'dist/parseWorker.js' }),
 ]).catch(() => process.exit(1));

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import * as path from 'path';
-import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, ReindexRequest, SearchRequest } from '../../server/src/protocol';
+import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
 import { bibliographyLine, citationEdit } from './citationEdits';
-import { isLitnotesExport } from '../../server/src/sources/exportMarker';
-import { incrementalQuery } from '../../server/src/rules';
+import { isLitnotesExport } from '../../server/src/parse/exportMarker';
+import { incrementalQuery } from '../../server/src/shared/rules';
 import { openAt } from './reader';
 
 interface PaperPick extends vscode.QuickPickItem { key: string }

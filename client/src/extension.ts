@@ -1,8 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { LogNotification, StatusNotification, StatusParams } from '../../server/src/protocol';
-import { SERVER_NODE_FLAGS } from '../../server/src/launchFlags';
+import { LogNotification, StatusNotification, StatusParams } from '../../server/src/shared/protocol';
+import { SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
 import { StatusItem } from './status';
 import { TopicsTree } from './topicsTree';
 import { Reader } from './reader';

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PaperRequest } from '../../server/src/protocol';
+import { PaperRequest } from '../../server/src/shared/protocol';
 import { makeNonce, readerHtml } from './readerHtml';
 
 export const READER_VIEW_TYPE = 'litnotes.reader';

@@ -1,6 +1,6 @@
-import type { PaperDetails } from '../../server/src/protocol';
+import type { PaperDetails } from '../../server/src/shared/protocol';
 import { escapeHtml, renderMarkdown } from './markdown';
-import { isCodeUrl } from '../../server/src/rules';
+import { isCodeUrl } from '../../server/src/shared/rules';
 
 /** Where the reader's script and style come from (webview URIs) and the CSP source and nonce. */
 export interface ReaderResources {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { StatusParams } from '../../server/src/protocol';
+import type { StatusParams } from '../../server/src/shared/protocol';
 
 /** The status bar item: papers indexed, a spinner while indexing; click shows the output channel. */
 export class StatusItem implements vscode.Disposable {

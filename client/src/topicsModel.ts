@@ -1,4 +1,4 @@
-import type { PaperSummary, TopicNode } from '../../server/src/protocol';
+import type { PaperSummary, TopicNode } from '../../server/src/shared/protocol';
 
 /** The topic tree as the view shows it: pure data built from the server's answers (unit-tested). */
 export type TreeNode =

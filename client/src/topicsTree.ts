@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CitedKeysRequest, ListRequest, PaperRequest, PaperSummary, SearchRequest, TopicsRequest, TopicsResponse } from '../../server/src/protocol';
+import { CitedKeysRequest, ListRequest, PaperRequest, PaperSummary, SearchRequest, TopicsRequest, TopicsResponse } from '../../server/src/shared/protocol';
 import { buildTree, TreeNode } from './topicsModel';
 
 const TOPIC_ICONS: Record<string, string> = { tag: 'tag', folder: 'folder', vocabulary: 'bookmark', derived: 'sparkle' };

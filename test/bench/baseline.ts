@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { buildIndex } from '../support/lunrReference';
-import { Classifier } from '../../server/src/workspace/classify';
-import { parseFile } from '../../server/src/workspace/parseFile';
-import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { Classifier } from '../../server/src/parse/classify';
+import { parseFile } from '../../server/src/parse/parseFile';
+import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 
 /**
  * The naive baseline: one unsharded lunr index over every note and digest entry of a generated

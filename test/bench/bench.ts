@@ -4,8 +4,8 @@ import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
 import { generate, TIERS } from './generate';
-import { parseFile } from '../../server/src/workspace/parseFile';
-import { RACY_MS } from '../../server/src/workspace/parseCache';
+import { parseFile } from '../../server/src/parse/parseFile';
+import { RACY_MS } from '../../server/src/ingest/parseCache';
 import lunr = require('lunr');
 import { defineFields } from '../support/lunrReference';
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { LspClient, SERVER } from '../support/lspClient';
-import { SERVER_NODE_FLAGS } from '../../server/src/launchFlags';
+import { SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
 import { copyLibrary } from './server.test';
 
 /** Editors that are not VS Code: what the server does with a client's capabilities, or the lack of them. */

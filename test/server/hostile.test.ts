@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { LspClient, SERVER } from '../support/lspClient';
-import { SERVER_NODE_FLAGS } from '../../server/src/launchFlags';
+import { SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
 import { assertInertMarkdown } from '../unit/helpers';
 import { copyLibrary } from './server.test';
 

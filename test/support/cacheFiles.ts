@@ -1,4 +1,4 @@
-import { checksum } from '../../server/src/util/cacheFiles';
+import { checksum } from '../../server/src/runtime/cacheFiles';
 
 /**
  * A text cache file (header line, then body) with its body edited and its checksum made to match:

@@ -1,7 +1,7 @@
 import { spawn, ChildProcess } from 'child_process';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { SERVER_NODE_FLAGS } from '../../server/src/launchFlags';
+import { SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
 export const SERVER = path.resolve(__dirname, '../../../dist/server.js');

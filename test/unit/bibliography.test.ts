@@ -1,8 +1,8 @@
 import * as assert from 'assert';
-import { parseBibliography } from '../../server/src/sources/bibliography';
-import { parseFile } from '../../server/src/workspace/parseFile';
+import { parseBibliography } from '../../server/src/parse/bibliography';
+import { parseFile } from '../../server/src/parse/parseFile';
 import { exportBibliography, citedKeys, nameParts, bibtexTitle, ExportFormat } from '../../server/src/features/exportBibliography';
-import { findCitations } from '../../server/src/citations/find';
+import { findCitations } from '../../server/src/parse/citations';
 import { documentDiagnostics, SAME_PAPER } from '../../server/src/features/diagnostics';
 import { unifyKeyActions } from '../../server/src/features/codeActions';
 import { keyAt } from '../../server/src/features/keyAt';

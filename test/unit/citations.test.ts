@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { findCitations, completionContext, citationAt, CURSOR_WINDOW } from '../../server/src/citations/find';
+import { findCitations, completionContext, citationAt, CURSOR_WINDOW } from '../../server/src/parse/citations';
 import { readFixture } from './helpers';
 
 describe('finding citations', () => {

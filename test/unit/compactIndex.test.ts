@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import lunr = require('lunr');
 import { FIELDS } from '../../server/src/search/lunrIndex';
 import { buildIndex, compactIndex, defineFields } from '../support/lunrReference';
-import { checksum } from '../../server/src/util/cacheFiles';
+import { checksum } from '../../server/src/runtime/cacheFiles';
 import { bestDocuments, matchingTerms, mergeIndexes, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import { NOTE_BUCKETS, shardDocs, shardHash } from '../../server/src/search/documents';
-import { Classifier } from '../../server/src/workspace/classify';
-import { DEFAULT_SETTINGS } from '../../server/src/settings';
-import { parseFile } from '../../server/src/workspace/parseFile';
-import type { Library } from '../../server/src/library/library';
+import { Classifier } from '../../server/src/parse/classify';
+import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
+import { parseFile } from '../../server/src/parse/parseFile';
+import type { Library } from '../../server/src/model/library';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 
 function note(i: number, title = `A study of topic ${i}`): string {

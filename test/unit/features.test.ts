@@ -8,9 +8,9 @@ import { createNoteAction, replaceKeyActions } from '../../server/src/features/c
 import { prepareRename, renameKey, RenameError } from '../../server/src/features/rename';
 import { newNotePath } from '../../server/src/features/noteTemplate';
 import { keyAt } from '../../server/src/features/keyAt';
-import { readFrontMatter } from '../../server/src/sources/frontMatter';
-import { parseFile } from '../../server/src/workspace/parseFile';
-import { Library } from '../../server/src/library/library';
+import { readFrontMatter } from '../../server/src/parse/frontMatter';
+import { parseFile } from '../../server/src/parse/parseFile';
+import { Library } from '../../server/src/model/library';
 import { assertInertMarkdown, exampleLibraryFiles, libraryOf, uriFor, withCursor } from './helpers';
 
 const DRAFT = 'drafts/test.md';

@@ -3,13 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { Classifier } from '../../server/src/workspace/classify';
-import { FileLoader, inThreadLoader, WorkerFileLoader } from '../../server/src/workspace/fileLoader';
-import type { FileToLoad, LoadedFile } from '../../server/src/workspace/loadFile';
-import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { Classifier } from '../../server/src/parse/classify';
+import { FileLoader, inThreadLoader, WorkerFileLoader } from '../../server/src/ingest/fileLoader';
+import type { FileToLoad, LoadedFile } from '../../server/src/ingest/loadFile';
+import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { FIXTURES, schedulingPolicyOf } from './helpers';
 
-const PARSE_WORKER = path.resolve(__dirname, '../../server/src/workspace/parseWorker.js');
+const PARSE_WORKER = path.resolve(__dirname, '../../server/src/ingest/parseWorker.js');
 
 /** Every file of the example library, plus files that cannot be read, as the scan would list them. */
 function filesToLoad(root: string): FileToLoad[] {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { FrameGuard } from '../../server/src/util/framing';
+import { FrameGuard } from '../../server/src/runtime/framing';
 
 /** Feeds `input` to a guard in chunks of `size` bytes: what it passed on, and the bad frame it reported, if any. */
 function guard(input: string, size: number): { out: string; bad?: string } {

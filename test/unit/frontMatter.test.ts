@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import matter = require('gray-matter');
-import { readFrontMatter, parseYamlBounded, SAFE_MATTER_OPTIONS } from '../../server/src/sources/frontMatter';
-import { parseNote } from '../../server/src/sources/note';
+import { readFrontMatter, parseYamlBounded, SAFE_MATTER_OPTIONS } from '../../server/src/parse/frontMatter';
+import { parseNote } from '../../server/src/parse/note';
 
 const g = globalThis as Record<string, unknown>;
 

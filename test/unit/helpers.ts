@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Library } from '../../server/src/library/library';
-import { parseFile } from '../../server/src/workspace/parseFile';
-import { Classifier } from '../../server/src/workspace/classify';
-import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { Library } from '../../server/src/model/library';
+import { parseFile } from '../../server/src/parse/parseFile';
+import { Classifier } from '../../server/src/parse/classify';
+import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import type { Position } from '../../server/src/util/text';
 import MarkdownIt = require('markdown-it');
 import * as assert from 'assert';

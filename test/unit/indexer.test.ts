@@ -2,11 +2,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Library } from '../../server/src/library/library';
-import { childUri, Indexer, rebuildDue, ScanProgress, uriOf } from '../../server/src/workspace/indexer';
-import type { FileLoader } from '../../server/src/workspace/fileLoader';
-import { loadFileSync } from '../../server/src/workspace/loadFile';
-import { DEFAULT_SETTINGS } from '../../server/src/settings';
+import { Library } from '../../server/src/model/library';
+import { childUri, Indexer, rebuildDue, ScanProgress, uriOf } from '../../server/src/ingest/indexer';
+import type { FileLoader } from '../../server/src/ingest/fileLoader';
+import { loadFileSync } from '../../server/src/ingest/loadFile';
+import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 
 const OUTSIDE = 'not read: it is a symbolic link, or lies under one, that leads outside the workspace folders';
 

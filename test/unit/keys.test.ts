@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { keyCandidates, chooseKey, chooseKeyFrom, describeTitle } from '../../server/src/library/keys';
+import { keyCandidates, chooseKey, chooseKeyFrom, describeTitle } from '../../server/src/model/keys';
 import { libraryOf, SAMPLE_DIGEST } from './helpers';
 
 describe('digest keys (the contract in DESIGN.md)', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseFile } from '../../server/src/workspace/parseFile';
+import { parseFile } from '../../server/src/parse/parseFile';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 
 describe('library: merging notes and digest entries', () => {

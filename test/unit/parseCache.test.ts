@@ -3,12 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { WorkerFileLoader } from '../../server/src/workspace/fileLoader';
-import { FileToLoad, LoadedFile, loadFileSync } from '../../server/src/workspace/loadFile';
+import { WorkerFileLoader } from '../../server/src/ingest/fileLoader';
+import { FileToLoad, LoadedFile, loadFileSync } from '../../server/src/ingest/loadFile';
 import { rewriteBody } from '../support/cacheFiles';
-import { CacheCounts, cacheFileName, noCounts, ParseCacheConfig, pruneCache, writeRecord, writingAtOnce } from '../../server/src/workspace/parseCache';
+import { CacheCounts, cacheFileName, noCounts, ParseCacheConfig, pruneCache, writeRecord, writingAtOnce } from '../../server/src/ingest/parseCache';
 
-const PARSE_WORKER = path.resolve(__dirname, '../../server/src/workspace/parseWorker.js');
+const PARSE_WORKER = path.resolve(__dirname, '../../server/src/ingest/parseWorker.js');
 const MAX_MB = 5;
 
 /** What survives JSON: a parse result's fields that are present but undefined do not. */

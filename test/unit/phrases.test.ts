@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { paperPhrases, PhraseKeys, PhraseMatcher, tokenize, tokenizeUtf8, WordTable } from '../../server/src/library/phrases';
-import { computeTopicTree, PhraseCache, DEFAULT_TOPIC_OPTIONS, TopicPaper, TopicNode } from '../../server/src/library/topics';
+import { paperPhrases, PhraseKeys, PhraseMatcher, tokenize, tokenizeUtf8, WordTable } from '../../server/src/topics/phrases';
+import { computeTopicTree, PhraseCache, DEFAULT_TOPIC_OPTIONS, TopicPaper, TopicNode } from '../../server/src/topics/topics';
 import { SAMPLE_DIGEST } from './helpers';
 
 /** The tokenizer as first written with regexes: the hand-written scanner must agree with it. */

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as crypto from 'crypto';
 import { readerHtml, makeNonce, ReaderResources } from '../../client/src/readerHtml';
 import { renderMarkdown } from '../../client/src/markdown';
-import type { PaperDetails } from '../../server/src/protocol';
+import type { PaperDetails } from '../../server/src/shared/protocol';
 
 const paper = (over: Partial<PaperDetails> = {}): PaperDetails => ({
   key: 'kasa', aliases: [], title: 'KaSA: Knowledge-Aware Singular-Value Adaptation', authors: ['Fan Wang'], year: 2024,

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { messageDispatched, yieldToRequests } from '../../server/src/util/requestGate';
+import { messageDispatched, yieldToRequests } from '../../server/src/runtime/requestGate';
 
 /** Dispatches `count` messages one per turn of the event loop, as vscode-jsonrpc does. */
 function dispatchOnePerTurn(count: number, log: string[]): void {

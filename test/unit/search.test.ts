@@ -5,8 +5,8 @@ import * as path from 'path';
 import { SearchService } from '../../server/src/search/service';
 import type { WorkerRequest } from '../../server/src/search/messages';
 import { snippet } from '../../server/src/search/snippet';
-import { incrementalQuery } from '../../server/src/rules';
-import { parseFile } from '../../server/src/workspace/parseFile';
+import { incrementalQuery } from '../../server/src/shared/rules';
+import { parseFile } from '../../server/src/parse/parseFile';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 
 const WORKER = path.resolve(__dirname, '../../server/src/search/worker.js');

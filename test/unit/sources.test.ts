@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { parseNote, folderTopic, parseTopics } from '../../server/src/sources/note';
-import { parseDigest } from '../../server/src/sources/digest';
-import { parseAuthors } from '../../server/src/sources/authors';
+import { parseNote, folderTopic, parseTopics } from '../../server/src/parse/note';
+import { parseDigest } from '../../server/src/parse/digest';
+import { parseAuthors } from '../../server/src/parse/authors';
 import { readFixture, SAMPLE_DIGEST } from './helpers';
 
 function note(rel: string, text = readFixture(`library/${rel}`)) {

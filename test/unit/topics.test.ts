@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, TopicPaper, topicPapers } from '../../server/src/library/topics';
-import type { Library } from '../../server/src/library/library';
-import { TopicsWorkerClient } from '../../server/src/library/topicsClient';
-import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/library/topicBatch';
+import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, TopicPaper, topicPapers } from '../../server/src/topics/topics';
+import type { Library } from '../../server/src/model/library';
+import { TopicsWorkerClient } from '../../server/src/topics/topicsClient';
+import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
@@ -111,7 +111,7 @@ describe('topics from tags and folders', () => {
 describe('the topics worker', function () {
   this.timeout(30000);
   const noPause = () => Promise.resolve();
-  const WORKER = path.resolve(__dirname, '../../server/src/library/topicsWorker.js');
+  const WORKER = path.resolve(__dirname, '../../server/src/topics/topicsWorker.js');
   const lib = libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') });
   const papers = topicPapers(lib);
 

@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicPaper, topicPapers } from '../../server/src/library/topics';
-import { encodeTopicPapers, TopicBatch } from '../../server/src/library/topicBatch';
-import { readCachedTree, topicsCacheKey, writeCachedTree } from '../../server/src/library/topicsCache';
-import { sealText } from '../../server/src/util/cacheFiles';
+import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicPaper, topicPapers } from '../../server/src/topics/topics';
+import { encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
+import { readCachedTree, topicsCacheKey, writeCachedTree } from '../../server/src/topics/topicsCache';
+import { sealText } from '../../server/src/runtime/cacheFiles';
 import { libraryOf, SAMPLE_DIGEST } from './helpers';
 
 const noPause = () => Promise.resolve();

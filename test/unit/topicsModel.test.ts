@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { buildTree, TreeNode } from '../../client/src/topicsModel';
-import type { PaperSummary, TopicNode } from '../../server/src/protocol';
+import type { PaperSummary, TopicNode } from '../../server/src/shared/protocol';
 
 const summary = (key: string, title: string, year?: number, hasNote = false): [string, PaperSummary] => [key, { key, title, year, authors: [], hasNote }];
 const topics: TopicNode[] = [

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startWorker } from '../../server/src/util/workerThreads';
+import { startWorker } from '../../server/src/runtime/workerThreads';
 import { schedulingPolicyOf } from './helpers';
 
 describe('starting worker threads', function () {
@@ -27,7 +27,7 @@ describe('starting worker threads', function () {
 
   it('idleOwnThread moves the calling thread, and only it, into the idle scheduling class (Linux)', async function () {
     if (process.platform !== 'linux') this.skip();
-    const moduleFile = path.resolve(__dirname, '../../server/src/util/workerThreads.js');
+    const moduleFile = path.resolve(__dirname, '../../server/src/runtime/workerThreads.js');
     const idler = path.join(dir, 'idler.js');
     fs.writeFileSync(idler, [
       `const { idleOwnThread } = require(${JSON.stringify(moduleFile)});`,

@@ -1,9 +1,9 @@
 import { CodeAction, CodeActionKind, Diagnostic, Range } from 'vscode-languageserver-types';
-import { suggestKeys } from '../library/match';
+import { suggestKeys } from '../model/match';
 import type { KeyAt } from './keyAt';
-import type { Library, Paper } from '../library/library';
+import type { Library, Paper } from '../model/library';
 import { SAME_PAPER, SamePaperData, UNKNOWN_KEY, UnknownKeyData } from './diagnostics';
-import type { Citation } from '../citations/find';
+import type { Citation } from '../parse/citations';
 import { noteTemplate } from './noteTemplate';
 
 /**

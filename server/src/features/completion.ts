@@ -1,9 +1,9 @@
 import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, MarkupKind } from 'vscode-languageserver-types';
-import type { Library, Paper } from '../library/library';
-import { rankPapers } from '../library/match';
-import { completionContext, DocumentFlavor } from '../citations/find';
+import type { Library, Paper } from '../model/library';
+import { rankPapers } from '../model/match';
+import { completionContext, DocumentFlavor } from '../parse/citations';
 import { capText, markdownText, SHOWN } from '../util/untrusted';
-import { incrementalQuery } from '../rules';
+import { incrementalQuery } from '../shared/rules';
 import { bylineMarkdown } from './paperMarkdown';
 
 export const COMPLETION_LIMIT = 100;

@@ -1,5 +1,5 @@
 import type { Location } from 'vscode-languageserver-types';
-import type { Library } from '../library/library';
+import type { Library } from '../model/library';
 import type { KeyAt } from './keyAt';
 
 /** Where a key is defined: the note (at its key or title) or the digest entry's title line. */

@@ -1,8 +1,8 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Library } from '../library/library';
-import type { Citation } from '../citations/find';
-import type { SourceProblem } from '../sources/types';
-import { suggestKeys } from '../library/match';
+import type { Library } from '../model/library';
+import type { Citation } from '../parse/citations';
+import type { SourceProblem } from '../parse/types';
+import { suggestKeys } from '../model/match';
 
 export const SOURCE = 'litnotes';
 export const UNKNOWN_KEY = 'unknown-key';

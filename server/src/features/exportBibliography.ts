@@ -1,7 +1,7 @@
 import * as yaml from 'js-yaml';
-import type { Library, Paper } from '../library/library';
-import type { Citation } from '../citations/find';
-import { MARKER_COMMENT, MARKER_FIELD } from '../sources/exportMarker';
+import type { Library, Paper } from '../model/library';
+import type { Citation } from '../parse/citations';
+import { MARKER_COMMENT, MARKER_FIELD } from '../parse/exportMarker';
 
 /**
  * A bibliography of the papers a draft cites (or of the whole library), for pandoc (CSL JSON, CSL

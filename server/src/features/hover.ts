@@ -1,6 +1,6 @@
 import { Hover, MarkupKind } from 'vscode-languageserver-types';
-import type { Library } from '../library/library';
-import { suggestKeys } from '../library/match';
+import type { Library } from '../model/library';
+import { suggestKeys } from '../model/match';
 import { markdownText, SHOWN } from '../util/untrusted';
 import { bylineMarkdown, linksMarkdown } from './paperMarkdown';
 import type { KeyAt } from './keyAt';

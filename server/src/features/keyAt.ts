@@ -1,5 +1,5 @@
-import type { Library, Paper } from '../library/library';
-import { citationAt, DocumentFlavor } from '../citations/find';
+import type { Library, Paper } from '../model/library';
+import { citationAt, DocumentFlavor } from '../parse/citations';
 import { containsPosition, Position, Range } from '../util/text';
 
 export interface KeyAt {

@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import type { Paper } from '../library/library';
+import type { Paper } from '../model/library';
 
 /** A new literature note for a paper: YAML front matter (safely dumped) and the abstract. */
 export function noteTemplate(paper: Paper): string {

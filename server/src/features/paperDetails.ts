@@ -1,6 +1,6 @@
-import type { Library, Paper } from '../library/library';
-import type { PaperDetails } from '../protocol';
-import { keyWords, STOP_WORDS } from '../library/keys';
+import type { Library, Paper } from '../model/library';
+import type { PaperDetails } from '../shared/protocol';
+import { keyWords, STOP_WORDS } from '../model/keys';
 import { capText } from '../util/untrusted';
 
 /** The words that best say what a paper is about, as a lunr query for related papers. */

@@ -1,5 +1,5 @@
-import type { Paper } from '../library/library';
-import { isCodeUrl } from '../rules';
+import type { Paper } from '../model/library';
+import { isCodeUrl } from '../shared/rules';
 import { markdownText, SHOWN } from '../util/untrusted';
 
 /** Shared rendering of a paper for hovers and completion docs; every string from a file goes through markdownText. */

@@ -1,5 +1,5 @@
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import type { Library } from '../library/library';
+import type { Library } from '../model/library';
 import type { KeyAt } from './keyAt';
 
 export const VALID_KEY = /^[\p{L}\p{N}_][\p{L}\p{N}_:.#$%&+?<>~\/-]*$/u;

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { FileEntry, Library } from '../library/library';
+import type { FileEntry, Library } from '../model/library';
 
 /** What lunr indexes for one note, digest entry or bibliography entry. `id` is `uri#ordinal`. */
 export interface SearchDoc {

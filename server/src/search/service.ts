@@ -1,11 +1,11 @@
 import { Worker } from 'worker_threads';
 import * as os from 'os';
-import type { Library, Paper } from '../library/library';
+import type { Library, Paper } from '../model/library';
 import { shardDocs, shardHash, shardOf, fnv1a } from './documents';
 import type { WorkerHit, WorkerReply, WorkerRequest } from './messages';
 import { snippet } from './snippet';
-import { startWorker, WORKER_NICE } from '../util/workerThreads';
-import { yieldToRequests } from '../util/requestGate';
+import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
+import { yieldToRequests } from '../runtime/requestGate';
 
 export interface SearchHit { key: string; title: string; score: number; snippet: string; paper: Paper }
 /** `onePass`: every worker answered from one merged index (as it does once settled), not shard by shard. */

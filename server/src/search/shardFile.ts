@@ -1,5 +1,5 @@
 import type { CompactIndex } from './compactIndex';
-import { checksum } from '../util/cacheFiles';
+import { checksum } from '../runtime/cacheFiles';
 
 /**
  * The on-disk form of one cached shard: `LNFT`, the SHA-256 of everything after it (32 bytes), a

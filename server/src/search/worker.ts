@@ -8,8 +8,8 @@ import type { SearchDoc } from './documents';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
 import { CompactIndex, mergeIndexes, prepareQuery, QUERY_BUDGET_MS, QUERY_TOO_SLOW, QueryLimitError, queryCompact, TermExpander } from './compactIndex';
-import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
-import { writeFileAtomically } from '../util/cacheFiles';
+import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
+import { writeFileAtomically } from '../runtime/cacheFiles';
 import { decodeShard, encodeShard } from './shardFile';
 
 /**

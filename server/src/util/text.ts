@@ -29,6 +29,11 @@ export class LineIndex {
   }
 }
 
+export function rangesOverlap(a: Range, b: Range): boolean {
+  const before = (p: Position, q: Position) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
 export function containsPosition(r: Range, p: Position): boolean {
   if (p.line < r.start.line || p.line > r.end.line) return false;
   if (p.line === r.start.line && p.character < r.start.character) return false;

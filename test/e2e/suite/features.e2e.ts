@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { activated, EXTENSION_ID, diagnosticsMatching, fileUri, hoverText, openDoc, positionOf } from './helpers';
-import { SERVER_NODE_FLAGS } from '../../../server/src/launchFlags';
+import { SERVER_NODE_FLAGS } from '../../../server/src/runtime/launchFlags';
 
 describe('litnotes in a real VS Code', () => {
   it('loads the extension under test from where the runner put it (dev folder or installed VSIX)', () => {

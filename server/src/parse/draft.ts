@@ -1,7 +1,7 @@
 import { readFrontMatter } from './frontMatter';
 import { cslSources, isCslList, yamlIdRanges } from './bibliography';
 import type { ParsedSource } from './types';
-import type { DocumentFlavor } from '../citations/find';
+import type { DocumentFlavor } from './citations';
 
 /** What a draft says about its bibliography: the files it names, and the references it holds itself. */
 export interface DraftBibliography {

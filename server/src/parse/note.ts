@@ -1,9 +1,9 @@
 import { readFrontMatter, FrontMatterData, FrontMatterValue } from './frontMatter';
 import { parseAuthors } from './authors';
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
-import { MAX_KEY } from '../citations/find';
+import { MAX_KEY } from './citations';
 import { cleanUrl, findArxivInText, findUrls, foldSpace, lineRange, parseArxivId, range, Range } from '../util/text';
-import { isCodeUrl } from '../rules';
+import { isCodeUrl } from '../shared/rules';
 
 /** Note text kept for full-text search; longer notes are searched by their beginning. */
 const MAX_BODY_CHARS = 64 * 1024;

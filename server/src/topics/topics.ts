@@ -1,9 +1,10 @@
 import { createHash } from 'crypto';
-import type { Library, Paper } from './library';
+import type { Library, Paper } from '../model/library';
 import { deriveTopicTree, Doc } from './derivedTopics';
 import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
 import { BatchPaper } from './topicBatch';
-import type { TopicNode } from '../protocol';
+import type { TopicNode } from '../shared/protocol';
+import type { TopicOptions } from '../shared/settings';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
 export interface TopicPaper {
@@ -29,14 +30,9 @@ export function topicPapers(library: Library): TopicPaper[] {
  * A node of the topic tree: topic -> subtopics -> paper keys; `count` covers its subtopics, `papers`
  * are the ones directly here, `id` is unique and stable (kind + path). Defined with the protocol.
  */
-export type { TopicNode } from '../protocol';
+export type { TopicNode } from '../shared/protocol';
 
-export interface TopicOptions {
-  auto: boolean;
-  maxPerPaper: number;
-  /** Topic name -> words or phrases; takes precedence over derived topics. */
-  vocabulary: Record<string, string[]>;
-}
+export type { TopicOptions } from '../shared/settings';
 
 export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3, vocabulary: {} };
 

@@ -1,5 +1,5 @@
 import { Worker } from 'worker_threads';
-import { startWorker, WORKER_NICE } from '../util/workerThreads';
+import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
 import type { TopicOptions } from './topics';
 import type { TopicBatch } from './topicBatch';
 import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';

@@ -1,9 +1,10 @@
-import type { PaperMetadata, PaperSource, SourceProblem } from '../sources/types';
-import type { Citation } from '../citations/find';
+import type { FileEntry, PaperMetadata, PaperSource, SourceProblem } from '../parse/types';
+export type { FileEntry, FileKind } from '../parse/types';
+import type { Citation } from '../parse/citations';
 import { chooseKeyFrom, describeTitle, TitleInfo } from './keys';
 import { searchTextSteps } from './match';
 import { sortInSteps, sortStringsInSteps } from './steps';
-import { authorTokens } from '../sources/authors';
+import { authorTokens } from '../parse/authors';
 import { normalizeTitle, Range } from '../util/text';
 
 export interface Location { uri: string; range: Range }
@@ -20,22 +21,6 @@ export interface Paper extends PaperMetadata {
   definition: Location;
   /** Lower-cased forms for matching typed text; the word lists are words joined by spaces (see TitleInfo). */
   match: { key: string; aliases: string[]; titleWords: string; authorWords: string };
-}
-
-export type FileKind = 'note' | 'digest' | 'bibliography' | 'draft';
-
-export interface FileEntry {
-  uri: string;
-  kind: FileKind;
-  /** Workspace-relative path for messages. */
-  relativePath: string;
-  sources: PaperSource[];
-  problems: SourceProblem[];
-  citations: Citation[];
-  /** Content hash of what this file adds to the full-text index (search/documents.ts), set where it is parsed. */
-  searchHash?: string;
-  /** A draft's bibliography files (its `bibliography:` front matter, LaTeX's \addbibresource), as written. */
-  bibliographies?: string[];
 }
 
 /** Work between two yields of a resumable rebuild. */

@@ -1,12 +1,12 @@
 import { promises as fsp, Dirent, realpathSync } from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
-import type { Library } from '../library/library';
-import type { Settings } from '../settings';
-import { Classifier, Candidate } from './classify';
+import type { Library } from '../model/library';
+import type { Settings } from '../shared/settings';
+import { Classifier, Candidate } from '../parse/classify';
 import { FileLoader, inThreadLoader } from './fileLoader';
 import { FileToLoad, LoadedFile, parseText, readTextAsync } from './loadFile';
-import { yieldToRequests } from '../util/requestGate';
+import { yieldToRequests } from '../runtime/requestGate';
 
 /** A workspace folder; `realPath` has symlinks resolved, for deciding where a link leads. */
 export interface Folder { uri: string; fsPath: string; realPath: string }

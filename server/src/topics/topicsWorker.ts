@@ -1,6 +1,6 @@
 import { parentPort } from 'worker_threads';
-import { codeIdOf } from '../util/cacheFiles';
-import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../util/workerThreads';
+import { codeIdOf } from '../runtime/cacheFiles';
+import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, vocabularyOf } from './topics';
 import { batchPapers, TopicBatch } from './topicBatch';
 import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';

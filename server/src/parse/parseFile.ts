@@ -1,10 +1,10 @@
-import type { FileEntry } from '../library/library';
+import type { FileEntry } from './types';
 import type { Candidate } from './classify';
-import { declaresCitationKey, parseNote } from '../sources/note';
-import { digestFormat, parseDigest } from '../sources/digest';
-import { bibliographyFormat, cslItemsOf, parseBibliography } from '../sources/bibliography';
-import { draftBibliography } from '../sources/draft';
-import { findCitations, flavorOf } from '../citations/find';
+import { declaresCitationKey, parseNote } from './note';
+import { digestFormat, parseDigest } from './digest';
+import { bibliographyFormat, cslItemsOf, parseBibliography } from './bibliography';
+import { draftBibliography } from './draft';
+import { findCitations, flavorOf } from './citations';
 
 export interface ParsedFile { entry: FileEntry; log: string[] }
 

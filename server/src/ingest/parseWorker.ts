@@ -1,9 +1,9 @@
 import { parentPort } from 'worker_threads';
-import { collectGarbage, idleOwnThread, lowerOwnPriority, ownThreadId, WORKER_NICE } from '../util/workerThreads';
+import { collectGarbage, idleOwnThread, lowerOwnPriority, ownThreadId, WORKER_NICE } from '../runtime/workerThreads';
 import { newProgress, PROGRESS_FILE, PROGRESS_THREAD } from './parseWatchdog';
 import { decodeHit, FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
-import type { PaperSource } from '../sources/types';
-import type { TitleInfo } from '../library/keys';
+import type { PaperSource } from '../parse/types';
+import type { TitleInfo } from '../model/keys';
 import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
 
 /**

@@ -1,4 +1,5 @@
 import type { Range } from '../util/text';
+import type { Citation } from './citations';
 
 /** A problem found in a source file, shown as a diagnostic on that file. */
 export interface SourceProblem {
@@ -63,4 +64,21 @@ export interface ParsedSource {
   problems: SourceProblem[];
   /** Lines for the output channel (things skipped or recovered). */
   log: string[];
+}
+
+/** What the library holds of one file: its papers (sources), its problems and the citations in it. */
+export type FileKind = 'note' | 'digest' | 'bibliography' | 'draft';
+
+export interface FileEntry {
+  uri: string;
+  kind: FileKind;
+  /** Workspace-relative path for messages. */
+  relativePath: string;
+  sources: PaperSource[];
+  problems: SourceProblem[];
+  citations: Citation[];
+  /** Content hash of what this file adds to the full-text index (search/documents.ts), set where it is parsed. */
+  searchHash?: string;
+  /** A draft's bibliography files (its `bibliography:` front matter, LaTeX's \addbibresource), as written. */
+  bibliographies?: string[];
 }

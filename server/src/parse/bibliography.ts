@@ -2,7 +2,7 @@ import * as yaml from 'js-yaml';
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { stringSpans } from './jsonSpans';
 import { cleanUrl, foldSpace, LineIndex, parseArxivId, range, Range } from '../util/text';
-import { MAX_KEY } from '../citations/find';
+import { MAX_KEY } from './citations';
 import { isLitnotesExport } from './exportMarker';
 
 /**

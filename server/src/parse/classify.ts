@@ -1,5 +1,5 @@
 import picomatch = require('picomatch');
-import type { Settings } from '../settings';
+import type { Settings } from '../shared/settings';
 
 export type Candidate = 'note' | 'digest' | 'bibliography' | 'markdown' | 'draft';
 

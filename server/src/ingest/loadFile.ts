@@ -1,11 +1,11 @@
 import { readFile, readFileSync, stat, statSync } from 'fs';
 import { promisify } from 'util';
-import type { FileEntry } from '../library/library';
-import { describeTitle, TitleInfo } from '../library/keys';
+import type { FileEntry } from '../model/library';
+import { describeTitle, TitleInfo } from '../model/keys';
 import { fileSearchHash } from '../search/documents';
-import type { Candidate } from './classify';
-import { parseFile } from './parseFile';
-import { loadedFileProblem } from './entryShape';
+import type { Candidate } from '../parse/classify';
+import { parseFile } from '../parse/parseFile';
+import { loadedFileProblem } from '../parse/entryShape';
 import { range } from '../util/text';
 import {
   CacheCounts, decodeBody, encodeRecord, FileStamp, ParseCacheConfig, ParseCacheUse, probeCache, ReadFile, recordWithBody, stampOf, textHash,

@@ -1,4 +1,4 @@
-import { threadCpuMs } from '../util/workerThreads';
+import { threadCpuMs } from '../runtime/workerThreads';
 
 /**
  * Where a parse worker is, shared with the thread that started it: the index (in the worker's list)

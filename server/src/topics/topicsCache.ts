@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { openSealed, sealText, writeFileAtomically } from '../util/cacheFiles';
+import { openSealed, sealText, writeFileAtomically } from '../runtime/cacheFiles';
 import type { TopicBatch } from './topicBatch';
 import type { TopicNode, TopicOptions } from './topics';
 

@@ -1,4 +1,4 @@
-import { MAX_KEY } from '../citations/find';
+import { MAX_KEY } from './citations';
 
 /**
  * The shape of a parse result (a LoadedFile), checked field by field: everything the library and

@@ -1,4 +1,9 @@
-import type { TopicOptions } from './library/topics';
+export interface TopicOptions {
+  auto: boolean;
+  maxPerPaper: number;
+  /** Topic name -> words or phrases; takes precedence over derived topics. */
+  vocabulary: Record<string, string[]>;
+}
 
 /** Settings in section `litnotes`; defaults apply when the client sends none (any LSP editor). */
 export interface Settings {

@@ -1,5 +1,5 @@
 import { Worker } from 'worker_threads';
-import { startWorker, WORKER_NICE } from '../util/workerThreads';
+import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync, notIndexed, UndecodedHit } from './loadFile';
 import { newProgress, ParseWatchdog } from './parseWatchdog';
 import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';

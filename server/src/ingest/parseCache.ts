@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
 import { mkdirSync, promises as fsp, readdirSync, readFileSync, Stats } from 'fs';
 import * as path from 'path';
-import { openSealed, sealText, writeFileAtomically } from '../util/cacheFiles';
-import { loadedFileProblem } from './entryShape';
+import { openSealed, sealText, writeFileAtomically } from '../runtime/cacheFiles';
+import { loadedFileProblem } from '../parse/entryShape';
 import type { FileToLoad, LoadedFile } from './loadFile';
-import { yieldToRequests } from '../util/requestGate';
+import { yieldToRequests } from '../runtime/requestGate';
 
 /**
  * What the scan parsed last time, so a restart reads it back instead of parsing every file again
@@ -14,7 +14,7 @@ import { yieldToRequests } from '../util/requestGate';
  * in the workspace). The first line is a small header: the parser build it came from (a hash of
  * the bundled parser, so any new build starts afresh), the uri, a hash of the text parsed, the
  * file's stamp (size, times, inode) when it was read and the checksum of the rest, which is the
- * parse result (util/cacheFiles.ts: sealText).
+ * parse result (runtime/cacheFiles.ts: sealText).
  *
  * A file whose stamp is as recorded, and was already old when read (see RACY_MS), is not read at
  * all; otherwise its text is read and hashed, and a matching hash is a hit too (re-stamped for the

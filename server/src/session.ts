@@ -1,0 +1,534 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-types';
+import { Library } from './model/library';
+import { Indexer, Folder, canonicalUri, safePath, uriOf } from './ingest/indexer';
+import { WorkerFileLoader } from './ingest/fileLoader';
+import type { ParseCacheConfig } from './ingest/parseCache';
+import { codeIdOf } from './runtime/cacheFiles';
+import { yieldToRequests } from './runtime/requestGate';
+import { DEFAULT_SETTINGS, readSettings, Settings } from './shared/settings';
+import { Citation, DocumentFlavor, findCitations } from './parse/citations';
+import { isLitnotesExport } from './parse/exportMarker';
+import { keyAt, KeyAt } from './features/keyAt';
+import { completeWithFullText, resolveCompletion } from './features/completion';
+import { hoverKey } from './features/hover';
+import { definitionOf, referencesOf } from './features/definition';
+import { documentDiagnostics, problemDiagnostic, SAME_PAPER } from './features/diagnostics';
+import { createNoteAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
+import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat } from './features/exportBibliography';
+import { newNotePath } from './features/noteTemplate';
+import { prepareRename, renameKey } from './features/rename';
+import { paperSymbols } from './features/workspaceSymbols';
+import { paperDetails, relatedQuery } from './features/paperDetails';
+import type {
+  CreateNoteParams, CreateNoteResponse, ExportBibliographyParams, ExportBibliographyResponse, ListResponse, PaperDetails, SearchParams, SearchResponse,
+  StatusParams, TopicsResponse,
+} from './shared/protocol';
+import { SearchService, SearchResult } from './search/service';
+import { incrementalQuery } from './shared/rules';
+import { capText, SHOWN } from './util/untrusted';
+import { rangesOverlap, Range } from './util/text';
+import { TopicNode, topicPapers } from './topics/topics';
+import { TopicsWorkerClient } from './topics/topicsClient';
+import { encodeTopicPapers } from './topics/topicBatch';
+
+/** What the session tells the editor, through the connection (main.ts). URIs are canonical; `toClient` gives the editor's spelling. */
+export interface SessionPorts {
+  log(line: string): void;
+  status(params: StatusParams): void;
+  publish(uri: string, diagnostics: Diagnostic[]): void;
+  /** A progress report for a scan, if the editor shows them. */
+  progress(): Promise<{ report(percent: number, message: string): void; done(): void } | undefined>;
+  toClient(uri: string): string;
+}
+
+/** An open document as the session needs it. */
+export interface OpenDocument { uri: string; languageId: string; text: string }
+
+/**
+ * Scan progress goes to the editor at most this often: each message is a write the server thread
+ * makes, and at one per percent a warm start at M spent ~130 ms on them.
+ */
+const PROGRESS_EVERY_MS = 150;
+/** Diagnostics of edited documents wait for a pause in typing, so they never compete with completion. */
+const TYPING_PAUSE_MS = 250;
+const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'rmarkdown', 'latex', 'tex']);
+
+/**
+ * The server's state and what is recomputed when: folders, settings, the library and its indexer,
+ * the full-text service, the topics, the open documents and their diagnostics. main.ts converts
+ * between LSP and this; the features are pure modules it calls.
+ */
+export class Session {
+  readonly library = new Library();
+  private settings: Settings = DEFAULT_SETTINGS;
+  private folders: Folder[] = [];
+  private cacheDir: string | undefined;
+  private search: SearchService | undefined;
+  /** The scan reads and parses in two worker threads (one on a single core); single-file updates parse on this thread. */
+  private readonly parseWorkers: WorkerFileLoader;
+  private readonly indexer: Indexer;
+  private readonly topicsWorker: TopicsWorkerClient;
+  /** Open documents (canonical URIs), and the citations of those that are not library files (drafts anywhere). */
+  private readonly open = new Set<string>();
+  private readonly openCitations = new Map<string, Citation[]>();
+  private readonly published = new Set<string>();
+
+  constructor(private readonly ports: SessionPorts, private readonly bundleDir: string) {
+    this.parseWorkers = new WorkerFileLoader(path.join(bundleDir, 'parseWorker.js'), Math.min(2, os.cpus().length), (line) => ports.log(line));
+    this.indexer = new Indexer(this.library, this.folders, this.settings, { log: (line) => ports.log(line), changed: () => this.afterSourceChange(true) }, this.parseWorkers);
+    this.topicsWorker = new TopicsWorkerClient(path.join(bundleDir, 'topicsWorker.js'), (line) => ports.log(line));
+    // A worker thread takes ~70 ms to start: started now, the parse workers start while the client
+    // waits for `initialize` (the full-text workers start in `start`), and the scan finds them ready.
+    this.parseWorkers.prepare();
+  }
+
+  /** The workspace folders, and where the caches go (the client's storage folder, never the workspace). */
+  start(folderUris: string[], cacheDir: string | undefined): void {
+    this.cacheDir = cacheDir;
+    this.parseWorkers.useCache(this.parseCacheConfig());
+    this.folders = folderUris.map(toFolder).filter((f): f is Folder => !!f);
+    this.search = new SearchService(this.library, {
+      workerPath: path.join(this.bundleDir, 'searchWorker.js'),
+      cacheDir,
+      log: (line) => this.ports.log(line),
+      onStatus: () => this.scheduleStatus(),
+    });
+    this.library.onFileChanged = (uri) => this.search?.fileChanged(uri);
+    for (const f of this.library.allFiles()) if (f.sources.length) this.search.fileChanged(f.uri);
+  }
+
+  /** Parse results are kept beside the full-text cache, tagged with a hash of the parser's bundle so that any other build parses afresh. */
+  private parseCacheConfig(): ParseCacheConfig | undefined {
+    if (!this.cacheDir) return undefined;
+    try {
+      return { dir: path.join(this.cacheDir, 'parsed'), codeId: codeIdOf(path.join(this.bundleDir, 'parseWorker.js')) };
+    } catch (err) {
+      this.ports.log(`parse cache off: the parser bundle cannot be read (${(err as Error).message})`);
+      return undefined;
+    }
+  }
+
+  /** New settings (as the editor sent them): a rescan if what is read changed, else new diagnostics. */
+  async useSettings(raw: unknown, rescanIfNeeded: boolean): Promise<void> {
+    const before = scanSettings(this.settings);
+    this.settings = readSettings(raw);
+    if (!rescanIfNeeded) return;
+    // Topic settings only change the tree (recomputed on the next request), diagnostics settings the diagnostics.
+    if (scanSettings(this.settings) !== before) await this.rescan();
+    else this.publishAllDiagnostics();
+  }
+
+  async foldersChanged(added: string[], removed: string[]): Promise<void> {
+    const gone = new Set(removed.map(canonicalUri));
+    this.folders = [...this.folders.filter((f) => !gone.has(f.uri)), ...added.map(toFolder).filter((f): f is Folder => !!f)];
+    await this.rescan();
+  }
+
+  // ---- scanning and status ------------------------------------------------------------------
+
+  async rescan(): Promise<{ papers: number; notes: number; digests: number }> {
+    const { indexer, library, search } = this;
+    indexer.configure(this.folders, this.settings);
+    // The progress bar appears once the editor has made it; the scan does not wait for that.
+    const progressMade = this.ports.progress();
+    let progress: Awaited<typeof progressMade>;
+    void progressMade.then((p) => (progress = p));
+    this.sendStatus('indexing');
+    let lastPercent = -1;
+    let lastReport = 0;
+    if (search) search.holdNoteGroups = true;
+    const result = await indexer.scan((done, total) => {
+      const percent = total ? Math.floor((done / total) * 100) : 100;
+      if (percent === lastPercent || (done < total && Date.now() - lastReport < PROGRESS_EVERY_MS)) return;
+      lastPercent = percent;
+      lastReport = Date.now();
+      progress?.report(percent, `${done}/${total} files`);
+    }, () => {
+      // Shards hold files' documents, not papers: they can load or build while the papers are recomputed.
+      if (!search) return;
+      search.holdNoteGroups = false;
+      search.flush();
+    }).catch((err): { files: number; ms: number } => {
+      // Whatever went wrong, what was indexed is served, and the editor hears that the scan ended.
+      this.ports.log(`indexing stopped by an internal error (what was read so far is served): ${(err as Error)?.stack ?? err}`);
+      return { files: library.counts().notes + library.counts().digests, ms: 0 };
+    }).finally(() => { if (search && !indexer.scanning) search.holdNoteGroups = false; });
+    (await progressMade)?.done();
+    this.ports.log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);
+    this.publishAllDiagnostics();
+    this.sendStatus('ready', result.ms);
+    search?.flush();
+    if (!search || search.status().building === 0) this.parseWorkers.saveCache(); // else once the full text is ready
+    return library.counts();
+  }
+
+  private lastState: StatusParams['state'] = 'indexing';
+  private sendStatus(state: StatusParams['state'], scanMs?: number): void {
+    this.lastState = state;
+    let problems = 0;
+    for (const f of this.library.allFiles()) problems += f.problems.length;
+    const ft = this.search?.status();
+    const fullText = ft ? { shards: ft.shards, ready: ft.ready, building: ft.building } : undefined;
+    this.ports.status({ state, ...this.library.counts(), scanMs, problems, fullText });
+  }
+
+  private statusTimer: NodeJS.Timeout | undefined;
+  /** Full-text progress is reported at most every 250 ms; its completion at once. */
+  private scheduleStatus(): void {
+    const status = () => this.sendStatus(this.indexer.scanning ? 'indexing' : this.lastState);
+    if (this.search && this.search.status().building === 0) {
+      if (this.statusTimer) { clearTimeout(this.statusTimer); this.statusTimer = undefined; }
+      if (!this.indexer.scanning) this.parseWorkers.saveCache();
+      status();
+      return;
+    }
+    if (this.statusTimer) return;
+    this.statusTimer = setTimeout(() => { this.statusTimer = undefined; status(); }, 250);
+  }
+
+  // ---- documents and files: editor text overrides the disk ---------------------------------------
+
+  private rebuildTimer: NodeJS.Timeout | undefined;
+
+  /** Recompute papers after a note or digest changed: at once for saves and file events, batched while typing. */
+  private afterSourceChange(immediate: boolean): void {
+    if (immediate) { void this.flushRebuild(); return; }
+    if (this.rebuildTimer) return;
+    this.rebuildTimer = setTimeout(() => void this.flushRebuild(), 50);
+  }
+
+  private async flushRebuild(): Promise<void> {
+    if (this.rebuildTimer) { clearTimeout(this.rebuildTimer); this.rebuildTimer = undefined; }
+    const versionBefore = this.library.version;
+    // During a scan the scan rebuilds; otherwise recompute now, in slices so requests keep flowing.
+    if (!this.indexer.scanning) await this.library.rebuildInSlices(8, yieldToRequests);
+    if (this.library.version !== versionBefore) {
+      this.publishAllDiagnostics();
+      if (!this.indexer.scanning) this.sendStatus('ready');
+    }
+  }
+
+  documentChanged(doc: OpenDocument, opened: boolean): void {
+    this.open.add(doc.uri);
+    if (this.indexer.setOverride(doc.uri, doc.text)) {
+      if (this.library.isDirty) this.afterSourceChange(opened);
+    } else if (isDraft(doc)) {
+      this.openCitations.set(doc.uri, findCitations(doc.text, flavorOf(doc)));
+    } else {
+      return; // JSON, plain text and the like cite nothing (`"@types/node"` in a package.json is no citation)
+    }
+    this.scheduleDiagnostics(doc.uri, opened ? 0 : TYPING_PAUSE_MS);
+  }
+
+  documentSaved(uri: string): void {
+    this.afterSourceChange(true);
+    void this.exportOnSave(uri);
+  }
+
+  async documentClosed(uri: string): Promise<void> {
+    await this.indexer.clearOverride(uri);
+    this.open.delete(uri);
+    this.openCitations.delete(uri);
+    this.afterSourceChange(true);
+    if (!this.library.file(uri)?.problems.length && !this.library.mergeProblems(uri).length) {
+      this.published.delete(uri);
+      this.ports.publish(uri, []);
+    }
+  }
+
+  /** File events from the editor's watcher (created or changed, or deleted). */
+  async filesChanged(changes: { uri: string; deleted: boolean }[]): Promise<void> {
+    for (const change of changes) {
+      if (change.deleted) this.indexer.fileDeleted(change.uri);
+      else await this.changedOnDisk(change.uri);
+    }
+    this.afterSourceChange(true);
+  }
+
+  private async changedOnDisk(uri: string): Promise<void> {
+    const p = safePath(uri);
+    if (!p) return;
+    const stat = await fs.promises.stat(p).catch(() => undefined);
+    if (stat?.isDirectory()) {
+      // A folder created or moved in: index what it holds.
+      for (const file of await listFiles(p)) await this.indexer.fileChanged(uriOf(file));
+    } else {
+      await this.indexer.fileChanged(uri);
+    }
+  }
+
+  // ---- diagnostics -----------------------------------------------------------------------------
+
+  private readonly diagnosticsDue = new Set<string>();
+  private diagnosticsTimer: NodeJS.Timeout | undefined;
+
+  private scheduleDiagnostics(uri: string, delay: number): void {
+    this.diagnosticsDue.add(uri);
+    if (this.diagnosticsTimer) clearTimeout(this.diagnosticsTimer);
+    this.diagnosticsTimer = setTimeout(() => {
+      this.diagnosticsTimer = undefined;
+      for (const u of this.diagnosticsDue) this.publishDiagnostics(u);
+      this.diagnosticsDue.clear();
+    }, delay);
+  }
+
+  citationsFor(uri: string): readonly Citation[] {
+    return this.library.file(uri)?.citations ?? this.openCitations.get(uri) ?? [];
+  }
+
+  private publishDiagnostics(uri: string): void {
+    const diagnostics = this.open.has(uri)
+      ? documentDiagnostics(this.library, uri, this.citationsFor(uri), this.settings.diagnostics)
+      : [...(this.library.file(uri)?.problems ?? []), ...this.library.mergeProblems(uri)].map(problemDiagnostic);
+    if (diagnostics.length === 0 && !this.published.has(uri)) return;
+    if (diagnostics.length) this.published.add(uri); else this.published.delete(uri);
+    this.ports.publish(uri, diagnostics);
+  }
+
+  private publishAllDiagnostics(): void {
+    const uris = new Set<string>([...this.published, ...this.open, ...this.library.urisWithMergeProblems()]);
+    for (const f of this.library.allFiles()) if (f.problems.length) uris.add(f.uri);
+    for (const uri of uris) this.publishDiagnostics(uri);
+  }
+
+  // ---- features ------------------------------------------------------------------------------
+
+  keyAt(uri: string, lineText: string, line: number, character: number, flavor: DocumentFlavor): KeyAt | undefined {
+    return keyAt(this.library, uri, lineText, { line, character }, flavor);
+  }
+
+  completion(before: string, line: number, flavor: DocumentFlavor): Promise<CompletionList | null> {
+    // The full-text fallback waits at most 40 ms: the keystroke path never waits on the index.
+    return completeWithFullText(this.library, before, line, flavor, async (query, limit) => (await this.searchWithin(query, limit, 40))?.hits.map((h) => h.paper));
+  }
+
+  resolveCompletion(item: CompletionItem): CompletionItem {
+    return resolveCompletion(this.library, item);
+  }
+
+  hover(at: KeyAt): Hover {
+    return hoverKey(this.library, at, (u) => this.indexer.relativePath(u));
+  }
+
+  definition(at: KeyAt): Location | null {
+    const loc = definitionOf(at);
+    return loc && { uri: this.ports.toClient(loc.uri), range: loc.range };
+  }
+
+  references(at: KeyAt, includeDeclaration: boolean): Location[] {
+    return referencesOf(this.library, at, includeDeclaration).map((l) => ({ uri: this.ports.toClient(l.uri), range: l.range }));
+  }
+
+  /** `clientUri`: the document as the editor names it (the edits are for it). */
+  codeActions(uri: string, clientUri: string, range: Range, diagnostics: Diagnostic[], at: KeyAt | undefined): CodeAction[] {
+    const actions = replaceKeyActions(this.library, clientUri, diagnostics.filter((d) => d.source === 'litnotes'), at);
+    // Worked out afresh, so that the fix does not depend on the editor sending a diagnostic's data back.
+    const citations = this.citationsFor(uri);
+    const samePaper = documentDiagnostics(this.library, uri, citations, this.settings.diagnostics).filter((d) => d.code === SAME_PAPER && rangesOverlap(d.range, range));
+    actions.push(...unifyKeyActions(clientUri, samePaper, citations));
+    if (at?.paper && !at.paper.note) {
+      const folder = this.folderFor(uri);
+      const action = folder && createNoteAction(at.paper, this.newNoteUri(folder, at.paper.key));
+      if (action) actions.push(action);
+    }
+    return actions;
+  }
+
+  /** Throws a RenameError saying why a key cannot be renamed. */
+  prepareRename(at: KeyAt): { range: Range; placeholder: string } {
+    return prepareRename(at);
+  }
+
+  rename(at: KeyAt, newName: string): WorkspaceEdit {
+    const edit = renameKey(this.library, at, newName);
+    const changes: NonNullable<WorkspaceEdit['changes']> = {};
+    for (const [uri, edits] of Object.entries(edit.changes ?? {})) changes[this.ports.toClient(uri)] = edits;
+    return { changes };
+  }
+
+  async symbols(query: string): Promise<SymbolInformation[]> {
+    if (!this.search || !query.trim()) return [];
+    const result = await this.search.search(incrementalQuery(query), 100);
+    return paperSymbols(result.hits).map((s) => ({ ...s, location: { ...s.location, uri: this.ports.toClient(s.location.uri) } }));
+  }
+
+  /** A full-text search that gives up after `ms` (completion never waits longer than that). */
+  private async searchWithin(query: string, limit: number, ms: number): Promise<SearchResult | undefined> {
+    if (!this.search) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)));
+    try {
+      return await Promise.race([this.search.search(query, limit), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async fullTextSearch(params: SearchParams): Promise<SearchResponse> {
+    const limit = Math.max(1, Math.min(200, Number(params?.limit) || 20));
+    const query = typeof params?.query === 'string' ? params.query : '';
+    if (!this.search) return { results: [], partial: true };
+    const r = await this.search.search(query, limit);
+    return {
+      results: r.hits.map((h) => ({ key: h.key, title: capText(h.title, SHOWN.title), score: h.score, snippet: h.snippet, year: h.paper.year, authors: h.paper.authors.slice(0, 20).map((a) => capText(a, SHOWN.key)) })),
+      error: r.error,
+      partial: r.partial || this.indexer.scanning,
+    };
+  }
+
+  async paper(key: unknown): Promise<PaperDetails | null> {
+    const paper = typeof key === 'string' ? this.library.get(key) : undefined;
+    if (!paper) return null;
+    const q = relatedQuery(paper);
+    const related = q ? await this.searchWithin(q, 10, 2000) : undefined;
+    const details = paperDetails(this.library, paper, (related?.hits ?? []).map((h) => ({ key: h.key, title: h.title, score: h.score })));
+    const toClient = this.ports.toClient;
+    const located = (l: { uri: string; line: number }) => ({ ...l, uri: toClient(l.uri) });
+    return { ...details, note: details.note && { ...details.note, uri: toClient(details.note.uri) }, entries: details.entries.map(located), digests: details.digests.map(located), citedIn: details.citedIn.map(toClient) };
+  }
+
+  list(requested: unknown): ListResponse {
+    const all = this.library.papers();
+    const limit = Math.max(1, Math.min(20000, Number(requested) || 5000));
+    return {
+      total: all.length,
+      papers: all.slice(0, limit).map((p) => ({ key: p.key, title: capText(p.title, SHOWN.title), year: p.year, authors: p.authors.slice(0, 5).map((a) => capText(a, SHOWN.key)), hasNote: !!p.note, digestDate: p.digestDate })),
+    };
+  }
+
+  citedKeys(uri: string): string[] {
+    const keys = new Set<string>();
+    for (const c of this.citationsFor(uri)) {
+      const p = this.library.get(c.key);
+      if (p) keys.add(p.key);
+    }
+    return [...keys].sort();
+  }
+
+  createNote(params: CreateNoteParams): CreateNoteResponse {
+    const paper = typeof params?.key === 'string' ? this.library.get(params.key) : undefined;
+    if (!paper) return { message: `No paper has the key "${params?.key}".` };
+    if (paper.note) return { uri: this.ports.toClient(paper.note.uri), message: `"${paper.key}" already has a note.` };
+    const folder = (params.folderUri && this.folderFor(canonicalUri(params.folderUri))) || this.folders[0];
+    if (!folder) return { message: 'Open a folder to create literature notes in.' };
+    const uri = this.newNoteUri(folder, paper.key);
+    return { uri, edit: createNoteAction(paper, uri)?.edit };
+  }
+
+  /** Where a new note for `key` goes in `folder`: a file name that no file on disk or in the index has. */
+  private newNoteUri(folder: Folder, key: string): string {
+    const rel = newNotePath(this.settings.newNoteFolder, key, (p) => fs.existsSync(path.join(folder.fsPath, p)) || !!this.library.file(uriOf(path.join(folder.fsPath, p))));
+    return uriOf(path.join(folder.fsPath, rel));
+  }
+
+  private folderFor(uri: string): Folder | undefined {
+    const p = safePath(uri);
+    return (p && this.indexer.folderOf(p)) || this.folders[0];
+  }
+
+  exportBibliography(params: ExportBibliographyParams): ExportBibliographyResponse {
+    const format = EXPORT_FORMATS.find((f) => f === params?.format);
+    if (!format) return { text: '', count: 0, unresolved: [], error: `Unknown format "${params?.format}": use ${EXPORT_FORMATS.join(', ')}.` };
+    const keys = typeof params.uri === 'string' ? citedKeys(this.citationsFor(canonicalUri(params.uri))) : 'library';
+    return exportBibliography(this.library, keys, format);
+  }
+
+  /**
+   * litnotes.export.onSave: a saved draft's `bibliography:` files that litnotes wrote, in the format
+   * the setting names, are written again with exactly what the draft cites. Any other file is left alone.
+   */
+  private async exportOnSave(uri: string): Promise<void> {
+    const wanted = this.settings.export.onSave;
+    const draft = this.library.file(uri);
+    const draftPath = safePath(uri);
+    if (wanted === 'off' || !draft?.bibliographies?.length || !draftPath) return;
+    for (const name of draft.bibliographies) {
+      const target = path.resolve(path.dirname(draftPath), name);
+      const format: ExportFormat | undefined = wanted === 'csl-json' ? (/\.json$/i.test(target) ? 'csl-json' : undefined) : /\.bib$/i.test(target) ? 'bibtex' : undefined;
+      if (!format || !this.indexer.folderOf(target)) continue;
+      const rel = this.indexer.relativePath(uriOf(target));
+      const existing = await fs.promises.readFile(target, 'utf8').catch(() => undefined);
+      if (existing === undefined) continue; // Export Bibliography makes it first
+      if (!isLitnotesExport(existing)) {
+        this.ports.log(`${rel}: not rewritten on save, litnotes did not write it (export to a new file to start one)`);
+        continue;
+      }
+      const { text } = exportBibliography(this.library, citedKeys(draft.citations), format);
+      if (text === existing) continue;
+      await fs.promises.writeFile(target, text).catch((err) => this.ports.log(`${rel}: could not be written: ${(err as Error).message}`));
+    }
+  }
+
+  // ---- topics: recomputed in a worker thread after the library changes, off the request path -----
+
+  private topicTree: { version: number; settingsKey: string; tree: TopicNode[]; ms: number; fromCache: boolean } | undefined;
+  private topicsRunning: Promise<void> | undefined;
+
+  /**
+   * The topic tree for the library as it is when the computation starts, computed in a worker on
+   * first request and after changes. A request never waits for indexing: if files change meanwhile,
+   * it gets this snapshot, and the next request recomputes.
+   */
+  async topics(): Promise<TopicsResponse> {
+    const settingsKey = JSON.stringify(this.settings.topics);
+    if (!(this.topicTree && this.topicTree.version === this.library.version && this.topicTree.settingsKey === settingsKey)) {
+      this.topicsRunning ??= (async () => {
+        const version = this.library.version;
+        const options = this.settings.topics; // as the key says, even if the settings change while the papers are encoded
+        const batch = await encodeTopicPapers(topicPapers(this.library), yieldToRequests);
+        const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'));
+        if (reply.note) this.ports.log(reply.note);
+        if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
+        this.topicTree = { version, settingsKey, tree: reply.tree, ms: reply.ms, fromCache: !!reply.cached };
+      })().finally(() => { this.topicsRunning = undefined; });
+      await this.topicsRunning;
+    }
+    const t = this.topicTree!;
+    const placed = new Set<string>();
+    const walk = (nodes: TopicNode[]) => { for (const n of nodes) { n.papers.forEach((k) => placed.add(k)); walk(n.children); } };
+    walk(t.tree);
+    const papers = this.library.papers();
+    return { topics: t.tree, computeMs: t.ms, fromCache: t.fromCache, papers: papers.length, uncategorized: papers.filter((p) => !placed.has(p.key)).map((p) => p.key) };
+  }
+
+  /** Keep the full-text and parse caches for the next start. */
+  async shutdown(): Promise<void> {
+    await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000)]);
+  }
+}
+
+/** The settings that decide what is read and how: a change of any other needs no rescan. */
+function scanSettings(s: Settings): string {
+  return JSON.stringify([s.notes, s.digests, s.bibliographies, s.exclude, s.maxFileSizeMB]);
+}
+
+function toFolder(uri: string): Folder | undefined {
+  const fsPath = safePath(uri);
+  if (!fsPath) return undefined;
+  let realPath = fsPath;
+  try { realPath = fs.realpathSync(fsPath); } catch { /* a missing folder stays as given */ }
+  return { uri: canonicalUri(uri), fsPath, realPath };
+}
+
+/** A document citations are looked for in: by its language, or by its extension (editors name languages differently). */
+function isDraft(doc: OpenDocument): boolean {
+  return DRAFT_LANGUAGES.has(doc.languageId) || /\.(md|markdown|qmd|rmd|tex)$/i.test(doc.uri);
+}
+
+/** How a document writes citations: LaTeX by its language or extension, else markdown. */
+export function flavorOf(doc: { uri: string; languageId: string }): DocumentFlavor {
+  return doc.languageId === 'latex' || doc.languageId === 'tex' || /\.(tex|ltx|sty|cls)$/i.test(doc.uri) ? 'latex' : 'markdown';
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(full)));
+    else if (e.isFile()) out.push(full);
+  }
+  return out;
+}
