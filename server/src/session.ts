@@ -49,7 +49,7 @@ export interface OpenDocument { uri: string; languageId: string; text: string }
 
 /**
  * Scan progress goes to the editor at most this often: each message is a write the server thread
- * makes, and at one per percent a warm start at M spent ~130 ms on them.
+ * makes, and one per percent was a visible part of a warm start's time.
  */
 const PROGRESS_EVERY_MS = 150;
 /** Diagnostics of edited documents wait for a pause in typing, so they never compete with completion. */
@@ -80,7 +80,7 @@ export class Session {
     this.parseWorkers = new WorkerFileLoader(path.join(bundleDir, 'parseWorker.js'), Math.min(2, os.cpus().length), (line) => ports.log(line));
     this.indexer = new Indexer(this.library, this.folders, this.settings, { log: (line) => ports.log(line), changed: () => this.afterSourceChange(true) }, this.parseWorkers);
     this.topicsWorker = new TopicsWorkerClient(path.join(bundleDir, 'topicsWorker.js'), (line) => ports.log(line));
-    // A worker thread takes ~70 ms to start: started now, the parse workers start while the client
+    // A worker thread takes tens of milliseconds to start: started now, the parse workers start while the client
     // waits for `initialize` (the full-text workers start in `start`), and the scan finds them ready.
     this.parseWorkers.prepare();
   }

@@ -27,8 +27,8 @@ interface Helper { worker: Worker; files: FileToLoad[]; received: number; counts
 
 /**
  * CPU time a parse worker may spend on one file before it is stopped, that file left out with an
- * error on it, and the files after it given to a new worker. Parsing is linear and ~0.1 s per MB
- * here, so only a file that finds a way to be pathological comes near this.
+ * error on it, and the files after it given to a new worker. Parsing is linear and a fraction of a
+ * second per MB, so only a file that finds a way to be pathological comes near this.
  */
 export const PARSE_BUDGET_MS = 20_000;
 /** How often the watchdog looks (more often for the short budgets of tests). */
@@ -40,8 +40,8 @@ interface Started { worker: Worker; failure?: string; forget(): void }
 /**
  * In worker threads started for one scan. They end with it, returning their heaps, except that
  * with a parse cache they first wait for saveCache() to write what missed it. The server thread
- * then only receives parsed entries (~0.15 s for what takes ~0.9 s to read and parse at M: 2,100
- * files, 25 MB), and decodes cached results the workers found unchanged (see UndecodedHit). If a
+ * then only receives parsed entries (a fraction of what reading and parsing cost), and decodes
+ * cached results the workers found unchanged (see UndecodedHit). If a
  * worker cannot start or dies, the files it did not return are loaded on the calling thread,
  * with a log line.
  */

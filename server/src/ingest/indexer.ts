@@ -19,8 +19,8 @@ export interface IndexerHooks {
 
 /**
  * Work in slices of at most this long before yielding, so requests never wait long behind the scan.
- * A request can wait behind several slices (the scan's, shard flushing, a rebuild): at 5 ms the
- * bench's stall probe saw ~50 ms, at 2 ms ~30 ms, at no measurable cost to the scan.
+ * A request can wait behind several slices (the scan's, shard flushing, a rebuild), so they are
+ * short; the scan is no slower for it.
  */
 const SLICE_MS = 2;
 
@@ -29,8 +29,8 @@ const REBUILD_EVERY_MS = 250;
 
 /**
  * No recompute but the first before the scan has loaded files for this long. A scan that ends
- * sooner (a warm start: ~1-1.5 s at M) gains nothing from another, which only delays the last: at
- * M, one at 80 % of the papers cost ~0.4 s. Judging by files left could not tell: a digest holds
+ * sooner (a warm start) gains nothing from another, which only delays the last, and one late in
+ * the scan costs nearly as much as the last. Judging by files left could not tell: a digest holds
  * a hundred papers, a note one, and the digests came first.
  */
 const SECOND_REBUILD_AFTER_MS = 3000;
@@ -83,8 +83,8 @@ const PLAIN_NAME = /^[A-Za-z0-9._-]+$/;
 
 /**
  * The uri of `name` in the folder whose uri is `dirUri`: the same as uriOf(its path), without
- * building a URL for each file when its name needs no escaping (a URL per file was ~80 ms of a warm
- * start's walk at M on a busy machine).
+ * building a URL for each file when its name needs no escaping (a URL per file was a visible part
+ * of a warm start's walk).
  */
 export function childUri(dirUri: string, name: string, fsPath: string): string {
   if (!PLAIN_NAME.test(name) || name === '.' || name === '..') return uriOf(fsPath);

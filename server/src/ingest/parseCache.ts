@@ -8,7 +8,7 @@ import { yieldToRequests } from '../runtime/requestGate';
 
 /**
  * What the scan parsed last time, so a restart reads it back instead of parsing every file again
- * (parsing is most of a warm start's work: ~1.9 s of one core for the bench's 2,100 files at M).
+ * (parsing was most of a warm start's work).
  *
  * One file per workspace file, named by a hash of its uri, in the client's storage folder (never
  * in the workspace). The first line is a small header: the parser build it came from (a hash of
@@ -18,7 +18,7 @@ import { yieldToRequests } from '../runtime/requestGate';
  *
  * A file whose stamp is as recorded, and was already old when read (see RACY_MS), is not read at
  * all; otherwise its text is read and hashed, and a matching hash is a hit too (re-stamped for the
- * next start). Reading and hashing 25 MB of text was ~40 % of a warm start's parse workers at M. A
+ * next start): reading and hashing every file's text was a large part of a warm start. A
  * header that does not match is an ordinary change and the file is parsed again; a body that is
  * damaged (its checksum), unreadable or not shaped like a parse result is reported and parsed
  * again, never used.
@@ -169,7 +169,7 @@ export async function pruneCache(dir: string, keepUris: Iterable<string>, since:
   const keep = new Set<string>();
   for (const uri of keepUris) {
     keep.add(cacheFileName(uri));
-    // This runs on the server thread: hashing 21,000 uris in one go held it for ~160 ms.
+    // This runs on the server thread: hashing tens of thousands of uris in one go was a long pause.
     if (keep.size % HASHES_PER_TURN === 0) await yieldToRequests();
   }
   let removed = 0;

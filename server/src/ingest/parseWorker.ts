@@ -10,14 +10,13 @@ import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, Parse
  * The scan's reading and parsing, off the server thread, which only receives parsed entries.
  * Results go back a message per ~64 KB of source text, and at most WINDOW messages ahead of what
  * the server thread has taken: a port hands over everything queued at once, and a backlog of
- * large messages was one long pause for the thread that must answer keystrokes. A window of 2
- * kept the workers waiting whenever that thread was busy (the bench's scan took 7.0 s at M
- * instead of 5.3 s with 8).
+ * large messages was one long pause for the thread that must answer keystrokes. A window much
+ * smaller kept the workers waiting whenever that thread was busy, and the scan took longer.
  *
  * Files the parse cache did not have are encoded as they are parsed (holding parsed objects
  * instead slowed the scan by their garbage collection), and written only when the server says
- * (`finish`: once the full text is ready), at the lowest priority. Writing as the scan went made
- * a cold scan ~40 % slower; writing right after it delayed the cold full text ~1.5 s.
+ * (`finish`: once the full text is ready), at the lowest priority: writing as the scan went made a
+ * cold scan much slower, and writing right after it delayed the cold full text.
  */
 export type ParseWorkerRequest =
   /** `progress`: where this worker is, for the watchdog (parseWatchdog.ts). */
@@ -38,7 +37,7 @@ export type ParseWorkerReply =
 /**
  * A file with more sources than this (a 10,000-entry bibliography, a year of digests in one JSON)
  * goes to the server thread in messages of this many: a message is deserialized on that thread
- * in one piece, and a 10,000-source one held it ~150 ms. Cached results of such files (text over
+ * in one piece, and a 10,000-source one held it for a long pause. Cached results of such files (text over
  * BIG_BODY) are decoded here for the same reason, rather than on the server thread.
  */
 const PART_SOURCES = 500;
@@ -50,12 +49,10 @@ const WINDOW = 8;
 const WRITES_PER_TURN = 20;
 /**
  * Source text a worker parses (cache misses) before it moves to the idle class (idleOwnThread): by
- * then the scan is a cold one. In cold starts at M (32 interleaved pairs), the bench's probes that
- * took over 30 ms fell by 20-38 %, while the full text took ~8 % longer; the single longest probe
- * did not move. With requestGate, 12 more pairs: the longest probe's median 64 -> 49 ms, but lower
- * in only 6 of 12; full text ~2 % later. A warm start, whose workers mostly read cached results
- * while the server thread waits for them, stays at nice 10 (in the idle class from the start, warm
- * starts took ~11 % longer).
+ * then the scan is a cold one, whose bulk should give the server thread its core at once (fewer
+ * slow keystroke requests, at the price of a slightly later full text). A warm start, whose workers
+ * mostly read cached results while the server thread waits for them, stays at nice 10: in the idle
+ * class from the start, warm starts took longer.
  */
 const PARSED_BYTES_BEFORE_IDLE = 1024 * 1024;
 

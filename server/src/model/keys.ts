@@ -83,7 +83,7 @@ export function chooseKeyFrom(candidates: string, taken: (key: string) => boolea
  * What the library derives from a source's title, made once per source (in the parse worker during a scan).
  * Word lists are kept as single space-separated strings (keys and key words never hold a space): the
  * server thread holds one of these per source, and as arrays of words they were ~80,000 small
- * objects at M that every young-generation collection during the scan had to copy.
+ * objects that every young-generation collection during the scan had to copy.
  */
 export interface TitleInfo {
   /** Normalized title, for merging a paper's note and digest entries. */

@@ -201,7 +201,7 @@ export class Library {
     const bibAt: number[] = [];
     let step = 0;
     // Indexed loops throughout: this code runs too rarely to be optimised, and unoptimised, a
-    // for-of loop allocates a result object per element (~5 MB of a rebuild's ~24 MB at M).
+    // for-of loop allocates a result object per element (a good part of a rebuild's garbage).
     for (let e = 0; e < entries.length; e++) {
       const sources = entries[e].sources;
       for (let k = 0; k < sources.length; k++) {
@@ -476,7 +476,7 @@ function newPaper(key: string, source: PaperSource): Paper {
  * The previous recompute's paper under this key, if it is made of exactly these digest entries (the
  * same parsed sources, in the same order) and nothing else: it would be made again field for field,
  * so it is kept as it is. A recompute after one file changed then allocates new papers only for
- * what that file touched (a full recompute made ~17 MB of garbage at M; this saves ~4 MB of it, and
+ * what that file touched (a full recompute made a lot of garbage; this saves a part of it, and
  * the old papers no longer become garbage). Papers are never changed once finished, and a kept
  * one has no note, so nothing below changes it.
  */

@@ -62,7 +62,7 @@ function searchText(library: Library): SearchText {
 /**
  * Builds the joined search text for the library's current papers, yielding every few hundred
  * papers. Run at the end of each rebuild, so the first completion after it does not pay for the
- * join (~20 ms at 10k papers) while other requests wait.
+ * join while other requests wait.
  */
 export function* searchTextSteps(library: Library): Generator<void> {
   const version = library.version;
@@ -107,7 +107,7 @@ function scan(st: SearchText, needle: string, hit: (index: number, at: number) =
     const at = text.indexOf(needle, from);
     if (at < 0) return;
     // The paper holding the hit. Written out here rather than through a shared search helper: with
-    // the comparison passed as a function, ranking measured ~17 % slower (the keystroke path).
+    // the comparison passed as a function, ranking was measurably slower (the keystroke path).
     let lo = 0, hi = start.length - 2;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;

@@ -7,9 +7,7 @@ import { Worker } from 'worker_threads';
 /**
  * A small young generation for the parse, full-text and topics workers: they allocate in bursts (a
  * batch of files, a shard or a computation at a time), and at V8's default each grows a semi-space
- * pair of tens of MB that stays resident. For the two parse workers of a cold start at M this took
- * ~25 MB off the process's memory when its full text was ready (median of 5: 365 -> 341 MB), with
- * the scan as fast as before.
+ * pair of tens of MB that stays resident, while a small one makes the scan no slower.
  */
 export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
@@ -24,9 +22,8 @@ export const WORKER_NICE = { parse: 10, fullText: 15, topics: 10 } as const;
 /**
  * Starts a worker thread that runs at `nice` from its first instruction. Each worker also lowers
  * its own priority when its code starts (see lowerOwnPriority), but that is after it has booted: its
- * V8 isolate, Node's own start-up and the bundle take ~60-100 ms of CPU per worker, and four
- * workers booting at the server thread's priority took a core from requests at start-up (the
- * bench's stall probe at S, median of 8 cold starts: 42 ms, against 22 ms with this).
+ * V8 isolate, Node's own start-up and the bundle take tens of milliseconds of CPU per worker, and
+ * four workers booting at the server thread's priority took a core from the first requests.
  *
  * On Linux each thread has its own nice value, set through its thread id, and Node creates the
  * worker's thread inside `new Worker()`: the one id that appears in /proc/self/task across that

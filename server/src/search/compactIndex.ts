@@ -4,8 +4,8 @@ import lunr = require('lunr');
  * A lunr index flattened into typed arrays, and a query executor over it with lunr's semantics.
  *
  * Why: a lunr.Index keeps one JS object per (term, field, document) posting and one per field
- * vector. At 12k papers that is ~200 MB of heap and a query that scores every matching document
- * through a `MatchData` allocation costs ~5 µs per document (60-100 ms for a common word). Shards
+ * vector: hundreds of megabytes of heap for a library of ten thousand papers, and a query that
+ * scores every matching document through a `MatchData` allocation is slow for a common word. Shards
  * are built straight into this form by lunr's rules (shardBuild.ts); the tests hold that build to
  * lunr's own, flattened the same way (test/support/lunrReference.ts), bit for bit.
  * lunr still parses and expands every query (QueryParser, TokenSet); the postings, with the weight
@@ -52,7 +52,7 @@ export interface PreparedClause { clause: LunrClause; fieldIds: number[]; terms:
 /**
  * Limits on fuzzy terms. lunr builds a fuzzy term's automaton by trying every edit at every
  * position, which grows exponentially with the edit distance and steeply with the term's length
- * (`aaaaaaaaaa~10` never finished; a 200-letter term at distance 2 took 1.5 s). One or two edits
+ * (`aaaaaaaaaa~10` never finished; a long term is slow even at distance 2). One or two edits
  * are what a typo needs.
  */
 export const MAX_EDIT_DISTANCE = 2;
@@ -97,8 +97,8 @@ interface QueryNode { edges: Record<string, QueryNode>; final: boolean }
  * Expands wildcard and fuzzy terms against a sorted dictionary; exact terms expand to themselves
  * (each shard then keeps the ones it has). The terms are those lunr's `TokenSet.intersect` would
  * give for the dictionary's token set, found by walking the sorted terms through lunr's query
- * automaton instead: building that token set took 60-300 ms per worker at 10k papers, every time
- * the shards changed, and held a large object graph.
+ * automaton instead: building that token set was slow for a large library, every time the shards
+ * changed, and held a large object graph.
  */
 export class TermExpander {
   constructor(private readonly dictionary: () => string[]) {}

@@ -57,8 +57,8 @@ export class SearchService {
 
   /**
    * Whether the workers have merged the shards they hold now and listed their terms (see 'settle').
-   * Until then a query goes shard by shard and a wildcard waits for the term list: at 10k papers
-   * the first queries after the last shard took 80-200 ms instead of ~10.
+   * Until then a query goes shard by shard and a wildcard waits for the term list, and the first
+   * queries after the last shard were many times slower.
    */
   private get settled(): boolean {
     return this.settleSent === this.settleGeneration && this.settleReplies === this.workers.length;
@@ -240,7 +240,7 @@ export class SearchService {
   private reportStatus(): void {
     const s = this.status();
     // Not while a scan is still sending shards: merging between its bursts redid the work many times
-    // over and took CPU from the scan (the longest stalls of the server thread grew by ~20 ms).
+    // over and took CPU from the scan (the longest stalls of the server thread grew).
     if (s.building === 1 && !this.settled && s.ready === s.shards && !this.flushTimer && !this.flushing && !this.holdNoteGroups) this.settle();
     this.opts.onStatus?.(s);
     if (s.building === 0 && !this.flushTimer && !this.flushing) for (const w of this.idleWaiters.splice(0)) w();

@@ -24,8 +24,8 @@ export const CACHE_FORMAT = 3;
 
 // Index building must never starve the server's main thread (the keystroke path) of CPU.
 // Queries run here too, so they wait when other threads are busy (the first ones after the full
-// text is ready do, behind V8 optimising this code). At nice 5 they were a little faster, but the
-// server thread's longest stall while shards built grew from ~57 to ~74 ms (test/bench/history.md).
+// text is ready do, behind V8 optimising this code). At a higher priority they were a little
+// faster, but the server thread's longest stalls while shards built grew.
 lowerOwnPriority(WORKER_NICE.fullText);
 
 const shards = new Map<string, { hash: string; index: CompactIndex }>();

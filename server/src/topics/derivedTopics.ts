@@ -6,8 +6,7 @@ import type { PhraseCache, TopicNode } from './topics';
  *
  * Each step is its own small function. As one long function, every loop that got hot was compiled
  * on the spot (on-stack replacement) and thrown away again at the next loop, whose types it had
- * not seen: ~30 deoptimisations of it per fresh topics thread at M, 41-48 in all, against 22-26 in
- * all since (test/bench/history.md).
+ * not seen, and a fresh topics thread spent its time deoptimising.
  */
 
 /** A paper in topic derivation: its tokens always, its full phrase list only once it is sampled. */
@@ -25,7 +24,7 @@ const MAX_SPLIT_TOPICS = 8;
 
 /** The derived topics of these papers (their phrase lists are for this computation only). */
 export function deriveTopicTree(docs: Doc[], maxPerPaper: number, cache: PhraseCache): TopicNode[] {
-  // ~75 distinct phrases per sampled paper at M (154k from 2,000 papers).
+  // About this many distinct phrases per sampled paper, so the table starts large enough.
   const phraseKeys = new PhraseKeys(cache.table, Math.min(docs.length, SELECTION_SAMPLE[0]) * 75);
   const tree = deriveTopics(docs, maxPerPaper, [], 0, cache, phraseKeys);
   for (const d of docs) d.phrases = undefined;
@@ -88,8 +87,8 @@ interface PaperLists { ids: number[]; lists: number[][] }
  * counts. Only for those: most phrases occur once, and a list for each of them was most of the cost.
  */
 function paperLists(phrases: PaperPhrases[], df: Int32Array, minDf: number, maxDf: number): { lists: PaperLists; counts: PhraseCounts } {
-  // Phrase id -> index + 1 of its list (0: none yet). Typed: at M a map cost ~430k lookups per
-  // level, and an array of lists by phrase id 150k slots for the collector to scan.
+  // Phrase id -> index + 1 of its list (0: none yet). Typed: a map cost a lookup per phrase
+  // occurrence, and an array of lists by phrase id a slot per phrase for the collector to scan.
   const slot = new Int32Array(df.length);
   const lists: number[][] = [];
   const listed: number[] = [];

@@ -319,7 +319,7 @@ export class PhraseKeys {
 
   /**
    * `expected`: about how many phrases there will be, so the table starts large enough (growing it
-   * from small rehashed every phrase three times at M, ~150k phrases).
+   * from small rehashed every phrase several times).
    */
   constructor(private readonly table: WordTable, expected = 0) {
     let size = 1 << 16;
@@ -489,7 +489,7 @@ export class PhraseMatcher {
   private readonly root: TrieNode = { next: new Map() };
   /**
    * 1 for each folded word id a phrase starts with. Most words start none, and this rules them out
-   * before a lookup in the trie's root (at M, a million lookups per computation).
+   * before a lookup in the trie's root (which runs for every word of every paper).
    */
   private readonly starts: Uint8Array;
   /** The phrases' ids, in the order given. */

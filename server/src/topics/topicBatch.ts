@@ -3,7 +3,7 @@ import type { TopicPaper } from './topics';
 /**
  * Papers for the topics worker as one transferable byte buffer: every title and abstract as UTF-8,
  * back to back, with their bounds, plus the small fields as one JSON string. Posting the papers as
- * objects held the server thread ~60 ms at 11,600 papers (the structured clone of 20 MB of text);
+ * objects held the server thread for the structured clone of all their text in one pause;
  * this is built a slice at a time, and the buffers move to the worker without a copy.
  */
 export interface TopicBatch {
@@ -56,7 +56,7 @@ export async function encodeTopicPapers(papers: readonly TopicPaper[], pause: ()
 /**
  * The papers again, on the worker's side, read in place: a title or abstract becomes a string
  * only when something asks for it (the vocabulary does; tokens are read from the bytes, see
- * PhraseCache). Decoding them all made ~20 MB of strings at M that the token cache then kept.
+ * PhraseCache). Decoding them all made strings of all the text that the token cache then kept.
  */
 export function batchPapers(batch: TopicBatch): BatchPaper[] {
   const meta = JSON.parse(batch.meta) as [string, string[], TopicPaper['topicKind']][];

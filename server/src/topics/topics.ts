@@ -38,8 +38,8 @@ export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3,
 
 /**
  * Tokenized papers, cached by the text they came from, so recomputing after a change re-reads only
- * changed papers. Word ids are a few bytes per word (~9 MB at 12k abstracts); full phrase lists
- * are not kept, as they would be ~50 times that. A paper is read as UTF-8 (as the topics worker
+ * changed papers. Word ids are a few bytes per word; full phrase lists are not kept, as they
+ * would take tens of times more. A paper is read as UTF-8 (as the topics worker
  * receives it, in a BatchPaper; a plain paper is encoded first) and known again by a SHA-256 of
  * its bytes, so no text is held here.
  */
@@ -88,7 +88,7 @@ function digestOf(paper: Utf8Paper): string {
  * The topic tree: tags and folders of notes; for papers without either, the user's vocabulary,
  * then topics derived from the text. It runs in a worker thread (topicsWorker.ts), in one go: as
  * a generator sliced for the server thread, its long loops could not be optimised while running
- * (V8 does not switch a running generator to optimised code), which cost ~7 % at M.
+ * (V8 does not switch a running generator to optimised code).
  */
 export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOptions, cache: PhraseCache): TopicNode[] {
   const roots: TopicNode[] = [];

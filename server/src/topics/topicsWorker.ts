@@ -33,7 +33,7 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
     const papers = batchPapers(req.batch);
     if (vocabularyOf(req.options).length === 0) {
       // Only tokens are needed from here on (and none unless topics are derived): tokenize, then
-      // let the batch (~18 MB at M) be collected before the derivation's own peak instead of after it.
+      // let the batch (all the papers' text) be collected before the derivation's own peak instead of after it.
       if (req.options.auto) for (const p of papers) if (p.topics.length === 0) cache.tokens(p);
       for (const p of papers) p.release();
       (req as { batch?: TopicBatch }).batch = undefined;
