@@ -8,10 +8,13 @@ import { parseFile } from '../../server/src/parse/parseFile';
 import { RACY_MS } from '../../server/src/ingest/parseCache';
 import lunr = require('lunr');
 import { defineFields } from '../support/lunrReference';
+import { BUDGET_TIERS, checkBudgets } from './budgets';
 
 /**
- * `npm run bench [-- S M MB L]`: generates each tier (MB: M with a 10,000-entry .bib beside it), starts the real server over stdio, and measures
- * what a user feels. Prints a table and JSON. Nothing here is a pass/fail test.
+ * `npm run bench [-- S M MB L] [--runs N] [--check]`: generates each tier (MB: M with a 10,000-entry .bib beside it), starts the real server over
+ * stdio, and measures what a user feels, N times per tier (interleaved), and prints the medians as a table and every run as JSON.
+ * `--check` (5 runs unless `--runs` says otherwise) then compares the medians at M and MB with the budgets (budgets.ts) and exits
+ * non-zero if one is missed. It is not part of `npm test`: timings on a shared machine are noisy.
  */
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -311,15 +314,63 @@ function calibrate(): number {
   return Math.round(performance.now() - t);
 }
 
+/** The median of each numeric field over a tier's runs (counts and the baseline from the first run). */
+function medianResult(runs: Result[]): Result {
+  const first = runs[0];
+  if (runs.length === 1) return first;
+  const out: Record<string, unknown> = { ...first };
+  for (const [field, value] of Object.entries(first)) {
+    if (typeof value !== 'number' || field === 'papers' || field === 'files') continue;
+    out[field] = round(median(runs.map((r) => r[field as keyof Result] as number)));
+  }
+  return out as unknown as Result;
+}
+
+function median(xs: number[]): number {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 async function main(): Promise<void> {
-  const tiers = process.argv.slice(2).filter((a) => TIERS[a]);
-  const results: Result[] = [];
+  const check = process.argv.includes('--check');
+  const runs = Number(option('--runs') ?? (check ? 5 : 1));
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs wants a positive whole number, not ${option('--runs')}`);
+  const named = process.argv.slice(2).filter((a) => TIERS[a]);
+  const tiers = named.length ? named : check ? BUDGET_TIERS : ['S', 'M'];
+  const all = new Map<string, Result[]>(tiers.map((t) => [t, []]));
   calibrate(); // once for the JIT
-  const before = calibrate();
-  for (const t of tiers.length ? tiers : ['S', 'M']) results.push(await runTier(t));
-  console.log(`Machine speed (fixed work, lower is faster): ${before} ms before, ${calibrate()} ms after.\n`);
-  console.log(table(results));
-  console.log(JSON.stringify(results, null, 2));
+  const speeds: number[] = [];
+  for (let run = 1; run <= runs; run++) {
+    speeds.push(calibrate());
+    for (const t of tiers) {
+      if (runs > 1) process.stderr.write(`[${t}] run ${run} of ${runs}\n`);
+      all.get(t)!.push(await runTier(t));
+    }
+  }
+  speeds.push(calibrate());
+  const medians = tiers.map((t) => medianResult(all.get(t)!));
+  console.log(`Machine speed (fixed work, lower is faster): ${speeds.join(', ')} ms between runs.\n`);
+  if (runs > 1) console.log(`Medians of ${runs} runs.\n`);
+  console.log(table(medians));
+  console.log(JSON.stringify([...all.values()].flat(), null, 2));
+  if (!check) return;
+  const verdicts = checkBudgets(medians as unknown as { tier: string }[]);
+  if (!verdicts.length) {
+    console.log(`\nNo budget applies to ${tiers.join(', ')}: the budgets hold at ${BUDGET_TIERS.join(' and ')}.`);
+    return;
+  }
+  console.log('\n| budget | tier | median | at most | |\n|---|---|---|---|---|');
+  for (const v of verdicts) console.log(`| ${v.budget.label} | ${v.tier} | ${v.median} ${v.budget.unit} | ${v.budget.max} ${v.budget.unit} | ${v.met ? 'met' : '**missed**'} |`);
+  const missed = verdicts.filter((v) => !v.met);
+  console.log(missed.length ? `\n${missed.length} of ${verdicts.length} budgets missed.` : `\nAll ${verdicts.length} budgets met.`);
+  if (missed.length) process.exitCode = 1;
 }
 
 main().catch((err) => {

@@ -1,0 +1,46 @@
+/**
+ * The performance budgets, in one place: `npm run bench -- --check` compares the median of its runs
+ * with them, and docs/performance.md states them for readers. They apply at M and at MB (M with a
+ * 10,000-entry bibliography); S and L are measured but not held to them.
+ */
+export interface Budget {
+  /** What the user feels, as docs/performance.md names it. */
+  label: string;
+  /** The bench result field it reads. */
+  metric: string;
+  /** The median of the runs must be at most this. */
+  max: number;
+  unit: 'ms' | 'MB';
+}
+
+export const BUDGET_TIERS = ['M', 'MB'];
+
+export const BUDGETS: Budget[] = [
+  { label: 'first completion after start', metric: 'firstCompletionMs', max: 1500, unit: 'ms' },
+  { label: 'completion p95, while full-text shards build', metric: 'completionP95', max: 20, unit: 'ms' },
+  { label: 'hover p95', metric: 'hoverP95', max: 5, unit: 'ms' },
+  { label: 'definition p95', metric: 'definitionP95', max: 5, unit: 'ms' },
+  { label: 'note saved → hover shows it', metric: 'noteChangeVisibleMs', max: 100, unit: 'ms' },
+  { label: 'longest stall while indexing', metric: 'longestStallMs', max: 50, unit: 'ms' },
+  { label: 'full-text query p95', metric: 'queryP95', max: 50, unit: 'ms' },
+  { label: 'full text ready, cold start', metric: 'fullTextColdMs', max: 10_000, unit: 'ms' },
+  { label: 'full text ready, warm start', metric: 'fullTextWarmMs', max: 2_000, unit: 'ms' },
+  { label: 'topics (the worker\'s computation)', metric: 'topicsMs', max: 2_000, unit: 'ms' },
+  { label: 'peak RSS', metric: 'peakRssMB', max: 300, unit: 'MB' },
+  { label: 'export of a draft citing 200 papers', metric: 'exportMs', max: 100, unit: 'ms' },
+];
+
+export interface BudgetVerdict { tier: string; budget: Budget; median: number; met: boolean }
+
+/** Each budget against the median of a tier's runs (a metric a run did not measure counts as missed). */
+export function checkBudgets(medians: { tier: string; [metric: string]: unknown }[]): BudgetVerdict[] {
+  const verdicts: BudgetVerdict[] = [];
+  for (const m of medians) {
+    if (!BUDGET_TIERS.includes(m.tier)) continue;
+    for (const budget of BUDGETS) {
+      const median = Number(m[budget.metric]);
+      verdicts.push({ tier: m.tier, budget, median, met: Number.isFinite(median) && median >= 0 && median <= budget.max });
+    }
+  }
+  return verdicts;
+}
