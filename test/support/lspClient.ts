@@ -4,7 +4,7 @@ import { pathToFileURL } from 'url';
 import { SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
-export const SERVER = path.resolve(__dirname, '../../../dist/server.js');
+export const SERVER = process.env.LITNOTES_TEST_SERVER ?? path.resolve(__dirname, '../../../dist/server.js');
 
 export interface Diagnostics { uri: string; diagnostics: { message: string; code?: string | number; range: unknown; data?: unknown }[] }
 export interface Status { state: 'indexing' | 'ready'; papers: number; notes: number; digests: number; digestEntries: number; scanMs?: number; problems: number; fullText?: { shards: number; ready: number; building: number } }
