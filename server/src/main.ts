@@ -4,7 +4,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'path';
-import { messageDispatched } from './runtime/requestGate';
+import { messageDispatched } from './runtime/scheduler';
 import { FrameGuard } from './runtime/framing';
 import { flavorOf, Session } from './session';
 import { UriSpelling, toResponseError } from './lsp/convert';
@@ -18,7 +18,7 @@ import {
  * session (session.ts), which holds the state and calls the pure features.
  */
 const connectionOptions = {
-  // Background slices wait while messages are being dispatched (see requestGate).
+  // Background slices wait while messages are being dispatched (see runtime/scheduler).
   messageStrategy: { handleMessage: (message: Message, next: (m: Message) => void) => { messageDispatched(); next(message); } },
 };
 const connection: Connection = process.argv.includes('--stdio')

@@ -7,7 +7,7 @@ import { Indexer, Folder, canonicalUri, safePath, uriOf } from './ingest/indexer
 import { WorkerFileLoader } from './ingest/fileLoader';
 import type { ParseCacheConfig } from './ingest/parseCache';
 import { codeIdOf } from './runtime/cacheFiles';
-import { yieldToRequests } from './runtime/requestGate';
+import { runSliced, Slice } from './runtime/scheduler';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './shared/settings';
 import { Citation, DocumentFlavor, findCitations } from './parse/citations';
 import { isLitnotesExport } from './parse/exportMarker';
@@ -52,6 +52,11 @@ export interface OpenDocument { uri: string; languageId: string; text: string }
  * makes, and one per percent was a visible part of a warm start's time.
  */
 const PROGRESS_EVERY_MS = 150;
+/**
+ * An edit's recompute of the papers runs in longer slices than indexing's: someone is waiting for
+ * its result (the hover showing the saved note), and a request still waits at most one slice.
+ */
+const EDIT_REBUILD_SLICE_MS = 8;
 /** Diagnostics of edited documents wait for a pause in typing, so they never compete with completion. */
 const TYPING_PAUSE_MS = 250;
 const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'rmarkdown', 'latex', 'tex']);
@@ -204,7 +209,8 @@ export class Session {
     if (this.rebuildTimer) { clearTimeout(this.rebuildTimer); this.rebuildTimer = undefined; }
     const versionBefore = this.library.version;
     // During a scan the scan rebuilds; otherwise recompute now, in slices so requests keep flowing.
-    if (!this.indexer.scanning) await this.library.rebuildInSlices(8, yieldToRequests);
+    const steps = this.indexer.scanning ? undefined : this.library.rebuildInSteps();
+    if (steps) await runSliced(steps, EDIT_REBUILD_SLICE_MS);
     if (this.library.version !== versionBefore) {
       this.publishAllDiagnostics();
       if (!this.indexer.scanning) this.sendStatus('ready');
@@ -478,7 +484,7 @@ export class Session {
       this.topicsRunning ??= (async () => {
         const version = this.library.version;
         const options = this.settings.topics; // as the key says, even if the settings change while the papers are encoded
-        const batch = await encodeTopicPapers(topicPapers(this.library), yieldToRequests);
+        const batch = await encodeTopicPapers(topicPapers(this.library), new Slice());
         const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'));
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);

@@ -6,6 +6,7 @@ import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicO
 import type { Library } from '../../server/src/model/library';
 import { TopicsWorkerClient } from '../../server/src/topics/topicsClient';
 import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
+import { Slice } from '../../server/src/runtime/scheduler';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
@@ -110,7 +111,6 @@ describe('topics from tags and folders', () => {
 
 describe('the topics worker', function () {
   this.timeout(30000);
-  const noPause = () => Promise.resolve();
   const WORKER = path.resolve(__dirname, '../../server/src/topics/topicsWorker.js');
   const lib = libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') });
   const papers = topicPapers(lib);
@@ -118,7 +118,7 @@ describe('the topics worker', function () {
   it('computes the same tree as the module itself, off the calling thread', async () => {
     const client = new TopicsWorkerClient(WORKER, () => undefined);
     try {
-      const reply = await client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS);
+      const reply = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
       assert.strictEqual(reply.error, undefined);
       assert.deepStrictEqual(reply.tree, tree(lib));
     } finally {
@@ -130,7 +130,7 @@ describe('the topics worker', function () {
     const options = { ...DEFAULT_TOPIC_OPTIONS, vocabulary: { 'Reward modelling': ['reward model', 'RLHF'], Retrieval: ['retriev'] } };
     const client = new TopicsWorkerClient(WORKER, () => undefined);
     try {
-      const reply = await client.compute(await encodeTopicPapers(papers, noPause), options);
+      const reply = await client.compute(await encodeTopicPapers(papers, new Slice()), options);
       assert.strictEqual(reply.error, undefined);
       assert.ok(reply.tree!.some((n) => n.kind === 'vocabulary' && n.count > 0));
       assert.deepStrictEqual(reply.tree, computeTopicTree(papers, options, new PhraseCache()));
@@ -143,14 +143,14 @@ describe('the topics worker', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-topics-'));
     const client = new TopicsWorkerClient(WORKER, () => undefined);
     try {
-      const first = await client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS, dir);
+      const first = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS, dir);
       assert.strictEqual(first.cached, undefined);
       assert.strictEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.json')).length, 1);
-      const again = await client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS, dir);
+      const again = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS, dir);
       assert.strictEqual(again.cached, true);
       assert.deepStrictEqual(again.tree, first.tree);
       const changed = papers.map((p, i) => (i === 0 ? { ...p, title: `${p.title} (revised)` } : p));
-      const third = await client.compute(await encodeTopicPapers(changed, noPause), DEFAULT_TOPIC_OPTIONS, dir);
+      const third = await client.compute(await encodeTopicPapers(changed, new Slice()), DEFAULT_TOPIC_OPTIONS, dir);
       assert.strictEqual(third.cached, undefined);
       assert.deepStrictEqual(third.tree, computeTopicTree(changed, DEFAULT_TOPIC_OPTIONS, new PhraseCache()));
     } finally {
@@ -167,12 +167,12 @@ describe('the topics worker', function () {
       // terminate() takes effect (a race that made the stopped-worker test of search.test.ts flaky).
       const worker = (client as unknown as { start(): import('worker_threads').Worker }).start();
       worker.postMessage = () => undefined;
-      const computing = client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS);
+      const computing = client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
       await worker.terminate();
       const failed = await computing; // before, this waited forever
       assert.match(failed.error ?? '', /the topics worker stopped \(exit code \d+\)/);
       assert.ok(logs.some((l) => /topics worker stopped/.test(l)), logs.join('\n'));
-      const again = await client.compute(await encodeTopicPapers(papers, noPause), DEFAULT_TOPIC_OPTIONS);
+      const again = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
       assert.strictEqual(again.error, undefined);
       assert.ok(again.tree!.length > 0);
     } finally {
@@ -195,22 +195,24 @@ describe('papers sent to the topics worker as one byte buffer', () => {
     batchPapers(batch).map(({ key, title, abstract, topics, topicKind }) => ({ key, title, abstract, topics, topicKind }));
 
   it('come back exactly as they were, whatever the text', async () => {
-    assert.deepStrictEqual(decodeTopicPapers(await encodeTopicPapers(papers, () => Promise.resolve())), papers);
+    assert.deepStrictEqual(decodeTopicPapers(await encodeTopicPapers(papers, new Slice())), papers);
   });
 
   it('are encoded a slice at a time, letting the thread answer requests between slices', async () => {
     let pauses = 0;
+    const slice = new (class extends Slice {
+      override async giveWay(): Promise<void> { pauses++; await super.giveWay(); }
+    })();
     const slow = Array.from({ length: 20000 }, (_, i): TopicPaper => ({ key: `k${i}`, title: 'T', abstract: 'an abstract of some length '.repeat(40), topics: [], topicKind: 'tag' }));
-    const batch = await encodeTopicPapers(slow, () => { pauses++; return new Promise((r) => setImmediate(r)); });
+    const batch = await encodeTopicPapers(slow, slice);
     assert.ok(pauses > 0, 'never paused');
     assert.strictEqual(decodeTopicPapers(batch).length, slow.length);
   });
 });
 
 describe('the token cache, for papers read in place from a batch', () => {
-  const noPause = () => Promise.resolve();
   const paper = (key: string, title: string, abstract: string): TopicPaper => ({ key, title, abstract, topics: [], topicKind: 'tag' });
-  const inBatch = async (papers: TopicPaper[]) => batchPapers(await encodeTopicPapers(papers, noPause));
+  const inBatch = async (papers: TopicPaper[]) => batchPapers(await encodeTopicPapers(papers, new Slice()));
   const words = (cache: PhraseCache, ids: Uint32Array) => Array.from(ids, (id) => (id === 0 ? '|' : cache.table.words[id]));
 
   it('tokenizes the bytes as it would the strings', async () => {

@@ -4,12 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicPaper, topicPapers } from '../../server/src/topics/topics';
 import { encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
+import { Slice } from '../../server/src/runtime/scheduler';
 import { readCachedTree, topicsCacheKey, writeCachedTree } from '../../server/src/topics/topicsCache';
 import { sealText } from '../../server/src/runtime/cacheFiles';
 import { libraryOf, SAMPLE_DIGEST } from './helpers';
 
-const noPause = () => Promise.resolve();
-const batchOf = (papers: TopicPaper[]): Promise<TopicBatch> => encodeTopicPapers(papers, noPause);
+const batchOf = (papers: TopicPaper[]): Promise<TopicBatch> => encodeTopicPapers(papers, new Slice());
 
 describe('the topic tree cache', () => {
   const papers = topicPapers(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') }));

@@ -6,7 +6,7 @@ import type { Settings } from '../shared/settings';
 import { Classifier, Candidate } from '../parse/classify';
 import { FileLoader, inThreadLoader } from './fileLoader';
 import { FileToLoad, LoadedFile, parseText, readTextAsync } from './loadFile';
-import { yieldToRequests } from '../runtime/requestGate';
+import { runSliced, Slice } from '../runtime/scheduler';
 
 /** A workspace folder; `realPath` has symlinks resolved, for deciding where a link leads. */
 export interface Folder { uri: string; fsPath: string; realPath: string }
@@ -16,13 +16,6 @@ export interface IndexerHooks {
   /** The library changed outside a scan and a request (a bibliography a draft names was read). */
   changed?(): void;
 }
-
-/**
- * Work in slices of at most this long before yielding, so requests never wait long behind the scan.
- * A request can wait behind several slices (the scan's, shard flushing, a rebuild), so they are
- * short; the scan is no slower for it.
- */
-const SLICE_MS = 2;
 
 /** During the initial scan, recompute papers at most this often. */
 const REBUILD_EVERY_MS = 250;
@@ -174,6 +167,12 @@ export class Indexer {
   }
 
   /** Named bibliographies no glob found and nothing has read yet (read at the end of a scan, or as soon as a draft names them). */
+  /** Recomputes the papers in slices, if any file changed since the last time. */
+  private async recomputePapers(): Promise<void> {
+    const steps = this.library.rebuildInSteps();
+    if (steps) await runSliced(steps);
+  }
+
   private async readNamed(uris: readonly string[]): Promise<void> {
     for (const uri of uris) {
       const p = safePath(uri);
@@ -203,7 +202,7 @@ export class Indexer {
       for (const f of [...this.library.allFiles()]) if (!seen.has(f.uri) && !this.overrides.has(f.uri) && !this.namedBy.has(f.uri)) this.library.removeFile(f.uri);
 
       const loadStarted = Date.now();
-      let sliceStart = Date.now();
+      const slice = new Slice();
       let lastRebuild = Date.now();
       let lastRebuildCost = 0;
       let sources = 0;
@@ -214,7 +213,7 @@ export class Indexer {
         if (!this.isNewerThanScan(loaded.uri)) this.apply(loaded);
         sources += loaded.entry?.sources.length ?? 0;
         i++;
-        if (Date.now() - sliceStart >= SLICE_MS) {
+        if (slice.spent()) {
           const now = Date.now();
           const due = rebuildDue({
             sinceLast: now - lastRebuild, lastCost: lastRebuildCost, sources, sourcesAtLast: sourcesAtRebuild, wanted: this.library.papersWanted,
@@ -222,19 +221,18 @@ export class Indexer {
           });
           if (due) {
             const t = Date.now();
-            await this.library.rebuildInSlices(SLICE_MS, yieldToRequests);
+            await this.recomputePapers();
             lastRebuildCost = Date.now() - t;
             lastRebuild = Date.now();
             sourcesAtRebuild = sources;
           }
           progress?.(i, found.length);
-          await yieldToRequests();
-          sliceStart = Date.now();
+          await slice.giveWay();
         }
       }
       await this.readNamed([...this.namedBy.keys()]);
       filesLoaded?.();
-      await this.library.rebuildInSlices(SLICE_MS, yieldToRequests);
+      await this.recomputePapers();
       progress?.(found.length, found.length);
       return { files: found.length, ms: Date.now() - started };
     } finally {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { openSealed, sealText, writeFileAtomically } from '../runtime/cacheFiles';
 import { loadedFileProblem } from '../parse/entryShape';
 import type { FileToLoad, LoadedFile } from './loadFile';
-import { yieldToRequests } from '../runtime/requestGate';
+import { Slice } from '../runtime/scheduler';
 
 /**
  * What the scan parsed last time, so a restart reads it back instead of parsing every file again
@@ -52,8 +52,6 @@ export function writingAtOnce(config: ParseCacheConfig): ParseCacheUse {
 /** 4: the header carries the body's checksum; 5: bibliographies. */
 export const PARSE_CACHE_FORMAT = 5;
 
-/** Uri hashes made between two yields while pruning (~2 ms of work). */
-const HASHES_PER_TURN = 250;
 
 /**
  * How much older than the moment it was read a file's times must be for them to vouch for its
@@ -167,10 +165,11 @@ export function writeRecord(config: ParseCacheConfig, record: CacheRecord): void
  */
 export async function pruneCache(dir: string, keepUris: Iterable<string>, since: number): Promise<number> {
   const keep = new Set<string>();
+  // This runs on the server thread: hashing tens of thousands of uris in one go was a long pause.
+  const slice = new Slice();
   for (const uri of keepUris) {
     keep.add(cacheFileName(uri));
-    // This runs on the server thread: hashing tens of thousands of uris in one go was a long pause.
-    if (keep.size % HASHES_PER_TURN === 0) await yieldToRequests();
+    if (keep.size % 64 === 0 && slice.spent()) await slice.giveWay();
   }
   let removed = 0;
   let names: string[];

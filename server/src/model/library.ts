@@ -160,16 +160,13 @@ export class Library {
   }
 
   /**
-   * The same rebuild, yielding to the event loop whenever it has run for `sliceMs`, so requests
-   * keep being answered (from the previous papers) while a large library is recomputed.
+   * The same rebuild as steps, for a caller that runs them in slices so that requests keep being
+   * answered (from the previous papers) while a large library is recomputed; undefined when nothing
+   * changed. The papers are swapped in at the end.
    */
-  async rebuildInSlices(sliceMs: number, pause: () => Promise<void>): Promise<boolean> {
-    if (!this.dirty || this.rebuilding) return false;
-    let start = Date.now();
-    for (const _ of this.rebuildSteps()) {
-      if (Date.now() - start >= sliceMs) { await pause(); start = Date.now(); }
-    }
-    return true;
+  rebuildInSteps(): Generator<void> | undefined {
+    if (!this.dirty || this.rebuilding) return undefined;
+    return this.rebuildSteps();
   }
 
   private *rebuildSteps(): Generator<void> {

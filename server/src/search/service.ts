@@ -5,7 +5,7 @@ import { shardDocs, shardHash, shardOf, fnv1a } from './documents';
 import type { WorkerHit, WorkerReply, WorkerRequest } from './messages';
 import { snippet } from './snippet';
 import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
-import { yieldToRequests } from '../runtime/requestGate';
+import { Slice } from '../runtime/scheduler';
 
 export interface SearchHit { key: string; title: string; score: number; snippet: string; paper: Paper }
 /** `onePass`: every worker answered from one merged index (as it does once settled), not shard by shard. */
@@ -19,8 +19,6 @@ export interface FullTextStatus { shards: number; ready: number; building: numbe
  */
 const WORKER_RESTARTS = 3;
 
-/** Longest stretch the server thread spends gathering shard documents before it answers requests again. */
-const FLUSH_SLICE_MS = 2;
 /** Documents per message to a worker (a digest shard has ~100; a bibliography's can have thousands). */
 const DOCS_PER_MESSAGE = 500;
 
@@ -166,12 +164,11 @@ export class SearchService {
   private readonly docsWanted = new Map<string, string>();
 
   private async flushInSlices(): Promise<void> {
-    let sliceStart = Date.now();
+    const slice = new Slice();
     const pause = async () => {
-      if (Date.now() - sliceStart < FLUSH_SLICE_MS) return;
+      if (!slice.spent()) return;
       this.reportStatus();
-      await yieldToRequests();
-      sliceStart = Date.now();
+      await slice.giveWay();
     };
     for (const shard of [...this.dirty].sort()) {
       if (!this.dirty.has(shard) || (this.holdNoteGroups && shard.startsWith('notes:'))) continue;

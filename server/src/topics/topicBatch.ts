@@ -1,4 +1,5 @@
 import type { TopicPaper } from './topics';
+import type { Slice } from '../runtime/scheduler';
 
 /**
  * Papers for the topics worker as one transferable byte buffer: every title and abstract as UTF-8,
@@ -14,10 +15,8 @@ export interface TopicBatch {
   bounds: Uint32Array;
 }
 
-/** How long one slice of encoding may hold the calling thread. */
-const SLICE_MS = 2;
-
-export async function encodeTopicPapers(papers: readonly TopicPaper[], pause: () => Promise<void>): Promise<TopicBatch> {
+/** Encoded on the server thread, giving way to requests whenever `slice` is spent. */
+export async function encodeTopicPapers(papers: readonly TopicPaper[], slice: Slice): Promise<TopicBatch> {
   const encoder = new TextEncoder();
   const bounds = new Uint32Array(papers.length * 3);
   // Sized for ASCII (one byte per character); other text grows it.
@@ -35,7 +34,6 @@ export async function encodeTopicPapers(papers: readonly TopicPaper[], pause: ()
     text = bigger;
     used += encoder.encodeInto(s, text.subarray(used)).written;
   };
-  let sliceStart = Date.now();
   for (let i = 0; i < papers.length; i++) {
     const p = papers[i];
     bounds[3 * i] = used;
@@ -44,10 +42,7 @@ export async function encodeTopicPapers(papers: readonly TopicPaper[], pause: ()
     put(p.abstract);
     bounds[3 * i + 2] = used;
     meta.push(JSON.stringify([p.key, p.topics, p.topicKind]));
-    if (i % 64 === 63 && Date.now() - sliceStart >= SLICE_MS) {
-      await pause();
-      sliceStart = Date.now();
-    }
+    if (i % 64 === 63 && slice.spent()) await slice.giveWay();
   }
   // The whole buffer is transferred, not copied, so its unused end costs nothing to send.
   return { meta: `[${meta.join(',')}]`, text: text.subarray(0, used), bounds };

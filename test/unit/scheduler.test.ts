@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { messageDispatched, yieldToRequests } from '../../server/src/runtime/requestGate';
+import { messageDispatched, runSliced, SLICE_MS, yieldToRequests } from '../../server/src/runtime/scheduler';
 
 /** Dispatches `count` messages one per turn of the event loop, as vscode-jsonrpc does. */
 function dispatchOnePerTurn(count: number, log: string[]): void {
@@ -39,5 +39,32 @@ describe('background slices give way to queued messages', () => {
     const dispatchedBefore = log.length;
     assert.ok(dispatchedBefore >= 60 && dispatchedBefore <= 70, `resumed after ${dispatchedBefore} messages`);
     while (log.length < 1000) await new Promise((r) => setImmediate(r)); // let the sender finish
+  });
+});
+
+describe('runSliced', () => {
+  /** Steps of about 1 ms of work each, logging every step. */
+  function* busySteps(count: number, log: string[]): Generator<void> {
+    for (let i = 0; i < count; i++) {
+      const until = Date.now() + 1;
+      while (Date.now() < until) { /* work */ }
+      log.push('step');
+      yield;
+    }
+  }
+
+  it('lets a request queued meanwhile run after a slice, not after the whole computation', async () => {
+    const log: string[] = [];
+    setImmediate(() => log.push('request'));
+    await runSliced(busySteps(10 * SLICE_MS, log));
+    const at = log.indexOf('request');
+    assert.ok(at > 0 && at <= SLICE_MS + 2, `the request ran after ${at} of ${log.length - 1} steps`);
+  });
+
+  it('runs quick steps to the end without giving way', async () => {
+    const log: string[] = [];
+    setImmediate(() => log.push('request'));
+    await runSliced((function* () { for (let i = 0; i < 100; i++) { log.push('step'); yield; } })());
+    assert.strictEqual(log.indexOf('request'), -1);
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * The one way background work on the server thread (recomputing papers, taking the scan's results,
+ * sending full-text shards, packing papers for topics, pruning the parse cache) shares the thread
+ * with the editor's requests: it runs in slices of SLICE_MS and, between slices, gives way until the
+ * queued messages have been dispatched. Completion, hover and definition then wait at most about a
+ * slice.
+ */
+
+/** How long one slice of background work may hold the server thread. */
+export const SLICE_MS = 2;
+
+/**
+ * vscode-jsonrpc dispatches one queued message per turn of the event loop (one setImmediate each).
+ * A slice that simply awaited setImmediate ran again in every turn, so a request with two messages
+ * ahead of it (a change and a completion, say) also waited two rounds of every running slice. Here
+ * background work waits further turns for as long as messages keep being dispatched, and resumes in
+ * the first turn that dispatched none.
+ */
+let dispatched = 0;
+
+/** Called for every message the connection dispatches (its message strategy, main.ts). */
+export function messageDispatched(): void {
+  dispatched++;
+}
+
+/** An upper bound, so that a client sending without pause cannot hold background work forever. */
+const MAX_TURNS = 64;
+
+export async function yieldToRequests(): Promise<void> {
+  for (let turn = 0; turn < MAX_TURNS; turn++) {
+    const before = dispatched;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (dispatched === before) return;
+  }
+}
+
+/** The clock of one piece of background work: check `spent()` between units of work, `giveWay()` when it is. */
+export class Slice {
+  private start = Date.now();
+
+  constructor(private readonly ms = SLICE_MS) {}
+
+  spent(): boolean {
+    return Date.now() - this.start >= this.ms;
+  }
+
+  /** Lets the queued requests run, then starts a new slice. */
+  async giveWay(): Promise<void> {
+    await yieldToRequests();
+    this.start = Date.now();
+  }
+
+  /** Gives way if the slice is spent. */
+  async check(): Promise<void> {
+    if (this.spent()) await this.giveWay();
+  }
+}
+
+/** Runs a computation written as steps (a generator that yields between units of work) in slices. */
+export async function runSliced(steps: Iterable<void>, sliceMs = SLICE_MS): Promise<void> {
+  const slice = new Slice(sliceMs);
+  for (const _ of steps) {
+    if (slice.spent()) await slice.giveWay();
+  }
+}
