@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { runtimeTrickOff } from '../../server/src/runtime/tricks';
 import { startWorker } from '../../server/src/runtime/workerThreads';
 import { schedulingPolicyOf } from './helpers';
 
@@ -51,5 +52,18 @@ describe('starting worker threads', function () {
     const [a, b] = await Promise.all([priorityOf(own + 7), priorityOf(own + 12)]);
     assert.deepStrictEqual([a, b], [own + 7, own + 12]);
     assert.strictEqual(os.getPriority(), own);
+  });
+
+  it('LITNOTES_RUNTIME_OFF=renice starts workers at the server thread\'s priority, and lists only what it names', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const before = process.env.LITNOTES_RUNTIME_OFF;
+    process.env.LITNOTES_RUNTIME_OFF = 'gc,renice';
+    try {
+      assert.ok(runtimeTrickOff('renice') && runtimeTrickOff('gc') && !runtimeTrickOff('chrt'));
+      assert.strictEqual(await priorityOf(os.getPriority() + 7), os.getPriority());
+    } finally {
+      if (before === undefined) delete process.env.LITNOTES_RUNTIME_OFF;
+      else process.env.LITNOTES_RUNTIME_OFF = before;
+    }
   });
 });

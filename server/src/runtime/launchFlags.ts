@@ -1,3 +1,5 @@
+import { runtimeTrickOff } from './tricks';
+
 /**
  * Node flags the server process starts with: the extension passes them (client/src/extension.ts),
  * and so do the tests and the bench (test/support/lspClient.ts), so that they measure what runs.
@@ -13,4 +15,4 @@
  * runs, which kept the process's peak memory high. The server thread never calls it.
  * (docs/performance.md says what each did to the bench's figures.)
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--expose-gc'];
+export const SERVER_NODE_FLAGS: readonly string[] = [...(runtimeTrickOff('semispace') ? [] : ['--max-semi-space-size=2']), '--expose-gc'];

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { runtimeTrickOff } from './tricks';
 
 /**
  * A small young generation for the parse, full-text and topics workers: they allocate in bursts (a
@@ -30,8 +31,8 @@ export const WORKER_NICE = { parse: 10, fullText: 15, topics: 10 } as const;
  * call is the worker's. Elsewhere, or if that cannot be told (no single new id), it boots as before.
  */
 export function startWorker(file: string, nice: number): Worker {
-  const before = threadIds();
-  const worker = new Worker(file, { resourceLimits: WORKER_LIMITS });
+  const before = runtimeTrickOff('renice') ? undefined : threadIds();
+  const worker = new Worker(file, runtimeTrickOff('younggen') ? {} : { resourceLimits: WORKER_LIMITS });
   if (before) {
     const born = [...(threadIds() ?? [])].filter((id) => !before.has(id));
     if (born.length === 1) {
@@ -49,11 +50,13 @@ export function startWorker(file: string, nice: number): Worker {
  * pause would delay a request.
  */
 export function collectGarbage(): void {
+  if (runtimeTrickOff('gc')) return;
   (globalThis as { gc?: () => void }).gc?.();
 }
 
 /** Called first thing in a worker: on Linux this lowers only the calling thread. */
 export function lowerOwnPriority(nice: number): void {
+  if (runtimeTrickOff('renice')) return;
   try { os.setPriority(nice); } catch { /* not permitted: the worker still runs off the server thread */ }
 }
 
@@ -69,7 +72,7 @@ export function lowerOwnPriority(nice: number): void {
  * nothing, and the thread keeps its nice value.
  */
 export function idleOwnThread(): Promise<string | undefined> {
-  if (process.platform !== 'linux') return Promise.resolve(undefined);
+  if (process.platform !== 'linux' || runtimeTrickOff('chrt')) return Promise.resolve(undefined);
   let threadId: string;
   try {
     threadId = path.basename(fs.readlinkSync('/proc/thread-self'));
