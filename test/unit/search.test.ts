@@ -167,7 +167,7 @@ describe('full-text search (lunr shards in worker threads)', function () {
   });
 
   /** The service's worker threads, to stop one as a crash would (it then emits 'exit'). */
-  const workersOf = (service: SearchService) => (service as unknown as { workers: import('worker_threads').Worker[] }).workers;
+  const workersOf = (service: SearchService) => (service as unknown as { workers: { worker: import('worker_threads').Worker }[] }).workers.map((host) => host.worker);
 
   it('a worker that stops is replaced: waiting searches get the other answers, its shards are built again', async () => {
     const { service } = start();

@@ -165,7 +165,7 @@ describe('the topics worker', function () {
     try {
       // The computation never reaches this worker, so it cannot answer in the moment before
       // terminate() takes effect (a race that made the stopped-worker test of search.test.ts flaky).
-      const worker = (client as unknown as { start(): import('worker_threads').Worker }).start();
+      const worker = (client as unknown as { start(): { worker: import('worker_threads').Worker } }).start().worker;
       worker.postMessage = () => undefined;
       const computing = client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
       await worker.terminate();
@@ -175,6 +175,19 @@ describe('the topics worker', function () {
       const again = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
       assert.strictEqual(again.error, undefined);
       assert.ok(again.tree!.length > 0);
+    } finally {
+      await client.dispose();
+    }
+  });
+  it('a worker that keeps stopping is restarted three times, then topics are off with an error saying so', async () => {
+    const logs: string[] = [];
+    const client = new TopicsWorkerClient(WORKER, (l) => logs.push(l));
+    try {
+      const crash = () => (client as unknown as { start(): { worker: import('worker_threads').Worker } }).start().worker.terminate();
+      for (let i = 0; i < 4; i++) await crash();
+      assert.strictEqual(logs.filter((l) => /topics worker stopped/.test(l)).length, 4, logs.join('\n'));
+      const off = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
+      assert.match(off.error ?? '', /stopped too often; topics are off until the server restarts/);
     } finally {
       await client.dispose();
     }

@@ -1,5 +1,4 @@
-import { Worker } from 'worker_threads';
-import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
+import { WorkerHost } from '../runtime/workerHost';
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync, notIndexed, UndecodedHit } from './loadFile';
 import { newProgress, ParseWatchdog } from './parseWatchdog';
 import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
@@ -23,7 +22,9 @@ function* loadInThread(files: FileToLoad[], maxMB: number, cache?: ParseCacheUse
 
 type SourcesPart = Extract<ParseWorkerReply, { part: unknown }>['part'];
 
-interface Helper { worker: Worker; files: FileToLoad[]; received: number; counts?: CacheCounts; failure?: string; watchdog: ParseWatchdog; overBudget?: number }
+type ParseWorker = WorkerHost<ParseWorkerRequest, ParseWorkerReply>;
+
+interface Helper { worker: ParseWorker; files: FileToLoad[]; received: number; counts?: CacheCounts; failure?: string; watchdog: ParseWatchdog; overBudget?: number }
 
 /**
  * CPU time a parse worker may spend on one file before it is stopped, that file left out with an
@@ -33,9 +34,6 @@ interface Helper { worker: Worker; files: FileToLoad[]; received: number; counts
 export const PARSE_BUDGET_MS = 20_000;
 /** How often the watchdog looks (more often for the short budgets of tests). */
 const watchEvery = (budgetMs: number) => Math.min(250, budgetMs / 4);
-
-/** A worker started before its scan knew its files; `failure` if it failed meanwhile. */
-interface Started { worker: Worker; failure?: string; forget(): void }
 
 /**
  * In worker threads started for one scan. They end with it, returning their heaps, except that
@@ -56,27 +54,20 @@ export class WorkerFileLoader implements FileLoader {
   ) {}
 
   /** Started by prepare() for the next load (a worker takes ~70 ms to start: about as long as the walk at M). */
-  private started: Started[] = [];
+  private started: ParseWorker[] = [];
 
   prepare(): void {
     while (this.started.length < this.workers) {
-      let worker: Worker;
       try {
-        worker = startWorker(this.workerPath, WORKER_NICE.parse);
+        this.started.push(new WorkerHost(this.workerPath, 'parse')); // until load() needs it, it does not keep the process alive
       } catch {
         return; // load() tries again, and says why
       }
-      const early: Started = { worker, forget: () => { worker.off('error', onError); worker.off('exit', onExit); } };
-      const onError = (err: Error) => { early.failure ??= String(err.stack ?? err); };
-      const onExit = (code: number) => { early.failure ??= `exited with code ${code}`; };
-      worker.on('error', onError).on('exit', onExit);
-      worker.unref(); // an idle spare must not keep the process alive
-      this.started.push(early);
     }
   }
 
   /** Workers done with a scan, holding what missed the cache until saveCache(). */
-  private unsaved: Worker[] = [];
+  private unsaved: ParseWorker[] = [];
 
   /**
    * Let the last scan's workers write what missed the cache, then end. The server calls this once
@@ -84,9 +75,9 @@ export class WorkerFileLoader implements FileLoader {
    */
   saveCache(): void {
     for (const w of this.unsaved.splice(0)) {
-      const ended = new Promise<void>((resolve) => w.once('exit', () => { this.saving.delete(ended); resolve(); }));
+      const ended: Promise<void> = w.whenEnded().then(() => { this.saving.delete(ended); });
       this.saving.add(ended);
-      w.postMessage({ type: 'finish' } satisfies ParseWorkerRequest);
+      w.post({ type: 'finish' });
     }
   }
 
@@ -126,7 +117,7 @@ export class WorkerFileLoader implements FileLoader {
         (err) => this.log(`parse cache could not be pruned: ${(err as Error).message}`),
       );
     };
-    const spare = () => { for (const s of this.started.splice(0)) { s.forget(); void s.worker.terminate(); } };
+    const spare = () => { for (const s of this.started.splice(0)) void s.terminate(); };
     if (files.length === 0) { spare(); return finished(); } // an empty workspace needs no worker
     const arrived: ({ results: (LoadedFile | UndecodedHit)[]; from: Helper } | { part: SourcesPart; from: Helper })[] = [];
     /** The sources of large files that came ahead of their results, by uri (see parseWorker's PART_SOURCES). */
@@ -144,17 +135,18 @@ export class WorkerFileLoader implements FileLoader {
     let wake: (() => void) | undefined;
     let complete = false;
     /** Starts a worker on `share`; undefined if none can start (then the caller loads it here). */
-    const startHelper = (share: FileToLoad[], early?: Started): Helper | undefined => {
-      let worker: Worker;
+    const startHelper = (share: FileToLoad[], early?: ParseWorker): Helper | undefined => {
+      let worker: ParseWorker;
       try {
-        worker = early?.worker ?? startWorker(this.workerPath, WORKER_NICE.parse);
+        worker = early ?? new WorkerHost(this.workerPath, 'parse');
       } catch (err) {
         this.log(`parse worker could not start (${(err as Error).message}); reading files on the server thread`);
         return undefined;
       }
       const progress = newProgress();
-      const helper: Helper = { worker, files: share, received: 0, failure: early?.failure, watchdog: new ParseWatchdog(progress, this.budgetMs) };
-      worker.on('message', (m: ParseWorkerReply) => {
+      const helper: Helper = { worker, files: share, received: 0, failure: worker.stopped, watchdog: new ParseWatchdog(progress, this.budgetMs) };
+      worker.needed(true);
+      const onMessage = (m: ParseWorkerReply) => {
         if ('log' in m) return this.log(m.log);
         if (helper.overBudget !== undefined) return; // being stopped: what it has not been counted for goes to a new worker
         if ('part' in m) {
@@ -165,10 +157,9 @@ export class WorkerFileLoader implements FileLoader {
           arrived.push({ results: m.results, from: helper });
         }
         wake?.();
-      });
-      worker.on('error', (err) => { helper.failure ??= String(err.stack ?? err); wake?.(); });
-      worker.on('exit', (code) => { helper.failure ??= `exited with code ${code}`; wake?.(); });
-      worker.postMessage({ type: 'load', files: share, maxMB, cache, progress } satisfies ParseWorkerRequest);
+      };
+      worker.listen({ onMessage, onStop: (why) => { helper.failure ??= why; wake?.(); } });
+      worker.post({ type: 'load', files: share, maxMB, cache, progress });
       helpers.push(helper);
       return helper;
     };
@@ -177,10 +168,7 @@ export class WorkerFileLoader implements FileLoader {
     for (let k = 0; k < count; k++) {
       // Every count-th file: each worker gets its share of the large digests and the small notes.
       const share = files.filter((_, i) => i % count === k);
-      const early = this.started.shift();
-      early?.forget();
-      early?.worker.ref();
-      if (!startHelper(share, early)) onThread.push(share);
+      if (!startHelper(share, this.started.shift())) onThread.push(share);
     }
     spare();
     const watch = setInterval(() => {
@@ -199,7 +187,7 @@ export class WorkerFileLoader implements FileLoader {
       for (;;) {
         const batch = arrived.shift();
         if (batch) {
-          batch.from.worker.postMessage({ type: 'taken' } satisfies ParseWorkerRequest);
+          batch.from.worker.post({ type: 'taken' });
           if ('part' in batch) {
             const ahead = parts.get(batch.part.uri);
             if (ahead) ahead.push(batch.part); else parts.set(batch.part.uri, [batch.part]);
@@ -227,7 +215,7 @@ export class WorkerFileLoader implements FileLoader {
         }
         if (helpers.every((h) => h.received === h.files.length)) {
           // Each worker saves what missed the cache, and ends, when saveCache() says.
-          for (const h of helpers) if (h.failure === undefined) { h.worker.unref(); this.unsaved.push(h.worker); }
+          for (const h of helpers) if (h.failure === undefined) { h.worker.needed(false); this.unsaved.push(h.worker); }
           complete = true;
           return finished();
         }

@@ -1,23 +1,18 @@
-import { Worker } from 'worker_threads';
 import * as os from 'os';
 import type { Library, Paper } from '../model/library';
 import { shardDocs, shardHash, shardOf, fnv1a } from './documents';
 import type { WorkerHit, WorkerReply, WorkerRequest } from './messages';
 import { snippet } from './snippet';
-import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
+import { Restarts, WorkerHost } from '../runtime/workerHost';
 import { Slice } from '../runtime/scheduler';
+
+type SearchWorker = WorkerHost<WorkerRequest, WorkerReply>;
+type Results = Extract<WorkerReply, { type: 'results' }>;
 
 export interface SearchHit { key: string; title: string; score: number; snippet: string; paper: Paper }
 /** `onePass`: every worker answered from one merged index (as it does once settled), not shard by shard. */
 export interface SearchResult { hits: SearchHit[]; error?: string; partial: boolean; onePass?: boolean }
 export interface FullTextStatus { shards: number; ready: number; building: number; cacheHits: number; built: number; failed: number }
-
-/**
- * How many times, in a server's life, a full-text worker that stopped is replaced by a new one.
- * After that a stopped worker's shards move to the others: a shard that kills every worker it
- * lands on ends with full-text search off (and a log line), not with a loop of restarts.
- */
-const WORKER_RESTARTS = 3;
 
 /** Documents per message to a worker (a digest shard has ~100; a bibliography's can have thousands). */
 const DOCS_PER_MESSAGE = 500;
@@ -37,13 +32,10 @@ export interface SearchServiceOptions {
  * searches go to every worker and their hits are merged by score, per paper.
  */
 export class SearchService {
-  private readonly workers: Worker[] = [];
+  private readonly workers: SearchWorker[] = [];
   private readonly known = new Map<string, string>(); // shard -> hash sent
   private readonly ready = new Map<string, string>(); // shard -> hash built
   private readonly dirty = new Set<string>();
-  /** Searches under way: the replies so far, and the workers that have not answered yet. */
-  private readonly pending = new Map<number, { replies: WorkerReply[]; waiting: Set<Worker>; resolve: (r: WorkerReply[]) => void }>();
-  private nextId = 1;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly counts = { cacheHits: 0, built: 0, failed: 0 };
   private idleWaiters: (() => void)[] = [];
@@ -61,39 +53,35 @@ export class SearchService {
   private get settled(): boolean {
     return this.settleSent === this.settleGeneration && this.settleReplies === this.workers.length;
   }
-  private readonly persistWaiters = new Map<number, () => void>();
 
   constructor(private readonly library: Library, private readonly opts: SearchServiceOptions) {
     const n = Math.max(1, Math.min(opts.workers ?? 2, os.cpus().length));
     for (let i = 0; i < n; i++) this.workers.push(this.startWorker());
   }
 
-  private startWorker(): Worker {
-    const w = startWorker(this.opts.workerPath, WORKER_NICE.fullText);
-    w.on('message', (m: WorkerReply) => this.onReply(m, w));
-    w.on('error', (err) => this.opts.log(`full-text worker ${this.workers.indexOf(w)} failed: ${err.stack ?? err}`));
-    w.once('exit', (code) => this.onWorkerExit(w, code));
-    w.unref();
-    w.postMessage({ type: 'configure', cacheDir: this.opts.cacheDir } satisfies WorkerRequest);
+  private startWorker(): SearchWorker {
+    const w: SearchWorker = new WorkerHost<WorkerRequest, WorkerReply>(this.opts.workerPath, 'fullText');
+    w.listen({ onMessage: (m) => this.onReply(m), onStop: (why) => this.onWorkerStop(w, why) });
+    w.post({ type: 'configure', cacheDir: this.opts.cacheDir });
     return w;
   }
 
-  private restartsLeft = WORKER_RESTARTS;
+  /** A shard that kills every worker it lands on ends with full-text search off, not a loop of restarts. */
+  private readonly restarts = new Restarts();
   private disposed = false;
 
   /**
    * A worker stopped (it crashed, or ran out of memory): its shards are built again, by a new
    * worker in its place or, once the restarts are used up, by the others; searches waiting for it
-   * get the other workers' answers. Without this, every later search waited for it forever.
+   * get the other workers' answers (the host resolves their requests).
    */
-  private onWorkerExit(dead: Worker, code: number): void {
+  private onWorkerStop(dead: SearchWorker, why: string): void {
     const slot = this.workers.indexOf(dead);
     if (this.disposed || slot < 0) return;
-    const owners = new Map<string, Worker>();
+    const owners = new Map<string, SearchWorker>();
     for (const shard of this.known.keys()) owners.set(shard, this.workerFor(shard));
-    let replacement: Worker | undefined;
-    if (this.restartsLeft > 0) {
-      this.restartsLeft--;
+    let replacement: SearchWorker | undefined;
+    if (this.restarts.take()) {
       try {
         replacement = this.startWorker();
       } catch (err) {
@@ -102,13 +90,13 @@ export class SearchService {
     }
     if (replacement) this.workers[slot] = replacement;
     else this.workers.splice(slot, 1);
-    this.opts.log(`full-text worker ${slot} stopped (exit code ${code}); ` + (replacement
+    this.opts.log(`full-text worker ${slot} stopped (${why}); ` + (replacement
       ? 'a new one builds its shards again (from the cache where they are there)'
       : this.workers.length ? `its shards move to the other ${this.workers.length === 1 ? 'worker' : `${this.workers.length} workers`}` : 'full-text search is off until the server restarts'));
     for (const [shard, owner] of owners) {
       const now = this.workers.length ? this.workerFor(shard) : undefined;
       if (now === owner) continue;
-      if (owner !== dead) owner.postMessage({ type: 'drop', shard } satisfies WorkerRequest);
+      if (owner !== dead) owner.post({ type: 'drop', shard });
       this.known.delete(shard);
       this.ready.delete(shard);
       this.docsWanted.delete(shard);
@@ -116,14 +104,10 @@ export class SearchService {
     }
     if (!this.workers.length) this.dirty.clear();
     this.shardsChanged();
-    for (const [id, p] of this.pending) {
-      p.waiting.delete(dead);
-      if (p.waiting.size === 0) { this.pending.delete(id); p.resolve(p.replies); }
-    }
     if (this.dirty.size) this.flush(); else this.reportStatus();
   }
 
-  private workerFor(shard: string): Worker {
+  private workerFor(shard: string): SearchWorker {
     return this.workers[fnv1a(shard) % this.workers.length];
   }
 
@@ -191,14 +175,14 @@ export class SearchService {
       if (this.known.delete(shard)) {
         this.ready.delete(shard);
         this.shardsChanged();
-        this.workerFor(shard).postMessage({ type: 'drop', shard } satisfies WorkerRequest);
+        this.workerFor(shard).post({ type: 'drop', shard });
       }
       return;
     }
     if (this.known.get(shard) === hash) return;
     this.known.set(shard, hash);
     this.shardsChanged();
-    this.workerFor(shard).postMessage({ type: 'build', shard, hash } satisfies WorkerRequest);
+    this.workerFor(shard).post({ type: 'build', shard, hash });
   }
 
   /**
@@ -212,11 +196,11 @@ export class SearchService {
     const worker = this.workerFor(shard);
     let at = 0;
     for (; docs.length - at > DOCS_PER_MESSAGE; at += DOCS_PER_MESSAGE) {
-      worker.postMessage({ type: 'docs', shard, hash, docs: docs.slice(at, at + DOCS_PER_MESSAGE) } satisfies WorkerRequest);
+      worker.post({ type: 'docs', shard, hash, docs: docs.slice(at, at + DOCS_PER_MESSAGE) });
       await pause();
       if (this.known.get(shard) !== hash || this.workerFor(shard) !== worker) return; // changed meanwhile: sent again
     }
-    worker.postMessage({ type: 'build', shard, hash, docs: docs.slice(at) } satisfies WorkerRequest);
+    worker.post({ type: 'build', shard, hash, docs: docs.slice(at) });
   }
 
   status(): FullTextStatus {
@@ -248,14 +232,14 @@ export class SearchService {
     if (this.settleSent === this.settleGeneration) return;
     this.settleSent = this.settleGeneration;
     this.settleReplies = 0;
-    for (const w of this.workers) w.postMessage({ type: 'settle', id: this.settleGeneration } satisfies WorkerRequest);
+    for (const w of this.workers) w.post({ type: 'settle', id: this.settleGeneration });
   }
 
   private shardsChanged(): void {
     this.settleGeneration++;
   }
 
-  private onReply(m: WorkerReply, from: Worker): void {
+  private onReply(m: WorkerReply): void {
     if (m.type === 'settled') {
       if (m.id === this.settleSent && ++this.settleReplies === this.workers.length) this.reportStatus();
       return;
@@ -270,18 +254,12 @@ export class SearchService {
       this.reportStatus();
       return;
     }
-    if (m.type === 'persisted') { this.persistWaiters.get(m.id)?.(); return; }
     if (m.type === 'needDocs') {
       if (m.cacheProblem) this.opts.log(`full-text cache for ${m.shard} was rebuilt: ${m.cacheProblem}`);
       // Sent from the sliced flush: a cold start asks for every shard's documents at once.
       this.docsWanted.set(m.shard, m.hash);
       if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), 0);
-      return;
     }
-    const p = this.pending.get(m.id);
-    if (!p || !p.waiting.delete(from)) return;
-    p.replies.push(m);
-    if (p.waiting.size === 0) { this.pending.delete(m.id); p.resolve(p.replies); }
   }
 
   /** Full-text search across all shards; hits merged per paper by best score. Never throws for a bad query. */
@@ -289,19 +267,14 @@ export class SearchService {
     let partial = this.status().building > 0;
     if (!query.trim()) return { hits: [], partial };
     if (!this.workers.length) return { hits: [], error: 'Full-text search is off: its worker threads stopped (the output channel says why).', partial };
-    const id = this.nextId++;
-    const asked = this.workers.length;
-    const replies = await new Promise<WorkerReply[]>((resolve) => {
-      this.pending.set(id, { replies: [], waiting: new Set(this.workers), resolve });
-      for (const w of this.workers) w.postMessage({ type: 'search', id, query, limit } satisfies WorkerRequest);
-    });
+    const answers = await Promise.all(this.workers.map((w) => w.request((id) => ({ type: 'search', id, query, limit }), (m, id): m is Results => m.type === 'results' && m.id === id)));
+    const replies = answers.filter((r): r is Results => r !== undefined);
     // A worker that stopped meanwhile did not answer: its shards were not searched.
-    if (replies.length < asked) partial = true;
-    const error = replies.find((r) => r.type === 'results' && r.error) as Extract<WorkerReply, { type: 'results' }> | undefined;
+    if (replies.length < answers.length) partial = true;
+    const error = replies.find((r) => r.error);
     if (error) return { hits: [], error: error.error, partial };
     const best = new Map<string, { paper: Paper; hit: WorkerHit }>();
     for (const r of replies) {
-      if (r.type !== 'results') continue;
       for (const hit of r.hits) {
         const hashAt = hit.ref.lastIndexOf('#');
         const paper = this.library.paperOfSource(hit.ref.slice(0, hashAt), Number(hit.ref.slice(hashAt + 1)));
@@ -314,17 +287,16 @@ export class SearchService {
       .sort((a, b) => b.hit.score - a.hit.score || (a.paper.key < b.paper.key ? -1 : 1))
       .slice(0, limit)
       .map(({ paper, hit }) => ({ key: paper.key, title: paper.title, score: Math.round(hit.score * 1000) / 1000, paper, snippet: snippet(paper.abstract ?? paper.summary ?? '', hit.terms) }));
-    return { hits, partial, onePass: replies.every((r) => r.type === 'results' && r.onePass) };
+    return { hits, partial, onePass: replies.every((r) => r.onePass) };
   }
 
   /** Write every built index that is not cached yet (the workers defer that while they are busy). */
   async persist(timeoutMs = 10000): Promise<void> {
-    await Promise.all(this.workers.map((w) => new Promise<void>((resolve) => {
-      const id = this.nextId++;
-      const timer = setTimeout(resolve, timeoutMs);
-      this.persistWaiters.set(id, () => { clearTimeout(timer); this.persistWaiters.delete(id); resolve(); });
-      w.postMessage({ type: 'persist', id } satisfies WorkerRequest);
-    })));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+    const persisted = Promise.all(this.workers.map((w) => w.request((id) => ({ type: 'persist', id }), (m, id): m is WorkerReply => m.type === 'persisted' && m.id === id)));
+    await Promise.race([persisted, late]);
+    clearTimeout(timer);
   }
 
   async dispose(): Promise<void> {

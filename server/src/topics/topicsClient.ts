@@ -1,5 +1,4 @@
-import { Worker } from 'worker_threads';
-import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
+import { Restarts, WorkerHost } from '../runtime/workerHost';
 import type { TopicOptions } from './topics';
 import type { TopicBatch } from './topicBatch';
 import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';
@@ -7,50 +6,37 @@ import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';
 /**
  * Runs topic computations in one worker thread, started on first use and kept for its token cache.
  * A worker that stops (a crash, or out of memory) answers its computation with an error, and the
- * next computation starts a new one: before, the request waited forever.
+ * next computation starts a new one, as many times as Restarts allows; then topics are off.
  */
 export class TopicsWorkerClient {
-  private worker: Worker | undefined;
-  private nextId = 0;
+  private host: WorkerHost<TopicsWorkerRequest, TopicsWorkerReply> | undefined;
+  private readonly restarts = new Restarts();
+  private started = false;
 
   constructor(private readonly workerPath: string, private readonly log: (line: string) => void) {}
 
   /** Its buffers move to the worker (they are unusable here afterwards). `cacheDir`: where trees are kept across restarts. */
-  compute(batch: TopicBatch, options: TopicOptions, cacheDir?: string): Promise<TopicsWorkerReply> {
-    const worker = this.worker ?? this.start();
-    const id = ++this.nextId;
-    return new Promise((resolve) => {
-      const onMessage = (reply: TopicsWorkerReply) => {
-        if (reply.id !== id) return;
-        worker.off('message', onMessage).off('exit', onExit);
-        resolve(reply);
-      };
-      const onExit = (code: number) => {
-        worker.off('message', onMessage);
-        resolve({ id, ms: 0, error: `the topics worker stopped (exit code ${code}); the next request starts a new one` });
-      };
-      worker.on('message', onMessage).once('exit', onExit);
-      worker.postMessage({ id, batch, options, cacheDir } satisfies TopicsWorkerRequest, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer]);
-    });
+  async compute(batch: TopicBatch, options: TopicOptions, cacheDir?: string): Promise<TopicsWorkerReply> {
+    const host = this.host ?? this.start();
+    if (!host) return { id: 0, ms: 0, error: 'the topics worker stopped too often; topics are off until the server restarts (the output channel says why)' };
+    const reply = await host.request((id) => ({ id, batch, options, cacheDir }), (m, id): m is TopicsWorkerReply => m.id === id, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer]);
+    return reply ?? { id: 0, ms: 0, error: `the topics worker stopped (${host.stopped}); the next request starts a new one` };
   }
 
-  private start(): Worker {
-    const worker = startWorker(this.workerPath, WORKER_NICE.topics);
-    worker.unref();
-    worker.on('error', (err) => this.log(`topics worker failed: ${err.stack ?? err}`));
-    worker.once('exit', (code) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      if (!this.disposed) this.log(`topics worker stopped (exit code ${code})`);
+  private start(): WorkerHost<TopicsWorkerRequest, TopicsWorkerReply> | undefined {
+    if (this.started && !this.restarts.take()) return undefined;
+    this.started = true;
+    const host = new WorkerHost<TopicsWorkerRequest, TopicsWorkerReply>(this.workerPath, 'topics').listen({
+      onStop: (why) => {
+        if (this.host === host) this.host = undefined;
+        this.log(`topics worker stopped (${why})`);
+      },
     });
-    this.worker = worker;
-    return worker;
+    this.host = host;
+    return host;
   }
-
-  private disposed = false;
 
   async dispose(): Promise<void> {
-    this.disposed = true;
-    await this.worker?.terminate();
+    await this.host?.terminate();
   }
 }

@@ -1,0 +1,73 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Restarts, WorkerHost } from '../../server/src/runtime/workerHost';
+
+type Ask = { id: number; text: string };
+type Answer = { id: number; echo?: string; note?: string };
+
+describe('the worker host', function () {
+  this.timeout(20000);
+  let dir: string;
+  let script: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-host-'));
+    script = path.join(dir, 'echo.js');
+    // Answers out of order: a note first, then the echo; "crash" ends the thread without answering.
+    fs.writeFileSync(script, [
+      "const { parentPort } = require('worker_threads');",
+      "parentPort.on('message', (m) => {",
+      "  if (m.text === 'crash') process.exit(3);",
+      "  parentPort.postMessage({ id: -1, note: 'working on ' + m.id });",
+      "  setTimeout(() => parentPort.postMessage({ id: m.id, echo: m.text.toUpperCase() }), m.text === 'slow' ? 50 : 0);",
+      "});",
+    ].join('\n'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const isEcho = (m: Answer, id: number): m is Answer => m.id === id && m.echo !== undefined;
+
+  it('matches each answer to its request, and passes other messages to its listener', async () => {
+    const notes: string[] = [];
+    const host = new WorkerHost<Ask, Answer>(script, 'topics').listen({ onMessage: (m) => notes.push(m.note ?? '') });
+    try {
+      const [slow, quick] = await Promise.all([
+        host.request((id) => ({ id, text: 'slow' }), isEcho),
+        host.request((id) => ({ id, text: 'quick' }), isEcho),
+      ]);
+      assert.deepStrictEqual([slow?.echo, quick?.echo], ['SLOW', 'QUICK']);
+      assert.notStrictEqual(slow?.id, quick?.id);
+      assert.deepStrictEqual(notes.sort(), [`working on ${slow!.id}`, `working on ${quick!.id}`].sort());
+    } finally {
+      await host.terminate();
+    }
+  });
+
+  it('a worker that stops on its own answers waiting requests with undefined and tells its listener once, why', async () => {
+    const stops: string[] = [];
+    const host = new WorkerHost<Ask, Answer>(script, 'topics').listen({ onStop: (why) => stops.push(why) });
+    const waiting = host.request((id) => ({ id, text: 'slow' }), isEcho);
+    host.post({ id: 0, text: 'crash' });
+    assert.strictEqual(await waiting, undefined);
+    await host.whenEnded();
+    assert.deepStrictEqual(stops, ['exit code 3']);
+    assert.strictEqual(host.stopped, 'exit code 3');
+    assert.strictEqual(await host.request((id) => ({ id, text: 'late' }), isEcho), undefined);
+  });
+
+  it('terminate() ends it without telling the listener it stopped', async () => {
+    const stops: string[] = [];
+    const host = new WorkerHost<Ask, Answer>(script, 'parse').listen({ onStop: (why) => stops.push(why) });
+    const waiting = host.request((id) => ({ id, text: 'slow' }), isEcho);
+    await host.terminate();
+    assert.strictEqual(await waiting, undefined);
+    assert.deepStrictEqual(stops, []);
+    assert.strictEqual(host.stopped, 'terminated');
+  });
+
+  it('Restarts allows a fixed number of restarts', () => {
+    const restarts = new Restarts(2);
+    assert.deepStrictEqual([restarts.take(), restarts.take(), restarts.take()], [true, true, false]);
+  });
+});
