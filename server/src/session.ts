@@ -6,7 +6,7 @@ import { Library } from './model/library';
 import { Indexer, Folder, canonicalUri, safePath, uriOf } from './ingest/indexer';
 import { WorkerFileLoader } from './ingest/fileLoader';
 import type { ParseCacheConfig } from './ingest/parseCache';
-import { codeIdOf } from './runtime/cacheFiles';
+import { codeIdOf } from './runtime/cacheStore';
 import { runSliced, Slice } from './runtime/scheduler';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './shared/settings';
 import { Citation, DocumentFlavor, findCitations } from './parse/citations';

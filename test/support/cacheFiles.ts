@@ -1,4 +1,4 @@
-import { checksum } from '../../server/src/runtime/cacheFiles';
+import { checksum } from '../../server/src/runtime/cacheStore';
 
 /**
  * A text cache file (header line, then body) with its body edited and its checksum made to match:

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import lunr = require('lunr');
 import { FIELDS } from '../../server/src/search/lunrIndex';
 import { buildIndex, compactIndex, defineFields } from '../support/lunrReference';
-import { checksum } from '../../server/src/runtime/cacheFiles';
+import { checksum } from '../../server/src/runtime/cacheStore';
 import { bestDocuments, matchingTerms, mergeIndexes, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
@@ -85,12 +85,12 @@ describe('flat shard indexes (lunr-built, scored like lunr)', () => {
 
     it('round-trips to an index that answers the same', () => {
       const decoded = decodeShard(file, header);
-      assert.ok('index' in decoded);
-      assert.deepStrictEqual(run(decoded.index, 'reward model'), run(flat, 'reward model'));
+      assert.ok('hit' in decoded);
+      assert.deepStrictEqual(run(decoded.hit, 'reward model'), run(flat, 'reward model'));
     });
 
     it('another content hash is a plain miss; another format, shard or lunr version is a problem', () => {
-      assert.deepStrictEqual(decodeShard(file, { ...header, hash: 'other' }), { stale: true });
+      assert.deepStrictEqual(decodeShard(file, { ...header, hash: 'other' }), { miss: true });
       assert.deepStrictEqual(decodeShard(file, { ...header, format: 3 }), { problem: 'stale format' });
       assert.deepStrictEqual(decodeShard(file, { ...header, shard: 'digest:y' }), { problem: 'stale format' });
     });

@@ -6,7 +6,7 @@ import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicPaper, topic
 import { encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
 import { readCachedTree, topicsCacheKey, writeCachedTree } from '../../server/src/topics/topicsCache';
-import { sealText } from '../../server/src/runtime/cacheFiles';
+import { sealText } from '../../server/src/runtime/cacheStore';
 import { libraryOf, SAMPLE_DIGEST } from './helpers';
 
 const batchOf = (papers: TopicPaper[]): Promise<TopicBatch> => encodeTopicPapers(papers, new Slice());

@@ -1,7 +1,5 @@
-import { createHash } from 'crypto';
-import { mkdirSync, promises as fsp, readdirSync, readFileSync, Stats } from 'fs';
-import * as path from 'path';
-import { openSealed, sealText, writeFileAtomically } from '../runtime/cacheFiles';
+import type { Stats } from 'fs';
+import { CacheStore, cacheFileName as nameInCache, checksum, openSealed, sealText } from '../runtime/cacheStore';
 import { loadedFileProblem } from '../parse/entryShape';
 import type { FileToLoad, LoadedFile } from './loadFile';
 import { Slice } from '../runtime/scheduler';
@@ -14,7 +12,7 @@ import { Slice } from '../runtime/scheduler';
  * in the workspace). The first line is a small header: the parser build it came from (a hash of
  * the bundled parser, so any new build starts afresh), the uri, a hash of the text parsed, the
  * file's stamp (size, times, inode) when it was read and the checksum of the rest, which is the
- * parse result (runtime/cacheFiles.ts: sealText).
+ * parse result (runtime/cacheStore.ts: sealText).
  *
  * A file whose stamp is as recorded, and was already old when read (see RACY_MS), is not read at
  * all; otherwise its text is read and hashed, and a matching hash is a hit too (re-stamped for the
@@ -40,9 +38,11 @@ export interface ParseCacheUse {
   present?: Set<string>;
 }
 
+const storeOf = (dir: string) => new CacheStore(dir, '.parsed');
+
 /** The names in the cache folder (none if it does not exist yet). */
 export function cacheNames(config: ParseCacheConfig): Set<string> {
-  try { return new Set(readdirSync(config.dir)); } catch { return new Set(); }
+  return storeOf(config.dir).names();
 }
 
 export function writingAtOnce(config: ParseCacheConfig): ParseCacheUse {
@@ -91,26 +91,22 @@ export type CacheLookup = { hit: LoadedFile } | { miss: true; problem?: string }
 export type CacheProbe = { header: Header; body: string } | { miss: true; problem?: string };
 
 export function cacheFileName(uri: string): string {
-  return `${createHash('sha256').update(uri).digest('hex').slice(0, 40)}.parsed`;
+  return nameInCache(uri, '.parsed');
 }
 
 export function textHash(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
+  return checksum(text);
 }
 
 export function probeCache(config: ParseCacheConfig, f: FileToLoad, present?: Set<string>): CacheProbe {
   const name = cacheFileName(f.uri);
   if (present && !present.has(name)) return { miss: true }; // a cold start: skip thousands of failing reads
-  let data: string;
-  try {
-    data = readFileSync(path.join(config.dir, name), 'utf8');
-  } catch {
-    return { miss: true }; // never cached, or cleared: not a problem
-  }
+  const data = storeOf(config.dir).read(name, 'utf8');
+  if (data === undefined) return { miss: true }; // never cached, or cleared: not a problem
   const opened = openSealed(data, { format: PARSE_CACHE_FORMAT, code: config.codeId, uri: f.uri, rel: f.rel, candidate: f.candidate });
-  if ('stale' in opened) return { miss: true };
+  if ('miss' in opened) return { miss: true };
   if ('problem' in opened) return { miss: true, problem: opened.problem };
-  return { header: opened.header as unknown as Header, body: opened.body };
+  return { header: opened.hit.header as unknown as Header, body: opened.hit.body };
 }
 
 /** Whether the file's stamp vouches for the text the cached result was parsed from (see RACY_MS). */
@@ -154,8 +150,7 @@ export function recordWithBody(config: ParseCacheConfig, f: FileToLoad, read: Re
 
 export function writeRecord(config: ParseCacheConfig, record: CacheRecord): void {
   try {
-    mkdirSync(config.dir, { recursive: true });
-    writeFileAtomically(path.join(config.dir, record.name), record.text);
+    storeOf(config.dir).write(record.name, record.text);
   } catch { /* the next start parses the file again */ }
 }
 
@@ -171,21 +166,5 @@ export async function pruneCache(dir: string, keepUris: Iterable<string>, since:
     keep.add(cacheFileName(uri));
     if (keep.size % 64 === 0 && slice.spent()) await slice.giveWay();
   }
-  let removed = 0;
-  let names: string[];
-  try {
-    names = await fsp.readdir(dir);
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    if (keep.has(name) || !/\.(parsed|tmp)$/.test(name)) continue;
-    const file = path.join(dir, name);
-    try {
-      if ((await fsp.stat(file)).mtimeMs >= since) continue;
-      await fsp.unlink(file);
-      removed++;
-    } catch { /* gone already */ }
-  }
-  return removed;
+  return storeOf(dir).prune((name) => keep.has(name), since);
 }

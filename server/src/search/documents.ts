@@ -1,5 +1,5 @@
-import { createHash } from 'crypto';
 import type { FileEntry, Library } from '../model/library';
+import { contentHash } from '../runtime/cacheStore';
 
 /** What lunr indexes for one note, digest entry or bibliography entry. `id` is `uri#ordinal`. */
 export interface SearchDoc {
@@ -73,11 +73,6 @@ function toDoc(id: string, s: { title: string; authors: string[]; abstract?: str
   return { id, title: s.title, authors: s.authors.join(' '), abstract: s.abstract ?? '', body: s.body ?? s.summary ?? '' };
 }
 
-/** BLAKE2b: as collision-resistant as SHA-256 and, without SHA instructions, over twice as fast. */
-const CONTENT_HASH = (() => {
-  try { createHash('blake2b512'); return 'blake2b512'; } catch { return 'sha256'; }
-})();
-
 /**
  * Content hash of the documents a file adds to its shard. Made where the file is parsed (in the
  * scan's parse workers), so the server thread only combines hashes; made here for entries that
@@ -85,7 +80,7 @@ const CONTENT_HASH = (() => {
  */
 export function fileSearchHash(entry: FileEntry): string {
   if (entry.searchHash) return entry.searchHash;
-  const h = createHash(CONTENT_HASH);
+  const h = contentHash();
   // One update per document: the hash itself is cheap, each call into it is not.
   for (const s of entry.sources) {
     const d = toDoc(`${entry.uri}#${s.ordinal}`, s);
@@ -103,7 +98,7 @@ export function shardHash(library: Library, shard: string): string | undefined {
   const files = shardFiles(library, shard);
   if (files.length === 0) return undefined;
   if (shard.startsWith('file:')) return fileSearchHash(files[0]);
-  const h = createHash(CONTENT_HASH);
+  const h = contentHash();
   for (const f of files) h.update(`${f.uri}\0${fileSearchHash(f)}\u0001`);
   return h.digest('hex');
 }

@@ -1,5 +1,5 @@
 import type { CompactIndex } from './compactIndex';
-import { checksum } from '../runtime/cacheFiles';
+import { CacheRead, checksum } from '../runtime/cacheStore';
 
 /**
  * The on-disk form of one cached shard: `LNFT`, the SHA-256 of everything after it (32 bytes), a
@@ -36,10 +36,8 @@ export function encodeShard(header: ShardFileHeader, index: CompactIndex): Buffe
   return out;
 }
 
-export type DecodeResult = { index: CompactIndex } | { problem: string } | { stale: true };
-
-/** `expect.hash` differing is an ordinary content change (`stale`); anything malformed is a `problem`. */
-export function decodeShard(data: Buffer, expect: ShardFileHeader): DecodeResult {
+/** `expect.hash` differing is an ordinary content change (a miss); anything malformed is a `problem`. */
+export function decodeShard(data: Buffer, expect: ShardFileHeader): CacheRead<CompactIndex> {
   if (data.length < START + 4 || data.toString('latin1', 0, 4) !== MAGIC) return { problem: 'not a shard file' };
   if (checksum(data.subarray(START)) !== data.toString('base64', 4, START)) return { problem: 'damaged: its checksum does not match' };
   const jsonLength = data.readUInt32LE(START);
@@ -52,7 +50,7 @@ export function decodeShard(data: Buffer, expect: ShardFileHeader): DecodeResult
   }
   if (!header || typeof header !== 'object') return { problem: 'unreadable header' };
   if (header.format !== expect.format || header.lunr !== expect.lunr || header.shard !== expect.shard) return { problem: 'stale format' };
-  if (header.hash !== expect.hash) return { stale: true };
+  if (header.hash !== expect.hash) return { miss: true };
   if (!Array.isArray(header.fields) || header.fields.join('\0') !== expect.fields.join('\0')) return { problem: 'different fields' };
   const { refs, terms, postings } = header;
   if (!Array.isArray(refs) || !refs.every((r) => typeof r === 'string')) return { problem: 'invalid refs' };
@@ -80,5 +78,5 @@ export function decodeShard(data: Buffer, expect: ShardFileHeader): DecodeResult
     }
   }
   for (const w of weights) if (!Number.isFinite(w)) return { problem: 'invalid weights' };
-  return { index: { fields: [...expect.fields], refs, terms, termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights } };
+  return { hit: { fields: [...expect.fields], refs, terms, termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights } };
 }

@@ -1,5 +1,4 @@
 import { parentPort } from 'worker_threads';
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import lunr = require('lunr');
@@ -9,7 +8,7 @@ import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
 import { CompactIndex, mergeIndexes, prepareQuery, QUERY_BUDGET_MS, QUERY_TOO_SLOW, QueryLimitError, queryCompact, TermExpander } from './compactIndex';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
-import { writeFileAtomically } from '../runtime/cacheFiles';
+import { CacheStore } from '../runtime/cacheStore';
 import { decodeShard, encodeShard } from './shardFile';
 
 /**
@@ -34,7 +33,7 @@ const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];
 const docsAhead = new Map<string, { hash: string; docs: SearchDoc[] }>();
 /** Indexes waiting to be written to the cache: written when no build is waiting, so writing never delays readiness. */
 const unsaved = new Map<string, string>();
-let cacheDir: string | undefined;
+let store: CacheStore | undefined;
 let draining = false;
 /** Every term this worker holds, sorted (recomputed after shards change). */
 let dictionary: string[] | undefined;
@@ -70,11 +69,8 @@ function reply(message: WorkerReply): void {
 parentPort!.on('message', (msg: WorkerRequest) => {
   switch (msg.type) {
     case 'configure':
-      cacheDir = msg.cacheDir;
-      if (cacheDir) {
-        fs.mkdirSync(cacheDir, { recursive: true });
-        removeOldFormatFiles(cacheDir);
-      }
+      store = msg.cacheDir ? new CacheStore(msg.cacheDir, '.shard') : undefined;
+      if (msg.cacheDir) removeOldFormatFiles(msg.cacheDir);
       break;
     case 'docs': {
       const ahead = docsAhead.get(msg.shard);
@@ -165,14 +161,10 @@ function drainOne(): void {
   setImmediate(drainOne);
 }
 
-function cacheFile(shard: string): string | undefined {
-  return cacheDir ? path.join(cacheDir, `${createHash('sha256').update(shard).digest('hex').slice(0, 32)}.shard`) : undefined;
-}
-
-/** Files of earlier formats (1: lunr's JSON, 2: no checksum) are never read again. */
+/** Files of earlier formats (1: lunr's JSON, 2: no checksum; 32-digit names before the one cache store) are never read again. */
 function removeOldFormatFiles(dir: string): void {
   try {
-    for (const f of fs.readdirSync(dir)) if (/^[0-9a-f]{32}\.(json|lnft)$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
+    for (const f of fs.readdirSync(dir)) if (/^[0-9a-f]{32}\.(json|lnft|shard)$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
   } catch { /* an unreadable cache folder only means rebuilding */ }
 }
 
@@ -181,12 +173,12 @@ function expected(shard: string, hash: string) {
 }
 
 function loadCache(shard: string, hash: string): { index?: CompactIndex; problem?: string } {
-  const file = cacheFile(shard);
-  if (!file || !fs.existsSync(file)) return {};
+  const data = store?.read(store.nameFor(shard));
+  if (!data) return {};
   try {
-    const decoded = decodeShard(fs.readFileSync(file), expected(shard, hash));
-    if ('index' in decoded) return { index: decoded.index };
-    return 'problem' in decoded ? { problem: decoded.problem } : {}; // stale content: an ordinary rebuild
+    const decoded = decodeShard(data, expected(shard, hash));
+    if ('hit' in decoded) return { index: decoded.hit };
+    return 'problem' in decoded ? { problem: decoded.problem } : {}; // changed content: an ordinary rebuild
   } catch (err) {
     return { problem: `unreadable (${String((err as Error)?.message ?? err).slice(0, 80)})` };
   }
@@ -199,10 +191,9 @@ function saveIfCurrent(shard: string, hash: string): void {
 }
 
 function saveCache(shard: string, hash: string, index: CompactIndex): void {
-  const file = cacheFile(shard);
-  if (!file) return;
+  if (!store) return;
   try {
-    writeFileAtomically(file, encodeShard(expected(shard, hash), index));
+    store.write(store.nameFor(shard), encodeShard(expected(shard, hash), index));
   } catch { /* the next start builds the shard again */ }
 }
 

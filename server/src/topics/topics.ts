@@ -1,10 +1,10 @@
-import { createHash } from 'crypto';
 import type { Library, Paper } from '../model/library';
 import { deriveTopicTree, Doc } from './derivedTopics';
 import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
 import { BatchPaper } from './topicBatch';
 import type { TopicNode } from '../shared/protocol';
 import type { TopicOptions } from '../shared/settings';
+import { contentHash } from '../runtime/cacheStore';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
 export interface TopicPaper {
@@ -81,7 +81,7 @@ function utf8Of(paper: TopicPaper): Utf8Paper {
 
 /** A paper's title and abstract bytes, and where one ends, as one digest. */
 function digestOf(paper: Utf8Paper): string {
-  return createHash('sha256').update(paper.text.subarray(paper.start, paper.end)).update(String(paper.titleEnd - paper.start)).digest('base64');
+  return contentHash().update(paper.text.subarray(paper.start, paper.end)).update(String(paper.titleEnd - paper.start)).digest('base64');
 }
 
 /**

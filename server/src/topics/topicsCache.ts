@@ -1,7 +1,4 @@
-import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
-import { openSealed, sealText, writeFileAtomically } from '../runtime/cacheFiles';
+import { CacheStore, contentHash, openSealed, sealText } from '../runtime/cacheStore';
 import type { TopicBatch } from './topicBatch';
 import type { TopicNode, TopicOptions } from './topics';
 
@@ -20,12 +17,9 @@ const KEEP = 4;
 /** Deeper than any tag nesting a note would have; a file nested deeper is not a tree we wrote. */
 const MAX_DEPTH = 64;
 
-/**
- * SHA-256 over all the papers' text: with the SHA extensions of current x86 and ARM processors it
- * is the fastest hash Node has (faster than BLAKE2b there).
- */
+/** A hash over all the papers' text, the settings and the code. */
 export function topicsCacheKey(batch: TopicBatch, options: TopicOptions, codeId: string): string {
-  const hash = createHash('sha256');
+  const hash = contentHash();
   hash.update(`${TOPICS_CACHE_FORMAT}\u0000${codeId}\u0000${JSON.stringify(options)}\u0000${batch.meta}\u0000`);
   hash.update(batch.text);
   hash.update(new Uint8Array(batch.bounds.buffer, batch.bounds.byteOffset, batch.bounds.byteLength));
@@ -34,17 +28,13 @@ export function topicsCacheKey(batch: TopicBatch, options: TopicOptions, codeId:
 
 /** The cached tree, `undefined` if there is none, or why the file there was not used. */
 export function readCachedTree(dir: string, key: string): { tree?: TopicNode[]; problem?: string } {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, `${key}.json`), 'utf8');
-  } catch {
-    return {};
-  }
+  const text = new CacheStore(dir, '.json').read(`${key}.json`, 'utf8');
+  if (text === undefined) return {};
   const opened = openSealed(text, { format: TOPICS_CACHE_FORMAT });
-  if ('stale' in opened) return {};
+  if ('miss' in opened) return {};
   if ('problem' in opened) return { problem: `cached topic tree ${key}.json is ${opened.problem}; derived again` };
   try {
-    const tree: unknown = JSON.parse(opened.body);
+    const tree: unknown = JSON.parse(opened.hit.body);
     if (isTree(tree, 0)) return { tree };
   } catch { /* reported below */ }
   return { problem: `cached topic tree ${key}.json is unreadable; derived again` };
@@ -53,12 +43,9 @@ export function readCachedTree(dir: string, key: string): { tree?: TopicNode[]; 
 /** Saves a tree and drops all but the newest few. Returns a problem, if any. */
 export function writeCachedTree(dir: string, key: string, tree: TopicNode[]): string | undefined {
   try {
-    fs.mkdirSync(dir, { recursive: true });
-    writeFileAtomically(path.join(dir, `${key}.json`), sealText({ format: TOPICS_CACHE_FORMAT }, JSON.stringify(tree)));
-    const trees = fs.readdirSync(dir).filter((n) => n.endsWith('.json'))
-      .map((n) => ({ n, at: fs.statSync(path.join(dir, n)).mtimeMs }))
-      .sort((a, b) => b.at - a.at || (a.n < b.n ? -1 : 1));
-    for (const { n } of trees.slice(KEEP)) fs.rmSync(path.join(dir, n), { force: true });
+    const store = new CacheStore(dir, '.json');
+    store.write(`${key}.json`, sealText({ format: TOPICS_CACHE_FORMAT }, JSON.stringify(tree)));
+    store.keepNewest(KEEP);
     return undefined;
   } catch (err) {
     return `topic tree could not be cached: ${(err as Error).message}`;

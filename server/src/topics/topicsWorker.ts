@@ -1,5 +1,5 @@
 import { parentPort } from 'worker_threads';
-import { codeIdOf } from '../runtime/cacheFiles';
+import { codeIdOf } from '../runtime/cacheStore';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, vocabularyOf } from './topics';
 import { batchPapers, TopicBatch } from './topicBatch';

@@ -1,0 +1,153 @@
+import { createHash, Hash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The one store behind the parse, full-text and topics caches, and its one rule: every cache file
+ * carries a checksum of what it holds, checked before anything in it is used, and is also checked
+ * for the shape the code relies on; a file that fails either is not used, its content is made again
+ * from the source files and written over it, and the output channel says so once. Files are written
+ * whole (a temporary file renamed over the old one), so a reader never sees half of one.
+ *
+ * What a cache makes of a file is one of three things: a hit, a miss (nothing there, or written for
+ * other content, by another version or another build: an ordinary rebuild), or a problem (damaged,
+ * unreadable, misshapen: rebuilt, and said).
+ */
+export type CacheRead<T> = { hit: T } | { miss: true } | { problem: string };
+
+/**
+ * The caches' one hash, for checksums, content keys and file names: SHA-256. With the SHA
+ * extensions of current x86 and ARM processors it is as fast as BLAKE2b on large inputs, and only
+ * one hash is then to be trusted.
+ */
+export function contentHash(): Hash {
+  return createHash('sha256');
+}
+
+/** SHA-256 of a cache file's body, base64. */
+export function checksum(data: string | Uint8Array): string {
+  return contentHash().update(data).digest('base64');
+}
+
+/** A hash of a bundle's code: what a cache was written by, so that any other build ignores it. */
+export function codeIdOf(bundle: string): string {
+  return contentHash().update(fs.readFileSync(bundle)).digest('hex');
+}
+
+/**
+ * A text cache file: its header as JSON on the first line, with the body's checksum added as
+ * `sum`, then the body.
+ */
+export function sealText(header: object, body: string): string {
+  return `${JSON.stringify({ ...header, sum: checksum(body) })}\n${body}`;
+}
+
+/**
+ * The header and body of a sealText file. A header without `expected`'s values is a miss (written
+ * by another version, or for another file; checked before the checksum); one that cannot be read,
+ * or a body that does not match its checksum, is a problem.
+ */
+export function openSealed(text: string, expected: Record<string, unknown>): CacheRead<{ header: Record<string, unknown>; body: string }> {
+  const newline = text.indexOf('\n');
+  if (newline < 0) return { problem: 'truncated' };
+  let header: unknown;
+  try {
+    header = JSON.parse(text.slice(0, newline));
+  } catch {
+    return { problem: 'unreadable header' };
+  }
+  if (!header || typeof header !== 'object' || Array.isArray(header)) return { problem: 'unreadable header' };
+  for (const [k, v] of Object.entries(expected)) if ((header as Record<string, unknown>)[k] !== v) return { miss: true };
+  const body = text.slice(newline + 1);
+  if ((header as { sum?: unknown }).sum !== checksum(body)) return { problem: 'damaged: its checksum does not match' };
+  return { hit: { header: header as Record<string, unknown>, body } };
+}
+
+/**
+ * Writes a file so that a reader sees the old file or the new one, never half of one: the data
+ * goes to a temporary file beside it, renamed over it. Throws if it cannot, leaving no temporary
+ * file behind.
+ */
+export function writeFileAtomically(file: string, data: string | Uint8Array): void {
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    fs.writeFileSync(temp, data);
+    fs.renameSync(temp, file);
+  } catch (err) {
+    try { fs.rmSync(temp, { force: true }); } catch { /* nothing more to do */ }
+    throw err;
+  }
+}
+
+/** A cache file's name: the key's hash and the cache's extension. */
+export function cacheFileName(key: string, ext: string): string {
+  return `${contentHash().update(key).digest('hex').slice(0, 40)}${ext}`;
+}
+
+/**
+ * One cache's folder (in the client's storage folder, never the workspace): a file per key, named
+ * by the key's hash and the cache's extension.
+ */
+export class CacheStore {
+  constructor(readonly dir: string, private readonly ext: string) {}
+
+  /** The file name for a key (a uri, a shard id, a content hash). */
+  nameFor(key: string): string {
+    return cacheFileName(key, this.ext);
+  }
+
+  /** The names in the folder now (none if it does not exist yet). */
+  names(): Set<string> {
+    try { return new Set(fs.readdirSync(this.dir)); } catch { return new Set(); }
+  }
+
+  /** A file's bytes, or undefined if there is none (or it cannot be read: an ordinary miss). */
+  read(name: string): Buffer | undefined;
+  read(name: string, encoding: 'utf8'): string | undefined;
+  read(name: string, encoding?: 'utf8'): Buffer | string | undefined {
+    try {
+      return fs.readFileSync(path.join(this.dir, name), encoding);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes a file whole; throws if it cannot (callers decide whether that is worth a log line). */
+  write(name: string, data: string | Uint8Array): void {
+    fs.mkdirSync(this.dir, { recursive: true });
+    writeFileAtomically(path.join(this.dir, name), data);
+  }
+
+  /**
+   * Removes this cache's files (and temporary files left by a crash) that `keep` rejects, except
+   * those written at or after `since` (another process may just have made them). Resolves to how
+   * many went.
+   */
+  async prune(keep: (name: string) => boolean, since = Infinity): Promise<number> {
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(this.dir);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      if (keep(name) || !(name.endsWith(this.ext) || name.endsWith('.tmp'))) continue;
+      const file = path.join(this.dir, name);
+      try {
+        if ((await fs.promises.stat(file)).mtimeMs >= since) continue;
+        await fs.promises.unlink(file);
+        removed++;
+      } catch { /* gone already */ }
+    }
+    return removed;
+  }
+
+  /** Keeps the newest `count` files of this cache and removes the rest. */
+  keepNewest(count: number): void {
+    const files = [...this.names()].filter((n) => n.endsWith(this.ext))
+      .map((n) => ({ n, at: fs.statSync(path.join(this.dir, n)).mtimeMs }))
+      .sort((a, b) => b.at - a.at || (a.n < b.n ? -1 : 1));
+    for (const { n } of files.slice(count)) fs.rmSync(path.join(this.dir, n), { force: true });
+  }
+}

@@ -1,0 +1,53 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CacheStore, openSealed, sealText } from '../../server/src/runtime/cacheStore';
+
+describe('the cache store', () => {
+  let dir: string;
+  beforeEach(() => { dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-store-')), 'cache'); });
+  afterEach(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
+
+  it('names a key by its hash and the cache\'s extension, creates its folder on the first write, and reads back what it wrote', () => {
+    const store = new CacheStore(dir, '.shard');
+    const name = store.nameFor('digest:file:///a.json');
+    assert.match(name, /^[0-9a-f]{40}\.shard$/);
+    assert.strictEqual(store.nameFor('digest:file:///a.json'), name);
+    assert.notStrictEqual(store.nameFor('digest:file:///b.json'), name);
+    assert.strictEqual(store.read(name), undefined, 'nothing there is a miss, not an error');
+    assert.deepStrictEqual(store.names(), new Set());
+    store.write(name, 'one');
+    store.write(name, 'two');
+    assert.strictEqual(store.read(name, 'utf8'), 'two');
+    assert.deepStrictEqual([...store.names()], [name], 'no temporary file is left beside it');
+  });
+
+  it('prunes its own files that are not kept and older than the scan, and leaves other files alone', async () => {
+    const store = new CacheStore(dir, '.parsed');
+    for (const n of ['keep.parsed', 'gone.parsed', 'crash.parsed.1.x.tmp', 'recent.parsed', 'notes.txt']) store.write(n, n);
+    const old = new Date(Date.now() - 60_000);
+    for (const n of ['keep.parsed', 'gone.parsed', 'crash.parsed.1.x.tmp', 'notes.txt']) fs.utimesSync(path.join(dir, n), old, old);
+    const removed = await store.prune((n) => n === 'keep.parsed', Date.now() - 10_000);
+    assert.strictEqual(removed, 2);
+    assert.deepStrictEqual([...store.names()].sort(), ['keep.parsed', 'notes.txt', 'recent.parsed']);
+  });
+
+  it('keeps the newest files of its kind', () => {
+    const store = new CacheStore(dir, '.json');
+    ['a', 'b', 'c'].forEach((n, i) => {
+      store.write(`${n}.json`, n);
+      const at = new Date(Date.now() - (3 - i) * 10_000);
+      fs.utimesSync(path.join(dir, `${n}.json`), at, at);
+    });
+    store.keepNewest(2);
+    assert.deepStrictEqual([...store.names()].sort(), ['b.json', 'c.json']);
+  });
+
+  it('a sealed file is a hit, another version a miss, a flipped byte a problem', () => {
+    const text = sealText({ format: 2 }, '{"x":1}');
+    assert.deepStrictEqual(openSealed(text, { format: 2 }), { hit: { header: JSON.parse(text.split('\n')[0]), body: '{"x":1}' } });
+    assert.deepStrictEqual(openSealed(text, { format: 3 }), { miss: true });
+    assert.deepStrictEqual(openSealed(text.replace('"x":1', '"x":2'), { format: 2 }), { problem: 'damaged: its checksum does not match' });
+  });
+});
