@@ -11,10 +11,11 @@ import { defineFields } from '../support/lunrReference';
 import { BUDGET_TIERS, checkBudgets } from './budgets';
 
 /**
- * `npm run bench [-- S M MB L] [--runs N] [--check]`: generates each tier (MB: M with a 10,000-entry .bib beside it), starts the real server over
+ * `npm run bench [-- S M MB L] [--runs N] [--check] [--no-baseline]`: generates each tier (MB: M with a 10,000-entry .bib beside it), starts the real server over
  * stdio, and measures what a user feels, N times per tier (interleaved), and prints the medians as a table and every run as JSON.
  * `--check` (5 runs unless `--runs` says otherwise) then compares the medians at M and MB with the budgets (budgets.ts) and exits
- * non-zero if one is missed. It is not part of `npm test`: timings on a shared machine are noisy.
+ * non-zero if one is missed. It is not part of `npm test`: timings on a shared machine are noisy. At L it also builds the
+ * naive single lunr index (minutes, ~5.5 GB) unless `--no-baseline`.
  */
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -236,7 +237,7 @@ async function runTier(name: string): Promise<Result> {
   }
 
   let baseline: Result['baseline'];
-  if (name === 'L' || process.env.LITNOTES_BENCH_BASELINE) {
+  if ((name === 'L' && !process.argv.includes('--no-baseline')) || process.env.LITNOTES_BENCH_BASELINE) {
     process.stderr.write(`[${name}] building the naive single lunr index...\n`);
     const { execFileSync } = await import('child_process');
     const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=16000', path.join(__dirname, 'baseline.js'), dir, JSON.stringify(QUERIES)], { encoding: 'utf8', maxBuffer: 1 << 20 });
