@@ -19,8 +19,10 @@ describe('finding citations', () => {
     assert.deepStrictEqual(t2.range, { start: { line: 2, character: 95 }, end: { line: 2, character: 104 } });
   });
 
-  it('wikilinks: [[key]], [[key|label]], [[key#heading]]; embeds are not citations', () => {
-    assert.deepStrictEqual(findCitations('[[a]] [[b|B]] [[c#Intro]] ![[d.png]]', 'markdown').map((c) => c.key), ['a', 'b', 'c']);
+  it('wikilinks: [[key]], [[key|label]], [[key#heading]], ![[key]]; attachments are not papers; [[@key]] is the citation inside', () => {
+    assert.deepStrictEqual(findCitations('[[a]] [[b|B]] [[c#Intro]] ![[d.png]] ![[e]] [[f.PDF|paper]]', 'markdown').map((c) => c.key), ['a', 'b', 'c', 'e']);
+    const [at] = findCitations('See [[@vaswani2017]].', 'markdown');
+    assert.deepStrictEqual([at.key, at.syntax, at.range.start.character, at.range.end.character], ['vaswani2017', 'pandoc', 7, 18]);
   });
 
   it('front matter of a markdown file is not searched', () => {

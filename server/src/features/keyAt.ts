@@ -20,5 +20,5 @@ export function keyAt(library: Library, uri: string, lineText: string, pos: Posi
   }
   const c = citationAt(lineText, pos.line, pos.character, flavor);
   if (!c) return undefined;
-  return { key: c.key, range: c.range, paper: library.get(c.key), declaration: false };
+  return { key: c.key, range: c.range, paper: c.syntax === 'wikilink' ? library.linked(c.key) : library.get(c.key), declaration: false };
 }

@@ -108,10 +108,33 @@ export class Library {
     return { papers: this.list.length, notes, digests, digestEntries, bibliographies, bibliographyEntries };
   }
 
-  /** Every citation of a paper (by its key or an alias), grouped by document. */
+  /**
+   * The paper a wikilink names: by key or alias, else by its exact title as Obsidian writes links
+   * (`[[Attention Is All You Need]]`, compared as titles are merged: case, accents and punctuation aside).
+   */
+  linked(target: string): Paper | undefined {
+    const byKey = this.get(target);
+    if (byKey) return byKey;
+    const norm = normalizeTitle(target);
+    if (!norm) return undefined;
+    if (this.titlesVersion !== this.version) {
+      this.titles = new Map();
+      for (const p of this.list) {
+        const n = normalizeTitle(p.title);
+        if (n && !this.titles.has(n)) this.titles.set(n, p);
+      }
+      this.titlesVersion = this.version;
+    }
+    return this.titles.get(norm);
+  }
+
+  private titles = new Map<string, Paper>();
+  private titlesVersion = -1;
+
+  /** Every citation of a paper (by its key, an alias, or a wikilink to its title), grouped by document. */
   citationsOf(paper: Paper): Map<string, Citation[]> {
     const out = new Map<string, Citation[]>();
-    for (const k of [paper.key, ...paper.aliases]) {
+    for (const k of new Set([paper.key, ...paper.aliases, paper.title])) {
       for (const [uri, cits] of this.citationIndex.get(k) ?? []) out.set(uri, [...(out.get(uri) ?? []), ...cits]);
     }
     return out;
@@ -242,6 +265,18 @@ export class Library {
       if (note.arxiv && !byArxiv.has(note.arxiv)) byArxiv.set(note.arxiv, paper);
       if (note.doi && !byDoi.has(note.doi.toLowerCase())) byDoi.set(note.doi.toLowerCase(), paper);
       if (norm && !byTitle.has(norm)) byTitle.set(norm, paper);
+    }
+
+    // A note's own aliases, once every note's key is in: a key always wins over another note's alias.
+    for (let i = 0; i < notes.length; i++) {
+      const note = notes[i];
+      const paper = note.aliases && byKey.get(note.key!);
+      if (!paper || paper.note !== note) continue;
+      for (const alias of note.aliases!) {
+        if (byKey.has(alias)) continue;
+        byKey.set(alias, paper);
+        paper.aliases = [...paper.aliases, alias];
+      }
     }
 
     // Bibliography entries next: the same paper as a note (same DOI, arXiv id, or title and first
@@ -381,7 +416,7 @@ export class Library {
     if (old.sources.length !== 1 || entry.sources.length !== 1) return false;
     const [before, after] = [old.sources[0], entry.sources[0]];
     const paper = this.byKey.get(before.key!);
-    if (!paper || paper.note !== before || paper.digests.length || paper.entries.length || paper.aliases.length) return false;
+    if (!paper || paper.note !== before || paper.digests.length || paper.entries.length || paper.aliases.length || after.aliases) return false;
     if (after.key !== before.key || after.arxiv !== before.arxiv || this.clashProblems.has(old.uri)) return false;
     const oldNorm = this.info(before).norm, newNorm = this.info(after).norm;
     if (newNorm !== oldNorm && (this.digestTitles.has(newNorm) || this.noteTitles.has(newNorm))) return false;

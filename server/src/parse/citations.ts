@@ -43,7 +43,10 @@ const LATEX_NEXT_LIST = new RegExp(`\\s*(?:\\[[^\\]\\n]{0,${MAX_ARG}}\\]\\s*){0,
  * `\nocite{*}`: not citations.
  */
 const NOT_A_CITATION = /^(?:(?:fig|tbl|sec|eq|lst)[-:].|\*$)/;
-const WIKILINK = new RegExp(`(?<!!)\\[\\[([^\\[\\]|#\\n]{1,${MAX_KEY}})(#[^\\[\\]|\\n]{0,${MAX_KEY}})?(\\|[^\\[\\]\\n]{0,${MAX_KEY}})?\\]\\]`, 'g');
+/** `[[key]]`, `[[key#heading]]`, `[[key|label]]`, and embeds `![[key]]`; `[[@key]]` is the pandoc citation inside it. */
+/** Links to pictures, PDFs and other attachments, which name files, not papers. */
+const ATTACHMENT = /\.(png|jpe?g|gif|svg|webp|bmp|pdf|mp[34]|webm|wav|canvas|excalidraw)$/i;
+const WIKILINK = new RegExp(`\\[\\[([^\\[\\]|#\\n]{1,${MAX_KEY}})(#[^\\[\\]|\\n]{0,${MAX_KEY}})?(\\|[^\\[\\]\\n]{0,${MAX_KEY}})?\\]\\]`, 'g');
 
 /** A pandoc key without the sentence punctuation after it (a loop: a pattern anchored at the end rescans). */
 function trimKeyPunctuation(key: string): string {
@@ -77,7 +80,7 @@ export function findCitationsInLine(text: string, line: number, flavor: Document
   WIKILINK.lastIndex = 0;
   for (let m; (m = WIKILINK.exec(text)); ) {
     const key = m[1].trim();
-    if (key) push(key, m.index + 2 + m[1].indexOf(key), 'wikilink');
+    if (key && !key.startsWith('@') && !ATTACHMENT.test(key)) push(key, m.index + 2 + m[1].indexOf(key), 'wikilink');
   }
   PANDOC.lastIndex = 0;
   for (let m; (m = PANDOC.exec(text)); ) {
@@ -220,7 +223,7 @@ export interface CompletionContext {
 
 /** The key list being typed: the command, the lists of a `…cites` before it, then `{` and the keys so far. */
 const LATEX_OPEN = new RegExp(`${LATEX_COMMAND}(?:\\{[^}\\n\\\\]{0,${MAX_LIST}}\\}\\s*(?:\\[[^\\]\\n]{0,${MAX_ARG}}\\]\\s*){0,2})*\\{([^}\\n\\\\]*)$`);
-const WIKI_OPEN = /(?<!!)\[\[([^\[\]|#\n]*)$/;
+const WIKI_OPEN = /\[\[(?!@)([^\[\]|#\n]*)$/;
 const PANDOC_OPEN = /(?:^|[\s\[;(])-?@\{?([\p{L}\p{N}_:.#$%&+?<>~\/-]*)$/u;
 
 /** Is the cursor where a citation key is being typed? `before` is the line up to the cursor. */

@@ -12,6 +12,17 @@ const KEY_FIELDS = ['citekey', 'citeKey', 'citationKey', 'citation-key', 'citati
 /** Fields that mark any markdown file as a literature note (`key`/`id` are too generic for that). */
 const CITEKEY_FIELDS = ['citekey', 'citeKey', 'citationKey', 'citation-key', 'citation_key'];
 
+/**
+ * Ids that tools generate for every note, which no one types as a citation key: Dendron's 23 random
+ * lower-case letters and digits (digits scattered, unlike a key's year), UUIDs, Zettlr's time
+ * stamps. A note carrying one is keyed by its file name (`lit.vaswani2017attention`), as the tool's
+ * own links name it.
+ */
+export function isMachineId(id: string): boolean {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) || /^\d{12,}$/.test(id)) return true;
+  return /^[0-9a-z]{20,}$/.test(id) && (id.match(/\d+/g)?.length ?? 0) >= 3;
+}
+
 export interface NoteOptions {
   /** Workspace-relative path, used for the key fallback and folder topics. */
   relativePath: string;
@@ -19,9 +30,30 @@ export interface NoteOptions {
 
 /** True when a markdown file's front matter names a citation key, which makes it a note wherever it lives. */
 export function declaresCitationKey(text: string): boolean {
+  return hasField(text, CITEKEY_FIELDS);
+}
+
+/** A file name as the Obsidian Citation plugin writes a note: `@key.md`. */
+const CITATION_PLUGIN_NAME = /(^|\/)@[^/@\s]+\.md$/i;
+/** Front-matter fields only a paper has (a tool's own note has an id and a title at most). */
+const PAPER_FIELDS = ['author', 'authors', 'year', 'doi', 'DOI', 'arxiv', 'arxiv_id', 'arxivId', 'eprint', 'url', 'URL', 'abstract', 'venue', 'journal', 'work', 'key', ...CITEKEY_FIELDS];
+
+/**
+ * Whether a markdown file is a paper's note. Anywhere: a citation key in its front matter, or the
+ * `@key.md` name the Obsidian Citation plugin gives notes. In a notes folder, any file, except one
+ * whose front matter has an `id:` and nothing a paper has (Dendron gives every note a random id,
+ * Foam and Zettlr notes carry ids too): that is the tool's note, not a paper.
+ */
+export function isPaperNote(text: string, relativePath: string, inNotesFolder: boolean): boolean {
+  if (declaresCitationKey(text) || CITATION_PLUGIN_NAME.test(relativePath)) return true;
+  if (!inNotesFolder) return false;
+  return !(hasField(text, ['id']) && !hasField(text, PAPER_FIELDS));
+}
+
+function hasField(text: string, fields: readonly string[]): boolean {
   if (!text.startsWith('---')) return false;
   const head = text.slice(0, 4096);
-  return CITEKEY_FIELDS.some((f) => new RegExp(`^${f}\\s*:\\s*\\S`, 'm').test(head));
+  return fields.some((f) => new RegExp(`^${f}\\s*:\\s*\\S`, 'm').test(head));
 }
 
 export function parseNote(uri: string, text: string, options: NoteOptions): ParsedSource {
@@ -36,7 +68,7 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
   const bodyLines = fm.body.split('\n');
   const fileStem = (options.relativePath.split('/').pop() ?? 'note').replace(/\.[^.]+$/, '');
 
-  let keyField = KEY_FIELDS.find((f) => scalar(data[f]) !== undefined);
+  let keyField = KEY_FIELDS.find((f) => scalar(data[f]) !== undefined && !(f === 'id' && isMachineId(scalar(data[f])!.trim())));
   const written = keyField && scalar(data[keyField])!.trim();
   if (written && written.length > MAX_KEY) {
     // No citation can name it (find.ts looks at keys up to MAX_KEY), and every answer would carry it.
@@ -44,7 +76,8 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
     problems.push({ range: lineRange(line?.line ?? 0, line?.text.slice(0, 200) ?? '---'), message: `The ${keyField} is ${written.length} characters long, over the limit of ${MAX_KEY}; the note is indexed under its file name.`, severity: 'warning', code: 'key-too-long' });
     keyField = undefined;
   }
-  const key = keyField ? written! : fileStem.trim();
+  // `@key.md`: the Obsidian Citation plugin's name for the note of `key`.
+  const key = keyField ? written! : fileStem.trim().replace(/^@(?=.)/, '');
   const keyRange = keyField ? fieldValueRange(fm.lines, keyField, key) : undefined;
 
   const heading = findHeading(bodyLines, fm.bodyLine);
@@ -63,9 +96,10 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
   const codeFields = [data.code, data.code_url, data.codeUrl, data.github, data.repo, work.code].map(scalar).filter((v): v is string => !!v);
   const codeUrls = unique([...codeFields.map((c) => cleanUrl(c)).filter((u): u is string => !!u), ...findUrls(fm.body).filter(isCodeUrl)]);
 
+  const aliases = parseAliases(data.aliases ?? data.alias, key);
   const abstractField = scalar(data.abstract) ?? scalar(work.abstract);
   const summary = findSection(bodyLines) ?? firstParagraph(bodyLines);
-  let topics = parseTopics(data.tags ?? data.topics ?? data.keywords ?? work.tags);
+  let topics = unique([...parseTopics(data.tags ?? data.topics ?? data.keywords ?? work.tags), ...bodyTags(bodyLines)]).slice(0, 50);
   if (topics.length === 0) topics = folderTopic(options.relativePath);
 
   if (text.trim() === '') log.push(`${options.relativePath}: empty note, indexed by its file name`);
@@ -74,6 +108,7 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
     kind: 'note',
     uri,
     key,
+    ...(aliases.length ? { aliases } : {}),
     keyRange,
     title,
     titleRange,
@@ -90,6 +125,17 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
     ordinal: 0,
   };
   return { papers: [paper], problems, log };
+}
+
+/** `aliases:` as a list or one string: each a key of the paper, the note's own key left out. */
+function parseAliases(v: FrontMatterValue | undefined, key: string): string[] {
+  const raw = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  const out: string[] = [];
+  for (const a of raw) {
+    const alias = typeof a === 'string' || typeof a === 'number' ? foldSpace(String(a)).replace(/^@/, '') : '';
+    if (alias && alias !== key && alias.length <= MAX_KEY && !out.includes(alias)) out.push(alias);
+  }
+  return out.slice(0, 20);
 }
 
 function asObject(v: FrontMatterValue | undefined): FrontMatterData {
@@ -211,6 +257,26 @@ export function parseTopics(v: FrontMatterValue | undefined): string[] {
     if (path && !out.includes(path)) out.push(path);
   }
   return out.slice(0, 50);
+}
+
+/** `#tag` and `#nested/tag` in the text (as Obsidian, Foam and Zettlr read them), outside code; not `#123` or a heading. */
+const BODY_TAG = /(?:^|[\s(,;])#([\p{L}_][\p{L}\p{N}_/-]{0,79})/gu;
+
+export function bodyTags(lines: string[]): string[] {
+  const out: string[] = [];
+  let inFence = false;
+  for (const raw of lines) {
+    if (/^\s*(```|~~~)/.test(raw)) { inFence = !inFence; continue; }
+    if (inFence || !raw.includes('#')) continue;
+    const line = raw.replace(/`[^`]*`/g, ' ');
+    BODY_TAG.lastIndex = 0;
+    for (let m; (m = BODY_TAG.exec(line)); ) {
+      const tag = m[1].replace(/[/-]+$/, '');
+      if (tag && !out.includes(tag)) out.push(tag);
+      if (out.length >= 50) return out;
+    }
+  }
+  return out;
 }
 
 const NOTE_ROOTS = /^(notes|papers|paper-notes|literature|lit|references|zotero)$/i;

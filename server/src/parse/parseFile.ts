@@ -1,6 +1,6 @@
 import type { FileEntry } from './types';
 import type { Candidate } from './classify';
-import { declaresCitationKey, parseNote } from './note';
+import { isPaperNote, parseNote } from './note';
 import { digestFormat, parseDigest } from './digest';
 import { bibliographyFormat, cslItemsOf, parseBibliography } from './bibliography';
 import { draftBibliography } from './draft';
@@ -19,7 +19,7 @@ export function parseFile(uri: string, relativePath: string, candidate: Candidat
     const parsed = parseBibliography(uri, text, bibliographyFormat(relativePath) ?? 'csl-json', relativePath, !COMMON_NAME.test(relativePath), json);
     return { entry: { uri, kind: 'bibliography', relativePath, sources: parsed.papers, problems: parsed.problems, citations: [] }, log: parsed.log };
   }
-  const kind = candidate === 'digest' ? 'digest' : candidate === 'note' || (candidate === 'markdown' && declaresCitationKey(text)) ? 'note' : 'draft';
+  const kind = candidate === 'digest' ? 'digest' : (candidate === 'note' || candidate === 'markdown') && isPaperNote(text, relativePath, candidate === 'note') ? 'note' : 'draft';
   if (kind === 'digest') {
     const parsed = parseDigest(uri, text, digestFormat(relativePath), relativePath, json);
     return { entry: { uri, kind, relativePath, sources: parsed.papers, problems: parsed.problems, citations: [] }, log: parsed.log };

@@ -48,6 +48,8 @@ export interface PaperSource extends PaperMetadata {
   uri: string;
   /** Explicit citation key (notes, bibliography entries) or undefined (digest entries get derived keys). */
   key?: string;
+  /** A note's other keys (its front matter's `aliases:`, as Obsidian and litnotes' note template write them). */
+  aliases?: string[];
   /** Where the key is written (note front matter, bibliography entry), for definition and rename. */
   keyRange?: Range;
   titleRange: Range;

@@ -19,11 +19,21 @@ export interface Settings {
   export: { onSave: 'off' | 'csl-json' | 'bibtex' };
 }
 
+/**
+ * What other tools keep in a vault and litnotes never indexes by default: version control and
+ * packages, Obsidian's settings and trash (a stale copy there once beat the live note), Foam's and
+ * Dendron's settings and templates, and what site generators write.
+ */
+export const TOOL_FOLDERS: readonly string[] = [
+  '**/node_modules/**', '**/.git/**', '**/.trash/**', '**/.obsidian/**', '**/.foam/**', '**/.dendron*/**',
+  '**/templates.*.md', '**/_site/**', '**/.quarto/**',
+];
+
 export const DEFAULT_SETTINGS: Settings = {
   notes: ['**/notes/**/*.md', '**/papers/**/*.md', '**/literature/**/*.md'],
   digests: ['**/*.digest.{txt,md,json}', '**/digests/**/*.{txt,md,json}'],
   bibliographies: ['**/*.bib', '**/*.csl.json', '**/*.csl.yaml', '**/{references,library,bibliography}.json'],
-  exclude: ['**/node_modules/**', '**/.git/**'],
+  exclude: [...TOOL_FOLDERS],
   newNoteFolder: 'notes',
   maxFileSizeMB: 10,
   topics: { auto: true, maxPerPaper: 3, vocabulary: {} },
