@@ -63,6 +63,15 @@ describe('library: merging notes and digest entries', () => {
     assert.match(l.mergeProblems('file:///ws/notes/b.md')[0].message, /also claimed by a different paper in file:\/\/\/ws\/notes\/a\.md/);
   });
 
+  it('a note in a hidden folder gives way to the live note of its key, without a warning on either', () => {
+    const l = libraryOf({
+      '.archive/a.md': '---\ncitekey: smith2020\ntitle: An Old Draft Title\nyear: 2016\n---\n',
+      'notes/b.md': '---\ncitekey: smith2020\ntitle: The Real Title\nyear: 2020\n---\n',
+    });
+    assert.strictEqual(l.get('smith2020')!.title, 'The Real Title');
+    assert.deepStrictEqual([...l.mergeProblems('file:///ws/.archive/a.md'), ...l.mergeProblems('file:///ws/notes/b.md')], []);
+  });
+
   it('a digest key never takes a note key: the digest paper moves to the next word', () => {
     const l = libraryOf({
       'notes/a.md': '---\ncitekey: kasa\ntitle: Something Else Entirely\n---\n',

@@ -241,13 +241,19 @@ export class Library {
     const byTitle = new Map<string, Paper>();
     const clash = new Map<string, SourceProblem[]>();
 
-    // Notes first: their keys are explicit and primary.
-    for (let i = 0; i < notes.length; i++) {
+    // Notes first: their keys are explicit and primary. Notes in hidden folders (a copy some tool
+    // keeps in `.archive/`, say) come last, and give way silently: the live note keeps the key.
+    const noteOrder: number[] = [];
+    for (let i = 0; i < notes.length; i++) if (!inHiddenFolder(notes[i].uri)) noteOrder.push(i);
+    for (let i = 0; i < notes.length; i++) if (inHiddenFolder(notes[i].uri)) noteOrder.push(i);
+    for (let n = 0; n < noteOrder.length; n++) {
       if (++step % REBUILD_STEP === 0) yield;
+      const i = noteOrder[n];
       const note = notes[i];
       const key = note.key!;
       const existing = byKey.get(key);
       const norm = noteInfos[i].norm;
+      if (existing && inHiddenFolder(note.uri) && !inHiddenFolder(existing.note!.uri)) continue;
       if (existing) {
         const same = (note.arxiv && note.arxiv === existing.arxiv) || (norm && norm === this.info(existing.note!).norm);
         if (!same) {
@@ -444,6 +450,11 @@ export class Library {
     }
     return -1;
   }
+}
+
+/** Whether a file lies under a folder whose name starts with a dot. */
+function inHiddenFolder(uri: string): boolean {
+  return uri.includes('/.', uri.indexOf('://') + 3);
 }
 
 function pushProblem(map: Map<string, SourceProblem[]>, uri: string, p: SourceProblem): void {
