@@ -47,7 +47,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     markdown: { isTrusted: false, supportHtml: false },
     synchronize: { configurationSection: 'litnotes' },
     // The full-text cache goes in the extension's storage, never in the (possibly cloned) workspace.
-    initializationOptions: { cacheDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'search-cache').fsPath },
+    // clientCommands: this extension has its own Reindex command, so the server does not offer one to execute.
+    initializationOptions: { cacheDir: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'search-cache').fsPath, clientCommands: true },
   };
   client = new LanguageClient('litnotes', 'Literature Notes', serverOptions, clientOptions);
 

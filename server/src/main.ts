@@ -1,6 +1,6 @@
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DidChangeWatchedFilesNotification, FileChangeType, InitializeParams,
-  Connection, Message,
+  Connection, Message, ResponseError, ErrorCodes,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'path';
@@ -62,7 +62,11 @@ connection.onInitialize((params: InitializeParams) => {
   can.watch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   can.progress = !!caps.window?.workDoneProgress;
   can.followFolders = !!caps.workspace?.workspaceFolders;
-  const init = (params.initializationOptions ?? {}) as { cacheDir?: unknown };
+  const init = (params.initializationOptions ?? {}) as { cacheDir?: unknown; clientCommands?: unknown; litnotes?: unknown };
+  // Settings an editor gives at start (Helix's `config`, an init_options table), before any it pushes.
+  initialSettings = pushedSection(init);
+  // VS Code's litnotes client has a Reindex command of its own: offering one too would clash with it.
+  const offerCommands = init.clientCommands !== true;
   // The caches live where the client says (its storage folder), never in the workspace.
   const cacheDir = typeof init.cacheDir === 'string' && path.isAbsolute(init.cacheDir) ? init.cacheDir : undefined;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -77,15 +81,26 @@ connection.onInitialize((params: InitializeParams) => {
       codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
       renameProvider: { prepareProvider: true },
       workspaceSymbolProvider: true,
+      executeCommandProvider: offerCommands ? { commands: [REINDEX_COMMAND] } : undefined,
       workspace: can.followFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
     },
     serverInfo: { name: 'litnotes', version: '0.1.0' },
   };
 });
 
-/** The `litnotes` settings section, if the client can give it (else the defaults stand). */
+/** `litnotes.reindex` through `workspace/executeCommand`, for editors whose UI lists a server's commands. */
+const REINDEX_COMMAND = 'litnotes.reindex';
+let initialSettings: unknown;
+
+/** The `litnotes` section of settings an editor pushed (`{ litnotes: {...} }`), if there is one. */
+function pushedSection(settings: unknown): unknown {
+  const section = settings && typeof settings === 'object' ? (settings as Record<string, unknown>).litnotes : undefined;
+  return section && typeof section === 'object' ? section : undefined;
+}
+
+/** The `litnotes` settings section, if the client can give it (else what it gave at start, else the defaults). */
 async function settings(): Promise<unknown> {
-  if (!can.configure) return undefined;
+  if (!can.configure) return initialSettings;
   return connection.workspace.getConfiguration({ section: 'litnotes' }).catch((err) => { log(`settings could not be read, using defaults: ${err}`); return undefined; });
 }
 
@@ -100,14 +115,23 @@ connection.onInitialized(async () => {
   if (can.followFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => session.foldersChanged(e.added.map((f) => f.uri), e.removed.map((f) => f.uri)));
   }
-  if (can.configure) await session.useSettings(await settings(), false);
+  if (can.configure || initialSettings) await session.useSettings(await settings(), false);
   await session.rescan();
 });
 
-connection.onDidChangeConfiguration(async () => {
-  if (can.configure) await session.useSettings(await settings(), true);
+connection.onDidChangeConfiguration(async (change) => {
+  // Editors that push settings (Neovim's `settings`, Helix, Emacs) send them here; others only say
+  // that something changed, and are asked.
+  const pushed = pushedSection(change?.settings);
+  if (pushed) await session.useSettings(pushed, true);
+  else if (can.configure) await session.useSettings(await settings(), true);
 });
 connection.onRequest(ReindexRequest, () => session.rescan());
+connection.onExecuteCommand(async (params) => {
+  if (params.command !== REINDEX_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `litnotes has no command ${params.command}; it has ${REINDEX_COMMAND}`);
+  await session.rescan();
+  return null;
+});
 
 // ---- documents and files --------------------------------------------------------------------
 

@@ -43,6 +43,61 @@ describe('clients other than VS Code', function () {
     }
   });
 
+  /** A bare client over stdio: the capabilities and initialization options given, nothing answered. */
+  async function bareClient(capabilities: unknown, initializationOptions?: unknown) {
+    const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    const statuses: { state: string; papers: number }[] = [];
+    conn.onNotification('litnotes/status', (s: { state: string; papers: number }) => statuses.push(s));
+    conn.listen();
+    const init = await conn.sendRequest<{ capabilities: { executeCommandProvider?: { commands: string[] } } }>('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities, initializationOptions });
+    await conn.sendNotification('initialized', {});
+    const readyAfter = async (count: number) => {
+      for (let waited = 0; statuses.filter((s) => s.state === 'ready').length < count && waited < 30000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      return statuses.filter((s) => s.state === 'ready')[count - 1];
+    };
+    const paper = (key: string) => conn.sendRequest<{ key: string } | null>('litnotes/paper', { key });
+    return { conn, init, readyAfter, paper, dispose: () => { conn.dispose(); proc.kill(); } };
+  }
+
+  it('settings an editor pushes (didChangeConfiguration), without being asked for them, are honoured', async () => {
+    fs.mkdirSync(path.join(dir, 'reading'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'reading/pushed2024.md'), '---\ntitle: A Paper Kept Where Only Pushed Settings Look\nyear: 2024\n---\n');
+    const client = await bareClient({});
+    try {
+      await client.readyAfter(1);
+      assert.strictEqual(await client.paper('pushed2024'), null, 'not a notes folder by default');
+      await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { litnotes: { notes: ['**/reading/**/*.md'] } } });
+      await client.readyAfter(2);
+      assert.strictEqual((await client.paper('pushed2024'))?.key, 'pushed2024');
+    } finally {
+      client.dispose();
+      fs.rmSync(path.join(dir, 'reading'), { recursive: true, force: true });
+    }
+  });
+
+  it('litnotes.reindex runs through workspace/executeCommand; VS Code\'s own client, which has the command, is not offered it', async () => {
+    const client = await bareClient({});
+    const file = path.join(dir, 'notes/written-by-git-pull.md');
+    try {
+      assert.deepStrictEqual(client.init.capabilities.executeCommandProvider?.commands, ['litnotes.reindex']);
+      await client.readyAfter(1);
+      fs.writeFileSync(file, '---\ncitekey: pulled2024\ntitle: Arrived With a Git Pull\n---\n');
+      await client.conn.sendRequest('workspace/executeCommand', { command: 'litnotes.reindex', arguments: [] });
+      assert.strictEqual((await client.paper('pulled2024'))?.key, 'pulled2024');
+      await assert.rejects(client.conn.sendRequest('workspace/executeCommand', { command: 'litnotes.nothing' }), /has no command litnotes\.nothing/);
+    } finally {
+      client.dispose();
+      fs.rmSync(file, { force: true });
+    }
+    const vscodeLike = await bareClient({}, { clientCommands: true });
+    try {
+      assert.strictEqual(vscodeLike.init.capabilities.executeCommandProvider, undefined);
+    } finally {
+      vscodeLike.dispose();
+    }
+  });
+
   it('JSON and plain-text documents are never searched for citations: no diagnostics on a package.json', async () => {
     const client = new LspClient();
     try {
