@@ -111,6 +111,10 @@ connection.onInitialized(async () => {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
       watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,txt,json,bib,yaml,yml}' }, { globPattern: '**/', kind: 4 }],
     }).catch((err) => log(`file watching not registered: ${err}`));
+  } else {
+    // An editor that does not watch files for the server: a git pull or a reference manager's
+    // export would otherwise stay unknown until a reindex.
+    session.watchFolders();
   }
   if (can.followFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => session.foldersChanged(e.added.map((f) => f.uri), e.removed.map((f) => f.uri)));

@@ -5,6 +5,7 @@ import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Loc
 import { Library } from './model/library';
 import { Indexer, Folder, canonicalUri, safePath, uriOf } from './ingest/indexer';
 import { WorkerFileLoader } from './ingest/fileLoader';
+import { FolderWatcher } from './ingest/folderWatcher';
 import type { ParseCacheConfig } from './ingest/parseCache';
 import { codeIdOf } from './runtime/cacheStore';
 import { runSliced, Slice } from './runtime/scheduler';
@@ -129,7 +130,20 @@ export class Session {
   async foldersChanged(added: string[], removed: string[]): Promise<void> {
     const gone = new Set(removed.map(canonicalUri));
     this.folders = [...this.folders.filter((f) => !gone.has(f.uri)), ...added.map(toFolder).filter((f): f is Folder => !!f)];
+    this.watcher?.watch(this.folders.map((f) => f.fsPath));
     await this.rescan();
+  }
+
+  private watcher: FolderWatcher | undefined;
+
+  /** For an editor that does not watch files for the server: watch the folders here. */
+  watchFolders(): void {
+    this.watcher ??= new FolderWatcher(
+      (changes) => void this.filesChanged(changes.map((c) => ({ uri: uriOf(c.path), deleted: c.deleted }))),
+      (_folder, rel) => this.indexer.excluded(rel),
+      (line) => this.ports.log(line),
+    );
+    this.watcher.watch(this.folders.map((f) => f.fsPath));
   }
 
   // ---- scanning and status ------------------------------------------------------------------
@@ -502,6 +516,7 @@ export class Session {
 
   /** Keep the full-text and parse caches for the next start. */
   async shutdown(): Promise<void> {
+    this.watcher?.dispose();
     await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000)]);
   }
 }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { spawn } from 'child_process';
+import { execSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -95,6 +95,26 @@ describe('clients other than VS Code', function () {
       assert.strictEqual(vscodeLike.init.capabilities.executeCommandProvider, undefined);
     } finally {
       vscodeLike.dispose();
+    }
+  });
+
+  it('a client that does not watch files: a note written to disk by a shell command is citable within 2 s, a deleted one goes', async () => {
+    const client = await bareClient({});
+    const file = path.join(dir, 'notes/from-the-shell.md');
+    try {
+      await client.readyAfter(1);
+      const written = Date.now();
+      execSync(`printf -- '---\\ncitekey: shell2024\\ntitle: Written by a Shell Command\\n---\\n' > '${file}'`);
+      for (let waited = 0; !(await client.paper('shell2024')) && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      const took = Date.now() - written;
+      assert.ok(await client.paper('shell2024'), 'indexed');
+      assert.ok(took < 2000, `indexed after ${took} ms`);
+      fs.rmSync(file);
+      for (let waited = 0; (await client.paper('shell2024')) && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      assert.strictEqual(await client.paper('shell2024'), null, 'gone with its file');
+    } finally {
+      client.dispose();
+      fs.rmSync(file, { force: true });
     }
   });
 

@@ -128,6 +128,13 @@ export class Indexer {
     return folder ? path.relative(folder.fsPath, p).split(path.sep).join('/') : p;
   }
 
+  /** Whether a workspace-relative path, or a folder it lies in, is excluded by the settings. */
+  excluded(relativePath: string): boolean {
+    const parts = relativePath.split('/');
+    for (let i = 1; i < parts.length; i++) if (this.classifier.excludesDirectory(parts.slice(0, i).join('/'))) return true;
+    return this.classifier.excludesDirectory(relativePath) || (!!path.extname(relativePath) && !this.classifier.classify(relativePath));
+  }
+
   candidateFor(uri: string): Candidate | undefined {
     const p = safePath(uri);
     if (!p || !this.folderOf(p)) return undefined;
