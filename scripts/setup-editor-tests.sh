@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh machine, and is quick when it is all there: Debian's
-# chromium, ripgrep, libkrb5-dev and pandoc (exported bibliographies are rendered with it), and
+# chromium, ripgrep, libkrb5-dev, pandoc (exported bibliographies are rendered with it) and neovim
+# (the server is driven by a real Neovim, headless), and
 # code-server (a real VS Code served over HTTP) in .vscode-test/code-server. code-server's own ripgrep download cannot reach the network here,
 # so Debian's rg is put where @vscode/ripgrep looks first.
 set -euo pipefail
@@ -14,6 +15,7 @@ command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
 command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -33,4 +35,4 @@ if [ ! -x "$dir/node_modules/.bin/code-server" ] || ! grep -q "\"version\": \"$C
     exit 1
   }
 fi
-echo "setup: tests ready (code-server $CODE_SERVER_VERSION, $(/usr/bin/chromium --version 2>/dev/null | head -1), $(pandoc --version | head -1))"
+echo "setup: tests ready (code-server $CODE_SERVER_VERSION, $(/usr/bin/chromium --version 2>/dev/null | head -1), $(pandoc --version | head -1), $(nvim --version | head -1))"

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { messageDispatched } from './runtime/scheduler';
 import { FrameGuard } from './runtime/framing';
 import { flavorOf, Session } from './session';
-import { UriSpelling, toResponseError } from './lsp/convert';
+import { completionItemAs, hoverAs, prefersMarkdown, UriSpelling, toResponseError } from './lsp/convert';
 import {
   CitedKeysRequest, CreateNoteRequest, ExportBibliographyRequest, ListRequest, LogNotification, PaperRequest, ReindexRequest, SearchRequest,
   StatusNotification, TopicsRequest,
@@ -39,7 +39,7 @@ function guardedStdin(): NodeJS.ReadableStream {
 const documents = new TextDocuments(TextDocument);
 const uris = new UriSpelling();
 /** What the client can do: each is checked before it is used (an editor may advertise none). */
-const can = { configure: false, watch: false, progress: false, followFolders: false };
+const can = { configure: false, watch: false, progress: false, followFolders: false, markdownHover: true, markdownDocs: true };
 
 function log(line: string): void {
   connection.console.log(line);
@@ -62,6 +62,8 @@ connection.onInitialize((params: InitializeParams) => {
   can.watch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   can.progress = !!caps.window?.workDoneProgress;
   can.followFolders = !!caps.workspace?.workspaceFolders;
+  can.markdownHover = prefersMarkdown(caps.textDocument?.hover?.contentFormat);
+  can.markdownDocs = prefersMarkdown(caps.textDocument?.completion?.completionItem?.documentationFormat);
   const init = (params.initializationOptions ?? {}) as { cacheDir?: unknown; clientCommands?: unknown; litnotes?: unknown };
   // Settings an editor gives at start (Helix's `config`, an init_options table), before any it pushes.
   initialSettings = pushedSection(init);
@@ -168,8 +170,8 @@ connection.onCompletion((params) => {
   const { line, character } = params.position;
   return doc ? session.completion(lineOf(doc, line).slice(0, character), line, flavorOf(doc)) : null;
 });
-connection.onCompletionResolve((item) => session.resolveCompletion(item));
-connection.onHover((params) => { const at = keyAt(params); return at ? session.hover(at) : null; });
+connection.onCompletionResolve((item) => completionItemAs(session.resolveCompletion(item), can.markdownDocs));
+connection.onHover((params) => { const at = keyAt(params); return at ? hoverAs(session.hover(at), can.markdownHover) : null; });
 connection.onDefinition((params) => { const at = keyAt(params); return at ? session.definition(at) : null; });
 connection.onReferences((params) => { const at = keyAt(params); return at ? session.references(at, params.context.includeDeclaration) : null; });
 connection.onCodeAction((params) => {

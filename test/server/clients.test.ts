@@ -118,6 +118,25 @@ describe('clients other than VS Code', function () {
     }
   });
 
+  it('a client that asks for plain text gets hovers and completion documentation as plain text, with no escapes', async () => {
+    const client = await bareClient({ textDocument: { hover: { contentFormat: ['plaintext'] }, completion: { completionItem: { documentationFormat: ['plaintext', 'markdown'] } } } });
+    try {
+      await client.readyAfter(1);
+      const draft = pathToFileURL(path.join(dir, 'drafts/plain.md')).href;
+      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: draft, languageId: 'markdown', version: 1, text: 'See [@jiang2024kasa].' } });
+      const hover = await client.conn.sendRequest<{ contents: { kind: string; value: string } }>('textDocument/hover', { textDocument: { uri: draft }, position: { line: 0, character: 8 } });
+      assert.strictEqual(hover.contents.kind, 'plaintext');
+      assert.match(hover.contents.value, /^KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models\n/);
+      assert.match(hover.contents.value, /large language models \(LLMs\) result/);
+      assert.ok(!hover.contents.value.includes('\\') && !hover.contents.value.includes('**'), hover.contents.value);
+      const item = await client.conn.sendRequest<{ documentation: { kind: string; value: string } }>('completionItem/resolve', { label: 'jiang2024kasa', data: { key: 'jiang2024kasa' } });
+      assert.strictEqual(item.documentation.kind, 'plaintext');
+      assert.ok(!item.documentation.value.includes('\\'), item.documentation.value);
+    } finally {
+      client.dispose();
+    }
+  });
+
   it('JSON and plain-text documents are never searched for citations: no diagnostics on a package.json', async () => {
     const client = new LspClient();
     try {

@@ -11,6 +11,7 @@ import { keyAt } from '../../server/src/features/keyAt';
 import { readFrontMatter } from '../../server/src/parse/frontMatter';
 import { parseFile } from '../../server/src/parse/parseFile';
 import { Library } from '../../server/src/model/library';
+import { markdownText, markdownToPlainText } from '../../server/src/util/untrusted';
 import { assertInertMarkdown, exampleLibraryFiles, libraryOf, uriFor, withCursor } from './helpers';
 
 const DRAFT = 'drafts/test.md';
@@ -35,7 +36,7 @@ describe('completion', () => {
     assert.strictEqual(item.detail, 'KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models');
     const doc = (item.documentation as MarkupContent).value;
     assert.match(doc, /Fan Wang, Juyong Jiang, Chansung Park · 2024/);
-    assert.match(doc, /The increasing sizes of large language models \\\(LLMs\\\)/);
+    assert.match(doc, /The increasing sizes of large language models \(LLMs\)/, 'ordinary punctuation is not escaped');
     assert.deepStrictEqual((item.textEdit as { range: unknown }).range, { start: { line: 0, character: 6 }, end: { line: 0, character: 9 } });
   });
 
@@ -97,7 +98,7 @@ describe('hover', () => {
     assert.match(v, /Stephanie Lin, Jacob Hilton, Owain Evans · 2022/);
     assert.match(v, /A benchmark of 817 questions/);
     assert.match(v, /\[arXiv:2109\\\.07958\]\(https:\/\/arxiv\.org\/abs\/2109\.07958\)/);
-    assert.match(v, /note notes\/lin2022truthfulqa\\\.md ·/);
+    assert.match(v, /note notes\/lin2022truthfulqa\.md ·/);
     assert.match(v, /cited in 3 documents/, 'related-work.md, kalai2024hallucinate.md and this draft');
     assert.deepStrictEqual(h.range, { start: { line: 0, character: 14 }, end: { line: 0, character: 31 } });
   });
@@ -105,7 +106,7 @@ describe('hover', () => {
   it('a digest paper shows its digest line and code link', () => {
     const c = at('[@compa‸cter]');
     const v = (hoverKey(c.lib, keyAt(c.lib, c.uri, c.lineText, c.pos, 'markdown')!, rel).contents as MarkupContent).value;
-    assert.match(v, /digest digests\/daily\\-papers\\-sep\\-8\\\.txt line 37/);
+    assert.match(v, /digest digests\/daily-papers-sep-8\.txt line 37/);
     assert.match(v, /\[code\]\(https:\/\/github\.com\/rabeehk\/compacter\)/);
     assert.match(v, /digest Sep 8/);
   });
@@ -115,9 +116,16 @@ describe('hover', () => {
     const c = at('[@ev‸il]', { 'notes/evil.md': evil });
     const v = (hoverKey(c.lib, keyAt(c.lib, c.uri, c.lineText, c.pos, 'markdown')!, rel).contents as MarkupContent).value;
     assert.doesNotMatch(v, /(^|[^\\])[<>]/, 'no unescaped angle bracket, so no HTML');
-    assert.ok(!v.includes('](command:'), 'no live link');
-    assert.match(v, /\\<img src\\=x onerror\\=alert\\\(1\\\)\\> \\\*\\\*bold\\\*\\\*/);
+    assert.ok(!/(?<!\\)\]\(command:/.test(v), 'no live link');
+    assertInertMarkdown(v, 3); // title, abstract, where it is
+    assert.ok(v.includes('\\<img src=x onerror=alert(1)\\> \\*\\*bold\\*\\*'), v);
     assert.match(v, /\\<script\\>/);
+  });
+
+  it('as plain text (for editors that ask for it), file text reads exactly as written, with no escape left', () => {
+    const texts = ['<img src=x onerror=alert(1)> **bold** [link](command:x) _x_ `code` $y$ ~~s~~ R&D &amp;', '2017. A year', '# not a heading', '- not a list', 'C# and snake_case: see https://github.com/a_b/c~d.'];
+    for (const t of texts) assert.strictEqual(markdownToPlainText(`**${markdownText(t, 300)}**`), t);
+    assert.strictEqual(markdownToPlainText('[arXiv:2109\\.07958](https://arxiv.org/abs/2109.07958) · *Note:* x'), 'arXiv:2109.07958 <https://arxiv.org/abs/2109.07958> · Note: x');
   });
 
   it('file names, keys and titles that end the paragraph or carry markup stay literal text (one escaping rule)', () => {

@@ -1,4 +1,5 @@
-import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { CompletionItem, ErrorCodes, Hover, MarkupContent, MarkupKind, ResponseError } from 'vscode-languageserver/node';
+import { markdownToPlainText } from '../util/untrusted';
 import { canonicalUri } from '../ingest/indexer';
 import { RenameError } from '../features/rename';
 
@@ -22,6 +23,28 @@ export class UriSpelling {
   }
 
   toClient = (uri: string): string => this.spelled.get(uri) ?? uri;
+}
+
+/**
+ * Whether an editor wants markdown in a hover or completion documentation: yes unless it lists the
+ * formats it takes and markdown is not its first choice (LSP: the client's order is its preference).
+ */
+export function prefersMarkdown(formats: readonly string[] | undefined): boolean {
+  return !formats?.length || formats[0] === MarkupKind.Markdown;
+}
+
+function plain(content: MarkupContent): MarkupContent {
+  return content.kind === MarkupKind.Markdown ? { kind: MarkupKind.PlainText, value: markdownToPlainText(content.value) } : content;
+}
+
+/** A hover in the format the editor takes. */
+export function hoverAs(hover: Hover, markdown: boolean): Hover {
+  return markdown || !MarkupContent.is(hover.contents) ? hover : { ...hover, contents: plain(hover.contents) };
+}
+
+/** A completion item's documentation in the format the editor takes. */
+export function completionItemAs(item: CompletionItem, markdown: boolean): CompletionItem {
+  return markdown || !MarkupContent.is(item.documentation) ? item : { ...item, documentation: plain(item.documentation) };
 }
 
 /** A RenameError as the editor shows it (the request fails with its message); anything else as it is. */

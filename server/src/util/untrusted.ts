@@ -10,8 +10,19 @@ import { foldSpace } from './text';
 /** Bidirectional-text controls: they can make text display in another order than it is written. */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Every character that markdown or HTML could read as syntax (`$`: math and theme icons in some renderers). */
-const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+\-.!|<>~&=:"'$]/g;
+/**
+ * What markdown or HTML can read as syntax anywhere in a line: backslash, code, emphasis (`_` only at
+ * a word's edge: inside a word it cannot start emphasis), link brackets, HTML, strike-through,
+ * entities (`&` only where one could start), and `$` (math and theme icons in some renderers).
+ * Ordinary punctuation (`:` `.` `-` `(` `!` quotes) is left alone: plain-text renderers show every
+ * backslash.
+ */
+const INLINE_SPECIALS = /[\\`*[\]<>~$]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|&(?=#?\w+;)/gu;
+/** What starts a block only at the start of a line: a heading, a list item, an ordered list's number. */
+const LINE_START = /^([#+-])/;
+/** A web address in file text: shown as it is, with no backslash in it (the few risky characters percent-encoded). */
+const URL = /https?:\/\/[^\s<>]*[^\s<>.,;:!?)'"]/g;
+const URL_SPECIALS = /[\\`*[\]$]|~~|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
 
 /** `text` cut to at most `max` characters, at a space where one is near, with "…" when cut. */
 export function capText(text: string, max: number): string {
@@ -32,7 +43,39 @@ export function markdownText(text: string, max: number): string {
   const head = text.length > 2 * max ? text.slice(0, 2 * max) : text;
   let plain = capText(foldSpace(head.replace(BIDI_CONTROLS, '')), max);
   if (head !== text && !plain.endsWith('…')) plain += '…';
-  return plain.replace(MARKDOWN_SPECIALS, (c) => '\\' + c);
+  const escape = (part: string) => part.replace(INLINE_SPECIALS, (c) => '\\' + c);
+  let out = '';
+  let at = 0;
+  for (const m of plain.matchAll(URL)) {
+    out += escape(plain.slice(at, m.index)) + m[0].replace(URL_SPECIALS, (c) => c.replace(/./g, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')));
+    at = m.index! + m[0].length;
+  }
+  out += escape(plain.slice(at));
+  // A heading or a list item at the start; for a number (`2017. `), the escape goes before its `.` or `)`.
+  return LINE_START.test(out) ? out.replace(LINE_START, '\\$1') : out.replace(/^(\d{1,9})([.)])/, '$1\\$2');
+}
+
+/** Untrusted text for a plain-text answer: bidi controls removed, whitespace folded, capped; nothing escaped. */
+export function plainText(text: string, max: number): string {
+  const head = text.length > 2 * max ? text.slice(0, 2 * max) : text;
+  const plain = capText(foldSpace(head.replace(BIDI_CONTROLS, '')), max);
+  return head !== text && !plain.endsWith('…') ? plain + '…' : plain;
+}
+
+/**
+ * The server's own markdown (hovers, completion documentation) as plain text, for an editor that
+ * asks for it: links become `label <address>`, emphasis marks go, escapes are undone. File text in
+ * it went through markdownText, so what comes back is that text as written.
+ */
+export function markdownToPlainText(markdown: string): string {
+  const linked = markdown.replace(/(?<!\\)\[((?:\\.|[^\]\\])*)\]\(([^()\s]*)\)/g, (_, label: string, href: string) => `${label} <${href}>`);
+  let out = '';
+  for (let i = 0; i < linked.length; i++) {
+    const c = linked[i];
+    if (c === '\\' && i + 1 < linked.length) out += linked[++i];
+    else if (c !== '*') out += c;
+  }
+  return out;
 }
 
 /** How much of each field a hover or completion item shows (characters before escaping). */
