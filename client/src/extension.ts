@@ -3,11 +3,21 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { LogNotification, StatusNotification, StatusParams } from '../../server/src/shared/protocol';
 import { SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
+import { citationAt, flavorOf } from '../../server/src/parse/citations';
 import { StatusItem } from './status';
 import { TopicsTree } from './topicsTree';
 import { Reader } from './reader';
 import { Commands } from './commands';
 import type { TreeNode } from './topicsModel';
+
+/** The citation key under the cursor of the active editor, if it is on one. */
+function keyUnderCursor(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const { line, character } = editor.selection.active;
+  const flavor = flavorOf(editor.document.languageId === 'latex' ? 'latex' : editor.document.fileName);
+  return citationAt(editor.document.lineAt(line).text, line, character, flavor)?.key;
+}
 
 /** Wiring only: the language server, the status item, the Topics view, the reader and the commands. */
 
@@ -66,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
   const keyOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as TreeNode | undefined)?.type === 'paper' ? (arg as { key: string }).key : undefined);
   const withKey = (f: (key: string) => unknown) => async (arg?: unknown) => {
-    const key = keyOf(arg) ?? reader.currentKey ?? (await commands.searchPapers());
+    const key = keyOf(arg) ?? keyUnderCursor() ?? reader.currentKey ?? (await commands.searchPapers());
     if (key) await f(key);
   };
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { activated, EXTENSION_ID, fileUri, openDoc } from './helpers';
+import { activated, EXTENSION_ID, fileUri, openDoc, positionOf } from './helpers';
 
 interface TreeNodeLike { type: string; name?: string; key?: string; children?: TreeNodeLike[] }
 interface Api {
@@ -44,6 +44,15 @@ describe('the extension face: topics, reader, commands, symbols', () => {
       const sub = vscode.window.tabGroups.onDidChangeTabs(() => { const t = find(); if (t) { clearTimeout(timer); sub.dispose(); resolve(t); } });
     });
     assert.strictEqual(tab.label, 'Paper: jiang2024kasa');
+  });
+
+  it('Open in Reader from the palette shows the paper whose key is under the cursor, not the previous one', async () => {
+    await vscode.commands.executeCommand('litnotes.openReader', 'kasa');
+    const { doc, editor } = await openDoc('drafts/related-work.md');
+    const at = positionOf(doc, '@compacter', 3);
+    editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('litnotes.openReader');
+    assert.strictEqual(api.reader.currentKey, 'compacter');
   });
 
   it('Insert Citation writes [@key] in markdown and \\cite{key} in LaTeX', async () => {
