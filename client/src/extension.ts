@@ -7,6 +7,7 @@ import { citationAt, flavorOf } from '../../server/src/parse/citations';
 import { StatusItem } from './status';
 import { TopicsTree } from './topicsTree';
 import { Reader } from './reader';
+import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
 import type { TreeNode } from './topicsModel';
 
@@ -73,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     createNote: (key) => commands.createNote(key),
     copyKey: (key) => commands.copyKey(key),
   }, () => ready);
+  const papers = new PaperCommands(client, (key) => reader.show(key));
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
   const keyOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as TreeNode | undefined)?.type === 'paper' ? (arg as { key: string }).key : undefined);
   const withKey = (f: (key: string) => unknown) => async (arg?: unknown) => {
@@ -99,6 +101,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
       if (error) void vscode.window.showWarningMessage(error);
     }),
     vscode.commands.registerCommand('litnotes.clearTopicsFilter', () => topics.setFilter(undefined)),
+    vscode.commands.registerCommand('litnotes.addPaper', (input?: unknown) => papers.addPaper(typeof input === 'string' ? input : undefined)),
+    vscode.commands.registerCommand('litnotes.fetchDailyPapers', (dates?: unknown) => papers.fetchDailyPapers(Array.isArray(dates) ? dates.filter((d): d is string => typeof d === 'string') : undefined)),
   );
 
   try {

@@ -20,6 +20,7 @@ import { documentDiagnostics, problemDiagnostic, SAME_PAPER } from './features/d
 import { createNoteAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
 import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat } from './features/exportBibliography';
 import { newNotePath } from './features/noteTemplate';
+import { checkNewPaper, newNoteEdit, newPaperNoteText, noteKeyFor, paperInLibrary } from './features/newPaperNote';
 import { prepareRename, renameKey } from './features/rename';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
@@ -429,6 +430,7 @@ export class Session {
   }
 
   createNote(params: CreateNoteParams): CreateNoteResponse {
+    if (params?.paper !== undefined) return this.createNoteForNewPaper(params.paper, params.folderUri);
     const paper = typeof params?.key === 'string' ? this.library.get(params.key) : undefined;
     if (!paper) return { message: `No paper has the key "${params?.key}".` };
     if (paper.note) return { uri: this.ports.toClient(paper.note.uri), message: `"${paper.key}" already has a note.` };
@@ -436,6 +438,19 @@ export class Session {
     if (!folder) return { message: 'Open a folder to create literature notes in.' };
     const uri = this.newNoteUri(folder, paper.key);
     return { uri, edit: createNoteAction(paper, uri)?.edit };
+  }
+
+  /** Add Paper…: a note for a paper looked up on the web, unless the library has it already. */
+  private createNoteForNewPaper(raw: unknown, folderUri: string | undefined): CreateNoteResponse {
+    const paper = checkNewPaper(raw);
+    if (!paper) return { message: 'The paper that was found has no title; no note was made.' };
+    const existing = paperInLibrary(this.library, paper);
+    if (existing) return { existing: existing.key, message: `The library already has this paper, as ${existing.key}.` };
+    const folder = (folderUri && this.folderFor(canonicalUri(folderUri))) || this.folders[0];
+    if (!folder) return { message: 'Open a folder to create literature notes in.' };
+    const key = noteKeyFor(paper, (k) => !!this.library.get(k));
+    const uri = this.newNoteUri(folder, key);
+    return { uri, edit: newNoteEdit(uri, newPaperNoteText(paper, key)) };
   }
 
   /** Where a new note for `key` goes in `folder`: a file name that no file on disk or in the index has. */

@@ -80,8 +80,26 @@ export interface CitedKeysParams { uri: string }
 export const CitedKeysRequest = new RequestType<CitedKeysParams, string[], void>('litnotes/citedKeys');
 
 /** Client -> server: a workspace edit creating a literature note for a paper (never overwriting). */
-export interface CreateNoteParams { key: string; folderUri?: string }
-export interface CreateNoteResponse { uri?: string; edit?: unknown; message?: string }
+/** A paper looked up on the web (Add Paper…): what a new note is made from. Untrusted, checked by the server. */
+export interface NewPaper {
+  title: string;
+  authors: string[];
+  year?: number;
+  /** ISO date (yyyy-mm-dd) of publication. */
+  published?: string;
+  abstract?: string;
+  arxiv?: string;
+  doi?: string;
+  url?: string;
+  codeUrls?: string[];
+  /** arXiv categories or keywords: the note's tags. */
+  categories?: string[];
+  container?: string;
+}
+/** `key`: a paper of the library; or `paper`: a paper from the web, which gets a key of its own. */
+export interface CreateNoteParams { key?: string; paper?: NewPaper; folderUri?: string }
+/** `existing`: the library already has this paper, under this key (no note is made). */
+export interface CreateNoteResponse { uri?: string; edit?: unknown; message?: string; existing?: string }
 export const CreateNoteRequest = new RequestType<CreateNoteParams, CreateNoteResponse, void>('litnotes/createNote');
 
 /** Client -> server: a bibliography of what a draft cites (or of the whole library) in a format pandoc or LaTeX reads. */
