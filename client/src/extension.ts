@@ -68,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   const ready = new Promise<StatusParams>((r) => (resolveReady = r));
   const status = new StatusItem('litnotes.showOutput');
   const commands = new Commands(client, output);
-  const topics = new TopicsTree(client);
+  const topics = new TopicsTree(client, context.workspaceState);
   const reader = new Reader(context, client, {
     insertCitation: (key) => commands.insertCitation(key),
     createNote: (key) => commands.createNote(key),
@@ -76,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   }, () => ready);
   const papers = new PaperCommands(client, (key) => reader.show(key));
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
+  context.subscriptions.push(topics.view.onDidExpandElement((e) => { if (e.element.type === 'topic' && e.element.id === 'new') topics.markSeen(); }));
   const keyOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as TreeNode | undefined)?.type === 'paper' ? (arg as { key: string }).key : undefined);
   const withKey = (f: (key: string) => unknown) => async (arg?: unknown) => {
     const key = keyOf(arg) ?? keyUnderCursor() ?? reader.currentKey ?? (await commands.searchPapers());

@@ -2,7 +2,7 @@ import type { PaperSummary, TopicNode } from '../../server/src/shared/protocol';
 
 /** The topic tree as the view shows it: pure data built from the server's answers (unit-tested). */
 export type TreeNode =
-  | { type: 'topic'; id: string; name: string; kind: TopicNode['kind']; count: number; children: TreeNode[] }
+  | { type: 'topic'; id: string; name: string; kind: TopicNode['kind'] | 'new'; count: number; children: TreeNode[] }
   | { type: 'paper'; id: string; key: string; title: string; description: string; hasNote: boolean; cited: boolean };
 
 export interface TreeInput {
@@ -13,6 +13,8 @@ export interface TreeInput {
   cited: Set<string>;
   /** When set, only these keys are shown (a search filter). */
   filter?: Set<string>;
+  /** Papers that arrived since the user last opened the New group (shown first, as well as under their topics). */
+  fresh?: Set<string>;
 }
 
 /** Ids are stable across refreshes (topic ids from the server, papers under them), so expanded nodes stay expanded. */
@@ -35,6 +37,8 @@ export function buildTree(input: TreeInput): TreeNode[] {
   const roots = input.topics.map(topic).filter((n): n is TreeNode => !!n);
   const other = input.uncategorized.map((k) => paper('uncategorized', k)).filter((n): n is TreeNode => !!n).sort(byTitle);
   if (other.length) roots.push({ type: 'topic', id: 'uncategorized', name: 'Other papers', kind: 'derived', count: other.length, children: other });
+  const fresh = [...(input.fresh ?? [])].filter((k) => input.papers.has(k)).map((k) => paper('new', k)).filter((n): n is TreeNode => !!n).sort(byTitle);
+  if (fresh.length) roots.unshift({ type: 'topic', id: 'new', name: 'New', kind: 'new', count: fresh.length, children: fresh });
   return roots;
 }
 

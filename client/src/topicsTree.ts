@@ -3,7 +3,9 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { CitedKeysRequest, ListRequest, PaperRequest, PaperSummary, SearchRequest, TopicsRequest, TopicsResponse } from '../../server/src/shared/protocol';
 import { buildTree, TreeNode } from './topicsModel';
 
-const TOPIC_ICONS: Record<string, string> = { tag: 'tag', folder: 'folder', vocabulary: 'bookmark', derived: 'sparkle' };
+const TOPIC_ICONS: Record<string, string> = { tag: 'tag', folder: 'folder', vocabulary: 'bookmark', derived: 'sparkle', new: 'bell-dot' };
+/** Workspace state: the paper keys the user had seen when they last opened the New group. */
+const SEEN_KEYS = 'litnotes.seenPapers';
 
 /**
  * The Topics view: topic -> subtopic -> paper, fed by litnotes/topics. Refreshes when the library
@@ -21,8 +23,27 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   private readonly disposables: vscode.Disposable[] = [];
   view: vscode.TreeView<TreeNode> | undefined;
 
-  constructor(private readonly client: LanguageClient) {
+  private fresh = new Set<string>();
+
+  constructor(private readonly client: LanguageClient, private readonly state?: vscode.Memento) {
     this.disposables.push(this.changed, vscode.window.onDidChangeActiveTextEditor(() => void this.updateCited()));
+  }
+
+  /**
+   * Papers new since the user last opened the New group. The first time, everything there is counts
+   * as seen: a library is not "new" on the day litnotes meets it.
+   */
+  private updateFresh(): void {
+    if (!this.state) return;
+    const seen = this.state.get<string[]>(SEEN_KEYS);
+    if (!seen) { void this.state.update(SEEN_KEYS, [...this.papers.keys()]); return; }
+    const known = new Set(seen);
+    this.fresh = new Set([...this.papers.keys()].filter((k) => !known.has(k)));
+  }
+
+  /** The New group was opened: what it shows is seen from now on (it goes at the next refresh). */
+  markSeen(): void {
+    void this.state?.update(SEEN_KEYS, [...this.papers.keys()]);
   }
 
   /** The library changed: fetch the tree again, soon (several changes make one refresh). */
@@ -40,12 +61,13 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     this.papers = new Map(list.papers.map((p) => [p.key, p]));
     await vscode.commands.executeCommand('setContext', 'litnotes.hasPapers', list.total > 0);
     await this.updateCited(false);
+    this.updateFresh();
     this.rebuild();
   }
 
   private rebuild(): void {
     if (!this.topics) return;
-    this.roots = buildTree({ topics: this.topics.topics, uncategorized: this.topics.uncategorized, papers: this.papers, cited: this.cited, filter: this.filter?.keys });
+    this.roots = buildTree({ topics: this.topics.topics, uncategorized: this.topics.uncategorized, papers: this.papers, cited: this.cited, filter: this.filter?.keys, fresh: this.fresh });
     if (this.view) {
       this.view.message = this.filter ? `Papers matching “${this.filter.query}” (${this.filter.keys.size})` : undefined;
       this.view.description = this.filter ? 'filtered' : undefined;
@@ -87,7 +109,9 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
       item.description = String(node.count);
       item.iconPath = new vscode.ThemeIcon(TOPIC_ICONS[node.kind] ?? 'symbol-folder');
       item.contextValue = `topic.${node.kind}`;
-      item.tooltip = `${node.name}: ${node.count} paper${node.count === 1 ? '' : 's'} (${node.kind === 'derived' ? 'derived from abstracts' : node.kind})`;
+      item.tooltip = node.kind === 'new'
+        ? `${node.count} paper${node.count === 1 ? '' : 's'} new since you last opened this group`
+        : `${node.name}: ${node.count} paper${node.count === 1 ? '' : 's'} (${node.kind === 'derived' ? 'derived from abstracts' : node.kind})`;
       return item;
     }
     const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.None);

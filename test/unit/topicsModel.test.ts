@@ -35,6 +35,15 @@ describe('topic tree model (the Topics view data)', () => {
     assert.deepStrictEqual(all(tree).filter((n) => n.type === 'paper' && n.cited).map((n) => n.id), ['tag:ml/peft/b', 'derived:reward model/b']);
   });
 
+  it('papers new since the user last looked come first in a New group (as well as under their topics); a filter applies to it too', () => {
+    const tree = buildTree({ topics, uncategorized: [], papers, cited: new Set(), fresh: new Set(['c', 'b', 'gone']) });
+    assert.deepStrictEqual(ids(tree).slice(0, 3), ['new', 'new/b', 'new/c']);
+    assert.strictEqual((tree[0] as Extract<TreeNode, { type: 'topic' }>).count, 2, 'a key no longer in the library is not counted');
+    assert.ok(ids(tree).includes('derived:reward model/c'));
+    assert.deepStrictEqual(ids(buildTree({ topics, uncategorized: [], papers, cited: new Set(), fresh: new Set(['b']), filter: new Set(['c']) })).filter((i) => i.startsWith('new')), []);
+    assert.ok(!ids(buildTree({ topics, uncategorized: [], papers, cited: new Set(), fresh: new Set() })).includes('new'));
+  });
+
   it('a search filter keeps only matching papers and recounts', () => {
     const tree = buildTree({ topics, uncategorized: ['d'], papers, cited: new Set(), filter: new Set(['c']) });
     assert.deepStrictEqual(ids(tree), ['derived:reward model', 'derived:reward model/c']);
