@@ -75,6 +75,14 @@ describe('papers from the web, against a local server that answers as the real s
     assert.deepStrictEqual(p.categories, ['cs.CL', 'cs.LG']);
   });
 
+  it('an arXiv answer for several ids gives each paper, old-style ids and DOIs included', () => {
+    const one = web('arxiv-1706.03762.atom.xml');
+    const entry = one.slice(one.indexOf('<entry>'), one.indexOf('</entry>') + 8);
+    const old = entry.replace(/1706\.03762v7/g, 'hep-th/9901001v1').replace('Attention Is All You Need', 'Large N Field Theories, String Theory and Gravity').replace('</summary>', '</summary>\n    <arxiv:doi xmlns:arxiv="http://arxiv.org/schemas/atom">10.1023/A:1026654312961</arxiv:doi>');
+    const both = parseArxivAtom(one.replace('</feed>', `${old}\n</feed>`));
+    assert.deepStrictEqual(both.map((p) => [p.arxiv, p.title, p.doi]), [['1706.03762', 'Attention Is All You Need', undefined], ['hep-th/9901001', 'Large N Field Theories, String Theory and Gravity', '10.1023/A:1026654312961']]);
+  });
+
   it('an id arXiv does not know is said so', async () => {
     await assert.rejects(lookUpPaper({ kind: 'arxiv', id: '9999.99999' }, sites), (e: Error) => e instanceof NetworkError && /arXiv has no paper 9999\.99999/.test(e.message));
     assert.deepStrictEqual(parseArxivAtom(web('arxiv-unknown.atom.xml')), []);
