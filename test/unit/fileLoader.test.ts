@@ -7,7 +7,7 @@ import { Classifier } from '../../server/src/parse/classify';
 import { FileLoader, inThreadLoader, WorkerFileLoader } from '../../server/src/ingest/fileLoader';
 import type { FileToLoad, LoadedFile } from '../../server/src/ingest/loadFile';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
-import { FIXTURES } from './helpers';
+import { FIXTURES, schedulingPolicyOf } from './helpers';
 
 const PARSE_WORKER = path.resolve(__dirname, '../../server/src/ingest/parseWorker.js');
 
@@ -123,5 +123,50 @@ describe('the scan\'s file loaders', function () {
     assert.deepStrictEqual(loaded, await loadAll(inThreadLoader, files));
     assert.ok(lines.length >= 1 && lines.every((l) => /^parse worker failed .*; reading its other \d+ files on the server thread$/s.test(l)), lines.join('\n'));
   });
+
+  it('a worker that parses a cold scan\'s bulk (1 MB or more) moves to the idle scheduling class; one that parses less keeps its nice value (Linux)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const bulk = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-bulk-'));
+    try {
+      const abstract = 'Sparse mixture of experts routing for retrieval and ranking. '.repeat(80); // ~5 KB
+      fs.mkdirSync(path.join(bulk, 'notes'));
+      for (let i = 0; i < 300; i++) {
+        fs.writeFileSync(path.join(bulk, `notes/n${i}.md`), `---\ncitekey: bulk${i}\ntitle: "Bulk note ${i}"\nabstract: "${abstract}"\n---\n`);
+      }
+      const files = filesToLoad(bulk).filter((f) => f.rel !== 'notes/missing.md');
+      const bytes = (some: FileToLoad[]) => some.reduce((n, f) => n + fs.statSync(f.fsPath).size, 0);
+      const small = files.slice(0, 40);
+      assert.ok(bytes(small) < 0.5 * 1024 * 1024 && bytes(files) > 1.3 * 1024 * 1024);
+
+      const before = idleThreads();
+      const newIdle = () => [...idleThreads()].filter((id) => !before.has(id));
+      const lines: string[] = [];
+      const smallLoader = new WorkerFileLoader(PARSE_WORKER, 1, (l) => lines.push(l));
+      assert.strictEqual((await loadAll(smallLoader, small)).length, small.length);
+      await new Promise((r) => setTimeout(r, 300)); // as long as chrt would take
+      assert.deepStrictEqual(newIdle(), [], 'a small load stays in the normal class');
+      smallLoader.saveCache(); // ends its worker
+
+      const bulkLoader = new WorkerFileLoader(PARSE_WORKER, 1, (l) => lines.push(l));
+      assert.strictEqual((await loadAll(bulkLoader, files)).length, files.length);
+      for (let waited = 0; newIdle().length === 0 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      assert.strictEqual(newIdle().length, 1, 'the bulk load\'s worker is in SCHED_IDLE');
+      assert.deepStrictEqual(lines, []);
+      bulkLoader.saveCache();
+    } finally {
+      fs.rmSync(bulk, { recursive: true, force: true });
+    }
+  });
 });
 
+/** Threads of this process in the idle scheduling class. */
+function idleThreads(): Set<number> {
+  const ids = new Set<number>();
+  for (const id of fs.readdirSync('/proc/self/task')) {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+      if (schedulingPolicyOf(stat) === 5) ids.add(Number(id));
+    } catch { /* the thread ended meanwhile */ }
+  }
+  return ids;
+}

@@ -60,6 +60,11 @@ export function exampleLibraryFiles(): Record<string, string> {
   return out;
 }
 
+/** A Linux thread's scheduling policy from its /proc stat line (field 41): 0 normal, 5 SCHED_IDLE. */
+export function schedulingPolicyOf(stat: string): number {
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+}
+
 /**
  * Asserts that markdown from the server renders as text only, even by a renderer that allows raw
  * HTML (VS Code's does not; this is the worst case): no HTML, no link but http(s), no block but

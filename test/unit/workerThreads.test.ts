@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { runtimeTrickOff } from '../../server/src/runtime/tricks';
 import { startWorker } from '../../server/src/runtime/workerThreads';
+import { schedulingPolicyOf } from './helpers';
 
 describe('starting worker threads', function () {
   this.timeout(20000);
@@ -25,6 +26,26 @@ describe('starting worker threads', function () {
     });
   }
 
+  it('idleOwnThread moves the calling thread, and only it, into the idle scheduling class (Linux)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const moduleFile = path.resolve(__dirname, '../../server/src/runtime/workerThreads.js');
+    const idler = path.join(dir, 'idler.js');
+    fs.writeFileSync(idler, [
+      `const { idleOwnThread } = require(${JSON.stringify(moduleFile)});`,
+      "const { readFileSync } = require('fs');",
+      "idleOwnThread().then((problem) => require('worker_threads').parentPort.postMessage({ problem, stat: readFileSync('/proc/thread-self/stat', 'utf8') }));",
+    ].join('\n'));
+    const worker = startWorker(idler, 0);
+    const reply = await new Promise<{ problem?: string; stat: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    assert.strictEqual(reply.problem, undefined);
+    assert.strictEqual(schedulingPolicyOf(reply.stat), 5, 'the worker is in SCHED_IDLE');
+    assert.strictEqual(schedulingPolicyOf(fs.readFileSync('/proc/thread-self/stat', 'utf8')), 0, 'the calling thread of the test is not');
+  });
+
   it('a worker runs at its priority from its first statement on, and the server thread keeps its own (Linux)', async function () {
     if (process.platform !== 'linux') this.skip();
     const own = os.getPriority();
@@ -38,7 +59,7 @@ describe('starting worker threads', function () {
     const before = process.env.LITNOTES_RUNTIME_OFF;
     process.env.LITNOTES_RUNTIME_OFF = 'gc,renice';
     try {
-      assert.ok(runtimeTrickOff('renice') && runtimeTrickOff('gc') && !runtimeTrickOff('semispace'));
+      assert.ok(runtimeTrickOff('renice') && runtimeTrickOff('gc') && !runtimeTrickOff('chrt'));
       assert.strictEqual(await priorityOf(os.getPriority() + 7), os.getPriority());
     } finally {
       if (before === undefined) delete process.env.LITNOTES_RUNTIME_OFF;

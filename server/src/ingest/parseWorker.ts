@@ -1,5 +1,5 @@
 import { parentPort } from 'worker_threads';
-import { collectGarbage, lowerOwnPriority, ownThreadId, WORKER_NICE } from '../runtime/workerThreads';
+import { collectGarbage, idleOwnThread, lowerOwnPriority, ownThreadId, WORKER_NICE } from '../runtime/workerThreads';
 import { newProgress, PROGRESS_FILE, PROGRESS_THREAD } from './parseWatchdog';
 import { decodeHit, FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
 import type { PaperSource } from '../parse/types';
@@ -47,6 +47,15 @@ const REPLY_TEXT_BYTES = 64 * 1024;
 const WINDOW = 8;
 /** Cache files written between two looks at the message queue while finishing. */
 const WRITES_PER_TURN = 20;
+/**
+ * Source text a worker parses (cache misses) before it moves to the idle class (idleOwnThread): by
+ * then the scan is a cold one, whose bulk should give the server thread its core at once (fewer
+ * slow keystroke requests, at the price of a slightly later full text). A warm start, whose workers
+ * mostly read cached results while the server thread waits for them, stays at nice 10: in the idle
+ * class from the start, warm starts took longer.
+ */
+const PARSED_BYTES_BEFORE_IDLE = 1024 * 1024;
+
 // Below the server thread, so a keystroke's request wins the core when both want it (at the same
 // priority, two parse workers doubled the longest stall a probe saw), above the full-text workers (15),
 // whose builds need the parsed files first.
@@ -60,6 +69,7 @@ const unsaved: CacheRecord[] = [];
 const counts = noCounts();
 let next = 0;
 let inFlight = 0;
+let parsedBytes = 0;
 
 parentPort!.on('message', (m: ParseWorkerRequest) => {
   if (m.type === 'load') {
@@ -102,6 +112,7 @@ function work(): void {
     let loaded = loadOrDefer(file, maxMB, cache, counts);
     if ('body' in loaded && loaded.body.length > BIG_BODY) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts);
     Atomics.store(progress, PROGRESS_FILE, -1);
+    if (!('body' in loaded)) countParsed(loaded.textLength);
     if (!('body' in loaded) && loaded.entry && loaded.entry.sources.length > PART_SOURCES) {
       if (results.length) send();
       for (const part of splitSources(loaded)) post({ part });
@@ -127,6 +138,14 @@ function splitSources(loaded: LoadedFile): { uri: string; sources: PaperSource[]
   loaded.entry = { ...entry, sources: entry.sources.slice(keep) };
   if (loaded.titles) loaded.titles = loaded.titles.slice(keep);
   return parts;
+}
+
+function countParsed(bytes: number): void {
+  const before = parsedBytes;
+  parsedBytes += bytes;
+  if (before < PARSED_BYTES_BEFORE_IDLE && parsedBytes >= PARSED_BYTES_BEFORE_IDLE) {
+    void idleOwnThread().then((problem) => problem && parentPort!.postMessage({ log: `parse worker stays at nice ${WORKER_NICE.parse}: ${problem}` } satisfies ParseWorkerReply));
+  }
 }
 
 /** Save what missed the cache, then end: the thread is no longer needed. */

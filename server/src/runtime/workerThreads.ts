@@ -1,3 +1,4 @@
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -52,6 +53,30 @@ export function lowerOwnPriority(nice: number): void {
   try { os.setPriority(nice); } catch { /* not permitted: the worker still runs off the server thread */ }
 }
 
+/**
+ * Moves the calling thread into Linux's idle scheduling class (SCHED_IDLE), for bulk work nobody is
+ * waiting on. A niced thread still holds its core when the server thread wakes with a keystroke's
+ * request: the request can queue behind it. An idle-class thread gives way at once, and the kernel
+ * counts a core running only such threads as free when it places a waking thread. Node cannot set
+ * a thread's class, so util-linux's `chrt` does, by thread id (from /proc/thread-self).
+ *
+ * There is no way back without privileges, so callers move only once the work has turned out to be
+ * bulk. Resolves to why it could not (for a log line), or undefined; elsewhere than Linux it does
+ * nothing, and the thread keeps its nice value.
+ */
+export function idleOwnThread(): Promise<string | undefined> {
+  if (process.platform !== 'linux' || runtimeTrickOff('chrt')) return Promise.resolve(undefined);
+  let threadId: string;
+  try {
+    threadId = path.basename(fs.readlinkSync('/proc/thread-self'));
+  } catch (err) {
+    return Promise.resolve(`cannot tell this thread's id: ${(err as Error).message}`);
+  }
+  return new Promise((resolve) => {
+    execFile('chrt', ['--idle', '--pid', '0', threadId], { timeout: 5000 }, (err) => resolve(err ? `chrt --idle failed: ${err.message.trim()}` : undefined));
+  });
+}
+
 /** The calling thread's id on Linux (what /proc/self/task lists), else 0. */
 export function ownThreadId(): number {
   if (process.platform !== 'linux') return 0;
@@ -61,7 +86,7 @@ export function ownThreadId(): number {
 /**
  * CPU time (user + system, ms) a thread of this process has used, from /proc (Linux; clock ticks of
  * 10 ms), or undefined where that cannot be read. A thread's CPU time, unlike the clock, does not
- * grow while the thread waits for a core: a low-priority parse worker can wait for seconds.
+ * grow while the thread waits for a core: a parse worker in the idle class can wait for seconds.
  */
 export function threadCpuMs(threadId: number): number | undefined {
   if (!threadId) return undefined;
