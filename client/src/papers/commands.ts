@@ -53,7 +53,7 @@ export class PaperCommands {
     if (!folder) { void vscode.window.showErrorMessage('Open a folder to fetch Daily Papers into.'); return; }
     dates ??= await pickDates();
     if (!dates?.length) return;
-    const digestFolder = vscode.Uri.joinPath(folder.uri, vscode.workspace.getConfiguration('litnotes').get('digestFolder', 'digests'));
+    const digestFolder = vscode.Uri.joinPath(folder.uri, vscode.workspace.getConfiguration('litnotes', folder.uri).get('digestFolder', 'digests'));
     let written = 0, papers = 0;
     const problems: string[] = [];
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Fetching Daily Papers', cancellable: true }, async (progress, cancel) => {

@@ -37,6 +37,7 @@ describe('papers from the web, in the editor', () => {
     for (const rel of written) fs.rmSync(fileUri(rel).fsPath, { force: true });
   });
 
+  /** Whether `[@` and the first letters of `key` offer a key starting with it. */
   async function completes(key: string): Promise<boolean> {
     const { doc } = await openDoc('drafts/related-work.md');
     const at = new vscode.Position(doc.lineCount - 1, 0);
@@ -45,7 +46,7 @@ describe('papers from the web, in the editor', () => {
     await vscode.workspace.applyEdit(edit);
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(at.line, key.slice(0, 6).length + 2));
     await vscode.commands.executeCommand('undo');
-    return list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === key);
+    return list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label).startsWith(key));
   }
 
   it('Fetch Daily Papers for a date writes the day as the site serves it, and its papers complete', async () => {
