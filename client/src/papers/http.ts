@@ -5,7 +5,7 @@ import * as https from 'https';
 export class NetworkError extends Error {}
 
 export interface GetOptions {
-  /** Whole request, connection to last byte. */
+  /** How long the connection may stay silent (connecting, or between two parts of the answer). */
   timeoutMs?: number;
   /** Answers larger than this are refused (and not kept). */
   maxBytes?: number;
