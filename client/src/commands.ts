@@ -9,6 +9,15 @@ import { openAt } from './reader';
 
 interface PaperPick extends vscode.QuickPickItem { key: string }
 
+/** Applies the server's edit that creates a note at `uri` (never over a file), saves it and shows it. */
+export async function makeNote(client: LanguageClient, serverEdit: unknown, uri: string): Promise<void> {
+  const edit = await client.protocol2CodeConverter.asWorkspaceEdit(serverEdit as Parameters<LanguageClient['protocol2CodeConverter']['asWorkspaceEdit']>[0]);
+  if (!edit || !(await vscode.workspace.applyEdit(edit))) { void vscode.window.showErrorMessage(`Could not create ${uri}.`); return; }
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+  await doc.save();
+  await vscode.window.showTextDocument(doc);
+}
+
 /**
  * A picker over every paper: the editor's own matching on key, title and authors, plus full-text
  * matches (abstracts, notes) fetched as you type.
@@ -152,14 +161,7 @@ export class Commands {
     if (!key) return;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.toString();
     const r = await this.client.sendRequest(CreateNoteRequest, { key, folderUri: folder });
-    if (r.edit) {
-      const edit = await this.client.protocol2CodeConverter.asWorkspaceEdit(r.edit as NonNullable<Parameters<LanguageClient['protocol2CodeConverter']['asWorkspaceEdit']>[0]>);
-      if (!edit || !(await vscode.workspace.applyEdit(edit))) { void vscode.window.showErrorMessage(`Could not create ${r.uri}.`); return; }
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(r.uri!));
-      await doc.save();
-      await vscode.window.showTextDocument(doc);
-      return;
-    }
+    if (r.edit && r.uri) { await makeNote(this.client, r.edit, r.uri); return; }
     if (r.uri) { await openAt(r.uri, 0); return; }
     void vscode.window.showWarningMessage(r.message ?? 'No note was created.');
   }

@@ -5,6 +5,7 @@ import { CreateNoteRequest } from '../../../server/src/shared/protocol';
 import { recognizePaper } from './recognize';
 import { fetchDailyPapers, lookUpPaper, PaperSites } from './sources';
 import { NetworkError } from './http';
+import { makeNote } from '../commands';
 
 /**
  * Add Paper… and Fetch Daily Papers…: the only places litnotes uses the network, and only when the
@@ -40,11 +41,7 @@ export class PaperCommands {
     const r = await this.client.sendRequest(CreateNoteRequest, { paper, folderUri });
     if (r.existing) { await this.show(r.existing); return; }
     if (!r.edit || !r.uri) { void vscode.window.showWarningMessage(r.message ?? 'No note was made.'); return; }
-    const edit = await this.client.protocol2CodeConverter.asWorkspaceEdit(r.edit as Parameters<LanguageClient['protocol2CodeConverter']['asWorkspaceEdit']>[0]);
-    if (!edit || !(await vscode.workspace.applyEdit(edit))) { void vscode.window.showErrorMessage(`Could not create ${r.uri}.`); return; }
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(r.uri));
-    await doc.save();
-    await vscode.window.showTextDocument(doc);
+    await makeNote(this.client, r.edit, r.uri);
   }
 
   /** Today, a date or a range of days of Daily Papers, each written as the site's JSON into the digest folder. */

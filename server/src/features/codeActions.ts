@@ -4,7 +4,7 @@ import type { KeyAt } from './keyAt';
 import type { Library, Paper } from '../model/library';
 import { SAME_PAPER, SamePaperData, UNKNOWN_KEY, UnknownKeyData } from './diagnostics';
 import type { Citation } from '../parse/citations';
-import { noteTemplate } from './noteTemplate';
+import { newNoteEdit, noteTemplate } from './noteTemplate';
 
 /**
  * Quick fixes for unknown keys: replace by each suggestion. They come from the diagnostics in the
@@ -64,20 +64,8 @@ function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-/**
- * "Create literature note" for a paper that only a digest knows. The edit creates a new file and
- * never overwrites: `newUri` was chosen free, and the create fails rather than replace if that changed.
- */
+/** "Create literature note" for a paper that only a digest knows (a new file, never an overwrite). */
 export function createNoteAction(paper: Paper, newUri: string): CodeAction | undefined {
   if (paper.note) return undefined;
-  return {
-    title: `Create literature note for "${paper.key}"`,
-    kind: CodeActionKind.RefactorRewrite,
-    edit: {
-      documentChanges: [
-        { kind: 'create', uri: newUri, options: { overwrite: false, ignoreIfExists: false } },
-        { textDocument: { uri: newUri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: noteTemplate(paper) }] },
-      ],
-    },
-  };
+  return { title: `Create literature note for "${paper.key}"`, kind: CodeActionKind.RefactorRewrite, edit: newNoteEdit(newUri, noteTemplate(paper)) };
 }

@@ -1,9 +1,8 @@
-import * as yaml from 'js-yaml';
-import type { WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Library, Paper } from '../model/library';
 import type { NewPaper } from '../shared/protocol';
 import { normalizeTitle } from '../util/text';
 import { MAX_KEY } from '../parse/citations';
+import { noteText } from './noteTemplate';
 
 /** Field caps for a paper from the web: an answer can hold anything. */
 const CAP = { title: 1000, author: 200, authors: 500, abstract: 20_000, id: 300, url: 2000, category: 80, categories: 20 };
@@ -59,7 +58,7 @@ export function noteKeyFor(paper: NewPaper, taken: (key: string) => boolean): st
   for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-/** The note's text: YAML front matter (safely dumped) with everything known, then the abstract. */
+/** The note's text: everything known in its front matter, then the abstract. */
 export function newPaperNoteText(paper: NewPaper, key: string): string {
   const fields: Record<string, unknown> = { citekey: key, title: paper.title };
   if (paper.authors.length) fields.authors = paper.authors;
@@ -72,16 +71,5 @@ export function newPaperNoteText(paper: NewPaper, key: string): string {
   if (paper.codeUrls?.length) fields.code = paper.codeUrls[0];
   fields.tags = paper.categories ?? [];
   if (paper.abstract) fields.abstract = paper.abstract;
-  const front = yaml.safeDump(fields, { lineWidth: -1, noRefs: true, skipInvalid: true });
-  return `---\n${front}---\n\n# ${paper.title}\n\n## Summary\n\n\n## Notes\n\n`;
-}
-
-/** A workspace edit that creates the note (never over an existing file). */
-export function newNoteEdit(uri: string, text: string): WorkspaceEdit {
-  return {
-    documentChanges: [
-      { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } },
-      { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] },
-    ],
-  };
+  return noteText(fields, paper.title);
 }

@@ -1,4 +1,5 @@
 import * as yaml from 'js-yaml';
+import type { WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Paper } from '../model/library';
 
 /** A new literature note for a paper: YAML front matter (safely dumped) and the abstract. */
@@ -12,9 +13,27 @@ export function noteTemplate(paper: Paper): string {
   if (paper.aliases.length) fields.aliases = paper.aliases;
   fields.tags = paper.topics;
   if (paper.abstract) fields.abstract = paper.abstract;
+  return noteText(fields, paper.title);
+}
+
+/** A note's text: the fields as YAML front matter (safely dumped), the title as heading, empty sections. */
+export function noteText(fields: Record<string, unknown>, title: string): string {
   const front = yaml.safeDump(fields, { lineWidth: -1, noRefs: true, skipInvalid: true });
   // Headings are plain text: a title cannot start a new block because newlines were folded on parse.
-  return `---\n${front}---\n\n# ${paper.title}\n\n## Summary\n\n\n## Notes\n\n`;
+  return `---\n${front}---\n\n# ${title}\n\n## Summary\n\n\n## Notes\n\n`;
+}
+
+/**
+ * A workspace edit that creates the note. It never overwrites: `uri` was chosen free, and the
+ * create fails rather than replace if that changed.
+ */
+export function newNoteEdit(uri: string, text: string): WorkspaceEdit {
+  return {
+    documentChanges: [
+      { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } },
+      { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] },
+    ],
+  };
 }
 
 /** A file name for the note that does not exist yet: KEY.md, else KEY-2.md, ... */

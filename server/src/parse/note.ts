@@ -30,13 +30,19 @@ export interface NoteOptions {
 
 /** True when a markdown file's front matter names a citation key, which makes it a note wherever it lives. */
 export function declaresCitationKey(text: string): boolean {
-  return hasField(text, CITEKEY_FIELDS);
+  return hasField(text, CITEKEY_LINE);
 }
 
 /** A file name as the Obsidian Citation plugin writes a note: `@key.md`. */
 const CITATION_PLUGIN_NAME = /(^|\/)@[^/@\s]+\.md$/i;
 /** Front-matter fields only a paper has (a tool's own note has an id and a title at most). */
 const PAPER_FIELDS = ['author', 'authors', 'year', 'doi', 'DOI', 'arxiv', 'arxiv_id', 'arxivId', 'eprint', 'url', 'URL', 'abstract', 'venue', 'journal', 'work', 'key', ...CITEKEY_FIELDS];
+
+/** A front-matter line that gives one of `fields` a value (made once: this runs for every markdown file). */
+const fieldLine = (fields: readonly string[]) => new RegExp(`^(?:${fields.join('|')})\\s*:\\s*\\S`, 'm');
+const CITEKEY_LINE = fieldLine(CITEKEY_FIELDS);
+const ID_LINE = fieldLine(['id']);
+const PAPER_FIELD_LINE = fieldLine(PAPER_FIELDS);
 
 /**
  * Whether a markdown file is a paper's note. Anywhere: a citation key in its front matter, or the
@@ -47,13 +53,11 @@ const PAPER_FIELDS = ['author', 'authors', 'year', 'doi', 'DOI', 'arxiv', 'arxiv
 export function isPaperNote(text: string, relativePath: string, inNotesFolder: boolean): boolean {
   if (declaresCitationKey(text) || CITATION_PLUGIN_NAME.test(relativePath)) return true;
   if (!inNotesFolder) return false;
-  return !(hasField(text, ['id']) && !hasField(text, PAPER_FIELDS));
+  return !(hasField(text, ID_LINE) && !hasField(text, PAPER_FIELD_LINE));
 }
 
-function hasField(text: string, fields: readonly string[]): boolean {
-  if (!text.startsWith('---')) return false;
-  const head = text.slice(0, 4096);
-  return fields.some((f) => new RegExp(`^${f}\\s*:\\s*\\S`, 'm').test(head));
+function hasField(text: string, line: RegExp): boolean {
+  return text.startsWith('---') && line.test(text.slice(0, 4096));
 }
 
 export function parseNote(uri: string, text: string, options: NoteOptions): ParsedSource {
