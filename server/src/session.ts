@@ -61,6 +61,7 @@ const PROGRESS_EVERY_MS = 150;
 const EDIT_REBUILD_SLICE_MS = 8;
 /** Diagnostics of edited documents wait for a pause in typing, so they never compete with completion. */
 const TYPING_PAUSE_MS = 250;
+const NO_FOLDER = 'Open a folder to create literature notes in.';
 const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'rmarkdown', 'latex', 'tex']);
 
 /**
@@ -141,7 +142,7 @@ export class Session {
   watchFolders(): void {
     this.watcher ??= new FolderWatcher(
       (changes) => void this.filesChanged(changes.map((c) => ({ uri: uriOf(c.path), deleted: c.deleted }))),
-      (_folder, rel) => this.indexer.excluded(rel),
+      (rel) => this.indexer.excluded(rel),
       (line) => this.ports.log(line),
     );
     this.watcher.watch(this.folders.map((f) => f.fsPath));
@@ -434,8 +435,8 @@ export class Session {
     const paper = typeof params?.key === 'string' ? this.library.get(params.key) : undefined;
     if (!paper) return { message: `No paper has the key "${params?.key}".` };
     if (paper.note) return { uri: this.ports.toClient(paper.note.uri), message: `"${paper.key}" already has a note.` };
-    const folder = (params.folderUri && this.folderFor(canonicalUri(params.folderUri))) || this.folders[0];
-    if (!folder) return { message: 'Open a folder to create literature notes in.' };
+    const folder = this.folderFor(params.folderUri);
+    if (!folder) return { message: NO_FOLDER };
     const uri = this.newNoteUri(folder, paper.key);
     return { uri, edit: createNoteAction(paper, uri)?.edit };
   }
@@ -446,8 +447,8 @@ export class Session {
     if (!paper) return { message: 'The paper that was found has no title; no note was made.' };
     const existing = paperInLibrary(this.library, paper);
     if (existing) return { existing: existing.key, message: `The library already has this paper, as ${existing.key}.` };
-    const folder = (folderUri && this.folderFor(canonicalUri(folderUri))) || this.folders[0];
-    if (!folder) return { message: 'Open a folder to create literature notes in.' };
+    const folder = this.folderFor(folderUri);
+    if (!folder) return { message: NO_FOLDER };
     const key = noteKeyFor(paper, (k) => !!this.library.get(k));
     const uri = this.newNoteUri(folder, key);
     return { uri, edit: newNoteEdit(uri, newPaperNoteText(paper, key)) };
@@ -459,8 +460,9 @@ export class Session {
     return uriOf(path.join(folder.fsPath, rel));
   }
 
-  private folderFor(uri: string): Folder | undefined {
-    const p = safePath(uri);
+  /** The workspace folder a document or folder (by uri, as the client spells it) is in; else the first. */
+  private folderFor(uri: string | undefined): Folder | undefined {
+    const p = uri ? safePath(canonicalUri(uri)) : undefined;
     return (p && this.indexer.folderOf(p)) || this.folders[0];
   }
 

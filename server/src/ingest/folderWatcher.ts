@@ -21,7 +21,7 @@ export class FolderWatcher {
 
   constructor(
     private readonly onChanges: (changes: WatchedChange[]) => void,
-    private readonly ignored: (folder: string, relativePath: string) => boolean,
+    private readonly ignored: (relativePath: string) => boolean,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -33,7 +33,7 @@ export class FolderWatcher {
         const watcher = fs.watch(folder, { recursive: true, persistent: false }, (_event, name) => {
           if (!name) return;
           const rel = String(name).split(path.sep).join('/');
-          if (this.ignored(folder, rel)) return;
+          if (this.ignored(rel)) return;
           this.pending.add(path.join(folder, String(name)));
           if (this.timer) clearTimeout(this.timer);
           this.timer = setTimeout(() => this.flush(), SETTLE_MS);
