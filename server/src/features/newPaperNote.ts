@@ -1,6 +1,5 @@
 import type { Library, Paper } from '../model/library';
 import type { NewPaper } from '../shared/protocol';
-import { normalizeTitle } from '../util/text';
 import { MAX_KEY } from '../parse/citations';
 import { noteText } from './noteTemplate';
 
@@ -35,9 +34,8 @@ export function checkNewPaper(raw: unknown): NewPaper | undefined {
 /** The library's paper that is this one (same arXiv id, DOI, or title), if any. */
 export function paperInLibrary(library: Library, paper: NewPaper): Paper | undefined {
   const doi = paper.doi?.toLowerCase();
-  const norm = normalizeTitle(paper.title);
   return library.papers().find((p) => (paper.arxiv && p.arxiv === paper.arxiv) || (doi && p.doi?.toLowerCase() === doi))
-    ?? library.papers().find((p) => norm && normalizeTitle(p.title) === norm);
+    ?? library.withTitle(paper.title);
 }
 
 const STOP = new Set('a an the of for and or on in to with by from via is are towards toward what when how why do does can'.split(' '));

@@ -113,13 +113,16 @@ export class Library {
    * (`[[Attention Is All You Need]]`, compared as titles are merged: case, accents and punctuation aside).
    */
   linked(target: string): Paper | undefined {
-    const byKey = this.get(target);
-    if (byKey) return byKey;
-    const norm = normalizeTitle(target);
+    return this.get(target) ?? this.withTitle(target);
+  }
+
+  /** The first paper (in key order) with this title, compared as titles are merged. Indexed on first use after each recompute. */
+  withTitle(title: string): Paper | undefined {
+    const norm = normalizeTitle(title);
     if (!norm) return undefined;
     if (this.titlesVersion !== this.version) {
       this.titles = new Map();
-      for (const p of this.list) {
+      for (const p of this.papers()) {
         const n = normalizeTitle(p.title);
         if (n && !this.titles.has(n)) this.titles.set(n, p);
       }

@@ -169,11 +169,14 @@ function fieldValueRange(lines: { line: number; text: string }[], field: string,
   return undefined;
 }
 
+/** A line that opens or closes a fenced code block. */
+const FENCE = /^\s*(```|~~~)/;
+
 function findHeading(lines: string[], offset: number): { text: string; range: Range } | undefined {
   let inFence = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].replace(/\r$/, '');
-    if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
+    if (FENCE.test(line)) inFence = !inFence;
     if (inFence) continue;
     const m = /^#\s+(.+?)\s*#*\s*$/.exec(line);
     if (m) return { text: m[1], range: range(offset + i, 2, offset + i, 2 + m[1].length) };
@@ -204,7 +207,7 @@ function firstParagraph(lines: string[]): string | undefined {
   let inFence = false;
   for (const raw of lines) {
     const line = raw.replace(/\r$/, '');
-    if (/^\s*(```|~~~)/.test(line)) { inFence = !inFence; if (out.length) break; continue; }
+    if (FENCE.test(line)) { inFence = !inFence; if (out.length) break; continue; }
     if (inFence) continue;
     if (/^\s*$/.test(line) || /^#{1,6}\s/.test(line) || /^\s*([-*_])\s*\1\s*\1/.test(line)) {
       if (out.length) break;
@@ -270,7 +273,7 @@ export function bodyTags(lines: string[]): string[] {
   const out: string[] = [];
   let inFence = false;
   for (const raw of lines) {
-    if (/^\s*(```|~~~)/.test(raw)) { inFence = !inFence; continue; }
+    if (FENCE.test(raw)) { inFence = !inFence; continue; }
     if (inFence || !raw.includes('#')) continue;
     const line = raw.replace(/`[^`]*`/g, ' ');
     BODY_TAG.lastIndex = 0;

@@ -55,13 +55,6 @@ export function markdownText(text: string, max: number): string {
   return LINE_START.test(out) ? out.replace(LINE_START, '\\$1') : out.replace(/^(\d{1,9})([.)])/, '$1\\$2');
 }
 
-/** Untrusted text for a plain-text answer: bidi controls removed, whitespace folded, capped; nothing escaped. */
-export function plainText(text: string, max: number): string {
-  const head = text.length > 2 * max ? text.slice(0, 2 * max) : text;
-  const plain = capText(foldSpace(head.replace(BIDI_CONTROLS, '')), max);
-  return head !== text && !plain.endsWith('…') ? plain + '…' : plain;
-}
-
 /**
  * The server's own markdown (hovers, completion documentation) as plain text, for an editor that
  * asks for it: links become `label <address>`, emphasis marks go, escapes are undone. File text in
