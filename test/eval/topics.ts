@@ -10,21 +10,24 @@ import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicNode, topicP
  * against a baseline computed in the same run (TF-IDF + k-means over the same titles and abstracts).
  *
  * Pair precision and recall: over every pair of papers, "related" when they share a label, and
- * "put together" when they share a leaf topic (the baseline: the same cluster).
+ * "put together" when they share a topic at any level (the baseline: the same cluster). Names: the
+ * share of top-level topics whose name is in the labels' list of names a reader would accept.
  */
 
 const ROOT = path.resolve(__dirname, '../../..');
 const DIGEST = 'test/fixtures/library/digests/daily-papers-sep-8.txt';
 const LABELS = 'test/fixtures/topics/sample-digest-labels.json';
 
-interface Scores { topics: number; topLevel: number; coverage: number; largestShare: number; precision: number; recall: number; f1: number; names: string[] }
+interface Scores { topics: number; topLevel: number; coverage: number; largestShare: number; precision: number; recall: number; f1: number; names: string[]; accepted?: number }
 
 function main(): void {
   const library = new Library();
   library.setFile(parseFile(`file:///eval/${DIGEST}`, 'digests/daily-papers-sep-8.txt', 'digest', fs.readFileSync(path.join(ROOT, DIGEST), 'utf8')).entry);
   library.rebuild();
   const papers = topicPapers(library);
-  const labels: Record<string, string[]> = JSON.parse(fs.readFileSync(path.join(ROOT, LABELS), 'utf8')).groups;
+  const labelFile = JSON.parse(fs.readFileSync(path.join(ROOT, LABELS), 'utf8'));
+  const labels: Record<string, string[]> = labelFile.groups;
+  const acceptable = new Set<string>(labelFile.acceptableNames);
   const truth = papers.map((p) => {
     const l = labels[p.title];
     if (!l) throw new Error(`no label for "${p.title}"`);
@@ -49,6 +52,7 @@ function main(): void {
   const derived = score(papers.map((p) => leaves.get(p.key) ?? new Set()), truth, {
     topics, topLevel: tree.length, largest: Math.max(0, ...sizes), names: tree.map((n) => `${n.name} (${n.count})`),
   });
+  derived.accepted = tree.filter((n) => acceptable.has(n.name.toLowerCase())).length / Math.max(1, tree.length);
 
   const k = new Set(Object.values(labels).flat()).size;
   const clusters = kMeansBaseline(papers.map((p) => `${p.title} ${p.abstract}`), k);
@@ -66,8 +70,14 @@ function main(): void {
   console.log(row('pair precision', (s) => s.precision.toFixed(2)));
   console.log(row('pair recall', (s) => s.recall.toFixed(2)));
   console.log(row('pair F1', (s) => s.f1.toFixed(2)));
+  console.log(row('top-level names a reader accepts', (s) => (s.accepted === undefined ? 'n/a (term lists)' : pct(s.accepted))));
   console.log(`\nDerived top-level topics: ${derived.names.join('; ')}`);
+  console.log(`Derived tree:\n${outline(tree, '  ')}`);
   console.log(`Baseline clusters (top terms): ${baseline.names.join('; ')}`);
+}
+
+function outline(nodes: TopicNode[], indent: string): string {
+  return nodes.map((n) => `${indent}${n.name} (${n.count})${n.children.length ? `\n${outline(n.children, `${indent}  `)}` : ''}`).join('\n');
 }
 
 function score(predicted: Set<string>[], truth: Set<string>[], shape: { topics: number; topLevel: number; largest: number; names: string[] }): Scores {

@@ -112,7 +112,8 @@ describe('search, topics and paper requests over stdio', function () {
       assert.strictEqual(t.papers, 96);
       const kinds = new Set(t.topics.map((n) => n.kind));
       assert.ok(kinds.has('tag') && kinds.has('folder') && kinds.has('derived'));
-      const moe = t.topics.find((n) => n.name === 'mixture of experts')!;
+      const all = (ns: TopicNode[]): TopicNode[] => ns.flatMap((n) => [n, ...all(n.children)]);
+      const moe = all(t.topics).find((n) => n.name === 'mixture of experts')!;
       assert.ok(moe && moe.count >= 3 && moe.papers.includes('home'));
     });
   });

@@ -41,7 +41,7 @@ describe('topics derived from the sample digest', () => {
   });
 
   it('names topics by the phrase as a reader would say it', () => {
-    const names = roots.map((n) => n.name);
+    const names = all.map((n) => n.name);
     for (const expected of ['mixture of experts', 'reward model', 'text embedding']) assert.ok(names.includes(expected), `${expected} not in ${names.join(', ')}`);
   });
 

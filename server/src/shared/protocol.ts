@@ -65,7 +65,8 @@ export interface PaperDetails {
 export const PaperRequest = new RequestType<PaperParams, PaperDetails | null, void>('litnotes/paper');
 
 /** Client -> server: the topic tree. A node: topic -> subtopics -> paper keys (`count` includes the subtopics'). */
-export interface TopicNode { id: string; name: string; kind: 'tag' | 'folder' | 'derived' | 'vocabulary'; count: number; papers: string[]; children: TopicNode[] }
+/** `phrases`: for a derived topic, the phrases that define it (its own, or its subtopics' for a field). */
+export interface TopicNode { id: string; name: string; kind: 'tag' | 'folder' | 'derived' | 'vocabulary'; count: number; papers: string[]; children: TopicNode[]; phrases?: string[] }
 /** `computeMs`: deriving the tree, or reading it back when `fromCache` (an unchanged library and settings since a previous start). */
 export interface TopicsResponse { topics: TopicNode[]; computeMs: number; fromCache: boolean; papers: number; uncategorized: string[] }
 export const TopicsRequest = new RequestType0<TopicsResponse, void>('litnotes/topics');

@@ -1,5 +1,6 @@
 import { PaperPhrases, PaperTokens, PhraseKeys, PhraseMatcher, PhraseTally, surfaceOf, WordTable } from './phrases';
 import type { PhraseCache, TopicNode } from './topics';
+import { centroid, collectAcronyms, cosine, FIELD_SIMILARITY, groupFields, nameStems, settledAcronyms, SparseVector, VARIANT_SIMILARITY, variantNames, WordSpace } from './fields';
 
 /**
  * Topics derived from the papers' own text, for papers with no tags, folder or vocabulary topic.
@@ -51,20 +52,121 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
   const chosen = chooseTopics(candidates, n, minDf, maxPerPaper, depth ? 6 : Math.max(5, Math.min(200, Math.round(n / 4))));
   const assigned = assignPapers(allDocs, chosen, maxPerPaper, cache.table);
 
-  const nodes: TopicNode[] = [];
   const splitting = new Set([...assigned.entries()].filter(([, k]) => k.length >= 12).sort((a, b) => b[1].length - a[1].length || (a[0].key < b[0].key ? -1 : 1)).slice(0, MAX_SPLIT_TOPICS).map(([c]) => c));
-  for (const c of chosen) {
-    const keys = assigned.get(c) ?? [];
-    if (keys.length < 2) continue;
-    const node: TopicNode = { id: `derived:${c.key}`, name: displayName(c, docs, cache.table), kind: 'derived', count: keys.length, papers: keys, children: [] };
+  const nodeOf = (c: Candidate, keys: string[], prefix: string, phrases?: string[]): TopicNode => {
+    const name = displayName(c, docs, cache.table);
+    const node: TopicNode = { id: `${prefix}${c.key}`, name, kind: 'derived', count: keys.length, papers: keys, children: [], phrases: phrases ?? [name] };
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
       const sub = allDocs.filter((d) => keySet.has(d.key));
       node.children = deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
     }
+    return node;
+  };
+  if (depth > 0) return chosen.filter((c) => (assigned.get(c)?.length ?? 0) >= 2).map((c) => nodeOf(c, assigned.get(c)!, 'derived:'));
+  return fieldNodes(allDocs, docs, chosen, assigned, candidates, cache, nodeOf);
+}
+
+/** Unplaced papers go to the nearest topic whose papers they read at least this much like. */
+const PLACE_SIMILARITY = 0.1;
+
+/** A chosen topic, or several merged as variants of one name: its phrases, papers and centroid. */
+interface Merged { main: Candidate; all: Candidate[]; papers: string[]; stems: Set<string>; centroid: SparseVector }
+
+/**
+ * The top level. Papers no phrase placed go to the topic whose papers they read most like;
+ * topics whose names are variants of one another (fields.ts) become one; topics that read alike
+ * are one field: under the topic that names it, or under a parent named for them all.
+ */
+function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned: Map<Candidate, string[]>, candidates: Candidate[], cache: PhraseCache,
+  nodeOf: (c: Candidate, keys: string[], prefix: string, phrases: string[]) => TopicNode): TopicNode[] {
+  const space = new WordSpace(sample.map((d) => d.tokens), cache.table);
+  const vectors = new Map<string, SparseVector>();
+  const byKey = new Map(allDocs.map((d) => [d.key, d]));
+  const vectorOf = (key: string) => vectors.get(key) ?? vectors.set(key, space.vector(byKey.get(key)!.tokens)).get(key)!;
+  const centroidOf = (keys: string[]) => centroid(spaced(keys, CENTROID_SAMPLE).map(vectorOf));
+  const maxSize = Math.floor(allDocs.length * MAX_FIELD_SHARE);
+
+  const acronyms = new Map<string, Map<string, number>>();
+  for (const d of sample) collectAcronyms(d.tokens, cache.table, acronyms);
+  const settled = settledAcronyms(acronyms);
+  const topics = chosen.filter((c) => assigned.has(c)).map((c): Merged => ({ main: c, all: [c], papers: [...assigned.get(c)!], stems: nameStems(c.key, settled), centroid: centroidOf(assigned.get(c)!) }));
+  placeRest(allDocs, topics, vectorOf);
+
+  const merged = groupFields(topics, maxSize, (a, b, similarity) => similarity >= VARIANT_SIMILARITY && variantNames(a.stems, b.stems)).map((group): Merged => {
+    if (group.length === 1) return topics[group[0]];
+    const parts = group.map((t) => topics[t]).sort((x, y) => y.main.quality - x.main.quality || (x.main.key < y.main.key ? -1 : 1));
+    const papers = [...new Set(parts.flatMap((t) => t.papers))];
+    return { main: parts[0].main, all: parts.flatMap((t) => t.all), papers, stems: new Set(parts.flatMap((t) => [...t.stems])), centroid: centroidOf(papers) };
+  });
+  const topicNode = (t: Merged, prefix: string) => nodeOf(t.main, t.papers, prefix, t.all.map((c) => displayName(c, sample, cache.table)));
+
+  const nodes: TopicNode[] = [];
+  const fieldKeys = new Set<string>();
+  for (const group of groupFields(merged, maxSize, (_a, _b, similarity) => similarity >= FIELD_SIMILARITY)) {
+    const members = group.map((t) => merged[t]).filter((t) => t.papers.length >= 2);
+    if (members.length === 0) continue;
+    if (members.length === 1) { nodes.push(topicNode(members[0], 'derived:')); continue; }
+    const field = fieldName(members.map((t) => t.main), candidates, sample, cache.table);
+    const head = members.find((t) => t.all.some((c) => c.key === field.key));
+    // Two fields named alike: the second is known by its first topic.
+    if (fieldKeys.has(field.key)) field.key = `${field.key}+${members[0].main.key}`;
+    fieldKeys.add(field.key);
+    const prefix = `derived:${field.key}/`;
+    const children = members.filter((t) => t !== head).map((t) => topicNode(t, prefix));
+    const papers = [...new Set(members.flatMap((t) => t.papers))].sort();
+    // Named by one of its topics: that topic is the field, its papers directly under it.
+    const node: TopicNode = head ? { ...topicNode(head, 'derived:'), id: `derived:${field.key}` } : { id: `derived:${field.key}`, name: field.name, kind: 'derived', count: 0, papers: [], children: [], phrases: [] };
+    node.children = [...node.children, ...children];
+    node.phrases = [...(node.phrases ?? []), ...children.map((ch) => ch.name)];
+    node.count = papers.length;
     nodes.push(node);
   }
   return nodes;
+}
+
+/** Each paper no topic has, under the topic whose papers it reads most like (if any reads alike enough). */
+function placeRest(allDocs: Doc[], topics: Merged[], vectorOf: (key: string) => SparseVector): void {
+  const placed = new Set<string>();
+  for (const t of topics) for (const k of t.papers) placed.add(k);
+  for (const d of allDocs) {
+    if (placed.has(d.key)) continue;
+    const v = vectorOf(d.key);
+    let best = -1, bestSimilarity = PLACE_SIMILARITY;
+    for (let t = 0; t < topics.length; t++) {
+      const s = cosine(v, topics[t].centroid);
+      if (s > bestSimilarity) { bestSimilarity = s; best = t; }
+    }
+    if (best >= 0) topics[best].papers.push(d.key);
+  }
+}
+
+/** A topic's centroid is read off at most this many of its papers (evenly spaced). */
+const CENTROID_SAMPLE = 200;
+/** No field holds more than this share of the papers. */
+const MAX_FIELD_SHARE = 0.25;
+
+/** A field is named by one phrase when that phrase's papers are this close to the field's (F-measure). */
+const FIELD_NAME_FIT = 0.6;
+
+/**
+ * A field's name: the phrase whose papers best match the field's (F-measure over the sampled
+ * papers, weighed by the phrase's quality), which may be one of its topics or a broader phrase;
+ * when no phrase fits, its two largest topics' names.
+ */
+function fieldName(topics: Candidate[], candidates: Candidate[], sample: Doc[], table: WordTable): { key: string; name: string } {
+  const field = new Set(topics.flatMap((c) => c.docs));
+  let best: Candidate | undefined, bestScore = -1;
+  for (const c of [...topics, ...candidates]) {
+    let inter = 0;
+    for (const i of c.docs) if (field.has(i)) inter++;
+    const fit = (2 * inter) / (c.docs.length + field.size);
+    const score = fit * Math.sqrt(c.quality);
+    if (fit >= FIELD_NAME_FIT && (score > bestScore || (score === bestScore && best && c.key < best.key))) { best = c; bestScore = score; }
+  }
+  if (best) return { key: best.key, name: displayName(best, sample, table) };
+  const [a, b] = [...topics].sort((x, y) => y.docs.length - x.docs.length || (x.key < y.key ? -1 : 1));
+  return { key: `${a.key} & ${b.key}`, name: `${displayName(a, sample, table)} & ${displayName(b, sample, table)}` };
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { Flow } from './harness';
 
-/** Open the Literature view, expand a derived topic, open a paper from it in the reader. */
+/** Open the Literature view, expand a derived field (multi-task learning, HoME directly under it), open a paper from it in the reader. */
 export const flow: Flow = {
   name: 'topics',
   async run(wb, shot) {
     await wb.page.locator('.activitybar .action-item a[aria-label^="Literature"]').first().click();
     const view = wb.page.locator('.pane-body .monaco-list[aria-label*="Topics"], .pane-body .monaco-list').first();
-    const topic = wb.page.locator('.monaco-list-row', { hasText: 'mixture of experts' }).first();
+    const topic = wb.page.locator('.monaco-list-row', { hasText: 'multi task learning' }).first();
     await topic.waitFor({ timeout: 30000 });
     await topic.click();
     const paper = wb.page.locator('.monaco-list-row', { hasText: 'HoME: Hierarchy of Multi-Gate Experts' }).first();
