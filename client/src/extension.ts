@@ -6,6 +6,7 @@ import { SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
 import { citationAt, flavorOf } from '../../server/src/parse/citations';
 import { StatusItem } from './status';
 import { TopicsTree } from './topicsTree';
+import { TopicCommands } from './topicCommands';
 import { Reader } from './reader';
 import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
@@ -69,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   const status = new StatusItem('litnotes.showOutput');
   const commands = new Commands(client, output);
   const topics = new TopicsTree(client, context.workspaceState);
+  const topicCommands = new TopicCommands(topics);
   const reader = new Reader(context, client, {
     insertCitation: (key) => commands.insertCitation(key),
     createNote: (key) => commands.createNote(key),
@@ -102,6 +104,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
       if (error) void vscode.window.showWarningMessage(error);
     }),
     vscode.commands.registerCommand('litnotes.clearTopicsFilter', () => topics.setFilter(undefined)),
+    vscode.commands.registerCommand('litnotes.renameTopic', (node?: TreeNode) => topicCommands.rename(asTopic(node))),
+    vscode.commands.registerCommand('litnotes.mergeTopic', (node?: TreeNode, into?: TreeNode) => topicCommands.merge(asTopic(node), asTopic(into))),
+    vscode.commands.registerCommand('litnotes.hideTopic', (node?: TreeNode) => topicCommands.hide(asTopic(node))),
     vscode.commands.registerCommand('litnotes.addPaper', (input?: unknown) => papers.addPaper(typeof input === 'string' ? input : undefined)),
     vscode.commands.registerCommand('litnotes.fetchDailyPapers', (dates?: unknown) => papers.fetchDailyPapers(Array.isArray(dates) ? dates.filter((d): d is string => typeof d === 'string') : undefined)),
   );
@@ -133,4 +138,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
+}
+
+/** A topic node from the Topics view's context menu, or undefined (from the command palette). */
+function asTopic(node: TreeNode | undefined): Extract<TreeNode, { type: 'topic' }> | undefined {
+  return node && typeof node === 'object' && node.type === 'topic' ? node : undefined;
 }

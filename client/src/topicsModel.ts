@@ -2,7 +2,7 @@ import type { PaperSummary, TopicNode } from '../../server/src/shared/protocol';
 
 /** The topic tree as the view shows it: pure data built from the server's answers (unit-tested). */
 export type TreeNode =
-  | { type: 'topic'; id: string; name: string; kind: TopicNode['kind'] | 'new'; count: number; children: TreeNode[] }
+  | { type: 'topic'; id: string; name: string; kind: TopicNode['kind'] | 'new'; count: number; children: TreeNode[]; phrases?: string[] }
   | { type: 'paper'; id: string; key: string; title: string; description: string; hasNote: boolean; cited: boolean };
 
 export interface TreeInput {
@@ -32,7 +32,7 @@ export function buildTree(input: TreeInput): TreeNode[] {
     ];
     if (children.length === 0) return undefined;
     const count = input.filter ? countPapers(children) : t.count;
-    return { type: 'topic', id: t.id, name: t.name, kind: t.kind, count, children };
+    return { type: 'topic', id: t.id, name: t.name, kind: t.kind, count, children, phrases: t.phrases };
   };
   const roots = input.topics.map(topic).filter((n): n is TreeNode => !!n);
   const other = input.uncategorized.map((k) => paper('uncategorized', k)).filter((n): n is TreeNode => !!n).sort(byTitle);

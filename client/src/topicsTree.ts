@@ -108,10 +108,10 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
       item.id = node.id;
       item.description = String(node.count);
       item.iconPath = new vscode.ThemeIcon(TOPIC_ICONS[node.kind] ?? 'symbol-folder');
-      item.contextValue = `topic.${node.kind}`;
+      item.contextValue = node.id === 'uncategorized' ? 'topic.other' : `topic.${node.kind}`;
       item.tooltip = node.kind === 'new'
         ? `${node.count} paper${node.count === 1 ? '' : 's'} new since you last opened this group`
-        : `${node.name}: ${node.count} paper${node.count === 1 ? '' : 's'} (${node.kind === 'derived' ? 'derived from abstracts' : node.kind})`;
+        : topicTooltip(node);
       return item;
     }
     const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.None);
@@ -122,6 +122,14 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     item.command = { command: 'litnotes.openReader', title: 'Open in Reader', arguments: [node.key] };
     item.accessibilityInformation = { label: `${node.title}, ${node.description}${node.cited ? ', cited in this document' : ''}` };
     return item;
+  }
+
+  /** Every topic in the tree, depth first (for picking a topic to merge into). */
+  allTopics(): Extract<TreeNode, { type: 'topic' }>[] {
+    const out: Extract<TreeNode, { type: 'topic' }>[] = [];
+    const walk = (ns: TreeNode[]) => { for (const n of ns) if (n.type === 'topic') { out.push(n); walk(n.children); } };
+    walk(this.roots);
+    return out;
   }
 
   /** The abstract, fetched when the tooltip is about to show; plain text, never rendered as HTML. */
@@ -144,4 +152,12 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function topicTooltip(node: Extract<TreeNode, { type: 'topic' }>): string {
+  const papers = `${node.name}: ${node.count} paper${node.count === 1 ? '' : 's'}`;
+  if (node.kind !== 'derived' || node.id === 'uncategorized') return `${papers} (${node.kind})`;
+  const subtopics = node.children.filter((c) => c.type === 'topic').length;
+  return [`${papers} (derived from abstracts)`, node.phrases?.length ? `Defined by: ${node.phrases.join(', ')}` : '', subtopics ? `${subtopics} subtopic${subtopics === 1 ? '' : 's'}` : '']
+    .filter(Boolean).join('\n');
 }

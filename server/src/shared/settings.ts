@@ -3,6 +3,8 @@ export interface TopicOptions {
   maxPerPaper: number;
   /** Topic name -> words or phrases; takes precedence over derived topics. */
   vocabulary: Record<string, string[]>;
+  /** Derived topics the user hid: phrases never chosen as topics (as written; matched by their folded words). */
+  hidden: string[];
 }
 
 /** Settings in section `litnotes`; defaults apply when the client sends none (any LSP editor). */
@@ -36,7 +38,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exclude: [...TOOL_FOLDERS],
   newNoteFolder: 'notes',
   maxFileSizeMB: 10,
-  topics: { auto: true, maxPerPaper: 3, vocabulary: {} },
+  topics: { auto: true, maxPerPaper: 3, vocabulary: {}, hidden: [] },
   diagnostics: { unknownKey: 'warning' },
   export: { onSave: 'off' },
 };
@@ -79,5 +81,6 @@ function readTopics(raw: unknown): Settings['topics'] {
     auto: typeof t.auto === 'boolean' ? t.auto : DEFAULT_SETTINGS.topics.auto,
     maxPerPaper: typeof t.maxPerPaper === 'number' && t.maxPerPaper >= 1 ? Math.min(10, Math.floor(t.maxPerPaper)) : DEFAULT_SETTINGS.topics.maxPerPaper,
     vocabulary,
+    hidden: (Array.isArray(t.hidden) ? t.hidden : []).filter((h): h is string => typeof h === 'string' && h.trim() !== '').slice(0, 1000),
   };
 }

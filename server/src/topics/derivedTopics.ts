@@ -24,10 +24,10 @@ const SELECTION_SAMPLE = [2000, 200];
 const MAX_SPLIT_TOPICS = 8;
 
 /** The derived topics of these papers (their phrase lists are for this computation only). */
-export function deriveTopicTree(docs: Doc[], maxPerPaper: number, cache: PhraseCache): TopicNode[] {
+export function deriveTopicTree(docs: Doc[], maxPerPaper: number, cache: PhraseCache, hidden: ReadonlySet<string> = new Set()): TopicNode[] {
   // About this many distinct phrases per sampled paper, so the table starts large enough.
   const phraseKeys = new PhraseKeys(cache.table, Math.min(docs.length, SELECTION_SAMPLE[0]) * 75);
-  const tree = deriveTopics(docs, maxPerPaper, [], 0, cache, phraseKeys);
+  const tree = deriveTopics(docs, maxPerPaper, [], 0, cache, phraseKeys, hidden);
   for (const d of docs) d.phrases = undefined;
   return tree;
 }
@@ -37,7 +37,7 @@ export function deriveTopicTree(docs: Doc[], maxPerPaper: number, cache: PhraseC
  * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
  * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
  */
-function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys): TopicNode[] {
+function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys, hidden: ReadonlySet<string>): TopicNode[] {
   // Topics are chosen on an evenly spaced sample of a large library (deterministic), then every
   // paper is assigned to the chosen topics by its own phrases.
   const docs = selectionSample(allDocs, SELECTION_SAMPLE[depth ? 1 : 0]);
@@ -48,7 +48,7 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
   const { lists, counts } = paperLists(phrases, countPapers(phrases, phraseKeys.length.length), minDf, maxDf);
   const coherence = new Coherence(wordVectors(phrases, phraseKeys, counts.df, n), phraseKeys.length.length);
   const excluded = new Set(excludeWords.map((w) => cache.table.foldedIdOf(w)).filter((f): f is number => f !== undefined));
-  const candidates = rankCandidates(lists, counts, phraseKeys, excluded, coherence, depth, n);
+  const candidates = rankCandidates(lists, counts, phraseKeys, excluded, coherence, depth, n).filter((c) => !hidden.has(c.key));
   const chosen = chooseTopics(candidates, n, minDf, maxPerPaper, depth ? 6 : Math.max(5, Math.min(200, Math.round(n / 4))));
   const assigned = assignPapers(allDocs, chosen, maxPerPaper, cache.table);
 
@@ -59,7 +59,7 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
       const sub = allDocs.filter((d) => keySet.has(d.key));
-      node.children = deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
+      node.children = deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys, hidden).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
     }
     return node;
   };
@@ -118,7 +118,7 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
     // Named by one of its topics: that topic is the field, its papers directly under it.
     const node: TopicNode = head ? { ...topicNode(head, 'derived:'), id: `derived:${field.key}` } : { id: `derived:${field.key}`, name: field.name, kind: 'derived', count: 0, papers: [], children: [], phrases: [] };
     node.children = [...node.children, ...children];
-    node.phrases = [...(node.phrases ?? []), ...children.map((ch) => ch.name)];
+    if (!head) node.phrases = [field.name];
     node.count = papers.length;
     nodes.push(node);
   }

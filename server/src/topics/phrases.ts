@@ -43,6 +43,11 @@ function fold(word: string): string {
   return word;
 }
 
+/** A phrase as written ("Mixture-of-Experts") as its key: folded words joined by spaces ("mixture of expert"). */
+export function phraseKeyOf(text: string): string {
+  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).map(fold).join(' ');
+}
+
 /** Fine inside or at the start of a phrase ("low rank", "parameter efficient"), never a topic alone. */
 const NOT_ALONE = new Set('efficient efficiently large small low high fine multi cross deep'.split(' '));
 

@@ -1,6 +1,6 @@
 import type { Library, Paper } from '../model/library';
 import { deriveTopicTree, Doc } from './derivedTopics';
-import { paperPhrases, PaperPhrases, PaperTokens, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
+import { paperPhrases, PaperPhrases, PaperTokens, phraseKeyOf, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
 import { BatchPaper } from './topicBatch';
 import type { TopicNode } from '../shared/protocol';
 import type { TopicOptions } from '../shared/settings';
@@ -34,7 +34,7 @@ export type { TopicNode } from '../shared/protocol';
 
 export type { TopicOptions } from '../shared/settings';
 
-export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3, vocabulary: {} };
+export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3, vocabulary: {}, hidden: [] };
 
 /**
  * Tokenized papers, cached by the text they came from, so recomputing after a change re-reads only
@@ -124,7 +124,7 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
   if (options.auto && needDerived.length >= 4) {
     const docs: Doc[] = [];
     for (const p of needDerived) docs.push({ key: p.key, tokens: cache.tokens(p) });
-    roots.push(...deriveTopicTree(docs, options.maxPerPaper, cache));
+    roots.push(...deriveTopicTree(docs, options.maxPerPaper, cache, new Set((options.hidden ?? []).map(phraseKeyOf))));
   }
   cache.retain(new Set(papers.map((p) => p.key)));
   for (const r of roots) finish(r);

@@ -62,6 +62,7 @@ function isTree(value: unknown, depth: number): value is TopicNode[] {
     if (typeof node.id !== 'string' || typeof node.name !== 'string' || typeof node.kind !== 'string' || !KINDS.has(node.kind)) return false;
     if (typeof node.count !== 'number' || !Number.isInteger(node.count) || node.count < 0) return false;
     if (!Array.isArray(node.papers) || !node.papers.every((k) => typeof k === 'string')) return false;
+    if (node.phrases !== undefined && (!Array.isArray(node.phrases) || !node.phrases.every((k) => typeof k === 'string'))) return false;
     if (!isTree(node.children, depth + 1)) return false;
   }
   return true;

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { activated, EXTENSION_ID, fileUri, openDoc, positionOf } from './helpers';
 
-interface TreeNodeLike { type: string; name?: string; key?: string; children?: TreeNodeLike[] }
+interface TreeNodeLike { type: string; name?: string; key?: string; kind?: string; children?: TreeNodeLike[] }
 interface Api {
   topics: { refresh(): Promise<void>; getChildren(n?: TreeNodeLike): TreeNodeLike[]; getTreeItem(n: TreeNodeLike): vscode.TreeItem };
   reader: { isOpen: boolean; currentKey?: string };
@@ -31,6 +31,27 @@ describe('the extension face: topics, reader, commands, symbols', () => {
     const paperItem = api.topics.getTreeItem(paper);
     assert.match(String(paperItem.label), /^HoME/);
     assert.strictEqual(paperItem.command?.command, 'litnotes.openReader');
+  });
+
+  it('a derived topic\'s tooltip names its defining phrases; Hide Topic writes the hidden list and the topic goes', async () => {
+    const config = vscode.workspace.getConfiguration('litnotes');
+    const roots = api.topics.getChildren();
+    const target = roots.find((r) => r.kind === 'derived' && r.name === 'neural network')!;
+    assert.ok(target, roots.map((r) => r.name).join(', '));
+    assert.match(String(api.topics.getTreeItem(target).tooltip), /Defined by: neural network/);
+    try {
+      await vscode.commands.executeCommand('litnotes.hideTopic', target);
+      assert.deepStrictEqual(vscode.workspace.getConfiguration('litnotes').get('topics.hidden'), ['neural network']);
+      const deadline = Date.now() + 20000;
+      for (;;) {
+        await api.topics.refresh();
+        if (!api.topics.getChildren().some((r) => r.name === 'neural network')) break;
+        if (Date.now() > deadline) assert.fail('the hidden topic is still in the tree');
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    } finally {
+      await config.update('topics.hidden', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('Open Reader shows a paper in a webview panel', async () => {
