@@ -502,6 +502,7 @@ function newPaper(key: string, source: PaperSource): Paper {
     abstract: source.abstract,
     summary: isNote ? source.summary : undefined,
     topics: source.topics,
+    keywords: source.keywords,
     organizations: source.organizations,
     type: source.type,
     container: source.container,
@@ -559,6 +560,7 @@ function fillFrom(paper: Paper, s: PaperSource): void {
   paper.year ??= s.year;
   paper.issued ??= s.issued;
   paper.arxiv ??= s.arxiv;
+  paper.keywords ??= s.keywords;
   for (const u of s.codeUrls) if (!paper.codeUrls.includes(u)) paper.codeUrls = [...paper.codeUrls, u];
 }
 

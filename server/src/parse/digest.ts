@@ -225,10 +225,21 @@ function parseJsonDigest(uri: string, text: string, relativePath: string, parsed
       year: Number((issued ?? featured)?.slice(0, 4)) || undefined,
       issued,
       url: page,
+      keywords: keywordsOf(p.ai_keywords ?? e.ai_keywords),
     });
     if (repo && !paper.codeUrls.includes(repo)) paper.codeUrls = [repo, ...paper.codeUrls];
     paper.titleRange = range(pos.line, pos.character, pos.line, pos.character + (span ? span[1] - span[0] - 2 : 0));
     papers.push(paper);
   });
   return { papers, problems, log };
+}
+
+/** At most this many keywords a paper, each at most this long: they are evidence, and untrusted. */
+const MAX_KEYWORDS = 20, MAX_KEYWORD_LENGTH = 80;
+
+/** A Daily Papers entry's `ai_keywords`: strings only, trimmed, short; undefined when there are none. */
+function keywordsOf(raw: unknown): string[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const words = raw.filter((k): k is string => typeof k === 'string').map((k) => foldSpace(k)).filter((k) => k && k.length <= MAX_KEYWORD_LENGTH).slice(0, MAX_KEYWORDS);
+  return words.length ? words : undefined;
 }

@@ -28,6 +28,8 @@ export interface PaperMetadata {
   /** A note's own summary (Abstract/Summary/TL;DR section or first paragraph), when it differs from the abstract. */
   summary?: string;
   topics: string[];
+  /** Keywords a digest gives for the paper (Hugging Face's `ai_keywords`): evidence for derived topics, not topics themselves. */
+  keywords?: string[];
   /** Authors (of `authors`) that are organisations, not people: exported as literal names. */
   organizations?: string[];
   /** What a bibliography needs, where a source says it (CSL type names). */

@@ -1,6 +1,6 @@
 import { PaperPhrases, PaperTokens, PhraseKeys, PhraseMatcher, PhraseTally, surfaceOf, WordTable } from './phrases';
 import type { PhraseCache, TopicNode } from './topics';
-import { centroid, collectAcronyms, cosine, FIELD_SIMILARITY, groupFields, nameStems, settledAcronyms, SparseVector, VARIANT_SIMILARITY, variantNames, WordSpace } from './fields';
+import { centroid, collectAcronyms, FIELD_SIMILARITY, groupFields, nameStems, settledAcronyms, SparseVector, VARIANT_SIMILARITY, variantNames, WordSpace } from './fields';
 
 /**
  * Topics derived from the papers' own text, for papers with no tags, folder or vocabulary topic.
@@ -81,9 +81,10 @@ interface Merged { main: Candidate; all: Candidate[]; papers: string[]; stems: S
 function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned: Map<Candidate, string[]>, candidates: Candidate[], cache: PhraseCache,
   nodeOf: (c: Candidate, keys: string[], prefix: string, phrases: string[]) => TopicNode): TopicNode[] {
   const space = new WordSpace(sample.map((d) => d.tokens), cache.table);
-  const vectors = new Map<string, SparseVector>();
   const byKey = new Map(allDocs.map((d) => [d.key, d]));
-  const vectorOf = (key: string) => vectors.get(key) ?? vectors.set(key, space.vector(byKey.get(key)!.tokens)).get(key)!;
+  // Vectors are made as needed and not kept: for every paper of a large library they cost the
+  // worker more memory than the rest of the computation.
+  const vectorOf = (key: string) => space.vector(byKey.get(key)!.tokens);
   const centroidOf = (keys: string[]) => centroid(spaced(keys, CENTROID_SAMPLE).map(vectorOf));
   const maxSize = Math.floor(allDocs.length * MAX_FIELD_SHARE);
 
@@ -129,14 +130,20 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
 function placeRest(allDocs: Doc[], topics: Merged[], vectorOf: (key: string) => SparseVector): void {
   const placed = new Set<string>();
   for (const t of topics) for (const k of t.papers) placed.add(k);
+  // Centroids by word, so a paper is compared through its own words only.
+  const postings = new Map<number, { topic: number; weight: number }[]>();
+  topics.forEach((t, topic) => t.centroid.ids.forEach((id, j) => {
+    const list = postings.get(id) ?? postings.set(id, []).get(id)!;
+    list.push({ topic, weight: t.centroid.values[j] });
+  }));
+  const scores = new Float64Array(topics.length);
   for (const d of allDocs) {
     if (placed.has(d.key)) continue;
     const v = vectorOf(d.key);
+    scores.fill(0);
+    for (let j = 0; j < v.ids.length; j++) for (const p of postings.get(v.ids[j]) ?? []) scores[p.topic] += v.values[j] * p.weight;
     let best = -1, bestSimilarity = PLACE_SIMILARITY;
-    for (let t = 0; t < topics.length; t++) {
-      const s = cosine(v, topics[t].centroid);
-      if (s > bestSimilarity) { bestSimilarity = s; best = t; }
-    }
+    for (let t = 0; t < topics.length; t++) if (scores[t] > bestSimilarity) { bestSimilarity = scores[t]; best = t; }
     if (best >= 0) topics[best].papers.push(d.key);
   }
 }

@@ -20,7 +20,7 @@ export function topicPapers(library: Library): TopicPaper[] {
   return library.papers().map((p) => ({
     key: p.key,
     title: p.title,
-    abstract: p.abstract ?? '',
+    abstract: withKeywords(p.abstract ?? '', p.keywords),
     topics: p.topics,
     topicKind: p.topics.length && !hasTagField(p) ? 'folder' : 'tag',
   }));
@@ -136,6 +136,15 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
 /** The user's topics that can match anything: a name and at least one word or phrase. */
 export function vocabularyOf(options: TopicOptions): [string, string[]][] {
   return Object.entries(options.vocabulary).filter(([name, words]) => name.trim() && Array.isArray(words) && words.length);
+}
+
+/**
+ * A digest's keywords for a paper, after its abstract, each a sentence of its own: a keyword counts
+ * like a phrase the abstract uses once (evidence for a topic, never a topic by itself), and no
+ * phrase spans two keywords.
+ */
+function withKeywords(abstract: string, keywords: readonly string[] | undefined): string {
+  return keywords?.length ? `${abstract}\n${keywords.join('.\n')}.` : abstract;
 }
 
 function hasTagField(p: Paper): boolean {
