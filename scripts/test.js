@@ -2,6 +2,7 @@
 // Runs every test suite in order and ends with one line: "N passed, N failed".
 //   unit    pure modules on in-memory fixtures (mocha)
 //   server  the real dist/server.js over stdio (mocha)
+//   hostile notes, digests and drafts written to attack the server, and faults (npm run test:hostile)
 //   editor  the editor suite inside a real VS Code (code-server): from the development folder,
 //           then from the packaged VSIX installed with --install-extension
 //   flows   a person's steps in the workbench, in headless Chromium, with screenshots
@@ -60,6 +61,7 @@ async function flows() {
 const suites = [
   ['unit tests', mochaSuite('unit', 'test/unit')],
   ['server tests (stdio)', mochaSuite('server', 'test/server')],
+  ['hostile input and faults (stdio)', mochaSuite('hostile', 'test/hostile')],
   ['package the VSIX', packageVsix],
   ['editor suite in code-server, development folder', editorPass('dev')],
   ['editor suite in code-server, installed VSIX', editorPass('vsix')],

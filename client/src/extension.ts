@@ -7,6 +7,7 @@ import { citationAt, flavorOf } from '../../server/src/parse/citations';
 import { StatusItem } from './status';
 import { TopicsTree } from './topicsTree';
 import { TopicCommands } from './topicCommands';
+import { RestartBudget, restartingErrorHandler } from './serverRestarts';
 import { Reader } from './reader';
 import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
@@ -28,6 +29,8 @@ let client: LanguageClient | undefined;
 /** The extension's API for tests and other extensions. */
 export interface LitnotesApi {
   ready: Promise<StatusParams>;
+  /** How many times the language server was restarted after it stopped unasked. */
+  readonly serverRestarts: number;
   onStatus: vscode.Event<StatusParams>;
   topics: TopicsTree;
   reader: Reader;
@@ -49,12 +52,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6019'] } },
   };
   const output = vscode.window.createOutputChannel('Literature Notes');
+  const status = new StatusItem('litnotes.showOutput');
+  const restarts = new RestartBudget();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       ...LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
       ...FILES.map((pattern) => ({ scheme: 'file', pattern })),
     ],
     outputChannel: output,
+    errorHandler: restartingErrorHandler(restarts, {
+      restarting: (n, max) => {
+        output.appendLine(`[${new Date().toISOString()}] The language server stopped; starting it again (restart ${n} of at most ${max} in 3 minutes). Nothing is lost: the library is read again from the files.`);
+        status.restarting(n, max);
+      },
+      gaveUp: (max, minutes) => {
+        const message = `the language server stopped ${max + 1} times in ${minutes} minutes and was not started again; run "Literature Notes: Restart Server" once the cause is fixed`;
+        output.appendLine(`[${new Date().toISOString()}] The language server stopped ${max + 1} times in ${minutes} minutes; it is not started again. See the messages above.`);
+        status.error(message);
+        void vscode.window.showErrorMessage(`Literature Notes: ${message}.`, 'Show Output').then((pick) => { if (pick) output.show(); });
+      },
+    }),
     // Titles, abstracts and notes are untrusted: hovers never run commands or render HTML.
     markdown: { isTrusted: false, supportHtml: false },
     synchronize: { configurationSection: 'litnotes' },
@@ -67,7 +84,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   const statusEmitter = new vscode.EventEmitter<StatusParams>();
   let resolveReady!: (s: StatusParams) => void;
   const ready = new Promise<StatusParams>((r) => (resolveReady = r));
-  const status = new StatusItem('litnotes.showOutput');
   const commands = new Commands(client, output);
   const topics = new TopicsTree(client, context.workspaceState);
   const topicCommands = new TopicCommands(topics);
@@ -95,6 +111,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     vscode.commands.registerCommand('litnotes.goToSource', withKey((key) => commands.goToSource(key))),
     vscode.commands.registerCommand('litnotes.copyKey', withKey((key) => commands.copyKey(key))),
     vscode.commands.registerCommand('litnotes.reindex', () => commands.reindex()),
+    vscode.commands.registerCommand('litnotes.restartServer', async () => {
+      restarts.reset();
+      output.appendLine(`[${new Date().toISOString()}] Restarting the language server (asked for).`);
+      await client!.restart();
+    }),
     vscode.commands.registerCommand('litnotes.exportBibliography', () => commands.exportBibliography()),
     vscode.commands.registerCommand('litnotes.refreshTopics', () => topics.refresh()),
     vscode.commands.registerCommand('litnotes.filterTopics', async () => {
@@ -133,7 +154,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   );
   // Any later change of the library (files saved, created, deleted) refreshes the tree too.
   context.subscriptions.push(vscode.workspace.onDidSaveTextDocument(() => topics.scheduleRefresh()));
-  return { ready, onStatus: statusEmitter.event, topics, reader };
+  return { ready, onStatus: statusEmitter.event, topics, reader, get serverRestarts() { return restarts.total; } };
 }
 
 export async function deactivate(): Promise<void> {

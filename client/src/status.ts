@@ -26,6 +26,13 @@ export class StatusItem implements vscode.Disposable {
     this.item.backgroundColor = s.problems ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
+  /** The server stopped unasked and is being started again. */
+  restarting(restart: number, max: number): void {
+    this.item.text = '$(sync~spin) Papers';
+    this.item.tooltip = `Literature Notes: the language server stopped and is restarting (restart ${restart} of at most ${max}).\nClick to show the output.`;
+    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+  }
+
   error(message: string): void {
     this.item.text = '$(error) Papers';
     this.item.tooltip = `Literature Notes: ${message}\nClick to show the output.`;
