@@ -117,20 +117,29 @@ export interface SparseVector { ids: Int32Array; values: Float64Array }
 /**
  * Papers as tf-idf vectors over folded words (title words count three times), with document
  * frequencies from the papers it was built on; a topic's centroid keeps its heaviest words only.
+ * Per-word values live in typed arrays indexed by folded word id (maps per paper were most of the
+ * cost, and their garbage most of the topics worker's memory).
  */
 export class WordSpace {
-  private readonly df = new Map<number, number>();
-  private readonly n: number;
-  private readonly scratch = new Map<number, number>();
+  /** Per folded word id: its idf, or 0 when it separates nothing (in one sampled paper, or in more than half). */
+  private readonly idf: Float64Array;
+  private readonly tf: Float64Array;
+  private readonly touched: number[] = [];
 
   constructor(sample: PaperTokens[], private readonly table: WordTable) {
-    this.n = sample.length;
-    const seen = new Set<number>();
-    for (const t of sample) {
-      seen.clear();
-      for (const text of [t.title, t.abstract]) for (const id of text) if (this.counts(id)) seen.add(table.foldedId[id]);
-      for (const f of seen) this.df.set(f, (this.df.get(f) ?? 0) + 1);
-    }
+    let size = 0;
+    for (const f of table.foldedId) if (f > size) size = f;
+    const df = new Int32Array(size + 1), last = new Int32Array(size + 1).fill(-1);
+    sample.forEach((t, i) => {
+      for (const text of [t.title, t.abstract]) for (const id of text) {
+        if (!this.counts(id)) continue;
+        const f = table.foldedId[id];
+        if (last[f] !== i) { last[f] = i; df[f]++; }
+      }
+    });
+    const n = sample.length;
+    this.idf = Float64Array.from(df, (d) => (d < 2 || d > n / 2 ? 0 : Math.log(n / d)));
+    this.tf = new Float64Array(size + 1);
   }
 
   /** Whether a word says something about a paper: not a break, a stop word or a number-only word. */
@@ -139,29 +148,50 @@ export class WordSpace {
   }
 
   vector(tokens: PaperTokens): SparseVector {
-    const tf = this.scratch;
-    tf.clear();
+    const { tf, touched, idf } = this;
     const add = (text: Uint32Array, weight: number) => {
-      for (const id of text) if (this.counts(id)) { const f = this.table.foldedId[id]; tf.set(f, (tf.get(f) ?? 0) + weight); }
+      for (const id of text) {
+        if (!this.counts(id)) continue;
+        const f = this.table.foldedId[id];
+        // A word no sampled paper has (newer than the space) weighs nothing.
+        if (f >= idf.length || idf[f] === 0) continue;
+        if (tf[f] === 0) touched.push(f);
+        tf[f] += weight;
+      }
     };
     add(tokens.title, 3);
     add(tokens.abstract, 1);
-    const entries: [number, number][] = [];
-    for (const [f, x] of tf) {
-      const df = this.df.get(f) ?? 0;
-      // Words in one paper of the sample, or in more than half, separate nothing.
-      if (df < 2 || df > this.n / 2) continue;
-      entries.push([f, Math.log(1 + x) * Math.log(this.n / df)]);
+    touched.sort((x, y) => x - y);
+    const ids = Int32Array.from(touched), values = new Float64Array(touched.length);
+    let norm = 0;
+    for (let j = 0; j < ids.length; j++) {
+      const x = Math.log(1 + tf[ids[j]]) * idf[ids[j]];
+      values[j] = x;
+      norm += x * x;
+      tf[ids[j]] = 0;
     }
-    return unit(entries);
+    touched.length = 0;
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < values.length; j++) values[j] /= norm;
+    return { ids, values };
   }
 }
 
+/** Summed values by word id (grown as needed), and the ids summed into since the last centroid. */
+let sums = new Float64Array(1 << 12);
+const summed: number[] = [];
+
 /** The normalised mean of the vectors, cut to its `keep` heaviest words (renormalised). */
 export function centroid(vectors: SparseVector[], keep = 64): SparseVector {
-  const sum = new Map<number, number>();
-  for (const v of vectors) for (let j = 0; j < v.ids.length; j++) sum.set(v.ids[j], (sum.get(v.ids[j]) ?? 0) + v.values[j]);
-  const top = [...sum].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, keep);
+  for (const v of vectors) for (let j = 0; j < v.ids.length; j++) {
+    const id = v.ids[j];
+    if (id >= sums.length) { const grown = new Float64Array(Math.max(sums.length * 2, id + 1)); grown.set(sums); sums = grown; }
+    if (sums[id] === 0) summed.push(id);
+    sums[id] += v.values[j];
+  }
+  const top = summed.sort((a, b) => sums[b] - sums[a] || a - b).slice(0, keep).map((id): [number, number] => [id, sums[id]]);
+  for (const id of summed) sums[id] = 0;
+  summed.length = 0;
   return unit(top);
 }
 
