@@ -1,13 +1,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, ErrorHandler, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { LogNotification, StatusNotification, StatusParams } from '../../server/src/shared/protocol';
 import { SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
 import { citationAt, flavorOf } from '../../server/src/parse/citations';
 import { StatusItem } from './status';
 import { TopicsTree } from './topicsTree';
 import { TopicCommands } from './topicCommands';
-import { RestartBudget, restartingErrorHandler } from './serverRestarts';
+import { onConnectionError, onServerClosed, RestartBudget, RestartEvents } from './serverRestarts';
 import { Reader } from './reader';
 import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
@@ -164,4 +164,12 @@ export async function deactivate(): Promise<void> {
 /** A topic node from the Topics view's context menu, or undefined (from the command palette). */
 function asTopic(node: TreeNode | undefined): Extract<TreeNode, { type: 'topic' }> | undefined {
   return node && typeof node === 'object' && node.type === 'topic' ? node : undefined;
+}
+
+/** The client's error handler: restarts within the budget (serverRestarts.ts decides), saying so. */
+function restartingErrorHandler(budget: RestartBudget, events: RestartEvents): ErrorHandler {
+  return {
+    error: (_error, _message, count) => ({ action: onConnectionError(count) === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: () => ({ action: onServerClosed(budget, events) === 'restart' ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true }),
+  };
 }

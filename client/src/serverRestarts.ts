@@ -1,10 +1,8 @@
-import { CloseAction, CloseHandlerResult, ErrorAction, ErrorHandler, ErrorHandlerResult } from 'vscode-languageclient/node';
-
 /**
  * When the language server stops unasked (a crash, the process killed), the client starts it again,
  * a bounded number of times: at most `max` restarts within `windowMs`. Nothing is lost by a restart:
  * the library is read back from the files (and the parse cache), and the editor sends the open
- * documents again.
+ * documents again. Pure (no vscode): extension.ts turns the decisions into the client's actions.
  */
 export class RestartBudget {
   private readonly times: number[] = [];
@@ -34,20 +32,17 @@ export interface RestartEvents {
   gaveUp(max: number, minutes: number): void;
 }
 
-/** The client's error handler: restart within the budget, saying so; a few bad messages are not a reason to stop. */
-export function restartingErrorHandler(budget: RestartBudget, events: RestartEvents): ErrorHandler {
-  return {
-    error(_error, _message, count): ErrorHandlerResult {
-      return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown };
-    },
-    closed(): CloseHandlerResult {
-      if (budget.take()) {
-        events.restarting(budget.total, budget.max);
-        return { action: CloseAction.Restart, handled: true };
-      }
-      const minutes = Math.round(budget.windowMs / 60_000);
-      events.gaveUp(budget.max, minutes);
-      return { action: CloseAction.DoNotRestart, handled: true };
-    },
-  };
+/** The server's connection closed unasked: restart within the budget, saying so, or stop and say why. */
+export function onServerClosed(budget: RestartBudget, events: RestartEvents): 'restart' | 'stop' {
+  if (budget.take()) {
+    events.restarting(budget.total, budget.max);
+    return 'restart';
+  }
+  events.gaveUp(budget.max, Math.round(budget.windowMs / 60_000));
+  return 'stop';
+}
+
+/** A message could not be read or written: a few are not a reason to stop; many are. */
+export function onConnectionError(count: number | undefined): 'continue' | 'shutdown' {
+  return count !== undefined && count <= 3 ? 'continue' : 'shutdown';
 }

@@ -1,6 +1,5 @@
 import * as assert from 'assert';
-import { CloseAction, ErrorAction } from 'vscode-languageclient/node';
-import { RestartBudget, restartingErrorHandler } from '../../client/src/serverRestarts';
+import { onConnectionError, onServerClosed, RestartBudget } from '../../client/src/serverRestarts';
 
 describe('restarting a language server that stopped unasked', () => {
   it('allows a bounded number of restarts within the window, and more once old ones age out', () => {
@@ -15,17 +14,15 @@ describe('restarting a language server that stopped unasked', () => {
     assert.strictEqual(budget.take(), true);
   });
 
-  it('the handler restarts and says so, then gives up and says so', async () => {
+  it('restarts and says so, then gives up and says so', () => {
     const said: string[] = [];
-    const handler = restartingErrorHandler(new RestartBudget(1, 60_000), { restarting: (n, max) => said.push(`restart ${n}/${max}`), gaveUp: (max, minutes) => said.push(`gave up after ${max} in ${minutes} min`) });
-    assert.strictEqual((await handler.closed()).action, CloseAction.Restart);
-    assert.strictEqual((await handler.closed()).action, CloseAction.DoNotRestart);
+    const events = { restarting: (n: number, max: number) => said.push(`restart ${n}/${max}`), gaveUp: (max: number, minutes: number) => said.push(`gave up after ${max} in ${minutes} min`) };
+    const budget = new RestartBudget(1, 60_000);
+    assert.deepStrictEqual([onServerClosed(budget, events), onServerClosed(budget, events)], ['restart', 'stop']);
     assert.deepStrictEqual(said, ['restart 1/1', 'gave up after 1 in 1 min']);
   });
 
-  it('a few unreadable messages do not stop the client; many do', async () => {
-    const handler = restartingErrorHandler(new RestartBudget(), { restarting: () => undefined, gaveUp: () => undefined });
-    assert.strictEqual((await handler.error(new Error('x'), undefined, 1)).action, ErrorAction.Continue);
-    assert.strictEqual((await handler.error(new Error('x'), undefined, 4)).action, ErrorAction.Shutdown);
+  it('a few unreadable messages do not stop the client; many do', () => {
+    assert.deepStrictEqual([onConnectionError(1), onConnectionError(3), onConnectionError(4), onConnectionError(undefined)], ['continue', 'continue', 'shutdown', 'shutdown']);
   });
 });
