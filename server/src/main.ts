@@ -12,6 +12,7 @@ import {
   CitedKeysRequest, CreateNoteRequest, ExportBibliographyRequest, ListRequest, LogNotification, PaperRequest, ReindexRequest, SearchRequest,
   StatusNotification, TopicsRequest,
 } from './shared/protocol';
+import { logMemory } from './runtime/memoryLog';
 
 /**
  * The language server's entry: the connection, and handlers that only convert between LSP and the
@@ -202,4 +203,5 @@ process.on('uncaughtException', (err) => log(`internal error (server keeps runni
 process.on('unhandledRejection', (err) => log(`internal error (server keeps running): ${(err as Error)?.stack ?? err}`));
 
 documents.listen(connection);
+logMemory('server');
 connection.listen();

@@ -5,6 +5,7 @@ import { decodeHit, FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './
 import type { PaperSource } from '../parse/types';
 import type { TitleInfo } from '../model/keys';
 import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
+import { logMemory } from '../runtime/memoryLog';
 
 /**
  * The scan's reading and parsing, off the server thread, which only receives parsed entries.
@@ -60,6 +61,7 @@ const PARSED_BYTES_BEFORE_IDLE = 1024 * 1024;
 // priority, two parse workers doubled the longest stall a probe saw), above the full-text workers (15),
 // whose builds need the parsed files first.
 lowerOwnPriority(WORKER_NICE.parse);
+logMemory('parse');
 
 let files: FileToLoad[] = [];
 let maxMB = 0;

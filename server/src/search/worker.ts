@@ -8,6 +8,7 @@ import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
 import { CompactIndex, mergeIndexes, prepareQuery, QUERY_BUDGET_MS, QUERY_TOO_SLOW, QueryLimitError, queryCompact, TermExpander } from './compactIndex';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
+import { logMemory } from '../runtime/memoryLog';
 import { CacheStore } from '../runtime/cacheStore';
 import { decodeShard, encodeShard } from './shardFile';
 
@@ -26,6 +27,7 @@ export const CACHE_FORMAT = 3;
 // text is ready do, behind V8 optimising this code). At a higher priority they were a little
 // faster, but the server thread's longest stalls while shards built grew.
 lowerOwnPriority(WORKER_NICE.fullText);
+logMemory('fulltext');
 
 const shards = new Map<string, { hash: string; index: CompactIndex }>();
 const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];

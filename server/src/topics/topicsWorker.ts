@@ -1,6 +1,7 @@
 import { parentPort } from 'worker_threads';
 import { codeIdOf } from '../runtime/cacheStore';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
+import { logMemory } from '../runtime/memoryLog';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, vocabularyOf } from './topics';
 import { batchPapers, TopicBatch } from './topicBatch';
 import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
@@ -11,6 +12,7 @@ import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
  * before from the same papers and settings is read back instead (see topicsCache.ts).
  */
 lowerOwnPriority(WORKER_NICE.topics);
+logMemory('topics');
 
 export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: TopicOptions; cacheDir?: string };
 /** `cached`: read back, not derived; `note`: a problem with the cache, for the log. */
