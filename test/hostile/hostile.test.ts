@@ -102,6 +102,29 @@ describe('hostile input and faults', function () {
     }
   });
 
+  it('100,000 tiny files are scanned while hovers keep answering', async function () {
+    this.timeout(600000);
+    const w = new Workspace();
+    // Tiny notes in folders of 1,000 (as a sync tool or a careless script leaves them).
+    for (let i = 0; i < 100_000; i++) {
+      const dir = path.join(w.ws, 'notes', `t${Math.floor(i / 1000)}`);
+      if (i % 1000 === 0) fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `t${i}.md`), `---\ncitekey: t${i}\ntitle: T${i}\n---\n`);
+    }
+    const { client, probe } = await serve(w);
+    try {
+      const ready = await client.ready(0, 540000);
+      assert.strictEqual(ready.papers, 100_001, 'every tiny note and the good one');
+      await assertGoodNoteThere(client, w);
+      record(`100,000 tiny notes (scan ${Math.round((ready.scanMs ?? 0) / 100) / 10} s)`, 1, probe.stop(), 'all indexed; hovers answer throughout');
+      w.assertUntouched();
+    } finally {
+      probe.stop();
+      await client.stop();
+      w.dispose();
+    }
+  });
+
   it('a draft with a million citations and a 10 MB line is read without stalling the server', async () => {
     const w = new Workspace();
     const { client, probe } = await serve(w);
