@@ -122,6 +122,19 @@ export async function serve(w: Workspace, settings: Record<string, unknown> | nu
   return { client, probe };
 }
 
+/** Runs `body` against a server on the workspace, then checks nothing outside changed; stops the server and removes the workspace whatever happened. */
+export async function hostileRun(w: Workspace, body: (client: LspClient, probe: HoverProbe) => Promise<void>): Promise<void> {
+  const { client, probe } = await serve(w);
+  try {
+    await body(client, probe);
+    w.assertUntouched();
+  } finally {
+    probe.stop();
+    await client.stop();
+    w.dispose();
+  }
+}
+
 /** The good note is in the library and its hover shows it. */
 export async function assertGoodNoteThere(client: LspClient, w: Workspace): Promise<void> {
   const list = await client.request<{ papers: { key: string }[] }>('litnotes/list', { limit: 100000 });

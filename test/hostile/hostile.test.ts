@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { assertInertMarkdown } from '../unit/helpers';
 import { LspClient } from '../support/lspClient';
-import { assertGoodNoteThere, DRAFT, rows, serve, table, Workspace } from './harness';
+import { assertGoodNoteThere, DRAFT, hostileRun, rows, serve, table, Workspace } from './harness';
 
 /**
  * `npm run test:hostile`: notes, digests and drafts written to attack the server, and faults
@@ -57,20 +57,14 @@ describe('hostile input and faults', function () {
       'notes/proto.md': '---\ncitekey: proto\ntitle: Proto\n__proto__: {polluted: yes}\nconstructor: {prototype: {polluted: yes}}\n---\n',
     };
     for (const [rel, text] of Object.entries(files)) w.write(rel, text);
-    const { client, probe } = await serve(w);
-    try {
+    await hostileRun(w, async (client, probe) => {
       await client.ready(0, 60000);
       await assertGoodNoteThere(client, w);
       await assertAccountedFor(client, w, Object.keys(files));
       const proto = await client.request<{ title: string } | null>('litnotes/paper', { key: 'proto' });
       assert.strictEqual(proto?.title, 'Proto');
       record('front matter that runs code (`---js`, `---javascript`, `---coffee`, BOM, CRLF, `!!js/function`, `!!js/regexp`, `__proto__`/`constructor`)', Object.keys(files).length, probe.stop(), 'no code ran; each file a paper, a diagnostic or a log line');
-      w.assertUntouched();
-    } finally {
-      probe.stop();
-      await client.stop();
-      w.dispose();
-    }
+    });
   });
 
   it('YAML bombs, deep nesting and huge files are refused or read in bounded time', async () => {
@@ -88,18 +82,12 @@ describe('hostile input and faults', function () {
       'digests/one-line.txt': 'Sep 8 '.repeat((50 * MB) / 6),
     };
     for (const [rel, text] of Object.entries(files)) w.write(rel, text);
-    const { client, probe } = await serve(w);
-    try {
+    await hostileRun(w, async (client, probe) => {
       await client.ready(0, 120000);
       await assertGoodNoteThere(client, w);
       await assertAccountedFor(client, w, Object.keys(files));
       record('YAML alias and merge bombs, 10,000-deep nesting (flow and block), 50 MB front matter, a 50 MB one-line digest', Object.keys(files).length, probe.stop(), 'bounded time; each file a paper, a diagnostic or a log line');
-      w.assertUntouched();
-    } finally {
-      probe.stop();
-      await client.stop();
-      w.dispose();
-    }
+    });
   });
 
   it('100,000 tiny files are scanned while hovers keep answering', async function () {
@@ -111,24 +99,17 @@ describe('hostile input and faults', function () {
       if (i % 1000 === 0) fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, `t${i}.md`), `---\ncitekey: t${i}\ntitle: T${i}\n---\n`);
     }
-    const { client, probe } = await serve(w);
-    try {
+    await hostileRun(w, async (client, probe) => {
       const ready = await client.ready(0, 540000);
       assert.strictEqual(ready.papers, 100_001, 'every tiny note and the good one');
       await assertGoodNoteThere(client, w);
       record(`100,000 tiny notes (scan ${Math.round((ready.scanMs ?? 0) / 100) / 10} s)`, 1, probe.stop(), 'all indexed; hovers answer throughout');
-      w.assertUntouched();
-    } finally {
-      probe.stop();
-      await client.stop();
-      w.dispose();
-    }
+    });
   });
 
   it('a draft with a million citations and a 10 MB line is read without stalling the server', async () => {
     const w = new Workspace();
-    const { client, probe } = await serve(w);
-    try {
+    await hostileRun(w, async (client, probe) => {
       await client.ready(0, 60000);
       const million = `${DRAFT}${'[@good2024] '.repeat(1_000_000)}\n`;
       const longLine = `${DRAFT}${'x'.repeat(10 * MB)} [@good2024]\n`;
@@ -140,21 +121,15 @@ describe('hostile input and faults', function () {
       assert.ok(completion);
       await assertGoodNoteThere(client, w);
       record('a draft with 1,000,000 citations; a draft with a 10 MB line', 2, probe.stop(), 'hover and completion in them answer');
-      w.assertUntouched();
-    } finally {
-      probe.stop();
-      await client.stop();
-      w.dispose();
-    }
+    });
   });
 
   it('keys that try to escape the workspace make no note outside it', async () => {
     const w = new Workspace();
     fs.symlinkSync(w.outside, path.join(w.ws, 'notes', 'escape'));
     fs.symlinkSync(path.join(w.ws, 'notes'), path.join(w.ws, 'notes', 'loop'));
-    const { client, probe } = await serve(w);
     const keys = ['../../x', '../outside/user-file', '/etc/passwd', 'C:\\Windows\\x', 'a\u0000b', 'x'.repeat(5000), 'CON', 'aux', 'nul.txt', '.', '..', '', ' ', 'notes/../../../x'];
-    try {
+    await hostileRun(w, async (client, probe) => {
       await client.ready(0, 60000);
       for (const key of keys) {
         type Answer = { uri?: string; edit?: { documentChanges?: { kind?: string; uri?: string; textDocument?: { uri: string } }[] }; message?: string };
@@ -172,12 +147,7 @@ describe('hostile input and faults', function () {
       }
       await assertGoodNoteThere(client, w);
       record('keys escaping the workspace (`../../x`, absolute, NUL, 5,000 characters, reserved names) for Create Literature Note and rename; a symlink out of the workspace and a symlink loop', keys.length * 2 + 2, probe.stop(), 'every edit stays in the workspace; the scan ends');
-      w.assertUntouched();
-    } finally {
-      probe.stop();
-      await client.stop();
-      w.dispose();
-    }
+    });
   });
 
   it('markdown and HTML in titles and abstracts reach the hover as text', async () => {
@@ -185,8 +155,7 @@ describe('hostile input and faults', function () {
     const payloads = ['<img src=x onerror="alert(1)">', '<script>alert(1)</script>', '[quit](command:workbench.action.quit)', '[x](javascript:alert(1))', 'evil\u202Etxt.exe', '# heading\n\n- list', '<a href="command:x">y</a>'];
     payloads.forEach((p, i) => w.write(`notes/inject${i}.md`, `---\ncitekey: inject${i}\ntitle: ${JSON.stringify(`Title ${p}`)}\nabstract: ${JSON.stringify(`Abstract ${p}`)}\n---\n`));
     const draft = payloads.map((_, i) => `[@inject${i}]`).join('\n');
-    const { client, probe } = await serve(w);
-    try {
+    await hostileRun(w, async (client, probe) => {
       await client.ready(0, 60000);
       await client.open(w.uri('drafts/inject.md'), 'markdown', draft);
       for (let i = 0; i < payloads.length; i++) {
@@ -198,12 +167,7 @@ describe('hostile input and faults', function () {
       }
       await assertGoodNoteThere(client, w);
       record('`<img onerror>`, `<script>`, `command:` and `javascript:` links, an RTL override, markdown blocks in titles and abstracts (hover)', payloads.length, probe.stop(), 'no raw HTML, no live link, no block markdown in the hover');
-      w.assertUntouched();
-    } finally {
-      probe.stop();
-      await client.stop();
-      w.dispose();
-    }
+    });
   });
 
   it('a server killed mid-scan, on a cache whose files are broken every way, then restarted, has every note', async () => {
@@ -262,9 +226,8 @@ describe('hostile input and faults', function () {
   it('files deleted and renamed mid-scan, 1,000 rapid edits, out-of-range positions and garbage requests', async () => {
     const w = new Workspace();
     for (let i = 0; i < 2000; i++) w.write(`notes/m${i}.md`, `---\ncitekey: m${i}\ntitle: Note ${i}\n---\n`);
-    const { client, probe } = await serve(w);
     let cases = 0;
-    try {
+    await hostileRun(w, async (client, probe) => {
       // As the editor reports them: deleted (3) and created (1) files.
       const events: { uri: string; type: number }[] = [];
       for (let i = 0; i < 2000; i += 10) {
@@ -316,11 +279,6 @@ describe('hostile input and faults', function () {
       }
       assert.ok(list.papers.length > 0);
       record('files deleted and renamed mid-scan; 1,000 rapid edits; out-of-range positions for 6 requests; 10 kinds of garbage params for 13 requests; malformed JSON-RPC', cases, probe.stop(), 'the server answers throughout; the library matches the disk');
-      w.assertUntouched();
-    } finally {
-      probe.stop();
-      await client.stop();
-      w.dispose();
-    }
+    });
   });
 });
