@@ -5,7 +5,7 @@ import { Library } from '../../server/src/model/library';
 import { Indexer, uriOf } from '../../server/src/ingest/indexer';
 import { keyAt } from '../../server/src/features/keyAt';
 import { completionContext } from '../../server/src/parse/citations';
-import { isMachineId } from '../../server/src/parse/note';
+import { declaresCitationKey, isMachineId, isPaperNote } from '../../server/src/parse/note';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { FIXTURES } from './helpers';
 
@@ -75,5 +75,17 @@ describe('vaults made by other tools', () => {
   it('typing [[@ completes citation keys as [@ does', () => {
     assert.deepStrictEqual(completionContext('See [[@vas', 'markdown'), { syntax: 'pandoc', prefix: 'vas', start: 7 });
     assert.deepStrictEqual(completionContext('See ![[vas', 'markdown'), { syntax: 'wikilink', prefix: 'vas', start: 7 });
+  });
+});
+
+describe('which markdown files declare a citation key', () => {
+  it('an empty `citekey:` with the next field below declares none; a value on the next, indented line does', () => {
+    assert.strictEqual(declaresCitationKey('---\ncitekey:\ntitle: A draft\n---\n'), false);
+    assert.strictEqual(declaresCitationKey('---\ncitekey:   \ntitle: A draft\n---\n'), false);
+    assert.strictEqual(declaresCitationKey('---\ncitekey:\n  vaswani2017attention\n---\n'), true);
+    assert.strictEqual(declaresCitationKey('---\r\ncitekey: vaswani2017\r\n---\r\n'), true);
+    assert.strictEqual(isPaperNote('---\ncitekey:\ntitle: A draft\n---\n', 'drafts/draft.md', false), false);
+    // In a notes folder, an empty `id:` is no tool's id: the file is a paper's note.
+    assert.strictEqual(isPaperNote('---\nid:\ntitle: Attention\n---\n', 'notes/attention.md', true), true);
   });
 });

@@ -38,8 +38,12 @@ const CITATION_PLUGIN_NAME = /(^|\/)@[^/@\s]+\.md$/i;
 /** Front-matter fields only a paper has (a tool's own note has an id and a title at most). */
 const PAPER_FIELDS = ['author', 'authors', 'year', 'doi', 'DOI', 'arxiv', 'arxiv_id', 'arxivId', 'eprint', 'url', 'URL', 'abstract', 'venue', 'journal', 'work', 'key', ...CITEKEY_FIELDS];
 
-/** A front-matter line that gives one of `fields` a value (made once: this runs for every markdown file). */
-const fieldLine = (fields: readonly string[]) => new RegExp(`^(?:${fields.join('|')})\\s*:\\s*\\S`, 'm');
+/**
+ * A front-matter line that gives one of `fields` a value, on the line or on an indented line after it
+ * (`citekey:` with nothing after it and the next field below gives none). Made once: this runs for
+ * every markdown file.
+ */
+const fieldLine = (fields: readonly string[]) => new RegExp(`^(?:${fields.join('|')})[ \\t]*:[ \\t]*(?:[^\\s]|\\r?\\n[ \\t]+[^\\s])`, 'm');
 const CITEKEY_LINE = fieldLine(CITEKEY_FIELDS);
 const ID_LINE = fieldLine(['id']);
 const PAPER_FIELD_LINE = fieldLine(PAPER_FIELDS);
