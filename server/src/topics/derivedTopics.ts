@@ -53,9 +53,9 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
   const assigned = assignPapers(allDocs, chosen, maxPerPaper, cache.table);
 
   const splitting = new Set([...assigned.entries()].filter(([, k]) => k.length >= 12).sort((a, b) => b[1].length - a[1].length || (a[0].key < b[0].key ? -1 : 1)).slice(0, MAX_SPLIT_TOPICS).map(([c]) => c));
-  const nodeOf = (c: Candidate, keys: string[], prefix: string, phrases?: string[]): TopicNode => {
+  const nodeOf = (c: Candidate, keys: string[], id: string, phrases?: string[]): TopicNode => {
     const name = displayName(c, docs, cache.table);
-    const node: TopicNode = { id: `${prefix}${c.key}`, name, kind: 'derived', count: keys.length, papers: keys, children: [], phrases: phrases ?? [name] };
+    const node: TopicNode = { id, name, kind: 'derived', count: keys.length, papers: keys, children: [], phrases: phrases ?? [name] };
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
       const sub = allDocs.filter((d) => keySet.has(d.key));
@@ -63,7 +63,7 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
     }
     return node;
   };
-  if (depth > 0) return chosen.filter((c) => (assigned.get(c)?.length ?? 0) >= 2).map((c) => nodeOf(c, assigned.get(c)!, 'derived:'));
+  if (depth > 0) return chosen.filter((c) => (assigned.get(c)?.length ?? 0) >= 2).map((c) => nodeOf(c, assigned.get(c)!, `derived:${c.key}`));
   return fieldNodes(allDocs, docs, chosen, assigned, candidates, cache, nodeOf);
 }
 
@@ -79,7 +79,7 @@ interface Merged { main: Candidate; all: Candidate[]; papers: string[]; stems: S
  * are one field: under the topic that names it, or under a parent named for them all.
  */
 function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned: Map<Candidate, string[]>, candidates: Candidate[], cache: PhraseCache,
-  nodeOf: (c: Candidate, keys: string[], prefix: string, phrases: string[]) => TopicNode): TopicNode[] {
+  nodeOf: (c: Candidate, keys: string[], id: string, phrases: string[]) => TopicNode): TopicNode[] {
   const space = new WordSpace(sample.map((d) => d.tokens), cache.table);
   const byKey = new Map(allDocs.map((d) => [d.key, d]));
   // Vectors are made as needed and not kept: for every paper of a large library they cost the
@@ -100,24 +100,25 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
     const papers = [...new Set(parts.flatMap((t) => t.papers))];
     return { main: parts[0].main, all: parts.flatMap((t) => t.all), papers, stems: new Set(parts.flatMap((t) => [...t.stems])), centroid: centroidOf(papers) };
   });
-  const topicNode = (t: Merged, prefix: string) => nodeOf(t.main, t.papers, prefix, t.all.map((c) => displayName(c, sample, cache.table)));
+  const topicNode = (t: Merged, id: string) => nodeOf(t.main, t.papers, id, t.all.map((c) => displayName(c, sample, cache.table)));
 
   const nodes: TopicNode[] = [];
   const fieldKeys = new Set<string>();
   for (const group of groupFields(merged, maxSize, (_a, _b, similarity) => similarity >= FIELD_SIMILARITY)) {
     const members = group.map((t) => merged[t]).filter((t) => t.papers.length >= 2);
     if (members.length === 0) continue;
-    if (members.length === 1) { nodes.push(topicNode(members[0], 'derived:')); continue; }
+    if (members.length === 1) { nodes.push(topicNode(members[0], `derived:${members[0].main.key}`)); continue; }
     const field = fieldName(members.map((t) => t.main), candidates, sample, cache.table);
     const head = members.find((t) => t.all.some((c) => c.key === field.key));
     // Two fields named alike: the second is known by its first topic.
     if (fieldKeys.has(field.key)) field.key = `${field.key}+${members[0].main.key}`;
     fieldKeys.add(field.key);
     const prefix = `derived:${field.key}/`;
-    const children = members.filter((t) => t !== head).map((t) => topicNode(t, prefix));
+    const children = members.filter((t) => t !== head).map((t) => topicNode(t, `${prefix}${t.main.key}`));
     const papers = [...new Set(members.flatMap((t) => t.papers))].sort();
-    // Named by one of its topics: that topic is the field, its papers directly under it.
-    const node: TopicNode = head ? { ...topicNode(head, 'derived:'), id: `derived:${field.key}` } : { id: `derived:${field.key}`, name: field.name, kind: 'derived', count: 0, papers: [], children: [], phrases: [] };
+    // Named by one of its topics: that topic is the field, its papers directly under it (and its
+    // own subtopics' ids under the field's).
+    const node: TopicNode = head ? topicNode(head, `derived:${field.key}`) : { id: `derived:${field.key}`, name: field.name, kind: 'derived', count: 0, papers: [], children: [], phrases: [] };
     node.children = [...node.children, ...children];
     if (!head) node.phrases = [field.name];
     node.count = papers.length;
