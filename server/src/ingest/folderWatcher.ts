@@ -55,7 +55,7 @@ export class FolderWatcher {
 
   private watchRecursive(folder: string): void {
     try {
-      const watcher = fs.watch(folder, { recursive: true, persistent: false }, (_event, name) => { if (name) this.changed(folder, path.join(folder, String(name))); });
+      const watcher = fs.watch(folder, { recursive: true, persistent: false }, (_event, name) => { if (name) this.changed(folder, path.join(folder, String(name)), false); });
       watcher.on('error', (err) => this.log(`watching ${folder} stopped: ${err.message}; use Reindex after changing files outside the editor`));
       this.watchers.push(watcher);
     } catch (err) {
@@ -75,7 +75,7 @@ export class FolderWatcher {
         return;
       }
       try {
-        const watcher = fs.watch(current, { persistent: false }, (_event, name) => { if (name) this.changed(root, path.join(current, String(name))); });
+        const watcher = fs.watch(current, { persistent: false }, (event, name) => { if (name) this.changed(root, path.join(current, String(name)), event === 'rename'); });
         // A folder deleted or moved away ends its watch.
         watcher.on('error', () => { watcher.close(); this.byFolder.delete(current); });
         this.byFolder.set(current, watcher);
@@ -90,9 +90,10 @@ export class FolderWatcher {
     }
   }
 
-  private changed(root: string, full: string): void {
+  /** `appeared`: made, deleted or moved (a 'rename' event), so it may be a folder to start or stop watching. */
+  private changed(root: string, full: string, appeared: boolean): void {
     if (this.ignored(relative(root, full))) return;
-    if (process.platform === 'linux') {
+    if (appeared) {
       // A folder that appeared gets watches of its own (its files are read from the folder's own
       // change, made before the watch existed); one that went has its watch closed.
       let isFolder = false;
