@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { paperPhrases, PhraseKeys, PhraseMatcher, tokenize, tokenizeUtf8, WordTable } from '../../server/src/topics/phrases';
+import { paperPhrases, phraseKeyOf, PhraseKeys, PhraseMatcher, tokenize, tokenizeUtf8, WordTable } from '../../server/src/topics/phrases';
 import { computeTopicTree, PhraseCache, DEFAULT_TOPIC_OPTIONS, TopicPaper, TopicNode } from '../../server/src/topics/topics';
 import { SAMPLE_DIGEST } from './helpers';
 
@@ -58,6 +58,16 @@ describe('phrase extraction', () => {
     const kept = texts.map((t) => tokenize(t, table));
     for (let r = 0; r < 20; r++) for (const t of texts) tokenize(t, table);
     texts.forEach((t, i) => assert.deepStrictEqual(Array.from(kept[i]), Array.from(tokenize(t, table)), t));
+  });
+
+  it('generic words open field names but not filler phrases', () => {
+    const table = new WordTable();
+    const keys = new PhraseKeys(table);
+    const text = 'Time series forecasting with state space models and model merging beats model performance of better reward models on training data.';
+    const found = paperPhrases({ title: tokenize('', table), abstract: tokenize(text, table) }, table, keys);
+    const phrases = new Set(Array.from(found.ids, (id) => keys.keyOf(id)));
+    for (const p of ['time series', 'time series forecasting', 'state space', 'state space models', 'model merging', 'reward models']) assert.ok(phrases.has(phraseKeyOf(p)), p);
+    for (const p of ['model performance', 'training data', 'better reward models', 'better reward', 'time', 'model']) assert.ok(!phrases.has(phraseKeyOf(p)), p);
   });
 
   it('the matcher weighs the chosen phrases exactly as full extraction does', () => {

@@ -1,9 +1,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
 import { centroid, collectAcronyms, groupFields, nameStems, settledAcronyms, SparseVector, stemOf, variantNames, WordSpace } from '../../server/src/topics/fields';
 import { tokenize, WordTable } from '../../server/src/topics/phrases';
 import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicNode, TopicPaper, topicPapers } from '../../server/src/topics/topics';
-import { libraryOf, SAMPLE_DIGEST } from './helpers';
+import { FIXTURES, libraryOf, SAMPLE_DIGEST } from './helpers';
 
 function acronymsIn(...abstracts: string[]): Map<string, string> {
   const table = new WordTable();
@@ -149,11 +150,57 @@ describe('derived topics: merging, nesting, generic phrases', () => {
 
   it('never chooses a hidden phrase, however written, and the papers go to other topics', () => {
     const papers = topicPapers(libraryOf({ 'digests/sep8.txt': sample }));
-    const before = flatten(roots).find((n) => n.name === 'neural network')!;
-    assert.ok(before, 'the sample has a "neural network" topic');
-    const after = flatten(computeTopicTree(papers, { ...DEFAULT_TOPIC_OPTIONS, hidden: ['Neural Networks'] }, new PhraseCache()));
-    assert.ok(!after.some((n) => n.name === 'neural network'), after.map((n) => n.name).join(', '));
+    const before = flatten(roots).find((n) => n.name === 'reward model')!;
+    assert.ok(before, 'the sample has a "reward model" topic');
+    const after = flatten(computeTopicTree(papers, { ...DEFAULT_TOPIC_OPTIONS, hidden: ['Reward-Models'] }, new PhraseCache()));
+    assert.ok(!after.some((n) => /reward model/.test(n.name)), after.map((n) => n.name).join(', '));
     const placed = new Set(after.flatMap((n) => n.papers));
     assert.ok(before.papers.filter((k) => placed.has(k)).length >= before.papers.length / 2, 'most of its papers are placed elsewhere');
+  });
+
+  it('a passing mention of another topic does not place a paper under it', () => {
+    const themes = [['federated learning', 'clients aggregation private updates'], ['reward models', 'preference pairs human raters'], ['image diffusion', 'denoising pixels noise schedule'],
+      ['dense retrieval', 'passages queries index recall'], ['speech recognition', 'acoustic phonemes audio accents'], ['protein folding', 'amino acids structure contacts'],
+      ['machine translation', 'bilingual sentence pairs corpora'], ['graph networks', 'nodes edges message passing']];
+    const papers: TopicPaper[] = [];
+    for (let i = 0; i < 48; i++) {
+      const [name, words] = themes[i % 8];
+      const aside = i % 8 === 1 && i < 24 ? ' Unlike federated learning, we train on one machine.' : '';
+      papers.push({ key: `${i % 8}-${i}`, title: `${name} ${i}`, abstract: `We study ${name} with ${words}; ${name} matters.${aside}`, topics: [], topicKind: 'tag' });
+    }
+    const topics = flatten(computeTopicTree(papers, DEFAULT_TOPIC_OPTIONS, new PhraseCache()));
+    const names = topics.map((n) => n.name);
+    const federated = topics.find((n) => n.name === 'federated learning');
+    assert.ok(federated, names.join(', '));
+    assert.deepStrictEqual(federated.papers.filter((k) => !k.startsWith('0-')), []);
+    // A turn of phrase every abstract of a theme shares ("... matters") is not taken for its name.
+    assert.ok(names.includes('reward models') && !names.some((n) => /matters/.test(n)), names.join(', '));
+  });
+});
+
+describe('derived topics on a larger labelled set (arXiv papers gathered by topic)', () => {
+  const digest = fs.readFileSync(path.join(FIXTURES, 'topics/arxiv-topics.json'), 'utf8');
+  const labels: Record<string, string[]> = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'topics/arxiv-topics-labels.json'), 'utf8')).groups;
+  const papers = topicPapers(libraryOf({ 'digests/arxiv-topics.json': digest }));
+  const roots = computeTopicTree(papers, DEFAULT_TOPIC_OPTIONS, new PhraseCache());
+  const labelOf = new Map(papers.map((p) => [p.key, labels[p.title][0]]));
+
+  it('shows a topic by the full term its papers write, not a fragment of it', () => {
+    const names = roots.map((n) => n.name);
+    for (const name of ['retrieval augmented generation', 'state space models', 'post training quantization', 'time series']) assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+    assert.ok(!names.includes('augmented generation') && !names.includes('space models'), names.join(', '));
+  });
+
+  it('has few top-level topics beyond the labels, and most labels have a topic of their own', () => {
+    assert.ok(roots.length <= 40, `${roots.length} top-level topics for 20 labels`);
+    const labelNames = [...new Set(labelOf.values())];
+    const own = labelNames.filter((label) => {
+      const members = papers.filter((p) => labelOf.get(p.key) === label).map((p) => p.key);
+      return roots.some((n) => {
+        const inside = members.filter((k) => n.papers.includes(k)).length;
+        return inside >= 0.6 * members.length && inside >= 0.6 * n.papers.length;
+      });
+    });
+    assert.ok(own.length >= 15, `labels with a topic of their own: ${own.join(', ')}`);
   });
 });

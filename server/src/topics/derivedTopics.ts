@@ -13,7 +13,8 @@ import { centroid, collectAcronyms, FIELD_SIMILARITY, groupFields, nameStems, se
 /** A paper in topic derivation: its tokens always, its full phrase list only once it is sampled. */
 export interface Doc { key: string; tokens: PaperTokens; phrases?: PaperPhrases }
 
-interface Candidate { key: string; id: number; docs: number[]; quality: number }
+/** `nameKey`: the phrase the topic is shown by, its own or a fuller one (fullerName). */
+interface Candidate { key: string; id: number; docs: number[]; quality: number; nameKey?: string }
 
 /** How many phrases get the (costlier) coherence measure, and on how many of their papers, per level. */
 const MAX_CANDIDATES = [600, 150];
@@ -22,6 +23,8 @@ const COHERENCE_SAMPLE = [120, 60];
 const SELECTION_SAMPLE = [2000, 200];
 /** Subtopics are derived for this many of the largest topics. */
 const MAX_SPLIT_TOPICS = 8;
+/** A subtopic of two papers is more often a shared turn of phrase than a subfield. */
+const MIN_SUBTOPIC_PAPERS = 3;
 
 /** The derived topics of these papers (their phrase lists are for this computation only). */
 export function deriveTopicTree(docs: Doc[], maxPerPaper: number, cache: PhraseCache, hidden: ReadonlySet<string> = new Set()): TopicNode[] {
@@ -48,7 +51,10 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
   const { lists, counts } = paperLists(phrases, countPapers(phrases, phraseKeys.length.length), minDf, maxDf);
   const coherence = new Coherence(wordVectors(phrases, phraseKeys, counts.df, n), phraseKeys.length.length);
   const excluded = new Set(excludeWords.map((w) => cache.table.foldedIdOf(w)).filter((f): f is number => f !== undefined));
-  const candidates = rankCandidates(lists, counts, phraseKeys, excluded, coherence, depth, n).filter((c) => !hidden.has(c.key));
+  const longer = longerPhrases(lists, counts, phraseKeys);
+  const candidates = rankCandidates(lists, counts, phraseKeys, excluded, coherence, depth, n)
+    .map((c) => ({ ...c, nameKey: fullerName(c, counts.titleDf[c.id], longer) }))
+    .filter((c) => !hidden.has(c.key) && !hidden.has(c.nameKey));
   const chosen = chooseTopics(candidates, n, minDf, maxPerPaper, depth ? 6 : Math.max(5, Math.min(200, Math.round(n / 4))));
   const assigned = assignPapers(allDocs, chosen, maxPerPaper, cache.table);
 
@@ -63,7 +69,7 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
     }
     return node;
   };
-  if (depth > 0) return chosen.filter((c) => (assigned.get(c)?.length ?? 0) >= 2).map((c) => nodeOf(c, assigned.get(c)!, `derived:${c.key}`));
+  if (depth > 0) return chosen.filter((c) => (assigned.get(c)?.length ?? 0) >= MIN_SUBTOPIC_PAPERS).map((c) => nodeOf(c, assigned.get(c)!, `derived:${c.key}`));
   return fieldNodes(allDocs, docs, chosen, assigned, candidates, cache, nodeOf);
 }
 
@@ -91,7 +97,7 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
   const acronyms = new Map<string, Map<string, number>>();
   for (const d of sample) collectAcronyms(d.tokens, cache.table, acronyms);
   const settled = settledAcronyms(acronyms);
-  const topics = chosen.filter((c) => assigned.has(c)).map((c): Merged => ({ main: c, all: [c], papers: [...assigned.get(c)!], stems: nameStems(c.key, settled), centroid: centroidOf(assigned.get(c)!) }));
+  const topics = chosen.filter((c) => assigned.has(c)).map((c): Merged => ({ main: c, all: [c], papers: [...assigned.get(c)!], stems: nameStems(c.nameKey ?? c.key, settled), centroid: centroidOf(assigned.get(c)!) }));
   placeRest(allDocs, topics, vectorOf);
 
   const merged = groupFields(topics, maxSize, (a, b, similarity) => similarity >= VARIANT_SIMILARITY && variantNames(a.stems, b.stems)).map((group): Merged => {
@@ -367,6 +373,8 @@ function chooseTopics(candidates: Candidate[], n: number, minDf: number, maxPerP
     heap.shift();
     if (fresh < minGain) break;
     const best = top.c;
+    // A phrase whose papers all have topics already adds a second heading over them, not a topic.
+    if (uncovered(best, covered) < MIN_NEW_PAPERS * minDf) continue;
     if (used.has(best.key)) continue;
     used.add(best.key);
     if (repeatsChosen(best, chosen)) continue;
@@ -374,6 +382,15 @@ function chooseTopics(candidates: Candidate[], n: number, minDf: number, maxPerP
     for (const i of best.docs) covered[i]++;
   }
   return chosen;
+}
+
+/** A topic is chosen only if at least this share of the smallest topic size (minDf) are papers with no topic yet. */
+const MIN_NEW_PAPERS = 0.5;
+
+function uncovered(c: Candidate, covered: Int32Array): number {
+  let n = 0;
+  for (const i of c.docs) if (covered[i] === 0) n++;
+  return n;
 }
 
 function better(a: Ranked, b: Ranked): boolean {
@@ -390,6 +407,12 @@ function repeatsChosen(c: Candidate, chosen: Candidate[]): boolean {
   });
 }
 
+/**
+ * A paper goes under a second or third topic only when that phrase weighs at least this share of
+ * what its first topic's phrase does: a passing mention ("unlike federated learning, ...") does not place it.
+ */
+const SECONDARY_WEIGHT = 0.5;
+
 /** Each paper under at most maxPerPaper of the chosen topics: the ones where the phrase weighs most. */
 function assignPapers(docs: Doc[], chosen: Candidate[], maxPerPaper: number, table: WordTable): Map<Candidate, string[]> {
   const assigned = new Map<Candidate, string[]>();
@@ -402,7 +425,9 @@ function assignPapers(docs: Doc[], chosen: Candidate[], maxPerPaper: number, tab
     matcher.tally(d.tokens, table, found);
     const hits = found.seen;
     if (hits.length > 1) hits.sort(heavier);
+    const first = hits.length ? found.weight[hits[0]] * chosen[hits[0]].quality : 0;
     for (let j = 0; j < hits.length && j < maxPerPaper; j++) {
+      if (j > 0 && found.weight[hits[j]] * chosen[hits[j]].quality < SECONDARY_WEIGHT * first) break;
       const c = chosen[hits[j]];
       const l = assigned.get(c);
       if (l) l.push(d.key); else assigned.set(c, [d.key]);
@@ -410,6 +435,42 @@ function assignPapers(docs: Doc[], chosen: Candidate[], maxPerPaper: number, tab
     found.clear();
   }
   return assigned;
+}
+
+/** A topic is shown by a longer phrase holding its own when at least this share of its papers use it. */
+const FULLER_NAME_SHARE = 0.8;
+
+/** A longer phrase holding a topic's: its key, and in how many of the sampled papers and titles it occurs. */
+interface Longer { key: string; papers: number; titles: number }
+
+/** Per phrase key: the listed phrases one word longer that hold it ("augmented generation": "retrieval augmented generation"). */
+function longerPhrases(lists: PaperLists, counts: PhraseCounts, phraseKeys: PhraseKeys): Map<string, Longer[]> {
+  const longer = new Map<string, Longer[]>();
+  lists.ids.forEach((id, j) => {
+    if (phraseKeys.length[id] < 2) return;
+    const key = phraseKeys.keyOf(id);
+    const words = key.split(' ');
+    for (const shorter of new Set([words.slice(1).join(' '), words.slice(0, -1).join(' ')])) {
+      (longer.get(shorter) ?? longer.set(shorter, []).get(shorter)!).push({ key, papers: lists.lists[j].length, titles: counts.titleDf[id] });
+    }
+  });
+  return longer;
+}
+
+/**
+ * The phrase a topic is shown by: its own, or the longest phrase holding it that most of its papers
+ * and the titles among them use ("retrieval augmented generation" for "augmented generation", "post
+ * training quantization"), since a phrase cut short of the term the papers write reads as a fragment.
+ * Titles must agree so that a turn of phrase the abstracts share ("... matters") is not taken for the term.
+ */
+function fullerName(c: Candidate, titles: number, longer: Map<string, Longer[]>): string {
+  let key = c.key;
+  for (;;) {
+    const next = (longer.get(key) ?? []).filter((l) => l.papers >= FULLER_NAME_SHARE * c.docs.length && l.titles >= Math.max(1, FULLER_NAME_SHARE * titles))
+      .sort((a, b) => b.papers - a.papers || (a.key < b.key ? -1 : 1))[0];
+    if (!next) return key;
+    key = next.key;
+  }
 }
 
 /** Longer phrases say more about a paper than single words. */
@@ -421,10 +482,10 @@ function lengthBonus(words: number): number {
 function displayName(c: Candidate, docs: Doc[], table: WordTable): string {
   const votes = new Map<string, number>();
   for (const i of c.docs) {
-    const s = surfaceOf(c.key, docs[i].tokens, table);
+    const s = surfaceOf(c.nameKey ?? c.key, docs[i].tokens, table);
     if (s) votes.set(s, (votes.get(s) ?? 0) + 1);
   }
-  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? c.key;
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? c.nameKey ?? c.key;
 }
 
 /** Subtopics are chosen from the papers the level above sampled when there are at least this many. */

@@ -14,7 +14,7 @@ const STOP = new Set(('a an the of for and or nor but in on at to with without b
   'such each both all any more most less other another same their they them there here also only very can\'t isn\'t ' +
   'i e g et al etc up out while whether within without upon per').split(' '));
 
-/** Words that say nothing about a paper's subject; never a topic alone, never at a phrase's edge. */
+/** Words that say nothing about a paper's subject: never a topic alone, never at a phrase's start (but see COMPOUND_HEADS). */
 const GENERIC = new Set(('model models modeling modelling method methods approach approaches paper papers propose proposed proposes ' +
   'show shows showed shown demonstrate demonstrates demonstrated result results performance perform performs data dataset datasets ' +
   'training train trained task tasks new novel based existing different various significant significantly state art ' +
@@ -48,6 +48,12 @@ export function phraseKeyOf(text: string): string {
   return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).map(fold).join(' ');
 }
 
+/**
+ * Generic words that also open the names of fields ("time series", "state space models", "model
+ * merging", "data selection", "task vectors"): they may start a phrase that holds a non-generic word.
+ */
+const COMPOUND_HEADS = new Set('state time model data task training'.split(' '));
+
 /** Fine inside or at the start of a phrase ("low rank", "parameter efficient"), never a topic alone. */
 const NOT_ALONE = new Set('efficient efficiently large small low high fine multi cross deep'.split(' '));
 
@@ -65,6 +71,7 @@ export class WordTable {
   readonly canStart: boolean[] = [false];
   readonly canEnd: boolean[] = [false];
   readonly isStop: boolean[] = [false];
+  readonly isGeneric: boolean[] = [false];
   /** Whether the word may be a one-word phrase (when it can also start and end one). */
   readonly alone: boolean[] = [false];
   private readonly hashes: number[] = [0];
@@ -123,7 +130,8 @@ export class WordTable {
     this.foldedId.push(f);
     const stop = STOP.has(word), numeric = /^\d+$/.test(word);
     this.isStop.push(stop);
-    this.canStart.push(!stop && !GENERIC.has(word) && word.length > 1 && !numeric);
+    this.isGeneric.push(GENERIC.has(word));
+    this.canStart.push(!stop && (!GENERIC.has(word) || COMPOUND_HEADS.has(word)) && word.length > 1 && !numeric);
     this.canEnd.push(!stop && word.length > 1 && !numeric);
     this.alone.push(word.length >= 3 && !GENERIC.has(word) && !NOT_ALONE.has(word));
     return id;
@@ -298,7 +306,11 @@ function phraseAt(tokens: Uint32Array, i: number, n: number, t: WordTable): bool
   const last = tokens[i + n - 1];
   if (!t.canEnd[last]) return false;
   if (n === 3 && t.isStop[tokens[i + 1]] && t.words[tokens[i + 1]] !== 'of' && t.words[tokens[i + 1]] !== 'and') return false;
-  if (n === 1 && !t.alone[tokens[i]]) return false;
+  if (n === 1) return t.alone[tokens[i]];
+  if (t.isGeneric[tokens[i]]) {
+    for (let j = i + 1; j < i + n; j++) if (!t.isGeneric[tokens[j]] && !t.isStop[tokens[j]]) return true;
+    return false;
+  }
   return true;
 }
 
