@@ -16,7 +16,7 @@ export const COMPLETION_LIMIT = 100;
 export function completeCitation(library: Library, before: string, line: number, flavor: DocumentFlavor): CompletionList | null {
   const ctx = completionContext(before, flavor);
   if (!ctx) return null;
-  const { papers } = rankPapers(library, ctx.prefix, COMPLETION_LIMIT);
+  const papers = rankPapers(library, ctx.prefix, COMPLETION_LIMIT);
   return completionItems(papers, ctx, before, line);
 }
 

@@ -2,13 +2,18 @@ import type { Library, Paper } from './library';
 import { editDistance } from '../util/text';
 
 /**
- * Ranks papers for what has been typed of a key: the key itself first, then title words, then
- * author names. Scans the in-memory list (no full-text index), so it answers during indexing.
+ * Ranks papers for what has been typed of a key: the key itself first, then aliases, title words,
+ * then author names. Scans the in-memory match words (no full-text index), so it answers during
+ * indexing.
+ *
+ * The words are kept as one joined string per field, and a hit in an earlier field always ranks
+ * above any hit in a later one: once the fields scanned so far give `limit` papers, the rest are
+ * not scanned (a short prefix stops after the keys, a fraction of the text).
  */
-export function rankPapers(library: Library, typed: string, limit: number): { papers: Paper[]; total: number } {
+export function rankPapers(library: Library, typed: string, limit: number): Paper[] {
   const q = typed.toLowerCase();
   const all = library.papers(); // sorted by key
-  if (q === '') return { papers: all.slice(0, limit), total: all.length };
+  if (q === '') return all.slice(0, limit);
   const st = searchText(library);
   // Bucket by score while visiting papers in key order: each bucket is already key-sorted, so the
   // best `limit` come out without sorting the (possibly thousands of) matches.
@@ -19,36 +24,42 @@ export function rankPapers(library: Library, typed: string, limit: number): { pa
     const bucket = buckets.get(score);
     if (bucket) { if (bucket.length < limit) bucket.push(index); } else buckets.set(score, [index]);
   };
-  // Word starts first: key, alias, title word or author name beginning with what was typed.
-  scan(st, ' ' + q, (index, at) => add(index, wordStartScore(st, index, at + 1, q.length)));
-  // Then, for three letters or more, the key or a title word containing it.
-  if (seen.size < limit && q.length >= 3) {
-    scan(st, q, (index, at) => {
-      if (seen.has(index)) return;
-      if (at < st.keyEnd[index]) add(index, 400);
-      else if (at >= st.aliasEnd[index] && at < st.titleEnd[index]) add(index, 300);
+  // Word starts first: a key, alias, title word or author name beginning with what was typed. A
+  // paper counts once, by its first hit in this order.
+  const needle = ' ' + q;
+  for (let f = 0; f < FIELDS && seen.size < limit; f++) {
+    const field = st.fields[f];
+    scan(field, needle, (index, at) => {
+      if (!seen.has(index)) add(index, wordStartScore(field, f, index, at + 1, q.length));
     });
+  }
+  // Then, for three letters or more, the key or a title word containing it (a paper whose aliases
+  // hold it first counts neither way).
+  if (seen.size < limit && q.length >= 3) {
+    const inAlias = new Set<number>();
+    scan(st.fields[KEY], q, (index) => { if (!seen.has(index)) add(index, 400); });
+    scan(st.fields[ALIAS], q, (index) => inAlias.add(index));
+    scan(st.fields[TITLE], q, (index) => { if (!seen.has(index) && !inAlias.has(index)) add(index, 300); });
   }
   const papers: Paper[] = [];
   for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
     for (const i of buckets.get(score)!) { if (papers.length >= limit) break; papers.push(all[i]); }
     if (papers.length >= limit) break;
   }
-  return { papers, total: seen.size };
+  return papers;
 }
 
+/** The match words' fields, in the order a hit ranks: a key before an alias, a title word, an author. */
+const KEY = 0, ALIAS = 1, TITLE = 2, AUTHOR = 3, FIELDS = 4;
+
 /**
- * All papers' match words in one string, in key order, each paper laid out in order of how much a
- * hit there counts: " key aliases... titlewords... authorwords...". Rebuilt once per library version.
+ * One field's words for all papers in one string, in key order: paper i's are " w1 w2 ..." from
+ * `start[i]` to `start[i + 1]` (nothing when it has none).
  */
-interface SearchText {
-  version: number;
-  text: string;
-  start: Int32Array;
-  keyEnd: Int32Array;
-  aliasEnd: Int32Array;
-  titleEnd: Int32Array;
-}
+interface FieldText { text: string; start: Int32Array }
+
+/** The papers' match words, by field. Rebuilt once per library version. */
+interface SearchText { version: number; fields: FieldText[] }
 const searchTexts = new WeakMap<Library, SearchText>();
 
 function searchText(library: Library): SearchText {
@@ -60,7 +71,7 @@ function searchText(library: Library): SearchText {
 }
 
 /**
- * Builds the joined search text for the library's current papers, yielding every few hundred
+ * Builds the joined search texts for the library's current papers, yielding every few hundred
  * papers. Run at the end of each rebuild, so the first completion after it does not pay for the
  * join while other requests wait.
  */
@@ -68,40 +79,34 @@ export function* searchTextSteps(library: Library): Generator<void> {
   const version = library.version;
   const all = library.papers();
   const n = all.length;
-  const st: SearchText = { version, text: '', start: new Int32Array(n + 1), keyEnd: new Int32Array(n), aliasEnd: new Int32Array(n), titleEnd: new Int32Array(n) };
-  const parts: string[] = [];
-  let offset = 0;
+  const parts: string[][] = [[], [], [], []];
+  const starts = [new Int32Array(n + 1), new Int32Array(n + 1), new Int32Array(n + 1), new Int32Array(n + 1)];
+  const offsets = [0, 0, 0, 0];
   // One string per group of words (" w1 w2 ..."): a push per word made this the costliest step.
-  const push = (words: string) => {
+  const push = (f: number, words: string) => {
     if (words.length === 0) return;
-    const joined = ' ' + words;
-    parts.push(joined);
-    offset += joined.length;
+    parts[f].push(' ', words);
+    offsets[f] += 1 + words.length;
   };
   for (let i = 0; i < n; i++) {
     if (i % 500 === 499) {
       yield;
       if (library.version !== version) return; // superseded: the next rebuild builds its own
     }
-    const p = all[i];
-    st.start[i] = offset;
-    parts.push(' ', p.match.key);
-    offset += 1 + p.match.key.length;
-    st.keyEnd[i] = offset;
-    push(p.match.aliases.length ? p.match.aliases.join(' ') : '');
-    st.aliasEnd[i] = offset;
-    push(p.match.titleWords);
-    st.titleEnd[i] = offset;
-    push(p.match.authorWords);
+    const m = all[i].match;
+    for (let f = 0; f < FIELDS; f++) starts[f][i] = offsets[f];
+    push(KEY, m.key);
+    push(ALIAS, m.aliases.length ? m.aliases.join(' ') : '');
+    push(TITLE, m.titleWords);
+    push(AUTHOR, m.authorWords);
   }
-  st.start[n] = offset;
-  st.text = parts.join('');
-  searchTexts.set(library, st);
+  for (let f = 0; f < FIELDS; f++) starts[f][n] = offsets[f];
+  searchTexts.set(library, { version, fields: parts.map((p, f) => ({ text: p.join(''), start: starts[f] })) });
 }
 
-/** Calls `hit(paperIndex, offset)` for the first occurrence of `needle` in each paper, in key order. */
-function scan(st: SearchText, needle: string, hit: (index: number, at: number) => void): void {
-  const { text, start } = st;
+/** Calls `hit(paperIndex, offset)` for the first occurrence of `needle` in each paper's words of the field, in key order. */
+function scan(field: FieldText, needle: string, hit: (index: number, at: number) => void): void {
+  const { text, start } = field;
   let from = 0;
   for (;;) {
     const at = text.indexOf(needle, from);
@@ -119,13 +124,14 @@ function scan(st: SearchText, needle: string, hit: (index: number, at: number) =
 }
 
 /** Score of a word-start hit at `wordAt`: key > alias > title word > author; whole words and close lengths first. */
-function wordStartScore(st: SearchText, index: number, wordAt: number, qLength: number): number {
-  let wordEnd = st.text.indexOf(' ', wordAt);
-  if (wordEnd < 0 || wordEnd > st.start[index + 1]) wordEnd = st.start[index + 1];
+function wordStartScore(field: FieldText, f: number, index: number, wordAt: number, qLength: number): number {
+  const end = field.start[index + 1];
+  let wordEnd = field.text.indexOf(' ', wordAt);
+  if (wordEnd < 0 || wordEnd > end) wordEnd = end;
   const extra = Math.min(99, wordEnd - wordAt - qLength);
-  if (wordAt - 1 === st.start[index]) return extra === 0 ? 1000 : 900 - extra;
-  if (wordAt < st.aliasEnd[index]) return 800 - extra;
-  if (wordAt < st.titleEnd[index]) return extra === 0 ? 700 : 650;
+  if (f === KEY) return wordAt - 1 === field.start[index] ? (extra === 0 ? 1000 : 900 - extra) : 800 - extra;
+  if (f === ALIAS) return 800 - extra;
+  if (f === TITLE) return extra === 0 ? 700 : 650;
   return extra === 0 ? 600 : 550;
 }
 
