@@ -30,6 +30,13 @@ const REBUILD_STEP = 100;
  * The library: files in, papers out. Files are replaced whole; `rebuild()` recomputes papers and
  * keys deterministically from all sources, so the order files arrive in never changes a key.
  */
+/**
+ * What a source's title gives (its words, its normalized form), kept on the source itself: a
+ * WeakMap of every source took a pause of tens of milliseconds each time its table grew.
+ */
+const TITLE_INFO = Symbol('titleInfo');
+type Described = PaperSource & { [TITLE_INFO]?: TitleInfo };
+
 export class Library {
   private readonly files = new Map<string, FileEntry>();
   private byKey = new Map<string, Paper>();
@@ -37,7 +44,6 @@ export class Library {
   private clashProblems = new Map<string, SourceProblem[]>();
   /** key -> uri -> citations of it there. Maintained incrementally as files change. */
   private readonly citationIndex = new Map<string, Map<string, Citation[]>>();
-  private readonly derived = new WeakMap<PaperSource, TitleInfo>();
   private noteTitles = new Map<string, Paper>();
   /** Normalized titles of digest entries (the recompute's map of them to its groups' indexes). */
   private digestTitles = new Map<string, number>();
@@ -57,7 +63,7 @@ export class Library {
 
   /** Add or replace a file. `titles` (one per source, from the parse worker) saves the rebuild deriving them. */
   setFile(entry: FileEntry, titles?: TitleInfo[]): void {
-    if (titles?.length === entry.sources.length) entry.sources.forEach((s, i) => this.derived.set(s, titles[i]));
+    if (titles?.length === entry.sources.length) entry.sources.forEach((s, i) => { (s as Described)[TITLE_INFO] = titles[i]; });
     const old = this.files.get(entry.uri);
     if (old) this.unindexCitations(old);
     this.files.set(entry.uri, entry);
@@ -173,9 +179,7 @@ export class Library {
   }
 
   private info(source: PaperSource): TitleInfo {
-    let d = this.derived.get(source);
-    if (!d) this.derived.set(source, (d = describeTitle(source.title)));
-    return d;
+    return ((source as Described)[TITLE_INFO] ??= describeTitle(source.title));
   }
 
   /** Recompute papers and keys if any source changed. Returns whether anything was recomputed. */
