@@ -32,7 +32,7 @@ import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './shared/rules';
 import { capText, SHOWN } from './util/untrusted';
 import { rangesOverlap, Range } from './util/text';
-import { TopicNode, topicPapers } from './topics/topics';
+import { TopicNode, topicPaper, TopicPaper } from './topics/topics';
 import { TopicsWorkerClient } from './topics/topicsClient';
 import { encodeTopicPapers } from './topics/topicBatch';
 
@@ -515,7 +515,14 @@ export class Session {
       this.topicsRunning ??= (async () => {
         const version = this.library.version;
         const options = this.settings.topics; // as the key says, even if the settings change while the papers are encoded
-        const batch = await encodeTopicPapers(topicPapers(this.library), new Slice());
+        const slice = new Slice();
+        // Made a slice at a time: all of a large library's papers at once held the thread too long.
+        const papers: TopicPaper[] = [];
+        for (const p of this.library.papers()) {
+          papers.push(topicPaper(p));
+          if (papers.length % 256 === 0 && slice.spent()) await slice.giveWay();
+        }
+        const batch = await encodeTopicPapers(papers, slice);
         const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'));
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);

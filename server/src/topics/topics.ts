@@ -17,13 +17,18 @@ export interface TopicPaper {
 }
 
 export function topicPapers(library: Library): TopicPaper[] {
-  return library.papers().map((p) => ({
+  return library.papers().map(topicPaper);
+}
+
+/** A paper as topics see it: title, abstract (with a digest's keywords), and the topics its note gives. */
+export function topicPaper(p: Paper): TopicPaper {
+  return {
     key: p.key,
     title: p.title,
     abstract: withKeywords(p.abstract ?? '', p.keywords),
     topics: p.topics,
     topicKind: p.topics.length && !hasTagField(p) ? 'folder' : 'tag',
-  }));
+  };
 }
 
 /**
