@@ -27,16 +27,26 @@ export interface Paper extends PaperMetadata {
 const REBUILD_STEP = 100;
 
 /**
+ * What a source's title gives (its words, its normalized form) and an author list's match words,
+ * kept on the source and the list themselves (a paper shares both with its source): a WeakMap of
+ * every source took a pause of tens of milliseconds each time its table grew. Not enumerable, so
+ * the objects read and compare as before.
+ */
+const TITLE_INFO = Symbol('titleInfo');
+const AUTHOR_WORDS = Symbol('authorWords');
+
+function remembered<V>(on: object, key: symbol, make: () => V): V {
+  const kept = (on as Record<symbol, V | undefined>)[key];
+  if (kept !== undefined) return kept;
+  const value = make();
+  Object.defineProperty(on, key, { value, writable: true, configurable: true, enumerable: false });
+  return value;
+}
+
+/**
  * The library: files in, papers out. Files are replaced whole; `rebuild()` recomputes papers and
  * keys deterministically from all sources, so the order files arrive in never changes a key.
  */
-/**
- * What a source's title gives (its words, its normalized form), kept on the source itself: a
- * WeakMap of every source took a pause of tens of milliseconds each time its table grew.
- */
-const TITLE_INFO = Symbol('titleInfo');
-type Described = PaperSource & { [TITLE_INFO]?: TitleInfo };
-
 export class Library {
   private readonly files = new Map<string, FileEntry>();
   private byKey = new Map<string, Paper>();
@@ -47,7 +57,6 @@ export class Library {
   private noteTitles = new Map<string, Paper>();
   /** Normalized titles of digest entries (the recompute's map of them to its groups' indexes). */
   private digestTitles = new Map<string, number>();
-  private readonly authorWords = new WeakMap<string[], string>();
   /** uri -> the paper each of its sources (by ordinal) belongs to (full-text hits are per source). */
   private bySource = new Map<string, (Paper | undefined)[]>();
   /** Told about every file replaced or removed (the full-text index rebuilds only what changed). */
@@ -63,7 +72,7 @@ export class Library {
 
   /** Add or replace a file. `titles` (one per source, from the parse worker) saves the rebuild deriving them. */
   setFile(entry: FileEntry, titles?: TitleInfo[]): void {
-    if (titles?.length === entry.sources.length) entry.sources.forEach((s, i) => { (s as Described)[TITLE_INFO] = titles[i]; });
+    if (titles?.length === entry.sources.length) entry.sources.forEach((s, i) => remembered(s, TITLE_INFO, () => titles[i]));
     const old = this.files.get(entry.uri);
     if (old) this.unindexCitations(old);
     this.files.set(entry.uri, entry);
@@ -179,7 +188,7 @@ export class Library {
   }
 
   private info(source: PaperSource): TitleInfo {
-    return ((source as Described)[TITLE_INFO] ??= describeTitle(source.title));
+    return remembered(source, TITLE_INFO, () => describeTitle(source.title));
   }
 
   /** Recompute papers and keys if any source changed. Returns whether anything was recomputed. */
@@ -412,8 +421,7 @@ export class Library {
     if (paper.summary && paper.summary === paper.abstract) paper.summary = undefined;
     const primary = paper.note ?? paper.entries[0] ?? paper.digests[0];
     const info = this.info(primary);
-    let authorWords = this.authorWords.get(paper.authors);
-    if (authorWords === undefined) this.authorWords.set(paper.authors, (authorWords = authorTokens(paper.authors).join(' ')));
+    const authorWords = remembered(paper.authors, AUTHOR_WORDS, () => authorTokens(paper.authors).join(' '));
     const aliases = paper.aliases.length ? paper.aliases.map((a) => a.toLowerCase()) : NO_WORDS;
     paper.match = { key: paper.key.toLowerCase(), aliases, titleWords: info.titleWords, authorWords };
     return paper;

@@ -28,9 +28,8 @@ export function rankPapers(library: Library, typed: string, limit: number): Pape
   // paper counts once, by its first hit in this order.
   const needle = ' ' + q;
   for (let f = 0; f < FIELDS && seen.size < limit; f++) {
-    const field = st.fields[f];
-    scan(field, needle, (index, at) => {
-      if (!seen.has(index)) add(index, wordStartScore(field, f, index, at + 1, q.length));
+    scan(st.fields[f], needle, (index, at, text, base) => {
+      if (!seen.has(index)) add(index, wordStartScore(st.fields[f], f, index, text, base, at + 1, q.length));
     });
   }
   // Then, for three letters or more, the key or a title word containing it (a paper whose aliases
@@ -53,10 +52,12 @@ export function rankPapers(library: Library, typed: string, limit: number): Pape
 const KEY = 0, ALIAS = 1, TITLE = 2, AUTHOR = 3, FIELDS = 4;
 
 /**
- * One field's words for all papers in one string, in key order: paper i's are " w1 w2 ..." from
- * `start[i]` to `start[i + 1]` (nothing when it has none).
+ * One field's words for all papers, in key order: paper i's are " w1 w2 ..." from offset `start[i]`
+ * to `start[i + 1]` (nothing when it has none). The text is kept in pieces of a few hundred papers
+ * (`pieces[c]` begins at paper `firstPaper[c]`, at offset `start[firstPaper[c]]`): joining them
+ * into one string held the thread for tens of milliseconds in a large library, and no word spans two.
  */
-interface FieldText { text: string; start: Int32Array }
+interface FieldText { pieces: string[]; firstPaper: number[]; start: Int32Array }
 
 /** The papers' match words, by field. Rebuilt once per library version. */
 interface SearchText { version: number; fields: FieldText[] }
@@ -79,14 +80,17 @@ export function* searchTextSteps(library: Library): Generator<void> {
   const version = library.version;
   const all = library.papers();
   const n = all.length;
-  // Each field's words are joined a few hundred papers at a time, then the pieces once at the end:
-  // one join of every word group of a large library held the thread for a tenth of a second.
+  const fields: FieldText[] = [0, 1, 2, 3].map(() => ({ pieces: [], firstPaper: [], start: new Int32Array(n + 1) }));
   const pending: string[][] = [[], [], [], []];
-  const pieces: string[][] = [[], [], [], []];
-  const starts = [new Int32Array(n + 1), new Int32Array(n + 1), new Int32Array(n + 1), new Int32Array(n + 1)];
   const offsets = [0, 0, 0, 0];
-  const settle = () => {
-    for (let f = 0; f < FIELDS; f++) if (pending[f].length) { pieces[f].push(pending[f].join('')); pending[f] = []; }
+  let pieceStart = 0;
+  const settle = (next: number) => {
+    for (let f = 0; f < FIELDS; f++) {
+      fields[f].pieces.push(pending[f].join(''));
+      fields[f].firstPaper.push(pieceStart);
+      pending[f] = [];
+    }
+    pieceStart = next;
   };
   // One string per group of words (" w1 w2 ..."): a push per word made this the costliest step.
   const push = (f: number, words: string) => {
@@ -96,54 +100,55 @@ export function* searchTextSteps(library: Library): Generator<void> {
   };
   for (let i = 0; i < n; i++) {
     if (i % 500 === 499) {
-      settle();
+      settle(i);
       yield;
       if (library.version !== version) return; // superseded: the next rebuild builds its own
     }
     const m = all[i].match;
-    for (let f = 0; f < FIELDS; f++) starts[f][i] = offsets[f];
+    for (let f = 0; f < FIELDS; f++) fields[f].start[i] = offsets[f];
     push(KEY, m.key);
     push(ALIAS, m.aliases.length ? m.aliases.join(' ') : '');
     push(TITLE, m.titleWords);
     push(AUTHOR, m.authorWords);
   }
-  settle();
-  const fields: FieldText[] = [];
-  for (let f = 0; f < FIELDS; f++) {
-    starts[f][n] = offsets[f];
-    fields.push({ text: pieces[f].join(''), start: starts[f] });
-    yield;
-    if (library.version !== version) return;
-  }
+  settle(n);
+  for (let f = 0; f < FIELDS; f++) fields[f].start[n] = offsets[f];
   searchTexts.set(library, { version, fields });
 }
 
-/** Calls `hit(paperIndex, offset)` for the first occurrence of `needle` in each paper's words of the field, in key order. */
-function scan(field: FieldText, needle: string, hit: (index: number, at: number) => void): void {
-  const { text, start } = field;
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(needle, from);
-    if (at < 0) return;
-    // The paper holding the hit. Written out here rather than through a shared search helper: with
-    // the comparison passed as a function, ranking was measurably slower (the keystroke path).
-    let lo = 0, hi = start.length - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (start[mid] <= at) lo = mid; else hi = mid - 1;
+/**
+ * Calls `hit(paperIndex, at, piece, base)` for the first occurrence of `needle` in each paper's
+ * words of the field, in key order: `at` is the offset in `piece`, which begins at offset `base`.
+ */
+function scan(field: FieldText, needle: string, hit: (index: number, at: number, piece: string, base: number) => void): void {
+  const { pieces, firstPaper, start } = field;
+  for (let c = 0; c < pieces.length; c++) {
+    const text = pieces[c], base = start[firstPaper[c]];
+    const last = (c + 1 < pieces.length ? firstPaper[c + 1] : start.length - 1) - 1;
+    let from = 0;
+    for (;;) {
+      const at = text.indexOf(needle, from);
+      if (at < 0) break;
+      // The paper holding the hit. Written out here rather than through a shared search helper: with
+      // the comparison passed as a function, ranking was measurably slower (the keystroke path).
+      let lo = firstPaper[c], hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (start[mid] - base <= at) lo = mid; else hi = mid - 1;
+      }
+      hit(lo, at, text, base);
+      from = start[lo + 1] - base;
     }
-    hit(lo, at);
-    from = start[lo + 1];
   }
 }
 
-/** Score of a word-start hit at `wordAt`: key > alias > title word > author; whole words and close lengths first. */
-function wordStartScore(field: FieldText, f: number, index: number, wordAt: number, qLength: number): number {
-  const end = field.start[index + 1];
-  let wordEnd = field.text.indexOf(' ', wordAt);
+/** Score of a word-start hit at `wordAt` (in `piece`, which begins at `base`): key > alias > title word > author; whole words and close lengths first. */
+function wordStartScore(field: FieldText, f: number, index: number, piece: string, base: number, wordAt: number, qLength: number): number {
+  const end = field.start[index + 1] - base;
+  let wordEnd = piece.indexOf(' ', wordAt);
   if (wordEnd < 0 || wordEnd > end) wordEnd = end;
   const extra = Math.min(99, wordEnd - wordAt - qLength);
-  if (f === KEY) return wordAt - 1 === field.start[index] ? (extra === 0 ? 1000 : 900 - extra) : 800 - extra;
+  if (f === KEY) return wordAt - 1 === field.start[index] - base ? (extra === 0 ? 1000 : 900 - extra) : 800 - extra;
   if (f === ALIAS) return 800 - extra;
   if (f === TITLE) return extra === 0 ? 700 : 650;
   return extra === 0 ? 600 : 550;
