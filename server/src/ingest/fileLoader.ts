@@ -166,6 +166,8 @@ export class WorkerFileLoader implements FileLoader {
     const count = Math.max(1, Math.min(this.workers, Math.ceil(files.length / 50)));
     const onThread: FileToLoad[][] = [];
     for (let k = 0; k < count; k++) {
+      // Posting a large workspace's file list is a pause of its own: one per turn, not all in one.
+      if (k > 0) await new Promise((resolve) => setImmediate(resolve));
       // Every count-th file: each worker gets its share of the large digests and the small notes.
       const share = files.filter((_, i) => i % count === k);
       if (!startHelper(share, this.started.shift())) onThread.push(share);
