@@ -68,8 +68,14 @@ describe('clients other than VS Code', function () {
       await client.readyAfter(1);
       assert.strictEqual(await client.paper('pushed2024'), null, 'not a notes folder by default');
       await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { litnotes: { notes: ['**/reading/**/*.md'] } } });
-      await client.readyAfter(2);
-      assert.strictEqual((await client.paper('pushed2024'))?.key, 'pushed2024');
+      // The rescan the push starts ends with a 'ready' of its own, but the first scan may report
+      // 'ready' again meanwhile (its full text): wait for the paper itself, within a bound.
+      let found: string | undefined;
+      for (let waited = 0; !found && waited < 20000; waited += 100) {
+        found = (await client.paper('pushed2024'))?.key;
+        if (!found) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.strictEqual(found, 'pushed2024');
     } finally {
       client.dispose();
       fs.rmSync(path.join(dir, 'reading'), { recursive: true, force: true });
