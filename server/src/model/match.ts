@@ -6,7 +6,7 @@ import { editDistance } from '../util/text';
  * then author names. Scans the in-memory match words (no full-text index), so it answers during
  * indexing.
  *
- * The words are kept as one joined string per field, and a hit in an earlier field always ranks
+ * The words are kept joined, field by field (FieldText), and a hit in an earlier field always ranks
  * above any hit in a later one: once the fields scanned so far give `limit` papers, the rest are
  * not scanned (a short prefix stops after the keys, a fraction of the text).
  */
