@@ -284,6 +284,13 @@ class Coherence {
   }
 }
 
+/**
+ * A single word becomes a topic only when at least this share of its papers have it in the title:
+ * a word that names a field ("quantization", "personalization") shows in titles, while a word the
+ * abstracts merely use a lot ("class", "channel", "development") does not.
+ */
+const SINGLE_WORD_TITLE_SHARE = 0.25;
+
 /** A phrase in the cheap cuts: `score` orders them, `base` is the part its quality keeps. */
 interface Rough { key: string; id: number; list: number[]; t: number; score: number; base: number }
 
@@ -302,6 +309,8 @@ function rankCandidates(lists: PaperLists, counts: PhraseCounts, phraseKeys: Phr
     // Subtopics leave out their parent topic's words.
     if (excluded.size && phraseKeys.hasWordOf(id, excluded)) continue;
     const t = counts.titleDf[id];
+    // A word on its own names a field only if titles use it too (see SINGLE_WORD_TITLE_SHARE).
+    if (phraseKeys.length[id] === 1 && t < SINGLE_WORD_TITLE_SHARE * list.length) continue;
     first.push({ key: phraseKeys.keyOf(id), id, list, t, score: lengthBonus(phraseKeys.length[id]) * (1 + t / list.length) * Math.log(list.length), base: 0 });
   }
   const rough: Rough[] = [];
