@@ -42,7 +42,12 @@ export function onServerClosed(budget: RestartBudget, events: RestartEvents): 'r
   return 'stop';
 }
 
-/** A message could not be read or written: a few are not a reason to stop; many are. */
+/**
+ * A message could not be read or written: a few are not a reason to stop; many are. An error of
+ * the stream itself comes without a count (writing to a server that was just killed: EPIPE): the
+ * close that follows decides, within the restart budget. Shutting down here instead stopped the
+ * client, which then did not restart a killed server whenever a write was in flight.
+ */
 export function onConnectionError(count: number | undefined): 'continue' | 'shutdown' {
-  return count !== undefined && count <= 3 ? 'continue' : 'shutdown';
+  return count === undefined || count <= 3 ? 'continue' : 'shutdown';
 }
