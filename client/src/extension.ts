@@ -61,8 +61,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     ],
     outputChannel: output,
     errorHandler: restartingErrorHandler(restarts, {
-      restarting: (n, max) => {
-        output.appendLine(`[${new Date().toISOString()}] The language server stopped; starting it again (restart ${n} of at most ${max} in 3 minutes). Nothing is lost: the library is read again from the files.`);
+      restarting: (n, max, minutes) => {
+        output.appendLine(`[${new Date().toISOString()}] The language server stopped; starting it again (restart ${n} of at most ${max} in ${minutes} minutes). Nothing is lost: the library is read again from the files.`);
         status.restarting(n, max);
       },
       gaveUp: (max, minutes) => {

@@ -28,17 +28,18 @@ export class RestartBudget {
 }
 
 export interface RestartEvents {
-  restarting(restart: number, max: number): void;
+  restarting(restart: number, max: number, minutes: number): void;
   gaveUp(max: number, minutes: number): void;
 }
 
 /** The server's connection closed unasked: restart within the budget, saying so, or stop and say why. */
 export function onServerClosed(budget: RestartBudget, events: RestartEvents): 'restart' | 'stop' {
+  const minutes = Math.round(budget.windowMs / 60_000);
   if (budget.take()) {
-    events.restarting(budget.total, budget.max);
+    events.restarting(budget.total, budget.max, minutes);
     return 'restart';
   }
-  events.gaveUp(budget.max, Math.round(budget.windowMs / 60_000));
+  events.gaveUp(budget.max, minutes);
   return 'stop';
 }
 
