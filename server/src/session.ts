@@ -5,6 +5,7 @@ import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Loc
 import { Library } from './model/library';
 import { Indexer, Folder, canonicalUri, safePath, uriOf } from './ingest/indexer';
 import { WorkerFileLoader } from './ingest/fileLoader';
+import { closeTextStore, openTextStore, TextReader, TextStoreLocation } from './runtime/textStore';
 import { FolderWatcher } from './ingest/folderWatcher';
 import type { ParseCacheConfig } from './ingest/parseCache';
 import { codeIdOf } from './runtime/cacheStore';
@@ -32,7 +33,7 @@ import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './shared/rules';
 import { capText, SHOWN } from './util/untrusted';
 import { rangesOverlap, Range } from './util/text';
-import { TopicNode, topicPaper, TopicPaper } from './topics/topics';
+import { TopicNode, topicPaper, UnreadTopicPaper } from './topics/topics';
 import { TopicsWorkerClient } from './topics/topicsClient';
 import { encodeTopicPapers } from './topics/topicBatch';
 
@@ -97,15 +98,35 @@ export class Session {
   start(folderUris: string[], cacheDir: string | undefined): void {
     this.cacheDir = cacheDir;
     this.parseWorkers.useCache(this.parseCacheConfig());
+    const texts = this.openTextStore();
+    this.parseWorkers.useTextStore(texts);
     this.folders = folderUris.map(toFolder).filter((f): f is Folder => !!f);
     this.search = new SearchService(this.library, {
       workerPath: path.join(this.bundleDir, 'searchWorker.js'),
       cacheDir,
+      texts,
       log: (line) => this.ports.log(line),
       onStatus: () => this.scheduleStatus(),
     });
     this.library.onFileChanged = (uri) => this.search?.fileChanged(uri);
     for (const f of this.library.allFiles()) if (f.sources.length) this.search.fileChanged(f.uri);
+  }
+
+  /**
+   * Abstracts and note texts the scan reads go to a folder of this server's (in the storage folder,
+   * or the system's temporary folder without one), removed when the server exits; without it they
+   * stay in memory.
+   */
+  private openTextStore(): TextStoreLocation | undefined {
+    try {
+      const location = openTextStore(this.cacheDir && path.join(this.cacheDir, 'texts'));
+      process.once('exit', () => closeTextStore(location));
+      this.library.texts = new TextReader(location, (line) => this.ports.log(line));
+      return location;
+    } catch (err) {
+      this.ports.log(`text store off, texts stay in memory: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   /** Parse results are kept beside the full-text cache, tagged with a hash of the parser's bundle so that any other build parses afresh. */
@@ -353,7 +374,7 @@ export class Session {
     actions.push(...unifyKeyActions(clientUri, samePaper, citations));
     if (at?.paper && !at.paper.note) {
       const folder = this.folderFor(uri);
-      const action = folder && createNoteAction(at.paper, this.newNoteUri(folder, at.paper.key));
+      const action = folder && createNoteAction(this.library, at.paper, this.newNoteUri(folder, at.paper.key));
       if (action) actions.push(action);
     }
     return actions;
@@ -404,7 +425,7 @@ export class Session {
   async paper(key: unknown): Promise<PaperDetails | null> {
     const paper = typeof key === 'string' ? this.library.get(key) : undefined;
     if (!paper) return null;
-    const q = relatedQuery(paper);
+    const q = relatedQuery(paper, this.library);
     const related = q ? await this.searchWithin(q, 10, 2000) : undefined;
     const details = paperDetails(this.library, paper, (related?.hits ?? []).map((h) => ({ key: h.key, title: h.title, score: h.score })));
     const toClient = this.ports.toClient;
@@ -438,7 +459,7 @@ export class Session {
     const folder = this.folderFor(params.folderUri);
     if (!folder) return { message: NO_FOLDER };
     const uri = this.newNoteUri(folder, paper.key);
-    return { uri, edit: createNoteAction(paper, uri)?.edit };
+    return { uri, edit: createNoteAction(this.library, paper, uri)?.edit };
   }
 
   /** Add Paper…: a note for a paper looked up on the web, unless the library has it already. */
@@ -517,12 +538,12 @@ export class Session {
         const options = this.settings.topics; // as the key says, even if the settings change while the papers are encoded
         const slice = new Slice();
         // Made a slice at a time: all of a large library's papers at once held the thread too long.
-        const papers: TopicPaper[] = [];
+        const papers: UnreadTopicPaper[] = [];
         for (const p of this.library.papers()) {
           papers.push(topicPaper(p));
           if (papers.length % 256 === 0 && slice.spent()) await slice.giveWay();
         }
-        const batch = await encodeTopicPapers(papers, slice);
+        const batch = await encodeTopicPapers(papers, slice, (ref) => this.library.texts?.bytes(ref) ?? new Uint8Array(0));
         const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'));
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);

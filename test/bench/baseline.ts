@@ -23,7 +23,7 @@ const walk = (d: string) => {
     const cand = classifier.classify(rel);
     if (!cand) continue;
     const { entry } = parseFile(`file://${full}`, rel, cand, fs.readFileSync(full, 'utf8'));
-    for (const s of entry.sources) docs.push({ id: `${entry.uri}#${s.ordinal}`, title: s.title, authors: s.authors.join(' '), abstract: s.abstract ?? '', body: s.body ?? '' });
+    for (const s of entry.sources) docs.push({ id: `${entry.uri}#${s.ordinal}`, title: s.title, authors: s.authors.join(' '), abstract: String(s.abstract ?? ''), body: String(s.body ?? '') });
   }
 };
 walk(dir);

@@ -100,7 +100,7 @@ describe('one paper, many sources: key precedence', () => {
     assert.strictEqual(paper.key, 'houlsbyCompacter2021');
     assert.ok(paper.aliases.includes('compacter'));
     assert.strictEqual(paper.digests.length, 1);
-    assert.ok(paper.abstract?.startsWith('Adapting large-scale'), 'the digest adds its abstract');
+    assert.ok(String(paper.abstract).startsWith('Adapting large-scale'), 'the digest adds its abstract');
     assert.strictEqual(definitionOf({ key: 'compacter', range: paper.definition.range, paper, declaration: false })!.uri, uriFor('refs/a.csl.json'), 'F12 goes to the entry');
   });
 

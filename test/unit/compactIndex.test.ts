@@ -6,14 +6,14 @@ import { checksum } from '../../server/src/runtime/cacheStore';
 import { bestDocuments, matchingTerms, mergeIndexes, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
-import { shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
+import { resolveTexts, shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
 import { exampleLibraryFiles, libraryOf } from './helpers';
 
 /** Every document of the example library (sample digest, markdown digests, notes) in one list. */
-function exampleDocs(): SearchDoc[] {
+function exampleDocs(): SearchDoc<string>[] {
   const library = libraryOf(exampleLibraryFiles());
   const shards = new Set([...library.allFiles()].map((f) => shardOf(f.uri, f.kind)).filter((s): s is string => !!s));
-  return [...shards].sort().flatMap((s) => shardDocs(library, s));
+  return resolveTexts([...shards].sort().flatMap((s) => shardDocs(library, s)), undefined);
 }
 
 function run(index: CompactIndex, text: string, limit = 1000) {
@@ -124,7 +124,7 @@ describe('flat shard indexes (lunr-built, scored like lunr)', () => {
 
 describe('the fast lunr build', () => {
   /** What lunr itself builds with its default tokenizer and pipelines, for comparison. */
-  function lunrDefault(docs: SearchDoc[]): lunr.Index {
+  function lunrDefault(docs: SearchDoc<string>[]): lunr.Index {
     return lunr(function () {
       defineFields(this);
       for (const d of docs) this.add(d);
@@ -132,7 +132,7 @@ describe('the fast lunr build', () => {
   }
   // Separators, stop words, words the trimmer empties, non-ASCII letters, unicode spaces,
   // Object.prototype names, repeated words in several fields.
-  const awkward: SearchDoc[] = [
+  const awkward: SearchDoc<string>[] = [
     { id: 'a', title: 'Self-Attention -- is  all  you need?', authors: 'Ana Núñez, J.-P. Müller', abstract: 'the THE The — “quoted” naïve über-fast\u00a0models\u2003with\ttabs\nand lines', body: '' },
     { id: 'b', title: '  - leading and trailing -  ', authors: '', abstract: 'constructor toString __proto__ hasOwnProperty valueOf', body: '--- ... !!! e.g. U.S.A. α-helix 🙂model x-' },
     { id: 'c', title: '', authors: 'Chen Chen Chen', abstract: 'reward reward models modelling modeled', body: 'Reward models, reward-model, REWARD!' },
@@ -153,7 +153,7 @@ describe('the fast lunr build', () => {
   });
 
   /** Documents from a seeded generator: words of every kind, repeated within and across fields, some fields empty. */
-  function generatedDocs(n: number, seed: number): SearchDoc[] {
+  function generatedDocs(n: number, seed: number): SearchDoc<string>[] {
     let state = seed;
     const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
     const vocabulary = ['Reward', 'rewards', 'model', 'models', 'modelling', 'the', 'of', 'a', 'mixture-of-experts', 'low-rank', 'LoRA', '2024',

@@ -226,7 +226,7 @@ describe('diagnostics and code actions', () => {
   it('"Create literature note" writes a new file from a template and never overwrites', () => {
     const c = at('[@zip-f‸it]');
     const paper = c.lib.get('zip-fit')!;
-    const action = createNoteAction(paper, uriFor('notes/zip-fit.md'))!;
+    const action = createNoteAction(c.lib, paper, uriFor('notes/zip-fit.md'))!;
     const [create, edit] = action.edit!.documentChanges! as unknown as [{ kind: string; options: object }, { edits: { newText: string }[] }];
     assert.deepStrictEqual(create, { kind: 'create', uri: uriFor('notes/zip-fit.md'), options: { overwrite: false, ignoreIfExists: false } });
     const text = edit.edits[0].newText;
@@ -239,7 +239,7 @@ describe('diagnostics and code actions', () => {
     const lib = libraryOf({ ...exampleLibraryFiles(), 'notes/zip-fit.md': text });
     assert.strictEqual(lib.get('zip-fit')!.note!.uri, uriFor('notes/zip-fit.md'));
     assert.strictEqual(lib.get('zip-fit')!.digests.length, 1);
-    assert.strictEqual(createNoteAction(lib.get('zip-fit')!, 'x'), undefined, 'no action once a note exists');
+    assert.strictEqual(createNoteAction(lib, lib.get('zip-fit')!, 'x'), undefined, 'no action once a note exists');
     assert.strictEqual(newNotePath('notes', 'zip-fit', (p) => p === 'notes/zip-fit.md'), 'notes/zip-fit-2.md');
     assert.strictEqual(newNotePath('notes/', '../../etc/passwd', () => false), 'notes/etc-passwd.md');
   });

@@ -65,7 +65,7 @@ function sameRange(a: Range, b: Range): boolean {
 }
 
 /** "Create literature note" for a paper that only a digest knows (a new file, never an overwrite). */
-export function createNoteAction(paper: Paper, newUri: string): CodeAction | undefined {
+export function createNoteAction(library: Library, paper: Paper, newUri: string): CodeAction | undefined {
   if (paper.note) return undefined;
-  return { title: `Create literature note for "${paper.key}"`, kind: CodeActionKind.RefactorRewrite, edit: newNoteEdit(newUri, noteTemplate(paper)) };
+  return { title: `Create literature note for "${paper.key}"`, kind: CodeActionKind.RefactorRewrite, edit: newNoteEdit(newUri, noteTemplate(paper, library)) };
 }

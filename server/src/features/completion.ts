@@ -59,15 +59,16 @@ function completionItems(papers: readonly Paper[], ctx: NonNullable<ReturnType<t
 export function resolveCompletion(library: Library, item: CompletionItem): CompletionItem {
   const key = (item.data as { key?: unknown } | undefined)?.key;
   const paper = typeof key === 'string' ? library.get(key) : undefined;
-  if (paper) item.documentation = { kind: MarkupKind.Markdown, value: completionDoc(paper) };
+  if (paper) item.documentation = { kind: MarkupKind.Markdown, value: completionDoc(paper, library) };
   return item;
 }
 
-export function completionDoc(paper: Paper): string {
+export function completionDoc(paper: Paper, library: Library): string {
   const parts = [`**${markdownText(paper.title, SHOWN.title)}**`];
   const byline = bylineMarkdown(paper);
   if (byline) parts.push(byline);
-  if (paper.abstract) parts.push(markdownText(paper.abstract, 1200));
-  if (paper.summary) parts.push(`*Note:* ${markdownText(paper.summary, 400)}`);
+  const abstract = library.text(paper.abstract), summary = library.text(paper.summary);
+  if (abstract) parts.push(markdownText(abstract, 1200));
+  if (summary) parts.push(`*Note:* ${markdownText(summary, 400)}`);
   return parts.join('\n\n');
 }

@@ -34,7 +34,7 @@ export function exportBibliography(library: Library, keys: readonly string[] | '
     const paper = library.get(key);
     if (paper) pairs.push([key, paper]); else unresolved.push(key);
   }
-  const items = pairs.map(([key, paper]) => cslItem(key, paper));
+  const items = pairs.map(([key, paper]) => cslItem(key, paper, library.text(paper.abstract)));
   let text: string;
   if (format === 'csl-json') text = `${JSON.stringify(items.map((i) => ({ [MARKER_FIELD]: true, ...i })), null, 2)}\n`;
   else if (format === 'csl-yaml') text = `# ${MARKER_COMMENT}\n---\n${yaml.safeDump({ references: items }, { lineWidth: -1, noRefs: true, skipInvalid: true })}...\n`;
@@ -71,7 +71,7 @@ function dateParts(paper: Paper): number[] | undefined {
   return m ? [m[1], m[2], m[3]].filter((x) => x !== undefined).map(Number) : undefined;
 }
 
-function cslItem(key: string, paper: Paper): Csl {
+function cslItem(key: string, paper: Paper, abstract: string | undefined): Csl {
   const item: Csl = { id: key, type: paper.type ?? (paper.container ? 'article-journal' : 'article'), title: paper.title };
   if (paper.authors.length) item.author = paper.authors.map((a) => nameParts(a, paper.organizations));
   const date = dateParts(paper);
@@ -89,7 +89,7 @@ function cslItem(key: string, paper: Paper): Csl {
   }
   const url = paper.url ?? (paper.arxiv ? `https://arxiv.org/abs/${paper.arxiv}` : undefined);
   if (url) item.URL = url;
-  if (paper.abstract) item.abstract = paper.abstract;
+  if (abstract) item.abstract = abstract;
   return item;
 }
 
@@ -148,6 +148,6 @@ function bibtexEntry(key: string, paper: Paper, item: Csl, format: 'bibtex' | 'b
     fields.push(latex ? ['eprinttype', '{arxiv}'] : ['archiveprefix', '{arXiv}']);
   }
   if (typeof item.URL === 'string') fields.push(['url', `{${verbatim(item.URL)}}`]);
-  if (paper.abstract) fields.push(['abstract', `{${bibtexText(paper.abstract)}}`]);
+  if (typeof item.abstract === 'string') fields.push(['abstract', `{${bibtexText(item.abstract)}}`]);
   return `@${type}{${key},\n${fields.map(([k, v]) => `  ${k} = ${v}`).join(',\n')}\n}\n`;
 }

@@ -18,8 +18,9 @@ export function hoverKey(library: Library, at: KeyAt, relativePath: (uri: string
   const parts: string[] = [`**${markdownText(paper.title, SHOWN.title)}**`];
   const byline = bylineMarkdown(paper);
   if (byline) parts.push(byline);
-  if (paper.abstract) parts.push(markdownText(paper.abstract, SHOWN.abstract));
-  if (paper.summary) parts.push(`*Note:* ${markdownText(paper.summary, SHOWN.summary)}`);
+  const abstract = library.text(paper.abstract), summary = library.text(paper.summary);
+  if (abstract) parts.push(markdownText(abstract, SHOWN.abstract));
+  if (summary) parts.push(`*Note:* ${markdownText(summary, SHOWN.summary)}`);
   const links = linksMarkdown(paper);
   if (links) parts.push(links);
   const where: string[] = [];

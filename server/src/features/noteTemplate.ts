@@ -1,9 +1,9 @@
 import * as yaml from 'js-yaml';
 import type { WorkspaceEdit } from 'vscode-languageserver-types';
-import type { Paper } from '../model/library';
+import type { Library, Paper } from '../model/library';
 
 /** A new literature note for a paper: YAML front matter (safely dumped) and the abstract. */
-export function noteTemplate(paper: Paper): string {
+export function noteTemplate(paper: Paper, library: Library): string {
   const fields: Record<string, unknown> = { citekey: paper.key, title: paper.title };
   if (paper.authors.length) fields.authors = paper.authors;
   if (paper.year) fields.year = paper.year;
@@ -12,7 +12,8 @@ export function noteTemplate(paper: Paper): string {
   if (paper.codeUrls.length) fields.code = paper.codeUrls[0];
   if (paper.aliases.length) fields.aliases = paper.aliases;
   fields.tags = paper.topics;
-  if (paper.abstract) fields.abstract = paper.abstract;
+  const abstract = library.text(paper.abstract);
+  if (abstract) fields.abstract = abstract;
   return noteText(fields, paper.title);
 }
 

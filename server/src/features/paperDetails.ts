@@ -4,7 +4,7 @@ import { keyWords, STOP_WORDS } from '../model/keys';
 import { capText } from '../util/untrusted';
 
 /** The words that best say what a paper is about, as a lunr query for related papers. */
-export function relatedQuery(paper: Paper): string {
+export function relatedQuery(paper: Paper, library: Library): string {
   const counts = new Map<string, number>();
   const add = (text: string, weight: number) => {
     for (const w of keyWords(text)) {
@@ -15,7 +15,7 @@ export function relatedQuery(paper: Paper): string {
     }
   };
   add(paper.title, 3);
-  add(paper.abstract ?? '', 1);
+  add(library.text(paper.abstract) ?? '', 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 12).map(([w]) => w).join(' ');
 }
 
@@ -25,6 +25,7 @@ const DETAILS = { title: 1000, abstract: 20000, summary: 5000, authors: 200, nam
 /** Everything the reader shows about a paper; `related` comes from a full-text search the caller ran. */
 export function paperDetails(library: Library, paper: Paper, related: PaperDetails['related']): PaperDetails {
   const some = <T>(list: readonly T[], max: number = DETAILS.list) => list.slice(0, max);
+  const abstract = library.text(paper.abstract), summary = library.text(paper.summary);
   return {
     key: paper.key,
     aliases: some(paper.aliases),
@@ -36,10 +37,10 @@ export function paperDetails(library: Library, paper: Paper, related: PaperDetai
     doi: paper.doi && capText(paper.doi, DETAILS.name),
     url: paper.url,
     codeUrls: some(paper.codeUrls),
-    abstract: paper.abstract && capText(paper.abstract, DETAILS.abstract),
-    summary: paper.summary && capText(paper.summary, DETAILS.summary),
+    abstract: abstract && capText(abstract, DETAILS.abstract),
+    summary: summary && capText(summary, DETAILS.summary),
     topics: some(paper.topics),
-    note: paper.note ? { uri: paper.note.uri, line: (paper.note.keyRange ?? paper.note.titleRange).start.line, body: paper.note.body } : undefined,
+    note: paper.note ? { uri: paper.note.uri, line: (paper.note.keyRange ?? paper.note.titleRange).start.line, body: library.text(paper.note.body) } : undefined,
     entries: some(paper.entries).map((e) => ({ uri: e.uri, line: (e.keyRange ?? e.titleRange).start.line })),
     digests: some(paper.digests).map((d) => ({ uri: d.uri, line: d.titleRange.start.line })),
     citedIn: some(library.citingDocuments(paper), DETAILS.citedIn),

@@ -1,4 +1,5 @@
 import { WorkerHost } from '../runtime/workerHost';
+import type { TextStoreLocation } from '../runtime/textStore';
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync, notIndexed, UndecodedHit } from './loadFile';
 import { newProgress, ParseWatchdog } from './parseWatchdog';
 import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
@@ -95,6 +96,15 @@ export class WorkerFileLoader implements FileLoader {
     clearTimeout(timer);
   }
 
+  private texts?: TextStoreLocation;
+  /** Each worker started writes a file of its own in the text store. */
+  private nextTextFile = 1;
+
+  /** Keep the long texts of what the workers load in this text store (runtime/textStore.ts) rather than in memory. */
+  useTextStore(location: TextStoreLocation | undefined): void {
+    this.texts = location;
+  }
+
   /** Read back unchanged files' parse results from (and save new ones to) this cache; undefined: parse everything. */
   useCache(cache: ParseCacheConfig | undefined): void {
     this.cache = cache;
@@ -159,7 +169,8 @@ export class WorkerFileLoader implements FileLoader {
         wake?.();
       };
       worker.listen({ onMessage, onStop: (why) => { helper.failure ??= why; wake?.(); } });
-      worker.post({ type: 'load', files: share, maxMB, cache, progress });
+      const texts = this.texts && { location: this.texts, file: this.nextTextFile++ };
+      worker.post({ type: 'load', files: share, maxMB, cache, progress, texts });
       helpers.push(helper);
       return helper;
     };

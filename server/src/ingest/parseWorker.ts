@@ -6,6 +6,7 @@ import type { PaperSource } from '../parse/types';
 import type { TitleInfo } from '../model/keys';
 import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
 import { logMemory } from '../runtime/memoryLog';
+import { storeTexts, TextStoreLocation, TextWriter } from '../runtime/textStore';
 
 /**
  * The scan's reading and parsing, off the server thread, which only receives parsed entries.
@@ -21,13 +22,15 @@ import { logMemory } from '../runtime/memoryLog';
  */
 export type ParseWorkerRequest =
   /** `progress`: where this worker is, for the watchdog (parseWatchdog.ts). */
-  | { type: 'load'; files: FileToLoad[]; maxMB: number; cache?: ParseCacheConfig; progress: Int32Array }
+  /** `texts`: the text store, and this worker's file in it, for the sources' long texts (runtime/textStore.ts). */
+  | { type: 'load'; files: FileToLoad[]; maxMB: number; cache?: ParseCacheConfig; progress: Int32Array; texts?: { location: TextStoreLocation; file: number } }
   | { type: 'taken' }
   | { type: 'finish' };
 /**
  * `counts`: how this worker's files so far were loaded (with a cache), except the undecoded hits.
  * Those go to the server thread as the cache's text: decoding them here as well would only add
  * work (JSON parsing and shape checks here, then copying every object out of the message there).
+ * With a text store they are decoded here, as their texts go to the store and never to that thread.
  */
 export type ParseWorkerReply =
   | { results: (LoadedFile | UndecodedHit)[]; counts?: CacheCounts }
@@ -72,6 +75,7 @@ const counts = noCounts();
 let next = 0;
 let inFlight = 0;
 let parsedBytes = 0;
+let texts: TextWriter | undefined;
 
 parentPort!.on('message', (m: ParseWorkerRequest) => {
   if (m.type === 'load') {
@@ -79,6 +83,8 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
     Atomics.store(progress, PROGRESS_THREAD, ownThreadId());
     const config = m.cache;
     cache = config && { config, present: cacheNames(config), save: (record) => unsaved.push(record) };
+    texts?.close();
+    texts = m.texts && new TextWriter(m.texts.location, m.texts.file, (line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
   } else if (m.type === 'taken') {
     inFlight--;
   } else {
@@ -91,6 +97,7 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
 const outbox: ParseWorkerReply[] = [];
 
 function post(message: ParseWorkerReply): void {
+  texts?.flush(); // the texts this message refers to are written before it can be read
   outbox.push(message);
   flush();
 }
@@ -112,9 +119,11 @@ function work(): void {
     const file = files[next];
     Atomics.store(progress, PROGRESS_FILE, next++);
     let loaded = loadOrDefer(file, maxMB, cache, counts);
-    if ('body' in loaded && loaded.body.length > BIG_BODY) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts);
+    const cachedHit = 'body' in loaded;
+    if ('body' in loaded && (texts || loaded.body.length > BIG_BODY)) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts);
     Atomics.store(progress, PROGRESS_FILE, -1);
-    if (!('body' in loaded)) countParsed(loaded.textLength);
+    if (!cachedHit) countParsed(loaded.textLength);
+    if (texts && !('body' in loaded) && loaded.entry) storeTexts(loaded.entry.sources, texts);
     if (!('body' in loaded) && loaded.entry && loaded.entry.sources.length > PART_SOURCES) {
       if (results.length) send();
       for (const part of splitSources(loaded)) post({ part });

@@ -1,4 +1,4 @@
-import type { FileEntry, PaperMetadata, PaperSource, SourceProblem } from '../parse/types';
+import type { FileEntry, PaperMetadata, PaperSource, SourceProblem, StoredText, Text } from '../parse/types';
 export type { FileEntry, FileKind } from '../parse/types';
 import type { Citation } from '../parse/citations';
 import { chooseKeyFrom, describeTitle, TitleInfo } from './keys';
@@ -6,11 +6,15 @@ import { searchTextSteps } from './match';
 import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../parse/authors';
 import { normalizeTitle, Range } from '../util/text';
+import { sameText } from './sameText';
 
 export interface Location { uri: string; range: Range }
 
+/** Reads a text kept in the text store (runtime/textStore.ts: TextReader). */
+export interface TextSource { text(t: Text): string; bytes(ref: StoredText): Uint8Array }
+
 /** One paper as the features see it: a note and/or digest entries merged. */
-export interface Paper extends PaperMetadata {
+export interface Paper extends PaperMetadata<Text> {
   key: string;
   /** Other keys that resolve to this paper (derived digest keys of a paper that has a note). */
   aliases: string[];
@@ -69,6 +73,14 @@ export class Library {
   version = 0;
   /** Increments whenever a file is added, replaced or removed (what is derived from the files alone can be kept until then). */
   filesVersion = 0;
+  /** Where texts the parse workers moved to the text store are read back (none: every text is in memory). */
+  texts: TextSource | undefined;
+
+  /** A paper's or source's text (abstract, summary, body), from memory or the text store. */
+  text(t: Text | undefined): string | undefined {
+    if (t === undefined || typeof t === 'string') return t;
+    return this.texts ? this.texts.text(t) : '';
+  }
 
   /** Add or replace a file. `titles` (one per source, from the parse worker) saves the rebuild deriving them. */
   setFile(entry: FileEntry, titles?: TitleInfo[]): void {
@@ -418,7 +430,7 @@ export class Library {
   private finishPaper(paper: Paper): Paper {
     // A note without an abstract anywhere shows its own summary as the abstract.
     if (!paper.abstract && paper.summary) { paper.abstract = paper.summary; paper.summary = undefined; }
-    if (paper.summary && paper.summary === paper.abstract) paper.summary = undefined;
+    if (paper.summary && paper.abstract && sameText(paper.summary, paper.abstract, this.texts)) paper.summary = undefined;
     const primary = paper.note ?? paper.entries[0] ?? paper.digests[0];
     const info = this.info(primary);
     const authorWords = remembered(paper.authors, AUTHOR_WORDS, () => authorTokens(paper.authors).join(' '));

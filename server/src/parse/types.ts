@@ -10,10 +10,21 @@ export interface SourceProblem {
 }
 
 /**
+ * Where a long text (an abstract, a note's summary or body) is kept out of memory: the UTF-8 bytes
+ * at `at`, `bytes` long, in store file `file` of this server's text store (runtime/textStore.ts).
+ * The parse workers put texts there; what reads one asks the store (Library.text).
+ */
+export interface StoredText { file: number; at: number; bytes: number }
+
+/** A text as a source or paper holds it: in memory, or kept in the text store. */
+export type Text = string | StoredText;
+
+/**
  * What is known about a paper, the same fields at every stage: what one note or digest entry says
  * (PaperSource), the merged paper (Paper), and the details sent to the reader (PaperDetails).
+ * `T`: how long texts are held (a source or paper in the server may have them in the text store).
  */
-export interface PaperMetadata {
+export interface PaperMetadata<T extends Text = string> {
   title: string;
   authors: string[];
   year?: number;
@@ -24,9 +35,9 @@ export interface PaperMetadata {
   url?: string;
   codeUrls: string[];
   /** A note's `abstract` field, or a digest's abstract (a merged paper: the note's wins). */
-  abstract?: string;
+  abstract?: T;
   /** A note's own summary (Abstract/Summary/TL;DR section or first paragraph), when it differs from the abstract. */
-  summary?: string;
+  summary?: T;
   topics: string[];
   /** Keywords a digest gives for the paper (Hugging Face's `ai_keywords`): evidence for derived topics, not topics themselves. */
   keywords?: string[];
@@ -45,7 +56,7 @@ export interface PaperMetadata {
 }
 
 /** What one note, one digest entry or one bibliography entry says about a paper. */
-export interface PaperSource extends PaperMetadata {
+export interface PaperSource extends PaperMetadata<Text> {
   kind: 'note' | 'digest' | 'bib';
   uri: string;
   /** Explicit citation key (notes, bibliography entries) or undefined (digest entries get derived keys). */
@@ -58,7 +69,7 @@ export interface PaperSource extends PaperMetadata {
   /** Sortable digest date (ISO yyyy-mm-dd or as written), used to rank key clashes. */
   dateRank?: string;
   /** Note: the markdown body (capped), for full-text search. */
-  body?: string;
+  body?: Text;
   /** Position of the entry in its digest (0-based); notes: 0. */
   ordinal: number;
 }

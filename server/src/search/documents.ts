@@ -1,13 +1,27 @@
 import type { FileEntry, Library } from '../model/library';
 import { contentHash } from '../runtime/cacheStore';
+import type { Text } from '../parse/types';
 
-/** What lunr indexes for one note, digest entry or bibliography entry. `id` is `uri#ordinal`. */
-export interface SearchDoc {
+/**
+ * What lunr indexes for one note, digest entry or bibliography entry. `id` is `uri#ordinal`. The
+ * long texts go to the full-text worker as they are held, and it reads stored ones itself
+ * (resolveTexts), so the server thread never reads them back.
+ */
+export interface SearchDoc<T extends Text = Text> {
   id: string;
   title: string;
   authors: string;
-  abstract: string;
-  body: string;
+  abstract: T;
+  body: T;
+}
+
+/** The documents with their stored texts read back (in place), by a full-text worker. */
+export function resolveTexts(docs: SearchDoc[], reader: { text(t: Text): string } | undefined): SearchDoc<string>[] {
+  for (const d of docs) {
+    if (typeof d.abstract !== 'string') d.abstract = reader?.text(d.abstract) ?? '';
+    if (typeof d.body !== 'string') d.body = reader?.text(d.body) ?? '';
+  }
+  return docs as SearchDoc<string>[];
 }
 
 export const NOTE_BUCKETS = 32;
@@ -69,7 +83,7 @@ function noteGroups(library: Library): FileEntry[][] {
   return groups;
 }
 
-function toDoc(id: string, s: { title: string; authors: string[]; abstract?: string; summary?: string; body?: string }): SearchDoc {
+function toDoc(id: string, s: { title: string; authors: string[]; abstract?: Text; summary?: Text; body?: Text }): SearchDoc {
   return { id, title: s.title, authors: s.authors.join(' '), abstract: s.abstract ?? '', body: s.body ?? s.summary ?? '' };
 }
 
@@ -81,10 +95,13 @@ function toDoc(id: string, s: { title: string; authors: string[]; abstract?: str
 export function fileSearchHash(entry: FileEntry): string {
   if (entry.searchHash) return entry.searchHash;
   const h = contentHash();
-  // One update per document: the hash itself is cheap, each call into it is not.
+  // One update per document: the hash itself is cheap, each call into it is not. An entry parsed
+  // in a worker has its hash already, so its texts are in memory here; a stored one would be
+  // hashed by where it is (a shard built again next start, never a wrong one kept).
+  const text = (t: Text) => (typeof t === 'string' ? t : `\u0002${t.file}:${t.at}:${t.bytes}`);
   for (const s of entry.sources) {
     const d = toDoc(`${entry.uri}#${s.ordinal}`, s);
-    h.update(`${d.id}\0${d.title}\0${d.authors}\0${d.abstract}\0${d.body}\u0001`);
+    h.update(`${d.id}\0${d.title}\0${d.authors}\0${text(d.abstract)}\0${text(d.body)}\u0001`);
   }
   return (entry.searchHash = h.digest('hex'));
 }

@@ -1,8 +1,10 @@
 import type { SearchDoc } from './documents';
+import type { TextStoreLocation } from '../runtime/textStore';
 
 /** Messages between the server and its full-text workers. */
 export type WorkerRequest =
-  | { type: 'configure'; cacheDir?: string }
+  /** `texts`: where the documents' stored texts are read from. */
+  | { type: 'configure'; cacheDir?: string; texts?: TextStoreLocation }
   /** Without docs: load it from memory or the cache, else ask for them (a warm start sends no documents). */
   | { type: 'build'; shard: string; hash: string; docs?: SearchDoc[] }
   /** The first documents of a large shard, ahead of its 'build' (which carries the rest). */

@@ -5,6 +5,7 @@ import type { WorkerHit, WorkerReply, WorkerRequest } from './messages';
 import { snippet } from './snippet';
 import { Restarts, WorkerHost } from '../runtime/workerHost';
 import { Slice } from '../runtime/scheduler';
+import type { TextStoreLocation } from '../runtime/textStore';
 
 type SearchWorker = WorkerHost<WorkerRequest, WorkerReply>;
 type Results = Extract<WorkerReply, { type: 'results' }>;
@@ -20,6 +21,8 @@ const DOCS_PER_MESSAGE = 500;
 export interface SearchServiceOptions {
   workerPath: string;
   cacheDir?: string;
+  /** The text store the documents' stored texts are in. */
+  texts?: TextStoreLocation;
   workers?: number;
   log(line: string): void;
   /** Called when the set of pending builds becomes empty or non-empty. */
@@ -62,7 +65,7 @@ export class SearchService {
   private startWorker(): SearchWorker {
     const w: SearchWorker = new WorkerHost<WorkerRequest, WorkerReply>(this.opts.workerPath, 'fullText');
     w.listen({ onMessage: (m) => this.onReply(m), onStop: (why) => this.onWorkerStop(w, why) });
-    w.post({ type: 'configure', cacheDir: this.opts.cacheDir });
+    w.post({ type: 'configure', cacheDir: this.opts.cacheDir, texts: this.opts.texts });
     return w;
   }
 
@@ -286,7 +289,7 @@ export class SearchService {
     const hits = [...best.values()]
       .sort((a, b) => b.hit.score - a.hit.score || (a.paper.key < b.paper.key ? -1 : 1))
       .slice(0, limit)
-      .map(({ paper, hit }) => ({ key: paper.key, title: paper.title, score: Math.round(hit.score * 1000) / 1000, paper, snippet: snippet(paper.abstract ?? paper.summary ?? '', hit.terms) }));
+      .map(({ paper, hit }) => ({ key: paper.key, title: paper.title, score: Math.round(hit.score * 1000) / 1000, paper, snippet: snippet(this.library.text(paper.abstract ?? paper.summary) ?? '', hit.terms) }));
     return { hits, partial, onePass: replies.every((r) => r.onePass) };
   }
 

@@ -42,7 +42,7 @@ function termOf(word: string): Term | null {
   return term;
 }
 
-export function buildCompactShard(docs: readonly SearchDoc[]): CompactIndex {
+export function buildCompactShard(docs: readonly SearchDoc<string>[]): CompactIndex {
   if (termOfWord.size >= MEMO_LIMIT) { termOfWord.clear(); termByText.clear(); }
   const shard = ++shardsBuilt;
   const F = FIELDS.length, N = docs.length;

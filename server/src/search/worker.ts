@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import lunr = require('lunr');
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
-import type { SearchDoc } from './documents';
+import { resolveTexts, SearchDoc } from './documents';
+import { TextReader } from '../runtime/textStore';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
 import { CompactIndex, mergeIndexes, prepareQuery, QUERY_BUDGET_MS, QUERY_TOO_SLOW, QueryLimitError, queryCompact, TermExpander } from './compactIndex';
@@ -36,6 +37,7 @@ const docsAhead = new Map<string, { hash: string; docs: SearchDoc[] }>();
 /** Indexes waiting to be written to the cache: written when no build is waiting, so writing never delays readiness. */
 const unsaved = new Map<string, string>();
 let store: CacheStore | undefined;
+let texts: TextReader | undefined;
 let draining = false;
 /** Every term this worker holds, sorted (recomputed after shards change). */
 let dictionary: string[] | undefined;
@@ -72,6 +74,8 @@ parentPort!.on('message', (msg: WorkerRequest) => {
   switch (msg.type) {
     case 'configure':
       store = msg.cacheDir ? new CacheStore(msg.cacheDir, '.shard') : undefined;
+      texts?.close();
+      texts = msg.texts && new TextReader(msg.texts);
       if (msg.cacheDir) removeOldFormatFiles(msg.cacheDir);
       break;
     case 'docs': {
@@ -150,7 +154,7 @@ function drainOne(): void {
       if (!cached.index && !job.docs) {
         reply({ type: 'needDocs', shard: job.shard, hash: job.hash, cacheProblem: cached.problem });
       } else {
-        const index = cached.index ?? buildCompactShard(job.docs!);
+        const index = cached.index ?? buildCompactShard(resolveTexts(job.docs!, texts));
         shards.set(job.shard, { hash: job.hash, index });
         shardsChanged();
         if (!cached.index) unsaved.set(job.shard, job.hash);

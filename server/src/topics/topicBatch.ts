@@ -1,4 +1,5 @@
-import type { TopicPaper } from './topics';
+import type { TopicPaper, UnreadTopicPaper } from './topics';
+import type { StoredText } from '../parse/types';
 import type { Slice } from '../runtime/scheduler';
 
 /**
@@ -15,23 +16,35 @@ export interface TopicBatch {
   bounds: Uint32Array;
 }
 
-/** Encoded on the server thread, giving way to requests whenever `slice` is spent. */
-export async function encodeTopicPapers(papers: readonly TopicPaper[], slice: Slice): Promise<TopicBatch> {
+/** What follows an abstract for a digest's keywords (topics.ts: withKeywords). */
+export function keywordsAfterAbstract(keywords: readonly string[] | undefined): string {
+  return keywords?.length ? `\n${keywords.join('.\n')}.` : '';
+}
+
+/**
+ * Encoded on the server thread, giving way to requests whenever `slice` is spent. An abstract in the
+ * text store is copied as the bytes it is stored as (`bytesOf`), never made a string here.
+ */
+export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTopicPaper)[], slice: Slice, bytesOf?: (ref: StoredText) => Uint8Array): Promise<TopicBatch> {
   const encoder = new TextEncoder();
   const bounds = new Uint32Array(papers.length * 3);
   // Sized for ASCII (one byte per character); other text grows it.
   let size = 0;
-  for (const p of papers) size += p.title.length + p.abstract.length;
+  for (const p of papers) size += p.title.length + (typeof p.abstract === 'string' ? p.abstract.length : p.abstract.bytes);
   let text = new Uint8Array(size + 1024);
   let used = 0;
   const meta: string[] = [];
+  const room = (bytes: number) => {
+    if (used + bytes <= text.length) return;
+    const bigger = new Uint8Array(Math.max(text.length * 2, used + bytes));
+    bigger.set(text.subarray(0, used));
+    text = bigger;
+  };
   const put = (s: string) => {
     const { read, written } = encoder.encodeInto(s, text.subarray(used));
     if (read === s.length) { used += written; return; }
     // It did not fit: UTF-8 takes at most 3 bytes per UTF-16 unit, so make room for that and write it again.
-    const bigger = new Uint8Array(Math.max(text.length * 2, used + s.length * 3));
-    bigger.set(text.subarray(0, used));
-    text = bigger;
+    room(s.length * 3);
     used += encoder.encodeInto(s, text.subarray(used)).written;
   };
   for (let i = 0; i < papers.length; i++) {
@@ -39,7 +52,14 @@ export async function encodeTopicPapers(papers: readonly TopicPaper[], slice: Sl
     bounds[3 * i] = used;
     put(p.title);
     bounds[3 * i + 1] = used;
-    put(p.abstract);
+    if (typeof p.abstract === 'string') put(p.abstract);
+    else {
+      const bytes = bytesOf?.(p.abstract) ?? new Uint8Array(0);
+      room(bytes.length);
+      text.set(bytes, used);
+      used += bytes.length;
+    }
+    if ('keywords' in p) put(keywordsAfterAbstract(p.keywords));
     bounds[3 * i + 2] = used;
     meta.push(JSON.stringify([p.key, p.topics, p.topicKind]));
     if (i % 64 === 63 && slice.spent()) await slice.giveWay();

@@ -1,7 +1,8 @@
 import type { Library, Paper } from '../model/library';
+import type { Text } from '../parse/types';
 import { deriveTopicTree, Doc } from './derivedTopics';
 import { paperPhrases, PaperPhrases, PaperTokens, phraseKeyOf, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
-import { BatchPaper } from './topicBatch';
+import { BatchPaper, keywordsAfterAbstract } from './topicBatch';
 import type { TopicNode } from '../shared/protocol';
 import type { TopicOptions } from '../shared/settings';
 import { contentHash } from '../runtime/cacheStore';
@@ -17,15 +18,25 @@ export interface TopicPaper {
 }
 
 export function topicPapers(library: Library): TopicPaper[] {
-  return library.papers().map(topicPaper);
+  return library.papers().map((p) => {
+    const { keywords, ...paper } = topicPaper(p);
+    return { ...paper, abstract: withKeywords(library.text(paper.abstract) ?? '', keywords) };
+  });
 }
 
+/**
+ * A topic paper before its text is read: the abstract as the paper holds it (perhaps in the text
+ * store, whose bytes encodeTopicPapers copies as they are) and the digest's keywords, which go after it.
+ */
+export interface UnreadTopicPaper extends Omit<TopicPaper, 'abstract'> { abstract: Text; keywords?: readonly string[] }
+
 /** A paper as topics see it: title, abstract (with a digest's keywords), and the topics its note gives. */
-export function topicPaper(p: Paper): TopicPaper {
+export function topicPaper(p: Paper): UnreadTopicPaper {
   return {
     key: p.key,
     title: p.title,
-    abstract: withKeywords(p.abstract ?? '', p.keywords),
+    abstract: p.abstract ?? '',
+    keywords: p.keywords,
     topics: p.topics,
     topicKind: p.topics.length && !hasTagField(p) ? 'folder' : 'tag',
   };
@@ -149,8 +160,9 @@ export function vocabularyOf(options: TopicOptions): [string, string[]][] {
  * phrase spans two keywords.
  */
 function withKeywords(abstract: string, keywords: readonly string[] | undefined): string {
-  return keywords?.length ? `${abstract}\n${keywords.join('.\n')}.` : abstract;
+  return abstract + keywordsAfterAbstract(keywords);
 }
+
 
 function hasTagField(p: Paper): boolean {
   // Folder topics are stored like tags; tell them apart by whether the note path ends with them.

@@ -1,0 +1,166 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { StoredText, Text } from '../parse/types';
+
+/**
+ * The text store: abstracts and note texts kept on disk instead of in the server's memory. They
+ * were most of the server thread's heap in a large library (a kilobyte or two per paper, against a
+ * few hundred bytes for everything else a paper holds), and copying them from young to old space
+ * was most of the garbage collection while a warm start took the scan's results in. Hover,
+ * completion's documentation and the reader read the few they show, by offset, in microseconds.
+ *
+ * One folder per server process (`<pid>-<random>`, in the storage folder or the system's temporary
+ * folder), one append-only file per writer in it (each parse worker writes its own; ids are handed
+ * out by the server thread). Texts are never rewritten: a replaced file's old texts stay until the
+ * server exits and removes the folder. Folders left by a server that did not exit cleanly are
+ * removed by the next one. Files are created exclusively (never through a link someone put there)
+ * and only ever read back by offset, so nothing in them is interpreted.
+ */
+export interface TextStoreLocation { dir: string }
+
+const FILE_SUFFIX = '.utf8';
+
+/** Texts shorter than this stay in memory: a reference and a read cost more than they save. */
+export const STORE_MIN_LENGTH = 64;
+
+/** Makes this server's folder (and removes those of servers no longer running). */
+export function openTextStore(parent: string | undefined): TextStoreLocation {
+  const root = parent ?? path.join(os.tmpdir(), `litnotes-texts-${os.userInfo().uid}`);
+  fs.mkdirSync(root, { recursive: true });
+  removeStale(root);
+  return { dir: fs.mkdtempSync(path.join(root, `${process.pid}-`)) };
+}
+
+/** Removes this server's folder (at exit). */
+export function closeTextStore(location: TextStoreLocation): void {
+  try { fs.rmSync(location.dir, { recursive: true, force: true }); } catch { /* the next start removes it */ }
+}
+
+function removeStale(root: string): void {
+  let names: string[];
+  try { names = fs.readdirSync(root); } catch { return; }
+  for (const name of names) {
+    const pid = Number(/^(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isRunning(pid)) continue;
+    try { fs.rmSync(path.join(root, name), { recursive: true, force: true }); } catch { /* tried */ }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const fileName = (location: TextStoreLocation, file: number) => path.join(location.dir, `${file}${FILE_SUFFIX}`);
+
+/** Bytes gathered before one write. */
+const BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * One writer's file. `store` gathers texts; `flush` writes them, and must come before what holds
+ * their references is handed to another thread. A text that cannot be stored stays in memory.
+ */
+export class TextWriter {
+  private fd: number | undefined;
+  private written = 0;
+  private buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
+  private failed = false;
+  /** What was stored since the last flush, to put back if the write fails. */
+  private pending: { holder: Record<string, Text | undefined>; field: string; text: string }[] = [];
+
+  constructor(private readonly location: TextStoreLocation, readonly file: number, private readonly onProblem: (why: string) => void) {}
+
+  /** Moves `holder[field]` to the store when it is a long text; the flush that writes it puts it back if it fails. */
+  store<K extends string>(holder: { [k in K]?: Text }, field: K): void {
+    const text = holder[field];
+    if (this.failed || typeof text !== 'string' || text.length < STORE_MIN_LENGTH) return;
+    const most = text.length * 3;
+    if (this.used + most > this.buffer.length) {
+      if (!this.flush()) return;
+      if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(most);
+    }
+    const bytes = this.buffer.write(text, this.used, 'utf8');
+    holder[field] = { file: this.file, at: this.written + this.used, bytes };
+    this.pending.push({ holder, field, text });
+    this.used += bytes;
+  }
+
+  /** Writes what was stored since the last flush: before the holders go to another thread. If it fails, they get their texts back and the store is not used again. */
+  flush(): boolean {
+    if (this.failed) return false;
+    if (this.used === 0) return true;
+    try {
+      this.fd ??= fs.openSync(fileName(this.location, this.file), 'wx');
+      let done = 0;
+      while (done < this.used) done += fs.writeSync(this.fd, this.buffer, done, this.used - done, this.written + done);
+      this.written += this.used;
+      this.used = 0;
+      this.pending = [];
+      return true;
+    } catch (err) {
+      this.failed = true;
+      for (const p of this.pending) p.holder[p.field] = p.text;
+      this.pending = [];
+      this.onProblem(`text store: cannot write ${fileName(this.location, this.file)} (${(err as Error).message}); texts stay in memory`);
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) try { fs.closeSync(this.fd); } catch { /* closed */ }
+    this.fd = undefined;
+  }
+}
+
+/** Long texts of parsed sources moved to the store, in place (written at the writer's next flush). */
+export function storeTexts(sources: readonly { abstract?: Text; summary?: Text; body?: Text }[], writer: TextWriter): void {
+  for (const s of sources) {
+    writer.store(s, 'abstract');
+    writer.store(s, 'summary');
+    writer.store(s, 'body');
+  }
+}
+
+/** Reads stored texts back, from any thread. */
+export class TextReader {
+  private readonly fds = new Map<number, number>();
+  private reported = false;
+
+  constructor(private readonly location: TextStoreLocation, private readonly onProblem: (why: string) => void = () => undefined) {}
+
+  /** The text; a stored one that cannot be read (its file removed under the server) is empty, and said once. */
+  text(t: Text): string {
+    return typeof t === 'string' ? t : this.bytes(t).toString('utf8');
+  }
+
+  /** A stored text's UTF-8 bytes. */
+  bytes(ref: StoredText): Buffer {
+    const out = Buffer.allocUnsafe(ref.bytes);
+    try {
+      let fd = this.fds.get(ref.file);
+      if (fd === undefined) this.fds.set(ref.file, (fd = fs.openSync(fileName(this.location, ref.file), 'r')));
+      let done = 0;
+      while (done < ref.bytes) {
+        const n = fs.readSync(fd, out, done, ref.bytes - done, ref.at + done);
+        if (n === 0) throw new Error('the file is shorter than its texts');
+        done += n;
+      }
+      return out;
+    } catch (err) {
+      if (!this.reported) this.onProblem(`text store: cannot read ${fileName(this.location, ref.file)} (${(err as Error).message}); such texts show as empty`);
+      this.reported = true;
+      return Buffer.alloc(0);
+    }
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) try { fs.closeSync(fd); } catch { /* closed */ }
+    this.fds.clear();
+  }
+}

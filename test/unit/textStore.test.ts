@@ -1,0 +1,149 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { closeTextStore, openTextStore, storeTexts, TextReader, TextWriter } from '../../server/src/runtime/textStore';
+import { sameText } from '../../server/src/model/sameText';
+import type { Text } from '../../server/src/parse/types';
+import { Library } from '../../server/src/model/library';
+import { libraryOf } from './helpers';
+import { topicPaper, topicPapers } from '../../server/src/topics/topics';
+import { encodeTopicPapers } from '../../server/src/topics/topicBatch';
+import { Slice } from '../../server/src/runtime/scheduler';
+
+describe('the text store', () => {
+  let parent: string;
+  beforeEach(() => { parent = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-texts-test-')); });
+  afterEach(() => fs.rmSync(parent, { recursive: true, force: true }));
+
+  const long = (s: string) => s.repeat(Math.ceil(80 / s.length));
+
+  /** The library again, its files as a parse worker sends them: long texts in a new store. */
+  function storedCopy(lib: Library): Library {
+    const store = openTextStore(parent);
+    const writer = new TextWriter(store, 1, (line) => assert.fail(line));
+    const copy = new Library();
+    for (const f of lib.allFiles()) {
+      const entry = JSON.parse(JSON.stringify(f));
+      storeTexts(entry.sources, writer);
+      copy.setFile(entry);
+    }
+    writer.flush();
+    copy.texts = new TextReader(store);
+    copy.rebuild();
+    return copy;
+  }
+
+  it('moves long texts to the writer\'s file and reads them back by offset, in any script and of any size', () => {
+    const store = openTextStore(parent);
+    const writer = new TextWriter(store, 1, (line) => assert.fail(line));
+    const texts = [long('plain ascii '), long('Ünïcödé — “quotes” 日本語 🙂 '), 'x'.repeat(3 * 1024 * 1024), long('after the big one ')];
+    const sources = texts.map((abstract) => ({ abstract, summary: 'short stays', body: long('body ') as Text }));
+    storeTexts(sources, writer);
+    assert.ok(writer.flush());
+    for (const s of sources) {
+      assert.strictEqual(typeof s.abstract, 'object', 'a long text is a reference now');
+      assert.strictEqual(s.summary, 'short stays', 'a short text stays in memory');
+    }
+    const reader = new TextReader(store);
+    assert.deepStrictEqual(sources.map((s) => reader.text(s.abstract)), texts);
+    assert.strictEqual(reader.text(sources[2].body), long('body '));
+    reader.close();
+    writer.close();
+    closeTextStore(store);
+    assert.strictEqual(fs.existsSync(store.dir), false, 'the folder goes when the server exits');
+  });
+
+  it('gives the texts back to what held them when its file cannot be written, and says so', () => {
+    const store = openTextStore(parent);
+    const problems: string[] = [];
+    const writer = new TextWriter(store, 1, (line) => problems.push(line));
+    const source: { abstract?: Text } = { abstract: long('an abstract ') };
+    storeTexts([source], writer);
+    fs.rmSync(store.dir, { recursive: true, force: true });
+    assert.strictEqual(writer.flush(), false);
+    assert.strictEqual(source.abstract, long('an abstract '));
+    assert.match(problems.join('\n'), /text store: cannot write .*texts stay in memory/);
+    const later: { abstract?: Text } = { abstract: long('later ') };
+    storeTexts([later], writer);
+    assert.strictEqual(later.abstract, long('later '), 'a failed store is not used again');
+  });
+
+  it('never writes through a link put where its file goes', () => {
+    const store = openTextStore(parent);
+    const userFile = path.join(parent, 'user-file.txt');
+    fs.writeFileSync(userFile, 'mine\n');
+    fs.symlinkSync(userFile, path.join(store.dir, '1.utf8'));
+    const problems: string[] = [];
+    const writer = new TextWriter(store, 1, (line) => problems.push(line));
+    const source: { abstract?: Text } = { abstract: long('text ') };
+    storeTexts([source], writer);
+    assert.strictEqual(writer.flush(), false);
+    assert.strictEqual(fs.readFileSync(userFile, 'utf8'), 'mine\n');
+    assert.strictEqual(source.abstract, long('text '));
+  });
+
+  it('removes the folders of servers that are no longer running, and keeps those of running ones', () => {
+    const gone = path.join(parent, '999999999-abc'), alive = path.join(parent, `${process.ppid}-def`);
+    for (const d of [gone, alive]) { fs.mkdirSync(d); fs.writeFileSync(path.join(d, '1.utf8'), 'x'); }
+    const store = openTextStore(parent);
+    assert.strictEqual(fs.existsSync(gone), false);
+    assert.strictEqual(fs.existsSync(alive), true);
+    assert.strictEqual(path.dirname(store.dir), parent);
+  });
+
+  it('reads a text whose file went away as empty, and says so once', () => {
+    const store = openTextStore(parent);
+    const writer = new TextWriter(store, 1, () => undefined);
+    const source: { abstract?: Text } = { abstract: long('gone ') };
+    storeTexts([source], writer);
+    writer.flush();
+    closeTextStore(store);
+    const problems: string[] = [];
+    const reader = new TextReader(store, (line) => problems.push(line));
+    assert.strictEqual(reader.text(source.abstract!), '');
+    assert.strictEqual(reader.text(source.abstract!), '');
+    assert.strictEqual(problems.length, 1);
+  });
+
+  it('compares texts by place and length before reading them', () => {
+    let reads = 0;
+    const reader = { text: (t: Text) => { reads++; return typeof t === 'string' ? t : 'same'; } };
+    const a = { file: 1, at: 0, bytes: 4 }, b = { file: 2, at: 8, bytes: 4 }, c = { file: 1, at: 0, bytes: 9 };
+    assert.ok(sameText(a, { ...a }, reader));
+    assert.ok(!sameText(a, c, reader));
+    assert.strictEqual(reads, 0);
+    assert.ok(sameText(a, b, reader));
+    assert.ok(sameText(a, 'same', reader));
+    assert.ok(!sameText('one', 'two', reader));
+  });
+
+  it('lets the library read a paper\'s stored abstract and note summary, and drop a summary that repeats the abstract', () => {
+    const abstract = long('The abstract of the paper. ').trim();
+    const lib = libraryOf({
+      'notes/a.md': `---\ncitekey: a\ntitle: A paper\nabstract: "${abstract}"\n---\n\n${abstract}\n`,
+      'notes/b.md': `---\ncitekey: b\ntitle: B paper\nabstract: "${abstract}"\n---\n\nA note of my own that is long enough to be kept in the store as well.\n`,
+    });
+    const again = storedCopy(lib);
+    const [a, b] = [again.get('a')!, again.get('b')!];
+    assert.strictEqual(typeof a.note!.summary, 'object', 'the note itself has the repeated summary, stored');
+    assert.strictEqual(typeof a.abstract, 'object');
+    assert.strictEqual(again.text(a.abstract), abstract);
+    assert.strictEqual(a.summary, undefined, 'a summary that is the abstract is dropped, read from the store');
+    assert.match(again.text(b.summary)!, /^A note of my own/);
+  });
+
+  it('gives the topics worker a stored abstract\'s bytes as they are: the same batch as from the texts in memory, keywords and all', async () => {
+    const digest = JSON.stringify([
+      { paper: { id: '2501.00001', title: 'Sparse experts', summary: long('Mixture of experts routing, ünïcode and 日本語 too. '), ai_keywords: ['mixture of experts', 'routing'] } },
+      { paper: { id: '2501.00002', title: 'Short', summary: 'Too short to store.' } },
+    ]);
+    const lib = libraryOf({ 'digests/2025-01-01.json': digest });
+    const stored = storedCopy(lib);
+    assert.strictEqual(typeof stored.papers().find((p) => p.title === 'Sparse experts')!.abstract, 'object');
+    const fromMemory = await encodeTopicPapers(topicPapers(lib), new Slice());
+    const fromStore = await encodeTopicPapers(stored.papers().map(topicPaper), new Slice(), (ref) => stored.texts!.bytes(ref));
+    assert.deepStrictEqual(fromStore, fromMemory);
+    assert.match(Buffer.from(fromStore.text).toString('utf8'), /日本語 too\.\nmixture of experts\.\nrouting\./);
+  });
+});
