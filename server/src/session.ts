@@ -75,6 +75,7 @@ export class Session {
   private settings: Settings = DEFAULT_SETTINGS;
   private folders: Folder[] = [];
   private cacheDir: string | undefined;
+  private textStore: TextStoreLocation | undefined;
   private search: SearchService | undefined;
   /** The scan reads and parses in two worker threads (one on a single core); single-file updates parse on this thread. */
   private readonly parseWorkers: WorkerFileLoader;
@@ -98,7 +99,7 @@ export class Session {
   start(folderUris: string[], cacheDir: string | undefined): void {
     this.cacheDir = cacheDir;
     this.parseWorkers.useCache(this.parseCacheConfig());
-    const texts = this.openTextStore();
+    const texts = (this.textStore = this.openTextStore());
     this.parseWorkers.useTextStore(texts);
     this.folders = folderUris.map(toFolder).filter((f): f is Folder => !!f);
     this.search = new SearchService(this.library, {
@@ -543,8 +544,8 @@ export class Session {
           papers.push(topicPaper(p));
           if (papers.length % 256 === 0 && slice.spent()) await slice.giveWay();
         }
-        const batch = await encodeTopicPapers(papers, slice, (ref) => this.library.texts?.bytes(ref) ?? new Uint8Array(0));
-        const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'));
+        const batch = await encodeTopicPapers(papers, slice);
+        const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'), this.textStore);
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
         this.topicTree = { version, settingsKey, tree: reply.tree, ms: reply.ms, fromCache: !!reply.cached };

@@ -2,13 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { closeTextStore, openTextStore, storeTexts, TextReader, TextWriter } from '../../server/src/runtime/textStore';
+import { closeTextStore, openTextStore, readStored, StoredRead, storeTexts, TextReader, TextStoreLocation, TextWriter } from '../../server/src/runtime/textStore';
 import { sameText } from '../../server/src/model/sameText';
 import type { Text } from '../../server/src/parse/types';
 import { Library } from '../../server/src/model/library';
 import { libraryOf } from './helpers';
 import { topicPaper, topicPapers } from '../../server/src/topics/topics';
-import { encodeTopicPapers } from '../../server/src/topics/topicBatch';
+import { encodeTopicPapers, withStoredAbstracts } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
 
 describe('the text store', () => {
@@ -19,8 +19,9 @@ describe('the text store', () => {
   const long = (s: string) => s.repeat(Math.ceil(80 / s.length));
 
   /** The library again, its files as a parse worker sends them: long texts in a new store. */
+  let lastStore: TextStoreLocation | undefined;
   function storedCopy(lib: Library): Library {
-    const store = openTextStore(parent);
+    const store = (lastStore = openTextStore(parent));
     const writer = new TextWriter(store, 1, (line) => assert.fail(line));
     const copy = new Library();
     for (const f of lib.allFiles()) {
@@ -52,6 +53,23 @@ describe('the text store', () => {
     writer.close();
     closeTextStore(store);
     assert.strictEqual(fs.existsSync(store.dir), false, 'the folder goes when the server exits');
+  });
+
+  it('reads many texts at once, in any order, across chunk boundaries and from two files, and throws for one that is not there', () => {
+    const store = openTextStore(parent);
+    const writers = [1, 2].map((file) => new TextWriter(store, file, (line) => assert.fail(line)));
+    const holders = Array.from({ length: 3000 }, (_, i) => ({ abstract: `${i} ${'wörd '.repeat(i % 7 === 0 ? 2000 : 300)}` as Text }));
+    holders.push({ abstract: 'y'.repeat(5 * 1024 * 1024) });
+    const texts = holders.map((h) => h.abstract as string);
+    holders.forEach((h, i) => writers[i % 2].store(h, 'abstract'));
+    writers.forEach((w) => w.flush());
+    const order = holders.map((_, i) => i).sort((a, b) => ((a * 7919) % 3001) - ((b * 7919) % 3001));
+    const outs = holders.map((h) => new Uint8Array((h.abstract as { bytes: number }).bytes + 2));
+    const wanted: StoredRead[] = order.map((i) => ({ ref: holders[i].abstract as StoredRead['ref'], into: outs[i], offset: 1 }));
+    readStored(store, wanted);
+    assert.ok(outs.every((o, i) => Buffer.from(o.subarray(1, o.length - 1)).toString('utf8') === texts[i]));
+    assert.throws(() => readStored(store, [{ ref: { file: 1, at: 1e12, bytes: 10 }, into: new Uint8Array(10), offset: 0 }]), /shorter than its texts/);
+    assert.throws(() => readStored(store, [{ ref: { file: 9, at: 0, bytes: 10 }, into: new Uint8Array(10), offset: 0 }]), /ENOENT/);
   });
 
   it('gives the texts back to what held them when its file cannot be written, and says so', () => {
@@ -142,8 +160,10 @@ describe('the text store', () => {
     const stored = storedCopy(lib);
     assert.strictEqual(typeof stored.papers().find((p) => p.title === 'Sparse experts')!.abstract, 'object');
     const fromMemory = await encodeTopicPapers(topicPapers(lib), new Slice());
-    const fromStore = await encodeTopicPapers(stored.papers().map(topicPaper), new Slice(), (ref) => stored.texts!.bytes(ref));
-    assert.deepStrictEqual(fromStore, fromMemory);
+    const unread = await encodeTopicPapers(stored.papers().map(topicPaper), new Slice());
+    assert.ok(unread.stored, 'the server thread leaves stored abstracts to the worker');
+    const fromStore = withStoredAbstracts(unread, (wanted) => readStored(lastStore, wanted));
+    assert.deepStrictEqual(fromStore, { meta: fromMemory.meta, text: fromMemory.text, bounds: fromMemory.bounds });
     assert.match(Buffer.from(fromStore.text).toString('utf8'), /日本語 too\.\nmixture of experts\.\nrouting\./);
   });
 });

@@ -1,4 +1,4 @@
-import type { FileEntry, PaperMetadata, PaperSource, SourceProblem, StoredText, Text } from '../parse/types';
+import type { FileEntry, PaperMetadata, PaperSource, SourceProblem, Text } from '../parse/types';
 export type { FileEntry, FileKind } from '../parse/types';
 import type { Citation } from '../parse/citations';
 import { chooseKeyFrom, describeTitle, TitleInfo } from './keys';
@@ -11,7 +11,7 @@ import { sameText } from './sameText';
 export interface Location { uri: string; range: Range }
 
 /** Reads a text kept in the text store (runtime/textStore.ts: TextReader). */
-export interface TextSource { text(t: Text): string; bytes(ref: StoredText): Uint8Array }
+export interface TextSource { text(t: Text): string }
 
 /** One paper as the features see it: a note and/or digest entries merged. */
 export interface Paper extends PaperMetadata<Text> {

@@ -1,5 +1,5 @@
 import type { TopicPaper, UnreadTopicPaper } from './topics';
-import type { StoredText } from '../parse/types';
+import type { StoredRead } from '../runtime/textStore';
 import type { Slice } from '../runtime/scheduler';
 
 /**
@@ -14,6 +14,13 @@ export interface TopicBatch {
   text: Uint8Array;
   /** Per paper: title start, title end (= abstract start), abstract end, in `text`. */
   bounds: Uint32Array;
+  /**
+   * Per paper: the store file, offset and length of an abstract kept in the text store (length 0:
+   * none), whose bytes belong at the start of the paper's abstract, where `text` has room for them.
+   * The worker reads them (withStoredAbstracts): the server thread reading a library's abstracts
+   * one by one was seconds of its time at L.
+   */
+  stored?: Float64Array;
 }
 
 /** What follows an abstract for a digest's keywords (topics.ts: withKeywords). */
@@ -23,11 +30,12 @@ export function keywordsAfterAbstract(keywords: readonly string[] | undefined): 
 
 /**
  * Encoded on the server thread, giving way to requests whenever `slice` is spent. An abstract in the
- * text store is copied as the bytes it is stored as (`bytesOf`), never made a string here.
+ * text store gets its room but is left for the worker to read (`stored`), never read here.
  */
-export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTopicPaper)[], slice: Slice, bytesOf?: (ref: StoredText) => Uint8Array): Promise<TopicBatch> {
+export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTopicPaper)[], slice: Slice): Promise<TopicBatch> {
   const encoder = new TextEncoder();
   const bounds = new Uint32Array(papers.length * 3);
+  let stored: Float64Array | undefined;
   // Sized for ASCII (one byte per character); other text grows it.
   let size = 0;
   for (const p of papers) size += p.title.length + (typeof p.abstract === 'string' ? p.abstract.length : p.abstract.bytes);
@@ -54,10 +62,9 @@ export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTop
     bounds[3 * i + 1] = used;
     if (typeof p.abstract === 'string') put(p.abstract);
     else {
-      const bytes = bytesOf?.(p.abstract) ?? new Uint8Array(0);
-      room(bytes.length);
-      text.set(bytes, used);
-      used += bytes.length;
+      (stored ??= new Float64Array(papers.length * 3)).set([p.abstract.file, p.abstract.at, p.abstract.bytes], 3 * i);
+      room(p.abstract.bytes);
+      used += p.abstract.bytes; // left for the worker
     }
     if ('keywords' in p) put(keywordsAfterAbstract(p.keywords));
     bounds[3 * i + 2] = used;
@@ -65,7 +72,22 @@ export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTop
     if (i % 64 === 63 && slice.spent()) await slice.giveWay();
   }
   // The whole buffer is transferred, not copied, so its unused end costs nothing to send.
-  return { meta: `[${meta.join(',')}]`, text: text.subarray(0, used), bounds };
+  return { meta: `[${meta.join(',')}]`, text: text.subarray(0, used), bounds, stored };
+}
+
+/**
+ * The batch with its stored abstracts read into their places (by `readInto`, in the worker), at
+ * the start of each paper's abstract.
+ */
+export function withStoredAbstracts(batch: TopicBatch, readInto: (wanted: StoredRead[]) => void): TopicBatch {
+  const stored = batch.stored;
+  if (!stored) return batch;
+  const wanted: StoredRead[] = [];
+  for (let i = 0; i < stored.length; i += 3) {
+    if (stored[i + 2] > 0) wanted.push({ ref: { file: stored[i], at: stored[i + 1], bytes: stored[i + 2] }, into: batch.text, offset: batch.bounds[i + 1] });
+  }
+  readInto(wanted);
+  return { meta: batch.meta, text: batch.text, bounds: batch.bounds };
 }
 
 /**

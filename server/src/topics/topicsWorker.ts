@@ -3,7 +3,8 @@ import { codeIdOf } from '../runtime/cacheStore';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, vocabularyOf } from './topics';
-import { batchPapers, TopicBatch } from './topicBatch';
+import { batchPapers, TopicBatch, withStoredAbstracts } from './topicBatch';
+import { readStored, TextStoreLocation } from '../runtime/textStore';
 import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
 
 /**
@@ -14,7 +15,8 @@ import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
 lowerOwnPriority(WORKER_NICE.topics);
 logMemory('topics');
 
-export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: TopicOptions; cacheDir?: string };
+/** `texts`: the text store the batch's stored abstracts are in. */
+export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: TopicOptions; cacheDir?: string; texts?: TextStoreLocation };
 /** `cached`: read back, not derived; `note`: a problem with the cache, for the log. */
 export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; cached?: boolean; note?: string; error?: string };
 
@@ -26,6 +28,7 @@ const topicsCodeId = () => (codeId ??= codeIdOf(__filename));
 parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
+    if (req.batch.stored) req.batch = withStoredAbstracts(req.batch, (wanted) => readStored(req.texts, wanted));
     const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, topicsCodeId()) : undefined;
     const found = key ? readCachedTree(req.cacheDir!, key) : {};
     if (found.tree) {
