@@ -10,6 +10,7 @@ import { libraryOf } from './helpers';
 import { topicPaper, topicPapers } from '../../server/src/topics/topics';
 import { encodeTopicPapers, withStoredAbstracts } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
+import { resolveTexts, SearchDoc } from '../../server/src/search/documents';
 
 describe('the text store', () => {
   let parent: string;
@@ -70,6 +71,22 @@ describe('the text store', () => {
     assert.ok(outs.every((o, i) => Buffer.from(o.subarray(1, o.length - 1)).toString('utf8') === texts[i]));
     assert.throws(() => readStored(store, [{ ref: { file: 1, at: 1e12, bytes: 10 }, into: new Uint8Array(10), offset: 0 }]), /shorter than its texts/);
     assert.throws(() => readStored(store, [{ ref: { file: 9, at: 0, bytes: 10 }, into: new Uint8Array(10), offset: 0 }]), /ENOENT/);
+  });
+
+  it('gives a full-text worker its documents\' texts, stored or not, in one pass; a text that cannot be read stops the build', () => {
+    const store = openTextStore(parent);
+    const writer = new TextWriter(store, 1, (line) => assert.fail(line));
+    const texts = [long('first abstract, ünïcode '), 'short', long('a note body '), '', long('third 日本語 ')];
+    const docs: SearchDoc[] = [0, 2].map((i) => ({ id: `d${i}`, title: 't', authors: '', abstract: texts[i], body: texts[i + 1] }));
+    docs.push({ id: 'd4', title: 't', authors: '', abstract: texts[4], body: '' });
+    for (const d of docs) { writer.store(d, 'abstract'); writer.store(d, 'body'); }
+    writer.flush();
+    assert.strictEqual(typeof docs[0].abstract, 'object');
+    const copy = JSON.parse(JSON.stringify(docs));
+    const resolved = resolveTexts(docs, (wanted) => readStored(store, wanted));
+    assert.deepStrictEqual(resolved.map((d) => [d.abstract, d.body]), [[texts[0], texts[1]], [texts[2], texts[3]], [texts[4], '']]);
+    closeTextStore(store);
+    assert.throws(() => resolveTexts(copy, (wanted) => readStored(store, wanted)), /ENOENT/);
   });
 
   it('gives the texts back to what held them when its file cannot be written, and says so', () => {

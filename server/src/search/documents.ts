@@ -1,6 +1,7 @@
 import type { FileEntry, Library } from '../model/library';
 import { contentHash } from '../runtime/cacheStore';
 import type { Text } from '../parse/types';
+import type { StoredRead } from '../runtime/textStore';
 
 /**
  * What lunr indexes for one note, digest entry or bibliography entry. `id` is `uri#ordinal`. The
@@ -15,11 +16,25 @@ export interface SearchDoc<T extends Text = Text> {
   body: T;
 }
 
-/** The documents with their stored texts read back (in place), by a full-text worker. */
-export function resolveTexts(docs: SearchDoc[], reader: { text(t: Text): string } | undefined): SearchDoc<string>[] {
+/**
+ * The documents with their stored texts read back (in place), by a full-text worker: all of them
+ * in one pass over the store (a shard's texts lie together there), by `readAll`, which throws if
+ * one cannot be read (the shard is then not built, rather than built and cached without them).
+ */
+export function resolveTexts(docs: SearchDoc[], readAll: (wanted: StoredRead[]) => void): SearchDoc<string>[] {
+  let size = 0;
+  for (const d of docs) for (const t of [d.abstract, d.body]) if (typeof t !== 'string') size += t.bytes;
+  if (size === 0) return docs as SearchDoc<string>[];
+  const bytes = Buffer.allocUnsafe(size);
+  const wanted: StoredRead[] = [];
+  let at = 0;
+  for (const d of docs) for (const t of [d.abstract, d.body]) if (typeof t !== 'string') { wanted.push({ ref: t, into: bytes, offset: at }); at += t.bytes; }
+  readAll(wanted);
+  at = 0;
+  const text = (t: Text) => (typeof t === 'string' ? t : bytes.toString('utf8', at, (at += t.bytes)));
   for (const d of docs) {
-    if (typeof d.abstract !== 'string') d.abstract = reader?.text(d.abstract) ?? '';
-    if (typeof d.body !== 'string') d.body = reader?.text(d.body) ?? '';
+    d.abstract = text(d.abstract);
+    d.body = text(d.body);
   }
   return docs as SearchDoc<string>[];
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import lunr = require('lunr');
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 import { resolveTexts, SearchDoc } from './documents';
-import { TextReader } from '../runtime/textStore';
+import { readStored, TextStoreLocation } from '../runtime/textStore';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
 import { CompactIndex, mergeIndexes, prepareQuery, QUERY_BUDGET_MS, QUERY_TOO_SLOW, QueryLimitError, queryCompact, TermExpander } from './compactIndex';
@@ -37,7 +37,7 @@ const docsAhead = new Map<string, { hash: string; docs: SearchDoc[] }>();
 /** Indexes waiting to be written to the cache: written when no build is waiting, so writing never delays readiness. */
 const unsaved = new Map<string, string>();
 let store: CacheStore | undefined;
-let texts: TextReader | undefined;
+let texts: TextStoreLocation | undefined;
 let draining = false;
 /** Every term this worker holds, sorted (recomputed after shards change). */
 let dictionary: string[] | undefined;
@@ -74,8 +74,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
   switch (msg.type) {
     case 'configure':
       store = msg.cacheDir ? new CacheStore(msg.cacheDir, '.shard') : undefined;
-      texts?.close();
-      texts = msg.texts && new TextReader(msg.texts);
+      texts = msg.texts;
       if (msg.cacheDir) removeOldFormatFiles(msg.cacheDir);
       break;
     case 'docs': {
@@ -154,7 +153,7 @@ function drainOne(): void {
       if (!cached.index && !job.docs) {
         reply({ type: 'needDocs', shard: job.shard, hash: job.hash, cacheProblem: cached.problem });
       } else {
-        const index = cached.index ?? buildCompactShard(resolveTexts(job.docs!, texts));
+        const index = cached.index ?? buildCompactShard(resolveTexts(job.docs!, (wanted) => readStored(texts, wanted)));
         shards.set(job.shard, { hash: job.hash, index });
         shardsChanged();
         if (!cached.index) unsaved.set(job.shard, job.hash);
