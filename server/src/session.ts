@@ -76,6 +76,7 @@ export class Session {
   private folders: Folder[] = [];
   private cacheDir: string | undefined;
   private textStore: TextStoreLocation | undefined;
+  private textReader: TextReader | undefined;
   private search: SearchService | undefined;
   /** The scan reads and parses in two worker threads (one on a single core); single-file updates parse on this thread. */
   private readonly parseWorkers: WorkerFileLoader;
@@ -100,7 +101,7 @@ export class Session {
     this.cacheDir = cacheDir;
     this.parseWorkers.useCache(this.parseCacheConfig());
     const texts = (this.textStore = this.openTextStore());
-    this.parseWorkers.useTextStore(texts);
+    this.parseWorkers.useTextStore(texts, (files) => this.textReader?.remove(files));
     this.folders = folderUris.map(toFolder).filter((f): f is Folder => !!f);
     this.search = new SearchService(this.library, {
       workerPath: path.join(this.bundleDir, 'searchWorker.js'),
@@ -122,7 +123,7 @@ export class Session {
     try {
       const location = openTextStore(this.cacheDir && path.join(this.cacheDir, 'texts'));
       process.once('exit', () => closeTextStore(location));
-      this.library.texts = new TextReader(location, (line) => this.ports.log(line));
+      this.library.texts = this.textReader = new TextReader(location, (line) => this.ports.log(line));
       return location;
     } catch (err) {
       this.ports.log(`text store off, texts stay in memory: ${(err as Error).message}`);

@@ -6,8 +6,10 @@ import { pathToFileURL } from 'url';
 import { Classifier } from '../../server/src/parse/classify';
 import { FileLoader, inThreadLoader, WorkerFileLoader } from '../../server/src/ingest/fileLoader';
 import type { FileToLoad, LoadedFile } from '../../server/src/ingest/loadFile';
+import type { PaperSource } from '../../server/src/parse/types';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { FIXTURES, schedulingPolicyOf } from './helpers';
+import { closeTextStore, openTextStore, TextReader } from '../../server/src/runtime/textStore';
 
 const PARSE_WORKER = path.resolve(__dirname, '../../server/src/ingest/parseWorker.js');
 
@@ -55,6 +57,38 @@ describe('the scan\'s file loaders', function () {
     assert.ok(here.some((f) => f.entry?.searchHash && f.titles?.length === f.entry.sources.length), 'titles and search hashes are made where files are parsed');
     assert.ok(here.some((f) => !f.entry && /missing\.md: deleted before it could be read/.test(f.log[0])));
     assert.ok(here.some((f) => !f.entry && /binary\.md: skipped, binary file/.test(f.log[0])));
+  });
+
+  it('with a text store, workers send long texts as places in it, which read back to what parsing gives; a third complete scan removes the first one\'s files', async () => {
+    const files = filesToLoad(root);
+    const here = await loadAll(inThreadLoader, files);
+    const store = openTextStore(path.join(root, '..', `${path.basename(root)}-texts`));
+    try {
+      const retired: number[][] = [];
+      const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => assert.fail(l));
+      loader.useTextStore(store, (ids) => retired.push(ids));
+      const reader = new TextReader(store, (l) => assert.fail(l));
+      const readBack = (source: PaperSource) => {
+        const copy = { ...source };
+        for (const k of ['abstract', 'summary', 'body'] as const) if (copy[k] !== undefined) copy[k] = reader.text(copy[k]!);
+        return copy;
+      };
+      const read = (loaded: LoadedFile[]) => loaded.map((f) => (f.entry ? { ...f, entry: { ...f.entry, sources: f.entry.sources.map(readBack) } } : f));
+      const first = await loadAll(loader, files);
+      assert.ok(first.some((f) => f.entry?.sources.some((s) => typeof s.abstract === 'object')), 'some abstracts arrive as places in the store');
+      assert.deepStrictEqual(read(first), here);
+      const filesOfFirst = fs.readdirSync(store.dir);
+      assert.ok(filesOfFirst.length > 0);
+      await loadAll(loader, files);
+      assert.deepStrictEqual(retired, [], 'the first scan\'s texts are still those of the papers until a second scan has replaced them all');
+      const third = await loadAll(loader, files);
+      assert.strictEqual(retired.length, 1);
+      reader.remove(retired[0]);
+      assert.ok(filesOfFirst.every((name) => !fs.existsSync(path.join(store.dir, name))), 'the first scan\'s files are gone');
+      assert.deepStrictEqual(read(third), here, 'the latest scan\'s texts read back');
+    } finally {
+      closeTextStore(store);
+    }
   });
 
   it('a file of thousands of papers comes over in parts and is put back whole, parsed or read from the cache', async () => {

@@ -97,12 +97,37 @@ export class WorkerFileLoader implements FileLoader {
   }
 
   private texts?: TextStoreLocation;
+  private retireTexts?: (files: number[]) => void;
   /** Each worker started writes a file of its own in the text store. */
   private nextTextFile = 1;
+  /** The text store files each scan's workers wrote, by scan, and the last scan that went through every file. */
+  private readonly textFilesOfScan = new Map<number, number[]>();
+  private scans = 0;
+  private lastCompleteScan = -1;
 
-  /** Keep the long texts of what the workers load in this text store (runtime/textStore.ts) rather than in memory. */
-  useTextStore(location: TextStoreLocation | undefined): void {
+  /**
+   * Keep the long texts of what the workers load in this text store (runtime/textStore.ts) rather
+   * than in memory. `retire`: files no paper can refer to any more (see retireOldTexts).
+   */
+  useTextStore(location: TextStoreLocation | undefined, retire?: (files: number[]) => void): void {
     this.texts = location;
+    this.retireTexts = retire;
+  }
+
+  /**
+   * A scan that went through every file replaced every entry an earlier scan made. So once a second
+   * such scan ends, the texts of the scans before the first are no longer referred to (a rescan would
+   * otherwise add the library's texts to the store again each time, until the server exits).
+   */
+  private retireOldTexts(scan: number): void {
+    const retired: number[] = [];
+    for (const [s, files] of this.textFilesOfScan) {
+      if (s >= this.lastCompleteScan) continue;
+      retired.push(...files);
+      this.textFilesOfScan.delete(s);
+    }
+    this.lastCompleteScan = scan;
+    if (retired.length) this.retireTexts?.(retired);
   }
 
   /** Read back unchanged files' parse results from (and save new ones to) this cache; undefined: parse everything. */
@@ -116,7 +141,11 @@ export class WorkerFileLoader implements FileLoader {
     const started = Date.now();
     const helpers: Helper[] = [];
     const countsOnThread = noCounts(); // files a worker could not load, and cached results decoded here
+    const scan = this.scans++;
+    const textFiles: number[] = [];
+    this.textFilesOfScan.set(scan, textFiles);
     const finished = () => {
+      this.retireOldTexts(scan);
       // Only a scan that went through every file knows which cached results are no longer wanted.
       if (!cache) return;
       const total = noCounts();
@@ -170,6 +199,7 @@ export class WorkerFileLoader implements FileLoader {
       };
       worker.listen({ onMessage, onStop: (why) => { helper.failure ??= why; wake?.(); } });
       const texts = this.texts && { location: this.texts, file: this.nextTextFile++ };
+      if (texts) textFiles.push(texts.file);
       worker.post({ type: 'load', files: share, maxMB, cache, progress, texts });
       helpers.push(helper);
       return helper;

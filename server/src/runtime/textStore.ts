@@ -163,6 +163,16 @@ export class TextReader {
     for (const fd of this.fds.values()) try { fs.closeSync(fd); } catch { /* closed */ }
     this.fds.clear();
   }
+
+  /** Removes store files nothing refers to any more (and closes them here). */
+  remove(files: readonly number[]): void {
+    for (const file of files) {
+      const fd = this.fds.get(file);
+      if (fd !== undefined) try { fs.closeSync(fd); } catch { /* closed */ }
+      this.fds.delete(file);
+      try { fs.rmSync(fileName(this.location, file), { force: true }); } catch { /* removed at exit */ }
+    }
+  }
 }
 
 /** A stored text to copy into `into` at `offset`. */
