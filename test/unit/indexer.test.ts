@@ -6,6 +6,7 @@ import { Library } from '../../server/src/model/library';
 import { childUri, Indexer, rebuildDue, ScanProgress, uriOf } from '../../server/src/ingest/indexer';
 import type { FileLoader } from '../../server/src/ingest/fileLoader';
 import { loadFileSync } from '../../server/src/ingest/loadFile';
+import { parseFile } from '../../server/src/parse/parseFile';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 
 const OUTSIDE = 'not read: it is a symbolic link, or lies under one, that leads outside the workspace folders';
@@ -52,6 +53,25 @@ describe('indexer on a real folder', () => {
     });
     assert.deepStrictEqual(seen, { files: 6, papersYet: false, dirty: true });
     assert.ok(library.get('n4'), 'recomputed after');
+  });
+
+  it('a scan ends with papers for every file even when an edit\'s recompute was under way as it ended', async () => {
+    const { library, indexer } = make();
+    await indexer.scan();
+    fs.writeFileSync(path.join(root, 'notes/pulled.md'), '---\ncitekey: pulled2024\ntitle: Arrived With a Git Pull\n---\n');
+    // An edit's recompute, in slices, started before the scan: it covers only the files it saw.
+    library.setFile(parseFile(uriOf(path.join(root, 'elsewhere/other.md')), 'elsewhere/other.md', 'note', '---\ncitekey: other2024\ntitle: Another\n---\n').entry);
+    const steps = library.rebuildInSteps()!;
+    steps.next();
+    assert.ok(library.isRebuilding);
+    const scanned = indexer.scan();
+    let editDone = false;
+    const edit = (async () => { for (const _ of steps) await new Promise((r) => setTimeout(r, 5)); editDone = true; })();
+    await scanned;
+    assert.ok(library.get('pulled2024'), 'the paper is there when the scan resolves');
+    assert.ok(editDone, 'the scan waited for the edit\'s recompute');
+    assert.strictEqual(library.isDirty, false);
+    await edit;
   });
 
   it('a file deleted between listing and reading is logged, not fatal', async () => {

@@ -6,7 +6,7 @@ import type { Settings } from '../shared/settings';
 import { Classifier, Candidate } from '../parse/classify';
 import { FileLoader, inThreadLoader } from './fileLoader';
 import { FileToLoad, LoadedFile, parseText, readTextAsync } from './loadFile';
-import { runSliced, Slice } from '../runtime/scheduler';
+import { runSliced, Slice, yieldToRequests } from '../runtime/scheduler';
 
 /** A workspace folder; `realPath` has symlinks resolved, for deciding where a link leads. */
 export interface Folder { uri: string; fsPath: string; realPath: string }
@@ -175,9 +175,18 @@ export class Indexer {
 
   /** Named bibliographies no glob found and nothing has read yet (read at the end of a scan, or as soon as a draft names them). */
   /** Recomputes the papers in slices, if any file changed since the last time. */
+  /**
+   * Recompute papers, and return only once they cover every file set so far. A recompute someone
+   * else started (an edit's, in slices) may be under way and cover fewer files: wait for it, then
+   * recompute again. Returning at once left a Reindex resolved before its papers were there, and
+   * the library out of date until the next change.
+   */
   private async recomputePapers(): Promise<void> {
-    const steps = this.library.rebuildInSteps();
-    if (steps) await runSliced(steps);
+    while (this.library.isDirty || this.library.isRebuilding) {
+      const steps = this.library.rebuildInSteps();
+      if (steps) await runSliced(steps);
+      else await yieldToRequests();
+    }
   }
 
   private async readNamed(uris: readonly string[]): Promise<void> {

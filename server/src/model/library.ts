@@ -108,6 +108,8 @@ export class Library {
   file(uri: string): FileEntry | undefined { return this.files.get(uri); }
   allFiles(): IterableIterator<FileEntry> { return this.files.values(); }
   get isDirty(): boolean { return this.dirty; }
+  /** A recompute (in steps) is under way: its papers replace the current ones when it ends. */
+  get isRebuilding(): boolean { return this.rebuilding; }
   /** Papers were looked up since the files changed and before they were recomputed. */
   get papersWanted(): boolean { return this.wanted; }
 
