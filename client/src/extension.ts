@@ -169,7 +169,7 @@ function asTopic(node: TreeNode | undefined): Extract<TreeNode, { type: 'topic' 
 /** The client's error handler: restarts within the budget (serverRestarts.ts decides), saying so. */
 function restartingErrorHandler(budget: RestartBudget, events: RestartEvents): ErrorHandler {
   return {
-    error: (_error, _message, count) => ({ action: onConnectionError(count) === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    error: (error, _message, count) => ({ action: onConnectionError(count, error as { message?: string; code?: unknown }) === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown }),
     closed: () => ({ action: onServerClosed(budget, events) === 'restart' ? CloseAction.Restart : CloseAction.DoNotRestart, handled: true }),
   };
 }

@@ -44,11 +44,18 @@ export function onServerClosed(budget: RestartBudget, events: RestartEvents): 'r
 }
 
 /**
- * A message could not be read or written: a few are not a reason to stop; many are. An error of
- * the stream itself comes without a count (writing to a server that was just killed: EPIPE): the
- * close that follows decides, within the restart budget. Shutting down here instead stopped the
- * client, which then did not restart a killed server whenever a write was in flight.
+ * A message could not be read or written: a few are not a reason to stop; many are. But a write to
+ * a server that is gone (an error of the stream itself, without a count, such as EPIPE; or
+ * "Channel closed", counted, once per request sent after the process died) says nothing about the
+ * server's messages: the close that follows decides, within the restart budget. Shutting down here
+ * instead stopped the client, which then did not restart a killed server whenever requests were
+ * sent between its death and the close.
  */
-export function onConnectionError(count: number | undefined): 'continue' | 'shutdown' {
-  return count === undefined || count <= 3 ? 'continue' : 'shutdown';
+export function onConnectionError(count: number | undefined, error?: { message?: string; code?: unknown }): 'continue' | 'shutdown' {
+  if (count === undefined || count <= 3) return 'continue';
+  return serverGone(error) ? 'continue' : 'shutdown';
+}
+
+function serverGone(error: { message?: string; code?: unknown } | undefined): boolean {
+  return /channel closed|EPIPE|ECONNRESET|ERR_STREAM_DESTROYED|write after end/i.test(`${error?.message ?? ''} ${String(error?.code ?? '')}`);
 }

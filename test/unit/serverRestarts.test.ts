@@ -28,4 +28,11 @@ describe('restarting a language server that stopped unasked', () => {
   it('a stream error (a write to a killed server, no count) leaves the decision to the close that follows', () => {
     assert.strictEqual(onConnectionError(undefined), 'continue');
   });
+
+  it('so do writes after the server died, however many ("Channel closed" for each request sent meanwhile)', () => {
+    const closed = new Error('Channel closed');
+    assert.deepStrictEqual([1, 4, 10].map((n) => onConnectionError(n, closed)), ['continue', 'continue', 'continue']);
+    assert.strictEqual(onConnectionError(5, Object.assign(new Error('write failed'), { code: 'EPIPE' })), 'continue');
+    assert.strictEqual(onConnectionError(4, new Error('Header must provide a Content-Length property.')), 'shutdown', 'a server that keeps sending garbage is stopped');
+  });
 });
