@@ -145,12 +145,7 @@ export class TextReader {
     try {
       let fd = this.fds.get(ref.file);
       if (fd === undefined) this.fds.set(ref.file, (fd = fs.openSync(fileName(this.location, ref.file), 'r')));
-      let done = 0;
-      while (done < ref.bytes) {
-        const n = fs.readSync(fd, out, done, ref.bytes - done, ref.at + done);
-        if (n === 0) throw new Error('the file is shorter than its texts');
-        done += n;
-      }
+      readFully(fd, out, 0, ref.bytes, ref.at);
       return out;
     } catch (err) {
       if (!this.reported) this.onProblem(`text store: cannot read ${fileName(this.location, ref.file)} (${(err as Error).message}); such texts show as empty`);
@@ -203,7 +198,7 @@ export function readStored(location: TextStoreLocation | undefined, wanted: Stor
         if (ref.bytes > CHUNK_BYTES) { readFully(fd, into, offset, ref.bytes, ref.at); continue; }
         if (ref.at < chunkStart || ref.at + ref.bytes > chunkEnd) {
           chunkStart = ref.at;
-          chunkEnd = chunkStart + readUpTo(fd, chunk, CHUNK_BYTES, chunkStart);
+          chunkEnd = chunkStart + readUpTo(fd, chunk, 0, CHUNK_BYTES, chunkStart);
           if (ref.at + ref.bytes > chunkEnd) throw new Error(`${fileName(location, file)} is shorter than its texts`);
         }
         chunk.copy(into, offset, ref.at - chunkStart, ref.at - chunkStart + ref.bytes);
@@ -214,11 +209,11 @@ export function readStored(location: TextStoreLocation | undefined, wanted: Stor
   }
 }
 
-/** Reads up to `length` bytes at `position` (fewer only at the end of the file). */
-function readUpTo(fd: number, into: Uint8Array, length: number, position: number): number {
+/** Reads up to `length` bytes at `position` into `into` at `offset` (fewer only at the end of the file). */
+function readUpTo(fd: number, into: Uint8Array, offset: number, length: number, position: number): number {
   let done = 0;
   while (done < length) {
-    const n = fs.readSync(fd, into, done, length - done, position + done);
+    const n = fs.readSync(fd, into, offset + done, length - done, position + done);
     if (n === 0) break;
     done += n;
   }
@@ -226,10 +221,5 @@ function readUpTo(fd: number, into: Uint8Array, length: number, position: number
 }
 
 function readFully(fd: number, into: Uint8Array, offset: number, length: number, position: number): void {
-  let done = 0;
-  while (done < length) {
-    const n = fs.readSync(fd, into, offset + done, length - done, position + done);
-    if (n === 0) throw new Error('a text store file is shorter than its texts');
-    done += n;
-  }
+  if (readUpTo(fd, into, offset, length, position) < length) throw new Error('a text store file is shorter than its texts');
 }
