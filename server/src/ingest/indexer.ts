@@ -173,13 +173,11 @@ export class Indexer {
     return toRead;
   }
 
-  /** Named bibliographies no glob found and nothing has read yet (read at the end of a scan, or as soon as a draft names them). */
-  /** Recomputes the papers in slices, if any file changed since the last time. */
   /**
-   * Recompute papers, and return only once they cover every file set so far. A recompute someone
-   * else started (an edit's, in slices) may be under way and cover fewer files: wait for it, then
-   * recompute again. Returning at once left a Reindex resolved before its papers were there, and
-   * the library out of date until the next change.
+   * Recompute papers in slices, and return only once they cover every file set so far. A
+   * recompute someone else started (an edit's, in slices) may be under way and cover fewer files:
+   * wait for it, then recompute again. Returning at once left a Reindex resolved before its papers
+   * were there, and the library out of date until the next change.
    */
   private async recomputePapers(): Promise<void> {
     while (this.library.isDirty || this.library.isRebuilding) {
@@ -189,6 +187,7 @@ export class Indexer {
     }
   }
 
+  /** Named bibliographies no glob found and nothing has read yet (read at the end of a scan, or as soon as a draft names them). */
   private async readNamed(uris: readonly string[]): Promise<void> {
     for (const uri of uris) {
       const p = safePath(uri);

@@ -26,7 +26,7 @@ export function topicPapers(library: Library): TopicPaper[] {
 
 /**
  * A topic paper before its text is read: the abstract as the paper holds it (perhaps in the text
- * store, whose bytes encodeTopicPapers copies as they are) and the digest's keywords, which go after it.
+ * store, which the topics worker reads: see TopicBatch.stored) and the digest's keywords, which go after it.
  */
 export interface UnreadTopicPaper extends Omit<TopicPaper, 'abstract'> { abstract: Text; keywords?: readonly string[] }
 
@@ -162,7 +162,6 @@ export function vocabularyOf(options: TopicOptions): [string, string[]][] {
 function withKeywords(abstract: string, keywords: readonly string[] | undefined): string {
   return abstract + keywordsAfterAbstract(keywords);
 }
-
 
 function hasTagField(p: Paper): boolean {
   // Folder topics are stored like tags; tell them apart by whether the note path ends with them.

@@ -28,7 +28,7 @@ const topicsCodeId = () => (codeId ??= codeIdOf(__filename));
 parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
-    if (req.batch.stored) req.batch = withStoredAbstracts(req.batch, (wanted) => readStored(req.texts, wanted));
+    req.batch = withStoredAbstracts(req.batch, (wanted) => readStored(req.texts, wanted));
     const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, topicsCodeId()) : undefined;
     const found = key ? readCachedTree(req.cacheDir!, key) : {};
     if (found.tree) {
