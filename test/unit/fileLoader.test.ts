@@ -91,6 +91,44 @@ describe('the scan\'s file loaders', function () {
     }
   });
 
+  it('with a text store and a cache, the records waiting to be saved wait in the store, not in memory, and are saved from there', async () => {
+    // Two workers' worth of files, each worker's records over the megabyte a writer gathers before writing.
+    const spillRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-spill-'));
+    fs.cpSync(path.join(FIXTURES, 'library'), spillRoot, { recursive: true });
+    for (let i = 0; i < 120; i++) {
+      fs.writeFileSync(path.join(spillRoot, `notes/generated-${i}.md`), `---\ncitekey: generated${i}\ntitle: "Generated Note ${i}"\n---\n\n${`Note ${i} says something at length. `.repeat(600)}\n`);
+    }
+    const files = filesToLoad(spillRoot);
+    const here = await loadAll(inThreadLoader, files);
+    const store = openTextStore(path.join(spillRoot, '.texts'));
+    const config = { dir: path.join(spillRoot, '.cache'), codeId: 'test', racyMs: -60_000 };
+    try {
+      const lines: string[] = [];
+      const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
+      loader.useTextStore(store);
+      loader.useCache(config);
+      await loadAll(loader, files);
+      const storeFiles = () => fs.readdirSync(store.dir).sort();
+      assert.deepStrictEqual(storeFiles(), ['1.utf8', '2.utf8', '3.utf8', '4.utf8'], 'each worker: a file of texts, a file of records');
+      for (const records of ['2.utf8', '4.utf8']) assert.ok(fs.statSync(path.join(store.dir, records)).size > 1024 * 1024, `records in ${records}`);
+      assert.strictEqual(fs.existsSync(config.dir), false, 'nothing is in the cache before saveCache()');
+      await loader.saveCacheBeforeExit(20000);
+      assert.deepStrictEqual(storeFiles(), ['1.utf8', '3.utf8'], 'the workers removed their records\' files once saved');
+      const parsed = files.length - 1; // the missing file has no result to cache
+      assert.strictEqual(fs.readdirSync(config.dir).length, parsed);
+
+      const again = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
+      again.useCache(config);
+      const json = (x: unknown) => JSON.parse(JSON.stringify(x));
+      assert.deepStrictEqual(json(await loadAll(again, files)), json(here), 'what the next start reads from the cache is what parsing gives');
+      await again.saveCacheBeforeExit(20000);
+      assert.match(lines.join('\n'), new RegExp(`parse cache: ${parsed} files unchanged since cached \\(not read\\), 0 with unchanged text \\(read and hashed\\), 0 parsed`));
+    } finally {
+      closeTextStore(store);
+      fs.rmSync(spillRoot, { recursive: true, force: true });
+    }
+  });
+
   it('a file of thousands of papers comes over in parts and is put back whole, parsed or read from the cache', async () => {
     const bigRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-big-'));
     try {

@@ -198,7 +198,8 @@ export class WorkerFileLoader implements FileLoader {
         wake?.();
       };
       worker.listen({ onMessage, onStop: (why) => { helper.failure ??= why; wake?.(); } });
-      const texts = this.texts && { location: this.texts, file: this.nextTextFile++ };
+      // The cache records the worker holds until saveCache() wait in a store file of their own, which it removes.
+      const texts = this.texts && { location: this.texts, file: this.nextTextFile++, unsaved: cache ? this.nextTextFile++ : undefined };
       if (texts) textFiles.push(texts.file);
       worker.post({ type: 'load', files: share, maxMB, cache, progress, texts });
       helpers.push(helper);

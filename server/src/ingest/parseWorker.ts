@@ -4,7 +4,8 @@ import { newProgress, PROGRESS_FILE, PROGRESS_THREAD } from './parseWatchdog';
 import { decodeHit, FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
 import type { PaperSource } from '../parse/types';
 import type { TitleInfo } from '../model/keys';
-import { CacheCounts, CacheRecord, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
+import { CacheCounts, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
+import { UnsavedRecords } from './unsavedRecords';
 import { logMemory } from '../runtime/memoryLog';
 import { storeTexts, TextStoreLocation, TextWriter } from '../runtime/textStore';
 
@@ -16,14 +17,18 @@ import { storeTexts, TextStoreLocation, TextWriter } from '../runtime/textStore'
  * smaller kept the workers waiting whenever that thread was busy, and the scan took longer.
  *
  * Files the parse cache did not have are encoded as they are parsed (holding parsed objects
- * instead slowed the scan by their garbage collection), and written only when the server says
+ * instead slowed the scan by their garbage collection), kept in the text store meanwhile
+ * (unsavedRecords.ts), and written to the cache only when the server says
  * (`finish`: once the full text is ready), at the lowest priority: writing as the scan went made a
  * cold scan much slower, and writing right after it delayed the cold full text.
  */
 export type ParseWorkerRequest =
   /** `progress`: where this worker is, for the watchdog (parseWatchdog.ts). */
-  /** `texts`: the text store, and this worker's file in it, for the sources' long texts (runtime/textStore.ts). */
-  | { type: 'load'; files: FileToLoad[]; maxMB: number; cache?: ParseCacheConfig; progress: Int32Array; texts?: { location: TextStoreLocation; file: number } }
+  /**
+   * `texts`: the text store, and this worker's file in it, for the sources' long texts
+   * (runtime/textStore.ts); `unsaved`, another file there, for the cache records until `finish`.
+   */
+  | { type: 'load'; files: FileToLoad[]; maxMB: number; cache?: ParseCacheConfig; progress: Int32Array; texts?: { location: TextStoreLocation; file: number; unsaved?: number } }
   | { type: 'taken' }
   | { type: 'finish' };
 /**
@@ -70,7 +75,7 @@ let files: FileToLoad[] = [];
 let maxMB = 0;
 let progress = newProgress();
 let cache: ParseCacheUse | undefined;
-const unsaved: CacheRecord[] = [];
+let unsaved = new UnsavedRecords(undefined, undefined, () => undefined);
 const counts = noCounts();
 let next = 0;
 let inFlight = 0;
@@ -82,9 +87,12 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
     ({ files, maxMB, progress } = m);
     Atomics.store(progress, PROGRESS_THREAD, ownThreadId());
     const config = m.cache;
-    cache = config && { config, present: cacheNames(config), save: (record) => unsaved.push(record) };
+    const log = (line: string) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply);
+    // A worker is sent one load; were a second sent, the records it holds would stay where they are.
+    if (!unsaved.size) unsaved = new UnsavedRecords(m.texts?.location, m.texts?.unsaved, log);
+    cache = config && { config, present: cacheNames(config), save: (record) => unsaved.add(record) };
     texts?.close();
-    texts = m.texts && new TextWriter(m.texts.location, m.texts.file, (line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
+    texts = m.texts && new TextWriter(m.texts.location, m.texts.file, log);
   } else if (m.type === 'taken') {
     inFlight--;
   } else {
@@ -166,11 +174,15 @@ function finish(): void {
   // collection's helper threads then competed with the server thread finishing the scan.
   collectGarbage();
   const config = cache?.config;
-  const writeSome = () => {
-    for (const record of unsaved.splice(0, WRITES_PER_TURN)) writeRecord(config!, record);
-    if (unsaved.length) setImmediate(writeSome);
-    else parentPort!.close();
+  const done = () => {
+    unsaved.close();
+    parentPort!.close();
   };
-  if (config && unsaved.length) writeSome();
-  else parentPort!.close();
+  const writeSome = () => {
+    for (const record of unsaved.take(WRITES_PER_TURN)) writeRecord(config!, record);
+    if (unsaved.size) setImmediate(writeSome);
+    else done();
+  };
+  if (config && unsaved.size) writeSome();
+  else done();
 }

@@ -81,9 +81,14 @@ export class TextWriter {
     const text = holder[field];
     if (this.failed || typeof text !== 'string' || text.length < STORE_MIN_LENGTH) return;
     const most = text.length * 3;
-    if (this.used + most > this.buffer.length) {
-      if (!this.flush()) return;
-      if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(most);
+    if (this.used + most > this.buffer.length && !this.flush()) return;
+    if (most > this.buffer.length) {
+      // Written on its own rather than through a buffer grown for it (and kept that large).
+      const bytes = Buffer.from(text, 'utf8');
+      holder[field] = { file: this.file, at: this.written, bytes: bytes.length };
+      this.pending.push({ holder, field, text });
+      this.write(bytes, bytes.length);
+      return;
     }
     const bytes = this.buffer.write(text, this.used, 'utf8');
     holder[field] = { file: this.file, at: this.written + this.used, bytes };
@@ -95,12 +100,17 @@ export class TextWriter {
   flush(): boolean {
     if (this.failed) return false;
     if (this.used === 0) return true;
+    if (!this.write(this.buffer, this.used)) return false;
+    this.used = 0;
+    return true;
+  }
+
+  private write(bytes: Buffer, length: number): boolean {
     try {
       this.fd ??= fs.openSync(fileName(this.location, this.file), 'wx');
       let done = 0;
-      while (done < this.used) done += fs.writeSync(this.fd, this.buffer, done, this.used - done, this.written + done);
-      this.written += this.used;
-      this.used = 0;
+      while (done < length) done += fs.writeSync(this.fd, bytes, done, length - done, this.written + done);
+      this.written += length;
       this.pending = [];
       return true;
     } catch (err) {
