@@ -170,8 +170,11 @@ function step(nodes: QueryNode[], ch: string): QueryNode[] {
 
 export interface CompactHit { ref: string; score: number; terms: string[] }
 
-/** Runs prepared clauses against one shard, as lunr.Index.prototype.query would; best `limit` hits. */
-export function queryCompact(index: CompactIndex, prepared: PreparedClause[], expansions: string[][][], limit: number): CompactHit[] {
+/**
+ * Runs prepared clauses against one shard, as lunr.Index.prototype.query would; best `limit` hits.
+ * `live`: only documents with a 1 there can be hits (a merged index's shards that changed since).
+ */
+export function queryCompact(index: CompactIndex, prepared: PreparedClause[], expansions: string[][][], limit: number, live?: Uint8Array): CompactHit[] {
   const F = index.fields.length, N = index.refs.length, T = index.terms.length;
   const queryWeight: Map<number, number>[] = index.fields.map(() => new Map());
   const required: (Uint8Array | undefined)[] = new Array(F);
@@ -234,6 +237,7 @@ export function queryCompact(index: CompactIndex, prepared: PreparedClause[], ex
   if (negated) matched.fill(1);
 
   for (let d = 0; d < N; d++) matched[d] &= allRequired[d] & (prohibited[d] ^ 1);
+  if (live) for (let d = 0; d < N; d++) matched[d] &= live[d];
   return bestDocuments(scores, matched, limit).map((d) => ({ ref: index.refs[d], score: scores[d], terms: matchedTerms(index, queryWeight, d) }));
 }
 
@@ -277,42 +281,89 @@ function matchedTerms(index: CompactIndex, queryWeight: Map<number, number>[], d
 
 /**
  * Several shards' flat indexes as one, for querying: each worker keeps one of these over all its
- * shards (rebuilt while idle after shards change), so a query makes one pass instead of one per
- * shard. Postings keep each shard's own lunr weights; documents are renumbered shard after shard.
- * One difference from querying shard by shard: the query vector's length counts every query term
- * some shard has, so a document is no longer favoured for sitting in a shard that lacks the
- * other query terms.
+ * shards, so a query makes one pass instead of one per shard. Postings keep each shard's own lunr
+ * weights; documents are renumbered shard after shard. One difference from querying shard by
+ * shard: the query vector's length counts every query term some shard has, so a document is no
+ * longer favoured for sitting in a shard that lacks the other query terms.
  */
-export function mergeIndexes(indexes: CompactIndex[], fields: string[], terms: string[]): CompactIndex {
-  const F = fields.length, T = terms.length;
-  const termIds = new Map(terms.map((t, i) => [t, i]));
-  const counts = new Uint32Array(F * T + 1);
-  const globalOf = indexes.map((ix) => Uint32Array.from(ix.terms, (t) => termIds.get(t)!));
-  indexes.forEach((ix, s) => {
-    const localT = ix.terms.length;
-    for (let f = 0; f < F; f++) {
-      for (let t = 0; t < localT; t++) counts[f * T + globalOf[s][t] + 1] += ix.offsets[f * localT + t + 1] - ix.offsets[f * localT + t];
+export function mergeIndexes(indexes: CompactIndex[], fields: string[]): CompactIndex {
+  return mergeParts(indexes.map((index) => ({ index })), fields);
+}
+
+const NO_TERM = 0xffffffff;
+
+/**
+ * An index to merge: all its documents, or (`keep`) those the map gives a place among its kept
+ * ones (-1: left out), which must keep their order. A merged index is merged again this way, less
+ * the shards that changed, rather than kept beside the shards it was made of.
+ */
+export interface MergePart { index: CompactIndex; keep?: { newId: Int32Array; count: number } }
+
+/**
+ * The parts as one index, their kept documents one part after another. Its terms are the sorted
+ * terms of the parts that still have a posting.
+ */
+export function mergeParts(parts: MergePart[], fields: string[]): CompactIndex {
+  const F = fields.length;
+  const union = new Set<string>();
+  for (const { index } of parts) for (const t of index.terms) union.add(t);
+  let terms = [...union].sort();
+  let termIds = new Map(terms.map((t, i) => [t, i]));
+  let globalOf = parts.map(({ index }) => Uint32Array.from(index.terms, (t) => termIds.get(t)!));
+  const postingsOf = (T: number) => {
+    const counts = new Uint32Array(F * T + 1);
+    parts.forEach(({ index, keep }, s) => {
+      const localT = index.terms.length;
+      for (let t = 0; t < localT; t++) {
+        const g = globalOf[s][t];
+        if (g === NO_TERM) continue;
+        for (let f = 0; f < F; f++) {
+          const from = index.offsets[f * localT + t], to = index.offsets[f * localT + t + 1];
+          let n = to - from;
+          if (keep) { n = 0; for (let i = from; i < to; i++) if (keep.newId[index.docs[i]] >= 0) n++; }
+          counts[f * T + g + 1] += n;
+        }
+      }
+    });
+    return counts;
+  };
+  let counts = postingsOf(terms.length);
+  if (parts.some((p) => p.keep)) {
+    // Terms only left-out documents had are not terms of the merged index.
+    const T = terms.length;
+    const kept = terms.filter((_, t) => { for (let f = 0; f < F; f++) if (counts[f * T + t + 1] > 0) return true; return false; });
+    if (kept.length < T) {
+      terms = kept;
+      termIds = new Map(terms.map((t, i) => [t, i]));
+      globalOf = parts.map(({ index }) => Uint32Array.from(index.terms, (t) => termIds.get(t) ?? NO_TERM));
+      counts = postingsOf(terms.length);
     }
-  });
+  }
+  const T = terms.length;
   const offsets = new Uint32Array(F * T + 1);
   for (let i = 1; i < offsets.length; i++) offsets[i] = offsets[i - 1] + counts[i];
   const fill = offsets.slice(0, F * T);
   const docs = new Uint32Array(offsets[F * T]);
   const weights = new Float64Array(docs.length);
   const refs: string[] = [];
-  // Shard by shard, so each merged posting stays sorted by (renumbered) document.
-  indexes.forEach((ix, s) => {
+  // Part by part, so each merged posting stays sorted by (renumbered) document.
+  parts.forEach(({ index, keep }, s) => {
     const base = refs.length;
-    for (const r of ix.refs) refs.push(r);
-    const localT = ix.terms.length;
-    for (let f = 0; f < F; f++) {
-      for (let t = 0; t < localT; t++) {
-        let at = fill[f * T + globalOf[s][t]];
-        for (let i = ix.offsets[f * localT + t]; i < ix.offsets[f * localT + t + 1]; i++, at++) {
-          docs[at] = ix.docs[i] + base;
-          weights[at] = ix.weights[i];
+    if (keep) { refs.length += keep.count; index.refs.forEach((r, d) => { if (keep.newId[d] >= 0) refs[base + keep.newId[d]] = r; }); }
+    else for (const r of index.refs) refs.push(r);
+    const localT = index.terms.length;
+    for (let t = 0; t < localT; t++) {
+      const g = globalOf[s][t];
+      if (g === NO_TERM) continue; // a term no kept document has
+      for (let f = 0; f < F; f++) {
+        let at = fill[f * T + g];
+        for (let i = index.offsets[f * localT + t]; i < index.offsets[f * localT + t + 1]; i++) {
+          const d = keep ? keep.newId[index.docs[i]] : index.docs[i];
+          if (d < 0) continue;
+          docs[at] = d + base;
+          weights[at++] = index.weights[i];
         }
-        fill[f * T + globalOf[s][t]] = at;
+        fill[f * T + g] = at;
       }
     }
   });

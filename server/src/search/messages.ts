@@ -10,7 +10,7 @@ export type WorkerRequest =
   /** The first documents of a large shard, ahead of its 'build' (which carries the rest). */
   | { type: 'docs'; shard: string; hash: string; docs: SearchDoc[] }
   | { type: 'drop'; shard: string }
-  | { type: 'search'; id: number; query: string; limit: number; shards?: string[] }
+  | { type: 'search'; id: number; query: string; limit: number }
   | { type: 'persist'; id: number }
   /** Every shard is built: prepare the merged index and the term dictionary now, then reply. */
   | { type: 'settle'; id: number };

@@ -7,7 +7,8 @@ import { resolveTexts, SearchDoc } from './documents';
 import { readStored, TextStoreLocation } from '../runtime/textStore';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard } from './shardBuild';
-import { CompactIndex, mergeIndexes, prepareQuery, QUERY_BUDGET_MS, QUERY_TOO_SLOW, QueryLimitError, queryCompact, TermExpander } from './compactIndex';
+import { CompactIndex, prepareQuery, QUERY_BUDGET_MS, TermExpander } from './compactIndex';
+import { ShardSet } from './shardSet';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
 import { CacheStore } from '../runtime/cacheStore';
@@ -16,8 +17,8 @@ import { decodeShard, encodeShard } from './shardFile';
 /**
  * The full-text worker: owns its shards, builds them one at a time off the main thread (lunr's
  * analysis and weights, straight into flat arrays: shardBuild.ts), answering searches between
- * builds, keeps them flat in memory (compactIndex.ts) and in a disk cache keyed by content hash and
- * format version. A cache file that does not decode and validate exactly is rebuilt, never trusted.
+ * builds, keeps them flat in memory, merged into one index when they stop arriving (compactIndex.ts,
+ * shardSet.ts), and in a disk cache keyed by content hash and format version. A cache file that does not decode and validate exactly is rebuilt, never trusted.
  */
 
 /** 3: files carry a checksum. */
@@ -30,39 +31,34 @@ export const CACHE_FORMAT = 3;
 lowerOwnPriority(WORKER_NICE.fullText);
 logMemory('fulltext');
 
-const shards = new Map<string, { hash: string; index: CompactIndex }>();
+const shards = new ShardSet(FIELDS);
 const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];
 /** Documents of large shards that came ahead of their 'build', by shard. */
 const docsAhead = new Map<string, { hash: string; docs: SearchDoc[] }>();
-/** Indexes waiting to be written to the cache: written when no build is waiting, so writing never delays readiness. */
-const unsaved = new Map<string, string>();
+/**
+ * Shards waiting to be written to the cache: written when no build is waiting, so writing never
+ * delays readiness. Only their terms are kept for it: the index is copied out of the shard set then.
+ */
+const unsaved = new Map<string, { hash: string; terms: string[] }>();
 let store: CacheStore | undefined;
 let texts: TextStoreLocation | undefined;
 let draining = false;
-/** Every term this worker holds, sorted (recomputed after shards change). */
-let dictionary: string[] | undefined;
-function allTerms(): string[] {
-  return (dictionary ??= [...new Set([...shards.values()].flatMap((s) => s.index.terms))].sort());
-}
 /** Wildcard and fuzzy terms expand against every term this worker holds. */
-const expander = new TermExpander(allTerms);
-/** All shards as one index for querying, rebuilt while idle after a change; until then queries go shard by shard. */
-let merged: CompactIndex | undefined;
+const expander = new TermExpander(() => shards.terms());
 
-/** When a shard last came or went: the merged index and dictionary wait until shards stop arriving. */
+/** When a shard last came or went: the merge waits until shards stop arriving. */
 let lastChange = 0;
-/** Quiet time before the merged index and dictionary are rebuilt (shards arrive in bursts during a scan). */
+/** Quiet time before the shards are merged again (shards arrive in bursts during a scan). */
 const SETTLE_MS = 250;
 
 function shardsChanged(): void {
-  dictionary = undefined;
-  merged = undefined;
   lastChange = Date.now();
 }
 
-function prepareMerged(): boolean {
-  if (merged || shards.size < 2) return false;
-  merged = mergeIndexes([...shards.values()].map((s) => s.index), FIELDS, allTerms());
+/** Merges the shards, and lets go of their indexes at once (the cache files are written from the merged one). */
+function mergeShards(): boolean {
+  if (!shards.merge()) return false;
+  collectGarbage();
   return true;
 }
 
@@ -94,19 +90,19 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       break;
     }
     case 'drop':
+      unsaved.delete(msg.shard);
       if (shards.delete(msg.shard)) shardsChanged();
       break;
     case 'search':
-      reply(search(msg.id, msg.query, msg.limit, msg.shards));
+      reply(search(msg.id, msg.query, msg.limit));
       break;
     case 'settle':
       // The server has no more shards for this worker: no point waiting for SETTLE_MS of quiet.
-      allTerms();
-      prepareMerged();
+      mergeShards();
       reply({ type: 'settled', id: msg.id });
       break;
     case 'persist':
-      for (const [shard, hash] of unsaved) saveIfCurrent(shard, hash);
+      for (const [shard, { hash, terms }] of unsaved) saveCache(shard, hash, terms);
       unsaved.clear();
       reply({ type: 'persisted', id: msg.id });
       break;
@@ -123,11 +119,11 @@ function scheduleDrain(): void {
 function drainOne(): void {
   const job = queue.shift();
   if (!job) {
-    // Idle. Once shards have stopped arriving (or the server says all are built: 'settle'), the
-    // merged index and the term list wildcard and fuzzy terms expand against; rebuilding them
-    // after every burst of a scan redid that work dozens of times. Cache files are written meanwhile.
+    // Idle. Once shards have stopped arriving (or the server says all are built: 'settle'), they
+    // are merged; merging after every burst of a scan redid that work dozens of times. Cache files
+    // are written meanwhile.
     const quietFor = Date.now() - lastChange;
-    if (quietFor >= SETTLE_MS && prepareMerged()) { setImmediate(drainOne); return; }
+    if (quietFor >= SETTLE_MS && mergeShards()) { setImmediate(drainOne); return; }
     const next = unsaved.entries().next();
     if (next.done) {
       draining = false;
@@ -136,9 +132,9 @@ function drainOne(): void {
       else collectGarbage();
       return;
     }
-    const [shard, hash] = next.value;
+    const [shard, { hash, terms }] = next.value;
     unsaved.delete(shard);
-    saveIfCurrent(shard, hash);
+    saveCache(shard, hash, terms);
     setImmediate(drainOne);
     return;
   }
@@ -146,7 +142,7 @@ function drainOne(): void {
   try {
     const current = shards.get(job.shard);
     if (current && current.hash === job.hash) {
-      reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'memory', ms: 0, docs: current.index.refs.length });
+      reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'memory', ms: 0, docs: current.docs });
     } else {
       // The documents come only with a second request, when neither memory nor the cache has this content.
       const cached: ReturnType<typeof loadCache> = job.docs ? {} : loadCache(job.shard, job.hash);
@@ -154,9 +150,10 @@ function drainOne(): void {
         reply({ type: 'needDocs', shard: job.shard, hash: job.hash, cacheProblem: cached.problem });
       } else {
         const index = cached.index ?? buildCompactShard(resolveTexts(job.docs!, (wanted) => readStored(texts, wanted)));
-        shards.set(job.shard, { hash: job.hash, index });
+        shards.set(job.shard, job.hash, index);
         shardsChanged();
-        if (!cached.index) unsaved.set(job.shard, job.hash);
+        if (cached.index) unsaved.delete(job.shard);
+        else if (store) unsaved.set(job.shard, { hash: job.hash, terms: index.terms });
         reply({ type: 'built', shard: job.shard, hash: job.hash, source: cached.index ? 'cache' : 'built', ms: Date.now() - started, docs: index.refs.length });
       }
     }
@@ -189,20 +186,16 @@ function loadCache(shard: string, hash: string): { index?: CompactIndex; problem
   }
 }
 
-/** Writes a shard's cache file unless it has been rebuilt or dropped since. */
-function saveIfCurrent(shard: string, hash: string): void {
-  const current = shards.get(shard);
-  if (current && current.hash === hash) saveCache(shard, hash, current.index);
-}
-
-function saveCache(shard: string, hash: string, index: CompactIndex): void {
-  if (!store) return;
+/** Writes a shard's cache file, unless it has been rebuilt or dropped since. */
+function saveCache(shard: string, hash: string, terms: string[]): void {
+  const index = store && shards.standalone(shard, hash, terms);
+  if (!index) return;
   try {
-    store.write(store.nameFor(shard), encodeShard(expected(shard, hash), index));
+    store!.write(store!.nameFor(shard), encodeShard(expected(shard, hash), index));
   } catch { /* the next start builds the shard again */ }
 }
 
-function search(id: number, text: string, limit: number, only?: string[]): WorkerReply {
+function search(id: number, text: string, limit: number): WorkerReply {
   const deadline = Date.now() + QUERY_BUDGET_MS;
   let prepared;
   try {
@@ -211,22 +204,13 @@ function search(id: number, text: string, limit: number, only?: string[]): Worke
     const e = err as { message?: string };
     return { type: 'results', id, hits: [], error: `Search query not understood: ${e.message ?? err}` };
   }
-  const hits: WorkerHit[] = [];
-  const onePass = !only && (!!merged || shards.size <= 1);
+  let hits: WorkerHit[];
   try {
     const expansions = prepared.map((p) => p.terms.map((t) => expander.expand(p.clause, t.term, t.expandable, deadline)));
-    if (merged && !only) {
-      hits.push(...queryCompact(merged, prepared, expansions, limit * 2));
-    } else {
-      for (const [shard, { index }] of shards) {
-        if (only && !only.includes(shard)) continue;
-        if (Date.now() > deadline) throw new QueryLimitError(QUERY_TOO_SLOW);
-        hits.push(...queryCompact(index, prepared, expansions, limit));
-      }
-    }
+    hits = shards.query(prepared, expansions, limit, deadline);
   } catch (err) {
     return { type: 'results', id, hits: [], error: `Search stopped: ${String((err as Error)?.message ?? err)}` };
   }
   hits.sort((a, b) => b.score - a.score || (a.ref < b.ref ? -1 : 1));
-  return { type: 'results', id, hits: hits.slice(0, limit * 2), shards: shards.size, onePass };
+  return { type: 'results', id, hits: hits.slice(0, limit * 2), shards: shards.size, onePass: shards.onePass };
 }

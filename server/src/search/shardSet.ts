@@ -1,0 +1,172 @@
+import { CompactHit, CompactIndex, MergePart, mergeParts, PreparedClause, QUERY_TOO_SLOW, QueryLimitError, queryCompact } from './compactIndex';
+
+interface Placed { hash: string; base: number; count: number }
+
+/**
+ * A full-text worker's shards, each held once: those merged into one index, for one-pass queries
+ * (each shard a range of its documents there), and those built since the last merge, on their own
+ * until the next. A shard that changes or goes leaves its range in the merged index until the next
+ * merge, masked out of every query. Keeping each shard beside the merged index as well, as the
+ * worker first did, held every posting twice.
+ */
+export class ShardSet {
+  private merged: CompactIndex | undefined;
+  private inMerged = new Map<string, Placed>();
+  /** Shards not in `merged`: built, or built again, since it was made. */
+  private readonly pending = new Map<string, { hash: string; index: CompactIndex }>();
+  /** 1 for each document of `merged` whose shard is still there; undefined when all are. */
+  private live: Uint8Array | undefined;
+  private dictionary: string[] | undefined;
+
+  constructor(private readonly fields: string[]) {}
+
+  get size(): number {
+    return this.inMerged.size + this.pending.size;
+  }
+
+  /** The shard's content hash and number of documents, if it is here. */
+  get(shard: string): { hash: string; docs: number } | undefined {
+    const own = this.pending.get(shard);
+    if (own) return { hash: own.hash, docs: own.index.refs.length };
+    const placed = this.inMerged.get(shard);
+    return placed && { hash: placed.hash, docs: placed.count };
+  }
+
+  /** Adds the shard, or replaces what it was. */
+  set(shard: string, hash: string, index: CompactIndex): void {
+    this.delete(shard);
+    this.pending.set(shard, { hash, index });
+    this.dictionary = undefined;
+  }
+
+  delete(shard: string): boolean {
+    if (this.pending.delete(shard)) {
+      this.dictionary = undefined;
+      return true;
+    }
+    const placed = this.inMerged.get(shard);
+    if (!placed) return false;
+    this.inMerged.delete(shard);
+    this.live ??= new Uint8Array(this.merged!.refs.length).fill(1);
+    this.live.fill(0, placed.base, placed.base + placed.count);
+    return true;
+  }
+
+  /** Whether merge() has anything to do. */
+  get changed(): boolean {
+    return this.pending.size > 0 || this.live !== undefined;
+  }
+
+  /** Whether a query is one pass over one index (as it is once merged), not shard by shard. */
+  get onePass(): boolean {
+    return !this.changed || (this.inMerged.size === 0 && this.pending.size <= 1);
+  }
+
+  /**
+   * Every shard into one index: the merged one, less the documents of shards that changed or went,
+   * and the shards built since. Returns whether there was anything to do.
+   */
+  merge(): boolean {
+    if (!this.changed) return false;
+    const parts: MergePart[] = [];
+    const placed = new Map<string, Placed>();
+    let next = 0;
+    if (this.merged && this.inMerged.size) {
+      let keep: MergePart['keep'];
+      if (this.live) {
+        const newId = new Int32Array(this.live.length);
+        let count = 0;
+        for (let d = 0; d < newId.length; d++) newId[d] = this.live[d] ? count++ : -1;
+        keep = { newId, count };
+      }
+      for (const [shard, p] of this.inMerged) placed.set(shard, { hash: p.hash, base: p.count && keep ? keep.newId[p.base] : p.base, count: p.count });
+      parts.push({ index: this.merged, keep });
+      next = keep ? keep.count : this.merged.refs.length;
+    }
+    for (const [shard, { hash, index }] of this.pending) {
+      parts.push({ index });
+      placed.set(shard, { hash, base: next, count: index.refs.length });
+      next += index.refs.length;
+    }
+    this.merged = parts.length ? mergeParts(parts, this.fields) : undefined;
+    this.inMerged = placed;
+    this.pending.clear();
+    this.live = undefined;
+    this.dictionary = undefined;
+    return true;
+  }
+
+  /**
+   * The shard's index on its own, as it was built (for its cache file), if the shard is here with
+   * this hash. `terms`: the shard's own terms, as its index had them. A merged shard's postings are
+   * copied out of the merged index: its documents are one range in each posting.
+   */
+  standalone(shard: string, hash: string, terms: readonly string[]): CompactIndex | undefined {
+    const own = this.pending.get(shard);
+    if (own) return own.hash === hash ? own.index : undefined;
+    const placed = this.inMerged.get(shard);
+    if (!placed || placed.hash !== hash) return undefined;
+    const merged = this.merged!;
+    const F = this.fields.length, T = terms.length, MT = merged.terms.length;
+    const from = placed.base, to = placed.base + placed.count;
+    const starts = new Uint32Array(F * T);
+    const offsets = new Uint32Array(F * T + 1);
+    for (let t = 0; t < T; t++) {
+      const g = merged.termIds.get(terms[t]);
+      for (let f = 0; f < F; f++) {
+        let lo = 0, hi = 0;
+        if (g !== undefined) {
+          const begin = merged.offsets[f * MT + g], end = merged.offsets[f * MT + g + 1];
+          lo = firstAtLeast(merged.docs, begin, end, from);
+          hi = firstAtLeast(merged.docs, lo, end, to);
+        }
+        starts[f * T + t] = lo;
+        offsets[f * T + t + 1] = hi - lo;
+      }
+    }
+    for (let i = 1; i < offsets.length; i++) offsets[i] += offsets[i - 1];
+    const docs = new Uint32Array(offsets[F * T]);
+    const weights = new Float64Array(docs.length);
+    for (let k = 0; k < F * T; k++) {
+      const n = offsets[k + 1] - offsets[k];
+      for (let i = 0; i < n; i++) {
+        docs[offsets[k] + i] = merged.docs[starts[k] + i] - from;
+        weights[offsets[k] + i] = merged.weights[starts[k] + i];
+      }
+    }
+    return { fields: [...this.fields], refs: merged.refs.slice(from, to), terms: [...terms], termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights };
+  }
+
+  /** Every term the shards have, sorted (what wildcard and fuzzy terms expand against). */
+  terms(): string[] {
+    if (!this.pending.size) return this.merged?.terms ?? [];
+    if (this.dictionary) return this.dictionary;
+    const all = new Set(this.merged?.terms);
+    for (const { index } of this.pending.values()) for (const t of index.terms) all.add(t);
+    return (this.dictionary = [...all].sort());
+  }
+
+  /**
+   * The best hits of each index queried (twice `limit` from the merged one: the server keeps the
+   * best hit per paper, and a paper can have several documents). Past `deadline`, throws.
+   */
+  query(prepared: PreparedClause[], expansions: string[][][], limit: number, deadline: number): CompactHit[] {
+    const hits: CompactHit[] = [];
+    if (this.merged && this.inMerged.size) hits.push(...queryCompact(this.merged, prepared, expansions, limit * 2, this.live));
+    for (const { index } of this.pending.values()) {
+      if (Date.now() > deadline) throw new QueryLimitError(QUERY_TOO_SLOW);
+      hits.push(...queryCompact(index, prepared, expansions, limit));
+    }
+    return hits;
+  }
+}
+
+/** The first position in sorted docs[begin, end) holding `value` or more (end if none does). */
+function firstAtLeast(docs: Uint32Array, begin: number, end: number, value: number): number {
+  let lo = begin, hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid] < value) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}

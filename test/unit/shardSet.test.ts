@@ -1,0 +1,127 @@
+import * as assert from 'assert';
+import { FIELDS } from '../../server/src/search/lunrIndex';
+import { CompactIndex, mergeIndexes, prepareQuery, TermExpander } from '../../server/src/search/compactIndex';
+import { ShardSet } from '../../server/src/search/shardSet';
+import { buildCompactShard } from '../../server/src/search/shardBuild';
+import { resolveTexts, shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
+import { exampleLibraryFiles, libraryOf } from './helpers';
+
+/** The example library's documents in four shards. */
+function fourShards(): SearchDoc<string>[][] {
+  const library = libraryOf(exampleLibraryFiles());
+  const shards = new Set([...library.allFiles()].map((f) => shardOf(f.uri, f.kind)).filter((s): s is string => !!s));
+  const docs = resolveTexts([...shards].sort().flatMap((s) => shardDocs(library, s)), () => assert.fail('no stored texts here'));
+  return [0, 1, 2, 3].map((k) => docs.filter((_, i) => i % 4 === k));
+}
+
+const QUERIES = ['reward model', '+reward -rag', 'embed*', 'retrievl~1', 'title:embedding^2 abstract:contrastive', '-vision', 'mixture of experts'];
+
+function search(set: ShardSet, q: string) {
+  const prepared = prepareQuery(q, FIELDS);
+  const expander = new TermExpander(() => set.terms());
+  const expansions = prepared.map((p) => p.terms.map((t) => expander.expand(p.clause, t.term, t.expandable)));
+  return set.query(prepared, expansions, 1000, Infinity).sort((a, b) => b.score - a.score || (a.ref < b.ref ? -1 : 1));
+}
+
+/** What one index made from these shards in this order answers. */
+function searchMerged(indexes: CompactIndex[], q: string) {
+  const set = new ShardSet(FIELDS);
+  indexes.forEach((index, i) => set.set(`s${i}`, 'h', index));
+  set.merge();
+  return search(set, q);
+}
+
+describe('a full-text worker\'s shard set (each posting held once)', () => {
+  const parts = fourShards();
+  const [a, b, c, d] = parts.map((p) => buildCompactShard(p));
+
+  it('merges its shards into the index mergeIndexes makes of them, and queries it in one pass', () => {
+    const set = new ShardSet(FIELDS);
+    set.set('a', 'h1', a);
+    set.set('b', 'h1', b);
+    assert.strictEqual(set.onePass, false, 'two shards not merged yet');
+    assert.ok(set.merge());
+    assert.strictEqual(set.merge(), false, 'nothing left to merge');
+    assert.strictEqual(set.onePass, true);
+    assert.deepStrictEqual(set.get('b'), { hash: 'h1', docs: b.refs.length });
+    assert.deepStrictEqual(set.terms(), mergeIndexes([a, b], FIELDS).terms);
+    for (const q of QUERIES) {
+      const scratch = new ShardSet(FIELDS);
+      scratch.set('ab', 'h', mergeIndexes([a, b], FIELDS));
+      assert.deepStrictEqual(search(set, q), search(scratch, q), q);
+    }
+  });
+
+  it('masks a replaced or removed shard\'s documents until the next merge, which gives what merging the shards now there from scratch gives', () => {
+    const set = new ShardSet(FIELDS);
+    set.set('a', 'h1', a);
+    set.set('b', 'h1', b);
+    set.set('c', 'h1', c);
+    set.merge();
+    const bRefs = new Set(b.refs);
+    // b's content is now d's; c goes.
+    set.set('b', 'h2', d);
+    assert.ok(set.delete('c'));
+    assert.strictEqual(set.delete('c'), false);
+    assert.deepStrictEqual(set.get('b'), { hash: 'h2', docs: d.refs.length });
+    assert.strictEqual(set.get('c'), undefined);
+    assert.strictEqual(set.size, 2);
+    assert.strictEqual(set.onePass, false);
+    for (const q of QUERIES) {
+      const hits = search(set, q);
+      assert.ok(hits.every((h) => !bRefs.has(h.ref) && !c.refs.includes(h.ref)), `${q}: nothing of the old b or of c`);
+      assert.deepStrictEqual(hits.map((h) => h.ref).sort(), searchMerged([a, d], q).map((h) => h.ref).sort(), `${q}: the documents of a and the new b`);
+    }
+    assert.ok(set.merge());
+    assert.strictEqual(set.onePass, true);
+    // The merged index kept a's documents first, then b's new ones: as merging a and d would.
+    const fresh = mergeIndexes([a, d], FIELDS);
+    assert.deepStrictEqual(set.terms(), fresh.terms, 'terms only c or the old b had are gone');
+    for (const q of QUERIES) assert.deepStrictEqual(search(set, q), searchMerged([a, d], q), q);
+    assert.ok(search(set, 'reward').length > 0, 'the comparison is not vacuous');
+  });
+
+  it('keeps a shard\'s range right after others before it went (a removal in the middle, then a change at the end)', () => {
+    const set = new ShardSet(FIELDS);
+    set.set('a', 'h', a);
+    set.set('b', 'h', b);
+    set.set('c', 'h', c);
+    set.merge();
+    set.delete('a');
+    set.merge();
+    // c now starts where b's documents end: replacing it must mask exactly its own documents.
+    set.set('c', 'h2', d);
+    for (const q of QUERIES) assert.deepStrictEqual(search(set, q).map((h) => h.ref).sort(), searchMerged([b, d], q).map((h) => h.ref).sort(), q);
+    set.merge();
+    for (const q of QUERIES) assert.deepStrictEqual(search(set, q), searchMerged([b, d], q), q);
+  });
+
+  it('gives a shard\'s index back as it was built, merged or not (for its cache file), and nothing for a hash it no longer has', () => {
+    const set = new ShardSet(FIELDS);
+    set.set('a', 'h', a);
+    set.set('b', 'h', b);
+    set.set('c', 'h', c);
+    assert.strictEqual(set.standalone('b', 'h', b.terms), b, 'not merged yet: the index itself');
+    set.merge();
+    set.delete('a');
+    set.merge(); // b and c have moved within the merged index
+    set.set('d', 'h', d);
+    assert.deepStrictEqual(set.standalone('b', 'h', b.terms), b);
+    assert.deepStrictEqual(set.standalone('c', 'h', c.terms), c);
+    assert.strictEqual(set.standalone('c', 'old', c.terms), undefined);
+    assert.strictEqual(set.standalone('a', 'h', a.terms), undefined);
+    set.merge();
+    assert.deepStrictEqual(set.standalone('d', 'h', d.terms), d);
+  });
+
+  it('a set whose shards all went answers nothing and merges to nothing', () => {
+    const set = new ShardSet(FIELDS);
+    set.set('a', 'h', a);
+    set.merge();
+    set.delete('a');
+    assert.deepStrictEqual(search(set, 'reward'), []);
+    set.merge();
+    assert.deepStrictEqual(set.terms(), []);
+    assert.strictEqual(set.size, 0);
+  });
+});
