@@ -8,7 +8,9 @@ import type { Text } from '../../server/src/parse/types';
 import { Library } from '../../server/src/model/library';
 import { libraryOf } from './helpers';
 import { topicPaper, topicPapers } from '../../server/src/topics/topics';
-import { encodeTopicPapers, withStoredAbstracts } from '../../server/src/topics/topicBatch';
+import { batchPapers, encodeTopicPapers, inlineWindow, visitInWindows, windowsOf, withStoredAbstracts } from '../../server/src/topics/topicBatch';
+import { topicsCacheKey } from '../../server/src/topics/topicsCache';
+import { DEFAULT_TOPIC_OPTIONS } from '../../server/src/topics/topics';
 import { Slice } from '../../server/src/runtime/scheduler';
 import { resolveTexts, SearchDoc } from '../../server/src/search/documents';
 
@@ -56,7 +58,7 @@ describe('the text store', () => {
     assert.strictEqual(fs.existsSync(store.dir), false, 'the folder goes when the server exits');
   });
 
-  it('reads many texts at once, in any order, across chunk boundaries and from two files, and throws for one that is not there', () => {
+  it('reads many texts at once, in any order, across chunk boundaries, far apart or close together, from two files, and throws for one that is not there', () => {
     const store = openTextStore(parent);
     const writers = [1, 2].map((file) => new TextWriter(store, file, (line) => assert.fail(line)));
     const holders = Array.from({ length: 3000 }, (_, i) => ({ abstract: `${i} ${'wörd '.repeat(i % 7 === 0 ? 2000 : 300)}` as Text }));
@@ -69,6 +71,11 @@ describe('the text store', () => {
     const wanted: StoredRead[] = order.map((i) => ({ ref: holders[i].abstract as StoredRead['ref'], into: outs[i], offset: 1 }));
     readStored(store, wanted);
     assert.ok(outs.every((o, i) => Buffer.from(o.subarray(1, o.length - 1)).toString('utf8') === texts[i]));
+    // Texts far apart (each read on its own) and close together (read through), in one call.
+    const some = order.filter((i) => i % 40 === 0 || (i > 1000 && i < 1010));
+    const fresh = some.map((i) => new Uint8Array((holders[i].abstract as { bytes: number }).bytes));
+    readStored(store, some.map((i, k) => ({ ref: holders[i].abstract as StoredRead['ref'], into: fresh[k], offset: 0 })));
+    assert.deepStrictEqual(fresh.map((o) => Buffer.from(o).toString('utf8')), some.map((i) => texts[i]));
     assert.throws(() => readStored(store, [{ ref: { file: 1, at: 1e12, bytes: 10 }, into: new Uint8Array(10), offset: 0 }]), /shorter than its texts/);
     assert.throws(() => readStored(store, [{ ref: { file: 9, at: 0, bytes: 10 }, into: new Uint8Array(10), offset: 0 }]), /ENOENT/);
   });
@@ -182,5 +189,31 @@ describe('the text store', () => {
     const fromStore = withStoredAbstracts(unread, (wanted) => readStored(lastStore, wanted));
     assert.deepStrictEqual(fromStore, { meta: fromMemory.meta, text: fromMemory.text, bounds: fromMemory.bounds });
     assert.match(Buffer.from(fromStore.text).toString('utf8'), /日本語 too\.\nmixture of experts\.\nrouting\./);
+  });
+
+  it('lets the topics worker read a window of papers at a time: each paper\'s text, and the cache key, as from the texts in memory', async () => {
+    const papers = Array.from({ length: 40 }, (_, i) => ({ paper: { id: `2501.${String(i).padStart(5, '0')}`, title: `Paper ${i}`, summary: i % 3 ? long(`Abstract ${i} about routing, ünïcode ${'x'.repeat(i)}. `) : 'Short.', ai_keywords: i % 2 ? ['kw'] : [] } }));
+    const lib = libraryOf({ 'digests/2025-01-01.json': JSON.stringify(papers) });
+    const stored = storedCopy(lib);
+    const fromMemory = await encodeTopicPapers(topicPapers(lib), new Slice());
+    const unread = await encodeTopicPapers(stored.papers().map(topicPaper), new Slice());
+    const readInto = (wanted: StoredRead[]) => readStored(lastStore, wanted);
+    const expected = batchPapers(fromMemory).map((p) => [p.key, p.title, p.abstract]);
+
+    const windows = windowsOf(unread, 500);
+    assert.ok(windows.length > 5, `several windows (${windows.length})`);
+    assert.deepStrictEqual(windows.flatMap(([from, to]) => Array.from({ length: to - from }, (_, k) => from + k)), [...expected.keys()], 'the windows cover every paper once, in order');
+    const [from, to] = windows[2];
+    const window = inlineWindow(unread, from, to, readInto);
+    assert.deepStrictEqual(batchPapers({ ...window, meta: JSON.stringify(JSON.parse(unread.meta).slice(from, to)) }).map((p) => [p.key, p.title, p.abstract]), expected.slice(from, to));
+
+    const seen: string[][] = [];
+    const inWorker = batchPapers(unread);
+    visitInWindows(unread, inWorker, readInto, (p) => seen.push([p.key, p.title, p.abstract]));
+    assert.deepStrictEqual(seen, expected);
+    assert.ok(inWorker.every((p) => p.abstract === ''), 'each paper lets its text go once visited');
+
+    assert.strictEqual(topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code', readInto), topicsCacheKey(fromMemory, DEFAULT_TOPIC_OPTIONS, 'code'));
+    assert.throws(() => topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code'), /needs a reader/);
   });
 });

@@ -16,9 +16,10 @@ export interface TopicBatch {
   bounds: Uint32Array;
   /**
    * Per paper: the store file, offset and length of an abstract kept in the text store (length 0:
-   * none), whose bytes belong at the start of the paper's abstract, where `text` has room for them.
-   * The worker reads them (withStoredAbstracts): the server thread reading a library's abstracts
-   * one by one was seconds of its time at L.
+   * none). Its bytes belong between the paper's title and the rest of its text (a digest's
+   * keywords), and `text` has no room for them: the worker reads them a window of papers at a time
+   * (inlineWindow). Reading a library's abstracts on the server thread was seconds of its time at
+   * L, and a batch with all of them was ~190 MB at L on each side of the transfer.
    */
   stored?: Float64Array;
 }
@@ -30,7 +31,7 @@ export function keywordsAfterAbstract(keywords: readonly string[] | undefined): 
 
 /**
  * Encoded on the server thread, giving way to requests whenever `slice` is spent. An abstract in the
- * text store gets its room but is left for the worker to read (`stored`), never read here.
+ * text store is left for the worker to read (`stored`), never read here.
  */
 export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTopicPaper)[], slice: Slice): Promise<TopicBatch> {
   const encoder = new TextEncoder();
@@ -38,7 +39,7 @@ export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTop
   let stored: Float64Array | undefined;
   // Sized for ASCII (one byte per character); other text grows it.
   let size = 0;
-  for (const p of papers) size += p.title.length + (typeof p.abstract === 'string' ? p.abstract.length : p.abstract.bytes);
+  for (const p of papers) size += p.title.length + (typeof p.abstract === 'string' ? p.abstract.length : 0);
   let text = new Uint8Array(size + 1024);
   let used = 0;
   const meta: string[] = [];
@@ -61,11 +62,7 @@ export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTop
     put(p.title);
     bounds[3 * i + 1] = used;
     if (typeof p.abstract === 'string') put(p.abstract);
-    else {
-      (stored ??= new Float64Array(papers.length * 3)).set([p.abstract.file, p.abstract.at, p.abstract.bytes], 3 * i);
-      room(p.abstract.bytes);
-      used += p.abstract.bytes; // left for the worker
-    }
+    else (stored ??= new Float64Array(papers.length * 3)).set([p.abstract.file, p.abstract.at, p.abstract.bytes], 3 * i); // left for the worker
     if ('keywords' in p) put(keywordsAfterAbstract(p.keywords));
     bounds[3 * i + 2] = used;
     meta.push(JSON.stringify([p.key, p.topics, p.topicKind]));
@@ -76,18 +73,77 @@ export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTop
 }
 
 /**
- * The batch with its stored abstracts read into their places (by `readInto`, in the worker), at
- * the start of each paper's abstract.
+ * Papers `from` to `to` of the batch as a batch of their own (`meta` left out), every stored
+ * abstract read into its place (by `readInto`, in the worker) between the title and the rest.
  */
-export function withStoredAbstracts(batch: TopicBatch, readInto: (wanted: StoredRead[]) => void): TopicBatch {
-  const stored = batch.stored;
-  if (!stored) return batch;
+export function inlineWindow(batch: TopicBatch, from: number, to: number, readInto: (wanted: StoredRead[]) => void): TopicBatch {
+  const { stored, bounds: all } = batch;
+  const storedBytes = (i: number) => (stored ? stored[3 * i + 2] : 0);
+  let size = 0;
+  for (let i = from; i < to; i++) size += all[3 * i + 2] - all[3 * i] + storedBytes(i);
+  const text = new Uint8Array(size);
+  const bounds = new Uint32Array((to - from) * 3);
   const wanted: StoredRead[] = [];
-  for (let i = 0; i < stored.length; i += 3) {
-    if (stored[i + 2] > 0) wanted.push({ ref: { file: stored[i], at: stored[i + 1], bytes: stored[i + 2] }, into: batch.text, offset: batch.bounds[i + 1] });
+  let at = 0;
+  for (let i = from, k = 0; i < to; i++, k += 3) {
+    const start = all[3 * i], titleEnd = all[3 * i + 1], end = all[3 * i + 2];
+    bounds[k] = at;
+    text.set(batch.text.subarray(start, titleEnd), at);
+    at += titleEnd - start;
+    bounds[k + 1] = at;
+    const bytes = storedBytes(i);
+    if (bytes > 0) {
+      wanted.push({ ref: { file: stored![3 * i], at: stored![3 * i + 1], bytes }, into: text, offset: at });
+      at += bytes;
+    }
+    text.set(batch.text.subarray(titleEnd, end), at);
+    at += end - titleEnd;
+    bounds[k + 2] = at;
   }
   readInto(wanted);
-  return { meta: batch.meta, text: batch.text, bounds: batch.bounds };
+  return { meta: '', text, bounds };
+}
+
+/** The whole batch with its stored abstracts read into their places (what a vocabulary, which reads every text, needs). */
+export function withStoredAbstracts(batch: TopicBatch, readInto: (wanted: StoredRead[]) => void): TopicBatch {
+  if (!batch.stored) return batch;
+  const { text, bounds } = inlineWindow(batch, 0, batch.bounds.length / 3, readInto);
+  return { meta: batch.meta, text, bounds };
+}
+
+/** Text read in per window by visitInWindows: a few megabytes, against ~150 MB for every abstract at L. */
+const WINDOW_BYTES = 4 * 1024 * 1024;
+
+/** Consecutive ranges of the batch's papers, each of about `bytes` of text once its stored abstracts are in (at least one paper). */
+export function windowsOf(batch: TopicBatch, bytes = WINDOW_BYTES): [number, number][] {
+  const { stored, bounds } = batch;
+  const windows: [number, number][] = [];
+  const n = bounds.length / 3;
+  let from = 0, size = 0;
+  for (let i = 0; i < n; i++) {
+    size += bounds[3 * i + 2] - bounds[3 * i] + (stored ? stored[3 * i + 2] : 0);
+    if (size >= bytes || i === n - 1) {
+      windows.push([from, i + 1]);
+      from = i + 1;
+      size = 0;
+    }
+  }
+  return windows;
+}
+
+/**
+ * Gives `visit` each paper with its whole text (stored abstract read in), a window of papers at a
+ * time, and lets the paper's text go after: only a window's text is in memory at once.
+ */
+export function visitInWindows(batch: TopicBatch, papers: BatchPaper[], readInto: (wanted: StoredRead[]) => void, visit: (paper: BatchPaper) => void): void {
+  for (const [from, to] of windowsOf(batch)) {
+    const window = inlineWindow(batch, from, to, readInto);
+    for (let i = from; i < to; i++) {
+      papers[i].readFrom(window, i - from);
+      visit(papers[i]);
+      papers[i].release();
+    }
+  }
 }
 
 /**
@@ -107,7 +163,13 @@ export class BatchPaper implements TopicPaper {
   /** Set by the token cache (a SHA-256 of the paper's bytes): once known, the paper is known without its bytes. */
   digest?: string;
 
-  constructor(readonly key: string, readonly topics: string[], readonly topicKind: TopicPaper['topicKind'], private batch: TopicBatch, private readonly index: number) {}
+  constructor(readonly key: string, readonly topics: string[], readonly topicKind: TopicPaper['topicKind'], private batch: TopicBatch, private index: number) {}
+
+  /** Reads the paper from now on at `index` in `batch` (a window of the batch it came in: visitInWindows). */
+  readFrom(batch: TopicBatch, index: number): void {
+    this.batch = batch;
+    this.index = index;
+  }
 
   /**
    * Lets go of the batch, so that it can be collected while the topics are derived. Afterwards

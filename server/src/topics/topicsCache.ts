@@ -1,5 +1,6 @@
 import { CacheStore, contentHash, openSealed, sealText } from '../runtime/cacheStore';
-import type { TopicBatch } from './topicBatch';
+import { inlineWindow, TopicBatch, windowsOf } from './topicBatch';
+import type { StoredRead } from '../runtime/textStore';
 import type { TopicNode, TopicOptions } from './topics';
 
 /**
@@ -17,13 +18,32 @@ const KEEP = 4;
 /** Deeper than any tag nesting a note would have; a file nested deeper is not a tree we wrote. */
 const MAX_DEPTH = 64;
 
-/** A hash over all the papers' text, the settings and the code. */
-export function topicsCacheKey(batch: TopicBatch, options: TopicOptions, codeId: string): string {
+/**
+ * A hash over all the papers' text, the settings and the code. Stored abstracts are read (by
+ * `readInto`) a window at a time and hashed where they belong, so the key is the one the batch
+ * with every text in its place would give.
+ */
+export function topicsCacheKey(batch: TopicBatch, options: TopicOptions, codeId: string, readInto: (wanted: StoredRead[]) => void = noStoredTexts): string {
   const hash = contentHash();
   hash.update(`${TOPICS_CACHE_FORMAT}\u0000${codeId}\u0000${JSON.stringify(options)}\u0000${batch.meta}\u0000`);
-  hash.update(batch.text);
-  hash.update(new Uint8Array(batch.bounds.buffer, batch.bounds.byteOffset, batch.bounds.byteLength));
+  let bounds = batch.bounds;
+  if (!batch.stored) hash.update(batch.text);
+  else {
+    bounds = new Uint32Array(batch.bounds.length);
+    let offset = 0;
+    for (const [from, to] of windowsOf(batch)) {
+      const window = inlineWindow(batch, from, to, readInto);
+      hash.update(window.text);
+      for (let k = 0; k < window.bounds.length; k++) bounds[3 * from + k] = window.bounds[k] + offset;
+      offset += window.text.length;
+    }
+  }
+  hash.update(new Uint8Array(bounds.buffer, bounds.byteOffset, bounds.byteLength));
   return hash.digest('hex').slice(0, 40);
+}
+
+function noStoredTexts(): void {
+  throw new Error('a batch with stored texts needs a reader for them');
 }
 
 /** The cached tree, `undefined` if there is none, or why the file there was not used. */

@@ -3,8 +3,8 @@ import { codeIdOf } from '../runtime/cacheStore';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, vocabularyOf } from './topics';
-import { batchPapers, TopicBatch, withStoredAbstracts } from './topicBatch';
-import { readStored, TextStoreLocation } from '../runtime/textStore';
+import { batchPapers, TopicBatch, visitInWindows, withStoredAbstracts } from './topicBatch';
+import { readStored, StoredRead, TextStoreLocation } from '../runtime/textStore';
 import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
 
 /**
@@ -28,19 +28,24 @@ const topicsCodeId = () => (codeId ??= codeIdOf(__filename));
 parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
-    req.batch = withStoredAbstracts(req.batch, (wanted) => readStored(req.texts, wanted));
-    const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, topicsCodeId()) : undefined;
+    const readInto = (wanted: StoredRead[]) => readStored(req.texts, wanted);
+    const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, topicsCodeId(), readInto) : undefined;
     const found = key ? readCachedTree(req.cacheDir!, key) : {};
     if (found.tree) {
       parentPort!.postMessage({ id: req.id, tree: found.tree, ms: Date.now() - started, cached: true } satisfies TopicsWorkerReply);
       return;
     }
-    const papers = batchPapers(req.batch);
-    if (vocabularyOf(req.options).length === 0) {
-      // Only tokens are needed from here on (and none unless topics are derived): tokenize, then
-      // let the batch (all the papers' text) be collected before the derivation's own peak instead of after it.
-      if (req.options.auto) for (const p of papers) if (p.topics.length === 0) cache.tokens(p);
-      for (const p of papers) p.release();
+    let papers;
+    if (vocabularyOf(req.options).length > 0) {
+      // A vocabulary reads every paper's text as it goes: the whole batch, stored abstracts read in.
+      papers = batchPapers(withStoredAbstracts(req.batch, readInto));
+    } else {
+      // Only tokens are needed from here on (and none unless topics are derived): tokenize a window
+      // of papers at a time, then let the batch (all the papers' text) be collected before the
+      // derivation's own peak instead of after it.
+      papers = batchPapers(req.batch);
+      const auto = req.options.auto;
+      visitInWindows(req.batch, papers, readInto, (p) => { if (auto && p.topics.length === 0) cache.tokens(p); });
       (req as { batch?: TopicBatch }).batch = undefined;
       collectGarbage();
     }
