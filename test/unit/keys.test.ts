@@ -25,10 +25,12 @@ describe('digest keys (the contract in DESIGN.md)', () => {
     assert.strictEqual(chooseKey(['x'], (k) => k === 'x' || k === 'x-2'), 'x-3');
   });
 
-  it('choosing from the joined candidates picks what choosing from the list does', () => {
-    const candidates = keyCandidates('Neural Ranking Models for Dense Retrieval at Scale');
+  it('choosing from the title\'s candidate words picks what choosing from the list of candidates does', () => {
+    const title = 'Neural Ranking Models for Dense Retrieval at Scale';
+    const candidates = keyCandidates(title);
     assert.ok(candidates.length >= 3);
-    const joined = candidates.join(' ');
+    const joined = describeTitle(title).candidates;
+    assert.strictEqual(joined, 'neural-ranking-models dense retrieval scale');
     for (let free = 0; free <= candidates.length; free++) {
       // The first `free` candidates are taken, and so are the first numbered keys after the last.
       const taken = new Set([...candidates.slice(0, free), `${candidates[candidates.length - 1]}-2`]);
@@ -41,8 +43,8 @@ describe('digest keys (the contract in DESIGN.md)', () => {
 
   it("a title's derived word lists are single strings of space-separated words", () => {
     const info = describeTitle('ZIP-FIT: Embedding-Free Data Selection');
-    assert.strictEqual(info.candidates, keyCandidates('ZIP-FIT: Embedding-Free Data Selection').join(' '));
-    assert.strictEqual(info.candidates.split(' ')[0], 'zip-fit');
+    assert.deepStrictEqual(keyCandidates('ZIP-FIT: Embedding-Free Data Selection'), ['zip-fit', 'zip-fit-embedding-free', 'zip-fit-embedding-free-data', 'zip-fit-embedding-free-data-selection']);
+    assert.strictEqual(info.candidates, 'zip-fit embedding-free data selection', 'the base key, then the word each longer candidate adds');
     assert.strictEqual(info.titleWords, 'zip-fit zip fit embedding-free embedding free data selection');
     assert.strictEqual(describeTitle('').titleWords, '');
   });

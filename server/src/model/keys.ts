@@ -67,16 +67,17 @@ export function chooseKey(candidates: string[], taken: (key: string) => boolean)
   for (let n = 2; ; n++) if (!taken(`${last}-${n}`)) return `${last}-${n}`;
 }
 
-/** chooseKey over TitleInfo.candidates (the candidates joined by spaces), without making a list of them first. */
+/** chooseKey over TitleInfo.candidates (the base key, then the words the longer ones add), without making a list of them first. */
 export function chooseKeyFrom(candidates: string, taken: (key: string) => boolean): string {
-  for (let start = 0; ;) {
-    const end = candidates.indexOf(' ', start);
-    if (end < 0) break;
-    const candidate = candidates.slice(start, end);
-    if (!taken(candidate)) return candidate;
-    start = end + 1;
+  let end = candidates.indexOf(' ');
+  let candidate = end < 0 ? candidates : candidates.slice(0, end);
+  while (taken(candidate)) {
+    if (end < 0) return chooseKey([candidate], taken);
+    const start = end + 1;
+    end = candidates.indexOf(' ', start);
+    candidate = `${candidate}-${end < 0 ? candidates.slice(start) : candidates.slice(start, end)}`;
   }
-  return chooseKey([candidates.slice(candidates.lastIndexOf(' ') + 1)], taken);
+  return candidate;
 }
 
 /**
@@ -88,7 +89,11 @@ export function chooseKeyFrom(candidates: string, taken: (key: string) => boolea
 export interface TitleInfo {
   /** Normalized title, for merging a paper's note and digest entries. */
   norm: string;
-  /** keyCandidates(title), joined by spaces. */
+  /**
+   * keyCandidates(title) as the base key and then the word each longer candidate adds, joined by
+   * spaces ("neural-ranking-models dense retrieval"): the candidates themselves repeat the base and
+   * were the longest strings a source kept.
+   */
   candidates: string;
   /** Title words for completion matching, hyphenated words also split, joined by spaces. */
   titleWords: string;
@@ -97,7 +102,11 @@ export interface TitleInfo {
 export function describeTitle(title: string): TitleInfo {
   return {
     norm: normalizeTitle(title),
-    candidates: keyCandidates(title).join(' '),
+    candidates: candidateWords(keyCandidates(title)),
     titleWords: keyWords(title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w])).join(' '),
   };
+}
+
+function candidateWords(candidates: string[]): string {
+  return candidates.map((c, i) => (i === 0 ? c : c.slice(candidates[i - 1].length + 1))).join(' ');
 }
