@@ -48,6 +48,19 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
 }
 
 /**
+ * An entry that came from a parse worker has a string of its own for every value, made where the
+ * message was read: the file's uri once per source, the kind once per source and citation. At L
+ * those copies were ~12 MB of the server's heap; the sources and citations now share one each.
+ */
+function shareRepeatedStrings(entry: FileEntry): void {
+  for (const s of entry.sources) {
+    if (s.uri === entry.uri) s.uri = entry.uri;
+    s.kind = s.kind === 'digest' ? 'digest' : s.kind === 'note' ? 'note' : s.kind === 'bib' ? 'bib' : s.kind;
+  }
+  for (const c of entry.citations) c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax;
+}
+
+/**
  * The library: files in, papers out. Files are replaced whole; `rebuild()` recomputes papers and
  * keys deterministically from all sources, so the order files arrive in never changes a key.
  */
@@ -85,6 +98,7 @@ export class Library {
   /** Add or replace a file. `titles` (one per source, from the parse worker) saves the rebuild deriving them. */
   setFile(entry: FileEntry, titles?: TitleInfo[]): void {
     if (titles?.length === entry.sources.length) entry.sources.forEach((s, i) => remembered(s, TITLE_INFO, () => titles[i]));
+    shareRepeatedStrings(entry);
     const old = this.files.get(entry.uri);
     if (old) this.unindexCitations(old);
     this.files.set(entry.uri, entry);
