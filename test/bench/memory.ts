@@ -6,9 +6,10 @@ import { generate, TIERS } from './generate';
 
 /**
  * `npm run bench:memory -- [tier]`: where the server's memory is, by thread. Indexes a generated tier
- * with the real server (LITNOTES_MEMORY_LOG on, see server/src/runtime/memoryLog.ts), waits for the
- * full text and a topic tree, and prints each thread's peak V8 heap and external memory (array
- * buffers, typed arrays) beside the process's peak RSS (VmHWM).
+ * with the real server (LITNOTES_MEMORY_LOG on, see server/src/runtime/memoryLog.ts) on an empty
+ * storage folder, as a first start in the editor does, waits for the full text and a topic tree, and
+ * prints each thread's peak V8 heap (in use, and reserved) and external memory (array buffers,
+ * typed arrays) beside the process's peak RSS (VmHWM), and when the RSS peaked.
  */
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -21,32 +22,48 @@ async function main(): Promise<void> {
   const dir = path.join(os.tmpdir(), `litnotes-memory-${tier.name}`);
   generate(tier, dir, SAMPLE);
   process.env.LITNOTES_MEMORY_LOG = '1';
+  const storage = path.join(os.tmpdir(), `litnotes-memory-${tier.name}-storage`);
+  fs.rmSync(storage, { recursive: true, force: true });
   const client = new LspClient();
+  const started = Date.now();
+  const rssOf = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${client.proc.pid}/status`, 'utf8'))?.[1]) / 1024;
+  let peak = { rss: 0, at: 0, phase: 'scan' };
+  let phase = 'scan';
+  const sampler = setInterval(() => {
+    const rss = rssOf('VmRSS');
+    if (rss > peak.rss) peak = { rss, at: Date.now() - started, phase };
+  }, 100);
   try {
-    await client.initialize(dir);
+    await client.initialize(dir, { cacheDir: storage });
+    phase = 'full text';
     const full = await client.fullTextReady();
+    phase = 'topics';
     await client.request('litnotes/topics', {});
+    phase = 'after';
     await new Promise((r) => setTimeout(r, 1500));
-    const rss = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${client.proc.pid}/status`, 'utf8'))?.[1];
-    const peaks = new Map<string, { heap: number; external: number }>();
+    clearInterval(sampler);
+    const peaks = new Map<string, { heap: number; committed: number; external: number }>();
     for (const line of client.stderr.split('\n')) {
-      const m = /^litnotes-memory (\S+) (\d+) (\d+)$/.exec(line);
+      const m = /^litnotes-memory (\S+) (\d+) (\d+) (\d+)$/.exec(line);
       if (!m) continue;
-      const p = peaks.get(m[1]) ?? { heap: 0, external: 0 };
+      const p = peaks.get(m[1]) ?? { heap: 0, committed: 0, external: 0 };
       p.heap = Math.max(p.heap, Number(m[2]));
-      p.external = Math.max(p.external, Number(m[3]));
+      p.committed = Math.max(p.committed, Number(m[3]));
+      p.external = Math.max(p.external, Number(m[4]));
       peaks.set(m[1], p);
     }
-    console.log(`${tier.name}: ${full.papers} papers; peak RSS ${Math.round(Number(rss) / 1024)} MB\n`);
-    console.log('| thread | peak heap | peak external |\n|---|---|---|');
-    let heap = 0, external = 0;
-    for (const [thread, p] of [...peaks].sort((a, b) => b[1].heap - a[1].heap)) {
-      console.log(`| ${thread} | ${Math.round(p.heap / MB)} MB | ${Math.round(p.external / MB)} MB |`);
+    console.log(`${tier.name}: ${full.papers} papers; peak RSS ${Math.round(rssOf('VmHWM'))} MB (sampled: ${Math.round(peak.rss)} MB at ${(peak.at / 1000).toFixed(1)} s, during ${peak.phase})\n`);
+    console.log('| thread | peak heap in use | peak heap reserved | peak external |\n|---|---|---|---|');
+    let heap = 0, committed = 0, external = 0;
+    for (const [thread, p] of [...peaks].sort((a, b) => b[1].committed - a[1].committed)) {
+      console.log(`| ${thread} | ${Math.round(p.heap / MB)} MB | ${Math.round(p.committed / MB)} MB | ${Math.round(p.external / MB)} MB |`);
       heap += p.heap;
+      committed += p.committed;
       external += p.external;
     }
-    console.log(`| all threads (sum of peaks) | ${Math.round(heap / MB)} MB | ${Math.round(external / MB)} MB |`);
+    console.log(`| all threads (sum of peaks) | ${Math.round(heap / MB)} MB | ${Math.round(committed / MB)} MB | ${Math.round(external / MB)} MB |`);
   } finally {
+    clearInterval(sampler);
     await client.stop();
   }
 }
