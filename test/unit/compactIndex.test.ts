@@ -3,7 +3,7 @@ import lunr = require('lunr');
 import { FIELDS } from '../../server/src/search/lunrIndex';
 import { buildIndex, compactIndex, defineFields } from '../support/lunrReference';
 import { checksum } from '../../server/src/runtime/cacheStore';
-import { bestDocuments, matchingTerms, mergeIndexes, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
+import { bestDocuments, matchingTerms, mergeParts, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
 import { resolveTexts, shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
@@ -60,7 +60,7 @@ describe('flat shard indexes (lunr-built, scored like lunr)', () => {
   it('several shards merged into one answer as the shards do, for terms they all have', () => {
     const halves = [docs.filter((_, i) => i % 2 === 0), docs.filter((_, i) => i % 2 === 1)];
     const shards = halves.map((h) => compactIndex(buildIndex(h), FIELDS, h.map((d) => d.id)));
-    const merged = mergeIndexes(shards, FIELDS);
+    const merged = mergeParts(shards.map((index) => ({ index })), FIELDS);
     assert.strictEqual(merged.refs.length, docs.length);
     let compared = 0;
     for (const q of ['reward model', '+reward -rag', 'embed*', 'title:embedding^2 abstract:contrastive', 'retrieval ranking']) {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { FIELDS } from '../../server/src/search/lunrIndex';
-import { CompactIndex, mergeIndexes, prepareQuery, TermExpander } from '../../server/src/search/compactIndex';
+import { CompactIndex, mergeParts, prepareQuery, TermExpander } from '../../server/src/search/compactIndex';
 import { ShardSet } from '../../server/src/search/shardSet';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
 import { resolveTexts, shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
@@ -35,7 +35,7 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
   const parts = fourShards();
   const [a, b, c, d] = parts.map((p) => buildCompactShard(p));
 
-  it('merges its shards into the index mergeIndexes makes of them, and queries it in one pass', () => {
+  it('merges its shards into the index mergeParts makes of them, and queries it in one pass', () => {
     const set = new ShardSet(FIELDS);
     set.set('a', 'h1', a);
     set.set('b', 'h1', b);
@@ -44,10 +44,10 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
     assert.strictEqual(set.merge(), false, 'nothing left to merge');
     assert.strictEqual(set.onePass, true);
     assert.deepStrictEqual(set.get('b'), { hash: 'h1', docs: b.refs.length });
-    assert.deepStrictEqual(set.terms(), mergeIndexes([a, b], FIELDS).terms);
+    assert.deepStrictEqual(set.terms(), mergeParts([{ index: a }, { index: b }], FIELDS).terms);
     for (const q of QUERIES) {
       const scratch = new ShardSet(FIELDS);
-      scratch.set('ab', 'h', mergeIndexes([a, b], FIELDS));
+      scratch.set('ab', 'h', mergeParts([{ index: a }, { index: b }], FIELDS));
       assert.deepStrictEqual(search(set, q), search(scratch, q), q);
     }
   });
@@ -75,7 +75,7 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
     assert.ok(set.merge());
     assert.strictEqual(set.onePass, true);
     // The merged index kept a's documents first, then b's new ones: as merging a and d would.
-    const fresh = mergeIndexes([a, d], FIELDS);
+    const fresh = mergeParts([{ index: a }, { index: d }], FIELDS);
     assert.deepStrictEqual(set.terms(), fresh.terms, 'terms only c or the old b had are gone');
     for (const q of QUERIES) assert.deepStrictEqual(search(set, q), searchMerged([a, d], q), q);
     assert.ok(search(set, 'reward').length > 0, 'the comparison is not vacuous');

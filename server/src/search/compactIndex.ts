@@ -279,17 +279,6 @@ function matchedTerms(index: CompactIndex, queryWeight: Map<number, number>[], d
   return [...found];
 }
 
-/**
- * Several shards' flat indexes as one, for querying: each worker keeps one of these over all its
- * shards, so a query makes one pass instead of one per shard. Postings keep each shard's own lunr
- * weights; documents are renumbered shard after shard. One difference from querying shard by
- * shard: the query vector's length counts every query term some shard has, so a document is no
- * longer favoured for sitting in a shard that lacks the other query terms.
- */
-export function mergeIndexes(indexes: CompactIndex[], fields: string[]): CompactIndex {
-  return mergeParts(indexes.map((index) => ({ index })), fields);
-}
-
 const NO_TERM = 0xffffffff;
 
 /**
@@ -300,8 +289,11 @@ const NO_TERM = 0xffffffff;
 export interface MergePart { index: CompactIndex; keep?: { newId: Int32Array; count: number } }
 
 /**
- * The parts as one index, their kept documents one part after another. Its terms are the sorted
- * terms of the parts that still have a posting.
+ * Several flat indexes as one, for querying (each full-text worker keeps its shards so:
+ * shardSet.ts), their kept documents one part after another. Its terms are the sorted terms of the
+ * parts that still have a posting; postings keep each part's own lunr weights. One difference from
+ * querying shard by shard: the query vector's length counts every query term some shard has, so a
+ * document is no longer favoured for sitting in a shard that lacks the other query terms.
  */
 export function mergeParts(parts: MergePart[], fields: string[]): CompactIndex {
   const F = fields.length;

@@ -18,7 +18,8 @@ import { decodeShard, encodeShard } from './shardFile';
  * The full-text worker: owns its shards, builds them one at a time off the main thread (lunr's
  * analysis and weights, straight into flat arrays: shardBuild.ts), answering searches between
  * builds, keeps them flat in memory, merged into one index when they stop arriving (compactIndex.ts,
- * shardSet.ts), and in a disk cache keyed by content hash and format version. A cache file that does not decode and validate exactly is rebuilt, never trusted.
+ * shardSet.ts), and in a disk cache keyed by content hash and format version. A cache file that
+ * does not decode and validate exactly is rebuilt, never trusted.
  */
 
 /** 3: files carry a checksum. */
