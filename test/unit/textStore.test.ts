@@ -9,7 +9,7 @@ import { Library } from '../../server/src/model/library';
 import { libraryOf } from './helpers';
 import { topicPaper, topicPapers } from '../../server/src/topics/topics';
 import { batchPapers, encodeTopicPapers, inlineWindow, visitInWindows, windowsOf, withStoredAbstracts } from '../../server/src/topics/topicBatch';
-import { topicsCacheKey } from '../../server/src/topics/topicsCache';
+import { paperDigests, topicsCacheKey } from '../../server/src/topics/topicsCache';
 import { DEFAULT_TOPIC_OPTIONS } from '../../server/src/topics/topics';
 import { Slice } from '../../server/src/runtime/scheduler';
 import { resolveTexts, SearchDoc } from '../../server/src/search/documents';
@@ -202,18 +202,25 @@ describe('the text store', () => {
 
     const windows = windowsOf(unread, 500);
     assert.ok(windows.length > 5, `several windows (${windows.length})`);
-    assert.deepStrictEqual(windows.flatMap(([from, to]) => Array.from({ length: to - from }, (_, k) => from + k)), [...expected.keys()], 'the windows cover every paper once, in order');
-    const [from, to] = windows[2];
-    const window = inlineWindow(unread, from, to, readInto);
-    assert.deepStrictEqual(batchPapers({ ...window, meta: JSON.stringify(JSON.parse(unread.meta).slice(from, to)) }).map((p) => [p.key, p.title, p.abstract]), expected.slice(from, to));
+    assert.deepStrictEqual(windows.flat().sort((a, b) => a - b), [...expected.keys()], 'the windows cover every paper once');
+    const st = unread.stored!;
+    const places = windows.flat().filter((i) => st[3 * i + 2] > 0).map((i) => st[3 * i] * 2 ** 40 + st[3 * i + 1]);
+    assert.ok(places.length > 20);
+    assert.deepStrictEqual(places, [...places].sort((a, b) => a - b), 'in the order the abstracts lie in the store');
+    const some = windows[2];
+    const window = inlineWindow(unread, some, readInto);
+    const meta = JSON.parse(unread.meta) as unknown[];
+    assert.deepStrictEqual(batchPapers({ ...window, meta: JSON.stringify(some.map((i) => meta[i])) }).map((p) => [p.key, p.title, p.abstract]), some.map((i) => expected[i]));
 
-    const seen: string[][] = [];
+    const seen = new Map<string, string[]>();
     const inWorker = batchPapers(unread);
-    visitInWindows(unread, inWorker, readInto, (p) => seen.push([p.key, p.title, p.abstract]));
-    assert.deepStrictEqual(seen, expected);
+    visitInWindows(unread, inWorker, readInto, (p) => seen.set(p.key, [p.key, p.title, p.abstract]));
+    assert.deepStrictEqual(inWorker.map((p) => seen.get(p.key)), expected);
     assert.ok(inWorker.every((p) => p.abstract === ''), 'each paper lets its text go once visited');
 
-    assert.strictEqual(topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code', readInto), topicsCacheKey(fromMemory, DEFAULT_TOPIC_OPTIONS, 'code'));
+    const digests = paperDigests(unread, batchPapers(unread), readInto);
+    assert.deepStrictEqual(digests, paperDigests(fromMemory));
+    assert.strictEqual(topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code', digests), topicsCacheKey(fromMemory, DEFAULT_TOPIC_OPTIONS, 'code'));
     assert.throws(() => topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code'), /needs a reader/);
   });
 });

@@ -73,32 +73,32 @@ export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTop
 }
 
 /**
- * Papers `from` to `to` of the batch as a batch of their own (`meta` left out), every stored
- * abstract read into its place (by `readInto`, in the worker) between the title and the rest.
+ * The batch's papers at `indexes` (in that order) as a batch of their own (`meta` left out), every
+ * stored abstract read into its place (by `readInto`, in the worker) between the title and the rest.
+ * Its text is written into `reuse` when that is large enough (every byte of it is written).
  */
-export function inlineWindow(batch: TopicBatch, from: number, to: number, readInto: (wanted: StoredRead[]) => void): TopicBatch {
+export function inlineWindow(batch: TopicBatch, indexes: readonly number[], readInto: (wanted: StoredRead[]) => void, reuse?: Uint8Array): TopicBatch {
   const { stored, bounds: all } = batch;
-  const storedBytes = (i: number) => (stored ? stored[3 * i + 2] : 0);
   let size = 0;
-  for (let i = from; i < to; i++) size += all[3 * i + 2] - all[3 * i] + storedBytes(i);
-  const text = new Uint8Array(size);
-  const bounds = new Uint32Array((to - from) * 3);
+  for (const i of indexes) size += all[3 * i + 2] - all[3 * i] + (stored ? stored[3 * i + 2] : 0);
+  const text = reuse && reuse.length >= size ? reuse.subarray(0, size) : new Uint8Array(size);
+  const from = batch.text;
+  const bounds = new Uint32Array(indexes.length * 3);
   const wanted: StoredRead[] = [];
   let at = 0;
-  for (let i = from, k = 0; i < to; i++, k += 3) {
+  for (let k = 0; k < indexes.length; k++) {
+    const i = indexes[k];
     const start = all[3 * i], titleEnd = all[3 * i + 1], end = all[3 * i + 2];
-    bounds[k] = at;
-    text.set(batch.text.subarray(start, titleEnd), at);
-    at += titleEnd - start;
-    bounds[k + 1] = at;
-    const bytes = storedBytes(i);
+    bounds[3 * k] = at;
+    for (let j = start; j < titleEnd; j++) text[at++] = from[j];
+    bounds[3 * k + 1] = at;
+    const bytes = stored ? stored[3 * i + 2] : 0;
     if (bytes > 0) {
       wanted.push({ ref: { file: stored![3 * i], at: stored![3 * i + 1], bytes }, into: text, offset: at });
       at += bytes;
     }
-    text.set(batch.text.subarray(titleEnd, end), at);
-    at += end - titleEnd;
-    bounds[k + 2] = at;
+    for (let j = titleEnd; j < end; j++) text[at++] = from[j];
+    bounds[3 * k + 2] = at;
   }
   readInto(wanted);
   return { meta: '', text, bounds };
@@ -107,42 +107,60 @@ export function inlineWindow(batch: TopicBatch, from: number, to: number, readIn
 /** The whole batch with its stored abstracts read into their places (what a vocabulary, which reads every text, needs). */
 export function withStoredAbstracts(batch: TopicBatch, readInto: (wanted: StoredRead[]) => void): TopicBatch {
   if (!batch.stored) return batch;
-  const { text, bounds } = inlineWindow(batch, 0, batch.bounds.length / 3, readInto);
+  const { text, bounds } = inlineWindow(batch, Array.from({ length: batch.bounds.length / 3 }, (_, i) => i), readInto);
   return { meta: batch.meta, text, bounds };
 }
 
 /** Text read in per window by visitInWindows: a few megabytes, against ~150 MB for every abstract at L. */
 const WINDOW_BYTES = 4 * 1024 * 1024;
 
-/** Consecutive ranges of the batch's papers, each of about `bytes` of text once its stored abstracts are in (at least one paper). */
-export function windowsOf(batch: TopicBatch, bytes = WINDOW_BYTES): [number, number][] {
+/**
+ * The batch's papers in windows of about `bytes` of text each once their stored abstracts are in
+ * (at least one paper), in the order the abstracts lie in the text store (papers without one
+ * first): a window's abstracts are then read in a few long reads. In the batch's order, each
+ * window's abstracts lay all over the store, and took a read each.
+ */
+export function windowsOf(batch: TopicBatch, bytes = WINDOW_BYTES): number[][] {
   const { stored, bounds } = batch;
-  const windows: [number, number][] = [];
-  const n = bounds.length / 3;
-  let from = 0, size = 0;
-  for (let i = 0; i < n; i++) {
+  const order = Array.from({ length: bounds.length / 3 }, (_, i) => i);
+  if (stored) {
+    const place = (i: number) => (stored[3 * i + 2] > 0 ? stored[3 * i] * 2 ** 40 + stored[3 * i + 1] : -1);
+    order.sort((a, b) => place(a) - place(b) || a - b);
+  }
+  const windows: number[][] = [];
+  let window: number[] = [];
+  let size = 0;
+  for (const i of order) {
+    window.push(i);
     size += bounds[3 * i + 2] - bounds[3 * i] + (stored ? stored[3 * i + 2] : 0);
-    if (size >= bytes || i === n - 1) {
-      windows.push([from, i + 1]);
-      from = i + 1;
+    if (size >= bytes) {
+      windows.push(window);
+      window = [];
       size = 0;
     }
   }
+  if (window.length) windows.push(window);
   return windows;
 }
 
 /**
  * Gives `visit` each paper with its whole text (stored abstract read in), a window of papers at a
- * time, and lets the paper's text go after: only a window's text is in memory at once.
+ * time (windowsOf), and lets the paper's text go after: only a window's text is in memory at once.
  */
 export function visitInWindows(batch: TopicBatch, papers: BatchPaper[], readInto: (wanted: StoredRead[]) => void, visit: (paper: BatchPaper) => void): void {
-  for (const [from, to] of windowsOf(batch)) {
-    const window = inlineWindow(batch, from, to, readInto);
-    for (let i = from; i < to; i++) {
-      papers[i].readFrom(window, i - from);
+  // One buffer for every window (each paper lets go of it before the next window is read in): a
+  // new one per window made the worker collect its heap again and again.
+  let buffer = new Uint8Array(0);
+  for (const indexes of windowsOf(batch)) {
+    let size = 0;
+    for (const i of indexes) size += batch.bounds[3 * i + 2] - batch.bounds[3 * i] + (batch.stored ? batch.stored[3 * i + 2] : 0);
+    if (size > buffer.length) buffer = new Uint8Array(Math.max(size, WINDOW_BYTES * 1.25));
+    const window = inlineWindow(batch, indexes, readInto, buffer);
+    indexes.forEach((i, k) => {
+      papers[i].readFrom(window, k);
       visit(papers[i]);
       papers[i].release();
-    }
+    });
   }
 }
 

@@ -96,7 +96,7 @@ function utf8Of(paper: TopicPaper): Utf8Paper {
 }
 
 /** A paper's title and abstract bytes, and where one ends, as one digest. */
-function digestOf(paper: Utf8Paper): string {
+export function digestOf(paper: Utf8Paper): string {
   return contentHash().update(paper.text.subarray(paper.start, paper.end)).update(String(paper.titleEnd - paper.start)).digest('base64');
 }
 

@@ -1,5 +1,6 @@
 import { CacheStore, contentHash, openSealed, sealText } from '../runtime/cacheStore';
-import { inlineWindow, TopicBatch, windowsOf } from './topicBatch';
+import { BatchPaper, batchPapers, TopicBatch, visitInWindows } from './topicBatch';
+import { digestOf } from './topics';
 import type { StoredRead } from '../runtime/textStore';
 import type { TopicNode, TopicOptions } from './topics';
 
@@ -19,31 +20,27 @@ const KEEP = 4;
 const MAX_DEPTH = 64;
 
 /**
- * A hash over all the papers' text, the settings and the code. Stored abstracts are read (by
- * `readInto`) a window at a time and hashed where they belong, so the key is the one the batch
- * with every text in its place would give.
+ * A hash over all the papers' text, the settings and the code: the papers' small fields, and the
+ * digest of each paper's title and abstract (paperDigests), in the batch's order.
  */
-export function topicsCacheKey(batch: TopicBatch, options: TopicOptions, codeId: string, readInto: (wanted: StoredRead[]) => void = noStoredTexts): string {
+export function topicsCacheKey(batch: TopicBatch, options: TopicOptions, codeId: string, digests: readonly string[] = paperDigests(batch)): string {
   const hash = contentHash();
   hash.update(`${TOPICS_CACHE_FORMAT}\u0000${codeId}\u0000${JSON.stringify(options)}\u0000${batch.meta}\u0000`);
-  let bounds = batch.bounds;
-  if (!batch.stored) hash.update(batch.text);
-  else {
-    bounds = new Uint32Array(batch.bounds.length);
-    let offset = 0;
-    for (const [from, to] of windowsOf(batch)) {
-      const window = inlineWindow(batch, from, to, readInto);
-      hash.update(window.text);
-      for (let k = 0; k < window.bounds.length; k++) bounds[3 * from + k] = window.bounds[k] + offset;
-      offset += window.text.length;
-    }
-  }
-  hash.update(new Uint8Array(bounds.buffer, bounds.byteOffset, bounds.byteLength));
+  for (const d of digests) hash.update(`${d}\u0000`);
   return hash.digest('hex').slice(0, 40);
 }
 
-function noStoredTexts(): void {
-  throw new Error('a batch with stored texts needs a reader for them');
+/**
+ * Each paper's digest (the token cache's: digestOf), the stored abstracts read a window at a time
+ * (by `readInto`). The papers keep theirs, so tokenizing them later need not hash them again.
+ */
+export function paperDigests(batch: TopicBatch, papers: BatchPaper[] = batchPapers(batch), readInto: (wanted: StoredRead[]) => void = noStoredTexts): string[] {
+  visitInWindows(batch, papers, readInto, (p) => { p.digest ??= digestOf(p); });
+  return papers.map((p) => p.digest!);
+}
+
+function noStoredTexts(wanted: StoredRead[]): void {
+  if (wanted.length) throw new Error('a batch with stored texts needs a reader for them');
 }
 
 /** The cached tree, `undefined` if there is none, or why the file there was not used. */

@@ -5,7 +5,7 @@ import { logMemory } from '../runtime/memoryLog';
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, vocabularyOf } from './topics';
 import { batchPapers, TopicBatch, visitInWindows, withStoredAbstracts } from './topicBatch';
 import { readStored, StoredRead, TextStoreLocation } from '../runtime/textStore';
-import { readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
+import { paperDigests, readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
 
 /**
  * Topic derivation off the main thread, at low priority (WORKER_NICE.topics), so phrase counting
@@ -29,13 +29,13 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
     const readInto = (wanted: StoredRead[]) => readStored(req.texts, wanted);
-    const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, topicsCodeId(), readInto) : undefined;
+    let papers = batchPapers(req.batch);
+    const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, topicsCodeId(), paperDigests(req.batch, papers, readInto)) : undefined;
     const found = key ? readCachedTree(req.cacheDir!, key) : {};
     if (found.tree) {
       parentPort!.postMessage({ id: req.id, tree: found.tree, ms: Date.now() - started, cached: true } satisfies TopicsWorkerReply);
       return;
     }
-    let papers;
     if (vocabularyOf(req.options).length > 0) {
       // A vocabulary reads every paper's text as it goes: the whole batch, stored abstracts read in.
       papers = batchPapers(withStoredAbstracts(req.batch, readInto));
@@ -43,9 +43,8 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
       // Only tokens are needed from here on (and none unless topics are derived): tokenize a window
       // of papers at a time, then let the batch (all the papers' text) be collected before the
       // derivation's own peak instead of after it.
-      papers = batchPapers(req.batch);
-      const auto = req.options.auto;
-      visitInWindows(req.batch, papers, readInto, (p) => { if (auto && p.topics.length === 0) cache.tokens(p); });
+      if (req.options.auto) visitInWindows(req.batch, papers, readInto, (p) => { if (p.topics.length === 0) cache.tokens(p); });
+      for (const p of papers) p.release();
       (req as { batch?: TopicBatch }).batch = undefined;
       collectGarbage();
     }
