@@ -23,12 +23,17 @@ function search(set: ShardSet, q: string) {
   return set.query(prepared, expansions, 1000, Infinity).sort((a, b) => b.score - a.score || (a.ref < b.ref ? -1 : 1));
 }
 
+/** A set of these shards (name, hash, index), merged. */
+function mergedSet(shards: [string, string, CompactIndex][]): ShardSet {
+  const set = new ShardSet(FIELDS);
+  for (const [name, hash, index] of shards) set.set(name, hash, index);
+  set.merge();
+  return set;
+}
+
 /** What one index made from these shards in this order answers. */
 function searchMerged(indexes: CompactIndex[], q: string) {
-  const set = new ShardSet(FIELDS);
-  indexes.forEach((index, i) => set.set(`s${i}`, 'h', index));
-  set.merge();
-  return search(set, q);
+  return search(mergedSet(indexes.map((index, i) => [`s${i}`, 'h', index])), q);
 }
 
 describe('a full-text worker\'s shard set (each posting held once)', () => {
@@ -53,11 +58,7 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
   });
 
   it('masks a replaced or removed shard\'s documents until the next merge, which gives what merging the shards now there from scratch gives', () => {
-    const set = new ShardSet(FIELDS);
-    set.set('a', 'h1', a);
-    set.set('b', 'h1', b);
-    set.set('c', 'h1', c);
-    set.merge();
+    const set = mergedSet([['a', 'h1', a], ['b', 'h1', b], ['c', 'h1', c]]);
     const bRefs = new Set(b.refs);
     // b's content is now d's; c goes.
     set.set('b', 'h2', d);
@@ -82,11 +83,7 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
   });
 
   it('keeps a shard\'s range right after others before it went (a removal in the middle, then a change at the end)', () => {
-    const set = new ShardSet(FIELDS);
-    set.set('a', 'h', a);
-    set.set('b', 'h', b);
-    set.set('c', 'h', c);
-    set.merge();
+    const set = mergedSet([['a', 'h', a], ['b', 'h', b], ['c', 'h', c]]);
     set.delete('a');
     set.merge();
     // c now starts where b's documents end: replacing it must mask exactly its own documents.

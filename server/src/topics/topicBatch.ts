@@ -79,8 +79,7 @@ export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTop
  */
 export function inlineWindow(batch: TopicBatch, indexes: readonly number[], readInto: (wanted: StoredRead[]) => void, reuse?: Uint8Array): TopicBatch {
   const { stored, bounds: all } = batch;
-  let size = 0;
-  for (const i of indexes) size += all[3 * i + 2] - all[3 * i] + (stored ? stored[3 * i + 2] : 0);
+  const size = windowBytes(batch, indexes);
   const text = reuse && reuse.length >= size ? reuse.subarray(0, size) : new Uint8Array(size);
   const from = batch.text;
   const bounds = new Uint32Array(indexes.length * 3);
@@ -104,6 +103,17 @@ export function inlineWindow(batch: TopicBatch, indexes: readonly number[], read
   return { meta: '', text, bounds };
 }
 
+/** The bytes of text paper `i` of the batch has, its stored abstract included. */
+function paperBytes(batch: TopicBatch, i: number): number {
+  return batch.bounds[3 * i + 2] - batch.bounds[3 * i] + (batch.stored ? batch.stored[3 * i + 2] : 0);
+}
+
+function windowBytes(batch: TopicBatch, indexes: readonly number[]): number {
+  let size = 0;
+  for (const i of indexes) size += paperBytes(batch, i);
+  return size;
+}
+
 /** The whole batch with its stored abstracts read into their places (what a vocabulary, which reads every text, needs). */
 export function withStoredAbstracts(batch: TopicBatch, readInto: (wanted: StoredRead[]) => void): TopicBatch {
   if (!batch.stored) return batch;
@@ -117,8 +127,8 @@ const WINDOW_BYTES = 4 * 1024 * 1024;
 /**
  * The batch's papers in windows of about `bytes` of text each once their stored abstracts are in
  * (at least one paper), in the order the abstracts lie in the text store (papers without one
- * first): a window's abstracts are then read in a few long reads. In the batch's order, each
- * window's abstracts lay all over the store, and took a read each.
+ * first), so that a window's abstracts are a few long reads: in the batch's order they lie all
+ * over the store, a read each.
  */
 export function windowsOf(batch: TopicBatch, bytes = WINDOW_BYTES): number[][] {
   const { stored, bounds } = batch;
@@ -132,7 +142,7 @@ export function windowsOf(batch: TopicBatch, bytes = WINDOW_BYTES): number[][] {
   let size = 0;
   for (const i of order) {
     window.push(i);
-    size += bounds[3 * i + 2] - bounds[3 * i] + (stored ? stored[3 * i + 2] : 0);
+    size += paperBytes(batch, i);
     if (size >= bytes) {
       windows.push(window);
       window = [];
@@ -152,8 +162,7 @@ export function visitInWindows(batch: TopicBatch, papers: BatchPaper[], readInto
   // new one per window made the worker collect its heap again and again.
   let buffer = new Uint8Array(0);
   for (const indexes of windowsOf(batch)) {
-    let size = 0;
-    for (const i of indexes) size += batch.bounds[3 * i + 2] - batch.bounds[3 * i] + (batch.stored ? batch.stored[3 * i + 2] : 0);
+    const size = windowBytes(batch, indexes);
     if (size > buffer.length) buffer = new Uint8Array(Math.max(size, WINDOW_BYTES * 1.25));
     const window = inlineWindow(batch, indexes, readInto, buffer);
     indexes.forEach((i, k) => {
