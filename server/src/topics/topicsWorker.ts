@@ -29,7 +29,7 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
     const readInto = (wanted: StoredRead[]) => readStored(req.texts, wanted);
-    let papers = batchPapers(req.batch);
+    const papers = batchPapers(req.batch);
     const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, topicsCodeId(), paperDigests(req.batch, papers, readInto)) : undefined;
     const found = key ? readCachedTree(req.cacheDir!, key) : {};
     if (found.tree) {
@@ -37,8 +37,10 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
       return;
     }
     if (vocabularyOf(req.options).length > 0) {
-      // A vocabulary reads every paper's text as it goes: the whole batch, stored abstracts read in.
-      papers = batchPapers(withStoredAbstracts(req.batch, readInto));
+      // A vocabulary reads every paper's text as it goes: the whole batch, stored abstracts read in
+      // (the papers keep the digests the cache key gave them).
+      const whole = withStoredAbstracts(req.batch, readInto);
+      papers.forEach((p, i) => p.readFrom(whole, i));
     } else {
       // Only tokens are needed from here on (and none unless topics are derived): tokenize a window
       // of papers at a time, then let the batch (all the papers' text) be collected before the
