@@ -6,6 +6,7 @@ import { BatchPaper, keywordsAfterAbstract } from './topicBatch';
 import type { TopicNode } from '../shared/protocol';
 import type { TopicOptions } from '../shared/settings';
 import { contentHash } from '../runtime/cacheStore';
+import { PackedPaper, PackedTokens } from './packedTokens';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
 export interface TopicPaper {
@@ -54,30 +55,74 @@ export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3,
 
 /**
  * Tokenized papers, cached by the text they came from, so recomputing after a change re-reads only
- * changed papers. Word ids are a few bytes per word; full phrase lists are not kept, as they
- * would take tens of times more. A paper is read as UTF-8 (as the topics worker
+ * changed papers. Word ids are packed (PackedTokens: a byte or two a word, most of the worker's
+ * memory at L as plain arrays) and unpacked as the derivation reads them; full phrase lists are
+ * not kept, as they would take tens of times more. A paper is read as UTF-8 (as the topics worker
  * receives it, in a BatchPaper; a plain paper is encoded first) and known again by a SHA-256 of
  * its bytes, so no text is held here.
  */
 export class PhraseCache {
   readonly table = new WordTable();
-  private readonly byKey = new Map<string, { digest: string; tokens: PaperTokens }>();
+  private readonly packed = new PackedTokens();
+  private readonly byKey = new Map<string, CachedTokens>();
+  /** Papers tokenized so far (a paper whose bytes were seen before is not tokenized again). */
+  tokenized = 0;
+
+  /** The paper's tokens, tokenized unless its bytes are those tokenized last time. */
   tokens(paper: TopicPaper): PaperTokens {
+    return this.packed.unpack(this.cached(paper).packed);
+  }
+
+  /** Tokenizes the paper now (unless its bytes are those tokenized last time), for a later doc() or tokens(). */
+  add(paper: TopicPaper): void {
+    this.cached(paper);
+  }
+
+  /** The paper as topic derivation reads it: its tokens are unpacked each time they are read. */
+  doc(paper: TopicPaper): Doc {
+    return new PackedDoc(paper.key, this.packed, this.cached(paper));
+  }
+
+  private cached(paper: TopicPaper): CachedTokens {
     const utf8 = paper instanceof BatchPaper ? paper : utf8Of(paper);
     // A batch paper keeps its digest: once it has let its batch go, the digest is all there is.
     const digest = paper instanceof BatchPaper ? (paper.digest ??= digestOf(paper)) : digestOf(utf8);
     const hit = this.byKey.get(paper.key);
-    if (hit?.digest === digest) return hit.tokens;
+    if (hit?.digest === digest) return hit;
+    if (hit) this.packed.drop(hit.packed);
     const tokens = { title: tokenizeUtf8(utf8.text, utf8.start, utf8.titleEnd, this.table), abstract: tokenizeUtf8(utf8.text, utf8.titleEnd, utf8.end, this.table) };
-    this.byKey.set(paper.key, { digest, tokens });
-    return tokens;
+    const entry = { digest, packed: this.packed.pack(tokens) };
+    this.byKey.set(paper.key, entry);
+    this.tokenized++;
+    return entry;
   }
+
   phrases(doc: Doc, keys: PhraseKeys): PaperPhrases {
     return (doc.phrases ??= paperPhrases(doc.tokens, this.table, keys));
   }
-  /** Forget papers no longer in the library. */
+
+  /** Forget papers no longer in the library (and repack the rest once the forgotten take more room than they do). */
   retain(keys: Set<string>): void {
-    for (const k of this.byKey.keys()) if (!keys.has(k)) this.byKey.delete(k);
+    for (const [k, entry] of this.byKey) if (!keys.has(k)) { this.packed.drop(entry.packed); this.byKey.delete(k); }
+    if (!this.packed.wasteful) return;
+    const entries = [...this.byKey.values()];
+    this.packed.compact(entries.map((e) => e.packed)).forEach((moved, i) => { entries[i].packed = moved; });
+  }
+
+  /** Bytes the packed tokens take (for tests). */
+  get packedBytes(): number {
+    return this.packed.size;
+  }
+}
+
+interface CachedTokens { digest: string; packed: PackedPaper }
+
+/** A Doc whose tokens stay packed in the cache (the entry, so that a compaction moving them is seen). */
+class PackedDoc implements Doc {
+  phrases?: PaperPhrases;
+  constructor(readonly key: string, private readonly packed: PackedTokens, private readonly entry: CachedTokens) {}
+  get tokens(): PaperTokens {
+    return this.packed.unpack(this.entry.packed);
   }
 }
 
@@ -139,7 +184,7 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
 
   if (options.auto && needDerived.length >= 4) {
     const docs: Doc[] = [];
-    for (const p of needDerived) docs.push({ key: p.key, tokens: cache.tokens(p) });
+    for (const p of needDerived) docs.push(cache.doc(p));
     roots.push(...deriveTopicTree(docs, options.maxPerPaper, cache, new Set((options.hidden ?? []).map(phraseKeyOf))));
   }
   cache.retain(new Set(papers.map((p) => p.key)));

@@ -45,7 +45,7 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
       // Only tokens are needed from here on (and none unless topics are derived): tokenize a window
       // of papers at a time, then let the batch (all the papers' text) be collected before the
       // derivation's own peak instead of after it.
-      if (req.options.auto) visitInWindows(req.batch, papers, readInto, (p) => { if (p.topics.length === 0) cache.tokens(p); });
+      if (req.options.auto) visitInWindows(req.batch, papers, readInto, (p) => { if (p.topics.length === 0) cache.add(p); });
       for (const p of papers) p.release();
       (req as { batch?: TopicBatch }).batch = undefined;
       collectGarbage();
