@@ -1,6 +1,6 @@
 import lunr = require('lunr');
 import { FIELD_BOOSTS, FIELDS, MEMO_LIMIT, pipelineTerm, splitWords } from '../../server/src/search/lunrIndex';
-import type { CompactIndex } from '../../server/src/search/compactIndex';
+import { CompactIndex, WEIGHT_SCALE } from '../../server/src/search/compactIndex';
 import type { SearchDoc } from '../../server/src/search/documents';
 
 /**
@@ -94,7 +94,7 @@ export function compactIndex(index: lunr.Index, fields: string[], refs: string[]
   for (let i = 1; i < offsets.length; i++) offsets[i] = offsets[i - 1] + counts[i];
   const fill = offsets.slice(0, offsets.length - 1);
   const docs = new Uint32Array(offsets[offsets.length - 1]);
-  const weights = new Float64Array(docs.length);
+  const weights = new Uint32Array(docs.length);
   // Documents are visited in id order, so every posting comes out sorted.
   for (let f = 0; f < fields.length; f++) {
     for (let d = 0; d < refs.length; d++) {
@@ -103,7 +103,7 @@ export function compactIndex(index: lunr.Index, fields: string[], refs: string[]
       for (let i = 0; i < elements.length; i += 2) {
         const at = fill[f * T + ofLunrIndex.get(elements[i])!]++;
         docs[at] = d;
-        weights[at] = elements[i + 1];
+        weights[at] = Math.round(elements[i + 1] * WEIGHT_SCALE);
       }
     }
   }

@@ -25,9 +25,16 @@ export interface CompactIndex {
   offsets: Uint32Array;
   /** Document ids, ascending within each posting. */
   docs: Uint32Array;
-  /** lunr's field-vector value (BM25 weight, boost included) for each posting. */
-  weights: Float64Array;
+  /**
+   * lunr's field-vector value (BM25 weight, boost included) for each posting, in thousandths:
+   * lunr rounds it to three decimals, so an integer holds it exactly in half the room of a double
+   * (the postings are most of a full-text worker's memory). Read it as `weights[i] / WEIGHT_SCALE`.
+   */
+  weights: Uint32Array;
 }
+
+/** See CompactIndex.weights. */
+export const WEIGHT_SCALE = 1000;
 
 interface LunrClause {
   term: string;
@@ -230,7 +237,7 @@ export function queryCompact(index: CompactIndex, prepared: PreparedClause[], ex
       for (let i = from; i < to; i++) {
         const d = index.docs[i];
         matched[d] = 1;
-        scores[d] += (w * index.weights[i]) / magnitude;
+        scores[d] += (w * (index.weights[i] / WEIGHT_SCALE)) / magnitude;
       }
     }
   }
@@ -336,7 +343,7 @@ export function mergeParts(parts: MergePart[], fields: string[]): CompactIndex {
   for (let i = 1; i < offsets.length; i++) offsets[i] = offsets[i - 1] + counts[i];
   const fill = offsets.slice(0, F * T);
   const docs = new Uint32Array(offsets[F * T]);
-  const weights = new Float64Array(docs.length);
+  const weights = new Uint32Array(docs.length);
   const refs: string[] = [];
   // Part by part, so each merged posting stays sorted by (renumbered) document.
   parts.forEach(({ index, keep }, s) => {

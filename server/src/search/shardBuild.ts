@@ -1,4 +1,4 @@
-import type { CompactIndex } from './compactIndex';
+import { CompactIndex, WEIGHT_SCALE } from './compactIndex';
 import type { SearchDoc } from './documents';
 import { FIELD_BOOSTS, FIELDS, MEMO_LIMIT, pipelineTerm, splitWords } from './lunrIndex';
 
@@ -113,7 +113,7 @@ export function buildCompactShard(docs: readonly SearchDoc<string>[]): CompactIn
   for (let i = 0; i < F * T; i++) offsets[i + 1] = offsets[i] + sizes[i];
   const fill = offsets.slice(0, F * T);
   const postingDocs = new Uint32Array(offsets[F * T]);
-  const weights = new Float64Array(postingDocs.length);
+  const weights = new Uint32Array(postingDocs.length);
   for (let f = 0; f < F; f++) {
     for (let d = 0; d < N; d++) {
       const p = f * N + d;
@@ -124,7 +124,7 @@ export function buildCompactShard(docs: readonly SearchDoc<string>[]): CompactIn
         const score = (idf[t] * ((K1 + 1) * tf)) / (norm + tf) * FIELD_BOOSTS[f];
         const at = fill[f * T + idOf[t]]++;
         postingDocs[at] = d;
-        weights[at] = Math.round(score * 1000) / 1000;
+        weights[at] = Math.round(score * WEIGHT_SCALE); // lunr's Math.round(score * 1000) / 1000, in thousandths
       }
     }
   }

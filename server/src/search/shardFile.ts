@@ -61,14 +61,14 @@ export function decodeShard(data: Buffer, expect: ShardFileHeader): CacheRead<Co
   const offsetsAt = align8(START + 4 + jsonLength);
   const docsAt = offsetsAt + 4 * (F * T + 1);
   const weightsAt = align8(docsAt + 4 * postings);
-  if (data.length !== weightsAt + 8 * postings) return { problem: 'wrong length' };
+  if (data.length !== weightsAt + 4 * postings) return { problem: 'wrong length' };
   // Copies, so the arrays are aligned and independent of the file buffer.
   const offsets = new Uint32Array(F * T + 1);
   Buffer.from(offsets.buffer).set(data.subarray(offsetsAt, docsAt));
   const docs = new Uint32Array(postings);
   Buffer.from(docs.buffer).set(data.subarray(docsAt, docsAt + 4 * postings));
-  const weights = new Float64Array(postings);
-  Buffer.from(weights.buffer).set(data.subarray(weightsAt, weightsAt + 8 * postings));
+  const weights = new Uint32Array(postings);
+  Buffer.from(weights.buffer).set(data.subarray(weightsAt, weightsAt + 4 * postings));
 
   if (offsets[0] !== 0 || offsets[F * T] !== postings) return { problem: 'invalid offsets' };
   for (let p = 0; p < F * T; p++) {
@@ -77,6 +77,5 @@ export function decodeShard(data: Buffer, expect: ShardFileHeader): CacheRead<Co
       if (docs[i] >= refs.length || (i > offsets[p] && docs[i] <= docs[i - 1])) return { problem: 'invalid postings' };
     }
   }
-  for (const w of weights) if (!Number.isFinite(w)) return { problem: 'invalid weights' };
   return { hit: { fields: [...expect.fields], refs, terms, termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights } };
 }

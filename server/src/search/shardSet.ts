@@ -126,7 +126,7 @@ export class ShardSet {
     }
     for (let i = 1; i < offsets.length; i++) offsets[i] += offsets[i - 1];
     const docs = new Uint32Array(offsets[F * T]);
-    const weights = new Float64Array(docs.length);
+    const weights = new Uint32Array(docs.length);
     for (let k = 0; k < F * T; k++) {
       const n = offsets[k + 1] - offsets[k];
       for (let i = 0; i < n; i++) {

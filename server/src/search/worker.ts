@@ -22,8 +22,8 @@ import { decodeShard, encodeShard } from './shardFile';
  * does not decode and validate exactly is rebuilt, never trusted.
  */
 
-/** 3: files carry a checksum. */
-export const CACHE_FORMAT = 3;
+/** 3: files carry a checksum; 4: weights in thousandths (CompactIndex.weights). */
+export const CACHE_FORMAT = 4;
 
 // Index building must never starve the server's main thread (the keystroke path) of CPU.
 // Queries run here too, so they wait when other threads are busy (the first ones after the full
