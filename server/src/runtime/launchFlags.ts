@@ -10,9 +10,20 @@ import { runtimeTrickOff } from './tricks';
  * the semi-space: at the default those pauses were most of what a keystroke's request still waited
  * during a cold start. The workers set their own young generation (workerThreads.ts).
  *
+ * `--heap-growing-percent=30`: a heap may grow to 1.3 times what the last full collection left
+ * before the next one, instead of V8's own factor (up to 4 when collections are fast). Every thread
+ * of the server holds a large, mostly long-lived heap (the library model, the index, the token
+ * cache), so V8's factor let each keep tens of megabytes of garbage at once, and at L the process's
+ * peak was ~100 MB higher. The price is more full collections, mostly off the thread (concurrent
+ * marking): the topics computation at L takes longer.
+ *
  * `--expose-gc`: lets the worker threads collect their garbage when a burst of work is done
  * (collectGarbage in workerThreads.ts), instead of holding it for seconds until V8's memory reducer
  * runs, which kept the process's peak memory high. The server thread never calls it.
  * (docs/performance.md says what each did to the bench's figures.)
  */
-export const SERVER_NODE_FLAGS: readonly string[] = [...(runtimeTrickOff('semispace') ? [] : ['--max-semi-space-size=2']), '--expose-gc'];
+export const SERVER_NODE_FLAGS: readonly string[] = [
+  ...(runtimeTrickOff('semispace') ? [] : ['--max-semi-space-size=2']),
+  ...(runtimeTrickOff('heapgrowth') ? [] : ['--heap-growing-percent=30']),
+  '--expose-gc',
+];

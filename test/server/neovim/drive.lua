@@ -11,7 +11,7 @@ end
 local ready = 0
 local id = vim.lsp.start_client({
   name = 'litnotes',
-  cmd = { 'node', '--max-semi-space-size=2', '--expose-gc', server, '--stdio' },
+  cmd = { 'node', '--max-semi-space-size=2', '--heap-growing-percent=30', '--expose-gc', server, '--stdio' },
   root_dir = root,
   workspace_folders = { { uri = vim.uri_from_fname(root), name = 'library' } },
   handlers = {
