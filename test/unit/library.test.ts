@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import { parseFile } from '../../server/src/parse/parseFile';
+import { Classifier } from '../../server/src/parse/classify';
+import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 
 describe('library: merging notes and digest entries', () => {
@@ -155,5 +157,23 @@ describe('library: a recompute keeps the papers it would make again', () => {
     assert.strictEqual(library.get(digestPaper.key), merged, 'the digest key now leads to the note paper');
     assert.strictEqual(digestPaper.aliases.length, 0, 'the old paper was not changed');
     assert.strictEqual(digestPaper.note, undefined);
+  });
+});
+
+describe('library: what the sources of a file share', () => {
+  it('every empty list is one frozen list, and the papers read the same as from unshared sources', () => {
+    const files = exampleLibraryFiles();
+    const library = libraryOf(files);
+    const sources = [...library.allFiles()].flatMap((f) => f.sources);
+    const empties = sources.flatMap((s) => [s.authors, s.topics, s.codeUrls]).filter((list) => list.length === 0);
+    assert.ok(empties.length > 20, `${empties.length} empty lists`);
+    assert.strictEqual(new Set(empties).size, 1, 'one list for all');
+    assert.ok(Object.isFrozen(empties[0]));
+    // The same files, parsed but never given to a library, hold lists of their own: read alike.
+    const unshared = Object.entries(files).map(([rel, text]) => parseFile(uriFor(rel), rel, new Classifier(DEFAULT_SETTINGS).classify(rel)!, text).entry);
+    const fields = (s: { uri: string; ordinal: number; authors: string[]; topics: string[]; codeUrls: string[]; digestDate?: string; dateRank?: string }) => JSON.stringify([s.uri, s.ordinal, s.authors, s.topics, s.codeUrls, s.digestDate, s.dateRank]);
+    assert.deepStrictEqual(sources.map(fields).sort(), unshared.flatMap((e) => e.sources).map(fields).sort());
+    const noAuthors = library.papers().find((p) => p.authors.length === 0);
+    if (noAuthors) assert.ok(library.get(noAuthors.key), 'a paper without authors is found by its key');
   });
 });

@@ -43,22 +43,37 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
   const kept = (on as Record<symbol, V | undefined>)[key];
   if (kept !== undefined) return kept;
   const value = make();
+  if (!Object.isExtensible(on)) return value; // a shared empty list (NONE): nothing to remember
   Object.defineProperty(on, key, { value, writable: true, configurable: true, enumerable: false });
   return value;
 }
 
 /**
- * An entry that came from a parse worker has a string of its own for every value, made where the
- * message was read: the file's uri once per source, the kind once per source and citation. At L
- * those copies were ~12 MB of the server's heap; the sources and citations now share one each.
+ * An entry that came from a parse worker has a value of its own for everything, made where the
+ * message was read: the file's uri once per source, the kind once per source and citation, a
+ * digest's date twice per entry, an empty list for every entry without authors or topics. At L
+ * those copies were ~25 MB of the server's heap; the sources and citations of a file now share one
+ * each, and every empty list is one frozen list (nothing writes into a source's lists).
  */
-function shareRepeatedStrings(entry: FileEntry): void {
+function shareRepeatedValues(entry: FileEntry): void {
+  const dates = new Map<string, string>();
+  const shared = (date: string | undefined) => (date === undefined ? undefined : dates.get(date) ?? (dates.set(date, date), date));
   for (const s of entry.sources) {
     if (s.uri === entry.uri) s.uri = entry.uri;
     s.kind = s.kind === 'digest' ? 'digest' : s.kind === 'note' ? 'note' : s.kind === 'bib' ? 'bib' : s.kind;
+    if (s.digestDate !== undefined) s.digestDate = shared(s.digestDate);
+    if (s.dateRank !== undefined) s.dateRank = shared(s.dateRank);
+    if (s.authors.length === 0) s.authors = NONE;
+    if (s.topics.length === 0) s.topics = NONE;
+    if (s.codeUrls.length === 0) s.codeUrls = NONE;
   }
   for (const c of entry.citations) c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax;
+  if (entry.problems.length === 0) entry.problems = NO_PROBLEMS;
 }
+
+/** The empty lists sources share (frozen: a write into one would be a write into all). */
+const NONE = Object.freeze([]) as unknown as string[];
+const NO_PROBLEMS = Object.freeze([]) as unknown as SourceProblem[];
 
 /**
  * The library: files in, papers out. Files are replaced whole; `rebuild()` recomputes papers and
@@ -98,7 +113,7 @@ export class Library {
   /** Add or replace a file. `titles` (one per source, from the parse worker) saves the rebuild deriving them. */
   setFile(entry: FileEntry, titles?: TitleInfo[]): void {
     if (titles?.length === entry.sources.length) entry.sources.forEach((s, i) => remembered(s, TITLE_INFO, () => titles[i]));
-    shareRepeatedStrings(entry);
+    shareRepeatedValues(entry);
     const old = this.files.get(entry.uri);
     if (old) this.unindexCitations(old);
     this.files.set(entry.uri, entry);
