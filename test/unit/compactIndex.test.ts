@@ -5,7 +5,7 @@ import { buildIndex, compactIndex, defineFields } from '../support/lunrReference
 import { checksum } from '../../server/src/runtime/cacheStore';
 import { bestDocuments, matchingTerms, mergeParts, prepareQuery, queryCompact, QueryLimitError, TermExpander, CompactIndex } from '../../server/src/search/compactIndex';
 import { decodeShard, encodeShard } from '../../server/src/search/shardFile';
-import { buildCompactShard } from '../../server/src/search/shardBuild';
+import { buildCompactShard, forgetWords } from '../../server/src/search/shardBuild';
 import { resolveTexts, shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
 import { exampleLibraryFiles, libraryOf } from './helpers';
 
@@ -172,6 +172,9 @@ describe('the fast lunr build', () => {
     }
     // And the same again once its remembered words are warm (they are kept across shards).
     const docs = exampleDocs();
+    assert.deepStrictEqual(buildCompactShard(docs), compactIndex(lunrDefault(docs), FIELDS, docs.map((d) => d.id)));
+    // And once they are forgotten, as an idle worker forgets them.
+    forgetWords();
     assert.deepStrictEqual(buildCompactShard(docs), compactIndex(lunrDefault(docs), FIELDS, docs.map((d) => d.id)));
   });
 });

@@ -29,9 +29,10 @@ const termOfWord = new Map<string, Term | null>();
 const termByText = new Map<string, Term>();
 let shardsBuilt = 0;
 
-function termOf(word: string): Term | null {
-  const known = termOfWord.get(word);
+function termOf(cut: string): Term | null {
+  const known = termOfWord.get(cut);
   if (known !== undefined) return known;
+  const word = ownCopy(cut);
   const text = pipelineTerm(word);
   let term: Term | null = null;
   if (text !== null) {
@@ -40,6 +41,25 @@ function termOf(word: string): Term | null {
   }
   termOfWord.set(word, term);
   return term;
+}
+
+/**
+ * Forget the remembered words (a map of every distinct word the builds saw: ~14 MB of a worker's
+ * heap at L), once no build is expected soon. A later build runs the pipeline on its words again.
+ */
+export function forgetWords(): void {
+  termOfWord.clear();
+  termByText.clear();
+}
+
+/**
+ * V8 makes a substring of 13 or more characters a view into the string it was cut from, so a word
+ * split out of a document (and the term the pipeline leaves it as) kept that document's whole
+ * lower-cased text alive for as long as the memo or the index held it: ~16 MB of each worker's
+ * heap at L. Long words are copied once, when first seen.
+ */
+function ownCopy(word: string): string {
+  return word.length < 13 ? word : word.split('').join('');
 }
 
 export function buildCompactShard(docs: readonly SearchDoc<string>[]): CompactIndex {

@@ -6,7 +6,7 @@ import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 import { resolveTexts, SearchDoc } from './documents';
 import { readStored, TextStoreLocation } from '../runtime/textStore';
 import { FIELDS } from './lunrIndex';
-import { buildCompactShard } from './shardBuild';
+import { buildCompactShard, forgetWords } from './shardBuild';
 import { CompactIndex, prepareQuery, QUERY_BUDGET_MS, TermExpander } from './compactIndex';
 import { ShardSet } from './shardSet';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
@@ -129,8 +129,9 @@ function drainOne(): void {
     if (next.done) {
       draining = false;
       if (quietFor < SETTLE_MS) setTimeout(scheduleDrain, SETTLE_MS - quietFor);
-      // Settled, and nothing left to write: what the builds left behind can go now.
-      else collectGarbage();
+      // Settled, and nothing left to write: what the builds left behind can go now, and the
+      // words they remembered (the next build, after an edit, is small).
+      else { forgetWords(); collectGarbage(); }
       return;
     }
     const [shard, { hash, terms }] = next.value;
