@@ -52,8 +52,8 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
  * An entry that came from a parse worker has a value of its own for everything, made where the
  * message was read: the file's uri once per source, the kind once per source and citation, a
  * digest's date twice per entry, an empty list for every entry without authors or topics. At L
- * those copies were ~25 MB of the server's heap; the sources and citations of a file now share one
- * each, and every empty list is one frozen list (nothing writes into a source's lists).
+ * those copies were a sizeable part of the server's heap; the sources and citations of a file now
+ * share one each, and every empty list is one frozen list (nothing writes into a source's lists).
  */
 function shareRepeatedValues(entry: FileEntry): void {
   const dates = new Map<string, string>();

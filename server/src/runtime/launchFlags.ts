@@ -13,9 +13,8 @@ import { runtimeTrickOff } from './tricks';
  * `--heap-growing-percent=30`: a heap may grow to 1.3 times what the last full collection left
  * before the next one, instead of V8's own factor (up to 4 when collections are fast). Every thread
  * of the server holds a large, mostly long-lived heap (the library model, the index, the token
- * cache), so V8's factor let each keep tens of megabytes of garbage at once, and at L the process's
- * peak was ~100 MB higher. The price is more full collections, mostly off the thread (concurrent
- * marking): the topics computation at L takes longer.
+ * cache), so V8's factor let each keep much garbage beside it at once, and that added up in the
+ * process's peak. The price is more full collections, mostly off the thread (concurrent marking).
  *
  * `--expose-gc`: lets the worker threads collect their garbage when a burst of work is done
  * (collectGarbage in workerThreads.ts), instead of holding it for seconds until V8's memory reducer

@@ -44,8 +44,8 @@ function termOf(cut: string): Term | null {
 }
 
 /**
- * Forget the remembered words (a map of every distinct word the builds saw: ~14 MB of a worker's
- * heap at L), once no build is expected soon. A later build runs the pipeline on its words again.
+ * Forget the remembered words (a map of every distinct word the builds saw, a good part of an idle
+ * worker's heap), once no build is expected soon. A later build runs the pipeline on its words again.
  */
 export function forgetWords(): void {
   termOfWord.clear();
@@ -55,8 +55,8 @@ export function forgetWords(): void {
 /**
  * V8 makes a substring of 13 or more characters a view into the string it was cut from, so a word
  * split out of a document (and the term the pipeline leaves it as) kept that document's whole
- * lower-cased text alive for as long as the memo or the index held it: ~16 MB of each worker's
- * heap at L. Long words are copied once, when first seen.
+ * lower-cased text alive for as long as the memo or the index held it (docs/performance.md). Long
+ * words are copied once, when first seen.
  */
 function ownCopy(word: string): string {
   return word.length < 13 ? word : word.split('').join('');

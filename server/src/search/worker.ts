@@ -44,6 +44,8 @@ const unsaved = new Map<string, { hash: string; terms: string[] }>();
 let store: CacheStore | undefined;
 let texts: TextStoreLocation | undefined;
 let draining = false;
+/** The server said it has no more shards for this worker ('settle'), and none came since. */
+let allBuilt = false;
 /** Wildcard and fuzzy terms expand against every term this worker holds. */
 const expander = new TermExpander(() => shards.terms());
 
@@ -80,6 +82,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       break;
     }
     case 'build': {
+      allBuilt = false;
       const ahead = docsAhead.get(msg.shard);
       docsAhead.delete(msg.shard);
       if (msg.docs && ahead?.hash === msg.hash) msg.docs = [...ahead.docs, ...msg.docs];
@@ -99,8 +102,10 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       break;
     case 'settle':
       // The server has no more shards for this worker: no point waiting for SETTLE_MS of quiet.
+      allBuilt = true;
       mergeShards();
       reply({ type: 'settled', id: msg.id });
+      scheduleDrain(); // to write the cache files, then forget the words once idle
       break;
     case 'persist':
       for (const [shard, { hash, terms }] of unsaved) saveCache(shard, hash, terms);
@@ -129,9 +134,10 @@ function drainOne(): void {
     if (next.done) {
       draining = false;
       if (quietFor < SETTLE_MS) setTimeout(scheduleDrain, SETTLE_MS - quietFor);
-      // Settled, and nothing left to write: what the builds left behind can go now, and the
-      // words they remembered (the next build, after an edit, is small).
-      else { forgetWords(); collectGarbage(); }
+      // Settled, and nothing left to write: what the builds left behind can go now, and, once
+      // the server has no more shards for this worker, the words they remembered (a build after
+      // that is an edit's, and small).
+      else { if (allBuilt) forgetWords(); collectGarbage(); }
       return;
     }
     const [shard, { hash, terms }] = next.value;
