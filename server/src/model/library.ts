@@ -43,7 +43,7 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
   const kept = (on as Record<symbol, V | undefined>)[key];
   if (kept !== undefined) return kept;
   const value = make();
-  if (!Object.isExtensible(on)) return value; // a shared empty list (NONE): nothing to remember
+  if (!Object.isExtensible(on)) return value; // the shared empty list (NO_WORDS): nothing to remember
   Object.defineProperty(on, key, { value, writable: true, configurable: true, enumerable: false });
   return value;
 }
@@ -53,7 +53,7 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
  * message was read: the file's uri once per source, the kind once per source and citation, a
  * digest's date twice per entry, an empty list for every entry without authors or topics. At L
  * those copies were a sizeable part of the server's heap; the sources and citations of a file now
- * share one each, and every empty list is one frozen list (nothing writes into a source's lists).
+ * share one each, and every empty list is one (NO_WORDS, NO_PROBLEMS).
  */
 function shareRepeatedValues(entry: FileEntry): void {
   const dates = new Map<string, string>();
@@ -63,17 +63,13 @@ function shareRepeatedValues(entry: FileEntry): void {
     s.kind = s.kind === 'digest' ? 'digest' : s.kind === 'note' ? 'note' : s.kind === 'bib' ? 'bib' : s.kind;
     if (s.digestDate !== undefined) s.digestDate = shared(s.digestDate);
     if (s.dateRank !== undefined) s.dateRank = shared(s.dateRank);
-    if (s.authors.length === 0) s.authors = NONE;
-    if (s.topics.length === 0) s.topics = NONE;
-    if (s.codeUrls.length === 0) s.codeUrls = NONE;
+    if (s.authors.length === 0) s.authors = NO_WORDS;
+    if (s.topics.length === 0) s.topics = NO_WORDS;
+    if (s.codeUrls.length === 0) s.codeUrls = NO_WORDS;
   }
   for (const c of entry.citations) c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax;
   if (entry.problems.length === 0) entry.problems = NO_PROBLEMS;
 }
-
-/** The empty lists sources share (frozen: a write into one would be a write into all). */
-const NONE = Object.freeze([]) as unknown as string[];
-const NO_PROBLEMS = Object.freeze([]) as unknown as SourceProblem[];
 
 /**
  * The library: files in, papers out. Files are replaced whole; `rebuild()` recomputes papers and
@@ -533,12 +529,16 @@ function compareSources(a: PaperSource, b: PaperSource): number {
 }
 
 /**
- * The empty list shared by every paper without aliases (as its `aliases` and `match.aliases`), and
- * by unfinished papers: a recompute makes ~10k papers at once, and their empty arrays were a good
- * part of its garbage. Nothing writes into a paper's lists; a new alias replaces the list.
+ * The empty list shared by every paper without aliases (as its `aliases` and `match.aliases`), by
+ * unfinished papers, and by every source without authors, topics or code links
+ * (shareRepeatedValues): a recompute makes ~10k papers at once, and their empty arrays were a good
+ * part of its garbage. Nothing writes into a paper's or a source's lists (a new alias replaces the
+ * list), and the list is frozen so that nothing can: a write into it would be a write into all.
  */
-const NO_WORDS: string[] = [];
+const NO_WORDS = Object.freeze([]) as unknown as string[];
 const NO_SOURCES: PaperSource[] = [];
+/** The empty problem list of every file without problems (frozen, as NO_WORDS, so that no write goes into all). */
+const NO_PROBLEMS = Object.freeze([]) as unknown as SourceProblem[];
 const UNFINISHED: Paper['match'] = { key: '', aliases: NO_WORDS, titleWords: '', authorWords: '' };
 
 function newPaper(key: string, source: PaperSource): Paper {

@@ -63,7 +63,7 @@ function ownCopy(word: string): string {
 }
 
 export function buildCompactShard(docs: readonly SearchDoc<string>[]): CompactIndex {
-  if (termOfWord.size >= MEMO_LIMIT) { termOfWord.clear(); termByText.clear(); }
+  if (termOfWord.size >= MEMO_LIMIT) forgetWords();
   const shard = ++shardsBuilt;
   const F = FIELDS.length, N = docs.length;
   // Pass 1: each (field, document) pair's distinct terms with their counts, its length in terms,
