@@ -71,7 +71,7 @@ describe('the token cache\'s packed tokens over recomputes', () => {
       if (v === 0) sizeAfterFirst = cache.packedBytes;
       const fresh = new PhraseCache();
       for (const p of current.filter((_, k) => k % 97 === 0)) {
-        const got = cache.tokens(p), want = fresh.tokens(p);
+        const got = cache.doc(p).tokens, want = fresh.doc(p).tokens;
         const words = (c: PhraseCache, xs: Uint32Array) => Array.from(xs, (id) => c.table.words[id]);
         assert.deepStrictEqual([words(cache, got.title), words(cache, got.abstract)], [words(fresh, want.title), words(fresh, want.abstract)], `version ${v}, ${p.key}`);
       }

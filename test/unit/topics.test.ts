@@ -233,7 +233,7 @@ describe('the token cache, for papers read in place from a batch', () => {
     const cache = new PhraseCache();
     const strings = new PhraseCache();
     for (const [i, p] of (await inBatch(papers)).entries()) {
-      const got = cache.tokens(p), want = strings.tokens(papers[i]);
+      const got = cache.doc(p).tokens, want = strings.doc(papers[i]).tokens;
       assert.deepStrictEqual([words(cache, got.title), words(cache, got.abstract)], [words(strings, want.title), words(strings, want.abstract)]);
     }
   });
@@ -243,15 +243,15 @@ describe('the token cache, for papers read in place from a batch', () => {
     for (const [title, abstract] of [['Reward models', 'Dense retrieval for rankinG.'], ['Reward', ' modelsDense retrieval for ranking.']]) {
       const cache = new PhraseCache();
       const [first] = await inBatch([paper('a', 'Reward models', 'Dense retrieval for ranking.')]);
-      const tokens = cache.tokens(first);
+      const tokens = cache.doc(first).tokens;
       const [same] = await inBatch([paper('a', 'Reward models', 'Dense retrieval for ranking.')]);
-      assert.deepStrictEqual(cache.tokens(same), tokens, 'the same text in a new batch');
+      assert.deepStrictEqual(cache.doc(same).tokens, tokens, 'the same text in a new batch');
       assert.strictEqual(cache.tokenized, 1, 'the same text in a new batch is not tokenized again');
       const [changed] = await inBatch([paper('a', title, abstract)]);
-      const again = cache.tokens(changed);
+      const again = cache.doc(changed).tokens;
       assert.strictEqual(cache.tokenized, 2, `${title} | ${abstract}`);
       const fresh = new PhraseCache();
-      const want = fresh.tokens(paper('a', title, abstract));
+      const want = fresh.doc(paper('a', title, abstract)).tokens;
       assert.deepStrictEqual([words(cache, again.title), words(cache, again.abstract)], [words(fresh, want.title), words(fresh, want.abstract)]);
     }
   });

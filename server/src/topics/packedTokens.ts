@@ -24,17 +24,22 @@ export class PackedTokens {
 
   pack(tokens: PaperTokens): PackedPaper {
     const bytes = varintBytes(tokens.title) + varintBytes(tokens.abstract);
-    let block = this.blocks[this.blocks.length - 1];
-    if (!block || this.used + bytes > block.length) {
-      block = new Uint8Array(Math.max(BLOCK_BYTES, bytes));
-      this.blocks.push(block);
-      this.allocated += block.length;
-      this.used = 0;
-    }
-    const start = this.used;
-    this.used = writeVarints(tokens.abstract, block, writeVarints(tokens.title, block, start));
+    const block = this.room(bytes), start = this.used;
+    writeVarints(tokens.abstract, block, writeVarints(tokens.title, block, start));
+    this.used += bytes;
     this.live += bytes;
     return { block: this.blocks.length - 1, start, bytes, titleIds: tokens.title.length, abstractIds: tokens.abstract.length };
+  }
+
+  /** The last block, or a new one when it has no room for `bytes` more (then `used` starts again at 0). */
+  private room(bytes: number): Uint8Array {
+    const last = this.blocks[this.blocks.length - 1];
+    if (last && this.used + bytes <= last.length) return last;
+    const block = new Uint8Array(Math.max(BLOCK_BYTES, bytes));
+    this.blocks.push(block);
+    this.allocated += block.length;
+    this.used = 0;
+    return block;
   }
 
   /** The paper's ids, in new arrays (title and abstract share one buffer). */
@@ -70,14 +75,7 @@ export class PackedTokens {
     this.blocks = [];
     this.used = this.allocated = this.live = 0;
     return papers.map((p) => {
-      let block = this.blocks[this.blocks.length - 1];
-      if (!block || this.used + p.bytes > block.length) {
-        block = new Uint8Array(Math.max(BLOCK_BYTES, p.bytes));
-        this.blocks.push(block);
-        this.allocated += block.length;
-        this.used = 0;
-      }
-      block.set(old[p.block].subarray(p.start, p.start + p.bytes), this.used);
+      this.room(p.bytes).set(old[p.block].subarray(p.start, p.start + p.bytes), this.used);
       const moved = { ...p, block: this.blocks.length - 1, start: this.used };
       this.used += p.bytes;
       this.live += p.bytes;

@@ -68,17 +68,12 @@ export class PhraseCache {
   /** Papers tokenized so far (a paper whose bytes were seen before is not tokenized again). */
   tokenized = 0;
 
-  /** The paper's tokens, tokenized unless its bytes are those tokenized last time. */
-  tokens(paper: TopicPaper): PaperTokens {
-    return this.packed.unpack(this.cached(paper).packed);
-  }
-
-  /** Tokenizes the paper now (unless its bytes are those tokenized last time), for a later doc() or tokens(). */
+  /** Tokenizes the paper now (unless its bytes are those tokenized last time), for a later doc(). */
   add(paper: TopicPaper): void {
     this.cached(paper);
   }
 
-  /** The paper as topic derivation reads it: its tokens are unpacked each time they are read. */
+  /** The paper as topic derivation reads it, tokenized unless its bytes are those tokenized last time: its tokens are unpacked each time they are read. */
   doc(paper: TopicPaper): Doc {
     return new PackedDoc(paper.key, this.packed, this.cached(paper));
   }
