@@ -4,6 +4,7 @@ import { decodeHit, FileToLoad, LoadedFile, loadFileSync, notIndexed, UndecodedH
 import { newProgress, ParseWatchdog } from './parseWatchdog';
 import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
+import type { HandedOffRecords } from './unsavedRecords';
 
 /** Reads and parses the scan's files, yielding each once, in any order. */
 export interface FileLoader {
@@ -25,7 +26,17 @@ type SourcesPart = Extract<ParseWorkerReply, { part: unknown }>['part'];
 
 type ParseWorker = WorkerHost<ParseWorkerRequest, ParseWorkerReply>;
 
-interface Helper { worker: ParseWorker; files: FileToLoad[]; received: number; counts?: CacheCounts; failure?: string; watchdog: ParseWatchdog; overBudget?: number }
+interface Helper {
+  worker: ParseWorker;
+  files: FileToLoad[];
+  received: number;
+  counts?: CacheCounts;
+  failure?: string;
+  watchdog: ParseWatchdog;
+  overBudget?: number;
+  /** Sent with its last results: it may be stopped, and hands off these cache records. */
+  ended?: { unsaved?: HandedOffRecords };
+}
 
 /**
  * CPU time a parse worker may spend on one file before it is stopped, that file left out with an
@@ -37,8 +48,9 @@ export const PARSE_BUDGET_MS = 20_000;
 const watchEvery = (budgetMs: number) => Math.min(250, budgetMs / 4);
 
 /**
- * In worker threads started for one scan. They end with it, returning their heaps, except that
- * with a parse cache they first wait for saveCache() to write what missed it. The server thread
+ * In worker threads started for one scan. They end with it, returning their heaps. What missed a
+ * parse cache waits in the text store until saveCache() starts one worker to write it (a worker
+ * whose records could not go to the store keeps them, and ends once it has written them). The server thread
  * then only receives parsed entries (a fraction of what reading and parsing cost), and decodes
  * cached results the workers found unchanged (see UndecodedHit). If a
  * worker cannot start or dies, the files it did not return are loaded on the calling thread,
@@ -67,20 +79,45 @@ export class WorkerFileLoader implements FileLoader {
     }
   }
 
-  /** Workers done with a scan, holding what missed the cache until saveCache(). */
+  /** Workers done with a scan that hold what missed the cache in memory, until saveCache(). */
   private unsaved: ParseWorker[] = [];
 
   /**
-   * Let the last scan's workers write what missed the cache, then end. The server calls this once
+   * Write what the last scan missed in the cache, in the background. The server calls this once
    * the full text is ready, so that a cold start's writing does not compete with its shard builds.
    */
   saveCache(): void {
-    for (const w of this.unsaved.splice(0)) {
-      const ended: Promise<void> = w.whenEnded().then(() => { this.saving.delete(ended); });
-      this.saving.add(ended);
-      w.post({ type: 'finish' });
+    for (const w of this.unsaved.splice(0)) this.untilEnded(w).post({ type: 'finish' });
+    // One worker writes what every ended worker of a scan handed off.
+    const byScan = new Map<string, { cache: ParseCacheConfig; location: TextStoreLocation; handed: HandedOffRecords[] }>();
+    for (const { cache, location, records } of this.handedOff.splice(0)) {
+      const key = JSON.stringify([cache.dir, location.dir]);
+      const group = byScan.get(key) ?? byScan.set(key, { cache, location, handed: [] }).get(key)!;
+      group.handed.push(records);
+    }
+    for (const { cache, location, handed } of byScan.values()) {
+      let writer: ParseWorker;
+      try {
+        writer = new WorkerHost(this.workerPath, 'parse');
+      } catch (err) {
+        const count = handed.reduce((n, h) => n + h.records.length, 0);
+        this.log(`parse cache: ${count} results were not saved (no worker could start to write them: ${(err as Error).message}); their files are parsed again at the next start`);
+        continue;
+      }
+      writer.listen({ onMessage: (m) => { if ('log' in m) this.log(m.log); } });
+      this.untilEnded(writer).post({ type: 'save', cache, location, handed });
     }
   }
+
+  /** Counts the worker among those saving until it ends. */
+  private untilEnded(w: ParseWorker): ParseWorker {
+    const ended: Promise<void> = w.whenEnded().then(() => { this.saving.delete(ended); });
+    this.saving.add(ended);
+    return w;
+  }
+
+  /** What ended workers handed off for the cache, until saveCache() starts a worker to write it. */
+  private handedOff: { cache: ParseCacheConfig; location: TextStoreLocation; records: HandedOffRecords }[] = [];
 
   /** One per worker told to save, settled when it ends. */
   private readonly saving = new Set<Promise<void>>();
@@ -193,6 +230,7 @@ export class WorkerFileLoader implements FileLoader {
         } else {
           helper.received += m.results.length;
           helper.counts = m.counts ?? helper.counts;
+          helper.ended = m.ended;
           arrived.push({ results: m.results, from: helper });
         }
         wake?.();
@@ -258,8 +296,13 @@ export class WorkerFileLoader implements FileLoader {
           continue;
         }
         if (helpers.every((h) => h.received === h.files.length)) {
-          // Each worker saves what missed the cache, and ends, when saveCache() says.
-          for (const h of helpers) if (h.failure === undefined) { h.worker.needed(false); this.unsaved.push(h.worker); }
+          // A worker that handed off what missed the cache ends now; one that could not saves it, and ends, when saveCache() says.
+          for (const h of helpers) {
+            if (h.failure !== undefined) continue;
+            if (!h.ended) { h.worker.needed(false); this.unsaved.push(h.worker); continue; }
+            void h.worker.terminate();
+            if (h.ended.unsaved && cache && this.texts) this.handedOff.push({ cache, location: this.texts, records: h.ended.unsaved });
+          }
           complete = true;
           return finished();
         }

@@ -5,7 +5,7 @@ import { decodeHit, FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './
 import type { PaperSource } from '../parse/types';
 import type { TitleInfo } from '../model/keys';
 import { CacheCounts, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, writeRecord } from './parseCache';
-import { UnsavedRecords } from './unsavedRecords';
+import { HandedOffRecords, UnsavedRecords } from './unsavedRecords';
 import { logMemory } from '../runtime/memoryLog';
 import { storeTexts, TextStoreLocation, TextWriter } from '../runtime/textStore';
 
@@ -30,7 +30,9 @@ export type ParseWorkerRequest =
    */
   | { type: 'load'; files: FileToLoad[]; maxMB: number; cache?: ParseCacheConfig; progress: Int32Array; texts?: { location: TextStoreLocation; file: number; unsaved?: number } }
   | { type: 'taken' }
-  | { type: 'finish' };
+  | { type: 'finish' }
+  /** Write records other workers handed off (see `ended`), then end: sent to a worker started for it. */
+  | { type: 'save'; cache: ParseCacheConfig; location: TextStoreLocation; handed: HandedOffRecords[] };
 /**
  * `counts`: how this worker's files so far were loaded (with a cache), except the undecoded hits.
  * Those go to the server thread as the cache's text: decoding them here as well would only add
@@ -38,7 +40,12 @@ export type ParseWorkerRequest =
  * With a text store they are decoded here, as their texts go to the store and never to that thread.
  */
 export type ParseWorkerReply =
-  | { results: (LoadedFile | UndecodedHit)[]; counts?: CacheCounts }
+  /**
+   * `ended`, with the last results: the worker is done and may be stopped. It holds nothing: what
+   * missed the cache is in `unsaved` (in its store file), for a worker started when the server wants
+   * it written. A worker that holds cache records only in memory does not end: it waits for `finish`.
+   */
+  | { results: (LoadedFile | UndecodedHit)[]; counts?: CacheCounts; ended?: { unsaved?: HandedOffRecords } }
   | { log: string }
   /** The first sources of a large file, ahead of the file's result (which carries the rest): see PART_SOURCES. */
   | { part: { uri: string; sources: PaperSource[]; titles: TitleInfo[] } };
@@ -95,6 +102,10 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
     texts = m.texts && new TextWriter(m.texts.location, m.texts.file, log);
   } else if (m.type === 'taken') {
     inFlight--;
+  } else if (m.type === 'save') {
+    cache = { config: m.cache, save: () => undefined };
+    unsaved = UnsavedRecords.adopt(m.location, m.handed, (line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
+    return finish();
   } else {
     return finish();
   }
@@ -122,7 +133,11 @@ function work(): void {
   flush();
   let results: (LoadedFile | UndecodedHit)[] = [];
   let text = 0;
-  const send = () => { post({ results, counts: cache && counts }); results = []; text = 0; };
+  const send = () => {
+    post({ results, counts: cache && counts, ended: next === files.length ? endScan() : undefined });
+    results = [];
+    text = 0;
+  };
   while (next < files.length && inFlight + outbox.length < WINDOW) {
     const file = files[next];
     Atomics.store(progress, PROGRESS_FILE, next++);
@@ -140,6 +155,19 @@ function work(): void {
     text += loaded.textLength;
     if (text >= REPLY_TEXT_BYTES || next === files.length) send();
   }
+}
+
+/**
+ * With the scan's last results: closes this worker's files and hands off what it holds for the
+ * cache, so that it can be stopped at once; undefined if it must stay for `finish`.
+ */
+function endScan(): { unsaved?: HandedOffRecords } | undefined {
+  texts?.flush(); // as post() would: a failed write puts the texts back in these results
+  texts?.close();
+  texts = undefined;
+  if (unsaved.size === 0) return {};
+  const handed = unsaved.handOff();
+  return handed && { unsaved: handed };
 }
 
 /**
