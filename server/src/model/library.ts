@@ -5,7 +5,7 @@ import { chooseKeyFrom, describeTitle, TitleInfo } from './keys';
 import { searchTextSteps } from './match';
 import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../parse/authors';
-import { normalizeTitle, Range } from '../util/text';
+import { normalizeTitle, Range, range } from '../util/text';
 import { sameText } from './sameText';
 
 export interface Location { uri: string; range: Range }
@@ -53,8 +53,13 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
  * message was read: the file's uri once per source, the kind once per source and citation, a
  * digest's date twice per entry, an empty list for every entry without authors or topics. At L
  * those copies were a sizeable part of the server's heap; the sources and citations of a file now
- * share one each, and every empty list is one (NO_WORDS, NO_PROBLEMS).
+ * share one each, and every empty list is one (NO_WORDS, NO_PROBLEMS). Ranges are made again here:
+ * an object read from a message has room for more properties than a range or position has, and
+ * those are most of the objects a large library holds.
  */
+/** A range in the shape this thread's own literals have (see shareRepeatedValues). */
+const remade = (r: Range): Range => range(r.start.line, r.start.character, r.end.line, r.end.character);
+
 function shareRepeatedValues(entry: FileEntry): void {
   const dates = new Map<string, string>();
   const shared = (date: string | undefined) => (date === undefined ? undefined : dates.get(date) ?? (dates.set(date, date), date));
@@ -66,8 +71,13 @@ function shareRepeatedValues(entry: FileEntry): void {
     if (s.authors.length === 0) s.authors = NO_WORDS;
     if (s.topics.length === 0) s.topics = NO_WORDS;
     if (s.codeUrls.length === 0) s.codeUrls = NO_WORDS;
+    s.titleRange = remade(s.titleRange);
+    if (s.keyRange) s.keyRange = remade(s.keyRange);
   }
-  for (const c of entry.citations) c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax;
+  for (const c of entry.citations) {
+    c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax;
+    c.range = remade(c.range);
+  }
   if (entry.problems.length === 0) entry.problems = NO_PROBLEMS;
 }
 
