@@ -88,25 +88,19 @@ export class WorkerFileLoader implements FileLoader {
    */
   saveCache(): void {
     for (const w of this.unsaved.splice(0)) this.untilEnded(w).post({ type: 'finish' });
-    // One worker writes what every ended worker of a scan handed off.
-    const byScan = new Map<string, { cache: ParseCacheConfig; location: TextStoreLocation; handed: HandedOffRecords[] }>();
-    for (const { cache, location, records } of this.handedOff.splice(0)) {
-      const key = JSON.stringify([cache.dir, location.dir]);
-      const group = byScan.get(key) ?? byScan.set(key, { cache, location, handed: [] }).get(key)!;
-      group.handed.push(records);
+    const pending = this.handedOff;
+    this.handedOff = undefined;
+    if (!pending) return;
+    let writer: ParseWorker;
+    try {
+      writer = new WorkerHost(this.workerPath, 'parse');
+    } catch (err) {
+      const count = pending.handed.reduce((n, h) => n + h.records.length, 0);
+      this.log(`parse cache: ${count} results were not saved (no worker could start to write them: ${(err as Error).message}); their files are parsed again at the next start`);
+      return;
     }
-    for (const { cache, location, handed } of byScan.values()) {
-      let writer: ParseWorker;
-      try {
-        writer = new WorkerHost(this.workerPath, 'parse');
-      } catch (err) {
-        const count = handed.reduce((n, h) => n + h.records.length, 0);
-        this.log(`parse cache: ${count} results were not saved (no worker could start to write them: ${(err as Error).message}); their files are parsed again at the next start`);
-        continue;
-      }
-      writer.listen({ onMessage: (m) => { if ('log' in m) this.log(m.log); } });
-      this.untilEnded(writer).post({ type: 'save', cache, location, handed });
-    }
+    writer.listen({ onMessage: (m) => { if ('log' in m) this.log(m.log); } });
+    this.untilEnded(writer).post({ type: 'save', ...pending });
   }
 
   /** Counts the worker among those saving until it ends. */
@@ -116,8 +110,11 @@ export class WorkerFileLoader implements FileLoader {
     return w;
   }
 
-  /** What ended workers handed off for the cache, until saveCache() starts a worker to write it. */
-  private handedOff: { cache: ParseCacheConfig; location: TextStoreLocation; records: HandedOffRecords }[] = [];
+  /**
+   * What the last scan's ended workers handed off for the cache, until saveCache() starts one worker
+   * to write it all (load() calls saveCache() first, so this is never more than one scan's).
+   */
+  private handedOff?: { cache: ParseCacheConfig; location: TextStoreLocation; handed: HandedOffRecords[] };
 
   /** One per worker told to save, settled when it ends. */
   private readonly saving = new Set<Promise<void>>();
@@ -297,12 +294,14 @@ export class WorkerFileLoader implements FileLoader {
         }
         if (helpers.every((h) => h.received === h.files.length)) {
           // A worker that handed off what missed the cache ends now; one that could not saves it, and ends, when saveCache() says.
+          const handed: HandedOffRecords[] = [];
           for (const h of helpers) {
             if (h.failure !== undefined) continue;
             if (!h.ended) { h.worker.needed(false); this.unsaved.push(h.worker); continue; }
             void h.worker.terminate();
-            if (h.ended.unsaved && cache && this.texts) this.handedOff.push({ cache, location: this.texts, records: h.ended.unsaved });
+            if (h.ended.unsaved) handed.push(h.ended.unsaved);
           }
+          if (handed.length && cache && this.texts) this.handedOff = { cache, location: this.texts, handed };
           complete = true;
           return finished();
         }

@@ -48,6 +48,9 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
   return value;
 }
 
+/** A range in the shape this thread's own literals have (see shareRepeatedValues). */
+const remade = (r: Range): Range => range(r.start.line, r.start.character, r.end.line, r.end.character);
+
 /**
  * An entry that came from a parse worker has a value of its own for everything, made where the
  * message was read: the file's uri once per source, the kind once per source and citation, a
@@ -57,9 +60,6 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
  * an object read from a message has room for more properties than a range or position has, and
  * those are most of the objects a large library holds.
  */
-/** A range in the shape this thread's own literals have (see shareRepeatedValues). */
-const remade = (r: Range): Range => range(r.start.line, r.start.character, r.end.line, r.end.character);
-
 function shareRepeatedValues(entry: FileEntry): void {
   const dates = new Map<string, string>();
   const shared = (date: string | undefined) => (date === undefined ? undefined : dates.get(date) ?? (dates.set(date, date), date));
