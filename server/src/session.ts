@@ -62,8 +62,6 @@ const PROGRESS_EVERY_MS = 150;
 const EDIT_REBUILD_SLICE_MS = 8;
 /** Diagnostics of edited documents wait for a pause in typing, so they never compete with completion. */
 const TYPING_PAUSE_MS = 250;
-/** How long the server stays quiet (no topics being computed) before the parse cache is written. */
-const PARSE_CACHE_QUIET_MS = 2000;
 const NO_FOLDER = 'Open a folder to create literature notes in.';
 const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'rmarkdown', 'latex', 'tex']);
 
@@ -207,23 +205,9 @@ export class Session {
     this.publishAllDiagnostics();
     this.sendStatus('ready', result.ms);
     search?.flush();
-    if (!search || search.status().building === 0) this.saveParseCache(); // else once the full text is ready
+    if (!search || search.status().building === 0) this.parseWorkers.saveCache(); // else once the full text is ready
     return library.counts();
   }
-
-  /**
-   * Writes what the scan missed in the parse cache, in a worker of its own, once the server is
-   * quiet: the editor asks for the topic tree when the index is ready, and that worker's memory
-   * on top of the topics computation's made the server's peak. (On shutdown it is written at once.)
-   */
-  private saveParseCache(): void {
-    clearTimeout(this.parseCacheTimer);
-    this.parseCacheTimer = setTimeout(() => {
-      if (this.topicsRunning) void this.topicsRunning.catch(() => undefined).then(() => this.saveParseCache());
-      else this.parseWorkers.saveCache();
-    }, PARSE_CACHE_QUIET_MS);
-  }
-  private parseCacheTimer: NodeJS.Timeout | undefined;
 
   private lastState: StatusParams['state'] = 'indexing';
   private sendStatus(state: StatusParams['state'], scanMs?: number): void {
@@ -241,7 +225,7 @@ export class Session {
     const status = () => this.sendStatus(this.indexer.scanning ? 'indexing' : this.lastState);
     if (this.search && this.search.status().building === 0) {
       if (this.statusTimer) { clearTimeout(this.statusTimer); this.statusTimer = undefined; }
-      if (!this.indexer.scanning) this.saveParseCache();
+      if (!this.indexer.scanning) this.parseWorkers.saveCache();
       status();
       return;
     }
@@ -580,7 +564,6 @@ export class Session {
   /** Keep the full-text and parse caches for the next start. */
   async shutdown(): Promise<void> {
     this.watcher?.dispose();
-    clearTimeout(this.parseCacheTimer);
     await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000)]);
   }
 }
