@@ -154,6 +154,29 @@ describe('the scan\'s file loaders', function () {
     }
   });
 
+  it('with a text store, a worker whose last file comes over in parts still hands off every record for the cache', async () => {
+    const bigRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-big-last-'));
+    const store = openTextStore(path.join(bigRoot, '.texts'));
+    try {
+      fs.cpSync(path.join(FIXTURES, 'library'), bigRoot, { recursive: true });
+      const entries = Array.from({ length: 1234 }, (_, i) => `Paper Number ${i} About Things\n\nAn abstract of paper ${i}.\n\n`);
+      fs.writeFileSync(path.join(bigRoot, 'digests/big.digest.txt'), `Sep 1\n\n${entries.join('')}`);
+      const all = filesToLoad(bigRoot);
+      const big = all.find((f) => f.rel === 'digests/big.digest.txt')!;
+      const files = [...all.filter((f) => f !== big), big]; // one worker: the big digest is its last file
+      const config = { dir: path.join(bigRoot, '.cache'), codeId: 'test', racyMs: -60_000 };
+      const loader = new WorkerFileLoader(PARSE_WORKER, 1, () => undefined);
+      loader.useTextStore(store);
+      loader.useCache(config);
+      await loadAll(loader, files);
+      await loader.saveCacheBeforeExit(20000);
+      assert.strictEqual(fs.readdirSync(config.dir).length, files.length - 1, 'every file but the missing one is cached');
+    } finally {
+      closeTextStore(store);
+      fs.rmSync(bigRoot, { recursive: true, force: true });
+    }
+  });
+
   it('a file that takes a worker longer than its budget is left out with an error; the files after it are loaded by a new worker', async () => {
     const slowRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-slow-'));
     try {

@@ -133,8 +133,9 @@ function work(): void {
   flush();
   let results: (LoadedFile | UndecodedHit)[] = [];
   let text = 0;
-  const send = () => {
-    post({ results, counts: cache && counts, ended: next === files.length ? endScan() : undefined });
+  /** `last`: the scan's last results (not ones sent ahead of a large last file's parts). */
+  const send = (last: boolean) => {
+    post({ results, counts: cache && counts, ended: last ? endScan() : undefined });
     results = [];
     text = 0;
   };
@@ -148,12 +149,12 @@ function work(): void {
     if (!cachedHit) countParsed(loaded.textLength);
     if (texts && !('body' in loaded) && loaded.entry) storeTexts(loaded.entry.sources, texts);
     if (!('body' in loaded) && loaded.entry && loaded.entry.sources.length > PART_SOURCES) {
-      if (results.length) send();
+      if (results.length) send(false);
       for (const part of splitSources(loaded)) post({ part });
     }
     results.push(loaded);
     text += loaded.textLength;
-    if (text >= REPLY_TEXT_BYTES || next === files.length) send();
+    if (text >= REPLY_TEXT_BYTES || next === files.length) send(next === files.length);
   }
 }
 
