@@ -91,7 +91,7 @@ describe('the scan\'s file loaders', function () {
     }
   });
 
-  it('with a text store and a cache, the records waiting to be saved wait in the store, not in memory, the workers end with the scan, and one saves them later', async () => {
+  it('with a text store and a cache, the records waiting to be saved wait in the store, not in memory, and one worker saves them later', async () => {
     // Two workers' worth of files, each worker's records over the megabyte a writer gathers before writing.
     const spillRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-spill-'));
     fs.cpSync(path.join(FIXTURES, 'library'), spillRoot, { recursive: true });
@@ -109,13 +109,13 @@ describe('the scan\'s file loaders', function () {
       loader.useCache(config);
       const threadsBefore = threadCount();
       await loadAll(loader, files);
-      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      assert.strictEqual(threadCount(), threadsBefore, 'the parse workers ended with the scan');
       const storeFiles = () => fs.readdirSync(store.dir).sort();
       assert.deepStrictEqual(storeFiles(), ['1.utf8', '2.utf8', '3.utf8', '4.utf8'], 'each worker: a file of texts, a file of records');
       for (const records of ['2.utf8', '4.utf8']) assert.ok(fs.statSync(path.join(store.dir, records)).size > 1024 * 1024, `records in ${records}`);
       assert.strictEqual(fs.existsSync(config.dir), false, 'nothing is in the cache before saveCache()');
       await loader.saveCacheBeforeExit(20000);
+      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      assert.strictEqual(threadCount(), threadsBefore, 'the parse workers and the one that saved their records have ended');
       assert.deepStrictEqual(storeFiles(), ['1.utf8', '3.utf8'], 'the records\' files were removed once saved');
       const parsed = files.length - 1; // the missing file has no result to cache
       assert.strictEqual(fs.readdirSync(config.dir).length, parsed);
@@ -244,7 +244,7 @@ describe('the scan\'s file loaders', function () {
       await new Promise((r) => setTimeout(r, 300)); // as long as chrt would take
       assert.deepStrictEqual(newIdle(), [], 'a small load stays in the normal class');
 
-      // Its worker ends with the scan: look while the last result has not been taken.
+      // Look while the last result has not been taken, while its worker is surely still loading.
       const bulkLoader = new WorkerFileLoader(PARSE_WORKER, 1, (l) => lines.push(l));
       let taken = 0;
       let idleWhileLoading = 0;

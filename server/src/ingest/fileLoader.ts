@@ -48,9 +48,10 @@ export const PARSE_BUDGET_MS = 20_000;
 const watchEvery = (budgetMs: number) => Math.min(250, budgetMs / 4);
 
 /**
- * In worker threads started for one scan. They end with it, returning their heaps. What missed a
- * parse cache waits in the text store until saveCache() starts one worker to write it (a worker
- * whose records could not go to the store keeps them, and ends once it has written them). The server thread
+ * In worker threads started for one scan. They end when saveCache() says (once the full text is
+ * ready), returning their heaps. What missed a parse cache waits in the text store meanwhile, and
+ * saveCache() starts one worker to write it (a worker whose records could not go to the store keeps
+ * them, and ends once it has written them). The server thread
  * then only receives parsed entries (a fraction of what reading and parsing cost), and decodes
  * cached results the workers found unchanged (see UndecodedHit). If a
  * worker cannot start or dies, the files it did not return are loaded on the calling thread,
@@ -79,6 +80,13 @@ export class WorkerFileLoader implements FileLoader {
     }
   }
 
+  /**
+   * Workers done with a scan that hold nothing, stopped by saveCache(): stopping a thread makes the
+   * thread that stops it wait while the stopped one tears its heap down, a pause that at the end of
+   * a scan fell while the server thread was still indexing.
+   */
+  private done: ParseWorker[] = [];
+
   /** Workers done with a scan that hold what missed the cache in memory, until saveCache(). */
   private unsaved: ParseWorker[] = [];
 
@@ -87,6 +95,7 @@ export class WorkerFileLoader implements FileLoader {
    * the full text is ready, so that a cold start's writing does not compete with its shard builds.
    */
   saveCache(): void {
+    for (const w of this.done.splice(0)) void w.terminate();
     for (const w of this.unsaved.splice(0)) this.untilEnded(w).post({ type: 'finish' });
     const pending = this.handedOff;
     this.handedOff = undefined;
@@ -297,8 +306,9 @@ export class WorkerFileLoader implements FileLoader {
           const handed: HandedOffRecords[] = [];
           for (const h of helpers) {
             if (h.failure !== undefined) continue;
-            if (!h.ended) { h.worker.needed(false); this.unsaved.push(h.worker); continue; }
-            void h.worker.terminate();
+            h.worker.needed(false);
+            if (!h.ended) { this.unsaved.push(h.worker); continue; }
+            this.done.push(h.worker);
             if (h.ended.unsaved) handed.push(h.ended.unsaved);
           }
           if (handed.length && cache && this.texts) this.handedOff = { cache, location: this.texts, handed };
