@@ -302,7 +302,7 @@ export class WorkerFileLoader implements FileLoader {
           continue;
         }
         if (helpers.every((h) => h.received === h.files.length)) {
-          // A worker that handed off what missed the cache ends now; one that could not saves it, and ends, when saveCache() says.
+          // When saveCache() runs, a worker that handed off what missed the cache is stopped, and one that could not saves it and ends.
           const handed: HandedOffRecords[] = [];
           for (const h of helpers) {
             if (h.failure !== undefined) continue;
