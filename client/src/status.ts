@@ -15,9 +15,11 @@ export class StatusItem implements vscode.Disposable {
 
   update(s: StatusParams): void {
     const papers = `${s.papers} paper${s.papers === 1 ? '' : 's'}`;
-    this.item.text = s.state === 'indexing' ? `$(sync~spin) ${papers}` : `$(library) ${papers}`;
+    // While indexing, the entries read so far: papers are counted once notes and entries are merged.
+    const entries = s.notes + s.digestEntries + (s.bibliographyEntries ?? 0);
+    this.item.text = s.state === 'indexing' ? `$(sync~spin) ${entries} entr${entries === 1 ? 'y' : 'ies'} read` : `$(library) ${papers}`;
     const lines = [
-      s.state === 'indexing' ? 'Literature Notes: indexing…' : 'Literature Notes',
+      s.state !== 'indexing' ? 'Literature Notes' : s.papers ? `Literature Notes: indexing… (${papers} so far)` : 'Literature Notes: indexing…',
       `${s.notes} notes, ${s.digests} digests (${s.digestEntries} entries)${s.bibliographies ? `, ${s.bibliographies} bibliograph${s.bibliographies === 1 ? 'y' : 'ies'} (${s.bibliographyEntries ?? 0} entries)` : ''}`,
     ];
     if (s.problems) lines.push(`${s.problems} problem${s.problems === 1 ? '' : 's'} in notes or digests (see Problems)`);

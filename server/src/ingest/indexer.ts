@@ -54,9 +54,10 @@ export interface ScanProgress {
  */
 export function rebuildDue(p: ScanProgress): boolean {
   if (p.sinceLast < Math.max(REBUILD_EVERY_MS, 6 * p.lastCost)) return false;
-  // The first serves the first request; with none (a warm start, usually) the scan's last recompute
-  // is the only one, unless the scan runs long enough for the status to want interim counts.
-  if (p.sourcesAtLast === 0) return p.sources > 0 && (p.wanted || p.elapsed >= SECOND_REBUILD_AFTER_MS);
+  // The first serves the first request. With none, the scan's last recompute is the only one: the
+  // status shows the entries read while indexing, and a recompute nobody waits for, 3 s into a
+  // large warm start, held up the scan for as long as it took.
+  if (p.sourcesAtLast === 0) return p.sources > 0 && p.wanted;
   if (p.elapsed < SECOND_REBUILD_AFTER_MS) return false;
   if (p.sources < 2 * p.sourcesAtLast) return false;
   const cost = (p.lastCost * p.sources) / p.sourcesAtLast;
