@@ -1,7 +1,7 @@
 import { spawn, ChildProcess } from 'child_process';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
 export const SERVER = process.env.LITNOTES_TEST_SERVER ?? path.resolve(__dirname, '../../../dist/server.js');
@@ -24,7 +24,7 @@ export class LspClient {
   stderr = '';
 
   constructor(private readonly settings: Record<string, unknown> | null = null, extraArgs: string[] = []) {
-    this.proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...extraArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...extraArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SERVER_ENV } });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
