@@ -29,12 +29,11 @@ export const SERVER_NODE_FLAGS: readonly string[] = [
 
 /**
  * Environment the server process starts with, beside its own (the extension and the tests pass it
- * too); glibc's malloc reads both, other C libraries ignore them.
- * - `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates its own arena, up to eight per
- *   core, and each of the server's six threads kept freed native memory (array buffers, the
- *   workers' messages) in its own; two arenas hold less of it.
- * - `MALLOC_MMAP_THRESHOLD_=131072`: blocks from 128 KB up are mapped on their own and go back to
- *   the system when freed. By default the threshold rises (up to 32 MB) with every large block
- *   freed, and the workers' large messages and buffers then stayed in the arenas.
+ * too); glibc's malloc reads it, other C libraries ignore it. `MALLOC_ARENA_MAX=2`: glibc gives
+ * each thread that allocates its own arena, up to eight per core, and each of the server's six
+ * threads kept freed native memory (array buffers, the workers' messages) in its own; two arenas
+ * hold less of it. A fixed `MALLOC_MMAP_THRESHOLD_` (128 KB, or 4 MB) saved more memory still but
+ * made the topics worker and the parse workers markedly slower (docs/performance.md), so the
+ * threshold stays glibc's own.
  */
-export const SERVER_ENV: Readonly<Record<string, string>> = runtimeTrickOff('malloc') ? {} : { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
+export const SERVER_ENV: Readonly<Record<string, string>> = runtimeTrickOff('malloc') ? {} : { MALLOC_ARENA_MAX: '2' };

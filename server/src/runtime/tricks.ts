@@ -2,7 +2,7 @@
  * The runtime's tricks, each of which can be switched off to measure what it pays (docs/performance.md):
  * LITNOTES_RUNTIME_OFF is a comma-separated list of `chrt` (idle scheduling class), `renice` (worker
  * priorities), `gc` (manual collection in idle workers), `semispace` (the server's 2 MB young
- * generation), `heapgrowth` (the 1.3 heap growing factor) and `malloc` (glibc's arenas and mmap threshold; all
+ * generation), `heapgrowth` (the 1.3 heap growing factor) and `malloc` (glibc's arena limit; all
  * three launchFlags.ts). Workers inherit the server's environment.
  */
 export function runtimeTrickOff(trick: 'chrt' | 'renice' | 'gc' | 'semispace' | 'heapgrowth' | 'malloc'): boolean {
