@@ -177,3 +177,55 @@ describe('library: what the sources of a file share', () => {
     if (noAuthors) assert.ok(library.get(noAuthors.key), 'a paper without authors is found by its key');
   });
 });
+
+describe('library: an edited note is patched in place when only its own paper changes', () => {
+  const files = exampleLibraryFiles();
+  const rel = 'notes/jiang2024kasa.md';
+  const edit = (library: ReturnType<typeof libraryOf>, text: string) => library.setFile(parseFile(uriFor(rel), rel, 'note', text).entry);
+  /** Every paper, with the papers of every source, as a fresh library of the same files makes them. */
+  const sameAsFresh = (library: ReturnType<typeof libraryOf>, text: string) => {
+    const fresh = libraryOf({ ...files, [rel]: text });
+    assert.deepStrictEqual(library.papers(), fresh.papers());
+    for (const f of fresh.allFiles()) {
+      f.sources.forEach((_, i) => assert.deepStrictEqual(library.paperOfSource(f.uri, i)?.key, fresh.paperOfSource(f.uri, i)?.key, `${f.uri} #${i}`));
+    }
+  };
+
+  it('a note merged with digest entries, its title kept: patched at once, digests and aliases as a recompute makes them', () => {
+    const library = libraryOf(files);
+    const before = library.get('jiang2024kasa')!;
+    assert.strictEqual(before.digests.length, 2);
+    const text = files[rel].replace('SVD-based PEFT', 'Rewritten summary: SVD-based PEFT').replace('year: 2024', 'year: 2025').replace('authors: Fan Wang', 'authors: Ada Lovelace');
+    edit(library, text);
+    assert.strictEqual(library.isDirty, false, 'no recompute needed');
+    const after = library.get('jiang2024kasa')!;
+    assert.notStrictEqual(after, before);
+    assert.match(library.text(after.summary)!, /^Rewritten summary/);
+    assert.strictEqual(String(after.year), '2025');
+    assert.strictEqual(after.authors[0], 'Ada Lovelace');
+    assert.strictEqual(library.get('kasa'), after, 'the digest key still leads to it');
+    assert.strictEqual(library.paperOfSource(after.digests[0].uri, after.digests[0].ordinal), after, "the digest entry's paper is the new one");
+    sameAsFresh(library, text);
+  });
+
+  it("a note merged with digest entries whose title changes waits for a recompute, which parts them", () => {
+    const library = libraryOf(files);
+    const text = files[rel].replace('title: "KaSA: Knowledge-Aware', 'title: "Not KaSA: Knowledge-Aware');
+    edit(library, text);
+    assert.strictEqual(library.isDirty, true);
+    assert.ok(library.rebuild());
+    assert.notStrictEqual(library.get('kasa'), library.get('jiang2024kasa'));
+    sameAsFresh(library, text);
+  });
+
+  it('a DOI that a note gains waits for a recompute (a bibliography entry may join it)', () => {
+    const library = libraryOf({ ...files, 'notes/solo.md': '---\ncitekey: solo2024\ntitle: A Paper Nobody Else Has\n---\nBody.\n' });
+    library.setFile(parseFile(uriFor('notes/solo.md'), 'notes/solo.md', 'note', '---\ncitekey: solo2024\ntitle: A Paper Nobody Else Has\ndoi: 10.1000/xyz\n---\nBody.\n').entry);
+    assert.strictEqual(library.isDirty, true);
+    library.setFile(parseFile(uriFor('notes/solo.md'), 'notes/solo.md', 'note', '---\ncitekey: solo2024\ntitle: A Paper Nobody Else Has Either\ndoi: 10.1000/xyz\n---\nBody.\n').entry);
+    assert.ok(library.rebuild());
+    library.setFile(parseFile(uriFor('notes/solo.md'), 'notes/solo.md', 'note', '---\ncitekey: solo2024\ntitle: A Paper Nobody Else Has At All\ndoi: 10.1000/xyz\n---\nBody.\n').entry);
+    assert.strictEqual(library.isDirty, false, 'same DOI, a title nothing else has: patched');
+    assert.strictEqual(library.get('solo2024')!.title, 'A Paper Nobody Else Has At All');
+  });
+});
