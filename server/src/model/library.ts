@@ -482,7 +482,7 @@ export class Library {
 
   /**
    * An edited note that changes only its own paper is patched in place instead of recomputing the
-   * library (a recompute takes seconds at 100,000 papers). That holds when its key, arXiv id, DOI
+   * whole library. That holds when its key, arXiv id, DOI
    * and aliases stay the same, no bibliography entry is merged into its paper, and either
    *  - its paper has no digest entries, and its old and new titles merge with nothing else, or
    *  - its paper has digest entries and its normalized title stays the same: the entries join it
