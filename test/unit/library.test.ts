@@ -208,14 +208,61 @@ describe('library: an edited note is patched in place when only its own paper ch
     sameAsFresh(library, text);
   });
 
-  it("a note merged with digest entries whose title changes waits for a recompute, which parts them", () => {
+  it('a note merged with digest entries by title, its title changed: patched at once, the entries become the paper of their own key', () => {
     const library = libraryOf(files);
+    const before = library.get('jiang2024kasa')!;
+    const text = files[rel].replace('title: "KaSA: Knowledge-Aware', 'title: "Not KaSA: Knowledge-Aware');
+    edit(library, text);
+    assert.strictEqual(library.isDirty, false, 'no recompute needed');
+    const note = library.get('jiang2024kasa')!, parted = library.get('kasa')!;
+    assert.notStrictEqual(parted, note);
+    assert.deepStrictEqual(note.aliases, []);
+    assert.strictEqual(parted.key, 'kasa');
+    assert.deepStrictEqual(parted.digests, before.digests, 'both digest entries, in the same order');
+    assert.strictEqual(library.paperOfSource(parted.digests[0].uri, parted.digests[0].ordinal), parted);
+    sameAsFresh(library, text);
+    // And back: the note takes its old title again, which a digest entry has (a recompute joins them).
+    edit(library, files[rel]);
+    assert.strictEqual(library.isDirty, true);
+    assert.ok(library.rebuild());
+    sameAsFresh(library, files[rel]);
+  });
+
+  it('a note whose title another note shares waits for a recompute (the other could take its digest entries)', () => {
+    const twin = 'notes/twin.md';
+    const withTwin = { ...files, [twin]: files[rel].replace('citekey: jiang2024kasa', 'citekey: twin2024kasa') };
+    const library = libraryOf(withTwin);
     const text = files[rel].replace('title: "KaSA: Knowledge-Aware', 'title: "Not KaSA: Knowledge-Aware');
     edit(library, text);
     assert.strictEqual(library.isDirty, true);
     assert.ok(library.rebuild());
-    assert.notStrictEqual(library.get('kasa'), library.get('jiang2024kasa'));
-    sameAsFresh(library, text);
+    const fresh = libraryOf({ ...withTwin, [rel]: text });
+    assert.deepStrictEqual(library.papers(), fresh.papers());
+    assert.strictEqual(library.get('kasa'), library.get('twin2024kasa'), 'the entries went to the other note');
+  });
+
+  it('a second note with the same key and title: a title change waits for a recompute, which reports the clash', () => {
+    const copy = 'notes/zz-copy.md';
+    const withCopy = { ...files, [copy]: files[rel] };
+    const library = libraryOf(withCopy);
+    assert.deepStrictEqual(library.mergeProblems(uriFor(copy)), [], 'the same paper twice: no clash yet');
+    edit(library, files[rel].replace('title: "KaSA: Knowledge-Aware', 'title: "Not KaSA: Knowledge-Aware'));
+    assert.strictEqual(library.isDirty, true);
+    assert.ok(library.rebuild());
+    assert.strictEqual(library.mergeProblems(uriFor(copy))[0]?.code, 'duplicate-key');
+  });
+
+  it('a bibliography entry of the same title that an author change lets join: waits for a recompute', () => {
+    const solo = 'notes/solo.md';
+    const bib = '@article{other2020,\n  title = {A Paper Nobody Else Has},\n  author = {Hopper, Grace},\n  year = {2020}\n}\n';
+    const withBib = { ...files, [solo]: '---\ncitekey: solo2024\ntitle: A Paper Nobody Else Has\nauthors: Ada Lovelace\n---\nBody.\n', 'refs/library.bib': bib };
+    const library = libraryOf(withBib);
+    assert.notStrictEqual(library.get('other2020'), library.get('solo2024'), 'first authors differ: two papers');
+    const text = withBib[solo].replace('Ada Lovelace', 'Grace Hopper');
+    library.setFile(parseFile(uriFor(solo), solo, 'note', text).entry);
+    assert.strictEqual(library.isDirty, true);
+    assert.ok(library.rebuild());
+    assert.strictEqual(library.get('other2020'), library.get('solo2024'), 'now one paper');
   });
 
   it('a DOI that a note gains waits for a recompute (a bibliography entry may join it)', () => {

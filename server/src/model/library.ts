@@ -93,6 +93,9 @@ export class Library {
   /** key -> uri -> citations of it there. Maintained incrementally as files change. */
   private readonly citationIndex = new Map<string, Map<string, Citation[]>>();
   private noteTitles = new Map<string, Paper>();
+  /** How many notes and bibliography entries have each key, and each normalized title (kept as files change, for patchNote). */
+  private readonly citableKeys = new Map<string, number>();
+  private readonly citableTitles = new Map<string, number>();
   /** Normalized titles of digest entries (the recompute's map of them to its groups' indexes). */
   private digestTitles = new Map<string, number>();
   /** uri -> the paper each of its sources (by ordinal) belongs to (full-text hits are per source). */
@@ -121,8 +124,9 @@ export class Library {
     if (titles?.length === entry.sources.length) entry.sources.forEach((s, i) => remembered(s, TITLE_INFO, () => titles[i]));
     shareRepeatedValues(entry);
     const old = this.files.get(entry.uri);
-    if (old) this.unindexCitations(old);
+    if (old) { this.unindexCitations(old); this.countCitable(old, -1); }
     this.files.set(entry.uri, entry);
+    this.countCitable(entry, 1);
     this.filesVersion++;
     this.indexCitations(entry);
     if (old?.sources.length || entry.sources.length) this.onFileChanged?.(entry.uri);
@@ -134,6 +138,7 @@ export class Library {
     const old = this.files.get(uri);
     if (!old) return false;
     this.unindexCitations(old);
+    this.countCitable(old, -1);
     this.files.delete(uri);
     this.filesVersion++;
     if (old.sources.length) { this.dirty = true; this.onFileChanged?.(uri); }
@@ -233,6 +238,15 @@ export class Library {
       if (!byUri) continue;
       byUri.delete(entry.uri);
       if (byUri.size === 0) this.citationIndex.delete(c.key);
+    }
+  }
+
+  private countCitable(entry: FileEntry, by: 1 | -1): void {
+    if (entry.kind !== 'note' && entry.kind !== 'bibliography') return;
+    for (const s of entry.sources) {
+      if (s.key) count(this.citableKeys, s.key, by);
+      const norm = this.info(s).norm;
+      if (norm) count(this.citableTitles, norm, by);
     }
   }
 
@@ -482,12 +496,16 @@ export class Library {
 
   /**
    * An edited note that changes only its own paper is patched in place instead of recomputing the
-   * whole library. That holds when its key, arXiv id, DOI
-   * and aliases stay the same, no bibliography entry is merged into its paper, and either
+   * whole library. That holds when its key, arXiv id, DOI and aliases stay the same, no bibliography
+   * entry is merged into its paper, no other note or bibliography entry has its key or its old or
+   * new title (one could join it, part from it or clash with it), and either
    *  - its paper has no digest entries, and its old and new titles merge with nothing else, or
    *  - its paper has digest entries and its normalized title stays the same: the entries join it
    *    as before (by arXiv id or title), keep the keys they chose (the paper's aliases), and fill in
-   *    what the new note lacks, in the same order as a recompute.
+   *    what the new note lacks, in the same order as a recompute, or
+   *  - its paper has the digest entries of one title (none shares the note's arXiv id) and the title
+   *    changes to one nothing else has: the entries part from the note and become the paper of the
+   *    key they chose, as a recompute would make it (keys are chosen before titles are compared).
    * Returns false when a full recompute is needed.
    */
   private patchNote(old: FileEntry, entry: FileEntry): boolean {
@@ -498,12 +516,21 @@ export class Library {
     if (!paper || paper.note !== before || paper.entries.length || before.aliases || after.aliases) return false;
     if (after.key !== before.key || after.arxiv !== before.arxiv || after.doi !== before.doi || this.clashProblems.has(old.uri)) return false;
     const oldNorm = this.info(before).norm, newNorm = this.info(after).norm;
-    if (paper.digests.length ? newNorm !== oldNorm : paper.aliases.length) return false;
+    const parting = newNorm !== oldNorm && paper.digests.length > 0;
+    if (parting && !this.mergedByTitleAlone(paper, oldNorm)) return false;
+    if (newNorm !== oldNorm && !parting && paper.aliases.length) return false;
     if (newNorm !== oldNorm && (this.digestTitles.has(newNorm) || this.noteTitles.has(newNorm))) return false;
+    if (this.othersShare(after.key!, oldNorm, newNorm)) return false;
     const index = this.indexOfKey(paper.key);
     if (index < 0) return false;
     const next = newPaper(paper.key, after);
-    if (paper.digests.length) {
+    let parted: Paper | undefined;
+    if (parting) {
+      parted = newPaper(paper.aliases[0], paper.digests[0]);
+      for (let m = 1; m < paper.digests.length; m++) mergeDigest(parted, paper.digests[m]);
+      this.finishPaper(parted);
+      this.byKey.set(parted.key, parted);
+    } else if (paper.digests.length) {
       next.aliases = paper.aliases;
       for (const d of paper.digests) mergeDigest(next, d);
     }
@@ -511,14 +538,41 @@ export class Library {
     this.byKey.set(paper.key, next);
     for (const alias of next.aliases) this.byKey.set(alias, next);
     this.list[index] = next;
+    if (parted) this.list.splice(this.insertionPoint(parted.key), 0, parted);
     for (const uri of new Set([after.uri, ...paper.digests.map((d) => d.uri)])) {
       const here = this.bySource.get(uri);
-      if (here) for (let i = 0; i < here.length; i++) if (here[i] === paper) here[i] = next;
+      if (here) for (let i = 0; i < here.length; i++) if (here[i] === paper) here[i] = uri === after.uri ? next : parted ?? next;
     }
     if (this.noteTitles.get(oldNorm) === paper) this.noteTitles.delete(oldNorm);
     this.noteTitles.set(newNorm, next);
     this.version++;
     return true;
+  }
+
+  /**
+   * Whether a paper's digest entries joined its note by the note's title alone: then they are one
+   * group (a recompute groups entries by title), its key the paper's one alias. An entry sharing the
+   * note's arXiv id joined it by that and would stay.
+   */
+  private mergedByTitleAlone(paper: Paper, norm: string): boolean {
+    const arxiv = paper.note!.arxiv;
+    return paper.aliases.length === 1 && this.noteTitles.get(norm) === paper && !(arxiv && paper.digests.some((d) => d.arxiv === arxiv));
+  }
+
+  /** Whether a note or bibliography entry other than the edited note (counted with its new key and title) has its key or either title. */
+  private othersShare(key: string, oldNorm: string, newNorm: string): boolean {
+    const others = (counts: Map<string, number>, value: string, ours: number) => !!value && (counts.get(value) ?? 0) > ours;
+    return others(this.citableKeys, key, 1) || others(this.citableTitles, oldNorm, oldNorm === newNorm ? 1 : 0) || others(this.citableTitles, newNorm, 1);
+  }
+
+  /** Where a key not in the key-sorted list would go. */
+  private insertionPoint(key: string): number {
+    let lo = 0, hi = this.list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.list[mid].key < key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
   }
 
   /** Where a key is in the key-sorted list, or -1. */
@@ -537,6 +591,11 @@ export class Library {
 /** Whether a file lies under a folder whose name starts with a dot. */
 function inHiddenFolder(uri: string): boolean {
   return uri.includes('/.', uri.indexOf('://') + 3);
+}
+
+function count(counts: Map<string, number>, value: string, by: 1 | -1): void {
+  const n = (counts.get(value) ?? 0) + by;
+  if (n > 0) counts.set(value, n); else counts.delete(value);
 }
 
 function pushProblem(map: Map<string, SourceProblem[]>, uri: string, p: SourceProblem): void {
