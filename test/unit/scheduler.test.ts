@@ -67,4 +67,17 @@ describe('runSliced', () => {
     await runSliced((function* () { for (let i = 0; i < 100; i++) { log.push('step'); yield; } })());
     assert.strictEqual(log.indexOf('request'), -1);
   });
+
+  it('two computations at once take one slice per turn between them, not one each', async () => {
+    const log: string[] = [];
+    let done = false;
+    const tick = () => { log.push('turn'); if (!done) setImmediate(tick); };
+    setImmediate(tick);
+    await Promise.all([runSliced(busySteps(10 * SLICE_MS, log)), runSliced(busySteps(10 * SLICE_MS, log))]);
+    done = true;
+    const perTurn = log.join(' ').split('turn').map((between) => between.split('step').length - 1);
+    assert.strictEqual(perTurn.reduce((a, b) => a + b, 0), 20 * SLICE_MS, 'both ran to the end');
+    // Both start in the turn they are called in; from then on they share one slice per turn.
+    assert.ok(Math.max(...perTurn.slice(1)) <= SLICE_MS + 1, `steps in one turn: ${perTurn.join(' ')}`);
+  });
 });

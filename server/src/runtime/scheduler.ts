@@ -2,8 +2,9 @@
  * The one way background work on the server thread (recomputing papers, taking the scan's results,
  * sending full-text shards, packing papers for topics, pruning the parse cache) shares the thread
  * with the editor's requests: it runs in slices of SLICE_MS and, between slices, gives way until the
- * queued messages have been dispatched. Completion, hover and definition then wait at most about a
- * slice.
+ * queued messages have been dispatched. One slice runs per turn of the event loop, whichever piece
+ * of work it belongs to, so completion, hover and definition wait at most about a slice however
+ * many pieces are under way.
  */
 
 /** How long one slice of background work may hold the server thread. */
@@ -34,6 +35,37 @@ export async function yieldToRequests(): Promise<void> {
   }
 }
 
+/** Pieces of background work waiting for their next slice, in the order they gave way. */
+const waiting: (() => void)[] = [];
+let driving = false;
+
+/**
+ * Resolves when it is this piece's turn for a slice: once the queued messages have been dispatched
+ * and the pieces that gave way before it have had theirs, one per turn. When each piece waited
+ * for the messages on its own, all of them resumed in the same turn: at the end of a large scan
+ * (the last recompute, the full-text shards, the parse cache's pruning, the status) a request
+ * waited behind four slices and what each ran over by.
+ */
+function nextSlice(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    if (!driving) void drive();
+  });
+}
+
+async function drive(): Promise<void> {
+  driving = true;
+  try {
+    while (waiting.length) {
+      await yieldToRequests();
+      // The piece runs its slice in this turn's microtasks, after which it queues again (giveWay).
+      waiting.shift()!();
+    }
+  } finally {
+    driving = false;
+  }
+}
+
 /** The clock of one piece of background work: check `spent()` between units of work, `giveWay()` when it is. */
 export class Slice {
   private start = Date.now();
@@ -44,9 +76,9 @@ export class Slice {
     return Date.now() - this.start >= this.ms;
   }
 
-  /** Lets the queued requests run, then starts a new slice. */
+  /** Lets the queued requests and the other pieces' slices run, then starts a new slice. */
   async giveWay(): Promise<void> {
-    await yieldToRequests();
+    await nextSlice();
     this.start = Date.now();
   }
 
