@@ -43,7 +43,7 @@ let driving = false;
  * Resolves when it is this piece's turn for a slice: once the queued messages have been dispatched
  * and the pieces that gave way before it have had theirs, one per turn. When each piece waited
  * for the messages on its own, all of them resumed in the same turn: at the end of a large scan
- * (the last recompute, the full-text shards, the parse cache's pruning, the status) a request
+ * (its last results, the recompute, the full-text shards, the parse cache's pruning) a request
  * waited behind four slices and what each ran over by.
  */
 function nextSlice(): Promise<void> {
