@@ -565,7 +565,7 @@ export class Library {
     return others(this.citableKeys, key, 1) || others(this.citableTitles, oldNorm, oldNorm === newNorm ? 1 : 0) || others(this.citableTitles, newNorm, 1);
   }
 
-  /** Where a key not in the key-sorted list would go. */
+  /** Where a key is in the key-sorted list, or where it would go if it is not there. */
   private insertionPoint(key: string): number {
     let lo = 0, hi = this.list.length;
     while (lo < hi) {
@@ -577,14 +577,8 @@ export class Library {
 
   /** Where a key is in the key-sorted list, or -1. */
   private indexOfKey(key: string): number {
-    let lo = 0, hi = this.list.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const k = this.list[mid].key;
-      if (k === key) return mid;
-      if (k < key) lo = mid + 1; else hi = mid - 1;
-    }
-    return -1;
+    const at = this.insertionPoint(key);
+    return this.list[at]?.key === key ? at : -1;
   }
 }
 
