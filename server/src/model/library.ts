@@ -516,10 +516,10 @@ export class Library {
     if (!paper || paper.note !== before || paper.entries.length || before.aliases || after.aliases) return false;
     if (after.key !== before.key || after.arxiv !== before.arxiv || after.doi !== before.doi || this.clashProblems.has(old.uri)) return false;
     const oldNorm = this.info(before).norm, newNorm = this.info(after).norm;
-    const parting = newNorm !== oldNorm && paper.digests.length > 0;
+    const retitled = newNorm !== oldNorm;
+    const parting = retitled && paper.digests.length > 0;
     if (parting && !this.mergedByTitleAlone(paper, oldNorm)) return false;
-    if (newNorm !== oldNorm && !parting && paper.aliases.length) return false;
-    if (newNorm !== oldNorm && (this.digestTitles.has(newNorm) || this.noteTitles.has(newNorm))) return false;
+    if (retitled && this.digestTitles.has(newNorm)) return false;
     if (this.othersShare(after.key!, oldNorm, newNorm)) return false;
     const index = this.indexOfKey(paper.key);
     if (index < 0) return false;
