@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CacheStore, openSealed, sealText } from '../../server/src/runtime/cacheStore';
+import { CacheStore, openSealed, sealBytes, sealText } from '../../server/src/runtime/cacheStore';
 
 describe('the cache store', () => {
   let dir: string;
@@ -49,5 +49,21 @@ describe('the cache store', () => {
     assert.deepStrictEqual(openSealed(text, { format: 2 }), { hit: { header: JSON.parse(text.split('\n')[0]), body: '{"x":1}' } });
     assert.deepStrictEqual(openSealed(text, { format: 3 }), { miss: true });
     assert.deepStrictEqual(openSealed(text.replace('"x":1', '"x":2'), { format: 2 }), { problem: 'damaged: its checksum does not match' });
+  });
+
+  it('seals bytes as it seals their text, so either reads the other\'s files, and opens them as bytes', () => {
+    const body = '{"title":"Café — naïve 深度学习 😀","abstract":"x\\n"}';
+    const bytes = sealBytes({ format: 2 }, Buffer.from(body, 'utf8'));
+    assert.strictEqual(bytes.toString('utf8'), sealText({ format: 2 }, body));
+    const opened = openSealed(bytes, { format: 2 });
+    assert.ok('hit' in opened);
+    assert.ok(Buffer.isBuffer(opened.hit.body), 'the body stays bytes');
+    assert.strictEqual(opened.hit.body.toString('utf8'), body);
+    assert.deepStrictEqual(opened.hit.header, JSON.parse(sealText({ format: 2 }, body).split('\n')[0]));
+    assert.deepStrictEqual(openSealed(bytes, { format: 3 }), { miss: true });
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 3] ^= 0x01;
+    assert.deepStrictEqual(openSealed(flipped, { format: 2 }), { problem: 'damaged: its checksum does not match' });
+    assert.deepStrictEqual(openSealed(bytes.subarray(0, 5), { format: 2 }), { problem: 'truncated' });
   });
 });

@@ -58,7 +58,7 @@ describe('the parse cache', () => {
 
   it('writes records byte for byte, whatever their script or size, one after another', () => {
     const texts = ['{"title":"Café — naïve 深度学习 😀 \\u0000"}', 'x'.repeat(300_000) + 'é', 'short', '😀'.repeat(2_000_000)];
-    texts.forEach((text, i) => writeRecord(config, { name: `r${i}.parsed`, text }));
+    texts.forEach((text, i) => writeRecord(config, { name: `r${i}.parsed`, data: Buffer.from(text, 'utf8') }));
     texts.forEach((text, i) => assert.strictEqual(fs.readFileSync(path.join(config.dir, `r${i}.parsed`), 'utf8'), text, `record ${i}`));
     assert.deepStrictEqual(fs.readdirSync(config.dir).filter((n) => n.endsWith('.tmp')), [], 'no temporary file is left');
   });

@@ -38,6 +38,23 @@ describe('the text store', () => {
     return copy;
   }
 
+  it('stores bytes as they are, beside texts, and reads them back byte for byte', () => {
+    const store = openTextStore(parent);
+    const writer = new TextWriter(store, 1, (line) => assert.fail(line));
+    const values = [Buffer.from(long('Ünïcödé — 日本語 🙂 '), 'utf8'), Buffer.from([0xff, 0xfe, 0x00, ...Buffer.alloc(100, 0x80)]), Buffer.alloc(2 * 1024 * 1024 + 3, 0x41)];
+    const holders: { data?: Text | Uint8Array }[] = values.map((data) => ({ data }));
+    holders.splice(1, 0, { data: long('a text between ') });
+    for (const h of holders) writer.store(h, 'data');
+    assert.ok(writer.flush());
+    assert.ok(holders.every((h) => typeof h.data === 'object' && !(h.data instanceof Uint8Array)), 'each is a reference now');
+    const reader = new TextReader(store);
+    assert.deepStrictEqual([0, 2, 3].map((i) => reader.bytes(holders[i].data as Exclude<Text, string>)), values);
+    assert.strictEqual(reader.text(holders[1].data as Text), long('a text between '));
+    reader.close();
+    writer.close();
+    closeTextStore(store);
+  });
+
   it('moves long texts to the writer\'s file and reads them back by offset, in any script and of any size', () => {
     const store = openTextStore(parent);
     const writer = new TextWriter(store, 1, (line) => assert.fail(line));

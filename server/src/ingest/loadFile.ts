@@ -66,7 +66,7 @@ export function notIndexed(f: FileToLoad, textLength: number, why: string): Load
  * text on and the server thread decodes it (decodeHit), as it would otherwise have to copy the
  * decoded objects out of the worker's message, at about the same cost. `textLength`: the file's size.
  */
-export interface UndecodedHit { uri: string; body: string; textLength: number }
+export interface UndecodedHit { uri: string; body: Uint8Array; textLength: number }
 
 /**
  * Read and parse synchronously: the scan's way, in its slices or in the parse worker. With a
@@ -115,15 +115,16 @@ function load(
     if ('hit' in cached) return count(counts, 'unchanged', cached.hit);
     problem = cached.problem;
   }
-  let read: TextOrWhy;
+  let bytes: Buffer, read: TextOrWhy;
   try {
-    read = decode(readFileSync(f.fsPath), f.rel);
+    bytes = readFileSync(f.fsPath);
+    read = decode(bytes, f.rel);
   } catch (err) {
-    read = { why: readError(err, f.rel) };
+    return unreadable(f, readError(err, f.rel));
   }
   if (!('text' in read)) return unreadable(f, read.why);
   if (!cache) return parseText(f, read.text);
-  const file: ReadFile = { stamp, readAt, hash: textHash(read.text) };
+  const file: ReadFile = { stamp, readAt, hash: textHash(bytes) };
   if (probe && 'header' in probe && !problem && probe.header.text === file.hash) {
     const cached = decodeBody(probe, f.uri);
     if ('hit' in cached) {

@@ -1,5 +1,5 @@
 import type { Stats } from 'fs';
-import { CacheStore, cacheFileName as nameInCache, checksum, openSealed, sealText } from '../runtime/cacheStore';
+import { CacheStore, cacheFileName as nameInCache, checksum, openSealed, sealBytes } from '../runtime/cacheStore';
 import { loadedFileProblem } from '../parse/entryShape';
 import type { FileToLoad, LoadedFile } from './loadFile';
 import { Slice } from '../runtime/scheduler';
@@ -12,7 +12,10 @@ import { Slice } from '../runtime/scheduler';
  * in the workspace). The first line is a small header: the parser build it came from (a hash of
  * the bundled parser, so any new build starts afresh), the uri, a hash of the text parsed, the
  * file's stamp (size, times, inode) when it was read and the checksum of the rest, which is the
- * parse result (runtime/cacheStore.ts: sealText).
+ * parse result (runtime/cacheStore.ts: sealBytes). Records are bytes from the moment a result is
+ * encoded until they are written, and read back as bytes: a large library's results are hundreds
+ * of megabytes, and encoding them again for the checksum, the text store and the file was a third
+ * of a parse worker's time in a cold scan.
  *
  * A file whose stamp is as recorded, and was already old when read (see RACY_MS), is not read at
  * all; otherwise its text is read and hashed, and a matching hash is a hit too (re-stamped for the
@@ -88,20 +91,21 @@ export const noCounts = (): CacheCounts => ({ unchanged: 0, sameText: 0, parsed:
 export type CacheLookup = { hit: LoadedFile } | { miss: true; problem?: string };
 
 /** A cached parse of this file (by uri, path, kind and parser build), its header read, its body not yet. */
-export type CacheProbe = { header: Header; body: string } | { miss: true; problem?: string };
+export type CacheProbe = { header: Header; body: Buffer } | { miss: true; problem?: string };
 
 export function cacheFileName(uri: string): string {
   return nameInCache(uri, '.parsed');
 }
 
-export function textHash(text: string): string {
-  return checksum(text);
+/** A hash of a file's bytes as read (the text parsed is their UTF-8 decoding). */
+export function textHash(bytes: Uint8Array): string {
+  return checksum(bytes);
 }
 
 export function probeCache(config: ParseCacheConfig, f: FileToLoad, present?: Set<string>): CacheProbe {
   const name = cacheFileName(f.uri);
   if (present && !present.has(name)) return { miss: true }; // a cold start: skip thousands of failing reads
-  const data = storeOf(config.dir).read(name, 'utf8');
+  const data = storeOf(config.dir).read(name);
   if (data === undefined) return { miss: true }; // never cached, or cleared: not a problem
   const opened = openSealed(data, { format: PARSE_CACHE_FORMAT, code: config.codeId, uri: f.uri, rel: f.rel, candidate: f.candidate });
   if ('miss' in opened) return { miss: true };
@@ -118,10 +122,10 @@ export function unchangedSinceRead(config: ParseCacheConfig, header: Header, now
 }
 
 /** The cached result itself (its checksum already checked), used only if it has the shape of a parse result of this file. */
-export function decodeBody(probe: { body: string }, uri: string): CacheLookup {
+export function decodeBody(probe: { body: Uint8Array }, uri: string): CacheLookup {
   let body: unknown;
   try {
-    body = JSON.parse(probe.body);
+    body = JSON.parse(Buffer.from(probe.body.buffer, probe.body.byteOffset, probe.body.byteLength).toString('utf8'));
   } catch {
     return { miss: true, problem: 'unreadable body' };
   }
@@ -129,28 +133,28 @@ export function decodeBody(probe: { body: string }, uri: string): CacheLookup {
   return why ? { miss: true, problem: why } : { hit: body as LoadedFile };
 }
 
-/** A cache file's name and text, made now and written later (flat strings are cheap to hold). */
-export interface CacheRecord { name: string; text: string }
+/** A cache file's name and bytes, made now and written later. */
+export interface CacheRecord { name: string; data: Uint8Array }
 
 /** What the file was when read, for the record: its stamp and the time just before it was statted. */
 export interface ReadFile { stamp: FileStamp; readAt: number; hash: string }
 
 export function encodeRecord(config: ParseCacheConfig, f: FileToLoad, read: ReadFile, loaded: LoadedFile): CacheRecord {
-  return recordWithBody(config, f, read, JSON.stringify(loaded));
+  return recordWithBody(config, f, read, Buffer.from(JSON.stringify(loaded), 'utf8'));
 }
 
 /** A record for an already encoded result (one found by its text, re-stamped so the next start need not read the file). */
-export function recordWithBody(config: ParseCacheConfig, f: FileToLoad, read: ReadFile, body: string): CacheRecord {
+export function recordWithBody(config: ParseCacheConfig, f: FileToLoad, read: ReadFile, body: Uint8Array): CacheRecord {
   const header: Header = {
     format: PARSE_CACHE_FORMAT, code: config.codeId, uri: f.uri, rel: f.rel, candidate: f.candidate,
     text: read.hash, stamp: read.stamp, readAt: read.readAt,
   };
-  return { name: cacheFileName(f.uri), text: sealText(header, body) };
+  return { name: cacheFileName(f.uri), data: sealBytes(header, body) };
 }
 
 export function writeRecord(config: ParseCacheConfig, record: CacheRecord): void {
   try {
-    storeOf(config.dir).write(record.name, record.text);
+    storeOf(config.dir).write(record.name, record.data);
   } catch { /* the next start parses the file again */ }
 }
 

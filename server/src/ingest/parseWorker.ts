@@ -145,6 +145,8 @@ function work(): void {
     let loaded = loadOrDefer(file, maxMB, cache, counts);
     const cachedHit = 'body' in loaded;
     if ('body' in loaded && (texts || loaded.body.length > BIG_BODY)) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts);
+    // A message copies a view's whole buffer (the file read, header and all): the body alone goes.
+    else if ('body' in loaded) loaded.body = new Uint8Array(loaded.body);
     Atomics.store(progress, PROGRESS_FILE, -1);
     if (!cachedHit) countParsed(loaded.textLength);
     if (texts && !('body' in loaded) && loaded.entry) storeTexts(loaded.entry.sources, texts);

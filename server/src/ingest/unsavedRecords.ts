@@ -1,16 +1,19 @@
-import type { Text } from '../parse/types';
+import type { StoredText } from '../parse/types';
 import { TextReader, TextStoreLocation, TextWriter } from '../runtime/textStore';
 import type { CacheRecord } from './parseCache';
 
 /** Records one thread put in a store file of its own, for another thread to write out and remove. */
 export interface HandedOffRecords {
   file: number;
-  records: { name: string; text: Text }[];
+  records: HeldRecord[];
 }
+
+/** A record as it waits: its bytes, or where they are in the text store. */
+interface HeldRecord { name: string; data: Uint8Array | StoredText }
 
 /**
  * The parse cache records a worker makes during a scan and writes only when the server says
- * (parseWorker.ts). They are the library's parse results, texts included: held as strings, they
+ * (parseWorker.ts). They are the library's parse results, texts included: held in memory, they
  * were a few hundred megabytes per worker in a large library until the full text was ready. With a
  * text store they wait in a file of their own there (appended as they come, read back one by one
  * when written out, removed after), and only their names stay in memory. Then the worker that
@@ -18,7 +21,7 @@ export interface HandedOffRecords {
  * (adopt) to write them out, so no parse worker need stay alive until then.
  */
 export class UnsavedRecords {
-  private records: { name: string; text: Text }[] = [];
+  private records: HeldRecord[] = [];
   private writer?: TextWriter;
   private reader?: TextReader;
   /** Store files of these records, removed by close(). */
@@ -54,8 +57,8 @@ export class UnsavedRecords {
 
   /** Keeps the record to write later (on disk when it can: a store that cannot be written keeps it in memory). */
   add(record: CacheRecord): void {
-    const held: { name: string; text: Text } = { ...record };
-    this.writer?.store(held, 'text');
+    const held: HeldRecord = { ...record };
+    this.writer?.store(held, 'data');
     this.records.push(held);
   }
 
@@ -83,9 +86,9 @@ export class UnsavedRecords {
   take(count: number): CacheRecord[] {
     this.writer?.flush();
     const out: CacheRecord[] = [];
-    for (const { name, text } of this.records.splice(0, count)) {
-      const read = typeof text === 'string' ? text : this.reader!.text(text);
-      if (read) out.push({ name, text: read }); else this.unreadable++;
+    for (const { name, data } of this.records.splice(0, count)) {
+      const read = data instanceof Uint8Array ? data : this.reader!.bytes(data);
+      if (read.length) out.push({ name, data: read }); else this.unreadable++;
     }
     return out;
   }

@@ -43,22 +43,32 @@ export function sealText(header: object, body: string): string {
 }
 
 /**
- * The header and body of a sealText file. A header without `expected`'s values is a miss (written
+ * sealText's file as bytes, for a body already encoded as UTF-8: the checksum is taken of those
+ * bytes, which is what sealText's checksum of the string hashes. A large body is encoded once,
+ * not again for its checksum, again to be held and again to be written.
+ */
+export function sealBytes(header: object, body: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, sum: checksum(body) })}\n`, 'utf8'), body]);
+}
+
+/**
+ * The header and body of a sealText or sealBytes file (read as text, or as bytes: then the body
+ * stays bytes, its checksum taken without encoding it again). A header without `expected`'s values is a miss (written
  * by another version, or for another file; checked before the checksum); one that cannot be read,
  * or a body that does not match its checksum, is a problem.
  */
-export function openSealed(text: string, expected: Record<string, unknown>): CacheRead<{ header: Record<string, unknown>; body: string }> {
-  const newline = text.indexOf('\n');
+export function openSealed<D extends string | Buffer>(data: D, expected: Record<string, unknown>): CacheRead<{ header: Record<string, unknown>; body: D }> {
+  const newline = data.indexOf('\n');
   if (newline < 0) return { problem: 'truncated' };
   let header: unknown;
   try {
-    header = JSON.parse(text.slice(0, newline));
+    header = JSON.parse(typeof data === 'string' ? data.slice(0, newline) : data.toString('utf8', 0, newline));
   } catch {
     return { problem: 'unreadable header' };
   }
   if (!header || typeof header !== 'object' || Array.isArray(header)) return { problem: 'unreadable header' };
   for (const [k, v] of Object.entries(expected)) if ((header as Record<string, unknown>)[k] !== v) return { miss: true };
-  const body = text.slice(newline + 1);
+  const body = (typeof data === 'string' ? data.slice(newline + 1) : data.subarray(newline + 1)) as D;
   if ((header as { sum?: unknown }).sum !== checksum(body)) return { problem: 'damaged: its checksum does not match' };
   return { hit: { header: header as Record<string, unknown>, body } };
 }

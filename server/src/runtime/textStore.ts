@@ -72,27 +72,32 @@ export class TextWriter {
   private used = 0;
   private failed = false;
   /** What was stored since the last flush, to put back if the write fails. */
-  private pending: { holder: Record<string, Text | undefined>; field: string; text: string }[] = [];
+  private pending: { holder: Record<string, Text | Uint8Array | undefined>; field: string; value: string | Uint8Array }[] = [];
 
   constructor(private readonly location: TextStoreLocation, readonly file: number, private readonly onProblem: (why: string) => void) {}
 
-  /** Moves `holder[field]` to the store when it is a long text; the flush that writes it puts it back if it fails. */
-  store<K extends string>(holder: { [k in K]?: Text }, field: K): void {
-    const text = holder[field];
-    if (this.failed || typeof text !== 'string' || text.length < STORE_MIN_LENGTH) return;
-    const most = text.length * 3;
+  /**
+   * Moves `holder[field]` to the store when it is a long text, or bytes (a text already encoded);
+   * the flush that writes it puts it back if it fails.
+   */
+  store<K extends string>(holder: { [k in K]?: Text | Uint8Array }, field: K): void {
+    const value = holder[field];
+    if (this.failed || (typeof value !== 'string' && !(value instanceof Uint8Array)) || value.length < STORE_MIN_LENGTH) return;
+    const most = typeof value === 'string' ? value.length * 3 : value.length;
     if (this.used + most > this.buffer.length && !this.flush()) return;
     if (most > this.buffer.length) {
       // Written on its own rather than through a buffer grown for it (and kept that large).
-      const bytes = Buffer.from(text, 'utf8');
+      const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
       holder[field] = { file: this.file, at: this.written, bytes: bytes.length };
-      this.pending.push({ holder, field, text });
+      this.pending.push({ holder, field, value });
       this.write(bytes, bytes.length);
       return;
     }
-    const bytes = this.buffer.write(text, this.used, 'utf8');
+    let bytes: number;
+    if (typeof value === 'string') bytes = this.buffer.write(value, this.used, 'utf8');
+    else { this.buffer.set(value, this.used); bytes = value.length; }
     holder[field] = { file: this.file, at: this.written + this.used, bytes };
-    this.pending.push({ holder, field, text });
+    this.pending.push({ holder, field, value });
     this.used += bytes;
   }
 
@@ -105,7 +110,7 @@ export class TextWriter {
     return true;
   }
 
-  private write(bytes: Buffer, length: number): boolean {
+  private write(bytes: Uint8Array, length: number): boolean {
     try {
       this.fd ??= fs.openSync(fileName(this.location, this.file), 'wx');
       let done = 0;
@@ -115,7 +120,7 @@ export class TextWriter {
       return true;
     } catch (err) {
       this.failed = true;
-      for (const p of this.pending) p.holder[p.field] = p.text;
+      for (const p of this.pending) p.holder[p.field] = p.value;
       this.pending = [];
       this.onProblem(`text store: cannot write ${fileName(this.location, this.file)} (${(err as Error).message}); texts stay in memory`);
       return false;
@@ -149,8 +154,8 @@ export class TextReader {
     return typeof t === 'string' ? t : this.bytes(t).toString('utf8');
   }
 
-  /** A stored text's UTF-8 bytes. */
-  private bytes(ref: StoredText): Buffer {
+  /** A stored text's UTF-8 bytes (or stored bytes); none if they cannot be read (said once, as for text). */
+  bytes(ref: StoredText): Buffer {
     const out = Buffer.allocUnsafe(ref.bytes);
     try {
       let fd = this.fds.get(ref.file);
