@@ -1,7 +1,11 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { FIELDS } from '../../server/src/search/lunrIndex';
 import { CompactIndex, mergeParts, prepareQuery, TermExpander } from '../../server/src/search/compactIndex';
 import { ShardSet } from '../../server/src/search/shardSet';
+import { PostingFileError } from '../../server/src/search/postingFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
 import { resolveTexts, shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
 import { exampleLibraryFiles, libraryOf } from './helpers';
@@ -109,6 +113,43 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
     assert.strictEqual(set.standalone('a', 'h', a.terms), undefined);
     set.merge();
     assert.deepStrictEqual(set.standalone('d', 'h', d.terms), d);
+  });
+
+  describe('with the merged postings in a file (at rest)', () => {
+    let dir: string;
+    beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-postings-')); });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const files = () => fs.readdirSync(dir);
+
+    it('answers every query as it did from memory, and takes them back for a merge or a cache file', () => {
+      const set = mergedSet([['a', 'h', a], ['b', 'h', b], ['c', 'h', c]]);
+      const before = QUERIES.map((q) => search(set, q));
+      const postings = [a, b, c].reduce((n, x) => n + x.docs.length, 0);
+      assert.strictEqual(set.spill(dir, postings + 1), false, 'fewer postings than asked for stay in memory');
+      assert.deepStrictEqual(files(), []);
+      assert.strictEqual(set.spill(dir, 0), true);
+      assert.strictEqual(set.spill(dir, 0), true, 'already there');
+      assert.deepStrictEqual(files().map((f) => fs.statSync(path.join(dir, f)).size), [postings * 8], 'one file: a document id and a weight per posting');
+      QUERIES.forEach((q, i) => assert.deepStrictEqual(search(set, q), before[i], q));
+
+      assert.deepStrictEqual(set.standalone('b', 'h', b.terms), b, 'a cache file\'s index, from the postings taken back');
+      assert.deepStrictEqual(files(), [], 'taken back: the file is gone');
+      assert.ok(set.spill(dir, 0));
+      set.set('b', 'h2', d);
+      set.merge();
+      QUERIES.forEach((q) => assert.deepStrictEqual(search(set, q), searchMerged([a, c, d], q), q));
+      assert.deepStrictEqual(files(), []);
+      assert.ok(set.spill(dir, 0));
+      set.close();
+      assert.deepStrictEqual(files(), [], 'closing removes it');
+    });
+
+    it('says when its file is gone, so that the worker is replaced and builds its shards again', () => {
+      const set = mergedSet([['a', 'h', a], ['b', 'h', b]]);
+      assert.ok(set.spill(dir, 0));
+      for (const f of files()) fs.truncateSync(path.join(dir, f), 8);
+      assert.throws(() => search(set, 'reward model'), PostingFileError);
+    });
   });
 
   it('a set whose shards all went answers nothing and merges to nothing', () => {

@@ -31,6 +31,19 @@ export interface CompactIndex {
    * (the postings are most of a full-text worker's memory). Read it as `weights[i] / WEIGHT_SCALE`.
    */
   weights: Uint32Array;
+  /**
+   * Where the postings are while `docs` and `weights` are empty: a merged index at rest keeps them
+   * in a file (postingFile.ts). Read them through postingRange, which knows either.
+   */
+  spilled?: { read(from: number, to: number): PostingSlice };
+}
+
+/** A posting range: document ids and weights, side by side. */
+export interface PostingSlice { docs: Uint32Array; weights: Uint32Array }
+
+/** Postings `from` to `to` of the index, from memory or from its file. */
+export function postingRange(index: CompactIndex, from: number, to: number): PostingSlice {
+  return index.spilled ? index.spilled.read(from, to) : { docs: index.docs.subarray(from, to), weights: index.weights.subarray(from, to) };
 }
 
 /** See CompactIndex.weights. */
@@ -187,6 +200,14 @@ export function queryCompact(index: CompactIndex, prepared: PreparedClause[], ex
   const required: (Uint8Array | undefined)[] = new Array(F);
   const prohibited = new Uint8Array(N);
   let negated = true;
+  // Each posting read once per query, however many clauses, fields and hits read it.
+  const read = new Map<number, PostingSlice>();
+  const posting = (f: number, t: number): PostingSlice => {
+    const k = f * T + t;
+    let p = read.get(k);
+    if (!p) read.set(k, (p = postingRange(index, index.offsets[k], index.offsets[k + 1])));
+    return p;
+  };
 
   prepared.forEach(({ clause, fieldIds }, c) => {
     const isRequired = clause.presence === PRESENCE.REQUIRED;
@@ -201,13 +222,14 @@ export function queryCompact(index: CompactIndex, prepared: PreparedClause[], ex
       }
       for (const t of ids) {
         for (const f of fieldIds) {
-          const from = index.offsets[f * T + t], to = index.offsets[f * T + t + 1];
           if (isRequired) {
-            for (let i = from; i < to; i++) clauseMatches![index.docs[i]] = 1;
+            const { docs } = posting(f, t);
+            for (let i = 0; i < docs.length; i++) clauseMatches![docs[i]] = 1;
             required[f] ??= new Uint8Array(N).fill(1);
           }
           if (isProhibited) {
-            for (let i = from; i < to; i++) prohibited[index.docs[i]] = 1;
+            const { docs } = posting(f, t);
+            for (let i = 0; i < docs.length; i++) prohibited[docs[i]] = 1;
             continue;
           }
           queryWeight[f].set(t, (queryWeight[f].get(t) ?? 0) + clause.boost);
@@ -233,11 +255,11 @@ export function queryCompact(index: CompactIndex, prepared: PreparedClause[], ex
     for (const w of queryWeight[f].values()) sumOfSquares += w * w;
     const magnitude = Math.sqrt(sumOfSquares);
     for (const [t, w] of queryWeight[f]) {
-      const from = index.offsets[f * T + t], to = index.offsets[f * T + t + 1];
-      for (let i = from; i < to; i++) {
-        const d = index.docs[i];
+      const { docs, weights } = posting(f, t);
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i];
         matched[d] = 1;
-        scores[d] += (w * (index.weights[i] / WEIGHT_SCALE)) / magnitude;
+        scores[d] += (w * (weights[i] / WEIGHT_SCALE)) / magnitude;
       }
     }
   }
@@ -245,7 +267,7 @@ export function queryCompact(index: CompactIndex, prepared: PreparedClause[], ex
 
   for (let d = 0; d < N; d++) matched[d] &= allRequired[d] & (prohibited[d] ^ 1);
   if (live) for (let d = 0; d < N; d++) matched[d] &= live[d];
-  return bestDocuments(scores, matched, limit).map((d) => ({ ref: index.refs[d], score: scores[d], terms: matchedTerms(index, queryWeight, d) }));
+  return bestDocuments(scores, matched, limit).map((d) => ({ ref: index.refs[d], score: scores[d], terms: matchedTerms(index, queryWeight, posting, d) }));
 }
 
 /**
@@ -270,14 +292,14 @@ export function bestDocuments(scores: Float64Array, eligible: Uint8Array, limit:
 }
 
 /** The query terms a document contains (for snippets): computed for returned hits only. */
-function matchedTerms(index: CompactIndex, queryWeight: Map<number, number>[], doc: number): string[] {
-  const T = index.terms.length;
+function matchedTerms(index: CompactIndex, queryWeight: Map<number, number>[], posting: (f: number, t: number) => PostingSlice, doc: number): string[] {
   const found = new Set<string>();
   queryWeight.forEach((weights, f) => {
     for (const t of weights.keys()) {
-      let lo = index.offsets[f * T + t], hi = index.offsets[f * T + t + 1] - 1;
+      const { docs } = posting(f, t);
+      let lo = 0, hi = docs.length - 1;
       while (lo <= hi) {
-        const mid = (lo + hi) >> 1, d = index.docs[mid];
+        const mid = (lo + hi) >> 1, d = docs[mid];
         if (d === doc) { found.add(index.terms[t]); break; }
         if (d < doc) lo = mid + 1; else hi = mid - 1;
       }
@@ -303,6 +325,7 @@ export interface MergePart { index: CompactIndex; keep?: { newId: Int32Array; co
  * document is no longer favoured for sitting in a shard that lacks the other query terms.
  */
 export function mergeParts(parts: MergePart[], fields: string[]): CompactIndex {
+  if (parts.some((p) => p.index.spilled)) throw new Error('an index whose postings are in a file is merged only once they are back in memory');
   const F = fields.length;
   const union = new Set<string>();
   for (const { index } of parts) for (const t of index.terms) union.add(t);

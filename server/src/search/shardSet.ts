@@ -1,4 +1,8 @@
 import { CompactHit, CompactIndex, MergePart, mergeParts, PreparedClause, QUERY_TOO_SLOW, QueryLimitError, queryCompact } from './compactIndex';
+import { PostingFile } from './postingFile';
+
+/** Postings fewer than this stay in memory at rest: a file and a read per term cost more than they save. */
+const SPILL_MIN_POSTINGS = 64 * 1024;
 
 interface Placed { hash: string; base: number; count: number }
 
@@ -7,7 +11,8 @@ interface Placed { hash: string; base: number; count: number }
  * (each shard a range of its documents there), and those built since the last merge, on their own
  * until the next. A shard that changes or goes leaves its range in the merged index until the next
  * merge, masked out of every query. Keeping each shard beside the merged index as well, as the
- * worker first did, held every posting twice.
+ * worker first did, held every posting twice. At rest, the merged index's postings can wait in a
+ * file (spill); they come back into memory for the next merge or cache file.
  */
 export class ShardSet {
   private merged: CompactIndex | undefined;
@@ -17,6 +22,8 @@ export class ShardSet {
   /** 1 for each document of `merged` whose shard is still there; undefined when all are. */
   private live: Uint8Array | undefined;
   private dictionary: string[] | undefined;
+  /** The merged index's postings while they are in a file (spill). */
+  private postingFile: PostingFile | undefined;
 
   constructor(private readonly fields: string[]) {}
 
@@ -68,6 +75,7 @@ export class ShardSet {
    */
   merge(): boolean {
     if (!this.changed) return false;
+    this.takeBackPostings();
     const parts: MergePart[] = [];
     const placed = new Map<string, Placed>();
     let next = 0;
@@ -106,6 +114,7 @@ export class ShardSet {
     if (own) return own.hash === hash ? own.index : undefined;
     const placed = this.inMerged.get(shard);
     if (!placed || placed.hash !== hash) return undefined;
+    this.takeBackPostings();
     const merged = this.merged!;
     const F = this.fields.length, T = terms.length, MT = merged.terms.length;
     const from = placed.base, to = placed.base + placed.count;
@@ -137,6 +146,37 @@ export class ShardSet {
     return { fields: [...this.fields], refs: merged.refs.slice(from, to), terms: [...terms], termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights };
   }
 
+  /**
+   * Moves the merged index's postings to a file in `dir`, if there are enough of them and they are
+   * not there already. Returns whether they are in a file now; if the file cannot be written, they
+   * stay in memory.
+   */
+  spill(dir: string, minPostings = SPILL_MIN_POSTINGS): boolean {
+    const merged = this.merged;
+    if (!merged || merged.spilled) return merged?.spilled !== undefined;
+    if (merged.docs.length < minPostings) return false;
+    try {
+      this.postingFile = PostingFile.write(dir, merged.docs, merged.weights);
+    } catch {
+      return false;
+    }
+    this.merged = { ...merged, docs: EMPTY, weights: EMPTY, spilled: this.postingFile };
+    return true;
+  }
+
+  /** Removes the postings file, if any (the worker is stopping). */
+  close(): void {
+    this.postingFile?.remove();
+  }
+
+  /** Throws a PostingFileError if they cannot be read back. */
+  private takeBackPostings(): void {
+    if (!this.postingFile || !this.merged) return;
+    const { docs, weights } = this.postingFile.takeBack();
+    this.postingFile = undefined;
+    this.merged = { ...this.merged, docs, weights, spilled: undefined };
+  }
+
   /** Every term the shards have, sorted (what wildcard and fuzzy terms expand against). */
   terms(): string[] {
     if (!this.pending.size) return this.merged?.terms ?? [];
@@ -160,6 +200,8 @@ export class ShardSet {
     return hits;
   }
 }
+
+const EMPTY = new Uint32Array(0);
 
 /** The first position in sorted docs[begin, end) holding `value` or more (end if none does). */
 function firstAtLeast(docs: Uint32Array, begin: number, end: number, value: number): number {

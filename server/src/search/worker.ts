@@ -13,6 +13,7 @@ import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/worker
 import { logMemory } from '../runtime/memoryLog';
 import { CacheStore } from '../runtime/cacheStore';
 import { decodeShard, encodeShard } from './shardFile';
+import { PostingFileError } from './postingFile';
 
 /**
  * The full-text worker: owns its shards, builds them one at a time off the main thread (lunr's
@@ -136,8 +137,11 @@ function drainOne(): void {
       if (quietFor < SETTLE_MS) setTimeout(scheduleDrain, SETTLE_MS - quietFor);
       // Settled, and nothing left to write: what the builds left behind can go now, and, once
       // the server has no more shards for this worker, the words they remembered (a build after
-      // that is an edit's, and small).
-      else { if (allBuilt) forgetWords(); collectGarbage(); }
+      // that is an edit's, and small) and the merged postings, to a file until the next merge.
+      else {
+        if (allBuilt) { forgetWords(); if (texts) shards.spill(texts.dir); }
+        collectGarbage();
+      }
       return;
     }
     const [shard, { hash, terms }] = next.value;
@@ -217,6 +221,8 @@ function search(id: number, text: string, limit: number): WorkerReply {
     const expansions = prepared.map((p) => p.terms.map((t) => expander.expand(p.clause, t.term, t.expandable, deadline)));
     hits = shards.query(prepared, expansions, limit, deadline);
   } catch (err) {
+    // Postings lost with their file: this worker stops once it has answered, and a new one builds its shards again.
+    if (err instanceof PostingFileError) setImmediate(() => { throw err; });
     return { type: 'results', id, hits: [], error: `Search stopped: ${String((err as Error)?.message ?? err)}` };
   }
   hits.sort((a, b) => b.score - a.score || (a.ref < b.ref ? -1 : 1));
