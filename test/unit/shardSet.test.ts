@@ -140,8 +140,7 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
       QUERIES.forEach((q) => assert.deepStrictEqual(search(set, q), searchMerged([a, c, d], q), q));
       assert.deepStrictEqual(files(), []);
       assert.ok(set.spill(dir, 0));
-      set.close();
-      assert.deepStrictEqual(files(), [], 'closing removes it');
+      assert.strictEqual(files().length, 1, 'at rest again');
     });
 
     it('says when its file is gone, so that the worker is replaced and builds its shards again', () => {

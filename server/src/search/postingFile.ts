@@ -56,7 +56,7 @@ export class PostingFile {
     return all;
   }
 
-  remove(): void {
+  private remove(): void {
     if (this.fd !== undefined) try { fs.closeSync(this.fd); } catch { /* closed */ }
     this.fd = undefined;
     try { fs.rmSync(this.file, { force: true }); } catch { /* removed at exit with its folder */ }

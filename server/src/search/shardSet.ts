@@ -164,11 +164,6 @@ export class ShardSet {
     return true;
   }
 
-  /** Removes the postings file, if any (the worker is stopping). */
-  close(): void {
-    this.postingFile?.remove();
-  }
-
   /** Throws a PostingFileError if they cannot be read back. */
   private takeBackPostings(): void {
     if (!this.postingFile || !this.merged) return;
