@@ -19,6 +19,7 @@ describe('the worker host', function () {
       "const { parentPort } = require('worker_threads');",
       "parentPort.on('message', (m) => {",
       "  if (m.text === 'crash') process.exit(3);",
+      "  if (m.text === 'answer then fail') { parentPort.postMessage({ id: m.id, echo: 'LAST' }); setImmediate(() => { throw new Error('failed after answering'); }); return; }",
       "  parentPort.postMessage({ id: -1, note: 'working on ' + m.id });",
       "  setTimeout(() => parentPort.postMessage({ id: m.id, echo: m.text.toUpperCase() }), m.text === 'slow' ? 50 : 0);",
       "});",
@@ -54,6 +55,18 @@ describe('the worker host', function () {
     assert.deepStrictEqual(stops, ['exit code 3']);
     assert.strictEqual(host.stopped, 'exit code 3');
     assert.strictEqual(await host.request((id) => ({ id, text: 'late' }), isEcho), undefined);
+  });
+
+  it('an answer sent just before an uncaught error reaches its request, and the error is why it stopped', async () => {
+    for (let i = 0; i < 20; i++) {
+      const stops: string[] = [];
+      const host = new WorkerHost<Ask, Answer>(script, 'topics').listen({ onStop: (why) => stops.push(why) });
+      const last = await host.request((id) => ({ id, text: 'answer then fail' }), isEcho);
+      assert.strictEqual(last?.echo, 'LAST', `try ${i}`);
+      await host.whenEnded();
+      assert.strictEqual(stops.length, 1);
+      assert.match(stops[0], /failed after answering/);
+    }
   });
 
   it('terminate() ends it without telling the listener it stopped', async () => {

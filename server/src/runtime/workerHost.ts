@@ -32,8 +32,12 @@ export class WorkerHost<Request, Reply> {
     this.worker = startWorker(file, WORKER_NICE[role]);
     this.worker.unref();
     this.worker.on('message', (m: Reply) => this.receive(m));
-    this.worker.on('error', (err) => this.stop(String(err.stack ?? err)));
-    this.ended = new Promise((resolve) => this.worker.once('exit', (code) => { this.stop(`exit code ${code}`); resolve(); }));
+    // An uncaught error ends the thread: it is why it stopped, said once it has exited. Node hands
+    // over the messages the thread posted before then, so an answer it sent just before failing
+    // still reaches its request (at 'error', requests would resolve to undefined ahead of it).
+    let failure: string | undefined;
+    this.worker.on('error', (err) => { failure ??= String(err.stack ?? err); });
+    this.ended = new Promise((resolve) => this.worker.once('exit', (code) => { this.stop(failure ?? `exit code ${code}`); resolve(); }));
   }
 
   /** Replaces the listeners (a worker started ahead of its work gets them when the work arrives). */
