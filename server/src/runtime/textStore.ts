@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { StoredText, Text } from '../parse/types';
+import { readUpTo, writeFully } from './fileBytes';
 
 /**
  * The text store: abstracts and note texts kept on disk instead of in the server's memory. They
@@ -113,8 +114,7 @@ export class TextWriter {
   private write(bytes: Uint8Array, length: number): boolean {
     try {
       this.fd ??= fs.openSync(fileName(this.location, this.file), 'wx');
-      let done = 0;
-      while (done < length) done += fs.writeSync(this.fd, bytes, done, length - done, this.written + done);
+      writeFully(this.fd, bytes, length, this.written);
       this.written += length;
       this.pending = [];
       return true;
@@ -234,17 +234,6 @@ export function readStored(location: TextStoreLocation | undefined, wanted: Stor
       fs.closeSync(fd);
     }
   }
-}
-
-/** Reads up to `length` bytes at `position` into `into` at `offset` (fewer only at the end of the file). */
-function readUpTo(fd: number, into: Uint8Array, offset: number, length: number, position: number): number {
-  let done = 0;
-  while (done < length) {
-    const n = fs.readSync(fd, into, offset + done, length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done;
 }
 
 function readFully(fd: number, into: Uint8Array, offset: number, length: number, position: number): void {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { threadId } from 'worker_threads';
 import type { PostingSlice } from './compactIndex';
+import { readUpTo, writeFully } from '../runtime/fileBytes';
 
 let written = 0;
 
@@ -24,8 +25,8 @@ export class PostingFile {
     const file = path.join(dir, `postings-${process.pid}-${threadId}-${++written}.bin`);
     const fd = fs.openSync(file, 'wx+');
     try {
-      writeFully(fd, docs, 0);
-      writeFully(fd, weights, docs.byteLength);
+      writeArray(fd, docs, 0);
+      writeArray(fd, weights, docs.byteLength);
     } catch (err) {
       fs.closeSync(fd);
       fs.rmSync(file, { force: true });
@@ -41,8 +42,8 @@ export class PostingFile {
     if (!n) return { docs, weights };
     if (this.fd === undefined) throw new PostingFileError('the postings file was removed');
     try {
-      readFully(this.fd, docs, from * 4);
-      readFully(this.fd, weights, (this.count + from) * 4);
+      readArray(this.fd, docs, from * 4);
+      readArray(this.fd, weights, (this.count + from) * 4);
     } catch (err) {
       throw new PostingFileError(`the postings file cannot be read (${(err as Error).message})`);
     }
@@ -63,18 +64,12 @@ export class PostingFile {
   }
 }
 
-function writeFully(fd: number, array: Uint32Array, position: number): void {
-  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  let done = 0;
-  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
+const bytesOf = (array: Uint32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+
+function writeArray(fd: number, array: Uint32Array, position: number): void {
+  writeFully(fd, bytesOf(array), array.byteLength, position);
 }
 
-function readFully(fd: number, into: Uint32Array, position: number): void {
-  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
-  let done = 0;
-  while (done < bytes.length) {
-    const n = fs.readSync(fd, bytes, done, bytes.length - done, position + done);
-    if (n === 0) throw new Error('the postings file is shorter than its postings');
-    done += n;
-  }
+function readArray(fd: number, into: Uint32Array, position: number): void {
+  if (readUpTo(fd, bytesOf(into), 0, into.byteLength, position) < into.byteLength) throw new Error('the postings file is shorter than its postings');
 }
