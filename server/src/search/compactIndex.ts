@@ -35,7 +35,13 @@ export interface CompactIndex {
    * Where the postings are while `docs` and `weights` are empty: a merged index at rest keeps them
    * in a file (postingFile.ts). Read them through postingRange, which knows either.
    */
-  spilled?: { read(from: number, to: number): PostingSlice };
+  spilled?: SpilledPostings;
+}
+
+/** Postings kept out of memory: read a range of them, or take them all back (which lets the file go). */
+export interface SpilledPostings {
+  read(from: number, to: number): PostingSlice;
+  takeBack(): PostingSlice;
 }
 
 /** A posting range: document ids and weights, side by side. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { threadId } from 'worker_threads';
-import type { PostingSlice } from './compactIndex';
+import type { PostingSlice, SpilledPostings } from './compactIndex';
 import { readUpTo, writeFully } from '../runtime/fileBytes';
 
 let written = 0;
@@ -17,7 +17,7 @@ export class PostingFileError extends Error {}
  * this server's text store folder (runtime/textStore.ts), created there exclusively, and goes when
  * the postings are taken back into memory (for a merge) or the server exits.
  */
-export class PostingFile {
+export class PostingFile implements SpilledPostings {
   private constructor(private readonly file: string, private fd: number | undefined, readonly count: number) {}
 
   /** Writes the postings to a new file in `dir`; throws if it cannot (the caller keeps them in memory). */

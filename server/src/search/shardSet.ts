@@ -22,8 +22,6 @@ export class ShardSet {
   /** 1 for each document of `merged` whose shard is still there; undefined when all are. */
   private live: Uint8Array | undefined;
   private dictionary: string[] | undefined;
-  /** The merged index's postings while they are in a file (spill). */
-  private postingFile: PostingFile | undefined;
 
   constructor(private readonly fields: string[]) {}
 
@@ -155,21 +153,22 @@ export class ShardSet {
     const merged = this.merged;
     if (!merged || merged.spilled) return merged?.spilled !== undefined;
     if (merged.docs.length < minPostings) return false;
+    let file: PostingFile;
     try {
-      this.postingFile = PostingFile.write(dir, merged.docs, merged.weights);
+      file = PostingFile.write(dir, merged.docs, merged.weights);
     } catch {
       return false;
     }
-    this.merged = { ...merged, docs: EMPTY, weights: EMPTY, spilled: this.postingFile };
+    this.merged = { ...merged, docs: EMPTY, weights: EMPTY, spilled: file };
     return true;
   }
 
   /** Throws a PostingFileError if they cannot be read back. */
   private takeBackPostings(): void {
-    if (!this.postingFile || !this.merged) return;
-    const { docs, weights } = this.postingFile.takeBack();
-    this.postingFile = undefined;
-    this.merged = { ...this.merged, docs, weights, spilled: undefined };
+    const merged = this.merged;
+    if (!merged?.spilled) return;
+    const { docs, weights } = merged.spilled.takeBack();
+    this.merged = { ...merged, docs, weights, spilled: undefined };
   }
 
   /** Every term the shards have, sorted (what wildcard and fuzzy terms expand against). */
