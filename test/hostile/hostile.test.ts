@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { assertInertMarkdown } from '../unit/helpers';
 import { LspClient } from '../support/lspClient';
+import { eventually } from '../support/eventually';
 import { assertGoodNoteThere, DRAFT, hostileRun, rows, serve, table, Workspace } from './harness';
 
 /**
@@ -15,17 +16,6 @@ import { assertGoodNoteThere, DRAFT, hostileRun, rows, serve, table, Workspace }
 
 const MB = 1024 * 1024;
 const SECOND = 1000;
-
-/** Polls `check` every 100 ms until it gives a value; fails after `ms`. */
-async function until<T>(check: () => T | undefined | Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function record(group: string, cases: number, worst: number, checks: string): void {
   assert.ok(worst < SECOND, `${group}: a hover took ${worst} ms`);
@@ -262,7 +252,7 @@ describe('hostile input and faults', function () {
         walk(w.storage);
         return found;
       };
-      await until(() => (postingFiles().length === 2 ? true : undefined), 60000, 'both workers\' postings in files');
+      await eventually(async () => assert.strictEqual(postingFiles().length, 2, 'both workers\' postings in files'), 60000);
       const query = `${word(7, 3)} ${word(8, 5)}`;
       const before = await client.request<{ results: { key: string }[] }>('litnotes/search', { query, limit: 10 });
       assert.ok(before.results.length > 0, 'the query finds papers');
@@ -270,17 +260,20 @@ describe('hostile input and faults', function () {
       // Until both workers are replaced (a search or a merge reads the file first), each answer says
       // what went wrong, or that it is partial, or is the whole answer: never fewer hits unsaid.
       const keysOf = (r: { results: { key: string }[] }) => r.results.map((x) => x.key).sort();
-      await until(async () => {
+      const wrong: string[] = [];
+      await eventually(async () => {
         const r = await client.request<{ results: { key: string }[]; error?: string; partial: boolean }>('litnotes/search', { query, limit: 10 });
-        if (r.error) assert.match(r.error, /postings file/, r.error);
-        else if (!r.partial) assert.deepStrictEqual(keysOf(r), keysOf(before), 'a complete answer has every hit');
-        return client.logs.filter((l) => /full-text worker \d stopped \(.*postings file/s.test(l)).length >= 2 ? true : undefined;
-      }, 60000, 'both workers stopped, saying why');
-      const again = await until(async () => {
+        if (r.error ? !/postings file/.test(r.error) : !r.partial && keysOf(r).join() !== keysOf(before).join()) wrong.push(JSON.stringify(r).slice(0, 300));
+        assert.ok(client.logs.filter((l) => /full-text worker \d stopped \(.*postings file/s.test(l)).length >= 2, 'both workers stopped, saying why');
+      }, 60000);
+      assert.deepStrictEqual(wrong, [], 'answers that neither said what went wrong, nor were partial, nor had every hit');
+      let again: { results: { key: string }[] } | undefined;
+      await eventually(async () => {
         const r = await client.request<{ results: { key: string }[]; error?: string }>('litnotes/search', { query, limit: 10 });
-        return !r.error && r.results.length === before.results.length ? r : undefined;
-      }, 60000, 'searches answer again');
-      assert.deepStrictEqual(again.results.map((r) => r.key).sort(), before.results.map((r) => r.key).sort(), 'the same papers as before');
+        assert.ok(!r.error && r.results.length === before.results.length, 'searches answer again');
+        again = r;
+      }, 60000);
+      assert.deepStrictEqual(keysOf(again!), keysOf(before), 'the same papers as before');
       await assertGoodNoteThere(client, w);
       record('full-text postings files (at rest) truncated under a running server', 2, probe.stop(), 'searches say so or are partial; both workers replaced (the log says why), their shards rebuilt from the cache; the same hits again');
     });

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { LspClient } from '../support/lspClient';
-import { copyLibrary, eventually } from './server.test';
+import { copyLibrary } from './server.test';
+import { eventually } from '../support/eventually';
 
 interface Hover { contents: { value: string } }
 interface Location { uri: string; range: { start: { line: number; character: number } } }

@@ -7,7 +7,8 @@ import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
 import { rewriteBody } from '../support/cacheFiles';
 import { generate } from '../bench/generate';
-import { copyLibrary, eventually } from './server.test';
+import { copyLibrary } from './server.test';
+import { eventually } from '../support/eventually';
 
 interface SearchResponse { results: { key: string; title: string; score: number; snippet: string }[]; error?: string; partial: boolean }
 interface TopicNode { id: string; name: string; kind: string; count: number; papers: string[]; children: TopicNode[] }

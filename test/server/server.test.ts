@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { LspClient } from '../support/lspClient';
+import { eventually } from '../support/eventually';
 
 const FIXTURE_LIBRARY = path.resolve(__dirname, '../../../test/fixtures/library');
 
@@ -11,17 +12,6 @@ export function copyLibrary(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-server-'));
   fs.cpSync(FIXTURE_LIBRARY, dir, { recursive: true });
   return dir;
-}
-
-/** Retries an assertion until it holds (the server applies file events asynchronously), up to `ms`. */
-export async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try { return await check(); } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 }
 
 interface Hover { contents: { kind: string; value: string } }
