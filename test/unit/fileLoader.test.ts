@@ -132,6 +132,43 @@ describe('the scan\'s file loaders', function () {
     }
   });
 
+  it('with a text store, a warm start moves cached long texts to the store as they are, and they read back to what parsing gives', async () => {
+    const warmRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-warm-texts-'));
+    fs.cpSync(path.join(FIXTURES, 'library'), warmRoot, { recursive: true });
+    fs.writeFileSync(path.join(warmRoot, 'notes/scripts.md'), `---\ncitekey: scripts2024\ntitle: "Scripts"\nabstract: "${'Café — naïve 深度学习 😀. '.repeat(20)}"\n---\n\n${'Ünïcode body text. '.repeat(40)}\n`);
+    const files = filesToLoad(warmRoot);
+    const here = await loadAll(inThreadLoader, files);
+    const store = openTextStore(path.join(warmRoot, '.texts'));
+    const config = { dir: path.join(warmRoot, '.cache'), codeId: 'test', racyMs: -60_000 };
+    try {
+      const cold = new WorkerFileLoader(PARSE_WORKER, 2, () => undefined);
+      cold.useCache(config);
+      await loadAll(cold, files);
+      await cold.saveCacheBeforeExit(20000);
+      const lines: string[] = [];
+      const warm = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
+      warm.useTextStore(store);
+      warm.useCache(config);
+      const loaded = await loadAll(warm, files);
+      assert.match(lines.join('\n'), new RegExp(`parse cache: ${files.length - 1} files unchanged since cached \\(not read\\)`));
+      const stored = loaded.flatMap((f) => f.entry?.sources ?? []).filter((s) => typeof s.abstract === 'object');
+      assert.ok(stored.length > 5, 'abstracts arrive as places in the store');
+      assert.ok(loaded.every((f) => (f.entry?.sources ?? []).every((s) => !(s.abstract instanceof Uint8Array))), 'never as bytes');
+      const reader = new TextReader(store, (l) => assert.fail(l));
+      const readBack = (s: PaperSource) => {
+        const copy = { ...s };
+        for (const k of ['abstract', 'summary', 'body'] as const) if (copy[k] !== undefined) copy[k] = reader.text(copy[k]!);
+        return copy;
+      };
+      const json = (x: unknown) => JSON.parse(JSON.stringify(x));
+      assert.deepStrictEqual(json(loaded.map((f) => (f.entry ? { ...f, entry: { ...f.entry, sources: f.entry.sources.map(readBack) } } : f))), json(here));
+      await warm.saveCacheBeforeExit(20000);
+    } finally {
+      closeTextStore(store);
+      fs.rmSync(warmRoot, { recursive: true, force: true });
+    }
+  });
+
   it('a file of thousands of papers comes over in parts and is put back whole, parsed or read from the cache', async () => {
     const bigRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-big-'));
     try {

@@ -128,6 +128,22 @@ describe('the text store', () => {
     assert.strictEqual(later.abstract, long('later '), 'a failed store is not used again');
   });
 
+  it('gives bytes meant as a text back as that text when they cannot be written, never as bytes', () => {
+    const store = openTextStore(parent);
+    const writer = new TextWriter(store, 1, () => undefined);
+    const text = long('naïve 😀 ');
+    const source = { abstract: Buffer.from(text, 'utf8') as unknown as Text, summary: Buffer.from('short', 'utf8') as unknown as Text };
+    storeTexts([source], writer);
+    assert.strictEqual(source.summary, 'short', 'bytes too short to store are made a text at once');
+    assert.strictEqual(typeof source.abstract, 'object');
+    fs.rmSync(store.dir, { recursive: true, force: true });
+    assert.strictEqual(writer.flush(), false);
+    assert.strictEqual(source.abstract, text);
+    const later = { abstract: Buffer.from(text, 'utf8') as unknown as Text };
+    storeTexts([later], writer);
+    assert.strictEqual(later.abstract, text, 'and so once the store has failed');
+  });
+
   it('never writes through a link put where its file goes', () => {
     const store = openTextStore(parent);
     const userFile = path.join(parent, 'user-file.txt');

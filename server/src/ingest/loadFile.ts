@@ -86,11 +86,13 @@ export function loadOrDefer(f: FileToLoad, maxMB: number, cache?: ParseCacheUse,
 }
 
 /**
- * The server thread's half of loadOrDefer: the result if it has the shape of one, else the file
- * loaded again here (read, parsed, its cache entry rewritten, with a log line saying why).
+ * The server thread's half of loadOrDefer (or the parse worker's, when it has a text store to
+ * take the long texts: `keepBytes` leaves them bytes, see ingest/recordBody.ts): the result if it
+ * has the shape of one, else the file loaded again here (read, parsed, its cache entry rewritten,
+ * with a log line saying why).
  */
-export function decodeHit(hit: UndecodedHit, f: FileToLoad, maxMB: number, cache: ParseCacheConfig, counts: CacheCounts): LoadedFile {
-  const cached = decodeBody(hit, hit.uri);
+export function decodeHit(hit: UndecodedHit, f: FileToLoad, maxMB: number, cache: ParseCacheConfig, counts: CacheCounts, keepBytes = false): LoadedFile {
+  const cached = decodeBody(hit, hit.uri, keepBytes);
   if ('hit' in cached) return count(counts, 'unchanged', cached.hit);
   return load(f, maxMB, writingAtOnce(cache), counts, false, cached.problem ?? 'unreadable body') as LoadedFile;
 }

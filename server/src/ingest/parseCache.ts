@@ -2,6 +2,7 @@ import type { Stats } from 'fs';
 import { CacheStore, cacheFileName as nameInCache, checksum, openSealed, sealBytes } from '../runtime/cacheStore';
 import { loadedFileProblem } from '../parse/entryShape';
 import type { FileToLoad, LoadedFile } from './loadFile';
+import { decodeBody as decodeRecordBody, encodeBody } from './recordBody';
 import { Slice } from '../runtime/scheduler';
 
 /**
@@ -52,8 +53,8 @@ export function writingAtOnce(config: ParseCacheConfig): ParseCacheUse {
   return { config, save: (record) => writeRecord(config, record) };
 }
 
-/** 4: the header carries the body's checksum; 5: bibliographies. */
-export const PARSE_CACHE_FORMAT = 5;
+/** 4: the header carries the body's checksum; 5: bibliographies; 6: long texts after the JSON (recordBody.ts). */
+export const PARSE_CACHE_FORMAT = 6;
 
 
 /**
@@ -121,11 +122,14 @@ export function unchangedSinceRead(config: ParseCacheConfig, header: Header, now
   return Math.max(now.mtimeMs, now.ctimeMs) < header.readAt - (config.racyMs ?? RACY_MS);
 }
 
-/** The cached result itself (its checksum already checked), used only if it has the shape of a parse result of this file. */
-export function decodeBody(probe: { body: Uint8Array }, uri: string): CacheLookup {
+/**
+ * The cached result itself (its checksum already checked), used only if it has the shape of a
+ * parse result of this file. `keepBytes`: its long texts stay bytes, for a text store to take.
+ */
+export function decodeBody(probe: { body: Uint8Array }, uri: string, keepBytes = false): CacheLookup {
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(probe.body.buffer, probe.body.byteOffset, probe.body.byteLength).toString('utf8'));
+    body = decodeRecordBody(probe.body, keepBytes);
   } catch {
     return { miss: true, problem: 'unreadable body' };
   }
@@ -140,7 +144,7 @@ export interface CacheRecord { name: string; data: Uint8Array }
 export interface ReadFile { stamp: FileStamp; readAt: number; hash: string }
 
 export function encodeRecord(config: ParseCacheConfig, f: FileToLoad, read: ReadFile, loaded: LoadedFile): CacheRecord {
-  return recordWithBody(config, f, read, Buffer.from(JSON.stringify(loaded), 'utf8'));
+  return recordWithBody(config, f, read, encodeBody(loaded));
 }
 
 /** A record for an already encoded result (one found by its text, re-stamped so the next start need not read the file). */

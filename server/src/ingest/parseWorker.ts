@@ -144,7 +144,7 @@ function work(): void {
     Atomics.store(progress, PROGRESS_FILE, next++);
     let loaded = loadOrDefer(file, maxMB, cache, counts);
     const cachedHit = 'body' in loaded;
-    if ('body' in loaded && (texts || loaded.body.length > BIG_BODY)) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts);
+    if ('body' in loaded && (texts || loaded.body.length > BIG_BODY)) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts, !!texts);
     // A message copies a view's whole buffer (the file read, header and all): the body alone goes.
     else if ('body' in loaded) loaded.body = new Uint8Array(loaded.body);
     Atomics.store(progress, PROGRESS_FILE, -1);

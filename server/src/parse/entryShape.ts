@@ -8,6 +8,8 @@ import { MAX_KEY } from './citations';
 
 const isString = (x: unknown): x is string => typeof x === 'string';
 const isStringArray = (x: unknown): boolean => Array.isArray(x) && x.every(isString);
+/** Bytes: a cached text on its way to the text store (ingest/recordBody.ts). */
+const isLongText = (x: unknown): boolean => isString(x) || x instanceof Uint8Array;
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isPosition = (x: unknown): boolean => isObject(x) && Number.isInteger(x.line) && Number.isInteger(x.character) && (x.line as number) >= 0 && (x.character as number) >= 0;
 const isRange = (x: unknown): boolean => isObject(x) && isPosition(x.start) && isPosition(x.end);
@@ -20,8 +22,11 @@ function sourceProblem(s: unknown, uri: string): string | undefined {
   if (!isString(s.title) || !isRange(s.titleRange) || !Number.isInteger(s.ordinal)) return 'a source lacks its title or position';
   if (!isStringArray(s.authors) || !isStringArray(s.codeUrls) || !isStringArray(s.topics)) return 'a source has malformed lists';
   if (!optional(s.organizations, isStringArray) || !optional(s.aliases, isStringArray) || !optional(s.keywords, isStringArray)) return 'a source has malformed lists';
-  for (const k of ['key', 'digestDate', 'arxiv', 'doi', 'url', 'abstract', 'summary', 'dateRank', 'body', 'type', 'container', 'volume', 'issue', 'pages', 'publisher', 'issued'] as const) {
+  for (const k of ['key', 'digestDate', 'arxiv', 'doi', 'url', 'dateRank', 'type', 'container', 'volume', 'issue', 'pages', 'publisher', 'issued'] as const) {
     if (!optional(s[k], isString)) return `a source has a malformed ${k}`;
+  }
+  for (const k of ['abstract', 'summary', 'body'] as const) {
+    if (!optional(s[k], isLongText)) return `a source has a malformed ${k}`;
   }
   if (!optional(s.year, Number.isInteger) || !optional(s.keyRange, isRange)) return 'a source has a malformed year or key position';
   return undefined;

@@ -73,24 +73,29 @@ export class TextWriter {
   private used = 0;
   private failed = false;
   /** What was stored since the last flush, to put back if the write fails. */
-  private pending: { holder: Record<string, Text | Uint8Array | undefined>; field: string; value: string | Uint8Array }[] = [];
+  private pending: { holder: Record<string, Text | Uint8Array | undefined>; field: string; value: string | Uint8Array; asText: boolean }[] = [];
 
   constructor(private readonly location: TextStoreLocation, readonly file: number, private readonly onProblem: (why: string) => void) {}
 
   /**
    * Moves `holder[field]` to the store when it is a long text, or bytes (a text already encoded);
-   * the flush that writes it puts it back if it fails.
+   * the flush that writes it puts it back if it fails. `asText`: bytes are a text's UTF-8, and what
+   * stays in memory is that text (bytes must not reach the server thread as the text).
    */
-  store<K extends string>(holder: { [k in K]?: Text | Uint8Array }, field: K): void {
+  store<K extends string>(holder: { [k in K]?: Text | Uint8Array }, field: K, asText = false): void {
     const value = holder[field];
-    if (this.failed || (typeof value !== 'string' && !(value instanceof Uint8Array)) || value.length < STORE_MIN_LENGTH) return;
+    if (typeof value !== 'string' && !(value instanceof Uint8Array)) return;
+    if (this.failed || value.length < STORE_MIN_LENGTH) {
+      if (asText) holder[field] = textOf(value);
+      return;
+    }
     const most = typeof value === 'string' ? value.length * 3 : value.length;
-    if (this.used + most > this.buffer.length && !this.flush()) return;
+    if (this.used + most > this.buffer.length && !this.flush()) return this.store(holder, field, asText);
     if (most > this.buffer.length) {
       // Written on its own rather than through a buffer grown for it (and kept that large).
       const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
       holder[field] = { file: this.file, at: this.written, bytes: bytes.length };
-      this.pending.push({ holder, field, value });
+      this.pending.push({ holder, field, value, asText });
       this.write(bytes, bytes.length);
       return;
     }
@@ -98,7 +103,7 @@ export class TextWriter {
     if (typeof value === 'string') bytes = this.buffer.write(value, this.used, 'utf8');
     else { this.buffer.set(value, this.used); bytes = value.length; }
     holder[field] = { file: this.file, at: this.written + this.used, bytes };
-    this.pending.push({ holder, field, value });
+    this.pending.push({ holder, field, value, asText });
     this.used += bytes;
   }
 
@@ -120,7 +125,7 @@ export class TextWriter {
       return true;
     } catch (err) {
       this.failed = true;
-      for (const p of this.pending) p.holder[p.field] = p.value;
+      for (const p of this.pending) p.holder[p.field] = p.asText ? textOf(p.value) : p.value;
       this.pending = [];
       this.onProblem(`text store: cannot write ${fileName(this.location, this.file)} (${(err as Error).message}); texts stay in memory`);
       return false;
@@ -133,13 +138,20 @@ export class TextWriter {
   }
 }
 
-/** Long texts of parsed sources moved to the store, in place (written at the writer's next flush). */
+/**
+ * Long texts of parsed sources moved to the store, in place (written at the writer's next flush).
+ * They may be bytes, as a cached result keeps them (ingest/recordBody.ts).
+ */
 export function storeTexts(sources: readonly { abstract?: Text; summary?: Text; body?: Text }[], writer: TextWriter): void {
   for (const s of sources) {
-    writer.store(s, 'abstract');
-    writer.store(s, 'summary');
-    writer.store(s, 'body');
+    writer.store(s, 'abstract', true);
+    writer.store(s, 'summary', true);
+    writer.store(s, 'body', true);
   }
+}
+
+function textOf(value: string | Uint8Array): string {
+  return typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
 }
 
 /** Reads stored texts back, from any thread. */

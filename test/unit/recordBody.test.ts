@@ -1,0 +1,79 @@
+import * as assert from 'assert';
+import { decodeBody, encodeBody } from '../../server/src/ingest/recordBody';
+import type { LoadedFile } from '../../server/src/ingest/loadFile';
+import { loadedFileProblem } from '../../server/src/parse/entryShape';
+import { range } from '../../server/src/util/text';
+
+const URI = 'file:///lib/digests/day.txt';
+
+const source = (ordinal: number, abstract?: string, extra: Record<string, string> = {}) => ({
+  kind: 'digest' as const, uri: URI, title: `Paper ${ordinal}`, titleRange: range(ordinal, 0, ordinal, 7), authors: [], codeUrls: [], topics: [], ordinal,
+  ...(abstract === undefined ? {} : { abstract }), ...extra,
+});
+
+function digest(): LoadedFile {
+  const sources = [
+    source(0, 'Café — naïve 深度学习 😀 with a newline\nand a tab\t, long enough to leave the JSON line. '.repeat(3)),
+    source(1, 'short abstract'),
+    source(2),
+    source(3, 'x'.repeat(200_000), { summary: 'A summary that is long enough to be a long text of its own, surely.' }),
+  ];
+  return {
+    uri: URI, textLength: 1234, log: [],
+    entry: { uri: URI, kind: 'digest', relativePath: 'digests/day.txt', sources, problems: [], citations: [] },
+    titles: sources.map((s) => ({ norm: s.title.toLowerCase(), candidates: 'paper', titleWords: s.title.toLowerCase() })),
+  };
+}
+
+describe('a parse cache record\'s body', () => {
+  it('keeps long texts after the JSON line and gives back exactly what was encoded', () => {
+    const loaded = digest();
+    const body = encodeBody(loaded);
+    const line = body.subarray(0, body.indexOf(0x0a)).toString('utf8');
+    assert.ok(!line.includes('naïve') && !line.includes('xxxx') && !line.includes('A summary'), 'long texts are not in the JSON');
+    assert.ok(line.includes('"short abstract"'), 'a short one is');
+    assert.deepStrictEqual(decodeBody(body, false), loaded);
+    assert.strictEqual(loadedFileProblem(decodeBody(body, false), URI), undefined);
+  });
+
+  it('gives long texts as their UTF-8 bytes when asked, for a text store to take as they are', () => {
+    const loaded = digest();
+    const decoded = decodeBody(encodeBody(loaded), true) as LoadedFile;
+    const [first, second, , fourth] = decoded.entry!.sources;
+    assert.ok(first.abstract instanceof Uint8Array);
+    assert.deepStrictEqual(Buffer.from(first.abstract as unknown as Uint8Array), Buffer.from(loaded.entry!.sources[0].abstract as string, 'utf8'));
+    assert.strictEqual(second.abstract, 'short abstract');
+    assert.strictEqual(Buffer.from(fourth.summary as unknown as Uint8Array).toString('utf8'), loaded.entry!.sources[3].summary);
+    assert.strictEqual(loadedFileProblem(decoded, URI), undefined, 'bytes pass the shape check');
+  });
+
+  it('a file without an entry, or without long texts, is its JSON and an empty tail', () => {
+    const unreadable: LoadedFile = { uri: URI, log: ['digests/day.txt: deleted before it could be read'], textLength: 0 };
+    assert.deepStrictEqual(decodeBody(encodeBody(unreadable), false), unreadable);
+    const plain = { ...digest(), entry: { ...digest().entry!, sources: [source(0, 'short')] } };
+    assert.strictEqual(encodeBody(plain).toString('utf8'), `${JSON.stringify(plain)}\n`);
+  });
+
+  for (const [what, ref] of [
+    ['past the end of the texts', { tailAt: 10, bytes: 1e9 }],
+    ['at a negative place', { tailAt: -1, bytes: 2 }],
+    ['not a whole number', { tailAt: 0.5, bytes: 2 }],
+    ['of some other shape', { file: 1, at: 0, bytes: 2 }],
+  ] as [string, object][]) {
+    it(`a reference ${what} is reported by the shape check, never read`, () => {
+      const body = encodeBody(digest());
+      const newline = body.indexOf(0x0a);
+      const json = JSON.parse(body.toString('utf8', 0, newline));
+      json.entry.sources[0].abstract = ref;
+      const tampered = Buffer.concat([Buffer.from(JSON.stringify(json)), body.subarray(newline)]);
+      assert.strictEqual(loadedFileProblem(decodeBody(tampered, true), URI), 'a source has a malformed abstract');
+    });
+  }
+
+  it('JSON that cannot be parsed throws; an entry of the wrong shape is left to the shape check', () => {
+    assert.throws(() => decodeBody(Buffer.from('{"uri":\n'), false));
+    for (const odd of ['null', '[]', '{"entry":null}', '{"entry":{"sources":[null,7,"x",{"abstract":{"tailAt":0,"bytes":1}}]}}']) {
+      assert.ok(loadedFileProblem(decodeBody(Buffer.from(`${odd}\n`), true), URI), odd);
+    }
+  });
+});
