@@ -11,8 +11,8 @@ export class Workbench {
   }
 
   /** The status bar says the library is indexed (what a person would look at). */
-  async indexed(papers: number): Promise<void> {
-    await this.page.locator('.statusbar-item', { hasText: `${papers} papers` }).filter({ has: this.page.locator('.codicon-library') }).first().waitFor({ timeout: 60000 });
+  async indexed(papers: number, timeout = 60000): Promise<void> {
+    await this.page.locator('.statusbar-item', { hasText: `${papers} papers` }).filter({ has: this.page.locator('.codicon-library') }).first().waitFor({ timeout });
   }
 
   /** Quick Open (Ctrl+P), type a file name, Enter; resolves when its tab is active. */
