@@ -256,7 +256,8 @@ describe('hostile input and faults', function () {
       const query = `${word(7, 3)} ${word(8, 5)}`;
       const before = await client.request<{ results: { key: string }[] }>('litnotes/search', { query, limit: 10 });
       assert.ok(before.results.length > 0, 'the query finds papers');
-      for (const f of postingFiles()) fs.truncateSync(f, 8);
+      const truncated = postingFiles();
+      for (const f of truncated) fs.truncateSync(f, 8);
       // Until both workers are replaced (a search or a merge reads the file first), each answer says
       // what went wrong, or that it is partial, or is the whole answer: never fewer hits unsaid.
       const keysOf = (r: { results: { key: string }[] }) => r.results.map((x) => x.key).sort();
@@ -274,6 +275,7 @@ describe('hostile input and faults', function () {
         again = r;
       }, 60000);
       assert.deepStrictEqual(keysOf(again!), keysOf(before), 'the same papers as before');
+      assert.deepStrictEqual(truncated.filter((f) => fs.existsSync(f)), [], 'the stopped workers\' files are removed');
       await assertGoodNoteThere(client, w);
       record('full-text postings files (at rest) truncated under a running server', 2, probe.stop(), 'searches say so or are partial; both workers replaced (the log says why), their shards rebuilt from the cache; the same hits again');
     });

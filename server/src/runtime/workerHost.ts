@@ -26,10 +26,13 @@ export class WorkerHost<Request, Reply> {
   /** Why it stopped, once it has ("exit code 1", an error's stack, "terminated"). */
   stopped: string | undefined;
   private readonly ended: Promise<void>;
+  /** The thread's id (worker_threads.threadId inside it). */
+  readonly threadId: number;
 
   /** Throws if the thread cannot be started. */
   constructor(file: string, role: WorkerRole) {
     this.worker = startWorker(file, WORKER_NICE[role]);
+    this.threadId = this.worker.threadId;
     this.worker.unref();
     this.worker.on('message', (m: Reply) => this.receive(m));
     // An uncaught error ends the thread: it is why it stopped, said once it has exited. Node hands

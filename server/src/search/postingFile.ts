@@ -6,6 +6,18 @@ import { readUpTo, writeFully } from '../runtime/fileBytes';
 
 let written = 0;
 
+const filePrefix = (thread: number) => `postings-${process.pid}-${thread}-`;
+
+/**
+ * Removes the postings files a worker thread of this process left in `dir` (one that stopped
+ * without taking its postings back: they would stay until the server exits).
+ */
+export function removePostingFilesOf(dir: string, thread: number): void {
+  let names: string[];
+  try { names = fs.readdirSync(dir); } catch { return; }
+  for (const name of names) if (name.startsWith(filePrefix(thread))) try { fs.rmSync(path.join(dir, name), { force: true }); } catch { /* removed at exit with its folder */ }
+}
+
 /** The file could not be read back: the postings it held are lost, and the worker must build its shards again. */
 export class PostingFileError extends Error {}
 
@@ -15,14 +27,14 @@ export class PostingFileError extends Error {}
  * query reads only the postings of its own terms: a read or two each, from the page cache once
  * read. The file holds the document ids, then the weights, as the arrays held them; it lives in
  * this server's text store folder (runtime/textStore.ts), created there exclusively, and goes when
- * the postings are taken back into memory (for a merge) or the server exits.
+ * the postings are taken back into memory (for a merge), its worker stops, or the server exits.
  */
 export class PostingFile implements SpilledPostings {
   private constructor(private readonly file: string, private fd: number | undefined, readonly count: number) {}
 
   /** Writes the postings to a new file in `dir`; throws if it cannot (the caller keeps them in memory). */
   static write(dir: string, docs: Uint32Array, weights: Uint32Array): PostingFile {
-    const file = path.join(dir, `postings-${process.pid}-${threadId}-${++written}.bin`);
+    const file = path.join(dir, `${filePrefix(threadId)}${++written}.bin`);
     const fd = fs.openSync(file, 'wx+');
     try {
       writeArray(fd, docs, 0);

@@ -6,6 +6,7 @@ import { snippet } from './snippet';
 import { Restarts, WorkerHost } from '../runtime/workerHost';
 import { Slice } from '../runtime/scheduler';
 import type { TextStoreLocation } from '../runtime/textStore';
+import { removePostingFilesOf } from './postingFile';
 
 type SearchWorker = WorkerHost<WorkerRequest, WorkerReply>;
 type Results = Extract<WorkerReply, { type: 'results' }>;
@@ -81,6 +82,7 @@ export class SearchService {
   private onWorkerStop(dead: SearchWorker, why: string): void {
     const slot = this.workers.indexOf(dead);
     if (this.disposed || slot < 0) return;
+    if (this.opts.texts) removePostingFilesOf(this.opts.texts.dir, dead.threadId);
     const owners = new Map<string, SearchWorker>();
     for (const shard of this.known.keys()) owners.set(shard, this.workerFor(shard));
     let replacement: SearchWorker | undefined;
