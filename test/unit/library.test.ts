@@ -221,11 +221,63 @@ describe('library: an edited note is patched in place when only its own paper ch
     assert.deepStrictEqual(parted.digests, before.digests, 'both digest entries, in the same order');
     assert.strictEqual(library.paperOfSource(parted.digests[0].uri, parted.digests[0].ordinal), parted);
     sameAsFresh(library, text);
-    // And back: the note takes its old title again, which a digest entry has (a recompute joins them).
+    // And back: the note takes its old title again, which the digest entries have: joined at once.
     edit(library, files[rel]);
-    assert.strictEqual(library.isDirty, true);
-    assert.ok(library.rebuild());
+    assert.strictEqual(library.isDirty, false, 'no recompute needed to join them either');
+    const rejoined = library.get('jiang2024kasa')!;
+    assert.strictEqual(library.get('kasa'), rejoined, 'the digest key leads to the note paper again');
+    assert.deepStrictEqual(rejoined.aliases, ['kasa']);
+    assert.deepStrictEqual(rejoined.digests, before.digests);
+    assert.strictEqual(library.paperOfSource(before.digests[1].uri, before.digests[1].ordinal), rejoined);
     sameAsFresh(library, files[rel]);
+  });
+
+  it('a note retitled to a digest paper\'s title joins it at once, as a recompute would', () => {
+    const library = libraryOf(files);
+    const digestPaper = library.papers().find((p) => !p.note && !p.entries.length && p.digests.length === 1 && !p.digests[0].arxiv)!;
+    const lone = library.papers().find((p) => p.note && !p.digests.length && !p.entries.length && !p.note.arxiv && p.note.uri !== uriFor(rel))!;
+    const loneRel = lone.note!.uri.slice(uriFor('').length);
+    const text = files[loneRel].replace(/^title: .*$/m, `title: "${digestPaper.title.replace(/"/g, '\\"')}"`);
+    library.setFile(parseFile(uriFor(loneRel), loneRel, 'note', text).entry);
+    assert.strictEqual(library.isDirty, false, 'patched');
+    const joined = library.get(lone.key)!;
+    assert.deepStrictEqual(joined.aliases, [digestPaper.key]);
+    assert.strictEqual(library.get(digestPaper.key), joined);
+    assert.ok(!library.papers().includes(digestPaper), 'the digest paper is gone from the list');
+    const fresh = libraryOf({ ...files, [loneRel]: text });
+    assert.deepStrictEqual(library.papers(), fresh.papers());
+    for (const f of fresh.allFiles()) f.sources.forEach((_, i) => assert.strictEqual(library.paperOfSource(f.uri, i)?.key, fresh.paperOfSource(f.uri, i)?.key, `${f.uri} #${i}`));
+  });
+
+  it('a retitle to a title of digest entries an arXiv id gathered waits for a recompute; a note with an arXiv id of its own is patched', () => {
+    const withGroup = {
+      ...files,
+      'digests/zz-a.md': '# Daily Papers — Sep 20\n\n## Shared Id Paper One\n\nAbstract one.\nhttps://arxiv.org/abs/2509.99999\n',
+      'digests/zz-b.md': '# Daily Papers — Sep 21\n\n## Shared Id Paper Two\n\nAbstract two.\nhttps://arxiv.org/abs/2509.99999\n',
+    };
+    const library = libraryOf(withGroup);
+    const grouped = library.papers().find((p) => p.digests.some((d) => d.arxiv === '2509.99999'))!;
+    assert.strictEqual(grouped.digests.length, 2, 'one paper of two titles');
+    const lone = library.papers().find((p) => p.note && !p.digests.length && !p.entries.length && !p.note.arxiv)!;
+    const loneRel = lone.note!.uri.slice(uriFor('').length);
+    const retitle = (to: string, extra = '') => files[loneRel].replace(/^title: .*$/m, `title: "${to}"${extra}`);
+    for (const d of grouped.digests) {
+      library.setFile(parseFile(uriFor(loneRel), loneRel, 'note', retitle(d.title)).entry);
+      assert.strictEqual(library.isDirty, true, `retitled to "${d.title}": a recompute decides`);
+      assert.ok(library.rebuild());
+      assert.deepStrictEqual(library.papers(), libraryOf({ ...withGroup, [loneRel]: retitle(d.title) }).papers());
+      library.setFile(parseFile(uriFor(loneRel), loneRel, 'note', files[loneRel]).entry);
+      library.rebuild();
+    }
+    // A note with an arXiv id that no digest entry has joins a lone digest paper by title alone.
+    const withId = files[loneRel].replace(/^title: .*$/m, (line) => `${line}\narxiv: 2401.00001`);
+    library.setFile(parseFile(uriFor(loneRel), loneRel, 'note', withId).entry);
+    library.rebuild();
+    const single = library.papers().find((p) => !p.note && !p.entries.length && p.digests.length === 1 && !p.digests[0].arxiv)!;
+    const joining = withId.replace(/^title: .*$/m, `title: "${single.title}"`);
+    library.setFile(parseFile(uriFor(loneRel), loneRel, 'note', joining).entry);
+    assert.strictEqual(library.isDirty, false, 'patched');
+    assert.deepStrictEqual(library.papers(), libraryOf({ ...withGroup, [loneRel]: joining }).papers());
   });
 
   it('a note whose title another note shares waits for a recompute (the other could take its digest entries)', () => {

@@ -519,13 +519,21 @@ export class Library {
     const retitled = newNorm !== oldNorm;
     const parting = retitled && paper.digests.length > 0;
     if (parting && !this.mergedByTitleAlone(paper, oldNorm)) return false;
-    if (retitled && this.digestTitles.has(newNorm)) return false;
+    let joined: Paper | undefined;
+    if (retitled && this.digestTitles.has(newNorm)) {
+      joined = parting ? undefined : this.titleGroupPaper(newNorm);
+      if (!joined) return false;
+    }
     if (this.othersShare(after.key!, oldNorm, newNorm)) return false;
     const index = this.indexOfKey(paper.key);
     if (index < 0) return false;
     const next = newPaper(paper.key, after);
     let parted: Paper | undefined;
-    if (parting) {
+    if (joined) {
+      // As a recompute joins a note to the digest entries of its title: their key becomes its alias.
+      next.aliases = [joined.key];
+      for (const d of joined.digests) mergeDigest(next, d);
+    } else if (parting) {
       parted = newPaper(paper.aliases[0], paper.digests[0]);
       for (let m = 1; m < paper.digests.length; m++) mergeDigest(parted, paper.digests[m]);
       this.finishPaper(parted);
@@ -539,9 +547,10 @@ export class Library {
     for (const alias of next.aliases) this.byKey.set(alias, next);
     this.list[index] = next;
     if (parted) this.list.splice(this.insertionPoint(parted.key), 0, parted);
-    for (const uri of new Set([after.uri, ...paper.digests.map((d) => d.uri)])) {
+    if (joined) this.list.splice(this.indexOfKey(joined.key), 1);
+    for (const uri of new Set([after.uri, ...paper.digests.map((d) => d.uri), ...(joined?.digests.map((d) => d.uri) ?? [])])) {
       const here = this.bySource.get(uri);
-      if (here) for (let i = 0; i < here.length; i++) if (here[i] === paper) here[i] = uri === after.uri ? next : parted ?? next;
+      if (here) for (let i = 0; i < here.length; i++) if (here[i] === paper || (joined && here[i] === joined)) here[i] = uri === after.uri ? next : parted ?? next;
     }
     if (this.noteTitles.get(oldNorm) === paper) this.noteTitles.delete(oldNorm);
     this.noteTitles.set(newNorm, next);
@@ -557,6 +566,27 @@ export class Library {
   private mergedByTitleAlone(paper: Paper, norm: string): boolean {
     const arxiv = paper.note!.arxiv;
     return paper.aliases.length === 1 && this.noteTitles.get(norm) === paper && !(arxiv && paper.digests.some((d) => d.arxiv === arxiv));
+  }
+
+  /**
+   * The paper of the digest entries titled `norm`, if a recompute would join a note of that title
+   * to them and to nothing else: a paper of digest entries alone, all of that title (a group an
+   * arXiv id gathered may have others, and be joined by another title), in one group (no alias).
+   */
+  private titleGroupPaper(norm: string): Paper | undefined {
+    const first = this.digestSourceTitled(norm);
+    const paper = first && this.bySource.get(first.uri)?.[first.ordinal];
+    if (!paper || paper.note || paper.entries.length || paper.aliases.length || !paper.digests.length) return undefined;
+    return paper.digests.every((d) => this.info(d).norm === norm) ? paper : undefined;
+  }
+
+  /** A digest entry with this normalized title (the library's digest files, searched through). */
+  private digestSourceTitled(norm: string): PaperSource | undefined {
+    for (const f of this.files.values()) {
+      if (f.kind !== 'digest') continue;
+      for (const s of f.sources) if (this.info(s).norm === norm) return s;
+    }
+    return undefined;
   }
 
   /** Whether a note or bibliography entry other than the edited note (counted with its new key and title) has its key or either title. */
