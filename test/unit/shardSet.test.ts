@@ -86,6 +86,26 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
     assert.ok(search(set, 'reward').length > 0, 'the comparison is not vacuous');
   });
 
+  it('leaves an edit\'s small shard beside the merged index (queried on its own) until what is outside it is worth a merge', () => {
+    const set = mergedSet([['a', 'h', a], ['b', 'h', b], ['c', 'h', c]]);
+    const docsOf = (i: number) => [parts[3][i]];
+    const one = (i: number) => buildCompactShard(docsOf(i));
+    assert.strictEqual(set.mergeDue, false, 'nothing changed');
+    set.set('note0', 'h', one(0));
+    assert.strictEqual(set.mergeDue, false, 'one document against the merged index\'s ' + (a.refs.length + b.refs.length + c.refs.length));
+    for (const q of QUERIES) assert.deepStrictEqual(search(set, q), searchMerged([a, b, c, one(0)], q), `${q}: the same answers unmerged`);
+    for (let i = 1; i <= 16; i++) set.set(`note${i % parts[3].length}-${i}`, 'h', one(i % parts[3].length));
+    assert.strictEqual(set.mergeDue, true, 'seventeen shards outside it');
+    set.merge();
+    assert.strictEqual(set.mergeDue, false);
+    set.delete('a');
+    assert.strictEqual(set.mergeDue, true, `a's ${a.refs.length} documents masked`);
+    assert.strictEqual(new ShardSet(FIELDS).mergeDue, false, 'nothing to merge');
+    const fresh = new ShardSet(FIELDS);
+    fresh.set('n', 'h', one(0));
+    assert.strictEqual(fresh.mergeDue, true, 'no merged index yet: the first merge is always due');
+  });
+
   it('keeps a shard\'s range right after others before it went (a removal in the middle, then a change at the end)', () => {
     const set = mergedSet([['a', 'h', a], ['b', 'h', b], ['c', 'h', c]]);
     set.delete('a');

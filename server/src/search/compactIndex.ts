@@ -200,9 +200,15 @@ export interface CompactHit { ref: string; score: number; terms: string[] }
  * Runs prepared clauses against one shard, as lunr.Index.prototype.query would; best `limit` hits.
  * `live`: only documents with a 1 there can be hits (a merged index's shards that changed since).
  */
-export function queryCompact(index: CompactIndex, prepared: PreparedClause[], expansions: string[][][], limit: number, live?: Uint8Array): CompactHit[] {
+export function queryCompact(
+  index: CompactIndex, prepared: PreparedClause[], expansions: string[][][], limit: number, live?: Uint8Array, termKnown?: (term: string) => boolean,
+): CompactHit[] {
   const F = index.fields.length, N = index.refs.length, T = index.terms.length;
   const queryWeight: Map<number, number>[] = index.fields.map(() => new Map());
+  // The query's length counts the terms the index knows: `termKnown` widens that to other indexes
+  // queried with it, so that a document scores as it would in one index made of them all.
+  const known = termKnown ?? ((t: string) => index.termIds.has(t));
+  const lengthWeight: Map<string, number>[] = index.fields.map(() => new Map());
   const required: (Uint8Array | undefined)[] = new Array(F);
   const prohibited = new Uint8Array(N);
   let negated = true;
@@ -221,6 +227,7 @@ export function queryCompact(index: CompactIndex, prepared: PreparedClause[], ex
     if (!isProhibited) negated = false;
     const clauseMatches = isRequired ? new Uint8Array(N) : undefined;
     for (const expanded of expansions[c]) {
+      if (!isProhibited) for (const t of expanded) if (known(t)) for (const f of fieldIds) lengthWeight[f].set(t, (lengthWeight[f].get(t) ?? 0) + clause.boost);
       const ids = expanded.map((t) => index.termIds.get(t)).filter((t): t is number => t !== undefined);
       if (ids.length === 0 && isRequired) {
         for (const f of fieldIds) required[f] = new Uint8Array(N);
@@ -258,7 +265,7 @@ export function queryCompact(index: CompactIndex, prepared: PreparedClause[], ex
   const matched = new Uint8Array(N);
   for (let f = 0; f < F; f++) {
     let sumOfSquares = 0;
-    for (const w of queryWeight[f].values()) sumOfSquares += w * w;
+    for (const w of lengthWeight[f].values()) sumOfSquares += w * w;
     const magnitude = Math.sqrt(sumOfSquares);
     for (const [t, w] of queryWeight[f]) {
       const { docs, weights } = posting(f, t);

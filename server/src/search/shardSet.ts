@@ -3,6 +3,10 @@ import { PostingFile } from './postingFile';
 
 /** Postings fewer than this stay in memory at rest: a file and a read per term cost more than they save. */
 const SPILL_MIN_POSTINGS = 64 * 1024;
+/** Shards built since the last merge that a query may go through one by one before they are merged. */
+const MAX_UNMERGED_SHARDS = 16;
+/** Merge once the documents outside the merged index, or masked in it, are this fraction of it. */
+const UNMERGED_FRACTION = 1 / 8;
 
 interface Placed { hash: string; base: number; count: number }
 
@@ -21,6 +25,8 @@ export class ShardSet {
   private readonly pending = new Map<string, { hash: string; index: CompactIndex }>();
   /** 1 for each document of `merged` whose shard is still there; undefined when all are. */
   private live: Uint8Array | undefined;
+  /** How many documents of `merged` are masked (0 where `live` is undefined). */
+  private masked = 0;
   private dictionary: string[] | undefined;
 
   constructor(private readonly fields: string[]) {}
@@ -54,12 +60,27 @@ export class ShardSet {
     this.inMerged.delete(shard);
     this.live ??= new Uint8Array(this.merged!.refs.length).fill(1);
     this.live.fill(0, placed.base, placed.base + placed.count);
+    this.masked += placed.count;
     return true;
   }
 
   /** Whether merge() has anything to do. */
   get changed(): boolean {
     return this.pending.size > 0 || this.live !== undefined;
+  }
+
+  /**
+   * Whether merge() is worth its cost now. A merge copies every posting (taking them back from
+   * their file first), so the shard of an edit, a few documents, stays beside the merged index and
+   * is queried on its own, until the shards built since, or the documents masked, are a fair part
+   * of it.
+   */
+  get mergeDue(): boolean {
+    if (!this.changed) return false;
+    if (!this.merged || this.pending.size > MAX_UNMERGED_SHARDS) return true;
+    let outside = this.masked;
+    for (const { index } of this.pending.values()) outside += index.refs.length;
+    return outside >= this.merged.refs.length * UNMERGED_FRACTION;
   }
 
   /** Whether a query is one pass over one index (as it is once merged), not shard by shard. */
@@ -98,6 +119,7 @@ export class ShardSet {
     this.inMerged = placed;
     this.pending.clear();
     this.live = undefined;
+    this.masked = 0;
     this.dictionary = undefined;
     return true;
   }
@@ -186,10 +208,13 @@ export class ShardSet {
    */
   query(prepared: PreparedClause[], expansions: string[][][], limit: number, deadline: number): CompactHit[] {
     const hits: CompactHit[] = [];
-    if (this.merged && this.inMerged.size) hits.push(...queryCompact(this.merged, prepared, expansions, limit * 2, this.live));
+    // Scored as one index of every shard here would score them (queryCompact's termKnown).
+    const indexes = [...(this.merged && this.inMerged.size ? [this.merged] : []), ...[...this.pending.values()].map((p) => p.index)];
+    const known = indexes.length > 1 ? (t: string) => indexes.some((index) => index.termIds.has(t)) : undefined;
+    if (this.merged && this.inMerged.size) hits.push(...queryCompact(this.merged, prepared, expansions, limit * 2, this.live, known));
     for (const { index } of this.pending.values()) {
       if (Date.now() > deadline) throw new QueryLimitError(QUERY_TOO_SLOW);
-      hits.push(...queryCompact(index, prepared, expansions, limit));
+      hits.push(...queryCompact(index, prepared, expansions, limit, undefined, known));
     }
     return hits;
   }

@@ -59,9 +59,12 @@ function shardsChanged(): void {
   lastChange = Date.now();
 }
 
-/** Merges the shards, and lets go of their indexes at once (the cache files are written from the merged one). */
+/**
+ * Merges the shards when that is worth it (ShardSet.mergeDue), and lets go of their indexes at once
+ * (the cache files are written from the merged one).
+ */
 function mergeShards(): boolean {
-  if (!shards.merge()) return false;
+  if (!shards.mergeDue || !shards.merge()) return false;
   collectGarbage();
   return true;
 }
