@@ -35,7 +35,7 @@ import { capText, SHOWN } from './util/untrusted';
 import { rangesOverlap, Range } from './util/text';
 import { TopicNode, topicPaper, UnreadTopicPaper } from './topics/topics';
 import { TopicsWorkerClient } from './topics/topicsClient';
-import { encodeTopicPapers } from './topics/topicBatch';
+import { batchFingerprint, encodeTopicPapers } from './topics/topicBatch';
 
 /** What the session tells the editor, through the connection (main.ts). URIs are canonical; `toClient` gives the editor's spelling. */
 export interface SessionPorts {
@@ -524,7 +524,7 @@ export class Session {
 
   // ---- topics: recomputed in a worker thread after the library changes, off the request path -----
 
-  private topicTree: { version: number; settingsKey: string; tree: TopicNode[]; ms: number; fromCache: boolean } | undefined;
+  private topicTree: { version: number; settingsKey: string; fingerprint: string; tree: TopicNode[]; ms: number; fromCache: boolean } | undefined;
   private topicsRunning: Promise<void> | undefined;
 
   /**
@@ -546,10 +546,16 @@ export class Session {
           if (papers.length % 256 === 0 && slice.spent()) await slice.giveWay();
         }
         const batch = await encodeTopicPapers(papers, slice);
+        // An edit that changed nothing topics read (a note's body, say) keeps the tree it has.
+        const fingerprint = await batchFingerprint(batch, settingsKey, slice);
+        if (this.topicTree?.fingerprint === fingerprint) {
+          this.topicTree = { ...this.topicTree, version, ms: 0, fromCache: true };
+          return;
+        }
         const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'), this.textStore);
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
-        this.topicTree = { version, settingsKey, tree: reply.tree, ms: reply.ms, fromCache: !!reply.cached };
+        this.topicTree = { version, settingsKey, fingerprint, tree: reply.tree, ms: reply.ms, fromCache: !!reply.cached };
       })().finally(() => { this.topicsRunning = undefined; });
       await this.topicsRunning;
     }
