@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-types';
-import { Library } from './model/library';
+import { Library, Paper } from './model/library';
 import { Indexer, Folder, canonicalUri, safePath, uriOf } from './ingest/indexer';
 import { WorkerFileLoader } from './ingest/fileLoader';
 import { closeTextStore, openTextStore, TextReader, TextStoreLocation } from './runtime/textStore';
@@ -33,9 +33,9 @@ import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './shared/rules';
 import { capText, SHOWN } from './util/untrusted';
 import { rangesOverlap, Range } from './util/text';
-import { TopicNode, topicPaper, UnreadTopicPaper } from './topics/topics';
+import { sameTopicInput, TopicNode, topicPaper, UnreadTopicPaper } from './topics/topics';
 import { TopicsWorkerClient } from './topics/topicsClient';
-import { batchFingerprint, encodeTopicPapers } from './topics/topicBatch';
+import { encodeTopicPapers } from './topics/topicBatch';
 
 /** What the session tells the editor, through the connection (main.ts). URIs are canonical; `toClient` gives the editor's spelling. */
 export interface SessionPorts {
@@ -524,7 +524,8 @@ export class Session {
 
   // ---- topics: recomputed in a worker thread after the library changes, off the request path -----
 
-  private topicTree: { version: number; settingsKey: string; fingerprint: string; tree: TopicNode[]; ms: number; fromCache: boolean } | undefined;
+  /** The last tree, and the papers it was computed from (kept to tell whether an edit changed what topics read). */
+  private topicTree: { version: number; settingsKey: string; papers: readonly Paper[]; tree: TopicNode[]; ms: number; fromCache: boolean } | undefined;
   private topicsRunning: Promise<void> | undefined;
 
   /**
@@ -539,23 +540,24 @@ export class Session {
         const version = this.library.version;
         const options = this.settings.topics; // as the key says, even if the settings change while the papers are encoded
         const slice = new Slice();
+        const current = [...this.library.papers()]; // a copy: patches replace papers in the library's own list
+        // An edit that changed nothing topics read (a note's body, say) keeps the tree it has.
+        const last = this.topicTree;
+        if (last?.settingsKey === settingsKey && (await sameTopicInput(last.papers, current, this.library.texts, () => slice.spent() ? slice.giveWay() : Promise.resolve()))) {
+          this.topicTree = { ...last, version, papers: current, ms: 0, fromCache: true };
+          return;
+        }
         // Made a slice at a time: all of a large library's papers at once held the thread too long.
         const papers: UnreadTopicPaper[] = [];
-        for (const p of this.library.papers()) {
+        for (const p of current) {
           papers.push(topicPaper(p));
           if (papers.length % 256 === 0 && slice.spent()) await slice.giveWay();
         }
         const batch = await encodeTopicPapers(papers, slice);
-        // An edit that changed nothing topics read (a note's body, say) keeps the tree it has.
-        const fingerprint = await batchFingerprint(batch, settingsKey, slice);
-        if (this.topicTree?.fingerprint === fingerprint) {
-          this.topicTree = { ...this.topicTree, version, ms: 0, fromCache: true };
-          return;
-        }
         const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'), this.textStore);
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
-        this.topicTree = { version, settingsKey, fingerprint, tree: reply.tree, ms: reply.ms, fromCache: !!reply.cached };
+        this.topicTree = { version, settingsKey, papers: current, tree: reply.tree, ms: reply.ms, fromCache: !!reply.cached };
       })().finally(() => { this.topicsRunning = undefined; });
       await this.topicsRunning;
     }

@@ -2,12 +2,14 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { computeTopicTree, PhraseCache, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, TopicPaper, topicPapers } from '../../server/src/topics/topics';
+import { computeTopicTree, PhraseCache, sameTopicInput, TopicNode, DEFAULT_TOPIC_OPTIONS, TopicOptions, TopicPaper, topicPapers } from '../../server/src/topics/topics';
+import { parseFile } from '../../server/src/parse/parseFile';
+import type { Text } from '../../server/src/parse/types';
 import type { Library } from '../../server/src/model/library';
 import { TopicsWorkerClient } from '../../server/src/topics/topicsClient';
 import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
-import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST } from './helpers';
+import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST, uriFor } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
   return computeTopicTree(topicPapers(lib), { ...DEFAULT_TOPIC_OPTIONS, ...options }, new PhraseCache());
@@ -254,5 +256,51 @@ describe('the token cache, for papers read in place from a batch', () => {
       const want = fresh.doc(paper('a', title, abstract)).tokens;
       assert.deepStrictEqual([words(cache, again.title), words(cache, again.abstract)], [words(fresh, want.title), words(fresh, want.abstract)]);
     }
+  });
+});
+
+describe('whether an edit changed what topics read', () => {
+  const files = exampleLibraryFiles();
+  const rel = 'notes/lin2022truthfulqa.md';
+  const noWait = () => Promise.resolve();
+  const edited = (text: string) => {
+    const library = libraryOf(files);
+    const before = [...library.papers()]; // patches replace papers in the library's own list
+    library.setFile(parseFile(uriFor(rel), rel, 'note', text).entry);
+    library.rebuild();
+    return { library, before, now: library.papers() };
+  };
+
+  it('not by an edit of a note\'s body: the same input, whether the papers are the same objects or not', async () => {
+    const { library, before, now } = edited(`${files[rel]}\nA line at the end of the notes.\n`);
+    assert.notDeepStrictEqual(now.find((p) => p.key === 'lin2022truthfulqa'), before.find((p) => p.key === 'lin2022truthfulqa'), 'the paper changed');
+    assert.strictEqual(await sameTopicInput(before, now, library.texts, noWait), true);
+    assert.strictEqual(await sameTopicInput(now, now, library.texts, noWait), true);
+  });
+
+  for (const [what, text] of [
+    ['its title', files[rel].replace('title: TruthfulQA', 'title: TruthfulQB')],
+    ['its tags', files[rel].replace('tags: [', 'tags: [extra, ')],
+    ['its abstract', files[rel].replace('tags: [', 'abstract: A new abstract of this paper.\ntags: [')],
+    ['its key', files[rel].replace('citekey: lin2022truthfulqa', 'citekey: lin2022other')],
+  ]) {
+    it(`by an edit of ${what}`, async () => {
+      const { library, before, now } = edited(text);
+      assert.strictEqual(await sameTopicInput(before, now, library.texts, noWait), false);
+    });
+  }
+
+  it('reads a stored abstract only to compare it with one in memory, and finds the same text the same', async () => {
+    const library = libraryOf(files);
+    const papers = library.papers();
+    const withAbstract = papers.findIndex((p) => typeof p.abstract === 'string' && p.abstract.length > 20);
+    const stored = { file: 7, at: 0, bytes: Buffer.byteLength(papers[withAbstract].abstract as string) };
+    const reads: unknown[] = [];
+    const reader = { text: (t: Text) => { reads.push(t); return typeof t === 'string' ? t : (papers[withAbstract].abstract as string); } };
+    const moved = papers.map((p, i) => (i === withAbstract ? { ...p, abstract: stored } : p));
+    assert.strictEqual(await sameTopicInput(papers, moved, reader, noWait), true);
+    assert.deepStrictEqual(reads.filter((t) => typeof t !== 'string'), [stored]);
+    const other = { text: (t: Text) => (typeof t === 'string' ? t : 'something else') };
+    assert.strictEqual(await sameTopicInput(papers, moved, other, noWait), false);
   });
 });

@@ -1,7 +1,6 @@
 import type { TopicPaper, UnreadTopicPaper } from './topics';
 import type { StoredRead } from '../runtime/textStore';
 import type { Slice } from '../runtime/scheduler';
-import { contentHash } from '../runtime/cacheStore';
 
 /**
  * Papers for the topics worker as one transferable byte buffer: every title and abstract as UTF-8,
@@ -71,31 +70,6 @@ export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTop
   }
   // The whole buffer is transferred, not copied, so its unused end costs nothing to send.
   return { meta: `[${meta.join(',')}]`, text: text.subarray(0, used), bounds, stored };
-}
-
-/** Bytes hashed between two looks at the slice. */
-const HASH_CHUNK = 256 * 1024;
-
-/**
- * A hash of everything in the batch, and of `extra` (the settings), a chunk per look at `slice`.
- * A stored abstract is hashed by its place: a text store never writes two texts at one place, so
- * within one server the same place is the same text. Equal fingerprints, the same topic tree.
- */
-export async function batchFingerprint(batch: TopicBatch, extra: string, slice: Slice): Promise<string> {
-  const hash = contentHash();
-  const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  hash.update(`${extra}\u0000${batch.meta.length}\u0000${batch.text.length}\u0000${batch.stored ? 1 : 0}\u0000`);
-  for (let at = 0; at < batch.meta.length; at += HASH_CHUNK) {
-    hash.update(batch.meta.slice(at, at + HASH_CHUNK));
-    if (slice.spent()) await slice.giveWay();
-  }
-  for (const part of [batch.text, bytes(batch.bounds), ...(batch.stored ? [bytes(batch.stored)] : [])]) {
-    for (let at = 0; at < part.length; at += HASH_CHUNK) {
-      hash.update(part.subarray(at, at + HASH_CHUNK));
-      if (slice.spent()) await slice.giveWay();
-    }
-  }
-  return hash.digest('base64');
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Library, Paper } from '../model/library';
+import type { Library, Paper, TextSource } from '../model/library';
+import { sameText } from '../model/sameText';
 import type { Text } from '../parse/types';
 import { deriveTopicTree, Doc } from './derivedTopics';
 import { paperPhrases, PaperPhrases, PaperTokens, phraseKeyOf, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
@@ -41,6 +42,29 @@ export function topicPaper(p: Paper): UnreadTopicPaper {
     topics: p.topics,
     topicKind: p.topics.length && !hasTagField(p) ? 'folder' : 'tag',
   };
+}
+
+/**
+ * Whether two lists of papers give topics the same input, paper by paper: the same paper objects,
+ * or the same key, title, abstract (a stored one read only when it is not the same place in the
+ * store: sameText), keywords and topics. `giveWay` is awaited every few hundred papers.
+ */
+export async function sameTopicInput(before: readonly Paper[], now: readonly Paper[], reader: TextSource | undefined, giveWay: () => Promise<void>): Promise<boolean> {
+  if (before.length !== now.length) return false;
+  for (let i = 0; i < now.length; i++) {
+    if (i % 256 === 255) await giveWay();
+    if (before[i] === now[i]) continue;
+    const a = topicPaper(before[i]), b = topicPaper(now[i]);
+    if (a.key !== b.key || a.title !== b.title || a.topicKind !== b.topicKind || !sameList(a.topics, b.topics) || !sameList(a.keywords, b.keywords)) return false;
+    if (!sameText(a.abstract, b.abstract, reader)) return false;
+  }
+  return true;
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i]);
 }
 
 /**
