@@ -526,7 +526,8 @@ export class Library {
     }
     if (this.othersShare(after.key!, oldNorm, newNorm)) return false;
     const index = this.indexOfKey(paper.key);
-    if (index < 0) return false;
+    const joinedAt = joined ? this.indexOfKey(joined.key) : -1;
+    if (index < 0 || (joined && joinedAt < 0)) return false;
     const next = newPaper(paper.key, after);
     let parted: Paper | undefined;
     if (joined) {
@@ -547,7 +548,7 @@ export class Library {
     for (const alias of next.aliases) this.byKey.set(alias, next);
     this.list[index] = next;
     if (parted) this.list.splice(this.insertionPoint(parted.key), 0, parted);
-    if (joined) this.list.splice(this.indexOfKey(joined.key), 1);
+    if (joined) this.list.splice(joinedAt, 1); // nothing was inserted or removed before it
     for (const uri of new Set([after.uri, ...paper.digests.map((d) => d.uri), ...(joined?.digests.map((d) => d.uri) ?? [])])) {
       const here = this.bySource.get(uri);
       if (here) for (let i = 0; i < here.length; i++) if (here[i] === paper || (joined && here[i] === joined)) here[i] = uri === after.uri ? next : parted ?? next;
@@ -580,7 +581,10 @@ export class Library {
     return paper.digests.every((d) => this.info(d).norm === norm) ? paper : undefined;
   }
 
-  /** A digest entry with this normalized title (the library's digest files, searched through). */
+  /**
+   * A digest entry with this normalized title: the library's digest entries searched through, only
+   * when an edited note takes a title some digest entry has.
+   */
   private digestSourceTitled(norm: string): PaperSource | undefined {
     for (const f of this.files.values()) {
       if (f.kind !== 'digest') continue;
