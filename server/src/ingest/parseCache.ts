@@ -13,10 +13,10 @@ import { Slice } from '../runtime/scheduler';
  * in the workspace). The first line is a small header: the parser build it came from (a hash of
  * the bundled parser, so any new build starts afresh), the uri, a hash of the text parsed, the
  * file's stamp (size, times, inode) when it was read and the checksum of the rest, which is the
- * parse result (runtime/cacheStore.ts: sealBytes). Records are bytes from the moment a result is
- * encoded until they are written, and read back as bytes: a large library's results are hundreds
- * of megabytes, and encoding them again for the checksum, the text store and the file was a third
- * of a parse worker's time in a cold scan.
+ * parse result (runtime/cacheStore.ts: sealBytes; its JSON, then its long texts: recordBody.ts).
+ * Records are bytes from the moment a result is encoded until they are written, and read back as
+ * bytes: a large library's results are hundreds of megabytes, and encoding them again for the
+ * checksum, the text store and the file was a third of a parse worker's time in a cold scan.
  *
  * A file whose stamp is as recorded, and was already old when read (see RACY_MS), is not read at
  * all; otherwise its text is read and hashed, and a matching hash is a hit too (re-stamped for the
