@@ -25,8 +25,6 @@ export class ShardSet {
   private readonly pending = new Map<string, { hash: string; index: CompactIndex }>();
   /** 1 for each document of `merged` whose shard is still there; undefined when all are. */
   private live: Uint8Array | undefined;
-  /** How many documents of `merged` are masked (0 where `live` is undefined). */
-  private masked = 0;
   private dictionary: string[] | undefined;
 
   constructor(private readonly fields: string[]) {}
@@ -60,7 +58,6 @@ export class ShardSet {
     this.inMerged.delete(shard);
     this.live ??= new Uint8Array(this.merged!.refs.length).fill(1);
     this.live.fill(0, placed.base, placed.base + placed.count);
-    this.masked += placed.count;
     return true;
   }
 
@@ -78,7 +75,9 @@ export class ShardSet {
   get mergeDue(): boolean {
     if (!this.changed) return false;
     if (!this.merged || this.pending.size > MAX_UNMERGED_SHARDS) return true;
-    let outside = this.masked;
+    // Masked: the merged index's documents whose shards are no longer placed in it.
+    let outside = this.merged.refs.length;
+    for (const { count } of this.inMerged.values()) outside -= count;
     for (const { index } of this.pending.values()) outside += index.refs.length;
     return outside >= this.merged.refs.length * UNMERGED_FRACTION;
   }
@@ -119,7 +118,6 @@ export class ShardSet {
     this.inMerged = placed;
     this.pending.clear();
     this.live = undefined;
-    this.masked = 0;
     this.dictionary = undefined;
     return true;
   }
