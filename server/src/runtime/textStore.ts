@@ -85,12 +85,13 @@ export class TextWriter {
   store<K extends string>(holder: { [k in K]?: Text | Uint8Array }, field: K, asText = false): void {
     const value = holder[field];
     if (typeof value !== 'string' && !(value instanceof Uint8Array)) return;
-    if (this.failed || value.length < STORE_MIN_LENGTH) {
+    const most = typeof value === 'string' ? value.length * 3 : value.length;
+    const long = value.length >= STORE_MIN_LENGTH;
+    if (long && this.used + most > this.buffer.length) this.flush(); // a failed flush marks the store failed
+    if (this.failed || !long) {
       if (asText) holder[field] = textOf(value);
       return;
     }
-    const most = typeof value === 'string' ? value.length * 3 : value.length;
-    if (this.used + most > this.buffer.length && !this.flush()) return this.store(holder, field, asText);
     if (most > this.buffer.length) {
       // Written on its own rather than through a buffer grown for it (and kept that large).
       const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
