@@ -6,11 +6,12 @@ import { closeTextStore, openTextStore, readStored, StoredRead, storeTexts, Text
 import { sameText } from '../../server/src/model/sameText';
 import type { Text } from '../../server/src/parse/types';
 import { Library } from '../../server/src/model/library';
-import { libraryOf } from './helpers';
+import { libraryOf, SAMPLE_DIGEST } from './helpers';
 import { topicPaper, topicPapers } from '../../server/src/topics/topics';
-import { batchPapers, encodeTopicPapers, inlineWindow, visitInWindows, windowsOf, withStoredAbstracts } from '../../server/src/topics/topicBatch';
+import { batchPapers, encodeTopicPapers, inlineWindow, keywordsAfterAbstract, visitInWindows, windowsOf, withStoredAbstracts } from '../../server/src/topics/topicBatch';
 import { paperDigests, topicsCacheKey } from '../../server/src/topics/topicsCache';
-import { DEFAULT_TOPIC_OPTIONS } from '../../server/src/topics/topics';
+import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicPaper, UnreadTopicPaper } from '../../server/src/topics/topics';
+import { answerTopics } from '../../server/src/topics/topicsRequest';
 import { Slice } from '../../server/src/runtime/scheduler';
 import { resolveTexts, SearchDoc } from '../../server/src/search/documents';
 
@@ -255,5 +256,50 @@ describe('the text store', () => {
     assert.deepStrictEqual(digests, paperDigests(fromMemory));
     assert.strictEqual(topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code', digests), topicsCacheKey(fromMemory, DEFAULT_TOPIC_OPTIONS, 'code'));
     assert.throws(() => topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code'), /needs a reader/);
+  });
+
+  it('lets the topics worker know an unchanged paper without reading it: again, no abstract is read; after an edit, only the edited papers\' abstracts', async () => {
+    const lib = libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') });
+    const storedLib = storedCopy(lib);
+    const stored = storedLib.papers().map(topicPaper);
+    const inMemory = topicPapers(lib);
+    const readAll = (papers: UnreadTopicPaper[]): TopicPaper[] => papers.map(({ keywords, ...p }) => ({ ...p, abstract: (storedLib.text(p.abstract) ?? '') + keywordsAfterAbstract(keywords) }));
+    assert.deepStrictEqual(readAll(stored), inMemory);
+    const isStored = (p: UnreadTopicPaper) => typeof p.abstract !== 'string';
+    assert.ok(stored.filter(isStored).length > 20, 'most abstracts are in the store');
+    const readKeys: string[] = [];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-topics-'));
+    const cache = new PhraseCache();
+    const ask = async (papers: UnreadTopicPaper[], cacheDir?: string) => {
+      readKeys.length = 0;
+      const batch = await encodeTopicPapers(papers, new Slice());
+      const placeOf = new Map(papers.filter(isStored).map((p) => [JSON.stringify(p.abstract), p.key]));
+      const readInto = (wanted: StoredRead[]) => {
+        for (const w of wanted) readKeys.push(placeOf.get(JSON.stringify(w.ref))!);
+        readStored(lastStore, wanted);
+      };
+      return answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS, cacheDir }, cache, 'code', readInto);
+    };
+    const fresh = (papers: TopicPaper[]) => computeTopicTree(papers, DEFAULT_TOPIC_OPTIONS, new PhraseCache());
+    try {
+      const first = await ask(stored, dir);
+      assert.deepStrictEqual(first.tree, fresh(inMemory));
+      assert.deepStrictEqual([...new Set(readKeys)].sort(), stored.filter(isStored).map((p) => p.key).sort(), 'the first request reads every stored abstract');
+
+      const kept = await ask(stored, dir);
+      assert.deepStrictEqual([kept.cached, kept.tree, readKeys], [true, first.tree, []], 'the kept tree, found without reading');
+      const derived = await ask(stored);
+      assert.deepStrictEqual([derived.tree, readKeys], [first.tree, []], 'derived again from the tokens it has');
+
+      // Paper a gets a new title over the same stored abstract; papers b and c swap abstracts.
+      const [a, b, c] = stored.map((_, i) => i).filter((i) => isStored(stored[i]) && stored[i].topics.length === 0).slice(3, 6);
+      const edit = <P extends { title: string; abstract: unknown }>(ps: P[]) => ps.map((p, i) => (i === a ? { ...p, title: `${p.title} revisited` } : i === b ? { ...p, abstract: ps[c].abstract } : i === c ? { ...p, abstract: ps[b].abstract } : p));
+      const edited = await ask(edit(stored), dir);
+      assert.strictEqual(edited.cached, undefined);
+      assert.deepStrictEqual(edited.tree, fresh(readAll(edit(stored))));
+      assert.deepStrictEqual([...new Set(readKeys)].sort(), [stored[a].key, stored[c].key, stored[b].key].sort(), 'only the edited papers are read (b now has c\'s place)');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -130,9 +130,9 @@ const WINDOW_BYTES = 4 * 1024 * 1024;
  * first), so that a window's abstracts are a few long reads: in the batch's order they lie all
  * over the store, a read each.
  */
-export function windowsOf(batch: TopicBatch, bytes = WINDOW_BYTES): number[][] {
+export function windowsOf(batch: TopicBatch, bytes = WINDOW_BYTES, indexes?: readonly number[]): number[][] {
   const { stored, bounds } = batch;
-  const order = Array.from({ length: bounds.length / 3 }, (_, i) => i);
+  const order = indexes ? [...indexes] : Array.from({ length: bounds.length / 3 }, (_, i) => i);
   if (stored) {
     const place = (i: number) => (stored[3 * i + 2] > 0 ? stored[3 * i] * 2 ** 40 + stored[3 * i + 1] : -1);
     order.sort((a, b) => place(a) - place(b) || a - b);
@@ -154,14 +154,16 @@ export function windowsOf(batch: TopicBatch, bytes = WINDOW_BYTES): number[][] {
 }
 
 /**
- * Gives `visit` each paper with its whole text (stored abstract read in), a window of papers at a
- * time (windowsOf), and lets the paper's text go after: only a window's text is in memory at once.
+ * Gives `visit` each paper (or each that `only` picks) with its whole text (stored abstract read
+ * in), a window of papers at a time (windowsOf), and lets the paper's text go after: only a
+ * window's text is in memory at once. Papers left out are not read at all.
  */
-export function visitInWindows(batch: TopicBatch, papers: BatchPaper[], readInto: (wanted: StoredRead[]) => void, visit: (paper: BatchPaper) => void): void {
+export function visitInWindows(batch: TopicBatch, papers: BatchPaper[], readInto: (wanted: StoredRead[]) => void, visit: (paper: BatchPaper) => void, only?: (paper: BatchPaper) => boolean): void {
+  const picked = only ? papers.flatMap((p, i) => (only(p) ? [i] : [])) : undefined;
   // One buffer for every window (each paper lets go of it before the next window is read in): a
   // new one per window made the worker collect its heap again and again.
   let buffer = new Uint8Array(0);
-  for (const indexes of windowsOf(batch)) {
+  for (const indexes of windowsOf(batch, WINDOW_BYTES, picked)) {
     const size = windowBytes(batch, indexes);
     if (size > buffer.length) buffer = new Uint8Array(Math.max(size, WINDOW_BYTES * 1.25));
     const window = inlineWindow(batch, indexes, readInto, buffer);
@@ -171,6 +173,27 @@ export function visitInWindows(batch: TopicBatch, papers: BatchPaper[], readInto
       papers[i].release();
     });
   }
+}
+
+/**
+ * What the batch says of paper `i` without its stored abstract being read: a hash of the bytes it
+ * carries (title, an abstract kept in memory, keywords) and where the title ends, and the place
+ * of its stored abstract. Two papers with the same stamp in one server process have the same
+ * text, as the text store never writes over a text it holds; the topics worker uses this to know
+ * a paper again without reading its abstract.
+ */
+export function stampOf(batch: TopicBatch, i: number): string {
+  const { text, bounds, stored } = batch;
+  const start = bounds[3 * i], titleEnd = bounds[3 * i + 1], end = bounds[3 * i + 2];
+  // Two 32-bit FNV-1a hashes with different primes and starting values: a paper's stamp is only
+  // ever compared with its own previous one.
+  let a = 0x811c9dc5, b = 0x2f1b6c33;
+  for (let j = start; j < end; j++) {
+    a = Math.imul(a ^ text[j], 0x01000193);
+    b = Math.imul(b ^ text[j], 0x5bd1e995);
+  }
+  const place = stored && stored[3 * i + 2] > 0 ? `${stored[3 * i]}:${stored[3 * i + 1]}:${stored[3 * i + 2]}` : '';
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${end - start}.${titleEnd - start}.${place}`;
 }
 
 /**

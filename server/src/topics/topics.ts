@@ -3,7 +3,7 @@ import { sameText } from '../model/sameText';
 import type { Text } from '../parse/types';
 import { deriveTopicTree, Doc } from './derivedTopics';
 import { paperPhrases, PaperPhrases, PaperTokens, phraseKeyOf, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
-import { BatchPaper, keywordsAfterAbstract } from './topicBatch';
+import { BatchPaper, keywordsAfterAbstract, stampOf, TopicBatch } from './topicBatch';
 import type { TopicNode } from '../shared/protocol';
 import type { TopicOptions } from '../shared/settings';
 import { contentHash } from '../runtime/cacheStore';
@@ -83,18 +83,50 @@ export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3,
  * memory at L as plain arrays) and unpacked as the derivation reads them; full phrase lists are
  * not kept, as they would take tens of times more. A paper is read as UTF-8 (as the topics worker
  * receives it, in a BatchPaper; a plain paper is encoded first) and known again by a SHA-256 of
- * its bytes, so no text is held here.
+ * its bytes (its digest), so no text is held here. A batch paper is also known by its stamp
+ * (stampOf), which gives its digest back without its abstract being read (recallDigests).
  */
 export class PhraseCache {
   readonly table = new WordTable();
   private readonly packed = new PackedTokens();
-  private readonly byKey = new Map<string, CachedTokens>();
+  private readonly byKey = new Map<string, CachedPaper>();
   /** Papers tokenized so far (a paper whose bytes were seen before is not tokenized again). */
   tokenized = 0;
 
   /** Tokenizes the paper now (unless its bytes are those tokenized last time), for a later doc(). */
   add(paper: TopicPaper): void {
     this.cached(paper);
+  }
+
+  /** Whether the paper's tokens are here: its digest is known and is the one they were read from. */
+  knows(paper: BatchPaper): boolean {
+    const hit = this.byKey.get(paper.key);
+    return !!hit?.packed && paper.digest !== undefined && hit.digest === paper.digest;
+  }
+
+  /**
+   * Gives each paper of the batch whose stamp is the one remembered for its key the digest it had
+   * then, so that neither the tree's cache key nor the tokens need its bytes. The stamps, for
+   * rememberDigests.
+   */
+  recallDigests(batch: TopicBatch, papers: readonly BatchPaper[]): string[] {
+    return papers.map((p, i) => {
+      const stamp = stampOf(batch, i);
+      const hit = this.byKey.get(p.key);
+      if (hit?.stamp === stamp) p.digest = hit.digest;
+      return stamp;
+    });
+  }
+
+  /** Remembers the digest of each paper that has one under its stamp (recallDigests). */
+  rememberDigests(papers: readonly BatchPaper[], stamps: readonly string[]): void {
+    papers.forEach((p, i) => {
+      if (p.digest === undefined) return;
+      const hit = this.byKey.get(p.key);
+      if (hit && hit.digest === p.digest) { hit.stamp = stamps[i]; return; }
+      if (hit?.packed) this.packed.drop(hit.packed);
+      this.byKey.set(p.key, { digest: p.digest, stamp: stamps[i] });
+    });
   }
 
   /** The paper as topic derivation reads it, tokenized unless its bytes are those tokenized last time: its tokens are unpacked each time they are read. */
@@ -107,10 +139,10 @@ export class PhraseCache {
     // A batch paper keeps its digest: once it has let its batch go, the digest is all there is.
     const digest = paper instanceof BatchPaper ? (paper.digest ??= digestOf(paper)) : digestOf(utf8);
     const hit = this.byKey.get(paper.key);
-    if (hit?.digest === digest) return hit;
-    if (hit) this.packed.drop(hit.packed);
+    if (hit?.packed && hit.digest === digest) return hit as CachedTokens;
+    if (hit?.packed) this.packed.drop(hit.packed);
     const tokens = { title: tokenizeUtf8(utf8.text, utf8.start, utf8.titleEnd, this.table), abstract: tokenizeUtf8(utf8.text, utf8.titleEnd, utf8.end, this.table) };
-    const entry = { digest, packed: this.packed.pack(tokens) };
+    const entry: CachedTokens = { digest, stamp: hit?.digest === digest ? hit.stamp : undefined, packed: this.packed.pack(tokens) };
     this.byKey.set(paper.key, entry);
     this.tokenized++;
     return entry;
@@ -122,9 +154,13 @@ export class PhraseCache {
 
   /** Forget papers no longer in the library (and repack the rest once the forgotten take more room than they do). */
   retain(keys: Set<string>): void {
-    for (const [k, entry] of this.byKey) if (!keys.has(k)) { this.packed.drop(entry.packed); this.byKey.delete(k); }
+    for (const [k, entry] of this.byKey) {
+      if (keys.has(k)) continue;
+      if (entry.packed) this.packed.drop(entry.packed);
+      this.byKey.delete(k);
+    }
     if (!this.packed.wasteful) return;
-    const entries = [...this.byKey.values()];
+    const entries = [...this.byKey.values()].filter((e): e is CachedTokens => e.packed !== undefined);
     this.packed.compact(entries.map((e) => e.packed)).forEach((moved, i) => { entries[i].packed = moved; });
   }
 
@@ -134,7 +170,9 @@ export class PhraseCache {
   }
 }
 
-interface CachedTokens { digest: string; packed: PackedPaper }
+/** What is known of a paper: its digest, the stamp that gives it (stampOf), its tokens once read. */
+interface CachedPaper { digest: string; stamp?: string; packed?: PackedPaper }
+interface CachedTokens extends CachedPaper { packed: PackedPaper }
 
 /** A Doc whose tokens stay packed in the cache (the entry, so that a compaction moving them is seen). */
 class PackedDoc implements Doc {

@@ -32,10 +32,11 @@ export function topicsCacheKey(batch: TopicBatch, options: TopicOptions, codeId:
 
 /**
  * Each paper's digest (the token cache's: digestOf), the stored abstracts read a window at a time
- * (by `readInto`). The papers keep theirs, so tokenizing them later need not hash them again.
+ * (by `readInto`). The papers keep theirs, so tokenizing them later need not hash them again; a
+ * paper that has one already (PhraseCache.recallDigests) is not read.
  */
 export function paperDigests(batch: TopicBatch, papers: BatchPaper[] = batchPapers(batch), readInto: (wanted: StoredRead[]) => void = noStoredTexts): string[] {
-  visitInWindows(batch, papers, readInto, (p) => { p.digest ??= digestOf(p); });
+  visitInWindows(batch, papers, readInto, (p) => { p.digest = digestOf(p); }, (p) => p.digest === undefined);
   return papers.map((p) => p.digest!);
 }
 
