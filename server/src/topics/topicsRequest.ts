@@ -14,16 +14,18 @@ export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; ca
  * tokens, digests and stamps. A paper the cache knows by its stamp is not read at all; the others
  * are read a window at a time (`readInto`) for their digests (the kept tree's key, with
  * `cacheDir`) and, if topics are derived, their tokens. `collect` lets the batch's text go to
- * the collector before the derivation's own peak.
+ * the collector before the derivation's own peak. `ms`: from `started` until the tree is there
+ * (before it is kept in the cache folder).
  */
-export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeId: string, readInto: (wanted: StoredRead[]) => void, collect: () => void = () => undefined): Omit<TopicsWorkerReply, 'id' | 'ms'> {
+export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeId: string, readInto: (wanted: StoredRead[]) => void, collect: () => void = () => undefined, started = Date.now()): Omit<TopicsWorkerReply, 'id'> {
   const papers = batchPapers(req.batch);
   const stamps = cache.recallDigests(req.batch, papers);
   const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, codeId, paperDigests(req.batch, papers, readInto)) : undefined;
   const found = key ? readCachedTree(req.cacheDir!, key) : {};
   if (found.tree) {
     cache.rememberDigests(papers, stamps);
-    return { tree: found.tree, cached: true };
+    cache.retain(new Set(papers.map((p) => p.key)));
+    return { tree: found.tree, ms: Date.now() - started, cached: true };
   }
   if (vocabularyOf(req.options).length > 0) {
     // A vocabulary reads every paper's text as it goes: the whole batch, stored abstracts read in
@@ -40,8 +42,9 @@ export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeI
     collect();
   }
   const tree = computeTopicTree(papers, req.options, cache);
+  const ms = Date.now() - started;
   cache.rememberDigests(papers, stamps);
   const unsaved = key ? writeCachedTree(req.cacheDir!, key, tree) : undefined;
   const note = [found.problem, unsaved].filter(Boolean).join('; ') || undefined;
-  return { tree, note };
+  return { tree, ms, note };
 }

@@ -25,8 +25,8 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
     const readInto = (wanted: StoredRead[]) => readStored(req.texts, wanted);
-    const answer = answerTopics(req, cache, topicsCodeId(), readInto, collectGarbage);
-    parentPort!.postMessage({ id: req.id, ms: Date.now() - started, ...answer } satisfies TopicsWorkerReply);
+    const answer = answerTopics(req, cache, topicsCodeId(), readInto, collectGarbage, started);
+    parentPort!.postMessage({ id: req.id, ...answer } satisfies TopicsWorkerReply);
     // What the computation left (the batch, the phrase lists) is garbage now; an idle worker would
     // hold it for seconds, at the time the process's memory peaks (see collectGarbage).
     if (!answer.cached) collectGarbage();
