@@ -142,7 +142,8 @@ export class PhraseCache {
     if (hit?.packed && hit.digest === digest) return hit as CachedTokens;
     if (hit?.packed) this.packed.drop(hit.packed);
     const tokens = { title: tokenizeUtf8(utf8.text, utf8.start, utf8.titleEnd, this.table), abstract: tokenizeUtf8(utf8.text, utf8.titleEnd, utf8.end, this.table) };
-    const entry: CachedTokens = { digest, stamp: hit?.digest === digest ? hit.stamp : undefined, packed: this.packed.pack(tokens) };
+    // Its stamp is remembered after the computation, with every paper's (rememberDigests).
+    const entry: CachedTokens = { digest, packed: this.packed.pack(tokens) };
     this.byKey.set(paper.key, entry);
     this.tokenized++;
     return entry;
