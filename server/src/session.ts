@@ -183,7 +183,7 @@ export class Session {
     this.sendStatus('indexing');
     let lastPercent = -1;
     let lastReport = 0;
-    if (search) search.holdNoteGroups = true;
+    if (search) search.holdShards = true;
     const result = await indexer.scan((done, total) => {
       const percent = total ? Math.floor((done / total) * 100) : 100;
       if (percent === lastPercent || (done < total && Date.now() - lastReport < PROGRESS_EVERY_MS)) return;
@@ -193,13 +193,13 @@ export class Session {
     }, () => {
       // Shards hold files' documents, not papers: they can load or build while the papers are recomputed.
       if (!search) return;
-      search.holdNoteGroups = false;
+      search.holdShards = false;
       search.flush();
     }).catch((err): { files: number; ms: number } => {
       // Whatever went wrong, what was indexed is served, and the editor hears that the scan ended.
       this.ports.log(`indexing stopped by an internal error (what was read so far is served): ${(err as Error)?.stack ?? err}`);
       return { files: library.counts().notes + library.counts().digests, ms: 0 };
-    }).finally(() => { if (search && !indexer.scanning) search.holdNoteGroups = false; });
+    }).finally(() => { if (search && !indexer.scanning) search.holdShards = false; });
     (await progressMade)?.done();
     this.ports.log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);
     this.publishAllDiagnostics();

@@ -166,6 +166,28 @@ describe('full-text search (lunr shards in worker threads)', function () {
     assert.strictEqual((await service.search('reward', 5)).partial, false);
   });
 
+  it('while a scan reads files no shard is sent (their builds took the cores from the scan); all go once it lets go', async () => {
+    const library = libraryOf(exampleLibraryFiles());
+    const service = new SearchService(library, { workerPath: WORKER, cacheDir, log: (l) => logs.push(l), workers: 2 });
+    services.push(service);
+    service.holdShards = true;
+    library.onFileChanged = (uri) => service.fileChanged(uri);
+    for (const f of library.allFiles()) if (f.sources.length) service.fileChanged(f.uri);
+    service.flush();
+    await new Promise((r) => setTimeout(r, 300)); // past fileChanged's flush timer
+    const held = service.status();
+    assert.strictEqual(held.shards, 0, 'no shard reached a worker');
+    assert.ok(held.building > 3, 'the held shards count as building');
+    const during = await service.search('reward', 5);
+    assert.strictEqual(during.partial, true);
+    service.holdShards = false;
+    service.flush();
+    await service.whenIdle();
+    assert.strictEqual(service.status().building, 0);
+    assert.strictEqual(service.status().shards, held.building);
+    assert.strictEqual((await service.search('reward models retrieval augmented generation', 5)).hits[0].key, 'rag-rewardbench');
+  });
+
   /** The service's worker threads, to stop one as a crash would (it then emits 'exit'). */
   const workersOf = (service: SearchService) => (service as unknown as { workers: { worker: import('worker_threads').Worker }[] }).workers.map((host) => host.worker);
 

@@ -126,11 +126,14 @@ export class SearchService {
   }
 
   /**
-   * While a scan is reading notes, note groups stay dirty instead of being sent: each group fills
-   * up over the whole scan, and sending it at every change rebuilt it dozens of times. Nor are the
-   * workers asked to settle meanwhile.
+   * While a scan is reading files, every shard stays dirty instead of being sent; they all go once
+   * the files are read. A note group fills up over the whole scan, and sending it at every change
+   * rebuilt it dozens of times. A digest's shard is complete when its file is read, but building it
+   * then took the cores from the scan: a cold scan's parse workers are in the idle scheduling class
+   * (runtime/workerThreads.ts), below the full-text workers' nice value, so every paper became
+   * completable only as late as the full text was ready. Nor are the workers asked to settle meanwhile.
    */
-  holdNoteGroups = false;
+  holdShards = false;
 
   /**
    * Send the dirty shards to their workers (documents are gathered and hashed here, indexes built
@@ -160,7 +163,8 @@ export class SearchService {
       await slice.giveWay();
     };
     for (const shard of [...this.dirty].sort()) {
-      if (!this.dirty.has(shard) || (this.holdNoteGroups && shard.startsWith('notes:'))) continue;
+      if (this.holdShards) break;
+      if (!this.dirty.has(shard)) continue;
       this.dirty.delete(shard);
       this.send(shard);
       await pause();
@@ -227,7 +231,7 @@ export class SearchService {
     const s = this.status();
     // Not while a scan is still sending shards: merging between its bursts redid the work many times
     // over and took CPU from the scan (the longest stalls of the server thread grew).
-    if (s.building === 1 && !this.settled && s.ready === s.shards && !this.flushTimer && !this.flushing && !this.holdNoteGroups) this.settle();
+    if (s.building === 1 && !this.settled && s.ready === s.shards && !this.flushTimer && !this.flushing && !this.holdShards) this.settle();
     this.opts.onStatus?.(s);
     if (s.building === 0 && !this.flushTimer && !this.flushing) for (const w of this.idleWaiters.splice(0)) w();
   }
