@@ -53,7 +53,8 @@ export async function runPass(pass: 'dev' | 'vsix', vsix?: string): Promise<Pass
   } finally {
     await browser.close().catch(() => undefined);
     await cs.stop();
-    fs.rmSync(folder, { recursive: true, force: true });
+    // The evidence of a failure is kept above; the editor's own folders go with the library.
+    for (const dir of new Set([folder, extensionsDir, userDataDir, devPath])) if (dir !== ROOT) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -73,7 +73,7 @@ export async function runFlows(vsix: string): Promise<{ passed: string[]; failur
   } finally {
     await browser.close().catch(() => undefined);
     await cs.stop();
-    fs.rmSync(folder, { recursive: true, force: true });
+    for (const dir of [folder, extensionsDir, userDataDir]) fs.rmSync(dir, { recursive: true, force: true });
   }
   return { passed, failures };
 }
