@@ -130,8 +130,9 @@ export class SearchService {
    * the files are read. A note group fills up over the whole scan, and sending it at every change
    * rebuilt it dozens of times. A digest's shard is complete when its file is read, but building it
    * then took the cores from the scan: a cold scan's parse workers are in the idle scheduling class
-   * (runtime/workerThreads.ts), below the full-text workers' nice value, so every paper became
-   * completable only as late as the full text was ready. Nor are the workers asked to settle meanwhile.
+   * (runtime/workerThreads.ts), below the full-text workers' nice value, so the last papers became
+   * completable only shortly before the full text was ready. Nor are the workers asked to settle
+   * meanwhile.
    */
   holdShards = false;
 
