@@ -54,7 +54,7 @@ export async function runPass(pass: 'dev' | 'vsix', vsix?: string): Promise<Pass
     await browser.close().catch(() => undefined);
     await cs.stop();
     // The evidence of a failure is kept above; the editor's own folders go with the library.
-    for (const dir of new Set([folder, extensionsDir, userDataDir, devPath])) if (dir !== ROOT) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of [folder, extensionsDir, userDataDir, devPath]) if (dir !== ROOT) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
