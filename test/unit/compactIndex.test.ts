@@ -136,6 +136,9 @@ describe('the fast lunr build', () => {
     { id: 'a', title: 'Self-Attention -- is  all  you need?', authors: 'Ana Núñez, J.-P. Müller', abstract: 'the THE The — “quoted” naïve über-fast\u00a0models\u2003with\ttabs\nand lines', body: '' },
     { id: 'b', title: '  - leading and trailing -  ', authors: '', abstract: 'constructor toString __proto__ hasOwnProperty valueOf', body: '--- ... !!! e.g. U.S.A. α-helix 🙂model x-' },
     { id: 'c', title: '', authors: 'Chen Chen Chen', abstract: 'reward reward models modelling modeled', body: 'Reward models, reward-model, REWARD!' },
+    // All ASCII (split by hand, see shardBuild's termsOf): controls that are and are not `\s`, long words, words the trimmer empties.
+    { id: 'd', title: 'Tabs\vand\fform\rfeeds\x1cnot\x1fseparators\x00NUL', authors: "O'Brien-Smith, A. B.", abstract: 'Internationalization INTERNATIONALIZATIONS -x- a--b 1-2-3 e.g. (parenthesised) [bracketed] \'quoted\' ###', body: 'constructor-toString hasOwnProperty Über' },
+    { id: 'e', title: 'Internationalization', authors: '', abstract: 'über internationalization', body: '' },
   ];
 
   it('builds the very index lunr builds with its defaults', () => {

@@ -1,6 +1,7 @@
 import { CompactIndex, WEIGHT_SCALE } from './compactIndex';
 import type { SearchDoc } from './documents';
 import { FIELD_BOOSTS, FIELDS, MEMO_LIMIT, pipelineTerm, splitWords } from './lunrIndex';
+import { asciiBytes, AsciiWordTable, FNV_OFFSET, FNV_PRIME, IS_BLANK, LOWER } from '../util/asciiWords';
 
 /**
  * Builds a shard's flat index directly: the postings and weights `compactIndex` takes from a lunr
@@ -12,7 +13,7 @@ import { FIELD_BOOSTS, FIELDS, MEMO_LIMIT, pipelineTerm, splitWords } from './lu
  * arrays, in about a third of the time.
  *
  * Same words (lunr's separator, its trimmer, stop-word filter and Porter stemmer, remembered per
- * distinct word), same statistics and the same BM25 formula with lunr's parameters and rounding,
+ * distinct word; ASCII text is split by hand, see termsOf), same statistics and the same BM25 formula with lunr's parameters and rounding,
  * evaluated in the same order, so every weight is bit for bit lunr's. A unit test compares the two
  * builds exactly, on awkward text, the example library and generated documents.
  */
@@ -33,14 +34,51 @@ function termOf(cut: string): Term | null {
   const known = termOfWord.get(cut);
   if (known !== undefined) return known;
   const word = ownCopy(cut);
-  const text = pipelineTerm(word);
-  let term: Term | null = null;
-  if (text !== null) {
-    term = termByText.get(text) ?? null;
-    if (!term) termByText.set(text, (term = { text, shard: 0, local: -1 }));
-  }
+  const term = pipelineTermOf(word);
   termOfWord.set(word, term);
   return term;
+}
+
+/** The shared Term for what the pipeline makes of a word (seen for the first time), or null when it drops it. */
+function pipelineTermOf(word: string): Term | null {
+  const text = pipelineTerm(word);
+  if (text === null) return null;
+  let term = termByText.get(text);
+  if (!term) termByText.set(text, (term = { text, shard: 0, local: -1 }));
+  return term;
+}
+
+/** Words of ASCII text by their bytes, and the term of each (undefined until first seen). */
+let asciiWords = new AsciiWordTable();
+const termOfAscii: (Term | null | undefined)[] = [];
+
+/**
+ * A field's terms in order, into `out`: the words lunr's tokenizer splits it into (lower case,
+ * split at every run of `\s` or `-`), each as the pipeline leaves it, dropped words left out.
+ * ASCII text (nearly every document) is scanned as bytes, each word hashed as it is read and
+ * found in a table of words seen, with no substring, array or regex per word: split and looked up
+ * as strings, words were most of a build's time and garbage. Other text goes through splitWords.
+ */
+function termsOf(value: unknown, out: Term[]): void {
+  out.length = 0;
+  const ascii = typeof value === 'string' ? asciiBytes(value) : undefined;
+  if (!ascii) {
+    const words = splitWords(value) as string[];
+    for (let w = 0; w < words.length; w++) { const term = termOf(words[w]); if (term !== null) out.push(term); }
+    return;
+  }
+  const { bytes, length: n } = ascii;
+  let i = 0;
+  while (i < n) {
+    if (IS_BLANK[bytes[i]] || bytes[i] === 45 /* - */) { i++; continue; }
+    const start = i;
+    let h = FNV_OFFSET;
+    do h = Math.imul(h ^ LOWER[bytes[i]], FNV_PRIME); while (++i < n && !IS_BLANK[bytes[i]] && bytes[i] !== 45);
+    const id = asciiWords.idOf(bytes, start, i, h);
+    let term = termOfAscii[id];
+    if (term === undefined) term = termOfAscii[id] = pipelineTermOf(asciiWords.words[id]);
+    if (term !== null) out.push(term);
+  }
 }
 
 /**
@@ -50,6 +88,8 @@ function termOf(cut: string): Term | null {
 export function forgetWords(): void {
   termOfWord.clear();
   termByText.clear();
+  asciiWords = new AsciiWordTable();
+  termOfAscii.length = 0;
 }
 
 /**
@@ -63,7 +103,7 @@ function ownCopy(word: string): string {
 }
 
 export function buildCompactShard(docs: readonly SearchDoc<string>[]): CompactIndex {
-  if (termOfWord.size >= MEMO_LIMIT) forgetWords();
+  if (termOfWord.size + asciiWords.size >= MEMO_LIMIT) forgetWords();
   const shard = ++shardsBuilt;
   const F = FIELDS.length, N = docs.length;
   // Pass 1: each (field, document) pair's distinct terms with their counts, its length in terms,
@@ -77,15 +117,14 @@ export function buildCompactShard(docs: readonly SearchDoc<string>[]): CompactIn
   const pairCount: number[] = [];
   let count = new Uint32Array(1024);
   const touched: number[] = [];
+  const fieldTerms: Term[] = [];
   for (let d = 0; d < N; d++) {
     const doc = docs[d] as unknown as Record<string, unknown>;
     for (let f = 0; f < F; f++) {
-      const words = splitWords(doc[FIELDS[f]]) as string[];
-      let len = 0;
-      for (let w = 0; w < words.length; w++) {
-        const term = termOf(words[w]);
-        if (term === null) continue;
-        len++;
+      termsOf(doc[FIELDS[f]], fieldTerms);
+      const len = fieldTerms.length;
+      for (let w = 0; w < len; w++) {
+        const term = fieldTerms[w];
         if (term.shard !== shard) {
           term.shard = shard;
           term.local = terms.length;

@@ -8,6 +8,8 @@
  * papers topics are chosen from) or only the chosen ones (to assign every paper, via a trie).
  */
 
+import { AsciiWordTable, FNV_OFFSET, FNV_PRIME, IS_BLANK, LOWER } from '../util/asciiWords';
+
 const STOP = new Set(('a an the of for and or nor but in on at to with without by from as via is are was were be been being ' +
   'into onto over under about between across through using use uses used do does did can could should would will may might ' +
   'we our you your it its this that these those what when how why which who whom where than then vs versus not no yet so if ' +
@@ -59,11 +61,12 @@ const NOT_ALONE = new Set('efficient efficiently large small low high fine multi
 
 /**
  * Every distinct word seen, with what the phrase rules need to know about it. Id 0 separates
- * segments. Words are looked up by their bytes in the text (an open-addressing hash table over
- * a pool of the words' bytes), so a word seen before costs no substring and no string hashing.
+ * segments. Words are looked up by their bytes in the text (util/asciiWords.ts), so a word seen
+ * before costs no substring and no string hashing.
  */
 export class WordTable {
-  readonly words: string[] = [''];
+  private readonly ids = new AsciiWordTable();
+  readonly words: readonly string[] = this.ids.words;
   readonly folded: string[] = [''];
   /** Word id -> id of its folded form ("models" and "model" share one). */
   readonly foldedId: number[] = [0];
@@ -74,55 +77,20 @@ export class WordTable {
   readonly isGeneric: boolean[] = [false];
   /** Whether the word may be a one-word phrase (when it can also start and end one). */
   readonly alone: boolean[] = [false];
-  private readonly hashes: number[] = [0];
-  private slots = new Int32Array(1 << 12);
-  /** Each word's (lower-case ASCII) bytes, back to back, from `starts[id]`. */
-  private pool = new Uint8Array(1 << 16);
-  private poolUsed = 0;
-  private readonly starts: number[] = [0];
 
   /** The id of the word bytes[start, end) (ASCII, read lower-cased), whose FNV-1a hash (lower-cased) the caller computed. */
   idOf(bytes: Uint8Array, start: number, end: number, h: number): number {
-    const mask = this.slots.length - 1;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot];
-      if (id === 0) {
-        const added = this.add(bytes, start, end, h);
-        this.slots[slot] = added;
-        if (this.words.length * 2 > this.slots.length) this.grow();
-        return added;
-      }
-      if (this.hashes[id] === h && this.sameWord(id, bytes, start, end)) return id;
-    }
-  }
-
-  private sameWord(id: number, bytes: Uint8Array, start: number, end: number): boolean {
-    if (this.words[id].length !== end - start) return false;
-    const pool = this.pool;
-    for (let i = start, j = this.starts[id]; i < end; i++, j++) if (pool[j] !== LOWER[bytes[i]]) return false;
-    return true;
+    const id = this.ids.idOf(bytes, start, end, h);
+    if (id === this.folded.length) this.describe(this.words[id]);
+    return id;
   }
 
   foldedIdOf(folded: string): number | undefined {
     return this.foldedIds.get(folded);
   }
 
-  private add(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const id = this.words.length;
-    if (this.poolUsed + (end - start) > this.pool.length) {
-      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + (end - start)));
-      pool.set(this.pool);
-      this.pool = pool;
-    }
-    let word = '';
-    for (let i = start; i < end; i++) {
-      const c = LOWER[bytes[i]];
-      this.pool[this.poolUsed++] = c;
-      word += String.fromCharCode(c);
-    }
-    this.starts.push(this.poolUsed - (end - start));
-    this.words.push(word);
-    this.hashes.push(hash);
+  /** What the phrase rules need to know of a new word (its id is the next one). */
+  private describe(word: string): void {
     const folded = fold(word);
     this.folded.push(folded);
     let f = this.foldedIds.get(folded);
@@ -134,18 +102,6 @@ export class WordTable {
     this.canStart.push(!stop && (!GENERIC.has(word) || COMPOUND_HEADS.has(word)) && word.length > 1 && !numeric);
     this.canEnd.push(!stop && word.length > 1 && !numeric);
     this.alone.push(word.length >= 3 && !GENERIC.has(word) && !NOT_ALONE.has(word));
-    return id;
-  }
-
-  private grow(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let id = 1; id < this.words.length; id++) {
-      let slot = this.hashes[id] & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id;
-    }
-    this.slots = slots;
   }
 }
 
@@ -193,8 +149,8 @@ function scanWords(n: number, table: WordTable): Uint32Array {
     if (kind === WORD) {
       // The word's hash is computed while scanning it, so a known word is found without a substring.
       const start = i;
-      let h = 0x811c9dc5;
-      do h = Math.imul(h ^ LOWER[bytes[i]], 0x01000193); while (++i < n && KIND[bytes[i]] === WORD);
+      let h = FNV_OFFSET;
+      do h = Math.imul(h ^ LOWER[bytes[i]], FNV_PRIME); while (++i < n && KIND[bytes[i]] === WORD);
       out[end++] = table.idOf(bytes, start, i, h);
       if (i + 1 < n && bytes[i] === 39 /* ' */ && IS_LETTER[bytes[i + 1]]) {
         i++;
@@ -289,10 +245,6 @@ const KIND = (() => {
   }
   return kinds;
 })();
-/** Each byte, ASCII letters lower-cased. */
-const LOWER = Uint8Array.from({ length: 256 }, (_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
-/** 1 for the bytes JavaScript's `\s` matches in ASCII. */
-const IS_BLANK = Uint8Array.from({ length: 256 }, (_, c) => (c === 32 || (c >= 9 && c <= 13) ? 1 : 0));
 /** 1 for an ASCII letter, either case. */
 const IS_LETTER = Uint8Array.from({ length: 256 }, (_, c) => ((c | 32) >= 97 && (c | 32) <= 122 ? 1 : 0));
 
