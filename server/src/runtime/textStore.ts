@@ -220,7 +220,6 @@ export function readStored(location: TextStoreLocation | undefined, wanted: Stor
     const list = byFile.get(w.ref.file);
     if (list) list.push(w); else byFile.set(w.ref.file, [w]);
   }
-  let chunk: Buffer | undefined;
   for (const [file, reads] of byFile) {
     reads.sort((a, b) => a.ref.at - b.ref.at);
     const fd = fs.openSync(fileName(location, file), 'r');
@@ -236,7 +235,7 @@ export function readStored(location: TextStoreLocation | undefined, wanted: Stor
           end = Math.max(end, next.at + next.bytes);
           j++;
         }
-        chunk ??= Buffer.allocUnsafe(CHUNK_BYTES);
+        const chunk = readBuffer(end - first.at);
         if (readUpTo(fd, chunk, 0, end - first.at, first.at) < end - first.at) throw new Error(`${fileName(location, file)} is shorter than its texts`);
         for (; i < j; i++) {
           const { ref, into, offset } = reads[i];
@@ -247,6 +246,24 @@ export function readStored(location: TextStoreLocation | undefined, wanted: Stor
       fs.closeSync(fd);
     }
   }
+}
+
+/**
+ * The buffer readStored reads through, kept between calls and grown to what a read needs (at most
+ * CHUNK_BYTES). A new one per call (a full-text worker reads once per shard it builds, the topics
+ * worker once per window) counted against V8's external memory each time, and that is what started
+ * most of those threads' full collections. A thread lets it go when it goes idle (releaseReadBuffer).
+ */
+let kept: Buffer | undefined;
+
+function readBuffer(size: number): Buffer {
+  if (!kept || kept.length < size) kept = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, (kept?.length ?? 0) * 2, 64 * 1024)));
+  return kept;
+}
+
+/** Lets go of readStored's buffer (a thread about to sit idle: up to CHUNK_BYTES). */
+export function releaseReadBuffer(): void {
+  kept = undefined;
 }
 
 function readFully(fd: number, into: Uint8Array, offset: number, length: number, position: number): void {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import lunr = require('lunr');
 import type { WorkerReply, WorkerRequest, WorkerHit } from './messages';
 import { resolveTexts, SearchDoc } from './documents';
-import { readStored, TextStoreLocation } from '../runtime/textStore';
+import { readStored, releaseReadBuffer, TextStoreLocation } from '../runtime/textStore';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard, forgetWords } from './shardBuild';
 import { CompactIndex, prepareQuery, QUERY_BUDGET_MS, TermExpander } from './compactIndex';
@@ -143,6 +143,7 @@ function drainOne(): void {
       // that is an edit's, and small) and the merged postings, to a file until the next merge.
       else {
         if (allBuilt) { forgetWords(); if (texts) shards.spill(texts.dir); }
+        releaseReadBuffer();
         collectGarbage();
       }
       return;

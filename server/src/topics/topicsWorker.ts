@@ -3,7 +3,7 @@ import { codeIdOf } from '../runtime/cacheStore';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
 import { PhraseCache } from './topics';
-import { readStored, StoredRead } from '../runtime/textStore';
+import { readStored, releaseReadBuffer, StoredRead } from '../runtime/textStore';
 import { answerTopics, TopicsWorkerReply, TopicsWorkerRequest } from './topicsRequest';
 
 export type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsRequest';
@@ -29,6 +29,7 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
     parentPort!.postMessage({ id: req.id, ...answer } satisfies TopicsWorkerReply);
     // What the computation left (the batch, the phrase lists) is garbage now; an idle worker would
     // hold it for seconds, at the time the process's memory peaks (see collectGarbage).
+    releaseReadBuffer();
     if (!answer.cached) collectGarbage();
   } catch (err) {
     parentPort!.postMessage({ id: req.id, ms: Date.now() - started, error: String((err as Error)?.stack ?? err) } satisfies TopicsWorkerReply);
