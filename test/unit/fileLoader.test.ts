@@ -10,6 +10,9 @@ import type { PaperSource } from '../../server/src/parse/types';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { FIXTURES, schedulingPolicyOf } from './helpers';
 import { closeTextStore, openTextStore, TextReader } from '../../server/src/runtime/textStore';
+import { Worker } from 'worker_threads';
+import type { ParseWorkerReply } from '../../server/src/ingest/parseWorker';
+import { newProgress } from '../../server/src/ingest/parseWatchdog';
 
 const PARSE_WORKER = path.resolve(__dirname, '../../server/src/ingest/parseWorker.js');
 
@@ -187,6 +190,40 @@ describe('the scan\'s file loaders', function () {
       assert.deepStrictEqual(JSON.parse(JSON.stringify(await loadAll(loader, files))), JSON.parse(JSON.stringify(here)), 'read back from the cache (its text is over 1 MB: decoded in the worker)');
       await loader.saveCacheBeforeExit(20000);
     } finally {
+      fs.rmSync(bigRoot, { recursive: true, force: true });
+    }
+  });
+
+  it('a part of a large file is sent alone: nothing more until the server has taken it', async () => {
+    // The server thread reads every message waiting on a port in one go; a window of parts (500
+    // sources each) held it for tens of milliseconds.
+    const bigRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-parts-'));
+    const worker = new Worker(PARSE_WORKER);
+    try {
+      const entries = Array.from({ length: 2600 }, (_, i) => `Paper Number ${i} About Things\n\nAn abstract of paper ${i}.\n\n`);
+      fs.mkdirSync(path.join(bigRoot, 'digests'));
+      fs.writeFileSync(path.join(bigRoot, 'digests/big.digest.txt'), `Sep 1\n\n${entries.join('')}`);
+      fs.writeFileSync(path.join(bigRoot, 'digests/small.digest.txt'), 'Sep 2\n\nA Small Paper\n\nIts abstract.\n\n');
+      const received: string[] = [];
+      let changed: () => void = () => undefined;
+      worker.on('message', (m: ParseWorkerReply) => { if (!('log' in m)) { received.push('part' in m ? 'part' : 'results'); changed(); } });
+      const settle = () => new Promise<void>((resolve) => { changed = resolve; setTimeout(resolve, 300); });
+      worker.postMessage({ type: 'load', files: filesToLoad(bigRoot), maxMB: 50, progress: newProgress() });
+      await settle();
+      await settle();
+      assert.deepStrictEqual(received, ['part'], 'one part, then nothing until it is taken');
+      // Each part taken lets one more message go; once no part is left, the results go as the window allows.
+      for (let taken = 1; received[received.length - 1] === 'part' && taken < 20; taken++) {
+        worker.postMessage({ type: 'taken' });
+        await settle();
+        await settle();
+        if (received[received.length - 2] === 'part') assert.strictEqual(received.length, taken + 1, `after ${taken} taken: ${received.join(', ')}`);
+      }
+      // 2,600 sources: the first 2,100 in parts of 500 (the last part 100), the last 500 with the file's result.
+      assert.deepStrictEqual(received.filter((m) => m === 'part').length, 5);
+      assert.ok(received.slice(5).length >= 1 && received.slice(5).every((m) => m === 'results'), received.join(', '));
+    } finally {
+      await worker.terminate();
       fs.rmSync(bigRoot, { recursive: true, force: true });
     }
   });

@@ -86,6 +86,8 @@ let unsaved = new UnsavedRecords(undefined, undefined, () => undefined);
 const counts = noCounts();
 let next = 0;
 let inFlight = 0;
+/** A part is in flight: nothing else is sent until the server has taken it (see flush). */
+let partInFlight = false;
 let parsedBytes = 0;
 let texts: TextWriter | undefined;
 
@@ -102,6 +104,7 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
     texts = m.texts && new TextWriter(m.texts.location, m.texts.file, log);
   } else if (m.type === 'taken') {
     inFlight--;
+    if (inFlight === 0) partInFlight = false;
   } else if (m.type === 'save') {
     cache = { config: m.cache, save: () => undefined };
     unsaved = UnsavedRecords.adopt(m.location, m.handed, (line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
@@ -121,11 +124,19 @@ function post(message: ParseWorkerReply): void {
   flush();
 }
 
-/** Sends what waits, as far as the window allows. */
+/**
+ * Sends what waits, as far as the window allows. A part goes alone: the server thread reads every
+ * message waiting on the port in one go, and each part (PART_SOURCES sources) takes it a few
+ * milliseconds to read, so a window of parts held it for tens of milliseconds at once.
+ */
 function flush(): void {
-  while (outbox.length && inFlight < WINDOW) {
+  while (outbox.length && inFlight < WINDOW && !partInFlight) {
+    const message = outbox[0];
+    const isPart = 'part' in message;
+    if (isPart && inFlight > 0) return;
     parentPort!.postMessage(outbox.shift()!);
     inFlight++;
+    partInFlight = isPart;
   }
 }
 
