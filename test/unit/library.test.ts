@@ -328,3 +328,40 @@ describe('library: an edited note is patched in place when only its own paper ch
     assert.strictEqual(library.get('solo2024')!.title, 'A Paper Nobody Else Has At All');
   });
 });
+
+describe('library: a large file prepared a part at a time', () => {
+  // A bibliography of 1,234 entries, titles repeating (some entries are the same paper as a note or as each other).
+  const bib = Array.from({ length: 1234 }, (_, i) => `@article{key${i},\n  title = {Paper ${i % 600} on Things},\n  author = {Doe, Jane and Roe, Richard},\n  year = {${2000 + (i % 20)}},\n}\n`).join('\n');
+  const classifier = new Classifier(DEFAULT_SETTINGS);
+  const entryOf = () => parseFile(uriFor('refs/big.bib'), 'refs/big.bib', classifier.classify('refs/big.bib')!, bib).entry;
+  const state = (lib: ReturnType<typeof libraryOf>) => ({
+    papers: lib.papers().map((p) => ({ key: p.key, title: p.title, aliases: p.aliases, entries: p.entries.map((e) => e.key), note: p.note?.uri, range: p.definition.range })),
+    counts: lib.counts(),
+    problems: lib.urisWithMergeProblems().map((u) => [u, lib.mergeProblems(u).map((p) => p.message)]),
+  });
+
+  /** The example library with the bibliography set (after `prepare`, if given), recomputed; and the entry. */
+  const indexed = (prepare?: (lib: ReturnType<typeof libraryOf>, entry: ReturnType<typeof entryOf>) => void) => {
+    const lib = libraryOf(exampleLibraryFiles());
+    const entry = entryOf();
+    prepare?.(lib, entry);
+    lib.setFile(entry);
+    lib.rebuild();
+    return { lib, entry };
+  };
+  const whole = indexed().lib;
+
+  it('prepareSources ahead of setFile, in uneven parts and past the end, leaves the library as setFile alone does', () => {
+    const inParts = indexed((lib, entry) => { for (const to of [1, 500, 499, 1000, 1234, 2000]) lib.prepareSources(entry, undefined, to); }).lib;
+    assert.deepStrictEqual(state(inParts), state(whole));
+    assert.ok(whole.papers().length > 600 + 5, 'the bibliography\'s papers are in');
+  });
+
+  it('a part left unprepared is done by setFile', () => {
+    const { lib: half, entry } = indexed((lib, e) => lib.prepareSources(e, undefined, 700));
+    assert.deepStrictEqual(state(half), state(whole));
+    // Every source as setFile leaves it: an empty list is the shared one, whether prepared or not.
+    const topics = entry.sources.map((s) => s.topics);
+    assert.ok(topics.every((t) => t === topics[0] && Object.isFrozen(t)), 'every source\'s empty topics list is the shared frozen one');
+  });
+});

@@ -17,6 +17,9 @@ export interface IndexerHooks {
   changed?(): void;
 }
 
+/** Sources prepared between two chances to give way, for a file with more of them than this (prepareInSlices). */
+const PREPARE_PART = 500;
+
 /** During the initial scan, recompute papers at most this often. */
 const REBUILD_EVERY_MS = 250;
 
@@ -226,7 +229,11 @@ export class Indexer {
       let i = 0;
       for await (const loaded of this.loader.load(found, this.settings.maxFileSizeMB)) {
         if (generation !== this.scanGeneration) return { files: i, ms: Date.now() - started };
-        if (!this.isNewerThanScan(loaded.uri)) this.apply(loaded);
+        if (!this.isNewerThanScan(loaded.uri)) {
+          await this.prepareInSlices(loaded, slice);
+          if (generation !== this.scanGeneration) return { files: i, ms: Date.now() - started };
+          this.apply(loaded);
+        }
         sources += loaded.entry?.sources.length ?? 0;
         i++;
         if (slice.spent()) {
@@ -340,6 +347,19 @@ export class Indexer {
     if (this.newerThanScan.has(uri)) return true;
     for (const p of this.newerThanScan) if (p.endsWith('/') && uri.startsWith(p)) return true;
     return false;
+  }
+
+  /**
+   * A file of many sources (a large bibliography) has each source prepared for the library a part
+   * at a time, giving way between parts, so that taking it in is not one long block (Library.prepareSources).
+   */
+  private async prepareInSlices(loaded: LoadedFile, slice: Slice): Promise<void> {
+    const entry = loaded.entry;
+    if (!entry || entry.sources.length <= PREPARE_PART) return;
+    for (let to = PREPARE_PART; to < entry.sources.length + PREPARE_PART; to += PREPARE_PART) {
+      this.library.prepareSources(entry, loaded.titles, to);
+      if (slice.spent()) await slice.giveWay();
+    }
   }
 
   /** Index a file just read and parsed; without an entry (unreadable) it leaves the library. */

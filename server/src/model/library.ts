@@ -60,10 +60,21 @@ const remade = (r: Range): Range => range(r.start.line, r.start.character, r.end
  * an object read from a message has room for more properties than a range or position has, and
  * those are most of the objects a large library holds.
  */
-function shareRepeatedValues(entry: FileEntry): void {
+function shareRepeatedValues(entry: FileEntry, from = 0): void {
+  shareSourceValues(entry, from, entry.sources.length);
+  for (const c of entry.citations) {
+    c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax;
+    c.range = remade(c.range);
+  }
+  if (entry.problems.length === 0) entry.problems = NO_PROBLEMS;
+}
+
+/** shareRepeatedValues for the entry's sources from..to. */
+function shareSourceValues(entry: FileEntry, from: number, to: number): void {
   const dates = new Map<string, string>();
   const shared = (date: string | undefined) => (date === undefined ? undefined : dates.get(date) ?? (dates.set(date, date), date));
-  for (const s of entry.sources) {
+  for (let i = from; i < to; i++) {
+    const s = entry.sources[i];
     if (s.uri === entry.uri) s.uri = entry.uri;
     s.kind = s.kind === 'digest' ? 'digest' : s.kind === 'note' ? 'note' : s.kind === 'bib' ? 'bib' : s.kind;
     if (s.digestDate !== undefined) s.digestDate = shared(s.digestDate);
@@ -74,12 +85,11 @@ function shareRepeatedValues(entry: FileEntry): void {
     s.titleRange = remade(s.titleRange);
     if (s.keyRange) s.keyRange = remade(s.keyRange);
   }
-  for (const c of entry.citations) {
-    c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax;
-    c.range = remade(c.range);
-  }
-  if (entry.problems.length === 0) entry.problems = NO_PROBLEMS;
 }
+
+/** How many of an entry's sources prepareSources has done (from the first on). */
+const PREPARED = Symbol('prepared');
+type Prepared = FileEntry & { [PREPARED]?: number };
 
 /**
  * The library: files in, papers out. Files are replaced whole; `rebuild()` recomputes papers and
@@ -119,10 +129,34 @@ export class Library {
     return this.texts ? this.texts.text(t) : '';
   }
 
+  /**
+   * setFile's work on each source (its title's details, shareRepeatedValues), done ahead for the
+   * entry's sources up to `to`, from where the last call stopped; setFile then does only the rest.
+   * For a file of thousands of sources (a 10,000-entry bibliography), done a part at a time between
+   * requests: in one block with setFile it held the thread for tens of milliseconds. It also hashes
+   * the keys and titles setFile counts (a string's hash is kept once computed).
+   */
+  prepareSources(entry: FileEntry, titles: TitleInfo[] | undefined, to: number): void {
+    const prepared = entry as Prepared;
+    const from = prepared[PREPARED] ?? 0;
+    to = Math.min(to, entry.sources.length);
+    if (to <= from) return;
+    const withTitles = titles?.length === entry.sources.length;
+    for (let i = from; i < to; i++) {
+      const s = entry.sources[i];
+      const info = withTitles ? remembered(s, TITLE_INFO, () => titles[i]) : this.info(s);
+      if (s.key) this.citableKeys.has(s.key);
+      if (info.norm) this.citableTitles.has(info.norm);
+    }
+    shareSourceValues(entry, from, to);
+    prepared[PREPARED] = to;
+  }
+
   /** Add or replace a file. `titles` (one per source, from the parse worker) saves the rebuild deriving them. */
   setFile(entry: FileEntry, titles?: TitleInfo[]): void {
-    if (titles?.length === entry.sources.length) entry.sources.forEach((s, i) => remembered(s, TITLE_INFO, () => titles[i]));
-    shareRepeatedValues(entry);
+    const from = (entry as Prepared)[PREPARED] ?? 0;
+    if (titles?.length === entry.sources.length) for (let i = from; i < titles.length; i++) remembered(entry.sources[i], TITLE_INFO, () => titles[i]);
+    shareRepeatedValues(entry, from);
     const old = this.files.get(entry.uri);
     if (old) { this.unindexCitations(old); this.countCitable(old, -1); }
     this.files.set(entry.uri, entry);
