@@ -76,7 +76,7 @@ function termsOf(value: unknown, out: Term[]): void {
     do h = Math.imul(h ^ LOWER[bytes[i]], FNV_PRIME); while (++i < n && !IS_BLANK[bytes[i]] && bytes[i] !== 45);
     const id = asciiWords.idOf(bytes, start, i, h);
     let term = termOfAscii[id];
-    if (term === undefined) term = termOfAscii[id] = pipelineTermOf(asciiWords.words[id]);
+    if (term === undefined) term = termOfAscii[id] = pipelineTermOf(asciiWords.word(id));
     if (term !== null) out.push(term);
   }
 }

@@ -66,7 +66,7 @@ const NOT_ALONE = new Set('efficient efficiently large small low high fine multi
  */
 export class WordTable {
   private readonly ids = new AsciiWordTable();
-  readonly words: readonly string[] = this.ids.words;
+  readonly words: string[] = [''];
   readonly folded: string[] = [''];
   /** Word id -> id of its folded form ("models" and "model" share one). */
   readonly foldedId: number[] = [0];
@@ -81,7 +81,7 @@ export class WordTable {
   /** The id of the word bytes[start, end) (ASCII, read lower-cased), whose FNV-1a hash (lower-cased) the caller computed. */
   idOf(bytes: Uint8Array, start: number, end: number, h: number): number {
     const id = this.ids.idOf(bytes, start, end, h);
-    if (id === this.folded.length) this.describe(this.words[id]);
+    if (id === this.words.length) this.describe(this.ids.word(id));
     return id;
   }
 
@@ -91,6 +91,7 @@ export class WordTable {
 
   /** What the phrase rules need to know of a new word (its id is the next one). */
   private describe(word: string): void {
+    this.words.push(word);
     const folded = fold(word);
     this.folded.push(folded);
     let f = this.foldedIds.get(folded);

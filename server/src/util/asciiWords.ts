@@ -16,20 +16,19 @@ export const IS_BLANK = Uint8Array.from({ length: 256 }, (_, c) => (c === 32 || 
 
 /**
  * Every distinct word seen, numbered from 1 (0 is no word): an open-addressing hash table over a
- * pool of the words' lower-cased bytes. `words[id]` is the word as a string of its own (never a
- * slice of the text it was found in).
+ * pool of the words' lower-cased bytes. Nothing else is kept per word (no string, no hash): a
+ * full-text worker meets hundreds of thousands of words and needs each as a string only once
+ * (`word(id)`, when it is first seen).
  */
 export class AsciiWordTable {
-  readonly words: string[] = [''];
-  private readonly hashes: number[] = [0];
+  private count = 0;
   private slots = new Int32Array(1 << 12);
-  /** Each word's (lower-case ASCII) bytes, back to back, from `starts[id]`. */
+  /** Word id's lower-case ASCII bytes are pool[starts[id], starts[id + 1]). */
   private pool = new Uint8Array(1 << 16);
-  private poolUsed = 0;
-  private readonly starts: number[] = [0];
+  private starts = new Int32Array(1 << 12);
 
   /** How many words. */
-  get size(): number { return this.words.length - 1; }
+  get size(): number { return this.count; }
 
   /**
    * The id of the word bytes[start, end) (ASCII, read lower-cased), added if new; `h` is its FNV-1a
@@ -40,51 +39,58 @@ export class AsciiWordTable {
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot];
       if (id === 0) {
-        const added = this.add(bytes, start, end, h);
+        const added = this.add(bytes, start, end);
         this.slots[slot] = added;
-        if (this.words.length * 2 > this.slots.length) this.grow();
+        if (this.count * 2 > this.slots.length) this.grow();
         return added;
       }
-      if (this.hashes[id] === h && this.sameWord(id, bytes, start, end)) return id;
+      if (this.sameWord(id, bytes, start, end)) return id;
     }
+  }
+
+  /** The word as a string of its own (never a slice of the text it was found in). */
+  word(id: number): string {
+    const from = this.starts[id];
+    return Buffer.from(this.pool.buffer, this.pool.byteOffset + from, this.starts[id + 1] - from).toString('latin1');
   }
 
   private sameWord(id: number, bytes: Uint8Array, start: number, end: number): boolean {
-    if (this.words[id].length !== end - start) return false;
+    const from = this.starts[id];
+    if (this.starts[id + 1] - from !== end - start) return false;
     const pool = this.pool;
-    for (let i = start, j = this.starts[id]; i < end; i++, j++) if (pool[j] !== LOWER[bytes[i]]) return false;
+    for (let i = start, j = from; i < end; i++, j++) if (pool[j] !== LOWER[bytes[i]]) return false;
     return true;
   }
 
-  private add(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const id = this.words.length;
-    if (this.poolUsed + (end - start) > this.pool.length) {
-      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + (end - start)));
-      pool.set(this.pool);
-      this.pool = pool;
-    }
-    let word = '';
-    for (let i = start; i < end; i++) {
-      const c = LOWER[bytes[i]];
-      this.pool[this.poolUsed++] = c;
-      word += String.fromCharCode(c);
-    }
-    this.starts.push(this.poolUsed - (end - start));
-    this.words.push(word);
-    this.hashes.push(hash);
+  private add(bytes: Uint8Array, start: number, end: number): number {
+    const id = ++this.count;
+    const at = this.starts[id];
+    if (at + (end - start) > this.pool.length) this.pool = grown(this.pool, at + (end - start));
+    if (id + 1 >= this.starts.length) this.starts = grown(this.starts, id + 2);
+    for (let i = start, j = at; i < end; i++, j++) this.pool[j] = LOWER[bytes[i]];
+    this.starts[id + 1] = at + (end - start);
     return id;
   }
 
   private grow(): void {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
-    for (let id = 1; id < this.words.length; id++) {
-      let slot = this.hashes[id] & mask;
+    for (let id = 1; id <= this.count; id++) {
+      let h = FNV_OFFSET;
+      for (let j = this.starts[id]; j < this.starts[id + 1]; j++) h = Math.imul(h ^ this.pool[j], FNV_PRIME);
+      let slot = h & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = id;
     }
     this.slots = slots;
   }
+}
+
+/** A copy of `array` with room for at least `size` (twice as much, or more). */
+function grown<T extends Uint8Array | Int32Array>(array: T, size: number): T {
+  const copy = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2));
+  copy.set(array);
+  return copy;
 }
 
 const encoder = new TextEncoder();
