@@ -145,6 +145,7 @@ export class Library {
     for (let i = from; i < to; i++) {
       const s = entry.sources[i];
       const info = withTitles ? remembered(s, TITLE_INFO, () => titles[i]) : this.info(s);
+      // Only for the hashing: the strings keep their hashes, and setFile's counting is then cheap.
       if (s.key) this.citableKeys.has(s.key);
       if (info.norm) this.citableTitles.has(info.norm);
     }

@@ -250,9 +250,9 @@ export function readStored(location: TextStoreLocation | undefined, wanted: Stor
 
 /**
  * The buffer readStored reads through, kept between calls and grown to what a read needs (at most
- * CHUNK_BYTES). A new one per call (a full-text worker reads once per shard it builds, the topics
- * worker once per window) counted against V8's external memory each time, and that is what started
- * most of those threads' full collections. A thread lets it go when it goes idle (releaseReadBuffer).
+ * CHUNK_BYTES). A new 4 MB one per call (a full-text worker reads once per shard it builds) made
+ * that worker collect its whole heap several times as often. A thread lets it go when it goes
+ * idle (releaseReadBuffer).
  */
 let kept: Buffer | undefined;
 

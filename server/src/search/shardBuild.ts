@@ -13,9 +13,10 @@ import { asciiBytes, AsciiWordTable, FNV_OFFSET, FNV_PRIME, IS_BLANK, LOWER } fr
  * arrays, in about a third of the time.
  *
  * Same words (lunr's separator, its trimmer, stop-word filter and Porter stemmer, remembered per
- * distinct word; ASCII text is split by hand, see termsOf), same statistics and the same BM25 formula with lunr's parameters and rounding,
- * evaluated in the same order, so every weight is bit for bit lunr's. A unit test compares the two
- * builds exactly, on awkward text, the example library and generated documents.
+ * distinct word; ASCII text is split by hand, see termsOf), same statistics and the same BM25
+ * formula with lunr's parameters and rounding, evaluated in the same order, so every weight is bit
+ * for bit lunr's. A unit test compares the two builds exactly, on awkward text, the example
+ * library and generated documents.
  */
 
 /** lunr.Builder's BM25 parameters (its defaults; this project never changes them). */
