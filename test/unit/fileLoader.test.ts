@@ -65,7 +65,8 @@ describe('the scan\'s file loaders', function () {
   it('with a text store, workers send long texts as places in it, which read back to what parsing gives; a third complete scan removes the first one\'s files', async () => {
     const files = filesToLoad(root);
     const here = await loadAll(inThreadLoader, files);
-    const store = openTextStore(path.join(root, '..', `${path.basename(root)}-texts`));
+    const storeParent = path.join(root, '..', `${path.basename(root)}-texts`);
+    const store = openTextStore(storeParent);
     try {
       const retired: number[][] = [];
       const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => assert.fail(l));
@@ -91,6 +92,7 @@ describe('the scan\'s file loaders', function () {
       assert.deepStrictEqual(read(third), here, 'the latest scan\'s texts read back');
     } finally {
       closeTextStore(store);
+      fs.rmSync(storeParent, { recursive: true, force: true });
     }
   });
 
