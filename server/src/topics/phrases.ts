@@ -8,7 +8,7 @@
  * papers topics are chosen from) or only the chosen ones (to assign every paper, via a trie).
  */
 
-import { AsciiWordTable, FNV_OFFSET, FNV_PRIME, IS_BLANK, LOWER } from '../util/asciiWords';
+import { asciiBytes, AsciiWordTable, FNV_OFFSET, FNV_PRIME, IS_BLANK, LOWER } from '../util/asciiWords';
 
 const STOP = new Set(('a an the of for and or nor but in on at to with without by from as via is are was were be been being ' +
   'into onto over under about between across through using use uses used do does did can could should would will may might ' +
@@ -114,7 +114,10 @@ export class WordTable {
  * a byte array costs less than reading the string a character at a time.
  */
 export function tokenize(text: string, table: WordTable): Uint32Array {
-  return scanWords(textBytes(text), table);
+  const ascii = asciiBytes(text);
+  if (!ascii) return scanWords(textScratch, foldedBytes(text), table);
+  blankUrls(ascii.bytes, ascii.length);
+  return scanWords(ascii.bytes, ascii.length, table);
 }
 
 const utf8 = new TextDecoder();
@@ -129,12 +132,11 @@ export function tokenizeUtf8(bytes: Uint8Array, start: number, end: number, tabl
   const n = end - start;
   scratchFor(n).set(bytes.subarray(start, end));
   blankUrls(textScratch, n);
-  return scanWords(n, table);
+  return scanWords(textScratch, n, table);
 }
 
-/** The word ids of the first n bytes of textScratch (see tokenize). */
-function scanWords(n: number, table: WordTable): Uint32Array {
-  const bytes = textScratch;
+/** The word ids of the first n bytes (see tokenize). */
+function scanWords(bytes: Uint8Array, n: number, table: WordTable): Uint32Array {
   // Written straight into the current block (see below). A text has fewer words than characters,
   // so room for n + 1 ids is enough.
   if (blockUsed + n + 1 > block.length) {
@@ -173,7 +175,6 @@ function scanWords(n: number, table: WordTable): Uint32Array {
 }
 
 let textScratch = new Uint8Array(4096);
-const encoder = new TextEncoder();
 
 /** textScratch, grown (at least to twice its size) if it cannot hold `size` bytes. */
 function scratchFor(size: number): Uint8Array {
@@ -182,18 +183,11 @@ function scratchFor(size: number): Uint8Array {
 }
 
 /**
- * The text, URLs blanked to a break, into textScratch as one byte per character: ASCII as is;
- * for any other text (normalised, accents dropped, lower-cased first) “ and ” become a quote
- * (a break), other spaces a space, anything else a byte that is neither word nor space. Returns
- * how many bytes.
+ * Text that is not all ASCII, URLs blanked to a break, into textScratch as one byte per character:
+ * normalised, accents dropped and lower-cased first, then ASCII as is, “ and ” a quote (a break),
+ * other spaces a space, anything else a byte that is neither word nor space. Returns how many bytes.
  */
-function textBytes(text: string): number {
-  // UTF-8 takes at most 3 bytes per UTF-16 unit; it is ASCII exactly when it takes one per unit.
-  const { read, written } = encoder.encodeInto(text, scratchFor(text.length * 3));
-  if (read === text.length && written === text.length) {
-    blankUrls(textScratch, written);
-    return written;
-  }
+function foldedBytes(text: string): number {
   const clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   scratchFor(clean.length);
   for (let i = 0; i < clean.length; i++) {
@@ -208,7 +202,7 @@ function textBytes(text: string): number {
  * Each URL (`https?://` and what follows up to a space, in any case) in the first n bytes,
  * overwritten by " ." and spaces: a break, as if the URL had been replaced by " . ". In place,
  * over the bytes rather than the string, so that UTF-8 text can be tokenized without decoding it.
- * The bytes stand one for each character, and textBytes writes every non-ASCII space as a 32.
+ * The bytes stand one for each character, and foldedBytes writes every non-ASCII space as a 32.
  */
 function blankUrls(bytes: Uint8Array, n: number): void {
   for (let i = 0; i + 7 < n; i++) {
