@@ -122,21 +122,6 @@ export async function serve(w: Workspace, settings: Record<string, unknown> | nu
   return { client, probe };
 }
 
-/**
- * Stops the server and waits (up to 15 s) for its process to end: one still writing its caches as
- * it exits wrote them after the workspace was removed, and left its folder in the temp folder.
- */
-export async function stopServer(client: LspClient): Promise<void> {
-  const ended = client.proc.exitCode !== null || client.proc.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 15000);
-      client.proc.once('exit', () => { clearTimeout(timer); resolve(); });
-    });
-  await client.stop();
-  await ended;
-}
-
 /** Runs `body` against a server on the workspace, then checks nothing outside changed; stops the server and removes the workspace whatever happened. */
 export async function hostileRun(w: Workspace, body: (client: LspClient, probe: HoverProbe) => Promise<void>): Promise<void> {
   const { client, probe } = await serve(w);
@@ -145,7 +130,7 @@ export async function hostileRun(w: Workspace, body: (client: LspClient, probe: 
     w.assertUntouched();
   } finally {
     probe.stop();
-    await stopServer(client);
+    await client.stop();
     w.dispose();
   }
 }

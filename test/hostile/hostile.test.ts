@@ -4,7 +4,7 @@ import * as path from 'path';
 import { assertInertMarkdown } from '../unit/helpers';
 import { LspClient } from '../support/lspClient';
 import { eventually } from '../support/eventually';
-import { assertGoodNoteThere, DRAFT, hostileRun, rows, serve, stopServer, table, Workspace } from './harness';
+import { assertGoodNoteThere, DRAFT, hostileRun, rows, serve, table, Workspace } from './harness';
 
 /**
  * `npm run test:hostile`: notes, digests and drafts written to attack the server, and faults
@@ -191,7 +191,7 @@ describe('hostile input and faults', function () {
       await first.client.fullTextReady(120000);
     } finally {
       first.probe.stop();
-      await stopServer(first.client);
+      await first.client.stop();
     }
     // Break every cache file: truncated, bytes flipped, the wrong shape, 20 MB, or a symlink to a user file.
     const cacheFiles: string[] = [];
@@ -230,7 +230,7 @@ describe('hostile input and faults', function () {
       w.assertUntouched();
     } finally {
       third.probe.stop();
-      await stopServer(third.client);
+      await third.client.stop();
       w.dispose();
     }
   });

@@ -98,12 +98,24 @@ export class LspClient {
     return { textDocument: { uri }, position: { line, character } };
   }
 
+  /**
+   * Shuts the server down and waits (up to 15 s) for its process to end: a server still writing
+   * its caches as it exits wrote them after a caller had removed the storage folder (a test's
+   * workspace left in the temp folder, a bench run's cache cleared for the next cold start).
+   */
   async stop(): Promise<void> {
+    const ended = this.proc.exitCode !== null || this.proc.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 15000);
+        this.proc.once('exit', () => { clearTimeout(timer); resolve(); });
+      });
     try {
       await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 30000))]);
       await this.conn.sendNotification('exit');
     } catch { /* already gone */ }
     this.conn.dispose();
     if (this.proc.exitCode === null) this.proc.kill();
+    await ended;
   }
 }
