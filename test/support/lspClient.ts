@@ -107,11 +107,12 @@ export class LspClient {
     const ended = this.proc.exitCode !== null || this.proc.signalCode !== null
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 15000);
+        const timer = setTimeout(resolve, 15000).unref();
         this.proc.once('exit', () => { clearTimeout(timer); resolve(); });
       });
     try {
-      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 30000))]);
+      // Unref'd: once shutdown answers, the pending timer must not keep the test process alive for 30 s.
+      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 30000).unref())]);
       await this.conn.sendNotification('exit');
     } catch { /* already gone */ }
     this.conn.dispose();
