@@ -50,7 +50,7 @@ describe('the topic tree cache', () => {
     };
     for (const [name, text] of Object.entries(cases)) {
       // Sealed as the cache seals what it writes: the checksum matches, the content is wrong.
-      fs.writeFileSync(path.join(dir, `${name}.json`), sealText({ format: 3 }, text));
+      fs.writeFileSync(path.join(dir, `${name}.json`), sealText({ format: 2 }, text));
       const found = readCachedTree(dir, name);
       assert.strictEqual(found.tree, undefined, name);
       assert.match(found.problem ?? '', /unreadable; derived again/, name);

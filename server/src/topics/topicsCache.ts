@@ -12,8 +12,8 @@ import type { TopicNode, TopicOptions } from './topics';
  * version. A file that is damaged (its checksum), cannot be read or is not shaped like a tree is
  * ignored and replaced.
  */
-/** 2: a header line with the tree's checksum; 3: named by pre-key and key. */
-const TOPICS_CACHE_FORMAT = 3;
+/** 2: a header line with the tree's checksum. */
+const TOPICS_CACHE_FORMAT = 2;
 /** Trees kept: a few recent states of the library (switching a branch back finds its tree). */
 const KEEP = 4;
 /** Deeper than any tag nesting a note would have; a file nested deeper is not a tree we wrote. */
@@ -28,38 +28,6 @@ export function topicsCacheKey(batch: TopicBatch, options: TopicOptions, codeId:
   hash.update(`${TOPICS_CACHE_FORMAT}\u0000${codeId}\u0000${JSON.stringify(options)}\u0000${batch.meta}\u0000`);
   for (const d of digests) hash.update(`${d}\u0000`);
   return hash.digest('hex').slice(0, 40);
-}
-
-/**
- * What a tree's key is made of that the batch carries without a stored abstract being read: the
- * settings, the code, the papers' small fields, every byte of text the batch holds and the length
- * of each stored abstract. A kept tree is named by this and its key (keptTreeName), so that a
- * library whose titles, tags or abstracts' lengths changed is known to have no kept tree before
- * every abstract is read for the key: reading them all took a fifth of a first derivation at L,
- * which then reads them again for their tokens.
- */
-export function topicsPreKey(batch: TopicBatch, options: TopicOptions, codeId: string): string {
-  const hash = contentHash();
-  hash.update(`${TOPICS_CACHE_FORMAT}\u0000${codeId}\u0000${JSON.stringify(options)}\u0000${batch.meta}\u0000`);
-  hash.update(batch.text);
-  hash.update(new Uint8Array(batch.bounds.buffer, batch.bounds.byteOffset, batch.bounds.byteLength));
-  if (batch.stored) {
-    const lengths = new Float64Array(batch.stored.length / 3);
-    for (let i = 0; i < lengths.length; i++) lengths[i] = batch.stored[3 * i + 2];
-    hash.update(new Uint8Array(lengths.buffer));
-  }
-  return hash.digest('hex').slice(0, 20);
-}
-
-/** A kept tree's name in the cache folder: its pre-key (topicsPreKey), then its key (topicsCacheKey). */
-export function keptTreeName(preKey: string, key: string): string {
-  return `${preKey}.${key}`;
-}
-
-/** Whether a tree was kept under this pre-key: if not, none can match, whatever the abstracts say. */
-export function mayHaveKeptTree(dir: string, preKey: string): boolean {
-  for (const name of new CacheStore(dir, '.json').names()) if (name.startsWith(`${preKey}.`) && name.endsWith('.json')) return true;
-  return false;
 }
 
 /**
