@@ -204,5 +204,41 @@ describe('search, topics and paper requests over stdio', function () {
       assert.strictEqual(tagged.fromCache, false, 'derived again');
       assert.ok(JSON.stringify(tagged.topics).includes('zztagword'));
     });
+
+    it('says once per worker, with the reason and a count, when the full-text index cannot be kept in the storage folder, and searches all the same', async () => {
+      await client?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(storage, { recursive: true, force: true });
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-unkept-'));
+      generate({ name: 'test', digests: 30, papersPerDigest: 20, notes: 200, useSample: false }, dir, '');
+      storage = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));
+      const fullTextReady = (c: LspClient) => c.waitFor(() => c.statuses.find((s) => s.fullText && s.fullText.shards > 0 && s.fullText.building === 0), 90000, 'full text ready');
+      client = new LspClient();
+      await client.initialize(dir, { cacheDir: storage });
+      const shards = (await fullTextReady(client)).fullText!.shards;
+      await client.stop(); // which writes what is not written yet
+      const names = fs.readdirSync(storage).filter((n) => n.endsWith('.shard'));
+      assert.strictEqual(names.length, shards);
+      assert.ok(shards >= 20, `${shards} shards`);
+      // Each cache file's place taken by a folder: not readable as a cache, and no write can replace it.
+      for (const n of names) {
+        fs.rmSync(path.join(storage, n));
+        fs.mkdirSync(path.join(storage, n));
+        fs.writeFileSync(path.join(storage, n, 'mine.txt'), 'not the cache');
+      }
+
+      client = new LspClient();
+      await client.initialize(dir, { cacheDir: storage });
+      await fullTextReady(client);
+      const said = () => client!.logs.filter((l) => l.startsWith('full-text search: '));
+      // Every shard was built again, and each one's index is either the first a worker reports or in a count.
+      const accounted = () => said().reduce((n, l) => n + (/could not be kept in the storage folder \(/.test(l) ? 1 : Number(/(\d+) more shard indexes could not be kept/.exec(l)?.[1] ?? 0)), 0);
+      await eventually(async () => assert.strictEqual(accounted(), shards, said().join('\n')), 20000);
+      assert.ok(said().length <= 4, said().join('\n'));
+      assert.ok(said().every((l) => /E(ISDIR|NOTEMPTY|EXIST)|more shard indexes/.test(l)), 'the reason is given');
+      for (const n of names) assert.strictEqual(fs.readFileSync(path.join(storage, n, 'mine.txt'), 'utf8'), 'not the cache');
+      const found = await client.request<SearchResponse>('litnotes/search', { query: 'reward', limit: 5 });
+      assert.deepStrictEqual([found.partial, found.results.length], [false, 5]);
+    });
   });
 });

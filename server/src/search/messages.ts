@@ -24,4 +24,6 @@ export type WorkerReply =
   | { type: 'persisted'; id: number }
   | { type: 'settled'; id: number }
   /** No index for this hash in memory or in the cache (`cacheProblem`: a cache file was there but not usable). */
-  | { type: 'needDocs'; shard: string; hash: string; cacheProblem?: string };
+  | { type: 'needDocs'; shard: string; hash: string; cacheProblem?: string }
+  /** Something the worker could not do and carried on without (for the output channel). */
+  | { type: 'log'; line: string };

@@ -264,6 +264,10 @@ export class SearchService {
       this.reportStatus();
       return;
     }
+    if (m.type === 'log') {
+      this.opts.log(`full-text search: ${m.line}`);
+      return;
+    }
     if (m.type === 'needDocs') {
       if (m.cacheProblem) this.opts.log(`full-text cache for ${m.shard} was rebuilt: ${m.cacheProblem}`);
       // Sent from the sliced flush: a cold start asks for every shard's documents at once.

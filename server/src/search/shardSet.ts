@@ -26,6 +26,8 @@ export class ShardSet {
   /** 1 for each document of `merged` whose shard is still there; undefined when all are. */
   private live: Uint8Array | undefined;
   private dictionary: string[] | undefined;
+  /** Why the last spill could not write its file (the postings stayed in memory), for the log. */
+  spillProblem: string | undefined;
 
   constructor(private readonly fields: string[]) {}
 
@@ -176,9 +178,11 @@ export class ShardSet {
     let file: PostingFile;
     try {
       file = PostingFile.write(dir, merged.docs, merged.weights);
-    } catch {
+    } catch (err) {
+      this.spillProblem = String((err as Error)?.message ?? err);
       return false;
     }
+    this.spillProblem = undefined;
     this.merged = { ...merged, docs: EMPTY, weights: EMPTY, spilled: file };
     return true;
   }

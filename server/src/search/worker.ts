@@ -73,6 +73,33 @@ function reply(message: WorkerReply): void {
   parentPort!.postMessage(message);
 }
 
+/** A line for the server's output channel: something this worker could not do and carried on without. */
+function log(line: string): void {
+  reply({ type: 'log', line });
+}
+
+/**
+ * Shard indexes that could not be kept in the storage folder since the last report. The first
+ * one's reason is logged at once and the others counted, for one line once the writes are done: a
+ * folder that cannot be written (full, read-only) would otherwise give a line per shard.
+ */
+let unwritten = 0;
+
+function reportUnwritten(): void {
+  if (unwritten > 1) log(`${unwritten - 1} more shard indexes could not be kept in the storage folder either; they are built again at the next start`);
+  unwritten = 0;
+}
+
+/** The spill problem last logged: a folder that cannot be written is said once, not at every rest. */
+let spillLogged: string | undefined;
+
+function spillAtRest(dir: string): void {
+  shards.spill(dir);
+  const problem = shards.spillProblem;
+  if (problem !== undefined && problem !== spillLogged) log(`the index's postings stay in memory: they could not be written to ${dir} (${problem})`);
+  spillLogged = problem;
+}
+
 parentPort!.on('message', (msg: WorkerRequest) => {
   switch (msg.type) {
     case 'configure':
@@ -114,6 +141,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     case 'persist':
       for (const [shard, { hash, terms }] of unsaved) saveCache(shard, hash, terms);
       unsaved.clear();
+      reportUnwritten();
       reply({ type: 'persisted', id: msg.id });
       break;
   }
@@ -137,12 +165,13 @@ function drainOne(): void {
     const next = unsaved.entries().next();
     if (next.done) {
       draining = false;
+      reportUnwritten();
       if (quietFor < SETTLE_MS) setTimeout(scheduleDrain, SETTLE_MS - quietFor);
       // Settled, and nothing left to write: what the builds left behind can go now, and, once
       // the server has no more shards for this worker, the words they remembered (a build after
       // that is an edit's, and small) and the merged postings, to a file until the next merge.
       else {
-        if (allBuilt) { forgetWords(); if (texts) shards.spill(texts.dir); }
+        if (allBuilt) { forgetWords(); if (texts) spillAtRest(texts.dir); }
         releaseReadBuffer();
         collectGarbage();
       }
@@ -208,7 +237,9 @@ function saveCache(shard: string, hash: string, terms: string[]): void {
   if (!index) return;
   try {
     store!.write(store!.nameFor(shard), encodeShard(expected(shard, hash), index));
-  } catch { /* the next start builds the shard again */ }
+  } catch (err) {
+    if (unwritten++ === 0) log(`the index of ${shard} could not be kept in the storage folder (${String((err as Error)?.message ?? err)}); it is built again at the next start`);
+  }
 }
 
 function search(id: number, text: string, limit: number): WorkerReply {
