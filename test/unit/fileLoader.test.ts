@@ -298,6 +298,50 @@ describe('the scan\'s file loaders', function () {
     assert.ok(lines.length >= 1 && lines.every((l) => /^parse worker failed .*; reading its other \d+ files on the server thread$/s.test(l)), lines.join('\n'));
   });
 
+  it('a cache folder that takes no record is said once with the reason, then as a count, whether a worker or the server thread writes', async () => {
+    const files = filesToLoad(root);
+    const blocker = path.join(root, '..', `${path.basename(root)}-not-a-folder`);
+    fs.writeFileSync(blocker, 'a file where the cache folder would go');
+    const config = { dir: path.join(blocker, 'cache'), codeId: 'test', racyMs: -60_000 };
+    const storeParent = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-unwritten-'));
+    const store = openTextStore(storeParent);
+    const said = (lines: string[]) => lines.filter((l) => l.includes('could not be kept'));
+    let records = 0; // what a folder that takes them gets
+    const expectOnce = (lines: string[], where: string) => {
+      assert.strictEqual(said(lines).length, 2, `${where}: ${lines.join('\n')}`);
+      assert.match(said(lines)[0], /^parse cache: a result could not be kept in the storage folder \(.*ENOTDIR.*\); its file is parsed again at the next start$/);
+      assert.strictEqual(said(lines)[1], `parse cache: ${records - 1} more results could not be kept in the storage folder either`);
+    };
+    try {
+      const writable = { ...config, dir: path.join(storeParent, 'cache') };
+      const control = new WorkerFileLoader(PARSE_WORKER, 2, () => undefined);
+      control.useCache(writable);
+      await loadAll(control, files);
+      await control.saveCacheBeforeExit(20000);
+      records = fs.readdirSync(writable.dir).length;
+      assert.ok(records > 10);
+
+      const byWorkers: string[] = [];
+      const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => byWorkers.push(l));
+      loader.useTextStore(store);
+      loader.useCache(config);
+      await loadAll(loader, files);
+      await loader.saveCacheBeforeExit(20000);
+      expectOnce(byWorkers, 'the worker that saves');
+
+      const onThread: string[] = [];
+      const fallback = new WorkerFileLoader(path.join(root, 'no-such-worker.js'), 1, (l) => onThread.push(l));
+      fallback.useCache(config);
+      await loadAll(fallback, files);
+      expectOnce(onThread, 'the server thread');
+      assert.strictEqual(fs.readFileSync(blocker, 'utf8'), 'a file where the cache folder would go');
+    } finally {
+      closeTextStore(store);
+      fs.rmSync(storeParent, { recursive: true, force: true });
+      fs.rmSync(blocker, { force: true });
+    }
+  });
+
   it('a worker that parses a cold scan\'s bulk (1 MB or more) moves to the idle scheduling class; one that parses less keeps its nice value (Linux)', async function () {
     if (process.platform !== 'linux') this.skip();
     const bulk = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-bulk-'));

@@ -2,7 +2,7 @@ import { WorkerHost } from '../runtime/workerHost';
 import type { TextStoreLocation } from '../runtime/textStore';
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync, notIndexed, UndecodedHit } from './loadFile';
 import { newProgress, ParseWatchdog } from './parseWatchdog';
-import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, writingAtOnce } from './parseCache';
+import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, UnwrittenRecords, writingAtOnce } from './parseCache';
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
 import type { HandedOffRecords } from './unsavedRecords';
 
@@ -184,10 +184,12 @@ export class WorkerFileLoader implements FileLoader {
     const started = Date.now();
     const helpers: Helper[] = [];
     const countsOnThread = noCounts(); // files a worker could not load, and cached results decoded here
+    const unwrittenHere = new UnwrittenRecords(this.log);
     const scan = this.scans++;
     const textFiles: number[] = [];
     this.textFilesOfScan.set(scan, textFiles);
     const finished = () => {
+      unwrittenHere.report();
       this.retireOldTexts(scan);
       // Only a scan that went through every file knows which cached results are no longer wanted.
       if (!cache) return;
@@ -271,7 +273,7 @@ export class WorkerFileLoader implements FileLoader {
       }
     }, watchEvery(this.budgetMs)).unref();
     try {
-      for (const share of onThread) yield* loadInThread(share, maxMB, cache && writingAtOnce(cache), countsOnThread);
+      for (const share of onThread) yield* loadInThread(share, maxMB, cache && writingAtOnce(cache, unwrittenHere), countsOnThread);
       for (;;) {
         const batch = arrived.shift();
         if (batch) {
@@ -294,11 +296,11 @@ export class WorkerFileLoader implements FileLoader {
             const slow = failed.files[failed.overBudget];
             yield notIndexed(slow, 0, `${slow.rel}: not indexed: parsing it took longer than ${this.budgetMs / 1000} s, so it was stopped (the rest of the scan went on)`);
             const others = rest.filter((f) => f !== slow);
-            if (others.length && !startHelper(others)) yield* loadInThread(others, maxMB, cache && writingAtOnce(cache), countsOnThread);
+            if (others.length && !startHelper(others)) yield* loadInThread(others, maxMB, cache && writingAtOnce(cache, unwrittenHere), countsOnThread);
             continue;
           }
           this.log(`parse worker failed (${failed.failure}); reading its other ${rest.length} files on the server thread`);
-          yield* loadInThread(rest, maxMB, cache && writingAtOnce(cache), countsOnThread);
+          yield* loadInThread(rest, maxMB, cache && writingAtOnce(cache, unwrittenHere), countsOnThread);
           continue;
         }
         if (helpers.every((h) => h.received === h.files.length)) {

@@ -49,8 +49,31 @@ export function cacheNames(config: ParseCacheConfig): Set<string> {
   return storeOf(config.dir).names();
 }
 
-export function writingAtOnce(config: ParseCacheConfig): ParseCacheUse {
-  return { config, save: (record) => writeRecord(config, record) };
+/** Writes each record at once; a record the folder does not take goes to `unwritten`, if given. */
+export function writingAtOnce(config: ParseCacheConfig, unwritten?: UnwrittenRecords): ParseCacheUse {
+  return { config, save: (record) => (unwritten ? unwritten.write(config, record) : writeRecord(config, record)) };
+}
+
+/**
+ * Records the cache folder did not take (a full or read-only disk): the first is said with its
+ * reason, the others are counted until report(). Such a folder gives two lines, not one per file.
+ */
+export class UnwrittenRecords {
+  private count = 0;
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  /** Writes the record; says or counts a failure. */
+  write(config: ParseCacheConfig, record: CacheRecord): void {
+    const problem = writeRecord(config, record);
+    if (problem !== undefined && this.count++ === 0) this.log(`parse cache: a result could not be kept in the storage folder (${problem}); its file is parsed again at the next start`);
+  }
+
+  /** Says how many more failed since the first, and starts counting again. */
+  report(): void {
+    if (this.count > 1) this.log(`parse cache: ${this.count - 1} more results could not be kept in the storage folder either`);
+    this.count = 0;
+  }
 }
 
 /** 4: the header carries the body's checksum; 5: bibliographies; 6: long texts after the JSON (recordBody.ts). */
@@ -156,10 +179,14 @@ export function recordWithBody(config: ParseCacheConfig, f: FileToLoad, read: Re
   return { name: cacheFileName(f.uri), data: sealBytes(header, body) };
 }
 
-export function writeRecord(config: ParseCacheConfig, record: CacheRecord): void {
+/** Why the record could not be written (the next start parses its file again), or undefined. */
+export function writeRecord(config: ParseCacheConfig, record: CacheRecord): string | undefined {
   try {
     storeOf(config.dir).write(record.name, record.data);
-  } catch { /* the next start parses the file again */ }
+    return undefined;
+  } catch (err) {
+    return String((err as Error)?.message ?? err);
+  }
 }
 
 /**
