@@ -207,8 +207,7 @@ describe('search, topics and paper requests over stdio', function () {
 
     it('says once per worker, with the reason and a count, when the full-text index cannot be kept in the storage folder, and searches all the same', async () => {
       await client?.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(storage, { recursive: true, force: true });
+      for (const d of [dir, storage]) if (d) fs.rmSync(d, { recursive: true, force: true });
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-unkept-'));
       generate({ name: 'test', digests: 30, papersPerDigest: 20, notes: 200, useSample: false }, dir, '');
       storage = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));

@@ -79,15 +79,27 @@ function log(line: string): void {
 }
 
 /**
- * Shard indexes that could not be kept in the storage folder since the last report. The first
- * one's reason is logged at once and the others counted, for one line once the writes are done: a
- * folder that cannot be written (full, read-only) would otherwise give a line per shard.
+ * Shard indexes the storage folder did not take. A reason is logged when it is new (the first
+ * failure, or one after a write that worked, or another reason); the other failures are counted,
+ * for one line once the writes are done: a folder that cannot be written (full, read-only) would
+ * otherwise give a line per shard, and one per note edit after that.
  */
-let unwritten = 0;
+let unwrittenReason: string | undefined;
+let unwrittenUntold = 0;
+
+/** After each cache write: `err`, what it threw, if it failed. Reasons are told apart by their error code (messages name the files). */
+function noteUnwritten(shard: string, err?: unknown): void {
+  if (err === undefined) { unwrittenReason = undefined; return; }
+  const message = String((err as Error)?.message ?? err);
+  const reason = (err as NodeJS.ErrnoException)?.code ?? message;
+  if (reason === unwrittenReason) { unwrittenUntold++; return; }
+  unwrittenReason = reason;
+  log(`the index of ${shard} could not be kept in the storage folder (${message}); it is built again at the next start`);
+}
 
 function reportUnwritten(): void {
-  if (unwritten > 1) log(`${unwritten - 1} more shard indexes could not be kept in the storage folder either; they are built again at the next start`);
-  unwritten = 0;
+  if (unwrittenUntold) log(`${unwrittenUntold} more shard ${unwrittenUntold === 1 ? 'index' : 'indexes'} could not be kept in the storage folder either; built again at the next start`);
+  unwrittenUntold = 0;
 }
 
 /** The spill problem last logged: a folder that cannot be written is said once, not at every rest. */
@@ -237,8 +249,9 @@ function saveCache(shard: string, hash: string, terms: string[]): void {
   if (!index) return;
   try {
     store!.write(store!.nameFor(shard), encodeShard(expected(shard, hash), index));
+    noteUnwritten(shard);
   } catch (err) {
-    if (unwritten++ === 0) log(`the index of ${shard} could not be kept in the storage folder (${String((err as Error)?.message ?? err)}); it is built again at the next start`);
+    noteUnwritten(shard, err ?? 'unknown error');
   }
 }
 
