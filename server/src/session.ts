@@ -36,6 +36,7 @@ import { rangesOverlap, Range } from './util/text';
 import { sameTopicInput, TopicNode, topicPaper, UnreadTopicPaper } from './topics/topics';
 import { TopicsWorkerClient } from './topics/topicsClient';
 import { encodeTopicPapers } from './topics/topicBatch';
+import { libraryTextHash } from './topics/libraryHash';
 
 /** What the session tells the editor, through the connection (main.ts). URIs are canonical; `toClient` gives the editor's spelling. */
 export interface SessionPorts {
@@ -524,6 +525,16 @@ export class Session {
 
   // ---- topics: recomputed in a worker thread after the library changes, off the request path -----
 
+  private codeIdOfServer: string | undefined;
+
+  /** A hash of the server's bundle (its rules for merging files into papers); '' if it cannot be read (then kept trees are keyed by every paper's text). */
+  private serverCodeId(): string {
+    if (this.codeIdOfServer === undefined) {
+      try { this.codeIdOfServer = codeIdOf(path.join(this.bundleDir, 'server.js')); } catch { this.codeIdOfServer = ''; }
+    }
+    return this.codeIdOfServer;
+  }
+
   /** The last tree, and the papers it was computed from (kept to tell whether an edit changed what topics read). */
   private topicTree: { version: number; settingsKey: string; papers: readonly Paper[]; tree: TopicNode[]; ms: number; fromCache: boolean } | undefined;
   private topicsRunning: Promise<void> | undefined;
@@ -554,7 +565,8 @@ export class Session {
           if (papers.length % 256 === 0 && slice.spent()) await slice.giveWay();
         }
         const batch = await encodeTopicPapers(papers, slice);
-        const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'), this.textStore);
+        const libraryHash = this.cacheDir && this.serverCodeId() ? await libraryTextHash(this.library.allFiles(), this.serverCodeId(), slice) : undefined;
+        const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'), this.textStore, libraryHash);
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
         this.topicTree = { version, settingsKey, papers: current, tree: reply.tree, ms: reply.ms, fromCache: !!reply.cached };

@@ -125,8 +125,7 @@ describe('search, topics and paper requests over stdio', function () {
     let client: LspClient | undefined;
     after(async () => {
       await client?.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(storage, { recursive: true, force: true });
+      for (const d of [dir, storage]) if (d) fs.rmSync(d, { recursive: true, force: true });
     });
 
     it('reads unchanged files\' parse results back from the storage folder and parses changed ones', async () => {
@@ -158,8 +157,7 @@ describe('search, topics and paper requests over stdio', function () {
     it('shows an unchanged library\'s topic tree from the storage folder, and derives it again after a change', async () => {
       await client?.stop();
       client = undefined;
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(storage, { recursive: true, force: true });
+      for (const d of [dir, storage]) if (d) fs.rmSync(d, { recursive: true, force: true });
       dir = copyLibrary();
       storage = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));
       const topicsOfANewServer = async () => {
@@ -179,6 +177,13 @@ describe('search, topics and paper requests over stdio', function () {
       assert.deepStrictEqual(second.topics, first.topics);
 
       const digest = path.join(dir, 'digests/daily-papers-sep-8.txt');
+      // A word of an abstract alone (kept in the text store, not in what the worker is sent), then a title.
+      const text = fs.readFileSync(digest, 'utf8');
+      assert.strictEqual(text.split('outstanding scalability').length, 2);
+      fs.writeFileSync(digest, text.replace('outstanding scalability', 'remarkable scalability'));
+      const abstractEdited = await topicsOfANewServer();
+      assert.strictEqual(abstractEdited.fromCache, false, 'an abstract\'s edit is a new tree');
+      assert.strictEqual((await topicsOfANewServer()).fromCache, true);
       fs.writeFileSync(digest, fs.readFileSync(digest, 'utf8').replace('Mixture', 'Mixtures'));
       const third = await topicsOfANewServer();
       assert.strictEqual(third.fromCache, false);

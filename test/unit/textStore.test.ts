@@ -270,7 +270,7 @@ describe('the text store', () => {
     const readKeys: string[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-topics-'));
     const cache = new PhraseCache();
-    const ask = async (papers: UnreadTopicPaper[], cacheDir?: string) => {
+    const ask = async (papers: UnreadTopicPaper[], cacheDir?: string, worker = cache, libraryHash?: string) => {
       readKeys.length = 0;
       const batch = await encodeTopicPapers(papers, new Slice());
       const placeOf = new Map(papers.filter(isStored).map((p) => [JSON.stringify(p.abstract), p.key]));
@@ -278,7 +278,7 @@ describe('the text store', () => {
         for (const w of wanted) readKeys.push(placeOf.get(JSON.stringify(w.ref))!);
         readStored(lastStore, wanted);
       };
-      return answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS, cacheDir }, cache, 'code', readInto);
+      return answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS, cacheDir, libraryHash }, worker, 'code', readInto);
     };
     const fresh = (papers: TopicPaper[]) => computeTopicTree(papers, DEFAULT_TOPIC_OPTIONS, new PhraseCache());
     try {
@@ -298,6 +298,15 @@ describe('the text store', () => {
       assert.strictEqual(edited.cached, undefined);
       assert.deepStrictEqual(edited.tree, fresh(readAll(edit(stored))));
       assert.deepStrictEqual([...new Set(readKeys)].sort(), [stored[a].key, stored[c].key, stored[b].key].sort(), 'only the edited papers are read (b now has c\'s place)');
+
+      // With the library's hash (libraryHash.ts), a new worker keys its kept tree without reading
+      // an abstract: the first derivation reads each once, for its tokens; a restart reads none.
+      const withHash = await ask(stored, dir, new PhraseCache(), 'files-1');
+      assert.deepStrictEqual([withHash.cached, withHash.tree, [...readKeys].sort()], [undefined, first.tree, stored.filter(isStored).filter((p) => p.topics.length === 0).map((p) => p.key).sort()]);
+      const restarted = await ask(stored, dir, new PhraseCache(), 'files-1');
+      assert.deepStrictEqual([restarted.cached, restarted.tree, readKeys], [true, first.tree, []], 'the kept tree, no abstract read');
+      const otherFiles = await ask(stored, dir, new PhraseCache(), 'files-2');
+      assert.strictEqual(otherFiles.cached, undefined, 'files that say other text: another key');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,9 @@ import * as path from 'path';
 import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicPaper, topicPapers } from '../../server/src/topics/topics';
 import { encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
-import { readCachedTree, topicsCacheKey, writeCachedTree } from '../../server/src/topics/topicsCache';
+import { readCachedTree, topicsCacheKey, topicsCacheKeyOfLibrary, writeCachedTree } from '../../server/src/topics/topicsCache';
+import { libraryTextHash } from '../../server/src/topics/libraryHash';
+import type { FileEntry } from '../../server/src/parse/types';
 import { sealText } from '../../server/src/runtime/cacheStore';
 import { libraryOf, SAMPLE_DIGEST } from './helpers';
 
@@ -36,6 +38,35 @@ describe('the topic tree cache', () => {
     ];
     assert.strictEqual(new Set([key, ...others]).size, others.length + 1, 'each change gives another key');
     for (const k of others) assert.deepStrictEqual(readCachedTree(dir, k), {});
+  });
+
+  it('keys a tree by the library\'s files instead of every abstract: by each file\'s search hash, in any order, and the batch', async () => {
+    const file = (uri: string, searchHash: string | undefined, sources = 1) => ({ uri, searchHash, sources: Array.from({ length: sources }) }) as unknown as FileEntry;
+    const files = [file('file:///a.md', 'h1'), file('file:///b.txt', 'h2'), file('file:///draft.md', undefined, 0)];
+    const hash = await libraryTextHash(files, 'server-1', new Slice());
+    assert.ok(hash);
+    assert.strictEqual(await libraryTextHash([...files].reverse(), 'server-1', new Slice()), hash, 'in any order; a file without papers counts for nothing');
+    const others = await Promise.all([
+      libraryTextHash([file('file:///a.md', 'h1'), file('file:///b.txt', 'h3')], 'server-1', new Slice()),
+      libraryTextHash([file('file:///a.md', 'h1')], 'server-1', new Slice()),
+      libraryTextHash([file('file:///a.md', 'h1'), file('file:///c.txt', 'h2')], 'server-1', new Slice()),
+      libraryTextHash(files, 'server-2', new Slice()),
+    ]);
+    assert.strictEqual(new Set([hash, ...others]).size, others.length + 1, 'a file\'s text, the files, their paths and the server\'s merging rules each count');
+    assert.strictEqual(await libraryTextHash([...files, file('file:///d.md', undefined)], 'server-1', new Slice()), undefined, 'a file with papers and no search hash: no such key');
+
+    const batch = await batchOf(papers);
+    const key = topicsCacheKeyOfLibrary(batch, DEFAULT_TOPIC_OPTIONS, 'code-1', hash!);
+    const retitled = await batchOf(papers.map((p, i) => (i === 7 ? { ...p, title: `${p.title} II` } : p)));
+    const keys = [
+      topicsCacheKeyOfLibrary(retitled, DEFAULT_TOPIC_OPTIONS, 'code-1', hash!),
+      topicsCacheKeyOfLibrary(batch, DEFAULT_TOPIC_OPTIONS, 'code-1', others[0]!),
+      topicsCacheKeyOfLibrary(batch, { ...DEFAULT_TOPIC_OPTIONS, maxPerPaper: 2 }, 'code-1', hash!),
+      topicsCacheKeyOfLibrary(batch, DEFAULT_TOPIC_OPTIONS, 'code-2', hash!),
+      topicsCacheKey(batch, DEFAULT_TOPIC_OPTIONS, 'code-1'),
+    ];
+    assert.strictEqual(new Set([key, ...keys]).size, keys.length + 1);
+    assert.strictEqual(topicsCacheKeyOfLibrary(await batchOf(papers), DEFAULT_TOPIC_OPTIONS, 'code-1', hash!), key);
   });
 
   it('does not use a file that is garbled or not shaped like a tree, and says so', () => {

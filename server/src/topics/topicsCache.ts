@@ -31,6 +31,19 @@ export function topicsCacheKey(batch: TopicBatch, options: TopicOptions, codeId:
 }
 
 /**
+ * The key when the library's files give the papers' text (topics/libraryHash.ts): the settings, the
+ * code, the batch's small fields and every byte of text it holds, and `libraryHash` for the stored
+ * abstracts it does not hold. No abstract is read for it.
+ */
+export function topicsCacheKeyOfLibrary(batch: TopicBatch, options: TopicOptions, codeId: string, libraryHash: string): string {
+  const hash = contentHash();
+  hash.update(`${TOPICS_CACHE_FORMAT}\u0000library\u0000${codeId}\u0000${libraryHash}\u0000${JSON.stringify(options)}\u0000${batch.meta}\u0000`);
+  hash.update(batch.text);
+  hash.update(new Uint8Array(batch.bounds.buffer, batch.bounds.byteOffset, batch.bounds.byteLength));
+  return hash.digest('hex').slice(0, 40);
+}
+
+/**
  * Each paper's digest (the token cache's: digestOf), the stored abstracts read a window at a time
  * (by `readInto`). The papers keep theirs, so tokenizing them later need not hash them again; a
  * paper that has one already (PhraseCache.recallDigests) is not read.

@@ -17,10 +17,10 @@ export class TopicsWorkerClient {
   constructor(private readonly workerPath: string, private readonly log: (line: string) => void) {}
 
   /** Its buffers move to the worker (they are unusable here afterwards). `cacheDir`: where trees are kept across restarts. */
-  async compute(batch: TopicBatch, options: TopicOptions, cacheDir?: string, texts?: TextStoreLocation): Promise<TopicsWorkerReply> {
+  async compute(batch: TopicBatch, options: TopicOptions, cacheDir?: string, texts?: TextStoreLocation, libraryHash?: string): Promise<TopicsWorkerReply> {
     const host = this.host ?? this.start();
     if (!host) return { id: 0, ms: 0, error: 'the topics worker stopped too often; topics are off until the server restarts (the output channel says why)' };
-    const reply = await host.request((id) => ({ id, batch, options, cacheDir, texts }), (m, id): m is TopicsWorkerReply => m.id === id, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer, ...(batch.stored ? [batch.stored.buffer as ArrayBuffer] : [])]);
+    const reply = await host.request((id) => ({ id, batch, options, cacheDir, texts, libraryHash }), (m, id): m is TopicsWorkerReply => m.id === id, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer, ...(batch.stored ? [batch.stored.buffer as ArrayBuffer] : [])]);
     return reply ?? { id: 0, ms: 0, error: `the topics worker stopped (${host.stopped}); the next request starts a new one` };
   }
 

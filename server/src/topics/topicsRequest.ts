@@ -1,10 +1,13 @@
 import { computeTopicTree, PhraseCache, TopicNode, TopicOptions, vocabularyOf } from './topics';
 import { batchPapers, TopicBatch, visitInWindows, withStoredAbstracts } from './topicBatch';
 import type { StoredRead, TextStoreLocation } from '../runtime/textStore';
-import { paperDigests, readCachedTree, topicsCacheKey, writeCachedTree } from './topicsCache';
+import { paperDigests, readCachedTree, topicsCacheKey, topicsCacheKeyOfLibrary, writeCachedTree } from './topicsCache';
 
-/** `texts`: the text store the batch's stored abstracts are in. */
-export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: TopicOptions; cacheDir?: string; texts?: TextStoreLocation };
+/**
+ * `texts`: the text store the batch's stored abstracts are in. `libraryHash`: what the library's
+ * files say of the papers' text (libraryHash.ts), which keys a kept tree without an abstract read.
+ */
+export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: TopicOptions; cacheDir?: string; texts?: TextStoreLocation; libraryHash?: string };
 /** `cached`: read back, not derived; `note`: a problem with the cache, for the log. */
 export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; cached?: boolean; note?: string; error?: string };
 
@@ -13,14 +16,16 @@ export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; ca
  * tests can run it and count what it reads. `cache` lives as long as the worker: the papers'
  * tokens, digests and stamps. A paper the cache knows by its stamp is not read at all; the others
  * are read a window at a time (`readInto`) for their digests (the kept tree's key, with
- * `cacheDir`) and, if topics are derived, their tokens. `collect` lets the batch's text go to
+ * `cacheDir` and no `libraryHash`) and, if topics are derived, their tokens. `collect` lets the batch's text go to
  * the collector before the derivation's own peak. `ms`: from `started` until the tree is there
  * (before it is kept in the cache folder).
  */
 export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeId: string, readInto: (wanted: StoredRead[]) => void, collect: () => void = () => undefined, started = Date.now()): Omit<TopicsWorkerReply, 'id'> {
   const papers = batchPapers(req.batch);
   const stamps = cache.recallDigests(req.batch, papers);
-  const key = req.cacheDir ? topicsCacheKey(req.batch, req.options, codeId, paperDigests(req.batch, papers, readInto)) : undefined;
+  const key = !req.cacheDir ? undefined
+    : req.libraryHash ? topicsCacheKeyOfLibrary(req.batch, req.options, codeId, req.libraryHash)
+      : topicsCacheKey(req.batch, req.options, codeId, paperDigests(req.batch, papers, readInto));
   const found = key ? readCachedTree(req.cacheDir!, key) : {};
   if (found.tree) {
     cache.rememberDigests(papers, stamps);
