@@ -8,7 +8,7 @@ import { contentHash } from '../runtime/cacheStore';
  * parsed, from its titles, authors, abstracts and bodies: search/documents.ts). A paper's stored
  * abstract comes from one of these files, so with the batch (keys, topics, titles, keywords) this
  * names the topics' input without a stored abstract being read; a restart finds its kept tree
- * without reading every abstract (topicsCache.ts: topicsCacheKey).
+ * without reading every abstract (topicsCache.ts: topicsCacheKeyOfLibrary).
  *
  * `serverCodeId` (a hash of the server's bundle) stands for the rules that merge the files into
  * papers. Undefined when a file with papers has no search hash: one made later, on the server
