@@ -58,10 +58,10 @@ const remade = (r: Range): Range => range(r.start.line, r.start.character, r.end
  * those copies were a sizeable part of the server's heap; the sources and citations of a file now
  * share one each, and every empty list is one (NO_WORDS, NO_PROBLEMS). Ranges are made again here:
  * an object read from a message has room for more properties than a range or position has, and
- * those are most of the objects a large library holds.
+ * those are most of the objects a large library holds. This is the citations' and problems' part;
+ * the sources' is shareSourceValues, which setFile runs through prepareSources.
  */
-function shareRepeatedValues(entry: FileEntry, from = 0): void {
-  shareSourceValues(entry, from, entry.sources.length);
+function shareRepeatedValues(entry: FileEntry): void {
   for (const c of entry.citations) {
     c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax;
     c.range = remade(c.range);
@@ -69,7 +69,7 @@ function shareRepeatedValues(entry: FileEntry, from = 0): void {
   if (entry.problems.length === 0) entry.problems = NO_PROBLEMS;
 }
 
-/** shareRepeatedValues for the entry's sources from..to. */
+/** shareRepeatedValues for the entry's sources from..to (Library.prepareSources). */
 function shareSourceValues(entry: FileEntry, from: number, to: number): void {
   const dates = new Map<string, string>();
   const shared = (date: string | undefined) => (date === undefined ? undefined : dates.get(date) ?? (dates.set(date, date), date));
@@ -155,9 +155,8 @@ export class Library {
 
   /** Add or replace a file. `titles` (one per source, from the parse worker) saves the rebuild deriving them. */
   setFile(entry: FileEntry, titles?: TitleInfo[]): void {
-    const from = (entry as Prepared)[PREPARED] ?? 0;
-    if (titles?.length === entry.sources.length) for (let i = from; i < titles.length; i++) remembered(entry.sources[i], TITLE_INFO, () => titles[i]);
-    shareRepeatedValues(entry, from);
+    this.prepareSources(entry, titles, entry.sources.length);
+    shareRepeatedValues(entry);
     const old = this.files.get(entry.uri);
     if (old) { this.unindexCitations(old); this.countCitable(old, -1); }
     this.files.set(entry.uri, entry);
