@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CacheStore, openSealed, sealBytes, sealText } from '../../server/src/runtime/cacheStore';
+import { CacheStore, openSealed, sealBytes, sealText, UnwrittenFiles } from '../../server/src/runtime/cacheStore';
 
 describe('the cache store', () => {
   let dir: string;
@@ -42,6 +42,22 @@ describe('the cache store', () => {
     });
     store.keepNewest(2);
     assert.deepStrictEqual([...store.names()].sort(), ['b.json', 'c.json']);
+  });
+
+  it('tells a write failure when its reason is new, counts the others, and tells them as one line', () => {
+    const lines: string[] = [];
+    const unwritten = new UnwrittenFiles((l) => lines.push(l), (what, message) => `${what}: ${message}`, (count) => `${count} more`);
+    const full = (file: string) => Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: 'ENOSPC' });
+    for (const f of ['a', 'b', 'c']) unwritten.failed(f, full(f));
+    unwritten.report();
+    unwritten.report();
+    assert.deepStrictEqual(lines.splice(0), ["a: ENOSPC: no space left on device, write 'a'", '2 more'], 'told apart by code, not by the message naming the file; counted once');
+    unwritten.failed('d', full('d'));
+    unwritten.failed('e', Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }));
+    unwritten.wrote();
+    unwritten.failed('f', full('f'));
+    unwritten.report();
+    assert.deepStrictEqual(lines.splice(0), ['e: EROFS: read-only file system', "f: ENOSPC: no space left on device, write 'f'", '1 more'], 'another code, or a failure after a write that worked, is told again');
   });
 
   it('a sealed file is a hit, another version a miss, a flipped byte a problem', () => {

@@ -2,7 +2,7 @@ import { WorkerHost } from '../runtime/workerHost';
 import type { TextStoreLocation } from '../runtime/textStore';
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync, notIndexed, UndecodedHit } from './loadFile';
 import { newProgress, ParseWatchdog } from './parseWatchdog';
-import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, UnwrittenRecords, writingAtOnce } from './parseCache';
+import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, unwrittenRecords, writingAtOnce } from './parseCache';
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
 import type { HandedOffRecords } from './unsavedRecords';
 
@@ -184,7 +184,7 @@ export class WorkerFileLoader implements FileLoader {
     const started = Date.now();
     const helpers: Helper[] = [];
     const countsOnThread = noCounts(); // files a worker could not load, and cached results decoded here
-    const unwrittenHere = new UnwrittenRecords(this.log);
+    const unwrittenHere = unwrittenRecords(this.log);
     const scan = this.scans++;
     const textFiles: number[] = [];
     this.textFilesOfScan.set(scan, textFiles);

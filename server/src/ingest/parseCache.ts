@@ -1,5 +1,5 @@
 import type { Stats } from 'fs';
-import { CacheStore, cacheFileName as nameInCache, checksum, openSealed, sealBytes } from '../runtime/cacheStore';
+import { CacheStore, cacheFileName as nameInCache, checksum, openSealed, sealBytes, UnwrittenFiles } from '../runtime/cacheStore';
 import { loadedFileProblem } from '../parse/entryShape';
 import type { FileToLoad, LoadedFile } from './loadFile';
 import { decodeBody as decodeRecordBody, encodeBody } from './recordBody';
@@ -50,30 +50,21 @@ export function cacheNames(config: ParseCacheConfig): Set<string> {
 }
 
 /** Writes each record at once; a record the folder does not take goes to `unwritten`, if given. */
-export function writingAtOnce(config: ParseCacheConfig, unwritten?: UnwrittenRecords): ParseCacheUse {
-  return { config, save: (record) => (unwritten ? unwritten.write(config, record) : writeRecord(config, record)) };
+export function writingAtOnce(config: ParseCacheConfig, unwritten?: UnwrittenFiles): ParseCacheUse {
+  return { config, save: (record) => (unwritten ? writeRecordOrSay(config, record, unwritten) : writeRecord(config, record)) };
 }
 
-/**
- * Records the cache folder did not take (a full or read-only disk): the first is said with its
- * reason, the others are counted until report(). Such a folder gives two lines, not one per file.
- */
-export class UnwrittenRecords {
-  private count = 0;
+/** What the parse cache says of records the folder does not take (see UnwrittenFiles). */
+export function unwrittenRecords(log: (line: string) => void): UnwrittenFiles {
+  return new UnwrittenFiles(log,
+    (_name, message) => `parse cache: a result could not be kept in the storage folder (${message}); its file is parsed again at the next start`,
+    (count) => `parse cache: ${count} more results could not be kept in the storage folder either`);
+}
 
-  constructor(private readonly log: (line: string) => void) {}
-
-  /** Writes the record; says or counts a failure. */
-  write(config: ParseCacheConfig, record: CacheRecord): void {
-    const problem = writeRecord(config, record);
-    if (problem !== undefined && this.count++ === 0) this.log(`parse cache: a result could not be kept in the storage folder (${problem}); its file is parsed again at the next start`);
-  }
-
-  /** Says how many more failed since the first, and starts counting again. */
-  report(): void {
-    if (this.count > 1) this.log(`parse cache: ${this.count - 1} more results could not be kept in the storage folder either`);
-    this.count = 0;
-  }
+/** writeRecord, the outcome told to `unwritten`. */
+export function writeRecordOrSay(config: ParseCacheConfig, record: CacheRecord, unwritten: UnwrittenFiles): void {
+  const err = writeRecord(config, record);
+  if (err === undefined) unwritten.wrote(); else unwritten.failed(record.name, err);
 }
 
 /** 4: the header carries the body's checksum; 5: bibliographies; 6: long texts after the JSON (recordBody.ts). */
@@ -179,13 +170,13 @@ export function recordWithBody(config: ParseCacheConfig, f: FileToLoad, read: Re
   return { name: cacheFileName(f.uri), data: sealBytes(header, body) };
 }
 
-/** Why the record could not be written (the next start parses its file again), or undefined. */
-export function writeRecord(config: ParseCacheConfig, record: CacheRecord): string | undefined {
+/** What writing the record threw (the next start parses its file again), or undefined. */
+export function writeRecord(config: ParseCacheConfig, record: CacheRecord): unknown {
   try {
     storeOf(config.dir).write(record.name, record.data);
     return undefined;
   } catch (err) {
-    return String((err as Error)?.message ?? err);
+    return err ?? 'unknown error';
   }
 }
 

@@ -4,7 +4,7 @@ import { newProgress, PROGRESS_FILE, PROGRESS_THREAD } from './parseWatchdog';
 import { decodeHit, FileToLoad, LoadedFile, loadOrDefer, UndecodedHit } from './loadFile';
 import type { PaperSource } from '../parse/types';
 import type { TitleInfo } from '../model/keys';
-import { CacheCounts, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, UnwrittenRecords } from './parseCache';
+import { CacheCounts, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, unwrittenRecords, writeRecordOrSay } from './parseCache';
 import { HandedOffRecords, UnsavedRecords } from './unsavedRecords';
 import { logMemory } from '../runtime/memoryLog';
 import { storeTexts, TextStoreLocation, TextWriter } from '../runtime/textStore';
@@ -216,14 +216,14 @@ function finish(): void {
   // collection's helper threads then competed with the server thread finishing the scan.
   collectGarbage();
   const config = cache?.config;
-  const unwritten = new UnwrittenRecords((line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
+  const unwritten = unwrittenRecords((line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
   const done = () => {
     unwritten.report();
     unsaved.close();
     parentPort!.close();
   };
   const writeSome = () => {
-    for (const record of unsaved.take(WRITES_PER_TURN)) unwritten.write(config!, record);
+    for (const record of unsaved.take(WRITES_PER_TURN)) writeRecordOrSay(config!, record, unwritten);
     if (unsaved.size) setImmediate(writeSome);
     else done();
   };

@@ -161,3 +161,40 @@ export class CacheStore {
     for (const { n } of files.slice(count)) fs.rmSync(path.join(this.dir, n), { force: true });
   }
 }
+
+/**
+ * Cache files a folder did not take (a full or read-only disk), for the output channel. A reason is
+ * told when it is new: the first failure, one after a write that worked, or another error code
+ * (not the message, which names the file). Other failures are counted, and report() tells them as
+ * one line (if `more` is given): a folder that takes nothing gives a line or two, not one per file.
+ */
+export class UnwrittenFiles {
+  private reason: string | undefined;
+  private untold = 0;
+
+  constructor(
+    private readonly log: (line: string) => void,
+    /** The line for a new reason: `what` failed, with `message`. */
+    private readonly first: (what: string, message: string) => string,
+    /** The line for `count` failures told by neither. */
+    private readonly more?: (count: number) => string,
+  ) {}
+
+  /** A write that worked: the next failure is told again. */
+  wrote(): void {
+    this.reason = undefined;
+  }
+
+  failed(what: string, err: unknown): void {
+    const message = String((err as Error)?.message ?? err);
+    const reason = (err as NodeJS.ErrnoException)?.code ?? message;
+    if (reason === this.reason) { this.untold++; return; }
+    this.reason = reason;
+    this.log(this.first(what, message));
+  }
+
+  report(): void {
+    if (this.untold && this.more) this.log(this.more(this.untold));
+    this.untold = 0;
+  }
+}

@@ -26,8 +26,13 @@ export class ShardSet {
   /** 1 for each document of `merged` whose shard is still there; undefined when all are. */
   private live: Uint8Array | undefined;
   private dictionary: string[] | undefined;
-  /** Why the last spill could not write its file (the postings stayed in memory), for the log. */
-  spillProblem: string | undefined;
+  /** What the last spill threw, if it could not write its file (the postings stayed in memory), for the log. */
+  spillError: unknown;
+
+  /** spillError's message. */
+  get spillProblem(): string | undefined {
+    return this.spillError === undefined ? undefined : String((this.spillError as Error)?.message ?? this.spillError);
+  }
 
   constructor(private readonly fields: string[]) {}
 
@@ -173,16 +178,16 @@ export class ShardSet {
    */
   spill(dir: string, minPostings = SPILL_MIN_POSTINGS): boolean {
     const merged = this.merged;
+    this.spillError = undefined;
     if (!merged || merged.spilled) return merged?.spilled !== undefined;
     if (merged.docs.length < minPostings) return false;
     let file: PostingFile;
     try {
       file = PostingFile.write(dir, merged.docs, merged.weights);
     } catch (err) {
-      this.spillProblem = String((err as Error)?.message ?? err);
+      this.spillError = err ?? 'unknown error';
       return false;
     }
-    this.spillProblem = undefined;
     this.merged = { ...merged, docs: EMPTY, weights: EMPTY, spilled: file };
     return true;
   }

@@ -11,7 +11,7 @@ import { CompactIndex, prepareQuery, QUERY_BUDGET_MS, TermExpander } from './com
 import { ShardSet } from './shardSet';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
-import { CacheStore } from '../runtime/cacheStore';
+import { CacheStore, UnwrittenFiles } from '../runtime/cacheStore';
 import { decodeShard, encodeShard } from './shardFile';
 import { PostingFileError } from './postingFile';
 
@@ -78,38 +78,17 @@ function log(line: string): void {
   reply({ type: 'log', line });
 }
 
-/**
- * Shard indexes the storage folder did not take. A reason is logged when it is new (the first
- * failure, or one after a write that worked, or another reason); the other failures are counted,
- * for one line once the writes are done: a folder that cannot be written (full, read-only) would
- * otherwise give a line per shard, and one per note edit after that.
- */
-let unwrittenReason: string | undefined;
-let unwrittenUntold = 0;
+/** Shard indexes the storage folder did not take (the first with its reason, the rest counted). */
+const unwritten = new UnwrittenFiles(log,
+  (shard, message) => `the index of ${shard} could not be kept in the storage folder (${message}); it is built again at the next start`,
+  (count) => `${count} more shard ${count === 1 ? 'index' : 'indexes'} could not be kept in the storage folder either; built again at the next start`);
 
-/** After each cache write: `err`, what it threw, if it failed. Reasons are told apart by their error code (messages name the files). */
-function noteUnwritten(shard: string, err?: unknown): void {
-  if (err === undefined) { unwrittenReason = undefined; return; }
-  const message = String((err as Error)?.message ?? err);
-  const reason = (err as NodeJS.ErrnoException)?.code ?? message;
-  if (reason === unwrittenReason) { unwrittenUntold++; return; }
-  unwrittenReason = reason;
-  log(`the index of ${shard} could not be kept in the storage folder (${message}); it is built again at the next start`);
-}
-
-function reportUnwritten(): void {
-  if (unwrittenUntold) log(`${unwrittenUntold} more shard ${unwrittenUntold === 1 ? 'index' : 'indexes'} could not be kept in the storage folder either; built again at the next start`);
-  unwrittenUntold = 0;
-}
-
-/** The spill problem last logged: a folder that cannot be written is said once, not at every rest. */
-let spillLogged: string | undefined;
+/** Postings that could not move to a file at rest: said once per reason, not at every rest. */
+const unspilled = new UnwrittenFiles(log, (dir, message) => `the index's postings stay in memory: they could not be written to ${dir} (${message})`);
 
 function spillAtRest(dir: string): void {
-  shards.spill(dir);
-  const problem = shards.spillProblem;
-  if (problem !== undefined && problem !== spillLogged) log(`the index's postings stay in memory: they could not be written to ${dir} (${problem})`);
-  spillLogged = problem;
+  if (shards.spill(dir)) unspilled.wrote();
+  else if (shards.spillError !== undefined) unspilled.failed(dir, shards.spillError);
 }
 
 parentPort!.on('message', (msg: WorkerRequest) => {
@@ -153,7 +132,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     case 'persist':
       for (const [shard, { hash, terms }] of unsaved) saveCache(shard, hash, terms);
       unsaved.clear();
-      reportUnwritten();
+      unwritten.report();
       reply({ type: 'persisted', id: msg.id });
       break;
   }
@@ -177,7 +156,7 @@ function drainOne(): void {
     const next = unsaved.entries().next();
     if (next.done) {
       draining = false;
-      reportUnwritten();
+      unwritten.report();
       if (quietFor < SETTLE_MS) setTimeout(scheduleDrain, SETTLE_MS - quietFor);
       // Settled, and nothing left to write: what the builds left behind can go now, and, once
       // the server has no more shards for this worker, the words they remembered (a build after
@@ -249,9 +228,9 @@ function saveCache(shard: string, hash: string, terms: string[]): void {
   if (!index) return;
   try {
     store!.write(store!.nameFor(shard), encodeShard(expected(shard, hash), index));
-    noteUnwritten(shard);
+    unwritten.wrote();
   } catch (err) {
-    noteUnwritten(shard, err ?? 'unknown error');
+    unwritten.failed(shard, err ?? 'unknown error');
   }
 }
 
