@@ -10,7 +10,7 @@ import { libraryOf, SAMPLE_DIGEST } from './helpers';
 import { topicPaper, topicPapers } from '../../server/src/topics/topics';
 import { batchPapers, encodeTopicPapers, inlineWindow, keywordsAfterAbstract, visitInWindows, windowsOf, withStoredAbstracts } from '../../server/src/topics/topicBatch';
 import { paperDigests, topicsCacheKey } from '../../server/src/topics/topicsCache';
-import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicPaper, UnreadTopicPaper } from '../../server/src/topics/topics';
+import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicNode, TopicPaper, UnreadTopicPaper } from '../../server/src/topics/topics';
 import { answerTopics } from '../../server/src/topics/topicsRequest';
 import { Slice } from '../../server/src/runtime/scheduler';
 import { resolveTexts, SearchDoc } from '../../server/src/search/documents';
@@ -256,6 +256,50 @@ describe('the text store', () => {
     assert.deepStrictEqual(digests, paperDigests(fromMemory));
     assert.strictEqual(topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code', digests), topicsCacheKey(fromMemory, DEFAULT_TOPIC_OPTIONS, 'code'));
     assert.throws(() => topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code'), /needs a reader/);
+  });
+
+  it('lets the topics worker choose topics on a sample of a large library and read every other paper once, placing it as a sampled paper with its text', async () => {
+    // 2,600 papers: each of the sample digest's papers 40-odd times, told apart only by a number
+    // in the title and a word of their own (neither can weigh in topics). More than the 2,000
+    // papers topics are chosen on, so 600 are placed afterwards, each read once.
+    const base = topicPapers(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') })).filter((p) => p.abstract.length > 200);
+    const total = 2600;
+    const entries = Array.from({ length: total }, (_, i) => {
+      const b = base[i % base.length];
+      return { paper: { id: `2502.${String(i).padStart(5, '0')}`, title: `${b.title} ${i}`, summary: `${b.abstract} Variant v${i}x.` } };
+    });
+    const lib = libraryOf({ 'digests/2025-02-01.json': JSON.stringify(entries) });
+    const storedLib = storedCopy(lib);
+    const stored = storedLib.papers().map(topicPaper);
+    assert.ok(stored.every((p) => typeof p.abstract !== 'string'), 'every abstract is in the store');
+    const reads = new Map<string, number>();
+    const placeOf = new Map(stored.map((p) => [JSON.stringify(p.abstract), p.key]));
+    const readInto = (wanted: StoredRead[]) => {
+      for (const w of wanted) { const k = placeOf.get(JSON.stringify(w.ref))!; reads.set(k, (reads.get(k) ?? 0) + 1); }
+      readStored(lastStore, wanted);
+    };
+    const batch = await encodeTopicPapers(stored, new Slice());
+    const worker = new PhraseCache();
+    const first = answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
+    assert.deepStrictEqual(first.tree, computeTopicTree(topicPapers(lib), DEFAULT_TOPIC_OPTIONS, new PhraseCache()), 'as from the texts in memory');
+    assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [total, 1], 'every abstract read, once');
+    assert.strictEqual(worker.tokenized, 2000, 'the cache keeps the sample\'s tokens only');
+
+    // Where each paper sits: the same places as every other copy of its text, sampled or not.
+    const where = new Map<string, string[]>();
+    const walk = (nodes: TopicNode[]) => { for (const n of nodes) { for (const k of n.papers) where.set(k, [...(where.get(k) ?? []), n.id]); walk(n.children); } };
+    walk(first.tree!.filter((n) => n.kind === 'derived'));
+    assert.ok(where.size > 2300, `papers outside the sample are placed too (${where.size} of ${total} placed)`);
+    const keyOf = new Map(stored.map((p) => [p.title, p.key]));
+    base.forEach((b, j) => {
+      const copies = Array.from({ length: total }, (_, i) => i).filter((i) => i % base.length === j).map((i) => JSON.stringify((where.get(keyOf.get(`${b.title} ${i}`)!) ?? []).sort()));
+      assert.strictEqual(new Set(copies).size, 1, `every copy of "${b.title}" sits in the same topics`);
+    });
+
+    reads.clear();
+    const again = answerTopics({ id: 2, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
+    assert.deepStrictEqual(again.tree, first.tree);
+    assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [total - 2000, 1], 'again: only the papers outside the sample are read, once');
   });
 
   it('lets the topics worker know an unchanged paper without reading it: again, no abstract is read; after an edit, only the edited papers\' abstracts', async () => {

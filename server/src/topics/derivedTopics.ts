@@ -13,6 +13,26 @@ import { centroid, collectAcronyms, FIELD_SIMILARITY, groupFields, nameStems, se
 /** A paper in topic derivation: its tokens always, its full phrase list only once it is sampled. */
 export interface Doc { key: string; tokens: PaperTokens; phrases?: PaperPhrases }
 
+/**
+ * The papers topics are derived for. The topics are chosen on a sample of them (in a small library,
+ * all of them), whose tokens the computation keeps (`docs`); then each other paper is read once,
+ * put under the topics it belongs to, and let go (`rest`). Keeping every paper's tokens cost the
+ * topics worker most of its time and memory at 100,000 papers.
+ */
+export interface TopicCorpus {
+  readonly size: number;
+  /** The papers at these indexes (ascending), tokens kept for the computation. */
+  docs(indexes: readonly number[]): Doc[];
+  /** Each paper at these indexes (ascending), once and in any order; its tokens are not used after `visit` returns. */
+  rest(indexes: readonly number[], visit: Place): void;
+}
+
+/** Puts a paper the topics were not chosen on under the topics (and subtopics) it belongs to. */
+type Place = (key: string, tokens: PaperTokens) => void;
+
+/** A level of the tree: its nodes, and how any other paper is placed among them. */
+interface Level { nodes: TopicNode[]; place: Place }
+
 /** `nameKey`: the phrase the topic is shown by, its own or a fuller one (fullerName). */
 interface Candidate { key: string; id: number; docs: number[]; quality: number; nameKey?: string }
 
@@ -26,13 +46,34 @@ const MAX_SPLIT_TOPICS = 8;
 /** A subtopic of two papers is more often a shared turn of phrase than a subfield. */
 const MIN_SUBTOPIC_PAPERS = 3;
 
-/** The derived topics of these papers (their phrase lists are for this computation only). */
-export function deriveTopicTree(docs: Doc[], maxPerPaper: number, cache: PhraseCache, hidden: ReadonlySet<string> = new Set()): TopicNode[] {
+/**
+ * The derived topics of these papers: chosen on an evenly spaced sample (deterministic), which
+ * every other paper is then placed by, as a paper of the sample would have been.
+ */
+export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache: PhraseCache, hidden: ReadonlySet<string> = new Set()): TopicNode[] {
+  const sampled = spacedIndexes(corpus.size, SELECTION_SAMPLE[0]);
+  const docs = corpus.docs(sampled);
   // About this many distinct phrases per sampled paper, so the table starts large enough.
-  const phraseKeys = new PhraseKeys(cache.table, Math.min(docs.length, SELECTION_SAMPLE[0]) * 75);
-  const tree = deriveTopics(docs, maxPerPaper, [], 0, cache, phraseKeys, hidden);
+  const phraseKeys = new PhraseKeys(cache.table, docs.length * 75);
+  const { nodes, place } = deriveTopics(docs, maxPerPaper, [], 0, cache, phraseKeys, hidden);
+  // The phrase lists are for choosing topics only.
   for (const d of docs) d.phrases = undefined;
-  return tree;
+  if (docs.length < corpus.size) corpus.rest(othersThan(sampled, corpus.size), place);
+  return nodes;
+}
+
+/** `size` indexes out of `n`, evenly spaced (as spaced() picks from a list); all of them when n <= size. */
+function spacedIndexes(n: number, size: number): number[] {
+  return spaced(Array.from({ length: n }, (_, i) => i), size);
+}
+
+/** The indexes below n not in `taken` (ascending). */
+function othersThan(taken: readonly number[], n: number): number[] {
+  const is = new Uint8Array(n);
+  for (const i of taken) is[i] = 1;
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) if (!is[i]) rest.push(i);
+  return rest;
 }
 
 /**
@@ -40,8 +81,8 @@ export function deriveTopicTree(docs: Doc[], maxPerPaper: number, cache: PhraseC
  * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
  * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
  */
-function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys, hidden: ReadonlySet<string>): TopicNode[] {
-  // Topics are chosen on an evenly spaced sample of a large library (deterministic), then every
+function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys, hidden: ReadonlySet<string>): Level {
+  // Subtopics are chosen on at most a sample of their topic's papers (deterministic), then every
   // paper is assigned to the chosen topics by its own phrases.
   const docs = selectionSample(allDocs, SELECTION_SAMPLE[depth ? 1 : 0]);
   const n = docs.length;
@@ -56,22 +97,35 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
     .map((c) => ({ ...c, nameKey: fullerName(c, counts.titleDf[c.id], longer) }))
     .filter((c) => !hidden.has(c.key) && !hidden.has(c.nameKey));
   const chosen = chooseTopics(candidates, n, minDf, maxPerPaper, depth ? 6 : Math.max(5, Math.min(200, Math.round(n / 4))));
-  const assigned = assignPapers(allDocs, chosen, maxPerPaper, cache.table);
+  const assigner = new Assigner(chosen, maxPerPaper, cache.table);
+  const assigned = assignPapers(allDocs, assigner);
 
   const splitting = new Set([...assigned.entries()].filter(([, k]) => k.length >= 12).sort((a, b) => b[1].length - a[1].length || (a[0].key < b[0].key ? -1 : 1)).slice(0, MAX_SPLIT_TOPICS).map(([c]) => c));
-  const nodeOf = (c: Candidate, keys: string[], id: string, phrases?: string[]): TopicNode => {
+  const nodeOf = (c: Candidate, keys: string[], id: string, phrases?: string[]): PlacedNode => {
     const name = displayName(c, docs, cache.table);
     const node: TopicNode = { id, name, kind: 'derived', count: keys.length, papers: keys, children: [], phrases: phrases ?? [name] };
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
-      const sub = allDocs.filter((d) => keySet.has(d.key));
-      node.children = deriveTopics(sub, 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys, hidden).map((ch) => ({ ...ch, id: `${node.id}/${ch.id.slice('derived:'.length)}` }));
+      const sub = deriveTopics(allDocs.filter((d) => keySet.has(d.key)), 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys, hidden);
+      for (const ch of sub.nodes) ch.id = `${node.id}/${ch.id.slice('derived:'.length)}`;
+      node.children = sub.nodes;
+      return { node, place: sub.place };
     }
-    return node;
+    return { node };
   };
-  if (depth > 0) return chosen.filter((c) => (assigned.get(c)?.length ?? 0) >= MIN_SUBTOPIC_PAPERS).map((c) => nodeOf(c, assigned.get(c)!, `derived:${c.key}`));
-  return fieldNodes(allDocs, docs, chosen, assigned, candidates, cache, nodeOf);
+  if (depth > 0) {
+    // By index into `chosen`: a subtopic with too few papers here gets no node, and no papers later either.
+    const nodes = chosen.map((c) => ((assigned.get(c)?.length ?? 0) >= MIN_SUBTOPIC_PAPERS ? nodeOf(c, assigned.get(c)!, `derived:${c.key}`).node : undefined));
+    return {
+      nodes: nodes.filter((n): n is TopicNode => n !== undefined),
+      place: (key, tokens) => { for (const i of assigner.of(tokens)) nodes[i]?.papers.push(key); },
+    };
+  }
+  return fieldNodes(allDocs, docs, chosen, assigned, assigner, candidates, cache, nodeOf);
 }
+
+/** A topic's node, and (when it has subtopics) how a paper placed under it finds its subtopic. */
+interface PlacedNode { node: TopicNode; place?: Place }
 
 /** Unplaced papers go to the nearest topic whose papers they read at least this much like. */
 const PLACE_SIMILARITY = 0.1;
@@ -84,8 +138,8 @@ interface Merged { main: Candidate; all: Candidate[]; papers: string[]; stems: S
  * topics whose names are variants of one another (fields.ts) become one; topics that read alike
  * are one field: under the topic that names it, or under a parent named for them all.
  */
-function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned: Map<Candidate, string[]>, candidates: Candidate[], cache: PhraseCache,
-  nodeOf: (c: Candidate, keys: string[], id: string, phrases: string[]) => TopicNode): TopicNode[] {
+function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned: Map<Candidate, string[]>, assigner: Assigner, candidates: Candidate[], cache: PhraseCache,
+  nodeOf: (c: Candidate, keys: string[], id: string, phrases: string[]) => PlacedNode): Level {
   const space = new WordSpace(sample.map((d) => d.tokens), cache.table);
   const byKey = new Map(allDocs.map((d) => [d.key, d]));
   // Vectors are made as needed and not kept: for every paper of a large library they cost the
@@ -97,16 +151,27 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
   const acronyms = new Map<string, Map<string, number>>();
   for (const d of sample) collectAcronyms(d.tokens, cache.table, acronyms);
   const settled = settledAcronyms(acronyms);
-  const topics = chosen.filter((c) => assigned.has(c)).map((c): Merged => ({ main: c, all: [c], papers: [...assigned.get(c)!], stems: nameStems(c.nameKey ?? c.key, settled), centroid: centroidOf(assigned.get(c)!) }));
-  placeRest(allDocs, topics, vectorOf);
+  const placedChosen = chosen.filter((c) => assigned.has(c));
+  const topics = placedChosen.map((c): Merged => ({ main: c, all: [c], papers: [...assigned.get(c)!], stems: nameStems(c.nameKey ?? c.key, settled), centroid: centroidOf(assigned.get(c)!) }));
+  const nearest = new NearestTopic(topics);
+  placeRest(allDocs, topics, vectorOf, nearest);
 
-  const merged = groupFields(topics, maxSize, (a, b, similarity) => similarity >= VARIANT_SIMILARITY && variantNames(a.stems, b.stems)).map((group): Merged => {
+  // Per topic, the merged topic it is part of.
+  const mergedOf = new Int32Array(topics.length);
+  const merged = groupFields(topics, maxSize, (a, b, similarity) => similarity >= VARIANT_SIMILARITY && variantNames(a.stems, b.stems)).map((group, m): Merged => {
+    for (const t of group) mergedOf[t] = m;
     if (group.length === 1) return topics[group[0]];
     const parts = group.map((t) => topics[t]).sort((x, y) => y.main.quality - x.main.quality || (x.main.key < y.main.key ? -1 : 1));
     const papers = [...new Set(parts.flatMap((t) => t.papers))];
     return { main: parts[0].main, all: parts.flatMap((t) => t.all), papers, stems: new Set(parts.flatMap((t) => [...t.stems])), centroid: centroidOf(papers) };
   });
-  const topicNode = (t: Merged, id: string) => nodeOf(t.main, t.papers, id, t.all.map((c) => displayName(c, sample, cache.table)));
+  // Per merged topic, its node (none when it had too few papers to be shown).
+  const placedNodes = new Map<Merged, PlacedNode>();
+  const topicNode = (t: Merged, id: string) => {
+    const placed = nodeOf(t.main, t.papers, id, t.all.map((c) => displayName(c, sample, cache.table)));
+    placedNodes.set(t, placed);
+    return placed.node;
+  };
 
   const nodes: TopicNode[] = [];
   const fieldKeys = new Set<string>();
@@ -130,28 +195,66 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
     node.count = papers.length;
     nodes.push(node);
   }
-  return nodes;
+
+  // A paper outside the sample: under the nodes of the topics it is assigned to, or else of the one
+  // it reads most like, as placeRest placed the sample's papers. Each node once (variants share one).
+  const topicOfChosen = chosen.map((c) => placedChosen.indexOf(c));
+  const targets = new Set<PlacedNode>();
+  const place: Place = (key, tokens) => {
+    for (const i of assigner.of(tokens)) {
+      const t = topicOfChosen[i];
+      if (t >= 0) targets.add(placedNodes.get(merged[mergedOf[t]]) ?? NOWHERE);
+    }
+    if (targets.size === 0) {
+      const t = nearest.of(space.vector(tokens));
+      if (t >= 0) targets.add(placedNodes.get(merged[mergedOf[t]]) ?? NOWHERE);
+    }
+    for (const target of targets) {
+      if (target === NOWHERE) continue;
+      target.node.papers.push(key);
+      target.place?.(key, tokens);
+    }
+    targets.clear();
+  };
+  return { nodes, place };
 }
 
+/** Where a paper of a topic too small to be shown goes (it is in a topic, so it is not placed by likeness either). */
+const NOWHERE: PlacedNode = { node: { id: '', name: '', kind: 'derived', count: 0, papers: [], children: [] } };
+
 /** Each paper no topic has, under the topic whose papers it reads most like (if any reads alike enough). */
-function placeRest(allDocs: Doc[], topics: Merged[], vectorOf: (key: string) => SparseVector): void {
+function placeRest(allDocs: Doc[], topics: Merged[], vectorOf: (key: string) => SparseVector, nearest: NearestTopic): void {
   const placed = new Set<string>();
   for (const t of topics) for (const k of t.papers) placed.add(k);
-  // Centroids by word, so a paper is compared through its own words only.
-  const postings = new Map<number, { topic: number; weight: number }[]>();
-  topics.forEach((t, topic) => t.centroid.ids.forEach((id, j) => {
-    const list = postings.get(id) ?? postings.set(id, []).get(id)!;
-    list.push({ topic, weight: t.centroid.values[j] });
-  }));
-  const scores = new Float64Array(topics.length);
   for (const d of allDocs) {
     if (placed.has(d.key)) continue;
-    const v = vectorOf(d.key);
+    const best = nearest.of(vectorOf(d.key));
+    if (best >= 0) topics[best].papers.push(d.key);
+  }
+}
+
+/** The topic whose centroid a paper's vector is most like, if it is at least PLACE_SIMILARITY alike. */
+class NearestTopic {
+  /** Centroids by word, so a paper is compared through its own words only. */
+  private readonly postings = new Map<number, { topic: number; weight: number }[]>();
+  private readonly scores: Float64Array;
+
+  constructor(topics: readonly Merged[]) {
+    topics.forEach((t, topic) => t.centroid.ids.forEach((id, j) => {
+      const list = this.postings.get(id) ?? this.postings.set(id, []).get(id)!;
+      list.push({ topic, weight: t.centroid.values[j] });
+    }));
+    this.scores = new Float64Array(topics.length);
+  }
+
+  /** The topic's index, or -1. */
+  of(v: SparseVector): number {
+    const { scores, postings } = this;
     scores.fill(0);
     for (let j = 0; j < v.ids.length; j++) for (const p of postings.get(v.ids[j]) ?? []) scores[p.topic] += v.values[j] * p.weight;
     let best = -1, bestSimilarity = PLACE_SIMILARITY;
-    for (let t = 0; t < topics.length; t++) if (scores[t] > bestSimilarity) { bestSimilarity = scores[t]; best = t; }
-    if (best >= 0) topics[best].papers.push(d.key);
+    for (let t = 0; t < scores.length; t++) if (scores[t] > bestSimilarity) { bestSimilarity = scores[t]; best = t; }
+    return best;
   }
 }
 
@@ -422,28 +525,47 @@ function repeatsChosen(c: Candidate, chosen: Candidate[]): boolean {
  */
 const SECONDARY_WEIGHT = 0.5;
 
-/** Each paper under at most maxPerPaper of the chosen topics: the ones where the phrase weighs most. */
-function assignPapers(docs: Doc[], chosen: Candidate[], maxPerPaper: number, table: WordTable): Map<Candidate, string[]> {
+/** Each paper under at most maxPerPaper of the chosen topics (Assigner). */
+function assignPapers(docs: Doc[], assigner: Assigner): Map<Candidate, string[]> {
   const assigned = new Map<Candidate, string[]>();
-  const matcher = new PhraseMatcher(chosen, table);
-  /** The chosen phrases (by index) in the paper at hand, and their weights in it. */
-  const found = new PhraseTally();
-  // A total order, so the order they were found in does not matter.
-  const heavier = (a: number, b: number) => found.weight[b] * chosen[b].quality - found.weight[a] * chosen[a].quality || (chosen[a].key < chosen[b].key ? -1 : 1);
   for (const d of docs) {
-    matcher.tally(d.tokens, table, found);
-    const hits = found.seen;
-    if (hits.length > 1) hits.sort(heavier);
-    const first = hits.length ? found.weight[hits[0]] * chosen[hits[0]].quality : 0;
-    for (let j = 0; j < hits.length && j < maxPerPaper; j++) {
-      if (j > 0 && found.weight[hits[j]] * chosen[hits[j]].quality < SECONDARY_WEIGHT * first) break;
-      const c = chosen[hits[j]];
+    for (const i of assigner.of(d.tokens)) {
+      const c = assigner.chosen[i];
       const l = assigned.get(c);
       if (l) l.push(d.key); else assigned.set(c, [d.key]);
     }
-    found.clear();
   }
   return assigned;
+}
+
+/** The chosen topics a paper goes under: at most maxPerPaper, the ones where the phrase weighs most. */
+class Assigner {
+  private readonly matcher: PhraseMatcher;
+  /** The chosen phrases (by index) in the paper at hand, and their weights in it. */
+  private readonly found = new PhraseTally();
+  private readonly hits: number[] = [];
+  /** A total order, so the order they were found in does not matter. */
+  private readonly heavier = (a: number, b: number) => this.found.weight[b] * this.chosen[b].quality - this.found.weight[a] * this.chosen[a].quality || (this.chosen[a].key < this.chosen[b].key ? -1 : 1);
+
+  constructor(readonly chosen: readonly Candidate[], private readonly maxPerPaper: number, private readonly table: WordTable) {
+    this.matcher = new PhraseMatcher(chosen, table);
+  }
+
+  /** Indexes into `chosen`, the heaviest first (an array used again by the next call). */
+  of(tokens: PaperTokens): number[] {
+    const { found, chosen, hits } = this;
+    this.matcher.tally(tokens, this.table, found);
+    const seen = found.seen;
+    if (seen.length > 1) seen.sort(this.heavier);
+    const first = seen.length ? found.weight[seen[0]] * chosen[seen[0]].quality : 0;
+    hits.length = 0;
+    for (let j = 0; j < seen.length && j < this.maxPerPaper; j++) {
+      if (j > 0 && found.weight[seen[j]] * chosen[seen[j]].quality < SECONDARY_WEIGHT * first) break;
+      hits.push(seen[j]);
+    }
+    found.clear();
+    return hits;
+  }
 }
 
 /** A topic is shown by a longer phrase holding its own when at least this share of its papers use it. */

@@ -1,7 +1,7 @@
 import type { Library, Paper, TextSource } from '../model/library';
 import { sameText } from '../model/sameText';
 import type { Text } from '../parse/types';
-import { deriveTopicTree, Doc } from './derivedTopics';
+import { deriveTopicTree, Doc, TopicCorpus } from './derivedTopics';
 import { paperPhrases, PaperPhrases, PaperTokens, phraseKeyOf, PhraseKeys, tokenizeUtf8, WordTable } from './phrases';
 import { BatchPaper, keywordsAfterAbstract, stampOf, TopicBatch } from './topicBatch';
 import type { TopicNode } from '../shared/protocol';
@@ -79,7 +79,8 @@ export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3,
 
 /**
  * Tokenized papers, cached by the text they came from, so recomputing after a change re-reads only
- * changed papers. Word ids are packed (PackedTokens: a byte or two a word, most of the worker's
+ * changed papers. The topics worker keeps only the papers topics are chosen on here (a sample of a
+ * large library: TopicCorpus) and reads the others once per computation. Word ids are packed (PackedTokens: a byte or two a word, most of the worker's
  * memory at L as plain arrays) and unpacked as the derivation reads them; full phrase lists are
  * not kept, as they would take tens of times more. A paper is read as UTF-8 (as the topics worker
  * receives it, in a BatchPaper; a plain paper is encoded first) and known again by a SHA-256 of
@@ -106,26 +107,28 @@ export class PhraseCache {
 
   /**
    * Gives each paper of the batch whose stamp is the one remembered for its key the digest it had
-   * then, so that neither the tree's cache key nor the tokens need its bytes. The stamps, for
-   * rememberDigests.
+   * then, so that neither the tree's cache key nor the tokens need its bytes. The stamps made (only
+   * for papers the cache has a stamp for), for rememberDigests.
    */
-  recallDigests(batch: TopicBatch, papers: readonly BatchPaper[]): string[] {
+  recallDigests(batch: TopicBatch, papers: readonly BatchPaper[]): (string | undefined)[] {
     return papers.map((p, i) => {
-      const stamp = stampOf(batch, i);
       const hit = this.byKey.get(p.key);
-      if (hit?.stamp === stamp) p.digest = hit.digest;
+      if (hit?.stamp === undefined) return undefined;
+      const stamp = stampOf(batch, i);
+      if (hit.stamp === stamp) p.digest = hit.digest;
       return stamp;
     });
   }
 
-  /** Remembers the digest of each paper that has one under its stamp (recallDigests). */
-  rememberDigests(papers: readonly BatchPaper[], stamps: readonly string[]): void {
+  /** Remembers the digest of each paper that has one under its stamp (recallDigests made some of them already). */
+  rememberDigests(batch: TopicBatch, papers: readonly BatchPaper[], stamps: readonly (string | undefined)[]): void {
     papers.forEach((p, i) => {
       if (p.digest === undefined) return;
+      const stamp = stamps[i] ?? stampOf(batch, i);
       const hit = this.byKey.get(p.key);
-      if (hit && hit.digest === p.digest) { hit.stamp = stamps[i]; return; }
+      if (hit && hit.digest === p.digest) { hit.stamp = stamp; return; }
       if (hit?.packed) this.packed.drop(hit.packed);
-      this.byKey.set(p.key, { digest: p.digest, stamp: stamps[i] });
+      this.byKey.set(p.key, { digest: p.digest, stamp });
     });
   }
 
@@ -209,7 +212,7 @@ export function digestOf(paper: Utf8Paper): string {
  * a generator sliced for the server thread, its long loops could not be optimised while running
  * (V8 does not switch a running generator to optimised code).
  */
-export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOptions, cache: PhraseCache): TopicNode[] {
+export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOptions, cache: PhraseCache, reader?: PaperReader): TopicNode[] {
   const roots: TopicNode[] = [];
   const tagRoot = new Map<string, TopicNode>();
   const untagged: TopicPaper[] = [];
@@ -241,15 +244,39 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
   }
 
   if (options.auto && needDerived.length >= 4) {
-    const docs: Doc[] = [];
-    for (const p of needDerived) docs.push(cache.doc(p));
-    roots.push(...deriveTopicTree(docs, options.maxPerPaper, cache, new Set((options.hidden ?? []).map(phraseKeyOf))));
+    roots.push(...deriveTopicTree(corpusOf(needDerived, cache, reader), options.maxPerPaper, cache, new Set((options.hidden ?? []).map(phraseKeyOf))));
   }
   cache.retain(new Set(papers.map((p) => p.key)));
   for (const r of roots) finish(r);
   const order = { tag: 0, folder: 1, vocabulary: 2, derived: 3 };
   roots.sort((a, b) => order[a.kind] - order[b.kind] || (a.kind === 'derived' ? b.count - a.count : 0) || a.name.localeCompare(b.name));
   return roots;
+}
+
+/**
+ * How the topics worker has its papers' text read: `keep` tokenizes papers into the cache (the
+ * sample topics are chosen on), `stream` tokenizes each of the others once without keeping them,
+ * a window of stored abstracts at a time. Without a reader, every paper is read through the cache.
+ */
+export interface PaperReader {
+  keep(papers: readonly TopicPaper[]): void;
+  stream(papers: readonly TopicPaper[], visit: (paper: TopicPaper, tokens: PaperTokens) => void): void;
+}
+
+function corpusOf(papers: readonly TopicPaper[], cache: PhraseCache, reader: PaperReader | undefined): TopicCorpus {
+  return {
+    size: papers.length,
+    docs: (indexes) => {
+      const picked = indexes.map((i) => papers[i]);
+      reader?.keep(picked);
+      return picked.map((p) => cache.doc(p));
+    },
+    rest: (indexes, visit) => {
+      const picked = indexes.map((i) => papers[i]);
+      if (reader) reader.stream(picked, (p, tokens) => visit(p.key, tokens));
+      else for (const p of picked) visit(p.key, cache.doc(p).tokens);
+    },
+  };
 }
 
 /** The user's topics that can match anything: a name and at least one word or phrase. */

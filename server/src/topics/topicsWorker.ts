@@ -25,9 +25,7 @@ parentPort!.on('message', (req: TopicsWorkerRequest) => {
   const started = Date.now();
   try {
     const readInto = (wanted: StoredRead[]) => readStored(req.texts, wanted);
-    // Once every text is read: the read buffer goes with the batch, before the derivation's peak.
-    const readAll = () => { releaseReadBuffer(); collectGarbage(); };
-    const answer = answerTopics(req, cache, topicsCodeId(), readInto, readAll, started);
+    const answer = answerTopics(req, cache, topicsCodeId(), readInto, started);
     parentPort!.postMessage({ id: req.id, ...answer } satisfies TopicsWorkerReply);
     // What the computation left (the batch, the phrase lists) is garbage now; an idle worker would
     // hold it for seconds, at the time the process's memory peaks (see collectGarbage).
