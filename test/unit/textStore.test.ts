@@ -258,10 +258,12 @@ describe('the text store', () => {
     assert.throws(() => topicsCacheKey(unread, DEFAULT_TOPIC_OPTIONS, 'code'), /needs a reader/);
   });
 
-  it('lets the topics worker choose topics on a sample of a large library and read every other paper once, placing it as a sampled paper with its text', async () => {
-    // 2,600 papers: each of the sample digest's papers 40-odd times, told apart only by a number
-    // in the title and a word of their own (neither can weigh in topics). More than the 2,000
-    // papers topics are chosen on, so 600 are placed afterwards, each read once.
+  /**
+   * 2,600 papers: each of the sample digest's papers 40-odd times, told apart only by a number in
+   * the title and a word of their own (neither can weigh in topics). More than the 2,000 papers
+   * topics are chosen on, so 600 are placed afterwards. `reads` counts the abstracts read per key.
+   */
+  async function largeStoredLibrary() {
     const base = topicPapers(libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') })).filter((p) => p.abstract.length > 200);
     const total = 2600;
     const entries = Array.from({ length: total }, (_, i) => {
@@ -269,8 +271,7 @@ describe('the text store', () => {
       return { paper: { id: `2502.${String(i).padStart(5, '0')}`, title: `${b.title} ${i}`, summary: `${b.abstract} Variant v${i}x.` } };
     });
     const lib = libraryOf({ 'digests/2025-02-01.json': JSON.stringify(entries) });
-    const storedLib = storedCopy(lib);
-    const stored = storedLib.papers().map(topicPaper);
+    const stored = storedCopy(lib).papers().map(topicPaper);
     assert.ok(stored.every((p) => typeof p.abstract !== 'string'), 'every abstract is in the store');
     const reads = new Map<string, number>();
     const placeOf = new Map(stored.map((p) => [JSON.stringify(p.abstract), p.key]));
@@ -278,7 +279,11 @@ describe('the text store', () => {
       for (const w of wanted) { const k = placeOf.get(JSON.stringify(w.ref))!; reads.set(k, (reads.get(k) ?? 0) + 1); }
       readStored(lastStore, wanted);
     };
-    const batch = await encodeTopicPapers(stored, new Slice());
+    return { base, total, lib, stored, reads, readInto, batch: await encodeTopicPapers(stored, new Slice()) };
+  }
+
+  it('lets the topics worker choose topics on a sample of a large library and read every other paper once, placing it as a sampled paper with its text', async () => {
+    const { base, total, lib, stored, reads, readInto, batch } = await largeStoredLibrary();
     const worker = new PhraseCache();
     const first = answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
     assert.deepStrictEqual(first.tree, computeTopicTree(topicPapers(lib), DEFAULT_TOPIC_OPTIONS, new PhraseCache()), 'as from the texts in memory');
@@ -300,6 +305,31 @@ describe('the text store', () => {
     const again = answerTopics({ id: 2, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
     assert.deepStrictEqual(again.tree, first.tree);
     assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [total - 2000, 1], 'again: only the papers outside the sample are read, once');
+  });
+
+  it('has a helper thread place half of the papers when there are many, as the topics thread alone would; a helper that dies leaves its half to the topics thread', async function () {
+    this.timeout(30_000); // three computations, and two seconds to tell that the dead helper is dead
+    const { total, reads, readInto, batch } = await largeStoredLibrary();
+    const request = { id: 1, batch, options: DEFAULT_TOPIC_OPTIONS, texts: lastStore };
+    const alone = answerTopics(request, new PhraseCache(), 'code', readInto);
+    const file = path.join(__dirname, '../../server/src/topics/topicsWorker.js');
+    reads.clear();
+    const helped = answerTopics(request, new PhraseCache(), 'code', readInto, Date.now(), { file, minPapers: 100 });
+    assert.deepStrictEqual([helped.tree, helped.note], [alone.tree, undefined]);
+    assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [2000 + (total - 2000) / 2, 1], 'this thread read the sample and half the rest (the helper reads the store itself)');
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-helper-'));
+    try {
+      const broken = path.join(dir, 'broken.js');
+      fs.writeFileSync(broken, 'throw new Error("no helper here");\n');
+      reads.clear();
+      const fallback = answerTopics(request, new PhraseCache(), 'code', readInto, Date.now(), { file: broken, minPapers: 100 });
+      assert.deepStrictEqual(fallback.tree, alone.tree);
+      assert.match(fallback.note ?? '', /the helper thread could not place its papers \(it did not start\); placed them here/);
+      assert.strictEqual(reads.size, total, 'this thread read every paper');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lets the topics worker know an unchanged paper without reading it: again, no abstract is read; after an edit, only the edited papers\' abstracts', async () => {

@@ -2,7 +2,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
+import { Worker, WorkerOptions } from 'worker_threads';
 import { runtimeTrickOff } from './tricks';
 
 /**
@@ -23,9 +23,9 @@ export const WORKER_NICE = { parse: 10, fullText: 15, topics: 10 } as const;
  * worker's thread inside `new Worker()`: the one id that appears in /proc/self/task across that
  * call is the worker's. Elsewhere, or if that cannot be told (no single new id), it boots as before.
  */
-export function startWorker(file: string, nice: number): Worker {
+export function startWorker(file: string, nice: number, options?: WorkerOptions): Worker {
   const before = runtimeTrickOff('renice') ? undefined : threadIds();
-  const worker = new Worker(file);
+  const worker = new Worker(file, options);
   if (before) {
     const born = [...(threadIds() ?? [])].filter((id) => !before.has(id));
     if (born.length === 1) {

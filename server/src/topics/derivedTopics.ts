@@ -1,6 +1,7 @@
-import { PaperPhrases, PaperTokens, PhraseKeys, PhraseMatcher, PhraseTally, surfaceOf, WordTable } from './phrases';
+import { PaperPhrases, PaperTokens, PhraseKeys, surfaceOf, WordTable } from './phrases';
 import type { PhraseCache, TopicNode } from './topics';
 import { centroid, collectAcronyms, FIELD_SIMILARITY, groupFields, nameStems, settledAcronyms, SparseVector, VARIANT_SIMILARITY, variantNames, WordSpace } from './fields';
+import { Assigner, LevelPlan, NearestTopic, NO_NODE, NO_TOPIC, PlacementPlan } from './placement';
 
 /**
  * Topics derived from the papers' own text, for papers with no tags, folder or vocabulary topic.
@@ -23,15 +24,18 @@ export interface TopicCorpus {
   readonly size: number;
   /** The papers at these indexes (ascending), tokens kept for the computation. */
   docs(indexes: readonly number[]): Doc[];
-  /** Each paper at these indexes (ascending), once and in any order; its tokens are not used after `visit` returns. */
-  rest(indexes: readonly number[], visit: Place): void;
+  /**
+   * Places each paper at these indexes (ascending) by the plan (placement.ts: Placer), once and in
+   * any order: `put` is given its key and the numbers of the nodes it goes under.
+   */
+  rest(indexes: readonly number[], plan: PlacementPlan, put: (key: string, nodes: readonly number[]) => void): void;
 }
 
-/** Puts a paper the topics were not chosen on under the topics (and subtopics) it belongs to. */
-type Place = (key: string, tokens: PaperTokens) => void;
+/** A level of the tree: its nodes and their plan; for the top level, the plan for every level. */
+interface Level { nodes: TopicNode[]; plan: LevelPlan; placement?: PlacementPlan }
 
-/** A level of the tree: its nodes, and how any other paper is placed among them. */
-interface Level { nodes: TopicNode[]; place: Place }
+/** A node as it is made: its number (its index in the list of all nodes made) and its subtopics' plan. */
+interface Made { node: TopicNode; number: number; sub?: LevelPlan }
 
 /** `nameKey`: the phrase the topic is shown by, its own or a fuller one (fullerName). */
 interface Candidate { key: string; id: number; docs: number[]; quality: number; nameKey?: string }
@@ -55,10 +59,11 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   const docs = corpus.docs(sampled);
   // About this many distinct phrases per sampled paper, so the table starts large enough.
   const phraseKeys = new PhraseKeys(cache.table, docs.length * 75);
-  const { nodes, place } = deriveTopics(docs, maxPerPaper, [], 0, cache, phraseKeys, hidden);
+  const numbered: TopicNode[] = [];
+  const { nodes, placement } = deriveTopics(docs, maxPerPaper, [], 0, cache, phraseKeys, hidden, numbered);
   // The phrase lists are for choosing topics only.
   for (const d of docs) d.phrases = undefined;
-  if (docs.length < corpus.size) corpus.rest(othersThan(sampled, corpus.size), place);
+  if (docs.length < corpus.size) corpus.rest(othersThan(sampled, corpus.size), placement!, (key, targets) => { for (const t of targets) numbered[t].papers.push(key); });
   return nodes;
 }
 
@@ -81,7 +86,7 @@ function othersThan(taken: readonly number[], n: number): number[] {
  * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
  * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
  */
-function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys, hidden: ReadonlySet<string>): Level {
+function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys, hidden: ReadonlySet<string>, numbered: TopicNode[]): Level {
   // Subtopics are chosen on at most a sample of their topic's papers (deterministic), then every
   // paper is assigned to the chosen topics by its own phrases.
   const docs = selectionSample(allDocs, SELECTION_SAMPLE[depth ? 1 : 0]);
@@ -98,37 +103,31 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
     .filter((c) => !hidden.has(c.key) && !hidden.has(c.nameKey));
   const chosen = chooseTopics(candidates, n, minDf, maxPerPaper, depth ? 6 : Math.max(5, Math.min(200, Math.round(n / 4))));
   const assigner = new Assigner(chosen, maxPerPaper, cache.table);
-  const assigned = assignPapers(allDocs, assigner);
+  const assigned = assignPapers(allDocs, assigner, chosen);
 
   const splitting = new Set([...assigned.entries()].filter(([, k]) => k.length >= 12).sort((a, b) => b[1].length - a[1].length || (a[0].key < b[0].key ? -1 : 1)).slice(0, MAX_SPLIT_TOPICS).map(([c]) => c));
-  const nodeOf = (c: Candidate, keys: string[], id: string, phrases?: string[]): PlacedNode => {
+  const nodeOf = (c: Candidate, keys: string[], id: string, phrases?: string[]): Made => {
     const name = displayName(c, docs, cache.table);
     const node: TopicNode = { id, name, kind: 'derived', count: keys.length, papers: keys, children: [], phrases: phrases ?? [name] };
+    const number = numbered.push(node) - 1;
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
-      const sub = deriveTopics(allDocs.filter((d) => keySet.has(d.key)), 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys, hidden);
+      const sub = deriveTopics(allDocs.filter((d) => keySet.has(d.key)), 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys, hidden, numbered);
       for (const ch of sub.nodes) ch.id = `${node.id}/${ch.id.slice('derived:'.length)}`;
       node.children = sub.nodes;
-      return { node, place: sub.place };
+      return { node, number, sub: sub.plan };
     }
-    return { node };
+    return { node, number };
   };
+  const plan = (targetOfChosen: number[]): LevelPlan => ({ chosen: chosen.map((c) => ({ key: c.key, quality: c.quality })), maxPerPaper, targetOfChosen });
   if (depth > 0) {
-    // By index into `chosen`: a subtopic with too few papers here gets no node, and no papers later either.
-    const nodes = chosen.map((c) => ((assigned.get(c)?.length ?? 0) >= MIN_SUBTOPIC_PAPERS ? nodeOf(c, assigned.get(c)!, `derived:${c.key}`).node : undefined));
-    return {
-      nodes: nodes.filter((n): n is TopicNode => n !== undefined),
-      place: (key, tokens) => { for (const i of assigner.of(tokens)) nodes[i]?.papers.push(key); },
-    };
+    // A subtopic with too few papers here gets no node, and no papers later either.
+    const made = chosen.map((c) => ((assigned.get(c)?.length ?? 0) >= MIN_SUBTOPIC_PAPERS ? nodeOf(c, assigned.get(c)!, `derived:${c.key}`) : undefined));
+    return { nodes: made.flatMap((m) => (m ? [m.node] : [])), plan: plan(made.map((m) => m?.number ?? NO_NODE)) };
   }
-  return fieldNodes(allDocs, docs, chosen, assigned, assigner, candidates, cache, nodeOf);
+  return fieldNodes(allDocs, docs, chosen, assigned, candidates, cache, nodeOf, plan, numbered);
 }
 
-/** A topic's node, and (when it has subtopics) how a paper placed under it finds its subtopic. */
-interface PlacedNode { node: TopicNode; place?: Place }
-
-/** Unplaced papers go to the nearest topic whose papers they read at least this much like. */
-const PLACE_SIMILARITY = 0.1;
 
 /** A chosen topic, or several merged as variants of one name: its phrases, papers and centroid. */
 interface Merged { main: Candidate; all: Candidate[]; papers: string[]; stems: Set<string>; centroid: SparseVector }
@@ -138,8 +137,8 @@ interface Merged { main: Candidate; all: Candidate[]; papers: string[]; stems: S
  * topics whose names are variants of one another (fields.ts) become one; topics that read alike
  * are one field: under the topic that names it, or under a parent named for them all.
  */
-function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned: Map<Candidate, string[]>, assigner: Assigner, candidates: Candidate[], cache: PhraseCache,
-  nodeOf: (c: Candidate, keys: string[], id: string, phrases: string[]) => PlacedNode): Level {
+function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned: Map<Candidate, string[]>, candidates: Candidate[], cache: PhraseCache,
+  nodeOf: (c: Candidate, keys: string[], id: string, phrases: string[]) => Made, plan: (targetOfChosen: number[]) => LevelPlan, numbered: readonly TopicNode[]): Level {
   const space = new WordSpace(sample.map((d) => d.tokens), cache.table);
   const byKey = new Map(allDocs.map((d) => [d.key, d]));
   // Vectors are made as needed and not kept: for every paper of a large library they cost the
@@ -153,8 +152,7 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
   const settled = settledAcronyms(acronyms);
   const placedChosen = chosen.filter((c) => assigned.has(c));
   const topics = placedChosen.map((c): Merged => ({ main: c, all: [c], papers: [...assigned.get(c)!], stems: nameStems(c.nameKey ?? c.key, settled), centroid: centroidOf(assigned.get(c)!) }));
-  const nearest = new NearestTopic(topics);
-  placeRest(allDocs, topics, vectorOf, nearest);
+  placeRest(allDocs, topics, vectorOf, new NearestTopic(topics.map((t) => t.centroid)));
 
   // Per topic, the merged topic it is part of.
   const mergedOf = new Int32Array(topics.length);
@@ -166,11 +164,11 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
     return { main: parts[0].main, all: parts.flatMap((t) => t.all), papers, stems: new Set(parts.flatMap((t) => [...t.stems])), centroid: centroidOf(papers) };
   });
   // Per merged topic, its node (none when it had too few papers to be shown).
-  const placedNodes = new Map<Merged, PlacedNode>();
+  const madeOf = new Map<Merged, Made>();
   const topicNode = (t: Merged, id: string) => {
-    const placed = nodeOf(t.main, t.papers, id, t.all.map((c) => displayName(c, sample, cache.table)));
-    placedNodes.set(t, placed);
-    return placed.node;
+    const made = nodeOf(t.main, t.papers, id, t.all.map((c) => displayName(c, sample, cache.table)));
+    madeOf.set(t, made);
+    return made.node;
   };
 
   const nodes: TopicNode[] = [];
@@ -196,31 +194,17 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
     nodes.push(node);
   }
 
-  // A paper outside the sample: under the nodes of the topics it is assigned to, or else of the one
-  // it reads most like, as placeRest placed the sample's papers. Each node once (variants share one).
-  const topicOfChosen = chosen.map((c) => placedChosen.indexOf(c));
-  const targets = new Set<PlacedNode>();
-  const place: Place = (key, tokens) => {
-    for (const i of assigner.of(tokens)) {
-      const t = topicOfChosen[i];
-      if (t >= 0) targets.add(placedNodes.get(merged[mergedOf[t]]) ?? NOWHERE);
-    }
-    if (targets.size === 0) {
-      const t = nearest.of(space.vector(tokens));
-      if (t >= 0) targets.add(placedNodes.get(merged[mergedOf[t]]) ?? NOWHERE);
-    }
-    for (const target of targets) {
-      if (target === NOWHERE) continue;
-      target.node.papers.push(key);
-      target.place?.(key, tokens);
-    }
-    targets.clear();
-  };
-  return { nodes, place };
+  // A paper outside the sample goes under the nodes of the topics it is assigned to, or else of the
+  // one it reads most like, as placeRest placed the sample's papers.
+  const targetOfTopic = topics.map((_, t) => madeOf.get(merged[mergedOf[t]])?.number ?? NO_NODE);
+  const top = plan(chosen.map((c) => {
+    const t = placedChosen.indexOf(c);
+    return t < 0 ? NO_TOPIC : targetOfTopic[t];
+  }));
+  const subs = numbered.map((): LevelPlan | null => null);
+  for (const made of madeOf.values()) if (made.sub) subs[made.number] = made.sub;
+  return { nodes, plan: top, placement: { top, centroids: topics.map((t) => t.centroid), targetOfTopic, idf: space.idf, subs } };
 }
-
-/** Where a paper of a topic too small to be shown goes (it is in a topic, so it is not placed by likeness either). */
-const NOWHERE: PlacedNode = { node: { id: '', name: '', kind: 'derived', count: 0, papers: [], children: [] } };
 
 /** Each paper no topic has, under the topic whose papers it reads most like (if any reads alike enough). */
 function placeRest(allDocs: Doc[], topics: Merged[], vectorOf: (key: string) => SparseVector, nearest: NearestTopic): void {
@@ -230,31 +214,6 @@ function placeRest(allDocs: Doc[], topics: Merged[], vectorOf: (key: string) => 
     if (placed.has(d.key)) continue;
     const best = nearest.of(vectorOf(d.key));
     if (best >= 0) topics[best].papers.push(d.key);
-  }
-}
-
-/** The topic whose centroid a paper's vector is most like, if it is at least PLACE_SIMILARITY alike. */
-class NearestTopic {
-  /** Centroids by word, so a paper is compared through its own words only. */
-  private readonly postings = new Map<number, { topic: number; weight: number }[]>();
-  private readonly scores: Float64Array;
-
-  constructor(topics: readonly Merged[]) {
-    topics.forEach((t, topic) => t.centroid.ids.forEach((id, j) => {
-      const list = this.postings.get(id) ?? this.postings.set(id, []).get(id)!;
-      list.push({ topic, weight: t.centroid.values[j] });
-    }));
-    this.scores = new Float64Array(topics.length);
-  }
-
-  /** The topic's index, or -1. */
-  of(v: SparseVector): number {
-    const { scores, postings } = this;
-    scores.fill(0);
-    for (let j = 0; j < v.ids.length; j++) for (const p of postings.get(v.ids[j]) ?? []) scores[p.topic] += v.values[j] * p.weight;
-    let best = -1, bestSimilarity = PLACE_SIMILARITY;
-    for (let t = 0; t < scores.length; t++) if (scores[t] > bestSimilarity) { bestSimilarity = scores[t]; best = t; }
-    return best;
   }
 }
 
@@ -519,53 +478,17 @@ function repeatsChosen(c: Candidate, chosen: Candidate[]): boolean {
   });
 }
 
-/**
- * A paper goes under a second or third topic only when that phrase weighs at least this share of
- * what its first topic's phrase does: a passing mention ("unlike federated learning, ...") does not place it.
- */
-const SECONDARY_WEIGHT = 0.5;
-
 /** Each paper under at most maxPerPaper of the chosen topics (Assigner). */
-function assignPapers(docs: Doc[], assigner: Assigner): Map<Candidate, string[]> {
+function assignPapers(docs: Doc[], assigner: Assigner, chosen: readonly Candidate[]): Map<Candidate, string[]> {
   const assigned = new Map<Candidate, string[]>();
   for (const d of docs) {
     for (const i of assigner.of(d.tokens)) {
-      const c = assigner.chosen[i];
+      const c = chosen[i];
       const l = assigned.get(c);
       if (l) l.push(d.key); else assigned.set(c, [d.key]);
     }
   }
   return assigned;
-}
-
-/** The chosen topics a paper goes under: at most maxPerPaper, the ones where the phrase weighs most. */
-class Assigner {
-  private readonly matcher: PhraseMatcher;
-  /** The chosen phrases (by index) in the paper at hand, and their weights in it. */
-  private readonly found = new PhraseTally();
-  private readonly hits: number[] = [];
-  /** A total order, so the order they were found in does not matter. */
-  private readonly heavier = (a: number, b: number) => this.found.weight[b] * this.chosen[b].quality - this.found.weight[a] * this.chosen[a].quality || (this.chosen[a].key < this.chosen[b].key ? -1 : 1);
-
-  constructor(readonly chosen: readonly Candidate[], private readonly maxPerPaper: number, private readonly table: WordTable) {
-    this.matcher = new PhraseMatcher(chosen, table);
-  }
-
-  /** Indexes into `chosen`, the heaviest first (an array used again by the next call). */
-  of(tokens: PaperTokens): number[] {
-    const { found, chosen, hits } = this;
-    this.matcher.tally(tokens, this.table, found);
-    const seen = found.seen;
-    if (seen.length > 1) seen.sort(this.heavier);
-    const first = seen.length ? found.weight[seen[0]] * chosen[seen[0]].quality : 0;
-    hits.length = 0;
-    for (let j = 0; j < seen.length && j < this.maxPerPaper; j++) {
-      if (j > 0 && found.weight[seen[j]] * chosen[seen[j]].quality < SECONDARY_WEIGHT * first) break;
-      hits.push(seen[j]);
-    }
-    found.clear();
-    return hits;
-  }
 }
 
 /** A topic is shown by a longer phrase holding its own when at least this share of its papers use it. */

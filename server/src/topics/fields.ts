@@ -122,17 +122,22 @@ export interface SparseVector { ids: Int32Array; values: Float64Array }
  */
 export class WordSpace {
   /** Per folded word id: its idf, or 0 when it separates nothing (in one sampled paper, or in more than half). */
-  private readonly idf: Float64Array;
+  readonly idf: Float64Array;
   private readonly tf: Float64Array;
   private readonly touched: number[] = [];
 
-  constructor(sample: PaperTokens[], private readonly table: WordTable) {
+  constructor(sample: PaperTokens[], private readonly table: WordTable, idf?: Float64Array) {
+    if (idf) {
+      this.idf = idf;
+      this.tf = new Float64Array(idf.length);
+      return;
+    }
     let size = 0;
     for (const f of table.foldedId) if (f > size) size = f;
     const df = new Int32Array(size + 1), last = new Int32Array(size + 1).fill(-1);
     sample.forEach((t, i) => {
       for (const text of [t.title, t.abstract]) for (const id of text) {
-        if (!this.counts(id)) continue;
+        if (!counts(id, table)) continue;
         const f = table.foldedId[id];
         if (last[f] !== i) { last[f] = i; df[f]++; }
       }
@@ -142,9 +147,14 @@ export class WordSpace {
     this.tf = new Float64Array(size + 1);
   }
 
-  /** Whether a word says something about a paper: not a break, a stop word or a number-only word. */
+  /** The space of another's idf, over a table with the same words (a helper thread's: placement.ts). */
+  static withIdf(idf: Float64Array, table: WordTable): WordSpace {
+    return new WordSpace([], table, idf);
+  }
+
+  /** Whether a word says something about a paper (see counts). */
   private counts(id: number): boolean {
-    return id !== 0 && this.table.canEnd[id] && this.table.canStart[id];
+    return counts(id, this.table);
   }
 
   vector(tokens: PaperTokens): SparseVector {
@@ -175,6 +185,11 @@ export class WordSpace {
     for (let j = 0; j < values.length; j++) values[j] /= norm;
     return { ids, values };
   }
+}
+
+/** Whether a word says something about a paper: not a break, a stop word or a number-only word. */
+function counts(id: number, table: WordTable): boolean {
+  return id !== 0 && table.canEnd[id] && table.canStart[id];
 }
 
 /** Summed values by word id (grown as needed), and the ids summed into since the last centroid. */

@@ -115,9 +115,9 @@ export class WordTable {
  */
 export function tokenize(text: string, table: WordTable): Uint32Array {
   const ascii = asciiBytes(text);
-  if (!ascii) return scanWords(textScratch, foldedBytes(text), table);
+  if (!ascii) return scanWords(textScratch, 0, foldedBytes(text), table);
   blankUrls(ascii.bytes, ascii.length);
-  return scanWords(ascii.bytes, ascii.length, table);
+  return scanWords(ascii.bytes, 0, ascii.length, table);
 }
 
 const utf8 = new TextDecoder();
@@ -128,25 +128,33 @@ const utf8 = new TextDecoder();
  * other text is decoded first (a lone surrogate was sent as U+FFFD, which tokenizes alike).
  */
 export function tokenizeUtf8(bytes: Uint8Array, start: number, end: number, table: WordTable): Uint32Array {
-  for (let i = start; i < end; i++) if (bytes[i] >= 128) return tokenize(utf8.decode(bytes.subarray(start, end)), table);
+  // A URL needs "://": text without a colon is read in place, with nothing to blank.
+  let colon = false;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b >= 128) return tokenize(utf8.decode(bytes.subarray(start, end)), table);
+    if (b === 58) colon = true;
+  }
+  if (!colon) return scanWords(bytes, start, end, table);
   const n = end - start;
   scratchFor(n).set(bytes.subarray(start, end));
   blankUrls(textScratch, n);
-  return scanWords(textScratch, n, table);
+  return scanWords(textScratch, 0, n, table);
 }
 
-/** The word ids of the first n bytes (see tokenize). */
-function scanWords(bytes: Uint8Array, n: number, table: WordTable): Uint32Array {
+/** The word ids of bytes[from, n) (see tokenize). */
+function scanWords(bytes: Uint8Array, from: number, n: number, table: WordTable): Uint32Array {
   // Written straight into the current block (see below). A text has fewer words than characters,
-  // so room for n + 1 ids is enough.
-  if (blockUsed + n + 1 > block.length) {
-    block = new Uint32Array(Math.max(BLOCK_SIZE, n + 1));
+  // so room for its length + 1 ids is enough.
+  const room = n - from + 1;
+  if (blockUsed + room > block.length) {
+    block = new Uint32Array(Math.max(BLOCK_SIZE, room));
     blockUsed = 0;
   }
   const out = block;
   const first = blockUsed;
   let end = first;
-  let i = 0;
+  let i = from;
   while (i < n) {
     const kind = KIND[bytes[i]];
     if (kind === WORD) {

@@ -8,6 +8,7 @@ import type { TopicNode } from '../shared/protocol';
 import type { TopicOptions } from '../shared/settings';
 import { contentHash } from '../runtime/cacheStore';
 import { PackedPaper, PackedTokens } from './packedTokens';
+import { Placer, PlacementPlan } from './placement';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
 export interface TopicPaper {
@@ -214,13 +215,13 @@ export function digestOf(paper: Utf8Paper): string {
  */
 export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOptions, cache: PhraseCache, reader?: PaperReader): TopicNode[] {
   const roots: TopicNode[] = [];
-  const tagRoot = new Map<string, TopicNode>();
+  const tags = new PathTree();
   const untagged: TopicPaper[] = [];
   for (const p of papers) {
     if (p.topics.length === 0) { untagged.push(p); continue; }
-    for (const t of p.topics) addPath(tagRoot, t.split('/'), p.topicKind, p.key);
+    for (const t of p.topics) tags.add(t.split('/'), p.topicKind, p.key);
   }
-  roots.push(...tagRoot.values());
+  roots.push(...tags.roots.values());
 
   // The user's vocabulary first: a paper it names gets those topics and no derived ones.
   const vocab = vocabularyOf(options);
@@ -255,12 +256,13 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
 
 /**
  * How the topics worker has its papers' text read: `keep` tokenizes papers into the cache (the
- * sample topics are chosen on), `stream` tokenizes each of the others once without keeping them,
- * a window of stored abstracts at a time. Without a reader, every paper is read through the cache.
+ * sample topics are chosen on); `place` reads each of the others once, places it by the plan
+ * (placement.ts) and gives `put` the numbers of its nodes, without keeping its tokens. Without a
+ * reader, every paper is read through the cache.
  */
 export interface PaperReader {
   keep(papers: readonly TopicPaper[]): void;
-  stream(papers: readonly TopicPaper[], visit: (paper: TopicPaper, tokens: PaperTokens) => void): void;
+  place(papers: readonly TopicPaper[], plan: PlacementPlan, put: (paper: TopicPaper, nodes: readonly number[]) => void): void;
 }
 
 function corpusOf(papers: readonly TopicPaper[], cache: PhraseCache, reader: PaperReader | undefined): TopicCorpus {
@@ -271,10 +273,16 @@ function corpusOf(papers: readonly TopicPaper[], cache: PhraseCache, reader: Pap
       reader?.keep(picked);
       return picked.map((p) => cache.doc(p));
     },
-    rest: (indexes, visit) => {
+    rest: (indexes, plan, put) => {
       const picked = indexes.map((i) => papers[i]);
-      if (reader) reader.stream(picked, (p, tokens) => visit(p.key, tokens));
-      else for (const p of picked) visit(p.key, cache.doc(p).tokens);
+      if (reader) return reader.place(picked, plan, (p, nodes) => put(p.key, nodes));
+      const placer = new Placer(plan, cache.table);
+      const nodes: number[] = [];
+      for (const p of picked) {
+        nodes.length = 0;
+        placer.place(cache.doc(p).tokens, nodes);
+        put(p.key, nodes);
+      }
     },
   };
 }
@@ -299,15 +307,27 @@ function hasTagField(p: Paper): boolean {
   return !p.topics.every((t) => rel.includes(`/${t}/`));
 }
 
-function addPath(level: Map<string, TopicNode>, parts: string[], kind: 'tag' | 'folder', key: string, prefix = ''): void {
-  const [head, ...rest] = parts;
-  const path = prefix ? `${prefix}/${head}` : head;
-  let node = level.get(head);
-  if (!node) level.set(head, (node = { id: `${kind}:${path}`, name: head, kind, count: 0, papers: [], children: [] }));
-  if (rest.length === 0) { if (!node.papers.includes(key)) node.papers.push(key); return; }
-  const children = new Map(node.children.map((c) => [c.name, c]));
-  addPath(children, rest, kind, key, path);
-  node.children = [...children.values()];
+/** Tags and folders as a tree (`a/b` under `a`), each key once per node; children in the order first met. */
+class PathTree {
+  readonly roots = new Map<string, TopicNode>();
+  private readonly childrenOf = new Map<TopicNode, Map<string, TopicNode>>();
+  private readonly keysOf = new Map<TopicNode, Set<string>>();
+
+  add(parts: readonly string[], kind: 'tag' | 'folder', key: string): void {
+    let level = this.roots, path = '', node: TopicNode | undefined;
+    for (const name of parts) {
+      path = path ? `${path}/${name}` : name;
+      const parent = node;
+      node = level.get(name);
+      if (!node) {
+        level.set(name, (node = { id: `${kind}:${path}`, name, kind, count: 0, papers: [], children: [] }));
+        parent?.children.push(node);
+      }
+      level = this.childrenOf.get(node) ?? this.childrenOf.set(node, new Map()).get(node)!;
+    }
+    const keys = this.keysOf.get(node!) ?? this.keysOf.set(node!, new Set()).get(node!)!;
+    if (!keys.has(key)) { keys.add(key); node!.papers.push(key); }
+  }
 }
 
 function finish(node: TopicNode): Set<string> {

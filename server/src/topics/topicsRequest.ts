@@ -1,6 +1,8 @@
-import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, vocabularyOf } from './topics';
+import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, vocabularyOf } from './topics';
 import { BatchPaper, batchPapers, TopicBatch, visitInWindows, withStoredAbstracts } from './topicBatch';
-import { PaperTokens, tokenizeUtf8, withTransientTokens, WordTable } from './phrases';
+import { withTransientTokens } from './phrases';
+import { Placer } from './placement';
+import { paperTokens, PlaceHelper, readPlaced } from './placeHelper';
 import type { StoredRead, TextStoreLocation } from '../runtime/textStore';
 import { paperDigests, readCachedTree, topicsCacheKey, topicsCacheKeyOfLibrary, writeCachedTree } from './topicsCache';
 
@@ -20,7 +22,7 @@ export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; ca
  * sampled again. Texts are read a window at a time (`readInto`). `ms`: from `started` until the
  * tree is there (before it is kept in the cache folder).
  */
-export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeId: string, readInto: (wanted: StoredRead[]) => void, started = Date.now()): Omit<TopicsWorkerReply, 'id'> {
+export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeId: string, readInto: (wanted: StoredRead[]) => void, started = Date.now(), helper?: HelperOptions): Omit<TopicsWorkerReply, 'id'> {
   const papers = batchPapers(req.batch);
   const stamps = cache.recallDigests(req.batch, papers);
   const key = !req.cacheDir ? undefined
@@ -32,11 +34,12 @@ export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeI
     cache.retain(new Set(papers.map((p) => p.key)));
     return { tree: found.tree, ms: Date.now() - started, cached: true };
   }
-  const tree = vocabularyOf(req.options).length > 0 ? withVocabulary(req, papers, cache, readInto) : fromTokens(req, papers, cache, readInto);
+  const notes: string[] = [];
+  const tree = vocabularyOf(req.options).length > 0 ? withVocabulary(req, papers, cache, readInto) : fromTokens(req, papers, cache, readInto, helper, notes);
   const ms = Date.now() - started;
   cache.rememberDigests(req.batch, papers, stamps);
   const unsaved = key ? writeCachedTree(req.cacheDir!, key, tree) : undefined;
-  const note = [found.problem, unsaved].filter(Boolean).join('; ') || undefined;
+  const note = [found.problem, unsaved, ...notes].filter(Boolean).join('; ') || undefined;
   return { tree, ms, note };
 }
 
@@ -51,25 +54,51 @@ function withVocabulary(req: TopicsWorkerRequest, papers: BatchPaper[], cache: P
 }
 
 /**
- * Without a vocabulary only tokens are needed: the papers topics are chosen on are tokenized into
- * the cache (unless it knows them), the others once each as the derivation reads them; both a
- * window of stored abstracts at a time.
+ * Where papers may be placed in a helper thread (placeHelper.ts): the bundle to start it from, and
+ * how many papers there must be to place for it to take half (fewer are not worth its start: a
+ * thread, and a word table of every word seen so far).
  */
-function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: PhraseCache, readInto: (wanted: StoredRead[]) => void): TopicNode[] {
+export interface HelperOptions { file: string; minPapers: number }
+
+/**
+ * A helper that has placed no paper for this long is taken for dead, and its papers are placed here.
+ * Its start (a thread, the bundle, a word table) is well under it, on a loaded machine too.
+ */
+const HELPER_STALL_MS = 2000;
+
+/**
+ * Without a vocabulary only tokens are needed: the papers topics are chosen on are tokenized into
+ * the cache (unless it knows them), the others read once each and placed, half of them in a helper
+ * thread when there are many; all a window of stored abstracts at a time.
+ */
+function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: PhraseCache, readInto: (wanted: StoredRead[]) => void, helper: HelperOptions | undefined, notes: string[]): TopicNode[] {
+  const placeHere = (some: readonly TopicPaper[], placer: Placer, put: (paper: TopicPaper, nodes: readonly number[]) => void) => {
+    const picked = new Set(some);
+    const nodes: number[] = [];
+    visitInWindows(req.batch, papers, readInto, (p) => withTransientTokens(() => {
+      nodes.length = 0;
+      placer.place(paperTokens(p, cache.table), nodes);
+      put(p, nodes);
+    }), (p) => picked.has(p));
+  };
   const reader: PaperReader = {
     keep: (some) => {
       const picked = new Set(some);
       visitInWindows(req.batch, papers, readInto, (p) => cache.add(p), (p) => picked.has(p) && !cache.knows(p));
     },
-    stream: (some, visit) => {
-      const picked = new Set(some);
-      visitInWindows(req.batch, papers, readInto, (p) => withTransientTokens(() => visit(p, tokensOf(p, cache.table))), (p) => picked.has(p));
+    place: (some, plan, put) => {
+      const placer = new Placer(plan, cache.table);
+      if (!helper || some.length < helper.minPapers) return placeHere(some, placer, put);
+      const mine = some.slice(0, some.length >> 1), theirs = some.slice(some.length >> 1);
+      const indexOf = new Map(papers.map((p, i) => [p as TopicPaper, i]));
+      const { batch } = req;
+      const other = PlaceHelper.start(helper.file, { words: cache.table.words, plan, batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, indexes: Int32Array.from(theirs, (p) => indexOf.get(p)!), texts: req.texts });
+      placeHere(mine, placer, put);
+      const answer = other.finish(HELPER_STALL_MS);
+      if (answer.placed) return readPlaced(answer.placed, (i, nodes) => put(papers[i], nodes));
+      notes.push(`topics: the helper thread could not place its papers (${answer.error}); placed them here`);
+      placeHere(theirs, placer, put);
     },
   };
   return computeTopicTree(papers, req.options, cache, reader);
-}
-
-/** A paper's tokens, read from its bytes (a batch paper inside its window), without the cache. */
-function tokensOf(p: BatchPaper, table: WordTable): PaperTokens {
-  return { title: tokenizeUtf8(p.text, p.start, p.titleEnd, table), abstract: tokenizeUtf8(p.text, p.titleEnd, p.end, table) };
 }
