@@ -60,7 +60,7 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   // About this many distinct phrases per sampled paper, so the table starts large enough.
   const phraseKeys = new PhraseKeys(cache.table, docs.length * 75);
   const numbered: TopicNode[] = [];
-  const { nodes, placement } = deriveTopics(docs, maxPerPaper, [], 0, cache, phraseKeys, hidden, numbered);
+  const { nodes, placement } = deriveTopics(docs, maxPerPaper, [], 0, { cache, phraseKeys, hidden, numbered, scale: corpus.size / docs.length });
   // The phrase lists are for choosing topics only.
   for (const d of docs) d.phrases = undefined;
   if (docs.length < corpus.size) corpus.rest(othersThan(sampled, corpus.size), placement!, (key, targets) => { for (const t of targets) numbered[t].papers.push(key); });
@@ -82,11 +82,19 @@ function othersThan(taken: readonly number[], n: number): number[] {
 }
 
 /**
+ * What every level of a derivation shares. `numbered`: every node made so far (a node's number is
+ * its index). `scale`: papers in all per paper of the sample, so that a count of sampled papers
+ * stands for as many in the library wherever a rule counts papers (1 when all are sampled).
+ */
+interface Derivation { cache: PhraseCache; phraseKeys: PhraseKeys; hidden: ReadonlySet<string>; numbered: TopicNode[]; scale: number }
+
+/**
  * Choose distinctive phrases that together cover the papers: document frequency within bounds,
  * longer phrases and title phrases preferred, greedy by how many not-yet-covered papers a phrase
  * adds, skipping phrases whose papers mostly belong to a chosen one. Big topics get subtopics.
  */
-function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, cache: PhraseCache, phraseKeys: PhraseKeys, hidden: ReadonlySet<string>, numbered: TopicNode[]): Level {
+function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[], depth: number, ctx: Derivation): Level {
+  const { cache, phraseKeys, hidden, numbered, scale } = ctx;
   // Subtopics are chosen on at most a sample of their topic's papers (deterministic), then every
   // paper is assigned to the chosen topics by its own phrases.
   const docs = selectionSample(allDocs, SELECTION_SAMPLE[depth ? 1 : 0]);
@@ -105,14 +113,14 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
   const assigner = new Assigner(chosen, maxPerPaper, cache.table);
   const assigned = assignPapers(allDocs, assigner, chosen);
 
-  const splitting = new Set([...assigned.entries()].filter(([, k]) => k.length >= 12).sort((a, b) => b[1].length - a[1].length || (a[0].key < b[0].key ? -1 : 1)).slice(0, MAX_SPLIT_TOPICS).map(([c]) => c));
+  const splitting = new Set([...assigned.entries()].filter(([, k]) => k.length * scale >= 12).sort((a, b) => b[1].length - a[1].length || (a[0].key < b[0].key ? -1 : 1)).slice(0, MAX_SPLIT_TOPICS).map(([c]) => c));
   const nodeOf = (c: Candidate, keys: string[], id: string, phrases?: string[]): Made => {
     const name = displayName(c, docs, cache.table);
     const node: TopicNode = { id, name, kind: 'derived', count: keys.length, papers: keys, children: [], phrases: phrases ?? [name] };
     const number = numbered.push(node) - 1;
     if (depth === 0 && splitting.has(c)) {
       const keySet = new Set(keys);
-      const sub = deriveTopics(allDocs.filter((d) => keySet.has(d.key)), 1, [...excludeWords, ...c.key.split(' ')], depth + 1, cache, phraseKeys, hidden, numbered);
+      const sub = deriveTopics(allDocs.filter((d) => keySet.has(d.key)), 1, [...excludeWords, ...c.key.split(' ')], depth + 1, ctx);
       for (const ch of sub.nodes) ch.id = `${node.id}/${ch.id.slice('derived:'.length)}`;
       node.children = sub.nodes;
       return { node, number, sub: sub.plan };
@@ -122,10 +130,10 @@ function deriveTopics(allDocs: Doc[], maxPerPaper: number, excludeWords: string[
   const plan = (targetOfChosen: number[]): LevelPlan => ({ chosen: chosen.map((c) => ({ key: c.key, quality: c.quality })), maxPerPaper, targetOfChosen });
   if (depth > 0) {
     // A subtopic with too few papers here gets no node, and no papers later either.
-    const made = chosen.map((c) => ((assigned.get(c)?.length ?? 0) >= MIN_SUBTOPIC_PAPERS ? nodeOf(c, assigned.get(c)!, `derived:${c.key}`) : undefined));
+    const made = chosen.map((c) => ((assigned.get(c)?.length ?? 0) * scale >= MIN_SUBTOPIC_PAPERS ? nodeOf(c, assigned.get(c)!, `derived:${c.key}`) : undefined));
     return { nodes: made.flatMap((m) => (m ? [m.node] : [])), plan: plan(made.map((m) => m?.number ?? NO_NODE)) };
   }
-  return fieldNodes(allDocs, docs, chosen, assigned, candidates, cache, nodeOf, plan, numbered);
+  return fieldNodes(allDocs, docs, chosen, assigned, candidates, ctx, nodeOf, plan);
 }
 
 
@@ -137,8 +145,8 @@ interface Merged { main: Candidate; all: Candidate[]; papers: string[]; stems: S
  * topics whose names are variants of one another (fields.ts) become one; topics that read alike
  * are one field: under the topic that names it, or under a parent named for them all.
  */
-function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned: Map<Candidate, string[]>, candidates: Candidate[], cache: PhraseCache,
-  nodeOf: (c: Candidate, keys: string[], id: string, phrases: string[]) => Made, plan: (targetOfChosen: number[]) => LevelPlan, numbered: readonly TopicNode[]): Level {
+function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned: Map<Candidate, string[]>, candidates: Candidate[], { cache, numbered, scale }: Derivation,
+  nodeOf: (c: Candidate, keys: string[], id: string, phrases: string[]) => Made, plan: (targetOfChosen: number[]) => LevelPlan): Level {
   const space = new WordSpace(sample.map((d) => d.tokens), cache.table);
   const byKey = new Map(allDocs.map((d) => [d.key, d]));
   // Vectors are made as needed and not kept: for every paper of a large library they cost the
@@ -174,7 +182,7 @@ function fieldNodes(allDocs: Doc[], sample: Doc[], chosen: Candidate[], assigned
   const nodes: TopicNode[] = [];
   const fieldKeys = new Set<string>();
   for (const group of groupFields(merged, maxSize, (_a, _b, similarity) => similarity >= FIELD_SIMILARITY)) {
-    const members = group.map((t) => merged[t]).filter((t) => t.papers.length >= 2);
+    const members = group.map((t) => merged[t]).filter((t) => t.papers.length * scale >= 2);
     if (members.length === 0) continue;
     if (members.length === 1) { nodes.push(topicNode(members[0], `derived:${members[0].main.key}`)); continue; }
     const field = fieldName(members.map((t) => t.main), candidates, sample, cache.table);
