@@ -536,7 +536,7 @@ export class Session {
   }
 
   /** The last tree, and the papers it was computed from (kept to tell whether an edit changed what topics read). */
-  private topicTree: { version: number; settingsKey: string; papers: readonly Paper[]; tree: TopicNode[]; ms: number; fromCache: boolean } | undefined;
+  private topicTree: { version: number; settingsKey: string; papers: readonly Paper[]; tree: TopicNode[]; unplaced: string[]; ms: number; fromCache: boolean } | undefined;
   private topicsRunning: Promise<void> | undefined;
 
   /**
@@ -569,16 +569,14 @@ export class Session {
         const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'), this.textStore, libraryHash);
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
-        this.topicTree = { version, settingsKey, papers: current, tree: reply.tree, ms: reply.ms, fromCache: !!reply.cached };
+        this.topicTree = { version, settingsKey, papers: current, tree: reply.tree, unplaced: reply.unplaced ?? [], ms: reply.ms, fromCache: !!reply.cached };
       })().finally(() => { this.topicsRunning = undefined; });
       await this.topicsRunning;
     }
+    // The papers in no topic are those of the papers the tree was made from (the worker lists them:
+    // walking a large library's tree here held the thread), as the tree itself is.
     const t = this.topicTree!;
-    const placed = new Set<string>();
-    const walk = (nodes: TopicNode[]) => { for (const n of nodes) { n.papers.forEach((k) => placed.add(k)); walk(n.children); } };
-    walk(t.tree);
-    const papers = this.library.papers();
-    return { topics: t.tree, computeMs: t.ms, fromCache: t.fromCache, papers: papers.length, uncategorized: papers.filter((p) => !placed.has(p.key)).map((p) => p.key) };
+    return { topics: t.tree, computeMs: t.ms, fromCache: t.fromCache, papers: t.papers.length, uncategorized: t.unplaced };
   }
 
   /** Keep the full-text and parse caches for the next start. */

@@ -116,6 +116,11 @@ describe('search, topics and paper requests over stdio', function () {
       const all = (ns: TopicNode[]): TopicNode[] => ns.flatMap((n) => [n, ...all(n.children)]);
       const moe = all(t.topics).find((n) => n.name === 'mixture of experts')!;
       assert.ok(moe && moe.count >= 3 && moe.papers.includes('home'));
+      // The papers in no topic are listed apart (the worker lists them), in the library's order.
+      const keys = (await client.request<{ papers: { key: string }[] }>('litnotes/list', {})).papers.map((p) => p.key);
+      const placed = new Set(all(t.topics).flatMap((n) => n.papers));
+      assert.deepStrictEqual([...t.uncategorized].sort(), keys.filter((k) => !placed.has(k)).sort());
+      assert.ok(t.uncategorized.length > 0 && t.uncategorized.length < keys.length, `${t.uncategorized.length} of ${keys.length}`);
     });
   });
 

@@ -295,6 +295,7 @@ describe('the text store', () => {
     const walk = (nodes: TopicNode[]) => { for (const n of nodes) { for (const k of n.papers) where.set(k, [...(where.get(k) ?? []), n.id]); walk(n.children); } };
     walk(first.tree!.filter((n) => n.kind === 'derived'));
     assert.ok(where.size > 2300, `papers outside the sample are placed too (${where.size} of ${total} placed)`);
+    assert.deepStrictEqual(first.unplaced, stored.map((p) => p.key).filter((k) => !where.has(k)), 'the papers in no topic, listed in the batch\'s order');
     const keyOf = new Map(stored.map((p) => [p.title, p.key]));
     base.forEach((b, j) => {
       const copies = Array.from({ length: total }, (_, i) => i).filter((i) => i % base.length === j).map((i) => JSON.stringify((where.get(keyOf.get(`${b.title} ${i}`)!) ?? []).sort()));

@@ -6,7 +6,8 @@ import { computeTopicTree, PhraseCache, sameTopicInput, TopicNode, DEFAULT_TOPIC
 import { parseFile } from '../../server/src/parse/parseFile';
 import type { Text } from '../../server/src/parse/types';
 import type { Library } from '../../server/src/model/library';
-import { TopicsWorkerClient } from '../../server/src/topics/topicsClient';
+import { readRoots, TopicsWorkerClient } from '../../server/src/topics/topicsClient';
+import { replyOf } from '../../server/src/topics/topicsRequest';
 import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST, uriFor } from './helpers';
@@ -126,6 +127,16 @@ describe('the topics worker', function () {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('sends the tree a top-level node at a time, which the server thread parses giving way between', async () => {
+    const expected = tree(lib);
+    const { roots, unplaced } = replyOf(1, { tree: expected, unplaced: ['x'], ms: 1 });
+    assert.deepStrictEqual([roots!.length, unplaced], [expected.length, ['x']]);
+    let gaveWay = 0;
+    const slice = { spent: () => true, giveWay: async () => { gaveWay++; } } as unknown as Slice;
+    assert.deepStrictEqual(await readRoots(roots!, slice), expected);
+    assert.strictEqual(gaveWay, expected.length);
   });
 
   it('with a vocabulary (which needs the text, not only tokens), computes the same tree as the module itself', async () => {

@@ -3,6 +3,11 @@ import type { TopicOptions } from './topics';
 import type { TopicBatch } from './topicBatch';
 import type { TextStoreLocation } from '../runtime/textStore';
 import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';
+import type { TopicNode } from './topics';
+import { Slice } from '../runtime/scheduler';
+
+/** A computation's answer, its tree parsed. */
+export type TopicsComputed = Omit<TopicsWorkerReply, 'roots'> & { tree?: TopicNode[] };
 
 /**
  * Runs topic computations in one worker thread, started on first use and kept for its token cache.
@@ -17,11 +22,13 @@ export class TopicsWorkerClient {
   constructor(private readonly workerPath: string, private readonly log: (line: string) => void) {}
 
   /** Its buffers move to the worker (they are unusable here afterwards). `cacheDir`: where trees are kept across restarts. */
-  async compute(batch: TopicBatch, options: TopicOptions, cacheDir?: string, texts?: TextStoreLocation, libraryHash?: string): Promise<TopicsWorkerReply> {
+  async compute(batch: TopicBatch, options: TopicOptions, cacheDir?: string, texts?: TextStoreLocation, libraryHash?: string): Promise<TopicsComputed> {
     const host = this.host ?? this.start();
     if (!host) return { id: 0, ms: 0, error: 'the topics worker stopped too often; topics are off until the server restarts (the output channel says why)' };
     const reply = await host.request((id) => ({ id, batch, options, cacheDir, texts, libraryHash }), (m, id): m is TopicsWorkerReply => m.id === id, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer, ...(batch.stored ? [batch.stored.buffer as ArrayBuffer] : [])]);
-    return reply ?? { id: 0, ms: 0, error: `the topics worker stopped (${host.stopped}); the next request starts a new one` };
+    if (!reply) return { id: 0, ms: 0, error: `the topics worker stopped (${host.stopped}); the next request starts a new one` };
+    const { roots, ...rest } = reply;
+    return { ...rest, tree: roots && (await readRoots(roots)) };
   }
 
   private start(): WorkerHost<TopicsWorkerRequest, TopicsWorkerReply> | undefined {
@@ -40,4 +47,17 @@ export class TopicsWorkerClient {
   async dispose(): Promise<void> {
     await this.host?.terminate();
   }
+}
+
+/**
+ * The tree's top-level nodes from their JSON, a few at a time, giving way to requests between
+ * (the tree of a large library held the server thread for ~0.1 s when parsed, or cloned, at once).
+ */
+export async function readRoots(roots: readonly string[], slice = new Slice()): Promise<TopicNode[]> {
+  const tree: TopicNode[] = [];
+  for (const json of roots) {
+    tree.push(JSON.parse(json) as TopicNode);
+    if (slice.spent()) await slice.giveWay();
+  }
+  return tree;
 }

@@ -11,8 +11,16 @@ import { paperDigests, readCachedTree, topicsCacheKey, topicsCacheKeyOfLibrary, 
  * files say of the papers' text (libraryHash.ts), which keys a kept tree without an abstract read.
  */
 export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: TopicOptions; cacheDir?: string; texts?: TextStoreLocation; libraryHash?: string };
-/** `cached`: read back, not derived; `note`: a problem with the cache, for the log. */
-export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; cached?: boolean; note?: string; error?: string };
+/**
+ * `cached`: read back, not derived; `note`: a problem with the cache, for the log. `unplaced`: the
+ * batch's papers the tree has nowhere. The tree travels as `roots`, each top-level node as JSON
+ * (`tree` in answerTopics): as objects, the server thread took the whole tree of a large library
+ * in one pause when the message arrived; as strings it parses them a few at a time (readRoots).
+ */
+export type TopicsWorkerReply = { id: number; roots?: string[]; unplaced?: string[]; ms: number; cached?: boolean; note?: string; error?: string };
+
+/** What answerTopics gives: the tree as objects (the worker sends it as `roots`). */
+export type TopicsAnswer = Omit<TopicsWorkerReply, 'id' | 'roots'> & { tree?: TopicNode[] };
 
 /**
  * One topics request as the worker answers it (topicsWorker.ts), kept apart from the thread so
@@ -22,7 +30,7 @@ export type TopicsWorkerReply = { id: number; tree?: TopicNode[]; ms: number; ca
  * sampled again. Texts are read a window at a time (`readInto`). `ms`: from `started` until the
  * tree is there (before it is kept in the cache folder).
  */
-export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeId: string, readInto: (wanted: StoredRead[]) => void, started = Date.now(), helper?: HelperOptions): Omit<TopicsWorkerReply, 'id'> {
+export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeId: string, readInto: (wanted: StoredRead[]) => void, started = Date.now(), helper?: HelperOptions): TopicsAnswer {
   const papers = batchPapers(req.batch);
   const stamps = cache.recallDigests(req.batch, papers);
   const key = !req.cacheDir ? undefined
@@ -32,7 +40,7 @@ export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeI
   if (found.tree) {
     cache.rememberDigests(req.batch, papers, stamps);
     cache.retain(new Set(papers.map((p) => p.key)));
-    return { tree: found.tree, ms: Date.now() - started, cached: true };
+    return { tree: found.tree, unplaced: unplacedKeys(papers, found.tree), ms: Date.now() - started, cached: true };
   }
   const notes: string[] = [];
   const tree = vocabularyOf(req.options).length > 0 ? withVocabulary(req, papers, cache, readInto) : fromTokens(req, papers, cache, readInto, helper, notes);
@@ -40,7 +48,20 @@ export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeI
   cache.rememberDigests(req.batch, papers, stamps);
   const unsaved = key ? writeCachedTree(req.cacheDir!, key, tree) : undefined;
   const note = [found.problem, unsaved, ...notes].filter(Boolean).join('; ') || undefined;
-  return { tree, ms, note };
+  return { tree, unplaced: unplacedKeys(papers, tree), ms, note };
+}
+
+/** The keys of the papers under no node of the tree, in the batch's order. */
+function unplacedKeys(papers: readonly BatchPaper[], tree: readonly TopicNode[]): string[] {
+  const placed = new Set<string>();
+  const walk = (nodes: readonly TopicNode[]) => { for (const n of nodes) { for (const k of n.papers) placed.add(k); walk(n.children); } };
+  walk(tree);
+  return papers.filter((p) => !placed.has(p.key)).map((p) => p.key);
+}
+
+/** The worker's reply to a request: the tree as JSON, a top-level node at a time. */
+export function replyOf(id: number, { tree, ...answer }: TopicsAnswer): TopicsWorkerReply {
+  return { id, ...answer, roots: tree?.map((node) => JSON.stringify(node)) };
 }
 
 /**

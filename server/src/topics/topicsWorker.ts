@@ -4,7 +4,7 @@ import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/worker
 import { logMemory } from '../runtime/memoryLog';
 import { PhraseCache } from './topics';
 import { readStored, releaseReadBuffer, StoredRead } from '../runtime/textStore';
-import { answerTopics, TopicsWorkerReply, TopicsWorkerRequest } from './topicsRequest';
+import { answerTopics, replyOf, TopicsWorkerReply, TopicsWorkerRequest } from './topicsRequest';
 import { PlaceJob, runPlaceJob } from './placeHelper';
 
 /** Fewer papers to place than this are placed by the topics worker alone (see HelperOptions). */
@@ -37,7 +37,7 @@ function serveTopics(): void {
     try {
       const readInto = (wanted: StoredRead[]) => readStored(req.texts, wanted);
       const answer = answerTopics(req, cache, topicsCodeId(), readInto, started, helper);
-      parentPort!.postMessage({ id: req.id, ...answer } satisfies TopicsWorkerReply);
+      parentPort!.postMessage(replyOf(req.id, answer) satisfies TopicsWorkerReply);
       // What the computation left (the batch, the phrase lists) is garbage now; an idle worker would
       // hold it for seconds, at the time the process's memory peaks (see collectGarbage).
       releaseReadBuffer();
