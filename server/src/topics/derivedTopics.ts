@@ -44,7 +44,7 @@ interface Candidate { key: string; id: number; docs: number[]; quality: number; 
 const MAX_CANDIDATES = [600, 150];
 const COHERENCE_SAMPLE = [120, 60];
 /** Topics (and subtopics) are chosen from at most this many papers; all papers are then assigned. */
-const SELECTION_SAMPLE = [2000, 200];
+export const SELECTION_SAMPLE = [2000, 200];
 /** Subtopics are derived for this many of the largest topics. */
 const MAX_SPLIT_TOPICS = 8;
 /** A subtopic of two papers is more often a shared turn of phrase than a subfield. */

@@ -1,5 +1,5 @@
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import { BatchPaper, TopicBatch, visitInWindows } from './topicBatch';
+import { BatchPaper, TopicBatch, visitWindows, windowsOf } from './topicBatch';
 import { PaperTokens, tokenize, tokenizeUtf8, withTransientTokens, WordTable } from './phrases';
 import { Placer, PlacementPlan } from './placement';
 import { readStored, TextStoreLocation } from '../runtime/textStore';
@@ -7,39 +7,63 @@ import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
 
 /**
  * Placing a large library's papers (reading and tokenizing each once, placement.ts) is most of a
- * topics computation, and every paper is placed on its own. So the topics worker hands part of
- * them to a helper thread, the same bundle started with a PlaceJob, and places the rest itself.
- * The topics computation is synchronous (see computeTopicTree), so the answer is waited for with
- * Atomics.wait and taken with receiveMessageOnPort, not through the event loop.
+ * topics computation, and every paper is placed on its own. So the topics worker has a helper
+ * thread (the same bundle, started with a PlaceJob) place papers beside it. The helper starts with
+ * the computation, so that it is running by the time there are papers to place; it then waits for
+ * them (`begin`). The two take windows of papers (windowsOf) from one shared counter until none is
+ * left, so each places as many as it gets through. The topics computation is synchronous (see
+ * computeTopicTree), so the helper's answer is waited for with Atomics.wait and taken with
+ * receiveMessageOnPort, not through the event loop.
  */
 export interface PlaceJob {
+  batch: TopicBatch;
+  texts?: TextStoreLocation;
+  port: MessagePort;
+  /** [0]: 1 once the answer is on `port`; [1]: papers placed so far (see finish); [2]: 1 once the work is on `port`. */
+  flags: Int32Array;
+}
+
+/** What there is to place, sent once the placement plan is known. */
+export interface PlaceWork {
   /** The topics worker's words by id: the helper's table gets the same ids for them (replayWords). */
   words: readonly string[];
   plan: PlacementPlan;
-  batch: TopicBatch;
-  /** The batch's papers to place. */
+  /** The batch's papers to place; both threads make the same windows of them (windowsOf, of `windowBytes`). */
   indexes: Int32Array;
-  texts?: TextStoreLocation;
-  port: MessagePort;
-  /** [0]: set to 1 once the answer is on `port`; [1]: papers placed so far (see PlaceHelper.finish). */
-  done: Int32Array;
+  windowBytes?: number;
+  /** Shared: the next window to take. */
+  next: Int32Array;
+  /** Shared: per window, who took it (TAKEN_BY). */
+  owner: Uint8Array;
 }
+
+export const TAKEN_BY = { topics: 1, helper: 2 } as const;
 
 /** Per paper placed: its batch index, its number of nodes, then the nodes. Or why the helper could not place them. */
 type PlaceAnswer = { placed: Int32Array } | { error: string };
 
-/** A helper placing papers: `finish` waits for its answer (Atomics.wait) and ends it. */
-export class PlaceHelper {
-  private constructor(private readonly worker: Worker, private readonly port: MessagePort, private readonly done: Int32Array) {}
+const DONE = 0, PLACED = 1, BEGUN = 2;
 
-  /** Starts a helper from `file` (the topics worker's bundle) on the batch's papers at `indexes`. */
-  static start(file: string, job: Omit<PlaceJob, 'port' | 'done'>): PlaceHelper {
+/** A helper that places papers: `begin` gives it its work, `finish` waits for its answer (Atomics.wait) and ends it. */
+export class PlaceHelper {
+  private ended = false;
+
+  private constructor(private readonly worker: Worker, private readonly port: MessagePort, private readonly flags: Int32Array) {}
+
+  /** Starts a helper from `file` (the topics worker's bundle) on a copy of the batch. */
+  static start(file: string, job: Omit<PlaceJob, 'port' | 'flags'>): PlaceHelper {
     const { port1, port2 } = new MessageChannel();
-    const done = new Int32Array(new SharedArrayBuffer(8));
-    const worker = startWorker(file, WORKER_NICE.topics, { workerData: { placeJob: { ...job, port: port2, done } }, transferList: [port2] });
+    const flags = new Int32Array(new SharedArrayBuffer(12));
+    const worker = startWorker(file, WORKER_NICE.topics, { workerData: { placeJob: { ...job, port: port2, flags } }, transferList: [port2] });
     // It reports through the port; an error event left unheard would end the process.
     worker.on('error', () => undefined);
-    return new PlaceHelper(worker, port1, done);
+    return new PlaceHelper(worker, port1, flags);
+  }
+
+  begin(work: PlaceWork): void {
+    this.port.postMessage(work);
+    Atomics.store(this.flags, BEGUN, 1);
+    Atomics.notify(this.flags, BEGUN);
   }
 
   /**
@@ -48,8 +72,8 @@ export class PlaceHelper {
    */
   finish(stallMs: number): { placed?: Int32Array; error?: string } {
     try {
-      for (let seen = Atomics.load(this.done, 1); Atomics.wait(this.done, 0, 0, stallMs) === 'timed-out';) {
-        const placed = Atomics.load(this.done, 1);
+      for (let seen = Atomics.load(this.flags, PLACED); Atomics.wait(this.flags, DONE, 0, stallMs) === 'timed-out';) {
+        const placed = Atomics.load(this.flags, PLACED);
         if (placed === seen) return { error: placed ? `it stopped after ${placed} papers` : 'it did not start' };
         seen = placed;
       }
@@ -57,43 +81,63 @@ export class PlaceHelper {
       if (!answer) return { error: 'it said it was done but sent nothing' };
       return 'error' in answer ? { error: answer.error } : { placed: answer.placed };
     } finally {
-      this.port.close();
-      void this.worker.terminate();
+      this.end();
     }
+  }
+
+  /** Ends it (unused, or done). */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.port.close();
+    void this.worker.terminate();
   }
 }
 
-/** In the helper thread: places the job's papers, answers on its port, and says it is done. */
+/** The windows one thread takes from `windows`, each once across the threads sharing `next`. */
+export function* takeWindows(windows: readonly number[][], next: Int32Array, owner: Uint8Array, me: number): Generator<number[]> {
+  for (;;) {
+    const w = Atomics.add(next, 0, 1);
+    if (w >= windows.length) return;
+    owner[w] = me;
+    yield windows[w];
+  }
+}
+
+/** In the helper thread: waits for its work, places papers, answers on its port, and says it is done. */
 export function runPlaceJob(job: PlaceJob): void {
   let answer: PlaceAnswer;
   try {
-    answer = { placed: placeJob(job) };
+    // Ended by the topics worker if there turns out to be nothing to place.
+    while (Atomics.wait(job.flags, BEGUN, 0, 60_000) === 'timed-out') { /* still deriving */ }
+    const work = receiveMessageOnPort(job.port)?.message as PlaceWork | undefined;
+    if (!work) throw new Error('no work came with the signal to begin');
+    answer = { placed: placeWork(job, work) };
   } catch (err) {
     answer = { error: String((err as Error)?.stack ?? err) };
   }
   job.port.postMessage(answer);
-  Atomics.store(job.done, 0, 1);
-  Atomics.notify(job.done, 0);
+  Atomics.store(job.flags, DONE, 1);
+  Atomics.notify(job.flags, DONE);
   job.port.close();
 }
 
-function placeJob(job: PlaceJob): Int32Array {
-  const table = replayWords(job.words);
-  const placer = new Placer(job.plan, table);
+function placeWork(job: PlaceJob, work: PlaceWork): Int32Array {
+  const table = replayWords(work.words);
+  const placer = new Placer(work.plan, table);
   const count = job.batch.bounds.length / 3;
   // The helper needs no keys: each paper is named by its index in the batch.
   const papers = Array.from({ length: count }, (_, i) => new BatchPaper(String(i), [], 'tag', job.batch, i));
-  const wanted = new Uint8Array(count);
-  for (const i of job.indexes) wanted[i] = 1;
+  const windows = windowsOf(job.batch, work.windowBytes, Array.from(work.indexes));
   const placed: number[] = [];
   const nodes: number[] = [];
   let done = 0;
-  visitInWindows(job.batch, papers, (reads) => readStored(job.texts, reads), (p) => withTransientTokens(() => {
+  visitWindows(job.batch, papers, (reads) => readStored(job.texts, reads), takeWindows(windows, work.next, work.owner, TAKEN_BY.helper), (p) => withTransientTokens(() => {
     nodes.length = 0;
     placer.place(paperTokens(p, table), nodes);
     placed.push(Number(p.key), nodes.length, ...nodes);
-    if (++done % 256 === 0) Atomics.store(job.done, 1, done);
-  }), (p) => wanted[Number(p.key)] === 1);
+    if (++done % 256 === 0) Atomics.store(job.flags, PLACED, done);
+  }));
   return Int32Array.from(placed);
 }
 

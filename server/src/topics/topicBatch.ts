@@ -159,11 +159,20 @@ export function windowsOf(batch: TopicBatch, bytes = WINDOW_BYTES, indexes?: rea
  * window's text is in memory at once. Papers left out are not read at all.
  */
 export function visitInWindows(batch: TopicBatch, papers: BatchPaper[], readInto: (wanted: StoredRead[]) => void, visit: (paper: BatchPaper) => void, only?: (paper: BatchPaper) => boolean): void {
-  const picked = only ? papers.flatMap((p, i) => (only(p) ? [i] : [])) : undefined;
+  let picked: number[] | undefined;
+  if (only) {
+    picked = [];
+    for (let i = 0; i < papers.length; i++) if (only(papers[i])) picked.push(i);
+  }
+  visitWindows(batch, papers, readInto, windowsOf(batch, WINDOW_BYTES, picked), visit);
+}
+
+/** visitInWindows over windows already made (windowsOf), taken one at a time from `windows`. */
+export function visitWindows(batch: TopicBatch, papers: BatchPaper[], readInto: (wanted: StoredRead[]) => void, windows: Iterable<number[]>, visit: (paper: BatchPaper) => void): void {
   // One buffer for every window (each paper lets go of it before the next window is read in): a
   // new one per window made the worker collect its heap again and again.
   let buffer = new Uint8Array(0);
-  for (const indexes of windowsOf(batch, WINDOW_BYTES, picked)) {
+  for (const indexes of windows) {
     const size = windowBytes(batch, indexes);
     if (size > buffer.length) buffer = new Uint8Array(Math.max(size, WINDOW_BYTES * 1.25));
     const window = inlineWindow(batch, indexes, readInto, buffer);

@@ -1,8 +1,9 @@
 import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, vocabularyOf } from './topics';
-import { BatchPaper, batchPapers, TopicBatch, visitInWindows, withStoredAbstracts } from './topicBatch';
+import { BatchPaper, batchPapers, TopicBatch, visitInWindows, visitWindows, windowsOf, withStoredAbstracts } from './topicBatch';
 import { withTransientTokens } from './phrases';
 import { Placer } from './placement';
-import { paperTokens, PlaceHelper, readPlaced } from './placeHelper';
+import { paperTokens, PlaceHelper, readPlaced, TAKEN_BY, takeWindows } from './placeHelper';
+import { SELECTION_SAMPLE } from './derivedTopics';
 import type { StoredRead, TextStoreLocation } from '../runtime/textStore';
 import { paperDigests, readCachedTree, topicsCacheKey, topicsCacheKeyOfLibrary, writeCachedTree } from './topicsCache';
 
@@ -75,11 +76,11 @@ function withVocabulary(req: TopicsWorkerRequest, papers: BatchPaper[], cache: P
 }
 
 /**
- * Where papers may be placed in a helper thread (placeHelper.ts): the bundle to start it from, and
- * how many papers there must be to place for it to take half (fewer are not worth its start: a
- * thread, and a word table of every word seen so far).
+ * Where papers may be placed by a helper thread too (placeHelper.ts): the bundle to start it from,
+ * and how many papers there must be to place for it to start (fewer are not worth a thread).
+ * `windowBytes`: the text of a window of papers (windowsOf's default unless a test sets it).
  */
-export interface HelperOptions { file: string; minPapers: number }
+export interface HelperOptions { file: string; minPapers: number; windowBytes?: number }
 
 /**
  * A helper that has placed no paper for this long is taken for dead, and its papers are placed here.
@@ -89,37 +90,47 @@ const HELPER_STALL_MS = 2000;
 
 /**
  * Without a vocabulary only tokens are needed: the papers topics are chosen on are tokenized into
- * the cache (unless it knows them), the others read once each and placed, half of them in a helper
- * thread when there are many; all a window of stored abstracts at a time.
+ * the cache (unless it knows them), the others read once each and placed, by a helper thread too
+ * when there are many; all a window of stored abstracts at a time.
  */
 function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: PhraseCache, readInto: (wanted: StoredRead[]) => void, helper: HelperOptions | undefined, notes: string[]): TopicNode[] {
-  const placeHere = (some: readonly TopicPaper[], placer: Placer, put: (paper: TopicPaper, nodes: readonly number[]) => void) => {
-    const picked = new Set(some);
+  const { batch } = req;
+  // Started now, so that it is running once the papers to place are known. The papers topics
+  // are chosen on (SELECTION_SAMPLE) are never placed, so a batch needs that many more.
+  const other = helper && papers.length >= helper.minPapers + SELECTION_SAMPLE[0]
+    ? PlaceHelper.start(helper.file, { batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, texts: req.texts })
+    : undefined;
+  const placeIn = (windows: Iterable<number[]>, placer: Placer, put: (paper: TopicPaper, nodes: readonly number[]) => void) => {
     const nodes: number[] = [];
-    visitInWindows(req.batch, papers, readInto, (p) => withTransientTokens(() => {
+    visitWindows(batch, papers, readInto, windows, (p) => withTransientTokens(() => {
       nodes.length = 0;
       placer.place(paperTokens(p, cache.table), nodes);
       put(p, nodes);
-    }), (p) => picked.has(p));
+    }));
   };
   const reader: PaperReader = {
     keep: (some) => {
       const picked = new Set(some);
-      visitInWindows(req.batch, papers, readInto, (p) => cache.add(p), (p) => picked.has(p) && !cache.knows(p));
+      visitInWindows(batch, papers, readInto, (p) => cache.add(p), (p) => picked.has(p) && !cache.knows(p));
     },
     place: (some, plan, put) => {
       const placer = new Placer(plan, cache.table);
-      if (!helper || some.length < helper.minPapers) return placeHere(some, placer, put);
-      const mine = some.slice(0, some.length >> 1), theirs = some.slice(some.length >> 1);
       const indexOf = new Map(papers.map((p, i) => [p as TopicPaper, i]));
-      const { batch } = req;
-      const other = PlaceHelper.start(helper.file, { words: cache.table.words, plan, batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, indexes: Int32Array.from(theirs, (p) => indexOf.get(p)!), texts: req.texts });
-      placeHere(mine, placer, put);
+      const indexes = Int32Array.from(some, (p) => indexOf.get(p)!);
+      const windows = windowsOf(batch, helper?.windowBytes, Array.from(indexes));
+      if (!other || some.length < helper!.minPapers) return placeIn(windows, placer, put);
+      const next = new Int32Array(new SharedArrayBuffer(4)), owner = new Uint8Array(new SharedArrayBuffer(windows.length));
+      other.begin({ words: cache.table.words, plan, indexes, windowBytes: helper!.windowBytes, next, owner });
+      placeIn(takeWindows(windows, next, owner, TAKEN_BY.topics), placer, put);
       const answer = other.finish(HELPER_STALL_MS);
       if (answer.placed) return readPlaced(answer.placed, (i, nodes) => put(papers[i], nodes));
       notes.push(`topics: the helper thread could not place its papers (${answer.error}); placed them here`);
-      placeHere(theirs, placer, put);
+      placeIn(windows.filter((_, w) => owner[w] !== TAKEN_BY.topics), placer, put);
     },
   };
-  return computeTopicTree(papers, req.options, cache, reader);
+  try {
+    return computeTopicTree(papers, req.options, cache, reader);
+  } finally {
+    other?.end();
+  }
 }
