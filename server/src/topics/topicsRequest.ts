@@ -95,9 +95,9 @@ const HELPER_STALL_MS = 2000;
  */
 function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: PhraseCache, readInto: (wanted: StoredRead[]) => void, helper: HelperOptions | undefined, notes: string[]): TopicNode[] {
   const { batch } = req;
-  // Started now, so that it is running once the papers to place are known. The papers topics
-  // are chosen on (SELECTION_SAMPLE) are never placed, so a batch needs that many more.
-  const other = helper && papers.length >= helper.minPapers + SELECTION_SAMPLE[0]
+  // Started now, so that it is running once the papers to place are known: those without tags or
+  // a folder topic, but for the ones topics are chosen on (SELECTION_SAMPLE).
+  const other = helper && papers.filter((p) => p.topics.length === 0).length >= helper.minPapers + SELECTION_SAMPLE[0]
     ? PlaceHelper.start(helper.file, { batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, texts: req.texts })
     : undefined;
   const placeIn = (windows: Iterable<number[]>, placer: Placer, put: (paper: TopicPaper, nodes: readonly number[]) => void) => {
