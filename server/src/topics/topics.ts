@@ -81,12 +81,12 @@ export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3,
 /**
  * Tokenized papers, cached by the text they came from, so recomputing after a change re-reads only
  * changed papers. The topics worker keeps only the papers topics are chosen on here (a sample of a
- * large library: TopicCorpus) and reads the others once per computation. Word ids are packed (PackedTokens: a byte or two a word, most of the worker's
- * memory at L as plain arrays) and unpacked as the derivation reads them; full phrase lists are
- * not kept, as they would take tens of times more. A paper is read as UTF-8 (as the topics worker
- * receives it, in a BatchPaper; a plain paper is encoded first) and known again by a SHA-256 of
- * its bytes (its digest), so no text is held here. A batch paper is also known by its stamp
- * (stampOf), which gives its digest back without its abstract being read (recallDigests).
+ * large library: TopicCorpus) and reads the others once per computation. Word ids are packed
+ * (PackedTokens: a byte or two a word) and unpacked as the derivation reads them; full phrase
+ * lists are not kept, as they would take tens of times more. A paper is read as UTF-8 (as the
+ * topics worker receives it, in a BatchPaper; a plain paper is encoded first) and known again by a
+ * SHA-256 of its bytes (its digest), so no text is held here. A batch paper is also known by its
+ * stamp (stampOf), which gives its digest back without its abstract being read (recallDigests).
  */
 export class PhraseCache {
   readonly table = new WordTable();

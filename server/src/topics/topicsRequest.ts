@@ -83,8 +83,8 @@ function withVocabulary(req: TopicsWorkerRequest, papers: BatchPaper[], cache: P
 export interface HelperOptions { file: string; minPapers: number; windowBytes?: number }
 
 /**
- * A helper that has placed no paper for this long is taken for dead, and its papers are placed here.
- * Its start (a thread, the bundle, a word table) is well under it, on a loaded machine too.
+ * A helper that has placed no paper for this long is taken for dead, and the windows it took are
+ * placed here. Its start (a thread, the bundle, a word table) is well under it, on a loaded machine too.
  */
 const HELPER_STALL_MS = 2000;
 
@@ -97,7 +97,7 @@ function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: Phras
   const { batch } = req;
   // Started now, so that it is running once the papers to place are known: those without tags or
   // a folder topic, but for the ones topics are chosen on (SELECTION_SAMPLE).
-  const other = helper && papers.filter((p) => p.topics.length === 0).length >= helper.minPapers + SELECTION_SAMPLE[0]
+  const other = helper && req.options.auto && papers.filter((p) => p.topics.length === 0).length >= helper.minPapers + SELECTION_SAMPLE[0]
     ? PlaceHelper.start(helper.file, { batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, texts: req.texts })
     : undefined;
   const placeIn = (windows: Iterable<number[]>, placer: Placer, put: (paper: TopicPaper, nodes: readonly number[]) => void) => {
