@@ -309,7 +309,7 @@ describe('the text store', () => {
   });
 
   it('has a helper thread place papers beside it when there are many, as the topics thread alone would; a helper that dies leaves its papers to the topics thread', async function () {
-    this.timeout(30_000); // three computations, and two seconds to tell that the dead helper is dead
+    this.timeout(40_000); // four computations, and two seconds each to tell that a dead helper is dead
     const { total, reads, readInto, batch } = await largeStoredLibrary();
     const request = { id: 1, batch, options: DEFAULT_TOPIC_OPTIONS, texts: lastStore };
     const alone = answerTopics(request, new PhraseCache(), 'code', readInto);
@@ -334,6 +334,23 @@ describe('the text store', () => {
       assert.deepStrictEqual(fallback.tree, alone.tree);
       assert.match(fallback.note ?? '', /the helper thread could not place its papers \(it did not start\); placed them here/);
       assert.strictEqual(reads.size, total, 'this thread read every paper');
+
+      // A helper that takes three windows and dies before it answers: this thread places them too.
+      const dies = path.join(dir, 'dies.js');
+      fs.writeFileSync(dies, [
+        "const { workerData, receiveMessageOnPort } = require('worker_threads');",
+        'const job = workerData.placeJob;',
+        "while (Atomics.wait(job.flags, 2, 0, 60000) === 'timed-out') {}",
+        'const work = receiveMessageOnPort(job.port).message;',
+        'for (let i = 0; i < 3; i++) { const w = Atomics.add(work.next, 0, 1); if (w < work.owner.length) work.owner[w] = 2; }',
+        'Atomics.store(job.flags, 1, 36);',
+        'throw new Error("gone");',
+      ].join('\n'));
+      reads.clear();
+      const taken = answerTopics(request, new PhraseCache(), 'code', slowly, Date.now(), { ...options, file: dies });
+      assert.deepStrictEqual(taken.tree, alone.tree);
+      assert.match(taken.note ?? '', /could not place its papers \(it stopped after 36 papers\); placed them here/);
+      assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [total, 1], 'this thread read every paper once, the dead helper\'s windows too');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
