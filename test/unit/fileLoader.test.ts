@@ -5,7 +5,8 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { Classifier } from '../../server/src/parse/classify';
 import { FileLoader, inThreadLoader, WorkerFileLoader } from '../../server/src/ingest/fileLoader';
-import type { FileToLoad, LoadedFile } from '../../server/src/ingest/loadFile';
+import { decodeHit, FileToLoad, LoadedFile, loadFileSync } from '../../server/src/ingest/loadFile';
+import { noCounts, unwrittenRecords } from '../../server/src/ingest/parseCache';
 import type { PaperSource } from '../../server/src/parse/types';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { FIXTURES, schedulingPolicyOf } from './helpers';
@@ -296,6 +297,24 @@ describe('the scan\'s file loaders', function () {
     const loaded = await loadAll(new WorkerFileLoader(path.join(root, 'no-such-worker.js'), 2, (l) => lines.push(l)), files);
     assert.deepStrictEqual(loaded, await loadAll(inThreadLoader, files));
     assert.ok(lines.length >= 1 && lines.every((l) => /^parse worker failed .*; reading its other \d+ files on the server thread$/s.test(l)), lines.join('\n'));
+  });
+
+  it('a damaged cached result is parsed again, and a folder that does not take its new record is said, not passed over', () => {
+    const f = filesToLoad(root).find((x) => x.rel.endsWith('.md') && !x.rel.endsWith('binary.md'))!;
+    const blocker = path.join(root, '..', `${path.basename(root)}-no-folder-here`);
+    fs.writeFileSync(blocker, 'a file where the cache folder would go');
+    try {
+      const lines: string[] = [];
+      const unwritten = unwrittenRecords((l) => lines.push(l));
+      const damaged = { uri: f.uri, body: new TextEncoder().encode('{"not": "a result"'), textLength: 10 };
+      const loaded = decodeHit(damaged, f, 50, { dir: path.join(blocker, 'cache'), codeId: 'test', racyMs: -60_000 }, noCounts(), false, unwritten);
+      assert.deepStrictEqual({ ...loaded, log: [] }, { ...loadFileSync(f, 50), log: [] }, 'parsed again from the file');
+      assert.strictEqual(loaded.log.length, 1, 'with a line saying why');
+      assert.strictEqual(lines.length, 1, lines.join('\n'));
+      assert.match(lines[0], /^parse cache: a result could not be kept in the storage folder \(.*ENOTDIR.*\); its file is parsed again at the next start$/);
+    } finally {
+      fs.rmSync(blocker, { force: true });
+    }
   });
 
   it('a cache folder that takes no record is said once with the reason, then as a count, whether a worker or the server thread writes', async () => {

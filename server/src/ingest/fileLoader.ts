@@ -215,7 +215,7 @@ export class WorkerFileLoader implements FileLoader {
     };
     // Only a cache gives undecoded hits, and one that fails its checks is looked up by uri (rarely).
     const decode = (r: LoadedFile | UndecodedHit, from: Helper): LoadedFile =>
-      'body' in r ? decodeHit(r, from.files.find((f) => f.uri === r.uri)!, maxMB, cache!, countsOnThread) : r;
+      'body' in r ? decodeHit(r, from.files.find((f) => f.uri === r.uri)!, maxMB, cache!, countsOnThread, false, unwrittenHere) : r;
     let wake: (() => void) | undefined;
     let complete = false;
     /** Starts a worker on `share`; undefined if none can start (then the caller loads it here). */

@@ -11,6 +11,7 @@ import {
   CacheCounts, decodeBody, encodeRecord, FileStamp, ParseCacheConfig, ParseCacheUse, probeCache, ReadFile, recordWithBody, stampOf, textHash,
   unchangedSinceRead, writingAtOnce,
 } from './parseCache';
+import type { UnwrittenFiles } from '../runtime/cacheStore';
 
 /** A file the scan found and wants indexed. */
 export interface FileToLoad { fsPath: string; uri: string; rel: string; candidate: Candidate }
@@ -89,12 +90,12 @@ export function loadOrDefer(f: FileToLoad, maxMB: number, cache?: ParseCacheUse,
  * The server thread's half of loadOrDefer (or the parse worker's, when it has a text store to
  * take the long texts: `keepBytes` leaves them bytes, see ingest/recordBody.ts): the result if it
  * has the shape of one, else the file loaded again here (read, parsed, its cache entry rewritten,
- * with a log line saying why).
+ * with a log line saying why; a rewrite the folder does not take is told to `unwritten`).
  */
-export function decodeHit(hit: UndecodedHit, f: FileToLoad, maxMB: number, cache: ParseCacheConfig, counts: CacheCounts, keepBytes = false): LoadedFile {
+export function decodeHit(hit: UndecodedHit, f: FileToLoad, maxMB: number, cache: ParseCacheConfig, counts: CacheCounts, keepBytes = false, unwritten?: UnwrittenFiles): LoadedFile {
   const cached = decodeBody(hit, hit.uri, keepBytes);
   if ('hit' in cached) return count(counts, 'unchanged', cached.hit);
-  return load(f, maxMB, writingAtOnce(cache), counts, false, cached.problem ?? 'unreadable body') as LoadedFile;
+  return load(f, maxMB, writingAtOnce(cache, unwritten), counts, false, cached.problem ?? 'unreadable body') as LoadedFile;
 }
 
 /** `cacheProblem`: the cached result is known to be unusable (so it is not looked up), for this reason. */

@@ -84,6 +84,8 @@ let progress = newProgress();
 let cache: ParseCacheUse | undefined;
 let unsaved = new UnsavedRecords(undefined, undefined, () => undefined);
 const counts = noCounts();
+/** Cache records rewritten at once, for a cached result that was damaged (decodeHit), the folder did not take. */
+const unwrittenNow = unwrittenRecords((line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
 let next = 0;
 let inFlight = 0;
 /** A part is in flight: nothing else is sent until the server has taken it (see flush). */
@@ -155,7 +157,7 @@ function work(): void {
     Atomics.store(progress, PROGRESS_FILE, next++);
     let loaded = loadOrDefer(file, maxMB, cache, counts);
     const cachedHit = 'body' in loaded;
-    if ('body' in loaded && (texts || loaded.body.length > BIG_BODY)) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts, !!texts);
+    if ('body' in loaded && (texts || loaded.body.length > BIG_BODY)) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts, !!texts, unwrittenNow);
     // A message copies a view's whole buffer (the file read, header and all): the body alone goes.
     else if ('body' in loaded) loaded.body = new Uint8Array(loaded.body);
     Atomics.store(progress, PROGRESS_FILE, -1);
@@ -176,6 +178,7 @@ function work(): void {
  * cache, so that it can be stopped at once; undefined if it must stay for `finish`.
  */
 function endScan(): { unsaved?: HandedOffRecords } | undefined {
+  unwrittenNow.report();
   texts?.flush(); // as post() would: a failed write puts the texts back in these results
   texts?.close();
   texts = undefined;
