@@ -152,16 +152,11 @@ export class WordSpace {
     return new WordSpace([], table, idf);
   }
 
-  /** Whether a word says something about a paper (see counts). */
-  private counts(id: number): boolean {
-    return counts(id, this.table);
-  }
-
   vector(tokens: PaperTokens): SparseVector {
     const { tf, touched, idf } = this;
     const add = (text: Uint32Array, weight: number) => {
       for (const id of text) {
-        if (!this.counts(id)) continue;
+        if (!counts(id, this.table)) continue;
         const f = this.table.foldedId[id];
         // A word no sampled paper has (newer than the space) weighs nothing.
         if (f >= idf.length || idf[f] === 0) continue;

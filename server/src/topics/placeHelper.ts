@@ -1,6 +1,7 @@
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { BatchPaper, TopicBatch, visitWindows, windowsOf } from './topicBatch';
-import { PaperTokens, tokenize, tokenizeUtf8, withTransientTokens, WordTable } from './phrases';
+import { tokenize, withTransientTokens, WordTable } from './phrases';
+import { utf8Tokens } from './topics';
 import { Placer, PlacementPlan } from './placement';
 import { readStored, TextStoreLocation } from '../runtime/textStore';
 import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
@@ -134,7 +135,7 @@ function placeWork(job: PlaceJob, work: PlaceWork): Int32Array {
   let done = 0;
   visitWindows(job.batch, papers, (reads) => readStored(job.texts, reads), takeWindows(windows, work.next, work.owner, TAKEN_BY.helper), (p) => withTransientTokens(() => {
     nodes.length = 0;
-    placer.place(paperTokens(p, table), nodes);
+    placer.place(utf8Tokens(p, table), nodes);
     placed.push(Number(p.key), nodes.length, ...nodes);
     if (++done % 256 === 0) Atomics.store(job.flags, PLACED, done);
   }));
@@ -149,11 +150,6 @@ export function replayWords(words: readonly string[]): WordTable {
     if (got.length !== 1 || got[0] !== id) throw new Error(`the word "${words[id]}" did not get id ${id} again`);
   }
   return table;
-}
-
-/** A batch paper's tokens, read from its bytes (inside its window), without a cache. */
-export function paperTokens(p: BatchPaper, table: WordTable): PaperTokens {
-  return { title: tokenizeUtf8(p.text, p.start, p.titleEnd, table), abstract: tokenizeUtf8(p.text, p.titleEnd, p.end, table) };
 }
 
 /** Calls `put` for each paper of a helper's answer: its batch index and its nodes. */

@@ -145,7 +145,7 @@ export class PhraseCache {
     const hit = this.byKey.get(paper.key);
     if (hit?.packed && hit.digest === digest) return hit as CachedTokens;
     if (hit?.packed) this.packed.drop(hit.packed);
-    const tokens = { title: tokenizeUtf8(utf8.text, utf8.start, utf8.titleEnd, this.table), abstract: tokenizeUtf8(utf8.text, utf8.titleEnd, utf8.end, this.table) };
+    const tokens = utf8Tokens(utf8, this.table);
     // Its stamp is remembered after the computation, with every paper's (rememberDigests).
     const entry: CachedTokens = { digest, packed: this.packed.pack(tokens) };
     this.byKey.set(paper.key, entry);
@@ -190,6 +190,11 @@ class PackedDoc implements Doc {
 
 /** A paper's title and abstract as UTF-8: the text, and where the title starts and ends and the abstract ends. */
 interface Utf8Paper { text: Uint8Array; start: number; titleEnd: number; end: number }
+
+/** The paper's tokens, read from its bytes (a batch paper inside its window). */
+export function utf8Tokens(paper: Utf8Paper, table: WordTable): PaperTokens {
+  return { title: tokenizeUtf8(paper.text, paper.start, paper.titleEnd, table), abstract: tokenizeUtf8(paper.text, paper.titleEnd, paper.end, table) };
+}
 
 const encoder = new TextEncoder();
 

@@ -1,9 +1,8 @@
 import { Restarts, WorkerHost } from '../runtime/workerHost';
-import type { TopicOptions } from './topics';
+import type { TopicNode, TopicOptions } from './topics';
 import type { TopicBatch } from './topicBatch';
 import type { TextStoreLocation } from '../runtime/textStore';
 import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';
-import type { TopicNode } from './topics';
 import { Slice } from '../runtime/scheduler';
 
 /** A computation's answer, its tree parsed. */

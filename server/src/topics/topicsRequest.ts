@@ -1,8 +1,8 @@
-import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, vocabularyOf } from './topics';
+import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, utf8Tokens, vocabularyOf } from './topics';
 import { BatchPaper, batchPapers, TopicBatch, visitInWindows, visitWindows, windowsOf, withStoredAbstracts } from './topicBatch';
 import { withTransientTokens } from './phrases';
 import { Placer } from './placement';
-import { paperTokens, PlaceHelper, readPlaced, TAKEN_BY, takeWindows } from './placeHelper';
+import { PlaceHelper, readPlaced, TAKEN_BY, takeWindows } from './placeHelper';
 import { SELECTION_SAMPLE } from './derivedTopics';
 import type { StoredRead, TextStoreLocation } from '../runtime/textStore';
 import { paperDigests, readCachedTree, topicsCacheKey, topicsCacheKeyOfLibrary, writeCachedTree } from './topicsCache';
@@ -104,7 +104,7 @@ function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: Phras
     const nodes: number[] = [];
     visitWindows(batch, papers, readInto, windows, (p) => withTransientTokens(() => {
       nodes.length = 0;
-      placer.place(paperTokens(p, cache.table), nodes);
+      placer.place(utf8Tokens(p, cache.table), nodes);
       put(p, nodes);
     }));
   };

@@ -29,7 +29,7 @@ function serveTopics(): void {
   let codeId: string | undefined;
   /** This bundle's hash: a kept tree is used only by the code that derived it. */
   const topicsCodeId = () => (codeId ??= codeIdOf(__filename));
-  /** Half of a large library's papers are placed by a helper thread from this same bundle. */
+  /** A large library's papers are placed by this thread and a helper started from this same bundle. */
   const helper = { file: __filename, minPapers: PLACE_HELPER_MIN_PAPERS };
 
   parentPort!.on('message', (req: TopicsWorkerRequest) => {
