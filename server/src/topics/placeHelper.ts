@@ -3,7 +3,7 @@ import { BatchPaper, TopicBatch, visitWindows, windowsOf } from './topicBatch';
 import { tokenize, withTransientTokens, WordTable } from './phrases';
 import { utf8Tokens } from './topics';
 import { Placer, PlacementPlan } from './placement';
-import { readStored, TextStoreLocation } from '../runtime/textStore';
+import { readStored, StoredRead, TextStoreLocation } from '../runtime/textStore';
 import { startWorker, WORKER_NICE } from '../runtime/workerThreads';
 
 /**
@@ -131,15 +131,23 @@ function placeWork(job: PlaceJob, work: PlaceWork): Int32Array {
   const papers = Array.from({ length: count }, (_, i) => new BatchPaper(String(i), [], 'tag', job.batch, i));
   const windows = windowsOf(job.batch, work.windowBytes, Array.from(work.indexes));
   const placed: number[] = [];
-  const nodes: number[] = [];
   let done = 0;
-  visitWindows(job.batch, papers, (reads) => readStored(job.texts, reads), takeWindows(windows, work.next, work.owner, TAKEN_BY.helper), (p) => withTransientTokens(() => {
-    nodes.length = 0;
-    placer.place(utf8Tokens(p, table), nodes);
+  placeInWindows(job.batch, papers, (reads) => readStored(job.texts, reads), takeWindows(windows, work.next, work.owner, TAKEN_BY.helper), placer, table, (p, nodes) => {
     placed.push(Number(p.key), nodes.length, ...nodes);
     if (++done % 256 === 0) Atomics.store(job.flags, PLACED, done);
-  }));
+  });
   return Int32Array.from(placed);
+}
+
+/** Reads the papers of `windows` (visitWindows), tokenizes each without keeping its tokens, and gives `put` the nodes `placer` puts it under. */
+export function placeInWindows(batch: TopicBatch, papers: BatchPaper[], readInto: (wanted: StoredRead[]) => void, windows: Iterable<number[]>, placer: Placer, table: WordTable,
+  put: (paper: BatchPaper, nodes: readonly number[]) => void): void {
+  const nodes: number[] = [];
+  visitWindows(batch, papers, readInto, windows, (p) => withTransientTokens(() => {
+    nodes.length = 0;
+    placer.place(utf8Tokens(p, table), nodes);
+    put(p, nodes);
+  }));
 }
 
 /** A table whose words have the ids they have in `words` (ids count from 1). */

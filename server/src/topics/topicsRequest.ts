@@ -1,8 +1,7 @@
-import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, utf8Tokens, vocabularyOf } from './topics';
-import { BatchPaper, batchPapers, TopicBatch, visitInWindows, visitWindows, windowsOf, withStoredAbstracts } from './topicBatch';
-import { withTransientTokens } from './phrases';
+import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, vocabularyOf } from './topics';
+import { BatchPaper, batchPapers, TopicBatch, visitInWindows, windowsOf, withStoredAbstracts } from './topicBatch';
 import { Placer } from './placement';
-import { PlaceHelper, readPlaced, TAKEN_BY, takeWindows } from './placeHelper';
+import { PlaceHelper, placeInWindows, readPlaced, TAKEN_BY, takeWindows } from './placeHelper';
 import { SELECTION_SAMPLE } from './derivedTopics';
 import type { StoredRead, TextStoreLocation } from '../runtime/textStore';
 import { paperDigests, readCachedTree, topicsCacheKey, topicsCacheKeyOfLibrary, writeCachedTree } from './topicsCache';
@@ -100,14 +99,8 @@ function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: Phras
   const other = helper && req.options.auto && papers.filter((p) => p.topics.length === 0).length >= helper.minPapers + SELECTION_SAMPLE[0]
     ? PlaceHelper.start(helper.file, { batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, texts: req.texts })
     : undefined;
-  const placeIn = (windows: Iterable<number[]>, placer: Placer, put: (paper: TopicPaper, nodes: readonly number[]) => void) => {
-    const nodes: number[] = [];
-    visitWindows(batch, papers, readInto, windows, (p) => withTransientTokens(() => {
-      nodes.length = 0;
-      placer.place(utf8Tokens(p, cache.table), nodes);
-      put(p, nodes);
-    }));
-  };
+  const placeIn = (windows: Iterable<number[]>, placer: Placer, put: (paper: TopicPaper, nodes: readonly number[]) => void) =>
+    placeInWindows(batch, papers, readInto, windows, placer, cache.table, put);
   const reader: PaperReader = {
     keep: (some) => {
       const picked = new Set(some);
