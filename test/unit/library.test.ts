@@ -3,6 +3,8 @@ import { parseFile } from '../../server/src/parse/parseFile';
 import { Classifier } from '../../server/src/parse/classify';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
+import { describeTitle } from '../../server/src/model/keys';
+import { authorTokens } from '../../server/src/parse/authors';
 
 describe('library: merging notes and digest entries', () => {
   const lib = libraryOf(exampleLibraryFiles());
@@ -160,6 +162,28 @@ describe('library: a recompute keeps the papers it would make again', () => {
   });
 });
 
+describe('library: a paper of one digest entry', () => {
+  it('reads every field from its entry, holds nothing else, and cannot be changed', () => {
+    const library = libraryOf(exampleLibraryFiles());
+    const lone = library.papers().filter((p) => !p.note && p.entries.length === 0 && p.digests.length === 1);
+    assert.ok(lone.length > 50, `${lone.length} papers of one digest entry`);
+    const fields = ['title', 'authors', 'year', 'digestDate', 'arxiv', 'doi', 'url', 'codeUrls', 'abstract', 'topics', 'keywords', 'organizations', 'type', 'container', 'volume', 'issue', 'pages', 'publisher', 'issued'] as const;
+    for (const p of lone) {
+      const s = p.digests[0];
+      for (const f of fields) assert.strictEqual(p[f], s[f], `${p.key}: ${f}`);
+      assert.deepStrictEqual([p.aliases, p.summary, p.note, p.entries], [[], undefined, undefined, []], p.key);
+      assert.deepStrictEqual(p.definition, { uri: s.uri, range: s.titleRange }, p.key);
+      assert.deepStrictEqual(p.match, { key: p.key.toLowerCase(), aliases: [], titleWords: describeTitle(s.title).titleWords, authorWords: authorTokens(s.authors).join(' ') }, p.key);
+      assert.strictEqual(library.get(p.key), p);
+    }
+    const p = lone.find((q) => q.authors.length > 0 && q.abstract)!;
+    assert.ok(Object.keys(p).length <= 2, `it holds its key and its entry only (${Object.keys(p)})`);
+    assert.throws(() => { (p as { title: string }).title = 'Changed'; }, TypeError);
+    assert.throws(() => p.digests.push(p.digests[0]), TypeError);
+    assert.throws(() => { p.aliases = ['other']; }, TypeError);
+  });
+});
+
 describe('library: what the sources of a file share', () => {
   it('every empty list is one frozen list, and the papers read the same as from unshared sources', () => {
     const files = exampleLibraryFiles();
@@ -230,6 +254,19 @@ describe('library: an edited note is patched in place when only its own paper ch
     assert.deepStrictEqual(rejoined.digests, before.digests);
     assert.strictEqual(library.paperOfSource(before.digests[1].uri, before.digests[1].ordinal), rejoined);
     sameAsFresh(library, files[rel]);
+  });
+
+  it('a note merged with one digest entry by title, its title changed: the entry parts as the paper a recompute makes of it', () => {
+    const lone = libraryOf(files).papers().find((p) => !p.note && p.entries.length === 0 && p.digests.length === 1 && !p.arxiv)!;
+    const noteRel = 'notes/zz-lone.md';
+    const note = (title: string) => `---\ncitekey: zz2025lone\ntitle: "${title}"\n---\nMy note.\n`;
+    const library = libraryOf({ ...files, [noteRel]: note(lone.title) });
+    assert.deepStrictEqual(library.get('zz2025lone')!.aliases, [lone.key], 'merged by title');
+    library.setFile(parseFile(uriFor(noteRel), noteRel, 'note', note('A Title Nobody Else Has')).entry);
+    assert.strictEqual(library.isDirty, false, 'no recompute needed');
+    const parted = library.get(lone.key)!;
+    assert.deepStrictEqual([parted.title, parted.note, parted.digests.map((d) => [d.uri, d.ordinal])], [lone.title, undefined, lone.digests.map((d) => [d.uri, d.ordinal])]);
+    assert.deepStrictEqual(library.papers(), libraryOf({ ...files, [noteRel]: note('A Title Nobody Else Has') }).papers());
   });
 
   it('a note retitled to a digest paper\'s title joins it at once, as a recompute would', () => {

@@ -48,6 +48,16 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
   return value;
 }
 
+/** What a source's title gives (keys.ts: describeTitle), made once per source. */
+function titleInfo(source: PaperSource): TitleInfo {
+  return remembered(source, TITLE_INFO, () => describeTitle(source.title));
+}
+
+/** An author list's words for completion matching, joined by spaces, made once per list. */
+function authorWords(authors: string[]): string {
+  return remembered(authors, AUTHOR_WORDS, () => authorTokens(authors).join(' '));
+}
+
 /** A range in the shape this thread's own literals have (see shareRepeatedValues). */
 const remade = (r: Range): Range => range(r.start.line, r.start.character, r.end.line, r.end.character);
 
@@ -144,7 +154,7 @@ export class Library {
     const withTitles = titles?.length === entry.sources.length;
     for (let i = from; i < to; i++) {
       const s = entry.sources[i];
-      const info = withTitles ? remembered(s, TITLE_INFO, () => titles[i]) : this.info(s);
+      const info = withTitles ? remembered(s, TITLE_INFO, () => titles[i]) : titleInfo(s);
       // Only for the hashing: the strings keep their hashes, and setFile's counting is then cheap.
       if (s.key) this.citableKeys.has(s.key);
       if (info.norm) this.citableTitles.has(info.norm);
@@ -279,13 +289,9 @@ export class Library {
     if (entry.kind !== 'note' && entry.kind !== 'bibliography') return;
     for (const s of entry.sources) {
       if (s.key) count(this.citableKeys, s.key, by);
-      const norm = this.info(s).norm;
+      const norm = titleInfo(s).norm;
       if (norm) count(this.citableTitles, norm, by);
     }
-  }
-
-  private info(source: PaperSource): TitleInfo {
-    return remembered(source, TITLE_INFO, () => describeTitle(source.title));
   }
 
   /** Recompute papers and keys if any source changed. Returns whether anything was recomputed. */
@@ -340,7 +346,7 @@ export class Library {
       for (let k = 0; k < sources.length; k++) {
         const s = sources[k];
         if (++step % REBUILD_STEP === 0) yield;
-        const info = this.info(s);
+        const info = titleInfo(s);
         if (s.kind === 'note') { notes.push(s); noteInfos.push(info); noteAt.push(paperAt.length); }
         else if (s.kind === 'bib') { bibSources.push(s); bibInfos.push(info); bibAt.push(paperAt.length); }
         else { digestSources.push(s); digestInfos.push(info); digestAt.push(paperAt.length); }
@@ -368,7 +374,7 @@ export class Library {
       const norm = noteInfos[i].norm;
       if (existing && inHiddenFolder(note.uri) && !inHiddenFolder(existing.note!.uri)) continue;
       if (existing) {
-        const same = (note.arxiv && note.arxiv === existing.arxiv) || (norm && norm === this.info(existing.note!).norm);
+        const same = (note.arxiv && note.arxiv === existing.arxiv) || (norm && norm === titleInfo(existing.note!).norm);
         if (!same) {
           const other = existing.note!;
           const at = note.keyRange ?? note.titleRange;
@@ -475,7 +481,8 @@ export class Library {
         for (let m = 0; m < g.members.length; m++) mergeDigest(paper, g.members[m].source);
       } else {
         paper = sameDigestPaper(this.byKey.get(key), g.members);
-        if (!paper) {
+        if (!paper && g.members.length === 1) paper = digestPaper(key, g.members[0].source);
+        else if (!paper) {
           // The first member makes a new paper; the others add to it.
           paper = newPaper(key, g.members[0].source);
           for (let m = 1; m < g.members.length; m++) mergeDigest(paper, g.members[m].source);
@@ -497,7 +504,7 @@ export class Library {
     for (let i = 0; i < sortedKeys.length; i++) {
       if (++step % REBUILD_STEP === 0) yield;
       const paper = byKey.get(sortedKeys[i])!;
-      list[i] = paper.match === UNFINISHED ? this.finishPaper(paper) : paper; // a kept paper is finished
+      list[i] = unfinished(paper) ? this.finishPaper(paper) : paper; // a kept paper is finished
     }
     const bySource = new Map<string, (Paper | undefined)[]>();
     let at = 0;
@@ -521,10 +528,8 @@ export class Library {
     if (!paper.abstract && paper.summary) { paper.abstract = paper.summary; paper.summary = undefined; }
     if (paper.summary && paper.abstract && sameText(paper.summary, paper.abstract, this.texts)) paper.summary = undefined;
     const primary = paper.note ?? paper.entries[0] ?? paper.digests[0];
-    const info = this.info(primary);
-    const authorWords = remembered(paper.authors, AUTHOR_WORDS, () => authorTokens(paper.authors).join(' '));
     const aliases = paper.aliases.length ? paper.aliases.map((a) => a.toLowerCase()) : NO_WORDS;
-    paper.match = { key: paper.key.toLowerCase(), aliases, titleWords: info.titleWords, authorWords };
+    paper.match = { key: paper.key.toLowerCase(), aliases, titleWords: titleInfo(primary).titleWords, authorWords: authorWords(paper.authors) };
     return paper;
   }
 
@@ -549,7 +554,7 @@ export class Library {
     const paper = this.byKey.get(before.key!);
     if (!paper || paper.note !== before || paper.entries.length || before.aliases || after.aliases) return false;
     if (after.key !== before.key || after.arxiv !== before.arxiv || after.doi !== before.doi || this.clashProblems.has(old.uri)) return false;
-    const oldNorm = this.info(before).norm, newNorm = this.info(after).norm;
+    const oldNorm = titleInfo(before).norm, newNorm = titleInfo(after).norm;
     const retitled = newNorm !== oldNorm;
     const parting = retitled && paper.digests.length > 0;
     if (parting && !this.mergedByTitleAlone(paper, oldNorm)) return false;
@@ -569,9 +574,13 @@ export class Library {
       next.aliases = [joined.key];
       for (const d of joined.digests) mergeDigest(next, d);
     } else if (parting) {
-      parted = newPaper(paper.aliases[0], paper.digests[0]);
-      for (let m = 1; m < paper.digests.length; m++) mergeDigest(parted, paper.digests[m]);
-      this.finishPaper(parted);
+      // As a recompute makes it (see the digest groups in compute).
+      if (paper.digests.length === 1) parted = digestPaper(paper.aliases[0], paper.digests[0]);
+      else {
+        parted = newPaper(paper.aliases[0], paper.digests[0]);
+        for (let m = 1; m < paper.digests.length; m++) mergeDigest(parted, paper.digests[m]);
+      }
+      if (unfinished(parted)) this.finishPaper(parted);
       this.byKey.set(parted.key, parted);
     } else if (paper.digests.length) {
       next.aliases = paper.aliases;
@@ -612,7 +621,7 @@ export class Library {
     const first = this.digestSourceTitled(norm);
     const paper = first && this.bySource.get(first.uri)?.[first.ordinal];
     if (!paper || paper.note || paper.entries.length || paper.aliases.length || !paper.digests.length) return undefined;
-    return paper.digests.every((d) => this.info(d).norm === norm) ? paper : undefined;
+    return paper.digests.every((d) => titleInfo(d).norm === norm) ? paper : undefined;
   }
 
   /**
@@ -622,7 +631,7 @@ export class Library {
   private digestSourceTitled(norm: string): PaperSource | undefined {
     for (const f of this.files.values()) {
       if (f.kind !== 'digest') continue;
-      for (const s of f.sources) if (this.info(s).norm === norm) return s;
+      for (const s of f.sources) if (titleInfo(s).norm === norm) return s;
     }
     return undefined;
   }
@@ -724,6 +733,62 @@ function newPaper(key: string, source: PaperSource): Paper {
 }
 
 /**
+ * A paper of one digest entry and nothing else (no note, no bibliography entry, no other digest's
+ * entry, no alias): most of a large library's papers. It holds its key and the entry, and reads
+ * every other field from the entry, which has them as the paper would; as an object with a slot
+ * for every field, a definition, a match object and a list of its one entry, each such paper took
+ * ~350 bytes more. Finished as it is made: its match words are made when asked (once a recompute,
+ * for the completion's search text). Nothing changes it once made (a write to a field throws).
+ */
+class DigestPaper implements Paper {
+  constructor(readonly key: string, private readonly source: PaperSource) {}
+
+  /** Whether this is the paper of that very entry (the same parsed source). */
+  isOf(source: PaperSource): boolean { return this.source === source; }
+
+  get aliases(): string[] { return NO_WORDS; }
+  get title(): string { return this.source.title; }
+  get authors(): string[] { return this.source.authors; }
+  get year(): number | undefined { return this.source.year; }
+  get digestDate(): string | undefined { return this.source.digestDate; }
+  get arxiv(): string | undefined { return this.source.arxiv; }
+  get doi(): string | undefined { return this.source.doi; }
+  get url(): string | undefined { return this.source.url; }
+  get codeUrls(): string[] { return this.source.codeUrls; }
+  get abstract(): Text | undefined { return this.source.abstract; }
+  get summary(): undefined { return undefined; }
+  get topics(): string[] { return this.source.topics; }
+  get keywords(): string[] | undefined { return this.source.keywords; }
+  get organizations(): string[] | undefined { return this.source.organizations; }
+  get type(): string | undefined { return this.source.type; }
+  get container(): string | undefined { return this.source.container; }
+  get volume(): string | undefined { return this.source.volume; }
+  get issue(): string | undefined { return this.source.issue; }
+  get pages(): string | undefined { return this.source.pages; }
+  get publisher(): string | undefined { return this.source.publisher; }
+  get issued(): string | undefined { return this.source.issued; }
+  get note(): undefined { return undefined; }
+  get entries(): PaperSource[] { return NO_SOURCES; }
+  /** A new list each time, frozen: adding an entry is for a paper of several. */
+  get digests(): PaperSource[] { return Object.freeze([this.source]) as PaperSource[]; }
+  get definition(): Location { return { uri: this.source.uri, range: this.source.keyRange ?? this.source.titleRange }; }
+  get match(): Paper['match'] {
+    // Its key is lower case (see digestPaper), and it has no aliases.
+    return { key: this.key, aliases: NO_WORDS, titleWords: titleInfo(this.source).titleWords, authorWords: authorWords(this.source.authors) };
+  }
+}
+
+/** The paper of a lone digest entry: a DigestPaper, unless its key has capitals (then match.key would differ). */
+function digestPaper(key: string, source: PaperSource): Paper {
+  return key === key.toLowerCase() ? new DigestPaper(key, source) : newPaper(key, source);
+}
+
+/** Whether the paper still needs finishPaper (a DigestPaper never does). */
+function unfinished(paper: Paper): boolean {
+  return !(paper instanceof DigestPaper) && paper.match === UNFINISHED;
+}
+
+/**
  * The previous recompute's paper under this key, if it is made of exactly these digest entries (the
  * same parsed sources, in the same order) and nothing else: it would be made again field for field,
  * so it is kept as it is. A recompute after one file changed then allocates new papers only for
@@ -732,6 +797,7 @@ function newPaper(key: string, source: PaperSource): Paper {
  * one has no note, so nothing below changes it.
  */
 function sameDigestPaper(old: Paper | undefined, members: readonly { source: PaperSource }[]): Paper | undefined {
+  if (old instanceof DigestPaper) return members.length === 1 && old.isOf(members[0].source) ? old : undefined;
   if (!old || old.note || old.entries.length || old.digests.length !== members.length) return undefined; // only a keyed paper has aliases
   for (let m = 0; m < members.length; m++) if (old.digests[m] !== members[m].source) return undefined;
   return old;
