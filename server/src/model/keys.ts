@@ -100,11 +100,21 @@ export interface TitleInfo {
 }
 
 export function describeTitle(title: string): TitleInfo {
-  return {
+  return withSharedWords({
     norm: normalizeTitle(title),
     candidates: candidateWords(keyCandidates(title)),
     titleWords: keyWords(title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w])).join(' '),
-  };
+  });
+}
+
+/**
+ * The info with its title words and normalized title one string where they read alike (a title
+ * without hyphens or apostrophes: about half of them), instead of two copies of it. For an info
+ * made here, and for one that came from a parse worker, whose strings arrive as copies of their own.
+ */
+export function withSharedWords(info: TitleInfo): TitleInfo {
+  if (info.titleWords === info.norm) info.titleWords = info.norm; // equal text; now the same string
+  return info;
 }
 
 function candidateWords(candidates: string[]): string {

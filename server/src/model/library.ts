@@ -1,7 +1,7 @@
 import type { FileEntry, PaperMetadata, PaperSource, SourceProblem, Text } from '../parse/types';
 export type { FileEntry, FileKind } from '../parse/types';
 import type { Citation } from '../parse/citations';
-import { chooseKeyFrom, describeTitle, TitleInfo } from './keys';
+import { chooseKeyFrom, describeTitle, TitleInfo, withSharedWords } from './keys';
 import { searchTextSteps } from './match';
 import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../parse/authors';
@@ -154,7 +154,7 @@ export class Library {
     const withTitles = titles?.length === entry.sources.length;
     for (let i = from; i < to; i++) {
       const s = entry.sources[i];
-      const info = withTitles ? remembered(s, TITLE_INFO, () => titles[i]) : titleInfo(s);
+      const info = withTitles ? remembered(s, TITLE_INFO, () => withSharedWords(titles[i])) : titleInfo(s);
       // Only for the hashing: the strings keep their hashes, and setFile's counting is then cheap.
       if (s.key) this.citableKeys.has(s.key);
       if (info.norm) this.citableTitles.has(info.norm);
