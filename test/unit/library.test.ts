@@ -163,7 +163,7 @@ describe('library: a recompute keeps the papers it would make again', () => {
 });
 
 describe('library: a paper of one digest entry', () => {
-  it('reads every field from its entry, holds nothing else, and cannot be changed', () => {
+  it('reads every field from its entry, holds nothing else, and cannot be changed; its entry\'s title range is three numbers', () => {
     const library = libraryOf(exampleLibraryFiles());
     const lone = library.papers().filter((p) => !p.note && p.entries.length === 0 && p.digests.length === 1);
     assert.ok(lone.length > 50, `${lone.length} papers of one digest entry`);
@@ -172,7 +172,10 @@ describe('library: a paper of one digest entry', () => {
       const s = p.digests[0];
       for (const f of fields) assert.strictEqual(p[f], s[f], `${p.key}: ${f}`);
       assert.deepStrictEqual([p.aliases, p.summary, p.note, p.entries], [[], undefined, undefined, []], p.key);
-      assert.deepStrictEqual(p.definition, { uri: s.uri, range: s.titleRange }, p.key);
+      assert.deepStrictEqual(p.definition, { uri: s.uri, range: { start: s.titleRange.start, end: s.titleRange.end } }, p.key);
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(s.titleRange)), p.definition.range, `${p.key}: its title range is written as a range`);
+      assert.strictEqual(s.titleRange.start.line, s.titleRange.end.line);
+      assert.ok(Object.values(s.titleRange).every((v) => typeof v === 'number'), `${p.key}: its title range on one line is kept as numbers, not position objects`);
       assert.deepStrictEqual(p.match, { key: p.key.toLowerCase(), aliases: [], titleWords: describeTitle(s.title).titleWords, authorWords: authorTokens(s.authors).join(' ') }, p.key);
       assert.strictEqual(library.get(p.key), p);
     }

@@ -5,7 +5,7 @@ import { chooseKeyFrom, describeTitle, TitleInfo, withSharedWords } from './keys
 import { searchTextSteps } from './match';
 import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../parse/authors';
-import { normalizeTitle, Range, range } from '../util/text';
+import { normalizeTitle, Position, Range, range } from '../util/text';
 import { sameText } from './sameText';
 
 export interface Location { uri: string; range: Range }
@@ -62,6 +62,26 @@ function authorWords(authors: string[]): string {
 const remade = (r: Range): Range => range(r.start.line, r.start.character, r.end.line, r.end.character);
 
 /**
+ * A digest entry's title range as the library keeps it when it lies on one line (nearly every one):
+ * three numbers in one object, its positions made when read. As a range it was three objects,
+ * ~120 bytes, for each of a large library's digest entries. The library reads it (a line number
+ * for hover and the reader) and hands out plain copies (`plainRange`: a paper's definition), so
+ * answers hold plain ranges; `toJSON` writes it as one all the same. A write to a field throws.
+ */
+class LineRange implements Range {
+  constructor(private readonly line: number, private readonly from: number, private readonly to: number) {}
+  get start(): Position { return { line: this.line, character: this.from }; }
+  get end(): Position { return { line: this.line, character: this.to }; }
+  toJSON(): Range { return range(this.line, this.from, this.line, this.to); }
+}
+
+/** A digest entry's title range as the library keeps it: a LineRange when on one line. */
+const titleRangeOfDigest = (r: Range): Range => (r.start.line === r.end.line ? new LineRange(r.start.line, r.start.character, r.end.character) : remade(r));
+
+/** The range as a plain object (a copy of a LineRange; any other range as it is). */
+const plainRange = (r: Range): Range => (r instanceof LineRange ? r.toJSON() : r);
+
+/**
  * An entry that came from a parse worker has a value of its own for everything, made where the
  * message was read: the file's uri once per source, the kind once per source and citation, a
  * digest's date twice per entry, an empty list for every entry without authors or topics. At L
@@ -92,7 +112,7 @@ function shareSourceValues(entry: FileEntry, from: number, to: number): void {
     if (s.authors.length === 0) s.authors = NO_WORDS;
     if (s.topics.length === 0) s.topics = NO_WORDS;
     if (s.codeUrls.length === 0) s.codeUrls = NO_WORDS;
-    s.titleRange = remade(s.titleRange);
+    s.titleRange = s.kind === 'digest' ? titleRangeOfDigest(s.titleRange) : remade(s.titleRange);
     if (s.keyRange) s.keyRange = remade(s.keyRange);
   }
 }
@@ -727,7 +747,7 @@ function newPaper(key: string, source: PaperSource): Paper {
     note: isNote ? source : undefined,
     entries: source.kind === 'bib' ? [source] : NO_SOURCES,
     digests: source.kind === 'digest' ? [source] : [],
-    definition: { uri: source.uri, range: source.keyRange ?? source.titleRange },
+    definition: { uri: source.uri, range: plainRange(source.keyRange ?? source.titleRange) },
     match: UNFINISHED,
   };
 }
@@ -771,7 +791,7 @@ class DigestPaper implements Paper {
   get entries(): PaperSource[] { return NO_SOURCES; }
   /** A new list each time, frozen: adding an entry is for a paper of several. */
   get digests(): PaperSource[] { return Object.freeze([this.source]) as PaperSource[]; }
-  get definition(): Location { return { uri: this.source.uri, range: this.source.keyRange ?? this.source.titleRange }; }
+  get definition(): Location { return { uri: this.source.uri, range: plainRange(this.source.keyRange ?? this.source.titleRange) }; }
   get match(): Paper['match'] {
     // Its key is lower case (see digestPaper), and it has no aliases.
     return { key: this.key, aliases: NO_WORDS, titleWords: titleInfo(this.source).titleWords, authorWords: authorWords(this.source.authors) };
