@@ -33,7 +33,7 @@ import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './shared/rules';
 import { capText, SHOWN } from './util/untrusted';
 import { rangesOverlap, Range } from './util/text';
-import { sameTopicInput, TopicNode, topicPaper, UnreadTopicPaper } from './topics/topics';
+import { sameTopicInput, TopicNode, topicPaper } from './topics/topics';
 import { TopicsWorkerClient } from './topics/topicsClient';
 import { encodeTopicPapers } from './topics/topicBatch';
 import { libraryTextHash } from './topics/libraryHash';
@@ -559,12 +559,7 @@ export class Session {
           return;
         }
         // Made a slice at a time: all of a large library's papers at once held the thread too long.
-        const papers: UnreadTopicPaper[] = [];
-        for (const p of current) {
-          papers.push(topicPaper(p));
-          if (papers.length % 256 === 0 && slice.spent()) await slice.giveWay();
-        }
-        const batch = await encodeTopicPapers(papers, slice);
+        const batch = await encodeTopicPapers(current, slice, topicPaper);
         const libraryHash = this.cacheDir && this.serverCodeId() ? await libraryTextHash(this.library.allFiles(), this.serverCodeId(), slice) : undefined;
         const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'), this.textStore, libraryHash);
         if (reply.note) this.ports.log(reply.note);

@@ -29,17 +29,27 @@ export function keywordsAfterAbstract(keywords: readonly string[] | undefined): 
   return keywords?.length ? `\n${keywords.join('.\n')}.` : '';
 }
 
+/** Metadata of this many papers is joined into one piece as it is encoded (see encodeTopicPapers). */
+const META_PIECE = 1024;
+
 /**
  * Encoded on the server thread, giving way to requests whenever `slice` is spent. An abstract in the
- * text store is left for the worker to read (`stored`), never read here.
+ * text store is left for the worker to read (`stored`), never read here. `as` gives each of
+ * `items` as a topic paper when asked (session.ts passes the library's papers and topicPaper): a
+ * list of them all first held ~10 MB of the server thread's heap at L for the whole encoding. For
+ * the same reason each few hundred papers' metadata is joined as it is made.
  */
-export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTopicPaper)[], slice: Slice): Promise<TopicBatch> {
+export async function encodeTopicPapers<T>(items: readonly T[], slice: Slice, as: (item: T) => TopicPaper | UnreadTopicPaper = (item) => item as TopicPaper): Promise<TopicBatch> {
   const encoder = new TextEncoder();
-  const bounds = new Uint32Array(papers.length * 3);
+  const bounds = new Uint32Array(items.length * 3);
   let stored: Float64Array | undefined;
   // Sized for ASCII (one byte per character); other text grows it.
   let size = 0;
-  for (const p of papers) size += p.title.length + (typeof p.abstract === 'string' ? p.abstract.length : 0);
+  for (let i = 0; i < items.length; i++) {
+    const p = as(items[i]);
+    size += p.title.length + (typeof p.abstract === 'string' ? p.abstract.length : 0);
+    if (i % 1024 === 1023 && slice.spent()) await slice.giveWay();
+  }
   let text = new Uint8Array(size + 1024);
   let used = 0;
   const meta: string[] = [];
@@ -56,20 +66,23 @@ export async function encodeTopicPapers(papers: readonly (TopicPaper | UnreadTop
     room(s.length * 3);
     used += encoder.encodeInto(s, text.subarray(used)).written;
   };
-  for (let i = 0; i < papers.length; i++) {
-    const p = papers[i];
+  const pieces: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const p = as(items[i]);
     bounds[3 * i] = used;
     put(p.title);
     bounds[3 * i + 1] = used;
     if (typeof p.abstract === 'string') put(p.abstract);
-    else (stored ??= new Float64Array(papers.length * 3)).set([p.abstract.file, p.abstract.at, p.abstract.bytes], 3 * i); // left for the worker
+    else (stored ??= new Float64Array(items.length * 3)).set([p.abstract.file, p.abstract.at, p.abstract.bytes], 3 * i); // left for the worker
     if ('keywords' in p) put(keywordsAfterAbstract(p.keywords));
     bounds[3 * i + 2] = used;
     meta.push(JSON.stringify([p.key, p.topics, p.topicKind]));
+    if (meta.length === META_PIECE) pieces.push(meta.splice(0).join(','));
     if (i % 64 === 63 && slice.spent()) await slice.giveWay();
   }
+  if (meta.length) pieces.push(meta.join(','));
   // The whole buffer is transferred, not copied, so its unused end costs nothing to send.
-  return { meta: `[${meta.join(',')}]`, text: text.subarray(0, used), bounds, stored };
+  return { meta: `[${pieces.join(',')}]`, text: text.subarray(0, used), bounds, stored };
 }
 
 /**
