@@ -322,6 +322,7 @@ describe('the text store', () => {
     const slowly = (wanted: StoredRead[]) => { Atomics.wait(pause, 0, 0, 3); readInto(wanted); };
     const helped = answerTopics(request, new PhraseCache(), 'code', slowly, Date.now(), options);
     assert.deepStrictEqual([helped.tree, helped.note], [alone.tree, undefined]);
+    assert.ok([batch.text, batch.bounds, batch.stored].every((a) => a?.buffer instanceof SharedArrayBuffer), 'the helper was given the batch\'s bytes to share, not a copy');
     assert.strictEqual(Math.max(...reads.values()), 1);
     assert.ok(reads.size > 2000 && reads.size < total, `this thread read the sample and some of the rest, the helper the others from the store itself (${reads.size - 2000} of ${total - 2000} here)`);
 

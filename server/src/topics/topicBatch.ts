@@ -24,6 +24,22 @@ export interface TopicBatch {
   stored?: Float64Array;
 }
 
+/**
+ * Moves the batch's arrays into shared memory (a copy, once), so that a thread it is posted to
+ * afterwards (the placing helper) reads these very bytes instead of a copy of its own.
+ */
+export function shareBatch(batch: TopicBatch): void {
+  batch.text = sharedCopy(batch.text, Uint8Array);
+  batch.bounds = sharedCopy(batch.bounds, Uint32Array);
+  if (batch.stored) batch.stored = sharedCopy(batch.stored, Float64Array);
+}
+
+function sharedCopy<A extends Uint8Array | Uint32Array | Float64Array>(from: A, kind: { new (buffer: SharedArrayBuffer): A }): A {
+  const copy = new kind(new SharedArrayBuffer(from.byteLength));
+  copy.set(from);
+  return copy;
+}
+
 /** What follows an abstract for a digest's keywords (topics.ts: withKeywords). */
 export function keywordsAfterAbstract(keywords: readonly string[] | undefined): string {
   return keywords?.length ? `\n${keywords.join('.\n')}.` : '';

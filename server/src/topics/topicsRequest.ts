@@ -1,5 +1,5 @@
 import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, vocabularyOf } from './topics';
-import { BatchPaper, batchPapers, TopicBatch, visitInWindows, windowsOf, withStoredAbstracts } from './topicBatch';
+import { BatchPaper, batchPapers, shareBatch, TopicBatch, visitInWindows, windowsOf, withStoredAbstracts } from './topicBatch';
 import { Placer } from './placement';
 import { PlaceHelper, placeInWindows, readPlaced, TAKEN_BY, takeWindows } from './placeHelper';
 import { SELECTION_SAMPLE } from './derivedTopics';
@@ -96,9 +96,10 @@ function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: Phras
   const { batch } = req;
   // Started now, so that it is running once the papers to place are known: those without tags or
   // a folder topic, but for the ones topics are chosen on (SELECTION_SAMPLE).
-  const other = helper && req.options.auto && papers.filter((p) => p.topics.length === 0).length >= helper.minPapers + SELECTION_SAMPLE[0]
-    ? PlaceHelper.start(helper.file, { batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, texts: req.texts })
-    : undefined;
+  const helped = helper && req.options.auto && papers.filter((p) => p.topics.length === 0).length >= helper.minPapers + SELECTION_SAMPLE[0];
+  // The helper reads the batch's bytes where this thread does (posted, they would be copied).
+  if (helped) shareBatch(batch);
+  const other = helped ? PlaceHelper.start(helper.file, { batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, texts: req.texts }) : undefined;
   const placeIn = (windows: Iterable<number[]>, placer: Placer, put: (paper: TopicPaper, nodes: readonly number[]) => void) =>
     placeInWindows(batch, papers, readInto, windows, placer, cache.table, put);
   const reader: PaperReader = {
