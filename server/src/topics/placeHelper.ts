@@ -126,13 +126,21 @@ export function runPlaceJob(job: PlaceJob): void {
 function placeWork(job: PlaceJob, work: PlaceWork): Int32Array {
   const table = replayWords(work.words);
   const placer = new Placer(work.plan, table);
-  const count = job.batch.bounds.length / 3;
-  // The helper needs no keys: each paper is named by its index in the batch.
-  const papers = Array.from({ length: count }, (_, i) => new BatchPaper(String(i), [], 'tag', job.batch, i));
   const windows = windowsOf(job.batch, work.windowBytes, Array.from(work.indexes));
+  const papers: BatchPaper[] = new Array(job.batch.bounds.length / 3);
+  // Only the papers of the window at hand exist: a paper for each of the batch's, made up front,
+  // all outlived the young generation, which copied each of them twice.
+  function* withPapers(taken: Iterable<number[]>): Generator<number[]> {
+    for (const window of taken) {
+      // The helper needs no keys: each paper is named by its index in the batch.
+      for (const i of window) papers[i] = new BatchPaper(String(i), [], 'tag', job.batch, i);
+      yield window;
+      for (const i of window) delete papers[i];
+    }
+  }
   const placed: number[] = [];
   let done = 0;
-  placeInWindows(job.batch, papers, (reads) => readStored(job.texts, reads), takeWindows(windows, work.next, work.owner, TAKEN_BY.helper), placer, table, (p, nodes) => {
+  placeInWindows(job.batch, papers, (reads) => readStored(job.texts, reads), withPapers(takeWindows(windows, work.next, work.owner, TAKEN_BY.helper)), placer, table, (p, nodes) => {
     placed.push(Number(p.key), nodes.length, ...nodes);
     if (++done % 256 === 0) Atomics.store(job.flags, PLACED, done);
   });
