@@ -241,8 +241,11 @@ export function stampOf(batch: TopicBatch, i: number): string {
  */
 export function batchPapers(batch: TopicBatch): BatchPaper[] {
   const meta = JSON.parse(batch.meta) as [string, string[], TopicPaper['topicKind']][];
-  return meta.map(([key, topics, topicKind], i) => new BatchPaper(key, topics, topicKind, batch, i));
+  // Most papers have no topics: they share one empty list, not one each (nothing writes into it).
+  return meta.map(([key, topics, topicKind], i) => new BatchPaper(key, topics.length ? topics : NO_TOPICS, topicKind, batch, i));
 }
+
+const NO_TOPICS = Object.freeze([]) as unknown as string[];
 
 const decoder = new TextDecoder();
 const RELEASED: TopicBatch = { meta: '[]', text: new Uint8Array(0), bounds: new Uint32Array(0) };
