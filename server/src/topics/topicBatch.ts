@@ -53,7 +53,7 @@ const META_PIECE = 1024;
  * text store is left for the worker to read (`stored`), never read here. `as` gives each of
  * `items` as a topic paper when asked (session.ts passes the library's papers and topicPaper): a
  * list of them all first held ~10 MB of the server thread's heap at L for the whole encoding. For
- * the same reason each few hundred papers' metadata is joined as it is made.
+ * the same reason each thousand papers' metadata (META_PIECE) is joined as it is made.
  */
 export async function encodeTopicPapers<T>(items: readonly T[], slice: Slice, as: (item: T) => TopicPaper | UnreadTopicPaper = (item) => item as TopicPaper): Promise<TopicBatch> {
   const encoder = new TextEncoder();
