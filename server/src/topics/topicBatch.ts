@@ -254,7 +254,12 @@ export class BatchPaper implements TopicPaper {
   /** Set by the token cache (a SHA-256 of the paper's bytes): once known, the paper is known without its bytes. */
   digest?: string;
 
-  constructor(readonly key: string, readonly topics: string[], readonly topicKind: TopicPaper['topicKind'], private batch: TopicBatch, private index: number) {}
+  /** Its index in the batch it came in (while `index` follows it into a window). */
+  readonly at: number;
+
+  constructor(readonly key: string, readonly topics: string[], readonly topicKind: TopicPaper['topicKind'], private batch: TopicBatch, private index: number) {
+    this.at = index;
+  }
 
   /** Reads the paper from now on at `index` in `batch` (a window of the batch it came in: visitInWindows). */
   readFrom(batch: TopicBatch, index: number): void {

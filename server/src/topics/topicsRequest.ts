@@ -109,8 +109,8 @@ function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: Phras
     },
     place: (some, plan, put) => {
       const placer = new Placer(plan, cache.table);
-      const indexOf = new Map(papers.map((p, i) => [p as TopicPaper, i]));
-      const indexes = Int32Array.from(some, (p) => indexOf.get(p)!);
+      // The papers to place are some of `papers`, so each knows its index in the batch.
+      const indexes = Int32Array.from(some, (p) => (p as BatchPaper).at);
       const windows = windowsOf(batch, helper?.windowBytes, Array.from(indexes));
       if (!other || some.length < helper!.minPapers) return placeIn(windows, placer, put);
       const next = new Int32Array(new SharedArrayBuffer(4)), owner = new Uint8Array(new SharedArrayBuffer(windows.length));
