@@ -132,8 +132,8 @@ function placeWork(job: PlaceJob, work: PlaceWork): Int32Array {
   // all outlived the young generation, which copied each of them twice.
   function* withPapers(taken: Iterable<number[]>): Generator<number[]> {
     for (const window of taken) {
-      // The helper needs no keys: each paper is named by its index in the batch.
-      for (const i of window) papers[i] = new BatchPaper(String(i), [], 'tag', job.batch, i);
+      // The helper needs no keys or topics: it names each paper by its index in the batch (`at`).
+      for (const i of window) papers[i] = new BatchPaper('', [], 'tag', job.batch, i);
       yield window;
       for (const i of window) delete papers[i];
     }
@@ -141,7 +141,7 @@ function placeWork(job: PlaceJob, work: PlaceWork): Int32Array {
   const placed: number[] = [];
   let done = 0;
   placeInWindows(job.batch, papers, (reads) => readStored(job.texts, reads), withPapers(takeWindows(windows, work.next, work.owner, TAKEN_BY.helper)), placer, table, (p, nodes) => {
-    placed.push(Number(p.key), nodes.length, ...nodes);
+    placed.push(p.at, nodes.length, ...nodes);
     if (++done % 256 === 0) Atomics.store(job.flags, PLACED, done);
   });
   return Int32Array.from(placed);
