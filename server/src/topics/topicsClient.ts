@@ -3,10 +3,11 @@ import type { TopicNode, TopicOptions } from './topics';
 import type { TopicBatch } from './topicBatch';
 import type { TextStoreLocation } from '../runtime/textStore';
 import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';
+import type { TopicsAnswer } from './topicsRequest';
 import { Slice } from '../runtime/scheduler';
 
-/** A computation's answer, its tree parsed. */
-export type TopicsComputed = Omit<TopicsWorkerReply, 'roots'> & { tree?: TopicNode[] };
+/** A computation's answer as the worker made it (its tree parsed), and the request's id. */
+export type TopicsComputed = TopicsAnswer & { id: number };
 
 /**
  * Runs topic computations in one worker thread, started on first use and kept for its token cache.
