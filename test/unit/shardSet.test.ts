@@ -146,12 +146,12 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
       const before = QUERIES.map((q) => search(set, q));
       const postings = [a, b, c].reduce((n, x) => n + x.docs.length, 0);
       assert.strictEqual(set.spill(dir, postings + 1), false, 'fewer postings than asked for stay in memory');
-      assert.deepStrictEqual([files(), set.spillProblem], [[], undefined]);
+      assert.deepStrictEqual([files(), set.spillError], [[], undefined]);
       assert.strictEqual(set.spill(path.join(dir, 'gone'), 0), false, 'a folder that is not there');
-      assert.match(set.spillProblem ?? '', /ENOENT/, 'and why, for the log');
+      assert.match(String((set.spillError as Error)?.message), /ENOENT/, 'and why, for the log');
       QUERIES.forEach((q, i) => assert.deepStrictEqual(search(set, q), before[i], q));
       assert.strictEqual(set.spill(dir, 0), true);
-      assert.strictEqual(set.spillProblem, undefined);
+      assert.strictEqual(set.spillError, undefined);
       assert.strictEqual(set.spill(dir, 0), true, 'already there');
       assert.deepStrictEqual(files().map((f) => fs.statSync(path.join(dir, f)).size), [postings * 8], 'one file: a document id and a weight per posting');
       QUERIES.forEach((q, i) => assert.deepStrictEqual(search(set, q), before[i], q));

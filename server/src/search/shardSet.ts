@@ -29,11 +29,6 @@ export class ShardSet {
   /** What the last spill threw, if it could not write its file (the postings stayed in memory), for the log. */
   spillError: unknown;
 
-  /** spillError's message. */
-  get spillProblem(): string | undefined {
-    return this.spillError === undefined ? undefined : String((this.spillError as Error)?.message ?? this.spillError);
-  }
-
   constructor(private readonly fields: string[]) {}
 
   get size(): number {
