@@ -130,7 +130,10 @@ export class NearestTopic {
   of(v: SparseVector): number {
     const { scores, postings } = this;
     scores.fill(0);
-    for (let j = 0; j < v.ids.length; j++) for (const p of postings.get(v.ids[j]) ?? []) scores[p.topic] += v.values[j] * p.weight;
+    for (let j = 0; j < v.ids.length; j++) {
+      const list = postings.get(v.ids[j]); // a word in no centroid adds nothing
+      if (list) for (const p of list) scores[p.topic] += v.values[j] * p.weight;
+    }
     let best = -1, bestSimilarity = PLACE_SIMILARITY;
     for (let t = 0; t < scores.length; t++) if (scores[t] > bestSimilarity) { bestSimilarity = scores[t]; best = t; }
     return best;
