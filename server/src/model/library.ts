@@ -456,7 +456,7 @@ export class Library {
 
     // Digest entries: group entries of one paper (same arXiv id or title) across digests.
     interface Member { source: PaperSource; info: TitleInfo; at: number }
-    interface Group { members: Member[]; paper?: Paper; norm: string; index: number }
+    interface Group { members: Member[]; paper?: Paper; norm: string; index: number; rank: string }
     const groups: Group[] = [];
     const groupByArxiv = new Map<string, Group>();
     /** Normalized title -> index in `groups` (kept as the digest titles: numbers keep no group alive). */
@@ -469,25 +469,25 @@ export class Library {
       let g = (s.arxiv && groupByArxiv.get(s.arxiv)) || (titleGroup === undefined ? undefined : groups[titleGroup]);
       const member = { source: s, info: digestInfos[i], at: digestAt[i] };
       if (g) g.members.push(member);
-      else groups.push((g = { members: [member], norm, index: groups.length }));
+      else groups.push((g = { members: [member], norm, index: groups.length, rank: '' }));
       if (s.arxiv && !groupByArxiv.has(s.arxiv)) groupByArxiv.set(s.arxiv, g);
       if (!groupByTitle.has(norm)) groupByTitle.set(norm, g.index);
     }
     // Keys in a fixed order (digest date, then title), so neither file order nor entry order matters,
     // and a digest from a later day can never take a key an earlier paper already has. Each group
     // starts with a title no earlier group has, so no two groups have the same order.
-    const rankOf = (g: Group) => dateRankOf(g.members[0].source);
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i];
       if (++step % REBUILD_STEP === 0) yield;
       if (g.members.length > 1) g.members.sort((a, b) => compareSources(a.source, b.source));
+      g.rank = dateRankOf(g.members[0].source);
       const arxiv = g.members.find((m) => m.source.arxiv)?.source.arxiv;
       g.paper = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
     }
     yield;
     const taken = (k: string) => byKey.has(k);
     const inOrder = (a: Group, b: Group) => {
-      const ra = rankOf(a), rb = rankOf(b);
+      const ra = a.rank, rb = b.rank;
       return ra !== rb ? (ra < rb ? -1 : 1) : a.norm < b.norm ? -1 : a.norm > b.norm ? 1 : 0;
     };
     const ordered = yield* sortInSteps(groups, inOrder);
