@@ -9,11 +9,13 @@ import { rewriteBody } from '../support/cacheFiles';
 import { generate } from '../bench/generate';
 import { copyLibrary } from './server.test';
 import { eventually } from '../support/eventually';
+import { RACY_MS } from '../../server/src/ingest/parseCache';
 
 interface SearchResponse { results: { key: string; title: string; score: number; snippet: string }[]; error?: string; partial: boolean }
 interface TopicNode { id: string; name: string; kind: string; count: number; papers: string[]; children: TopicNode[] }
 interface TopicsResponse { topics: TopicNode[]; computeMs: number; fromCache: boolean; papers: number; uncategorized: string[] }
 interface SymbolInfo { name: string; location: { uri: string } }
+interface PaperDetails { abstract?: string; summary?: string; note?: { body?: string } }
 
 describe('search, topics and paper requests over stdio', function () {
   this.timeout(120000);
@@ -125,6 +127,14 @@ describe('search, topics and paper requests over stdio', function () {
   });
 
   describe('across a restart', () => {
+    /** Every paper's long texts, as the reader gets them. */
+    const longTexts = async (c: LspClient) => {
+      const keys = (await c.request<{ papers: { key: string }[] }>('litnotes/list', {})).papers.map((p) => p.key).sort();
+      return Promise.all(keys.map(async (key) => {
+        const d = await c.request<PaperDetails>('litnotes/paper', { key });
+        return { key, abstract: d.abstract, summary: d.summary, body: d.note?.body };
+      }));
+    };
     let dir: string;
     let storage: string;
     let client: LspClient | undefined;
@@ -137,11 +147,22 @@ describe('search, topics and paper requests over stdio', function () {
       dir = copyLibrary();
       storage = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));
       const parsed = path.join(storage, 'parsed');
+      // Files changed less than RACY_MS before they were read are hashed again at the next start;
+      // older ones are taken on their stamp alone, as a real restart takes them (the parse worker's own way).
+      await new Promise((resolve) => setTimeout(resolve, RACY_MS + 100));
       client = new LspClient();
       await client.initialize(dir, { cacheDir: storage });
       // The parse workers save results once the scan has taken them all.
       const cachedFor = (rel: string) => fs.existsSync(parsed) ? fs.readdirSync(parsed).map((n) => path.join(parsed, n)).find((f) => f.endsWith('.parsed') && fs.readFileSync(f, 'utf8').split('\n')[0].includes(`"rel":"${rel}"`)) : undefined;
       await eventually(async () => assert.ok(cachedFor('notes/jiang2024kasa.md') && cachedFor('notes/lin2022truthfulqa.md')), 10000);
+      const texts = await longTexts(client);
+      assert.ok(texts.length > 50 && texts.filter((t) => t.abstract && t.abstract.length > 200).length > 50, 'papers with long abstracts');
+      await client.stop();
+
+      // An unchanged start: every abstract, summary and note body read back from the cached results is as parsed.
+      client = new LspClient();
+      await client.initialize(dir, { cacheDir: storage });
+      assert.deepStrictEqual(await longTexts(client), texts);
       await client.stop();
       assert.ok(!fs.readdirSync(dir, { recursive: true }).some((n) => String(n).endsWith('.parsed')), 'nothing written to the workspace');
 

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { decodeBody, encodeBody } from '../../server/src/ingest/recordBody';
+import { decodeBody, decodeSplitBody, encodeBody, splitBody } from '../../server/src/ingest/recordBody';
+import { StoredRef } from '../../server/src/parse/entryShape';
 import type { LoadedFile } from '../../server/src/ingest/loadFile';
 import { loadedFileProblem } from '../../server/src/parse/entryShape';
 import { range } from '../../server/src/util/text';
@@ -54,6 +55,32 @@ describe('a parse cache record\'s body', () => {
     assert.strictEqual(encodeBody(plain).toString('utf8'), `${JSON.stringify(plain)}\n`);
   });
 
+  it('split, its texts moved to a text store in one piece: each text is a reference to its place there', () => {
+    const loaded = digest();
+    const { json, tail } = splitBody(encodeBody(loaded));
+    const store = Buffer.concat([Buffer.from('texts stored before these ones'), tail]); // the tail's bytes, 30 bytes into store file 3
+    const decoded = decodeSplitBody(json, { file: 3, at: 30, bytes: tail.length }) as LoadedFile;
+    assert.strictEqual(loadedFileProblem(decoded, URI), undefined);
+    const read = (t: unknown) => {
+      assert.ok(t instanceof StoredRef && t.file === 3, String(t));
+      return store.toString('utf8', t.at, t.at + t.bytes);
+    };
+    const [first, second, third, fourth] = decoded.entry!.sources;
+    const original = loaded.entry!.sources;
+    assert.strictEqual(read(first.abstract), original[0].abstract);
+    assert.strictEqual(read(fourth.abstract), original[3].abstract);
+    assert.strictEqual(read(fourth.summary), original[3].summary);
+    assert.strictEqual(second.abstract, 'short abstract');
+    assert.strictEqual(third.abstract, undefined);
+    assert.deepStrictEqual({ ...decoded, entry: { ...decoded.entry, sources: [] } }, { ...loaded, entry: { ...loaded.entry, sources: [] } });
+  });
+
+  it('split, its texts left as bytes (too short to store, or the store failed): the texts are strings', () => {
+    const loaded = digest();
+    const { json, tail } = splitBody(encodeBody(loaded));
+    assert.deepStrictEqual(decodeSplitBody(json, tail), loaded);
+  });
+
   for (const [what, ref] of [
     ['past the end of the texts', { tailAt: 10, bytes: 1e9 }],
     ['at a negative place', { tailAt: -1, bytes: 2 }],
@@ -67,6 +94,8 @@ describe('a parse cache record\'s body', () => {
       json.entry.sources[0].abstract = ref;
       const tampered = Buffer.concat([Buffer.from(JSON.stringify(json)), body.subarray(newline)]);
       assert.strictEqual(loadedFileProblem(decodeBody(tampered, true), URI), 'a source has a malformed abstract');
+      const split = splitBody(tampered);
+      assert.strictEqual(loadedFileProblem(decodeSplitBody(split.json, { file: 3, at: 0, bytes: split.tail.length }), URI), 'a source has a malformed abstract', 'with the texts in a store');
     });
   }
 

@@ -213,9 +213,9 @@ export class WorkerFileLoader implements FileLoader {
       const entry = { ...loaded.entry, sources: [...ahead.flatMap((p) => p.sources), ...loaded.entry.sources] };
       return { ...loaded, entry, titles: loaded.titles && [...ahead.flatMap((p) => p.titles), ...loaded.titles] };
     };
-    // Only a cache gives undecoded hits, and one that fails its checks is looked up by uri (rarely).
+    // Only a cache gives undecoded hits, and only one that fails its checks needs its file (looked up by uri).
     const decode = (r: LoadedFile | UndecodedHit, from: Helper): LoadedFile =>
-      'body' in r ? decodeHit(r, from.files.find((f) => f.uri === r.uri)!, maxMB, cache!, countsOnThread, false, unwrittenHere) : r;
+      'body' in r ? decodeHit(r, () => from.files.find((f) => f.uri === r.uri)!, maxMB, cache!, countsOnThread, false, unwrittenHere) : r;
     let wake: (() => void) | undefined;
     let complete = false;
     /** Starts a worker on `share`; undefined if none can start (then the caller loads it here). */

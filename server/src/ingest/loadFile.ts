@@ -1,6 +1,7 @@
 import { readFile, readFileSync, stat, statSync } from 'fs';
 import { promisify } from 'util';
 import type { FileEntry } from '../model/library';
+import type { StoredText } from '../parse/types';
 import { describeTitle, TitleInfo } from '../model/keys';
 import { fileSearchHash } from '../search/documents';
 import type { Candidate } from '../parse/classify';
@@ -66,8 +67,10 @@ export function notIndexed(f: FileToLoad, textLength: number, why: string): Load
  * A cached result that the file's stamp vouches for, not yet decoded: a parse worker sends the
  * text on and the server thread decodes it (decodeHit), as it would otherwise have to copy the
  * decoded objects out of the worker's message, at about the same cost. `textLength`: the file's size.
+ * With `tail`, `body` is the result's JSON alone and `tail` its long texts: their bytes, or where
+ * the worker put them in the text store (ingest/recordBody.ts: splitBody).
  */
-export interface UndecodedHit { uri: string; body: Uint8Array; textLength: number }
+export interface UndecodedHit { uri: string; body: Uint8Array; textLength: number; tail?: Uint8Array | StoredText }
 
 /**
  * Read and parse synchronously: the scan's way, in its slices or in the parse worker. With a
@@ -90,12 +93,16 @@ export function loadOrDefer(f: FileToLoad, maxMB: number, cache?: ParseCacheUse,
  * The server thread's half of loadOrDefer (or the parse worker's, when it has a text store to
  * take the long texts: `keepBytes` leaves them bytes, see ingest/recordBody.ts): the result if it
  * has the shape of one, else the file loaded again here (read, parsed, its cache entry rewritten,
- * with a log line saying why; a rewrite the folder does not take is told to `unwritten`).
+ * with a log line saying why; a rewrite the folder does not take is told to `unwritten`). `f` may be
+ * a function that finds the file, for a caller that would have to search for it: only a hit that
+ * fails its checks needs it.
  */
-export function decodeHit(hit: UndecodedHit, f: FileToLoad, maxMB: number, cache: ParseCacheConfig, counts: CacheCounts, keepBytes = false, unwritten?: UnwrittenFiles): LoadedFile {
+export function decodeHit(
+  hit: UndecodedHit, f: FileToLoad | (() => FileToLoad), maxMB: number, cache: ParseCacheConfig, counts: CacheCounts, keepBytes = false, unwritten?: UnwrittenFiles,
+): LoadedFile {
   const cached = decodeBody(hit, hit.uri, keepBytes);
   if ('hit' in cached) return count(counts, 'unchanged', cached.hit);
-  return load(f, maxMB, writingAtOnce(cache, unwritten), counts, false, cached.problem ?? 'unreadable body') as LoadedFile;
+  return load(typeof f === 'function' ? f() : f, maxMB, writingAtOnce(cache, unwritten), counts, false, cached.problem ?? 'unreadable body') as LoadedFile;
 }
 
 /** `cacheProblem`: the cached result is known to be unusable (so it is not looked up), for this reason. */

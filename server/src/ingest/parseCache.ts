@@ -2,7 +2,8 @@ import type { Stats } from 'fs';
 import { CacheStore, cacheFileName as nameInCache, checksum, openSealed, sealBytes, UnwrittenFiles } from '../runtime/cacheStore';
 import { loadedFileProblem } from '../parse/entryShape';
 import type { FileToLoad, LoadedFile } from './loadFile';
-import { decodeBody as decodeRecordBody, encodeBody } from './recordBody';
+import { decodeBody as decodeRecordBody, decodeSplitBody, encodeBody } from './recordBody';
+import type { StoredText } from '../parse/types';
 import { Slice } from '../runtime/scheduler';
 
 /**
@@ -139,11 +140,12 @@ export function unchangedSinceRead(config: ParseCacheConfig, header: Header, now
 /**
  * The cached result itself (its checksum already checked), used only if it has the shape of a
  * parse result of this file. `keepBytes`: its long texts stay bytes, for a text store to take.
+ * With a `tail`, the body is its JSON alone, and the texts are that (recordBody.ts: decodeSplitBody).
  */
-export function decodeBody(probe: { body: Uint8Array }, uri: string, keepBytes = false): CacheLookup {
+export function decodeBody(probe: { body: Uint8Array; tail?: Uint8Array | StoredText }, uri: string, keepBytes = false): CacheLookup {
   let body: unknown;
   try {
-    body = decodeRecordBody(probe.body, keepBytes);
+    body = probe.tail ? decodeSplitBody(probe.body, probe.tail) : decodeRecordBody(probe.body, keepBytes);
   } catch {
     return { miss: true, problem: 'unreadable body' };
   }

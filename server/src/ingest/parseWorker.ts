@@ -8,6 +8,7 @@ import { CacheCounts, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, unw
 import { HandedOffRecords, UnsavedRecords } from './unsavedRecords';
 import { logMemory } from '../runtime/memoryLog';
 import { storeTexts, TextStoreLocation, TextWriter } from '../runtime/textStore';
+import { splitBody } from './recordBody';
 
 /**
  * The scan's reading and parsing, off the server thread, which only receives parsed entries.
@@ -37,7 +38,8 @@ export type ParseWorkerRequest =
  * `counts`: how this worker's files so far were loaded (with a cache), except the undecoded hits.
  * Those go to the server thread as the cache's text: decoding them here as well would only add
  * work (JSON parsing and shape checks here, then copying every object out of the message there).
- * With a text store they are decoded here, as their texts go to the store and never to that thread.
+ * With a text store, their long texts go to the store as they are and never to that thread, which
+ * gets their JSON alone. A hit of over BIG_BODY is decoded here.
  */
 export type ParseWorkerReply =
   /**
@@ -157,9 +159,8 @@ function work(): void {
     Atomics.store(progress, PROGRESS_FILE, next++);
     let loaded = loadOrDefer(file, maxMB, cache, counts);
     const cachedHit = 'body' in loaded;
-    if ('body' in loaded && (texts || loaded.body.length > BIG_BODY)) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts, !!texts, unwrittenNow);
-    // A message copies a view's whole buffer (the file read, header and all): the body alone goes.
-    else if ('body' in loaded) loaded.body = new Uint8Array(loaded.body);
+    if ('body' in loaded && loaded.body.length > BIG_BODY) loaded = decodeHit(loaded, file, maxMB, cache!.config, counts, !!texts, unwrittenNow);
+    else if ('body' in loaded) loaded = deferred(loaded);
     Atomics.store(progress, PROGRESS_FILE, -1);
     if (!cachedHit) countParsed(loaded.textLength);
     if (texts && !('body' in loaded) && loaded.entry) storeTexts(loaded.entry.sources, texts);
@@ -171,6 +172,20 @@ function work(): void {
     text += loaded.textLength;
     if (text >= REPLY_TEXT_BYTES || next === files.length) send(next === files.length);
   }
+}
+
+/**
+ * A hit to send undecoded. A message copies a view's whole buffer (the file read, header and all),
+ * so the body alone goes; with a text store, its long texts go to the store as they are, in one
+ * piece, and its JSON alone to the server thread (recordBody.ts: splitBody).
+ */
+function deferred(hit: UndecodedHit): UndecodedHit {
+  if (!texts) return { ...hit, body: new Uint8Array(hit.body) };
+  const { json, tail } = splitBody(hit.body);
+  const sent: UndecodedHit = { uri: hit.uri, body: new Uint8Array(json), textLength: hit.textLength, tail };
+  texts.store(sent, 'tail'); // copies them into the store's buffer; a failed write puts the view back
+  if (sent.tail instanceof Uint8Array) sent.tail = new Uint8Array(sent.tail); // too short to store
+  return sent;
 }
 
 /**

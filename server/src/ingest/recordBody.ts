@@ -1,4 +1,6 @@
 import { STORE_MIN_LENGTH } from '../runtime/textStore';
+import { StoredRef } from '../parse/entryShape';
+import type { StoredText } from '../parse/types';
 import type { LoadedFile } from './loadFile';
 
 /**
@@ -51,20 +53,38 @@ export function encodeBody(loaded: LoadedFile): Buffer {
  * reference that does not point inside the texts is left as it is, for the shape check to report.
  */
 export function decodeBody(body: Uint8Array, keepBytes: boolean): unknown {
-  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const newline = bytes.indexOf(NEWLINE);
-  const jsonEnd = newline < 0 ? bytes.length : newline;
-  const result: unknown = JSON.parse(bytes.toString('utf8', 0, jsonEnd));
-  const tail = bytes.subarray(Math.min(bytes.length, jsonEnd + 1));
+  const { json, tail } = splitBody(body);
+  const bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+  return decodeJson(json, tail.length, (at, length) => (keepBytes ? tail.subarray(at, at + length) : bytes.toString('utf8', at, at + length)));
+}
+
+/** A body's JSON line, and the long texts after it. */
+export function splitBody(body: Uint8Array): { json: Uint8Array; tail: Uint8Array } {
+  const newline = body.indexOf(NEWLINE);
+  const jsonEnd = newline < 0 ? body.length : newline;
+  return { json: body.subarray(0, jsonEnd), tail: body.subarray(Math.min(body.length, jsonEnd + 1)) };
+}
+
+/**
+ * The parse result of a body split by splitBody. Its texts are strings, or, when a parse worker
+ * moved them to the text store in one piece (`tail`: where they begin there), references to their
+ * places in the store.
+ */
+export function decodeSplitBody(json: Uint8Array, tail: Uint8Array | StoredText): unknown {
+  if (!(tail instanceof Uint8Array)) return decodeJson(json, tail.bytes, (at, length) => new StoredRef(tail.file, tail.at + at, length));
+  const bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+  return decodeJson(json, tail.length, (at, length) => bytes.toString('utf8', at, at + length));
+}
+
+function decodeJson(json: Uint8Array, tailLength: number, text: (at: number, length: number) => unknown): unknown {
+  const result: unknown = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'));
   const sources = (result as { entry?: { sources?: unknown } } | null)?.entry?.sources;
   if (!Array.isArray(sources)) return result;
   for (const s of sources as Record<string, unknown>[]) {
     if (typeof s !== 'object' || s === null) continue;
     for (const k of LONG_TEXTS) {
       const ref = s[k];
-      if (!isTailRef(ref, tail.length)) continue;
-      const end = ref.tailAt + ref.bytes;
-      s[k] = keepBytes ? tail.subarray(ref.tailAt, end) : tail.toString('utf8', ref.tailAt, end);
+      if (isTailRef(ref, tailLength)) s[k] = text(ref.tailAt, ref.bytes);
     }
   }
   return result;

@@ -1,4 +1,5 @@
 import { MAX_KEY } from './citations';
+import type { StoredText } from './types';
 
 /**
  * The shape of a parse result (a LoadedFile), checked field by field: everything the library and
@@ -8,8 +9,16 @@ import { MAX_KEY } from './citations';
 
 const isString = (x: unknown): x is string => typeof x === 'string';
 const isStringArray = (x: unknown): boolean => Array.isArray(x) && x.every(isString);
-/** Bytes: a cached text on its way to the text store (ingest/recordBody.ts). */
-const isLongText = (x: unknown): boolean => isString(x) || x instanceof Uint8Array;
+/**
+ * A long text of a cached result in the text store, made by ingest/recordBody.ts from a reference
+ * it checked against the texts it points into. A class, so that no JSON can pass for one.
+ */
+export class StoredRef implements StoredText {
+  constructor(readonly file: number, readonly at: number, readonly bytes: number) {}
+}
+
+/** Bytes: a cached text on its way to the text store; or in it already (ingest/recordBody.ts). */
+const isLongText = (x: unknown): boolean => isString(x) || x instanceof Uint8Array || x instanceof StoredRef;
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isPosition = (x: unknown): boolean => isObject(x) && Number.isInteger(x.line) && Number.isInteger(x.character) && (x.line as number) >= 0 && (x.character as number) >= 0;
 const isRange = (x: unknown): boolean => isObject(x) && isPosition(x.start) && isPosition(x.end);
