@@ -39,10 +39,12 @@ const REBUILD_STEP = 100;
 const TITLE_INFO = Symbol('titleInfo');
 const AUTHOR_WORDS = Symbol('authorWords');
 
-function remembered<V>(on: object, key: symbol, make: () => V): V {
-  const kept = (on as Record<symbol, V | undefined>)[key];
-  if (kept !== undefined) return kept;
-  const value = make();
+/**
+ * Keeps `value` on the object under `key`, and returns it. Callers look it up first (`kept`), and
+ * make it only if it is not there: a function that made it, passed in, was an allocation on every
+ * lookup.
+ */
+function remember<V>(on: object, key: symbol, value: V): V {
   if (!Object.isExtensible(on)) return value; // the shared empty list (NO_WORDS): nothing to remember
   Object.defineProperty(on, key, { value, writable: true, configurable: true, enumerable: false });
   return value;
@@ -50,12 +52,17 @@ function remembered<V>(on: object, key: symbol, make: () => V): V {
 
 /** What a source's title gives (keys.ts: describeTitle), made once per source. */
 function titleInfo(source: PaperSource): TitleInfo {
-  return remembered(source, TITLE_INFO, () => describeTitle(source.title));
+  return kept<TitleInfo>(source, TITLE_INFO) ?? remember(source, TITLE_INFO, describeTitle(source.title));
 }
 
 /** An author list's words for completion matching, joined by spaces, made once per list. */
 function authorWords(authors: string[]): string {
-  return remembered(authors, AUTHOR_WORDS, () => authorTokens(authors).join(' '));
+  return kept<string>(authors, AUTHOR_WORDS) ?? remember(authors, AUTHOR_WORDS, authorTokens(authors).join(' '));
+}
+
+/** What `remember` kept on the object under `key`, if anything. */
+function kept<V>(on: object, key: symbol): V | undefined {
+  return (on as Record<symbol, V | undefined>)[key];
 }
 
 /** A range in the shape this thread's own literals have (see shareRepeatedValues). */
@@ -174,7 +181,7 @@ export class Library {
     const withTitles = titles?.length === entry.sources.length;
     for (let i = from; i < to; i++) {
       const s = entry.sources[i];
-      const info = withTitles ? remembered(s, TITLE_INFO, () => withSharedWords(titles[i])) : titleInfo(s);
+      const info = withTitles ? kept<TitleInfo>(s, TITLE_INFO) ?? remember(s, TITLE_INFO, withSharedWords(titles[i])) : titleInfo(s);
       // Only for the hashing: the strings keep their hashes, and setFile's counting is then cheap.
       if (s.key) this.citableKeys.has(s.key);
       if (info.norm) this.citableTitles.has(info.norm);
@@ -375,6 +382,8 @@ export class Library {
     }
 
     const byKey = new Map<string, Paper>();
+    /** Every paper's own key (byKey has its aliases too), added as each paper is made. */
+    const keys: string[] = [];
     const byArxiv = new Map<string, Paper>();
     const byDoi = new Map<string, Paper>();
     const byTitle = new Map<string, Paper>();
@@ -407,6 +416,7 @@ export class Library {
       const paper = newPaper(key, note);
       paperAt[noteAt[i]] = paper;
       byKey.set(key, paper);
+      keys.push(key);
       if (note.arxiv && !byArxiv.has(note.arxiv)) byArxiv.set(note.arxiv, paper);
       if (note.doi && !byDoi.has(note.doi.toLowerCase())) byDoi.set(note.doi.toLowerCase(), paper);
       if (norm && !byTitle.has(norm)) byTitle.set(norm, paper);
@@ -446,6 +456,7 @@ export class Library {
         if (key !== paper.key && !paper.aliases.includes(key)) paper.aliases = [...paper.aliases, key];
       } else {
         paper = newPaper(key, entry);
+        keys.push(key);
         if (entry.arxiv && !byArxiv.has(entry.arxiv)) byArxiv.set(entry.arxiv, paper);
         if (entry.doi && !byDoi.has(entry.doi.toLowerCase())) byDoi.set(entry.doi.toLowerCase(), paper);
         if (norm && !byTitle.has(norm)) byTitle.set(norm, paper);
@@ -481,7 +492,8 @@ export class Library {
       if (++step % REBUILD_STEP === 0) yield;
       if (g.members.length > 1) g.members.sort((a, b) => compareSources(a.source, b.source));
       g.rank = dateRankOf(g.members[0].source);
-      const arxiv = g.members.find((m) => m.source.arxiv)?.source.arxiv;
+      let arxiv: string | undefined;
+      for (let m = 0; m < g.members.length && !arxiv; m++) arxiv = g.members[m].source.arxiv;
       g.paper = (arxiv && byArxiv.get(arxiv)) || byTitle.get(g.norm);
     }
     yield;
@@ -507,18 +519,13 @@ export class Library {
           paper = newPaper(key, g.members[0].source);
           for (let m = 1; m < g.members.length; m++) mergeDigest(paper, g.members[m].source);
         }
+        keys.push(key);
       }
       byKey.set(key, paper);
       for (let m = 0; m < g.members.length; m++) paperAt[g.members[m].at] = paper;
     }
 
     // Papers in key order: completion scans them in this order and so never sorts per keystroke.
-    const keys: string[] = [];
-    // In steps like the rest: one pass over every key and alias of a large library held the thread for tens of ms.
-    for (const [key, paper] of byKey) {
-      if (++step % REBUILD_STEP === 0) yield;
-      if (paper.key === key) keys.push(key);
-    }
     const sortedKeys = yield* sortStringsInSteps(keys);
     const list: Paper[] = new Array(sortedKeys.length);
     for (let i = 0; i < sortedKeys.length; i++) {
