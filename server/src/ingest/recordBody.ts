@@ -54,8 +54,7 @@ export function encodeBody(loaded: LoadedFile): Buffer {
  */
 export function decodeBody(body: Uint8Array, keepBytes: boolean): unknown {
   const { json, tail } = splitBody(body);
-  const bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
-  return decodeJson(json, tail.length, (at, length) => (keepBytes ? tail.subarray(at, at + length) : bytes.toString('utf8', at, at + length)));
+  return keepBytes ? decodeJson(json, tail.length, (at, length) => tail.subarray(at, at + length)) : decodeSplitBody(json, tail);
 }
 
 /** A body's JSON line, and the long texts after it. */
