@@ -50,9 +50,12 @@ function remember<V>(on: object, key: symbol, value: V): V {
   return value;
 }
 
-/** What a source's title gives (keys.ts: describeTitle), made once per source. */
-function titleInfo(source: PaperSource): TitleInfo {
-  return kept<TitleInfo>(source, TITLE_INFO) ?? remember(source, TITLE_INFO, describeTitle(source.title));
+/**
+ * What a source's title gives (keys.ts: describeTitle), made once per source; `given`, if the
+ * source has none yet, is the one a parse worker made.
+ */
+function titleInfo(source: PaperSource, given?: TitleInfo): TitleInfo {
+  return kept<TitleInfo>(source, TITLE_INFO) ?? remember(source, TITLE_INFO, given ? withSharedWords(given) : describeTitle(source.title));
 }
 
 /** An author list's words for completion matching, joined by spaces, made once per list. */
@@ -181,7 +184,7 @@ export class Library {
     const withTitles = titles?.length === entry.sources.length;
     for (let i = from; i < to; i++) {
       const s = entry.sources[i];
-      const info = withTitles ? kept<TitleInfo>(s, TITLE_INFO) ?? remember(s, TITLE_INFO, withSharedWords(titles[i])) : titleInfo(s);
+      const info = titleInfo(s, withTitles ? titles[i] : undefined);
       // Only for the hashing: the strings keep their hashes, and setFile's counting is then cheap.
       if (s.key) this.citableKeys.has(s.key);
       if (info.norm) this.citableTitles.has(info.norm);
