@@ -61,6 +61,20 @@ describe('runSliced', () => {
     assert.ok(at > 0 && at <= SLICE_MS + 2, `the request ran after ${at} of ${log.length - 1} steps`);
   });
 
+  it('holds the thread for a whole slice before giving way, not for less', async () => {
+    let requestAt = 0;
+    setImmediate(() => (requestAt = performance.now()));
+    const started = performance.now();
+    await runSliced((function* () {
+      for (let i = 0; i < 100; i++) {
+        const until = performance.now() + 0.1;
+        while (performance.now() < until) { /* work */ }
+        yield;
+      }
+    })());
+    assert.ok(requestAt - started >= SLICE_MS, `the request ran ${(requestAt - started).toFixed(2)} ms after the computation began`);
+  });
+
   it('runs quick steps to the end without giving way', async () => {
     const log: string[] = [];
     setImmediate(() => log.push('request'));

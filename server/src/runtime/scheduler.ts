@@ -66,20 +66,24 @@ async function drive(): Promise<void> {
   }
 }
 
-/** The clock of one piece of background work: check `spent()` between units of work, `giveWay()` when it is. */
+/**
+ * The clock of one piece of background work: check `spent()` between units of work, `giveWay()` when
+ * it is. Timed with `performance.now()`: `Date.now()` counts whole milliseconds, so a 2 ms slice
+ * timed with it ran anywhere from just over 1 ms to just under 3.
+ */
 export class Slice {
-  private start = Date.now();
+  private start = performance.now();
 
   constructor(private readonly ms = SLICE_MS) {}
 
   spent(): boolean {
-    return Date.now() - this.start >= this.ms;
+    return performance.now() - this.start >= this.ms;
   }
 
   /** Lets the queued requests and the other pieces' slices run, then starts a new slice. */
   async giveWay(): Promise<void> {
     await nextSlice();
-    this.start = Date.now();
+    this.start = performance.now();
   }
 
   /** Gives way if the slice is spent. */
