@@ -10,7 +10,7 @@ import { flavorOf, Session } from './session';
 import { completionItemAs, hoverAs, prefersMarkdown, UriSpelling, toResponseError } from './lsp/convert';
 import {
   CitedKeysRequest, CreateNoteRequest, ExportBibliographyRequest, ListRequest, LogNotification, PaperRequest, ReindexRequest, SearchRequest,
-  StatusNotification, TopicsRequest,
+  MarkPapersSeenRequest, StatusNotification, TopicOutlineRequest, TopicPapersRequest, TopicsRequest,
 } from './shared/protocol';
 import { logMemory } from './runtime/memoryLog';
 
@@ -196,6 +196,9 @@ connection.onRequest(CitedKeysRequest, (params) => session.citedKeys(typeof para
 connection.onRequest(CreateNoteRequest, (params) => session.createNote(params));
 connection.onRequest(ExportBibliographyRequest, (params) => session.exportBibliography(params));
 connection.onRequest(TopicsRequest, () => session.topics());
+connection.onRequest(TopicOutlineRequest, (params) => session.topicOutline(params ?? undefined));
+connection.onRequest(TopicPapersRequest, (params) => session.topicPapers(params));
+connection.onRequest(MarkPapersSeenRequest, () => session.markPapersSeen());
 
 connection.onShutdown(() => session.shutdown());
 

@@ -26,9 +26,10 @@ import { prepareRename, renameKey } from './features/rename';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
 import type {
-  CreateNoteParams, CreateNoteResponse, ExportBibliographyParams, ExportBibliographyResponse, ListResponse, PaperDetails, SearchParams, SearchResponse,
-  StatusParams, TopicsResponse,
+  CreateNoteParams, CreateNoteResponse, ExportBibliographyParams, ExportBibliographyResponse, ListResponse, PaperDetails, PaperSummary, SearchParams,
+  SearchResponse, StatusParams, TopicOutlineParams, TopicOutlineResponse, TopicPapersParams, TopicPapersResponse, TopicsResponse,
 } from './shared/protocol';
+import { NEW_PAPERS_TOPIC } from './shared/protocol';
 import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './shared/rules';
 import { capText, SHOWN } from './util/untrusted';
@@ -37,6 +38,8 @@ import { sameTopicInput, TopicNode, topicPaper } from './topics/topics';
 import { TopicsWorkerClient } from './topics/topicsClient';
 import { encodeTopicPapers } from './topics/topicBatch';
 import { libraryTextHash } from './topics/libraryHash';
+import { topicOutline, topicPaperKeys } from './topics/topicView';
+import { SeenPapers, unseenSteps } from './topics/seenPapers';
 
 /** What the session tells the editor, through the connection (main.ts). URIs are canonical; `toClient` gives the editor's spelling. */
 export interface SessionPorts {
@@ -100,6 +103,7 @@ export class Session {
   /** The workspace folders, and where the caches go (the client's storage folder, never the workspace). */
   start(folderUris: string[], cacheDir: string | undefined): void {
     this.cacheDir = cacheDir;
+    this.seenPapers = new SeenPapers(cacheDir && path.join(cacheDir, 'seen-papers'), (line) => this.ports.log(line));
     this.parseWorkers.useCache(this.parseCacheConfig());
     const texts = (this.textStore = this.openTextStore());
     this.parseWorkers.useTextStore(texts, (files) => this.textReader?.remove(files));
@@ -439,10 +443,7 @@ export class Session {
   list(requested: unknown): ListResponse {
     const all = this.library.papers();
     const limit = Math.max(1, Math.min(20000, Number(requested) || 5000));
-    return {
-      total: all.length,
-      papers: all.slice(0, limit).map((p) => ({ key: p.key, title: capText(p.title, SHOWN.title), year: p.year, authors: p.authors.slice(0, 5).map((a) => capText(a, SHOWN.key)), hasNote: !!p.note, digestDate: p.digestDate })),
-    };
+    return { total: all.length, papers: all.slice(0, limit).map(summaryOf) };
   }
 
   citedKeys(uri: string): string[] {
@@ -536,15 +537,72 @@ export class Session {
   }
 
   /** The last tree, and the papers it was computed from (kept to tell whether an edit changed what topics read). */
-  private topicTree: { version: number; settingsKey: string; papers: readonly Paper[]; tree: TopicNode[]; unplaced: string[]; ms: number; fromCache: boolean } | undefined;
+  private topicTree: { version: number; settingsKey: string; papers: readonly Paper[]; tree: TopicNode[]; unplaced: string[]; ms: number; fromCache: boolean; revision: number } | undefined;
   private topicsRunning: Promise<void> | undefined;
+  private topicRevisions = 0;
+
+  /** The whole tree with every topic's paper keys (for scripts and other editors; the Topics view asks for the outline). */
+  async topics(): Promise<TopicsResponse> {
+    const t = await this.currentTopicTree();
+    return { topics: t.tree, computeMs: t.ms, fromCache: t.fromCache, papers: t.papers.length, uncategorized: t.unplaced };
+  }
+
+  /** The tree's topics without their papers: small, however large the library (see TopicOutlineRequest). */
+  async topicOutline(params: TopicOutlineParams | undefined): Promise<TopicOutlineResponse> {
+    const t = await this.currentTopicTree();
+    const filter = keysParam(params?.keys);
+    const only = filter && new Set(filter);
+    const { topics, uncategorized } = topicOutline(t.tree, t.unplaced, only);
+    const fresh = await this.freshPapers();
+    return { topics, uncategorized, fresh: only ? fresh.filter((k) => only.has(k)).length : fresh.length, computeMs: t.ms, fromCache: t.fromCache, papers: t.papers.length, revision: t.revision };
+  }
+
+  /** A topic's own papers, by title, from the tree the last outline came from (or a newer one: `revision` says). */
+  async topicPapers(params: TopicPapersParams): Promise<TopicPapersResponse> {
+    const t = await this.currentTopicTree();
+    const filter = keysParam(params?.keys);
+    const only = filter && new Set(filter);
+    const keys = params?.id === NEW_PAPERS_TOPIC
+      ? (await this.freshPapers()).filter((k) => !only || only.has(k))
+      : typeof params?.id === 'string' ? topicPaperKeys(t.tree, t.unplaced, params.id, only) : undefined;
+    if (!keys) return { papers: [], total: 0, revision: t.revision };
+    const limit = Math.max(1, Math.min(20000, Number(params.limit) || 5000));
+    const papers: Paper[] = [];
+    for (const k of keys) {
+      const p = this.library.get(k); // a paper renamed or gone since the tree was made is left out
+      if (p) papers.push(p);
+    }
+    papers.sort(byTitle);
+    return { papers: papers.slice(0, limit).map(summaryOf), total: papers.length, revision: t.revision };
+  }
+
+  /** The New group was opened: every paper now counts as seen. */
+  markPapersSeen(): void {
+    this.seenPapers.mark(this.library.papers().map((p) => p.key));
+  }
+
+  private seenPapers = new SeenPapers(undefined, () => undefined);
+  private freshCache: { version: number; marks: number; keys: string[] } | undefined;
+
+  /** Keys of the papers new since the user last opened the New group, worked out once per library version, a slice at a time. */
+  private async freshPapers(): Promise<string[]> {
+    const { version } = this.library;
+    if (this.freshCache?.version === version && this.freshCache.marks === this.seenPapers.marks) return this.freshCache.keys;
+    const papers = [...this.library.papers()]; // a copy: patches replace papers in the library's own list
+    if (!this.seenPapers.known()) this.seenPapers.mark(papers.map((p) => p.key));
+    const marks = this.seenPapers.marks;
+    const keys: string[] = [];
+    await runSliced(unseenSteps(papers, this.seenPapers, keys));
+    this.freshCache = { version, marks, keys };
+    return keys;
+  }
 
   /**
    * The topic tree for the library as it is when the computation starts, computed in a worker on
    * first request and after changes. A request never waits for indexing: if files change meanwhile,
    * it gets this snapshot, and the next request recomputes.
    */
-  async topics(): Promise<TopicsResponse> {
+  private async currentTopicTree(): Promise<NonNullable<Session['topicTree']>> {
     const settingsKey = JSON.stringify(this.settings.topics);
     if (!(this.topicTree && this.topicTree.version === this.library.version && this.topicTree.settingsKey === settingsKey)) {
       this.topicsRunning ??= (async () => {
@@ -564,24 +622,38 @@ export class Session {
         const reply = await this.topicsWorker.compute(batch, options, this.cacheDir && path.join(this.cacheDir, 'topics'), this.textStore, libraryHash);
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
-        this.topicTree = { version, settingsKey, papers: current, tree: reply.tree, unplaced: reply.unplaced ?? [], ms: reply.ms, fromCache: !!reply.cached };
+        this.topicTree = { version, settingsKey, papers: current, tree: reply.tree, unplaced: reply.unplaced ?? [], ms: reply.ms, fromCache: !!reply.cached, revision: ++this.topicRevisions };
       })().finally(() => { this.topicsRunning = undefined; });
       await this.topicsRunning;
     }
     // The papers in no topic are those of the papers the tree was made from (the worker lists them:
     // walking a large library's tree here held the thread), as the tree itself is.
-    const t = this.topicTree!;
-    return { topics: t.tree, computeMs: t.ms, fromCache: t.fromCache, papers: t.papers.length, uncategorized: t.unplaced };
+    return this.topicTree!;
   }
 
   /** Keep the full-text and parse caches for the next start. */
   async shutdown(): Promise<void> {
     this.watcher?.dispose();
-    await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000)]);
+    await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000), this.seenPapers.written]);
   }
 }
 
 /** The settings that decide what is read and how: a change of any other needs no rescan. */
+/** A request's list of keys: strings only, at most 100,000 of them; undefined when not a list. */
+function keysParam(keys: unknown): string[] | undefined {
+  if (!Array.isArray(keys)) return undefined;
+  return keys.slice(0, 100000).filter((k): k is string => typeof k === 'string');
+}
+
+function summaryOf(p: Paper): PaperSummary {
+  return { key: p.key, title: capText(p.title, SHOWN.title), year: p.year, authors: p.authors.slice(0, 5).map((a) => capText(a, SHOWN.key)), hasNote: !!p.note, digestDate: p.digestDate };
+}
+
+const TITLE_ORDER = new Intl.Collator();
+function byTitle(a: Paper, b: Paper): number {
+  return TITLE_ORDER.compare(a.title, b.title) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
 function scanSettings(s: Settings): string {
   return JSON.stringify([s.notes, s.digests, s.bibliographies, s.exclude, s.maxFileSizeMB]);
 }

@@ -14,6 +14,8 @@ import { RACY_MS } from '../../server/src/ingest/parseCache';
 interface SearchResponse { results: { key: string; title: string; score: number; snippet: string }[]; error?: string; partial: boolean }
 interface TopicNode { id: string; name: string; kind: string; count: number; papers: string[]; children: TopicNode[] }
 interface TopicsResponse { topics: TopicNode[]; computeMs: number; fromCache: boolean; papers: number; uncategorized: string[] }
+interface TopicOutline { id: string; name: string; kind: string; count: number; own: number; children: TopicOutline[] }
+interface TopicOutlineResponse { topics: TopicOutline[]; uncategorized: number; fresh: number; papers: number; revision: number }
 interface SymbolInfo { name: string; location: { uri: string } }
 interface PaperDetails { abstract?: string; summary?: string; note?: { body?: string } }
 
@@ -123,6 +125,57 @@ describe('search, topics and paper requests over stdio', function () {
       const placed = new Set(all(t.topics).flatMap((n) => n.papers));
       assert.deepStrictEqual([...t.uncategorized].sort(), keys.filter((k) => !placed.has(k)).sort());
       assert.ok(t.uncategorized.length > 0 && t.uncategorized.length < keys.length, `${t.uncategorized.length} of ${keys.length}`);
+    });
+
+    it('the Topics view\'s requests: the outline, then each topic\'s papers by title, give the whole tree; a filter narrows both', async () => {
+      const t = await client.request<TopicsResponse>('litnotes/topics', {});
+      const outline = await client.request<TopicOutlineResponse>('litnotes/topicOutline', {});
+      assert.strictEqual(outline.papers, 96);
+      assert.strictEqual(outline.uncategorized, t.uncategorized.length);
+      const papersOf = (id: string, keys?: string[]) => client.request<{ papers: { key: string; title: string }[]; total: number; revision: number }>('litnotes/topicPapers', { id, keys });
+      // Every topic's own papers, asked for one topic at a time, are the full tree's.
+      const walk = async (full: TopicNode[], lazy: TopicOutline[]): Promise<void> => {
+        assert.deepStrictEqual(lazy.map((n) => [n.id, n.name, n.count, n.own]), full.map((n) => [n.id, n.name, n.count, n.papers.length]));
+        for (let i = 0; i < full.length; i++) {
+          const r = await papersOf(lazy[i].id);
+          assert.strictEqual(r.revision, outline.revision);
+          assert.deepStrictEqual(r.papers.map((p) => p.key).sort(), [...full[i].papers].sort(), lazy[i].id);
+          const titles = r.papers.map((p) => p.title);
+          assert.deepStrictEqual(titles, [...titles].sort(new Intl.Collator().compare), 'by title');
+          await walk(full[i].children, lazy[i].children);
+        }
+      };
+      await walk(t.topics, outline.topics);
+      const other = await papersOf('uncategorized');
+      assert.deepStrictEqual(other.papers.map((p) => p.key).sort(), [...t.uncategorized].sort());
+      assert.deepStrictEqual(await papersOf('no such topic'), { papers: [], total: 0, revision: outline.revision });
+      // At most `limit` papers, and how many there are.
+      const first = await client.request<{ papers: unknown[]; total: number }>('litnotes/topicPapers', { id: 'uncategorized', limit: 1 });
+      assert.deepStrictEqual([first.papers.length, first.total], [1, t.uncategorized.length]);
+      // Filtered to HoME: the topics that hold it, each counting one paper.
+      const filtered = await client.request<TopicOutlineResponse>('litnotes/topicOutline', { keys: ['home'] });
+      const all = (ns: TopicOutline[]): TopicOutline[] => ns.flatMap((n) => [n, ...all(n.children)]);
+      assert.ok(all(filtered.topics).some((n) => n.name === 'mixture of experts'));
+      assert.ok(all(filtered.topics).every((n) => n.count === 1));
+      const moe = all(filtered.topics).find((n) => n.name === 'mixture of experts')!;
+      if (moe.own) assert.deepStrictEqual((await papersOf(moe.id, ['home'])).papers.map((p) => p.key), ['home']);
+    });
+
+    it('the New group: nothing is new when a library is first met; a paper added later is, until the group is opened', async () => {
+      const outline = () => client.request<TopicOutlineResponse>('litnotes/topicOutline', {});
+      const newPapers = async () => (await client.request<{ papers: { key: string }[] }>('litnotes/topicPapers', { id: 'new' })).papers.map((p) => p.key);
+      assert.strictEqual((await outline()).fresh, 0);
+      assert.deepStrictEqual(await newPapers(), []);
+      const file = path.join(dir, 'notes', 'zz-newly-added.md');
+      fs.writeFileSync(file, '---\ncitekey: zz-newly-added\ntitle: "A Newly Added Paper"\n---\n');
+      await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type: 1 }] });
+      await eventually(async () => assert.strictEqual((await outline()).fresh, 1), 20000);
+      assert.deepStrictEqual(await newPapers(), ['zz-newly-added']);
+      // Filtered to other papers, nothing is new.
+      assert.strictEqual((await client.request<TopicOutlineResponse>('litnotes/topicOutline', { keys: ['home'] })).fresh, 0);
+      await client.request('litnotes/markPapersSeen', {});
+      assert.strictEqual((await outline()).fresh, 0);
+      assert.deepStrictEqual(await newPapers(), []);
     });
   });
 

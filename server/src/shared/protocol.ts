@@ -71,7 +71,37 @@ export interface TopicNode { id: string; name: string; kind: 'tag' | 'folder' | 
 export interface TopicsResponse { topics: TopicNode[]; computeMs: number; fromCache: boolean; papers: number; uncategorized: string[] }
 export const TopicsRequest = new RequestType0<TopicsResponse, void>('litnotes/topics');
 
-/** Client -> server: every paper (key order), for pickers and the topic tree's labels. */
+/**
+ * Client -> server: the topic tree without its papers, for a view that lists a topic's papers when
+ * it is opened (litnotes/topicPapers). A large library's whole tree is megabytes of keys; this is
+ * its topics alone. `own`: the topic's papers, not counting its subtopics'. With `keys` (a search
+ * filter), only the topics holding one of those papers, counted over them.
+ */
+export interface TopicOutline { id: string; name: string; kind: TopicNode['kind']; count: number; own: number; children: TopicOutline[]; phrases?: string[] }
+export interface TopicOutlineParams { keys?: string[] }
+/**
+ * `uncategorized`: how many papers are in no topic; `fresh`: how many are new since the user last
+ * opened the New group (MarkPapersSeenRequest). `revision` changes when the tree does.
+ */
+export interface TopicOutlineResponse { topics: TopicOutline[]; uncategorized: number; fresh: number; computeMs: number; fromCache: boolean; papers: number; revision: number }
+export const TopicOutlineRequest = new RequestType<TopicOutlineParams | undefined, TopicOutlineResponse, void>('litnotes/topicOutline');
+
+/** The ids the papers in no topic and the new papers are asked for by (the view's "Other papers" and "New"). */
+export const UNCATEGORIZED_TOPIC = 'uncategorized';
+export const NEW_PAPERS_TOPIC = 'new';
+/** Client -> server: a topic's own papers (or those in no topic, or the new ones), by title, at most `limit`; `total` counts them all. */
+export interface TopicPapersParams { id: string; keys?: string[]; limit?: number }
+export interface TopicPapersResponse { papers: PaperSummary[]; total: number; revision: number }
+export const TopicPapersRequest = new RequestType<TopicPapersParams, TopicPapersResponse, void>('litnotes/topicPapers');
+
+/**
+ * Client -> server: the user opened the New group, so every paper there is now counts as seen
+ * (kept in the storage folder across restarts). The first time a library is met, all its papers
+ * count as seen: a library is not "new" on the day litnotes meets it.
+ */
+export const MarkPapersSeenRequest = new RequestType0<void, void>('litnotes/markPapersSeen');
+
+/** Client -> server: the papers (key order), for pickers. */
 export interface PaperSummary { key: string; title: string; year?: number; authors: string[]; hasNote: boolean; digestDate?: string }
 export interface ListResponse { papers: PaperSummary[]; total: number }
 export const ListRequest = new RequestType<{ limit?: number } | undefined, ListResponse, void>('litnotes/list');

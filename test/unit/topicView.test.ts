@@ -1,0 +1,55 @@
+import * as assert from 'assert';
+import { topicOutline, topicPaperKeys } from '../../server/src/topics/topicView';
+import type { TopicNode } from '../../server/src/shared/protocol';
+
+const tree: TopicNode[] = [
+  {
+    id: 'tag:ml', name: 'ml', kind: 'tag', count: 3, papers: ['a'],
+    children: [
+      { id: 'tag:ml/peft', name: 'peft', kind: 'tag', count: 2, papers: ['b', 'c'], children: [] },
+      { id: 'tag:ml/rl', name: 'rl', kind: 'tag', count: 1, papers: ['a'], children: [] },
+    ],
+  },
+  { id: 'derived:reward model', name: 'reward model', kind: 'derived', count: 2, papers: ['c', 'd'], children: [], phrases: ['reward model', 'reward models'] },
+];
+const unplaced = ['e', 'f'];
+
+describe('topic view (the tree as the Topics view asks for it)', () => {
+  it('the outline has every topic, its count and how many papers are its own, and no keys', () => {
+    const { topics, uncategorized } = topicOutline(tree, unplaced);
+    assert.strictEqual(uncategorized, 2);
+    assert.deepStrictEqual(topics, [
+      {
+        id: 'tag:ml', name: 'ml', kind: 'tag', count: 3, own: 1,
+        children: [
+          { id: 'tag:ml/peft', name: 'peft', kind: 'tag', count: 2, own: 2, children: [] },
+          { id: 'tag:ml/rl', name: 'rl', kind: 'tag', count: 1, own: 1, children: [] },
+        ],
+      },
+      { id: 'derived:reward model', name: 'reward model', kind: 'derived', count: 2, own: 2, children: [], phrases: ['reward model', 'reward models'] },
+    ]);
+    assert.ok(!JSON.stringify(topics).includes('"papers"'));
+  });
+
+  it('a topic\'s own papers by id, at any depth; the papers in no topic by "uncategorized"; nothing for an unknown id', () => {
+    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'tag:ml'), ['a']);
+    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'tag:ml/peft'), ['b', 'c']);
+    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'derived:reward model'), ['c', 'd']);
+    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'uncategorized'), ['e', 'f']);
+    assert.strictEqual(topicPaperKeys(tree, unplaced, 'tag:none'), undefined);
+    assert.strictEqual(topicPaperKeys(tree, unplaced, '__proto__'), undefined);
+  });
+
+  it('with a filter, only topics holding a filtered paper, counted over the distinct filtered papers under them', () => {
+    const keys = new Set(['a', 'c', 'f']);
+    const { topics, uncategorized } = topicOutline(tree, unplaced, keys);
+    assert.strictEqual(uncategorized, 1);
+    assert.deepStrictEqual(topics.map((t) => [t.id, t.count, t.own, t.children.map((c) => [c.id, c.count, c.own])]), [
+      ['tag:ml', 2, 1, [['tag:ml/peft', 1, 1], ['tag:ml/rl', 1, 1]]], // a counted once though it is under ml and rl
+      ['derived:reward model', 1, 1, []],
+    ]);
+    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'tag:ml/peft', keys), ['c']);
+    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'uncategorized', keys), ['f']);
+    assert.deepStrictEqual(topicOutline(tree, unplaced, new Set(['zzz'])), { topics: [], uncategorized: 0 });
+  });
+});
