@@ -11,7 +11,7 @@ import { onConnectionError, onServerClosed, RestartBudget, RestartEvents } from 
 import { Reader } from './reader';
 import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
-import type { TreeNode } from './topicsModel';
+import { NEW_PAPERS, TreeNode } from './topicsModel';
 
 /** The citation key under the cursor of the active editor, if it is on one. */
 function keyUnderCursor(): string | undefined {
@@ -85,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   let resolveReady!: (s: StatusParams) => void;
   const ready = new Promise<StatusParams>((r) => (resolveReady = r));
   const commands = new Commands(client, output);
-  const topics = new TopicsTree(client, context.workspaceState);
+  const topics = new TopicsTree(client);
   const topicCommands = new TopicCommands(topics);
   const reader = new Reader(context, client, {
     insertCitation: (key) => commands.insertCitation(key),
@@ -94,7 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   }, () => ready);
   const papers = new PaperCommands(client, (key) => reader.show(key));
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
-  context.subscriptions.push(topics.view.onDidExpandElement((e) => { if (e.element.type === 'topic' && e.element.id === 'new') topics.markSeen(); }));
+  context.subscriptions.push(topics.view.onDidExpandElement((e) => { if (e.element.type === 'topic' && e.element.id === NEW_PAPERS) topics.markSeen(); }));
   const keyOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as TreeNode | undefined)?.type === 'paper' ? (arg as { key: string }).key : undefined);
   const withKey = (f: (key: string) => unknown) => async (arg?: unknown) => {
     const key = keyOf(arg) ?? keyUnderCursor() ?? reader.currentKey ?? (await commands.searchPapers());
@@ -146,6 +146,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
       statusEmitter.fire(s);
       if (s.state === 'ready') {
         resolveReady(s);
+        if ((s.papers > 0) !== (lastPapers > 0)) void vscode.commands.executeCommand('setContext', 'litnotes.hasPapers', s.papers > 0);
         if (s.papers !== lastPapers || topics.roots_().length === 0) topics.scheduleRefresh();
         lastPapers = s.papers;
       }

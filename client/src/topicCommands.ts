@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
 import { EditableTopic, hidden, merged, renamed, Vocabulary } from './topicEdits';
 import type { TopicsTree } from './topicsTree';
-import type { TreeNode } from './topicsModel';
-
-type TopicItem = Extract<TreeNode, { type: 'topic' }>;
+import { TopicItem, TreeNode, UNCATEGORIZED } from './topicsModel';
 
 /**
  * Rename, Merge Into… and Hide for a topic in the Topics view: each writes the workspace settings
@@ -47,5 +45,5 @@ export class TopicCommands {
 }
 
 function isEditable(node: TreeNode | undefined): node is TopicItem & EditableTopic {
-  return !!node && node.type === 'topic' && (node.kind === 'derived' || node.kind === 'vocabulary') && node.id !== 'uncategorized';
+  return !!node && node.type === 'topic' && (node.kind === 'derived' || node.kind === 'vocabulary') && node.id !== UNCATEGORIZED;
 }

@@ -1,54 +1,49 @@
-import type { PaperSummary, TopicNode } from '../../server/src/shared/protocol';
+import { NEW_PAPERS_TOPIC, PaperSummary, TopicOutline, UNCATEGORIZED_TOPIC } from '../../server/src/shared/protocol';
 
-/** The topic tree as the view shows it: pure data built from the server's answers (unit-tested). */
+/**
+ * The topic tree as the view shows it: pure data built from the server's answers (unit-tested).
+ * A topic node holds its subtopics; its own papers are asked for when it is opened (`own` says how
+ * many there are), and become paper nodes under it, after the subtopics.
+ */
 export type TreeNode =
-  | { type: 'topic'; id: string; name: string; kind: TopicNode['kind'] | 'new'; count: number; children: TreeNode[]; phrases?: string[] }
-  | { type: 'paper'; id: string; key: string; title: string; description: string; hasNote: boolean; cited: boolean };
+  | { type: 'topic'; id: string; name: string; kind: TopicOutline['kind'] | 'new'; count: number; own: number; children: TreeNode[]; phrases?: string[] }
+  | { type: 'paper'; id: string; key: string; title: string; description: string; hasNote: boolean; cited: boolean }
+  | { type: 'more'; id: string; shown: number; total: number };
 
-export interface TreeInput {
-  topics: TopicNode[];
-  uncategorized: string[];
-  papers: Map<string, PaperSummary>;
-  /** Keys cited in the active document. */
-  cited: Set<string>;
-  /** When set, only these keys are shown (a search filter). */
-  filter?: Set<string>;
+export type TopicItem = Extract<TreeNode, { type: 'topic' }>;
+
+export const UNCATEGORIZED = UNCATEGORIZED_TOPIC;
+export const NEW_PAPERS = NEW_PAPERS_TOPIC;
+
+export interface OutlineInput {
+  topics: TopicOutline[];
+  /** Papers in no topic (shown last, as "Other papers"). */
+  uncategorized: number;
   /** Papers that arrived since the user last opened the New group (shown first, as well as under their topics). */
-  fresh?: Set<string>;
+  fresh: number;
 }
 
 /** Ids are stable across refreshes (topic ids from the server, papers under them), so expanded nodes stay expanded. */
-export function buildTree(input: TreeInput): TreeNode[] {
-  const paper = (parentId: string, key: string): TreeNode | undefined => {
-    if (input.filter && !input.filter.has(key)) return undefined;
-    const p = input.papers.get(key);
-    const description = [key, p?.year ?? p?.digestDate].filter(Boolean).join(' · ');
-    return { type: 'paper', id: `${parentId}/${key}`, key, title: p?.title ?? key, description, hasNote: !!p?.hasNote, cited: input.cited.has(key) };
-  };
-  const topic = (t: TopicNode): TreeNode | undefined => {
-    const children = [
-      ...t.children.map(topic).filter((c): c is TreeNode => !!c),
-      ...t.papers.map((k) => paper(t.id, k)).filter((c): c is TreeNode => !!c).sort(byTitle),
-    ];
-    if (children.length === 0) return undefined;
-    const count = input.filter ? countPapers(children) : t.count;
-    return { type: 'topic', id: t.id, name: t.name, kind: t.kind, count, children, phrases: t.phrases };
-  };
-  const roots = input.topics.map(topic).filter((n): n is TreeNode => !!n);
-  const other = input.uncategorized.map((k) => paper('uncategorized', k)).filter((n): n is TreeNode => !!n).sort(byTitle);
-  if (other.length) roots.push({ type: 'topic', id: 'uncategorized', name: 'Other papers', kind: 'derived', count: other.length, children: other });
-  const fresh = [...(input.fresh ?? [])].filter((k) => input.papers.has(k)).map((k) => paper('new', k)).filter((n): n is TreeNode => !!n).sort(byTitle);
-  if (fresh.length) roots.unshift({ type: 'topic', id: 'new', name: 'New', kind: 'new', count: fresh.length, children: fresh });
+export function outlineTree(input: OutlineInput): TopicItem[] {
+  const topic = (t: TopicOutline): TopicItem => ({ type: 'topic', id: t.id, name: t.name, kind: t.kind, count: t.count, own: t.own, children: t.children.map(topic), phrases: t.phrases });
+  const roots = input.topics.map(topic);
+  if (input.uncategorized) roots.push({ type: 'topic', id: UNCATEGORIZED, name: 'Other papers', kind: 'derived', count: input.uncategorized, own: input.uncategorized, children: [] });
+  if (input.fresh) roots.unshift({ type: 'topic', id: NEW_PAPERS, name: 'New', kind: 'new', count: input.fresh, own: input.fresh, children: [] });
   return roots;
 }
 
-function countPapers(nodes: TreeNode[]): number {
-  const keys = new Set<string>();
-  const walk = (ns: TreeNode[]) => { for (const n of ns) if (n.type === 'paper') keys.add(n.key); else walk(n.children); };
-  walk(nodes);
-  return keys.size;
+/** A topic's papers as nodes under it, in the order given (the server sorts them by title); a last node says when some are not shown. */
+export function paperNodes(parentId: string, papers: readonly PaperSummary[], cited: ReadonlySet<string>, total = papers.length): TreeNode[] {
+  const nodes: TreeNode[] = papers.map((p) => ({
+    type: 'paper',
+    id: `${parentId}/${p.key}`,
+    key: p.key,
+    title: p.title || p.key,
+    description: [p.key, p.year ?? p.digestDate].filter(Boolean).join(' · '),
+    hasNote: p.hasNote,
+    cited: cited.has(p.key),
+  }));
+  if (total > papers.length) nodes.push({ type: 'more', id: `${parentId}/…more`, shown: papers.length, total });
+  return nodes;
 }
 
-function byTitle(a: TreeNode, b: TreeNode): number {
-  return a.type === 'paper' && b.type === 'paper' ? a.title.localeCompare(b.title) : 0;
-}

@@ -1,76 +1,78 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CitedKeysRequest, ListRequest, PaperRequest, PaperSummary, SearchRequest, TopicsRequest, TopicsResponse } from '../../server/src/shared/protocol';
-import { buildTree, TreeNode } from './topicsModel';
+import { CitedKeysRequest, MarkPapersSeenRequest, PaperRequest, PaperSummary, SearchRequest, TopicOutlineRequest, TopicOutlineResponse, TopicPapersRequest } from '../../server/src/shared/protocol';
+import { outlineTree, paperNodes, TopicItem, TreeNode, UNCATEGORIZED } from './topicsModel';
 
 const TOPIC_ICONS: Record<string, string> = { tag: 'tag', folder: 'folder', vocabulary: 'bookmark', derived: 'sparkle', new: 'bell-dot' };
-/** Workspace state: the paper keys the user had seen when they last opened the New group. */
-const SEEN_KEYS = 'litnotes.seenPapers';
+/** Papers listed under one topic at most; a last row says how many more there are. */
+const PAPERS_PER_TOPIC = 2000;
+
+interface TopicPapers { papers: PaperSummary[]; total: number }
 
 /**
- * The Topics view: topic -> subtopic -> paper, fed by litnotes/topics. Refreshes when the library
- * changes, keeps expansion (stable ids), marks papers cited in the active editor, filters by search.
+ * The Topics view: topic -> subtopic -> paper. It asks the server for the topics alone
+ * (litnotes/topicOutline) and for a topic's papers when the topic is opened (litnotes/topicPapers),
+ * so a large library's tree costs neither the server nor this view more than what is shown.
+ * Refreshes when the library changes while the view is visible, keeps expansion (stable ids),
+ * marks papers cited in the active editor, filters by search.
  */
 export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private roots: TreeNode[] = [];
-  private papers = new Map<string, PaperSummary>();
-  private topics: TopicsResponse | undefined;
+  private roots: TopicItem[] = [];
+  private outline: TopicOutlineResponse | undefined;
+  /** Each opened topic's papers, until the next refresh. */
+  private papersOf = new Map<string, Promise<TopicPapers>>();
   private cited = new Set<string>();
   private filter: { query: string; keys: Set<string> } | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** A change came while the view was hidden: refresh when it shows. */
+  private stale = false;
   private readonly disposables: vscode.Disposable[] = [];
-  view: vscode.TreeView<TreeNode> | undefined;
+  private treeView: vscode.TreeView<TreeNode> | undefined;
 
-  private fresh = new Set<string>();
-
-  constructor(private readonly client: LanguageClient, private readonly state?: vscode.Memento) {
+  constructor(private readonly client: LanguageClient) {
     this.disposables.push(this.changed, vscode.window.onDidChangeActiveTextEditor(() => void this.updateCited()));
   }
 
-  /**
-   * Papers new since the user last opened the New group. The first time, everything there is counts
-   * as seen: a library is not "new" on the day litnotes meets it.
-   */
-  private updateFresh(): void {
-    if (!this.state) return;
-    const seen = this.state.get<string[]>(SEEN_KEYS);
-    if (!seen) { void this.state.update(SEEN_KEYS, [...this.papers.keys()]); return; }
-    const known = new Set(seen);
-    this.fresh = new Set([...this.papers.keys()].filter((k) => !known.has(k)));
+  get view(): vscode.TreeView<TreeNode> | undefined { return this.treeView; }
+  set view(view: vscode.TreeView<TreeNode> | undefined) {
+    this.treeView = view;
+    if (view) this.disposables.push(view.onDidChangeVisibility((e) => { if (e.visible && this.stale) this.scheduleRefresh(); }));
   }
 
   /** The New group was opened: what it shows is seen from now on (it goes at the next refresh). */
   markSeen(): void {
-    void this.state?.update(SEEN_KEYS, [...this.papers.keys()]);
+    void this.client.sendRequest(MarkPapersSeenRequest).catch(() => undefined);
   }
 
-  /** The library changed: fetch the tree again, soon (several changes make one refresh). */
+  /**
+   * The library changed: fetch the tree again, soon (several changes make one refresh). While the
+   * view is hidden nothing is fetched, so a library's topics are not derived until they are looked at.
+   */
   scheduleRefresh(): void {
+    if (this.treeView && !this.treeView.visible) { this.stale = true; return; }
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refresh(), 300);
+    this.refreshTimer = setTimeout(() => void this.refresh().catch(() => undefined), 300);
   }
 
+  /** Fetch the outline again; a topic's papers are fetched again when it is shown. */
   async refresh(): Promise<void> {
-    const [topics, list] = await Promise.all([
-      this.client.sendRequest(TopicsRequest),
-      this.client.sendRequest(ListRequest, { limit: 20000 }),
-    ]);
-    this.topics = topics;
-    this.papers = new Map(list.papers.map((p) => [p.key, p]));
-    await vscode.commands.executeCommand('setContext', 'litnotes.hasPapers', list.total > 0);
+    this.stale = false;
+    // A progress bar on the view while the server derives a tree it has not got yet (~2 s at 100,000 papers).
+    const outline = await vscode.window.withProgress({ location: { viewId: 'litnotes.topics' } }, () => this.client.sendRequest(TopicOutlineRequest, { keys: this.filter && [...this.filter.keys] }));
+    this.outline = outline;
+    this.papersOf = new Map();
     await this.updateCited(false);
-    this.updateFresh();
     this.rebuild();
   }
 
   private rebuild(): void {
-    if (!this.topics) return;
-    this.roots = buildTree({ topics: this.topics.topics, uncategorized: this.topics.uncategorized, papers: this.papers, cited: this.cited, filter: this.filter?.keys, fresh: this.fresh });
-    if (this.view) {
-      this.view.message = this.filter ? `Papers matching “${this.filter.query}” (${this.filter.keys.size})` : undefined;
-      this.view.description = this.filter ? 'filtered' : undefined;
+    if (!this.outline) return;
+    this.roots = outlineTree(this.outline);
+    if (this.treeView) {
+      this.treeView.message = this.filter ? `Papers matching “${this.filter.query}” (${this.filter.keys.size})` : undefined;
+      this.treeView.description = this.filter ? 'filtered' : undefined;
     }
     this.changed.fire(undefined);
   }
@@ -81,26 +83,50 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     const next = new Set(keys);
     if (next.size === this.cited.size && keys.every((k) => this.cited.has(k))) return;
     this.cited = next;
-    if (rebuild) this.rebuild();
+    // The papers already fetched are shown again with the new marks (getChildren makes their nodes).
+    if (rebuild) this.changed.fire(undefined);
   }
 
   async setFilter(query: string | undefined): Promise<string | undefined> {
-    if (!query?.trim()) { this.filter = undefined; this.rebuild(); await vscode.commands.executeCommand('setContext', 'litnotes.topicsFiltered', false); return undefined; }
-    const r = await this.client.sendRequest(SearchRequest, { query, limit: 200 });
-    if (r.error) return r.error;
-    this.filter = { query, keys: new Set(r.results.map((x) => x.key)) };
-    await vscode.commands.executeCommand('setContext', 'litnotes.topicsFiltered', true);
-    this.rebuild();
+    if (!query?.trim()) {
+      this.filter = undefined;
+      await vscode.commands.executeCommand('setContext', 'litnotes.topicsFiltered', false);
+    } else {
+      const r = await this.client.sendRequest(SearchRequest, { query, limit: 200 });
+      if (r.error) return r.error;
+      this.filter = { query, keys: new Set(r.results.map((x) => x.key)) };
+      await vscode.commands.executeCommand('setContext', 'litnotes.topicsFiltered', true);
+    }
+    await this.refresh();
     return undefined;
   }
 
   roots_(): TreeNode[] { return this.roots; }
 
-  getChildren(node?: TreeNode): TreeNode[] {
-    return node ? (node.type === 'topic' ? node.children : []) : this.roots;
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) return this.roots;
+    if (node.type !== 'topic') return [];
+    if (!node.own) return node.children;
+    const { papers, total } = await this.topicPapers(node);
+    return [...node.children, ...paperNodes(node.id, papers, this.cited, total)];
   }
 
   getParent(): undefined { return undefined; }
+
+  /** A topic's own papers, fetched once per refresh; a failed fetch (the server restarting, say) is tried again next time. */
+  private topicPapers(node: TopicItem): Promise<TopicPapers> {
+    let pending = this.papersOf.get(node.id);
+    if (!pending) {
+      const revision = this.outline?.revision;
+      pending = this.client.sendRequest(TopicPapersRequest, { id: node.id, keys: this.filter && [...this.filter.keys], limit: PAPERS_PER_TOPIC }).then((r) => {
+        if (r.revision !== revision) this.scheduleRefresh(); // the tree changed since the outline: show the new one
+        return { papers: r.papers, total: r.total };
+      });
+      pending.catch(() => this.papersOf.delete(node.id));
+      this.papersOf.set(node.id, pending);
+    }
+    return pending.catch(() => ({ papers: [], total: 0 }));
+  }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.type === 'topic') {
@@ -108,10 +134,18 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
       item.id = node.id;
       item.description = String(node.count);
       item.iconPath = new vscode.ThemeIcon(TOPIC_ICONS[node.kind] ?? 'symbol-folder');
-      item.contextValue = node.id === 'uncategorized' ? 'topic.other' : `topic.${node.kind}`;
+      item.contextValue = node.id === UNCATEGORIZED ? 'topic.other' : `topic.${node.kind}`;
       item.tooltip = node.kind === 'new'
         ? `${node.count} paper${node.count === 1 ? '' : 's'} new since you last opened this group`
         : topicTooltip(node);
+      return item;
+    }
+    if (node.type === 'more') {
+      const item = new vscode.TreeItem(`${node.shown.toLocaleString()} of ${node.total.toLocaleString()} papers shown`, vscode.TreeItemCollapsibleState.None);
+      item.id = node.id;
+      item.description = 'Filter Topics to narrow them';
+      item.iconPath = new vscode.ThemeIcon('info');
+      item.command = { command: 'litnotes.filterTopics', title: 'Filter Topics…' };
       return item;
     }
     const item = new vscode.TreeItem(node.title, vscode.TreeItemCollapsibleState.None);
@@ -125,8 +159,8 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   }
 
   /** Every topic in the tree, depth first (for picking a topic to merge into). */
-  allTopics(): Extract<TreeNode, { type: 'topic' }>[] {
-    const out: Extract<TreeNode, { type: 'topic' }>[] = [];
+  allTopics(): TopicItem[] {
+    const out: TopicItem[] = [];
     const walk = (ns: TreeNode[]) => { for (const n of ns) if (n.type === 'topic') { out.push(n); walk(n.children); } };
     walk(this.roots);
     return out;
@@ -154,10 +188,11 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   }
 }
 
-function topicTooltip(node: Extract<TreeNode, { type: 'topic' }>): string {
+function topicTooltip(node: TopicItem): string {
   const papers = `${node.name}: ${node.count} paper${node.count === 1 ? '' : 's'}`;
-  if (node.kind !== 'derived' || node.id === 'uncategorized') return `${papers} (${node.kind})`;
+  if (node.kind !== 'derived' || node.id === UNCATEGORIZED) return `${papers} (${node.kind})`;
   const subtopics = node.children.filter((c) => c.type === 'topic').length;
   return [`${papers} (derived from abstracts)`, node.phrases?.length ? `Defined by: ${node.phrases.join(', ')}` : '', subtopics ? `${subtopics} subtopic${subtopics === 1 ? '' : 's'}` : '']
     .filter(Boolean).join('\n');
 }
+

@@ -1,52 +1,51 @@
 import * as assert from 'assert';
-import { buildTree, TreeNode } from '../../client/src/topicsModel';
-import type { PaperSummary, TopicNode } from '../../server/src/shared/protocol';
+import { outlineTree, paperNodes, TreeNode } from '../../client/src/topicsModel';
+import type { PaperSummary, TopicOutline } from '../../server/src/shared/protocol';
 
-const summary = (key: string, title: string, year?: number, hasNote = false): [string, PaperSummary] => [key, { key, title, year, authors: [], hasNote }];
-const topics: TopicNode[] = [
-  { id: 'tag:ml', name: 'ml', kind: 'tag', count: 2, papers: ['a'], children: [{ id: 'tag:ml/peft', name: 'peft', kind: 'tag', count: 1, papers: ['b'], children: [] }] },
-  { id: 'derived:reward model', name: 'reward model', kind: 'derived', count: 2, papers: ['c', 'b'], children: [] },
+const summary = (key: string, title: string, year?: number, hasNote = false): PaperSummary => ({ key, title, year, authors: [], hasNote });
+const topics: TopicOutline[] = [
+  { id: 'tag:ml', name: 'ml', kind: 'tag', count: 2, own: 1, children: [{ id: 'tag:ml/peft', name: 'peft', kind: 'tag', count: 1, own: 1, children: [] }] },
+  { id: 'derived:reward model', name: 'reward model', kind: 'derived', count: 2, own: 2, children: [], phrases: ['reward model'] },
 ];
-const papers = new Map([summary('a', 'Alpha paper', 2020, true), summary('b', 'Beta paper', 2021), summary('c', 'Gamma paper')]);
 
 function ids(nodes: TreeNode[]): string[] {
   return nodes.flatMap((n) => [n.id, ...(n.type === 'topic' ? ids(n.children) : [])]);
 }
 
 describe('topic tree model (the Topics view data)', () => {
-  it('nests topics and papers with counts, titles as labels, key and year as description', () => {
-    const tree = buildTree({ topics, uncategorized: ['d'], papers, cited: new Set() });
-    assert.deepStrictEqual(ids(tree), ['tag:ml', 'tag:ml/peft', 'tag:ml/peft/b', 'tag:ml/a', 'derived:reward model', 'derived:reward model/b', 'derived:reward model/c', 'uncategorized', 'uncategorized/d']);
-    const ml = tree[0] as Extract<TreeNode, { type: 'topic' }>;
-    assert.strictEqual(ml.count, 2);
-    const alpha = ml.children[1] as Extract<TreeNode, { type: 'paper' }>;
-    assert.deepStrictEqual({ title: alpha.title, description: alpha.description, hasNote: alpha.hasNote }, { title: 'Alpha paper', description: 'a · 2020', hasNote: true });
+  it('nests topics with their counts; papers in no topic come last, as Other papers', () => {
+    const tree = outlineTree({ topics, uncategorized: 3, fresh: 0 });
+    assert.deepStrictEqual(ids(tree), ['tag:ml', 'tag:ml/peft', 'derived:reward model', 'uncategorized']);
+    assert.deepStrictEqual(tree.map((t) => [t.count, t.own]), [[2, 1], [2, 2], [3, 3]]);
+    assert.deepStrictEqual(tree[1].phrases, ['reward model']);
+    assert.ok(!ids(outlineTree({ topics, uncategorized: 0, fresh: 0 })).includes('uncategorized'));
   });
 
   it('keeps ids stable across refreshes, so expanded topics stay expanded', () => {
-    const one = ids(buildTree({ topics, uncategorized: [], papers, cited: new Set() }));
-    const two = ids(buildTree({ topics: JSON.parse(JSON.stringify(topics)), uncategorized: [], papers, cited: new Set(['a']) }));
+    const one = ids(outlineTree({ topics, uncategorized: 1, fresh: 0 }));
+    const two = ids(outlineTree({ topics: JSON.parse(JSON.stringify(topics)), uncategorized: 1, fresh: 0 }));
     assert.deepStrictEqual(one, two);
+    assert.deepStrictEqual(paperNodes('tag:ml', [summary('a', 'Alpha')], new Set()).map((n) => n.id), ['tag:ml/a']);
   });
 
-  it('marks papers cited in the active document', () => {
-    const tree = buildTree({ topics, uncategorized: [], papers, cited: new Set(['b']) });
-    const all = (ns: TreeNode[]): TreeNode[] => ns.flatMap((n) => (n.type === 'topic' ? all(n.children) : [n]));
-    assert.deepStrictEqual(all(tree).filter((n) => n.type === 'paper' && n.cited).map((n) => n.id), ['tag:ml/peft/b', 'derived:reward model/b']);
+  it('a topic\'s papers: titles as labels, key and year (or digest date) as description, cited ones marked', () => {
+    const nodes = paperNodes('derived:reward model', [summary('a', 'Alpha paper', 2020, true), { ...summary('b', 'Beta paper'), digestDate: '2025-09-08' }, summary('c', '')], new Set(['b']));
+    assert.deepStrictEqual(nodes.map((n) => n.type === 'paper' && [n.title, n.description, n.hasNote, n.cited]), [
+      ['Alpha paper', 'a · 2020', true, false],
+      ['Beta paper', 'b · 2025-09-08', false, true],
+      ['c', 'c', false, false],
+    ]);
   });
 
-  it('papers new since the user last looked come first in a New group (as well as under their topics); a filter applies to it too', () => {
-    const tree = buildTree({ topics, uncategorized: [], papers, cited: new Set(), fresh: new Set(['c', 'b', 'gone']) });
-    assert.deepStrictEqual(ids(tree).slice(0, 3), ['new', 'new/b', 'new/c']);
-    assert.strictEqual((tree[0] as Extract<TreeNode, { type: 'topic' }>).count, 2, 'a key no longer in the library is not counted');
-    assert.ok(ids(tree).includes('derived:reward model/c'));
-    assert.deepStrictEqual(ids(buildTree({ topics, uncategorized: [], papers, cited: new Set(), fresh: new Set(['b']), filter: new Set(['c']) })).filter((i) => i.startsWith('new')), []);
-    assert.ok(!ids(buildTree({ topics, uncategorized: [], papers, cited: new Set(), fresh: new Set() })).includes('new'));
+  it('says how many papers of a topic are not shown', () => {
+    const nodes = paperNodes('uncategorized', [summary('a', 'Alpha')], new Set(), 7);
+    assert.deepStrictEqual(nodes[1], { type: 'more', id: 'uncategorized/…more', shown: 1, total: 7 });
+    assert.strictEqual(paperNodes('uncategorized', [summary('a', 'Alpha')], new Set(), 1).length, 1);
   });
 
-  it('a search filter keeps only matching papers and recounts', () => {
-    const tree = buildTree({ topics, uncategorized: ['d'], papers, cited: new Set(), filter: new Set(['c']) });
-    assert.deepStrictEqual(ids(tree), ['derived:reward model', 'derived:reward model/c']);
-    assert.strictEqual((tree[0] as { count: number }).count, 1);
+  it('papers new since the user last looked come first in a New group', () => {
+    const tree = outlineTree({ topics, uncategorized: 0, fresh: 2 });
+    assert.deepStrictEqual([tree[0].id, tree[0].kind, tree[0].count], ['new', 'new', 2]);
+    assert.ok(!ids(outlineTree({ topics, uncategorized: 0, fresh: 0 })).includes('new'));
   });
 });

@@ -5,7 +5,7 @@ import { activated, EXTENSION_ID, fileUri, openDoc, positionOf } from './helpers
 
 interface TreeNodeLike { type: string; name?: string; key?: string; kind?: string; children?: TreeNodeLike[] }
 interface Api {
-  topics: { refresh(): Promise<void>; getChildren(n?: TreeNodeLike): TreeNodeLike[]; getTreeItem(n: TreeNodeLike): vscode.TreeItem };
+  topics: { refresh(): Promise<void>; getChildren(n?: TreeNodeLike): Promise<TreeNodeLike[]>; getTreeItem(n: TreeNodeLike): vscode.TreeItem };
   reader: { isOpen: boolean; currentKey?: string };
 }
 
@@ -17,18 +17,18 @@ describe('the extension face: topics, reader, commands, symbols', () => {
     await api.topics.refresh();
   });
 
-  it('the Topics tree shows tags, folders and derived topics with papers under them', () => {
-    const roots = api.topics.getChildren();
+  it('the Topics tree shows tags, folders and derived topics with papers under them', async () => {
+    const roots = await api.topics.getChildren();
     const names = roots.map((r) => r.name);
     assert.ok(names.includes('evaluation') && names.includes('04-multimodal') && names.includes('multi task learning'), names.join(', '));
     // Mixture of experts: a derived topic of its own, or a subtopic of a field.
     const isMoe = (n: TreeNodeLike) => n.type === 'topic' && n.name === 'mixture of experts';
-    const moe = roots.find(isMoe) ?? roots.flatMap((r) => (r.type === 'topic' ? api.topics.getChildren(r) : [])).find(isMoe)!;
+    const moe = roots.find(isMoe) ?? (await Promise.all(roots.map((r) => (r.type === 'topic' ? api.topics.getChildren(r) : [])))).flat().find(isMoe)!;
     assert.ok(moe, names.join(', '));
     const item = api.topics.getTreeItem(moe);
     assert.match(String(item.description), /^\d+$/);
     assert.strictEqual((item.iconPath as vscode.ThemeIcon).id, 'sparkle');
-    const paper = api.topics.getChildren(moe).find((n) => n.key === 'home')!;
+    const paper = (await api.topics.getChildren(moe)).find((n) => n.key === 'home')!;
     const paperItem = api.topics.getTreeItem(paper);
     assert.match(String(paperItem.label), /^HoME/);
     assert.strictEqual(paperItem.command?.command, 'litnotes.openReader');
@@ -36,7 +36,7 @@ describe('the extension face: topics, reader, commands, symbols', () => {
 
   it('a derived topic\'s tooltip names its defining phrases; Hide Topic writes the hidden list and the topic goes', async () => {
     const config = vscode.workspace.getConfiguration('litnotes');
-    const roots = api.topics.getChildren();
+    const roots = await api.topics.getChildren();
     const target = roots.find((r) => r.kind === 'derived' && r.name === 'neural network')!;
     assert.ok(target, roots.map((r) => r.name).join(', '));
     assert.match(String(api.topics.getTreeItem(target).tooltip), /Defined by: neural network/);
@@ -46,7 +46,7 @@ describe('the extension face: topics, reader, commands, symbols', () => {
       const deadline = Date.now() + 20000;
       for (;;) {
         await api.topics.refresh();
-        if (!api.topics.getChildren().some((r) => r.name === 'neural network')) break;
+        if (!(await api.topics.getChildren()).some((r) => r.name === 'neural network')) break;
         if (Date.now() > deadline) assert.fail('the hidden topic is still in the tree');
         await new Promise((r) => setTimeout(r, 300));
       }
