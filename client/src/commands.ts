@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import * as path from 'path';
-import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
+import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, PaperSummary, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
 import { bibliographyLine, citationEdit } from './citationEdits';
 import { isLitnotesExport } from '../../server/src/parse/exportMarker';
 import { incrementalQuery } from '../../server/src/shared/rules';
@@ -18,21 +18,31 @@ export async function makeNote(client: LanguageClient, serverEdit: unknown, uri:
   await vscode.window.showTextDocument(doc);
 }
 
+/** Up to this many papers, the picker holds them all and the editor matches what is typed. */
+const PICKER_HOLDS = 20000;
+
 /**
- * A picker over every paper: the editor's own matching on key, title and authors, plus full-text
- * matches (abstracts, notes) fetched as you type.
+ * A picker over every paper: key, title and authors matched as you type, plus full-text matches
+ * (abstracts, notes) fetched as you type. A library of up to PICKER_HOLDS papers is fetched whole
+ * and matched by the editor; a larger one is matched by the server (as `[@` completion matches),
+ * so opening the picker does not wait for, nor hold, every paper.
  */
 export async function pickPaper(client: LanguageClient, title: string): Promise<string | undefined> {
-  const list = await client.sendRequest(ListRequest, { limit: 20000 });
-  const base: PaperPick[] = list.papers.map((p) => ({
+  const first = await client.sendRequest(ListRequest, { limit: 200 });
+  const whole = first.total <= first.papers.length ? first : first.total <= PICKER_HOLDS ? await client.sendRequest(ListRequest, { limit: PICKER_HOLDS }) : undefined;
+  const pick = (p: PaperSummary, alwaysShow = false): PaperPick => ({
     key: p.key,
     label: p.key,
     description: p.title,
     detail: [p.authors.slice(0, 3).join(', '), p.year ?? p.digestDate].filter(Boolean).join(' · ') || undefined,
-  }));
+    alwaysShow,
+  });
+  const base: PaperPick[] = (whole ?? first).papers.map((p) => pick(p));
   const qp = vscode.window.createQuickPick<PaperPick>();
   qp.title = title;
-  qp.placeholder = 'Type a key, title words, an author, or words from the abstract';
+  qp.placeholder = whole
+    ? 'Type a key, title words, an author, or words from the abstract'
+    : `Type a key, title words, an author, or words from the abstract (${first.total.toLocaleString()} papers)`;
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.items = base;
@@ -41,17 +51,22 @@ export async function pickPaper(client: LanguageClient, title: string): Promise<
   qp.onDidChangeValue((value) => {
     if (timer) clearTimeout(timer);
     const mine = ++seq;
-    if (value.trim().length < 3) { qp.items = base; return; }
+    if (value.trim().length < (whole ? 3 : 1)) { qp.items = base; qp.busy = false; return; }
     timer = setTimeout(async () => {
       qp.busy = true;
-      const r = await client.sendRequest(SearchRequest, { query: incrementalQuery(value), limit: 30 });
-      qp.busy = false;
+      // The server's matches for a library the picker does not hold; full-text matches from three letters.
+      const [ranked, r] = await Promise.all([
+        whole ? undefined : client.sendRequest(ListRequest, { query: value, limit: 100 }).catch(() => undefined),
+        value.trim().length >= 3 ? client.sendRequest(SearchRequest, { query: incrementalQuery(value), limit: 30 }).catch(() => undefined) : undefined,
+      ]);
       if (mine !== seq) return;
-      const hits = new Set(r.results.map((x) => x.key));
+      qp.busy = false;
+      const hits = new Set(r?.results.map((x) => x.key));
       // Full-text hits are always shown (alwaysShow), with the passage that matched.
-      const extra: PaperPick[] = r.results.map((x) => ({ key: x.key, label: x.key, description: x.title, detail: x.snippet, alwaysShow: true }));
-      qp.items = [...extra, ...base.filter((b) => !hits.has(b.key))];
-    }, 150);
+      const extra: PaperPick[] = (r?.results ?? []).map((x) => ({ key: x.key, label: x.key, description: x.title, detail: x.snippet, alwaysShow: true }));
+      const rest = ranked ? ranked.papers.map((p) => pick(p, true)) : base;
+      qp.items = [...extra, ...rest.filter((b) => !hits.has(b.key))];
+    }, whole ? 150 : 60);
   });
   return new Promise((resolve) => {
     qp.onDidAccept(() => { resolve(qp.selectedItems[0]?.key); qp.hide(); });

@@ -191,7 +191,7 @@ connection.onWorkspaceSymbol((params) => session.symbols(params.query));
 
 connection.onRequest(SearchRequest, (params) => session.fullTextSearch(params));
 connection.onRequest(PaperRequest, (params) => session.paper(params?.key));
-connection.onRequest(ListRequest, (params) => session.list(params?.limit));
+connection.onRequest(ListRequest, (params) => session.list(params ?? undefined));
 connection.onRequest(CitedKeysRequest, (params) => session.citedKeys(typeof params?.uri === 'string' ? uris.fromClient(params.uri) : ''));
 connection.onRequest(CreateNoteRequest, (params) => session.createNote(params));
 connection.onRequest(ExportBibliographyRequest, (params) => session.exportBibliography(params));

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-types';
 import { Library, Paper } from './model/library';
+import { rankPapers } from './model/match';
 import { Indexer, Folder, canonicalUri, safePath, uriOf } from './ingest/indexer';
 import { WorkerFileLoader } from './ingest/fileLoader';
 import { closeTextStore, openTextStore, TextReader, TextStoreLocation } from './runtime/textStore';
@@ -26,7 +27,7 @@ import { prepareRename, renameKey } from './features/rename';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
 import type {
-  CreateNoteParams, CreateNoteResponse, ExportBibliographyParams, ExportBibliographyResponse, ListResponse, PaperDetails, PaperSummary, SearchParams,
+  CreateNoteParams, CreateNoteResponse, ExportBibliographyParams, ExportBibliographyResponse, ListParams, ListResponse, PaperDetails, PaperSummary, SearchParams,
   SearchResponse, StatusParams, TopicOutlineParams, TopicOutlineResponse, TopicPapersParams, TopicPapersResponse, TopicsResponse,
 } from './shared/protocol';
 import { NEW_PAPERS_TOPIC } from './shared/protocol';
@@ -440,10 +441,12 @@ export class Session {
     return { ...details, note: details.note && { ...details.note, uri: toClient(details.note.uri) }, entries: details.entries.map(located), digests: details.digests.map(located), citedIn: details.citedIn.map(toClient) };
   }
 
-  list(requested: unknown): ListResponse {
+  list(params: ListParams | undefined): ListResponse {
     const all = this.library.papers();
-    const limit = Math.max(1, Math.min(20000, Number(requested) || 5000));
-    return { total: all.length, papers: all.slice(0, limit).map(summaryOf) };
+    const limit = Math.max(1, Math.min(20000, Number(params?.limit) || 5000));
+    const query = typeof params?.query === 'string' ? params.query.trim().slice(0, 200) : '';
+    const papers = query ? rankPapers(this.library, query, limit) : all.slice(0, limit);
+    return { total: all.length, papers: papers.map(summaryOf) };
   }
 
   citedKeys(uri: string): string[] {

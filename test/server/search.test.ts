@@ -161,6 +161,20 @@ describe('search, topics and paper requests over stdio', function () {
       if (moe.own) assert.deepStrictEqual((await papersOf(moe.id, ['home'])).papers.map((p) => p.key), ['home']);
     });
 
+    it('litnotes/list with a query: the papers matching it as completion matches them, best first (the picker of a large library)', async () => {
+      type List = { papers: { key: string; title: string }[]; total: number };
+      const byKey = await client.request<List>('litnotes/list', { query: 'home', limit: 5 });
+      assert.strictEqual(byKey.total, 96);
+      assert.strictEqual(byKey.papers[0].key, 'home');
+      const byTitle = await client.request<List>('litnotes/list', { query: 'Hierarchy', limit: 50 });
+      assert.ok(byTitle.papers.some((p) => p.key === 'home'), byTitle.papers.map((p) => p.key).join(', '));
+      assert.ok(byTitle.papers.every((p) => /hierarch/i.test(p.title) || /hierarch/i.test(p.key)), byTitle.papers.map((p) => p.title).join(' | '));
+      assert.deepStrictEqual((await client.request<List>('litnotes/list', { query: 'zzqqxx', limit: 5 })).papers, []);
+      // Without a query, the first papers in key order.
+      const plain = await client.request<List>('litnotes/list', { limit: 3 });
+      assert.deepStrictEqual(plain.papers.map((p) => p.key), [...plain.papers.map((p) => p.key)].sort());
+    });
+
     it('the New group: nothing is new when a library is first met; a paper added later is, until the group is opened', async () => {
       const outline = () => client.request<TopicOutlineResponse>('litnotes/topicOutline', {});
       const newPapers = async () => (await client.request<{ papers: { key: string }[] }>('litnotes/topicPapers', { id: 'new' })).papers.map((p) => p.key);

@@ -101,10 +101,15 @@ export const TopicPapersRequest = new RequestType<TopicPapersParams, TopicPapers
  */
 export const MarkPapersSeenRequest = new RequestType0<void, void>('litnotes/markPapersSeen');
 
-/** Client -> server: the papers (key order), for pickers. */
+/**
+ * Client -> server: the papers (key order), for pickers; with `query`, the papers matching it as
+ * `[@` completion matches what is typed (key, aliases, title words, authors), best first. `total`
+ * counts the library's papers.
+ */
 export interface PaperSummary { key: string; title: string; year?: number; authors: string[]; hasNote: boolean; digestDate?: string }
 export interface ListResponse { papers: PaperSummary[]; total: number }
-export const ListRequest = new RequestType<{ limit?: number } | undefined, ListResponse, void>('litnotes/list');
+export interface ListParams { limit?: number; query?: string }
+export const ListRequest = new RequestType<ListParams | undefined, ListResponse, void>('litnotes/list');
 
 /** Client -> server: primary keys of the papers a document cites. */
 export interface CitedKeysParams { uri: string }
