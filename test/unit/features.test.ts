@@ -11,6 +11,8 @@ import { keyAt } from '../../server/src/features/keyAt';
 import { readFrontMatter } from '../../server/src/parse/frontMatter';
 import { parseFile } from '../../server/src/parse/parseFile';
 import { Library } from '../../server/src/model/library';
+import { Classifier } from '../../server/src/parse/classify';
+import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { markdownText, markdownToPlainText } from '../../server/src/util/untrusted';
 import { assertInertMarkdown, exampleLibraryFiles, libraryOf, uriFor, withCursor } from './helpers';
 
@@ -159,6 +161,16 @@ describe('hover', () => {
     const t = (hoverKey(typo.lib, keyAt(typo.lib, typo.uri, typo.lineText, typo.pos, 'markdown')!, rel).contents as MarkupContent).value;
     assert.match(t, /Did you mean kasa\?/);
     assert.match(v, /Did you mean lin2022truthfulqa\?/, 'reordered words are close');
+  });
+
+  it('suggestions follow the library: a note added with a closer key is suggested after the recompute', () => {
+    const c = at('[@kasaa‸]');
+    const hover = () => (hoverKey(c.lib, keyAt(c.lib, c.uri, c.lineText, c.pos, 'markdown')!, rel).contents as MarkupContent).value;
+    assert.match(hover(), /Did you mean kasa\?/);
+    const added = 'notes/kasab.md';
+    c.lib.setFile(parseFile(uriFor(added), added, new Classifier(DEFAULT_SETTINGS).classify(added)!, '---\ncitekey: kasaab\ntitle: "Another Paper"\n---\n').entry);
+    c.lib.rebuild();
+    assert.match(hover(), /Did you mean kasa, kasaab\?/);
   });
 
   it('works on a note\'s own key in its front matter', () => {

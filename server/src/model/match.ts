@@ -1,5 +1,5 @@
 import type { Library, Paper } from './library';
-import { editDistance } from '../util/text';
+import { EditDistanceFrom } from '../util/text';
 
 /**
  * Ranks papers for what has been typed of a key: the key itself first, then aliases, title words,
@@ -154,23 +154,48 @@ function wordStartScore(field: FieldText, f: number, index: number, piece: strin
   return extra === 0 ? 600 : 550;
 }
 
-/** The closest known keys to an unknown one: edit distance, then shared prefix. */
+/**
+ * The closest known keys to an unknown one: edit distance, then shared prefix. Remembered for the
+ * library's version (hover, diagnostics and quick fixes ask about the same keys again and again).
+ */
 export function suggestKeys(library: Library, unknown: string, limit = 3): string[] {
+  const table = keyTable(library);
+  const asked = `${limit} ${unknown}`;
+  let found = table.suggested.get(asked);
+  if (!found) {
+    found = closestKeys(library, table, unknown, limit);
+    if (table.suggested.size >= SUGGESTIONS_KEPT) table.suggested.clear();
+    table.suggested.set(asked, found);
+  }
+  return [...found];
+}
+
+function closestKeys(library: Library, table: KeyTable, unknown: string, limit: number): string[] {
   const q = unknown.toLowerCase();
   const max = Math.max(2, Math.floor(q.length / 3));
   const qParts = keyParts(q);
+  const qMask = charMask(q);
+  const partsMask = charMask(qParts.join(''));
   const found: { key: string; d: number }[] = [];
-  for (const key of library.keys()) {
-    const k = key.toLowerCase();
-    let d = editDistance(q, k, max);
-    if (d > max && q.length >= 4 && (k.startsWith(q) || q.startsWith(k))) d = max;
-    if (d > max && qParts.length > 1 && qParts.every((p) => k.includes(p))) {
+  const { keys, lower, masks } = table;
+  const first = q.charCodeAt(0);
+  const distance = new EditDistanceFrom(q);
+  for (let i = 0; i < keys.length; i++) {
+    const k = lower[i];
+    // Too far unless the lengths are within max; and an edit changes at most two of the kinds of
+    // character a key has (one goes, one comes), so keys whose kinds differ by more than 2 * max
+    // are too far as well. Most keys are skipped without the edit distance.
+    let d = max + 1;
+    if (Math.abs(k.length - q.length) <= max && countBits(masks[2 * i] ^ qMask[0]) + countBits(masks[2 * i + 1] ^ qMask[1]) <= 2 * max) d = distance.to(k, max);
+    if (d > max && q.length >= 4 && k.charCodeAt(0) === first && (k.startsWith(q) || q.startsWith(k))) d = max;
+    // (The parts' characters must all be in the key before it is searched for them.)
+    if (d > max && qParts.length > 1 && (partsMask[0] & ~masks[2 * i]) === 0 && (partsMask[1] & ~masks[2 * i + 1]) === 0 && containsAll(k, qParts)) {
       // The same words in another order (truthfulqa2022lin for lin2022truthfulqa) count as close.
       const shared = keyParts(k).filter((p) => qParts.includes(p)).length;
       if (shared === qParts.length) d = 1;
       else if (shared * 2 >= qParts.length + 1) d = max;
     }
-    if (d <= max) found.push({ key, d });
+    if (d <= max) found.push({ key: keys[i], d });
   }
   found.sort((a, b) => a.d - b.d || a.key.length - b.key.length || (a.key < b.key ? -1 : 1));
   // Prefer a paper's primary key over its alias when both are equally close.
@@ -182,6 +207,53 @@ export function suggestKeys(library: Library, unknown: string, limit = 3): strin
     if (out.length >= limit) break;
   }
   return out;
+}
+
+/** Suggestions remembered per library version, at most (a draft may cite thousands of unknown keys). */
+const SUGGESTIONS_KEPT = 2000;
+
+/** Every key and alias, lower-cased, with the kinds of character in each (charMask): what suggestKeys scans. */
+interface KeyTable { version: number; keys: string[]; lower: string[]; masks: Uint32Array; suggested: Map<string, string[]> }
+const keyTables = new WeakMap<Library, KeyTable>();
+
+function keyTable(library: Library): KeyTable {
+  let table = keyTables.get(library);
+  if (table?.version !== library.version) {
+    const keys = [...library.keys()];
+    const lower = keys.map((k) => k.toLowerCase());
+    const masks = new Uint32Array(2 * keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const [letters, others] = charMask(lower[i]);
+      masks[2 * i] = letters;
+      masks[2 * i + 1] = others;
+    }
+    table = { version: library.version, keys, lower, masks, suggested: new Map() };
+    keyTables.set(library, table);
+  }
+  return table;
+}
+
+/** Which kinds of character a lower-cased key has: a bit per letter a-z, then per digit, then one for anything else. */
+function charMask(key: string): [number, number] {
+  let letters = 0, others = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 97 && c <= 122) letters |= 1 << (c - 97);
+    else if (c >= 48 && c <= 57) others |= 1 << (c - 48);
+    else others |= 1 << 10;
+  }
+  return [letters, others];
+}
+
+function containsAll(key: string, parts: readonly string[]): boolean {
+  for (let p = 0; p < parts.length; p++) if (!key.includes(parts[p])) return false;
+  return true;
+}
+
+function countBits(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** A key's words and numbers: lin2022truthfulqa -> lin, 2022, truthfulqa. */

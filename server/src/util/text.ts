@@ -60,22 +60,78 @@ export function normalizeTitle(title: string): string {
 
 /** Levenshtein distance, giving up (returning max+1) once it exceeds `max`. */
 export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (cur[j] < rowMin) rowMin = cur[j];
+  const m = a.length, n = b.length;
+  if (Math.abs(m - n) > max) return max + 1;
+  if (rowA.length <= n) { rowA = new Int32Array(n + 1); rowB = new Int32Array(n + 1); }
+  // Only cells within `max` of the diagonal can lie on a path of cost <= max: the rest are "too far" (far).
+  const far = max + 1;
+  let prev = rowA, cur = rowB;
+  for (let j = 0; j <= n; j++) prev[j] = j <= max ? j : far;
+  for (let i = 1; i <= m; i++) {
+    const from = Math.max(1, i - max), to = Math.min(n, i + max);
+    cur[from - 1] = from === 1 && i <= max ? i : far;
+    let rowMin = cur[from - 1];
+    const c = a.charCodeAt(i - 1);
+    for (let j = from; j <= to; j++) {
+      let v = prev[j - 1] + (c === b.charCodeAt(j - 1) ? 0 : 1);
+      if (prev[j] + 1 < v) v = prev[j] + 1;
+      if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+      if (v > far) v = far;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
-    if (rowMin > max) return max + 1;
-    [prev, cur] = [cur, prev];
+    if (to < n) cur[to + 1] = far; // what the next row reads just past this row's band
+    if (rowMin > max) return far;
+    const t = prev; prev = cur; cur = t;
   }
-  return prev[b.length];
+  return prev[n];
+}
+/** editDistance's two rows, kept between calls (it runs once per key of a large library for one suggestion). */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/**
+ * editDistance from one string to many: for a pattern of up to 32 ASCII characters, Myers' bit-vector
+ * algorithm (one column of the table per machine word: a few operations per character of the other
+ * string), which is what makes checking every key of a large library for one unknown key quick.
+ * Longer or non-ASCII patterns use editDistance.
+ */
+export class EditDistanceFrom {
+  private readonly peq: Int32Array | undefined;
+
+  constructor(private readonly pattern: string) {
+    if (pattern.length === 0 || pattern.length > 32 || /[^\x00-\x7f]/.test(pattern)) return;
+    this.peq = new Int32Array(128);
+    for (let i = 0; i < pattern.length; i++) this.peq[pattern.charCodeAt(i)] |= 1 << i;
+  }
+
+  /** The distance to `text`, or max + 1 when it is more than `max`. */
+  to(text: string, max: number): number {
+    const peq = this.peq;
+    const m = this.pattern.length, n = text.length;
+    if (!peq) return editDistance(this.pattern, text, max);
+    if (Math.abs(m - n) > max) return max + 1;
+    const high = 1 << (m - 1);
+    // Vertical deltas of the current column (+1 / -1 bits), and the bottom cell's value.
+    let pv = -1, mv = 0, score = m;
+    for (let j = 0; j < n; j++) {
+      const c = text.charCodeAt(j);
+      const eq = c < 128 ? peq[c] : 0;
+      const xv = eq | mv;
+      const xh = ((((eq & pv) + pv) | 0) ^ pv) | eq;
+      let ph = mv | ~(xh | pv);
+      let mh = pv & xh;
+      if (ph & high) score++;
+      else if (mh & high) score--;
+      // The first row counts up (D[0][j] = j): a +1 comes in at the bottom of every shift.
+      ph = (ph << 1) | 1;
+      mh <<= 1;
+      pv = mh | ~(xv | ph);
+      mv = ph & xv;
+      if (score - (n - 1 - j) > max) return max + 1; // each character left lowers the score by one at most
+    }
+    return score > max ? max + 1 : score;
+  }
 }
 
 /** A URL from untrusted text, kept only if it is a plain http(s) URL; trailing sentence punctuation trimmed. */
