@@ -30,7 +30,7 @@ import type {
   CreateNoteParams, CreateNoteResponse, ExportBibliographyParams, ExportBibliographyResponse, ListParams, ListResponse, PaperDetails, PaperSummary, SearchParams,
   SearchResponse, StatusParams, TopicOutlineParams, TopicOutlineResponse, TopicPapersParams, TopicPapersResponse, TopicsResponse,
 } from './shared/protocol';
-import { NEW_PAPERS_TOPIC } from './shared/protocol';
+import { NEW_PAPERS_TOPIC } from './shared/protocol'; // a value, beside the types above
 import { SearchService, SearchResult } from './search/service';
 import { incrementalQuery } from './shared/rules';
 import { capText, SHOWN } from './util/untrusted';
@@ -641,7 +641,6 @@ export class Session {
   }
 }
 
-/** The settings that decide what is read and how: a change of any other needs no rescan. */
 /** A request's list of keys: strings only, at most 100,000 of them; undefined when not a list. */
 function keysParam(keys: unknown): string[] | undefined {
   if (!Array.isArray(keys)) return undefined;
@@ -657,6 +656,7 @@ function byTitle(a: Paper, b: Paper): number {
   return TITLE_ORDER.compare(a.title, b.title) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
+/** The settings that decide what is read and how: a change of any other needs no rescan. */
 function scanSettings(s: Settings): string {
   return JSON.stringify([s.notes, s.digests, s.bibliographies, s.exclude, s.maxFileSizeMB]);
 }
