@@ -47,6 +47,10 @@ interface Result {
   topicsCount: number;
   /** Export of a draft citing 200 papers (median of CSL JSON and BibTeX, 10 each). */
   exportMs: number;
+  /** The slowest hover while the Topics view's outline request ran after a note's body was saved (median of 5). */
+  topicsViewStallMs: number;
+  /** A hover on a key no paper has, the first time for that key (median of 10). */
+  unknownKeyHoverMs: number;
   baseline?: { docs: number; buildMs: number; queryP50: number; queryP95: number; heapMB: number; rssMB: number };
 }
 
@@ -74,6 +78,25 @@ function peakRss(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const m = /VmHWM:\s+(\d+) kB/.exec(status);
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** The slowest of the hovers sent one at a time (on the draft's first line) while `request` runs. */
+async function slowestHoverDuring(client: LspClient, draft: string, request: () => Promise<unknown>): Promise<number> {
+  let done = false;
+  let slowest = 0;
+  const probe = (async () => {
+    while (!done) {
+      const [ms] = await timed(() => client.request('textDocument/hover', client.at(draft, 0, 7)));
+      slowest = Math.max(slowest, ms);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 20));
+  await request();
+  await new Promise((r) => setTimeout(r, 20));
+  done = true;
+  await probe;
+  return slowest;
 }
 
 async function runTier(name: string): Promise<Result> {
@@ -197,6 +220,32 @@ async function runTier(name: string): Promise<Result> {
     visible.push(performance.now() - t0);
   }
 
+  // The Topics view after a save that leaves its tree as it is (a note's body): the outline it asks
+  // for, with hovers sent one at a time meanwhile; the slowest hover counts (median over 5 saves).
+  const key0 = /citekey: (\S+)/.exec(fs.readFileSync(path.join(dir, noteFiles[0]), 'utf8'))![1];
+  await client.change(draft, `See [@${key0}]\n\n`, version++);
+  await client.request('litnotes/topicOutline', {}); // the tree again after the title edits above, so each save below keeps it
+  const outlineStalls: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const file = path.join(dir, noteFiles[(i + 1) % noteFiles.length]);
+    const text = fs.readFileSync(file, 'utf8');
+    const key = /citekey: (\S+)/.exec(text)![1];
+    const marker = `Body edit ${i}`;
+    fs.writeFileSync(file, `${text}\n${marker}\n`);
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type: 2 }] });
+    for (const t0 = performance.now(); !(await client.request<{ note?: { body?: string } } | null>('litnotes/paper', { key }))?.note?.body?.includes(marker);) {
+      if (performance.now() - t0 > 10000) throw new Error('a note body change never arrived');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    outlineStalls.push(await slowestHoverDuring(client, draft, () => client.request('litnotes/topicOutline', {})));
+  }
+  // Hovers on keys no paper has: each the first time (the closest keys are looked for), median of 10.
+  const unknownHover: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    await client.change(draft, `See [@${['vaswani2017attention', 'smith2024retrieval', 'lin2022truthfulqa'][i % 3]}${i}]\n\n`, version++);
+    unknownHover.push((await timed(() => client.request('textDocument/hover', client.at(draft, 0, 7))))[0]);
+  }
+
   const peakRssMB = peakRss(client.proc.pid!);
   await client.stop();
 
@@ -265,6 +314,8 @@ async function runTier(name: string): Promise<Result> {
     topicsFromCacheMs: round(topicsFromCacheMs),
     topicsCount: topics.topics.length,
     exportMs: round(pct(exportMs, 50)),
+    topicsViewStallMs: round(pct(outlineStalls, 50)),
+    unknownKeyHoverMs: round(pct(unknownHover, 50)),
     baseline,
   };
 }
@@ -287,6 +338,8 @@ function table(results: Result[]): string {
     ['topics request as the client waits (median; packing, worker start, reply)', (r) => (Number.isNaN(r.topicsRequestMs) ? '–' : `${r.topicsRequestMs} ms`)],
     ['topics request of a restart, unchanged library (tree read back from the cache)', (r) => (Number.isNaN(r.topicsFromCacheMs) ? '–' : `${r.topicsFromCacheMs} ms`)],
     ['export of a draft citing 200 papers (median, CSL JSON and BibTeX)', (r) => `${r.exportMs} ms`],
+    ['Topics view after a save: slowest hover during its request (median of 5)', (r) => `${r.topicsViewStallMs} ms`],
+    ['hover on an unknown key, first time (median of 10)', (r) => `${r.unknownKeyHoverMs} ms`],
     ['peak RSS', (r) => `${r.peakRssMB} MB`],
     ['naive single lunr index: build', (r) => (r.baseline ? `${r.baseline.buildMs} ms` : '–')],
     ['naive single lunr index: query p50 / p95', (r) => (r.baseline ? `${r.baseline.queryP50} / ${r.baseline.queryP95} ms` : '–')],
