@@ -146,9 +146,12 @@ export class Commands {
       const overwrite = await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(target)} exists and was not written by Literature Notes. Replace it?`, { modal: true }, 'Replace');
       if (overwrite !== 'Replace') return;
     }
-    const r = await this.client.sendRequest(ExportBibliographyRequest, { uri: scope.uri, format: format.format });
+    // The server writes a file on disk itself, a slice at a time (a whole large library's is hundreds of MB); other schemes get the text.
+    const onDisk = target.scheme === 'file';
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Exporting bibliography…' }, () =>
+      this.client.sendRequest(ExportBibliographyRequest, { uri: scope.uri, format: format.format, target: onDisk ? target.toString() : undefined }));
     if (r.error) { void vscode.window.showErrorMessage(r.error); return; }
-    await vscode.workspace.fs.writeFile(target, Buffer.from(r.text, 'utf8'));
+    if (!r.written) await vscode.workspace.fs.writeFile(target, Buffer.from(r.text, 'utf8'));
     const missing = r.unresolved.length ? ` ${r.unresolved.length} cited key${r.unresolved.length === 1 ? ' is' : 's are'} unknown and left out: ${r.unresolved.slice(0, 5).join(', ')}${r.unresolved.length > 5 ? ', …' : ''}.` : '';
     this.output.appendLine(`Exported ${r.count} papers to ${target.fsPath} (${format.format}).${missing}`);
     if (draft && draft.languageId !== 'latex') await this.offerBibliographyLine(draft, target, r.count, missing);

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { fileURLToPath } from 'url';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-types';
 import { Library, Paper } from './model/library';
 import { rankPapers } from './model/match';
@@ -20,7 +21,7 @@ import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
 import { documentDiagnostics, problemDiagnostic, SAME_PAPER } from './features/diagnostics';
 import { createNoteAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
-import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat } from './features/exportBibliography';
+import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces } from './features/exportBibliography';
 import { newNoteEdit, newNotePath } from './features/noteTemplate';
 import { checkNewPaper, newPaperNoteText, noteKeyFor, paperInLibrary } from './features/newPaperNote';
 import { prepareRename, renameKey } from './features/rename';
@@ -494,11 +495,20 @@ export class Session {
     return (p && this.indexer.folderOf(p)) || this.folders[0];
   }
 
-  exportBibliography(params: ExportBibliographyParams): ExportBibliographyResponse {
+  async exportBibliography(params: ExportBibliographyParams): Promise<ExportBibliographyResponse> {
     const format = EXPORT_FORMATS.find((f) => f === params?.format);
     if (!format) return { text: '', count: 0, unresolved: [], error: `Unknown format "${params?.format}": use ${EXPORT_FORMATS.join(', ')}.` };
     const keys = typeof params.uri === 'string' ? citedKeys(this.citationsFor(canonicalUri(params.uri))) : 'library';
-    return exportBibliography(this.library, keys, format);
+    if (params.target === undefined) return exportBibliography(this.library, keys, format);
+    const file = typeof params.target === 'string' ? filePathOf(params.target) : undefined;
+    if (!file) return { text: '', count: 0, unresolved: [], error: `Cannot write the bibliography to "${String(params.target).slice(0, 200)}": not a file URI.` };
+    const { pieces, count, unresolved } = exportPieces(this.library, keys, format);
+    try {
+      await writeInSlices(file, pieces);
+    } catch (err) {
+      return { text: '', count: 0, unresolved, error: `Could not write ${file}: ${(err as Error)?.message ?? err}` };
+    }
+    return { text: '', count, unresolved, written: true };
   }
 
   /**
@@ -638,6 +648,43 @@ export class Session {
   async shutdown(): Promise<void> {
     this.watcher?.dispose();
     await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000), this.seenPapers.written]);
+  }
+}
+
+/** The path of a `file:` URI, or undefined for any other. */
+function filePathOf(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes text made in pieces to a file: a megabyte at a time, giving way between slices so that
+ * requests are answered meanwhile; through a temporary file beside it, renamed over it at the end
+ * (so a symlink there is replaced, not written through, and a failed write leaves the old file).
+ */
+async function writeInSlices(file: string, pieces: Iterable<string>): Promise<void> {
+  const temp = `${file}.${process.pid}.litnotes.tmp`;
+  const handle = await fs.promises.open(temp, 'w');
+  try {
+    const slice = new Slice();
+    let pending: string[] = [];
+    let size = 0;
+    for (const piece of pieces) {
+      pending.push(piece);
+      size += piece.length;
+      if (size >= 1 << 20) { await handle.write(pending.join('')); pending = []; size = 0; }
+      if (slice.spent()) await slice.giveWay();
+    }
+    await handle.write(pending.join(''));
+    await handle.close();
+    await fs.promises.rename(temp, file);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fs.promises.rm(temp, { force: true });
+    throw err;
   }
 }
 

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { LspClient } from '../support/lspClient';
@@ -82,6 +83,34 @@ describe('bibliographies over stdio', function () {
     });
     assert.strictEqual(fs.readFileSync(path.join(dir, 'refs/my-refs.json'), 'utf8'), before, 'a file litnotes did not write');
     assert.ok(client.logs.some((l) => /refs\/my-refs\.json: not rewritten on save, litnotes did not write it/.test(l)), client.logs.join('\n'));
+  });
+
+  it('export to a file: the server writes the whole library there itself, replacing a symlink rather than writing through it', async () => {
+    type Exported = { text: string; count: number; unresolved: string[]; written?: boolean; error?: string };
+    const whole = await client.request<Exported>('litnotes/exportBibliography', { format: 'bibtex' });
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-export-'));
+    try {
+      const file = path.join(outside, 'library.bib');
+      const r = await client.request<Exported>('litnotes/exportBibliography', { format: 'bibtex', target: pathToFileURL(file).href });
+      assert.deepStrictEqual([r.written, r.text, r.count], [true, '', whole.count]);
+      assert.strictEqual(fs.readFileSync(file, 'utf8'), whole.text);
+      // A symlink at the target: replaced by the file, the file it pointed to left as it was.
+      const userFile = path.join(outside, 'mine.txt');
+      fs.writeFileSync(userFile, 'mine');
+      const link = path.join(outside, 'linked.json');
+      fs.symlinkSync(userFile, link);
+      const cited = await client.request<Exported>('litnotes/exportBibliography', { uri: draft(), format: 'csl-json', target: pathToFileURL(link).href });
+      assert.strictEqual(cited.written, true);
+      assert.strictEqual(fs.readFileSync(userFile, 'utf8'), 'mine');
+      assert.ok(!fs.lstatSync(link).isSymbolicLink());
+      assert.ok(JSON.parse(fs.readFileSync(link, 'utf8')).length >= 2);
+      assert.deepStrictEqual(fs.readdirSync(outside).sort(), ['library.bib', 'linked.json', 'mine.txt'], 'no temporary file left');
+      // Not a file URI, or a folder that is not there: an error, nothing written.
+      assert.match((await client.request<Exported>('litnotes/exportBibliography', { format: 'bibtex', target: 'https://example.com/x.bib' })).error ?? '', /not a file URI/);
+      assert.match((await client.request<Exported>('litnotes/exportBibliography', { format: 'bibtex', target: pathToFileURL(path.join(outside, 'no/such/dir/x.bib')).href })).error ?? '', /Could not write/);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('a CSL JSON file the draft no longer names leaves the library', async () => {

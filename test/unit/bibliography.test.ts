@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { parseBibliography } from '../../server/src/parse/bibliography';
 import { parseFile } from '../../server/src/parse/parseFile';
-import { exportBibliography, citedKeys, nameParts, bibtexTitle, ExportFormat } from '../../server/src/features/exportBibliography';
+import * as yaml from 'js-yaml';
+import { exportBibliography, exportPieces, citedKeys, nameParts, bibtexTitle, ExportFormat } from '../../server/src/features/exportBibliography';
 import { findCitations } from '../../server/src/parse/citations';
 import { documentDiagnostics, SAME_PAPER } from '../../server/src/features/diagnostics';
 import { unifyKeyActions } from '../../server/src/features/codeActions';
@@ -121,6 +122,24 @@ describe('one paper, many sources: key precedence', () => {
 describe('export', () => {
   const library = () => libraryOf({ ...exampleLibraryFiles(), 'refs/zotero.bib': bib(), 'refs/zotero.csl.json': cslJson() });
   const keys = ['kasa', 'jiang2024kasa', 'lin2022truthfulqa', 'compacter', 'vaswaniAttentionAllYou2017', 'worldhealthorganizationGlobalReport2021', 'garciaRobustRetrieval2019', 'nosuchkey'];
+
+  it('made a piece at a time, the text is what one dump of the whole list writes (CSL JSON, CSL YAML), and BibTeX one entry per piece', () => {
+    const lib = library();
+    for (const scope of [keys, 'library' as const, [] as string[]]) {
+      const json = [...exportPieces(lib, scope, 'csl-json').pieces].join('');
+      assert.strictEqual(json, `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+      const yamlText = [...exportPieces(lib, scope, 'csl-yaml').pieces].join('');
+      const body = yamlText.slice(yamlText.indexOf('---\n') + 4, -'...\n'.length);
+      const references = (yaml.load(body) as { references: unknown[] }).references;
+      assert.strictEqual(body, yaml.safeDump({ references }, { lineWidth: -1, noRefs: true, skipInvalid: true }));
+      assert.strictEqual(references.length, (JSON.parse(json) as unknown[]).length);
+      const bib = exportPieces(lib, scope, 'bibtex');
+      const pieces = [...bib.pieces];
+      assert.strictEqual(pieces.length, bib.count + 1, 'the marker, then one piece per entry');
+      assert.strictEqual(pieces.join(''), exportBibliography(lib, scope, 'bibtex').text);
+    }
+    assert.ok(exportPieces(lib, 'library', 'csl-json').count > 90);
+  });
 
   it('each cited key becomes one entry under that very key; unknown keys are reported, not written', () => {
     const r = exportBibliography(library(), keys, 'csl-json');

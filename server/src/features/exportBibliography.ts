@@ -27,6 +27,18 @@ export function citedKeys(citations: readonly Citation[]): string[] {
 }
 
 export function exportBibliography(library: Library, keys: readonly string[] | 'library', format: ExportFormat): ExportResult {
+  const { pieces, count, unresolved } = exportPieces(library, keys, format);
+  let text = '';
+  for (const piece of pieces) text += piece;
+  return { text, count, unresolved };
+}
+
+/**
+ * The same bibliography as pieces of text, made one paper at a time as they are asked for (a
+ * header, a piece per entry, a footer; their concatenation is exportBibliography's text): so a
+ * whole large library's can be written to a file a slice at a time, never held at once.
+ */
+export function exportPieces(library: Library, keys: readonly string[] | 'library', format: ExportFormat): { pieces: Iterable<string>; count: number; unresolved: string[] } {
   const pairs: [string, Paper][] = [];
   const unresolved: string[] = [];
   if (keys === 'library') for (const p of library.papers()) pairs.push([p.key, p]);
@@ -34,13 +46,34 @@ export function exportBibliography(library: Library, keys: readonly string[] | '
     const paper = library.get(key);
     if (paper) pairs.push([key, paper]); else unresolved.push(key);
   }
-  const items = pairs.map(([key, paper]) => cslItem(key, paper, library.text(paper.abstract)));
-  let text: string;
-  if (format === 'csl-json') text = `${JSON.stringify(items.map((i) => ({ [MARKER_FIELD]: true, ...i })), null, 2)}\n`;
-  else if (format === 'csl-yaml') text = `# ${MARKER_COMMENT}\n---\n${yaml.safeDump({ references: items }, { lineWidth: -1, noRefs: true, skipInvalid: true })}...\n`;
-  else text = `% ${MARKER_COMMENT}\n\n${pairs.map(([key, paper], i) => bibtexEntry(key, paper, items[i], format)).join('\n')}`;
-  return { text, count: pairs.length, unresolved };
+  return { pieces: piecesOf(library, pairs, format), count: pairs.length, unresolved };
 }
+
+function* piecesOf(library: Library, pairs: readonly [string, Paper][], format: ExportFormat): Generator<string> {
+  const item = (i: number) => cslItem(pairs[i][0], pairs[i][1], library.text(pairs[i][1].abstract));
+  if (format === 'csl-json') {
+    // As JSON.stringify(items, null, 2) writes the list: each item indented by two spaces.
+    if (!pairs.length) { yield '[]\n'; return; }
+    for (let i = 0; i < pairs.length; i++) {
+      yield `${i ? ',\n' : '[\n'}${JSON.stringify({ [MARKER_FIELD]: true, ...item(i) }, null, 2).replace(/^/gm, '  ')}`;
+    }
+    yield '\n]\n';
+  } else if (format === 'csl-yaml') {
+    yield `# ${MARKER_COMMENT}\n---\n`;
+    // Each item dumped as the one entry of `references` (no anchors are shared), its header line cut.
+    if (!pairs.length) yield yaml.safeDump({ references: [] }, YAML_OPTIONS);
+    for (let i = 0; i < pairs.length; i++) {
+      const dumped = yaml.safeDump({ references: [item(i)] }, YAML_OPTIONS);
+      yield i ? dumped.slice(dumped.indexOf('\n') + 1) : dumped;
+    }
+    yield '...\n';
+  } else {
+    yield `% ${MARKER_COMMENT}\n\n`;
+    for (let i = 0; i < pairs.length; i++) yield `${i ? '\n' : ''}${bibtexEntry(pairs[i][0], pairs[i][1], item(i), format)}`;
+  }
+}
+
+const YAML_OPTIONS = { lineWidth: -1, noRefs: true, skipInvalid: true };
 
 // ---- CSL ----------------------------------------------------------------------------------------
 

@@ -143,7 +143,12 @@ export interface ExportBibliographyParams {
   /** The draft whose citations to export; omitted: the whole library. */
   uri?: string;
   format: 'csl-json' | 'csl-yaml' | 'bibtex' | 'biblatex';
+  /**
+   * A file (a `file:` URI) for the server to write the bibliography to, a slice at a time, instead
+   * of answering with its text: a whole large library's is hundreds of MB. It replaces the file.
+   */
+  target?: string;
 }
-/** `unresolved`: keys the draft cites that no paper has (left out of the text). */
-export interface ExportBibliographyResponse { text: string; count: number; unresolved: string[]; error?: string }
+/** `unresolved`: keys the draft cites that no paper has (left out of the text). `written`: the text went to `target` (and `text` is empty). */
+export interface ExportBibliographyResponse { text: string; count: number; unresolved: string[]; error?: string; written?: boolean }
 export const ExportBibliographyRequest = new RequestType<ExportBibliographyParams, ExportBibliographyResponse, void>('litnotes/exportBibliography');
