@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 import { describeTitle } from '../../server/src/model/keys';
 import { authorTokens } from '../../server/src/parse/authors';
+import { rankPapers, staleSearchTextSteps } from '../../server/src/model/match';
 
 describe('library: merging notes and digest entries', () => {
   const lib = libraryOf(exampleLibraryFiles());
@@ -235,12 +236,38 @@ describe('library: an edited note is patched in place when only its own paper ch
     sameAsFresh(library, text);
   });
 
+  it('completion ranks a patched library as it ranks a fresh one (its search text patched in place)', () => {
+    // 1,200 more notes, keyed after the edited one: its search text is in pieces of 500 papers, and the edit moves the later ones.
+    const more: Record<string, string> = {};
+    for (let i = 0; i < 1200; i++) more[`notes/generated/zz${i}.md`] = `---\ncitekey: zz${String(i).padStart(4, '0')}\ntitle: "Generated paper ${i} about lovelace number ${i % 7}"\nauthors: Author${i} Person\n---\n`;
+    const files = { ...exampleLibraryFiles(), ...more };
+    const library = libraryOf(files);
+    rankPapers(library, 'x', 5); // completion's search text made for this version
+    const text = files[rel].replace('authors: Fan Wang', 'authors: Ada Lovelace, Grace Hopper, Fan Wang');
+    edit(library, text);
+    assert.strictEqual(library.isDirty, false, 'patched');
+    const fresh = libraryOf({ ...files, [rel]: text });
+    const queries = ['ada', 'lovelace', 'hopper', 'wang', 'kasa', 'jiang', 'truthful', 'reward', 'lin', 'a', 'the', 'mixture', 'zz'];
+    for (const p of fresh.papers().filter((_, i) => i % 10 === 0)) queries.push(p.key.slice(0, 3), p.key, p.title.split(' ')[0].toLowerCase());
+    queries.push('zz0', 'zz1199', 'author1150', 'person', 'number');
+    for (const q of queries) assert.deepStrictEqual(rankPapers(library, q, 20).map((p) => p.key), rankPapers(fresh, q, 20).map((p) => p.key), q);
+    assert.ok(rankPapers(library, 'lovelace', 2000).some((p) => p.key === 'jiang2024kasa'), 'the new author is found');
+  });
+
   it('a note merged with digest entries by title, its title changed: patched at once, the entries become the paper of their own key', () => {
     const library = libraryOf(files);
     const before = library.get('jiang2024kasa')!;
+    rankPapers(library, 'x', 5);
+    assert.strictEqual(staleSearchTextSteps(library), undefined, 'completion\'s search text is current');
     const text = files[rel].replace('title: "KaSA: Knowledge-Aware', 'title: "Not KaSA: Knowledge-Aware');
     edit(library, text);
     assert.strictEqual(library.isDirty, false, 'no recompute needed');
+    // A paper came beside the note: the search text is made again, in steps (the session runs them in slices).
+    const steps = staleSearchTextSteps(library);
+    assert.ok(steps, 'the search text is stale');
+    for (const _ of steps) { /* run to the end */ }
+    assert.strictEqual(staleSearchTextSteps(library), undefined);
+    assert.deepStrictEqual(rankPapers(library, 'kasa', 5).map((p) => p.key).sort(), ['jiang2024kasa', 'kasa']);
     const note = library.get('jiang2024kasa')!, parted = library.get('kasa')!;
     assert.notStrictEqual(parted, note);
     assert.deepStrictEqual(note.aliases, []);

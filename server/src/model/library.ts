@@ -2,7 +2,7 @@ import type { FileEntry, PaperMetadata, PaperSource, SourceProblem, Text } from 
 export type { FileEntry, FileKind } from '../parse/types';
 import type { Citation } from '../parse/citations';
 import { chooseKeyFrom, describeTitle, TitleInfo, withSharedWords } from './keys';
-import { searchTextSteps } from './match';
+import { replaceInSearchText, searchTextSteps } from './match';
 import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../parse/authors';
 import { normalizeTitle, Position, Range, range } from '../util/text';
@@ -629,6 +629,8 @@ export class Library {
     if (this.noteTitles.get(oldNorm) === paper) this.noteTitles.delete(oldNorm);
     this.noteTitles.set(newNorm, next);
     this.version++;
+    // Completion's search text: the one paper's words, when no paper came or went (else it is made again).
+    if (!parted && !joined) replaceInSearchText(this, index, this.version - 1);
     return true;
   }
 

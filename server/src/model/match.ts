@@ -105,15 +105,60 @@ export function* searchTextSteps(library: Library): Generator<void> {
       if (library.version !== version) return; // superseded: the next rebuild builds its own
     }
     const m = all[i].match;
-    for (let f = 0; f < FIELDS; f++) fields[f].start[i] = offsets[f];
-    push(KEY, m.key);
-    push(ALIAS, m.aliases.length ? m.aliases.join(' ') : '');
-    push(TITLE, m.titleWords);
-    push(AUTHOR, m.authorWords);
+    for (let f = 0; f < FIELDS; f++) {
+      fields[f].start[i] = offsets[f];
+      push(f, fieldWords(m, f));
+    }
   }
   settle(n);
   for (let f = 0; f < FIELDS; f++) fields[f].start[n] = offsets[f];
   searchTexts.set(library, { version, fields });
+}
+
+/**
+ * searchTextSteps when the search text is not the library's current one but was made before (a
+ * note patched with a paper added or removed beside it); undefined otherwise. So the next
+ * completion does not make it while requests wait.
+ */
+export function staleSearchTextSteps(library: Library): Generator<void> | undefined {
+  const st = searchTexts.get(library);
+  return st && st.version !== library.version ? searchTextSteps(library) : undefined;
+}
+
+/** A paper's words in one field, space-separated ('' for none). */
+function fieldWords(m: Paper['match'], f: number): string {
+  return f === KEY ? m.key : f === ALIAS ? (m.aliases.length ? m.aliases.join(' ') : '') : f === TITLE ? m.titleWords : f === AUTHOR ? m.authorWords : '';
+}
+
+/**
+ * The paper at `index` was replaced in place (Library.patchNote: a note edited, no paper added or
+ * removed), moving the library from `versionBefore` to its version: if the search text was that of
+ * `versionBefore`, the piece holding the paper is joined again and the offsets after it moved, so
+ * the first completion after the edit does not join every paper's words again (at L, ~0.15 s).
+ */
+export function replaceInSearchText(library: Library, index: number, versionBefore: number): void {
+  const st = searchTexts.get(library);
+  if (!st || st.version !== versionBefore) return;
+  const all = library.papers();
+  const { firstPaper } = st.fields[0]; // the same pieces in every field
+  let c = 0;
+  while (c + 1 < firstPaper.length && firstPaper[c + 1] <= index) c++;
+  const from = firstPaper[c], to = c + 1 < firstPaper.length ? firstPaper[c + 1] : all.length;
+  for (let f = 0; f < FIELDS; f++) {
+    const field = st.fields[f];
+    const oldEnd = field.start[to];
+    const parts: string[] = [];
+    let offset = field.start[from];
+    for (let i = from; i < to; i++) {
+      field.start[i] = offset;
+      const words = fieldWords(all[i].match, f);
+      if (words.length) { parts.push(' ', words); offset += 1 + words.length; }
+    }
+    field.pieces[c] = parts.join('');
+    const moved = offset - oldEnd;
+    if (moved) for (let i = to; i < field.start.length; i++) field.start[i] += moved;
+  }
+  st.version = library.version;
 }
 
 /**
@@ -137,7 +182,7 @@ function scan(field: FieldText, needle: string, hit: (index: number, at: number,
         if (start[mid] - base <= at) lo = mid; else hi = mid - 1;
       }
       hit(lo, at, text, base);
-      from = start[lo + 1] - base;
+      from = Math.max(at + 1, start[lo + 1] - base); // on past this paper (and never back: offsets out of step would loop)
     }
   }
 }
