@@ -49,6 +49,8 @@ interface Result {
   exportMs: number;
   /** The slowest hover while the Topics view's outline request ran after a note's body was saved (median of 5). */
   topicsViewStallMs: number;
+  /** The first completion after a note's body was saved and taken in (median of 5). */
+  completionAfterEditMs: number;
   /** A hover on a key no paper has, the first time for that key (median of 10). */
   unknownKeyHoverMs: number;
   baseline?: { docs: number; buildMs: number; queryP50: number; queryP95: number; heapMB: number; rssMB: number };
@@ -226,6 +228,7 @@ async function runTier(name: string): Promise<Result> {
   await client.change(draft, `See [@${key0}]\n\n`, version++);
   await client.request('litnotes/topicOutline', {}); // the tree again after the title edits above, so each save below keeps it
   const outlineStalls: number[] = [];
+  const afterEditCompletion: number[] = [];
   for (let i = 0; i < 5; i++) {
     const file = path.join(dir, noteFiles[(i + 1) % noteFiles.length]);
     const text = fs.readFileSync(file, 'utf8');
@@ -237,6 +240,10 @@ async function runTier(name: string): Promise<Result> {
       if (performance.now() - t0 > 10000) throw new Error('a note body change never arrived');
       await new Promise((r) => setTimeout(r, 20));
     }
+    // The first completion after the edit (completion's search text follows the edit).
+    await client.change(draft, `See [@${key.slice(0, 2)}\n\nSee [@${key0}]\n`, version++);
+    afterEditCompletion.push((await timed(() => client.request('textDocument/completion', client.at(draft, 0, 8))))[0]);
+    await client.change(draft, `See [@${key0}]\n\n`, version++);
     outlineStalls.push(await slowestHoverDuring(client, draft, () => client.request('litnotes/topicOutline', {})));
   }
   // Hovers on keys no paper has: each the first time (the closest keys are looked for), median of 10.
@@ -315,6 +322,7 @@ async function runTier(name: string): Promise<Result> {
     topicsCount: topics.topics.length,
     exportMs: round(pct(exportMs, 50)),
     topicsViewStallMs: round(pct(outlineStalls, 50)),
+    completionAfterEditMs: round(pct(afterEditCompletion, 50)),
     unknownKeyHoverMs: round(pct(unknownHover, 50)),
     baseline,
   };
@@ -339,6 +347,7 @@ function table(results: Result[]): string {
     ['topics request of a restart, unchanged library (tree read back from the cache)', (r) => (Number.isNaN(r.topicsFromCacheMs) ? '–' : `${r.topicsFromCacheMs} ms`)],
     ['export of a draft citing 200 papers (median, CSL JSON and BibTeX)', (r) => `${r.exportMs} ms`],
     ['Topics view after a save: slowest hover during its request (median of 5)', (r) => `${r.topicsViewStallMs} ms`],
+    ['first completion after a note body saved (median of 5)', (r) => `${r.completionAfterEditMs} ms`],
     ['hover on an unknown key, first time (median of 10)', (r) => `${r.unknownKeyHoverMs} ms`],
     ['peak RSS', (r) => `${r.peakRssMB} MB`],
     ['naive single lunr index: build', (r) => (r.baseline ? `${r.baseline.buildMs} ms` : '–')],
