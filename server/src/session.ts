@@ -4,7 +4,7 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-types';
 import { Library, Paper } from './model/library';
-import { rankPapers, staleSearchTextSteps } from './model/match';
+import { rankPapers } from './model/match';
 import { Indexer, Folder, canonicalUri, safePath, uriOf } from './ingest/indexer';
 import { WorkerFileLoader } from './ingest/fileLoader';
 import { closeTextStore, openTextStore, TextReader, TextStoreLocation } from './runtime/textStore';
@@ -255,8 +255,7 @@ export class Session {
     if (this.rebuildTimer) { clearTimeout(this.rebuildTimer); this.rebuildTimer = undefined; }
     const versionBefore = this.library.version;
     // During a scan the scan rebuilds; otherwise recompute now, in slices so requests keep flowing.
-    // A note patched in place needs no recompute, but may leave completion's search text to be made again.
-    const steps = this.indexer.scanning ? undefined : this.library.rebuildInSteps() ?? staleSearchTextSteps(this.library);
+    const steps = this.indexer.scanning ? undefined : this.library.rebuildInSteps();
     if (steps) await runSliced(steps, EDIT_REBUILD_SLICE_MS);
     if (this.library.version !== versionBefore) {
       this.publishAllDiagnostics();

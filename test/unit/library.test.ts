@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 import { describeTitle } from '../../server/src/model/keys';
 import { authorTokens } from '../../server/src/parse/authors';
-import { rankPapers, staleSearchTextSteps } from '../../server/src/model/match';
+import { rankPapers } from '../../server/src/model/match';
 
 describe('library: merging notes and digest entries', () => {
   const lib = libraryOf(exampleLibraryFiles());
@@ -258,15 +258,10 @@ describe('library: an edited note is patched in place when only its own paper ch
     const library = libraryOf(files);
     const before = library.get('jiang2024kasa')!;
     rankPapers(library, 'x', 5);
-    assert.strictEqual(staleSearchTextSteps(library), undefined, 'completion\'s search text is current');
     const text = files[rel].replace('title: "KaSA: Knowledge-Aware', 'title: "Not KaSA: Knowledge-Aware');
     edit(library, text);
     assert.strictEqual(library.isDirty, false, 'no recompute needed');
-    // A paper came beside the note: the search text is made again, in steps (the session runs them in slices).
-    const steps = staleSearchTextSteps(library);
-    assert.ok(steps, 'the search text is stale');
-    for (const _ of steps) { /* run to the end */ }
-    assert.strictEqual(staleSearchTextSteps(library), undefined);
+    // A paper came beside the note: completion's search text is made again when next asked for.
     assert.deepStrictEqual(rankPapers(library, 'kasa', 5).map((p) => p.key).sort(), ['jiang2024kasa', 'kasa']);
     const note = library.get('jiang2024kasa')!, parted = library.get('kasa')!;
     assert.notStrictEqual(parted, note);

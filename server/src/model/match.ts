@@ -115,16 +115,6 @@ export function* searchTextSteps(library: Library): Generator<void> {
   searchTexts.set(library, { version, fields });
 }
 
-/**
- * searchTextSteps when the search text is not the library's current one but was made before (a
- * note patched with a paper added or removed beside it); undefined otherwise. So the next
- * completion does not make it while requests wait.
- */
-export function staleSearchTextSteps(library: Library): Generator<void> | undefined {
-  const st = searchTexts.get(library);
-  return st && st.version !== library.version ? searchTextSteps(library) : undefined;
-}
-
 /** A paper's words in one field, space-separated ('' for none). */
 function fieldWords(m: Paper['match'], f: number): string {
   return f === KEY ? m.key : f === ALIAS ? (m.aliases.length ? m.aliases.join(' ') : '') : f === TITLE ? m.titleWords : f === AUTHOR ? m.authorWords : '';
