@@ -59,7 +59,7 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   /** Fetch the outline again; a topic's papers are fetched again when it is shown. */
   async refresh(): Promise<void> {
     this.stale = false;
-    // A progress bar on the view while the server derives a tree it has not got yet (~2 s at 100,000 papers).
+    // A progress bar on the view while the server derives a tree it has not got yet (seconds in a large library).
     const outline = await vscode.window.withProgress({ location: { viewId: 'litnotes.topics' } }, () => this.client.sendRequest(TopicOutlineRequest, { keys: this.filter && [...this.filter.keys] }));
     this.outline = outline;
     this.papersOf = new Map();

@@ -124,7 +124,7 @@ function fieldWords(m: Paper['match'], f: number): string {
  * The paper at `index` was replaced in place (Library.patchNote: a note edited, no paper added or
  * removed), moving the library from `versionBefore` to its version: if the search text was that of
  * `versionBefore`, the piece holding the paper is joined again and the offsets after it moved, so
- * the first completion after the edit does not join every paper's words again (at L, ~0.15 s).
+ * the first completion after the edit does not join every paper's words again.
  */
 export function replaceInSearchText(library: Library, index: number, versionBefore: number): void {
   const st = searchTexts.get(library);
