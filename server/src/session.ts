@@ -42,6 +42,7 @@ import { encodeTopicPapers } from './topics/topicBatch';
 import { libraryTextHash } from './topics/libraryHash';
 import { topicOutline, topicPaperKeys } from './topics/topicView';
 import { SeenPapers, unseenSteps } from './topics/seenPapers';
+import { writeInSlices } from './runtime/writeInSlices';
 
 /** What the session tells the editor, through the connection (main.ts). URIs are canonical; `toClient` gives the editor's spelling. */
 export interface SessionPorts {
@@ -657,34 +658,6 @@ function filePathOf(uri: string): string | undefined {
     return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Writes text made in pieces to a file: a megabyte at a time, giving way between slices so that
- * requests are answered meanwhile; through a temporary file beside it, renamed over it at the end
- * (so a symlink there is replaced, not written through, and a failed write leaves the old file).
- */
-async function writeInSlices(file: string, pieces: Iterable<string>): Promise<void> {
-  const temp = `${file}.${process.pid}.litnotes.tmp`;
-  const handle = await fs.promises.open(temp, 'w');
-  try {
-    const slice = new Slice();
-    let pending: string[] = [];
-    let size = 0;
-    for (const piece of pieces) {
-      pending.push(piece);
-      size += piece.length;
-      if (size >= 1 << 20) { await handle.write(pending.join('')); pending = []; size = 0; }
-      if (slice.spent()) await slice.giveWay();
-    }
-    await handle.write(pending.join(''));
-    await handle.close();
-    await fs.promises.rename(temp, file);
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await fs.promises.rm(temp, { force: true });
-    throw err;
   }
 }
 

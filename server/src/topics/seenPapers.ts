@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { openSealed, sealText } from '../runtime/cacheStore';
+import { writeInSlices } from '../runtime/writeInSlices';
 
 /** A seen list larger than this is not read (a library of a million papers' keys is ~30 MB). */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -60,13 +61,10 @@ export class SeenPapers {
     if (!file) return;
     const data = sealText(HEADER, JSON.stringify(keys));
     this.written = this.written.then(async () => {
-      const temp = `${file}.${process.pid}.${this.marks}.tmp`;
       try {
         await fs.promises.mkdir(path.dirname(file), { recursive: true });
-        await fs.promises.writeFile(temp, data);
-        await fs.promises.rename(temp, file); // replaces a symlink there, never writes through it
+        await writeInSlices(file, [data]); // replaces a symlink there, never writes through it
       } catch (err) {
-        await fs.promises.rm(temp, { force: true }).catch(() => undefined);
         this.log(`The list of papers seen in the New group could not be kept (${(err as Error)?.message ?? err}); it holds until the server stops.`);
       }
     });
