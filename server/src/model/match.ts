@@ -81,38 +81,40 @@ export function* searchTextSteps(library: Library): Generator<void> {
   const all = library.papers();
   const n = all.length;
   const fields: FieldText[] = [0, 1, 2, 3].map(() => ({ pieces: [], firstPaper: [], start: new Int32Array(n + 1) }));
-  const pending: string[][] = [[], [], [], []];
   const offsets = [0, 0, 0, 0];
-  let pieceStart = 0;
-  const settle = (next: number) => {
+  for (let from = 0; ; from += PAPERS_PER_PIECE) {
+    const to = Math.min(n, from + PAPERS_PER_PIECE);
+    const pieces = joinPieces(all, from, to, fields, offsets);
     for (let f = 0; f < FIELDS; f++) {
-      fields[f].pieces.push(pending[f].join(''));
-      fields[f].firstPaper.push(pieceStart);
-      pending[f] = [];
+      fields[f].pieces.push(pieces[f]);
+      fields[f].firstPaper.push(from);
     }
-    pieceStart = next;
-  };
-  // One string per group of words (" w1 w2 ..."): a push per word made this the costliest step.
-  const push = (f: number, words: string) => {
-    if (words.length === 0) return;
-    pending[f].push(' ', words);
-    offsets[f] += 1 + words.length;
-  };
-  for (let i = 0; i < n; i++) {
-    if (i % 500 === 499) {
-      settle(i);
-      yield;
-      if (library.version !== version) return; // superseded: the next rebuild builds its own
-    }
-    const m = all[i].match;
-    for (let f = 0; f < FIELDS; f++) {
-      fields[f].start[i] = offsets[f];
-      push(f, fieldWords(m, f));
-    }
+    if (to === n) break;
+    yield;
+    if (library.version !== version) return; // superseded: the next rebuild builds its own
   }
-  settle(n);
   for (let f = 0; f < FIELDS; f++) fields[f].start[n] = offsets[f];
   searchTexts.set(library, { version, fields });
+}
+
+const PAPERS_PER_PIECE = 500;
+
+/**
+ * Papers `from` to `to`'s words as one piece per field, each paper's start noted in the field:
+ * `offsets[f]` is where field f's piece begins, and is left where it ends. One string per group of
+ * words (" w1 w2 ..."): a push per word made this the costliest step.
+ */
+function joinPieces(all: readonly Paper[], from: number, to: number, fields: FieldText[], offsets: number[]): string[] {
+  const parts: string[][] = [[], [], [], []];
+  for (let i = from; i < to; i++) {
+    const m = all[i].match; // once per paper: for a paper of one digest entry, each read makes it
+    for (let f = 0; f < FIELDS; f++) {
+      fields[f].start[i] = offsets[f];
+      const words = fieldWords(m, f);
+      if (words.length) { parts[f].push(' ', words); offsets[f] += 1 + words.length; }
+    }
+  }
+  return parts.map((p) => p.join(''));
 }
 
 /** A paper's words in one field, space-separated ('' for none). */
@@ -134,18 +136,13 @@ export function replaceInSearchText(library: Library, index: number, versionBefo
   let c = 0;
   while (c + 1 < firstPaper.length && firstPaper[c + 1] <= index) c++;
   const from = firstPaper[c], to = c + 1 < firstPaper.length ? firstPaper[c + 1] : all.length;
+  const oldEnds = st.fields.map((field) => field.start[to]);
+  const offsets = st.fields.map((field) => field.start[from]);
+  const pieces = joinPieces(all, from, to, st.fields, offsets);
   for (let f = 0; f < FIELDS; f++) {
     const field = st.fields[f];
-    const oldEnd = field.start[to];
-    const parts: string[] = [];
-    let offset = field.start[from];
-    for (let i = from; i < to; i++) {
-      field.start[i] = offset;
-      const words = fieldWords(all[i].match, f);
-      if (words.length) { parts.push(' ', words); offset += 1 + words.length; }
-    }
-    field.pieces[c] = parts.join('');
-    const moved = offset - oldEnd;
+    field.pieces[c] = pieces[f];
+    const moved = offsets[f] - oldEnds[f];
     if (moved) for (let i = to; i < field.start.length; i++) field.start[i] += moved;
   }
   st.version = library.version;
