@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, ErrorHandler, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { LogNotification, StatusNotification, StatusParams } from '../../server/src/shared/protocol';
+import { LogNotification, NEW_PAPERS_TOPIC, StatusNotification, StatusParams } from '../../server/src/shared/protocol';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../server/src/runtime/launchFlags';
 import { citationAt, flavorOf } from '../../server/src/parse/citations';
 import { StatusItem } from './status';
@@ -11,7 +11,7 @@ import { onConnectionError, onServerClosed, RestartBudget, RestartEvents } from 
 import { Reader } from './reader';
 import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
-import { NEW_PAPERS, TreeNode } from './topicsModel';
+import type { TreeNode } from './topicsModel';
 
 /** The citation key under the cursor of the active editor, if it is on one. */
 function keyUnderCursor(): string | undefined {
@@ -94,7 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   }, () => ready);
   const papers = new PaperCommands(client, (key) => reader.show(key));
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
-  context.subscriptions.push(topics.view.onDidExpandElement((e) => { if (e.element.type === 'topic' && e.element.id === NEW_PAPERS) topics.markSeen(); }));
+  context.subscriptions.push(topics.view.onDidExpandElement((e) => { if (e.element.type === 'topic' && e.element.id === NEW_PAPERS_TOPIC) topics.markSeen(); }));
   const keyOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as TreeNode | undefined)?.type === 'paper' ? (arg as { key: string }).key : undefined);
   const withKey = (f: (key: string) => unknown) => async (arg?: unknown) => {
     const key = keyOf(arg) ?? keyUnderCursor() ?? reader.currentKey ?? (await commands.searchPapers());

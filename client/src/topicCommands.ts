@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { EditableTopic, hidden, merged, renamed, Vocabulary } from './topicEdits';
 import type { TopicsTree } from './topicsTree';
-import { TopicItem, TreeNode, UNCATEGORIZED } from './topicsModel';
+import type { TopicItem, TreeNode } from './topicsModel';
+import { UNCATEGORIZED_TOPIC } from '../../server/src/shared/protocol';
 
 /**
  * Rename, Merge Into… and Hide for a topic in the Topics view: each writes the workspace settings
@@ -45,5 +46,5 @@ export class TopicCommands {
 }
 
 function isEditable(node: TreeNode | undefined): node is TopicItem & EditableTopic {
-  return !!node && node.type === 'topic' && (node.kind === 'derived' || node.kind === 'vocabulary') && node.id !== UNCATEGORIZED;
+  return !!node && node.type === 'topic' && (node.kind === 'derived' || node.kind === 'vocabulary') && node.id !== UNCATEGORIZED_TOPIC;
 }

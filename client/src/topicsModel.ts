@@ -12,9 +12,6 @@ export type TreeNode =
 
 export type TopicItem = Extract<TreeNode, { type: 'topic' }>;
 
-export const UNCATEGORIZED = UNCATEGORIZED_TOPIC;
-export const NEW_PAPERS = NEW_PAPERS_TOPIC;
-
 export interface OutlineInput {
   topics: TopicOutline[];
   /** Papers in no topic (shown last, as "Other papers"). */
@@ -27,8 +24,8 @@ export interface OutlineInput {
 export function outlineTree(input: OutlineInput): TopicItem[] {
   const topic = (t: TopicOutline): TopicItem => ({ type: 'topic', id: t.id, name: t.name, kind: t.kind, count: t.count, own: t.own, children: t.children.map(topic), phrases: t.phrases });
   const roots = input.topics.map(topic);
-  if (input.uncategorized) roots.push({ type: 'topic', id: UNCATEGORIZED, name: 'Other papers', kind: 'derived', count: input.uncategorized, own: input.uncategorized, children: [] });
-  if (input.fresh) roots.unshift({ type: 'topic', id: NEW_PAPERS, name: 'New', kind: 'new', count: input.fresh, own: input.fresh, children: [] });
+  if (input.uncategorized) roots.push({ type: 'topic', id: UNCATEGORIZED_TOPIC, name: 'Other papers', kind: 'derived', count: input.uncategorized, own: input.uncategorized, children: [] });
+  if (input.fresh) roots.unshift({ type: 'topic', id: NEW_PAPERS_TOPIC, name: 'New', kind: 'new', count: input.fresh, own: input.fresh, children: [] });
   return roots;
 }
 

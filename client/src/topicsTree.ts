@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CitedKeysRequest, MarkPapersSeenRequest, PaperRequest, PaperSummary, SearchRequest, TopicOutlineRequest, TopicOutlineResponse, TopicPapersRequest } from '../../server/src/shared/protocol';
-import { outlineTree, paperNodes, TopicItem, TreeNode, UNCATEGORIZED } from './topicsModel';
+import { CitedKeysRequest, MarkPapersSeenRequest, PaperRequest, PaperSummary, SearchRequest, TopicOutlineRequest, TopicOutlineResponse, TopicPapersRequest, UNCATEGORIZED_TOPIC } from '../../server/src/shared/protocol';
+import { outlineTree, paperNodes, TopicItem, TreeNode } from './topicsModel';
 
 const TOPIC_ICONS: Record<string, string> = { tag: 'tag', folder: 'folder', vocabulary: 'bookmark', derived: 'sparkle', new: 'bell-dot' };
 /** Papers listed under one topic at most; a last row says how many more there are. */
@@ -134,7 +134,7 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
       item.id = node.id;
       item.description = String(node.count);
       item.iconPath = new vscode.ThemeIcon(TOPIC_ICONS[node.kind] ?? 'symbol-folder');
-      item.contextValue = node.id === UNCATEGORIZED ? 'topic.other' : `topic.${node.kind}`;
+      item.contextValue = node.id === UNCATEGORIZED_TOPIC ? 'topic.other' : `topic.${node.kind}`;
       item.tooltip = node.kind === 'new'
         ? `${node.count} paper${node.count === 1 ? '' : 's'} new since you last opened this group`
         : topicTooltip(node);
@@ -190,7 +190,7 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
 function topicTooltip(node: TopicItem): string {
   const papers = `${node.name}: ${node.count} paper${node.count === 1 ? '' : 's'}`;
-  if (node.kind !== 'derived' || node.id === UNCATEGORIZED) return `${papers} (${node.kind})`;
+  if (node.kind !== 'derived' || node.id === UNCATEGORIZED_TOPIC) return `${papers} (${node.kind})`;
   const subtopics = node.children.filter((c) => c.type === 'topic').length;
   return [`${papers} (derived from abstracts)`, node.phrases?.length ? `Defined by: ${node.phrases.join(', ')}` : '', subtopics ? `${subtopics} subtopic${subtopics === 1 ? '' : 's'}` : '']
     .filter(Boolean).join('\n');
