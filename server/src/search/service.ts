@@ -7,6 +7,7 @@ import { Restarts, WorkerHost } from '../runtime/workerHost';
 import { Slice } from '../runtime/scheduler';
 import type { TextStoreLocation } from '../runtime/textStore';
 import { removePostingFilesOf } from './postingFile';
+import { ShardProgress } from './shardProgress';
 
 type SearchWorker = WorkerHost<WorkerRequest, WorkerReply>;
 type Results = Extract<WorkerReply, { type: 'results' }>;
@@ -37,8 +38,7 @@ export interface SearchServiceOptions {
  */
 export class SearchService {
   private readonly workers: SearchWorker[] = [];
-  private readonly known = new Map<string, string>(); // shard -> hash sent
-  private readonly ready = new Map<string, string>(); // shard -> hash built
+  private readonly known = new ShardProgress();
   private readonly dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly counts = { cacheHits: 0, built: 0, failed: 0 };
@@ -84,7 +84,7 @@ export class SearchService {
     if (this.disposed || slot < 0) return;
     if (this.opts.texts) removePostingFilesOf(this.opts.texts.dir, dead.threadId);
     const owners = new Map<string, SearchWorker>();
-    for (const shard of this.known.keys()) owners.set(shard, this.workerFor(shard));
+    for (const shard of this.known.shards()) owners.set(shard, this.workerFor(shard));
     let replacement: SearchWorker | undefined;
     if (this.restarts.take()) {
       try {
@@ -102,8 +102,7 @@ export class SearchService {
       const now = this.workers.length ? this.workerFor(shard) : undefined;
       if (now === owner) continue;
       if (owner !== dead) owner.post({ type: 'drop', shard });
-      this.known.delete(shard);
-      this.ready.delete(shard);
+      this.known.forget(shard);
       this.docsWanted.delete(shard);
       if (now) this.dirty.add(shard);
     }
@@ -182,15 +181,14 @@ export class SearchService {
   private send(shard: string): void {
     const hash = shardHash(this.library, shard);
     if (!hash) {
-      if (this.known.delete(shard)) {
-        this.ready.delete(shard);
+      if (this.known.forget(shard)) {
         this.shardsChanged();
         this.workerFor(shard).post({ type: 'drop', shard });
       }
       return;
     }
-    if (this.known.get(shard) === hash) return;
-    this.known.set(shard, hash);
+    if (this.known.sentHash(shard) === hash) return;
+    this.known.sentAs(shard, hash);
     this.shardsChanged();
     this.workerFor(shard).post({ type: 'build', shard, hash });
   }
@@ -201,21 +199,20 @@ export class SearchService {
    * of DOCS_PER_MESSAGE, with a pause between them: each is copied on this thread in one piece.
    */
   private async sendDocs(shard: string, hash: string, pause: () => Promise<void>): Promise<void> {
-    if (this.known.get(shard) !== hash || shardHash(this.library, shard) !== hash) return;
+    if (this.known.sentHash(shard) !== hash || shardHash(this.library, shard) !== hash) return;
     const docs = shardDocs(this.library, shard);
     const worker = this.workerFor(shard);
     let at = 0;
     for (; docs.length - at > DOCS_PER_MESSAGE; at += DOCS_PER_MESSAGE) {
       worker.post({ type: 'docs', shard, hash, docs: docs.slice(at, at + DOCS_PER_MESSAGE) });
       await pause();
-      if (this.known.get(shard) !== hash || this.workerFor(shard) !== worker) return; // changed meanwhile: sent again
+      if (this.known.sentHash(shard) !== hash || this.workerFor(shard) !== worker) return; // changed meanwhile: sent again
     }
     worker.post({ type: 'build', shard, hash, docs: docs.slice(at) });
   }
 
   status(): FullTextStatus {
-    let ready = 0;
-    for (const [shard, hash] of this.known) if (this.ready.get(shard) === hash) ready++;
+    const ready = this.known.ready;
     const building = this.known.size - ready + this.dirty.size;
     // Every shard built but not yet merged for querying counts as one more step.
     const settling = building === 0 && this.known.size > 0 && !this.settled ? 1 : 0;
@@ -259,7 +256,7 @@ export class SearchService {
       if (m.source === 'failed') { this.counts.failed++; this.opts.log(`full-text shard ${m.shard} failed to build: ${m.error}`); }
       else {
         if (m.source === 'cache') this.counts.cacheHits++; else if (m.source === 'built') this.counts.built++;
-        this.ready.set(m.shard, m.hash);
+        this.known.builtAs(m.shard, m.hash);
       }
       this.reportStatus();
       return;
