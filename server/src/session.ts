@@ -43,6 +43,7 @@ import { libraryTextHash } from './topics/libraryHash';
 import { topicOutline, topicPaperKeys } from './topics/topicView';
 import { SeenPapers, unseenSteps } from './topics/seenPapers';
 import { writeInSlices } from './runtime/writeInSlices';
+import { heapGrowthAtRest, heapGrowthForScan } from './runtime/heapGrowth';
 
 /** What the session tells the editor, through the connection (main.ts). URIs are canonical; `toClient` gives the editor's spelling. */
 export interface SessionPorts {
@@ -192,6 +193,7 @@ export class Session {
     let lastPercent = -1;
     let lastReport = 0;
     if (search) search.holdShards = true;
+    heapGrowthForScan();
     const result = await indexer.scan((done, total) => {
       const percent = total ? Math.floor((done / total) * 100) : 100;
       if (percent === lastPercent || (done < total && Date.now() - lastReport < PROGRESS_EVERY_MS)) return;
@@ -207,7 +209,10 @@ export class Session {
       // Whatever went wrong, what was indexed is served, and the editor hears that the scan ended.
       this.ports.log(`indexing stopped by an internal error (what was read so far is served): ${(err as Error)?.stack ?? err}`);
       return { files: library.counts().notes + library.counts().digests, ms: 0 };
-    }).finally(() => { if (search && !indexer.scanning) search.holdShards = false; });
+    }).finally(() => {
+      if (search && !indexer.scanning) search.holdShards = false;
+      if (!indexer.scanning) heapGrowthAtRest();
+    });
     (await progressMade)?.done();
     this.ports.log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);
     this.publishAllDiagnostics();

@@ -1,4 +1,5 @@
 import { WorkerHost } from '../runtime/workerHost';
+import { heapGrowthAtRest } from '../runtime/heapGrowth';
 import type { TextStoreLocation } from '../runtime/textStore';
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync, notIndexed, UndecodedHit } from './loadFile';
 import { newProgress, ParseWatchdog } from './parseWatchdog';
@@ -46,6 +47,13 @@ interface Helper {
 export const PARSE_BUDGET_MS = 20_000;
 /** How often the watchdog looks (more often for the short budgets of tests). */
 const watchEvery = (budgetMs: number) => Math.min(250, budgetMs / 4);
+
+/**
+ * A scan that has parsed this many files (rather than found them in the parse cache) is a first
+ * start or close to one: its heaps grow at the steady factor from then on. A few files edited since
+ * the last start are parsed without ending a warm start's faster growth.
+ */
+const FILES_PARSED_BEFORE_STEADY_GROWTH = 100;
 
 /**
  * In worker threads started for one scan. They end when saveCache() says (once the full text is
@@ -202,6 +210,17 @@ export class WorkerFileLoader implements FileLoader {
       );
     };
     const spare = () => { for (const s of this.started.splice(0)) void s.terminate(); };
+    // A scan that parses files (a first start, a checkout) makes garbage in every thread: the heaps
+    // go back to the steady growing factor once it is clear this one does (runtime/heapGrowth.ts).
+    let parsing = false;
+    const noteParsing = () => {
+      if (parsing) return;
+      let parsed = countsOnThread.parsed;
+      for (const h of helpers) parsed += cache ? h.counts?.parsed ?? 0 : h.received;
+      if (parsed < FILES_PARSED_BEFORE_STEADY_GROWTH) return;
+      parsing = true;
+      heapGrowthAtRest();
+    };
     if (files.length === 0) { spare(); return finished(); } // an empty workspace needs no worker
     const arrived: ({ results: (LoadedFile | UndecodedHit)[]; from: Helper } | { part: SourcesPart; from: Helper })[] = [];
     /** The sources of large files that came ahead of their results, by uri (see parseWorker's PART_SOURCES). */
@@ -240,6 +259,7 @@ export class WorkerFileLoader implements FileLoader {
           helper.counts = m.counts ?? helper.counts;
           helper.ended = m.ended;
           arrived.push({ results: m.results, from: helper });
+          noteParsing();
         }
         wake?.();
       };
