@@ -8,6 +8,7 @@ import { messageDispatched } from './runtime/scheduler';
 import { FrameGuard } from './runtime/framing';
 import { flavorOf, Session } from './session';
 import { completionItemAs, hoverAs, prefersMarkdown, UriSpelling, toResponseError } from './lsp/convert';
+import { checkedDocumentSync } from './lsp/documentSync';
 import {
   CitedKeysRequest, CreateNoteRequest, ExportBibliographyRequest, ListRequest, LogNotification, PaperRequest, ReindexRequest, SearchRequest,
   MarkPapersSeenRequest, StatusNotification, TopicOutlineRequest, TopicPapersRequest, TopicsRequest,
@@ -205,6 +206,6 @@ connection.onShutdown(() => session.shutdown());
 process.on('uncaughtException', (err) => log(`internal error (server keeps running): ${err.stack ?? err}`));
 process.on('unhandledRejection', (err) => log(`internal error (server keeps running): ${(err as Error)?.stack ?? err}`));
 
-documents.listen(connection);
+documents.listen(checkedDocumentSync(connection, log));
 logMemory('server');
 connection.listen();

@@ -316,6 +316,35 @@ describe('hostile input and faults', function () {
           cases++;
         }
       }
+      // Notifications have no answer to carry an error: garbage ones must leave the documents as they were.
+      const notifications = ['textDocument/didOpen', 'textDocument/didChange', 'textDocument/didClose', 'textDocument/didSave', 'textDocument/willSave', 'workspace/didChangeWatchedFiles', 'workspace/didChangeConfiguration', 'workspace/didChangeWorkspaceFolders'];
+      for (const method of notifications) {
+        for (const params of garbage) {
+          await client.conn.sendNotification(method, params);
+          cases++;
+        }
+      }
+      // Near misses: a document opened without text, or with text of another type; changes with a
+      // broken range, no text, no version, or no list of changes.
+      const other = w.uri('drafts/opened-without-text.md');
+      const nearMisses: [string, unknown][] = [
+        ['textDocument/didOpen', { textDocument: { uri: other, languageId: 'markdown', version: 1 } }],
+        ['textDocument/didOpen', { textDocument: { uri: other, languageId: 'markdown', version: 1, text: { length: 3 } } }],
+        ['textDocument/didChange', { textDocument: { uri, version: 5000 }, contentChanges: [{ range: { start: { line: -1, character: 0 }, end: { line: 0, character: 0 } }, text: 'x' }] }],
+        ['textDocument/didChange', { textDocument: { uri, version: 5001 }, contentChanges: [{ text: null }] }],
+        ['textDocument/didChange', { textDocument: { uri, version: null }, contentChanges: [{ text: 'replaced' }] }],
+        ['textDocument/didChange', { textDocument: { uri, version: 5002 }, contentChanges: 'replaced' }],
+        ['textDocument/didClose', { textDocument: { uri: 42 } }],
+      ];
+      for (const [method, params] of nearMisses) {
+        await client.conn.sendNotification(method, params);
+        cases++;
+      }
+      // The draft is as its last good edit left it, and the document opened without text answers.
+      const after = await client.request<{ contents: { value: string } } | null>('textDocument/hover', client.at(uri, 1, 1001 % 50 + 4));
+      assert.match(after?.contents.value ?? '', /A Good Paper/);
+      assert.strictEqual(await client.request('textDocument/hover', { textDocument: { uri: other }, position: { line: 0, character: 0 } }), null);
+      assert.ok(client.logs.some((l) => l.startsWith('textDocument/didOpen left out:') && l.includes('no text')), 'the left-out open is logged');
       // Bytes that are not JSON-RPC at all, then a well-formed request: the server still answers.
       client.proc.stdin!.write('Content-Length: 5\r\n\r\n{{{{{');
       client.proc.stdin!.write('Content-Length: 12\r\n\r\n[1,2,3,4,5]!');
@@ -336,7 +365,7 @@ describe('hostile input and faults', function () {
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.ok(list.papers.length > 0);
-      record('files deleted and renamed mid-scan; 1,000 rapid edits; out-of-range positions for 6 requests; 11 kinds of garbage params for 16 requests; malformed JSON-RPC', cases, probe.stop(), 'the server answers throughout; the library matches the disk');
+      record('files deleted and renamed mid-scan; 1,000 rapid edits; out-of-range positions for 6 requests; 11 kinds of garbage params for 16 requests and 8 notifications; 7 misshapen document notifications; malformed JSON-RPC', cases, probe.stop(), 'the server answers throughout; the library matches the disk');
     });
   });
 });
