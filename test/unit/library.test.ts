@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 import { describeTitle } from '../../server/src/model/keys';
 import { authorTokens } from '../../server/src/parse/authors';
-import { rankPapers } from '../../server/src/model/match';
+import { rankPapers, searchTextIsCurrent } from '../../server/src/model/match';
 
 describe('library: merging notes and digest entries', () => {
   const lib = libraryOf(exampleLibraryFiles());
@@ -254,6 +254,30 @@ describe('library: an edited note is patched in place when only its own paper ch
     assert.ok(rankPapers(library, 'lovelace', 2000).some((p) => p.key === 'jiang2024kasa'), 'the new author is found');
   });
 
+  it('completion\'s search text follows a retitle that parts digest entries from a note or joins them to it', () => {
+    // 1,200 more notes, so that the text is in pieces, some keyed before the parted paper ("kasa") and the note, some after.
+    const more: Record<string, string> = {};
+    for (let i = 0; i < 1200; i++) more[`notes/generated/${['aa', 'kz', 'zz'][i % 3]}${i}.md`] = `---\ncitekey: ${['aa', 'kz', 'zz'][i % 3]}${String(i).padStart(4, '0')}\ntitle: "Generated paper ${i} about knowledge number ${i % 7}"\nauthors: Author${i} Person\n---\n`;
+    const all = { ...files, ...more };
+    const library = libraryOf(all);
+    const queries = ['kasa', 'knowledge', 'not', 'jiang', 'aa0', 'kz1', 'zz1199', 'author11', 'person', 'svd', 'a', 'k', 'z', 'lin', 'truthful'];
+    const sameRanking = (text: string) => {
+      const fresh = libraryOf({ ...all, [rel]: text });
+      for (const p of fresh.papers().filter((_, i) => i % 40 === 0)) queries.push(p.key.slice(0, 4), p.key);
+      for (const q of queries) assert.deepStrictEqual(rankPapers(library, q, 20).map((p) => p.key), rankPapers(fresh, q, 20).map((p) => p.key), q);
+    };
+    rankPapers(library, 'x', 5); // the search text made for this version
+    const parting = all[rel].replace('title: "KaSA: Knowledge-Aware', 'title: "Not KaSA: Knowledge-Aware');
+    edit(library, parting);
+    assert.strictEqual(library.isDirty, false, 'patched');
+    assert.ok(searchTextIsCurrent(library), 'the search text followed the parting');
+    sameRanking(parting);
+    edit(library, all[rel]);
+    assert.strictEqual(library.isDirty, false, 'patched');
+    assert.ok(searchTextIsCurrent(library), 'the search text followed the joining');
+    sameRanking(all[rel]);
+  });
+
   it('a note merged with digest entries by title, its title changed: patched at once, the entries become the paper of their own key', () => {
     const library = libraryOf(files);
     const before = library.get('jiang2024kasa')!;
@@ -261,7 +285,6 @@ describe('library: an edited note is patched in place when only its own paper ch
     const text = files[rel].replace('title: "KaSA: Knowledge-Aware', 'title: "Not KaSA: Knowledge-Aware');
     edit(library, text);
     assert.strictEqual(library.isDirty, false, 'no recompute needed');
-    // A paper came beside the note: completion's search text is made again when next asked for.
     assert.deepStrictEqual(rankPapers(library, 'kasa', 5).map((p) => p.key).sort(), ['jiang2024kasa', 'kasa']);
     const note = library.get('jiang2024kasa')!, parted = library.get('kasa')!;
     assert.notStrictEqual(parted, note);

@@ -2,7 +2,7 @@ import type { FileEntry, PaperMetadata, PaperSource, SourceProblem, Text } from 
 export type { FileEntry, FileKind } from '../parse/types';
 import type { Citation } from '../parse/citations';
 import { chooseKeyFrom, describeTitle, TitleInfo, withSharedWords } from './keys';
-import { replaceInSearchText, searchTextSteps } from './match';
+import { patchSearchText, searchTextSteps } from './match';
 import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../parse/authors';
 import { normalizeTitle, Position, Range, range } from '../util/text';
@@ -620,7 +620,8 @@ export class Library {
     this.byKey.set(paper.key, next);
     for (const alias of next.aliases) this.byKey.set(alias, next);
     this.list[index] = next;
-    if (parted) this.list.splice(this.insertionPoint(parted.key), 0, parted);
+    const partedAt = parted ? this.insertionPoint(parted.key) : -1;
+    if (parted) this.list.splice(partedAt, 0, parted);
     if (joined) this.list.splice(joinedAt, 1); // nothing was inserted or removed before it
     for (const uri of new Set([after.uri, ...paper.digests.map((d) => d.uri), ...(joined?.digests.map((d) => d.uri) ?? [])])) {
       const here = this.bySource.get(uri);
@@ -629,8 +630,9 @@ export class Library {
     if (this.noteTitles.get(oldNorm) === paper) this.noteTitles.delete(oldNorm);
     this.noteTitles.set(newNorm, next);
     this.version++;
-    // Completion's search text: the one paper's words, when no paper came or went (else it is made again).
-    if (!parted && !joined) replaceInSearchText(this, index, this.version - 1);
+    // Completion's search text follows: the paper's words, and the paper that came or went.
+    const replaced = index + (parted && partedAt <= index ? 1 : 0) - (joined && joinedAt < index ? 1 : 0);
+    patchSearchText(this, this.version - 1, { replaced, inserted: parted ? partedAt : undefined, removed: joined ? joinedAt : undefined });
     return true;
   }
 

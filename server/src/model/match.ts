@@ -123,18 +123,70 @@ function fieldWords(m: Paper['match'], f: number): string {
 }
 
 /**
- * The paper at `index` was replaced in place (Library.patchNote: a note edited, no paper added or
- * removed), moving the library from `versionBefore` to its version: if the search text was that of
- * `versionBefore`, the piece holding the paper is joined again and the offsets after it moved, so
- * the first completion after the edit does not join every paper's words again.
+ * How Library.patchNote changed the key-sorted list of papers: the edited note's paper replaced
+ * (`replaced`: where it is now), and at most one paper inserted (`inserted`: where it is now; the
+ * note's digest entries parted from it) or removed (`removed`: where it was; a paper of digest
+ * entries joined the note).
  */
-export function replaceInSearchText(library: Library, index: number, versionBefore: number): void {
+export interface ListPatch { replaced: number; inserted?: number; removed?: number }
+
+/**
+ * Follows a patch of the library (from `versionBefore` to its version) in completion's search
+ * text, if the text was that of `versionBefore`: the pieces holding the changed papers are joined
+ * again, the papers after an inserted or removed one move by one place, and the offsets after a
+ * rejoined piece by its change in length. So the first completion after a note edit does not join
+ * every paper's words again.
+ */
+export function patchSearchText(library: Library, versionBefore: number, patch: ListPatch): void {
   const st = searchTexts.get(library);
   if (!st || st.version !== versionBefore) return;
   const all = library.papers();
+  if (patch.inserted !== undefined) movePapers(st, all, patch.inserted, 1);
+  else if (patch.removed !== undefined && !movePapers(st, all, patch.removed, -1)) return; // left behind: made again when asked
+  rejoinPiece(st, all, pieceOf(st, patch.replaced));
+  st.version = library.version;
+}
+
+/** Whether completion's search text is that of the library's current version (tests). */
+export function searchTextIsCurrent(library: Library): boolean {
+  return searchTexts.get(library)?.version === library.version;
+}
+
+/** The piece that holds (or, at the end, would hold) the paper at `index`. */
+function pieceOf(st: SearchText, index: number): number {
   const { firstPaper } = st.fields[0]; // the same pieces in every field
   let c = 0;
   while (c + 1 < firstPaper.length && firstPaper[c + 1] <= index) c++;
+  return c;
+}
+
+/**
+ * A paper inserted at `at` (delta 1: `at` counts in the new list) or removed from `at` (delta -1:
+ * in the old list): every later paper's offsets move one place, the later pieces begin one paper
+ * later or earlier, and the piece holding `at` is joined again from `all`, the new list. False,
+ * changing nothing, when the removal would empty a piece.
+ */
+function movePapers(st: SearchText, all: readonly Paper[], at: number, delta: 1 | -1): boolean {
+  const c = pieceOf(st, at);
+  const { firstPaper } = st.fields[0];
+  const end = c + 1 < firstPaper.length ? firstPaper[c + 1] : all.length - delta;
+  if (delta === -1 && end - firstPaper[c] === 1) return false;
+  for (const field of st.fields) {
+    const old = field.start;
+    const start = new Int32Array(all.length + 1);
+    start.set(old.subarray(0, at + 1), 0);
+    // After `at`, each paper's offset is that of the paper it was (the rejoin below moves them by its length).
+    if (delta === 1) start.set(old.subarray(at), at + 1); else start.set(old.subarray(at + 2), at + 1);
+    field.start = start;
+    for (let k = c + 1; k < field.firstPaper.length; k++) field.firstPaper[k] += delta;
+  }
+  rejoinPiece(st, all, c);
+  return true;
+}
+
+/** Joins piece `c` again from `all`, and moves the offsets after it by its change in length. */
+function rejoinPiece(st: SearchText, all: readonly Paper[], c: number): void {
+  const { firstPaper } = st.fields[0];
   const from = firstPaper[c], to = c + 1 < firstPaper.length ? firstPaper[c + 1] : all.length;
   const oldEnds = st.fields.map((field) => field.start[to]);
   const offsets = st.fields.map((field) => field.start[from]);
@@ -145,7 +197,6 @@ export function replaceInSearchText(library: Library, index: number, versionBefo
     const moved = offsets[f] - oldEnds[f];
     if (moved) for (let i = to; i < field.start.length; i++) field.start[i] += moved;
   }
-  st.version = library.version;
 }
 
 /**
