@@ -14,6 +14,7 @@ import {
   MarkPapersSeenRequest, StatusNotification, TopicOutlineRequest, TopicPapersRequest, TopicsRequest,
 } from './shared/protocol';
 import { logMemory } from './runtime/memoryLog';
+import { heapGrowthAtRest } from './runtime/heapGrowth';
 
 /**
  * The language server's entry: the connection, and handlers that only convert between LSP and the
@@ -207,5 +208,6 @@ process.on('uncaughtException', (err) => log(`internal error (server keeps runni
 process.on('unhandledRejection', (err) => log(`internal error (server keeps running): ${(err as Error)?.stack ?? err}`));
 
 documents.listen(checkedDocumentSync(connection, log));
+heapGrowthAtRest();
 logMemory('server');
 connection.listen();

@@ -1,7 +1,15 @@
 import * as v8 from 'v8';
 import { runtimeTrickOff } from './tricks';
 
-/** The heap growing factor outside a scan: 1.3 (docs/performance.md, "The server's Node flags"). */
+/**
+ * The heap growing factor outside a scan: a heap may grow to 1.3 times what the last full
+ * collection left before the next one, instead of V8's own factor (up to 4 when collections are
+ * fast). Every thread of the server holds a large, mostly long-lived heap (the library model, the
+ * index, the token cache), and V8's factor let each keep much garbage beside it at once, which added
+ * up in the process's peak. The price is more full collections, mostly off the thread (concurrent
+ * marking). Set when the server starts (main.ts), so it needs no flag from the editor
+ * (docs/performance.md, "The server's Node flags").
+ */
 const STEADY_GROWING_PERCENT = 30;
 
 /**
@@ -20,7 +28,7 @@ export function heapGrowthForScan(): void {
   v8.setFlagsFromString('--heap-growing-percent=0');
 }
 
-/** Back to the steady factor once a scan has ended (also for a server started without the flag). */
+/** The steady factor: when the server starts, and again once a scan has ended. */
 export function heapGrowthAtRest(): void {
   if (runtimeTrickOff('heapgrowth')) return;
   v8.setFlagsFromString(`--heap-growing-percent=${STEADY_GROWING_PERCENT}`);

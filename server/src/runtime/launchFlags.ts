@@ -10,11 +10,8 @@ import { runtimeTrickOff } from './tricks';
  * the semi-space: at the default those pauses were most of what a keystroke's request still waited
  * during a cold start. The workers set their own young generation (workerThreads.ts).
  *
- * `--heap-growing-percent=30`: a heap may grow to 1.3 times what the last full collection left
- * before the next one, instead of V8's own factor (up to 4 when collections are fast). Every thread
- * of the server holds a large, mostly long-lived heap (the library model, the index, the token
- * cache), so V8's factor let each keep much garbage beside it at once, and that added up in the
- * process's peak. The price is more full collections, mostly off the thread (concurrent marking).
+ * The heap growing factor is not a flag here: the server sets it itself (runtime/heapGrowth.ts), so
+ * that an editor that starts it without these flags gets it too.
  *
  * `--expose-gc`: lets the worker threads collect their garbage when a burst of work is done
  * (collectGarbage in workerThreads.ts), instead of holding it for seconds until V8's memory reducer
@@ -23,7 +20,6 @@ import { runtimeTrickOff } from './tricks';
  */
 export const SERVER_NODE_FLAGS: readonly string[] = [
   ...(runtimeTrickOff('semispace') ? [] : ['--max-semi-space-size=2']),
-  ...(runtimeTrickOff('heapgrowth') ? [] : ['--heap-growing-percent=30']),
   '--expose-gc',
 ];
 
