@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { messageDispatched, runSliced, SLICE_MS, yieldToRequests } from '../../server/src/runtime/scheduler';
+import { messageDispatched, resultInSlices, runSliced, SLICE_MS, yieldToRequests } from '../../server/src/runtime/scheduler';
+import { sortInSteps } from '../../server/src/model/steps';
 
 /** Dispatches `count` messages one per turn of the event loop, as vscode-jsonrpc does. */
 function dispatchOnePerTurn(count: number, log: string[]): void {
@@ -93,5 +94,18 @@ describe('runSliced', () => {
     assert.strictEqual(perTurn.reduce((a, b) => a + b, 0), 20 * SLICE_MS, 'both ran to the end');
     // Both start in the turn they are called in; from then on they share one slice per turn.
     assert.ok(Math.max(...perTurn.slice(1)) <= SLICE_MS + 1, `steps in one turn: ${perTurn.join(' ')}`);
+  });
+});
+
+describe('resultInSlices', () => {
+  it('resolves to what the steps return, and lets a request queued meanwhile run before the end', async () => {
+    const log: string[] = [];
+    setImmediate(() => log.push('request'));
+    const items = Array.from({ length: 20000 }, (_, i) => `title ${(i * 7919) % 20000}`);
+    const order = new Intl.Collator();
+    const sorted = await resultInSlices(sortInSteps(items, (a, b) => { log.push('compare'); return order.compare(a, b); }, 256));
+    assert.deepStrictEqual(sorted, [...items].sort(order.compare));
+    const at = log.indexOf('request');
+    assert.ok(at > 0 && at < log.length - 1, `the request ran after ${at} of ${log.length - 1} compares`);
   });
 });

@@ -99,3 +99,12 @@ export async function runSliced(steps: Iterable<void>, sliceMs = SLICE_MS): Prom
     if (slice.spent()) await slice.giveWay();
   }
 }
+
+/** Runs a computation written as steps that ends with a value (a sort, say) in slices; resolves to the value. */
+export async function resultInSlices<T>(steps: Generator<void, T>, sliceMs = SLICE_MS): Promise<T> {
+  const slice = new Slice(sliceMs);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    if (slice.spent()) await slice.giveWay();
+  }
+}
