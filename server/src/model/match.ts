@@ -28,8 +28,8 @@ export function rankPapers(library: Library, typed: string, limit: number): Pape
   // paper counts once, by its first hit in this order.
   const needle = ' ' + q;
   for (let f = 0; f < FIELDS && seen.size < limit; f++) {
-    scan(st.fields[f], needle, (index, at, text, base) => {
-      if (!seen.has(index)) add(index, wordStartScore(st.fields[f], f, index, text, base, at + 1, q.length));
+    scan(st.fields[f], needle, (index, at, text, paperStart, paperEnd) => {
+      if (!seen.has(index)) add(index, wordStartScore(f, text, paperStart, paperEnd, at + 1, q.length));
     });
   }
   // Then, for three letters or more, the key or a title word containing it (a paper whose aliases
@@ -52,10 +52,12 @@ export function rankPapers(library: Library, typed: string, limit: number): Pape
 const KEY = 0, ALIAS = 1, TITLE = 2, AUTHOR = 3, FIELDS = 4;
 
 /**
- * One field's words for all papers, in key order: paper i's are " w1 w2 ..." from offset `start[i]`
- * to `start[i + 1]` (nothing when it has none). The text is kept in pieces of a few hundred papers
- * (`pieces[c]` begins at paper `firstPaper[c]`, at offset `start[firstPaper[c]]`): joining them
- * into one string held the thread for tens of milliseconds in a large library, and no word spans two.
+ * One field's words for all papers, in key order, in pieces of a few hundred papers: `pieces[c]`
+ * holds papers `firstPaper[c]` up to the next piece's first, paper i's words as " w1 w2 ..." from
+ * offset `start[i]` in its piece to the next paper's offset (or the piece's end; nothing when it
+ * has none). Joining them into one string held the thread for tens of milliseconds in a large
+ * library. Offsets count from their own piece's start, so a piece joined again (an edited note)
+ * moves no other piece's offsets.
  */
 interface FieldText { pieces: string[]; firstPaper: number[]; start: Int32Array }
 
@@ -81,10 +83,9 @@ export function* searchTextSteps(library: Library): Generator<void> {
   const all = library.papers();
   const n = all.length;
   const fields: FieldText[] = [0, 1, 2, 3].map(() => ({ pieces: [], firstPaper: [], start: new Int32Array(n + 1) }));
-  const offsets = [0, 0, 0, 0];
   for (let from = 0; ; from += PAPERS_PER_PIECE) {
     const to = Math.min(n, from + PAPERS_PER_PIECE);
-    const pieces = joinPieces(all, from, to, fields, offsets);
+    const pieces = joinPieces(all, from, to, fields);
     for (let f = 0; f < FIELDS; f++) {
       fields[f].pieces.push(pieces[f]);
       fields[f].firstPaper.push(from);
@@ -93,25 +94,25 @@ export function* searchTextSteps(library: Library): Generator<void> {
     yield;
     if (library.version !== version) return; // superseded: the next rebuild builds its own
   }
-  for (let f = 0; f < FIELDS; f++) fields[f].start[n] = offsets[f];
   searchTexts.set(library, { version, fields });
 }
 
 const PAPERS_PER_PIECE = 500;
 
 /**
- * Papers `from` to `to`'s words as one piece per field, each paper's start noted in the field:
- * `offsets[f]` is where field f's piece begins, and is left where it ends. One string per group of
- * words (" w1 w2 ..."): a push per word made this the costliest step.
+ * Papers `from` to `to`'s words as one piece per field, each paper's offset in its piece noted in
+ * the field. One string per group of words (" w1 w2 ..."): a push per word made this the costliest
+ * step.
  */
-function joinPieces(all: readonly Paper[], from: number, to: number, fields: FieldText[], offsets: number[]): string[] {
+function joinPieces(all: readonly Paper[], from: number, to: number, fields: FieldText[]): string[] {
   const parts: string[][] = [[], [], [], []];
+  const lengths = [0, 0, 0, 0];
   for (let i = from; i < to; i++) {
     const m = all[i].match; // once per paper: for a paper of one digest entry, each read makes it
     for (let f = 0; f < FIELDS; f++) {
-      fields[f].start[i] = offsets[f];
+      fields[f].start[i] = lengths[f];
       const words = fieldWords(m, f);
-      if (words.length) { parts[f].push(' ', words); offsets[f] += 1 + words.length; }
+      if (words.length) { parts[f].push(' ', words); lengths[f] += 1 + words.length; }
     }
   }
   return parts.map((p) => p.join(''));
@@ -133,9 +134,8 @@ export interface ListPatch { replaced: number; inserted?: number; removed?: numb
 /**
  * Follows a patch of the library (from `versionBefore` to its version) in completion's search
  * text, if the text was that of `versionBefore`: the pieces holding the changed papers are joined
- * again, the papers after an inserted or removed one move by one place, and the offsets after a
- * rejoined piece by its change in length. So the first completion after a note edit does not join
- * every paper's words again.
+ * again, and the papers after an inserted or removed one move by one place. So the first
+ * completion after a note edit does not join every paper's words again.
  */
 export function patchSearchText(library: Library, versionBefore: number, patch: ListPatch): void {
   const st = searchTexts.get(library);
@@ -162,9 +162,9 @@ function pieceOf(st: SearchText, index: number): number {
 
 /**
  * A paper inserted at `at` (delta 1: `at` counts in the new list) or removed from `at` (delta -1:
- * in the old list): every later paper's offsets move one place, the later pieces begin one paper
- * later or earlier, and the piece holding `at` is joined again from `all`, the new list. False,
- * changing nothing, when the removal would empty a piece.
+ * in the old list): every later paper's offset moves one place in the array, the later pieces
+ * begin one paper later or earlier, and the piece holding `at` is joined again from `all`, the new
+ * list. False, changing nothing, when the removal would empty a piece.
  */
 function movePapers(st: SearchText, all: readonly Paper[], at: number, delta: 1 | -1): boolean {
   const c = pieceOf(st, at);
@@ -175,7 +175,7 @@ function movePapers(st: SearchText, all: readonly Paper[], at: number, delta: 1 
     const old = field.start;
     const start = new Int32Array(all.length + 1);
     start.set(old.subarray(0, at + 1), 0);
-    // After `at`, each paper's offset is that of the paper it was (the rejoin below moves them by its length).
+    // After `at`, each paper's offset is that of the paper it was (the piece holding `at` is joined again below).
     if (delta === 1) start.set(old.subarray(at), at + 1); else start.set(old.subarray(at + 2), at + 1);
     field.start = start;
     for (let k = c + 1; k < field.firstPaper.length; k++) field.firstPaper[k] += delta;
@@ -184,29 +184,23 @@ function movePapers(st: SearchText, all: readonly Paper[], at: number, delta: 1 
   return true;
 }
 
-/** Joins piece `c` again from `all`, and moves the offsets after it by its change in length. */
+/** Joins piece `c` again from `all` (its offsets are its own: no other piece's move). */
 function rejoinPiece(st: SearchText, all: readonly Paper[], c: number): void {
   const { firstPaper } = st.fields[0];
   const from = firstPaper[c], to = c + 1 < firstPaper.length ? firstPaper[c + 1] : all.length;
-  const oldEnds = st.fields.map((field) => field.start[to]);
-  const offsets = st.fields.map((field) => field.start[from]);
-  const pieces = joinPieces(all, from, to, st.fields, offsets);
-  for (let f = 0; f < FIELDS; f++) {
-    const field = st.fields[f];
-    field.pieces[c] = pieces[f];
-    const moved = offsets[f] - oldEnds[f];
-    if (moved) for (let i = to; i < field.start.length; i++) field.start[i] += moved;
-  }
+  const pieces = joinPieces(all, from, to, st.fields);
+  for (let f = 0; f < FIELDS; f++) st.fields[f].pieces[c] = pieces[f];
 }
 
 /**
- * Calls `hit(paperIndex, at, piece, base)` for the first occurrence of `needle` in each paper's
- * words of the field, in key order: `at` is the offset in `piece`, which begins at offset `base`.
+ * Calls `hit(paperIndex, at, piece, paperStart, paperEnd)` for the first occurrence of `needle` in
+ * each paper's words of the field, in key order: `at` is the offset in `piece`, and the paper's
+ * words lie from `paperStart` to `paperEnd` there.
  */
-function scan(field: FieldText, needle: string, hit: (index: number, at: number, piece: string, base: number) => void): void {
+function scan(field: FieldText, needle: string, hit: (index: number, at: number, piece: string, paperStart: number, paperEnd: number) => void): void {
   const { pieces, firstPaper, start } = field;
   for (let c = 0; c < pieces.length; c++) {
-    const text = pieces[c], base = start[firstPaper[c]];
+    const text = pieces[c];
     const last = (c + 1 < pieces.length ? firstPaper[c + 1] : start.length - 1) - 1;
     let from = 0;
     for (;;) {
@@ -217,21 +211,21 @@ function scan(field: FieldText, needle: string, hit: (index: number, at: number,
       let lo = firstPaper[c], hi = last;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
-        if (start[mid] - base <= at) lo = mid; else hi = mid - 1;
+        if (start[mid] <= at) lo = mid; else hi = mid - 1;
       }
-      hit(lo, at, text, base);
-      from = Math.max(at + 1, start[lo + 1] - base); // on past this paper (and never back: offsets out of step would loop)
+      const end = lo < last ? start[lo + 1] : text.length;
+      hit(lo, at, text, start[lo], end);
+      from = Math.max(at + 1, end); // on past this paper (and never back: offsets out of step would loop)
     }
   }
 }
 
-/** Score of a word-start hit at `wordAt` (in `piece`, which begins at `base`): key > alias > title word > author; whole words and close lengths first. */
-function wordStartScore(field: FieldText, f: number, index: number, piece: string, base: number, wordAt: number, qLength: number): number {
-  const end = field.start[index + 1] - base;
+/** Score of a word-start hit at `wordAt` (in `piece`, where the paper's words lie from `paperStart` to `end`): key > alias > title word > author; whole words and close lengths first. */
+function wordStartScore(f: number, piece: string, paperStart: number, end: number, wordAt: number, qLength: number): number {
   let wordEnd = piece.indexOf(' ', wordAt);
   if (wordEnd < 0 || wordEnd > end) wordEnd = end;
   const extra = Math.min(99, wordEnd - wordAt - qLength);
-  if (f === KEY) return wordAt - 1 === field.start[index] - base ? (extra === 0 ? 1000 : 900 - extra) : 800 - extra;
+  if (f === KEY) return wordAt - 1 === paperStart ? (extra === 0 ? 1000 : 900 - extra) : 800 - extra;
   if (f === ALIAS) return 800 - extra;
   if (f === TITLE) return extra === 0 ? 700 : 650;
   return extra === 0 ? 600 : 550;
