@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fileURLToPath } from 'url';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-types';
 import { Library, Paper } from './model/library';
 import { sortInSteps } from './model/steps';
@@ -507,7 +506,7 @@ export class Session {
     if (!format) return { text: '', count: 0, unresolved: [], error: `Unknown format "${params?.format}": use ${EXPORT_FORMATS.join(', ')}.` };
     const keys = typeof params.uri === 'string' ? citedKeys(this.citationsFor(canonicalUri(params.uri))) : 'library';
     if (params.target === undefined) return exportBibliography(this.library, keys, format);
-    const file = typeof params.target === 'string' ? filePathOf(params.target) : undefined;
+    const file = typeof params.target === 'string' ? safePath(params.target) : undefined;
     if (!file) return { text: '', count: 0, unresolved: [], error: `Cannot write the bibliography to "${String(params.target).slice(0, 200)}": not a file URI.` };
     const { pieces, count, unresolved } = exportPieces(this.library, keys, format);
     try {
@@ -652,15 +651,6 @@ export class Session {
   async shutdown(): Promise<void> {
     this.watcher?.dispose();
     await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000), this.seenPapers.written]);
-  }
-}
-
-/** The path of a `file:` URI, or undefined for any other. */
-function filePathOf(uri: string): string | undefined {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
   }
 }
 
