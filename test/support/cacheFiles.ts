@@ -1,4 +1,4 @@
-import { checksum } from '../../server/src/runtime/cacheStore';
+import { bodySum } from '../../server/src/runtime/cacheStore';
 
 /**
  * A text cache file (header line, then body) with its body edited and its checksum made to match:
@@ -7,5 +7,5 @@ import { checksum } from '../../server/src/runtime/cacheStore';
 export function rewriteBody(text: string, edit: (body: string) => string): string {
   const newline = text.indexOf('\n');
   const body = edit(text.slice(newline + 1));
-  return `${JSON.stringify({ ...JSON.parse(text.slice(0, newline)), sum: checksum(body) })}\n${body}`;
+  return `${JSON.stringify({ ...JSON.parse(text.slice(0, newline)), sum: bodySum(body) })}\n${body}`;
 }

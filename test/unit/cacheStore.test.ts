@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CacheStore, openSealed, sealBytes, sealText, UnwrittenFiles } from '../../server/src/runtime/cacheStore';
+import * as zlib from 'zlib';
+import { CacheStore, checksum, openSealed, sealBytes, sealText, UnwrittenFiles } from '../../server/src/runtime/cacheStore';
 
 describe('the cache store', () => {
   let dir: string;
@@ -65,6 +66,17 @@ describe('the cache store', () => {
     assert.deepStrictEqual(openSealed(text, { format: 2 }), { hit: { header: JSON.parse(text.split('\n')[0]), body: '{"x":1}' } });
     assert.deepStrictEqual(openSealed(text, { format: 3 }), { miss: true });
     assert.deepStrictEqual(openSealed(text.replace('"x":1', '"x":2'), { format: 2 }), { problem: 'damaged: its checksum does not match' });
+  });
+
+  it('seals with a CRC-32 where the runtime has one, and still opens files sealed with SHA-256', function () {
+    if (!(zlib as { crc32?: unknown }).crc32) this.skip(); // an older runtime seals with SHA-256 alone
+    const body = '{"x":1}';
+    const text = sealText({ format: 2 }, body);
+    assert.match(JSON.parse(text.split('\n')[0]).sum, /^crc32:[0-9a-f]+$/);
+    const older = `${JSON.stringify({ format: 2, sum: checksum(body) })}\n${body}`;
+    assert.ok('hit' in openSealed(older, { format: 2 }), 'a file another build sealed with SHA-256 is read');
+    assert.deepStrictEqual(openSealed(older.replace('"x":1', '"x":3'), { format: 2 }), { problem: 'damaged: its checksum does not match' });
+    assert.deepStrictEqual(openSealed(`${JSON.stringify({ format: 2, sum: 'crc32:0' })}\n${body}`, { format: 2 }), { problem: 'damaged: its checksum does not match' });
   });
 
   it('seals bytes as it seals their text, so either reads the other\'s files, and opens them as bytes', () => {

@@ -1,6 +1,7 @@
 import { createHash, Hash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 
 /**
  * The one store behind the parse, full-text and topics caches, and its one rule: every cache file
@@ -16,9 +17,9 @@ import * as path from 'path';
 export type CacheRead<T> = { hit: T } | { miss: true } | { problem: string };
 
 /**
- * The caches' one hash, for checksums, content keys and file names: SHA-256. With the SHA
- * extensions of current x86 and ARM processors it is as fast as BLAKE2b on large inputs, and only
- * one hash is then to be trusted.
+ * The caches' one hash, for content keys and file names (and checksums where the runtime has no
+ * CRC-32, see bodySum): SHA-256. With the SHA extensions of current x86 and ARM processors it is as
+ * fast as BLAKE2b on large inputs, and only one hash is then to be trusted.
  */
 export function contentHash(): Hash {
   return createHash('sha256');
@@ -29,17 +30,40 @@ export function checksum(data: string | Uint8Array): string {
   return contentHash().update(data).digest('base64');
 }
 
+/** zlib's CRC-32 (Node 20.15 and later; older runtimes, an older editor's among them, lack it). */
+const crc32 = (zlib as { crc32?: (data: string | Uint8Array) => number }).crc32;
+
+const CRC_PREFIX = 'crc32:';
+
+/**
+ * The checksum sealed files carry: CRC-32 where the runtime has it, else SHA-256 (checksum). It
+ * tells a damaged file (a truncation, a flipped byte) from a whole one, which is all it is for:
+ * whoever can write the storage folder can write any checksum, so a cryptographic hash buys no
+ * safety here. A warm start checks every parse cache record, hundreds of megabytes in a large
+ * library, and CRC-32 takes a fraction of SHA-256's time for it (docs/performance.md).
+ */
+export function bodySum(body: string | Uint8Array): string {
+  return crc32 ? `${CRC_PREFIX}${crc32(body).toString(16)}` : checksum(body);
+}
+
+/** Whether `sum` is the body's: true, false, or undefined for a CRC this runtime cannot take (written by another). */
+function sumMatches(sum: unknown, body: string | Uint8Array): boolean | undefined {
+  if (typeof sum !== 'string') return false;
+  if (!sum.startsWith(CRC_PREFIX)) return sum === checksum(body);
+  return crc32 ? sum === bodySum(body) : undefined;
+}
+
 /** A hash of a bundle's code: what a cache was written by, so that any other build ignores it. */
 export function codeIdOf(bundle: string): string {
   return contentHash().update(fs.readFileSync(bundle)).digest('hex');
 }
 
 /**
- * A text cache file: its header as JSON on the first line, with the body's checksum added as
- * `sum`, then the body.
+ * A text cache file: its header as JSON on the first line, with the body's checksum (bodySum) added
+ * as `sum`, then the body.
  */
 export function sealText(header: object, body: string): string {
-  return `${JSON.stringify({ ...header, sum: checksum(body) })}\n${body}`;
+  return `${JSON.stringify({ ...header, sum: bodySum(body) })}\n${body}`;
 }
 
 /**
@@ -48,7 +72,7 @@ export function sealText(header: object, body: string): string {
  * not again for its checksum, again to be held and again to be written.
  */
 export function sealBytes(header: object, body: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, sum: checksum(body) })}\n`, 'utf8'), body]);
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, sum: bodySum(body) })}\n`, 'utf8'), body]);
 }
 
 /**
@@ -69,7 +93,9 @@ export function openSealed<D extends string | Buffer>(data: D, expected: Record<
   if (!header || typeof header !== 'object' || Array.isArray(header)) return { problem: 'unreadable header' };
   for (const [k, v] of Object.entries(expected)) if ((header as Record<string, unknown>)[k] !== v) return { miss: true };
   const body = (typeof data === 'string' ? data.slice(newline + 1) : data.subarray(newline + 1)) as D;
-  if ((header as { sum?: unknown }).sum !== checksum(body)) return { problem: 'damaged: its checksum does not match' };
+  const sound = sumMatches((header as { sum?: unknown }).sum, body);
+  if (sound === undefined) return { miss: true };
+  if (!sound) return { problem: 'damaged: its checksum does not match' };
   return { hit: { header: header as Record<string, unknown>, body } };
 }
 
