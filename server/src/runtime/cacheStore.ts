@@ -53,6 +53,27 @@ function sumMatches(sum: unknown, body: string | Uint8Array): boolean | undefine
   return crc32 ? sum === bodySum(body) : undefined;
 }
 
+/** The length of sealSlot's checksum. */
+export const SLOT_BYTES = 32;
+
+/**
+ * bodySum for a binary file's fixed slot of SLOT_BYTES: SHA-256's 32 bytes, or a CRC-32 (its 4
+ * bytes little-endian, then zeros), where the runtime has one.
+ */
+export function slotSum(body: Uint8Array): Buffer {
+  if (!crc32) return Buffer.from(checksum(body), 'base64');
+  const slot = Buffer.alloc(SLOT_BYTES);
+  slot.writeUInt32LE(crc32(body), 0);
+  return slot;
+}
+
+/** Whether a slot written by slotSum is the body's: true, false, or undefined for a CRC this runtime cannot take. */
+export function slotMatches(slot: Uint8Array, body: Uint8Array): boolean | undefined {
+  const isCrc = slot.length === SLOT_BYTES && slot.subarray(4).every((b) => b === 0);
+  if (!isCrc) return Buffer.from(slot).toString('base64') === checksum(body);
+  return crc32 ? Buffer.from(slot).readUInt32LE(0) === crc32(body) : undefined;
+}
+
 /** A hash of a bundle's code: what a cache was written by, so that any other build ignores it. */
 export function codeIdOf(bundle: string): string {
   return contentHash().update(fs.readFileSync(bundle)).digest('hex');

@@ -1,17 +1,17 @@
 import type { CompactIndex } from './compactIndex';
-import { CacheRead, checksum } from '../runtime/cacheStore';
+import { CacheRead, SLOT_BYTES, slotMatches, slotSum } from '../runtime/cacheStore';
 
 /**
- * The on-disk form of one cached shard: `LNFT`, the SHA-256 of everything after it (32 bytes), a
- * little-endian u32 header length, a JSON header (format, lunr version, shard, content hash,
- * fields, refs, terms), then the posting arrays. Decoding checks the checksum and every structural
- * invariant the query executor relies on, so a damaged or hand-made file is rejected (and the
- * shard rebuilt) rather than trusted.
+ * The on-disk form of one cached shard: `LNFT`, the checksum of everything after it (32 bytes,
+ * runtime/cacheStore.ts: slotSum), a little-endian u32 header length, a JSON header (format, lunr
+ * version, shard, content hash, fields, refs, terms), then the posting arrays. Decoding checks the
+ * checksum and every structural invariant the query executor relies on, so a damaged or hand-made
+ * file is rejected (and the shard rebuilt) rather than trusted.
  */
 
 const MAGIC = 'LNFT';
 /** Where the header's length is: after the magic and the checksum. */
-const START = 4 + 32;
+const START = 4 + SLOT_BYTES;
 
 export interface ShardFileHeader { format: number; lunr: string; shard: string; hash: string; fields: string[] }
 
@@ -32,14 +32,16 @@ export function encodeShard(header: ShardFileHeader, index: CompactIndex): Buffe
   Buffer.from(index.offsets.buffer, index.offsets.byteOffset, index.offsets.byteLength).copy(out, offsetsAt);
   Buffer.from(index.docs.buffer, index.docs.byteOffset, index.docs.byteLength).copy(out, docsAt);
   Buffer.from(index.weights.buffer, index.weights.byteOffset, index.weights.byteLength).copy(out, weightsAt);
-  Buffer.from(checksum(out.subarray(START)), 'base64').copy(out, 4);
+  slotSum(out.subarray(START)).copy(out, 4);
   return out;
 }
 
 /** `expect.hash` differing is an ordinary content change (a miss); anything malformed is a `problem`. */
 export function decodeShard(data: Buffer, expect: ShardFileHeader): CacheRead<CompactIndex> {
   if (data.length < START + 4 || data.toString('latin1', 0, 4) !== MAGIC) return { problem: 'not a shard file' };
-  if (checksum(data.subarray(START)) !== data.toString('base64', 4, START)) return { problem: 'damaged: its checksum does not match' };
+  const sound = slotMatches(data.subarray(4, START), data.subarray(START));
+  if (sound === undefined) return { miss: true }; // sealed by a runtime with a CRC-32 this one lacks
+  if (!sound) return { problem: 'damaged: its checksum does not match' };
   const jsonLength = data.readUInt32LE(START);
   if (START + 4 + jsonLength > data.length) return { problem: 'truncated header' };
   let header: StoredHeader;
