@@ -52,7 +52,36 @@ describe('a parse cache record\'s body', () => {
     const unreadable: LoadedFile = { uri: URI, log: ['digests/day.txt: deleted before it could be read'], textLength: 0 };
     assert.deepStrictEqual(decodeBody(encodeBody(unreadable), false), unreadable);
     const plain = { ...digest(), entry: { ...digest().entry!, sources: [source(0, 'short')] } };
-    assert.strictEqual(encodeBody(plain).toString('utf8'), `${JSON.stringify(plain)}\n`);
+    const body = encodeBody(plain);
+    assert.strictEqual(body.indexOf(0x0a), body.length - 1, 'nothing after the JSON line');
+    assert.deepStrictEqual(decodeBody(body, false), plain);
+  });
+
+  it('writes what sources repeat shorter, and puts each back', () => {
+    const dated = (ordinal: number, date: string, extra: Record<string, unknown> = {}) => ({ ...source(ordinal, `Abstract ${ordinal} `.repeat(10)), digestDate: date, dateRank: `r-${date}`, ...extra });
+    const sources = [dated(0, 'Sep 8'), dated(1, 'Sep 8', { authors: ['A. Author'], topics: ['t'], codeUrls: ['https://x'] }), dated(2, 'Sep 9'),
+      dated(3, 'Sep 9', { uri: 'file:///elsewhere.md', titleRange: range(3, 2, 5, 1) })];
+    const loaded: LoadedFile = { ...digest(), entry: { ...digest().entry!, sources: sources as never },
+      titles: sources.map((s, i) => ({ norm: s.title.toLowerCase(), candidates: 'paper', titleWords: i % 2 ? 'other words' : s.title.toLowerCase() })) };
+    const body = encodeBody(loaded);
+    const line = body.toString('utf8', 0, body.indexOf(0x0a));
+    assert.strictEqual(line.split(URI).length - 1, 2, 'the file\'s uri twice (the result\'s and the entry\'s), not once per source');
+    assert.strictEqual(line.split('"Sep 9"').length - 1, 1, 'a date once where the next entry repeats it');
+    assert.ok(line.includes('[0,0,7]') && line.split('"titleWords":0').length - 1 === 2, line);
+    const decoded = decodeBody(body, false) as LoadedFile;
+    assert.deepStrictEqual(decoded, loaded);
+    assert.strictEqual(loadedFileProblem(decoded, URI), 'a source has the wrong kind or uri', 'a source of another uri is kept as it was, for the shape check');
+    const fine = { ...loaded, entry: { ...loaded.entry!, sources: (sources as never[]).slice(0, 3) }, titles: loaded.titles!.slice(0, 3) };
+    assert.strictEqual(loadedFileProblem(decodeBody(encodeBody(fine), false), URI), undefined);
+  });
+
+  it('a repeated value with nothing before it is left for the shape check to report', () => {
+    const body = encodeBody(digest());
+    const newline = body.indexOf(0x0a);
+    const json = JSON.parse(body.toString('utf8', 0, newline));
+    json.entry.sources[0].digestDate = 0;
+    const tampered = Buffer.concat([Buffer.from(JSON.stringify(json)), body.subarray(newline)]);
+    assert.strictEqual(loadedFileProblem(decodeBody(tampered, false), URI), 'a source has a malformed digestDate');
   });
 
   it('split, its texts moved to a text store in one piece: each text is a reference to its place there', () => {
@@ -82,11 +111,11 @@ describe('a parse cache record\'s body', () => {
   });
 
   for (const [what, ref] of [
-    ['past the end of the texts', { tailAt: 10, bytes: 1e9 }],
-    ['at a negative place', { tailAt: -1, bytes: 2 }],
-    ['not a whole number', { tailAt: 0.5, bytes: 2 }],
+    ['past the end of the texts', -1e9],
+    ['of a positive length', 2],
+    ['not a whole number', -0.5],
     ['of some other shape', { file: 1, at: 0, bytes: 2 }],
-  ] as [string, object][]) {
+  ] as [string, unknown][]) {
     it(`a reference ${what} is reported by the shape check, never read`, () => {
       const body = encodeBody(digest());
       const newline = body.indexOf(0x0a);
@@ -101,7 +130,7 @@ describe('a parse cache record\'s body', () => {
 
   it('JSON that cannot be parsed throws; an entry of the wrong shape is left to the shape check', () => {
     assert.throws(() => decodeBody(Buffer.from('{"uri":\n'), false));
-    for (const odd of ['null', '[]', '{"entry":null}', '{"entry":{"sources":[null,7,"x",{"abstract":{"tailAt":0,"bytes":1}}]}}']) {
+    for (const odd of ['null', '[]', '{"entry":null}', '{"entry":{"sources":[null,7,"x",{"abstract":-1,"uri":0,"authors":0,"titleRange":[1]}]}}']) {
       assert.ok(loadedFileProblem(decodeBody(Buffer.from(`${odd}\n`), true), URI), odd);
     }
   });

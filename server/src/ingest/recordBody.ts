@@ -1,12 +1,13 @@
 import { STORE_MIN_LENGTH } from '../runtime/textStore';
 import { StoredRef } from '../parse/entryShape';
-import type { StoredText } from '../parse/types';
+import type { PaperSource, StoredText } from '../parse/types';
+import { range } from '../util/text';
 import type { LoadedFile } from './loadFile';
 
 /**
  * The body of a parse cache record: the parse result as JSON on one line, then its long texts
- * (abstracts, summaries, note bodies) as plain UTF-8, one after another. In the JSON each such text
- * is a reference to its place after the line, `{ "tailAt": offset, "bytes": length }`.
+ * (abstracts, summaries, note bodies) as plain UTF-8, one after another (see compactSource for how
+ * the JSON refers to them).
  *
  * Long texts are most of a large library's records (four fifths at L), and a warm start with a
  * text store only moves them from the record to the store: kept apart, they are never made into
@@ -14,31 +15,59 @@ import type { LoadedFile } from './loadFile';
  */
 
 const LONG_TEXTS = ['abstract', 'summary', 'body'] as const;
+/** Lists a source always has, often empty. */
+const LISTS = ['authors', 'topics', 'codeUrls'] as const;
+/** Values a digest's entries mostly share with the entry before them. */
+const REPEATED = ['digestDate', 'dateRank'] as const;
 
-interface TailRef { tailAt: number; bytes: number }
+/** What an empty list decodes to: one list, never changed (the library shares one too). */
+const NO_ITEMS = Object.freeze([]) as unknown as string[];
 
 const NEWLINE = 0x0a;
 
+/**
+ * The JSON writes a source shorter where most sources repeat something (a digest of a hundred
+ * entries is most of a large library's records, and decoding them most of a warm start's work on
+ * the server thread). In it:
+ * - a long text is its length in bytes, negated: the texts follow the JSON one after another, in
+ *   the order of the sources and of LONG_TEXTS;
+ * - the uri is 0 when it is the file's, an empty list is 0, and a digest date or date rank is 0
+ *   when it is the one of the source before;
+ * - a title range on one line is `[line, from, to]`;
+ * - a title's words (`titles`) are 0 when they are its normalized title.
+ * Decoding puts each back; anything else is left as it is, for the shape check to report.
+ */
+function compactSource(s: PaperSource, fileUri: string, previous: PaperSource | undefined, texts: Buffer[]): Record<string, unknown> {
+  const c: Record<string, unknown> = { ...s };
+  for (const k of LONG_TEXTS) {
+    const text = s[k];
+    if (typeof text !== 'string' || text.length < STORE_MIN_LENGTH) continue;
+    const bytes = Buffer.from(text, 'utf8');
+    c[k] = -bytes.length;
+    texts.push(bytes);
+  }
+  if (s.uri === fileUri) c.uri = 0;
+  for (const k of LISTS) if (s[k].length === 0) c[k] = 0;
+  for (const k of REPEATED) if (s[k] !== undefined && s[k] === previous?.[k]) c[k] = 0;
+  const r = s.titleRange;
+  if (r.start.line === r.end.line) c.titleRange = [r.start.line, r.start.character, r.end.character];
+  return c;
+}
+
 export function encodeBody(loaded: LoadedFile): Buffer {
   const texts: Buffer[] = [];
-  let tailBytes = 0;
   const entry = loaded.entry;
-  const sources = entry?.sources.map((s) => {
-    let moved: Record<string, unknown> | undefined;
-    for (const k of LONG_TEXTS) {
-      const text = s[k];
-      if (typeof text !== 'string' || text.length < STORE_MIN_LENGTH) continue;
-      const bytes = Buffer.from(text, 'utf8');
-      moved ??= { ...s };
-      moved[k] = { tailAt: tailBytes, bytes: bytes.length } satisfies TailRef;
-      texts.push(bytes);
-      tailBytes += bytes.length;
-    }
-    return moved ?? s;
-  });
+  let body: unknown = loaded;
+  if (entry) {
+    const sources = entry.sources.map((s, i) => compactSource(s, entry.uri, entry.sources[i - 1], texts));
+    const titles = loaded.titles?.map((t) => (t.titleWords === t.norm ? { ...t, titleWords: 0 } : t));
+    body = { ...loaded, entry: { ...entry, sources }, titles };
+  }
   // JSON.stringify never writes a raw newline, so the first one ends the JSON.
-  const json = JSON.stringify(entry && tailBytes ? { ...loaded, entry: { ...entry, sources } } : loaded);
+  const json = JSON.stringify(body);
   const jsonBytes = Buffer.byteLength(json, 'utf8');
+  let tailBytes = 0;
+  for (const t of texts) tailBytes += t.length;
   const out = Buffer.allocUnsafe(jsonBytes + 1 + tailBytes);
   out.write(json, 0, 'utf8');
   out[jsonBytes] = NEWLINE;
@@ -77,20 +106,35 @@ export function decodeSplitBody(json: Uint8Array, tail: Uint8Array | StoredText)
 
 function decodeJson(json: Uint8Array, tailLength: number, text: (at: number, length: number) => unknown): unknown {
   const result: unknown = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'));
-  const sources = (result as { entry?: { sources?: unknown } } | null)?.entry?.sources;
+  const entry = (result as { entry?: { uri?: unknown; sources?: unknown } } | null)?.entry;
+  const sources = entry?.sources;
   if (!Array.isArray(sources)) return result;
-  for (const s of sources as Record<string, unknown>[]) {
+  let tailAt = 0;
+  let previous: Record<string, unknown> | undefined;
+  // Indexed loops: this runs once per source of every file a warm start reads.
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i] as Record<string, unknown>;
     if (typeof s !== 'object' || s === null) continue;
-    for (const k of LONG_TEXTS) {
-      const ref = s[k];
-      if (isTailRef(ref, tailLength)) s[k] = text(ref.tailAt, ref.bytes);
+    for (let k = 0; k < LONG_TEXTS.length; k++) {
+      const v = s[LONG_TEXTS[k]];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v >= 0 || tailAt - v > tailLength) continue;
+      const bytes = -v;
+      s[LONG_TEXTS[k]] = text(tailAt, bytes);
+      tailAt += bytes;
+    }
+    if (s.uri === 0) s.uri = entry!.uri;
+    for (let k = 0; k < LISTS.length; k++) if (s[LISTS[k]] === 0) s[LISTS[k]] = NO_ITEMS;
+    for (let k = 0; k < REPEATED.length; k++) if (s[REPEATED[k]] === 0 && previous) s[REPEATED[k]] = previous[REPEATED[k]];
+    const r = s.titleRange;
+    if (Array.isArray(r) && r.length === 3) s.titleRange = range(r[0], r[1], r[0], r[2]);
+    previous = s;
+  }
+  const titles = (result as { titles?: unknown }).titles;
+  if (Array.isArray(titles)) {
+    for (let i = 0; i < titles.length; i++) {
+      const t = titles[i] as Record<string, unknown> | null;
+      if (typeof t === 'object' && t !== null && t.titleWords === 0) t.titleWords = t.norm;
     }
   }
   return result;
-}
-
-function isTailRef(x: unknown, tailLength: number): x is TailRef {
-  if (typeof x !== 'object' || x === null) return false;
-  const { tailAt, bytes } = x as Partial<TailRef>;
-  return Number.isInteger(tailAt) && Number.isInteger(bytes) && tailAt! >= 0 && bytes! >= 0 && tailAt! + bytes! <= tailLength;
 }
