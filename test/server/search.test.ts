@@ -10,6 +10,15 @@ import { generate } from '../bench/generate';
 import { copyLibrary } from './server.test';
 import { eventually } from '../support/eventually';
 import { RACY_MS } from '../../server/src/ingest/parseCache';
+import { cacheFileName } from '../../server/src/runtime/cacheStore';
+import { shardSetKey } from '../../server/src/search/shardFile';
+
+/** The names the full-text workers' files of their whole shard sets could have (for up to 8 workers). */
+function setFileNames(): string[] {
+  const names: string[] = [];
+  for (let workers = 1; workers <= 8; workers++) for (let slot = 0; slot < workers; slot++) names.push(cacheFileName(shardSetKey(slot, workers), '.shard'));
+  return names;
+}
 
 interface SearchResponse { results: { key: string; title: string; score: number; snippet: string }[]; error?: string; partial: boolean }
 interface TopicNode { id: string; name: string; kind: string; count: number; papers: string[]; children: TopicNode[] }
@@ -303,6 +312,71 @@ describe('search, topics and paper requests over stdio', function () {
       assert.ok(JSON.stringify(tagged.topics).includes('zztagword'));
     });
 
+    it('keeps each full-text worker\'s merged index in the storage folder, which a restart takes up instead of every shard\'s file; files changed or gone since are searched as they are now', async () => {
+      await client?.stop();
+      client = undefined;
+      for (const d of [dir, storage]) if (d) fs.rmSync(d, { recursive: true, force: true });
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-sets-'));
+      const { noteFiles } = generate({ name: 'test', digests: 30, papersPerDigest: 20, notes: 200, useSample: false }, dir, '');
+      storage = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));
+      const workers = Math.min(2, os.cpus().length);
+      const setsWritten = () => setFileNames().filter((n) => fs.existsSync(path.join(storage, n)));
+      const keysFound = async (c: LspClient, query: string) => (await c.request<SearchResponse>('litnotes/search', { query, limit: 1000 })).results.map((r) => r.key).sort();
+      const rebuiltLines = (c: LspClient) => c.logs.filter((l) => /full-text cache for .* was rebuilt: damaged/.test(l)).length;
+      const start = async () => {
+        await client?.stop();
+        client = new LspClient();
+        await client.initialize(dir, { cacheDir: storage });
+        return (await client.fullTextReady(90000)).fullText!.shards;
+      };
+      const damageShardFiles = () => {
+        const sets = new Set(setFileNames());
+        for (const n of fs.readdirSync(storage).filter((x) => x.endsWith('.shard') && !sets.has(x))) {
+          const file = path.join(storage, n);
+          const bytes = fs.readFileSync(file);
+          bytes[bytes.length - 5] ^= 0xff;
+          fs.writeFileSync(file, bytes);
+        }
+      };
+
+      const shards = await start();
+      await eventually(async () => assert.strictEqual(setsWritten().length, workers, 'one file per worker, once it is idle'), 30000);
+      await client!.stop();
+      client = undefined;
+
+      // Since then: a note gained a word, a digest went. Every shard's own file is damaged, so a
+      // start that reads them says so once for each.
+      const note = path.join(dir, noteFiles[7]);
+      fs.writeFileSync(note, `${fs.readFileSync(note, 'utf8')}\nzzsetword at the end.\n`);
+      const gone = path.join(dir, 'digests/day-0003.txt');
+      const goneTitle = fs.readFileSync(gone, 'utf8').split('\n\n')[2];
+      const goneNumber = /(\d+)$/.exec(goneTitle)![1];
+      fs.rmSync(gone);
+      damageShardFiles();
+
+      await start();
+      assert.ok(rebuiltLines(client!) <= 1, `the sets were taken up; a shard file was read only for the note's shard:\n${client!.logs.join('\n')}`);
+      const key = /citekey: (\S+)/.exec(fs.readFileSync(note, 'utf8'))![1];
+      assert.deepStrictEqual(await keysFound(client!, 'zzsetword'), [key]);
+      assert.deepStrictEqual(await keysFound(client!, goneNumber), [], `nothing of the digest gone (${goneTitle})`);
+      const fresh = new LspClient();
+      try {
+        await fresh.initialize(dir, {});
+        await fresh.fullTextReady(90000);
+        for (const q of ['reward', 'quantization hallucination', 'title:robustness', 'zzsetword']) assert.deepStrictEqual(await keysFound(client!, q), await keysFound(fresh, q), q);
+      } finally {
+        await fresh.stop();
+      }
+
+      // Without the sets' files, the shards' own files are read, still damaged (but the note's, written
+      // again): the check above can fail.
+      await client!.stop();
+      client = undefined;
+      for (const n of setFileNames()) fs.rmSync(path.join(storage, n), { force: true });
+      await start();
+      assert.ok(rebuiltLines(client!) >= shards - 2, `${rebuiltLines(client!)} of ${shards} shards read from their files`);
+    });
+
     it('says once per worker, with the reason and a count, when the full-text index cannot be kept in the storage folder, and searches all the same', async () => {
       await client?.stop();
       for (const d of [dir, storage]) if (d) fs.rmSync(d, { recursive: true, force: true });
@@ -314,6 +388,8 @@ describe('search, topics and paper requests over stdio', function () {
       await client.initialize(dir, { cacheDir: storage });
       const shards = (await fullTextReady(client)).fullText!.shards;
       await client.stop(); // which writes what is not written yet
+      // Each worker's file of its whole shard set goes: the next start reads the shards one by one.
+      for (const n of setFileNames()) fs.rmSync(path.join(storage, n), { force: true });
       const names = fs.readdirSync(storage).filter((n) => n.endsWith('.shard'));
       assert.strictEqual(names.length, shards);
       assert.ok(shards >= 20, `${shards} shards`);

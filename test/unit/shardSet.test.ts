@@ -5,6 +5,7 @@ import * as path from 'path';
 import { FIELDS } from '../../server/src/search/lunrIndex';
 import { CompactIndex, mergeParts, prepareQuery, TermExpander } from '../../server/src/search/compactIndex';
 import { ShardSet } from '../../server/src/search/shardSet';
+import { decodeShardSet, encodeShard, shardFilePieces } from '../../server/src/search/shardFile';
 import { PostingFileError } from '../../server/src/search/postingFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
 import { resolveTexts, shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
@@ -184,5 +185,72 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
     set.merge();
     assert.deepStrictEqual(set.terms(), []);
     assert.strictEqual(set.size, 0);
+  });
+
+  describe('kept whole in one file (a restart takes it up)', () => {
+    const header = { format: 4, lunr: '2.3.9', shard: 'set 0 of 2', hash: 'set', fields: FIELDS };
+    const fileOf = (set: ShardSet) => {
+      const whole = set.whole();
+      assert.ok(whole);
+      return Buffer.concat(shardFilePieces(header, whole.index, whole.placed));
+    };
+    const takenUp = (data: Buffer) => {
+      const decoded = decodeShardSet(data, header);
+      assert.ok('hit' in decoded, JSON.stringify(decoded));
+      const set = new ShardSet(FIELDS);
+      assert.ok(set.adopt(decoded.hit.index, decoded.hit.placed));
+      return { set, decoded: decoded.hit };
+    };
+
+    it('answers as the set it was made from; the shards not asked for go at dropUnasked, once', () => {
+      const before = mergedSet([['a', 'h1', a], ['b', 'h2', b], ['c', 'h3', c]]);
+      const { set, decoded } = takenUp(fileOf(before));
+      assert.deepStrictEqual(decoded.placed.map((p) => p.slice(0, 2)), [['a', 'h1'], ['b', 'h2'], ['c', 'h3']]);
+      assert.ok(decoded.index.docs.buffer.byteLength > decoded.index.docs.byteLength, 'the postings are views of the file\'s bytes, not copies');
+      assert.deepStrictEqual(set.get('b'), { hash: 'h2', docs: b.refs.length });
+      assert.strictEqual(set.onePass, true);
+      for (const q of QUERIES) assert.deepStrictEqual(search(set, q), search(before, q), q);
+      set.asked('a');
+      set.asked('b');
+      assert.strictEqual(set.dropUnasked(), 1);
+      assert.strictEqual(set.get('c'), undefined);
+      assert.strictEqual(set.dropUnasked(), 0, 'once');
+      set.merge();
+      for (const q of QUERIES) assert.deepStrictEqual(search(set, q), searchMerged([a, b], q), q);
+      assert.strictEqual(set.adopt(decoded.index, decoded.placed), false, 'only into an empty set');
+    });
+
+    it('is there only while every shard is merged and its postings are in memory', () => {
+      const set = mergedSet([['a', 'h', a], ['b', 'h', b]]);
+      set.set('c', 'h', c);
+      assert.strictEqual(set.whole(), undefined, 'a shard outside the merged index');
+      set.merge();
+      assert.ok(set.whole());
+      set.delete('a');
+      assert.strictEqual(set.whole(), undefined, 'a shard masked');
+      set.merge();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-whole-'));
+      try {
+        assert.ok(set.spill(dir, 0));
+        assert.strictEqual(set.whole(), undefined, 'postings in a file');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('is not taken up if damaged, of placements that do not cover its documents one after another, or another set\'s', () => {
+      const data = fileOf(mergedSet([['a', 'h', a], ['b', 'h', b]]));
+      const flipped = Buffer.from(data);
+      flipped[flipped.length - 3] ^= 1;
+      assert.deepStrictEqual(decodeShardSet(flipped, header), { problem: 'damaged: its checksum does not match' });
+      assert.deepStrictEqual(decodeShardSet(data, { ...header, shard: 'set 1 of 2' }), { problem: 'stale format' });
+      const n = a.refs.length, m = b.refs.length;
+      for (const placed of [[['a', 'h', 0, n]], [['a', 'h', 0, n], ['b', 'h', n + 1, m - 1]], [['a', 'h', 0, n], ['a', 'h', n, m]], [['a', 'h', 0, n + 1], ['b', 'h', n, m - 1]], [['a', 'h', 0, n], ['b', 7, n, m]], 'all']) {
+        const whole = mergedSet([['a', 'h', a], ['b', 'h', b]]).whole()!;
+        const resealed = Buffer.concat(shardFilePieces(header, whole.index, placed as never));
+        assert.deepStrictEqual(decodeShardSet(resealed, header), { problem: typeof placed === 'string' ? 'no placements' : 'invalid placements' }, JSON.stringify(placed));
+      }
+      assert.deepStrictEqual(decodeShardSet(encodeShard(header, a), header), { problem: 'no placements' }, 'a shard\'s own file');
+    });
   });
 });

@@ -2,6 +2,7 @@ import { createHash, Hash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { writeFully } from './fileBytes';
 
 /**
  * The one store behind the parse, full-text and topics caches, and its one rule: every cache file
@@ -31,7 +32,7 @@ export function checksum(data: string | Uint8Array): string {
 }
 
 /** zlib's CRC-32 (Node 20.15 and later; older runtimes, an older editor's among them, lack it). */
-const crc32 = (zlib as { crc32?: (data: string | Uint8Array) => number }).crc32;
+const crc32 = (zlib as { crc32?: (data: string | Uint8Array, value?: number) => number }).crc32;
 
 const CRC_PREFIX = 'crc32:';
 
@@ -58,12 +59,20 @@ export const SLOT_BYTES = 32;
 
 /**
  * bodySum for a binary file's fixed slot of SLOT_BYTES: SHA-256's 32 bytes, or a CRC-32 (its 4
- * bytes little-endian, then zeros), where the runtime has one.
+ * bytes little-endian, then zeros), where the runtime has one. The body may come in pieces (a file
+ * written piece by piece), taken one after another.
  */
-export function slotSum(body: Uint8Array): Buffer {
-  if (!crc32) return Buffer.from(checksum(body), 'base64');
+export function slotSum(body: Uint8Array | readonly Uint8Array[]): Buffer {
+  const pieces = body instanceof Uint8Array ? [body] : body;
+  if (!crc32) {
+    const hash = contentHash();
+    for (const piece of pieces) hash.update(piece);
+    return hash.digest();
+  }
+  let value = 0;
+  for (const piece of pieces) value = crc32(piece, value);
   const slot = Buffer.alloc(SLOT_BYTES);
-  slot.writeUInt32LE(crc32(body), 0);
+  slot.writeUInt32LE(value, 0);
   return slot;
 }
 
@@ -125,14 +134,29 @@ export function openSealed<D extends string | Buffer>(data: D, expected: Record<
  * goes to a temporary file beside it, renamed over it. Throws if it cannot, leaving no temporary
  * file behind.
  */
-export function writeFileAtomically(file: string, data: string | Uint8Array): void {
+export function writeFileAtomically(file: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    fs.writeFileSync(temp, data);
+    if (typeof data === 'string' || data instanceof Uint8Array) fs.writeFileSync(temp, data);
+    else writePieces(temp, data);
     fs.renameSync(temp, file);
   } catch (err) {
     try { fs.rmSync(temp, { force: true }); } catch { /* nothing more to do */ }
     throw err;
+  }
+}
+
+/** Writes a new file piece by piece (a large file's pieces are not copied into one buffer first). */
+function writePieces(file: string, pieces: readonly Uint8Array[]): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    let at = 0;
+    for (const piece of pieces) {
+      writeFully(fd, piece, piece.length, at);
+      at += piece.length;
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -169,8 +193,8 @@ export class CacheStore {
     }
   }
 
-  /** Writes a file whole; throws if it cannot (callers decide whether that is worth a log line). */
-  write(name: string, data: string | Uint8Array): void {
+  /** Writes a file whole (given whole, or in pieces); throws if it cannot (callers decide whether that is worth a log line). */
+  write(name: string, data: string | Uint8Array | readonly Uint8Array[]): void {
     fs.mkdirSync(this.dir, { recursive: true });
     writeFileAtomically(path.join(this.dir, name), data);
   }

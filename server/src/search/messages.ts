@@ -4,7 +4,8 @@ import type { TextStoreLocation } from '../runtime/textStore';
 /** Messages between the server and its full-text workers. */
 export type WorkerRequest =
   /** `texts`: where the documents' stored texts are read from. */
-  | { type: 'configure'; cacheDir?: string; texts?: TextStoreLocation }
+  /** `slot` of `workers`: which of the server's full-text workers this is (it keeps a file of its shard set under that name). */
+  | { type: 'configure'; cacheDir?: string; texts?: TextStoreLocation; slot?: number; workers?: number }
   /** Without docs: load it from memory or the cache, else ask for them (a warm start sends no documents). */
   | { type: 'build'; shard: string; hash: string; docs?: SearchDoc[] }
   /** The first documents of a large shard, ahead of its 'build' (which carries the rest). */

@@ -60,13 +60,13 @@ export class SearchService {
 
   constructor(private readonly library: Library, private readonly opts: SearchServiceOptions) {
     const n = Math.max(1, Math.min(opts.workers ?? 2, os.cpus().length));
-    for (let i = 0; i < n; i++) this.workers.push(this.startWorker());
+    for (let i = 0; i < n; i++) this.workers.push(this.startWorker(i, n));
   }
 
-  private startWorker(): SearchWorker {
+  private startWorker(slot: number, workers: number): SearchWorker {
     const w: SearchWorker = new WorkerHost<WorkerRequest, WorkerReply>(this.opts.workerPath, 'fullText');
     w.listen({ onMessage: (m) => this.onReply(m), onStop: (why) => this.onWorkerStop(w, why) });
-    w.post({ type: 'configure', cacheDir: this.opts.cacheDir, texts: this.opts.texts });
+    w.post({ type: 'configure', cacheDir: this.opts.cacheDir, texts: this.opts.texts, slot, workers });
     return w;
   }
 
@@ -88,7 +88,7 @@ export class SearchService {
     let replacement: SearchWorker | undefined;
     if (this.restarts.take()) {
       try {
-        replacement = this.startWorker();
+        replacement = this.startWorker(slot, this.workers.length);
       } catch (err) {
         this.opts.log(`full-text worker could not be started again: ${(err as Error).message}`);
       }

@@ -15,29 +15,72 @@ const START = 4 + SLOT_BYTES;
 
 export interface ShardFileHeader { format: number; lunr: string; shard: string; hash: string; fields: string[] }
 
-interface StoredHeader extends ShardFileHeader { refs: string[]; terms: string[]; postings: number }
+/** The cache key of the file of a full-text worker's whole shard set (worker.ts), by the worker's slot among the server's. */
+export const shardSetKey = (slot: number, workers: number): string => `set ${slot} of ${workers}`;
+
+/** Where a shard's documents are in a merged index: the shard, its content hash, its first document and how many. */
+export type Placement = [shard: string, hash: string, base: number, count: number];
+
+interface StoredHeader extends ShardFileHeader { refs: string[]; terms: string[]; postings: number; placed?: Placement[] }
 
 const align8 = (n: number) => (n + 7) & ~7;
 
-export function encodeShard(header: ShardFileHeader, index: CompactIndex): Buffer {
-  const stored: StoredHeader = { ...header, refs: index.refs, terms: index.terms, postings: index.docs.length };
+const bytesOf = (a: Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * The file of an index, in pieces to be written one after another: the postings are not copied
+ * into one buffer (a worker's merged index is tens of megabytes at L). `placed`: for a file of a
+ * worker's whole shard set (decodeShardSet).
+ */
+export function shardFilePieces(header: ShardFileHeader, index: CompactIndex, placed?: Placement[]): Uint8Array[] {
+  const stored: StoredHeader = { ...header, refs: index.refs, terms: index.terms, postings: index.docs.length, ...(placed ? { placed } : {}) };
   const json = Buffer.from(JSON.stringify(stored), 'utf8');
   const offsetsAt = align8(START + 4 + json.length);
   const docsAt = offsetsAt + index.offsets.byteLength;
   const weightsAt = align8(docsAt + index.docs.byteLength);
-  const out = Buffer.alloc(weightsAt + index.weights.byteLength);
-  out.write(MAGIC, 0, 'latin1');
-  out.writeUInt32LE(json.length, START);
-  json.copy(out, START + 4);
-  Buffer.from(index.offsets.buffer, index.offsets.byteOffset, index.offsets.byteLength).copy(out, offsetsAt);
-  Buffer.from(index.docs.buffer, index.docs.byteOffset, index.docs.byteLength).copy(out, docsAt);
-  Buffer.from(index.weights.buffer, index.weights.byteOffset, index.weights.byteLength).copy(out, weightsAt);
-  slotSum(out.subarray(START)).copy(out, 4);
-  return out;
+  const head = Buffer.alloc(offsetsAt);
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(json.length, START);
+  json.copy(head, START + 4);
+  const pieces = [head, bytesOf(index.offsets), bytesOf(index.docs), Buffer.alloc(weightsAt - docsAt - index.docs.byteLength), bytesOf(index.weights)];
+  slotSum([head.subarray(START), ...pieces.slice(1)]).copy(head, 4);
+  return pieces;
+}
+
+export function encodeShard(header: ShardFileHeader, index: CompactIndex): Buffer {
+  return Buffer.concat(shardFilePieces(header, index));
 }
 
 /** `expect.hash` differing is an ordinary content change (a miss); anything malformed is a `problem`. */
 export function decodeShard(data: Buffer, expect: ShardFileHeader): CacheRead<CompactIndex> {
+  const decoded = decodeIndexFile(data, expect, false);
+  return 'hit' in decoded ? { hit: decoded.hit.index } : decoded;
+}
+
+/**
+ * A file of a worker's whole shard set (shardFilePieces with `placed`): its merged index, and where
+ * each shard is in it. The placements must cover the index's documents one after another. The
+ * postings are views of `data` where it is aligned for them (a file read whole is), not copies.
+ */
+export function decodeShardSet(data: Buffer, expect: ShardFileHeader): CacheRead<{ index: CompactIndex; placed: Placement[] }> {
+  const decoded = decodeIndexFile(data, expect, true);
+  if (!('hit' in decoded)) return decoded;
+  const { index, header } = decoded.hit;
+  const placed = header.placed;
+  if (!Array.isArray(placed)) return { problem: 'no placements' };
+  const seen = new Set<string>();
+  let next = 0;
+  for (const p of placed) {
+    if (!Array.isArray(p) || p.length !== 4 || typeof p[0] !== 'string' || typeof p[1] !== 'string' || seen.has(p[0])) return { problem: 'invalid placements' };
+    if (p[2] !== next || !Number.isSafeInteger(p[3]) || p[3] < 0) return { problem: 'invalid placements' };
+    seen.add(p[0]);
+    next += p[3];
+  }
+  if (next !== index.refs.length) return { problem: 'invalid placements' };
+  return { hit: { index, placed } };
+}
+
+function decodeIndexFile(data: Buffer, expect: ShardFileHeader, view: boolean): CacheRead<{ index: CompactIndex; header: StoredHeader }> {
   if (data.length < START + 4 || data.toString('latin1', 0, 4) !== MAGIC) return { problem: 'not a shard file' };
   const sound = slotMatches(data.subarray(4, START), data.subarray(START));
   if (sound === undefined) return { miss: true }; // sealed by a runtime with a CRC-32 this one lacks
@@ -64,13 +107,12 @@ export function decodeShard(data: Buffer, expect: ShardFileHeader): CacheRead<Co
   const docsAt = offsetsAt + 4 * (F * T + 1);
   const weightsAt = align8(docsAt + 4 * postings);
   if (data.length !== weightsAt + 4 * postings) return { problem: 'wrong length' };
-  // Copies, so the arrays are aligned and independent of the file buffer.
-  const offsets = new Uint32Array(F * T + 1);
-  Buffer.from(offsets.buffer).set(data.subarray(offsetsAt, docsAt));
-  const docs = new Uint32Array(postings);
-  Buffer.from(docs.buffer).set(data.subarray(docsAt, docsAt + 4 * postings));
-  const weights = new Uint32Array(postings);
-  Buffer.from(weights.buffer).set(data.subarray(weightsAt, weightsAt + 4 * postings));
+  // Copies, so the arrays are aligned and independent of the file buffer; or the postings as views
+  // (the offsets are small, and copied so that the file's bytes go once the postings do).
+  const offsets = copyOut(data, offsetsAt, F * T + 1);
+  const aligned = view && (data.byteOffset + docsAt) % 4 === 0;
+  const docs = aligned ? new Uint32Array(data.buffer, data.byteOffset + docsAt, postings) : copyOut(data, docsAt, postings);
+  const weights = aligned ? new Uint32Array(data.buffer, data.byteOffset + weightsAt, postings) : copyOut(data, weightsAt, postings);
 
   if (offsets[0] !== 0 || offsets[F * T] !== postings) return { problem: 'invalid offsets' };
   for (let p = 0; p < F * T; p++) {
@@ -79,5 +121,11 @@ export function decodeShard(data: Buffer, expect: ShardFileHeader): CacheRead<Co
       if (docs[i] >= refs.length || (i > offsets[p] && docs[i] <= docs[i - 1])) return { problem: 'invalid postings' };
     }
   }
-  return { hit: { fields: [...expect.fields], refs, terms, termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights } };
+  return { hit: { index: { fields: [...expect.fields], refs, terms, termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights }, header } };
+}
+
+function copyOut(data: Buffer, at: number, count: number): Uint32Array {
+  const out = new Uint32Array(count);
+  Buffer.from(out.buffer).set(data.subarray(at, at + 4 * count));
+  return out;
 }

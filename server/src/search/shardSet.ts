@@ -1,5 +1,6 @@
 import { CompactHit, CompactIndex, MergePart, mergeParts, PreparedClause, QUERY_TOO_SLOW, QueryLimitError, queryCompact } from './compactIndex';
 import { PostingFile } from './postingFile';
+import type { Placement } from './shardFile';
 
 /** Postings fewer than this stay in memory at rest: a file and a read per term cost more than they save. */
 const SPILL_MIN_POSTINGS = 64 * 1024;
@@ -26,6 +27,8 @@ export class ShardSet {
   /** 1 for each document of `merged` whose shard is still there; undefined when all are. */
   private live: Uint8Array | undefined;
   private dictionary: string[] | undefined;
+  /** Shards taken up by adopt and not asked for since (see dropUnasked). */
+  private unasked: Set<string> | undefined;
   /** What the last spill threw, if it could not write its file (the postings stayed in memory), for the log. */
   spillError: unknown;
 
@@ -122,6 +125,48 @@ export class ShardSet {
     this.live = undefined;
     this.dictionary = undefined;
     return true;
+  }
+
+  /**
+   * The merged index and where each shard is in it, when every shard here is in it and its
+   * postings are in memory (for a file of the whole set, which a restart takes up with adopt).
+   */
+  whole(): { index: CompactIndex; placed: Placement[] } | undefined {
+    const merged = this.merged;
+    if (!merged || this.changed || merged.spilled) return undefined;
+    const placed: Placement[] = [...this.inMerged].map(([shard, p]): Placement => [shard, p.hash, p.base, p.count]).sort((a, b) => a[2] - b[2]);
+    return { index: merged, placed };
+  }
+
+  /**
+   * Takes up a whole set as `whole` gave it (only into an empty set). Returns whether it did. Its
+   * shards stay until dropUnasked unless asked for.
+   */
+  adopt(index: CompactIndex, placed: readonly Placement[]): boolean {
+    if (this.size || this.merged) return false;
+    this.merged = index;
+    this.inMerged = new Map(placed.map(([shard, hash, base, count]) => [shard, { hash, base, count }]));
+    this.live = undefined;
+    this.dictionary = undefined;
+    this.unasked = new Set(this.inMerged.keys());
+    return true;
+  }
+
+  /** The shard is wanted (by its owner, whatever its hash): if adopted, it stays at dropUnasked. */
+  asked(shard: string): void {
+    this.unasked?.delete(shard);
+  }
+
+  /**
+   * Removes the adopted shards never asked for since (files gone while no server ran), once: from
+   * then on every shard here is one asked for. Returns how many went.
+   */
+  dropUnasked(): number {
+    const unasked = this.unasked;
+    this.unasked = undefined;
+    let dropped = 0;
+    for (const shard of unasked ?? []) if (this.delete(shard)) dropped++;
+    return dropped;
   }
 
   /**

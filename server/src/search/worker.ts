@@ -12,7 +12,7 @@ import { ShardSet } from './shardSet';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
 import { CacheStore, UnwrittenFiles } from '../runtime/cacheStore';
-import { decodeShard, encodeShard } from './shardFile';
+import { decodeShard, decodeShardSet, encodeShard, shardFilePieces, shardSetKey } from './shardFile';
 import { PostingFileError } from './postingFile';
 
 /**
@@ -50,6 +50,17 @@ let allBuilt = false;
 /** Wildcard and fuzzy terms expand against every term this worker holds. */
 const expander = new TermExpander(() => shards.terms());
 
+/**
+ * This worker's whole shard set is kept in one file as well (its merged index, and where each
+ * shard is in it), named by the worker's slot: a restart takes it up at once instead of reading
+ * each shard's file and merging them all again, most of a full-text worker's warm start in a large
+ * library. A shard asked for with the hash the file has is then there already; one the server
+ * does not ask for by its first 'settle' (a file gone since) is dropped.
+ */
+let setName: string | undefined;
+/** Whether the set's file holds the shards as they are (written, or taken up, since the last change). */
+let setSaved = false;
+
 /** When a shard last came or went: the merge waits until shards stop arriving. */
 let lastChange = 0;
 /** Quiet time before the shards are merged again (shards arrive in bursts during a scan). */
@@ -57,6 +68,7 @@ const SETTLE_MS = 250;
 
 function shardsChanged(): void {
   lastChange = Date.now();
+  setSaved = false;
 }
 
 /**
@@ -97,6 +109,8 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       store = msg.cacheDir ? new CacheStore(msg.cacheDir, '.shard') : undefined;
       texts = msg.texts;
       if (msg.cacheDir) removeOldFormatFiles(msg.cacheDir);
+      setName = store && msg.slot !== undefined && msg.workers !== undefined ? shardSetKey(msg.slot, msg.workers) : undefined;
+      loadSet();
       break;
     case 'docs': {
       const ahead = docsAhead.get(msg.shard);
@@ -105,6 +119,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     }
     case 'build': {
       allBuilt = false;
+      shards.asked(msg.shard);
       const ahead = docsAhead.get(msg.shard);
       docsAhead.delete(msg.shard);
       if (msg.docs && ahead?.hash === msg.hash) msg.docs = [...ahead.docs, ...msg.docs];
@@ -125,6 +140,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     case 'settle':
       // The server has no more shards for this worker: no point waiting for SETTLE_MS of quiet.
       allBuilt = true;
+      if (shards.dropUnasked()) shardsChanged();
       mergeShards();
       reply({ type: 'settled', id: msg.id });
       scheduleDrain(); // to write the cache files, then forget the words once idle
@@ -162,7 +178,7 @@ function drainOne(): void {
       // the server has no more shards for this worker, the words they remembered (a build after
       // that is an edit's, and small) and the merged postings, to a file until the next merge.
       else {
-        if (allBuilt) { forgetWords(); if (texts) spillAtRest(texts.dir); }
+        if (allBuilt) { forgetWords(); saveSet(); if (texts) spillAtRest(texts.dir); }
         releaseReadBuffer();
         collectGarbage();
       }
@@ -219,6 +235,39 @@ function loadCache(shard: string, hash: string): { index?: CompactIndex; problem
     return 'problem' in decoded ? { problem: decoded.problem } : {}; // changed content: an ordinary rebuild
   } catch (err) {
     return { problem: `unreadable (${String((err as Error)?.message ?? err).slice(0, 80)})` };
+  }
+}
+
+function expectedSet(name: string) {
+  return expected(name, 'set');
+}
+
+/** Takes up the set's file, if there is one and it is sound (else the shards are read one by one, as without it). */
+function loadSet(): void {
+  const data = setName ? store!.read(store!.nameFor(setName)) : undefined;
+  if (!data) return;
+  let decoded: ReturnType<typeof decodeShardSet>;
+  try {
+    decoded = decodeShardSet(data, expectedSet(setName!));
+  } catch (err) {
+    decoded = { problem: `unreadable (${String((err as Error)?.message ?? err).slice(0, 80)})` };
+  }
+  if ('problem' in decoded) log(`the kept index of this worker's shards could not be used (${decoded.problem}); its shards are read one by one`);
+  // The shards the server does not ask for by its first 'settle' go then (ShardSet.dropUnasked).
+  if ('hit' in decoded && shards.adopt(decoded.hit.index, decoded.hit.placed)) setSaved = true;
+}
+
+/** Writes the set's file, if the shards changed since and are all merged (at rest, before the postings go to a file). */
+function saveSet(): void {
+  if (!setName || setSaved) return;
+  const whole = shards.whole();
+  if (!whole) return;
+  setSaved = true; // once per change, whether or not the folder takes it
+  try {
+    store!.write(store!.nameFor(setName), shardFilePieces(expectedSet(setName), whole.index, whole.placed));
+    unwritten.wrote();
+  } catch (err) {
+    unwritten.failed(setName, err ?? 'unknown error');
   }
 }
 
