@@ -7,6 +7,10 @@ import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, unw
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
 import type { HandedOffRecords } from './unsavedRecords';
 
+
+/** How long after a scan that went through every file the parse cache is pruned. */
+const PRUNE_AFTER_MS = 2000;
+
 /** Reads and parses the scan's files, yielding each once, in any order. */
 export interface FileLoader {
   load(files: FileToLoad[], maxMB: number): AsyncIterable<LoadedFile> | Iterable<LoadedFile>;
@@ -204,10 +208,11 @@ export class WorkerFileLoader implements FileLoader {
       const total = noCounts();
       for (const c of [countsOnThread, ...helpers.map((h) => h.counts ?? noCounts())]) for (const k of Object.keys(total) as (keyof CacheCounts)[]) total[k] += c[k];
       this.log(`parse cache: ${total.unchanged} files unchanged since cached (not read), ${total.sameText} with unchanged text (read and hashed), ${total.parsed} parsed`);
-      pruneCache(cache.dir, files.map((f) => f.uri), started).then(
+      // Later: it hashes every file's uri on this thread, and the papers and the full text come first.
+      setTimeout(() => pruneCache(cache.dir, files.map((f) => f.uri), started).then(
         (removed) => removed && this.log(`parse cache: removed ${removed} results for files no longer in the workspace`),
         (err) => this.log(`parse cache could not be pruned: ${(err as Error).message}`),
-      );
+      ), PRUNE_AFTER_MS).unref();
     };
     const spare = () => { for (const s of this.started.splice(0)) void s.terminate(); };
     // A scan that parses files (a first start, a checkout) makes garbage in every thread: the heaps
