@@ -37,42 +37,49 @@ const NEWLINE = 0x0a;
  * - a title's words (`titles`) are 0 when they are its normalized title.
  * Decoding puts each back; anything else is left as it is, for the shape check to report.
  */
-function compactSource(s: PaperSource, fileUri: string, previous: PaperSource | undefined, texts: Buffer[]): Record<string, unknown> {
+function compactSource(s: PaperSource, fileUri: string, previous: PaperSource | undefined, texts: string[]): { compact: Record<string, unknown>; tailBytes: number } {
   const c: Record<string, unknown> = { ...s };
+  let tailBytes = 0;
   for (const k of LONG_TEXTS) {
     const text = s[k];
     if (typeof text !== 'string' || text.length < STORE_MIN_LENGTH) continue;
-    const bytes = Buffer.from(text, 'utf8');
-    c[k] = -bytes.length;
-    texts.push(bytes);
+    const bytes = Buffer.byteLength(text, 'utf8');
+    c[k] = -bytes;
+    texts.push(text);
+    tailBytes += bytes;
   }
   if (s.uri === fileUri) c.uri = 0;
   for (const k of LISTS) if (s[k].length === 0) c[k] = 0;
   for (const k of REPEATED) if (s[k] !== undefined && s[k] === previous?.[k]) c[k] = 0;
   const r = s.titleRange;
   if (r.start.line === r.end.line) c.titleRange = [r.start.line, r.start.character, r.end.character];
-  return c;
+  return { compact: c, tailBytes };
 }
 
 export function encodeBody(loaded: LoadedFile): Buffer {
-  const texts: Buffer[] = [];
+  // The long texts are written straight into the body: a bibliography's ten thousand abstracts,
+  // each made into bytes of its own first, were ten megabytes more held while it was encoded.
+  const texts: string[] = [];
+  let tailBytes = 0;
   const entry = loaded.entry;
   let body: unknown = loaded;
   if (entry) {
-    const sources = entry.sources.map((s, i) => compactSource(s, entry.uri, entry.sources[i - 1], texts));
+    const sources = entry.sources.map((s, i) => {
+      const { compact, tailBytes: bytes } = compactSource(s, entry.uri, entry.sources[i - 1], texts);
+      tailBytes += bytes;
+      return compact;
+    });
     const titles = loaded.titles?.map((t) => (t.titleWords === t.norm ? { ...t, titleWords: 0 } : t));
     body = { ...loaded, entry: { ...entry, sources }, titles };
   }
   // JSON.stringify never writes a raw newline, so the first one ends the JSON.
   const json = JSON.stringify(body);
   const jsonBytes = Buffer.byteLength(json, 'utf8');
-  let tailBytes = 0;
-  for (const t of texts) tailBytes += t.length;
   const out = Buffer.allocUnsafe(jsonBytes + 1 + tailBytes);
   out.write(json, 0, 'utf8');
   out[jsonBytes] = NEWLINE;
   let at = jsonBytes + 1;
-  for (const t of texts) at += t.copy(out, at);
+  for (const t of texts) at += out.write(t, at, 'utf8');
   return out;
 }
 
