@@ -9,6 +9,9 @@ import { incrementalQuery } from '../../server/src/shared/rules';
 import { parseFile } from '../../server/src/parse/parseFile';
 import { exampleLibraryFiles, libraryOf, uriFor } from './helpers';
 
+import { cacheFileName } from '../../server/src/runtime/cacheStore';
+import { shardSetKey } from '../../server/src/search/shardFile';
+
 const WORKER = path.resolve(__dirname, '../../server/src/search/worker.js');
 
 describe('full-text search (lunr shards in worker threads)', function () {
@@ -135,13 +138,34 @@ describe('full-text search (lunr shards in worker threads)', function () {
     assert.deepStrictEqual((await second.service.search('mixture experts', 10)).hits.map((h) => h.key), expected);
   });
 
-  it('a corrupt, stale or schema-invalid cache file is rebuilt, never trusted', async () => {
+  it('a corrupt, stale or schema-invalid cache file is rebuilt, never trusted: a worker\'s file of its whole set, or a shard\'s own', async () => {
     const first = start();
     await first.service.whenIdle();
+    const shards = first.service.status().shards;
     await first.service.dispose();
-    const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.shard')).sort();
-    assert.ok(files.length >= 3);
+    const sets = new Set([0, 1].map((slot) => cacheFileName(shardSetKey(slot, 2), '.shard')));
     const at = (f: string) => path.join(cacheDir, f);
+    assert.deepStrictEqual(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.shard')).sort(), [...sets].sort(), 'the sets\' files hold every shard');
+    // One set's file truncated, the other's written by another format version.
+    const [set0, set1] = [...sets];
+    fs.writeFileSync(at(set0), fs.readFileSync(at(set0)).subarray(0, 40));
+    fs.writeFileSync(at(set1), Buffer.from(fs.readFileSync(at(set1)).toString('latin1').replace(/"format":\d+/, '"format":0'), 'latin1'));
+    const second = start();
+    await second.service.whenIdle();
+    assert.deepStrictEqual([second.service.status().built, second.service.status().cacheHits], [shards, 0], 'every shard built again');
+    assert.strictEqual(logs.filter((l) => /kept index of this worker's shards could not be used/.test(l)).length, 2, logs.join('\n'));
+    assert.strictEqual((await second.service.search('mixture experts', 3)).hits.length, 3);
+    await second.service.dispose();
+
+    // Shards' own files: written where the sets' files cannot be (their places taken by folders).
+    for (const f of sets) fs.rmSync(at(f), { force: true });
+    for (const f of sets) fs.mkdirSync(at(f));
+    const writer = start();
+    await writer.service.whenIdle();
+    await writer.service.dispose();
+    for (const f of sets) fs.rmSync(at(f), { recursive: true });
+    const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.shard')).sort();
+    assert.strictEqual(files.length, shards);
     // Truncated mid-file; written by another format version; postings pointing past the documents.
     fs.writeFileSync(at(files[0]), fs.readFileSync(at(files[0])).subarray(0, 40));
     const other = fs.readFileSync(at(files[1]));
@@ -149,13 +173,14 @@ describe('full-text search (lunr shards in worker threads)', function () {
     const bad = fs.readFileSync(at(files[2]));
     bad.fill(0xff, bad.length - 64);
     fs.writeFileSync(at(files[2]), bad);
-    const second = start();
-    await second.service.whenIdle();
-    const s = second.service.status();
+    logs.length = 0;
+    const third = start();
+    await third.service.whenIdle();
+    const s = third.service.status();
     assert.strictEqual(s.built, 3, 'the three damaged shards were rebuilt');
     assert.strictEqual(s.cacheHits, s.shards - 3);
     assert.strictEqual(logs.filter((l) => /full-text cache for .* was rebuilt/.test(l)).length, 3, logs.join('\n'));
-    assert.strictEqual((await second.service.search('mixture experts', 3)).hits.length, 3);
+    assert.strictEqual((await third.service.search('mixture experts', 3)).hits.length, 3);
   });
 
   it('searches answer while shards are still building (partial results, flagged)', async () => {

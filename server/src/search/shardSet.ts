@@ -152,9 +152,12 @@ export class ShardSet {
     return true;
   }
 
-  /** The shard is wanted (by its owner, whatever its hash): if adopted, it stays at dropUnasked. */
-  asked(shard: string): void {
-    this.unasked?.delete(shard);
+  /**
+   * The shard is wanted (by its owner, whatever its hash): if adopted, it stays at dropUnasked.
+   * Returns whether it was adopted and not asked for before (its index came from the file).
+   */
+  asked(shard: string): boolean {
+    return this.unasked?.delete(shard) ?? false;
   }
 
   /**

@@ -38,8 +38,9 @@ const queue: Extract<WorkerRequest, { type: 'build' }>[] = [];
 /** Documents of large shards that came ahead of their 'build', by shard. */
 const docsAhead = new Map<string, { hash: string; docs: SearchDoc[] }>();
 /**
- * Shards waiting to be written to the cache: written when no build is waiting, so writing never
- * delays readiness. Only their terms are kept for it: the index is copied out of the shard set then.
+ * Shards built here and in no file yet: once every shard is built, the set's file takes them all,
+ * or, if it cannot, each is written to a file of its own, one per turn when no build is waiting
+ * (see setName). Only their terms are kept for it: the index is copied out of the shard set then.
  */
 const unsaved = new Map<string, { hash: string; terms: string[] }>();
 let store: CacheStore | undefined;
@@ -51,15 +52,23 @@ let allBuilt = false;
 const expander = new TermExpander(() => shards.terms());
 
 /**
- * This worker's whole shard set is kept in one file as well (its merged index, and where each
- * shard is in it), named by the worker's slot: a restart takes it up at once instead of reading
- * each shard's file and merging them all again, most of a full-text worker's warm start in a large
- * library. A shard asked for with the hash the file has is then there already; one the server
- * does not ask for by its first 'settle' (a file gone since) is dropped.
+ * This worker's whole shard set is kept in one file (its merged index, and where each shard is in
+ * it), named by the worker's slot: a restart takes it up at once instead of reading each shard's
+ * file and merging them all again, most of a full-text worker's warm start in a large library. A
+ * shard asked for with the hash the file has is then there already; one the server does not ask
+ * for by its first 'settle' (a file gone since) is dropped. Once the file holds every shard, the
+ * shards' own files are not written: writing a thousand of them after a first start kept the
+ * merged postings in memory meanwhile, at the process's peak. A shard's own file is written when
+ * the set's cannot be (an edit's shard until the next merge, a folder that does not take the file),
+ * and read when there.
  */
 let setName: string | undefined;
-/** Whether the set's file holds the shards as they are (written, or taken up, since the last change). */
-let setSaved = false;
+/** Shards asked for that the set's file held: their first answer says they came from the cache. */
+const takenUp = new Set<string>();
+/** The set's file holds the shards as they are (written, or taken up, since the last change). */
+let setCurrent = false;
+/** Writing the set's file failed since the last change: not tried again until the shards change. */
+let setFailed = false;
 
 /** When a shard last came or went: the merge waits until shards stop arriving. */
 let lastChange = 0;
@@ -68,7 +77,8 @@ const SETTLE_MS = 250;
 
 function shardsChanged(): void {
   lastChange = Date.now();
-  setSaved = false;
+  setCurrent = false;
+  setFailed = false;
 }
 
 /**
@@ -119,7 +129,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     }
     case 'build': {
       allBuilt = false;
-      shards.asked(msg.shard);
+      if (shards.asked(msg.shard)) takenUp.add(msg.shard);
       const ahead = docsAhead.get(msg.shard);
       docsAhead.delete(msg.shard);
       if (msg.docs && ahead?.hash === msg.hash) msg.docs = [...ahead.docs, ...msg.docs];
@@ -146,6 +156,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       scheduleDrain(); // to write the cache files, then forget the words once idle
       break;
     case 'persist':
+      if (saveSet()) unsaved.clear();
       for (const [shard, { hash, terms }] of unsaved) saveCache(shard, hash, terms);
       unsaved.clear();
       unwritten.report();
@@ -165,12 +176,13 @@ function drainOne(): void {
   const job = queue.shift();
   if (!job) {
     // Idle. Once shards have stopped arriving (or the server says all are built: 'settle'), they
-    // are merged; merging after every burst of a scan redid that work dozens of times. Cache files
-    // are written meanwhile.
+    // are merged; merging after every burst of a scan redid that work dozens of times.
     const quietFor = Date.now() - lastChange;
     if (quietFor >= SETTLE_MS && mergeShards()) { setImmediate(drainOne); return; }
-    const next = unsaved.entries().next();
-    if (next.done) {
+    // The shards' own files once every shard is built, and only if the set's file cannot hold them.
+    if (allBuilt && unsaved.size && saveSet()) unsaved.clear();
+    const next = allBuilt ? unsaved.entries().next() : undefined;
+    if (!next || next.done) {
       draining = false;
       unwritten.report();
       if (quietFor < SETTLE_MS) setTimeout(scheduleDrain, SETTLE_MS - quietFor);
@@ -193,8 +205,9 @@ function drainOne(): void {
   const started = Date.now();
   try {
     const current = shards.get(job.shard);
+    const fromSetFile = takenUp.delete(job.shard);
     if (current && current.hash === job.hash) {
-      reply({ type: 'built', shard: job.shard, hash: job.hash, source: 'memory', ms: 0, docs: current.docs });
+      reply({ type: 'built', shard: job.shard, hash: job.hash, source: fromSetFile ? 'cache' : 'memory', ms: 0, docs: current.docs });
     } else {
       // The documents come only with a second request, when neither memory nor the cache has this content.
       const cached: ReturnType<typeof loadCache> = job.docs ? {} : loadCache(job.shard, job.hash);
@@ -254,21 +267,26 @@ function loadSet(): void {
   }
   if ('problem' in decoded) log(`the kept index of this worker's shards could not be used (${decoded.problem}); its shards are read one by one`);
   // The shards the server does not ask for by its first 'settle' go then (ShardSet.dropUnasked).
-  if ('hit' in decoded && shards.adopt(decoded.hit.index, decoded.hit.placed)) setSaved = true;
+  if ('hit' in decoded && shards.adopt(decoded.hit.index, decoded.hit.placed)) setCurrent = true;
 }
 
-/** Writes the set's file, if the shards changed since and are all merged (at rest, before the postings go to a file). */
-function saveSet(): void {
-  if (!setName || setSaved) return;
+/**
+ * Writes the set's file, if the shards changed since and are all merged (at rest, before the
+ * postings go to a file). Returns whether the file holds the shards as they are now.
+ */
+function saveSet(): boolean {
+  if (!setName || setCurrent || setFailed) return setCurrent;
   const whole = shards.whole();
-  if (!whole) return;
-  setSaved = true; // once per change, whether or not the folder takes it
+  if (!whole) return false;
   try {
     store!.write(store!.nameFor(setName), shardFilePieces(expectedSet(setName), whole.index, whole.placed));
     unwritten.wrote();
+    setCurrent = true;
   } catch (err) {
+    setFailed = true;
     unwritten.failed(setName, err ?? 'unknown error');
   }
+  return setCurrent;
 }
 
 /** Writes a shard's cache file, unless it has been rebuilt or dropped since. */
