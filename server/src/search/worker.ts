@@ -255,7 +255,7 @@ function expectedSet(name: string) {
   return expected(name, 'set');
 }
 
-/** Takes up the set's file, if there is one and it is sound (else the shards are read one by one, as without it). */
+/** Takes up the set's file, if there is one and it is sound (else each shard is read from its own file, or built again). */
 function loadSet(): void {
   const data = setName ? store!.read(store!.nameFor(setName)) : undefined;
   if (!data) return;
@@ -265,7 +265,7 @@ function loadSet(): void {
   } catch (err) {
     decoded = { problem: `unreadable (${String((err as Error)?.message ?? err).slice(0, 80)})` };
   }
-  if ('problem' in decoded) log(`the kept index of this worker's shards could not be used (${decoded.problem}); its shards are read one by one`);
+  if ('problem' in decoded) log(`the kept index of this worker's shards could not be used (${decoded.problem}); its shards are read from their own files where there are any, or built again`);
   // The shards the server does not ask for by its first 'settle' go then (ShardSet.dropUnasked).
   if ('hit' in decoded && shards.adopt(decoded.hit.index, decoded.hit.placed)) setCurrent = true;
 }
