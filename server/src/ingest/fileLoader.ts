@@ -7,7 +7,6 @@ import { CacheCounts, noCounts, ParseCacheConfig, ParseCacheUse, pruneCache, unw
 import type { ParseWorkerReply, ParseWorkerRequest } from './parseWorker';
 import type { HandedOffRecords } from './unsavedRecords';
 
-
 /** How long after a scan that went through every file the parse cache is pruned. */
 const PRUNE_AFTER_MS = 2000;
 

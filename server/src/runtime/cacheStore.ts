@@ -54,7 +54,7 @@ function sumMatches(sum: unknown, body: string | Uint8Array): boolean | undefine
   return crc32 ? sum === bodySum(body) : undefined;
 }
 
-/** The length of sealSlot's checksum. */
+/** The length of slotSum's checksum. */
 export const SLOT_BYTES = 32;
 
 /**

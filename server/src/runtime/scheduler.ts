@@ -94,14 +94,11 @@ export class Slice {
 
 /** Runs a computation written as steps (a generator that yields between units of work) in slices. */
 export async function runSliced(steps: Iterable<void>, sliceMs = SLICE_MS): Promise<void> {
-  const slice = new Slice(sliceMs);
-  for (const _ of steps) {
-    if (slice.spent()) await slice.giveWay();
-  }
+  await resultInSlices(steps[Symbol.iterator](), sliceMs);
 }
 
 /** Runs a computation written as steps that ends with a value (a sort, say) in slices; resolves to the value. */
-export async function resultInSlices<T>(steps: Generator<void, T>, sliceMs = SLICE_MS): Promise<T> {
+export async function resultInSlices<T>(steps: Iterator<void, T>, sliceMs = SLICE_MS): Promise<T> {
   const slice = new Slice(sliceMs);
   for (let step = steps.next(); ; step = steps.next()) {
     if (step.done) return step.value;
