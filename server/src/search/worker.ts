@@ -63,8 +63,6 @@ const expander = new TermExpander(() => shards.terms());
  * and read when there.
  */
 let setName: string | undefined;
-/** Shards asked for that the set's file held: their first answer says they came from the cache. */
-const takenUp = new Set<string>();
 /** The set's file holds the shards as they are (written, or taken up, since the last change). */
 let setCurrent = false;
 /** Writing the set's file failed since the last change: not tried again until the shards change. */
@@ -129,7 +127,6 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     }
     case 'build': {
       allBuilt = false;
-      if (shards.asked(msg.shard)) takenUp.add(msg.shard);
       const ahead = docsAhead.get(msg.shard);
       docsAhead.delete(msg.shard);
       if (msg.docs && ahead?.hash === msg.hash) msg.docs = [...ahead.docs, ...msg.docs];
@@ -180,7 +177,7 @@ function drainOne(): void {
     const quietFor = Date.now() - lastChange;
     if (quietFor >= SETTLE_MS && mergeShards()) { setImmediate(drainOne); return; }
     // The shards' own files once every shard is built, and only if the set's file cannot hold them.
-    if (allBuilt && unsaved.size && saveSet()) unsaved.clear();
+    if (allBuilt && saveSet()) unsaved.clear();
     const next = allBuilt ? unsaved.entries().next() : undefined;
     if (!next || next.done) {
       draining = false;
@@ -190,7 +187,7 @@ function drainOne(): void {
       // the server has no more shards for this worker, the words they remembered (a build after
       // that is an edit's, and small) and the merged postings, to a file until the next merge.
       else {
-        if (allBuilt) { forgetWords(); saveSet(); if (texts) spillAtRest(texts.dir); }
+        if (allBuilt) { forgetWords(); if (texts) spillAtRest(texts.dir); }
         releaseReadBuffer();
         collectGarbage();
       }
@@ -205,7 +202,8 @@ function drainOne(): void {
   const started = Date.now();
   try {
     const current = shards.get(job.shard);
-    const fromSetFile = takenUp.delete(job.shard);
+    // The first answer for a shard the set's file held says it came from the cache.
+    const fromSetFile = shards.asked(job.shard);
     if (current && current.hash === job.hash) {
       reply({ type: 'built', shard: job.shard, hash: job.hash, source: fromSetFile ? 'cache' : 'memory', ms: 0, docs: current.docs });
     } else {
