@@ -84,7 +84,10 @@ function shardsChanged(): void {
  * (the cache files are written from the merged one).
  */
 function mergeShards(): boolean {
-  if (!shards.mergeDue || !shards.merge()) return false;
+  if (!shards.mergeDue) return false;
+  // The last merge of a scan copies every posting: the builds' word memo goes first, not after it.
+  if (allBuilt && !queue.length) { forgetWords(); collectGarbage(); }
+  if (!shards.merge()) return false;
   collectGarbage();
   return true;
 }
