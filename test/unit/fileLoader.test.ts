@@ -115,6 +115,9 @@ describe('the scan\'s file loaders', function () {
       loader.useCache(config);
       const threadsBefore = threadCount();
       await loadAll(loader, files);
+      // Their heaps go as soon as the scan has every result, not when saveCache() runs.
+      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      assert.strictEqual(threadCount(), threadsBefore, 'the parse workers have ended before saveCache()');
       const storeFiles = () => fs.readdirSync(store.dir).sort();
       assert.deepStrictEqual(storeFiles(), ['1.utf8', '2.utf8', '3.utf8', '4.utf8'], 'each worker: a file of texts, a file of records');
       for (const records of ['2.utf8', '4.utf8']) assert.ok(fs.statSync(path.join(store.dir, records)).size > 1024 * 1024, `records in ${records}`);

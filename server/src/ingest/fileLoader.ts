@@ -59,10 +59,10 @@ const watchEvery = (budgetMs: number) => Math.min(250, budgetMs / 4);
 const FILES_PARSED_BEFORE_STEADY_GROWTH = 100;
 
 /**
- * In worker threads started for one scan. They end when saveCache() says (once the full text is
- * ready), returning their heaps. What missed a parse cache waits in the text store meanwhile, and
- * saveCache() starts one worker to write it (a worker whose records could not go to the store keeps
- * them, and ends once it has written them). The server thread
+ * In worker threads started for one scan. Each is stopped once the scan has all its results,
+ * returning its heap. What missed a parse cache waits in the text store meanwhile, and saveCache()
+ * (once the full text is ready) starts one worker to write it; a worker whose records could not go
+ * to the store keeps them until then, writes them and ends. The server thread
  * then only receives parsed entries (a fraction of what reading and parsing cost), and decodes
  * cached results the workers found unchanged (see UndecodedHit). If a
  * worker cannot start or dies, the files it did not return are loaded on the calling thread,
@@ -91,13 +91,6 @@ export class WorkerFileLoader implements FileLoader {
     }
   }
 
-  /**
-   * Workers done with a scan that hold nothing, stopped by saveCache(): stopping a thread makes the
-   * thread that stops it wait while the stopped one tears its heap down, a pause that at the end of
-   * a scan fell while the server thread was still indexing.
-   */
-  private done: ParseWorker[] = [];
-
   /** Workers done with a scan that hold what missed the cache in memory, until saveCache(). */
   private unsaved: ParseWorker[] = [];
 
@@ -106,7 +99,6 @@ export class WorkerFileLoader implements FileLoader {
    * the full text is ready, so that a cold start's writing does not compete with its shard builds.
    */
   saveCache(): void {
-    for (const w of this.done.splice(0)) void w.terminate();
     for (const w of this.unsaved.splice(0)) this.untilEnded(w).post({ type: 'finish' });
     const pending = this.handedOff;
     this.handedOff = undefined;
@@ -328,13 +320,15 @@ export class WorkerFileLoader implements FileLoader {
           continue;
         }
         if (helpers.every((h) => h.received === h.files.length)) {
-          // When saveCache() runs, a worker that handed off what missed the cache is stopped, and one that could not saves it and ends.
+          // A worker that handed off what missed the cache is stopped; one that could not saves it when saveCache() runs, and ends.
           const handed: HandedOffRecords[] = [];
           for (const h of helpers) {
             if (h.failure !== undefined) continue;
             h.worker.needed(false);
             if (!h.ended) { this.unsaved.push(h.worker); continue; }
-            this.done.push(h.worker);
+            // Its results are all here and its records in the store: its heap goes now, not when
+            // the full text is ready, where a first start's memory peaks (docs/performance.md).
+            void h.worker.terminate();
             if (h.ended.unsaved) handed.push(h.ended.unsaved);
           }
           if (handed.length && cache && this.texts) this.handedOff = { cache, location: this.texts, handed };
