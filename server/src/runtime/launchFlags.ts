@@ -1,3 +1,4 @@
+import * as os from 'os';
 import { runtimeTrickOff } from './tricks';
 
 /**
@@ -16,12 +17,24 @@ import { runtimeTrickOff } from './tricks';
  * `--expose-gc`: lets the worker threads collect their garbage when a burst of work is done
  * (collectGarbage in workerThreads.ts), instead of holding it for seconds until V8's memory reducer
  * runs, which kept the process's peak memory high. The server thread never calls it.
+ *
+ * `--v8-pool-size`: V8's helper threads (parallel and concurrent collection, optimizing compiles,
+ * shared by every thread of the process) no more than the machine's cores, at most Node's own 4.
+ * On a two-core machine four helpers beside the server's own threads took turns on the cores, and
+ * a warm start at L used more CPU time and took longer with them.
  * (docs/performance.md says what each did to the bench's figures.)
  */
 export const SERVER_NODE_FLAGS: readonly string[] = [
   ...(runtimeTrickOff('semispace') ? [] : ['--max-semi-space-size=2']),
   '--expose-gc',
+  ...(runtimeTrickOff('pool') ? [] : [`--v8-pool-size=${helperThreads()}`]),
 ];
+
+/** The machine's cores (as Node estimates them), between 1 and 4. */
+function helperThreads(): number {
+  const cores = (os as { availableParallelism?: () => number }).availableParallelism?.() ?? os.cpus().length;
+  return Math.max(1, Math.min(4, cores || 1));
+}
 
 /**
  * Environment the server process starts with, beside its own (the extension and the tests pass it
