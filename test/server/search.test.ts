@@ -317,7 +317,8 @@ describe('search, topics and paper requests over stdio', function () {
       client = undefined;
       for (const d of [dir, storage]) if (d) fs.rmSync(d, { recursive: true, force: true });
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-sets-'));
-      const { noteFiles } = generate({ name: 'test', digests: 30, papersPerDigest: 20, notes: 200, useSample: false }, dir, '');
+      // Enough papers that each worker's merged postings go to a file at rest (ShardSet.spill's minimum).
+      const { noteFiles } = generate({ name: 'test', digests: 150, papersPerDigest: 20, notes: 200, useSample: false }, dir, '');
       storage = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));
       const workers = Math.min(2, os.cpus().length);
       const setNames = new Set(setFileNames());
@@ -331,9 +332,16 @@ describe('search, topics and paper requests over stdio', function () {
         await client.fullTextReady(90000);
       };
 
+      // The merged postings at rest, each worker's in a file of the text store (postings-<pid>-<thread>-<n>.bin).
+      const spillFiles = () => {
+        const found: string[] = [];
+        const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name)); else if (/^postings-.*\.bin$/.test(e.name)) found.push(e.name); };
+        walk(storage);
+        return found;
+      };
       await start();
       await eventually(async () => assert.strictEqual(setFiles().length, workers, 'one file per worker, once every shard is built'), 30000);
-      await new Promise((r) => setTimeout(r, 500));
+      await eventually(async () => assert.strictEqual(spillFiles().length, workers, 'a first start\'s postings at rest, in the text store'), 30000);
       assert.deepStrictEqual(ownFiles(), [], 'no shard has a file of its own: the sets\' files hold them');
       const setBytes = () => setFiles().map((n) => fs.readFileSync(path.join(storage, n)));
       const before = setBytes();
@@ -354,6 +362,7 @@ describe('search, topics and paper requests over stdio', function () {
       // documents, the shards would be merged and the sets' files written anew.
       await eventually(async () => assert.strictEqual(ownFiles().length, 1, 'the edited note\'s shard'), 20000);
       assert.ok(setBytes().every((b, i) => b.equals(before[i])), 'the sets\' files were taken up, not written again');
+      assert.deepStrictEqual(spillFiles(), [], 'the postings taken up stay in the sets\' files: none written to the text store');
       const key = /citekey: (\S+)/.exec(fs.readFileSync(note, 'utf8'))![1];
       assert.deepStrictEqual(await keysFound(client!, 'zzsetword'), [key]);
       assert.deepStrictEqual(await keysFound(client!, goneNumber), [], `nothing of the digest gone (${goneTitle})`);

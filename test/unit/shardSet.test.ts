@@ -6,7 +6,7 @@ import { FIELDS } from '../../server/src/search/lunrIndex';
 import { CompactIndex, mergeParts, prepareQuery, TermExpander } from '../../server/src/search/compactIndex';
 import { ShardSet } from '../../server/src/search/shardSet';
 import { decodeShardSet, encodeShard, shardFilePieces } from '../../server/src/search/shardFile';
-import { PostingFileError } from '../../server/src/search/postingFile';
+import { PostingFile, PostingFileError } from '../../server/src/search/postingFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
 import { resolveTexts, shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
 import { exampleLibraryFiles, libraryOf } from './helpers';
@@ -218,6 +218,59 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
       set.merge();
       for (const q of QUERIES) assert.deepStrictEqual(search(set, q), searchMerged([a, b], q), q);
       assert.strictEqual(set.adopt(decoded.index, decoded.placed), false, 'only into an empty set');
+    });
+
+    it('answers with its postings left in the file, read through the descriptor it was checked through; the file stays when they go back into memory', () => {
+      const before = mergedSet([['a', 'h1', a], ['b', 'h2', b], ['c', 'h3', c]]);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-setfile-'));
+      const file = path.join(dir, 'set.shard');
+      try {
+        fs.writeFileSync(file, fileOf(before));
+        const fd = fs.openSync(file, 'r');
+        const decoded = decodeShardSet(fs.readFileSync(file), header);
+        assert.ok('hit' in decoded);
+        const { index, placed, postingsAt } = decoded.hit;
+        const postings = PostingFile.inCacheFile(file, fd, index.docs.length, index.refs.length, postingsAt);
+        assert.deepStrictEqual(postings.read(5, 40), { docs: index.docs.slice(5, 40), weights: index.weights.slice(5, 40) }, 'the same postings as the file\'s bytes decoded');
+        const set = new ShardSet(FIELDS);
+        assert.ok(set.adopt({ ...index, docs: new Uint32Array(0), weights: new Uint32Array(0), spilled: postings }, placed));
+        for (const q of QUERIES) assert.deepStrictEqual(search(set, q), search(before, q), q);
+        assert.strictEqual(set.spill(path.join(dir, 'not-needed'), 0), true, 'at rest already: nothing more to write');
+        // A new file renamed over it (another server's) leaves the descriptor reading the one checked.
+        const other = path.join(dir, 'other.shard');
+        fs.writeFileSync(other, fileOf(mergedSet([['d', 'h', d]])));
+        fs.renameSync(other, file);
+        for (const q of QUERIES) assert.deepStrictEqual(search(set, q), search(before, q), q);
+        set.asked('a');
+        set.asked('b');
+        set.dropUnasked();
+        set.merge(); // takes the postings back into memory
+        for (const q of QUERIES) assert.deepStrictEqual(search(set, q), searchMerged([a, b], q), q);
+        assert.ok(fs.existsSync(file), 'the cache\'s file stays');
+        assert.throws(() => fs.fstatSync(fd), /EBADF/, 'its descriptor is closed');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('with its postings in the file, says so when the file is changed in place under it (a document id past the index\'s)', () => {
+      const before = mergedSet([['a', 'h', a], ['b', 'h', b]]);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-setfile-'));
+      const file = path.join(dir, 'set.shard');
+      try {
+        fs.writeFileSync(file, fileOf(before));
+        const fd = fs.openSync(file, 'r+');
+        const decoded = decodeShardSet(fs.readFileSync(file), header);
+        assert.ok('hit' in decoded);
+        const { index, placed, postingsAt } = decoded.hit;
+        const set = new ShardSet(FIELDS);
+        set.adopt({ ...index, docs: new Uint32Array(0), weights: new Uint32Array(0), spilled: PostingFile.inCacheFile(file, fd, index.docs.length, index.refs.length, postingsAt) }, placed);
+        const huge = Buffer.alloc(4 * index.docs.length, 0xff);
+        fs.writeSync(fd, huge, 0, huge.length, postingsAt.docs);
+        assert.throws(() => search(set, 'reward model'), (err: unknown) => err instanceof PostingFileError && /changed/.test((err as Error).message));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('is there only while every shard is merged and its postings are in memory', () => {

@@ -28,12 +28,37 @@ export class PostingFileError extends Error {}
  * read. The file holds the document ids, then the weights, as the arrays held them; it lives in
  * this server's text store folder (runtime/textStore.ts), created there exclusively, and goes when
  * the postings are taken back into memory (for a merge), its worker stops, or the server exits.
+ * The postings of a shard set's file a worker took up at its start stay in that file instead
+ * (inCacheFile), which is the cache's and stays.
  */
 export class PostingFile implements SpilledPostings {
-  private constructor(private readonly file: string, private fd: number | undefined, readonly count: number) {}
+  /**
+   * `docsAt` and `weightsAt`: where the two arrays start in the file. `owned`: the file is this
+   * one's to remove when the postings go back into memory (a spill file); a cache file is not.
+   */
+  private constructor(
+    private readonly file: string,
+    private fd: number | undefined,
+    readonly count: number,
+    /** The index's documents: a document id read back must be below it (a file changed under the worker is not trusted). */
+    private readonly documents: number,
+    private readonly docsAt = 0,
+    private readonly weightsAt = count * 4,
+    private readonly owned = true,
+  ) {}
+
+  /**
+   * The postings where a file already holds them: the shard set's file (shardFile.ts) a worker took
+   * up, read through `fd`, the descriptor it was read and checked through. A file written over
+   * since (a new one renamed in its place) leaves that descriptor reading the one checked. The file
+   * stays when the postings go back into memory; the descriptor is closed then.
+   */
+  static inCacheFile(file: string, fd: number, count: number, documents: number, at: { docs: number; weights: number }): PostingFile {
+    return new PostingFile(file, fd, count, documents, at.docs, at.weights, false);
+  }
 
   /** Writes the postings to a new file in `dir`; throws if it cannot (the caller keeps them in memory). */
-  static write(dir: string, docs: Uint32Array, weights: Uint32Array): PostingFile {
+  static write(dir: string, docs: Uint32Array, weights: Uint32Array, documents: number): PostingFile {
     const file = path.join(dir, `${filePrefix(threadId)}${++written}.bin`);
     const fd = fs.openSync(file, 'wx+');
     try {
@@ -44,7 +69,7 @@ export class PostingFile implements SpilledPostings {
       fs.rmSync(file, { force: true });
       throw err;
     }
-    return new PostingFile(file, fd, docs.length);
+    return new PostingFile(file, fd, docs.length, documents);
   }
 
   /** Postings `from` to `to` (exclusive); throws a PostingFileError if the file cannot be read. */
@@ -54,11 +79,12 @@ export class PostingFile implements SpilledPostings {
     if (!n) return { docs, weights };
     if (this.fd === undefined) throw new PostingFileError('the postings file was removed');
     try {
-      readArray(this.fd, docs, from * 4);
-      readArray(this.fd, weights, (this.count + from) * 4);
+      readArray(this.fd, docs, this.docsAt + from * 4);
+      readArray(this.fd, weights, this.weightsAt + from * 4);
     } catch (err) {
       throw new PostingFileError(`the postings file cannot be read (${(err as Error).message})`);
     }
+    for (let i = 0; i < n; i++) if (docs[i] >= this.documents) throw new PostingFileError('the postings file was changed under the worker');
     return { docs, weights };
   }
 
@@ -72,7 +98,7 @@ export class PostingFile implements SpilledPostings {
   private remove(): void {
     if (this.fd !== undefined) try { fs.closeSync(this.fd); } catch { /* closed */ }
     this.fd = undefined;
-    try { fs.rmSync(this.file, { force: true }); } catch { /* removed at exit with its folder */ }
+    if (this.owned) try { fs.rmSync(this.file, { force: true }); } catch { /* removed at exit with its folder */ }
   }
 }
 

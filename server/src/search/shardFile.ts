@@ -62,10 +62,10 @@ export function decodeShard(data: Buffer, expect: ShardFileHeader): CacheRead<Co
  * each shard is in it. The placements must cover the index's documents one after another. The
  * postings are views of `data` where it is aligned for them (a file read whole is), not copies.
  */
-export function decodeShardSet(data: Buffer, expect: ShardFileHeader): CacheRead<{ index: CompactIndex; placed: Placement[] }> {
+export function decodeShardSet(data: Buffer, expect: ShardFileHeader): CacheRead<{ index: CompactIndex; placed: Placement[]; postingsAt: PostingsAt }> {
   const decoded = decodeIndexFile(data, expect, true);
   if (!('hit' in decoded)) return decoded;
-  const { index, header } = decoded.hit;
+  const { index, header, postingsAt } = decoded.hit;
   const placed = header.placed;
   if (!Array.isArray(placed)) return { problem: 'no placements' };
   const seen = new Set<string>();
@@ -77,10 +77,13 @@ export function decodeShardSet(data: Buffer, expect: ShardFileHeader): CacheRead
     next += p[3];
   }
   if (next !== index.refs.length) return { problem: 'invalid placements' };
-  return { hit: { index, placed } };
+  return { hit: { index, placed, postingsAt } };
 }
 
-function decodeIndexFile(data: Buffer, expect: ShardFileHeader, view: boolean): CacheRead<{ index: CompactIndex; header: StoredHeader }> {
+/** Where a file's posting arrays start (its document ids, its weights), in bytes from the file's start. */
+export interface PostingsAt { docs: number; weights: number }
+
+function decodeIndexFile(data: Buffer, expect: ShardFileHeader, view: boolean): CacheRead<{ index: CompactIndex; header: StoredHeader; postingsAt: PostingsAt }> {
   if (data.length < START + 4 || data.toString('latin1', 0, 4) !== MAGIC) return { problem: 'not a shard file' };
   const sound = slotMatches(data.subarray(4, START), data.subarray(START));
   if (sound === undefined) return { miss: true }; // sealed by a runtime with a CRC-32 this one lacks
@@ -121,7 +124,7 @@ function decodeIndexFile(data: Buffer, expect: ShardFileHeader, view: boolean): 
       if (docs[i] >= refs.length || (i > offsets[p] && docs[i] <= docs[i - 1])) return { problem: 'invalid postings' };
     }
   }
-  return { hit: { index: { fields: [...expect.fields], refs, terms, termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights }, header } };
+  return { hit: { index: { fields: [...expect.fields], refs, terms, termIds: new Map(terms.map((t, i) => [t, i])), offsets, docs, weights }, header, postingsAt: { docs: docsAt, weights: weightsAt } } };
 }
 
 function copyOut(data: Buffer, at: number, count: number): Uint32Array {

@@ -226,7 +226,7 @@ export class ShardSet {
     if (merged.docs.length < minPostings) return false;
     let file: PostingFile;
     try {
-      file = PostingFile.write(dir, merged.docs, merged.weights);
+      file = PostingFile.write(dir, merged.docs, merged.weights, merged.refs.length);
     } catch (err) {
       this.spillError = err ?? 'unknown error';
       return false;

@@ -1,4 +1,5 @@
 import { parentPort } from 'worker_threads';
+import * as buffer from 'buffer';
 import * as fs from 'fs';
 import * as path from 'path';
 import lunr = require('lunr');
@@ -13,7 +14,8 @@ import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/worker
 import { logMemory } from '../runtime/memoryLog';
 import { CacheStore, UnwrittenFiles } from '../runtime/cacheStore';
 import { decodeShard, decodeShardSet, encodeShard, shardFilePieces, shardSetKey } from './shardFile';
-import { PostingFileError } from './postingFile';
+import { PostingFile, PostingFileError } from './postingFile';
+import { readUpTo } from '../runtime/fileBytes';
 
 /**
  * The full-text worker: owns its shards, builds them one at a time off the main thread (lunr's
@@ -256,10 +258,17 @@ function expectedSet(name: string) {
   return expected(name, 'set');
 }
 
-/** Takes up the set's file, if there is one and it is sound (else each shard is read from its own file, or built again). */
+/**
+ * Takes up the set's file, if there is one and it is sound (else each shard is read from its own
+ * file, or built again). Its postings stay in the file, read through the descriptor they were
+ * checked through, as a merged index's postings at rest do (postingFile.ts): they need not be
+ * written to a file of their own once the worker is at rest.
+ */
 function loadSet(): void {
-  const data = setName ? store!.read(store!.nameFor(setName)) : undefined;
-  if (!data) return;
+  const file = setName && path.join(store!.dir, store!.nameFor(setName));
+  const opened = file ? readWhole(file) : undefined;
+  if (!opened) return;
+  const { fd, data } = opened;
   let decoded: ReturnType<typeof decodeShardSet>;
   try {
     decoded = decodeShardSet(data, expectedSet(setName!));
@@ -267,8 +276,32 @@ function loadSet(): void {
     decoded = { problem: `unreadable (${String((err as Error)?.message ?? err).slice(0, 80)})` };
   }
   if ('problem' in decoded) log(`the kept index of this worker's shards could not be used (${decoded.problem}); its shards are read from their own files where there are any, or built again`);
-  // The shards the server does not ask for by its first 'settle' go then (ShardSet.dropUnasked).
-  if ('hit' in decoded && shards.adopt(decoded.hit.index, decoded.hit.placed)) setCurrent = true;
+  if ('hit' in decoded) {
+    const { index, placed, postingsAt } = decoded.hit;
+    const postings = PostingFile.inCacheFile(file!, fd, index.docs.length, index.refs.length, postingsAt);
+    // The shards the server does not ask for by its first 'settle' go then (ShardSet.dropUnasked).
+    if (shards.adopt({ ...index, docs: NO_POSTINGS, weights: NO_POSTINGS, spilled: postings }, placed)) { setCurrent = true; return; }
+  }
+  try { fs.closeSync(fd); } catch { /* closed */ }
+}
+
+const NO_POSTINGS = new Uint32Array(0);
+
+/** A file's bytes and the descriptor they were read through; undefined if there is none, or it cannot be read whole. */
+function readWhole(file: string): { fd: number; data: Buffer } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    if (size > buffer.constants.MAX_LENGTH) throw new Error('too large to read');
+    // Its own memory (not the pool's), so that the postings can be checked as aligned views of it.
+    const data = Buffer.allocUnsafeSlow(size);
+    if (readUpTo(fd, data, 0, size, 0) < size) throw new Error('shorter than it said');
+    return { fd, data };
+  } catch {
+    if (fd !== undefined) try { fs.closeSync(fd); } catch { /* closed */ }
+    return undefined;
+  }
 }
 
 /**
