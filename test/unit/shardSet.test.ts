@@ -220,20 +220,26 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
       assert.strictEqual(set.adopt(decoded.index, decoded.placed), false, 'only into an empty set');
     });
 
+    /** `before`'s file written in `dir` and taken up with its postings left in it, read through the descriptor it was read with. */
+    const takenUpInFile = (dir: string, before: ShardSet, flags: 'r' | 'r+') => {
+      const file = path.join(dir, 'set.shard');
+      fs.writeFileSync(file, fileOf(before));
+      const fd = fs.openSync(file, flags);
+      const decoded = decodeShardSet(fs.readFileSync(file), header);
+      assert.ok('hit' in decoded);
+      const { index, placed, postingsAt } = decoded.hit;
+      const postings = PostingFile.inCacheFile(file, fd, index.docs.length, index.refs.length, postingsAt);
+      const set = new ShardSet(FIELDS);
+      assert.ok(set.adopt({ ...index, docs: new Uint32Array(0), weights: new Uint32Array(0), spilled: postings }, placed));
+      return { set, file, fd, index, postings, postingsAt };
+    };
+
     it('answers with its postings left in the file, read through the descriptor it was checked through; the file stays when they go back into memory', () => {
       const before = mergedSet([['a', 'h1', a], ['b', 'h2', b], ['c', 'h3', c]]);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-setfile-'));
-      const file = path.join(dir, 'set.shard');
       try {
-        fs.writeFileSync(file, fileOf(before));
-        const fd = fs.openSync(file, 'r');
-        const decoded = decodeShardSet(fs.readFileSync(file), header);
-        assert.ok('hit' in decoded);
-        const { index, placed, postingsAt } = decoded.hit;
-        const postings = PostingFile.inCacheFile(file, fd, index.docs.length, index.refs.length, postingsAt);
+        const { set, file, fd, index, postings } = takenUpInFile(dir, before, 'r');
         assert.deepStrictEqual(postings.read(5, 40), { docs: index.docs.slice(5, 40), weights: index.weights.slice(5, 40) }, 'the same postings as the file\'s bytes decoded');
-        const set = new ShardSet(FIELDS);
-        assert.ok(set.adopt({ ...index, docs: new Uint32Array(0), weights: new Uint32Array(0), spilled: postings }, placed));
         for (const q of QUERIES) assert.deepStrictEqual(search(set, q), search(before, q), q);
         assert.strictEqual(set.spill(path.join(dir, 'not-needed'), 0), true, 'at rest already: nothing more to write');
         // A new file renamed over it (another server's) leaves the descriptor reading the one checked.
@@ -254,17 +260,9 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
     });
 
     it('with its postings in the file, says so when the file is changed in place under it (a document id past the index\'s)', () => {
-      const before = mergedSet([['a', 'h', a], ['b', 'h', b]]);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-setfile-'));
-      const file = path.join(dir, 'set.shard');
       try {
-        fs.writeFileSync(file, fileOf(before));
-        const fd = fs.openSync(file, 'r+');
-        const decoded = decodeShardSet(fs.readFileSync(file), header);
-        assert.ok('hit' in decoded);
-        const { index, placed, postingsAt } = decoded.hit;
-        const set = new ShardSet(FIELDS);
-        set.adopt({ ...index, docs: new Uint32Array(0), weights: new Uint32Array(0), spilled: PostingFile.inCacheFile(file, fd, index.docs.length, index.refs.length, postingsAt) }, placed);
+        const { set, fd, index, postingsAt } = takenUpInFile(dir, mergedSet([['a', 'h', a], ['b', 'h', b]]), 'r+');
         const huge = Buffer.alloc(4 * index.docs.length, 0xff);
         fs.writeSync(fd, huge, 0, huge.length, postingsAt.docs);
         assert.throws(() => search(set, 'reward model'), (err: unknown) => err instanceof PostingFileError && /changed/.test((err as Error).message));
