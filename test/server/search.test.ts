@@ -375,12 +375,15 @@ describe('search, topics and paper requests over stdio', function () {
         await fresh.stop();
       }
 
-      // Without the sets' files every shard is built again, and the sets' files are written anew.
+      // Without the sets' files every shard is built again, and the sets' files are written anew; the
+      // edited note's shard is in its set's file then, and its own file goes.
       await client!.stop();
       client = undefined;
+      assert.strictEqual(ownFiles().length, 1);
       for (const n of setFiles()) fs.rmSync(path.join(storage, n));
       await start();
       await eventually(async () => assert.strictEqual(setFiles().length, workers), 30000);
+      await eventually(async () => assert.deepStrictEqual(ownFiles(), [], 'the shard\'s own file went once its set\'s file held it'), 10000);
       assert.deepStrictEqual(await keysFound(client!, 'zzsetword'), [key]);
     });
 

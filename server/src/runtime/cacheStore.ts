@@ -193,6 +193,11 @@ export class CacheStore {
     }
   }
 
+  /** Removes a file if it is there (a file that will not go stays: an ordinary miss later). */
+  remove(name: string): void {
+    try { fs.rmSync(path.join(this.dir, name), { force: true }); } catch { /* it stays */ }
+  }
+
   /** Writes a file whole (given whole, or in pieces); throws if it cannot (callers decide whether that is worth a log line). */
   write(name: string, data: string | Uint8Array | readonly Uint8Array[]): void {
     fs.mkdirSync(this.dir, { recursive: true });

@@ -316,6 +316,9 @@ function saveSet(): boolean {
     store!.write(store!.nameFor(setName), shardFilePieces(expectedSet(setName), whole.index, whole.placed));
     unwritten.wrote();
     setCurrent = true;
+    // The shards' own files (an edit's shard, written until the next merge) are the set's now: they
+    // would otherwise stay in the storage folder for good, one per shard ever edited.
+    for (const [shard] of whole.placed) store!.remove(store!.nameFor(shard));
   } catch (err) {
     setFailed = true;
     unwritten.failed(setName, err ?? 'unknown error');
