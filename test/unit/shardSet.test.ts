@@ -230,7 +230,7 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
       const { index, placed, postingsAt } = decoded.hit;
       const postings = PostingFile.inCacheFile(file, fd, index.docs.length, index.refs.length, postingsAt);
       const set = new ShardSet(FIELDS);
-      assert.ok(set.adopt({ ...index, docs: new Uint32Array(0), weights: new Uint32Array(0), spilled: postings }, placed));
+      assert.ok(set.adopt(index, placed, postings));
       return { set, file, fd, index, postings, postingsAt };
     };
 

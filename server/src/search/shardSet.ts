@@ -1,4 +1,4 @@
-import { CompactHit, CompactIndex, MergePart, mergeParts, PreparedClause, QUERY_TOO_SLOW, QueryLimitError, queryCompact } from './compactIndex';
+import { CompactHit, CompactIndex, MergePart, mergeParts, PreparedClause, QUERY_TOO_SLOW, QueryLimitError, queryCompact, SpilledPostings } from './compactIndex';
 import { PostingFile } from './postingFile';
 import type { Placement } from './shardFile';
 
@@ -140,11 +140,12 @@ export class ShardSet {
 
   /**
    * Takes up a whole set as `whole` gave it (only into an empty set). Returns whether it did. Its
-   * shards stay until dropUnasked unless asked for.
+   * shards stay until dropUnasked unless asked for. `postings`: where its postings are, if not in
+   * `index` (the set's file, read through the descriptor it was checked through).
    */
-  adopt(index: CompactIndex, placed: readonly Placement[]): boolean {
+  adopt(index: CompactIndex, placed: readonly Placement[], postings?: SpilledPostings): boolean {
     if (this.size || this.merged) return false;
-    this.merged = index;
+    this.merged = postings ? atRest(index, postings) : index;
     this.inMerged = new Map(placed.map(([shard, hash, base, count]) => [shard, { hash, base, count }]));
     this.live = undefined;
     this.dictionary = undefined;
@@ -231,7 +232,7 @@ export class ShardSet {
       this.spillError = err ?? 'unknown error';
       return false;
     }
-    this.merged = { ...merged, docs: EMPTY, weights: EMPTY, spilled: file };
+    this.merged = atRest(merged, file);
     return true;
   }
 
@@ -271,6 +272,11 @@ export class ShardSet {
 }
 
 const EMPTY = new Uint32Array(0);
+
+/** The index with its postings in `file` rather than in memory. */
+function atRest(index: CompactIndex, file: SpilledPostings): CompactIndex {
+  return { ...index, docs: EMPTY, weights: EMPTY, spilled: file };
+}
 
 /** The first position in sorted docs[begin, end) holding `value` or more (end if none does). */
 function firstAtLeast(docs: Uint32Array, begin: number, end: number, value: number): number {

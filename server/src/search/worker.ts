@@ -280,12 +280,10 @@ function loadSet(): void {
     const { index, placed, postingsAt } = decoded.hit;
     const postings = PostingFile.inCacheFile(file!, fd, index.docs.length, index.refs.length, postingsAt);
     // The shards the server does not ask for by its first 'settle' go then (ShardSet.dropUnasked).
-    if (shards.adopt({ ...index, docs: NO_POSTINGS, weights: NO_POSTINGS, spilled: postings }, placed)) { setCurrent = true; return; }
+    if (shards.adopt(index, placed, postings)) { setCurrent = true; return; }
   }
   try { fs.closeSync(fd); } catch { /* closed */ }
 }
-
-const NO_POSTINGS = new Uint32Array(0);
 
 /** A file's bytes and the descriptor they were read through; undefined if there is none, or it cannot be read whole. */
 function readWhole(file: string): { fd: number; data: Buffer } | undefined {
