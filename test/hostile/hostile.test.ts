@@ -4,6 +4,7 @@ import * as path from 'path';
 import { assertInertMarkdown } from '../unit/helpers';
 import { LspClient } from '../support/lspClient';
 import { eventually } from '../support/eventually';
+import { postingFilesIn } from '../support/cacheFiles';
 import { assertGoodNoteThere, DRAFT, hostileRun, rows, serve, table, Workspace } from './harness';
 
 /**
@@ -246,12 +247,7 @@ describe('hostile input and faults', function () {
     await hostileRun(w, async (client, probe) => {
       await client.ready(0, 120000);
       await client.fullTextReady(120000);
-      const postingFiles = (): string[] => {
-        const found: string[] = [];
-        const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const f = path.join(d, e.name); if (e.isDirectory()) walk(f); else if (/^postings-.*\.bin$/.test(e.name)) found.push(f); } };
-        walk(w.storage);
-        return found;
-      };
+      const postingFiles = () => postingFilesIn(w.storage);
       await eventually(async () => assert.strictEqual(postingFiles().length, 2, 'both workers\' postings in files'), 60000);
       const query = `${word(7, 3)} ${word(8, 5)}`;
       const before = await client.request<{ results: { key: string }[] }>('litnotes/search', { query, limit: 10 });

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
-import { rewriteBody } from '../support/cacheFiles';
+import { postingFilesIn, rewriteBody } from '../support/cacheFiles';
 import { generate } from '../bench/generate';
 import { copyLibrary } from './server.test';
 import { eventually } from '../support/eventually';
@@ -332,13 +332,7 @@ describe('search, topics and paper requests over stdio', function () {
         await client.fullTextReady(90000);
       };
 
-      // The merged postings at rest, each worker's in a file of the text store (postings-<pid>-<thread>-<n>.bin).
-      const spillFiles = () => {
-        const found: string[] = [];
-        const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name)); else if (/^postings-.*\.bin$/.test(e.name)) found.push(e.name); };
-        walk(storage);
-        return found;
-      };
+      const spillFiles = () => postingFilesIn(storage);
       await start();
       await eventually(async () => assert.strictEqual(setFiles().length, workers, 'one file per worker, once every shard is built'), 30000);
       await eventually(async () => assert.strictEqual(spillFiles().length, workers, 'a first start\'s postings at rest, in the text store'), 30000);

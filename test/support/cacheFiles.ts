@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { bodySum } from '../../server/src/runtime/cacheStore';
 
 /**
@@ -8,4 +10,17 @@ export function rewriteBody(text: string, edit: (body: string) => string): strin
   const newline = text.indexOf('\n');
   const body = edit(text.slice(newline + 1));
   return `${JSON.stringify({ ...JSON.parse(text.slice(0, newline)), sum: bodySum(body) })}\n${body}`;
+}
+
+/** The full-text workers' postings files at rest (`postings-<pid>-<thread>-<n>.bin`, in the text store) under a storage folder. */
+export function postingFilesIn(storage: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, e.name);
+      if (e.isDirectory()) walk(file); else if (/^postings-.*\.bin$/.test(e.name)) found.push(file);
+    }
+  };
+  walk(storage);
+  return found;
 }
