@@ -4,7 +4,7 @@ import * as path from 'path';
 import { assertInertMarkdown } from '../unit/helpers';
 import { LspClient } from '../support/lspClient';
 import { eventually } from '../support/eventually';
-import { postingFilesIn } from '../support/cacheFiles';
+import { setFileNames, setFilesOpenBy } from '../support/cacheFiles';
 import { assertGoodNoteThere, DRAFT, hostileRun, rows, serve, table, Workspace } from './harness';
 
 /**
@@ -238,7 +238,7 @@ describe('hostile input and faults', function () {
 
   it('full-text postings truncated under a running server: the worker is replaced and searches answer again', async () => {
     const w = new Workspace();
-    // Enough distinct words that each full-text worker's postings go to a file once it is at rest.
+    // Enough distinct words that each full-text worker's postings wait in its set's file once it is at rest.
     const word = (i: number, j: number) => `w${((i * 31 + j * 17) % 5000).toString(36)}x${j % 7}`;
     for (let i = 0; i < 3000; i++) {
       const abstract = Array.from({ length: 60 }, (_, j) => word(i, j)).join(' ');
@@ -247,12 +247,14 @@ describe('hostile input and faults', function () {
     await hostileRun(w, async (client, probe) => {
       await client.ready(0, 120000);
       await client.fullTextReady(120000);
-      const postingFiles = () => postingFilesIn(w.storage);
-      await eventually(async () => assert.strictEqual(postingFiles().length, 2, 'both workers\' postings in files'), 60000);
+      const names = new Set(setFileNames());
+      const setFiles = () => fs.readdirSync(w.storage).filter((n) => names.has(n)).map((n) => path.join(w.storage, n));
+      await eventually(async () => assert.strictEqual(setFilesOpenBy(client.proc.pid!, w.storage), 2, 'both workers\' postings at rest in their sets\' files'), 60000);
       const query = `${word(7, 3)} ${word(8, 5)}`;
       const before = await client.request<{ results: { key: string }[] }>('litnotes/search', { query, limit: 10 });
       assert.ok(before.results.length > 0, 'the query finds papers');
-      const truncated = postingFiles();
+      const truncated = setFiles();
+      assert.strictEqual(truncated.length, 2);
       for (const f of truncated) fs.truncateSync(f, 8);
       // Until both workers are replaced (a search or a merge reads the file first), each answer says
       // what went wrong, or that it is partial, or is the whole answer: never fewer hits unsaid.
@@ -271,9 +273,9 @@ describe('hostile input and faults', function () {
         again = r;
       }, 60000);
       assert.deepStrictEqual(keysOf(again!), keysOf(before), 'the same papers as before');
-      assert.deepStrictEqual(truncated.filter((f) => fs.existsSync(f)), [], 'the stopped workers\' files are removed');
+      await eventually(async () => assert.ok(truncated.every((f) => fs.statSync(f).size > 1024), 'the sets\' files written whole again'), 60000);
       await assertGoodNoteThere(client, w);
-      record('full-text postings files (at rest) truncated under a running server', 2, probe.stop(), 'searches say so or are partial; both workers replaced (the log says why), their shards rebuilt from the cache; the same hits again');
+      record('full-text postings (at rest in the sets\' files) truncated under a running server', 2, probe.stop(), 'searches say so or are partial; both workers replaced (the log says why), their shards built again; the same hits again, the sets\' files written whole again');
     });
   });
 

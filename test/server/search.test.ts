@@ -5,20 +5,12 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
-import { postingFilesIn, rewriteBody } from '../support/cacheFiles';
+import { postingFilesIn, rewriteBody, setFileNames, setFilesOpenBy } from '../support/cacheFiles';
 import { generate } from '../bench/generate';
 import { copyLibrary } from './server.test';
 import { eventually } from '../support/eventually';
 import { RACY_MS } from '../../server/src/ingest/parseCache';
 import { cacheFileName } from '../../server/src/runtime/cacheStore';
-import { shardSetKey } from '../../server/src/search/shardFile';
-
-/** The names the full-text workers' files of their whole shard sets could have (for up to 8 workers). */
-function setFileNames(): string[] {
-  const names: string[] = [];
-  for (let workers = 1; workers <= 8; workers++) for (let slot = 0; slot < workers; slot++) names.push(cacheFileName(shardSetKey(slot, workers), '.shard'));
-  return names;
-}
 
 interface SearchResponse { results: { key: string; title: string; score: number; snippet: string }[]; error?: string; partial: boolean }
 interface TopicNode { id: string; name: string; kind: string; count: number; papers: string[]; children: TopicNode[] }
@@ -333,9 +325,11 @@ describe('search, topics and paper requests over stdio', function () {
       };
 
       const spillFiles = () => postingFilesIn(storage);
+      const setFilesOpen = () => setFilesOpenBy(client!.proc.pid!, storage);
       await start();
       await eventually(async () => assert.strictEqual(setFiles().length, workers, 'one file per worker, once every shard is built'), 30000);
-      await eventually(async () => assert.strictEqual(spillFiles().length, workers, 'a first start\'s postings at rest, in the text store'), 30000);
+      await eventually(async () => assert.strictEqual(setFilesOpen(), workers, 'a first start\'s postings at rest, in the sets\' files just written'), 30000);
+      assert.deepStrictEqual(spillFiles(), [], 'not written again to the text store');
       assert.deepStrictEqual(ownFiles(), [], 'no shard has a file of its own: the sets\' files hold them');
       const setBytes = () => setFiles().map((n) => fs.readFileSync(path.join(storage, n)));
       const before = setBytes();
@@ -357,6 +351,7 @@ describe('search, topics and paper requests over stdio', function () {
       await eventually(async () => assert.strictEqual(ownFiles().length, 1, 'the edited note\'s shard'), 20000);
       assert.ok(setBytes().every((b, i) => b.equals(before[i])), 'the sets\' files were taken up, not written again');
       assert.deepStrictEqual(spillFiles(), [], 'the postings taken up stay in the sets\' files: none written to the text store');
+      assert.strictEqual(setFilesOpen(), workers, 'read from there');
       const key = /citekey: (\S+)/.exec(fs.readFileSync(note, 'utf8'))![1];
       assert.deepStrictEqual(await keysFound(client!, 'zzsetword'), [key]);
       assert.deepStrictEqual(await keysFound(client!, goneNumber), [], `nothing of the digest gone (${goneTitle})`);

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { bodySum } from '../../server/src/runtime/cacheStore';
+import { bodySum, cacheFileName } from '../../server/src/runtime/cacheStore';
+import { shardSetKey } from '../../server/src/search/shardFile';
 
 /**
  * A text cache file (header line, then body) with its body edited and its checksum made to match:
@@ -23,4 +24,23 @@ export function postingFilesIn(storage: string): string[] {
   };
   walk(storage);
   return found;
+}
+
+/** The names the full-text workers' files of their whole shard sets could have (for up to 8 workers). */
+export function setFileNames(): string[] {
+  const names: string[] = [];
+  for (let workers = 1; workers <= 8; workers++) for (let slot = 0; slot < workers; slot++) names.push(cacheFileName(shardSetKey(slot, workers), '.shard'));
+  return names;
+}
+
+/**
+ * How many sets' files in `storage` the process `pid` holds open (Linux): a full-text worker whose
+ * postings are at rest in its set's file reads them through a descriptor of it.
+ */
+export function setFilesOpenBy(pid: number, storage: string): number {
+  const names = new Set(setFileNames());
+  const dir = fs.realpathSync(storage);
+  const fds = `/proc/${pid}/fd`;
+  const links = fs.readdirSync(fds).map((fd) => { try { return fs.readlinkSync(path.join(fds, fd)); } catch { return ''; } });
+  return links.filter((l) => path.dirname(l) === dir && names.has(path.basename(l))).length;
 }

@@ -138,7 +138,7 @@ export function writeFileAtomically(file: string, data: string | Uint8Array | re
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) fs.writeFileSync(temp, data);
-    else writePieces(temp, data);
+    else fs.closeSync(writePieces(temp, data));
     fs.renameSync(temp, file);
   } catch (err) {
     try { fs.rmSync(temp, { force: true }); } catch { /* nothing more to do */ }
@@ -146,17 +146,37 @@ export function writeFileAtomically(file: string, data: string | Uint8Array | re
   }
 }
 
-/** Writes a new file piece by piece (a large file's pieces are not copied into one buffer first). */
-function writePieces(file: string, pieces: readonly Uint8Array[]): void {
-  const fd = fs.openSync(file, 'wx');
+/**
+ * writeFileAtomically for pieces, returning a descriptor that reads the file written: it stays
+ * this file's if another is renamed over it later. The caller closes it.
+ */
+export function writeFileAtomicallyAndOpen(file: string, pieces: readonly Uint8Array[]): number {
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  let fd: number | undefined;
+  try {
+    fd = writePieces(temp, pieces);
+    fs.renameSync(temp, file);
+    return fd;
+  } catch (err) {
+    if (fd !== undefined) try { fs.closeSync(fd); } catch { /* closed */ }
+    try { fs.rmSync(temp, { force: true }); } catch { /* nothing more to do */ }
+    throw err;
+  }
+}
+
+/** Writes a new file piece by piece (a large file's pieces are not copied into one buffer first); returns its descriptor, open to read and write. */
+function writePieces(file: string, pieces: readonly Uint8Array[]): number {
+  const fd = fs.openSync(file, 'wx+');
   try {
     let at = 0;
     for (const piece of pieces) {
       writeFully(fd, piece, piece.length, at);
       at += piece.length;
     }
-  } finally {
+    return fd;
+  } catch (err) {
     fs.closeSync(fd);
+    throw err;
   }
 }
 
@@ -202,6 +222,12 @@ export class CacheStore {
   write(name: string, data: string | Uint8Array | readonly Uint8Array[]): void {
     fs.mkdirSync(this.dir, { recursive: true });
     writeFileAtomically(path.join(this.dir, name), data);
+  }
+
+  /** write, returning a descriptor that reads the file written (writeFileAtomicallyAndOpen); the caller closes it. */
+  writeAndOpen(name: string, pieces: readonly Uint8Array[]): number {
+    fs.mkdirSync(this.dir, { recursive: true });
+    return writeFileAtomicallyAndOpen(path.join(this.dir, name), pieces);
   }
 
   /**

@@ -28,8 +28,8 @@ export class PostingFileError extends Error {}
  * read. The file holds the document ids, then the weights, as the arrays held them; it lives in
  * this server's text store folder (runtime/textStore.ts), created there exclusively, and goes when
  * the postings are taken back into memory (for a merge), its worker stops, or the server exits.
- * The postings of a shard set's file a worker took up at its start stay in that file instead
- * (inCacheFile), which is the cache's and stays.
+ * Where the worker's shard set's file holds them (one it took up at its start, or one it has just
+ * written), the postings stay in that file instead (inCacheFile), which is the cache's and stays.
  */
 export class PostingFile implements SpilledPostings {
   /**
@@ -49,7 +49,8 @@ export class PostingFile implements SpilledPostings {
 
   /**
    * The postings where a file already holds them: the shard set's file (shardFile.ts) a worker took
-   * up, read through `fd`, the descriptor it was read and checked through. A file written over
+   * up, read through `fd`, the descriptor it was read and checked through, or one it wrote, read
+   * through the descriptor it was written through. A file written over
    * since (a new one renamed in its place) leaves that descriptor reading the one checked. The file
    * stays when the postings go back into memory; the descriptor is closed then.
    */

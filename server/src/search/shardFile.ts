@@ -33,6 +33,11 @@ const bytesOf = (a: Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byt
  * worker's whole shard set (decodeShardSet).
  */
 export function shardFilePieces(header: ShardFileHeader, index: CompactIndex, placed?: Placement[]): Uint8Array[] {
+  return shardFileLaidOut(header, index, placed).pieces;
+}
+
+/** shardFilePieces, and where the file they make holds the postings (for the worker that wrote it to read them there). */
+export function shardFileLaidOut(header: ShardFileHeader, index: CompactIndex, placed?: Placement[]): { pieces: Uint8Array[]; postingsAt: PostingsAt } {
   const stored: StoredHeader = { ...header, refs: index.refs, terms: index.terms, postings: index.docs.length, ...(placed ? { placed } : {}) };
   const json = Buffer.from(JSON.stringify(stored), 'utf8');
   const offsetsAt = align8(START + 4 + json.length);
@@ -44,7 +49,7 @@ export function shardFilePieces(header: ShardFileHeader, index: CompactIndex, pl
   json.copy(head, START + 4);
   const pieces = [head, bytesOf(index.offsets), bytesOf(index.docs), Buffer.alloc(weightsAt - docsAt - index.docs.byteLength), bytesOf(index.weights)];
   slotSum([head.subarray(START), ...pieces.slice(1)]).copy(head, 4);
-  return pieces;
+  return { pieces, postingsAt: { docs: docsAt, weights: weightsAt } };
 }
 
 export function encodeShard(header: ShardFileHeader, index: CompactIndex): Buffer {

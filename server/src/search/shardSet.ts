@@ -236,6 +236,18 @@ export class ShardSet {
     return true;
   }
 
+  /**
+   * Lets the merged index's postings wait where `postings` reads them (the file of the whole set
+   * just written from whole()) rather than in a file of their own, as spill would. Returns whether
+   * it did: only if whole() would still give that index, and with postings enough for spill.
+   */
+  restIn(postings: SpilledPostings, minPostings = SPILL_MIN_POSTINGS): boolean {
+    const merged = this.merged;
+    if (!merged || this.changed || merged.spilled || merged.docs.length < minPostings) return false;
+    this.merged = atRest(merged, postings);
+    return true;
+  }
+
   /** Throws a PostingFileError if they cannot be read back. */
   private takeBackPostings(): void {
     const merged = this.merged;

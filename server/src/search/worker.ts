@@ -13,7 +13,7 @@ import { ShardSet } from './shardSet';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
 import { CacheStore, UnwrittenFiles } from '../runtime/cacheStore';
-import { decodeShard, decodeShardSet, encodeShard, shardFilePieces, shardSetKey } from './shardFile';
+import { decodeShard, decodeShardSet, encodeShard, PostingsAt, shardFileLaidOut, shardSetKey } from './shardFile';
 import { PostingFile, PostingFileError } from './postingFile';
 import { readUpTo } from '../runtime/fileBytes';
 
@@ -67,6 +67,8 @@ const expander = new TermExpander(() => shards.terms());
 let setName: string | undefined;
 /** The set's file holds the shards as they are (written, or taken up, since the last change). */
 let setCurrent = false;
+/** The set's file this worker wrote last, and a descriptor reading it, until its postings rest there (restPostings). */
+let writtenSet: { file: string; fd: number; postingsAt: PostingsAt; count: number; documents: number } | undefined;
 /** Writing the set's file failed since the last change: not tried again until the shards change. */
 let setFailed = false;
 
@@ -110,6 +112,18 @@ const unwritten = new UnwrittenFiles(log,
 
 /** Postings that could not move to a file at rest: said once per reason, not at every rest. */
 const unspilled = new UnwrittenFiles(log, (dir, message) => `the index's postings stay in memory: they could not be written to ${dir} (${message})`);
+
+/**
+ * At rest, the merged postings wait in a file: the set's file this worker has just written, read
+ * through the descriptor it was written through, or else a file of their own in the text store.
+ */
+function restPostings(): void {
+  const set = writtenSet;
+  writtenSet = undefined;
+  if (set && setCurrent && shards.restIn(PostingFile.inCacheFile(set.file, set.fd, set.count, set.documents, set.postingsAt))) return;
+  if (set) try { fs.closeSync(set.fd); } catch { /* closed */ }
+  if (texts) spillAtRest(texts.dir);
+}
 
 function spillAtRest(dir: string): void {
   if (shards.spill(dir)) unspilled.wrote();
@@ -192,7 +206,7 @@ function drainOne(): void {
       // the server has no more shards for this worker, the words they remembered (a build after
       // that is an edit's, and small) and the merged postings, to a file until the next merge.
       else {
-        if (allBuilt) { forgetWords(); if (texts) spillAtRest(texts.dir); }
+        if (allBuilt) { forgetWords(); restPostings(); }
         releaseReadBuffer();
         collectGarbage();
       }
@@ -311,7 +325,11 @@ function saveSet(): boolean {
   const whole = shards.whole();
   if (!whole) return false;
   try {
-    store!.write(store!.nameFor(setName), shardFilePieces(expectedSet(setName), whole.index, whole.placed));
+    const { pieces, postingsAt } = shardFileLaidOut(expectedSet(setName), whole.index, whole.placed);
+    const name = store!.nameFor(setName);
+    const fd = store!.writeAndOpen(name, pieces);
+    if (writtenSet) try { fs.closeSync(writtenSet.fd); } catch { /* closed */ }
+    writtenSet = { file: path.join(store!.dir, name), fd, postingsAt, count: whole.index.docs.length, documents: whole.index.refs.length };
     unwritten.wrote();
     setCurrent = true;
     // The shards' own files (an edit's shard, written until the next merge) are the set's now: they
