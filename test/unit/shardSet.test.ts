@@ -5,7 +5,8 @@ import * as path from 'path';
 import { FIELDS } from '../../server/src/search/lunrIndex';
 import { CompactIndex, mergeParts, prepareQuery, TermExpander } from '../../server/src/search/compactIndex';
 import { ShardSet } from '../../server/src/search/shardSet';
-import { decodeShardSet, encodeShard, shardFilePieces } from '../../server/src/search/shardFile';
+import { decodeShardSet, encodeShard, shardFileLaidOut, shardFilePieces } from '../../server/src/search/shardFile';
+import { CacheStore } from '../../server/src/runtime/cacheStore';
 import { PostingFile, PostingFileError } from '../../server/src/search/postingFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
 import { resolveTexts, shardDocs, shardOf, SearchDoc } from '../../server/src/search/documents';
@@ -254,6 +255,42 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
         for (const q of QUERIES) assert.deepStrictEqual(search(set, q), searchMerged([a, b], q), q);
         assert.ok(fs.existsSync(file), 'the cache\'s file stays');
         assert.throws(() => fs.fstatSync(fd), /EBADF/, 'its descriptor is closed');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('lets its postings rest in the set\'s file just written, read through the descriptor it was written through, only while that file holds it as it is', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-setfile-'));
+      try {
+        const set = mergedSet([['a', 'h1', a], ['b', 'h2', b], ['c', 'h3', c]]);
+        const expected = QUERIES.map((q) => search(set, q));
+        const written = (name: string) => {
+          const whole = set.whole()!;
+          const { pieces, postingsAt } = shardFileLaidOut(header, whole.index, whole.placed);
+          const file = path.join(dir, name);
+          const fd = new CacheStore(dir, '.shard').writeAndOpen(name, pieces);
+          return { file, fd, postings: PostingFile.inCacheFile(file, fd, whole.index.docs.length, whole.index.refs.length, postingsAt), pieces };
+        };
+        const first = written('set.shard');
+        assert.deepStrictEqual(fs.readFileSync(first.file), Buffer.concat(first.pieces), 'the file as written');
+        assert.strictEqual(set.restIn(first.postings, Number.MAX_SAFE_INTEGER), false, 'too few postings for a file to pay');
+        assert.ok(set.whole(), 'still in memory');
+        assert.strictEqual(set.restIn(first.postings, 0), true);
+        assert.strictEqual(set.whole(), undefined, 'at rest: no longer in memory');
+        assert.strictEqual(set.restIn(first.postings, 0), false, 'at rest already');
+        // Another file renamed over it leaves the descriptor reading the one written.
+        fs.writeFileSync(path.join(dir, 'other.shard'), fileOf(mergedSet([['d', 'h', d]])));
+        fs.renameSync(path.join(dir, 'other.shard'), first.file);
+        assert.deepStrictEqual(QUERIES.map((q) => search(set, q)), expected, 'the same answers from the file');
+        set.merge(); // nothing to merge: the postings stay in the file
+        set.set('d', 'h4', d);
+        set.merge(); // takes them back into memory
+        assert.throws(() => fs.fstatSync(first.fd), /EBADF/, 'the descriptor closed once they are back in memory');
+        const stale = written('again.shard');
+        set.set('e', 'h5', d);
+        assert.strictEqual(set.restIn(stale.postings, 0), false, 'not after the set changed since its file was written');
+        fs.closeSync(stale.fd);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -135,15 +135,12 @@ export function openSealed<D extends string | Buffer>(data: D, expected: Record<
  * file behind.
  */
 export function writeFileAtomically(file: string, data: string | Uint8Array | readonly Uint8Array[]): void {
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    if (typeof data === 'string' || data instanceof Uint8Array) fs.writeFileSync(temp, data);
-    else fs.closeSync(writePieces(temp, data));
-    fs.renameSync(temp, file);
-  } catch (err) {
-    try { fs.rmSync(temp, { force: true }); } catch { /* nothing more to do */ }
-    throw err;
-  }
+  const fd = replaceAtomically(file, (temp) => {
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) return writePieces(temp, data);
+    fs.writeFileSync(temp, data);
+    return undefined;
+  });
+  if (fd !== undefined) fs.closeSync(fd);
 }
 
 /**
@@ -151,10 +148,15 @@ export function writeFileAtomically(file: string, data: string | Uint8Array | re
  * this file's if another is renamed over it later. The caller closes it.
  */
 export function writeFileAtomicallyAndOpen(file: string, pieces: readonly Uint8Array[]): number {
+  return replaceAtomically(file, (temp) => writePieces(temp, pieces))!;
+}
+
+/** Writes a temporary file beside `file` (`write` may return its open descriptor), then renames it to `file`. */
+function replaceAtomically(file: string, write: (temp: string) => number | undefined): number | undefined {
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   let fd: number | undefined;
   try {
-    fd = writePieces(temp, pieces);
+    fd = write(temp);
     fs.renameSync(temp, file);
     return fd;
   } catch (err) {
