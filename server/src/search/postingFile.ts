@@ -89,14 +89,15 @@ export class PostingFile implements SpilledPostings {
     return { docs, weights };
   }
 
-  /** All of them, to hold in memory again; the file is removed. */
+  /** All of them, to hold in memory again; the file is let go (close). */
   takeBack(): PostingSlice {
     const all = this.read(0, this.count);
-    this.remove();
+    this.close();
     return all;
   }
 
-  private remove(): void {
+  /** Closes the descriptor, and removes the file if it is this one's (a spill file; a cache file stays). */
+  close(): void {
     if (this.fd !== undefined) try { fs.closeSync(this.fd); } catch { /* closed */ }
     this.fd = undefined;
     if (this.owned) try { fs.rmSync(this.file, { force: true }); } catch { /* removed at exit with its folder */ }

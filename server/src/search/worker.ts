@@ -13,7 +13,7 @@ import { ShardSet } from './shardSet';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
 import { CacheStore, UnwrittenFiles } from '../runtime/cacheStore';
-import { decodeShard, decodeShardSet, encodeShard, PostingsAt, shardFileLaidOut, shardSetKey } from './shardFile';
+import { decodeShard, decodeShardSet, encodeShard, shardFileLaidOut, shardSetKey } from './shardFile';
 import { PostingFile, PostingFileError } from './postingFile';
 import { readUpTo } from '../runtime/fileBytes';
 
@@ -67,8 +67,8 @@ const expander = new TermExpander(() => shards.terms());
 let setName: string | undefined;
 /** The set's file holds the shards as they are (written, or taken up, since the last change). */
 let setCurrent = false;
-/** The set's file this worker wrote last, and a descriptor reading it, until its postings rest there (restPostings). */
-let writtenSet: { file: string; fd: number; postingsAt: PostingsAt; count: number; documents: number } | undefined;
+/** The postings in the set's file this worker wrote last, read through the descriptor it was written through, until they rest there (restPostings). */
+let writtenSet: PostingFile | undefined;
 /** Writing the set's file failed since the last change: not tried again until the shards change. */
 let setFailed = false;
 
@@ -120,8 +120,8 @@ const unspilled = new UnwrittenFiles(log, (dir, message) => `the index's posting
 function restPostings(): void {
   const set = writtenSet;
   writtenSet = undefined;
-  if (set && setCurrent && shards.restIn(PostingFile.inCacheFile(set.file, set.fd, set.count, set.documents, set.postingsAt))) return;
-  if (set) try { fs.closeSync(set.fd); } catch { /* closed */ }
+  if (set && setCurrent && shards.restIn(set)) return;
+  set?.close();
   if (texts) spillAtRest(texts.dir);
 }
 
@@ -328,8 +328,8 @@ function saveSet(): boolean {
     const { pieces, postingsAt } = shardFileLaidOut(expectedSet(setName), whole.index, whole.placed);
     const name = store!.nameFor(setName);
     const fd = store!.writeAndOpen(name, pieces);
-    if (writtenSet) try { fs.closeSync(writtenSet.fd); } catch { /* closed */ }
-    writtenSet = { file: path.join(store!.dir, name), fd, postingsAt, count: whole.index.docs.length, documents: whole.index.refs.length };
+    writtenSet?.close();
+    writtenSet = PostingFile.inCacheFile(path.join(store!.dir, name), fd, whole.index.docs.length, whole.index.refs.length, postingsAt);
     unwritten.wrote();
     setCurrent = true;
     // The shards' own files (an edit's shard, written until the next merge) are the set's now: they
