@@ -70,6 +70,8 @@ const PROGRESS_EVERY_MS = 150;
 const EDIT_REBUILD_SLICE_MS = 8;
 /** Diagnostics of edited documents wait for a pause in typing, so they never compete with completion. */
 const TYPING_PAUSE_MS = 250;
+/** How long after the full text is ready the parse cache waits for a topics request (see saveParseCacheSoon). */
+const PARSE_CACHE_SAVE_DELAY_MS = 1000;
 const NO_FOLDER = 'Open a folder to create literature notes in.';
 const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'rmarkdown', 'latex', 'tex']);
 
@@ -218,8 +220,29 @@ export class Session {
     this.publishAllDiagnostics();
     this.sendStatus('ready', result.ms);
     search?.flush();
-    if (!search || search.status().building === 0) this.parseWorkers.saveCache(); // else once the full text is ready
+    if (!search || search.status().building === 0) this.saveParseCacheSoon(); // else once the full text is ready
     return library.counts();
+  }
+
+  private parseCacheTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Writes what the scan parsed to the parse cache, in a worker, once the topic tree is not being
+   * derived: the editor's Topics view asks for the tree as soon as the full text is ready, and the
+   * writer beside the topics worker and its helper took their cores and added its memory to the
+   * process's peak. It waits a moment first for that request to come.
+   */
+  private saveParseCacheSoon(): void {
+    if (this.parseCacheTimer) return;
+    this.parseCacheTimer = setTimeout(() => {
+      const running = this.topicsRunning;
+      if (running) {
+        void running.catch(() => undefined).then(() => { this.parseCacheTimer = undefined; this.saveParseCacheSoon(); });
+        return;
+      }
+      this.parseCacheTimer = undefined;
+      if (!this.indexer.scanning) this.parseWorkers.saveCache(); // else the scan saves it first (load), and its own at its end
+    }, PARSE_CACHE_SAVE_DELAY_MS);
   }
 
   private lastState: StatusParams['state'] = 'indexing';
@@ -238,7 +261,7 @@ export class Session {
     const status = () => this.sendStatus(this.indexer.scanning ? 'indexing' : this.lastState);
     if (this.search && this.search.status().building === 0) {
       if (this.statusTimer) { clearTimeout(this.statusTimer); this.statusTimer = undefined; }
-      if (!this.indexer.scanning) this.parseWorkers.saveCache();
+      if (!this.indexer.scanning) this.saveParseCacheSoon();
       status();
       return;
     }
@@ -650,6 +673,7 @@ export class Session {
   /** Keep the full-text and parse caches for the next start. */
   async shutdown(): Promise<void> {
     this.watcher?.dispose();
+    clearTimeout(this.parseCacheTimer);
     await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000), this.seenPapers.written]);
   }
 }

@@ -248,6 +248,25 @@ describe('search, topics and paper requests over stdio', function () {
       assert.match(lin.title, /^TruthfulQA \(second edition\) — Measuring/);
     });
 
+    it('writes the parse cache after the topic tree asked for as the full text became ready, not beside its derivation', async () => {
+      const library = copyLibrary();
+      const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));
+      const parsed = path.join(fresh, 'parsed');
+      const cachedResults = () => fs.existsSync(parsed) ? fs.readdirSync(parsed).filter((n) => n.endsWith('.parsed')).length : 0;
+      const c = new LspClient();
+      try {
+        await c.initialize(library, { cacheDir: fresh });
+        await c.fullTextReady();
+        const topics = await c.request<TopicsResponse>('litnotes/topics', {});
+        assert.ok(topics.topics.length > 0 && !topics.fromCache, 'a tree derived on this start');
+        assert.strictEqual(cachedResults(), 0, 'no parse result written while the tree was derived');
+        await eventually(async () => assert.ok(cachedResults() >= 3, `${cachedResults()} parse results written`), 10000);
+      } finally {
+        await c.stop();
+        for (const d of [library, fresh]) fs.rmSync(d, { recursive: true, force: true });
+      }
+    });
+
     it('shows an unchanged library\'s topic tree from the storage folder, and derives it again after a change', async () => {
       await client?.stop();
       client = undefined;
