@@ -61,7 +61,7 @@ const FILES_PARSED_BEFORE_STEADY_GROWTH = 100;
 /**
  * In worker threads started for one scan. Each is stopped once the scan has all its results,
  * returning its heap. What missed a parse cache waits in the text store meanwhile, and saveCache()
- * (once the full text is ready) starts one worker to write it; a worker whose records could not go
+ * (once the full text and a first topic tree are ready) starts one worker to write it; a worker whose records could not go
  * to the store keeps them until then, writes them and ends. The server thread
  * then only receives parsed entries (a fraction of what reading and parsing cost), and decodes
  * cached results the workers found unchanged (see UndecodedHit). If a
@@ -96,7 +96,8 @@ export class WorkerFileLoader implements FileLoader {
 
   /**
    * Write what the last scan missed in the cache, in the background. The server calls this once
-   * the full text is ready, so that a cold start's writing does not compete with its shard builds.
+   * the full text is ready and no topic tree is being derived (session.ts), so that a cold start's
+   * writing competes with neither.
    */
   saveCache(): void {
     for (const w of this.unsaved.splice(0)) this.untilEnded(w).post({ type: 'finish' });
