@@ -1,5 +1,8 @@
 // Bundles with esbuild: dist/extension.js (the client), dist/server.js and its worker threads (dist/searchWorker.js, dist/topicsWorker.js, dist/parseWorker.js).
+// On Linux it also compiles the server's native memory helper, dist/nativeMemory.node (see buildNativeMemoryHelper).
 const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -33,6 +36,29 @@ const common = {
   logLevel: 'warning',
   plugins: [noEsprimaProbe],
 };
+
+/**
+ * server/native/nativeMemory.c, a Node-API module (so one build loads in Node and in the editor's
+ * Electron alike), compiled with the system's C compiler against the headers of the Node running
+ * this script. Only glibc has what it calls, so only on Linux; where it cannot be built the server
+ * runs without it (runtime/nativeMemory.ts), and this says so.
+ */
+function buildNativeMemoryHelper() {
+  const out = path.join('dist', 'nativeMemory.node');
+  if (process.platform !== 'linux') return;
+  const headers = [path.resolve(path.dirname(process.execPath), '..', 'include', 'node'), process.env.npm_config_nodedir && path.join(process.env.npm_config_nodedir, 'include', 'node')]
+    .find((dir) => dir && fs.existsSync(path.join(dir, 'node_api.h')));
+  try {
+    if (!headers) throw new Error("no node_api.h beside this Node's binary");
+    fs.mkdirSync('dist', { recursive: true });
+    execFileSync(process.env.CC || 'cc', ['-O2', '-shared', '-fPIC', '-Wall', '-Werror', `-I${headers}`, '-o', out, path.join('server', 'native', 'nativeMemory.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    fs.rmSync(out, { force: true });
+    console.warn(`build: the native memory helper was not built (${String(err.stderr || err.message).trim()}); the server gives malloc's free memory back only with it`);
+  }
+}
+
+buildNativeMemoryHelper();
 
 Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),

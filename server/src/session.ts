@@ -44,6 +44,7 @@ import { topicOutline, topicPaperKeys } from './topics/topicView';
 import { SeenPapers, unseenSteps } from './topics/seenPapers';
 import { writeInSlices } from './runtime/writeInSlices';
 import { heapGrowthAtRest, heapGrowthForScan } from './runtime/heapGrowth';
+import { configureNativeTrim, returnFreedNativeMemorySoon } from './runtime/nativeMemory';
 
 /** What the session tells the editor, through the connection (main.ts). URIs are canonical; `toClient` gives the editor's spelling. */
 export interface SessionPorts {
@@ -101,6 +102,7 @@ export class Session {
     this.parseWorkers = new WorkerFileLoader(path.join(bundleDir, 'parseWorker.js'), Math.min(2, os.cpus().length), (line) => ports.log(line));
     this.indexer = new Indexer(this.library, this.folders, this.settings, { log: (line) => ports.log(line), changed: () => this.afterSourceChange(true) }, this.parseWorkers);
     this.topicsWorker = new TopicsWorkerClient(path.join(bundleDir, 'topicsWorker.js'), (line) => ports.log(line));
+    configureNativeTrim(() => this.topicsRunning !== undefined, (line) => ports.log(line));
     // A worker thread takes tens of milliseconds to start: started now, the parse workers start while the client
     // waits for `initialize` (the full-text workers start in `start`), and the scan finds them ready.
     this.parseWorkers.prepare();
@@ -213,7 +215,7 @@ export class Session {
       return { files: library.counts().notes + library.counts().digests, ms: 0 };
     }).finally(() => {
       if (search && !indexer.scanning) search.holdShards = false;
-      if (!indexer.scanning) heapGrowthAtRest();
+      if (!indexer.scanning) { heapGrowthAtRest(); returnFreedNativeMemorySoon(); }
     });
     (await progressMade)?.done();
     this.ports.log(`indexed ${library.counts().papers} papers from ${result.files} files in ${result.ms} ms`);
@@ -262,6 +264,7 @@ export class Session {
     if (this.search && this.search.status().building === 0) {
       if (this.statusTimer) { clearTimeout(this.statusTimer); this.statusTimer = undefined; }
       if (!this.indexer.scanning) this.saveParseCacheSoon();
+      returnFreedNativeMemorySoon();
       status();
       return;
     }
@@ -662,6 +665,7 @@ export class Session {
         if (reply.note) this.ports.log(reply.note);
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
         this.topicTree = { version, settingsKey, papers: current, tree: reply.tree, unplaced: reply.unplaced ?? [], ms: reply.ms, fromCache: !!reply.cached, revision: ++this.topicRevisions };
+        returnFreedNativeMemorySoon(); // the batch's buffers, sent to the worker and freed there
       })().finally(() => { this.topicsRunning = undefined; });
       await this.topicsRunning;
     }

@@ -137,3 +137,33 @@ describe('language server over stdio (as an editor drives it)', function () {
     });
   });
 });
+
+describe('the server\'s native memory helper (Linux)', function () {
+  this.timeout(60000);
+  /** Whether the server process has dist/nativeMemory.node loaded (its mappings). */
+  const helperLoaded = (c: LspClient) => fs.readFileSync(`/proc/${c.proc.pid}/maps`, 'utf8').includes(`${path.sep}nativeMemory.node`);
+
+  for (const off of [false, true]) {
+    it(off ? 'is not loaded with LITNOTES_RUNTIME_OFF=trim' : 'is loaded by the bundled server once a scan and the full text are done, to give malloc\'s free memory back', async function () {
+      if (process.platform !== 'linux') this.skip();
+      const dir = copyLibrary();
+      const before = process.env.LITNOTES_RUNTIME_OFF;
+      if (off) process.env.LITNOTES_RUNTIME_OFF = 'trim';
+      const c = new LspClient();
+      if (off) { if (before === undefined) delete process.env.LITNOTES_RUNTIME_OFF; else process.env.LITNOTES_RUNTIME_OFF = before; }
+      try {
+        await c.initialize(dir);
+        await c.fullTextReady();
+        if (off) {
+          await new Promise((resolve) => setTimeout(resolve, 1500)); // past the first trim's moment
+          assert.ok(!helperLoaded(c));
+        } else {
+          await eventually(async () => assert.ok(helperLoaded(c), 'dist/nativeMemory.node mapped in the server process'), 10000);
+        }
+      } finally {
+        await c.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});

@@ -34,6 +34,13 @@ describe('the extension manifest', () => {
     assert.ok(!packaged('test/fixtures/vaults/obsidian/papers/lora.md'));
   });
 
+  it('packages every bundle the build makes, the native memory helper among them, and no source map', () => {
+    for (const file of ['extension.js', 'server.js', 'searchWorker.js', 'topicsWorker.js', 'parseWorker.js', 'nativeMemory.node']) {
+      assert.ok(packaged(`dist/${file}`), `dist/${file} is left out of the VSIX`);
+    }
+    assert.ok(!packaged('dist/server.js.map'));
+  });
+
   it('the exclude setting\'s default is the server\'s, and categories describe it', () => {
     assert.deepStrictEqual(manifest.contributes.configuration.properties['litnotes.exclude'].default, DEFAULT_SETTINGS.exclude);
     assert.ok(!manifest.categories.includes('Notebooks'));

@@ -1,5 +1,6 @@
 import type { Transferable, Worker } from 'worker_threads';
 import { startWorker, WORKER_NICE } from './workerThreads';
+import { returnFreedNativeMemorySoon } from './nativeMemory';
 
 export type WorkerRole = keyof typeof WORKER_NICE;
 
@@ -40,7 +41,11 @@ export class WorkerHost<Request, Reply> {
     // still reaches its request (at 'error', requests would resolve to undefined ahead of it).
     let failure: string | undefined;
     this.worker.on('error', (err) => { failure ??= String(err.stack ?? err); });
-    this.ended = new Promise((resolve) => this.worker.once('exit', (code) => { this.stop(failure ?? `exit code ${code}`); resolve(); }));
+    this.ended = new Promise((resolve) => this.worker.once('exit', (code) => {
+      this.stop(failure ?? `exit code ${code}`);
+      returnFreedNativeMemorySoon(); // what its heap and buffers held is free now
+      resolve();
+    }));
   }
 
   /** Replaces the listeners (a worker started ahead of its work gets them when the work arrives). */
