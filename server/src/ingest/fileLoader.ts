@@ -61,8 +61,8 @@ const FILES_PARSED_BEFORE_STEADY_GROWTH = 100;
 /**
  * In worker threads started for one scan. Each is stopped once the scan has all its results,
  * returning its heap. What missed a parse cache waits in the text store meanwhile, and saveCache()
- * (once the full text and a first topic tree are ready) starts one worker to write it; a worker whose records could not go
- * to the store keeps them until then, writes them and ends. The server thread
+ * (once the full text and a first topic tree are ready) starts one worker to write it; a worker
+ * whose records could not go to the store keeps them until then, writes them and ends. The server thread
  * then only receives parsed entries (a fraction of what reading and parsing cost), and decodes
  * cached results the workers found unchanged (see UndecodedHit). If a
  * worker cannot start or dies, the files it did not return are loaded on the calling thread,

@@ -50,15 +50,15 @@ const TRIM_AFTER_MS = 500;
 const TRIM_AGAIN_AFTER_MS = 10_000;
 let soon: NodeJS.Timeout | undefined;
 let later: NodeJS.Timeout | undefined;
-let deferred: () => boolean = () => false;
+let busy: () => boolean = () => false;
 let log: (line: string) => void = () => undefined;
 
 /**
- * The server's: while `busy()` says so, a trim waits (memory given back then is taken again at once,
+ * The server's: while `busyNow()` says so, a trim waits (memory given back then is taken again at once,
  * page by page); `logLine` says once if the helper is missing where it should be.
  */
-export function configureNativeTrim(busy: () => boolean, logLine: (line: string) => void): void {
-  deferred = busy;
+export function configureNativeTrim(busyNow: () => boolean, logLine: (line: string) => void): void {
+  busy = busyNow;
   log = logLine;
 }
 
@@ -71,7 +71,7 @@ export function returnFreedNativeMemorySoon(): void {
 
 function trimAfter(ms: number, done: () => void): NodeJS.Timeout {
   const timer = setTimeout(function trimWhenFree() {
-    if (deferred()) { timer.refresh(); return; }
+    if (busy()) { timer.refresh(); return; }
     done();
     helper!.trim();
   }, ms);
