@@ -10,8 +10,8 @@ import { runtimeTrickOff } from './tricks';
  * Linux, no compiler at build time, a C library other than glibc) these functions do nothing.
  */
 interface NativeMemoryHelper {
-  /** True if memory was given back. */
-  trim(): boolean;
+  /** Runs malloc_trim on a thread of libuv's pool (it walks every arena); true if memory was given back. */
+  trim(): Promise<boolean>;
 }
 
 const HELPER_FILE = 'nativeMemory.node';
@@ -73,7 +73,7 @@ function trimAfter(ms: number, done: () => void): NodeJS.Timeout {
   const timer = setTimeout(function trimWhenFree() {
     if (busy()) { timer.refresh(); return; }
     done();
-    helper!.trim();
+    helper!.trim().catch(() => undefined); // not started: the memory stays until the next burst
   }, ms);
   return timer.unref();
 }
