@@ -33,21 +33,18 @@ export const BUDGETS: Budget[] = [
 ];
 
 /**
- * 100,000 papers (issue #30). A warm start's papers are all completable when its scan ends, which is
- * when its full text is ready, so the warm full text's budget stands for both.
+ * 100,000 papers (issue #30): M's budgets with the issue's maxima, but for the full-text query and
+ * the export, which it does not hold at L. A warm start's papers are all completable when its scan
+ * ends, which is when its full text is ready, so the warm full text's budget stands for both.
  */
+const L_MAXIMA: Record<string, number> = {
+  firstCompletionMs: 1000, completionP95: 10, hoverP95: 2, definitionP95: 2, noteChangeVisibleMs: 50,
+  longestStallMs: 50, fullTextColdMs: 10_000, fullTextWarmMs: 2_000, topicsMs: 2_000, peakRssMB: 400,
+};
+
 export const L_BUDGETS: Budget[] = [
-  { label: 'first completion after start', metric: 'firstCompletionMs', max: 1000, unit: 'ms' },
   { label: 'every paper completable, cold start', metric: 'fullIndexMs', max: 10_000, unit: 'ms' },
-  { label: 'completion p95, while full-text shards build', metric: 'completionP95', max: 10, unit: 'ms' },
-  { label: 'hover p95', metric: 'hoverP95', max: 2, unit: 'ms' },
-  { label: 'definition p95', metric: 'definitionP95', max: 2, unit: 'ms' },
-  { label: 'note saved → hover shows it', metric: 'noteChangeVisibleMs', max: 50, unit: 'ms' },
-  { label: 'longest stall while indexing', metric: 'longestStallMs', max: 50, unit: 'ms' },
-  { label: 'full text ready, cold start', metric: 'fullTextColdMs', max: 10_000, unit: 'ms' },
-  { label: 'full text ready, warm start', metric: 'fullTextWarmMs', max: 2_000, unit: 'ms' },
-  { label: 'topics (the worker\'s computation)', metric: 'topicsMs', max: 2_000, unit: 'ms' },
-  { label: 'peak RSS', metric: 'peakRssMB', max: 400, unit: 'MB' },
+  ...BUDGETS.filter((b) => b.metric in L_MAXIMA).map((b) => ({ ...b, max: L_MAXIMA[b.metric] })),
 ];
 
 /** The budgets a tier is held to (none for S). */
