@@ -11,7 +11,7 @@ import { closeTextStore, openTextStore, TextReader, TextStoreLocation } from './
 import { FolderWatcher } from './ingest/folderWatcher';
 import type { ParseCacheConfig } from './ingest/parseCache';
 import { codeIdOf } from './runtime/cacheStore';
-import { resultInSlices, runSliced, Slice } from './runtime/scheduler';
+import { afterWhileBusy, resultInSlices, runSliced, Slice } from './runtime/scheduler';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './shared/settings';
 import { Citation, DocumentFlavor, findCitations } from './parse/citations';
 import { isLitnotesExport } from './parse/exportMarker';
@@ -102,7 +102,7 @@ export class Session {
     this.parseWorkers = new WorkerFileLoader(path.join(bundleDir, 'parseWorker.js'), Math.min(2, os.cpus().length), (line) => ports.log(line));
     this.indexer = new Indexer(this.library, this.folders, this.settings, { log: (line) => ports.log(line), changed: () => this.afterSourceChange(true) }, this.parseWorkers);
     this.topicsWorker = new TopicsWorkerClient(path.join(bundleDir, 'topicsWorker.js'), (line) => ports.log(line));
-    configureNativeTrim(() => this.topicsRunning !== undefined, (line) => ports.log(line));
+    configureNativeTrim(this.derivingTopics, (line) => ports.log(line));
     // A worker thread takes tens of milliseconds to start: started now, the parse workers start while the client
     // waits for `initialize` (the full-text workers start in `start`), and the scan finds them ready.
     this.parseWorkers.prepare();
@@ -235,16 +235,10 @@ export class Session {
    * process's peak. It waits a moment first for that request to come.
    */
   private saveParseCacheSoon(): void {
-    if (this.parseCacheTimer) return;
-    this.parseCacheTimer = setTimeout(() => {
-      const running = this.topicsRunning;
-      if (running) {
-        void running.catch(() => undefined).then(() => { this.parseCacheTimer = undefined; this.saveParseCacheSoon(); });
-        return;
-      }
+    this.parseCacheTimer ??= afterWhileBusy(PARSE_CACHE_SAVE_DELAY_MS, this.derivingTopics, () => {
       this.parseCacheTimer = undefined;
       if (!this.indexer.scanning) this.parseWorkers.saveCache(); // else the scan saves it first (load), and its own at its end
-    }, PARSE_CACHE_SAVE_DELAY_MS);
+    });
   }
 
   private lastState: StatusParams['state'] = 'indexing';
@@ -584,6 +578,8 @@ export class Session {
   /** The last tree, and the papers it was computed from (kept to tell whether an edit changed what topics read). */
   private topicTree: { version: number; settingsKey: string; papers: readonly Paper[]; tree: TopicNode[]; unplaced: string[]; ms: number; fromCache: boolean; revision: number } | undefined;
   private topicsRunning: Promise<void> | undefined;
+  /** Work that would slow the derivation, or be undone by it, waits while this says so (the parse cache's writing, malloc's trims). */
+  private readonly derivingTopics = () => this.topicsRunning !== undefined;
   private topicRevisions = 0;
 
   /** The whole tree with every topic's paper keys (for scripts and other editors; the Topics view asks for the outline). */

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { messageDispatched, resultInSlices, runSliced, SLICE_MS, yieldToRequests } from '../../server/src/runtime/scheduler';
+import { afterWhileBusy, messageDispatched, resultInSlices, runSliced, SLICE_MS, yieldToRequests } from '../../server/src/runtime/scheduler';
 import { sortInSteps } from '../../server/src/model/steps';
 
 /** Dispatches `count` messages one per turn of the event loop, as vscode-jsonrpc does. */
@@ -107,5 +107,22 @@ describe('resultInSlices', () => {
     assert.deepStrictEqual(sorted, [...items].sort(order.compare));
     const at = log.indexOf('request');
     assert.ok(at > 0 && at < log.length - 1, `the request ran after ${at} of ${log.length - 1} compares`);
+  });
+});
+
+describe('afterWhileBusy', () => {
+  it('runs once the delay has passed and nothing keeps it busy, looking again a delay later while something does', async () => {
+    const started = Date.now();
+    let busyUntil = started + 120;
+    let looks = 0;
+    const ran = await new Promise<number>((resolve) => {
+      afterWhileBusy(50, () => { looks++; return Date.now() < busyUntil; }, () => resolve(Date.now() - started));
+    });
+    assert.ok(ran >= 120, `ran after ${ran} ms, while still busy`);
+    assert.ok(looks >= 3, `${looks} looks: at ~50, ~100 and ~150 ms`);
+    busyUntil = 0;
+    const at = Date.now();
+    const idle = await new Promise<number>((resolve) => afterWhileBusy(30, () => false, () => resolve(Date.now() - at)));
+    assert.ok(idle >= 25 && idle < 1000, `ran after ${idle} ms when never busy`);
   });
 });

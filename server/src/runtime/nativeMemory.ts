@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { runtimeTrickOff } from './tricks';
+import { afterWhileBusy } from './scheduler';
 
 /**
  * glibc's malloc keeps the memory of freed array buffers and of the messages between the server's
@@ -70,10 +71,8 @@ export function returnFreedNativeMemorySoon(): void {
 }
 
 function trimAfter(ms: number, done: () => void): NodeJS.Timeout {
-  const timer = setTimeout(function trimWhenFree() {
-    if (busy()) { timer.refresh(); return; }
+  return afterWhileBusy(ms, busy, () => {
     done();
     helper!.trim().catch(() => undefined); // not started: the memory stays until the next burst
-  }, ms);
-  return timer.unref();
+  }).unref();
 }

@@ -105,3 +105,16 @@ export async function resultInSlices<T>(steps: Iterator<void, T>, sliceMs = SLIC
     if (slice.spent()) await slice.giveWay();
   }
 }
+
+/**
+ * Runs `run` `ms` from now, unless `busy()` says so then: it looks again `ms` later, until it does
+ * not. For background work that should not run beside another (the parse cache's writing and
+ * malloc's trims, beside a topics computation).
+ */
+export function afterWhileBusy(ms: number, busy: () => boolean, run: () => void): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    if (busy()) timer.refresh();
+    else run();
+  }, ms);
+  return timer;
+}
