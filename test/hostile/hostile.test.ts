@@ -4,7 +4,7 @@ import * as path from 'path';
 import { assertInertMarkdown } from '../unit/helpers';
 import { LspClient } from '../support/lspClient';
 import { eventually } from '../support/eventually';
-import { setFileNames, setFilesOpenBy } from '../support/cacheFiles';
+import { setFilesIn, setFilesOpenBy } from '../support/cacheFiles';
 import { assertGoodNoteThere, DRAFT, hostileRun, rows, serve, table, Workspace } from './harness';
 
 /**
@@ -247,8 +247,7 @@ describe('hostile input and faults', function () {
     await hostileRun(w, async (client, probe) => {
       await client.ready(0, 120000);
       await client.fullTextReady(120000);
-      const names = new Set(setFileNames());
-      const setFiles = () => fs.readdirSync(w.storage).filter((n) => names.has(n)).map((n) => path.join(w.storage, n));
+      const setFiles = () => setFilesIn(w.storage).map((n) => path.join(w.storage, n));
       await eventually(async () => assert.strictEqual(setFilesOpenBy(client.proc.pid!, w.storage), 2, 'both workers\' postings at rest in their sets\' files'), 60000);
       const query = `${word(7, 3)} ${word(8, 5)}`;
       const before = await client.request<{ results: { key: string }[] }>('litnotes/search', { query, limit: 10 });

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
-import { postingFilesIn, rewriteBody, setFileNames, setFilesOpenBy } from '../support/cacheFiles';
+import { postingFilesIn, rewriteBody, setFileNames, setFilesIn, setFilesOpenBy } from '../support/cacheFiles';
 import { generate } from '../bench/generate';
 import { copyLibrary } from './server.test';
 import { eventually } from '../support/eventually';
@@ -333,7 +333,7 @@ describe('search, topics and paper requests over stdio', function () {
       storage = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-storage-'));
       const workers = Math.min(2, os.cpus().length);
       const setNames = new Set(setFileNames());
-      const setFiles = () => fs.readdirSync(storage).filter((n) => setNames.has(n)).sort();
+      const setFiles = () => setFilesIn(storage);
       const ownFiles = () => fs.readdirSync(storage).filter((n) => n.endsWith('.shard') && !setNames.has(n));
       const keysFound = async (c: LspClient, query: string) => (await c.request<SearchResponse>('litnotes/search', { query, limit: 1000 })).results.map((r) => r.key).sort();
       const start = async () => {

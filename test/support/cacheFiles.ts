@@ -33,6 +33,12 @@ export function setFileNames(): string[] {
   return names;
 }
 
+/** The full-text workers' sets' files in `storage`, by name, sorted. */
+export function setFilesIn(storage: string): string[] {
+  const names = new Set(setFileNames());
+  return fs.readdirSync(storage).filter((n) => names.has(n)).sort();
+}
+
 /**
  * How many sets' files in `storage` the process `pid` holds open (Linux): a full-text worker whose
  * postings are at rest in its set's file reads them through a descriptor of it.
