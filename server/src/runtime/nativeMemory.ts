@@ -55,8 +55,8 @@ let busy: () => boolean = () => false;
 let log: (line: string) => void = () => undefined;
 
 /**
- * The server's: while `busyNow()` says so, a trim waits (memory given back then is taken again at once,
- * page by page); `logLine` says once if the helper is missing where it should be.
+ * The server's: while `busyNow()` says so, a trim waits (memory given back then is taken again at
+ * once, page by page); `logLine` says once if the helper is missing where it should be.
  */
 export function configureNativeTrim(busyNow: () => boolean, logLine: (line: string) => void): void {
   busy = busyNow;
@@ -71,7 +71,7 @@ export function returnFreedNativeMemorySoon(): void {
 }
 
 function trimAfter(ms: number, done: () => void): NodeJS.Timeout {
-  return afterWhileBusy(ms, busy, () => {
+  return afterWhileBusy(ms, () => busy(), () => {
     done();
     helper!.trim().catch(() => undefined); // not started: the memory stays until the next burst
   }).unref();
