@@ -25,26 +25,27 @@ describe('digest keys (the contract in DESIGN.md)', () => {
     assert.strictEqual(chooseKey(['x'], (k) => k === 'x' || k === 'x-2'), 'x-3');
   });
 
-  it('choosing from the title\'s candidate words picks what choosing from the list of candidates does', () => {
+  it('choosing from a title and its base key picks what choosing from the list of candidates does', () => {
     const title = 'Neural Ranking Models for Dense Retrieval at Scale';
     const candidates = keyCandidates(title);
     assert.ok(candidates.length >= 3);
-    const joined = describeTitle(title).candidates;
-    assert.strictEqual(joined, 'neural-ranking-models dense retrieval scale');
+    const { baseKey } = describeTitle(title);
+    assert.strictEqual(baseKey, 'neural-ranking-models');
     for (let free = 0; free <= candidates.length; free++) {
       // The first `free` candidates are taken, and so are the first numbered keys after the last.
       const taken = new Set([...candidates.slice(0, free), `${candidates[candidates.length - 1]}-2`]);
       const expected = chooseKey(candidates, (k) => taken.has(k));
-      assert.strictEqual(chooseKeyFrom(joined, (k) => taken.has(k)), expected);
+      assert.strictEqual(chooseKeyFrom(title, baseKey, (k) => taken.has(k)), expected);
     }
-    assert.strictEqual(chooseKeyFrom('x', (k) => k === 'x' || k === 'x-2'), 'x-3');
-    assert.strictEqual(chooseKeyFrom('kasa', () => false), 'kasa');
+    assert.strictEqual(chooseKeyFrom('X', 'x', (k) => k === 'x' || k === 'x-2'), 'x-3');
+    assert.strictEqual(chooseKeyFrom('KaSA: Knowledge-Aware Singular-Value Adaptation', 'kasa', () => false), 'kasa');
+    assert.strictEqual(chooseKeyFrom(title, baseKey, () => false), baseKey, 'a free base key is the very string the title\'s details hold');
   });
 
   it("a title's derived word lists are single strings of space-separated words", () => {
     const info = describeTitle('ZIP-FIT: Embedding-Free Data Selection');
     assert.deepStrictEqual(keyCandidates('ZIP-FIT: Embedding-Free Data Selection'), ['zip-fit', 'zip-fit-embedding-free', 'zip-fit-embedding-free-data', 'zip-fit-embedding-free-data-selection']);
-    assert.strictEqual(info.candidates, 'zip-fit embedding-free data selection', 'the base key, then the word each longer candidate adds');
+    assert.strictEqual(info.baseKey, 'zip-fit', 'the base key alone');
     assert.strictEqual(info.titleWords, 'zip-fit zip fit embedding-free embedding free data selection');
     assert.strictEqual(describeTitle('').titleWords, '');
   });

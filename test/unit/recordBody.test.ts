@@ -22,7 +22,7 @@ function digest(): LoadedFile {
   return {
     uri: URI, textLength: 1234, log: [],
     entry: { uri: URI, kind: 'digest', relativePath: 'digests/day.txt', sources, problems: [], citations: [] },
-    titles: sources.map((s) => ({ norm: s.title.toLowerCase(), candidates: 'paper', titleWords: s.title.toLowerCase() })),
+    titles: sources.map((s) => ({ norm: s.title.toLowerCase(), baseKey: 'paper', titleWords: s.title.toLowerCase() })),
   };
 }
 
@@ -62,7 +62,7 @@ describe('a parse cache record\'s body', () => {
     const sources = [dated(0, 'Sep 8'), dated(1, 'Sep 8', { authors: ['A. Author'], topics: ['t'], codeUrls: ['https://x'] }), dated(2, 'Sep 9'),
       dated(3, 'Sep 9', { uri: 'file:///elsewhere.md', titleRange: range(3, 2, 5, 1) })];
     const loaded: LoadedFile = { ...digest(), entry: { ...digest().entry!, sources: sources as never },
-      titles: sources.map((s, i) => ({ norm: s.title.toLowerCase(), candidates: 'paper', titleWords: i % 2 ? 'other words' : s.title.toLowerCase() })) };
+      titles: sources.map((s, i) => ({ norm: s.title.toLowerCase(), baseKey: 'paper', titleWords: i % 2 ? 'other words' : s.title.toLowerCase() })) };
     const body = encodeBody(loaded);
     const line = body.toString('utf8', 0, body.indexOf(0x0a));
     assert.strictEqual(line.split(URI).length - 1, 2, 'the file\'s uri twice (the result\'s and the entry\'s), not once per source');

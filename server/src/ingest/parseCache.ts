@@ -68,8 +68,8 @@ export function writeRecordOrSay(config: ParseCacheConfig, record: CacheRecord, 
   if (err === undefined) unwritten.wrote(); else unwritten.failed(record.name, err);
 }
 
-/** 4: the header carries the body's checksum; 5: bibliographies; 6: long texts after the JSON; 7: sources written shorter (recordBody.ts). */
-export const PARSE_CACHE_FORMAT = 7;
+/** 4: the header carries the body's checksum; 5: bibliographies; 6: long texts after the JSON; 7: sources written shorter (recordBody.ts); 8: a title's base key alone. */
+export const PARSE_CACHE_FORMAT = 8;
 
 
 /**

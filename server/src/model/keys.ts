@@ -67,17 +67,14 @@ export function chooseKey(candidates: string[], taken: (key: string) => boolean)
   for (let n = 2; ; n++) if (!taken(`${last}-${n}`)) return `${last}-${n}`;
 }
 
-/** chooseKey over TitleInfo.candidates (the base key, then the words the longer ones add), without making a list of them first. */
-export function chooseKeyFrom(candidates: string, taken: (key: string) => boolean): string {
-  let end = candidates.indexOf(' ');
-  let candidate = end < 0 ? candidates : candidates.slice(0, end);
-  while (taken(candidate)) {
-    if (end < 0) return chooseKey([candidate], taken);
-    const start = end + 1;
-    end = candidates.indexOf(' ', start);
-    candidate = `${candidate}-${end < 0 ? candidates.slice(start) : candidates.slice(start, end)}`;
-  }
-  return candidate;
+/**
+ * The key of a paper titled `title` whose base key (TitleInfo.baseKey) is `baseKey`: the base key
+ * itself when free (the very string, so the paper's key and its title's details share it), else
+ * what chooseKey picks from the title's candidates, made only then: most base keys are free, and
+ * every title's longer candidates, kept, were a sizeable part of a large library's heap.
+ */
+export function chooseKeyFrom(title: string, baseKey: string, taken: (key: string) => boolean): string {
+  return taken(baseKey) ? chooseKey(keyCandidates(title), taken) : baseKey;
 }
 
 /**
@@ -89,12 +86,8 @@ export function chooseKeyFrom(candidates: string, taken: (key: string) => boolea
 export interface TitleInfo {
   /** Normalized title, for merging a paper's note and digest entries. */
   norm: string;
-  /**
-   * keyCandidates(title) as the base key and then the word each longer candidate adds, joined by
-   * spaces ("neural-ranking-models dense retrieval"): the candidates themselves repeat the base and
-   * were the longest strings a source kept.
-   */
-  candidates: string;
+  /** keyCandidates(title)[0]: the key a digest entry of this title gets unless another paper has it (chooseKeyFrom). */
+  baseKey: string;
   /** Title words for completion matching, hyphenated words also split, joined by spaces. */
   titleWords: string;
 }
@@ -102,7 +95,7 @@ export interface TitleInfo {
 export function describeTitle(title: string): TitleInfo {
   return withSharedWords({
     norm: normalizeTitle(title),
-    candidates: candidateWords(keyCandidates(title)),
+    baseKey: keyCandidates(title, 1)[0],
     titleWords: keyWords(title).flatMap((w) => (w.includes('-') ? [w, ...w.split('-')] : [w])).join(' '),
   });
 }
@@ -115,8 +108,4 @@ export function describeTitle(title: string): TitleInfo {
 export function withSharedWords(info: TitleInfo): TitleInfo {
   if (info.titleWords === info.norm) info.titleWords = info.norm; // equal text; now the same string
   return info;
-}
-
-function candidateWords(candidates: string[]): string {
-  return candidates.map((c, i) => (i === 0 ? c : c.slice(candidates[i - 1].length + 1))).join(' ');
 }

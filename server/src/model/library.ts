@@ -509,7 +509,7 @@ export class Library {
     for (let i = 0; i < ordered.length; i++) {
       const g = ordered[i];
       if (++step % REBUILD_STEP === 0) yield;
-      const key = chooseKeyFrom(g.members[0].info.candidates, taken);
+      const key = chooseKeyFrom(g.members[0].source.title, g.members[0].info.baseKey, taken);
       let paper = g.paper;
       if (paper) {
         paper.aliases = [...paper.aliases, key];

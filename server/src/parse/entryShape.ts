@@ -60,7 +60,7 @@ export function loadedFileProblem(x: unknown, uri: string): string | undefined {
   const titles = x.titles;
   if (!Array.isArray(titles) || titles.length !== e.sources.length) return 'titles do not match sources';
   for (const t of titles) {
-    if (!isObject(t) || !isString(t.norm) || !isString(t.candidates) || !t.candidates || !isString(t.titleWords)) return 'a malformed title';
+    if (!isObject(t) || !isString(t.norm) || !isString(t.baseKey) || !t.baseKey || !isString(t.titleWords)) return 'a malformed title';
   }
   return undefined;
 }
