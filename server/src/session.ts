@@ -40,7 +40,7 @@ import { sameTopicInput, TopicNode, topicPaper } from './topics/topics';
 import { TopicsWorkerClient } from './topics/topicsClient';
 import { encodeTopicPapers } from './topics/topicBatch';
 import { libraryTextHash } from './topics/libraryHash';
-import { topicOutline, topicPaperKeys } from './topics/topicView';
+import { renamePapers, topicOutline, topicPapersOf } from './topics/topicView';
 import { SeenPapers, unseenSteps } from './topics/seenPapers';
 import { writeInSlices } from './runtime/writeInSlices';
 import { heapGrowthAtRest, heapGrowthForScan } from './runtime/heapGrowth';
@@ -575,8 +575,12 @@ export class Session {
     return this.codeIdOfServer;
   }
 
-  /** The last tree, and the papers it was computed from (kept to tell whether an edit changed what topics read). */
-  private topicTree: { version: number; settingsKey: string; papers: readonly Paper[]; tree: TopicNode[]; unplaced: string[]; ms: number; fromCache: boolean; revision: number } | undefined;
+  /**
+   * The last tree, and the papers it was computed from (kept to tell whether an edit changed what
+   * topics read). The tree names a paper by its place in `papers` (as the worker sent it), and the
+   * requests give its key (`keyIn`): a large library's tree held ~150,000 strings otherwise.
+   */
+  private topicTree: { version: number; settingsKey: string; papers: readonly Paper[]; tree: TopicNode<number>[]; unplaced: number[]; ms: number; fromCache: boolean; revision: number } | undefined;
   private topicsRunning: Promise<void> | undefined;
   /** Work that would slow the derivation, or be undone by it, waits while this says so (the parse cache's writing, malloc's trims). */
   private readonly derivingTopics = () => this.topicsRunning !== undefined;
@@ -585,7 +589,8 @@ export class Session {
   /** The whole tree with every topic's paper keys (for scripts and other editors; the Topics view asks for the outline). */
   async topics(): Promise<TopicsResponse> {
     const t = await this.currentTopicTree();
-    return { topics: t.tree, computeMs: t.ms, fromCache: t.fromCache, papers: t.papers.length, uncategorized: t.unplaced };
+    const key = keyIn(t.papers);
+    return { topics: renamePapers(t.tree, key), computeMs: t.ms, fromCache: t.fromCache, papers: t.papers.length, uncategorized: t.unplaced.map(key) };
   }
 
   /** The tree's topics without their papers: small, however large the library (see TopicOutlineRequest). */
@@ -593,7 +598,8 @@ export class Session {
     const t = await this.currentTopicTree();
     const filter = keysParam(params?.keys);
     const only = filter && new Set(filter);
-    const { topics, uncategorized } = topicOutline(t.tree, t.unplaced, only);
+    const key = keyIn(t.papers);
+    const { topics, uncategorized } = topicOutline(t.tree, t.unplaced, only && ((i) => only.has(key(i))));
     const fresh = await this.freshPapers();
     return { topics, uncategorized, fresh: only ? fresh.filter((k) => only.has(k)).length : fresh.length, computeMs: t.ms, fromCache: t.fromCache, papers: t.papers.length, revision: t.revision };
   }
@@ -603,9 +609,10 @@ export class Session {
     const t = await this.currentTopicTree();
     const filter = keysParam(params?.keys);
     const only = filter && new Set(filter);
+    const key = keyIn(t.papers);
     const keys = params?.id === NEW_PAPERS_TOPIC
       ? (await this.freshPapers()).filter((k) => !only || only.has(k))
-      : typeof params?.id === 'string' ? topicPaperKeys(t.tree, t.unplaced, params.id, only) : undefined;
+      : typeof params?.id === 'string' ? topicPapersOf(t.tree, t.unplaced, params.id, only && ((i) => only.has(key(i))))?.map(key) : undefined;
     if (!keys) return { papers: [], total: 0, revision: t.revision };
     const limit = Math.max(1, Math.min(20000, Number(params.limit) || 5000));
     // In slices: looking up and sorting the papers of a topic of thousands held the thread for tens of milliseconds.
@@ -677,6 +684,9 @@ export class Session {
     await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000), this.seenPapers.written]);
   }
 }
+
+/** A paper's key by its place in `papers` (the topic tree's papers; see Session.topicTree). */
+const keyIn = (papers: readonly Paper[]) => (i: number): string => papers[i].key;
 
 /** A request's list of keys: strings only, at most 100,000 of them; undefined when not a list. */
 function keysParam(keys: unknown): string[] | undefined {

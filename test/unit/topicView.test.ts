@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { topicOutline, topicPaperKeys } from '../../server/src/topics/topicView';
+import { renamePapers, topicOutline, topicPapersOf } from '../../server/src/topics/topicView';
 import type { TopicNode } from '../../server/src/shared/protocol';
 
 const tree: TopicNode[] = [
@@ -32,24 +32,36 @@ describe('topic view (the tree as the Topics view asks for it)', () => {
   });
 
   it('a topic\'s own papers by id, at any depth; the papers in no topic by "uncategorized"; nothing for an unknown id', () => {
-    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'tag:ml'), ['a']);
-    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'tag:ml/peft'), ['b', 'c']);
-    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'derived:reward model'), ['c', 'd']);
-    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'uncategorized'), ['e', 'f']);
-    assert.strictEqual(topicPaperKeys(tree, unplaced, 'tag:none'), undefined);
-    assert.strictEqual(topicPaperKeys(tree, unplaced, '__proto__'), undefined);
+    assert.deepStrictEqual(topicPapersOf(tree, unplaced, 'tag:ml'), ['a']);
+    assert.deepStrictEqual(topicPapersOf(tree, unplaced, 'tag:ml/peft'), ['b', 'c']);
+    assert.deepStrictEqual(topicPapersOf(tree, unplaced, 'derived:reward model'), ['c', 'd']);
+    assert.deepStrictEqual(topicPapersOf(tree, unplaced, 'uncategorized'), ['e', 'f']);
+    assert.strictEqual(topicPapersOf(tree, unplaced, 'tag:none'), undefined);
+    assert.strictEqual(topicPapersOf(tree, unplaced, '__proto__'), undefined);
   });
 
   it('with a filter, only topics holding a filtered paper, counted over the distinct filtered papers under them', () => {
-    const keys = new Set(['a', 'c', 'f']);
+    const filter = new Set(['a', 'c', 'f']);
+    const keys = (k: string) => filter.has(k);
     const { topics, uncategorized } = topicOutline(tree, unplaced, keys);
     assert.strictEqual(uncategorized, 1);
     assert.deepStrictEqual(topics.map((t) => [t.id, t.count, t.own, t.children.map((c) => [c.id, c.count, c.own])]), [
       ['tag:ml', 2, 1, [['tag:ml/peft', 1, 1], ['tag:ml/rl', 1, 1]]], // a counted once though it is under ml and rl
       ['derived:reward model', 1, 1, []],
     ]);
-    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'tag:ml/peft', keys), ['c']);
-    assert.deepStrictEqual(topicPaperKeys(tree, unplaced, 'uncategorized', keys), ['f']);
-    assert.deepStrictEqual(topicOutline(tree, unplaced, new Set(['zzz'])), { topics: [], uncategorized: 0 });
+    assert.deepStrictEqual(topicPapersOf(tree, unplaced, 'tag:ml/peft', keys), ['c']);
+    assert.deepStrictEqual(topicPapersOf(tree, unplaced, 'uncategorized', keys), ['f']);
+    assert.deepStrictEqual(topicOutline(tree, unplaced, (k) => k === 'zzz'), { topics: [], uncategorized: 0 });
+  });
+
+  it('a tree naming its papers by number (as the server holds it) gives what the same tree by key gives', () => {
+    const order = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const numbered = renamePapers(tree, (k) => order.indexOf(k));
+    assert.deepStrictEqual(numbered[0].children[0].papers, [1, 2]);
+    const placesOfUnplaced = unplaced.map((k) => order.indexOf(k));
+    const filter = (i: number) => ['a', 'c', 'f'].includes(order[i]);
+    assert.deepStrictEqual(topicOutline(numbered, placesOfUnplaced, filter), topicOutline(tree, unplaced, (k) => ['a', 'c', 'f'].includes(k)));
+    assert.deepStrictEqual(topicPapersOf(numbered, placesOfUnplaced, 'derived:reward model')!.map((i) => order[i]), ['c', 'd']);
+    assert.deepStrictEqual(renamePapers(numbered, (i) => order[i]), tree, 'and back, phrases and all');
   });
 });

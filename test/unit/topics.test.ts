@@ -6,7 +6,8 @@ import { computeTopicTree, PhraseCache, sameTopicInput, TopicNode, DEFAULT_TOPIC
 import { parseFile } from '../../server/src/parse/parseFile';
 import type { Text } from '../../server/src/parse/types';
 import type { Library } from '../../server/src/model/library';
-import { readRoots, TopicsWorkerClient } from '../../server/src/topics/topicsClient';
+import { readRoots, TopicsComputed, TopicsWorkerClient } from '../../server/src/topics/topicsClient';
+import { renamePapers } from '../../server/src/topics/topicView';
 import { replyOf } from '../../server/src/topics/topicsRequest';
 import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
@@ -117,25 +118,32 @@ describe('the topics worker', function () {
   const WORKER = path.resolve(__dirname, '../../server/src/topics/topicsWorker.js');
   const lib = libraryOf({ 'digests/sep8.txt': fs.readFileSync(SAMPLE_DIGEST, 'utf8') });
   const papers = topicPapers(lib);
+  /** The reply's tree by key: it names papers by their places in the batch sent (`sent`). */
+  const keyed = (reply: TopicsComputed, sent: readonly TopicPaper[] = papers) => reply.tree && renamePapers(reply.tree, (i) => sent[i].key);
 
   it('computes the same tree as the module itself, off the calling thread', async () => {
     const client = new TopicsWorkerClient(WORKER, () => undefined);
     try {
       const reply = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
       assert.strictEqual(reply.error, undefined);
-      assert.deepStrictEqual(reply.tree, tree(lib));
+      assert.deepStrictEqual(keyed(reply), tree(lib));
+      const placed = new Set(flatten(keyed(reply)!).flatMap((n) => n.papers));
+      assert.deepStrictEqual(reply.unplaced!.map((i) => papers[i].key), papers.map((p) => p.key).filter((k) => !placed.has(k)), 'the papers in no topic, by their places too');
     } finally {
       await client.dispose();
     }
   });
 
-  it('sends the tree a top-level node at a time, which the server thread parses giving way between', async () => {
+  it('sends the tree a top-level node at a time, its papers by their places in the batch, which the server thread parses giving way between', async () => {
     const expected = tree(lib);
-    const { roots, unplaced } = replyOf(1, { tree: expected, unplaced: ['x'], ms: 1 });
-    assert.deepStrictEqual([roots!.length, unplaced], [expected.length, ['x']]);
+    const keys = papers.map((p) => p.key);
+    const { roots, unplaced } = replyOf(1, { tree: expected, unplaced: [keys[3], 'not-in-the-batch'], keys, ms: 1 });
+    assert.deepStrictEqual([roots!.length, unplaced], [expected.length, [3]], 'a key the batch does not have is left out');
     let gaveWay = 0;
     const slice = { spent: () => true, giveWay: async () => { gaveWay++; } } as unknown as Slice;
-    assert.deepStrictEqual(await readRoots(roots!, slice), expected);
+    const read = await readRoots(roots!, slice);
+    assert.ok(read.every((n) => n.papers.every((i) => typeof i === 'number')));
+    assert.deepStrictEqual(renamePapers(read, (i) => keys[i]), expected);
     assert.strictEqual(gaveWay, expected.length);
   });
 
@@ -146,7 +154,7 @@ describe('the topics worker', function () {
       const reply = await client.compute(await encodeTopicPapers(papers, new Slice()), options);
       assert.strictEqual(reply.error, undefined);
       assert.ok(reply.tree!.some((n) => n.kind === 'vocabulary' && n.count > 0));
-      assert.deepStrictEqual(reply.tree, computeTopicTree(papers, options, new PhraseCache()));
+      assert.deepStrictEqual(keyed(reply), computeTopicTree(papers, options, new PhraseCache()));
     } finally {
       await client.dispose();
     }
@@ -162,10 +170,11 @@ describe('the topics worker', function () {
       const again = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS, dir);
       assert.strictEqual(again.cached, true);
       assert.deepStrictEqual(again.tree, first.tree);
+      assert.deepStrictEqual(keyed(again), tree(lib), 'the kept tree, by the same keys');
       const changed = papers.map((p, i) => (i === 0 ? { ...p, title: `${p.title} (revised)` } : p));
       const third = await client.compute(await encodeTopicPapers(changed, new Slice()), DEFAULT_TOPIC_OPTIONS, dir);
       assert.strictEqual(third.cached, undefined);
-      assert.deepStrictEqual(third.tree, computeTopicTree(changed, DEFAULT_TOPIC_OPTIONS, new PhraseCache()));
+      assert.deepStrictEqual(keyed(third, changed), computeTopicTree(changed, DEFAULT_TOPIC_OPTIONS, new PhraseCache()));
     } finally {
       await client.dispose();
       fs.rmSync(dir, { recursive: true, force: true });

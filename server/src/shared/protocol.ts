@@ -65,8 +65,11 @@ export interface PaperDetails {
 export const PaperRequest = new RequestType<PaperParams, PaperDetails | null, void>('litnotes/paper');
 
 /** Client -> server: the topic tree. A node: topic -> subtopics -> paper keys (`count` includes the subtopics'). */
-/** `phrases`: for a derived topic, the phrases that define it (its own, or its subtopics' for a field). */
-export interface TopicNode { id: string; name: string; kind: 'tag' | 'folder' | 'derived' | 'vocabulary'; count: number; papers: string[]; children: TopicNode[]; phrases?: string[] }
+/**
+ * `phrases`: for a derived topic, the phrases that define it (its own, or its subtopics' for a field).
+ * `P`: how a node names its papers; keys on the wire (the server holds its tree with numbers, see session.ts).
+ */
+export interface TopicNode<P = string> { id: string; name: string; kind: 'tag' | 'folder' | 'derived' | 'vocabulary'; count: number; papers: P[]; children: TopicNode<P>[]; phrases?: string[] }
 /** `computeMs`: deriving the tree, or reading it back when `fromCache` (what topics read and the settings unchanged since a previous start or the last tree: then 0). */
 export interface TopicsResponse { topics: TopicNode[]; computeMs: number; fromCache: boolean; papers: number; uncategorized: string[] }
 export const TopicsRequest = new RequestType0<TopicsResponse, void>('litnotes/topics');

@@ -6,8 +6,11 @@ import type { TopicsWorkerReply, TopicsWorkerRequest } from './topicsWorker';
 import type { TopicsAnswer } from './topicsRequest';
 import { Slice } from '../runtime/scheduler';
 
-/** A computation's answer as the worker made it (its tree parsed), and the request's id. */
-export type TopicsComputed = TopicsAnswer & { id: number };
+/**
+ * A computation's answer as the worker sent it (its tree parsed), and the request's id: the tree's
+ * papers, and the unplaced ones, are their places in the batch (see TopicsWorkerReply).
+ */
+export type TopicsComputed = Omit<TopicsAnswer, 'tree' | 'unplaced' | 'keys'> & { id: number; tree?: TopicNode<number>[]; unplaced?: number[] };
 
 /**
  * Runs topic computations in one worker thread, started on first use and kept for its token cache.
@@ -53,10 +56,10 @@ export class TopicsWorkerClient {
  * The tree's top-level nodes from their JSON, a few at a time, giving way to requests between
  * (the tree of a large library held the server thread for ~0.1 s when parsed, or cloned, at once).
  */
-export async function readRoots(roots: readonly string[], slice = new Slice()): Promise<TopicNode[]> {
-  const tree: TopicNode[] = [];
+export async function readRoots(roots: readonly string[], slice = new Slice()): Promise<TopicNode<number>[]> {
+  const tree: TopicNode<number>[] = [];
   for (const json of roots) {
-    tree.push(JSON.parse(json) as TopicNode);
+    tree.push(JSON.parse(json) as TopicNode<number>);
     if (slice.spent()) await slice.giveWay();
   }
   return tree;

@@ -16,11 +16,13 @@ export type TopicsWorkerRequest = { id: number; batch: TopicBatch; options: Topi
  * batch's papers the tree has nowhere. The tree travels as `roots`, each top-level node as JSON
  * (`tree` in answerTopics): as objects, the server thread took the whole tree of a large library
  * in one pause when the message arrived; as strings it parses them a few at a time (readRoots).
+ * Papers travel as their places in the batch, not their keys: the server has the keys (the papers
+ * it sent), and a large library's tree named ~150,000 papers, each a string of its own there.
  */
-export type TopicsWorkerReply = { id: number; roots?: string[]; unplaced?: string[]; ms: number; cached?: boolean; note?: string; error?: string };
+export type TopicsWorkerReply = { id: number; roots?: string[]; unplaced?: number[]; ms: number; cached?: boolean; note?: string; error?: string };
 
-/** What answerTopics gives: the tree as objects (the worker sends it as `roots`). */
-export type TopicsAnswer = Omit<TopicsWorkerReply, 'id' | 'roots'> & { tree?: TopicNode[] };
+/** What answerTopics gives: the tree as objects, its papers by key, and the batch's keys in order (the worker sends it by replyOf). */
+export type TopicsAnswer = { tree?: TopicNode[]; unplaced?: string[]; keys?: readonly string[]; ms: number; cached?: boolean; note?: string; error?: string };
 
 /**
  * One topics request as the worker answers it (topicsWorker.ts), kept apart from the thread so
@@ -40,7 +42,7 @@ export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeI
   if (found.tree) {
     cache.rememberDigests(req.batch, papers, stamps);
     cache.retain(new Set(papers.map((p) => p.key)));
-    return { tree: found.tree, unplaced: unplacedKeys(papers, found.tree), ms: Date.now() - started, cached: true };
+    return { tree: found.tree, unplaced: unplacedKeys(papers, found.tree), keys: keysOf(papers), ms: Date.now() - started, cached: true };
   }
   const notes: string[] = [];
   const tree = vocabularyOf(req.options).length > 0 ? withVocabulary(req, papers, cache, readInto) : fromTokens(req, papers, cache, readInto, helper, notes);
@@ -48,8 +50,10 @@ export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeI
   cache.rememberDigests(req.batch, papers, stamps);
   const unsaved = key ? writeCachedTree(req.cacheDir!, key, tree) : undefined;
   const note = [found.problem, unsaved, ...notes].filter(Boolean).join('; ') || undefined;
-  return { tree, unplaced: unplacedKeys(papers, tree), ms, note };
+  return { tree, unplaced: unplacedKeys(papers, tree), keys: keysOf(papers), ms, note };
 }
+
+const keysOf = (papers: readonly BatchPaper[]) => papers.map((p) => p.key);
 
 /** The keys of the papers under no node of the tree, in the batch's order. */
 function unplacedKeys(papers: readonly BatchPaper[], tree: readonly TopicNode[]): string[] {
@@ -59,9 +63,17 @@ function unplacedKeys(papers: readonly BatchPaper[], tree: readonly TopicNode[])
   return papers.filter((p) => !placed.has(p.key)).map((p) => p.key);
 }
 
-/** The worker's reply to a request: the tree as JSON, a top-level node at a time. */
-export function replyOf(id: number, { tree, ...answer }: TopicsAnswer): TopicsWorkerReply {
-  return { id, ...answer, roots: tree?.map((node) => JSON.stringify(node)) };
+/**
+ * The worker's reply to a request: the tree as JSON, a top-level node at a time, and its papers by
+ * their places in the batch. A key the batch does not have (a kept tree can only have the batch's)
+ * is left out.
+ */
+export function replyOf(id: number, { tree, unplaced, keys = [], ...answer }: TopicsAnswer): TopicsWorkerReply {
+  const at = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) at.set(keys[i], i);
+  const places = (list: readonly string[]) => list.map((k) => at.get(k) ?? -1).filter((i) => i >= 0);
+  const placed = (node: TopicNode): TopicNode<number> => ({ ...node, papers: places(node.papers), children: node.children.map(placed) });
+  return { id, ...answer, roots: tree?.map((node) => JSON.stringify(placed(node))), unplaced: unplaced && places(unplaced) };
 }
 
 /**
