@@ -1,32 +1,12 @@
+import { RestartBudget } from '../../server/src/shared/restartBudget';
+export { RestartBudget };
+
 /**
- * When the language server stops unasked (a crash, the process killed), the client starts it again,
- * a bounded number of times: at most `max` restarts within `windowMs`. Nothing is lost by a restart:
+ * When the language server stops unasked (a crash, the process killed), the client starts it again
+ * within a RestartBudget: at most `max` restarts within `windowMs`. Nothing is lost by a restart:
  * the library is read back from the files (and the parse cache), and the editor sends the open
  * documents again. Pure (no vscode): extension.ts turns the decisions into the client's actions.
  */
-export class RestartBudget {
-  private readonly times: number[] = [];
-  /** Restarts so far, all told. */
-  total = 0;
-
-  constructor(readonly max = 5, readonly windowMs = 3 * 60_000, private readonly now: () => number = Date.now) {}
-
-  /** Whether one more restart is allowed now (and counts it when it is). */
-  take(): boolean {
-    const t = this.now();
-    while (this.times.length && t - this.times[0] > this.windowMs) this.times.shift();
-    if (this.times.length >= this.max) return false;
-    this.times.push(t);
-    this.total++;
-    return true;
-  }
-
-  /** A restart the user asked for starts the count again. */
-  reset(): void {
-    this.times.length = 0;
-  }
-}
-
 export interface RestartEvents {
   restarting(restart: number, max: number, minutes: number): void;
   gaveUp(max: number, minutes: number): void;
@@ -34,7 +14,7 @@ export interface RestartEvents {
 
 /** The server's connection closed unasked: restart within the budget, saying so, or stop and say why. */
 export function onServerClosed(budget: RestartBudget, events: RestartEvents): 'restart' | 'stop' {
-  const minutes = Math.round(budget.windowMs / 60_000);
+  const minutes = budget.minutes;
   if (budget.take()) {
     events.restarting(budget.total, budget.max, minutes);
     return 'restart';

@@ -79,8 +79,14 @@ describe('the worker host', function () {
     assert.strictEqual(host.stopped, 'terminated');
   });
 
-  it('Restarts allows a fixed number of restarts', () => {
-    const restarts = new Restarts(2);
+  it('Restarts allows a bounded number of restarts within its window, and more once they age out', () => {
+    let now = 0;
+    const restarts = new Restarts(2, 1000, () => now);
     assert.deepStrictEqual([restarts.take(), restarts.take(), restarts.take()], [true, true, false]);
+    now = 999;
+    assert.strictEqual(restarts.take(), false, 'still within the window');
+    now = 1001;
+    assert.deepStrictEqual([restarts.take(), restarts.take(), restarts.take()], [true, true, false]);
+    assert.deepStrictEqual([new Restarts().max, new Restarts().minutes], [3, 10], 'three within ten minutes unless told otherwise');
   });
 });

@@ -1,3 +1,4 @@
+import { RestartBudget } from '../shared/restartBudget';
 import type { Transferable, Worker } from 'worker_threads';
 import { startWorker, WORKER_NICE } from './workerThreads';
 import { returnFreedNativeMemorySoon } from './nativeMemory';
@@ -108,17 +109,13 @@ export class WorkerHost<Request, Reply> {
 }
 
 /**
- * How many times, in a server's life, a stopped worker of one kind is replaced by a new one. After
- * that the work goes elsewhere or is off (and a log line says so), instead of a worker that crashes
- * on some input being restarted in a loop.
+ * How often a stopped worker of one kind is replaced by a new one: three times within ten minutes.
+ * Past that the work goes elsewhere or is off (and a log line says so), instead of a worker that
+ * crashes on some input being restarted in a loop, until the oldest of those restarts is ten
+ * minutes old: a rare crash now and then in a long session does not leave the work off for good.
  */
-export class Restarts {
-  constructor(private left = 3) {}
-
-  /** Whether one more restart is allowed (counting it). */
-  take(): boolean {
-    if (this.left <= 0) return false;
-    this.left--;
-    return true;
+export class Restarts extends RestartBudget {
+  constructor(max = 3, windowMs = 10 * 60_000, now?: () => number) {
+    super(max, windowMs, now);
   }
 }

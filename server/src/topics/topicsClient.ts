@@ -15,19 +15,22 @@ export type TopicsComputed = Omit<TopicsAnswer, 'tree' | 'unplaced' | 'keys'> & 
 /**
  * Runs topic computations in one worker thread, started on first use and kept for its token cache.
  * A worker that stops (a crash, or out of memory) answers its computation with an error, and the
- * next computation starts a new one, as many times as Restarts allows; then topics are off.
+ * next computation starts a new one, as often as `restarts` allows; past that, topics are off until
+ * the oldest of those restarts leaves its window.
  */
 export class TopicsWorkerClient {
   private host: WorkerHost<TopicsWorkerRequest, TopicsWorkerReply> | undefined;
-  private readonly restarts = new Restarts();
   private started = false;
 
-  constructor(private readonly workerPath: string, private readonly log: (line: string) => void) {}
+  constructor(private readonly workerPath: string, private readonly log: (line: string) => void, private readonly restarts = new Restarts()) {}
 
   /** Its buffers move to the worker (they are unusable here afterwards). `cacheDir`: where trees are kept across restarts. */
   async compute(batch: TopicBatch, options: TopicOptions, cacheDir?: string, texts?: TextStoreLocation, libraryHash?: string): Promise<TopicsComputed> {
     const host = this.host ?? this.start();
-    if (!host) return { id: 0, ms: 0, error: 'the topics worker stopped too often; topics are off until the server restarts (the output channel says why)' };
+    if (!host) {
+      const { max, minutes } = this.restarts;
+      return { id: 0, ms: 0, error: `the topics worker stopped too often (restarted ${max} times within ${minutes === 1 ? 'a minute' : `${minutes} minutes`}); topics are off until that is over, then the next request starts it again (the output channel says why)` };
+    }
     const reply = await host.request((id) => ({ id, batch, options, cacheDir, texts, libraryHash }), (m, id): m is TopicsWorkerReply => m.id === id, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer, ...(batch.stored ? [batch.stored.buffer as ArrayBuffer] : [])]);
     if (!reply) return { id: 0, ms: 0, error: `the topics worker stopped (${host.stopped}); the next request starts a new one` };
     const { roots, ...rest } = reply;
