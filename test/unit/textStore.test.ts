@@ -12,6 +12,7 @@ import { batchPapers, encodeTopicPapers, inlineWindow, keywordsAfterAbstract, vi
 import { paperDigests, topicsCacheKey } from '../../server/src/topics/topicsCache';
 import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicNode, TopicPaper, UnreadTopicPaper } from '../../server/src/topics/topics';
 import { answerTopics } from '../../server/src/topics/topicsRequest';
+import { sampleIndexes } from '../../server/src/topics/derivedTopics';
 import { Slice } from '../../server/src/runtime/scheduler';
 import { resolveTexts, SearchDoc } from '../../server/src/search/documents';
 
@@ -305,7 +306,42 @@ describe('the text store', () => {
     reads.clear();
     const again = answerTopics({ id: 2, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
     assert.deepStrictEqual(again.tree, first.tree);
-    assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [total - 2000, 1], 'again: only the papers outside the sample are read, once');
+    assert.strictEqual(reads.size, 0, 'again, the same papers: nothing is read, the tree is the one derived (treeMemo.ts)');
+  });
+
+  it('derives a large library\'s topics again by placing only the papers that changed, as a derivation from scratch would; a change in the sample derives them all', async () => {
+    const { base, stored, reads, readInto } = await largeStoredLibrary();
+    const worker = new PhraseCache();
+    const ask = async (papers: UnreadTopicPaper[], cache = worker) => {
+      reads.clear();
+      const answer = answerTopics({ id: 1, batch: await encodeTopicPapers(papers, new Slice()), options: DEFAULT_TOPIC_OPTIONS }, cache, 'code', readInto);
+      return { tree: answer.tree, unplaced: answer.unplaced, read: [...reads.keys()].sort() };
+    };
+    const first = await ask(stored);
+    const sampled = new Set(sampleIndexes(stored.length));
+    const outside = stored.map((_, i) => i).filter((i) => !sampled.has(i));
+    // Three papers outside the sample, copies of three different papers, take one another's abstracts.
+    const [a, b, c] = [outside[5], outside[5 + 1], outside[5 + 2]];
+    assert.strictEqual(new Set([a, b, c].map((i) => i % base.length)).size, 3);
+    const rotate = (ps: UnreadTopicPaper[], [x, y, z]: number[]) => ps.map((p, i) => (i === x ? { ...p, abstract: ps[y].abstract } : i === y ? { ...p, abstract: ps[z].abstract } : i === z ? { ...p, abstract: ps[x].abstract } : p));
+    const edited = rotate(stored, [a, b, c]);
+    const placed = await ask(edited);
+    assert.deepStrictEqual(placed.read, [a, b, c].map((i) => stored[i].key).sort(), 'only the three changed papers are read');
+    const scratch = await ask(edited, new PhraseCache());
+    assert.deepStrictEqual([placed.tree, placed.unplaced], [scratch.tree, scratch.unplaced], 'the tree a new worker derives');
+    assert.notDeepStrictEqual(placed.tree, first.tree, 'the changed papers moved');
+
+    // A sampled paper changed: every topic is chosen again, and every paper outside the sample read.
+    const inSample = [...sampled].slice(10, 13);
+    const resampled = rotate(edited, inSample);
+    const derived = await ask(resampled);
+    assert.ok(derived.read.length >= outside.length, `${derived.read.length} papers read`);
+    assert.deepStrictEqual(derived.tree, (await ask(resampled, new PhraseCache())).tree);
+    // And after that derivation, a change outside the sample is placed alone again.
+    const back = rotate(resampled, [c, b, a]);
+    const again = await ask(back);
+    assert.strictEqual(again.read.length, 3);
+    assert.deepStrictEqual(again.tree, (await ask(back, new PhraseCache())).tree);
   });
 
   it('has a helper thread place papers beside it when there are many, as the topics thread alone would; a helper that dies leaves its papers to the topics thread', async function () {

@@ -2,6 +2,8 @@ import { PaperPhrases, PaperTokens, PhraseKeys, surfaceOf, WordTable } from './p
 import type { PhraseCache, TopicNode } from './topics';
 import { centroid, collectAcronyms, FIELD_SIMILARITY, groupFields, nameStems, settledAcronyms, SparseVector, VARIANT_SIMILARITY, variantNames, WordSpace } from './fields';
 import { Assigner, LevelPlan, NearestTopic, NO_NODE, NO_TOPIC, PlacementPlan } from './placement';
+import { DerivedTreeMemo } from './treeMemo';
+import { contentHash } from '../runtime/cacheStore';
 
 /**
  * Topics derived from the papers' own text, for papers with no tags, folder or vocabulary topic.
@@ -29,6 +31,14 @@ export interface TopicCorpus {
    * any order: `put` is given its key and the numbers of the nodes it goes under.
    */
   rest(indexes: readonly number[], plan: PlacementPlan, put: (key: string, nodes: readonly number[]) => void): void;
+  /** The key of the paper at this index. */
+  keyAt(index: number): string;
+  /**
+   * A stamp of each paper's text, by index (topicBatch.ts: stampOf), where the corpus can
+   * tell them without reading the papers' stored text: a derivation is then remembered, and the
+   * next one places only the papers that changed (treeMemo.ts).
+   */
+  stamps?(): Float64Array;
 }
 
 /** A level of the tree: its nodes and their plan; for the top level, the plan for every level. */
@@ -55,7 +65,20 @@ const MIN_SUBTOPIC_PAPERS = 3;
  * every other paper is then placed by, as a paper of the sample would have been.
  */
 export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache: PhraseCache, hidden: ReadonlySet<string> = new Set()): TopicNode[] {
-  const sampled = spacedIndexes(corpus.size, SELECTION_SAMPLE[0]);
+  const sampled = sampleIndexes(corpus.size);
+  // Only where some papers are not sampled: otherwise any change is to a sampled paper.
+  const stamps = sampled.length < corpus.size ? corpus.stamps?.() : undefined;
+  const identity = stamps && identityOf(corpus, maxPerPaper, hidden);
+  const memo = cache.derived;
+  cache.derived = undefined;
+  const changed = identity !== undefined ? memo?.changed(identity, stamps!) : undefined;
+  if (memo && changed) {
+    // The same topics as last time: only the papers that changed are placed.
+    const { roots, numbered } = memo.tree((i) => corpus.keyAt(i), changed);
+    corpus.rest(changed, memo.plan, (key, targets) => { for (const t of targets) numbered[t]?.papers.push(key); });
+    cache.derived = DerivedTreeMemo.record(identity!, stamps!, sampled, memo.plan, roots, numbered, placesOf(corpus));
+    return roots;
+  }
   const docs = corpus.docs(sampled);
   // About this many distinct phrases per sampled paper, so the table starts large enough.
   const phraseKeys = new PhraseKeys(cache.table, docs.length * 75);
@@ -64,7 +87,32 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   // The phrase lists are for choosing topics only.
   for (const d of docs) d.phrases = undefined;
   if (docs.length < corpus.size) corpus.rest(othersThan(sampled, corpus.size), placement!, (key, targets) => { for (const t of targets) numbered[t].papers.push(key); });
+  if (identity !== undefined && placement) cache.derived = DerivedTreeMemo.record(identity, stamps!, sampled, placement, nodes, numbered, placesOf(corpus));
   return nodes;
+}
+
+/** The settings a derivation depends on and the papers' keys in order, as one hash. */
+function identityOf(corpus: TopicCorpus, maxPerPaper: number, hidden: ReadonlySet<string>): string {
+  const hash = contentHash().update(`${maxPerPaper}\u0000${[...hidden].sort().join('\u0001')}\u0000${corpus.size}\u0000`);
+  // A thousand keys an update: an update per key cost more than the hashing.
+  for (let i = 0; i < corpus.size; i += 1000) {
+    const keys: string[] = [];
+    for (let j = i; j < Math.min(corpus.size, i + 1000); j++) keys.push(corpus.keyAt(j));
+    hash.update(`${keys.join('\u0000')}\u0000`);
+  }
+  return hash.digest('base64');
+}
+
+/** A paper's index in the corpus by its key. */
+function placesOf(corpus: TopicCorpus): (key: string) => number | undefined {
+  const at = new Map<string, number>();
+  for (let i = 0; i < corpus.size; i++) at.set(corpus.keyAt(i), i);
+  return (key) => at.get(key);
+}
+
+/** The indexes of the papers of a corpus of `n` that its topics are chosen on (the sample). */
+export function sampleIndexes(n: number): number[] {
+  return spacedIndexes(n, SELECTION_SAMPLE[0]);
 }
 
 /** `size` indexes out of `n`, evenly spaced (as spaced() picks from a list); all of them when n <= size. */

@@ -215,23 +215,31 @@ export function visitWindows(batch: TopicBatch, papers: BatchPaper[], readInto: 
 
 /**
  * What the batch says of paper `i` without its stored abstract being read: a hash of the bytes it
- * carries (title, an abstract kept in memory, keywords) and where the title ends, and the place
- * of its stored abstract. Two papers with the same stamp in one server process have the same
- * text, as the text store never writes over a text it holds; the topics worker uses this to know
- * a paper again without reading its abstract.
+ * carries (title, an abstract kept in memory, keywords), where the title ends, and the place of its
+ * stored abstract, as a number (53 bits, which a double holds exactly: the topics worker keeps one
+ * for every paper of a large library, see treeMemo.ts). Two papers with the same stamp in one server
+ * process have the same text (but for a chance in 2^53), as the text store never writes over a
+ * text it holds; the topics worker uses this to know a paper again without reading its abstract.
  */
-export function stampOf(batch: TopicBatch, i: number): string {
+export function stampOf(batch: TopicBatch, i: number): number {
   const { text, bounds, stored } = batch;
   const start = bounds[3 * i], titleEnd = bounds[3 * i + 1], end = bounds[3 * i + 2];
-  // Two 32-bit FNV-1a hashes with different primes and starting values: a paper's stamp is only
-  // ever compared with its own previous one.
+  // Two 32-bit FNV-1a hashes with different primes and starting values, joined below.
   let a = 0x811c9dc5, b = 0x2f1b6c33;
   for (let j = start; j < end; j++) {
     a = Math.imul(a ^ text[j], 0x01000193);
     b = Math.imul(b ^ text[j], 0x5bd1e995);
   }
-  const place = stored && stored[3 * i + 2] > 0 ? `${stored[3 * i]}:${stored[3 * i + 1]}:${stored[3 * i + 2]}` : '';
-  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${end - start}.${titleEnd - start}.${place}`;
+  const has = stored !== undefined && stored[3 * i + 2] > 0;
+  // The lengths and the stored abstract's place (-1: none), as 32-bit halves: a store file's
+  // offset may pass 2^32.
+  for (let k = 0; k < 5; k++) {
+    const n = k === 0 ? end - start : k === 1 ? titleEnd - start : has ? stored[3 * i + k - 2] : -1;
+    const low = n >>> 0, high = Math.floor(n / 2 ** 32) >>> 0;
+    a = Math.imul(Math.imul(a ^ low, 0x01000193) ^ high, 0x01000193);
+    b = Math.imul(Math.imul(b ^ low, 0x5bd1e995) ^ high, 0x5bd1e995);
+  }
+  return (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
 }
 
 /**

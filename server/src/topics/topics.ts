@@ -9,6 +9,7 @@ import type { TopicOptions } from '../shared/settings';
 import { contentHash } from '../runtime/cacheStore';
 import { PackedPaper, PackedTokens } from './packedTokens';
 import { Placer, PlacementPlan } from './placement';
+import type { DerivedTreeMemo } from './treeMemo';
 
 /** What topic computation needs of a paper: plain data, so it can be sent to a worker thread. */
 export interface TopicPaper {
@@ -90,6 +91,8 @@ export const DEFAULT_TOPIC_OPTIONS: TopicOptions = { auto: true, maxPerPaper: 3,
  */
 export class PhraseCache {
   readonly table = new WordTable();
+  /** The last derivation of a large library's topics, for placing only what changed next time (treeMemo.ts). */
+  derived: DerivedTreeMemo | undefined;
   private readonly packed = new PackedTokens();
   private readonly byKey = new Map<string, CachedPaper>();
   /** Papers tokenized so far (a paper whose bytes were seen before is not tokenized again). */
@@ -111,7 +114,7 @@ export class PhraseCache {
    * then, so that neither the tree's cache key nor the tokens need its bytes. The stamps made (only
    * for papers the cache has a stamp for), for rememberDigests.
    */
-  recallDigests(batch: TopicBatch, papers: readonly BatchPaper[]): (string | undefined)[] {
+  recallDigests(batch: TopicBatch, papers: readonly BatchPaper[]): (number | undefined)[] {
     return papers.map((p, i) => {
       const hit = this.byKey.get(p.key);
       if (hit?.stamp === undefined) return undefined;
@@ -122,7 +125,7 @@ export class PhraseCache {
   }
 
   /** Remembers the digest of each paper that has one under its stamp (recallDigests made some of them already). */
-  rememberDigests(batch: TopicBatch, papers: readonly BatchPaper[], stamps: readonly (string | undefined)[]): void {
+  rememberDigests(batch: TopicBatch, papers: readonly BatchPaper[], stamps: readonly (number | undefined)[]): void {
     papers.forEach((p, i) => {
       if (p.digest === undefined) return;
       const stamp = stamps[i] ?? stampOf(batch, i);
@@ -176,7 +179,7 @@ export class PhraseCache {
 }
 
 /** What is known of a paper: its digest, the stamp that gives it (stampOf), its tokens once read. */
-interface CachedPaper { digest: string; stamp?: string; packed?: PackedPaper }
+interface CachedPaper { digest: string; stamp?: number; packed?: PackedPaper }
 interface CachedTokens extends CachedPaper { packed: PackedPaper }
 
 /** A Doc whose tokens stay packed in the cache (the entry, so that a compaction moving them is seen). */
@@ -268,11 +271,15 @@ export function computeTopicTree(papers: readonly TopicPaper[], options: TopicOp
 export interface PaperReader {
   keep(papers: readonly TopicPaper[]): void;
   place(papers: readonly TopicPaper[], plan: PlacementPlan, put: (paper: TopicPaper, nodes: readonly number[]) => void): void;
+  /** Each paper's stamp (TopicCorpus.stamps), where the reader can tell it without reading stored texts. */
+  stamps?(papers: readonly TopicPaper[]): Float64Array;
 }
 
 function corpusOf(papers: readonly TopicPaper[], cache: PhraseCache, reader: PaperReader | undefined): TopicCorpus {
   return {
     size: papers.length,
+    keyAt: (i) => papers[i].key,
+    stamps: reader?.stamps && (() => reader.stamps!(papers)),
     docs: (indexes) => {
       const picked = indexes.map((i) => papers[i]);
       reader?.keep(picked);

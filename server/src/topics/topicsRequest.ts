@@ -1,5 +1,5 @@
 import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, vocabularyOf } from './topics';
-import { BatchPaper, batchPapers, shareBatch, TopicBatch, visitInWindows, windowsOf, withStoredAbstracts } from './topicBatch';
+import { BatchPaper, batchPapers, shareBatch, stampOf, TopicBatch, visitInWindows, windowsOf, withStoredAbstracts } from './topicBatch';
 import { Placer } from './placement';
 import { PlaceHelper, placeInWindows, readPlaced, TAKEN_BY, takeWindows } from './placeHelper';
 import { SELECTION_SAMPLE } from './derivedTopics';
@@ -106,19 +106,27 @@ const HELPER_STALL_MS = 2000;
  */
 function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: PhraseCache, readInto: (wanted: StoredRead[]) => void, helper: HelperOptions | undefined, notes: string[]): TopicNode[] {
   const { batch } = req;
-  // Started now, so that it is running once the papers to place are known: those without tags or
-  // a folder topic, but for the ones topics are chosen on (SELECTION_SAMPLE).
+  // A helper where many papers are to be placed: those without tags or a folder topic, but for the
+  // ones topics are chosen on (SELECTION_SAMPLE). Started as the sample is read (keep), so that it is
+  // running once the papers to place are known; only a derivation reads it: placing the few papers
+  // that changed since the last one (treeMemo.ts) needs none.
   const helped = helper && req.options.auto && papers.filter((p) => p.topics.length === 0).length >= helper.minPapers + SELECTION_SAMPLE[0];
-  // The helper reads the batch's bytes where this thread does (posted, they would be copied).
-  if (helped) shareBatch(batch);
-  const other = helped ? PlaceHelper.start(helper.file, { batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, texts: req.texts }) : undefined;
+  let other: PlaceHelper | undefined;
+  const startHelper = () => {
+    if (!helped || other) return;
+    // The helper reads the batch's bytes where this thread does (posted, they would be copied).
+    shareBatch(batch);
+    other = PlaceHelper.start(helper.file, { batch: { meta: '', text: batch.text, bounds: batch.bounds, stored: batch.stored }, texts: req.texts });
+  };
   const placeIn = (windows: Iterable<number[]>, placer: Placer, put: (paper: TopicPaper, nodes: readonly number[]) => void) =>
     placeInWindows(batch, papers, readInto, windows, placer, cache.table, put);
   const reader: PaperReader = {
     keep: (some) => {
+      startHelper();
       const picked = new Set(some);
       visitInWindows(batch, papers, readInto, (p) => cache.add(p), (p) => picked.has(p) && !cache.knows(p));
     },
+    stamps: (some) => Float64Array.from(some, (p) => stampOf(batch, (p as BatchPaper).at)),
     place: (some, plan, put) => {
       const placer = new Placer(plan, cache.table);
       // The papers to place are some of `papers`, so each knows its index in the batch.
