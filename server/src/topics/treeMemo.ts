@@ -8,8 +8,8 @@ import type { PlacementPlan } from './placement';
  * the papers are the same ones in the same order and no sampled paper changed, the topics and the
  * plan that places papers are what a derivation would choose again, each unchanged paper goes
  * where it went, and only the changed papers need placing. Deriving again read and placed every
- * paper (seconds, and the most memory the server used, at 100,000 papers); a title edited in one
- * note now places that one paper.
+ * paper (seconds, and much of the memory the server used, at 100,000 papers); an abstract edited in
+ * one note now places that one paper.
  *
  * Papers are kept by their place in the corpus (the keys stay the batch's), each with a stamp of
  * its text (topicBatch.ts: stampOf), which tells the ones that changed.
