@@ -272,7 +272,8 @@ describe('the text store', () => {
       return { paper: { id: `2502.${String(i).padStart(5, '0')}`, title: `${b.title} ${i}`, summary: `${b.abstract} Variant v${i}x.` } };
     });
     const lib = libraryOf({ 'digests/2025-02-01.json': JSON.stringify(entries) });
-    const stored = storedCopy(lib).papers().map(topicPaper);
+    const storedLib = storedCopy(lib);
+    const stored = storedLib.papers().map(topicPaper);
     assert.ok(stored.every((p) => typeof p.abstract !== 'string'), 'every abstract is in the store');
     const reads = new Map<string, number>();
     const placeOf = new Map(stored.map((p) => [JSON.stringify(p.abstract), p.key]));
@@ -280,7 +281,7 @@ describe('the text store', () => {
       for (const w of wanted) { const k = placeOf.get(JSON.stringify(w.ref))!; reads.set(k, (reads.get(k) ?? 0) + 1); }
       readStored(lastStore, wanted);
     };
-    return { base, total, lib, stored, reads, readInto, batch: await encodeTopicPapers(stored, new Slice()) };
+    return { base, total, lib, storedLib, stored, placeOf, reads, readInto, batch: await encodeTopicPapers(stored, new Slice()) };
   }
 
   it('lets the topics worker choose topics on a sample of a large library and read every other paper once, placing it as a sampled paper with its text', async () => {
@@ -310,7 +311,7 @@ describe('the text store', () => {
   });
 
   it('derives a large library\'s topics again by placing only the papers that changed, as a derivation from scratch would; a change in the sample derives them all', async () => {
-    const { base, stored, reads, readInto } = await largeStoredLibrary();
+    const { base, storedLib, stored, placeOf, reads, readInto } = await largeStoredLibrary();
     const worker = new PhraseCache();
     const ask = async (papers: UnreadTopicPaper[], cache = worker) => {
       reads.clear();
@@ -342,6 +343,29 @@ describe('the text store', () => {
     const again = await ask(back);
     assert.strictEqual(again.read.length, 3);
     assert.deepStrictEqual(again.tree, (await ask(back, new PhraseCache())).tree);
+
+    // A file read again stores its papers' texts anew: 300 papers, sampled ones among them, get new
+    // places for the same abstracts. The sampled ones are read to tell that their text is the same,
+    // the others to be placed; the tree is the one a new worker derives.
+    const writer = new TextWriter(lastStore!, 7, (line) => assert.fail(line));
+    const restored = back.map((p, i) => {
+      if (i < 1000 || i >= 1300) return p;
+      const holder: { abstract?: Text } = { abstract: storedLib.text(p.abstract as Text) };
+      storeTexts([holder], writer);
+      placeOf.set(JSON.stringify(holder.abstract), p.key);
+      return { ...p, abstract: holder.abstract! };
+    });
+    writer.flush();
+    assert.ok(restored.slice(1000, 1300).every((p, k) => JSON.stringify(p.abstract) !== JSON.stringify(back[1000 + k].abstract)), 'each at a new place');
+    const moved = await ask(restored);
+    assert.strictEqual(moved.read.length, 300, 'the 300 moved papers, and no other');
+    assert.deepStrictEqual(moved.tree, (await ask(restored, new PhraseCache())).tree);
+    // Moved again, and one sampled paper's text changed with it: every topic is chosen again.
+    const sampledMoved = [...sampled].find((i) => i >= 1000 && i < 1300)!;
+    const changedSample = rotate(restored, [sampledMoved, outside[0], outside[1]]);
+    const rederived = await ask(changedSample);
+    assert.ok(rederived.read.length >= outside.length, `${rederived.read.length} papers read`);
+    assert.deepStrictEqual(rederived.tree, (await ask(changedSample, new PhraseCache())).tree);
   });
 
   it('has a helper thread place papers beside it when there are many, as the topics thread alone would; a helper that dies leaves its papers to the topics thread', async function () {

@@ -39,6 +39,8 @@ export interface TopicCorpus {
    * next one places only the papers that changed (treeMemo.ts).
    */
   stamps?(): Float64Array;
+  /** The digests of the papers at these indexes (PhraseCache: digestOf), reading their stored text where needed. */
+  digests?(indexes: readonly number[]): (string | undefined)[];
 }
 
 /** A level of the tree: its nodes and their plan; for the top level, the plan for every level. */
@@ -71,12 +73,13 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   const identity = stamps && identityOf(corpus, maxPerPaper, hidden);
   const memo = cache.derived;
   cache.derived = undefined;
-  const changed = identity !== undefined ? memo?.changed(identity, stamps!) : undefined;
-  if (memo && changed) {
+  const since = identity !== undefined ? memo?.changed(identity, stamps!) : undefined;
+  const sameSample = since && (since.sampled.length === 0 || (corpus.digests !== undefined && memo!.sameSample(since.sampled, corpus.digests(since.sampled))));
+  if (memo && since && sameSample) {
     // The same topics as last time: only the papers that changed are placed.
-    const { roots, numbered } = memo.tree((i) => corpus.keyAt(i), changed);
-    corpus.rest(changed, memo.plan, (key, targets) => { for (const t of targets) numbered[t]?.papers.push(key); });
-    cache.derived = DerivedTreeMemo.record(identity!, stamps!, sampled, memo.plan, roots, numbered, placesOf(corpus));
+    const { roots, numbered } = memo.tree((i) => corpus.keyAt(i), since.changed);
+    corpus.rest(since.changed, memo.plan, (key, targets) => { for (const t of targets) numbered[t]?.papers.push(key); });
+    cache.derived = DerivedTreeMemo.record(identity!, stamps!, memo.digestsOfSample, memo.plan, roots, numbered, placesOf(corpus));
     return roots;
   }
   const docs = corpus.docs(sampled);
@@ -87,7 +90,10 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   // The phrase lists are for choosing topics only.
   for (const d of docs) d.phrases = undefined;
   if (docs.length < corpus.size) corpus.rest(othersThan(sampled, corpus.size), placement!, (key, targets) => { for (const t of targets) numbered[t].papers.push(key); });
-  if (identity !== undefined && placement) cache.derived = DerivedTreeMemo.record(identity, stamps!, sampled, placement, nodes, numbered, placesOf(corpus));
+  const sampleDigests = identity !== undefined && placement && corpus.digests?.(sampled);
+  if (sampleDigests && sampleDigests.every((d) => d !== undefined)) {
+    cache.derived = DerivedTreeMemo.record(identity!, stamps!, new Map(sampled.map((at, k) => [at, sampleDigests[k]!])), placement!, nodes, numbered, placesOf(corpus));
+  }
   return nodes;
 }
 

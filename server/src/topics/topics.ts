@@ -273,6 +273,8 @@ export interface PaperReader {
   place(papers: readonly TopicPaper[], plan: PlacementPlan, put: (paper: TopicPaper, nodes: readonly number[]) => void): void;
   /** Each paper's stamp (TopicCorpus.stamps), where the reader can tell it without reading stored texts. */
   stamps?(papers: readonly TopicPaper[]): Float64Array;
+  /** Each paper's digest (TopicCorpus.digests), its stored text read where the paper has none yet. */
+  digests?(papers: readonly TopicPaper[]): (string | undefined)[];
 }
 
 function corpusOf(papers: readonly TopicPaper[], cache: PhraseCache, reader: PaperReader | undefined): TopicCorpus {
@@ -280,6 +282,7 @@ function corpusOf(papers: readonly TopicPaper[], cache: PhraseCache, reader: Pap
     size: papers.length,
     keyAt: (i) => papers[i].key,
     stamps: reader?.stamps && (() => reader.stamps!(papers)),
+    digests: reader?.digests && ((indexes) => reader.digests!(indexes.map((i) => papers[i]))),
     docs: (indexes) => {
       const picked = indexes.map((i) => papers[i]);
       reader?.keep(picked);

@@ -20,6 +20,8 @@ export class DerivedTreeMemo {
     private readonly identity: string,
     private readonly stamps: Float64Array,
     private readonly sampled: Uint8Array,
+    /** The sampled papers' digests (PhraseCache: digestOf), by place: their text as the topics were chosen on it. */
+    private readonly sampleDigests: Map<number, string>,
     readonly plan: PlacementPlan,
     private readonly roots: MemoNode[],
     /** The memo's node of each node number the plan places papers under (undefined: none). */
@@ -30,7 +32,7 @@ export class DerivedTreeMemo {
    * The tree just derived (before its topics are finished: counted and sorted), its papers by their
    * places in the corpus (`placeOf`); a node's papers that are no longer in the corpus are left out.
    */
-  static record(identity: string, stamps: Float64Array, sampled: readonly number[], plan: PlacementPlan, roots: readonly TopicNode[], numbered: readonly (TopicNode | undefined)[], placeOf: (key: string) => number | undefined): DerivedTreeMemo {
+  static record(identity: string, stamps: Float64Array, sampleDigests: Map<number, string>, plan: PlacementPlan, roots: readonly TopicNode[], numbered: readonly (TopicNode | undefined)[], placeOf: (key: string) => number | undefined): DerivedTreeMemo {
     const numberOf = new Map<TopicNode, number>();
     numbered.forEach((node, i) => node && numberOf.set(node, i));
     const byNumber: (MemoNode | undefined)[] = new Array(numbered.length);
@@ -46,23 +48,33 @@ export class DerivedTreeMemo {
       return memo;
     };
     const flags = new Uint8Array(stamps.length);
-    for (const i of sampled) flags[i] = 1;
-    return new DerivedTreeMemo(identity, stamps, flags, plan, roots.map(copy), byNumber);
+    for (const i of sampleDigests.keys()) flags[i] = 1;
+    return new DerivedTreeMemo(identity, stamps, flags, sampleDigests, plan, roots.map(copy), byNumber);
   }
 
   /**
-   * The places of the papers that changed since the tree was derived, if the tree can be had by
-   * placing only them: the same settings and papers (`identity`), and no sampled paper changed.
+   * The places of the papers whose stamp changed since the tree was derived (`changed`, outside the
+   * sample; `sampled`, in it), if the settings and papers are the same (`identity`). The tree can
+   * then be had by placing only `changed`, if each of `sampled` has the text it had (sameSample):
+   * a file read again stores its texts anew, and changes the stamps of papers that did not change.
    */
-  changed(identity: string, stamps: Float64Array): number[] | undefined {
+  changed(identity: string, stamps: Float64Array): { changed: number[]; sampled: number[] } | undefined {
     if (identity !== this.identity || stamps.length !== this.stamps.length) return undefined;
-    const changed: number[] = [];
+    const changed: number[] = [], sampled: number[] = [];
     for (let i = 0; i < stamps.length; i++) {
-      if (stamps[i] === this.stamps[i]) continue;
-      if (this.sampled[i]) return undefined;
-      changed.push(i);
+      if (stamps[i] !== this.stamps[i]) (this.sampled[i] ? sampled : changed).push(i);
     }
-    return changed;
+    return { changed, sampled };
+  }
+
+  /** Whether the sampled papers at these places have the digests they had (`digests`, in the same order). */
+  sameSample(places: readonly number[], digests: readonly (string | undefined)[]): boolean {
+    return places.every((at, k) => digests[k] !== undefined && digests[k] === this.sampleDigests.get(at));
+  }
+
+  /** The sampled papers' digests, for the memo of a tree rebuilt from this one (the sample's texts the same). */
+  get digestsOfSample(): Map<number, string> {
+    return this.sampleDigests;
   }
 
   /**
