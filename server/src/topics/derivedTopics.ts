@@ -73,14 +73,12 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   const identity = stamps && identityOf(corpus, maxPerPaper, hidden);
   const memo = cache.derived;
   cache.derived = undefined;
-  const since = identity !== undefined ? memo?.changed(identity, stamps!) : undefined;
-  const sameSample = since && (since.sampled.length === 0 || (corpus.digests !== undefined && memo!.sameSample(since.sampled, corpus.digests(since.sampled))));
-  if (memo && since && sameSample) {
-    // The same topics as last time: only the papers that changed are placed.
-    const { roots, numbered } = memo.tree((i) => corpus.keyAt(i), since.changed);
-    corpus.rest(since.changed, memo.plan, (key, targets) => { for (const t of targets) numbered[t]?.papers.push(key); });
-    cache.derived = DerivedTreeMemo.record(identity!, stamps!, memo.digestsOfSample, memo.plan, roots, numbered, placesOf(corpus));
-    return roots;
+  if (memo && identity !== undefined) {
+    const placed = placedByMemo(corpus, memo, identity, stamps!);
+    if (placed) {
+      cache.derived = DerivedTreeMemo.record(identity, stamps!, memo.digestsOfSample, memo.plan, placed.roots, placed.numbered, placesOf(corpus));
+      return placed.roots;
+    }
   }
   const docs = corpus.docs(sampled);
   // About this many distinct phrases per sampled paper, so the table starts large enough.
@@ -95,6 +93,19 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
     cache.derived = DerivedTreeMemo.record(identity!, stamps!, new Map(sampled.map((at, k) => [at, sampleDigests[k]!])), placement!, nodes, numbered, placesOf(corpus));
   }
   return nodes;
+}
+
+/**
+ * The last derivation's tree with only the changed papers placed again, if the topics would be the
+ * same (treeMemo.ts): the same settings and papers, and every sampled paper's text as it was.
+ */
+function placedByMemo(corpus: TopicCorpus, memo: DerivedTreeMemo, identity: string, stamps: Float64Array): { roots: TopicNode[]; numbered: (TopicNode | undefined)[] } | undefined {
+  const since = memo.changed(identity, stamps);
+  if (!since) return undefined;
+  if (since.sampled.length && !(corpus.digests && memo.sameSample(since.sampled, corpus.digests(since.sampled)))) return undefined;
+  const { roots, numbered } = memo.tree((i) => corpus.keyAt(i), since.changed);
+  corpus.rest(since.changed, memo.plan, (key, targets) => { for (const t of targets) numbered[t]?.papers.push(key); });
+  return { roots, numbered };
 }
 
 /** The settings a derivation depends on and the papers' keys in order, as one hash. */
