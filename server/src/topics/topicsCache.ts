@@ -44,13 +44,15 @@ export function topicsCacheKeyOfLibrary(batch: TopicBatch, options: TopicOptions
 }
 
 /**
- * Each paper's digest (the token cache's: digestOf), the stored abstracts read a window at a time
- * (by `readInto`). The papers keep theirs, so tokenizing them later need not hash them again; a
- * paper that has one already (PhraseCache.recallDigests) is not read.
+ * The digest (the token cache's: digestOf) of each of `which` (by default every paper of the
+ * batch), the stored abstracts read a window at a time (by `readInto`). The papers keep theirs, so
+ * tokenizing them later need not hash them again; a paper that has one already
+ * (PhraseCache.recallDigests) is not read.
  */
-export function paperDigests(batch: TopicBatch, papers: BatchPaper[] = batchPapers(batch), readInto: (wanted: StoredRead[]) => void = noStoredTexts): string[] {
-  visitInWindows(batch, papers, readInto, (p) => { p.digest = digestOf(p); }, (p) => p.digest === undefined);
-  return papers.map((p) => p.digest!);
+export function paperDigests(batch: TopicBatch, papers: BatchPaper[] = batchPapers(batch), readInto: (wanted: StoredRead[]) => void = noStoredTexts, which: readonly BatchPaper[] = papers): string[] {
+  const wanted = which === papers ? undefined : new Set(which);
+  visitInWindows(batch, papers, readInto, (p) => { p.digest = digestOf(p); }, (p) => p.digest === undefined && (!wanted || wanted.has(p)));
+  return which.map((p) => p.digest!);
 }
 
 function noStoredTexts(wanted: StoredRead[]): void {

@@ -1,4 +1,4 @@
-import { computeTopicTree, digestOf, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, vocabularyOf } from './topics';
+import { computeTopicTree, PaperReader, PhraseCache, TopicNode, TopicOptions, TopicPaper, vocabularyOf } from './topics';
 import { BatchPaper, batchPapers, shareBatch, stampOf, TopicBatch, visitInWindows, windowsOf, withStoredAbstracts } from './topicBatch';
 import { Placer } from './placement';
 import { PlaceHelper, placeInWindows, readPlaced, TAKEN_BY, takeWindows } from './placeHelper';
@@ -127,11 +127,7 @@ function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: Phras
       visitInWindows(batch, papers, readInto, (p) => cache.add(p), (p) => picked.has(p) && !cache.knows(p));
     },
     stamps: (some) => Float64Array.from(some, (p) => stampOf(batch, (p as BatchPaper).at)),
-    digests: (some) => {
-      const picked = new Set(some);
-      visitInWindows(batch, papers, readInto, (p) => { p.digest = digestOf(p); }, (p) => picked.has(p) && p.digest === undefined);
-      return some.map((p) => (p as BatchPaper).digest);
-    },
+    digests: (some) => paperDigests(batch, papers, readInto, some as BatchPaper[]),
     place: (some, plan, put) => {
       const placer = new Placer(plan, cache.table);
       // The papers to place are some of `papers`, so each knows its index in the batch.
