@@ -19,8 +19,7 @@ export class DerivedTreeMemo {
     /** The settings and the papers' keys, in order, as one string (what must not change). */
     private readonly identity: string,
     private readonly stamps: Float64Array,
-    private readonly sampled: Uint8Array,
-    /** The sampled papers' digests (PhraseCache: digestOf), by place: their text as the topics were chosen on it. */
+    /** The sampled papers' digests (PhraseCache: digestOf), by place: which were sampled, and their text as the topics were chosen on it. */
     private readonly sampleDigests: Map<number, string>,
     readonly plan: PlacementPlan,
     private readonly roots: MemoNode[],
@@ -47,9 +46,7 @@ export class DerivedTreeMemo {
       if (number !== undefined) byNumber[number] = memo;
       return memo;
     };
-    const flags = new Uint8Array(stamps.length);
-    for (const i of sampleDigests.keys()) flags[i] = 1;
-    return new DerivedTreeMemo(identity, stamps, flags, sampleDigests, plan, roots.map(copy), byNumber);
+    return new DerivedTreeMemo(identity, stamps, sampleDigests, plan, roots.map(copy), byNumber);
   }
 
   /**
@@ -62,7 +59,7 @@ export class DerivedTreeMemo {
     if (identity !== this.identity || stamps.length !== this.stamps.length) return undefined;
     const changed: number[] = [], sampled: number[] = [];
     for (let i = 0; i < stamps.length; i++) {
-      if (stamps[i] !== this.stamps[i]) (this.sampled[i] ? sampled : changed).push(i);
+      if (stamps[i] !== this.stamps[i]) (this.sampleDigests.has(i) ? sampled : changed).push(i);
     }
     return { changed, sampled };
   }
