@@ -284,13 +284,26 @@ describe('the text store', () => {
     return { base, total, lib, storedLib, stored, placeOf, reads, readInto, batch: await encodeTopicPapers(stored, new Slice()) };
   }
 
+  /**
+   * Asks for the topics of `papers` of a largeStoredLibrary (its `reads` and `readInto`), of one
+   * worker's cache unless told: the tree, the papers in no topic, and the keys of the papers read.
+   */
+  function askTopicsOf(reads: Map<string, number>, readInto: (wanted: StoredRead[]) => void) {
+    const worker = new PhraseCache();
+    return async (papers: UnreadTopicPaper[], cache = worker) => {
+      reads.clear();
+      const answer = answerTopics({ id: 1, batch: await encodeTopicPapers(papers, new Slice()), options: DEFAULT_TOPIC_OPTIONS }, cache, 'code', readInto);
+      return { tree: answer.tree, unplaced: answer.unplaced, read: [...reads.keys()].sort() };
+    };
+  }
+
   it('lets the topics worker choose topics on a sample of a large library and read every other paper once, placing it as a sampled paper with its text', async () => {
     const { base, total, lib, stored, reads, readInto, batch } = await largeStoredLibrary();
     const worker = new PhraseCache();
     const first = answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
     assert.deepStrictEqual(first.tree, computeTopicTree(topicPapers(lib), DEFAULT_TOPIC_OPTIONS, new PhraseCache()), 'as from the texts in memory');
     assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [total, 1], 'every abstract read, once');
-    assert.strictEqual(worker.tokenized, 2000, 'the cache keeps the sample\'s tokens only');
+    assert.strictEqual(worker.tokenized, sampleIndexes(stored.map((p) => p.key)).length, 'the cache keeps the sample\'s tokens only');
 
     // Where each paper sits: the same places as every other copy of its text, sampled or not.
     const where = new Map<string, string[]>();
@@ -311,19 +324,20 @@ describe('the text store', () => {
   });
 
   it('derives a large library\'s topics again by placing only the papers that changed, as a derivation from scratch would; a change in the sample derives them all', async () => {
-    const { base, storedLib, stored, placeOf, reads, readInto } = await largeStoredLibrary();
-    const worker = new PhraseCache();
-    const ask = async (papers: UnreadTopicPaper[], cache = worker) => {
-      reads.clear();
-      const answer = answerTopics({ id: 1, batch: await encodeTopicPapers(papers, new Slice()), options: DEFAULT_TOPIC_OPTIONS }, cache, 'code', readInto);
-      return { tree: answer.tree, unplaced: answer.unplaced, read: [...reads.keys()].sort() };
-    };
+    const { storedLib, stored, placeOf, reads, readInto } = await largeStoredLibrary();
+    const ask = askTopicsOf(reads, readInto);
     const first = await ask(stored);
-    const sampled = new Set(sampleIndexes(stored.length));
+    const sampled = new Set(sampleIndexes(stored.map((p) => p.key)));
     const outside = stored.map((_, i) => i).filter((i) => !sampled.has(i));
-    // Three papers outside the sample, copies of three different papers, take one another's abstracts.
-    const [a, b, c] = [outside[5], outside[5 + 1], outside[5 + 2]];
-    assert.strictEqual(new Set([a, b, c].map((i) => i % base.length)).size, 3);
+    // Three papers outside the sample, each under topics of its own, take one another's abstracts.
+    const nodesOf = new Map<string, string[]>();
+    const walk = (nodes: TopicNode[]) => { for (const n of nodes) { for (const k of n.papers) nodesOf.set(k, [...(nodesOf.get(k) ?? []), n.id]); walk(n.children); } };
+    walk(first.tree!);
+    const placedAs = (i: number) => JSON.stringify(nodesOf.get(stored[i].key) ?? []);
+    const a = outside[5];
+    const b = outside.find((i) => placedAs(i) !== placedAs(a))!;
+    const c = outside.find((i) => placedAs(i) !== placedAs(a) && placedAs(i) !== placedAs(b))!;
+    assert.strictEqual(new Set([a, b, c].map(placedAs)).size, 3);
     const rotate = (ps: UnreadTopicPaper[], [x, y, z]: number[]) => ps.map((p, i) => (i === x ? { ...p, abstract: ps[y].abstract } : i === y ? { ...p, abstract: ps[z].abstract } : i === z ? { ...p, abstract: ps[x].abstract } : p));
     const edited = rotate(stored, [a, b, c]);
     const placed = await ask(edited);
@@ -368,9 +382,35 @@ describe('the text store', () => {
     assert.deepStrictEqual(rederived.tree, (await ask(changedSample, new PhraseCache())).tree);
   });
 
+  it('places the papers a large library gains and lets go of those it loses, choosing its topics again only when its sample changes', async () => {
+    const { stored, reads, readInto } = await largeStoredLibrary();
+    const ask = askTopicsOf(reads, readInto);
+    const sampled = sampleIndexes(stored.map((p) => p.key));
+    const outside = stored.map((_, i) => i).filter((i) => !sampled.includes(i));
+    const gone = new Set(outside.filter((_, k) => k % 10 === 3));
+    const fewer = stored.filter((_, i) => !gone.has(i));
+    assert.deepStrictEqual(sampleIndexes(fewer.map((p) => p.key)).map((i) => fewer[i].key), sampled.map((i) => stored[i].key), 'the same sample');
+    await ask(fewer);
+    const came = await ask(stored);
+    assert.deepStrictEqual(came.read, [...gone].map((i) => stored[i].key).sort(), `only the ${gone.size} papers that came are read`);
+    const scratch = await ask(stored, new PhraseCache());
+    assert.deepStrictEqual([came.tree, came.unplaced], [scratch.tree, scratch.unplaced], 'the tree a new worker derives');
+    const left = await ask(fewer);
+    assert.deepStrictEqual(left.read, [], 'papers gone: none read');
+    const fewerScratch = await ask(fewer, new PhraseCache());
+    assert.deepStrictEqual([left.tree, left.unplaced], [fewerScratch.tree, fewerScratch.unplaced]);
+
+    // A sampled paper gone: every topic is chosen again, and every paper outside the sample read.
+    const lessSampled = fewer.filter((p) => p.key !== stored[sampled[7]].key);
+    const derived = await ask(lessSampled);
+    assert.ok(derived.read.length >= outside.length - gone.size, `${derived.read.length} papers read`);
+    assert.deepStrictEqual(derived.tree, (await ask(lessSampled, new PhraseCache())).tree);
+  });
+
   it('has a helper thread place papers beside it when there are many, as the topics thread alone would; a helper that dies leaves its papers to the topics thread', async function () {
     this.timeout(40_000); // four computations, and two seconds each to tell that a dead helper is dead
-    const { total, reads, readInto, batch } = await largeStoredLibrary();
+    const { total, stored, reads, readInto, batch } = await largeStoredLibrary();
+    const sampleSize = sampleIndexes(stored.map((p) => p.key)).length;
     const request = { id: 1, batch, options: DEFAULT_TOPIC_OPTIONS, texts: lastStore };
     const alone = answerTopics(request, new PhraseCache(), 'code', readInto);
     const file = path.join(__dirname, '../../server/src/topics/topicsWorker.js');
@@ -384,7 +424,7 @@ describe('the text store', () => {
     assert.deepStrictEqual([helped.tree, helped.note], [alone.tree, undefined]);
     assert.ok([batch.text, batch.bounds, batch.stored].every((a) => a?.buffer instanceof SharedArrayBuffer), 'the helper was given the batch\'s bytes to share, not a copy');
     assert.strictEqual(Math.max(...reads.values()), 1);
-    assert.ok(reads.size > 2000 && reads.size < total, `this thread read the sample and some of the rest, the helper the others from the store itself (${reads.size - 2000} of ${total - 2000} here)`);
+    assert.ok(reads.size > sampleSize && reads.size < total, `this thread read the sample and some of the rest, the helper the others from the store itself (${reads.size - sampleSize} of ${total - sampleSize} here)`);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-helper-'));
     try {

@@ -12,6 +12,7 @@ import { Restarts } from '../../server/src/runtime/workerHost';
 import { replyOf } from '../../server/src/topics/topicsRequest';
 import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
+import { keyHash, sampleOf, sampleRate, SELECTION_SAMPLE } from '../../server/src/topics/derivedTopics';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST, uriFor } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
@@ -219,6 +220,35 @@ describe('the topics worker', function () {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('the sample a large library\'s topics are chosen on', () => {
+  const keysOf = (keys: string[]) => Float64Array.from(keys, keyHash);
+  const sampledKeys = (keys: string[]) => sampleOf(keysOf(keys)).sampled.map((i) => keys[i]);
+
+  it('holds every paper of a small library, and a share of a large one that steps down as it grows', () => {
+    const size = SELECTION_SAMPLE[0];
+    assert.deepStrictEqual([sampleRate(10), sampleRate(size), sampleRate(size * 1.125 - 1)], [1, 1, 1]);
+    for (const n of [2250, 2600, 10_000, 116_079, 1_000_000]) {
+      const rate = sampleRate(n);
+      assert.ok(rate < 1 && n * rate >= size && n * rate < size * 1.125, `${n} papers: rate ${rate}`);
+      const keys = Array.from({ length: n }, (_, i) => `smith${2000 + (i % 25)}${['deep', 'graph', 'learning'][i % 3]}${i}`);
+      const sampled = sampleOf(keysOf(keys)).sampled.length;
+      // A share of the papers by their keys' hashes: near the expected size, not exactly it.
+      assert.ok(Math.abs(sampled - n * rate) < 4 * Math.sqrt(n * rate), `${n} papers: ${sampled} sampled, ~${Math.round(n * rate)} expected`);
+    }
+  });
+
+  it('keeps each paper in or out of it as others come and go, whatever their order', () => {
+    const keys = Array.from({ length: 27_000 }, (_, i) => `paper${i}`);
+    const more = [...keys, ...Array.from({ length: 500 }, (_, i) => `added${i}`)];
+    assert.strictEqual(sampleRate(keys.length), sampleRate(more.length));
+    const before = sampledKeys(keys);
+    const after = new Set(sampledKeys(more));
+    assert.deepStrictEqual(before.filter((k) => after.has(k)), before, 'every paper sampled before still is');
+    assert.deepStrictEqual([...after].filter((k) => !k.startsWith('added')), before, 'and no other that was there before');
+    assert.deepStrictEqual(new Set(sampledKeys([...more].reverse())), after, 'the same papers, in any order');
   });
 });
 

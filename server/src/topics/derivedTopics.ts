@@ -3,7 +3,6 @@ import type { PhraseCache, TopicNode } from './topics';
 import { centroid, collectAcronyms, FIELD_SIMILARITY, groupFields, nameStems, settledAcronyms, SparseVector, VARIANT_SIMILARITY, variantNames, WordSpace } from './fields';
 import { Assigner, LevelPlan, NearestTopic, NO_NODE, NO_TOPIC, PlacementPlan } from './placement';
 import { DerivedTreeMemo } from './treeMemo';
-import { contentHash } from '../runtime/cacheStore';
 
 /**
  * Topics derived from the papers' own text, for papers with no tags, folder or vocabulary topic.
@@ -67,16 +66,17 @@ const MIN_SUBTOPIC_PAPERS = 3;
  * every other paper is then placed by, as a paper of the sample would have been.
  */
 export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache: PhraseCache, hidden: ReadonlySet<string> = new Set()): TopicNode[] {
-  const sampled = sampleIndexes(corpus.size);
+  const keys = keyHashesOf(corpus);
+  const { sampled, rate } = sampleOf(keys);
   // Only where some papers are not sampled: otherwise any change is to a sampled paper.
   const stamps = sampled.length < corpus.size ? corpus.stamps?.() : undefined;
-  const identity = stamps && identityOf(corpus, maxPerPaper, hidden);
+  const identity = stamps && `${maxPerPaper}\u0000${[...hidden].sort().join('\u0001')}\u0000${rate}`;
   const memo = cache.derived;
   cache.derived = undefined;
   if (memo && identity !== undefined) {
-    const placed = placedByMemo(corpus, memo, identity, stamps!);
+    const placed = placedByMemo(corpus, memo, identity, stamps!, keys, sampled);
     if (placed) {
-      cache.derived = DerivedTreeMemo.record(identity, stamps!, memo.digestsOfSample, memo.plan, placed.roots, placed.numbered, placesOf(corpus));
+      cache.derived = DerivedTreeMemo.record(identity, stamps!, keys, sampled, memo.digestsOfSample, memo.plan, placed.roots, placed.numbered, placesOf(corpus));
       return placed.roots;
     }
   }
@@ -84,40 +84,28 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   // About this many distinct phrases per sampled paper, so the table starts large enough.
   const phraseKeys = new PhraseKeys(cache.table, docs.length * 75);
   const numbered: TopicNode[] = [];
-  const { nodes, placement } = deriveTopics(docs, maxPerPaper, [], 0, { cache, phraseKeys, hidden, numbered, scale: corpus.size / docs.length });
+  const { nodes, placement } = deriveTopics(docs, maxPerPaper, [], 0, { cache, phraseKeys, hidden, numbered, scale: 1 / rate });
   // The phrase lists are for choosing topics only.
   for (const d of docs) d.phrases = undefined;
   if (docs.length < corpus.size) corpus.rest(othersThan(sampled, corpus.size), placement!, (key, targets) => { for (const t of targets) numbered[t].papers.push(key); });
   const sampleDigests = identity !== undefined && placement && corpus.digests?.(sampled);
   if (sampleDigests && sampleDigests.every((d) => d !== undefined)) {
-    cache.derived = DerivedTreeMemo.record(identity!, stamps!, new Map(sampled.map((at, k) => [at, sampleDigests[k]!])), placement!, nodes, numbered, placesOf(corpus));
+    cache.derived = DerivedTreeMemo.record(identity!, stamps!, keys, sampled, sampleDigests as string[], placement!, nodes, numbered, placesOf(corpus));
   }
   return nodes;
 }
 
 /**
- * The last derivation's tree with only the changed papers placed again, if the topics would be the
- * same (treeMemo.ts): the same settings and papers, and every sampled paper's text as it was.
+ * The last derivation's tree with only the changed and new papers placed, if the topics would be
+ * the same (treeMemo.ts): the same settings and sample, and every sampled paper's text as it was.
  */
-function placedByMemo(corpus: TopicCorpus, memo: DerivedTreeMemo, identity: string, stamps: Float64Array): { roots: TopicNode[]; numbered: (TopicNode | undefined)[] } | undefined {
-  const since = memo.changed(identity, stamps);
+function placedByMemo(corpus: TopicCorpus, memo: DerivedTreeMemo, identity: string, stamps: Float64Array, keys: Float64Array, sampled: readonly number[]): { roots: TopicNode[]; numbered: (TopicNode | undefined)[] } | undefined {
+  const since = memo.changed(identity, stamps, keys, sampled);
   if (!since) return undefined;
-  if (since.sampled.length && !(corpus.digests && memo.sameSample(since.sampled, corpus.digests(since.sampled)))) return undefined;
-  const { roots, numbered } = memo.tree((i) => corpus.keyAt(i), since.changed);
+  if (since.sampled.length && !(corpus.digests && memo.sameSample(since.sampled, corpus.digests(since.sampled.map((k) => sampled[k]))))) return undefined;
+  const { roots, numbered } = memo.tree((i) => corpus.keyAt(i), since.placeNow);
   corpus.rest(since.changed, memo.plan, (key, targets) => { for (const t of targets) numbered[t]?.papers.push(key); });
   return { roots, numbered };
-}
-
-/** The settings a derivation depends on and the papers' keys in order, as one hash. */
-function identityOf(corpus: TopicCorpus, maxPerPaper: number, hidden: ReadonlySet<string>): string {
-  const hash = contentHash().update(`${maxPerPaper}\u0000${[...hidden].sort().join('\u0001')}\u0000${corpus.size}\u0000`);
-  // A thousand keys an update: an update per key cost more than the hashing.
-  for (let i = 0; i < corpus.size; i += 1000) {
-    const keys: string[] = [];
-    for (let j = i; j < Math.min(corpus.size, i + 1000); j++) keys.push(corpus.keyAt(j));
-    hash.update(`${keys.join('\u0000')}\u0000`);
-  }
-  return hash.digest('base64');
 }
 
 /** A paper's index in the corpus by its key. */
@@ -127,14 +115,72 @@ function placesOf(corpus: TopicCorpus): (key: string) => number | undefined {
   return (key) => at.get(key);
 }
 
-/** The indexes of the papers of a corpus of `n` that its topics are chosen on (the sample). */
-export function sampleIndexes(n: number): number[] {
-  return spacedIndexes(n, SELECTION_SAMPLE[0]);
+/** Each paper's key hashed (keyHash), by index. */
+function keyHashesOf(corpus: TopicCorpus): Float64Array {
+  const out = new Float64Array(corpus.size);
+  for (let i = 0; i < corpus.size; i++) out[i] = keyHash(corpus.keyAt(i));
+  return out;
 }
 
-/** `size` indexes out of `n`, evenly spaced (as spaced() picks from a list); all of them when n <= size. */
-function spacedIndexes(n: number, size: number): number[] {
-  return spaced(Array.from({ length: n }, (_, i) => i), size);
+/**
+ * A paper's key as a 53-bit number: two 32-bit FNV-1a hashes of its characters, with different
+ * primes and starting values. It tells a paper from the others (treeMemo.ts), and decides whether
+ * it is sampled (sampleOf).
+ */
+export function keyHash(key: string): number {
+  let a = 0x811c9dc5, b = 0x2f1b6c33;
+  for (let j = 0; j < key.length; j++) {
+    const c = key.charCodeAt(j);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0) * 0x200000 + (b >>> 11);
+}
+
+/** A 32-bit value spread evenly from a key hash's low bits (MurmurHash3's finalizer), to sample by. */
+function sampleValue(hash: number): number {
+  let x = hash % 0x100000000 | 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * How much larger the library grows before its sample's rate is lowered: the sample holds from
+ * SELECTION_SAMPLE[0] papers to this many times as many.
+ */
+const SAMPLE_GROWTH = 1.125;
+
+/**
+ * The share of papers that are sampled in a corpus of `n`: all of them up to SAMPLE_GROWTH times
+ * SELECTION_SAMPLE[0], then a rate that steps down each time the corpus grows by SAMPLE_GROWTH.
+ */
+export function sampleRate(n: number): number {
+  const size = SELECTION_SAMPLE[0];
+  let base = size;
+  while (base * SAMPLE_GROWTH <= n) base *= SAMPLE_GROWTH;
+  return base === size ? 1 : size / base;
+}
+
+/**
+ * The papers topics are chosen on (by index, ascending), and the rate they were sampled at: those
+ * whose key's hash falls below the rate. A paper is in the sample by its own key, so a paper added
+ * or taken away leaves every other paper in or out of it as it was, and the sample is the same
+ * whatever order the papers came in. An evenly spaced sample moved with every paper added, so a
+ * new digest meant choosing every topic again.
+ */
+export function sampleOf(keys: Float64Array): { sampled: number[]; rate: number } {
+  const rate = sampleRate(keys.length);
+  if (rate === 1) return { sampled: Array.from({ length: keys.length }, (_, i) => i), rate };
+  const below = rate * 0x100000000;
+  const sampled: number[] = [];
+  for (let i = 0; i < keys.length; i++) if (sampleValue(keys[i]) < below) sampled.push(i);
+  return { sampled, rate };
+}
+
+/** The indexes of the sampled papers among papers with these keys (sampleOf). */
+export function sampleIndexes(keys: readonly string[]): number[] {
+  return sampleOf(Float64Array.from(keys, keyHash)).sampled;
 }
 
 /** The indexes below n not in `taken` (ascending). */
