@@ -323,6 +323,19 @@ describe('the text store', () => {
     assert.strictEqual(reads.size, 0, 'again, the same papers: nothing is read, the tree is the one derived (treeMemo.ts)');
   });
 
+  it('says when a large library\'s topics are chosen and its other papers are yet to be placed, so that the memory the choosing freed can go back first', async () => {
+    const { total, stored, reads, readInto, batch } = await largeStoredLibrary();
+    const sampleSize = sampleIndexes(stored.map((p) => p.key)).length;
+    const readWhenDone: number[] = [];
+    const worker = new PhraseCache();
+    answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto, Date.now(), undefined, () => readWhenDone.push(reads.size));
+    assert.deepStrictEqual(readWhenDone, [sampleSize], 'once, with the sample read and no other paper');
+    assert.strictEqual(reads.size, total);
+    // Placed from the memo, nothing is chosen: no call.
+    answerTopics({ id: 2, batch: await encodeTopicPapers(stored, new Slice()), options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto, Date.now(), undefined, () => readWhenDone.push(-1));
+    assert.deepStrictEqual(readWhenDone, [sampleSize]);
+  });
+
   it('derives a large library\'s topics again by placing only the papers that changed, as a derivation from scratch would; a change in the sample derives them all', async () => {
     const { storedLib, stored, placeOf, reads, readInto } = await largeStoredLibrary();
     const ask = askTopicsOf(reads, readInto);

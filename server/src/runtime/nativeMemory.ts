@@ -63,6 +63,16 @@ export function configureNativeTrim(busyNow: () => boolean, logLine: (line: stri
   log = logLine;
 }
 
+/**
+ * Gives malloc's free memory back now, from any of the server's threads (the trim runs on libuv's
+ * pool): for a thread in the middle of a long piece of work, at a point where it has freed much and
+ * is about to take more (the topics worker, between choosing a large library's topics and placing
+ * its papers), which the server's trims, made only between bursts of work, do not reach.
+ */
+export function returnFreedNativeMemoryNow(): void {
+  if (canTrim()) helper!.trim().catch(() => undefined);
+}
+
 export function returnFreedNativeMemorySoon(): void {
   if (!canTrim()) return;
   soon ??= trimAfter(TRIM_AFTER_MS, () => { soon = undefined; });

@@ -40,6 +40,8 @@ export interface TopicCorpus {
   stamps?(): Float64Array;
   /** The digests of the papers at these indexes (PhraseCache: digestOf), reading their stored text where needed. */
   digests?(indexes: readonly number[]): (string | undefined)[];
+  /** Called once the topics are chosen on the sample, before the other papers are placed (PaperReader.sampleDone). */
+  sampleDone?(): void;
 }
 
 /** A level of the tree: its nodes and their plan; for the top level, the plan for every level. */
@@ -87,7 +89,10 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   const { nodes, placement } = deriveTopics(docs, maxPerPaper, [], 0, { cache, phraseKeys, hidden, numbered, scale: 1 / rate });
   // The phrase lists are for choosing topics only.
   for (const d of docs) d.phrases = undefined;
-  if (docs.length < corpus.size) corpus.rest(othersThan(sampled, corpus.size), placement!, (key, targets) => { for (const t of targets) numbered[t].papers.push(key); });
+  if (docs.length < corpus.size) {
+    corpus.sampleDone?.();
+    corpus.rest(othersThan(sampled, corpus.size), placement!, (key, targets) => { for (const t of targets) numbered[t].papers.push(key); });
+  }
   const sampleDigests = identity !== undefined && placement && corpus.digests?.(sampled);
   if (sampleDigests && sampleDigests.every((d) => d !== undefined)) {
     cache.derived = DerivedTreeMemo.record(identity!, stamps!, keys, sampled, sampleDigests as string[], placement!, nodes, numbered, placesOf(corpus));

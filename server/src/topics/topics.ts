@@ -275,6 +275,11 @@ export interface PaperReader {
   stamps?(papers: readonly TopicPaper[]): Float64Array;
   /** Each paper's digest (TopicCorpus.digests), its stored text read where the paper has none yet. */
   digests?(papers: readonly TopicPaper[]): (string | undefined)[];
+  /**
+   * The topics of a large library are chosen, and its other papers are to be placed: the memory
+   * the choosing used and let go can be given back before placing takes more.
+   */
+  sampleDone?(): void;
 }
 
 function corpusOf(papers: readonly TopicPaper[], cache: PhraseCache, reader: PaperReader | undefined): TopicCorpus {
@@ -283,6 +288,7 @@ function corpusOf(papers: readonly TopicPaper[], cache: PhraseCache, reader: Pap
     keyAt: (i) => papers[i].key,
     stamps: reader?.stamps && (() => reader.stamps!(papers)),
     digests: reader?.digests && ((indexes) => reader.digests!(indexes.map((i) => papers[i]))),
+    sampleDone: reader?.sampleDone && (() => reader.sampleDone!()),
     docs: (indexes) => {
       const picked = indexes.map((i) => papers[i]);
       reader?.keep(picked);

@@ -30,9 +30,9 @@ export type TopicsAnswer = { tree?: TopicNode[]; unplaced?: string[]; keys?: rea
  * papers' tokens, and digests and stamps. A paper the cache knows by its stamp is not read for its
  * digest (the kept tree's key, with `cacheDir` and no `libraryHash`), nor for its tokens when it is
  * sampled again. Texts are read a window at a time (`readInto`). `ms`: from `started` until the
- * tree is there (before it is kept in the cache folder).
+ * tree is there (before it is kept in the cache folder). `sampleDone`: see PaperReader.sampleDone.
  */
-export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeId: string, readInto: (wanted: StoredRead[]) => void, started = Date.now(), helper?: HelperOptions): TopicsAnswer {
+export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeId: string, readInto: (wanted: StoredRead[]) => void, started = Date.now(), helper?: HelperOptions, sampleDone?: () => void): TopicsAnswer {
   const papers = batchPapers(req.batch);
   const stamps = cache.recallDigests(req.batch, papers);
   const key = !req.cacheDir ? undefined
@@ -45,7 +45,7 @@ export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeI
     return { tree: found.tree, unplaced: unplacedKeys(papers, found.tree), keys: keysOf(papers), ms: Date.now() - started, cached: true };
   }
   const notes: string[] = [];
-  const tree = vocabularyOf(req.options).length > 0 ? withVocabulary(req, papers, cache, readInto) : fromTokens(req, papers, cache, readInto, helper, notes);
+  const tree = vocabularyOf(req.options).length > 0 ? withVocabulary(req, papers, cache, readInto) : fromTokens(req, papers, cache, readInto, helper, notes, sampleDone);
   const ms = Date.now() - started;
   cache.rememberDigests(req.batch, papers, stamps);
   const unsaved = key ? writeCachedTree(req.cacheDir!, key, tree) : undefined;
@@ -104,7 +104,7 @@ const HELPER_STALL_MS = 2000;
  * the cache (unless it knows them), the others read once each and placed, by a helper thread too
  * when there are many; all a window of stored abstracts at a time.
  */
-function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: PhraseCache, readInto: (wanted: StoredRead[]) => void, helper: HelperOptions | undefined, notes: string[]): TopicNode[] {
+function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: PhraseCache, readInto: (wanted: StoredRead[]) => void, helper: HelperOptions | undefined, notes: string[], sampleDone?: () => void): TopicNode[] {
   const { batch } = req;
   // A helper where many papers are to be placed: those without tags or a folder topic, but for the
   // ones topics are chosen on (SELECTION_SAMPLE). Started as the sample is read (keep), so that it is
@@ -128,6 +128,7 @@ function fromTokens(req: TopicsWorkerRequest, papers: BatchPaper[], cache: Phras
     },
     stamps: (some) => Float64Array.from(some, (p) => stampOf(batch, (p as BatchPaper).at)),
     digests: (some) => paperDigests(batch, papers, readInto, some as BatchPaper[]),
+    sampleDone,
     place: (some, plan, put) => {
       const placer = new Placer(plan, cache.table);
       // The papers to place are some of `papers`, so each knows its index in the batch.

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'worker_threads';
 import { codeIdOf } from '../runtime/cacheStore';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
+import { returnFreedNativeMemoryNow } from '../runtime/nativeMemory';
 import { PhraseCache } from './topics';
 import { readStored, releaseReadBuffer, StoredRead } from '../runtime/textStore';
 import { answerTopics, replyOf, TopicsWorkerReply, TopicsWorkerRequest } from './topicsRequest';
@@ -36,7 +37,9 @@ function serveTopics(): void {
     const started = Date.now();
     try {
       const readInto = (wanted: StoredRead[]) => readStored(req.texts, wanted);
-      const answer = answerTopics(req, cache, topicsCodeId(), readInto, started, helper);
+      // Between choosing a large library's topics and placing its other papers, the memory the
+      // choosing freed goes back to the system: placing would otherwise add to it (the process's peak).
+      const answer = answerTopics(req, cache, topicsCodeId(), readInto, started, helper, returnFreedNativeMemoryNow);
       parentPort!.postMessage(replyOf(req.id, answer) satisfies TopicsWorkerReply);
       // What the computation left (the batch, the phrase lists) is garbage now; an idle worker would
       // hold it for seconds, at the time the process's memory peaks (see collectGarbage).
