@@ -651,6 +651,7 @@ export class Session {
     const settingsKey = JSON.stringify(this.settings.topics);
     if (!(this.topicTree && this.topicTree.version === this.library.version && this.topicTree.settingsKey === settingsKey)) {
       this.topicsRunning ??= (async () => {
+        this.parseWorkers.pauseSaving(true);
         const version = this.library.version;
         const options = this.settings.topics; // as the key says, even if the settings change while the papers are encoded
         const slice = new Slice();
@@ -669,7 +670,10 @@ export class Session {
         if (reply.error || !reply.tree) throw new Error(`topics could not be computed: ${reply.error}`);
         this.topicTree = { version, settingsKey, papers: current, tree: reply.tree, unplaced: reply.unplaced ?? [], ms: reply.ms, fromCache: !!reply.cached, revision: ++this.topicRevisions };
         returnFreedNativeMemorySoon(); // the batch's buffers, sent to the worker and freed there
-      })().finally(() => { this.topicsRunning = undefined; });
+      })().finally(() => {
+        this.topicsRunning = undefined;
+        this.parseWorkers.pauseSaving(false);
+      });
       await this.topicsRunning;
     }
     // The papers in no topic are those of the papers the tree was made from (the worker lists them:

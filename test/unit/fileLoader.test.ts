@@ -97,13 +97,18 @@ describe('the scan\'s file loaders', function () {
     }
   });
 
-  it('with a text store and a cache, the records waiting to be saved wait in the store, not in memory, and one worker saves them later', async () => {
-    // Two workers' worth of files, each worker's records over the megabyte a writer gathers before writing.
+  /** The example library and 120 long notes: two workers' worth of files, each worker's records over the megabyte a writer gathers before writing. */
+  function libraryOfLongNotes(): string {
     const spillRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-spill-'));
     fs.cpSync(path.join(FIXTURES, 'library'), spillRoot, { recursive: true });
     for (let i = 0; i < 120; i++) {
       fs.writeFileSync(path.join(spillRoot, `notes/generated-${i}.md`), `---\ncitekey: generated${i}\ntitle: "Generated Note ${i}"\n---\n\n${`Note ${i} says something at length. `.repeat(600)}\n`);
     }
+    return spillRoot;
+  }
+
+  it('with a text store and a cache, the records waiting to be saved wait in the store, not in memory, and one worker saves them later', async () => {
+    const spillRoot = libraryOfLongNotes();
     const files = filesToLoad(spillRoot);
     const here = await loadAll(inThreadLoader, files);
     const store = openTextStore(path.join(spillRoot, '.texts'));
@@ -135,6 +140,31 @@ describe('the scan\'s file loaders', function () {
       assert.deepStrictEqual(json(await loadAll(again, files)), json(here), 'what the next start reads from the cache is what parsing gives');
       await again.saveCacheBeforeExit(20000);
       assert.match(lines.join('\n'), new RegExp(`parse cache: ${parsed} files unchanged since cached \\(not read\\), 0 with unchanged text \\(read and hashed\\), 0 parsed`));
+    } finally {
+      closeTextStore(store);
+      fs.rmSync(spillRoot, { recursive: true, force: true });
+    }
+  });
+
+  it('the cache\'s writing waits while the server says so (a topic tree being derived), and goes on when it says', async () => {
+    const spillRoot = libraryOfLongNotes();
+    const files = filesToLoad(spillRoot);
+    const store = openTextStore(path.join(spillRoot, '.texts'));
+    const config = { dir: path.join(spillRoot, '.cache'), codeId: 'test', racyMs: -60_000 };
+    const written = () => (fs.existsSync(config.dir) ? fs.readdirSync(config.dir).length : 0);
+    try {
+      const loader = new WorkerFileLoader(PARSE_WORKER, 2, () => undefined);
+      loader.useTextStore(store);
+      loader.useCache(config);
+      await loadAll(loader, files);
+      loader.pauseSaving(true);
+      loader.saveCache();
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.strictEqual(written(), 0, 'nothing written while paused');
+      loader.pauseSaving(false);
+      for (let waited = 0; written() < files.length - 1 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      assert.strictEqual(written(), files.length - 1, 'every parsed file, once resumed');
+      await loader.saveCacheBeforeExit(20000);
     } finally {
       closeTextStore(store);
       fs.rmSync(spillRoot, { recursive: true, force: true });

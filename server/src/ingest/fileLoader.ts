@@ -116,11 +116,28 @@ export class WorkerFileLoader implements FileLoader {
     this.untilEnded(writer).post({ type: 'save', ...pending });
   }
 
-  /** Counts the worker among those saving until it ends. */
+  /** Counts the worker among those saving until it ends (paused at once if saving is). */
   private untilEnded(w: ParseWorker): ParseWorker {
-    const ended: Promise<void> = w.whenEnded().then(() => { this.saving.delete(ended); });
+    const ended: Promise<void> = w.whenEnded().then(() => { this.saving.delete(ended); this.savers.delete(w); });
     this.saving.add(ended);
+    this.savers.add(w);
+    if (this.paused) w.post({ type: 'pause' });
     return w;
+  }
+
+  /** The workers writing the cache, and whether they are told to wait. */
+  private readonly savers = new Set<ParseWorker>();
+  private paused = false;
+
+  /**
+   * Has the cache's writing wait (`paused`), or go on. The server pauses it while it derives a topic
+   * tree: a writer that started before the request came (the full text ready a while before) took
+   * a core and added its buffers to the process's peak, beside the topics worker and its helper.
+   */
+  pauseSaving(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    for (const w of this.savers) w.post({ type: paused ? 'pause' : 'resume' });
   }
 
   /**
@@ -137,6 +154,7 @@ export class WorkerFileLoader implements FileLoader {
    * so that stopping the editor right after a cold start does not cost the next start its cache.
    */
   async saveCacheBeforeExit(ms: number): Promise<void> {
+    this.pauseSaving(false);
     this.saveCache();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(this.saving), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);

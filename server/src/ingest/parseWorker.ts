@@ -7,7 +7,7 @@ import type { TitleInfo } from '../model/keys';
 import { CacheCounts, cacheNames, noCounts, ParseCacheConfig, ParseCacheUse, unwrittenRecords, writeRecordOrSay } from './parseCache';
 import { HandedOffRecords, UnsavedRecords } from './unsavedRecords';
 import { logMemory } from '../runtime/memoryLog';
-import { storeTexts, TextStoreLocation, TextWriter } from '../runtime/textStore';
+import { releaseReadBuffer, storeTexts, TextStoreLocation, TextWriter } from '../runtime/textStore';
 import { splitBody } from './recordBody';
 
 /**
@@ -33,7 +33,10 @@ export type ParseWorkerRequest =
   | { type: 'taken' }
   | { type: 'finish' }
   /** Write records other workers handed off (see `ended`), then end: sent to a worker started for it. */
-  | { type: 'save'; cache: ParseCacheConfig; location: TextStoreLocation; handed: HandedOffRecords[] };
+  | { type: 'save'; cache: ParseCacheConfig; location: TextStoreLocation; handed: HandedOffRecords[] }
+  /** Writing the cache waits from `pause` until `resume` (while the server derives a topic tree: see WorkerFileLoader.pauseSaving). */
+  | { type: 'pause' }
+  | { type: 'resume' };
 /**
  * `counts`: how this worker's files so far were loaded (with a cache), except the undecoded hits.
  * Those go to the server thread as the cache's text: decoding them here as well would only add
@@ -94,6 +97,9 @@ let inFlight = 0;
 let partInFlight = false;
 let parsedBytes = 0;
 let texts: TextWriter | undefined;
+/** Between 'pause' and 'resume'; `resumeWriting`, the writing that stopped for it. */
+let paused = false;
+let resumeWriting: (() => void) | undefined;
 
 parentPort!.on('message', (m: ParseWorkerRequest) => {
   if (m.type === 'load') {
@@ -109,6 +115,14 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
   } else if (m.type === 'taken') {
     inFlight--;
     if (inFlight === 0) partInFlight = false;
+  } else if (m.type === 'pause') {
+    paused = true;
+    return;
+  } else if (m.type === 'resume') {
+    paused = false;
+    const go = resumeWriting;
+    resumeWriting = undefined;
+    return go?.();
   } else if (m.type === 'save') {
     cache = { config: m.cache, save: () => undefined };
     unsaved = UnsavedRecords.adopt(m.location, m.handed, (line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
@@ -241,6 +255,13 @@ function finish(): void {
     parentPort!.close();
   };
   const writeSome = () => {
+    if (paused) {
+      // What the writing so far left goes now, not after the pause: the point of it is memory.
+      resumeWriting = writeSome;
+      releaseReadBuffer();
+      collectGarbage();
+      return;
+    }
     for (const record of unsaved.take(WRITES_PER_TURN)) writeRecordOrSay(config!, record, unwritten);
     if (unsaved.size) setImmediate(writeSome);
     else done();
