@@ -52,6 +52,12 @@ export const PARSE_BUDGET_MS = 20_000;
 const watchEvery = (budgetMs: number) => Math.min(250, budgetMs / 4);
 
 /**
+ * A pause of the cache's writing (pauseSaving) ends by itself after this long: a topic tree that
+ * never comes (a topics worker stuck) must not leave the cache unwritten. A tree takes seconds.
+ */
+const SAVING_PAUSE_LIMIT_MS = 60_000;
+
+/**
  * A scan that has parsed this many files (rather than found them in the parse cache) is a first
  * start or close to one: its heaps grow at the steady factor from then on. A few files edited since
  * the last start are parsed without ending a warm start's faster growth.
@@ -76,6 +82,7 @@ export class WorkerFileLoader implements FileLoader {
     private readonly workers: number,
     private readonly log: (line: string) => void,
     private readonly budgetMs = PARSE_BUDGET_MS,
+    private readonly pauseLimitMs = SAVING_PAUSE_LIMIT_MS,
   ) {}
 
   /** Started by prepare() for the next load (a worker takes ~70 ms to start: about as long as the walk at M). */
@@ -125,9 +132,10 @@ export class WorkerFileLoader implements FileLoader {
     return w;
   }
 
-  /** The workers writing the cache, and whether they are told to wait. */
+  /** The workers writing the cache, whether they are told to wait, and until when at the latest. */
   private readonly savers = new Set<ParseWorker>();
   private paused = false;
+  private pauseTimer: NodeJS.Timeout | undefined;
 
   /**
    * Has the cache's writing wait (`paused`), or go on. The server pauses it while it derives a topic
@@ -137,6 +145,8 @@ export class WorkerFileLoader implements FileLoader {
   pauseSaving(paused: boolean): void {
     if (paused === this.paused) return;
     this.paused = paused;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = paused ? setTimeout(() => this.pauseSaving(false), this.pauseLimitMs).unref() : undefined;
     for (const w of this.savers) w.post({ type: paused ? 'pause' : 'resume' });
   }
 
