@@ -12,7 +12,7 @@ import { Restarts } from '../../server/src/runtime/workerHost';
 import { replyOf } from '../../server/src/topics/topicsRequest';
 import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
-import { keyHash, sampleOf, sampleRate, SELECTION_SAMPLE } from '../../server/src/topics/derivedTopics';
+import { inSample, keyHash, sampleOf, sampleRate, SELECTION_SAMPLE } from '../../server/src/topics/derivedTopics';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST, uriFor } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
@@ -249,6 +249,15 @@ describe('the sample a large library\'s topics are chosen on', () => {
     assert.deepStrictEqual(before.filter((k) => after.has(k)), before, 'every paper sampled before still is');
     assert.deepStrictEqual([...after].filter((k) => !k.startsWith('added')), before, 'and no other that was there before');
     assert.deepStrictEqual(new Set(sampledKeys([...more].reverse())), after, 'the same papers, in any order');
+  });
+
+  it('is taken evenly spaced when the keys were made to miss it', () => {
+    const n = 3000, rate = sampleRate(n);
+    const evil: string[] = [];
+    for (let i = 0; evil.length < n; i++) if (!inSample(keyHash(`evil${i}`), rate)) evil.push(`evil${i}`);
+    const { sampled } = sampleOf(keysOf(evil));
+    assert.strictEqual(sampled.length, SELECTION_SAMPLE[0]);
+    assert.ok(sampled[0] === 0 && sampled[sampled.length - 1] >= n - 2, 'spread over all the papers');
   });
 });
 

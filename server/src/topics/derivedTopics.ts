@@ -142,12 +142,12 @@ export function keyHash(key: string): number {
   return (a >>> 0) * 0x200000 + (b >>> 11);
 }
 
-/** A 32-bit value spread evenly from a key hash's low bits (MurmurHash3's finalizer), to sample by. */
-function sampleValue(hash: number): number {
+/** Whether a paper with this key hash is in a sample taken at `rate`: a 32-bit value spread evenly from the hash's low bits (MurmurHash3's finalizer), below the rate. */
+export function inSample(hash: number, rate: number): boolean {
   let x = hash % 0x100000000 | 0;
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0 < rate * 0x100000000;
 }
 
 /**
@@ -176,10 +176,13 @@ export function sampleRate(n: number): number {
  */
 export function sampleOf(keys: Float64Array): { sampled: number[]; rate: number } {
   const rate = sampleRate(keys.length);
-  if (rate === 1) return { sampled: Array.from({ length: keys.length }, (_, i) => i), rate };
-  const below = rate * 0x100000000;
-  const sampled: number[] = [];
-  for (let i = 0; i < keys.length; i++) if (sampleValue(keys[i]) < below) sampled.push(i);
+  const all = Array.from({ length: keys.length }, (_, i) => i);
+  if (rate === 1) return { sampled: all, rate };
+  const sampled = all.filter((i) => inSample(keys[i], rate));
+  // Keys come from files anyone can write, and keys made to miss the sample would leave the topics
+  // chosen on a handful of papers: far below its size, the sample is taken evenly spaced instead.
+  const size = SELECTION_SAMPLE[0];
+  if (sampled.length < size / 2) return { sampled: spaced(all, size), rate: size / keys.length };
   return { sampled, rate };
 }
 
