@@ -12,7 +12,8 @@ import { Restarts } from '../../server/src/runtime/workerHost';
 import { replyOf } from '../../server/src/topics/topicsRequest';
 import { batchPapers, encodeTopicPapers, TopicBatch } from '../../server/src/topics/topicBatch';
 import { Slice } from '../../server/src/runtime/scheduler';
-import { inSample, keyHash, sampleOf, sampleRate, SELECTION_SAMPLE } from '../../server/src/topics/derivedTopics';
+import { inSample, sampleIndexes, sampleRate, SELECTION_SAMPLE } from '../../server/src/topics/derivedTopics';
+import { keyHash } from '../../server/src/topics/hash53';
 import { exampleLibraryFiles, libraryOf, SAMPLE_DIGEST, uriFor } from './helpers';
 
 function tree(lib: Library, options: Partial<TopicOptions> = {}): TopicNode[] {
@@ -224,8 +225,7 @@ describe('the topics worker', function () {
 });
 
 describe('the sample a large library\'s topics are chosen on', () => {
-  const keysOf = (keys: string[]) => Float64Array.from(keys, keyHash);
-  const sampledKeys = (keys: string[]) => sampleOf(keysOf(keys)).sampled.map((i) => keys[i]);
+  const sampledKeys = (keys: string[]) => sampleIndexes(keys).map((i) => keys[i]);
 
   it('holds every paper of a small library, and a share of a large one that steps down as it grows', () => {
     const size = SELECTION_SAMPLE[0];
@@ -234,7 +234,7 @@ describe('the sample a large library\'s topics are chosen on', () => {
       const rate = sampleRate(n);
       assert.ok(rate < 1 && n * rate >= size && n * rate < size * 1.125, `${n} papers: rate ${rate}`);
       const keys = Array.from({ length: n }, (_, i) => `smith${2000 + (i % 25)}${['deep', 'graph', 'learning'][i % 3]}${i}`);
-      const sampled = sampleOf(keysOf(keys)).sampled.length;
+      const sampled = sampleIndexes(keys).length;
       // A share of the papers by their keys' hashes: near the expected size, not exactly it.
       assert.ok(Math.abs(sampled - n * rate) < 4 * Math.sqrt(n * rate), `${n} papers: ${sampled} sampled, ~${Math.round(n * rate)} expected`);
     }
@@ -255,7 +255,7 @@ describe('the sample a large library\'s topics are chosen on', () => {
     const n = 3000, rate = sampleRate(n);
     const evil: string[] = [];
     for (let i = 0; evil.length < n; i++) if (!inSample(keyHash(`evil${i}`), rate)) evil.push(`evil${i}`);
-    const { sampled } = sampleOf(keysOf(evil));
+    const sampled = sampleIndexes(evil);
     assert.strictEqual(sampled.length, SELECTION_SAMPLE[0]);
     assert.ok(sampled[0] === 0 && sampled[sampled.length - 1] >= n - 2, 'spread over all the papers');
   });

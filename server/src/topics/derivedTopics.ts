@@ -3,6 +3,7 @@ import type { PhraseCache, TopicNode } from './topics';
 import { centroid, collectAcronyms, FIELD_SIMILARITY, groupFields, nameStems, settledAcronyms, SparseVector, VARIANT_SIMILARITY, variantNames, WordSpace } from './fields';
 import { Assigner, LevelPlan, NearestTopic, NO_NODE, NO_TOPIC, PlacementPlan } from './placement';
 import { DerivedTreeMemo } from './treeMemo';
+import { keyHash } from './hash53';
 
 /**
  * Topics derived from the papers' own text, for papers with no tags, folder or vocabulary topic.
@@ -125,21 +126,6 @@ function keyHashesOf(corpus: TopicCorpus): Float64Array {
   const out = new Float64Array(corpus.size);
   for (let i = 0; i < corpus.size; i++) out[i] = keyHash(corpus.keyAt(i));
   return out;
-}
-
-/**
- * A paper's key as a 53-bit number: two 32-bit FNV-1a hashes of its characters, with different
- * primes and starting values. It tells a paper from the others (treeMemo.ts), and decides whether
- * it is sampled (sampleOf).
- */
-export function keyHash(key: string): number {
-  let a = 0x811c9dc5, b = 0x2f1b6c33;
-  for (let j = 0; j < key.length; j++) {
-    const c = key.charCodeAt(j);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return (a >>> 0) * 0x200000 + (b >>> 11);
 }
 
 /** Whether a paper with this key hash is in a sample taken at `rate`: a 32-bit value spread evenly from the hash's low bits (MurmurHash3's finalizer), below the rate. */

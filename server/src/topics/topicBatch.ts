@@ -1,6 +1,7 @@
 import type { TopicPaper, UnreadTopicPaper } from './topics';
 import type { StoredRead } from '../runtime/textStore';
 import type { Slice } from '../runtime/scheduler';
+import { HASH53_A, HASH53_B, joined53, stepA, stepB } from './hash53';
 
 /**
  * Papers for the topics worker as one transferable byte buffer: every title and abstract as UTF-8,
@@ -224,11 +225,10 @@ export function visitWindows(batch: TopicBatch, papers: BatchPaper[], readInto: 
 export function stampOf(batch: TopicBatch, i: number): number {
   const { text, bounds, stored } = batch;
   const start = bounds[3 * i], titleEnd = bounds[3 * i + 1], end = bounds[3 * i + 2];
-  // Two 32-bit FNV-1a hashes with different primes and starting values, joined below.
-  let a = 0x811c9dc5, b = 0x2f1b6c33;
+  let a = HASH53_A, b = HASH53_B;
   for (let j = start; j < end; j++) {
-    a = Math.imul(a ^ text[j], 0x01000193);
-    b = Math.imul(b ^ text[j], 0x5bd1e995);
+    a = stepA(a, text[j]);
+    b = stepB(b, text[j]);
   }
   const has = stored !== undefined && stored[3 * i + 2] > 0;
   // The lengths and the stored abstract's place (-1: none), as 32-bit halves: a store file's
@@ -236,10 +236,10 @@ export function stampOf(batch: TopicBatch, i: number): number {
   for (let k = 0; k < 5; k++) {
     const n = k === 0 ? end - start : k === 1 ? titleEnd - start : has ? stored[3 * i + k - 2] : -1;
     const low = n >>> 0, high = Math.floor(n / 2 ** 32) >>> 0;
-    a = Math.imul(Math.imul(a ^ low, 0x01000193) ^ high, 0x01000193);
-    b = Math.imul(Math.imul(b ^ low, 0x5bd1e995) ^ high, 0x5bd1e995);
+    a = stepA(stepA(a, low), high);
+    b = stepB(stepB(b, low), high);
   }
-  return (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
+  return joined53(a, b);
 }
 
 /**
