@@ -79,7 +79,7 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   if (memo && identity !== undefined) {
     const placed = placedByMemo(corpus, memo, identity, stamps!, keys, sampled);
     if (placed) {
-      cache.derived = DerivedTreeMemo.record(identity, stamps!, keys, sampled, memo.digestsOfSample, memo.plan, placed.roots, placed.numbered, placesOf(corpus));
+      cache.derived = DerivedTreeMemo.record(identity, stamps!, keys, sampled, memo.digestsOfSample, memo.plan, placed.roots, placed.numbered);
       return placed.roots;
     }
   }
@@ -96,7 +96,7 @@ export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache:
   }
   const sampleDigests = identity !== undefined && placement && corpus.digests?.(sampled);
   if (sampleDigests && sampleDigests.every((d) => d !== undefined)) {
-    cache.derived = DerivedTreeMemo.record(identity!, stamps!, keys, sampled, sampleDigests as string[], placement!, nodes, numbered, placesOf(corpus));
+    cache.derived = DerivedTreeMemo.record(identity!, stamps!, keys, sampled, sampleDigests as string[], placement!, nodes, numbered);
   }
   return nodes;
 }
@@ -112,13 +112,6 @@ function placedByMemo(corpus: TopicCorpus, memo: DerivedTreeMemo, identity: stri
   const { roots, numbered } = memo.tree((i) => corpus.keyAt(i), since.placeNow);
   corpus.rest(since.changed, memo.plan, (key, targets) => { for (const t of targets) numbered[t]?.papers.push(key); });
   return { roots, numbered };
-}
-
-/** A paper's index in the corpus by its key. */
-function placesOf(corpus: TopicCorpus): (key: string) => number | undefined {
-  const at = new Map<string, number>();
-  for (let i = 0; i < corpus.size; i++) at.set(corpus.keyAt(i), i);
-  return (key) => at.get(key);
 }
 
 /** Each paper's key hashed (keyHash), by index. */

@@ -1,5 +1,6 @@
 import type { TopicNode } from '../shared/protocol';
 import type { PlacementPlan } from './placement';
+import { keyHash } from './hash53';
 
 /**
  * What the last derivation of a large library's topics (deriveTopicTree) needs to give the same
@@ -20,7 +21,7 @@ export class DerivedTreeMemo {
     /** The settings and the sample's rate, as one string (what must not change). */
     private readonly identity: string,
     private readonly stamps: Float64Array,
-    /** The papers' key hashes, ascending, and the place of each (placeOfKey). */
+    /** The papers' key hashes, ascending, and the place of each (placeIn). */
     private readonly sortedKeys: Float64Array,
     private readonly placesOfSorted: Int32Array,
     /** The sampled papers' key hashes, in the order of the corpus. */
@@ -35,14 +36,16 @@ export class DerivedTreeMemo {
 
   /**
    * The tree just derived (before its topics are finished: counted and sorted), its papers by their
-   * places in the corpus (`placeOf`); a node's papers that are no longer in the corpus are left out.
-   * `keys`: each paper's key hash, by place; `sampled`: the places of the sample. Undefined if two
-   * papers' keys have one hash (the memo could not tell them apart; the next tree is derived).
+   * places in the corpus, found by their keys' hashes; a node's papers that are not in the corpus
+   * are left out. `keys`: each paper's key hash, by place; `sampled`: the places of the sample.
+   * Undefined if two papers' keys have one hash (the memo could not tell them apart; the next tree
+   * is derived).
    */
-  static record(identity: string, stamps: Float64Array, keys: Float64Array, sampled: readonly number[], sampleDigests: readonly string[], plan: PlacementPlan, roots: readonly TopicNode[], numbered: readonly (TopicNode | undefined)[], placeOf: (key: string) => number | undefined): DerivedTreeMemo | undefined {
+  static record(identity: string, stamps: Float64Array, keys: Float64Array, sampled: readonly number[], sampleDigests: readonly string[], plan: PlacementPlan, roots: readonly TopicNode[], numbered: readonly (TopicNode | undefined)[]): DerivedTreeMemo | undefined {
     const order = Int32Array.from(keys, (_, i) => i).sort((x, y) => keys[x] - keys[y]);
     const sortedKeys = Float64Array.from(order, (i) => keys[i]);
     for (let k = 1; k < sortedKeys.length; k++) if (sortedKeys[k] === sortedKeys[k - 1]) return undefined;
+    const placeOf = (key: string) => placeIn(sortedKeys, order, keyHash(key));
     const numberOf = new Map<TopicNode, number>();
     numbered.forEach((node, i) => node && numberOf.set(node, i));
     const byNumber: (MemoNode | undefined)[] = new Array(numbered.length);
@@ -50,7 +53,7 @@ export class DerivedTreeMemo {
       const places: number[] = [];
       for (const key of node.papers) {
         const at = placeOf(key);
-        if (at !== undefined) places.push(at);
+        if (at !== -1) places.push(at);
       }
       const memo: MemoNode = { id: node.id, name: node.name, kind: node.kind, phrases: node.phrases && [...node.phrases], papers: Int32Array.from(places), children: node.children.map(copy) };
       const number = numberOf.get(node);
@@ -60,17 +63,6 @@ export class DerivedTreeMemo {
     return new DerivedTreeMemo(identity, stamps, sortedKeys, order, Float64Array.from(sampled, (i) => keys[i]), sampleDigests, plan, roots.map(copy), byNumber);
   }
 
-  /** The place a paper had by its key hash, or -1. */
-  private placeOfKey(key: number): number {
-    let lo = 0, hi = this.sortedKeys.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1, at = this.sortedKeys[mid];
-      if (at === key) return this.placesOfSorted[mid];
-      if (at < key) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  }
 
   /**
    * What changed in a corpus with these stamps, key hashes and sample (its places) since the tree was
@@ -92,7 +84,7 @@ export class DerivedTreeMemo {
     const placeNow = new Int32Array(this.stamps.length).fill(-1);
     const changed: number[] = [], sampled: number[] = [];
     for (let i = 0; i < keys.length; i++) {
-      const was = this.placeOfKey(keys[i]);
+      const was = placeIn(this.sortedKeys, this.placesOfSorted, keys[i]);
       if (was === -1) { changed.push(i); continue; }
       // Two papers now with one hash: the memo cannot tell which was which.
       if (placeNow[was] !== -1) return undefined;
@@ -132,6 +124,18 @@ export class DerivedTreeMemo {
     const roots = this.roots.map(make);
     return { roots, numbered: this.byNumber.map((memo) => memo && out.get(memo)) };
   }
+}
+
+/** The place of the paper with key hash `key`, given the hashes ascending and each one's place; -1 if none has it. */
+function placeIn(sortedKeys: Float64Array, places: Int32Array, key: number): number {
+  let lo = 0, hi = sortedKeys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1, at = sortedKeys[mid];
+    if (at === key) return places[mid];
+    if (at < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 interface MemoNode { id: string; name: string; kind: TopicNode['kind']; phrases?: string[]; papers: Int32Array; children: MemoNode[] }
