@@ -63,5 +63,7 @@ describe('topic view (the tree as the Topics view asks for it)', () => {
     assert.deepStrictEqual(topicOutline(numbered, placesOfUnplaced, filter), topicOutline(tree, unplaced, (k) => ['a', 'c', 'f'].includes(k)));
     assert.deepStrictEqual(topicPapersOf(numbered, placesOfUnplaced, 'derived:reward model')!.map((i) => order[i]), ['c', 'd']);
     assert.deepStrictEqual(renamePapers(numbered, (i) => order[i]), tree, 'and back, phrases and all');
+    const withoutC = renamePapers(tree, (k) => (k === 'c' ? undefined : k));
+    assert.deepStrictEqual(topicPapersOf(withoutC, unplaced, 'tag:ml/peft'), ['b'], 'a paper with no name is left out');
   });
 });

@@ -23,10 +23,18 @@ export function topicPapersOf<P>(tree: readonly TopicNode<P>[], unplaced: readon
   return wanted ? own.filter(wanted) : own;
 }
 
-/** The tree with its papers named otherwise (the server's numbers as keys, for the wire). */
-export function renamePapers<P, Q>(tree: readonly TopicNode<P>[], name: (paper: P) => Q): TopicNode<Q>[] {
+/**
+ * The tree with its papers named otherwise (the server's numbers as keys, for the wire; the
+ * worker's keys as places in the batch). A paper `name` has no name for is left out.
+ */
+export function renamePapers<P, Q>(tree: readonly TopicNode<P>[], name: (paper: P) => Q | undefined): TopicNode<Q>[] {
   return tree.map((node) => {
-    const out: TopicNode<Q> = { id: node.id, name: node.name, kind: node.kind, count: node.count, papers: node.papers.map(name), children: renamePapers(node.children, name) };
+    const papers: Q[] = [];
+    for (const paper of node.papers) {
+      const named = name(paper);
+      if (named !== undefined) papers.push(named);
+    }
+    const out: TopicNode<Q> = { id: node.id, name: node.name, kind: node.kind, count: node.count, papers, children: renamePapers(node.children, name) };
     if (node.phrases) out.phrases = node.phrases;
     return out;
   });

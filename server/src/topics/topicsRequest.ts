@@ -4,6 +4,7 @@ import { Placer } from './placement';
 import { PlaceHelper, placeInWindows, readPlaced, TAKEN_BY, takeWindows } from './placeHelper';
 import { SELECTION_SAMPLE } from './derivedTopics';
 import type { StoredRead, TextStoreLocation } from '../runtime/textStore';
+import { renamePapers } from './topicView';
 import { paperDigests, readCachedTree, topicsCacheKey, topicsCacheKeyOfLibrary, writeCachedTree } from './topicsCache';
 
 /**
@@ -71,9 +72,8 @@ function unplacedKeys(papers: readonly BatchPaper[], tree: readonly TopicNode[])
 export function replyOf(id: number, { tree, unplaced, keys = [], ...answer }: TopicsAnswer): TopicsWorkerReply {
   const at = new Map<string, number>();
   for (let i = 0; i < keys.length; i++) at.set(keys[i], i);
-  const places = (list: readonly string[]) => list.map((k) => at.get(k) ?? -1).filter((i) => i >= 0);
-  const placed = (node: TopicNode): TopicNode<number> => ({ ...node, papers: places(node.papers), children: node.children.map(placed) });
-  return { id, ...answer, roots: tree?.map((node) => JSON.stringify(placed(node))), unplaced: unplaced && places(unplaced) };
+  const place = (key: string) => at.get(key);
+  return { id, ...answer, roots: tree && renamePapers(tree, place).map((node) => JSON.stringify(node)), unplaced: unplaced?.map(place).filter((i) => i !== undefined) };
 }
 
 /**
