@@ -65,7 +65,7 @@ const MAX_SPLIT_TOPICS = 8;
 const MIN_SUBTOPIC_PAPERS = 3;
 
 /**
- * The derived topics of these papers: chosen on an evenly spaced sample (deterministic), which
+ * The derived topics of these papers: chosen on a sample (sampleOf: by key, deterministic), which
  * every other paper is then placed by, as a paper of the sample would have been.
  */
 export function deriveTopicTree(corpus: TopicCorpus, maxPerPaper: number, cache: PhraseCache, hidden: ReadonlySet<string> = new Set()): TopicNode[] {
