@@ -125,15 +125,12 @@ export class WorkerFileLoader implements FileLoader {
 
   /** Counts the worker among those saving until it ends (paused at once if saving is). */
   private untilEnded(w: ParseWorker): ParseWorker {
-    const ended: Promise<void> = w.whenEnded().then(() => { this.saving.delete(ended); this.savers.delete(w); });
-    this.saving.add(ended);
-    this.savers.add(w);
+    this.saving.set(w, w.whenEnded().then(() => { this.saving.delete(w); }));
     if (this.paused) w.post({ type: 'pause' });
     return w;
   }
 
-  /** The workers writing the cache, whether they are told to wait, and until when at the latest. */
-  private readonly savers = new Set<ParseWorker>();
+  /** Whether the workers writing the cache are told to wait, and until when at the latest. */
   private paused = false;
   private pauseTimer: NodeJS.Timeout | undefined;
 
@@ -147,7 +144,7 @@ export class WorkerFileLoader implements FileLoader {
     this.paused = paused;
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.pauseTimer = paused ? setTimeout(() => this.pauseSaving(false), this.pauseLimitMs).unref() : undefined;
-    for (const w of this.savers) w.post({ type: paused ? 'pause' : 'resume' });
+    for (const w of this.saving.keys()) w.post({ type: paused ? 'pause' : 'resume' });
   }
 
   /**
@@ -156,8 +153,8 @@ export class WorkerFileLoader implements FileLoader {
    */
   private handedOff?: { cache: ParseCacheConfig; location: TextStoreLocation; handed: HandedOffRecords[] };
 
-  /** One per worker told to save, settled when it ends. */
-  private readonly saving = new Set<Promise<void>>();
+  /** Each worker told to save, and a promise settled when it ends. */
+  private readonly saving = new Map<ParseWorker, Promise<void>>();
 
   /**
    * On shutdown: save now whatever is still unsaved, and wait (at most `ms`) for the writing to end,
@@ -167,7 +164,7 @@ export class WorkerFileLoader implements FileLoader {
     this.pauseSaving(false);
     this.saveCache();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.saving), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+    await Promise.race([Promise.all(this.saving.values()), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
     clearTimeout(timer);
   }
 
