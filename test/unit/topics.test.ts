@@ -204,6 +204,27 @@ describe('the topics worker', function () {
       await client.dispose();
     }
   });
+  it('a computation that takes longer than its time limit is stopped with an error, and the next computation starts a new worker', async () => {
+    const logs: string[] = [];
+    const limits: number[] = [];
+    const client = new TopicsWorkerClient(WORKER, (l) => logs.push(l), undefined, (count) => { limits.push(count); return limits.length === 1 ? 300 : 60_000; });
+    try {
+      // A worker that never answers: as one caught in a loop on some input would not.
+      const worker = (client as unknown as { start(): { worker: import('worker_threads').Worker } }).start().worker;
+      worker.postMessage = () => undefined;
+      const started = Date.now();
+      const stuck = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
+      assert.match(stuck.error ?? '', /took longer than 0 s, so it was stopped/);
+      assert.ok(Date.now() - started >= 300, `answered after ${Date.now() - started} ms`);
+      assert.ok(logs.some((l) => /topics worker stopped: the computation took longer than/.test(l)), logs.join('\n'));
+      assert.deepStrictEqual(limits, [papers.length], 'the limit is asked for the batch\'s number of papers');
+      const again = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
+      assert.strictEqual(again.error, undefined);
+      assert.deepStrictEqual(keyed(again), tree(lib));
+    } finally {
+      await client.dispose();
+    }
+  });
   it('a worker that keeps stopping is restarted three times, then topics are off with an error saying so, until those restarts age out', async () => {
     const logs: string[] = [];
     let now = 0;
