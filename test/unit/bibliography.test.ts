@@ -49,6 +49,47 @@ describe('bibliography files', () => {
     assert.match(r.log[0], /^lib\.bib:81: /);
   });
 
+  it('a BibTeX entry with a field or annotation the CSL mapping rejects is indexed without it, with a warning on its line', () => {
+    const text = [
+      '@article{priceNote2020,', '  title = {Spiral Scans},', '  author = {Ahn, Chang},', '  date = {2020},', '  note = {Costs US$ 5 a page},', '}', '',
+      '@book{openInterval2004,', '  title = {A Book Dated by an Open Interval},', '  author = {Simpson, Lisa},', '  date = {../2004-01-01},', '}', '',
+      '@audio{hostRole2024,', '  title = {A Podcast Episode},', '  author = {Bishop, Todd and Hamren, Liz},', '  author+an:role = {1=host,2=producer},', '  date = {2024-01-13},', '}', '',
+      '@misc{onlyOpenDate2001,', '  date = {../2001},', '}', '',
+    ].join('\n');
+    const r = parseBibliography('file:///ws/lib.bib', text, 'bibtex', 'lib.bib');
+    assert.deepStrictEqual(r.papers.map((p) => [p.key, p.title, p.issued, p.authors]), [
+      ['priceNote2020', 'Spiral Scans', '2020', ['Chang Ahn']],
+      ['openInterval2004', 'A Book Dated by an Open Interval', undefined, ['Lisa Simpson']],
+      ['hostRole2024', 'A Podcast Episode', '2024-01-13', ['Todd Bishop', 'Liz Hamren']],
+    ]);
+    assert.deepStrictEqual(r.problems.map((p) => [p.severity, p.range.start.line]), [['warning', 0], ['warning', 7], ['warning', 13], ['error', 20]]);
+    const [note, date, role, nothing] = r.problems.map((p) => p.message);
+    assert.match(note, /^BibTeX entry priceNote2020: its `note` field could not be read \(.+\); the entry is indexed without it\.$/);
+    assert.match(date, /^BibTeX entry openInterval2004: its `date` field could not be read/);
+    assert.match(role, /^BibTeX entry hostRole2024: its data annotation `author\+an` could not be read/);
+    assert.match(nothing, /^BibTeX entry onlyOpenDate2001 could not be read \(.+\); skipped\.$/, 'an entry of nothing readable is still left out, and said');
+  });
+
+  it('CSL YAML dates in each form pandoc reads: date-parts, an EDTF string, a bare year, a year/month/day map, or a list of them (Better CSL YAML)', () => {
+    const yaml = [
+      'references:',
+      '- id: dateParts2020', '  title: A', '  issued:', '    date-parts: [[2020, 3]]',
+      '- id: edtf1953', '  title: B', '  issued: 1953-04-25',
+      '- id: interval2014', '  title: C', '  issued: 2014/2015',
+      '- id: bareYear1999', '  title: D', '  issued: 1999',
+      '- id: map2016', '  title: E', '  issued:', '    year: 2016', '    month: 6',
+      '- id: list2014', '  title: F', '  issued:', '  - year: 2014', '    month: 12', '    day: 31', '  - year: 2015', '    month: 1', '    day: 1',
+      '- id: seasons2017', '  title: G', '  issued:', '  - year: 2017', '    month: 21',
+      '',
+    ].join('\n');
+    const r = parseBibliography('file:///ws/refs.yaml', yaml, 'csl-yaml', 'refs.yaml');
+    assert.deepStrictEqual(r.papers.map((p) => [p.key, p.issued, p.year]), [
+      ['dateParts2020', '2020-03', 2020], ['edtf1953', '1953-04-25', 1953], ['interval2014', '2014', 2014], ['bareYear1999', '1999', 1999],
+      ['map2016', '2016-06', 2016], ['list2014', '2014-12-31', 2014], ['seasons2017', '2017', 2017],
+    ]);
+    assert.deepStrictEqual(r.problems, []);
+  });
+
   it('CSL JSON (Better CSL JSON) and CSL YAML (pandoc), with each id located', () => {
     const json = parseBibliography('file:///ws/refs.csl.json', cslJson(), 'csl-json', 'refs.csl.json');
     assert.deepStrictEqual(json.papers.map((x) => x.key), ['vaswaniAttentionAllYou2017', 'devlinBERTPretrainingDeep2019', 'openaiGPT4TechnicalReport2023']);

@@ -145,19 +145,36 @@ function cslNames(value: unknown): { authors: string[]; organizations: string[] 
   return { authors, organizations };
 }
 
-/** A CSL date as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, from its date-parts or its raw form. */
+/**
+ * A CSL date as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a range's start): CSL JSON's date-parts (or its
+ * raw or literal form), and what pandoc's YAML takes besides, as Better BibTeX's Better CSL YAML and
+ * hand-written references write it: an EDTF string (`1953-04-25`, `2014/2015`), a bare year, a
+ * `{year, month, day}` map, or a list of them (a range).
+ */
 function cslDate(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const d = value as Record<string, unknown>;
+  const date = Array.isArray(value) ? value[0] : value;
+  if (typeof date === 'number' || typeof date === 'string') return edtfStart(String(date));
+  // A YAML timestamp (`issued: 1953-04-25`), which the YAML reader makes a date at midnight UTC.
+  if (date instanceof Date) return Number.isNaN(date.getTime()) ? undefined : edtfStart(date.toISOString());
+  if (!date || typeof date !== 'object') return undefined;
+  const d = date as Record<string, unknown>;
+  if (d.year !== undefined) return yearMonthDay([d.year, d.month, d.day]);
   const parts = Array.isArray(d['date-parts']) && Array.isArray(d['date-parts'][0]) ? (d['date-parts'][0] as unknown[]) : undefined;
-  if (parts && parts.length) {
-    const [y, m, day] = parts.map((p) => Number(p));
-    if (!Number.isInteger(y) || y < 1000 || y > 2999) return undefined;
-    const pad = (x: number) => String(x).padStart(2, '0');
-    return Number.isInteger(m) && m >= 1 && m <= 12 ? (Number.isInteger(day) && day >= 1 && day <= 31 ? `${y}-${pad(m)}-${pad(day)}` : `${y}-${pad(m)}`) : String(y);
-  }
-  const raw = typeof d.raw === 'string' ? d.raw : typeof d.literal === 'string' ? d.literal : '';
-  return /^(\d{4})(-\d{2}(-\d{2})?)?/.exec(raw)?.[0];
+  if (parts && parts.length) return yearMonthDay(parts);
+  return edtfStart(typeof d.raw === 'string' ? d.raw : typeof d.literal === 'string' ? d.literal : '');
+}
+
+/** `YYYY`, `YYYY-MM` or `YYYY-MM-DD` from a year, month and day, as far as each is a plausible one. */
+function yearMonthDay(parts: readonly unknown[]): string | undefined {
+  const [y, m, day] = parts.map((p) => Number(p));
+  if (!Number.isInteger(y) || y < 1000 || y > 2999) return undefined;
+  const pad = (x: number) => String(x).padStart(2, '0');
+  return Number.isInteger(m) && m >= 1 && m <= 12 ? (Number.isInteger(day) && day >= 1 && day <= 31 ? `${y}-${pad(m)}-${pad(day)}` : `${y}-${pad(m)}`) : String(y);
+}
+
+/** The start of an EDTF date or interval as written (`1953-04-25`, `2014/2015`, `1974~`). */
+function edtfStart(text: string): string | undefined {
+  return /^(\d{4})(-\d{2}(-\d{2})?)?/.exec(text.trim())?.[0];
 }
 
 /** The arXiv id of an item: BibTeX's eprint with an arXiv prefix (kept by parseBibtex), pandoc's `number` + arXiv URL, or the URL. */
@@ -240,7 +257,7 @@ function bibChunks(text: string): BibChunk[] {
   return chunks;
 }
 
-interface RawEntry { type: string; label: string; properties: Record<string, unknown> }
+interface RawEntry { type: string; label: string; properties: Record<string, unknown>; annotations?: Record<string, unknown> }
 interface BibtexPlugin {
   file: { parse(text: string): RawEntry[] };
   entries: { parse(entries: RawEntry[]): CslItem[] };
@@ -283,12 +300,21 @@ function parseBibtex(uri: string, text: string, relativePath: string): ParsedSou
     items = entries.parse(raw);
   } catch {
     items = [];
+    // Each entry read again part by part costs a read per field: a file of many bad entries would
+    // take many times its reading time (see withoutUnreadableParts).
+    let retries = MAX_ENTRIES_READ_AGAIN;
     for (const r of raw) {
+      const line = () => { const at = chunks.find((c) => c.key === r.label); return at ? lineOf(at.start) : 0; };
       try {
         items.push(...entries.parse([r]));
       } catch (err) {
-        const at = chunks.find((c) => c.key === r.label);
-        report(out, relativePath, at ? lineOf(at.start) : 0, `BibTeX entry ${r.label} could not be read (${firstLine(err)}); skipped.`, 'error');
+        const without = retries-- > 0 ? withoutUnreadableParts(r, entries, firstLine(err)) : undefined;
+        if (!without) {
+          report(out, relativePath, line(), `BibTeX entry ${r.label} could not be read (${firstLine(err)}); skipped.`, 'error');
+          continue;
+        }
+        items.push(...without.items);
+        report(out, relativePath, line(), `BibTeX entry ${r.label}: its ${without.dropped.join(', ')} could not be read (${without.why}); the entry is indexed without ${without.dropped.length > 1 || / annotations /.test(without.dropped[0]) ? 'them' : 'it'}.`, 'warning');
       }
     }
   }
@@ -309,6 +335,48 @@ function parseBibtex(uri: string, text: string, relativePath: string): ParsedSou
   });
   out.papers = cslSources(uri, withEprints, (id) => where.get(id), out, relativePath);
   return out;
+}
+
+/** Entries of one file read again without what they cannot read, and fields an entry may have for that. */
+const MAX_ENTRIES_READ_AGAIN = 1000;
+const MAX_FIELDS_READ_ALONE = 64;
+
+/**
+ * An entry the BibTeX-to-CSL mapping rejected, read again without what it cannot read: its data
+ * annotations (BibLaTeX's `author+an = {1=host}`, which Better BibTeX writes for roles) if it reads
+ * without them, then each field tried alone, those that fail alone left out (a Zotero note with
+ * `\\par` in it, a keyword list with `^` and `_`, an open date interval such as `../2004`). So a
+ * part the paper does not need no longer costs the whole paper. `dropped`: what was left out, as
+ * the message names it; `why`: a reason (`error`, the entry's own, where no field failed alone).
+ * Undefined if nothing reads.
+ */
+function withoutUnreadableParts(entry: RawEntry, entries: BibtexPlugin['entries'], error: string): { items: CslItem[]; dropped: string[]; why: string } | undefined {
+  let why = '';
+  const read = (e: RawEntry): CslItem[] | undefined => {
+    try {
+      return entries.parse([e]);
+    } catch (err) {
+      why ||= firstLine(err);
+      return undefined;
+    }
+  };
+  const { annotations, ...bare } = entry;
+  const annotated = annotations && typeof annotations === 'object' ? Object.keys(annotations).map((f) => `\`${f}+an\``) : [];
+  if (annotated.length) {
+    const items = read(bare);
+    if (items) return { items, dropped: [`data annotation${annotated.length > 1 ? 's' : ''} ${annotated.join(', ')}`], why: error };
+    why = '';
+  }
+  const fields = Object.entries(bare.properties);
+  if (fields.length > MAX_FIELDS_READ_ALONE) return undefined;
+  const unreadable = new Set(fields.filter(([field, value]) => !read({ ...bare, properties: { [field]: value } })).map(([field]) => field));
+  if (unreadable.size === 0 || unreadable.size === fields.length) return undefined;
+  const readable = { ...bare, properties: Object.fromEntries(fields.filter(([field]) => !unreadable.has(field))) };
+  const dropped = [...unreadable].map((f) => `\`${f}\` field`);
+  const withAnnotations = annotated.length ? read({ ...readable, annotations }) : undefined;
+  if (withAnnotations) return { items: withAnnotations, dropped, why };
+  const items = read(readable);
+  return items && { items, dropped: annotated.length ? [...dropped, `data annotation${annotated.length > 1 ? 's' : ''} ${annotated.join(', ')}`] : dropped, why: why || error };
 }
 
 function firstLine(err: unknown): string {
