@@ -66,6 +66,14 @@ describe('note schemas', () => {
     assert.match(String(n.abstract), /^Recent language models generate false/);
   });
 
+  it('a year from each way a note writes its date: a year, a date, CSL date-parts, a year map or a list of them', () => {
+    const yearOf = (field: string) => note('notes/dated.md', `---\ncitekey: dated2020\ntitle: Dated\n${field}\n---\nBody.\n`).year;
+    assert.deepStrictEqual(
+      ['year: 2020', 'date: 2020-05-01', 'issued:\n  date-parts: [[2020, 5]]', 'issued:\n  year: 2020\n  month: 5', 'issued:\n- year: 2020\n- year: 2021', 'year: [2020]', 'issued: sometime'].map(yearOf),
+      [2020, 2020, 2020, 2020, 2020, 2020, undefined],
+    );
+  });
+
   it('key fields: citationKey, key, id; TL;DR section as summary', () => {
     for (const field of ['citationKey', 'key', 'id']) {
       assert.strictEqual(note('notes/a.md', `---\n${field}: smith2020\n---\n`).key, 'smith2020');

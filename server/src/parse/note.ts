@@ -231,8 +231,11 @@ function firstParagraph(lines: string[]): string | undefined {
 
 const LINK_LINE = /^\s*(?:[-*]\s+)?(?:[\w .]+:\s*)?<?https?:\/\/\S+>?\s*$/;
 
+/** A year from a date as notes write it: a year, a date string, CSL's date-parts, or pandoc's `year` map or list of them. */
 function parseYear(v: FrontMatterValue | undefined): number | undefined {
-  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : v && typeof v === 'object' ? String((v as FrontMatterData)['date-parts'] ?? '') : '';
+  const first = Array.isArray(v) ? v[0] : v;
+  const map = first && typeof first === 'object' && !Array.isArray(first) ? (first as FrontMatterData) : undefined;
+  const s = map ? String(map.year ?? map['date-parts'] ?? '') : first === undefined || first === null ? '' : String(first);
   const m = /\b(1[5-9]\d\d|20\d\d|21\d\d)\b/.exec(s);
   return m ? Number(m[1]) : undefined;
 }
