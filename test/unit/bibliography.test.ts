@@ -49,6 +49,18 @@ describe('bibliography files', () => {
     assert.match(r.log[0], /^lib\.bib:81: /);
   });
 
+  it('a file with a broken entry keeps entries of every type name (Zotero\'s @book_section), and an entry without a key is said to be one', () => {
+    const text = [
+      '@article{,', '  title = {No Key Here},', '}', '',
+      '@book_section{millsSection2010,', '  title = {A Section},', '  author = {Mills, Ann},', '  year = {2010},', '}', '',
+      '@web_page{shapiroPage2018,', '  title = {A Page},', '  year = {2018},', '}', '',
+      '@misc{', '  title = {Fields But No Key},', '}', '',
+    ].join('\n');
+    const r = parseBibliography('file:///ws/lib.bib', text, 'bibtex', 'lib.bib');
+    assert.deepStrictEqual(r.papers.map((p) => [p.key, p.title, p.year]), [['millsSection2010', 'A Section', 2010], ['shapiroPage2018', 'A Page', 2018]]);
+    assert.deepStrictEqual(r.problems.map((p) => [p.range.start.line, p.message]), [0, 15].map((line) => [line, 'A BibTeX entry without a citation key cannot be cited; skipped, the rest of the file is indexed.']));
+  });
+
   it('a BibTeX entry with a field or annotation the CSL mapping rejects is indexed without it, with a warning on its line', () => {
     const text = [
       '@article{priceNote2020,', '  title = {Spiral Scans},', '  author = {Ahn, Chang},', '  date = {2020},', '  note = {Costs US$ 5 a page},', '}', '',

@@ -219,7 +219,10 @@ export function yamlIdRanges(text: string, lines: { line: number; text: string }
 /** One `@type{...}` block of a .bib file, found by our own scan. */
 interface BibChunk { type: string; key?: string; keyAt: number; start: number; end: number; closed: boolean }
 
-const ENTRY_START = /@[ \t]*([A-Za-z]+)[ \t\r\n]*([{(])/g;
+/** An entry's start: `@type{` or `@type(`, the type as BibTeX reads it (Zotero's `@book_section` too). */
+const ENTRY_START = /@[ \t]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])/g;
+/** An entry with no key: `@article{,` or `@article{ author = …` (nothing can cite it). */
+const NO_KEY = /^@[ \t]*[A-Za-z][\w-]*[ \t\r\n]*[{(]\s*(,|[\w-]+\s*=)/;
 
 /**
  * The blocks of a .bib file, in one pass: each `@type{` up to its matching close. A block that
@@ -286,6 +289,10 @@ function parseBibtex(uri: string, text: string, relativePath: string): ParsedSou
     raw = [];
     for (const c of chunks) {
       if (c.type === 'string' || c.type === 'comment' || c.type === 'preamble') continue;
+      if (!c.key && NO_KEY.test(text.slice(c.start, c.start + 400))) {
+        report(out, relativePath, lineOf(c.start), 'A BibTeX entry without a citation key cannot be cited; skipped, the rest of the file is indexed.', 'error');
+        continue;
+      }
       try {
         if (!c.closed) throw new Error('its braces are not balanced');
         raw.push(...file.parse(`${macros}\n${text.slice(c.start, c.end)}`));
