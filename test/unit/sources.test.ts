@@ -66,12 +66,17 @@ describe('note schemas', () => {
     assert.match(String(n.abstract), /^Recent language models generate false/);
   });
 
-  it('a year from each way a note writes its date: a year, a date, CSL date-parts, a year map or a list of them', () => {
+  it('a year from each way a note writes its date: a year, a date, CSL date-parts, a year map or a list of them; the paper\'s date fields before `date`', () => {
     const yearOf = (field: string) => note('notes/dated.md', `---\ncitekey: dated2020\ntitle: Dated\n${field}\n---\nBody.\n`).year;
     assert.deepStrictEqual(
       ['year: 2020', 'date: 2020-05-01', 'issued:\n  date-parts: [[2020, 5]]', 'issued:\n  year: 2020\n  month: 5', 'issued:\n- year: 2020\n- year: 2021', 'year: [2020]', 'issued: sometime'].map(yearOf),
       [2020, 2020, 2020, 2020, 2020, 2020, undefined],
     );
+    // The paper's date before the note's own (`date:`, which many templates fill with the day the note was made).
+    // Front matter that is not YAML (wikilinks) is recovered line by line, keys with spaces too.
+    const recovered = note('notes/wiki.md', '---\ncitekey: wiki2020\nauthors: [[Ann Lee]], [[Bo Chen]]\npublication date: [[2020-12-31]]\n---\nBody.\n');
+    assert.deepStrictEqual([recovered.authors, recovered.year, recovered.problems.map((p) => p.code)], [['Ann Lee', 'Bo Chen'], 2020, ['front-matter']]);
+    assert.deepStrictEqual(['publication date: [[2020-12-31]]\ndate: 2024-05-01', 'publicationDate: 2020\ndate: 2024-05-01', 'date-published: 2020-01-01\ndate: 2024', 'issued: 2020\ndate: 2024'].map(yearOf), [2020, 2020, 2020, 2020]);
   });
 
   it('key fields: citationKey, key, id; TL;DR section as summary', () => {

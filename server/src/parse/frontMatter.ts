@@ -166,7 +166,8 @@ export function recoverLines(lines: { text: string }[]): FrontMatterData {
   let currentKey: string | undefined;
   for (const { text } of lines) {
     if (/^\s*#/.test(text) || text.trim() === '') continue;
-    const top = /^([A-Za-z_][\w.-]*)\s*:\s*(.*)$/.exec(text);
+    // A key may have spaces in it, as YAML's may (`publication date:`).
+    const top = /^([A-Za-z_][\w.-]*(?: +[\w.-]+)*)\s*:\s*(.*)$/.exec(text);
     if (top) {
       const [, key, value] = top;
       if (FORBIDDEN_KEYS.has(key)) { currentKey = undefined; continue; }

@@ -94,7 +94,8 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
     fieldValueRange(fm.lines, 'title', title) ?? (heading && !scalar(data.title) ? heading.range : undefined) ?? keyRange ?? range(0, 0, 0, 0);
 
   const authors = parseAuthors(data.authors ?? data.author ?? work.authors ?? work.author);
-  const year = parseYear(data.year ?? data.date ?? data.issued ?? data.published ?? work.year ?? work.date);
+  // The paper's own date fields before `date`, which many templates give the note's creation.
+  const year = parseYear(data.year ?? data['publication date'] ?? data.publication_date ?? data.publicationDate ?? data['date-published'] ?? data.issued ?? data.published ?? data.date ?? work.year ?? work.date);
   const arxiv =
     parseArxivId(scalar(data.arxiv) ?? scalar(data.arxiv_id) ?? scalar(data.arxivId) ?? scalar(data.eprint) ?? scalar(work.arxiv) ?? scalar(work.eprint)) ??
     arxivFromVenue(scalar(data.venue) ?? scalar(data.journal) ?? scalar(work.venue)) ??
