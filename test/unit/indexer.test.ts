@@ -44,6 +44,25 @@ describe('indexer on a real folder', () => {
     assert.ok(lines.some((l) => /digests\/huge\.txt: skipped, 2\.0 MB is over litnotes\.maxFileSizeMB \(1\)/.test(l)), lines.join('\n'));
   });
 
+  it('reads UTF-8 with a byte order mark and UTF-16 with or without one, as Windows tools write them', async () => {
+    const json = (id: string) => JSON.stringify([{ id, type: 'book', title: `Ünïcödé Tïtle 一 of ${id}`, issued: { 'date-parts': [[2020]] } }]);
+    const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+    fs.mkdirSync(path.join(root, 'refs'));
+    fs.writeFileSync(path.join(root, 'refs/bom8.csl.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json('bomEight2020'))]));
+    fs.writeFileSync(path.join(root, 'refs/le.csl.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json('littleEndian2020'), 'utf16le')]));
+    fs.writeFileSync(path.join(root, 'refs/be.csl.json'), Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(json('bigEndian2020'))]));
+    fs.writeFileSync(path.join(root, 'refs/le-unmarked.csl.json'), Buffer.from(json('unmarkedLittle2020'), 'utf16le'));
+    fs.writeFileSync(path.join(root, 'refs/be-unmarked.csl.json'), utf16be(json('unmarkedBig2020')));
+    fs.writeFileSync(path.join(root, 'notes/bom.md'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('---\ncitekey: bomNote2024\ntitle: A Note Saved With a Mark\n---\n')]));
+    const { library, lines, indexer } = make();
+    await indexer.scan();
+    for (const key of ['bomEight2020', 'littleEndian2020', 'bigEndian2020', 'unmarkedLittle2020', 'unmarkedBig2020']) {
+      assert.strictEqual(library.get(key)?.title, `Ünïcödé Tïtle 一 of ${key}`, `${key}: ${lines.join('\n')}`);
+    }
+    assert.strictEqual(library.get('bomNote2024')?.title, 'A Note Saved With a Mark');
+    assert.deepStrictEqual(library.get('bomNote2024')?.note?.keyRange?.start, { line: 1, character: 9 }, 'positions as the editor counts them, without the mark');
+  });
+
   it('says when every file is in the library, before the papers are recomputed a last time', async () => {
     for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(root, `notes/n${i}.md`), `---\ncitekey: n${i}\ntitle: Note ${i}\n---\n`);
     const { library, indexer } = make();

@@ -181,9 +181,46 @@ function overSizeLimit(rel: string, size: number, maxMB: number): string {
   return `${rel}: skipped, ${(size / 1024 / 1024).toFixed(1)} MB is over litnotes.maxFileSizeMB (${maxMB})`;
 }
 
+/**
+ * A file's text: UTF-8 without its byte order mark (the editor shows it without, so positions
+ * agree, and JSON does not parse with it), or UTF-16, which Windows tools write (Windows
+ * PowerShell's `Out-File`, some reference managers), told by its byte order mark or, without one,
+ * by the zero bytes of its ASCII characters. Anything else with NUL bytes is taken for binary.
+ */
 function decode(buf: Buffer, rel: string): TextOrWhy {
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return utf8(buf.subarray(3), rel);
+  if (buf[0] === 0xff && buf[1] === 0xfe) return { text: utf16(buf.subarray(2), 'le') };
+  if (buf[0] === 0xfe && buf[1] === 0xff) return { text: utf16(buf.subarray(2), 'be') };
+  const unmarked = utf16WithoutMark(buf.subarray(0, 8192));
+  return unmarked ? { text: utf16(buf, unmarked) } : utf8(buf, rel);
+}
+
+function utf8(buf: Buffer, rel: string): TextOrWhy {
   if (buf.subarray(0, 8192).includes(0)) return { why: `${rel}: skipped, binary file (contains NUL bytes)` };
   return { text: buf.toString('utf8') };
+}
+
+function utf16(buf: Buffer, order: 'le' | 'be'): string {
+  const pairs = buf.subarray(0, buf.length - (buf.length % 2));
+  if (order === 'le') return pairs.toString('utf16le');
+  return Buffer.from(pairs).swap16().toString('utf16le');
+}
+
+/**
+ * UTF-16 without a byte order mark: the ASCII characters a text file is mostly made of have a zero
+ * byte on one side of every pair (little-endian: the second), and hardly any on the other.
+ */
+function utf16WithoutMark(head: Buffer): 'le' | 'be' | undefined {
+  const pairs = Math.floor(head.length / 2);
+  if (pairs < 16) return undefined; // too little to tell from a binary file
+  let firstZero = 0, secondZero = 0;
+  for (let i = 0; i + 1 < head.length; i += 2) {
+    if (head[i] === 0) firstZero++;
+    if (head[i + 1] === 0) secondZero++;
+  }
+  if (secondZero >= pairs / 2 && firstZero <= pairs / 50) return 'le';
+  if (firstZero >= pairs / 2 && secondZero <= pairs / 50) return 'be';
+  return undefined;
 }
 
 function readError(err: unknown, rel: string): string {
