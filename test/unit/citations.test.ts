@@ -19,6 +19,17 @@ describe('finding citations', () => {
     assert.deepStrictEqual(t2.range, { start: { line: 2, character: 95 }, end: { line: 2, character: 104 } });
   });
 
+  it('LaTeX: biblatex multicite notes, apacite prenotes, an optional argument with braced brackets', () => {
+    const text = 'See \\autocites(see)(and more)[p.~1][]{multiA}[ch.~2]{multiB} and \\cite<e.g.,>[p.~5]{apaKey}, \\cite[{[}a{]}]{bracedKey}.';
+    const cits = findCitations(text, 'latex');
+    assert.deepStrictEqual(cits.map((c) => c.key), ['multiA', 'multiB', 'apaKey', 'bracedKey']);
+    for (const c of cits) assert.strictEqual(text.slice(c.range.start.character, c.range.end.character), c.key);
+    // And completion is offered while such a list is typed.
+    for (const before of ['\\autocites(see)(and more)[p.~1][]{multiA}[ch.~2]{mu', '\\cite<e.g.,>[p.~5]{ap', '\\cite[{[}a{]}]{br']) {
+      assert.strictEqual(completionContext(before, 'latex')?.prefix, before.slice(-2), before);
+    }
+  });
+
   it('wikilinks: [[key]], [[key|label]], [[key#heading]], ![[key]]; attachments are not papers; [[@key]] is the citation inside', () => {
     assert.deepStrictEqual(findCitations('[[a]] [[b|B]] [[c#Intro]] ![[d.png]] ![[e]] [[f.PDF|paper]]', 'markdown').map((c) => c.key), ['a', 'b', 'c', 'e']);
     const [at] = findCitations('See [[@vaswani2017]].', 'markdown');

@@ -30,14 +30,20 @@ const MAX_ARG = 256;
 const PANDOC = new RegExp(`(?<![\\p{L}\\p{N}_@.\\/:\\\\\`])(-?)@(?:\\{([^}\\s]{1,${MAX_KEY}})\\}|([\\p{L}\\p{N}_][\\p{L}\\p{N}_:.#$%&+?<>~\\/-]{0,${MAX_KEY - 1}}))`, 'gu');
 const KEY_PUNCT = ':.#$%&+?<>~/-';
 /**
- * The command: any `\…cite…` or `\…Cite…` (biblatex has dozens) or `\nocite`, then up to two
- * optional arguments. A command ending in `cites` (`\cites`, `\autocites`, `\parencites`) takes
- * several key lists, each with its own optional arguments.
+ * An optional argument, `[…]`, which may hold a braced group with brackets in it (`[{[}a{]}]`), as
+ * one level of braces. No two of its alternatives start alike, so it is matched in linear time.
  */
-const LATEX_COMMAND = `\\\\((?:[a-zA-Z]{0,24}[cC]ite[a-zA-Z]{0,24}|nocite))\\*?\\s*(?:\\[[^\\]\\n]{0,${MAX_ARG}}\\]\\s*){0,2}`;
+const OPTIONAL = `\\[(?:[^\\]\\n{]|\\{[^}\\n]{0,${MAX_ARG}}\\}){0,${MAX_ARG}}\\]\\s*`;
+/**
+ * The command: any `\…cite…` or `\…Cite…` (biblatex has dozens) or `\nocite`, then biblatex's
+ * multicite notes `(…)(…)`, apacite's prenote `<…>`, and up to two optional arguments. A command
+ * ending in `cites` (`\cites`, `\autocites`, `\parencites`) takes several key lists, each with its
+ * own optional arguments.
+ */
+const LATEX_COMMAND = `\\\\((?:[a-zA-Z]{0,24}[cC]ite[a-zA-Z]{0,24}|nocite))\\*?\\s*(?:\\([^)\\n]{0,${MAX_ARG}}\\)\\s*){0,2}(?:<[^>\\n]{0,${MAX_ARG}}>\\s*)?(?:${OPTIONAL}){0,2}`;
 const LATEX = new RegExp(`${LATEX_COMMAND}\\{([^}\\n\\\\]{0,${MAX_LIST}})\\}`, 'g');
 /** One more key list of a `…cites` command, right where the last one ended. */
-const LATEX_NEXT_LIST = new RegExp(`\\s*(?:\\[[^\\]\\n]{0,${MAX_ARG}}\\]\\s*){0,2}\\{([^}\\n\\\\]{0,${MAX_LIST}})\\}`, 'y');
+const LATEX_NEXT_LIST = new RegExp(`\\s*(?:${OPTIONAL}){0,2}\\{([^}\\n\\\\]{0,${MAX_LIST}})\\}`, 'y');
 /**
  * Cross-references, which pandoc-crossref and Quarto write like citations (`@fig-a`, `[@tbl:b]`), and
  * `\nocite{*}`: not citations.
@@ -222,7 +228,7 @@ export interface CompletionContext {
 }
 
 /** The key list being typed: the command, the lists of a `…cites` before it, then `{` and the keys so far. */
-const LATEX_OPEN = new RegExp(`${LATEX_COMMAND}(?:\\{[^}\\n\\\\]{0,${MAX_LIST}}\\}\\s*(?:\\[[^\\]\\n]{0,${MAX_ARG}}\\]\\s*){0,2})*\\{([^}\\n\\\\]*)$`);
+const LATEX_OPEN = new RegExp(`${LATEX_COMMAND}(?:\\{[^}\\n\\\\]{0,${MAX_LIST}}\\}\\s*(?:${OPTIONAL}){0,2})*\\{([^}\\n\\\\]*)$`);
 const WIKI_OPEN = /\[\[(?!@)([^\[\]|#\n]*)$/;
 const PANDOC_OPEN = /(?:^|[\s\[;(])-?@\{?([\p{L}\p{N}_:.#$%&+?<>~\/-]*)$/u;
 
