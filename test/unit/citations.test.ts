@@ -8,8 +8,10 @@ describe('finding citations', () => {
     assert.deepStrictEqual(findCitations(text, 'markdown').map((c) => c.key), ['one', 'two', 'three', 'four', 'odd:key']);
   });
 
-  it('pandoc keys keep inner punctuation but not sentence punctuation', () => {
+  it('pandoc keys keep inner punctuation but not sentence punctuation or an HTML tag after them', () => {
     assert.deepStrictEqual(findCitations('As @zip-fit. And @a:b/c, then @x.', 'markdown').map((c) => c.key), ['zip-fit', 'a:b/c', 'x']);
+    // Nor an HTML tag right after it, which pandoc reads as HTML.
+    assert.deepStrictEqual(findCitations('<span>@inSpan2020</span> and @beforeBreak2020<br> and @x2020.</p>', 'markdown').map((c) => c.key), ['inSpan2020', 'beforeBreak2020', 'x2020']);
   });
 
   it('LaTeX: every cite command, optional arguments, lists with spaces; comments skipped', () => {

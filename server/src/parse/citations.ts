@@ -54,9 +54,14 @@ const NOT_A_CITATION = /^(?:(?:fig|tbl|sec|eq|lst)[-:].|\*$)/;
 const ATTACHMENT = /\.(png|jpe?g|gif|svg|webp|bmp|pdf|mp[34]|webm|wav|canvas|excalidraw)$/i;
 const WIKILINK = new RegExp(`\\[\\[([^\\[\\]|#\\n]{1,${MAX_KEY}})(#[^\\[\\]|\\n]{0,${MAX_KEY}})?(\\|[^\\[\\]\\n]{0,${MAX_KEY}})?\\]\\]`, 'g');
 
-/** A pandoc key without the sentence punctuation after it (a loop: a pattern anchored at the end rescans). */
+/**
+ * A pandoc key without the sentence punctuation after it (a loop: a pattern anchored at the end
+ * rescans), nor an HTML tag right after it (`@key</span>`, `@key<br>`: pandoc reads the tag as
+ * HTML, though `<` may be inside a key).
+ */
 function trimKeyPunctuation(key: string): string {
-  let end = key.length;
+  const tag = key.search(/<[/a-zA-Z]/);
+  let end = tag < 0 ? key.length : tag;
   while (end > 0 && KEY_PUNCT.includes(key[end - 1])) end--;
   return key.slice(0, end);
 }
