@@ -33,8 +33,9 @@ describe('exported bibliographies rendered by pandoc --citeproc', function () {
     dir = copyLibrary();
     fs.mkdirSync(path.join(dir, 'refs'));
     fs.copyFileSync(path.join(FIXTURES, 'bibliographies/zotero-bbt.bib'), path.join(dir, 'refs/zotero.bib'));
-    // A Quarto-style draft: grouped citations with locators, and an author-suppressed one.
-    fs.writeFileSync(path.join(dir, 'drafts/quarto.qmd'), '---\ntitle: Quarto\n---\n\nAs shown [@lin2022truthfulqa; @konigAcceleratingMPCOnline2020, p. 3], and again [-@kalai2024hallucinate].\nSee @garciaRobustRetrieval2019 and [@worldhealthorganizationGlobalReport2021].\n');
+    // A Quarto-style draft: grouped citations with locators, an author-suppressed one, and a
+    // reference listed by `nocite` though cited nowhere in the text.
+    fs.writeFileSync(path.join(dir, 'drafts/quarto.qmd'), '---\ntitle: Quarto\nnocite: |\n  @jiang2024kasa\n---\n\nAs shown [@lin2022truthfulqa; @konigAcceleratingMPCOnline2020, p. 3], and again [-@kalai2024hallucinate].\nSee @garciaRobustRetrieval2019 and [@worldhealthorganizationGlobalReport2021].\n');
     client = new LspClient();
     await client.initialize(dir);
   });
@@ -60,6 +61,7 @@ describe('exported bibliographies rendered by pandoc --citeproc', function () {
       assert.deepStrictEqual(notFound, [...r.unresolved].sort(), warnings);
       assert.deepStrictEqual(r.unresolved.length ? r.unresolved : [], draftRel.endsWith('.md') ? ['truthfulqa2022lin', 'kasaa'] : []);
       assert.ok(r.count >= 5, `${r.count} entries`);
+      if (draftRel.endsWith('.qmd')) assert.ok(r.text.includes('jiang2024kasa'), 'the key `nocite` lists is exported');
       // Every paper exported (the CSL JSON export of the same draft lists them) is in the references.
       const listed = await client.request<Exported>('litnotes/exportBibliography', { uri: uri(draftRel), format: 'csl-json' });
       for (const item of JSON.parse(listed.text) as { id: string }[]) {

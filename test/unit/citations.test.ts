@@ -38,8 +38,18 @@ describe('finding citations', () => {
     assert.deepStrictEqual([at.key, at.syntax, at.range.start.character, at.range.end.character], ['vaswani2017', 'pandoc', 7, 18]);
   });
 
-  it('front matter of a markdown file is not searched', () => {
+  it('front matter of a markdown file is not searched, but for pandoc\'s nocite field', () => {
     assert.deepStrictEqual(findCitations('---\nauthors: [[Peize Sun]]\nemail: "@x"\n---\n[@real]\n', 'markdown').map((c) => c.key), ['real']);
+    const text = '---\ntitle: A Draft\nnocite: |\n  @listedA, @listedB\nabstract: mail @notACitation\n---\n[@real]\n';
+    const cits = findCitations(text, 'markdown');
+    assert.deepStrictEqual(cits.map((c) => [c.key, c.range.start.line, c.range.start.character]), [['listedA', 3, 3], ['listedB', 3, 13], ['real', 6, 2]]);
+    assert.deepStrictEqual(findCitations('---\nnocite: "[@one; @two]"\n---\n', 'markdown').map((c) => c.key), ['one', 'two']);
+    assert.deepStrictEqual(findCitations('---\nnocite: "@*"\n---\n', 'markdown'), [], '@* (every reference) names no paper');
+  });
+
+  it('pandoc example list labels are not citations: (@good) defines an example, (@good) elsewhere refers to it', () => {
+    const text = '(@good) This is a good example.\n\nAs (@good) shows, and @paper2020 says.\n\n(@bad)\n';
+    assert.deepStrictEqual(findCitations(text, 'markdown').map((c) => c.key), ['paper2020']);
   });
 
   it('ranges point at the key itself', () => {

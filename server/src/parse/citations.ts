@@ -102,20 +102,35 @@ export function findCitationsInLine(text: string, line: number, flavor: Document
   return out;
 }
 
+/** A front matter field's first line, and pandoc's `nocite:` (references listed though not cited in the text). */
+const FIELD_START = /^[^\s#-][^:]*:/;
+const NOCITE = /^nocite\s*:/;
+/** A pandoc example list item's label, `(@good)` at the start of a list item: `(@good)` elsewhere refers to the example, not to a paper. */
+const EXAMPLE_LABEL = /^\s{0,3}\(@([\w-]{1,64})\)(?:\s|$)/;
+
 /**
- * Every citation in a document. Markdown: front matter, fenced code and inline code are skipped.
- * LaTeX: comments are skipped.
+ * Every citation in a document. Markdown: front matter (but for pandoc's `nocite:` field, whose
+ * keys a rendered draft lists too), fenced code and inline code are skipped, and so are pandoc's
+ * example list labels. LaTeX: comments are skipped.
  */
 export function findCitations(text: string, flavor: DocumentFlavor): Citation[] {
   const out: Citation[] = [];
   const lines = text.split('\n');
   let fence: string | undefined;
   let inFrontMatter = flavor === 'markdown' && /^---\s*$/.test(lines[0] ?? '');
+  let inNocite = false;
+  const examples = new Set<string>();
   for (let i = inFrontMatter ? 1 : 0; i < lines.length; i++) {
     let line = lines[i].replace(/\r$/, '');
     if (inFrontMatter) {
       if (/^(---|\.\.\.)\s*$/.test(line)) inFrontMatter = false;
+      else if (FIELD_START.test(line)) inNocite = NOCITE.test(line);
+      if (inNocite && line.includes('@') && line.length <= 10000) out.push(...findCitationsInLine(line, i, flavor).filter((c) => c.syntax === 'pandoc'));
       continue;
+    }
+    if (flavor === 'markdown') {
+      const label = EXAMPLE_LABEL.exec(line);
+      if (label) examples.add(label[1]);
     }
     if (flavor === 'markdown') {
       const f = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
@@ -136,7 +151,7 @@ export function findCitations(text: string, flavor: DocumentFlavor): Citation[] 
     const open = LATEX_OPEN_LIST.exec(line);
     if (open) out.push(...continuedList(lines, i, open[2], line.length - open[2].length));
   }
-  return out;
+  return examples.size ? out.filter((c) => c.syntax !== 'pandoc' || !examples.has(c.key)) : out;
 }
 
 /** A LaTeX key list still open at the end of a line (`\cite{a,`), its command and what it holds so far. */
