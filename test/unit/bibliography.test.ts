@@ -49,6 +49,17 @@ describe('bibliography files', () => {
     assert.match(r.log[0], /^lib\.bib:81: /);
   });
 
+  it('biblatex ids: an entry is found under its other keys too, and a key wins over another entry\'s alias', () => {
+    const bib = [
+      '@article{newKey2020,', '  ids = {oldKey2020, olderKey},', '  title = {A Renamed Paper},', '  year = {2020}', '}', '',
+      '@article{other2021,', '  ids = {newKey2020, otherOld},', '  title = {Another Paper},', '  year = {2021}', '}', '',
+    ].join('\n');
+    const l = libraryOf({ 'refs/renamed.bib': bib, 'drafts/d.md': 'As [@oldKey2020] and [@otherOld] show.\n' });
+    assert.deepStrictEqual(['oldKey2020', 'olderKey', 'newKey2020', 'otherOld'].map((k) => l.get(k)?.key), ['newKey2020', 'newKey2020', 'newKey2020', 'other2021']);
+    assert.deepStrictEqual(l.get('newKey2020')!.aliases, ['oldKey2020', 'olderKey']);
+    assert.deepStrictEqual(l.get('other2021')!.aliases, ['otherOld'], 'newKey2020 is a key of its own, not the alias');
+  });
+
   it('a file with a broken entry keeps entries of every type name (Zotero\'s @book_section), and an entry without a key is said to be one', () => {
     const text = [
       '@article{,', '  title = {No Key Here},', '}', '',

@@ -468,6 +468,19 @@ export class Library {
       paperAt[bibAt[i]] = paper;
     }
 
+    // A bibliography entry's other keys (biblatex's `ids`), once every entry's key is in: a key
+    // always wins over an alias.
+    for (let i = 0; i < bibSources.length; i++) {
+      const entry = bibSources[i];
+      const paper = entry.aliases && paperAt[bibAt[i]];
+      if (!paper || byKey.get(entry.key!) !== paper) continue;
+      for (const alias of entry.aliases!) {
+        if (byKey.has(alias)) continue;
+        byKey.set(alias, paper);
+        paper.aliases = [...paper.aliases, alias];
+      }
+    }
+
     // Digest entries: group entries of one paper (same arXiv id or title) across digests.
     interface Member { source: PaperSource; info: TitleInfo; at: number }
     interface Group { members: Member[]; paper?: Paper; norm: string; index: number; rank: string }

@@ -341,6 +341,15 @@ function parseBibtex(uri: string, text: string, relativePath: string): ParsedSou
     return eprint ? { ...item, id: key, eprint } : { ...item, id: key };
   });
   out.papers = cslSources(uri, withEprints, (id) => where.get(id), out, relativePath);
+  // biblatex's `ids`: other keys the entry may be cited by (Better BibTeX keeps a changed key there).
+  const aliasesOf = new Map<string, string[]>();
+  for (const r of raw) {
+    const ids = r.properties.ids;
+    if (typeof ids !== 'string') continue;
+    const aliases = ids.split(',').map((k) => k.trim()).filter((k) => k && k !== r.label && k.length <= MAX_KEY && !/[\s{}]/.test(k));
+    if (aliases.length) aliasesOf.set(r.label, [...new Set(aliases)]);
+  }
+  if (aliasesOf.size) for (const paper of out.papers) paper.aliases = aliasesOf.get(paper.key!) ?? paper.aliases;
   return out;
 }
 
