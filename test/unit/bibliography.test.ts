@@ -49,6 +49,15 @@ describe('bibliography files', () => {
     assert.match(r.log[0], /^lib\.bib:81: /);
   });
 
+  it('an arXiv DOI gives the arXiv id, so a Zotero preprint with only its DOI joins the digest paper', () => {
+    const csl = JSON.stringify([{ id: 'zoteroPreprint2025', type: 'article', title: 'Duplication Matters More (the title as first posted)', DOI: '10.48550/arXiv.2502.11494', author: [{ family: 'Wen', given: 'Zichen' }] }]);
+    const note = '---\ncitekey: doiOnlyNote\ntitle: Something Else Entirely\ndoi: 10.48550/arXiv.2409.06543\n---\n';
+    const l = libraryOf({ 'digests/hf-2025-09-10.json': readFixture('library/digests/hf-2025-09-10.json'), 'refs/zotero.csl.json': csl, 'notes/doiOnlyNote.md': note });
+    const paper = l.get('zoteroPreprint2025')!;
+    assert.deepStrictEqual([paper.arxiv, paper.entries.length, paper.digests.length], ['2502.11494', 1, 1]);
+    assert.strictEqual(l.get('doiOnlyNote')!.arxiv, '2409.06543');
+  });
+
   it('biblatex ids: an entry is found under its other keys too, and a key wins over another entry\'s alias', () => {
     const bib = [
       '@article{newKey2020,', '  ids = {oldKey2020, olderKey},', '  title = {A Renamed Paper},', '  year = {2020}', '}', '',

@@ -23,7 +23,10 @@ describe('what Add Paper recognizes', () => {
     ['10.1145/3618260.3649777', { kind: 'doi', doi: '10.1145/3618260.3649777' }],
     ['doi:10.1038/nature14539.', { kind: 'doi', doi: '10.1038/nature14539' }],
     ['https://doi.org/10.1145/3442188.3445922', { kind: 'doi', doi: '10.1145/3442188.3445922' }],
-    ['https://dx.doi.org/10.48550/arXiv.1706.03762', { kind: 'doi', doi: '10.48550/arXiv.1706.03762' }],
+    // arXiv's DOIs are DataCite's, unknown to Crossref: looked up on arXiv.
+    ['https://dx.doi.org/10.48550/arXiv.1706.03762', { kind: 'arxiv', id: '1706.03762' }],
+    ['doi:10.48550/ARXIV.hep-th/9901001', { kind: 'arxiv', id: 'hep-th/9901001' }],
+    ['10.48550/arXiv.not-an-id', { kind: 'doi', doi: '10.48550/arXiv.not-an-id' }],
     ['https://huggingface.co/papers/2410.00100', { kind: 'dailyPapers', id: '2410.00100' }],
     ['attention is all you need', undefined],
     ['https://example.com/abs/1706.03762', undefined],

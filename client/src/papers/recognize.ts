@@ -46,5 +46,8 @@ function arxiv(text: string): { kind: 'arxiv'; id: string } | undefined {
 
 function doi(text: string): PaperRef | undefined {
   const m = DOI.exec(text.trim().replace(/[.,;]+$/, ''));
-  return m ? { kind: 'doi', doi: m[1] } : undefined;
+  if (!m) return undefined;
+  // arXiv's own DOIs (DataCite's, which Crossref does not know) name an arXiv paper.
+  const arxivDoi = /^10\.48550\/arxiv\.(.+)$/i.exec(m[1]);
+  return (arxivDoi && arxiv(arxivDoi[1])) || { kind: 'doi', doi: m[1] };
 }

@@ -1,7 +1,7 @@
 import * as yaml from 'js-yaml';
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { stringSpans } from './jsonSpans';
-import { cleanUrl, foldSpace, LineIndex, parseArxivId, range, Range } from '../util/text';
+import { arxivOfDoi, cleanUrl, foldSpace, LineIndex, parseArxivId, range, Range } from '../util/text';
 import { MAX_KEY } from './citations';
 import { isLitnotesExport } from './exportMarker';
 
@@ -91,7 +91,7 @@ function cslSource(uri: string, item: CslItem, key: string, keyRange: Range, ord
   const issued = cslDate(item.issued);
   const url = typeof item.URL === 'string' ? cleanUrl(item.URL) : undefined;
   const doi = text(item.DOI)?.replace(/^https?:\/\/(dx\.)?doi\.org\//i, '');
-  const arxiv = arxivOf(item, url);
+  const arxiv = arxivOf(item, url) ?? arxivOfDoi(doi);
   return {
     kind: 'bib',
     uri,

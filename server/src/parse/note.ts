@@ -2,7 +2,7 @@ import { readFrontMatter, FrontMatterData, FrontMatterValue } from './frontMatte
 import { parseAuthors } from './authors';
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { MAX_KEY } from './citations';
-import { cleanUrl, findArxivInText, findUrls, foldSpace, lineRange, parseArxivId, range, Range } from '../util/text';
+import { arxivOfDoi, cleanUrl, findArxivInText, findUrls, foldSpace, lineRange, parseArxivId, range, Range } from '../util/text';
 import { isCodeUrl } from '../shared/rules';
 
 /** Note text kept for full-text search; longer notes are searched by their beginning. */
@@ -96,11 +96,12 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
   const authors = parseAuthors(data.authors ?? data.author ?? work.authors ?? work.author);
   // The paper's own date fields before `date`, which many templates give the note's creation.
   const year = parseYear(data.year ?? data['publication date'] ?? data.publication_date ?? data.publicationDate ?? data['date-published'] ?? data.issued ?? data.published ?? data.date ?? work.year ?? work.date);
+  const doi = parseDoi(scalar(data.doi) ?? scalar(data.DOI) ?? scalar(work.doi)) ?? parseDoiLink(fm.body);
   const arxiv =
     parseArxivId(scalar(data.arxiv) ?? scalar(data.arxiv_id) ?? scalar(data.arxivId) ?? scalar(data.eprint) ?? scalar(work.arxiv) ?? scalar(work.eprint)) ??
     arxivFromVenue(scalar(data.venue) ?? scalar(data.journal) ?? scalar(work.venue)) ??
+    arxivOfDoi(doi) ??
     findArxivInText(fm.body);
-  const doi = parseDoi(scalar(data.doi) ?? scalar(data.DOI) ?? scalar(work.doi)) ?? parseDoiLink(fm.body);
   const url = cleanUrl(scalar(data.url) ?? scalar(data.URL) ?? scalar(work.url) ?? '');
   const codeFields = [data.code, data.code_url, data.codeUrl, data.github, data.repo, work.code].map(scalar).filter((v): v is string => !!v);
   const codeUrls = unique([...codeFields.map((c) => cleanUrl(c)).filter((u): u is string => !!u), ...findUrls(fm.body).filter(isCodeUrl)]);

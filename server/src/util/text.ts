@@ -185,6 +185,12 @@ export function parseArxivId(value: unknown): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** The arXiv id of an arXiv DOI (`10.48550/arXiv.2409.06543`: arXiv gives one to every paper, and Zotero keeps it). */
+export function arxivOfDoi(doi: string | undefined): string | undefined {
+  const m = doi ? /^10\.48550\/arxiv\.(.+)$/i.exec(doi.trim()) : null;
+  return m ? parseArxivId(m[1]) : undefined;
+}
+
 /** arXiv ids mentioned in a note body: abs/pdf links and `arXiv:ID`. */
 export function findArxivInText(text: string): string | undefined {
   const link = /arxiv\.org\/(?:abs|pdf|html)\/([a-z.\-]+\/\d{7}|\d{4}\.\d{4,5})/i.exec(text);
