@@ -79,6 +79,29 @@ describe('note schemas', () => {
     assert.deepStrictEqual(['publication date: [[2020-12-31]]\ndate: 2024-05-01', 'publicationDate: 2020\ndate: 2024-05-01', 'date-published: 2020-01-01\ndate: 2024', 'issued: 2020\ndate: 2024'].map(yearOf), [2020, 2020, 2020, 2020]);
   });
 
+  it('Zotero Integration notes: metadata in Dataview inline fields of a callout, the abstract in an Abstract callout', () => {
+    const text = [
+      '---', 'category: literaturenote', 'tags: [style, embeddings]', 'citekey: patelStyleEmbeddings2023', 'status: read', '---',
+      '# Learning interpretable style embeddings', '',
+      '> [!info]- : [**Zotero**](zotero://select/library/items/ABCD1234)',
+      '> **FirstAuthor**:: Patel, Ajay  ', '> **Author**:: Rao, Delip  ', '> ---', '~    ',
+      '> **Title**:: "Learning interpretable style embeddings via prompting LLMs"  ', '> **Year**:: 2023   ',
+      '> **Citekey**:: patelStyleEmbeddings2023  ', '> **DOI**:: 10.48550/arXiv.2305.12696', '> **URL**:: https://example.org/paper', '',
+      '> [!Abstract]', '> Style representation learning builds', '> content-independent representations.', '',
+      '# Notes', 'What I made of it.', '',
+    ].join('\n');
+    const n = note('notes/patel.md', text);
+    assert.deepStrictEqual(
+      [n.key, n.title, n.authors, n.year, n.doi, n.arxiv, n.url, n.abstract, n.summary],
+      ['patelStyleEmbeddings2023', 'Learning interpretable style embeddings via prompting LLMs', ['Ajay Patel', 'Delip Rao'], 2023, '10.48550/arXiv.2305.12696', '2305.12696', 'https://example.org/paper',
+        'Style representation learning builds content-independent representations.', 'What I made of it.'],
+    );
+    assert.deepStrictEqual(n.titleRange.start, { line: 13, character: 15 }, 'the title where the field writes it');
+    // Without a key in the front matter, the inline Citekey (a wikilink too) is the key; the front matter wins where it speaks.
+    const bare = note('notes/2023-01-01-CreateYourWorld.md', '---\ntitle: Front Matter Title\n---\n> [!md]\n> **Author**:: Sun, Gan\n> **Title**:: Inline Title\n> **Year**:: 2023\n> **Citekey**:: [[@sunCreateYourWorld2023]]\n');
+    assert.deepStrictEqual([bare.key, bare.keyRange?.start.line, bare.title, bare.authors, bare.year], ['sunCreateYourWorld2023', 7, 'Front Matter Title', ['Gan Sun'], 2023]);
+  });
+
   it('key fields: citationKey, key, id; TL;DR section as summary', () => {
     for (const field of ['citationKey', 'key', 'id']) {
       assert.strictEqual(note('notes/a.md', `---\n${field}: smith2020\n---\n`).key, 'smith2020');

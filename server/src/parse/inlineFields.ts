@@ -1,0 +1,70 @@
+/**
+ * What a note's body says of its paper where its front matter does not: Dataview's inline fields
+ * (`Key:: value`) and callouts. Obsidian's Zotero Integration templates write a paper's metadata
+ * that way, in a callout under a front matter that holds only the key and tags:
+ *
+ *     > [!info]
+ *     > **FirstAuthor**:: Patel, Ajay
+ *     > **Author**:: Rao, Delip
+ *     > **Title**:: Learning interpretable style embeddings
+ *     > **Year**:: 2023
+ *
+ *     > [!Abstract]
+ *     > Style representation learning builds …
+ */
+
+/** Lines looked at: the metadata is at the top of a note. */
+const MAX_LINES = 300;
+const FENCE = /^\s*(```|~~~)/;
+/**
+ * `Key:: value`, in a callout or quote (`> `, `> > `) or a list item, the key bold or not
+ * (`**Title**:: v`, `**Title::** v`). The key is letters, digits, spaces, `_` and `-`.
+ */
+const FIELD = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w -]{0,40}?)(?:\*\*|__)?\s*::\s*(?:\*\*|__)?\s*(.*?)\s*$/;
+
+/** The inline fields of the note's first lines, by key (lower case, without spaces, `_` or `-`), each key's values in order. */
+export function inlineFields(lines: readonly string[]): Map<string, string[]> {
+  const fields = new Map<string, string[]>();
+  let inFence = false;
+  for (const raw of lines.slice(0, MAX_LINES)) {
+    if (FENCE.test(raw)) inFence = !inFence;
+    if (inFence || !raw.includes('::')) continue;
+    const m = FIELD.exec(raw.replace(/\r$/, ''));
+    if (!m) continue;
+    const value = cleanValue(m[2]);
+    if (!value) continue;
+    const key = m[1].toLowerCase().replace(/[\s_-]+/g, '');
+    const values = fields.get(key);
+    if (values) values.push(value); else fields.set(key, [value]);
+  }
+  return fields;
+}
+
+/** A field's value as text: without quotes around it, emphasis, or a wikilink's brackets (`[[@key]]` is `key`). */
+function cleanValue(value: string): string {
+  let v = value.trim();
+  const link = /^\[\[@?([^\]|]+)(?:\|[^\]]*)?\]\]$/.exec(v);
+  if (link) v = link[1];
+  v = v.replace(/^(["'])(.*)\1$/, '$2').replace(/^([*_])(.+)\1$/, '$2');
+  return v.trim();
+}
+
+/**
+ * The text of the first callout of one of `kinds` (`> [!abstract]`, folded or not, with a title
+ * or not): its lines up to the first that is not part of it, without their `>`.
+ */
+export function calloutText(lines: readonly string[], kinds: readonly string[]): string | undefined {
+  const header = new RegExp(`^\\s*>\\s*\\[!(?:${kinds.join('|')})\\][-+]?`, 'i');
+  const end = Math.min(lines.length, MAX_LINES);
+  for (let i = 0; i < end; i++) {
+    if (!header.test(lines[i])) continue;
+    const out: string[] = [];
+    for (let j = i + 1; j < lines.length && /^\s*>/.test(lines[j]); j++) out.push(lines[j].replace(/^\s*>\s?/, ''));
+    const text = out.join('\n').trim();
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** Whether the line opens a callout (`> [!info]`), whose lines the first paragraph of a note leaves out. */
+export const CALLOUT_HEADER = /^\s*>\s*\[!/;
