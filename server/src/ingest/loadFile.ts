@@ -191,7 +191,9 @@ function decode(buf: Buffer, rel: string): TextOrWhy {
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return utf8(buf.subarray(3), rel);
   if (buf[0] === 0xff && buf[1] === 0xfe) return { text: utf16(buf.subarray(2), 'le') };
   if (buf[0] === 0xfe && buf[1] === 0xff) return { text: utf16(buf.subarray(2), 'be') };
-  const unmarked = utf16WithoutMark(buf.subarray(0, 8192));
+  const head = buf.subarray(0, 8192);
+  // Text in UTF-16 has NUL bytes (a fast search); most files have none, and are not looked at further.
+  const unmarked = head.includes(0) ? utf16WithoutMark(head) : undefined;
   return unmarked ? { text: utf16(buf, unmarked) } : utf8(buf, rel);
 }
 
