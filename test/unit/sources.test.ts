@@ -100,6 +100,9 @@ describe('note schemas', () => {
     // Without a key in the front matter, the inline Citekey (a wikilink too) is the key; the front matter wins where it speaks.
     const bare = note('notes/2023-01-01-CreateYourWorld.md', '---\ntitle: Front Matter Title\n---\n> [!md]\n> **Author**:: Sun, Gan\n> **Title**:: Inline Title\n> **Year**:: 2023\n> **Citekey**:: [[@sunCreateYourWorld2023]]\n');
     assert.deepStrictEqual([bare.key, bare.keyRange?.start.line, bare.title, bare.authors, bare.year], ['sunCreateYourWorld2023', 7, 'Front Matter Title', ['Gan Sun'], 2023]);
+    // A field line as long as a page of prose is not a field (a very long line costs no regular expression time).
+    const long = note('notes/long.md', `> **Title**:: ${'word '.repeat(1000)}\n`);
+    assert.strictEqual(long.title, 'long');
   });
 
   it('key fields: citationKey, key, id; TL;DR section as summary', () => {

@@ -20,7 +20,9 @@ const FENCE = /^\s*(```|~~~)/;
  * `Key:: value`, in a callout or quote (`> `, `> > `) or a list item, the key bold or not
  * (`**Title**:: v`, `**Title::** v`). The key is letters, digits, spaces, `_` and `-`.
  */
-const FIELD = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w -]{0,40}?)(?:\*\*|__)?\s*::\s*(?:\*\*|__)?\s*(.*?)\s*$/;
+const FIELD = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w -]{0,40}?)(?:\*\*|__)?\s*::(.*)$/;
+/** Longer lines are prose, not a field (and a regular expression's time on them is the file's, not the line's). */
+const MAX_FIELD_LINE = 2000;
 
 /** The inline fields of the note's first lines, by key (lower case, without spaces, `_` or `-`), each key's values in order. */
 export function inlineFields(lines: readonly string[]): Map<string, string[]> {
@@ -28,10 +30,10 @@ export function inlineFields(lines: readonly string[]): Map<string, string[]> {
   let inFence = false;
   for (const raw of lines.slice(0, MAX_LINES)) {
     if (FENCE.test(raw)) inFence = !inFence;
-    if (inFence || !raw.includes('::')) continue;
+    if (inFence || raw.length > MAX_FIELD_LINE || !raw.includes('::')) continue;
     const m = FIELD.exec(raw.replace(/\r$/, ''));
     if (!m) continue;
-    const value = cleanValue(m[2]);
+    const value = cleanValue(m[2].replace(/^\s*(?:\*\*|__)?/, ''));
     if (!value) continue;
     const key = m[1].toLowerCase().replace(/[\s_-]+/g, '');
     const values = fields.get(key);
