@@ -102,7 +102,7 @@ describe('bibliography files', () => {
     assert.match(nothing, /^BibTeX entry onlyOpenDate2001 could not be read \(.+\); skipped\.$/, 'an entry of nothing readable is still left out, and said');
   });
 
-  it('CSL YAML dates in each form pandoc reads: date-parts, an EDTF string, a bare year, a year/month/day map, or a list of them (Better CSL YAML)', () => {
+  it('CSL YAML dates and names in each form pandoc reads: date-parts, an EDTF string, a bare year, a year/month/day map, or a list of them (Better CSL YAML); one name alone, given names as a list, names as text', () => {
     const yaml = [
       'references:',
       '- id: dateParts2020', '  title: A', '  issued:', '    date-parts: [[2020, 3]]',
@@ -112,13 +112,17 @@ describe('bibliography files', () => {
       '- id: map2016', '  title: E', '  issued:', '    year: 2016', '    month: 6',
       '- id: list2014', '  title: F', '  issued:', '  - year: 2014', '    month: 12', '    day: 31', '  - year: 2015', '    month: 1', '    day: 1',
       '- id: seasons2017', '  title: G', '  issued:', '  - year: 2017', '    month: 21',
+      // Names as pandoc's YAML also takes them: one name alone, given names as a list, names as text.
+      '- id: oneName2011', '  title: H', '  author:', '    family: Author', '    given:', '    - Ann', '    - B.',
+      '- id: textNames2016', '  title: I', '  author:', '  - 宮水 三葉', '  - John Doe',
       '',
     ].join('\n');
     const r = parseBibliography('file:///ws/refs.yaml', yaml, 'csl-yaml', 'refs.yaml');
     assert.deepStrictEqual(r.papers.map((p) => [p.key, p.issued, p.year]), [
       ['dateParts2020', '2020-03', 2020], ['edtf1953', '1953-04-25', 1953], ['interval2014', '2014', 2014], ['bareYear1999', '1999', 1999],
-      ['map2016', '2016-06', 2016], ['list2014', '2014-12-31', 2014], ['seasons2017', '2017', 2017],
+      ['map2016', '2016-06', 2016], ['list2014', '2014-12-31', 2014], ['seasons2017', '2017', 2017], ['oneName2011', undefined, undefined], ['textNames2016', undefined, undefined],
     ]);
+    assert.deepStrictEqual(r.papers.slice(-2).map((p) => p.authors), [['Ann B. Author'], ['宮水 三葉', 'John Doe']]);
     assert.deepStrictEqual(r.problems, []);
   });
 

@@ -124,15 +124,28 @@ function plainText(value: string): string {
   return foldSpace(value.replace(/<\/?(?:i|b|sup|sub|sc|span)(?:\s[^<>]*)?>/g, '')).slice(0, 32 * 1024);
 }
 
-/** Display names ("Given von Family"), and the ones that are organisations (a literal name, or a family name alone with spaces in it). */
+/**
+ * Display names ("Given von Family"), and the ones that are organisations (a literal name, or a
+ * family name alone with spaces in it). A list of names, or one name alone (as pandoc's YAML may
+ * write it), whose parts may be lists (`given: [Ann, B.]`), or a name as text.
+ */
 function cslNames(value: unknown): { authors: string[]; organizations: string[] } {
   const authors: string[] = [];
   const organizations: string[] = [];
-  if (!Array.isArray(value)) return { authors, organizations };
-  for (const n of value.slice(0, 500)) {
+  const names = Array.isArray(value) ? value : value && typeof value === 'object' ? [value] : [];
+  for (const n of names.slice(0, 500)) {
+    // A name written as text (pandoc's YAML takes `- John Doe`): shown as written.
+    if (typeof n === 'string') {
+      if (plainText(n)) authors.push(plainText(n));
+      continue;
+    }
     if (!n || typeof n !== 'object') continue;
     const o = n as Record<string, unknown>;
-    const part = (k: string) => (typeof o[k] === 'string' ? plainText(o[k] as string) : '');
+    const part = (k: string) => {
+      const v = o[k];
+      if (typeof v === 'string') return plainText(v);
+      return Array.isArray(v) ? plainText(v.filter((x) => typeof x === 'string').join(' ')) : '';
+    };
     if (part('literal') || (!part('given') && / /.test(part('family')))) {
       const name = part('literal') || part('family');
       authors.push(name);
