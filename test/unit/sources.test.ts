@@ -103,6 +103,8 @@ describe('note schemas', () => {
     // A field line as long as a page of prose is not a field (a very long line costs no regular expression time).
     const long = note('notes/long.md', `> **Title**:: ${'word '.repeat(1000)}\n`);
     assert.strictEqual(long.title, 'long');
+    // Prose with `::` in it (C++ written without backticks) is a summary, not fields.
+    assert.strictEqual(note('notes/cpp.md', 'We use std::vector for the buffers.\n').summary, 'We use std::vector for the buffers.');
   });
 
   it('key fields: citationKey, key, id; TL;DR section as summary', () => {

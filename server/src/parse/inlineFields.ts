@@ -18,9 +18,10 @@ const MAX_LINES = 300;
 const FENCE = /^\s*(```|~~~)/;
 /**
  * `Key:: value`, in a callout or quote (`> `, `> > `) or a list item, the key bold or not
- * (`**Title**:: v`, `**Title::** v`). The key is letters, digits, spaces, `_` and `-`.
+ * (`**Title**:: v`, `**Title::** v`). The key is letters, digits, spaces, `_` and `-`; a space (or
+ * the line's end) follows the `::`, which `std::vector` in prose does not have.
  */
-const FIELD = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w -]{0,40}?)(?:\*\*|__)?\s*::(.*)$/;
+const FIELD = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w -]{0,40}?)(?:\*\*|__)?\s*::(?=\s|$|\*\*|__)(.*)$/;
 /** Longer lines are prose, not a field (and a regular expression's time on them is the file's, not the line's). */
 const MAX_FIELD_LINE = 2000;
 

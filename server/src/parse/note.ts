@@ -260,7 +260,7 @@ function firstParagraph(lines: string[]): string | undefined {
   return text || undefined;
 }
 
-const INLINE_FIELD_LINE = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w -]{0,40}?(?:\*\*|__)?\s*::/;
+const INLINE_FIELD_LINE = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w -]{0,40}?(?:\*\*|__)?\s*::(?=\s|$|\*\*|__)/;
 const LINK_LINE = /^\s*(?:[-*]\s+)?(?:[\w .]+:\s*)?<?https?:\/\/\S+>?\s*$/;
 
 /** A year from a date as notes write it: a year, a date string, CSL's date-parts, or pandoc's `year` map or list of them. */
