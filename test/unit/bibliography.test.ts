@@ -150,6 +150,14 @@ describe('bibliography files', () => {
     const md = parseFile(uriFor('drafts/d.md'), 'drafts/d.md', 'markdown', `---\nbibliography: [refs.bib, ../shared/more.json]\nreferences:\n- id: inlineRef2020\n  type: article-journal\n  title: An Inline Reference\n  author:\n  - family: Doe\n    given: Jane\n  issued:\n    date-parts: [[2020]]\n---\nSee [@inlineRef2020].\n`).entry;
     assert.deepStrictEqual(md.bibliographies, ['refs.bib', '../shared/more.json']);
     assert.deepStrictEqual(md.sources.map((s) => [s.kind, s.key, s.title, s.keyRange!.start.line]), [['bib', 'inlineRef2020', 'An Inline Reference', 3]]);
+    // A metadata block further down, as pandoc reads one anywhere; a rule followed by text, and a block in fenced code, are not.
+    const later = [
+      '# Draft', '', 'See [@atTheEnd2021] and [@endNote2019].', '', '---', 'A rule, then text: not metadata.', '', '```yaml', '---', 'references:', '- id: inCode', '  title: X', '---', '```', '',
+      '---', 'bibliography: later.bib', 'references:', '- id: atTheEnd2021', '  type: book', '  title: Kept at the End', '  issued: 2021', '...', '',
+    ].join('\n');
+    const end = parseFile(uriFor('drafts/end.md'), 'drafts/end.md', 'markdown', later).entry;
+    assert.deepStrictEqual(end.sources.map((s) => [s.key, s.title, s.year, s.keyRange!.start.line]), [['atTheEnd2021', 'Kept at the End', 2021, 18]]);
+    assert.deepStrictEqual(end.bibliographies, ['later.bib']);
     const tex = parseFile(uriFor('drafts/p.tex'), 'drafts/p.tex', 'draft', '\\addbibresource[datatype=bibtex]{lib.bib}\n% \\bibliography{commented}\n\\bibliography{a, b.bib}\n').entry;
     assert.deepStrictEqual(tex.bibliographies, ['lib.bib', 'a.bib', 'b.bib']);
   });

@@ -1,5 +1,6 @@
 import { readFrontMatter } from './frontMatter';
-import { cslSources, isCslList, yamlIdRanges } from './bibliography';
+import { CslItem, cslSources, isCslList, yamlIdRanges } from './bibliography';
+import type { Range } from '../util/text';
 import type { ParsedSource } from './types';
 import type { DocumentFlavor } from './citations';
 
@@ -15,20 +16,61 @@ const MAX_NAMED = 20;
 
 /**
  * Markdown, Quarto, R Markdown: `bibliography:` (a path or a list) and `references:` in the front
- * matter. LaTeX: `\addbibresource{file.bib}` (biblatex) and `\bibliography{a,b}` (BibTeX).
+ * matter, or in a metadata block further down (pandoc reads one anywhere: some drafts keep their
+ * references at the end). LaTeX: `\addbibresource{file.bib}` (biblatex) and `\bibliography{a,b}`
+ * (BibTeX).
  */
 export function draftBibliography(uri: string, text: string, flavor: DocumentFlavor, relativePath: string): DraftBibliography {
   const references: ParsedSource = { papers: [], problems: [], log: [] };
   if (flavor === 'latex') return { named: latexBibliographies(text), references };
-  if (!text.startsWith('---')) return { named: [], references };
-  const fm = readFrontMatter(text);
-  const named = (Array.isArray(fm.data.bibliography) ? fm.data.bibliography : [fm.data.bibliography]).filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim());
-  const inline = fm.data.references;
-  if (isCslList(inline)) {
-    const ranges = yamlIdRanges('', fm.lines);
-    references.papers = cslSources(uri, inline, (id) => ranges.get(id), references, relativePath);
+  const named: string[] = [];
+  const items: CslItem[] = [];
+  const ranges = new Map<string, Range>();
+  for (const block of metadataBlocks(text)) {
+    const fm = readFrontMatter(block.text);
+    const paths = Array.isArray(fm.data.bibliography) ? fm.data.bibliography : [fm.data.bibliography];
+    named.push(...paths.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim()));
+    if (!isCslList(fm.data.references)) continue;
+    items.push(...fm.data.references);
+    for (const [id, r] of yamlIdRanges('', fm.lines.map(({ line, text: t }) => ({ line: line + block.line, text: t })))) if (!ranges.has(id)) ranges.set(id, r);
   }
-  return { named: named.slice(0, MAX_NAMED), references };
+  if (items.length) references.papers = cslSources(uri, items, (id) => ranges.get(id), references, relativePath);
+  return { named: [...new Set(named)].slice(0, MAX_NAMED), references };
+}
+
+/** Metadata blocks looked at below the front matter: a draft has one or two. */
+const MAX_LATER_BLOCKS = 8;
+/** The fields that make a later block worth reading (a `---` rule followed by text is not one). */
+const BLOCK_FIELD = /^(references|bibliography|nocite)\s*:/m;
+
+/**
+ * The draft's YAML metadata blocks that may name its bibliography: the front matter, and blocks
+ * further down as pandoc reads them (`---` after a blank line and before a non-blank one, up to
+ * `---` or `...`, outside fenced code) that have a `references:` or `bibliography:` field. Each with
+ * the line it starts on.
+ */
+function metadataBlocks(text: string): { text: string; line: number }[] {
+  const blocks: { text: string; line: number }[] = [];
+  if (text.startsWith('---') || text.charCodeAt(0) === 0xfeff) blocks.push({ text, line: 0 });
+  if (!text.includes('\n---')) return blocks;
+  const lines = text.split('\n');
+  let fence: string | undefined;
+  const start = blocks.length ? (readFrontMatter(text).bodyLine) : 0;
+  for (let i = start; i < lines.length && blocks.length < MAX_LATER_BLOCKS; i++) {
+    const line = lines[i].replace(/\r$/, '');
+    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+    if (f) { fence = !fence ? f[1] : f[1][0] === fence[0] && f[1].length >= fence.length ? undefined : fence; continue; }
+    if (fence || i === 0 || !/^---\s*$/.test(line) || lines[i - 1].trim() !== '' || !(lines[i + 1] ?? '').trim()) continue;
+    let end = i + 1;
+    while (end < lines.length && !/^(---|\.\.\.)\s*$/.test(lines[end].replace(/\r$/, ''))) end++;
+    if (end >= lines.length) break;
+    const block = lines.slice(i, end + 1).join('\n');
+    // Not a block of ours: scan on from the next line (its closing `---` may be another block's start, or in code).
+    if (!BLOCK_FIELD.test(block)) continue;
+    blocks.push({ text: block, line: i });
+    i = end;
+  }
+  return blocks;
 }
 
 function latexBibliographies(text: string): string[] {
