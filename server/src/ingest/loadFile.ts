@@ -188,18 +188,15 @@ function overSizeLimit(rel: string, size: number, maxMB: number): string {
  * by the zero bytes of its ASCII characters. Anything else with NUL bytes is taken for binary.
  */
 function decode(buf: Buffer, rel: string): TextOrWhy {
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return utf8(buf.subarray(3), rel);
   if (buf[0] === 0xff && buf[1] === 0xfe) return { text: utf16(buf.subarray(2), 'le') };
   if (buf[0] === 0xfe && buf[1] === 0xff) return { text: utf16(buf.subarray(2), 'be') };
-  const head = buf.subarray(0, 8192);
-  // Text in UTF-16 has NUL bytes (a fast search); most files have none, and are not looked at further.
-  const unmarked = head.includes(0) ? utf16WithoutMark(head) : undefined;
-  return unmarked ? { text: utf16(buf, unmarked) } : utf8(buf, rel);
-}
-
-function utf8(buf: Buffer, rel: string): TextOrWhy {
-  if (buf.subarray(0, 8192).includes(0)) return { why: `${rel}: skipped, binary file (contains NUL bytes)` };
-  return { text: buf.toString('utf8') };
+  const marked = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  const bytes = marked ? buf.subarray(3) : buf;
+  const head = bytes.subarray(0, 8192);
+  // Most files have no NUL byte (a fast search), and are UTF-8; text in UTF-16 has them.
+  if (!head.includes(0)) return { text: bytes.toString('utf8') };
+  const unmarked = marked ? undefined : utf16WithoutMark(head);
+  return unmarked ? { text: utf16(bytes, unmarked) } : { why: `${rel}: skipped, binary file (contains NUL bytes)` };
 }
 
 function utf16(buf: Buffer, order: 'le' | 'be'): string {
