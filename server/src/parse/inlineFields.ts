@@ -15,30 +15,42 @@
 
 /** Lines looked at: the metadata is at the top of a note. */
 const MAX_LINES = 300;
-const FENCE = /^\s*(```|~~~)/;
+/** A line that opens or closes a fenced code block. */
+export const FENCE = /^\s*(```|~~~)/;
 /**
- * `Key:: value`, in a callout or quote (`> `, `> > `) or a list item, the key bold or not
- * (`**Title**:: v`, `**Title::** v`). The key is letters, digits, spaces, `_` and `-`; a space (or
- * the line's end) follows the `::`, which `std::vector` in prose does not have.
+ * `Key::`, in a callout or quote (`> `, `> > `) or a list item, the key bold or not (`**Title**::`,
+ * `**Title::**`). The key is letters, digits, spaces, `_` and `-`; a space (or the line's end)
+ * follows the `::`, which `std::vector` in prose does not have.
  */
-const FIELD = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w -]{0,40}?)(?:\*\*|__)?\s*::(?=\s|$|\*\*|__)(.*)$/;
+const FIELD_START = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w -]{0,40}?)(?:\*\*|__)?\s*::(?=\s|$|\*\*|__)/;
+/** `Key:: value`: the key, then the rest of the line. */
+const FIELD = new RegExp(`${FIELD_START.source}(.*)$`);
 /** Longer lines are prose, not a field (and a regular expression's time on them is the file's, not the line's). */
 const MAX_FIELD_LINE = 2000;
 
+/** Whether the line starts as an inline field does (`Title:: …`): a paragraph of them is metadata, not a summary. */
+export const isInlineFieldLine = (line: string): boolean => FIELD_START.test(line);
+
+/** An inline field's value, and where it is written: its line among the lines read, and its first character there. */
+export interface InlineField { value: string; line: number; at: number }
+
 /** The inline fields of the note's first lines, by key (lower case, without spaces, `_` or `-`), each key's values in order. */
-export function inlineFields(lines: readonly string[]): Map<string, string[]> {
-  const fields = new Map<string, string[]>();
+export function inlineFields(lines: readonly string[]): Map<string, InlineField[]> {
+  const fields = new Map<string, InlineField[]>();
   let inFence = false;
-  for (const raw of lines.slice(0, MAX_LINES)) {
-    if (FENCE.test(raw)) inFence = !inFence;
-    if (inFence || raw.length > MAX_FIELD_LINE || !raw.includes('::')) continue;
-    const m = FIELD.exec(raw.replace(/\r$/, ''));
+  const end = Math.min(lines.length, MAX_LINES);
+  for (let i = 0; i < end; i++) {
+    const line = lines[i].replace(/\r$/, '');
+    if (FENCE.test(line)) inFence = !inFence;
+    if (inFence || line.length > MAX_FIELD_LINE || !line.includes('::')) continue;
+    const m = FIELD.exec(line);
     if (!m) continue;
     const value = cleanValue(m[2].replace(/^\s*(?:\*\*|__)?/, ''));
     if (!value) continue;
     const key = m[1].toLowerCase().replace(/[\s_-]+/g, '');
+    const field = { value, line: i, at: line.indexOf(value, line.length - m[2].length) };
     const values = fields.get(key);
-    if (values) values.push(value); else fields.set(key, [value]);
+    if (values) values.push(field); else fields.set(key, [field]);
   }
   return fields;
 }
@@ -52,12 +64,15 @@ function cleanValue(value: string): string {
   return v.trim();
 }
 
-/**
- * The text of the first callout of one of `kinds` (`> [!abstract]`, folded or not, with a title
- * or not): its lines up to the first that is not part of it, without their `>`.
- */
-export function calloutText(lines: readonly string[], kinds: readonly string[]): string | undefined {
-  const header = new RegExp(`^\\s*>\\s*\\[!(?:${kinds.join('|')})\\][-+]?`, 'i');
+/** The callouts a note's abstract and summary are read from (`> [!abstract]`, folded or not, with a title or not). */
+const CALLOUTS = {
+  abstract: /^\s*>\s*\[!abstract\][-+]?/i,
+  summary: /^\s*>\s*\[!(?:summary|tldr|tl;dr)\][-+]?/i,
+};
+
+/** The text of the note's first callout of this kind: its lines up to the first that is not part of it, without their `>`. */
+export function calloutText(lines: readonly string[], kind: keyof typeof CALLOUTS): string | undefined {
+  const header = CALLOUTS[kind];
   const end = Math.min(lines.length, MAX_LINES);
   for (let i = 0; i < end; i++) {
     if (!header.test(lines[i])) continue;

@@ -1,6 +1,6 @@
 import { readFrontMatter, FrontMatterData, FrontMatterValue } from './frontMatter';
 import { parseAuthors } from './authors';
-import { calloutText, CALLOUT_HEADER, inlineFields } from './inlineFields';
+import { calloutText, CALLOUT_HEADER, FENCE, InlineField, inlineFields, isInlineFieldLine } from './inlineFields';
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { MAX_KEY } from './citations';
 import { arxivOfDoi, cleanUrl, findArxivInText, findUrls, foldSpace, lineRange, parseArxivId, range, Range } from '../util/text';
@@ -87,25 +87,28 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
   }
   // What the body says in Dataview's inline fields (Zotero Integration's callouts), where the front matter is silent.
   const inline = inlineFields(bodyLines);
-  const inlineValue = (...keys: string[]) => keys.map((k) => inline.get(k)?.[0]).find((v) => v !== undefined);
-  const inlineKey = inlineValue('citekey', 'citationkey');
-  const usableInlineKey = !keyField && inlineKey && inlineKey.length <= MAX_KEY && !/\s/.test(inlineKey) ? inlineKey : undefined;
+  const inlineField = (...keys: string[]) => keys.map((k) => inline.get(k)?.[0]).find((f) => f !== undefined);
+  const inlineValue = (...keys: string[]) => inlineField(...keys)?.value;
+  /** Where an inline field's value is written, in the whole file. */
+  const inlineRange = (f: InlineField) => range(fm.bodyLine + f.line, f.at, fm.bodyLine + f.line, f.at + f.value.length);
+  const inlineKey = inlineField('citekey', 'citationkey');
+  const usableInlineKey = !keyField && inlineKey && inlineKey.value.length <= MAX_KEY && !/\s/.test(inlineKey.value) ? inlineKey : undefined;
   // `@key.md`: the Obsidian Citation plugin's name for the note of `key`.
-  const key = keyField ? written! : usableInlineKey ?? fileStem.trim().replace(/^@(?=.)/, '');
-  const keyRange = keyField ? fieldValueRange(fm.lines, keyField, key) : usableInlineKey ? bodyValueRange(bodyLines, fm.bodyLine, key) : undefined;
+  const key = keyField ? written! : usableInlineKey?.value ?? fileStem.trim().replace(/^@(?=.)/, '');
+  const keyRange = keyField ? fieldValueRange(fm.lines, keyField, key) : usableInlineKey ? inlineRange(usableInlineKey) : undefined;
 
   const heading = findHeading(bodyLines, fm.bodyLine);
-  const inlineTitle = inlineValue('title');
-  const title = foldSpace(scalar(data.title) ?? scalar(work.title) ?? inlineTitle ?? heading?.text ?? fileStem);
+  const inlineTitle = inlineField('title');
+  const title = foldSpace(scalar(data.title) ?? scalar(work.title) ?? inlineTitle?.value ?? heading?.text ?? fileStem);
   const titleRange =
     fieldValueRange(fm.lines, 'title', title) ??
     (heading && !scalar(data.title) && (!inlineTitle || foldSpace(heading.text) === title) ? heading.range : undefined) ??
-    (inlineTitle ? bodyValueRange(bodyLines, fm.bodyLine, inlineTitle) : undefined) ??
+    (inlineTitle ? inlineRange(inlineTitle) : undefined) ??
     keyRange ??
     range(0, 0, 0, 0);
 
   const listed = parseAuthors(data.authors ?? data.author ?? work.authors ?? work.author);
-  const authors = listed.length ? listed : ['firstauthor', 'author', 'authors'].flatMap((k) => inline.get(k) ?? []).flatMap((a) => parseAuthors(a));
+  const authors = listed.length ? listed : ['firstauthor', 'author', 'authors'].flatMap((k) => inline.get(k) ?? []).flatMap((a) => parseAuthors(a.value));
   // The paper's own date fields before `date`, which many templates give the note's creation.
   const year = parseYear(data.year ?? data['publication date'] ?? data.publication_date ?? data.publicationDate ?? data['date-published'] ?? data.issued ?? data.published ?? data.date ?? work.year ?? work.date ?? inlineValue('year', 'date', 'publicationdate'));
   const doi = parseDoi(scalar(data.doi) ?? scalar(data.DOI) ?? scalar(work.doi) ?? inlineValue('doi')) ?? parseDoiLink(fm.body);
@@ -119,8 +122,8 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
   const codeUrls = unique([...codeFields.map((c) => cleanUrl(c)).filter((u): u is string => !!u), ...findUrls(fm.body).filter(isCodeUrl)]);
 
   const aliases = parseAliases(data.aliases ?? data.alias, key);
-  const abstractField = scalar(data.abstract) ?? scalar(work.abstract) ?? calloutText(bodyLines, ['abstract']);
-  const summary = findSection(bodyLines) ?? calloutText(bodyLines, ['summary', 'tldr', 'tl;dr']) ?? firstParagraph(bodyLines);
+  const abstractField = scalar(data.abstract) ?? scalar(work.abstract) ?? calloutText(bodyLines, 'abstract');
+  const summary = findSection(bodyLines) ?? calloutText(bodyLines, 'summary') ?? firstParagraph(bodyLines);
   let topics = unique([...parseTopics(data.tags ?? data.topics ?? data.keywords ?? work.tags), ...bodyTags(bodyLines)]).slice(0, 50);
   if (topics.length === 0) topics = folderTopic(options.relativePath);
 
@@ -187,17 +190,6 @@ function fieldValueRange(lines: { line: number; text: string }[], field: string,
   return undefined;
 }
 
-/** A line that opens or closes a fenced code block. */
-const FENCE = /^\s*(```|~~~)/;
-
-/** Where `value` is written in the body (its first line holding it), for a key or title that came from an inline field. */
-function bodyValueRange(lines: readonly string[], bodyLine: number, value: string): Range | undefined {
-  for (let i = 0; i < Math.min(lines.length, 300); i++) {
-    const at = lines[i].indexOf(value);
-    if (at >= 0 && lines[i].includes('::')) return range(bodyLine + i, at, bodyLine + i, at + value.length);
-  }
-  return undefined;
-}
 
 function findHeading(lines: string[], offset: number): { text: string; range: Range } | undefined {
   let inFence = false;
@@ -243,14 +235,14 @@ function firstParagraph(lines: string[]): string | undefined {
     inCallout = false;
     if (/^\s*$/.test(line) || /^#{1,6}\s/.test(line) || /^\s*([-*_])\s*\1\s*\1/.test(line)) {
       // A paragraph of inline fields (`Title:: …`) is metadata, not a summary.
-      if (out.some((l) => INLINE_FIELD_LINE.test(l))) out.length = 0;
+      if (out.some(isInlineFieldLine)) out.length = 0;
       if (out.length) break;
       continue;
     }
     if (/^\s*(!\[|<|\||>\s*\[!)/.test(line) && !out.length) continue; // images, html, tables, callout headers
     out.push(line);
   }
-  if (out.some((l) => INLINE_FIELD_LINE.test(l))) out.length = 0;
+  if (out.some(isInlineFieldLine)) out.length = 0;
   const text = foldSpace(out.join(' '));
   if (text && out.every((l) => LINK_LINE.test(l))) {
     // "Paper: https://..." lines are links, not a summary; look at the next paragraph.
@@ -260,7 +252,6 @@ function firstParagraph(lines: string[]): string | undefined {
   return text || undefined;
 }
 
-const INLINE_FIELD_LINE = /^(?:\s*>)*\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w -]{0,40}?(?:\*\*|__)?\s*::(?=\s|$|\*\*|__)/;
 const LINK_LINE = /^\s*(?:[-*]\s+)?(?:[\w .]+:\s*)?<?https?:\/\/\S+>?\s*$/;
 
 /** A year from a date as notes write it: a year, a date string, CSL's date-parts, or pandoc's `year` map or list of them. */
