@@ -133,12 +133,8 @@ export function findCitations(text: string, flavor: DocumentFlavor): Citation[] 
       if (label) examples.add(label[1]);
     }
     if (flavor === 'markdown') {
-      const f = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-      if (f) {
-        if (!fence) fence = f[1];
-        else if (f[1][0] === fence[0] && f[1].length >= fence.length) fence = undefined;
-        continue;
-      }
+      const after = fenceAfter(line, fence);
+      if (after !== null) { fence = after; continue; }
       if (fence) continue;
       if (line.length > 10000) continue; // a minified line is not prose
       line = blankInlineCode(line);
@@ -152,6 +148,18 @@ export function findCitations(text: string, flavor: DocumentFlavor): Citation[] 
     if (open) out.push(...continuedList(lines, i, open[2], line.length - open[2].length));
   }
   return examples.size ? out.filter((c) => c.syntax !== 'pandoc' || !examples.has(c.key)) : out;
+}
+
+/**
+ * Markdown's fenced code (```` ``` ```` or `~~~`, up to three spaces in): if `line` is a fence line,
+ * the fence open after it (undefined: none), given the one open before; null if it is not one. A
+ * fence closes only with its own character, at least as many times.
+ */
+export function fenceAfter(line: string, open: string | undefined): string | undefined | null {
+  const f = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+  if (!f) return null;
+  if (!open) return f[1];
+  return f[1][0] === open[0] && f[1].length >= open.length ? undefined : open;
 }
 
 /** A LaTeX key list still open at the end of a line (`\cite{a,`), its command and what it holds so far. */

@@ -1,8 +1,8 @@
-import { readFrontMatter } from './frontMatter';
+import { FrontMatterResult, readFrontMatter } from './frontMatter';
 import { CslItem, cslSources, isCslList, yamlIdRanges } from './bibliography';
 import type { Range } from '../util/text';
 import type { ParsedSource } from './types';
-import type { DocumentFlavor } from './citations';
+import { DocumentFlavor, fenceAfter } from './citations';
 
 /** What a draft says about its bibliography: the files it names, and the references it holds itself. */
 export interface DraftBibliography {
@@ -26,14 +26,16 @@ export function draftBibliography(uri: string, text: string, flavor: DocumentFla
   const named: string[] = [];
   const items: CslItem[] = [];
   const ranges = new Map<string, Range>();
-  for (const block of metadataBlocks(text)) {
-    const fm = readFrontMatter(block.text);
+  const take = (fm: FrontMatterResult, firstLine: number) => {
     const paths = Array.isArray(fm.data.bibliography) ? fm.data.bibliography : [fm.data.bibliography];
     named.push(...paths.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim()));
-    if (!isCslList(fm.data.references)) continue;
+    if (!isCslList(fm.data.references)) return;
     items.push(...fm.data.references);
-    for (const [id, r] of yamlIdRanges('', fm.lines.map(({ line, text: t }) => ({ line: line + block.line, text: t })))) if (!ranges.has(id)) ranges.set(id, r);
-  }
+    for (const [id, r] of yamlIdRanges('', fm.lines.map(({ line, text: t }) => ({ line: line + firstLine, text: t })))) if (!ranges.has(id)) ranges.set(id, r);
+  };
+  const front = readFrontMatter(text);
+  take(front, 0);
+  for (const block of laterMetadataBlocks(text, front.bodyLine)) take(readFrontMatter(block.text), block.line);
   if (items.length) references.papers = cslSources(uri, items, (id) => ranges.get(id), references, relativePath);
   return { named: [...new Set(named)].slice(0, MAX_NAMED), references };
 }
@@ -44,22 +46,20 @@ const MAX_LATER_BLOCKS = 8;
 const BLOCK_FIELD = /^(references|bibliography|nocite)\s*:/m;
 
 /**
- * The draft's YAML metadata blocks that may name its bibliography: the front matter, and blocks
- * further down as pandoc reads them (`---` after a blank line and before a non-blank one, up to
- * `---` or `...`, outside fenced code) that have a `references:` or `bibliography:` field. Each with
- * the line it starts on.
+ * The draft's YAML metadata blocks below its front matter (which ends before line `from`) that may
+ * name its bibliography, as pandoc reads them (`---` after a blank line and before a non-blank one,
+ * up to `---` or `...`, outside fenced code), with a `references:` or `bibliography:` field. Each
+ * with the line it starts on.
  */
-function metadataBlocks(text: string): { text: string; line: number }[] {
+function laterMetadataBlocks(text: string, from: number): { text: string; line: number }[] {
   const blocks: { text: string; line: number }[] = [];
-  if (text.startsWith('---') || text.charCodeAt(0) === 0xfeff) blocks.push({ text, line: 0 });
   if (!text.includes('\n---')) return blocks;
   const lines = text.split('\n');
   let fence: string | undefined;
-  const start = blocks.length ? (readFrontMatter(text).bodyLine) : 0;
-  for (let i = start; i < lines.length && blocks.length < MAX_LATER_BLOCKS; i++) {
+  for (let i = from; i < lines.length && blocks.length < MAX_LATER_BLOCKS; i++) {
     const line = lines[i].replace(/\r$/, '');
-    const f = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-    if (f) { fence = !fence ? f[1] : f[1][0] === fence[0] && f[1].length >= fence.length ? undefined : fence; continue; }
+    const after = fenceAfter(line, fence);
+    if (after !== null) { fence = after; continue; }
     if (fence || i === 0 || !/^---\s*$/.test(line) || lines[i - 1].trim() !== '' || !(lines[i + 1] ?? '').trim()) continue;
     let end = i + 1;
     while (end < lines.length && !/^(---|\.\.\.)\s*$/.test(lines[end].replace(/\r$/, ''))) end++;
