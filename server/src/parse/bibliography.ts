@@ -334,7 +334,7 @@ function parseBibtex(uri: string, text: string, relativePath: string): ParsedSou
           continue;
         }
         items.push(...without.items);
-        report(out, relativePath, line(), `BibTeX entry ${r.label}: its ${without.dropped.join(', ')} could not be read (${without.why}); the entry is indexed without ${without.dropped.length > 1 || / annotations /.test(without.dropped[0]) ? 'them' : 'it'}.`, 'warning');
+        report(out, relativePath, line(), `BibTeX entry ${r.label}: its ${without.dropped.join(', ')} could not be read (${without.why}); the entry is indexed without ${without.parts > 1 ? 'them' : 'it'}.`, 'warning');
       }
     }
   }
@@ -376,10 +376,10 @@ const MAX_FIELDS_READ_ALONE = 64;
  * without them, then each field tried alone, those that fail alone left out (a Zotero note with
  * `\\par` in it, a keyword list with `^` and `_`, an open date interval such as `../2004`). So a
  * part the paper does not need no longer costs the whole paper. `dropped`: what was left out, as
- * the message names it; `why`: a reason (`error`, the entry's own, where no field failed alone).
- * Undefined if nothing reads.
+ * the message names it, and `parts` how many fields and annotations that is; `why`: a reason
+ * (`error`, the entry's own, where no field failed alone). Undefined if nothing reads.
  */
-function withoutUnreadableParts(entry: RawEntry, entries: BibtexPlugin['entries'], error: string): { items: CslItem[]; dropped: string[]; why: string } | undefined {
+function withoutUnreadableParts(entry: RawEntry, entries: BibtexPlugin['entries'], error: string): { items: CslItem[]; dropped: string[]; parts: number; why: string } | undefined {
   let why = '';
   const read = (e: RawEntry): CslItem[] | undefined => {
     try {
@@ -391,9 +391,10 @@ function withoutUnreadableParts(entry: RawEntry, entries: BibtexPlugin['entries'
   };
   const { annotations, ...bare } = entry;
   const annotated = annotations && typeof annotations === 'object' ? Object.keys(annotations).map((f) => `\`${f}+an\``) : [];
+  const annotationsNamed = `data annotation${annotated.length > 1 ? 's' : ''} ${annotated.join(', ')}`;
   if (annotated.length) {
     const items = read(bare);
-    if (items) return { items, dropped: [`data annotation${annotated.length > 1 ? 's' : ''} ${annotated.join(', ')}`], why: error };
+    if (items) return { items, dropped: [annotationsNamed], parts: annotated.length, why: error };
     why = '';
   }
   const fields = Object.entries(bare.properties);
@@ -403,9 +404,9 @@ function withoutUnreadableParts(entry: RawEntry, entries: BibtexPlugin['entries'
   const readable = { ...bare, properties: Object.fromEntries(fields.filter(([field]) => !unreadable.has(field))) };
   const dropped = [...unreadable].map((f) => `\`${f}\` field`);
   const withAnnotations = annotated.length ? read({ ...readable, annotations }) : undefined;
-  if (withAnnotations) return { items: withAnnotations, dropped, why };
+  if (withAnnotations) return { items: withAnnotations, dropped, parts: unreadable.size, why };
   const items = read(readable);
-  return items && { items, dropped: annotated.length ? [...dropped, `data annotation${annotated.length > 1 ? 's' : ''} ${annotated.join(', ')}`] : dropped, why: why || error };
+  return items && { items, dropped: annotated.length ? [...dropped, annotationsNamed] : dropped, parts: unreadable.size + annotated.length, why: why || error };
 }
 
 function firstLine(err: unknown): string {
