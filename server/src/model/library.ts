@@ -425,16 +425,20 @@ export class Library {
       if (norm && !byTitle.has(norm)) byTitle.set(norm, paper);
     }
 
-    // A note's own aliases, once every note's key is in: a key always wins over another note's alias.
-    for (let i = 0; i < notes.length; i++) {
-      const note = notes[i];
-      const paper = note.aliases && byKey.get(note.key!);
-      if (!paper || paper.note !== note) continue;
-      for (const alias of note.aliases!) {
+    /** A source's other keys for its paper, each not yet a key or alias of any paper: a key always wins over an alias. */
+    const takeAliases = (paper: Paper, aliases: readonly string[]) => {
+      for (const alias of aliases) {
         if (byKey.has(alias)) continue;
         byKey.set(alias, paper);
         paper.aliases = [...paper.aliases, alias];
       }
+    };
+
+    // A note's own aliases, once every note's key is in.
+    for (let i = 0; i < notes.length; i++) {
+      const note = notes[i];
+      const paper = note.aliases && byKey.get(note.key!);
+      if (paper && paper.note === note) takeAliases(paper, note.aliases!);
     }
 
     // Bibliography entries next: the same paper as a note (same DOI, arXiv id, or title and first
@@ -468,17 +472,11 @@ export class Library {
       paperAt[bibAt[i]] = paper;
     }
 
-    // A bibliography entry's other keys (biblatex's `ids`), once every entry's key is in: a key
-    // always wins over an alias.
+    // A bibliography entry's other keys (biblatex's `ids`), once every entry's key is in.
     for (let i = 0; i < bibSources.length; i++) {
       const entry = bibSources[i];
       const paper = entry.aliases && paperAt[bibAt[i]];
-      if (!paper || byKey.get(entry.key!) !== paper) continue;
-      for (const alias of entry.aliases!) {
-        if (byKey.has(alias)) continue;
-        byKey.set(alias, paper);
-        paper.aliases = [...paper.aliases, alias];
-      }
+      if (paper && byKey.get(entry.key!) === paper) takeAliases(paper, entry.aliases!);
     }
 
     // Digest entries: group entries of one paper (same arXiv id or title) across digests.
