@@ -2,6 +2,8 @@
  * What the user pasted into Add Paper: an arXiv id or link, a DOI or doi.org link, or a Daily
  * Papers (Hugging Face papers) link. Pure, no network.
  */
+import { ARXIV_DOI } from '../../../server/src/shared/rules';
+
 export type PaperRef = { kind: 'arxiv'; id: string } | { kind: 'doi'; doi: string } | { kind: 'dailyPapers'; id: string };
 
 /** New-style arXiv ids (`2401.00001`, `0704.0001`, with a version) and old-style ones (`hep-th/9901001`). */
@@ -48,6 +50,6 @@ function doi(text: string): PaperRef | undefined {
   const m = DOI.exec(text.trim().replace(/[.,;]+$/, ''));
   if (!m) return undefined;
   // arXiv's own DOIs (DataCite's, which Crossref does not know) name an arXiv paper.
-  const arxivDoi = /^10\.48550\/arxiv\.(.+)$/i.exec(m[1]);
+  const arxivDoi = ARXIV_DOI.exec(m[1]);
   return (arxivDoi && arxiv(arxivDoi[1])) || { kind: 'doi', doi: m[1] };
 }

@@ -21,3 +21,6 @@ export function incrementalQuery(text: string): string {
   const last = q.split(' ').pop()!;
   return `${q} ${last}*`;
 }
+
+/** An arXiv DOI (`10.48550/arXiv.2409.06543`: arXiv's own, registered with DataCite, not Crossref), with the arXiv id after it. */
+export const ARXIV_DOI = /^10\.48550\/arxiv\.(.+)$/i;

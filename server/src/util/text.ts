@@ -1,3 +1,5 @@
+import { ARXIV_DOI } from '../shared/rules';
+
 /** Plain position types, structurally identical to LSP's, so pure modules need no LSP import. */
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -187,7 +189,7 @@ export function parseArxivId(value: unknown): string | undefined {
 
 /** The arXiv id of an arXiv DOI (`10.48550/arXiv.2409.06543`: arXiv gives one to every paper, and Zotero keeps it). */
 export function arxivOfDoi(doi: string | undefined): string | undefined {
-  const m = doi ? /^10\.48550\/arxiv\.(.+)$/i.exec(doi.trim()) : null;
+  const m = doi ? ARXIV_DOI.exec(doi.trim()) : null;
   return m ? parseArxivId(m[1]) : undefined;
 }
 
