@@ -40,6 +40,7 @@ export class TopicsWorkerClient {
       return { id: 0, ms: 0, error: `the topics worker stopped too often (restarted ${max} times within ${minutes === 1 ? 'a minute' : `${minutes} minutes`}); topics are off until that is over, then the next request starts it again (the output channel says why)` };
     }
     const limit = this.timeLimitMs(batch.bounds.length / 3);
+    const longerThan = `took longer than ${Math.round(limit / 1000)} s`;
     let timer: NodeJS.Timeout | undefined;
     let overTime = false;
     const answered = host.request((id) => ({ id, batch, options, cacheDir, texts, libraryHash }), (m, id): m is TopicsWorkerReply => m.id === id, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer, ...(batch.stored ? [batch.stored.buffer as ArrayBuffer] : [])]);
@@ -47,12 +48,12 @@ export class TopicsWorkerClient {
       timer = setTimeout(() => {
         overTime = true;
         if (this.host === host) this.host = undefined;
-        this.log(`topics worker stopped: the computation took longer than ${Math.round(limit / 1000)} s`);
+        this.log(`topics worker stopped: the computation ${longerThan}`);
         void host.terminate().finally(() => resolve(undefined));
       }, limit);
     });
     const reply = await Promise.race([answered, stopped]).finally(() => clearTimeout(timer));
-    if (overTime) return { id: 0, ms: limit, error: `the computation took longer than ${Math.round(limit / 1000)} s, so it was stopped; the next request starts it again` };
+    if (overTime) return { id: 0, ms: limit, error: `the computation ${longerThan}, so it was stopped; the next request starts it again` };
     if (!reply) return { id: 0, ms: 0, error: `the topics worker stopped (${host.stopped}); the next request starts a new one` };
     const { roots, ...rest } = reply;
     return { ...rest, tree: roots && (await readRoots(roots)) };
