@@ -44,3 +44,29 @@ export function paperNodes(parentId: string, papers: readonly PaperSummary[], ci
   return nodes;
 }
 
+
+/**
+ * What the view says above its tree: the filter in force, and why the last refresh failed (the tree
+ * then still shows what it had, if anything). `failure` is the error the request was rejected with.
+ */
+export function viewMessage(filter: { query: string; matches: number } | undefined, failure: unknown, hasTree: boolean): string | undefined {
+  const parts: string[] = [];
+  if (failure !== undefined) {
+    const reason = failureReason(failure);
+    const end = reason.endsWith('…') ? '' : '.';
+    parts.push(`${hasTree ? 'Topics could not be updated (the tree is the one before)' : 'Topics could not be computed'}: ${reason}${end} Refresh to try again; Show Output has the details.`);
+  }
+  if (filter) parts.push(`Papers matching “${filter.query}” (${filter.matches})`);
+  return parts.length ? parts.join(' ') : undefined;
+}
+
+/** The first line of an error's message, without the wrapping the language client and server add (a worker's stack stays in the log). */
+function failureReason(failure: unknown): string {
+  const message = String((failure as { message?: unknown } | null)?.message ?? failure);
+  const line = message.split('\n', 1)[0]
+    .replace(/^Request \S+ failed with message: /, '')
+    .replace(/^topics could not be computed: /, '')
+    .replace(/^Error: /, '')
+    .replace(/[.\s]+$/, '');
+  return (line.length > 200 ? `${line.slice(0, 199)}…` : line) || 'unknown error';
+}

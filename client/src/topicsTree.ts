@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CitedKeysRequest, MarkPapersSeenRequest, PaperRequest, PaperSummary, SearchRequest, TopicOutlineRequest, TopicOutlineResponse, TopicPapersRequest, UNCATEGORIZED_TOPIC } from '../../server/src/shared/protocol';
-import { outlineTree, paperNodes, TopicItem, TreeNode } from './topicsModel';
+import { outlineTree, paperNodes, TopicItem, TreeNode, viewMessage } from './topicsModel';
 
 const TOPIC_ICONS: Record<string, string> = { tag: 'tag', folder: 'folder', vocabulary: 'bookmark', derived: 'sparkle', new: 'bell-dot' };
 /** Papers listed under one topic at most; a last row says how many more there are. */
@@ -25,6 +25,8 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   private papersOf = new Map<string, Promise<TopicPapers>>();
   private cited = new Set<string>();
   private filter: { query: string; keys: Set<string> } | undefined;
+  /** Why the last refresh failed (undefined once one succeeds): the view says so above the tree. */
+  private failure: unknown;
   private refreshTimer: NodeJS.Timeout | undefined;
   /** A change came while the view was hidden: refresh when it shows. */
   private stale = false;
@@ -60,7 +62,16 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   async refresh(): Promise<void> {
     this.stale = false;
     // A progress bar on the view while the server derives a tree it has not got yet (seconds in a large library).
-    const outline = await vscode.window.withProgress({ location: { viewId: 'litnotes.topics' } }, () => this.client.sendRequest(TopicOutlineRequest, { keys: this.filter && [...this.filter.keys] }));
+    let outline: TopicOutlineResponse;
+    try {
+      outline = await vscode.window.withProgress({ location: { viewId: 'litnotes.topics' } }, () => this.client.sendRequest(TopicOutlineRequest, { keys: this.filter && [...this.filter.keys] }));
+    } catch (err) {
+      // The tree it had stays (a stuck or crashed topics worker, the server restarting), and the view says why.
+      this.failure = err ?? 'unknown error';
+      this.showMessage();
+      return;
+    }
+    this.failure = undefined;
     this.outline = outline;
     this.papersOf = new Map();
     await this.updateCited(false);
@@ -70,11 +81,14 @@ export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   private rebuild(): void {
     if (!this.outline) return;
     this.roots = outlineTree(this.outline);
-    if (this.treeView) {
-      this.treeView.message = this.filter ? `Papers matching “${this.filter.query}” (${this.filter.keys.size})` : undefined;
-      this.treeView.description = this.filter ? 'filtered' : undefined;
-    }
+    this.showMessage();
     this.changed.fire(undefined);
+  }
+
+  private showMessage(): void {
+    if (!this.treeView) return;
+    this.treeView.message = viewMessage(this.filter && { query: this.filter.query, matches: this.filter.keys.size }, this.failure, this.outline !== undefined);
+    this.treeView.description = this.filter ? 'filtered' : undefined;
   }
 
   private async updateCited(rebuild = true): Promise<void> {

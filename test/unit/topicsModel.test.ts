@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { outlineTree, paperNodes, TreeNode } from '../../client/src/topicsModel';
+import { outlineTree, paperNodes, TreeNode, viewMessage } from '../../client/src/topicsModel';
 import type { PaperSummary, TopicOutline } from '../../server/src/shared/protocol';
 
 const summary = (key: string, title: string, year?: number, hasNote = false): PaperSummary => ({ key, title, year, authors: [], hasNote });
@@ -47,5 +47,18 @@ describe('topic tree model (the Topics view data)', () => {
     const tree = outlineTree({ topics, uncategorized: 0, fresh: 2 });
     assert.deepStrictEqual([tree[0].id, tree[0].kind, tree[0].count], ['new', 'new', 2]);
     assert.ok(!ids(outlineTree({ topics, uncategorized: 0, fresh: 0 })).includes('new'));
+  });
+
+  it('says above the tree why topics could not be computed, in the server\'s words, and what to do', () => {
+    assert.strictEqual(viewMessage(undefined, undefined, true), undefined);
+    assert.strictEqual(viewMessage({ query: 'reward', matches: 3 }, undefined, true), 'Papers matching “reward” (3)');
+    // As the language client rejects a request whose handler threw: the worker's stack stays in the log.
+    const stuck = new Error('Request litnotes/topicOutline failed with message: topics could not be computed: the computation took longer than 60 s and was stopped.\n    at TopicsClient.compute');
+    assert.strictEqual(viewMessage(undefined, stuck, false), 'Topics could not be computed: the computation took longer than 60 s and was stopped. Refresh to try again; Show Output has the details.');
+    const message = viewMessage({ query: 'reward', matches: 3 }, new Error('Client is not running'), true)!;
+    assert.match(message, /^Topics could not be updated \(the tree is the one before\): Client is not running\. Refresh/);
+    assert.match(message, /Papers matching “reward” \(3\)$/);
+    assert.match(viewMessage(undefined, 'x'.repeat(5000), true)!, /: x{199}… Refresh/);
+    assert.match(viewMessage(undefined, null, false)!, /computed: null\./);
   });
 });

@@ -1,6 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { TopicsTree } from '../../../client/src/topicsTree';
+import { TopicOutlineRequest, TopicOutlineResponse } from '../../../server/src/shared/protocol';
 import { activated, EXTENSION_ID, fileUri, openDoc, positionOf } from './helpers';
 
 interface TreeNodeLike { type: string; name?: string; key?: string; kind?: string; children?: TreeNodeLike[] }
@@ -32,6 +35,30 @@ describe('the extension face: topics, reader, commands, symbols', () => {
     const paperItem = api.topics.getTreeItem(paper);
     assert.match(String(paperItem.label), /^HoME/);
     assert.strictEqual(paperItem.command?.command, 'litnotes.openReader');
+  });
+
+  it('when topics cannot be computed, the view says why above the tree it had, until a refresh succeeds', async () => {
+    // The view's own class, on a server that fails (as a stuck or crashed topics worker makes it) and then answers.
+    let answer: () => TopicOutlineResponse = () => { throw new Error('Request litnotes/topicOutline failed with message: topics could not be computed: the topics worker stopped (out of memory)'); };
+    const client = { sendRequest: async (type: { method: string }) => (type.method === TopicOutlineRequest.method ? answer() : []) } as unknown as LanguageClient;
+    const view = { visible: true, message: undefined as string | undefined, description: undefined as string | undefined, onDidChangeVisibility: () => new vscode.Disposable(() => undefined) };
+    const tree = new TopicsTree(client);
+    try {
+      tree.view = view as unknown as vscode.TreeView<never>;
+      await tree.refresh();
+      assert.strictEqual(view.message, 'Topics could not be computed: the topics worker stopped (out of memory). Refresh to try again; Show Output has the details.');
+      assert.deepStrictEqual(await tree.getChildren(), []);
+      answer = () => ({ topics: [{ id: 'tag:ml', name: 'ml', kind: 'tag', count: 1, own: 1, children: [] }], uncategorized: 0, fresh: 0, computeMs: 1, fromCache: false, papers: 1, revision: 1 });
+      await tree.refresh();
+      assert.strictEqual(view.message, undefined);
+      assert.deepStrictEqual((await tree.getChildren()).map((n) => n.type === 'topic' && n.name), ['ml']);
+      answer = () => { throw new Error('Client is not running'); };
+      await tree.refresh();
+      assert.match(view.message!, /^Topics could not be updated \(the tree is the one before\): Client is not running\./);
+      assert.deepStrictEqual((await tree.getChildren()).map((n) => n.type === 'topic' && n.name), ['ml']);
+    } finally {
+      tree.dispose();
+    }
   });
 
   it('a derived topic\'s tooltip names its defining phrases; Hide Topic writes the hidden list and the topic goes', async () => {
