@@ -10,11 +10,17 @@ const LATEX_LANGUAGES = new Set(['latex', 'tex']);
 /**
  * What Insert Citation writes at `character` of `line`: inside a pandoc group `[@a; @b]` it adds
  * `; @key` before the group's `]`; inside a LaTeX list `\cite{a, b}` it adds `, key` before its `}`;
- * elsewhere `[@key]` (markdown) or `\command{key}` (LaTeX, `litnotes.latex.citeCommand`).
+ * elsewhere `[@key]` (markdown) or `\command{key}` (LaTeX, `litnotes.latex.citeCommand`). Org:
+ * `[cite:@key]`, and `;@key` inside one.
  * `selection` is the selected span on the line (replaced by a new citation, never by an addition).
  */
 export function citationEdit(line: string, character: number, languageId: string, key: string, latexCommand = '\\cite', selection?: { start: number; end: number }): LineEdit {
   const at = selection ?? { start: character, end: character };
+  if (languageId === 'org') {
+    // org-cite: inside `[cite:@a]` (or `[cite/t:…]`) `;@key` goes before its `]`; elsewhere a new one.
+    const group = at.start === at.end ? enclosing(line, character, '[', ']', (_before, inside) => /^cite(?:\/[\w/-]*)?:/.test(inside)) : undefined;
+    return group !== undefined ? { start: group, end: group, text: `;@${key}` } : { start: at.start, end: at.end, text: `[cite:@${key}]` };
+  }
   if (at.start === at.end) {
     const latexList = enclosing(line, character, '{', '}', (before) => /\\[a-zA-Z]*[cC]ite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}$/.test(before));
     if (latexList !== undefined) return { start: latexList, end: latexList, text: line.slice(0, latexList).trimEnd().endsWith('{') ? key : `, ${key}` };
@@ -53,4 +59,16 @@ export function bibliographyLine(text: string, path: string): { line: number; te
     if (/^(---|\.\.\.)\s*$/.test(lines[i])) return { line: i, text: `bibliography: ${quoted}\n` };
   }
   return undefined;
+}
+
+/**
+ * Where to add `#+bibliography: <path>` to an org draft: after the keyword lines (`#+title:` …) it
+ * starts with. Undefined when it names a bibliography already.
+ */
+export function orgBibliographyLine(text: string, path: string): { line: number; text: string } | undefined {
+  const lines = text.split('\n');
+  if (lines.some((l) => /^\s*#\+bibliography:/i.test(l))) return undefined;
+  let line = 0;
+  while (line < lines.length && /^\s*#\+\w+:/.test(lines[line])) line++;
+  return { line, text: `#+bibliography: ${/\s/.test(path) ? JSON.stringify(path) : path}\n` };
 }

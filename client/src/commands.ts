@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import * as path from 'path';
 import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, PaperSummary, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
-import { bibliographyLine, citationEdit } from './citationEdits';
+import { bibliographyLine, citationEdit, orgBibliographyLine } from './citationEdits';
 import { isLitnotesExport } from '../../server/src/parse/exportMarker';
 import { incrementalQuery } from '../../server/src/shared/rules';
 import { openAt } from './reader';
@@ -75,7 +75,9 @@ export async function pickPaper(client: LanguageClient, title: string): Promise<
   });
 }
 
-const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'latex']);
+const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'latex', 'org']);
+/** A document's language as citations go: `org` for an Org file (which is plain text without an Org extension). */
+const draftLanguage = (doc: vscode.TextDocument) => (/\.org$/i.test(doc.fileName) ? 'org' : doc.languageId);
 
 const EXPORT_CHOICES: (vscode.QuickPickItem & { format: ExportBibliographyParams['format']; extension: string })[] = [
   { label: 'CSL JSON', description: 'pandoc, Quarto, Zotero', format: 'csl-json', extension: 'json' },
@@ -110,7 +112,7 @@ export class Commands {
       for (const s of editor.selections) {
         const line = doc.lineAt(s.active.line).text;
         const selected = s.isEmpty || !s.isSingleLine ? undefined : { start: s.start.character, end: s.end.character };
-        const edit = citationEdit(line, s.active.character, doc.languageId, key!, command, selected);
+        const edit = citationEdit(line, s.active.character, draftLanguage(doc), key!, command, selected);
         b.replace(new vscode.Range(s.active.line, edit.start, s.active.line, edit.end), edit.text);
       }
     });
@@ -124,7 +126,7 @@ export class Commands {
    */
   async exportBibliography(): Promise<void> {
     const editor = vscode.window.activeTextEditor ?? this.lastEditor;
-    const draft = editor && DRAFT_LANGUAGES.has(editor.document.languageId) && editor.document.uri.scheme === 'file' ? editor.document : undefined;
+    const draft = editor && DRAFT_LANGUAGES.has(draftLanguage(editor.document)) && editor.document.uri.scheme === 'file' ? editor.document : undefined;
     const scope = draft
       ? await vscode.window.showQuickPick([
         { label: `$(file) Papers cited in ${vscode.workspace.asRelativePath(draft.uri)}`, uri: draft.uri.toString() },
@@ -160,11 +162,13 @@ export class Commands {
 
   private async offerBibliographyLine(draft: vscode.TextDocument, target: vscode.Uri, count: number, missing: string): Promise<void> {
     const rel = relativeTo(draft.uri, target);
-    const edit = bibliographyLine(draft.getText(), rel);
+    const org = draftLanguage(draft) === 'org';
+    const edit = org ? orgBibliographyLine(draft.getText(), rel) : bibliographyLine(draft.getText(), rel);
     const message = `Exported ${count} papers to ${vscode.workspace.asRelativePath(target)}.${missing}`;
     if (!edit) { void vscode.window.showInformationMessage(message); return; }
-    const add = `Add "bibliography: ${rel}"`;
-    if ((await vscode.window.showInformationMessage(`${message} Name it in the draft's front matter, so that pandoc and Quarto use it?`, add)) !== add) return;
+    const add = org ? `Add "#+bibliography: ${rel}"` : `Add "bibliography: ${rel}"`;
+    const ask = org ? `${message} Name it in the draft, so that Org's citation export uses it?` : `${message} Name it in the draft's front matter, so that pandoc and Quarto use it?`;
+    if ((await vscode.window.showInformationMessage(ask, add)) !== add) return;
     const we = new vscode.WorkspaceEdit();
     we.insert(draft.uri, new vscode.Position(edit.line, 0), edit.text);
     await vscode.workspace.applyEdit(we);

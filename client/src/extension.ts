@@ -37,13 +37,13 @@ export interface LitnotesApi {
 }
 
 /** Documents that cite (and notes), and digests as their own language. */
-const LANGUAGES = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'litnotes-digest'];
+const LANGUAGES = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'org', 'litnotes-digest'];
 /**
- * By where they are: Quarto and R Markdown drafts (plain text without their extensions), and digests
+ * By where they are: Quarto, R Markdown and Org drafts (plain text without their extensions), and digests
  * and bibliographies in JSON, plain text or BibTeX, which the server reads while they are edited.
  * Never other JSON or plain text: the server looks for citations only in drafts.
  */
-const FILES = ['**/*.{qmd,rmd,Rmd}', '**/*.digest.{txt,md,json}', '**/digests/**/*.{txt,md,json}', '**/*.csl.json', '**/*.bib'];
+const FILES = ['**/*.{qmd,rmd,Rmd,org}', '**/*.digest.{txt,md,json}', '**/digests/**/*.{txt,md,json}', '**/*.csl.json', '**/*.bib'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<LitnotesApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));

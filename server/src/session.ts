@@ -74,7 +74,7 @@ const TYPING_PAUSE_MS = 250;
 /** How long after the full text is ready the parse cache waits for a topics request (see saveParseCacheSoon). */
 const PARSE_CACHE_SAVE_DELAY_MS = 1000;
 const NO_FOLDER = 'Open a folder to create literature notes in.';
-const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'rmarkdown', 'latex', 'tex']);
+const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'rmarkdown', 'latex', 'tex', 'org']);
 
 /**
  * The server's state and what is recomputed when: folders, settings, the library and its indexer,
@@ -735,11 +735,12 @@ function toFolder(uri: string): Folder | undefined {
 
 /** A document citations are looked for in: by its language, or by its extension (editors name languages differently). */
 function isDraft(doc: OpenDocument): boolean {
-  return DRAFT_LANGUAGES.has(doc.languageId) || /\.(md|markdown|qmd|rmd|tex)$/i.test(doc.uri);
+  return DRAFT_LANGUAGES.has(doc.languageId) || /\.(md|markdown|qmd|rmd|tex|org)$/i.test(doc.uri);
 }
 
-/** How a document writes citations: LaTeX by its language or extension, else markdown. */
+/** How a document writes citations: LaTeX or Org by its language or extension, else markdown. */
 export function flavorOf(doc: { uri: string; languageId: string }): DocumentFlavor {
+  if (doc.languageId === 'org' || /\.org$/i.test(doc.uri)) return 'org';
   return doc.languageId === 'latex' || doc.languageId === 'tex' || /\.(tex|ltx|sty|cls)$/i.test(doc.uri) ? 'latex' : 'markdown';
 }
 

@@ -36,6 +36,15 @@ describe('exported bibliographies rendered by pandoc --citeproc', function () {
     // A Quarto-style draft: grouped citations with locators, an author-suppressed one, and a
     // reference listed by `nocite` though cited nowhere in the text.
     fs.writeFileSync(path.join(dir, 'drafts/quarto.qmd'), '---\ntitle: Quarto\nnocite: |\n  @jiang2024kasa\n---\n\nAs shown [@lin2022truthfulqa; @konigAcceleratingMPCOnline2020, p. 3], and again [-@kalai2024hallucinate].\nSee @garciaRobustRetrieval2019 and [@worldhealthorganizationGlobalReport2021].\n');
+    // An Org draft: org-cite (a style, a locator, one filled over two lines), org-ref's `cite:` link
+    // and a LaTeX command, as pandoc's Org reader reads them; a source block's text is no citation.
+    fs.writeFileSync(path.join(dir, 'drafts/review.org'), [
+      '#+title: Review', '#+bibliography: review.json', '', '* Related work',
+      'As shown [cite:@lin2022truthfulqa; @konigAcceleratingMPCOnline2020 p. 3], and again',
+      '[cite/na:@kalai2024hallucinate]. See cite:garciaRobustRetrieval2019 and',
+      '\\cite{worldhealthorganizationGlobalReport2021}, filled over lines [cite:@jiang2024kasa;', '@compacter].', '',
+      '#+begin_src python', 'print("[cite:@notACitation]")', '#+end_src', '',
+    ].join('\n'));
     client = new LspClient();
     await client.initialize(dir);
   });
@@ -50,6 +59,8 @@ describe('exported bibliographies rendered by pandoc --citeproc', function () {
     ['drafts/related-work.md', 'csl-yaml', 'refs.yaml'],
     ['drafts/quarto.qmd', 'csl-json', 'quarto.json'],
     ['drafts/quarto.qmd', 'biblatex', 'quarto.bib'],
+    ['drafts/review.org', 'csl-json', 'review.json'],
+    ['drafts/review.org', 'bibtex', 'review.bib'],
   ]) {
     it(`${draftRel} with its ${format} export: every key litnotes knows is found, with its title and first author in the references`, async () => {
       const r = await client.request<Exported>('litnotes/exportBibliography', { uri: uri(draftRel), format });
@@ -62,6 +73,10 @@ describe('exported bibliographies rendered by pandoc --citeproc', function () {
       assert.deepStrictEqual(r.unresolved.length ? r.unresolved : [], draftRel.endsWith('.md') ? ['truthfulqa2022lin', 'kasaa'] : []);
       assert.ok(r.count >= 5, `${r.count} entries`);
       if (draftRel.endsWith('.qmd')) assert.ok(r.text.includes('jiang2024kasa'), 'the key `nocite` lists is exported');
+      if (draftRel.endsWith('.org')) {
+        assert.strictEqual(r.count, 7, 'the seven papers the Org draft cites');
+        assert.ok(!r.text.includes('notACitation'));
+      }
       // Every paper exported (the CSL JSON export of the same draft lists them) is in the references.
       const listed = await client.request<Exported>('litnotes/exportBibliography', { uri: uri(draftRel), format: 'csl-json' });
       for (const item of JSON.parse(listed.text) as { id: string }[]) {

@@ -138,6 +138,40 @@ describe('language server over stdio (as an editor drives it)', function () {
   });
 });
 
+describe('Org drafts (as Emacs and Neovim edit them)', function () {
+  this.timeout(30000);
+  let dir: string;
+  let client: LspClient;
+  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+
+  before(async () => {
+    dir = copyLibrary();
+    fs.writeFileSync(path.join(dir, 'drafts/on-disk.org'), '* Notes\nSee [cite:@compacter] and citep:&nola.\n');
+    client = new LspClient();
+    await client.initialize(dir);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('org-cite and org-ref citations hover, complete, go to their paper, are found on disk and warned about when unknown', async () => {
+    // Opened as a plain-text file (an editor without an Org mode): the extension says it is Org.
+    const draft = uri('drafts/new.org');
+    await client.open(draft, 'plaintext', 'As [cite/t:@compacter; @nolla p. 3] and cite:&kas\n');
+    const hover = await client.request<Hover>('textDocument/hover', client.at(draft, 0, 15));
+    assert.match(hover.contents.value, /^\*\*Compacter: Efficient Low-Rank Hypercomplex Adapter Layers\*\*/);
+    const def = await client.request<Location>('textDocument/definition', client.at(draft, 0, 15));
+    assert.strictEqual(def.uri, uri('digests/daily-papers-sep-8.txt'));
+    const unknown = await client.waitFor(() => client.diagnostics.get(draft)?.find((d) => d.code === 'unknown-key'), 5000, 'diagnostic');
+    assert.strictEqual(unknown.message, 'Unknown citation key "nolla". Did you mean "nola"?');
+    const list = await client.request<CompletionList>('textDocument/completion', client.at(draft, 0, 50));
+    assert.strictEqual(list.items[0].label, 'jiang2024kasa');
+    const refs = await client.request<Location[]>('textDocument/references', { ...client.at(draft, 0, 15), context: { includeDeclaration: false } });
+    assert.ok(refs.some((r) => r.uri === uri('drafts/on-disk.org') && r.range.start.line === 1), 'the citation in the Org file on disk');
+  });
+});
+
 describe('the server\'s native memory helper (Linux)', function () {
   this.timeout(60000);
   /** Whether the server process has dist/nativeMemory.node loaded (its mappings). */

@@ -146,7 +146,7 @@ describe('bibliography files', () => {
     assert.match(named.entry.problems[0].message, /Not a CSL bibliography/);
   });
 
-  it('drafts name their bibliographies (front matter, \\addbibresource, \\bibliography) and may hold references themselves', () => {
+  it('drafts name their bibliographies (front matter, \\addbibresource, \\bibliography, #+bibliography:) and may hold references themselves', () => {
     const md = parseFile(uriFor('drafts/d.md'), 'drafts/d.md', 'markdown', `---\nbibliography: [refs.bib, ../shared/more.json]\nreferences:\n- id: inlineRef2020\n  type: article-journal\n  title: An Inline Reference\n  author:\n  - family: Doe\n    given: Jane\n  issued:\n    date-parts: [[2020]]\n---\nSee [@inlineRef2020].\n`).entry;
     assert.deepStrictEqual(md.bibliographies, ['refs.bib', '../shared/more.json']);
     assert.deepStrictEqual(md.sources.map((s) => [s.kind, s.key, s.title, s.keyRange!.start.line]), [['bib', 'inlineRef2020', 'An Inline Reference', 3]]);
@@ -160,6 +160,10 @@ describe('bibliography files', () => {
     assert.deepStrictEqual(end.bibliographies, ['later.bib']);
     const tex = parseFile(uriFor('drafts/p.tex'), 'drafts/p.tex', 'draft', '\\addbibresource[datatype=bibtex]{lib.bib}\n% \\bibliography{commented}\n\\bibliography{a, b.bib}\n').entry;
     assert.deepStrictEqual(tex.bibliographies, ['lib.bib', 'a.bib', 'b.bib']);
+    // Org: org-cite's keyword (a quoted path may hold spaces) and org-ref's link.
+    const org = parseFile(uriFor('drafts/r.org'), 'drafts/r.org', 'draft', '#+title: R\n#+BIBLIOGRAPHY: refs.bib\n#+bibliography: "my refs.json"\n\n[cite:@a]\n\nbibliography:../x.bib,y.bib\n').entry;
+    assert.deepStrictEqual(org.bibliographies, ['refs.bib', 'my refs.json', '../x.bib', 'y.bib']);
+    assert.deepStrictEqual(org.citations.map((c) => [c.key, c.syntax]), [['a', 'org']]);
   });
 });
 

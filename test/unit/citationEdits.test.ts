@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { bibliographyLine, citationEdit } from '../../client/src/citationEdits';
+import { bibliographyLine, citationEdit, orgBibliographyLine } from '../../client/src/citationEdits';
 import { withCursor } from './helpers';
 
 /** Applies Insert Citation's edit at the cursor marker of `marked`. */
@@ -29,6 +29,12 @@ describe('Insert Citation fits the document', () => {
     assert.strictEqual(cite('\\textbf{x‸}', 'latex'), '\\textbf{x\\cite{kasa}}', 'only citation commands');
   });
 
+  it('Org: [cite:@key], or ";@key" inside an org-cite citation', () => {
+    assert.strictEqual(cite('See ‸.', 'org'), 'See [cite:@kasa].');
+    assert.strictEqual(cite('See [cite/t:@a‸ p. 3] now.', 'org'), 'See [cite/t:@a p. 3;@kasa] now.');
+    assert.strictEqual(cite('A [[link‸]] here', 'org'), 'A [[link[cite:@kasa]]] here', 'a link is not a citation');
+  });
+
   it('a selection is replaced by a new citation', () => {
     const e = citationEdit('See THIS now', 4, 'markdown', 'kasa', undefined, { start: 4, end: 8 });
     assert.deepStrictEqual(e, { start: 4, end: 8, text: '[@kasa]' });
@@ -40,5 +46,11 @@ describe('naming an exported bibliography in a draft', () => {
     assert.deepStrictEqual(bibliographyLine('# Draft\n', 'references.json'), { line: 0, text: '---\nbibliography: references.json\n---\n' });
     assert.deepStrictEqual(bibliographyLine('---\ntitle: T\n---\nBody', 'refs/my refs.json'), { line: 2, text: 'bibliography: "refs/my refs.json"\n' });
     assert.strictEqual(bibliographyLine('---\nbibliography: mine.bib\n---\n', 'references.json'), undefined);
+  });
+
+  it('Org: a #+bibliography: line after the keywords the document starts with; none when it names one', () => {
+    assert.deepStrictEqual(orgBibliographyLine('#+title: Draft\n#+author: Me\n\n* Intro\n', 'references.bib'), { line: 2, text: '#+bibliography: references.bib\n' });
+    assert.deepStrictEqual(orgBibliographyLine('* Intro\n', 'my refs.bib'), { line: 0, text: '#+bibliography: "my refs.bib"\n' });
+    assert.strictEqual(orgBibliographyLine('#+title: T\n#+BIBLIOGRAPHY: mine.bib\n', 'references.bib'), undefined);
   });
 });

@@ -121,3 +121,58 @@ describe('completion contexts', () => {
     assert.strictEqual(ctx('see @', 'latex'), undefined);
   });
 });
+
+describe('citations in Org documents', () => {
+  const keys = (text: string) => findCitations(text, 'org').map((c) => `${c.key}@${c.range.start.line}:${c.range.start.character}`);
+
+  it('org-cite: [cite:@a], styles, prefixes and suffixes, several references; keys as Org takes them', () => {
+    assert.deepStrictEqual(keys('As [cite:@a] and [cite/t/b:see @b p. 3; @c:d.e].'), ['a@0:10', 'b@0:32', 'c:d.e@0:41']);
+    // A global prefix without a key; an email address and a bare @word in prose are not citations.
+    assert.deepStrictEqual(keys('[cite:for example;@x] mail a@b.org, @notacite'), ['x@0:19']);
+    // An org-ref link's words in an org-cite's prefix are text.
+    assert.deepStrictEqual(keys('[cite:compare cite:x with @a]'), ['a@0:27']);
+  });
+
+  it('org-cite: a citation filled over lines ends at its ], or at the end of the paragraph', () => {
+    assert.deepStrictEqual(keys('Long [cite:@a;\n@b; see\n @c p. 2] then @d\n[cite:@e;\n\n@f]'), ['a@0:12', 'b@1:1', 'c@2:2', 'e@3:7']);
+    // Hover on the line that ends a citation begun above.
+    assert.strictEqual(citationAt('@b; see @c p. 2] then', 1, 9, 'org')?.key, 'c');
+    assert.strictEqual(citationAt('no citation @here] at all [x]', 1, 13, 'org')?.key, 'here', 'a line that closes a bracket it did not open is taken as a continuation');
+    assert.strictEqual(citationAt('[x] @here', 1, 5, 'org'), undefined);
+  });
+
+  it('org-ref links, version 2 and 3, bare and in brackets; LaTeX commands too', () => {
+    assert.deepStrictEqual(keys('cite:a,b and citep:&c;&d. [[citet:see &e p. 3;&f][text]] [[cite:g]] \\citep{h}'), ['a@0:5', 'b@0:7', 'c@0:20', 'd@0:23', 'e@0:39', 'f@0:47', 'g@0:64', 'h@0:75']);
+    // Prose after a version 2 list ends it; a word that only contains "cite" is no link type of org-ref's.
+    assert.deepStrictEqual(keys('cite:a, and excite:b or recite:c, Parencite:d citet*:e'), ['a@0:5', 'd@0:44', 'e@0:53']);
+  });
+
+  it('source, example and export blocks, comments and keywords are skipped; captions and quotes are prose', () => {
+    const text = '#+title: [cite:@t]\n# [cite:@comment]\n#+BEGIN_SRC python\nx = "[cite:@code]"\n#+END_SRC\n#+begin_example\ncite:&ex\n#+end_example\n[cite:@real]\n#+caption: After [cite:@fig]\n#+begin_quote\n[cite:@quoted]\n#+end_quote';
+    assert.deepStrictEqual(keys(text), ['real@8:7', 'fig@9:24', 'quoted@11:7']);
+  });
+
+  it('completion inside [cite:…], after cite:& and cite:', () => {
+    const ctx = (before: string) => completionContext(before, 'org');
+    assert.deepStrictEqual(ctx('[cite:@'), { syntax: 'org', prefix: '', start: 7 });
+    assert.deepStrictEqual(ctx('[cite/t:see @a p. 3; @ka'), { syntax: 'org', prefix: 'ka', start: 22 });
+    assert.deepStrictEqual(ctx('citep:&a;&ka'), { syntax: 'org', prefix: 'ka', start: 10 });
+    assert.deepStrictEqual(ctx('[[cite:see &ka'), { syntax: 'org', prefix: 'ka', start: 12 });
+    assert.deepStrictEqual(ctx('cite:a,ka'), { syntax: 'org', prefix: 'ka', start: 7 });
+    assert.strictEqual(ctx('mail me@ex'), undefined);
+    assert.strictEqual(ctx('[cite:@a] and @'), undefined);
+    assert.strictEqual(ctx('see [@'), undefined, 'pandoc syntax is not Org\'s');
+  });
+
+  it('hostile org lines: unclosed links and citations, thousands of openers, are no citations or what is well-formed', () => {
+    assert.deepStrictEqual(findCitations('[[cite:'.repeat(1400), 'org'), []);
+    assert.deepStrictEqual(findCitations('[[citep:&'.repeat(1100), 'org'), []);
+    assert.deepStrictEqual(findCitations('[cite:'.repeat(1600), 'org'), []);
+    assert.strictEqual(findCitations('cite:a,'.repeat(1400), 'org').length, 1400);
+    // One link path is read up to 4,096 characters: the key cut there is lost, no other.
+    const many = findCitations(`${'cite:&a;'.repeat(600)} ${'[[cite:'.repeat(600)}`, 'org');
+    assert.ok(many.length >= 598 && many.every((c) => c.key === 'a'), `${many.length} citations`);
+    assert.strictEqual(completionContext(`${'[cite:'.repeat(340)} ;`, 'org'), undefined);
+    assert.strictEqual(citationAt('[cite:'.repeat(1600), 0, 5000, 'org'), undefined);
+  });
+});

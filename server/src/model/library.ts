@@ -103,7 +103,7 @@ const plainRange = (r: Range): Range => (r instanceof LineRange ? r.toJSON() : r
  */
 function shareRepeatedValues(entry: FileEntry): void {
   for (const c of entry.citations) {
-    c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax;
+    c.syntax = c.syntax === 'wikilink' ? 'wikilink' : c.syntax === 'pandoc' ? 'pandoc' : c.syntax === 'latex' ? 'latex' : c.syntax === 'org' ? 'org' : c.syntax;
     c.range = remade(c.range);
   }
   if (entry.problems.length === 0) entry.problems = NO_PROBLEMS;

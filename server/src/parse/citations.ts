@@ -1,8 +1,8 @@
 import type { Range } from '../util/text';
 import { LineIndex, range } from '../util/text';
 
-export type CitationSyntax = 'pandoc' | 'latex' | 'wikilink';
-export type DocumentFlavor = 'markdown' | 'latex';
+export type CitationSyntax = 'pandoc' | 'latex' | 'wikilink' | 'org';
+export type DocumentFlavor = 'markdown' | 'latex' | 'org';
 
 export interface Citation {
   key: string;
@@ -11,6 +11,7 @@ export interface Citation {
 }
 
 export function flavorOf(pathOrLanguage: string): DocumentFlavor {
+  if (/(^org$|\.org$)/i.test(pathOrLanguage)) return 'org';
   return /(^latex$|^tex$|\.(tex|ltx|sty|cls)$)/i.test(pathOrLanguage) ? 'latex' : 'markdown';
 }
 
@@ -55,6 +56,26 @@ const ATTACHMENT = /\.(png|jpe?g|gif|svg|webp|bmp|pdf|mp[34]|webm|wav|canvas|exc
 const WIKILINK = new RegExp(`\\[\\[([^\\[\\]|#\\n]{1,${MAX_KEY}})(#[^\\[\\]|\\n]{0,${MAX_KEY}})?(\\|[^\\[\\]\\n]{0,${MAX_KEY}})?\\]\\]`, 'g');
 
 /**
+ * Org mode. org-cite (Org 9.5+, and what pandoc reads): `[cite:@a]`, `[cite/t:see @a p. 3; @b]`;
+ * a citation may go on over lines (Emacs fills paragraphs). Keys as Org's parser takes them.
+ */
+const ORG_KEY = `[\\p{L}\\p{N}_\\-.:?!\`'/*@+|(){}<>&^$#%~]{1,${MAX_KEY}}`;
+const ORG_CITE_OPEN = /\[cite(?:\/[\w/-]{0,64})?:/g;
+/** A reference's key in an org-cite: at the start of the citation, or after a space or `;`. */
+const ORG_CITE_KEY = new RegExp(`(?:^|[\\s;])@(${ORG_KEY})`, 'gu');
+/**
+ * org-ref's links: `cite:a,b` (version 2, which pandoc reads too) and `cite:&a;&b` (version 3), for
+ * its link types (`citep`, `citeauthor`, `parencite`, `Textcite`, `citet*`, …; not `excite:`), bare
+ * or in brackets (`[[citep:see &a p. 3;&b][desc]]`, which may hold spaces).
+ */
+const ORG_REF_TYPE = '(?:[nN]o|[pP]aren|[tT]ext|[fF]oot|[fF]oottext|[aA]uto|[sS]mart|[fF]ull|[sS]uper)?[cC]ite[a-zA-Z]{0,16}\\*?:';
+const ORG_REF = new RegExp(`(?<![\\p{L}\\p{N}_\\\\\\[-])(${ORG_REF_TYPE})([^\\s\\]\\[]{1,${MAX_LIST}})`, 'gu');
+const ORG_REF_LINK = new RegExp(`\\[\\[(${ORG_REF_TYPE})([^\\]\\n]{1,${MAX_LIST}})\\]`, 'g');
+const ORG_REF_V3_KEY = new RegExp(`&(${ORG_KEY.replace('&', '')})`, 'gu');
+/** A whole org-ref version 2 key. */
+const ORG_REF_V2_KEY_WHOLE = /^[\p{L}\p{N}_][\p{L}\p{N}_:.\/+-]{0,255}$/u;
+
+/**
  * A pandoc key without the sentence punctuation after it (a loop: a pattern anchored at the end
  * rescans), nor an HTML tag right after it (`@key</span>`, `@key<br>`: pandoc reads the tag as
  * HTML, though `<` may be inside a key).
@@ -66,10 +87,18 @@ function trimKeyPunctuation(key: string): string {
   return key.slice(0, end);
 }
 
-/** Citations on one line; `line` is its number, used for ranges, and `offset` where `text` starts in it. */
-export function findCitationsInLine(text: string, line: number, flavor: DocumentFlavor, offset = 0): Citation[] {
+/**
+ * Citations on one line; `line` is its number, used for ranges, and `offset` where `text` starts in
+ * it. `continued`: the line starts inside an org-cite citation opened on a line before.
+ */
+export function findCitationsInLine(text: string, line: number, flavor: DocumentFlavor, offset = 0, continued = false): Citation[] {
+  return citationsInLine(text, line, flavor, offset, continued).citations;
+}
+
+/** findCitationsInLine, and whether an org line ends inside an org-cite citation (its `]` on a line after). */
+function citationsInLine(text: string, line: number, flavor: DocumentFlavor, offset: number, continued: boolean): { citations: Citation[]; open: boolean } {
   const out: Citation[] = [];
-  const push = (key: string, at: number, syntax: CitationSyntax) => {
+  const push = (key: string, at: number, syntax: CitationSyntax): void => {
     if (!NOT_A_CITATION.test(key)) out.push({ key, range: range(line, offset + at, line, offset + at + key.length), syntax });
   };
   const pushList = (list: string, listStart: number) => {
@@ -87,7 +116,11 @@ export function findCitationsInLine(text: string, line: number, flavor: Document
     LATEX_NEXT_LIST.lastIndex = LATEX.lastIndex;
     for (let n; (n = LATEX_NEXT_LIST.exec(text)); LATEX.lastIndex = LATEX_NEXT_LIST.lastIndex) pushList(n[1], n.index + n[0].length - 1 - n[1].length);
   }
-  if (flavor === 'latex') return out;
+  if (flavor === 'latex') return { citations: out, open: false };
+  if (flavor === 'org') {
+    const open = orgCitations(text, continued, push);
+    return { citations: out.sort((a, b) => a.range.start.character - b.range.start.character), open };
+  }
   WIKILINK.lastIndex = 0;
   for (let m; (m = WIKILINK.exec(text)); ) {
     const key = m[1].trim();
@@ -99,7 +132,69 @@ export function findCitationsInLine(text: string, line: number, flavor: Document
     const key = braced ?? trimKeyPunctuation(m[3]);
     if (key) push(key, m.index + m[1].length + 1 + (braced ? 1 : 0), 'pandoc');
   }
-  return out;
+  return { citations: out, open: false };
+}
+
+/**
+ * The org-cite and org-ref citations of an org line, given to `push`; returns whether the line ends
+ * inside an org-cite citation (its `]` is on a line after). `continued`: it starts inside one.
+ */
+function orgCitations(text: string, continued: boolean, push: (key: string, at: number, syntax: CitationSyntax) => void): boolean {
+  const spans: [number, number][] = [];
+  let from = 0;
+  let open = false;
+  if (continued) {
+    const close = text.indexOf(']');
+    spans.push([0, close < 0 ? text.length : close]);
+    if (close < 0) {
+      orgKeys(text, spans, push);
+      return true;
+    }
+    from = close + 1;
+  }
+  ORG_CITE_OPEN.lastIndex = from;
+  for (let m; (m = ORG_CITE_OPEN.exec(text)); ) {
+    const start = m.index + m[0].length;
+    const close = text.indexOf(']', start);
+    if (close < 0 || close - start > MAX_LIST) { spans.push([start, Math.min(text.length, start + MAX_LIST)]); open = close < 0; break; }
+    spans.push([start, close]);
+    ORG_CITE_OPEN.lastIndex = close + 1;
+  }
+  orgKeys(text, spans, push);
+  const inCite = (at: number) => spans.some(([a, b]) => at >= a && at < b); // `cite:` in an org-cite's prefix
+  for (const pattern of [ORG_REF_LINK, ORG_REF]) {
+    pattern.lastIndex = 0;
+    for (let m; (m = pattern.exec(text)); ) if (!inCite(m.index)) orgRefKeys(m[2], m.index + m[0].indexOf(m[1]) + m[1].length, push);
+  }
+  return open;
+}
+
+/** The keys of an org-ref link's path `list` (at `at`): `&a;&b` (version 3; prefixes and suffixes around them) or `a,b` (version 2). */
+function orgRefKeys(list: string, at: number, push: (key: string, at: number, syntax: CitationSyntax) => void): void {
+  if (list.includes('&')) {
+    ORG_REF_V3_KEY.lastIndex = 0;
+    // A bare link ends before the sentence's punctuation, as Org's plain links do.
+    for (let k; (k = ORG_REF_V3_KEY.exec(list)); ) {
+      const key = k[1].replace(/[.,:;?!]+$/, '');
+      if (key) push(key, at + k.index + 1, 'org');
+    }
+    return;
+  }
+  let offset = 0;
+  for (const part of list.split(',')) {
+    const key = part.trim().replace(/[.:/+-]+$/, '');
+    if (!ORG_REF_V2_KEY_WHOLE.test(key)) break; // prose after the link (`cite:a, and`): the list ended
+    push(key, at + offset + part.indexOf(key), 'org');
+    offset += part.length + 1;
+  }
+}
+
+function orgKeys(text: string, spans: [number, number][], push: (key: string, at: number, syntax: CitationSyntax) => void): void {
+  for (const [a, b] of spans) {
+    const inside = text.slice(a, b);
+    ORG_CITE_KEY.lastIndex = 0;
+    for (let m; (m = ORG_CITE_KEY.exec(inside)); ) push(m[1], a + m.index + m[0].length - m[1].length, 'org');
+  }
 }
 
 /** A front matter field's first line, and pandoc's `nocite:` (references listed though not cited in the text). */
@@ -114,8 +209,9 @@ const EXAMPLE_LABEL = /^\s{0,3}\(@([\w-]{1,64})\)(?:\s|$)/;
  * example list labels. LaTeX: comments are skipped.
  */
 export function findCitations(text: string, flavor: DocumentFlavor): Citation[] {
-  const out: Citation[] = [];
   const lines = text.split('\n');
+  if (flavor === 'org') return findOrgCitations(lines);
+  const out: Citation[] = [];
   let fence: string | undefined;
   let inFrontMatter = flavor === 'markdown' && /^---\s*$/.test(lines[0] ?? '');
   let inNocite = false;
@@ -148,6 +244,37 @@ export function findCitations(text: string, flavor: DocumentFlavor): Citation[] 
     if (open) out.push(...continuedList(lines, i, open[2], line.length - open[2].length));
   }
   return examples.size ? out.filter((c) => c.syntax !== 'pandoc' || !examples.has(c.key)) : out;
+}
+
+/** An org block whose lines are not prose: source code, examples, exports, comments. */
+const ORG_BLOCK_START = /^\s*#\+begin_(src|example|export|comment)\b/i;
+/** Org lines that hold no citations: comments (`# …`) and keywords (`#+title: …`), but for a caption. */
+const ORG_NOT_PROSE = /^\s*#(?:\s|$|\+(?!caption:))/i;
+
+/**
+ * Every citation in an org document (see orgCitations), LaTeX's among them; blocks of code,
+ * examples and exports, comments and keywords are skipped. An org-cite citation left open at the
+ * end of a line goes on over the next, until a blank line ends the paragraph.
+ */
+function findOrgCitations(lines: string[]): Citation[] {
+  const out: Citation[] = [];
+  let block: string | undefined;
+  let open = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, '');
+    if (block) {
+      if (new RegExp(`^\\s*#\\+end_${block}\\b`, 'i').test(line)) block = undefined;
+      continue;
+    }
+    const start = ORG_BLOCK_START.exec(line);
+    if (start) { block = start[1].toLowerCase(); open = false; continue; }
+    if (ORG_NOT_PROSE.test(line) || line.length > 10000 || !line.trim()) { open = false; continue; }
+    if (!open && !line.includes('@') && !/cite/i.test(line)) continue;
+    const found = citationsInLine(line, i, 'org', 0, open);
+    out.push(...found.citations);
+    open = found.open;
+  }
+  return out;
 }
 
 /**
@@ -243,7 +370,9 @@ export function citationAt(lineText: string, line: number, character: number, fl
     const space = lineText.slice(from, character).search(/\s/);
     if (space >= 0) from += space;
   }
-  return findCitationsInLine(lineText.slice(from, to), line, flavor, from)
+  // An org-cite citation that began on a line above: the line holds its end (`@b]`) before any `[`.
+  const continued = flavor === 'org' && from === 0 && /^[^[\]]*@[^[\]]*\]/.test(lineText);
+  return findCitationsInLine(lineText.slice(from, to), line, flavor, from, continued)
     .find((c) => c.range.start.character <= character && character <= c.range.end.character);
 }
 
@@ -258,6 +387,10 @@ export interface CompletionContext {
 /** The key list being typed: the command, the lists of a `…cites` before it, then `{` and the keys so far. */
 const LATEX_OPEN = new RegExp(`${LATEX_COMMAND}(?:\\{[^}\\n\\\\]{0,${MAX_LIST}}\\}\\s*(?:${OPTIONAL}){0,2})*\\{([^}\\n\\\\]*)$`);
 const WIKI_OPEN = /\[\[(?!@)([^\[\]|#\n]*)$/;
+/** A key being typed in an org-cite citation (`[cite:@a; @`), in an org-ref version 3 link (`cite:&a;&`, `[[cite:see &`) or version 2 (`cite:a,`). */
+const ORG_CITE_TYPED = new RegExp(`\\[cite(?:\\/[\\w/-]{0,64})?:(?:[^\\]\\n]*[\\s;])?@(${ORG_KEY.replace(`{1,${MAX_KEY}}`, '*')})$`, 'u');
+const ORG_REF_V3_TYPED = new RegExp(`(?:(?<![\\p{L}\\p{N}_\\\\\\[-])${ORG_REF_TYPE}[^\\s\\]\\[]*|\\[\\[${ORG_REF_TYPE}[^\\]\\n]*)&(${ORG_KEY.replace('&', '').replace(`{1,${MAX_KEY}}`, '*')})$`, 'u');
+const ORG_REF_V2_TYPED = new RegExp(`(?:(?<![\\p{L}\\p{N}_\\\\\\[-])|\\[\\[)${ORG_REF_TYPE}(?:[^\\s\\]\\[&]*,)?([\\p{L}\\p{N}_:.\\/+-]*)$`, 'u');
 const PANDOC_OPEN = /(?:^|[\s\[;(])-?@\{?([\p{L}\p{N}_:.#$%&+?<>~\/-]*)$/u;
 
 /** Is the cursor where a citation key is being typed? `before` is the line up to the cursor. */
@@ -273,6 +406,10 @@ export function completionContext(before: string, flavor: DocumentFlavor): Compl
     return { syntax: 'latex', prefix, start: before.length - prefix.length };
   }
   if (flavor === 'latex') return undefined;
+  if (flavor === 'org') {
+    const org = ORG_CITE_TYPED.exec(near) ?? ORG_REF_V3_TYPED.exec(near) ?? ORG_REF_V2_TYPED.exec(near);
+    return org ? { syntax: 'org', prefix: org[1], start: before.length - org[1].length } : undefined;
+  }
   const wiki = WIKI_OPEN.exec(near);
   if (wiki) return { syntax: 'wikilink', prefix: wiki[1], start: before.length - wiki[1].length };
   const pandoc = PANDOC_OPEN.exec(near);

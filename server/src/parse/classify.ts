@@ -4,7 +4,7 @@ import type { Settings } from '../shared/settings';
 export type Candidate = 'note' | 'digest' | 'bibliography' | 'markdown' | 'draft';
 
 const MARKDOWN = /\.(md|markdown)$/i;
-const DRAFT = /\.(md|markdown|qmd|rmd|tex)$/i;
+const DRAFT = /\.(md|markdown|qmd|rmd|tex|org)$/i;
 
 /** Decides from a workspace-relative path what a file may be; `markdown` becomes a note if its front matter has a citekey. */
 export class Classifier {

@@ -18,11 +18,12 @@ const MAX_NAMED = 20;
  * Markdown, Quarto, R Markdown: `bibliography:` (a path or a list) and `references:` in the front
  * matter, or in a metadata block further down (pandoc reads one anywhere: some drafts keep their
  * references at the end). LaTeX: `\addbibresource{file.bib}` (biblatex) and `\bibliography{a,b}`
- * (BibTeX).
+ * (BibTeX). Org: `#+bibliography: file.bib` (org-cite) and org-ref's `bibliography:a.bib,b.bib` link.
  */
 export function draftBibliography(uri: string, text: string, flavor: DocumentFlavor, relativePath: string): DraftBibliography {
   const references: ParsedSource = { papers: [], problems: [], log: [] };
   if (flavor === 'latex') return { named: latexBibliographies(text), references };
+  if (flavor === 'org') return { named: orgBibliographies(text), references };
   const named: string[] = [];
   const items: CslItem[] = [];
   const ranges = new Map<string, Range>();
@@ -82,6 +83,22 @@ function latexBibliographies(text: string): string[] {
     for (const m of line.matchAll(/\\bibliography\s*\{([^{}\n]{1,500})\}/g)) {
       for (const name of m[1].split(',').map((n) => n.trim()).filter(Boolean)) out.push(/\.bib$/i.test(name) ? name : `${name}.bib`);
     }
+  }
+  return [...new Set(out)].slice(0, MAX_NAMED);
+}
+
+/** Org's bibliography keyword (a path, quoted if it has spaces) and org-ref's link, at the start of a line. */
+const ORG_BIBLIOGRAPHY = /^\s*#\+bibliography:\s*(?:"([^"\n]{1,500})"|(\S{1,500}))/i;
+const ORG_REF_BIBLIOGRAPHY = /^\s*(?:\[\[)?(?:no)?bibliography:([^\s\][]{1,500})/;
+
+function orgBibliographies(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    if (!/bibliography:/i.test(raw)) continue;
+    const keyword = ORG_BIBLIOGRAPHY.exec(raw);
+    if (keyword) { out.push(keyword[1] ?? keyword[2]); continue; }
+    const link = ORG_REF_BIBLIOGRAPHY.exec(raw);
+    if (link) out.push(...link[1].split(',').map((n) => n.trim()).filter(Boolean));
   }
   return [...new Set(out)].slice(0, MAX_NAMED);
 }

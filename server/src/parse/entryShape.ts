@@ -55,7 +55,7 @@ export function loadedFileProblem(x: unknown, uri: string): string | undefined {
     if (!isObject(p) || !isRange(p.range) || !isString(p.message) || !isString(p.code) || !['error', 'warning', 'info'].includes(p.severity as string)) return 'a malformed problem';
   }
   for (const c of e.citations) {
-    if (!isObject(c) || !isString(c.key) || !isRange(c.range) || !['pandoc', 'latex', 'wikilink'].includes(c.syntax as string)) return 'a malformed citation';
+    if (!isObject(c) || !isString(c.key) || !isRange(c.range) || !['pandoc', 'latex', 'wikilink', 'org'].includes(c.syntax as string)) return 'a malformed citation';
   }
   const titles = x.titles;
   if (!Array.isArray(titles) || titles.length !== e.sources.length) return 'titles do not match sources';

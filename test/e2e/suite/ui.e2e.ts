@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { TopicsTree } from '../../../client/src/topicsTree';
 import { TopicOutlineRequest, TopicOutlineResponse } from '../../../server/src/shared/protocol';
-import { activated, EXTENSION_ID, fileUri, openDoc, positionOf } from './helpers';
+import { activated, EXTENSION_ID, fileUri, hoverText, openDoc, positionOf } from './helpers';
 
 interface TreeNodeLike { type: string; name?: string; key?: string; kind?: string; children?: TreeNodeLike[] }
 interface Api {
@@ -115,6 +115,25 @@ describe('the extension face: topics, reader, commands, symbols', () => {
     tex.editor.selection = new vscode.Selection(1, 0, 1, 0);
     await vscode.commands.executeCommand('litnotes.insertCitation', 'nola');
     assert.ok(tex.doc.lineAt(1).text.startsWith('\\cite{nola}'));
+  });
+
+  it('an Org draft, plain text to an editor without an Org mode: Insert Citation writes [cite:@key], which hovers', async () => {
+    const uri = fileUri('drafts/review.org');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('#+title: Review\n\nAs shown \n'));
+    const { doc, editor } = await openDoc('drafts/review.org');
+    editor.selection = new vscode.Selection(2, 9, 2, 9);
+    await vscode.commands.executeCommand('litnotes.insertCitation', 'nola');
+    assert.strictEqual(doc.lineAt(2).text, 'As shown [cite:@nola]');
+    editor.selection = new vscode.Selection(2, 20, 2, 20);
+    await vscode.commands.executeCommand('litnotes.insertCitation', 'compacter');
+    assert.strictEqual(doc.lineAt(2).text, 'As shown [cite:@nola;@compacter]');
+    const deadline = Date.now() + 15000;
+    for (;;) {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(2, 17));
+      if (hoverText(hovers).includes('Networks as Linear Combination')) break;
+      if (Date.now() > deadline) assert.fail(`no hover for the Org citation: ${hoverText(hovers)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   });
 
   it('Create Literature Note writes a new note and never overwrites one', async () => {
