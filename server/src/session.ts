@@ -9,6 +9,7 @@ import { Indexer, Folder, canonicalUri, safePath, uriOf } from './ingest/indexer
 import { WorkerFileLoader } from './ingest/fileLoader';
 import { closeTextStore, openTextStore, TextReader, TextStoreLocation } from './runtime/textStore';
 import { FolderWatcher } from './ingest/folderWatcher';
+import { UserFileWatcher } from './ingest/userFiles';
 import type { ParseCacheConfig } from './ingest/parseCache';
 import { codeIdOf } from './runtime/cacheStore';
 import { afterWhileBusy, resultInSlices, runSliced, Slice } from './runtime/scheduler';
@@ -186,9 +187,13 @@ export class Session {
 
   // ---- scanning and status ------------------------------------------------------------------
 
+  /** The files `litnotes.bibliographyFiles` names: no editor watches them for the server (they may be anywhere). */
+  private readonly userFileWatcher = new UserFileWatcher((file, exists) => void this.filesChanged([{ uri: uriOf(file), deleted: !exists }]));
+
   async rescan(): Promise<{ papers: number; notes: number; digests: number }> {
     const { indexer, library, search } = this;
     indexer.configure(this.folders, this.settings);
+    this.userFileWatcher.watch(indexer.userFilePaths());
     // The progress bar appears once the editor has made it; the scan does not wait for that.
     const progressMade = this.ports.progress();
     let progress: Awaited<typeof progressMade>;
@@ -684,6 +689,7 @@ export class Session {
   /** Keep the full-text and parse caches for the next start. */
   async shutdown(): Promise<void> {
     this.watcher?.dispose();
+    this.userFileWatcher.dispose();
     clearTimeout(this.parseCacheTimer);
     await Promise.all([this.search?.persist(5000), this.parseWorkers.saveCacheBeforeExit(5000), this.seenPapers.written]);
   }
@@ -722,7 +728,7 @@ function byTitle(a: Paper, b: Paper): number {
 
 /** The settings that decide what is read and how: a change of any other needs no rescan. */
 function scanSettings(s: Settings): string {
-  return JSON.stringify([s.notes, s.digests, s.bibliographies, s.exclude, s.maxFileSizeMB]);
+  return JSON.stringify([s.notes, s.digests, s.bibliographies, s.bibliographyFiles, s.exclude, s.maxFileSizeMB]);
 }
 
 function toFolder(uri: string): Folder | undefined {

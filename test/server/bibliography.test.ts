@@ -119,3 +119,60 @@ describe('bibliographies over stdio', function () {
     assert.ok(await client.request('litnotes/paper', { key: 'knuthArtComputerProgramming1997' }), 'the .bib is matched by a glob too');
   });
 });
+
+/**
+ * A reference manager's export outside the workspace (Better BibTeX's auto-export, say), named by
+ * the user's own setting `litnotes.bibliographyFiles`: read, watched, and the only exception to the
+ * rule that nothing outside the workspace is read.
+ */
+describe('bibliography files the user names, outside the workspace', function () {
+  this.timeout(60000);
+  let dir: string;
+  let outside: string;
+  let client: LspClient;
+  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+  const entry = (key: string, title: string) => `@article{${key},\n  title = {${title}},\n  author = {Doe, Jane},\n  year = {2021}\n}\n`;
+
+  before(async () => {
+    dir = copyLibrary();
+    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-zotero-'));
+    fs.writeFileSync(path.join(outside, 'My Library.bib'), entry('outsideKey2021', 'A Paper Kept Outside'));
+    // Another file outside, which only a draft names: still not read.
+    fs.writeFileSync(path.join(outside, 'other.bib'), entry('secretKey2020', 'Not For Reading'));
+    client = new LspClient({ bibliographyFiles: [path.join(outside, 'My Library.bib'), 'relative/refs.bib'] });
+    await client.initialize(dir);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('its entries hover and go to their line there; a file a draft names outside the workspace is still refused', async () => {
+    const draft = uri('drafts/zotero.md');
+    await client.open(draft, 'markdown', `---\nbibliography: ${path.join(outside, 'other.bib')}\n---\nSee [@outsideKey2021] and [@secretKey2020].\n`);
+    const h = await client.request<Hover>('textDocument/hover', client.at(draft, 3, 8));
+    assert.match(h.contents.value, /^\*\*A Paper Kept Outside\*\*/);
+    const def = await client.request<Location>('textDocument/definition', client.at(draft, 3, 8));
+    assert.deepStrictEqual([def.uri, def.range.start.line], [pathToFileURL(path.join(outside, 'My Library.bib')).href, 0]);
+    const unknown = await client.waitFor(() => client.diagnostics.get(draft)?.find((d) => d.code === 'unknown-key'), 5000, 'diagnostic');
+    assert.match(unknown.message, /secretKey2020/);
+    assert.ok(client.logs.some((l) => /other\.bib is outside the workspace folders; not read/.test(l)), client.logs.join('\n'));
+    assert.ok(client.logs.some((l) => /litnotes\.bibliographyFiles: relative\/refs\.bib: not an absolute path/.test(l)), client.logs.join('\n'));
+  });
+
+  it('is watched: the reference manager rewriting it (replacing the file) shows at once; leaving the setting drops it', async () => {
+    const draft = uri('drafts/zotero.md');
+    const file = path.join(outside, 'My Library.bib');
+    fs.writeFileSync(`${file}.tmp`, entry('outsideKey2021', 'A Title Changed In Zotero'));
+    fs.renameSync(`${file}.tmp`, file);
+    await eventually(async () => {
+      const h = await client.request<Hover>('textDocument/hover', client.at(draft, 3, 8));
+      assert.match(h.contents.value, /A Title Changed In Zotero/);
+    }, 10000);
+    const statuses = client.statuses.length;
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { litnotes: { bibliographyFiles: [] } } });
+    await client.ready(statuses);
+    await eventually(async () => assert.strictEqual(await client.request('litnotes/paper', { key: 'outsideKey2021' }), null));
+  });
+});

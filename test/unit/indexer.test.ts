@@ -8,6 +8,7 @@ import type { FileLoader } from '../../server/src/ingest/fileLoader';
 import { loadFileSync } from '../../server/src/ingest/loadFile';
 import { parseFile } from '../../server/src/parse/parseFile';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
+import { resolveUserFiles } from '../../server/src/ingest/userFiles';
 
 const OUTSIDE = 'not read: it is a symbolic link, or lies under one, that leads outside the workspace folders';
 
@@ -256,5 +257,15 @@ describe('when the scan recomputes papers before it is done', () => {
     // 5x the sources of a 40 ms recompute: ~200 ms, against ~210 ms left.
     assert.strictEqual(rebuildDue({ ...base, filesDone: 1900, filesLeft: 100 }), false, 'the scan is nearly done');
     assert.strictEqual(rebuildDue({ ...base, elapsed: 2900, sinceLast: 2000 }), false, 'a scan this short (a warm start) may end any moment');
+  });
+});
+
+describe('bibliography files the user names (litnotes.bibliographyFiles)', () => {
+  it('are absolute paths or from ~; a relative path is refused with the reason; each is read once', () => {
+    const { paths, refused } = resolveUserFiles(['~/Zotero/My Library.bib', '/data/refs.json', '  ', 'refs.bib', '/data/../data/refs.json', '~'], '/home/ada');
+    assert.deepStrictEqual(paths, [path.join('/home/ada', 'Zotero/My Library.bib'), '/data/refs.json', '/home/ada']);
+    assert.deepStrictEqual(refused, ['refs.bib: not an absolute path (write it from / or ~/)']);
+    const many = resolveUserFiles(Array.from({ length: 40 }, (_, i) => `/r/${i}.bib`), '/h');
+    assert.deepStrictEqual([many.paths.length, many.refused], [32, ['8 more files: at most 32 are read']]);
   });
 });

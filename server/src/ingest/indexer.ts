@@ -7,6 +7,7 @@ import { Classifier, Candidate } from '../parse/classify';
 import { FileLoader, inThreadLoader } from './fileLoader';
 import { FileToLoad, LoadedFile, parseText, readTextAsync } from './loadFile';
 import { runSliced, Slice, yieldToRequests } from '../runtime/scheduler';
+import { realPathOf, resolveUserFiles } from './userFiles';
 
 /** A workspace folder; `realPath` has symlinks resolved, for deciding where a link leads. */
 export interface Folder { uri: string; fsPath: string; realPath: string }
@@ -103,6 +104,9 @@ export class Indexer {
    */
   private readonly newerThanScan = new Set<string>();
 
+  /** The files `litnotes.bibliographyFiles` names: read wherever they are, as the user asked (the path rule's one exception). */
+  private userFiles: { path: string; real: string }[] = [];
+
   constructor(
     private readonly library: Library,
     private folders: Folder[],
@@ -112,12 +116,25 @@ export class Indexer {
     private readonly loader: FileLoader = inThreadLoader,
   ) {
     this.classifier = new Classifier(settings);
+    this.userFiles = resolveUserFiles(settings.bibliographyFiles).paths.map((p) => ({ path: p, real: realPathOf(p) }));
   }
 
   configure(folders: Folder[], settings: Settings): void {
     this.folders = folders;
     this.settings = settings;
     this.classifier = new Classifier(settings);
+    const { paths, refused } = resolveUserFiles(settings.bibliographyFiles);
+    for (const why of refused) this.hooks.log(`litnotes.bibliographyFiles: ${why}; not read`);
+    this.userFiles = paths.map((p) => ({ path: p, real: realPathOf(p) }));
+  }
+
+  /** The paths of the files `litnotes.bibliographyFiles` names (for the server to watch: no editor watches them). */
+  userFilePaths(): string[] {
+    return this.userFiles.map((f) => f.path);
+  }
+
+  private isUserFile(fsPath: string): boolean {
+    return this.userFiles.some((f) => f.path === fsPath);
   }
 
   /** The workspace folder holding a path, or undefined when it lies outside all of them. */
@@ -141,6 +158,7 @@ export class Indexer {
 
   candidateFor(uri: string): Candidate | undefined {
     const p = safePath(uri);
+    if (p && this.isUserFile(p)) return 'bibliography';
     if (!p || !this.folderOf(p)) return undefined;
     return this.classifier.classify(this.relativePath(uri)) ?? (this.namedBy.has(uri) ? 'bibliography' : undefined);
   }
@@ -159,7 +177,7 @@ export class Indexer {
       for (const name of names) {
         const target = path.resolve(path.dirname(draftPath), name);
         if (this.folderOf(target)) wanted.add(uriOf(target));
-        else this.hooks.log(`${this.relativePath(draft)}: its bibliography ${name} is outside the workspace folders; not read`);
+        else if (!this.isUserFile(target)) this.hooks.log(`${this.relativePath(draft)}: its bibliography ${name} is outside the workspace folders; not read`);
       }
     }
     const toRead: string[] = [];
@@ -215,6 +233,7 @@ export class Indexer {
       const found: FileToLoad[] = [];
       this.loader.prepare?.();
       for (const folder of this.folders) await this.walk(folder.fsPath, found, generation);
+      await this.addUserFiles(found);
       if (generation !== this.scanGeneration) return { files: 0, ms: Date.now() - started };
       // Forget files that vanished since a previous scan.
       const seen = new Set(found.map((f) => f.uri));
@@ -263,6 +282,18 @@ export class Indexer {
     }
   }
 
+  /** The files the user's setting names, unless the walk found them (inside a workspace folder, matched by a glob). */
+  private async addUserFiles(found: FileToLoad[]): Promise<void> {
+    if (!this.userFiles.length) return;
+    const seen = new Set(found.map((f) => f.fsPath));
+    for (const { path: p } of this.userFiles) {
+      if (seen.has(p)) continue;
+      const stat = await fsp.stat(p).catch(() => undefined);
+      if (!stat?.isFile()) { this.hooks.log(`${p}: named in litnotes.bibliographyFiles, but ${stat ? 'it is not a file' : 'not found'}`); continue; }
+      found.push({ fsPath: p, uri: uriOf(p), rel: p, candidate: 'bibliography' });
+    }
+  }
+
   /** `dirRel`: `dir` relative to its workspace folder ('' for the folder itself), with `/` between names. */
   private async walk(dir: string, out: FileToLoad[], generation: number, dirRel = ''): Promise<void> {
     let entries: Dirent[];
@@ -304,10 +335,12 @@ export class Indexer {
   /**
    * The path rule, for every file read (the scan's links, file events, documents the editor opens
    * or closes, rescans): its real path, symbolic links resolved, must lie inside a workspace
-   * folder. A file that cannot be resolved (gone) passes here; reading it then says why.
+   * folder, or be a file the user's own setting names. A file that cannot be resolved (gone)
+   * passes here; reading it then says why.
    */
   private isInside(realPath: string): boolean {
-    return this.folders.some((f) => realPath === f.realPath || realPath.startsWith(f.realPath.endsWith(path.sep) ? f.realPath : f.realPath + path.sep));
+    return this.folders.some((f) => realPath === f.realPath || realPath.startsWith(f.realPath.endsWith(path.sep) ? f.realPath : f.realPath + path.sep))
+      || this.userFiles.some((f) => f.real === realPath || realPathOf(f.path) === realPath); // one created since: its real path now
   }
 
   private refuse(rel: string): void {

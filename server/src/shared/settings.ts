@@ -12,6 +12,11 @@ export interface Settings {
   notes: string[];
   digests: string[];
   bibliographies: string[];
+  /**
+   * Bibliography files read wherever they are (a reference manager's export outside the workspace),
+   * as absolute paths or from `~`. The user's own setting: VS Code takes it from user settings only.
+   */
+  bibliographyFiles: string[];
   exclude: string[];
   newNoteFolder: string;
   maxFileSizeMB: number;
@@ -35,6 +40,7 @@ export const DEFAULT_SETTINGS: Settings = {
   notes: ['**/notes/**/*.md', '**/papers/**/*.md', '**/literature/**/*.md'],
   digests: ['**/*.digest.{txt,md,json}', '**/digests/**/*.{txt,md,json}'],
   bibliographies: ['**/*.bib', '**/*.csl.json', '**/*.csl.yaml', '**/{references,library,bibliography}.json'],
+  bibliographyFiles: [],
   exclude: [...TOOL_FOLDERS],
   newNoteFolder: 'notes',
   maxFileSizeMB: 10,
@@ -51,6 +57,7 @@ export function readSettings(raw: unknown): Settings {
     notes: globs(r.notes, DEFAULT_SETTINGS.notes),
     digests: globs(r.digests, DEFAULT_SETTINGS.digests),
     bibliographies: globs(r.bibliographies, DEFAULT_SETTINGS.bibliographies),
+    bibliographyFiles: globs(r.bibliographyFiles, DEFAULT_SETTINGS.bibliographyFiles),
     exclude: globs(r.exclude, DEFAULT_SETTINGS.exclude),
     newNoteFolder: typeof r.newNoteFolder === 'string' && r.newNoteFolder.trim() && !r.newNoteFolder.includes('..') ? r.newNoteFolder.trim() : DEFAULT_SETTINGS.newNoteFolder,
     maxFileSizeMB: typeof r.maxFileSizeMB === 'number' && r.maxFileSizeMB > 0 ? r.maxFileSizeMB : DEFAULT_SETTINGS.maxFileSizeMB,
