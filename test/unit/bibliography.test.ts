@@ -161,8 +161,8 @@ describe('bibliography files', () => {
     const tex = parseFile(uriFor('drafts/p.tex'), 'drafts/p.tex', 'draft', '\\addbibresource[datatype=bibtex]{lib.bib}\n% \\bibliography{commented}\n\\bibliography{a, b.bib}\n').entry;
     assert.deepStrictEqual(tex.bibliographies, ['lib.bib', 'a.bib', 'b.bib']);
     // Org: org-cite's keyword (a quoted path may hold spaces) and org-ref's link.
-    const org = parseFile(uriFor('drafts/r.org'), 'drafts/r.org', 'draft', '#+title: R\n#+BIBLIOGRAPHY: refs.bib\n#+bibliography: "my refs.json"\n\n[cite:@a]\n\nbibliography:../x.bib,y.bib\n').entry;
-    assert.deepStrictEqual(org.bibliographies, ['refs.bib', 'my refs.json', '../x.bib', 'y.bib']);
+    const org = parseFile(uriFor('drafts/r.org'), 'drafts/r.org', 'draft', '#+title: R\n#+latex_header: \\addbibresource{tex.bib}\n#+BIBLIOGRAPHY: refs.bib\n#+bibliography: "my refs.json"\n\n[cite:@a]\n\nbibliography:../x.bib,y.bib\n').entry;
+    assert.deepStrictEqual(org.bibliographies, ['tex.bib', 'refs.bib', 'my refs.json', '../x.bib', 'y.bib']);
     assert.deepStrictEqual(org.citations.map((c) => [c.key, c.syntax]), [['a', 'org']]);
   });
 });

@@ -143,6 +143,8 @@ describe('citations in Org documents', () => {
 
   it('org-ref links, version 2 and 3, bare and in brackets; LaTeX commands too', () => {
     assert.deepStrictEqual(keys('cite:a,b and citep:&c;&d. [[citet:see &e p. 3;&f][text]] [[cite:g]] \\citep{h}'), ['a@0:5', 'b@0:7', 'c@0:20', 'd@0:23', 'e@0:39', 'f@0:47', 'g@0:64', 'h@0:75']);
+    // org-ref's own examples write a version 2 list with a comma first.
+    assert.deepStrictEqual(keys('[[cite:,a,b2]] x'), ['a@0:8', 'b2@0:10']);
     // Prose after a version 2 list ends it; a word that only contains "cite" is no link type of org-ref's.
     assert.deepStrictEqual(keys('cite:a, and excite:b or recite:c, Parencite:d citet*:e'), ['a@0:5', 'd@0:44', 'e@0:53']);
   });
@@ -150,6 +152,8 @@ describe('citations in Org documents', () => {
   it('source, example and export blocks, comments and keywords are skipped; captions and quotes are prose', () => {
     const text = '#+title: [cite:@t]\n# [cite:@comment]\n#+BEGIN_SRC python\nx = "[cite:@code]"\n#+END_SRC\n#+begin_example\ncite:&ex\n#+end_example\n[cite:@real]\n#+caption: After [cite:@fig]\n#+begin_quote\n[cite:@quoted]\n#+end_quote';
     assert.deepStrictEqual(keys(text), ['real@8:7', 'fig@9:24', 'quoted@11:7']);
+    // Inline verbatim and code show syntax; the same link after them is a citation.
+    assert.deepStrictEqual(keys('- =[[citet:See &k p. 2]]= :: [[citet:See &k p. 2]], and ~cite:x~ or a=b cite:y'), ['k@0:42', 'y@0:77']);
   });
 
   it('completion inside [cite:…], after cite:& and cite:', () => {
@@ -174,5 +178,7 @@ describe('citations in Org documents', () => {
     assert.ok(many.length >= 598 && many.every((c) => c.key === 'a'), `${many.length} citations`);
     assert.strictEqual(completionContext(`${'[cite:'.repeat(340)} ;`, 'org'), undefined);
     assert.strictEqual(citationAt('[cite:'.repeat(1600), 0, 5000, 'org'), undefined);
+    // Thousands of verbatim markers that never close.
+    assert.deepStrictEqual(findCitations(`${' =a'.repeat(3300)} cite:k`, 'org').map((c) => c.key), ['k']);
   });
 });

@@ -183,8 +183,8 @@ function orgRefKeys(list: string, at: number, push: (key: string, at: number, sy
   let offset = 0;
   for (const part of list.split(',')) {
     const key = part.trim().replace(/[.:/+-]+$/, '');
-    if (!ORG_REF_V2_KEY_WHOLE.test(key)) break; // prose after the link (`cite:a, and`): the list ended
-    push(key, at + offset + part.indexOf(key), 'org');
+    if (key && !ORG_REF_V2_KEY_WHOLE.test(key)) break; // prose after the link (`cite:a, and`): the list ended
+    if (key) push(key, at + offset + part.indexOf(key), 'org');
     offset += part.length + 1;
   }
 }
@@ -270,11 +270,23 @@ function findOrgCitations(lines: string[]): Citation[] {
     if (start) { block = start[1].toLowerCase(); open = false; continue; }
     if (ORG_NOT_PROSE.test(line) || line.length > 10000 || !line.trim()) { open = false; continue; }
     if (!open && !line.includes('@') && !/cite/i.test(line)) continue;
-    const found = citationsInLine(line, i, 'org', 0, open);
+    const found = citationsInLine(blankOrgVerbatim(line), i, 'org', 0, open);
     out.push(...found.citations);
     open = found.open;
   }
   return out;
+}
+
+/**
+ * Org's inline verbatim and code, `=text=` and `~text~`: not prose (their markers as Org's emphasis
+ * rules place them). At most 300 characters each, so that a line of unmatched markers is linear.
+ */
+const ORG_VERBATIM = /(^|[\s\-({'"])([=~])([^\s=~](?:[^\n]{0,298}?[^\s])?)\2(?=[\s\-.,:!?;'")}\[]|$)/g;
+
+/** An org line with its inline verbatim and code blanked out (same length, so ranges stay right). */
+function blankOrgVerbatim(line: string): string {
+  if (!line.includes('=') && !line.includes('~')) return line;
+  return line.replace(ORG_VERBATIM, (_, before: string, _mark: string, inside: string) => before + ' '.repeat(inside.length + 2));
 }
 
 /**

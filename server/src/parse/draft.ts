@@ -91,8 +91,9 @@ function latexBibliographies(text: string): string[] {
 const ORG_BIBLIOGRAPHY = /^\s*#\+bibliography:\s*(?:"([^"\n]{1,500})"|(\S{1,500}))/i;
 const ORG_REF_BIBLIOGRAPHY = /^\s*(?:\[\[)?(?:no)?bibliography:([^\s\][]{1,500})/;
 
+/** Org: its keyword, org-ref's link, and LaTeX's commands (in `#+latex_header:` lines or raw LaTeX) for a draft exported to LaTeX. */
 function orgBibliographies(text: string): string[] {
-  const out: string[] = [];
+  const out: string[] = latexBibliographies(text);
   for (const raw of text.split('\n')) {
     if (!/bibliography:/i.test(raw)) continue;
     const keyword = ORG_BIBLIOGRAPHY.exec(raw);
