@@ -12,6 +12,7 @@ interface Seen {
   steps: string[]; error?: string; ready: boolean;
   complete_key: string[]; complete_title_word: string[]; complete_author: string[];
   hover: string; definition: string; rename_files: string[]; shell_note: boolean;
+  org_complete: string[]; org_hover: string;
 }
 
 /** The server driven by Debian's Neovim (0.7), headless, through its built-in LSP client (scripts/setup-editor-tests.sh installs it). */
@@ -49,5 +50,10 @@ describe('Neovim', function () {
 
   it('a note written by a shell command becomes citable with no custom request', () => {
     assert.strictEqual(seen.shell_note, true);
+  });
+
+  it('an Org draft: org-cite keys complete and hover', () => {
+    assert.deepStrictEqual(seen.org_complete, ['jiang2024kasa']);
+    assert.match(seen.org_hover, /Compacter/);
   });
 });

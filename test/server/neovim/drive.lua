@@ -63,6 +63,14 @@ local ok, err = pcall(function()
     return #builtin('See [@shell2024') > 0
   end, 100)
   step('shell_note', found)
+
+  -- An Org draft (filetype org, as an Emacs-style user writes): org-cite completion and hover.
+  vim.cmd('edit ' .. root .. '/drafts/nvim.org')
+  vim.lsp.buf_attach_client(0, id)
+  step('org_complete', builtin('See [cite:@jiang2024'))
+  vim.api.nvim_buf_set_lines(0, 0, -1, false, { 'See [cite/t:@compacter; @jiang2024kasa].' })
+  local org_hover = request('textDocument/hover', at(0, 16))
+  step('org_hover', org_hover and org_hover.contents and (org_hover.contents.value or org_hover.contents) or vim.NIL)
 end)
 if not ok then step('error', tostring(err)) end
 finish()
