@@ -43,7 +43,7 @@ const LANGUAGES = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'org', 'litnotes
  * and bibliographies in JSON, plain text or BibTeX, which the server reads while they are edited.
  * Never other JSON or plain text: the server looks for citations only in drafts.
  */
-const FILES = ['**/*.{qmd,rmd,Rmd,org}', '**/*.digest.{txt,md,json}', '**/digests/**/*.{txt,md,json}', '**/*.csl.json', '**/*.bib'];
+const FILES = ['**/*.{qmd,rmd,Rmd,org}', '**/*.digest.{txt,md,json,html}', '**/digests/**/*.{txt,md,json,html}', '**/*.csl.json', '**/*.bib'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<LitnotesApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));

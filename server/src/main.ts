@@ -114,7 +114,7 @@ connection.onInitialized(async () => {
   // settings): at startup the editor is busy, and each one delays the scan by its wait.
   if (can.watch) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,org,txt,json,bib,yaml,yml}' }, { globPattern: '**/', kind: 4 }],
+      watchers: [{ globPattern: '**/*.{md,markdown,qmd,rmd,Rmd,tex,org,txt,json,html,bib,yaml,yml}' }, { globPattern: '**/', kind: 4 }],
     }).catch((err) => log(`file watching not registered: ${err}`));
   } else {
     // An editor that does not watch files for the server: a git pull or a reference manager's

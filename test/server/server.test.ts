@@ -138,15 +138,13 @@ describe('language server over stdio (as an editor drives it)', function () {
   });
 });
 
-describe('Org drafts (as Emacs and Neovim edit them)', function () {
-  this.timeout(30000);
-  let dir: string;
+/** A server on a copy of the example library with what `prepare` adds, for one describe block. */
+function serverOnLibrary(prepare: (dir: string) => void): { client: () => LspClient; uri: (rel: string) => string; dir: () => string } {
+  let dir = '';
   let client: LspClient;
-  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
-
   before(async () => {
     dir = copyLibrary();
-    fs.writeFileSync(path.join(dir, 'drafts/on-disk.org'), '* Notes\nSee [cite:@compacter] and citep:&nola.\n');
+    prepare(dir);
     client = new LspClient();
     await client.initialize(dir);
   });
@@ -154,21 +152,58 @@ describe('Org drafts (as Emacs and Neovim edit them)', function () {
     await client.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  return { client: () => client, uri: (rel) => pathToFileURL(path.join(dir, rel)).href, dir: () => dir };
+}
+
+describe('Org drafts (as Emacs and Neovim edit them)', function () {
+  this.timeout(30000);
+  const server = serverOnLibrary((dir) => fs.writeFileSync(path.join(dir, 'drafts/on-disk.org'), '* Notes\nSee [cite:@compacter] and citep:&nola.\n'));
+  const uri = (rel: string) => server.uri(rel);
 
   it('org-cite and org-ref citations hover, complete, go to their paper, are found on disk and warned about when unknown', async () => {
     // Opened as a plain-text file (an editor without an Org mode): the extension says it is Org.
     const draft = uri('drafts/new.org');
-    await client.open(draft, 'plaintext', 'As [cite/t:@compacter; @nolla p. 3] and cite:&kas\n');
-    const hover = await client.request<Hover>('textDocument/hover', client.at(draft, 0, 15));
+    await server.client().open(draft, 'plaintext', 'As [cite/t:@compacter; @nolla p. 3] and cite:&kas\n');
+    const hover = await server.client().request<Hover>('textDocument/hover', server.client().at(draft, 0, 15));
     assert.match(hover.contents.value, /^\*\*Compacter: Efficient Low-Rank Hypercomplex Adapter Layers\*\*/);
-    const def = await client.request<Location>('textDocument/definition', client.at(draft, 0, 15));
+    const def = await server.client().request<Location>('textDocument/definition', server.client().at(draft, 0, 15));
     assert.strictEqual(def.uri, uri('digests/daily-papers-sep-8.txt'));
-    const unknown = await client.waitFor(() => client.diagnostics.get(draft)?.find((d) => d.code === 'unknown-key'), 5000, 'diagnostic');
+    const unknown = await server.client().waitFor(() => server.client().diagnostics.get(draft)?.find((d) => d.code === 'unknown-key'), 5000, 'diagnostic');
     assert.strictEqual(unknown.message, 'Unknown citation key "nolla". Did you mean "nola"?');
-    const list = await client.request<CompletionList>('textDocument/completion', client.at(draft, 0, 50));
+    const list = await server.client().request<CompletionList>('textDocument/completion', server.client().at(draft, 0, 50));
     assert.strictEqual(list.items[0].label, 'jiang2024kasa');
-    const refs = await client.request<Location[]>('textDocument/references', { ...client.at(draft, 0, 15), context: { includeDeclaration: false } });
+    const refs = await server.client().request<Location[]>('textDocument/references', { ...server.client().at(draft, 0, 15), context: { includeDeclaration: false } });
     assert.ok(refs.some((r) => r.uri === uri('drafts/on-disk.org') && r.range.start.line === 1), 'the citation in the Org file on disk');
+  });
+});
+
+describe('a Daily Papers page saved as HTML', function () {
+  this.timeout(30000);
+  const server = serverOnLibrary((dir) => fs.copyFileSync(path.resolve(__dirname, '../../../test/fixtures/digests-html/daily-papers-2025-09-08.html'), path.join(dir, 'digests/sep-8.html')));
+  const uri = (rel: string) => server.uri(rel);
+
+  it('its papers complete and hover, escaped; definition goes to the title on the page', async () => {
+    const draft = uri('drafts/html.md');
+    await server.client().open(draft, 'markdown', '[@rerank\n');
+    const list = await server.client().request<CompletionList>('textDocument/completion', server.client().at(draft, 0, 8));
+    const item = list.items.find((i) => /^Retrieval & Reranking/.test(i.detail ?? ''));
+    assert.ok(item, JSON.stringify(list.items.map((i) => i.detail)));
+    await server.client().change(draft, `See [@${item.label}].\n`, 2);
+    const hover = await server.client().request<Hover>('textDocument/hover', server.client().at(draft, 0, 8));
+    assert.match(hover.contents.value, /^\*\*Retrieval & Reranking: \\<Fast\\> "Dense" Search\*\*/);
+    assert.match(hover.contents.value, /We study dense retrieval with a reranker/);
+    const def = await server.client().request<Location>('textDocument/definition', server.client().at(draft, 0, 8));
+    assert.strictEqual(def.uri, uri('digests/sep-8.html'));
+    const page = fs.readFileSync(path.join(server.dir(), 'digests/sep-8.html'), 'utf8').split('\n');
+    assert.match(page[def.range.start.line], /<article/);
+    // The page's hostile title and abstract reach a hover only escaped.
+    await server.client().change(draft, '[@unsafe\n', 3);
+    const unsafe = (await server.client().request<CompletionList>('textDocument/completion', server.client().at(draft, 0, 8))).items.find((i) => /Unsafe Titles/.test(i.detail ?? ''));
+    assert.ok(unsafe);
+    await server.client().change(draft, `See [@${unsafe.label}].\n`, 4);
+    const text = (await server.client().request<Hover>('textDocument/hover', server.client().at(draft, 0, 8))).contents.value;
+    assert.match(text, /\\<img src=x onerror=alert\(1\)\\>/);
+    assert.doesNotMatch(text, /(^|[^\\])<(img|script)/);
   });
 });
 

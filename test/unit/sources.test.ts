@@ -205,6 +205,38 @@ describe('digests', () => {
     assert.notStrictEqual(js.papers[0].titleRange.start.line, js.papers[2].titleRange.start.line, 'two equal titles, two places');
   });
 
+  it('a Daily Papers page saved as HTML: the papers its DailyPapers data holds, each pointed at where the page shows its title', () => {
+    const text = readFixture('digests-html/daily-papers-2025-09-08.html');
+    const page = parseDigest('file:///ws/digests/sep-8.html', text, 'html');
+    assert.deepStrictEqual(page.problems, []);
+    assert.deepStrictEqual(page.papers.map((p) => p.title), [
+      'KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models',
+      'Retrieval & Reranking: <Fast> "Dense" Search',
+      '<img src=x onerror=alert(1)> Unsafe Titles in Saved Pages',
+    ]);
+    const [kasa, retrieval] = page.papers;
+    assert.deepStrictEqual([kasa.arxiv, kasa.authors, kasa.digestDate, kasa.year, kasa.keywords], ['2409.06543', ['Jiarui Wang', 'Jie Zhao'], '2025-09-08', 2024, ['singular value decomposition', 'parameter-efficient fine-tuning']]);
+    assert.match(String(kasa.abstract), /computational overhead & memory usage/);
+    assert.ok(kasa.codeUrls.includes('https://github.com/juyongjiang/KaSA'));
+    assert.deepStrictEqual(retrieval.authors, ["Ana O'Neil"]);
+    // The title as the page shows it (escaped), in a card below the data.
+    const lines = text.split('\n');
+    const r = retrieval.titleRange;
+    assert.strictEqual(lines[r.start.line].slice(r.start.character, r.end.character), 'Retrieval &amp; Reranking: &lt;Fast&gt; "Dense" Search');
+    assert.ok(lines[r.start.line].includes('<article'));
+  });
+
+  it('an HTML page without Daily Papers data, or with broken data, is said so, not an exception', () => {
+    const plain = parseDigest('file:///ws/digests/other.html', '<html><body><h1>Something else</h1></body></html>', 'html');
+    assert.deepStrictEqual([plain.papers.length, plain.problems[0].code], [0, 'digest-html']);
+    assert.match(plain.log[0], /no Daily Papers data/);
+    const broken = parseDigest('file:///ws/digests/broken.html', "<div data-props='{&quot;dailyPapers&quot;: [' data-target='DailyPapers'></div>", 'html');
+    assert.match(broken.log[0], /not valid JSON/);
+    // Single quotes, the attributes in the other order, and numeric entities.
+    const other = parseDigest('file:///ws/digests/o.html', "<div data-props='{\"dailyPapers\":[{\"title\":\"Caf&#233; &#x2014; Paper\",\"summary\":\"S.\"}]}' data-target='DailyPapers'></div>", 'html');
+    assert.deepStrictEqual(other.papers.map((p) => [p.title, p.titleRange.start]), [['Café — Paper', { line: 0, character: 0 }]]);
+  });
+
   it('invalid JSON gives a problem and a log line, not an exception', () => {
     const js = parseDigest('file:///ws/digests/bad.json', '{"papers": [', 'json');
     assert.strictEqual(js.papers.length, 0);

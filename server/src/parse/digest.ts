@@ -1,11 +1,13 @@
 import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { stringSpans } from './jsonSpans';
 import { cleanUrl, findUrls, foldSpace, LineIndex, lineRange, parseArxivId, range } from '../util/text';
+import type { Range } from '../util/text';
 
-export type DigestFormat = 'text' | 'markdown' | 'json';
+export type DigestFormat = 'text' | 'markdown' | 'json' | 'html';
 
 export function digestFormat(path: string): DigestFormat {
   if (/\.json$/i.test(path)) return 'json';
+  if (/\.html?$/i.test(path)) return 'html';
   if (/\.(md|markdown)$/i.test(path)) return 'markdown';
   return 'text';
 }
@@ -14,6 +16,7 @@ export function digestFormat(path: string): DigestFormat {
 export function parseDigest(uri: string, text: string, format: DigestFormat, relativePath = uri, parsed?: { data: unknown }): ParsedSource {
   switch (format) {
     case 'json': return parseJsonDigest(uri, text, relativePath, parsed);
+    case 'html': return parseHtmlDigest(uri, text, relativePath);
     case 'markdown': return parseMarkdownDigest(uri, text, relativePath);
     default: return parseTextDigest(uri, text, relativePath);
   }
@@ -198,6 +201,22 @@ function parseJsonDigest(uri: string, text: string, relativePath: string, parsed
   const index = new LineIndex(text);
   const titleSpans = stringSpans(text, (key) => key === 'title');
   const entryPath = (n: number) => (wrapped ? `papers/${n}` : String(n));
+  // Point at the title's string in the file (inside its quotes), so definition lands on it.
+  const read = dailyPapersEntries(uri, entries, relativePath, log, (n, nested) => {
+    const span = titleSpans.get(`${entryPath(n)}${nested ? '/paper' : ''}/title`) ?? titleSpans.get(`${entryPath(n)}/title`);
+    const pos = span ? index.positionAt(span[0] + 1) : { line: 0, character: 0 };
+    return range(pos.line, pos.character, pos.line, pos.character + (span ? span[1] - span[0] - 2 : 0));
+  });
+  return { papers: read, problems, log };
+}
+
+/**
+ * Daily Papers entries (`paper.{id,title,summary,authors,publishedAt,ai_keywords,githubRepo}`, as
+ * the site's JSON and its pages hold them) as digest papers. `titleRange` gives where the file
+ * shows entry `n`'s title (`nested`: the title is the entry's `paper.title`).
+ */
+function dailyPapersEntries(uri: string, entries: readonly unknown[], relativePath: string, log: string[], titleRange: (n: number, nested: boolean, title: string) => Range): PaperSource[] {
+  const papers: PaperSource[] = [];
   entries.forEach((entry, n) => {
     const e = (entry ?? {}) as Record<string, unknown>;
     const p = (typeof e.paper === 'object' && e.paper ? e.paper : e) as Record<string, unknown>;
@@ -216,10 +235,8 @@ function parseJsonDigest(uri: string, text: string, relativePath: string, parsed
     const repo = link(p.githubRepo) ?? link(e.githubRepo);
     const page = link(p.projectPage) ?? link(e.projectPage);
     const authors = Array.isArray(p.authors) ? (p.authors as JsonAuthor[]).map((a) => (typeof a === 'string' ? a : typeof a?.name === 'string' ? a.name : '')).filter(Boolean) : [];
-    // Point at the title's string in the file (inside its quotes), so definition lands on it.
-    const span = titleSpans.get(`${entryPath(n)}${p === e ? '' : '/paper'}/title`) ?? titleSpans.get(`${entryPath(n)}/title`);
-    const pos = span ? index.positionAt(span[0] + 1) : { line: 0, character: 0 };
-    const paper = digestPaper(uri, title, pos.line, summary, date, papers.length, {
+    const where = titleRange(n, p !== e, title);
+    const paper = digestPaper(uri, title, where.start.line, summary, date, papers.length, {
       authors,
       arxiv: parseArxivId(typeof p.id === 'string' ? p.id : undefined),
       year: Number((issued ?? featured)?.slice(0, 4)) || undefined,
@@ -228,10 +245,98 @@ function parseJsonDigest(uri: string, text: string, relativePath: string, parsed
       keywords: keywordsOf(p.ai_keywords ?? e.ai_keywords),
     });
     if (repo && !paper.codeUrls.includes(repo)) paper.codeUrls = [repo, ...paper.codeUrls];
-    paper.titleRange = range(pos.line, pos.character, pos.line, pos.character + (span ? span[1] - span[0] - 2 : 0));
+    paper.titleRange = where;
     papers.push(paper);
   });
+  return papers;
+}
+
+/** The Daily Papers page's data: the props of its `DailyPapers` component, as the site renders them into the page. */
+const DAILY_PAPERS_TARGET = /\sdata-target\s*=\s*(["'])DailyPapers\1/i;
+
+/**
+ * A Daily Papers page saved from the browser (`.html`): the page carries its papers as JSON, in the
+ * `data-props` attribute of the element whose `data-target` is `DailyPapers` (`{ dailyPapers: [...] }`,
+ * entries as the site's JSON has them). Nothing else of the page is read, and nothing of it runs.
+ * A paper's definition is where the page shows its title, else that element.
+ */
+function parseHtmlDigest(uri: string, text: string, relativePath: string): ParsedSource {
+  const problems: SourceProblem[] = [];
+  const log: string[] = [];
+  const index = new LineIndex(text);
+  const notThere = (why: string): ParsedSource => {
+    log.push(`${relativePath}: ${why}`);
+    problems.push({ range: range(0, 0, 0, 1), message: `Not read as a Daily Papers page: ${why}.`, severity: 'warning', code: 'digest-html' });
+    return { papers: [], problems, log };
+  };
+  const target = DAILY_PAPERS_TARGET.exec(text);
+  if (!target) return notThere('it has no Daily Papers data (an element with data-target="DailyPapers"); save the page as HTML from huggingface.co/papers, or save its JSON');
+  const tagStart = text.lastIndexOf('<', target.index);
+  const props = tagStart < 0 ? undefined : attributeOf(text, tagStart, 'data-props');
+  if (props === undefined) return notThere('its DailyPapers element has no data-props');
+  let data: unknown;
+  try {
+    data = JSON.parse(decodeHtmlEntities(props.value));
+  } catch (err) {
+    return notThere(`its Daily Papers data is not valid JSON (${(err as Error).message.slice(0, 200)})`);
+  }
+  const entries = (data as { dailyPapers?: unknown } | null)?.dailyPapers;
+  if (!Array.isArray(entries)) return notThere('its Daily Papers data has no dailyPapers list');
+  const element = index.positionAt(tagStart);
+  const shownAt = textNodes(text, props);
+  const papers = dailyPapersEntries(uri, entries, relativePath, log, (_n, _nested, title) => {
+    // The page shows each title as text, escaped: the first place outside the data is where it is.
+    const shown = escapeHtmlText(title.trim());
+    const at = shownAt.get(shown);
+    if (at === undefined) return range(element.line, element.character, element.line, element.character + 4);
+    const pos = index.positionAt(at);
+    return range(pos.line, pos.character, pos.line, pos.character + shown.length);
+  });
   return { papers, problems, log };
+}
+
+/** Where each text between two tags first is (its trimmed text), outside `skip`: one pass, whatever the number of papers. */
+function textNodes(text: string, skip: { start: number; end: number }): Map<string, number> {
+  const at = new Map<string, number>();
+  const node = />([^<>]{1,2000})</g;
+  for (let m; (m = node.exec(text)); ) {
+    if (m.index >= skip.start - 1 && m.index < skip.end) { node.lastIndex = skip.end; continue; }
+    const trimmed = m[1].trim();
+    if (trimmed && !at.has(trimmed)) at.set(trimmed, m.index + 1 + m[1].indexOf(trimmed));
+    node.lastIndex = m.index + m[0].length - 1; // the `<` that ended this one may start the next tag
+  }
+  return at;
+}
+
+/** The value of attribute `name` of the tag starting at `tagStart` (quoted or not), with where it lies; undefined if the tag has none. */
+function attributeOf(text: string, tagStart: number, name: string): { value: string; start: number; end: number } | undefined {
+  const attribute = /\s*([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?|\s*(\/?>)/y;
+  attribute.lastIndex = text.indexOf(' ', tagStart);
+  if (attribute.lastIndex < 0) return undefined;
+  for (let m; (m = attribute.exec(text)) && !m[5]; ) {
+    if (m[1].toLowerCase() !== name) continue;
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    const end = attribute.lastIndex - (m[4] === undefined && (m[2] !== undefined || m[3] !== undefined) ? 1 : 0);
+    return { value, start: end - value.length, end };
+  }
+  return undefined;
+}
+
+const NAMED_ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: '\u00a0' };
+
+/** An HTML attribute value's text: named entities of markup, and numeric ones (an unknown one stays as written). */
+function decodeHtmlEntities(value: string): string {
+  if (!value.includes('&')) return value;
+  return value.replace(/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g, (whole, name: string) => {
+    if (name[0] !== '#') return NAMED_ENTITIES[name] ?? whole;
+    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+  });
+}
+
+/** Text as a page shows it in its markup (`&`, `<`, `>` escaped). */
+function escapeHtmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** At most this many keywords a paper, each at most this long: they are evidence, and untrusted. */

@@ -38,7 +38,7 @@ export const TOOL_FOLDERS: readonly string[] = [
 
 export const DEFAULT_SETTINGS: Settings = {
   notes: ['**/notes/**/*.md', '**/papers/**/*.md', '**/literature/**/*.md'],
-  digests: ['**/*.digest.{txt,md,json}', '**/digests/**/*.{txt,md,json}'],
+  digests: ['**/*.digest.{txt,md,json,html}', '**/digests/**/*.{txt,md,json,html}'],
   bibliographies: ['**/*.bib', '**/*.csl.json', '**/*.csl.yaml', '**/{references,library,bibliography}.json'],
   bibliographyFiles: [],
   exclude: [...TOOL_FOLDERS],
