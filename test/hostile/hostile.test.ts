@@ -167,11 +167,15 @@ describe('hostile input and faults', function () {
     const w = new Workspace();
     const payloads = ['<img src=x onerror="alert(1)">', '<script>alert(1)</script>', '[quit](command:workbench.action.quit)', '[x](javascript:alert(1))', 'evil\u202Etxt.exe', '# heading\n\n- list', '<a href="command:x">y</a>'];
     payloads.forEach((p, i) => w.write(`notes/inject${i}.md`, `---\ncitekey: inject${i}\ntitle: ${JSON.stringify(`Title ${p}`)}\nabstract: ${JSON.stringify(`Abstract ${p}`)}\n---\n`));
-    const draft = payloads.map((_, i) => `[@inject${i}]`).join('\n');
+    // The same in a Daily Papers page saved as HTML: its data (entity-escaped, as the site writes it) and its cards.
+    const entries = payloads.map((p, i) => ({ paper: { id: `2509.0${1000 + i}`, title: `Pageinject${i}: Title ${p}`, summary: `Abstract ${p}` } }));
+    const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    w.write('digests/saved-page.html', `<html><body><div class="SVELTE_HYDRATER contents" data-target="DailyPapers" data-props="${escape(JSON.stringify({ dailyPapers: entries }))}">${entries.map((e) => `<h3><a>${escape(e.paper.title)}</a></h3>`).join('')}</div><script>alert(1)</script></body></html>`);
+    const draft = [...payloads.map((_, i) => `[@inject${i}]`), ...payloads.map((_, i) => `[@pageinject${i}]`)].join('\n');
     await hostileRun(w, async (client, probe) => {
       await client.ready(0, 60000);
       await client.open(w.uri('drafts/inject.md'), 'markdown', draft);
-      for (let i = 0; i < payloads.length; i++) {
+      for (let i = 0; i < payloads.length * 2; i++) {
         const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', client.at(w.uri('drafts/inject.md'), i, 3));
         const text = hover?.contents.value ?? '';
         assert.match(text, /Title/);
@@ -179,7 +183,7 @@ describe('hostile input and faults', function () {
         assertInertMarkdown(md, md.split('\n\n').length);
       }
       await assertGoodNoteThere(client, w);
-      record('`<img onerror>`, `<script>`, `command:` and `javascript:` links, an RTL override, markdown blocks in titles and abstracts (hover)', payloads.length, probe.stop(), 'no raw HTML, no live link, no block markdown in the hover');
+      record('`<img onerror>`, `<script>`, `command:` and `javascript:` links, an RTL override, markdown blocks in titles and abstracts of notes and of a Daily Papers page saved as HTML (hover)', payloads.length * 2, probe.stop(), 'no raw HTML, no live link, no block markdown in the hover');
     });
   });
 
