@@ -157,7 +157,11 @@ function serverOnLibrary(prepare: (dir: string) => void): { client: () => LspCli
 
 describe('Org drafts (as Emacs and Neovim edit them)', function () {
   this.timeout(30000);
-  const server = serverOnLibrary((dir) => fs.writeFileSync(path.join(dir, 'drafts/on-disk.org'), '* Notes\nSee [cite:@compacter] and citep:&nola.\n'));
+  const server = serverOnLibrary((dir) => {
+    fs.writeFileSync(path.join(dir, 'drafts/on-disk.org'), '* Notes\nSee [cite:@compacter] and citep:&nola.\n');
+    fs.mkdirSync(path.join(dir, 'roam'));
+    fs.copyFileSync(path.resolve(__dirname, '../../../test/fixtures/org/vaswani2017attention.org'), path.join(dir, 'roam/vaswani.org'));
+  });
   const uri = (rel: string) => server.uri(rel);
 
   it('org-cite and org-ref citations hover, complete, go to their paper, are found on disk and warned about when unknown', async () => {
@@ -174,6 +178,17 @@ describe('Org drafts (as Emacs and Neovim edit them)', function () {
     assert.strictEqual(list.items[0].label, 'jiang2024kasa');
     const refs = await server.client().request<Location[]>('textDocument/references', { ...server.client().at(draft, 0, 15), context: { includeDeclaration: false } });
     assert.ok(refs.some((r) => r.uri === uri('drafts/on-disk.org') && r.range.start.line === 1), 'the citation in the Org file on disk');
+  });
+
+  it('an org-roam literature note is the paper of its ROAM_REFS key: hover shows it, definition goes to the key', async () => {
+    const draft = uri('drafts/cites-roam.md');
+    await server.client().open(draft, 'markdown', 'See [@vaswani2017attention].\n');
+    const hover = await server.client().request<Hover>('textDocument/hover', server.client().at(draft, 0, 8));
+    assert.match(hover.contents.value, /^\*\*Attention Is All You Need\*\*/);
+    assert.match(hover.contents.value, /Ashish Vaswani/);
+    assert.match(hover.contents.value, /The Transformer replaces recurrence with attention/);
+    const def = await server.client().request<Location>('textDocument/definition', server.client().at(draft, 0, 8));
+    assert.deepStrictEqual([def.uri, def.range.start.line, def.range.start.character], [uri('roam/vaswani.org'), 2, 13]);
   });
 });
 

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import { parseNote, folderTopic, parseTopics } from '../../server/src/parse/note';
 import { parseDigest } from '../../server/src/parse/digest';
 import { parseAuthors } from '../../server/src/parse/authors';
-import { readFixture, SAMPLE_DIGEST } from './helpers';
+import { parseFile } from '../../server/src/parse/parseFile';
+import { libraryOf, readFixture, SAMPLE_DIGEST, uriFor } from './helpers';
 
 function note(rel: string, text = readFixture(`library/${rel}`)) {
   const parsed = parseNote(`file:///ws/${rel}`, text, { relativePath: rel });
@@ -249,5 +250,47 @@ describe('digests', () => {
     assert.deepStrictEqual(d.papers.map((p) => p.title), ['A Title', 'B Title']);
     assert.strictEqual(d.log.length, 1);
     assert.match(d.log[0], /skipped text/);
+  });
+});
+
+describe('Org notes (org-roam literature notes)', () => {
+  const org = (text: string, rel = 'roam/x.org') => parseFile(uriFor(rel), rel, 'draft', text);
+
+  it('an org-roam-bibtex note: key from ROAM_REFS, title, authors, year, DOI, URL, tags, abstract, summary; its own refs are no citations', () => {
+    const text = readFixture('org/vaswani2017attention.org');
+    const { entry } = org(text, 'roam/vaswani.org');
+    assert.strictEqual(entry.kind, 'note');
+    const [p] = entry.sources;
+    assert.deepStrictEqual([p.key, p.aliases, p.title, p.authors, p.year, p.doi, p.arxiv, p.url], ['vaswani2017attention', ['vaswaniAttention2017'], 'Attention Is All You Need', ['Ashish Vaswani', 'Noam Shazeer', 'Niki Parmar'], 2017, '10.48550/arXiv.1706.03762', '1706.03762', 'https://arxiv.org/abs/1706.03762']);
+    assert.deepStrictEqual(p.topics, ['transformers', 'attention']);
+    assert.strictEqual(p.abstract, 'The dominant sequence transduction models are based on complex recurrent networks.');
+    assert.match(String(p.summary), /^The Transformer replaces recurrence with attention/);
+    assert.deepStrictEqual(p.codeUrls, ['https://github.com/tensorflow/tensor2tensor']);
+    const lines = text.split('\n');
+    const at = (r: { start: { line: number; character: number }; end: { character: number } }) => lines[r.start.line].slice(r.start.character, r.end.character);
+    assert.deepStrictEqual([at(p.keyRange!), at(p.titleRange)], ['vaswani2017attention', 'Attention Is All You Need']);
+    assert.deepStrictEqual(entry.citations.map((c) => c.key), ['bahdanau2015neural']);
+  });
+
+  it('org-roam 1 (#+roam_key: cite:key) and #+citekey:; a heading as the title; an Org file without a key is a draft', () => {
+    const v1 = org('#+roam_key: cite:lin2022truthfulqa\n\n* TruthfulQA\nNotes.\n').entry;
+    assert.deepStrictEqual([v1.kind, v1.sources[0].key, v1.sources[0].title, v1.sources[0].summary], ['note', 'lin2022truthfulqa', 'TruthfulQA', 'Notes.']);
+    const keyed = org('#+citekey: @kalai2024hallucinate\n#+title: Calibrated\n').entry;
+    assert.deepStrictEqual([keyed.kind, keyed.sources[0].key], ['note', 'kalai2024hallucinate']);
+    const draft = org('#+title: My review\n\nAs [cite:@a] shows.\n').entry;
+    assert.deepStrictEqual([draft.kind, draft.citations.map((c) => c.key)], ['draft', ['a']]);
+    // A ROAM_REFS of web links only is a web page's note, not a paper's.
+    assert.strictEqual(org(':PROPERTIES:\n:ROAM_REFS: https://example.com/post\n:END:\n#+title: A blog post\n').entry.kind, 'draft');
+  });
+
+  it('the note and the bibliography entry of one key are one paper, the note\'s text beside the entry\'s metadata', () => {
+    const l = libraryOf({
+      'roam/vaswani.org': readFixture('org/vaswani2017attention.org'),
+      'refs/library.bib': '@article{vaswani2017attention,\n  title = {Attention Is All You Need},\n  author = {Vaswani, Ashish and Shazeer, Noam},\n  journal = {NeurIPS},\n  year = {2017}\n}\n',
+    });
+    const p = l.get('vaswani2017attention')!;
+    assert.deepStrictEqual([p.key, p.note?.uri, p.entries.map((e) => e.uri)], ['vaswani2017attention', uriFor('roam/vaswani.org'), [uriFor('refs/library.bib')]]);
+    assert.strictEqual(p.entries[0].container, 'NeurIPS');
+    assert.strictEqual(l.get('vaswaniAttention2017')?.key, 'vaswani2017attention');
   });
 });

@@ -248,8 +248,11 @@ export function findCitations(text: string, flavor: DocumentFlavor): Citation[] 
 
 /** An org block whose lines are not prose: source code, examples, exports, comments. */
 const ORG_BLOCK_START = /^\s*#\+begin_(src|example|export|comment)\b/i;
-/** Org lines that hold no citations: comments (`# …`) and keywords (`#+title: …`), but for a caption. */
-const ORG_NOT_PROSE = /^\s*#(?:\s|$|\+(?!caption:))/i;
+/**
+ * Org lines that hold no citations: comments (`# …`), keywords (`#+title: …`) but for a caption, and
+ * drawers' lines (`:PROPERTIES:`, `:ROAM_REFS: @key`: an org-roam note's own key, not a citation).
+ */
+const ORG_NOT_PROSE = /^\s*(?:#(?:\s|$|\+(?!caption:))|:[\w-]+:(?:\s|$))/i;
 
 /**
  * Every citation in an org document (see orgCitations), LaTeX's among them; blocks of code,

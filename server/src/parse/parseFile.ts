@@ -1,6 +1,7 @@
 import type { FileEntry } from './types';
 import type { Candidate } from './classify';
 import { isPaperNote, parseNote } from './note';
+import { isOrgPaperNote, parseOrgNote } from './orgNote';
 import { digestFormat, parseDigest } from './digest';
 import { bibliographyFormat, cslItemsOf, parseBibliography } from './bibliography';
 import { draftBibliography } from './draft';
@@ -19,7 +20,8 @@ export function parseFile(uri: string, relativePath: string, candidate: Candidat
     const parsed = parseBibliography(uri, text, bibliographyFormat(relativePath) ?? 'csl-json', relativePath, !COMMON_NAME.test(relativePath), json);
     return { entry: { uri, kind: 'bibliography', relativePath, sources: parsed.papers, problems: parsed.problems, citations: [] }, log: parsed.log };
   }
-  const kind = candidate === 'digest' ? 'digest' : (candidate === 'note' || candidate === 'markdown') && isPaperNote(text, relativePath, candidate === 'note') ? 'note' : 'draft';
+  const org = candidate === 'draft' && flavorOf(relativePath) === 'org';
+  const kind = candidate === 'digest' ? 'digest' : ((candidate === 'note' || candidate === 'markdown') && isPaperNote(text, relativePath, candidate === 'note')) || (org && isOrgPaperNote(text)) ? 'note' : 'draft';
   if (kind === 'digest') {
     const parsed = parseDigest(uri, text, digestFormat(relativePath), relativePath, json);
     return { entry: { uri, kind, relativePath, sources: parsed.papers, problems: parsed.problems, citations: [] }, log: parsed.log };
@@ -27,7 +29,7 @@ export function parseFile(uri: string, relativePath: string, candidate: Candidat
   const flavor = flavorOf(relativePath);
   const citations = findCitations(text, flavor);
   if (kind === 'note') {
-    const parsed = parseNote(uri, text, { relativePath });
+    const parsed = org ? parseOrgNote(uri, text, relativePath) : parseNote(uri, text, { relativePath });
     return { entry: { uri, kind, relativePath, sources: parsed.papers, problems: parsed.problems, citations }, log: parsed.log };
   }
   const bib = draftBibliography(uri, text, flavor, relativePath);
