@@ -69,7 +69,7 @@ ${p.topics.length ? `<p class="topics">${p.topics.map((t) => `<span class="topic
 </header>
 ${section('Abstract', p.abstract ? `<p>${e(p.abstract)}</p>` : '')}
 ${section('Summary', p.summary && !p.note?.body ? `<p>${e(p.summary)}</p>` : '')}
-${section('Note', p.note?.body?.trim() ? `<article class="note">${renderMarkdown(p.note.body)}</article>` : '')}
+${section('Note', p.note?.body?.trim() ? noteHtml(p.note.uri, p.note.body) : '')}
 ${section('Related papers', related ? `<ul>${related}</ul>` : '')}
 ${section('Cited in', cited ? `<ul>${cited}</ul>` : '<p class="muted">Not cited in any document yet.</p>')}
 ${section('Sources', sources ? `<ul>${sources}</ul>` : '')}
@@ -77,4 +77,9 @@ ${section('Sources', sources ? `<ul>${sources}</ul>` : '')}
 <script nonce="${r.nonce}" src="${e(r.scriptUri)}"></script>
 </body>
 </html>`;
+}
+
+/** A note's text: markdown rendered (escape first); an Org note (org-roam) as its text, which no markdown renderer reads right. */
+function noteHtml(uri: string, body: string): string {
+  return /\.org$/i.test(uri) ? `<pre class="note org">${escapeHtml(body)}</pre>` : `<article class="note">${renderMarkdown(body)}</article>`;
 }

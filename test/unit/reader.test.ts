@@ -54,6 +54,13 @@ describe('reader HTML', () => {
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   });
 
+  it('an Org note (org-roam) is shown as its text, escaped, not read as markdown', () => {
+    const body = ':PROPERTIES:\n:ROAM_REFS: @k\n:END:\n* Heading <img src=x onerror="alert(1)">\n/italic/ and *bold*';
+    const html = readerHtml(paper({ note: { uri: 'file:///ws/roam/k.org', line: 1, body } }), resources());
+    assert.match(html, /<pre class="note org">:PROPERTIES:\n:ROAM_REFS: @k\n:END:\n\* Heading &lt;img src=x onerror=&quot;alert\(1\)&quot;&gt;\n\/italic\/ and \*bold\*<\/pre>/);
+    assert.ok(!tagsIn(html).includes('img'));
+  });
+
   it('links only to https, and shows sources, citing documents and related papers', () => {
     const html = readerHtml(paper({ url: 'javascript:alert(1)', codeUrls: ['https://github.com/x/y', 'ftp://bad'], arxiv: '2401.00001' }), resources());
     assert.match(html, /<a href="https:\/\/arxiv.org\/abs\/2401.00001" class="external">arXiv:2401.00001<\/a>/);
