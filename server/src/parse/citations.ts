@@ -261,16 +261,17 @@ const ORG_NOT_PROSE = /^\s*(?:#(?:\s|$|\+(?!caption:))|:[\w-]+:(?:\s|$))/i;
  */
 function findOrgCitations(lines: string[]): Citation[] {
   const out: Citation[] = [];
-  let block: string | undefined;
+  /** The end line of the block the scan is in (`#+end_src` for `#+begin_src`). */
+  let blockEnd: RegExp | undefined;
   let open = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].replace(/\r$/, '');
-    if (block) {
-      if (new RegExp(`^\\s*#\\+end_${block}\\b`, 'i').test(line)) block = undefined;
+    if (blockEnd) {
+      if (blockEnd.test(line)) blockEnd = undefined;
       continue;
     }
     const start = ORG_BLOCK_START.exec(line);
-    if (start) { block = start[1].toLowerCase(); open = false; continue; }
+    if (start) { blockEnd = new RegExp(`^\\s*#\\+end_${start[1]}\\b`, 'i'); open = false; continue; }
     if (ORG_NOT_PROSE.test(line) || line.length > 10000 || !line.trim()) { open = false; continue; }
     if (!open && !line.includes('@') && !/cite/i.test(line)) continue;
     const found = citationsInLine(blankOrgVerbatim(line), i, 'org', 0, open);
