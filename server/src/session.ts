@@ -550,9 +550,13 @@ export class Session {
     const wanted = this.settings.export.onSave;
     const draft = this.library.file(uri);
     const draftPath = safePath(uri);
-    if (wanted === 'off' || !draft?.bibliographies?.length || !draftPath) return;
-    for (const name of draft.bibliographies) {
-      const target = path.resolve(path.dirname(draftPath), name);
+    if (wanted === 'off' || draft?.kind !== 'draft' || !draftPath) return;
+    const named = draft.bibliographies?.length
+      ? { names: draft.bibliographies, base: path.dirname(draftPath), keys: citedKeys(draft.citations) }
+      : this.projectBibliography(draftPath);
+    if (!named) return;
+    for (const name of named.names) {
+      const target = path.resolve(named.base, name);
       const format: ExportFormat | undefined = wanted === 'csl-json' ? (/\.json$/i.test(target) ? 'csl-json' : undefined) : /\.bib$/i.test(target) ? 'bibtex' : undefined;
       if (!format || !this.indexer.folderOf(target)) continue;
       const rel = this.indexer.relativePath(uriOf(target));
@@ -562,9 +566,37 @@ export class Session {
         this.ports.log(`${rel}: not rewritten on save, litnotes did not write it (export to a new file to start one)`);
         continue;
       }
-      const { text } = exportBibliography(this.library, citedKeys(draft.citations), format);
+      const { text } = exportBibliography(this.library, named.keys, format);
       if (text === existing) continue;
       await fs.promises.writeFile(target, text).catch((err) => this.ports.log(`${rel}: could not be written: ${(err as Error).message}`));
+    }
+  }
+
+  /**
+   * The bibliography a draft that names none inherits from the nearest Quarto metadata file above it
+   * that names one (`_metadata.yml`, `_quarto.yml`), with every key the drafts inheriting it cite:
+   * a book's chapters share one reference list.
+   */
+  private projectBibliography(draftPath: string): { names: string[]; base: string; keys: string[] } | undefined {
+    const project = this.nearestProjectMetadata(path.dirname(draftPath));
+    if (!project) return undefined;
+    const keys = new Set<string>();
+    for (const f of this.library.allFiles()) {
+      const p = f.kind === 'draft' && !f.bibliographies?.length ? safePath(f.uri) : undefined;
+      if (p && p.startsWith(project.dir + path.sep) && this.nearestProjectMetadata(path.dirname(p))?.dir === project.dir) for (const k of citedKeys(f.citations)) keys.add(k);
+    }
+    return { names: project.names, base: project.dir, keys: [...keys] };
+  }
+
+  private nearestProjectMetadata(from: string): { dir: string; names: string[] } | undefined {
+    const folder = this.indexer.folderOf(from);
+    if (!folder) return undefined;
+    for (let dir = from; ; dir = path.dirname(dir)) {
+      for (const name of ['_metadata.yml', '_metadata.yaml', '_quarto.yml', '_quarto.yaml']) {
+        const names = this.library.file(uriOf(path.join(dir, name)))?.bibliographies;
+        if (names?.length) return { dir, names };
+      }
+      if (dir === folder.fsPath || path.dirname(dir) === dir) return undefined;
     }
   }
 

@@ -176,3 +176,43 @@ describe('bibliography files the user names, outside the workspace', function ()
     await eventually(async () => assert.strictEqual(await client.request('litnotes/paper', { key: 'outsideKey2021' }), null));
   });
 });
+
+/** A Quarto book: `_quarto.yml` names the bibliography its chapters share. */
+describe('a Quarto project\'s bibliography (_quarto.yml)', function () {
+  this.timeout(60000);
+  let dir: string;
+  let client: LspClient;
+  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+
+  before(async () => {
+    dir = copyLibrary();
+    fs.mkdirSync(path.join(dir, 'book/refs'), { recursive: true });
+    // No glob matches these names: they are read because the project names them.
+    fs.writeFileSync(path.join(dir, 'book/_quarto.yml'), 'project:\n  type: book\nbibliography:\n  - refs/book.json\n  - refs/team.json\n');
+    fs.writeFileSync(path.join(dir, 'book/refs/team.json'), JSON.stringify([{ id: 'teamKey2020', type: 'article-journal', title: 'A Paper Only The Team Cites', issued: { 'date-parts': [[2020]] } }]));
+    fs.writeFileSync(path.join(dir, 'book/ch1.qmd'), '# One\n\nSee [@compacter] and [@teamKey2020].\n');
+    fs.writeFileSync(path.join(dir, 'book/ch2.qmd'), '# Two\n\nSee [@nola].\n');
+    client = new LspClient({ export: { onSave: 'csl-json' } });
+    await client.initialize(dir);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the files it names are read; on a chapter\'s save, the export litnotes wrote is rewritten with what every chapter cites', async () => {
+    await client.open(uri('book/ch1.qmd'), 'quarto', fs.readFileSync(path.join(dir, 'book/ch1.qmd'), 'utf8'));
+    const h = await client.request<Hover>('textDocument/hover', client.at(uri('book/ch1.qmd'), 2, 25));
+    assert.match(h.contents.value, /A Paper Only The Team Cites/);
+    const written = await client.request<{ written?: boolean }>('litnotes/exportBibliography', { uri: uri('book/ch1.qmd'), format: 'csl-json', target: uri('book/refs/book.json') });
+    assert.ok(written.written);
+    const team = fs.readFileSync(path.join(dir, 'book/refs/team.json'), 'utf8');
+    await client.open(uri('book/ch2.qmd'), 'quarto', fs.readFileSync(path.join(dir, 'book/ch2.qmd'), 'utf8'));
+    await client.conn.sendNotification('textDocument/didSave', { textDocument: { uri: uri('book/ch2.qmd') } });
+    await eventually(async () => {
+      const ids = JSON.parse(fs.readFileSync(path.join(dir, 'book/refs/book.json'), 'utf8')).map((i: { id: string }) => i.id).sort();
+      assert.deepStrictEqual(ids, ['compacter', 'nola', 'teamKey2020']);
+    });
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'book/refs/team.json'), 'utf8'), team, 'a file litnotes did not write');
+  });
+});

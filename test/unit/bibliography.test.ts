@@ -164,6 +164,11 @@ describe('bibliography files', () => {
     const org = parseFile(uriFor('drafts/r.org'), 'drafts/r.org', 'draft', '#+title: R\n#+latex_header: \\addbibresource{tex.bib}\n#+BIBLIOGRAPHY: refs.bib\n#+bibliography: "my refs.json"\n\n[cite:@a]\n\nbibliography:../x.bib,y.bib\n').entry;
     assert.deepStrictEqual(org.bibliographies, ['tex.bib', 'refs.bib', 'my refs.json', '../x.bib', 'y.bib']);
     assert.deepStrictEqual(org.citations.map((c) => [c.key, c.syntax]), [['a', 'org']]);
+    // Quarto's project metadata names the bibliography of the drafts below it; unreadable YAML is said so.
+    const project = parseFile(uriFor('book/_quarto.yml'), 'book/_quarto.yml', 'draft', 'project:\n  type: book\nbibliography: refs.bib\n');
+    assert.deepStrictEqual([project.entry.kind, project.entry.bibliographies], ['draft', ['refs.bib']]);
+    const broken = parseFile(uriFor('book/_metadata.yml'), 'book/_metadata.yml', 'draft', 'bibliography: [a.bib\n');
+    assert.match(broken.log[0], /book\/_metadata\.yml: its bibliography could not be read/);
   });
 });
 

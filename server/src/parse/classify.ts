@@ -5,6 +5,8 @@ export type Candidate = 'note' | 'digest' | 'bibliography' | 'markdown' | 'draft
 
 const MARKDOWN = /\.(md|markdown)$/i;
 const DRAFT = /\.(md|markdown|qmd|rmd|tex|org)$/i;
+/** Quarto's project and folder metadata (`_quarto.yml`, `_metadata.yml`): the `bibliography:` of the drafts below them. */
+export const PROJECT_METADATA = /(^|\/)_(quarto|metadata)\.ya?ml$/i;
 
 /** Decides from a workspace-relative path what a file may be; `markdown` becomes a note if its front matter has a citekey. */
 export class Classifier {
@@ -27,6 +29,7 @@ export class Classifier {
 
   classify(relativePath: string): Candidate | undefined {
     if (this.isExcluded(relativePath)) return undefined;
+    if (PROJECT_METADATA.test(relativePath)) return 'draft';
     if (this.isBibliography(relativePath)) return 'bibliography';
     if (this.isDigest(relativePath)) return 'digest';
     if (this.isNote(relativePath) && MARKDOWN.test(relativePath)) return 'note';

@@ -1,5 +1,6 @@
 import type { FileEntry } from './types';
-import type { Candidate } from './classify';
+import { Candidate, PROJECT_METADATA } from './classify';
+import { parseYamlBounded } from './frontMatter';
 import { isPaperNote, parseNote } from './note';
 import { isOrgPaperNote, parseOrgNote } from './orgNote';
 import { digestFormat, parseDigest } from './digest';
@@ -21,6 +22,7 @@ export function parseFile(uri: string, relativePath: string, candidate: Candidat
     return { entry: { uri, kind: 'bibliography', relativePath, sources: parsed.papers, problems: parsed.problems, citations: [] }, log: parsed.log };
   }
   const org = candidate === 'draft' && flavorOf(relativePath) === 'org';
+  if (candidate === 'draft' && PROJECT_METADATA.test(relativePath)) return projectMetadata(uri, relativePath, text);
   const kind = candidate === 'digest' ? 'digest' : ((candidate === 'note' || candidate === 'markdown') && isPaperNote(text, relativePath, candidate === 'note')) || (org && isOrgPaperNote(text)) ? 'note' : 'draft';
   if (kind === 'digest') {
     const parsed = parseDigest(uri, text, digestFormat(relativePath), relativePath, json);
@@ -46,4 +48,22 @@ function jsonOf(relativePath: string, text: string): { data: unknown } | undefin
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Quarto's `_quarto.yml` or `_metadata.yml`: a draft-like entry naming the bibliography of the drafts
+ * in its folder and below (those that name none themselves), relative to its folder.
+ */
+function projectMetadata(uri: string, relativePath: string, text: string): ParsedFile {
+  const entry: FileEntry = { uri, kind: 'draft', relativePath, sources: [], problems: [], citations: [] };
+  if (!/^\s*bibliography\s*:/m.test(text)) return { entry, log: [] };
+  let data: Record<string, unknown>;
+  try {
+    data = parseYamlBounded(text) as Record<string, unknown>;
+  } catch (err) {
+    return { entry, log: [`${relativePath}: its bibliography could not be read (${String((err as Error)?.message ?? err).slice(0, 200)})`] };
+  }
+  const named = (Array.isArray(data.bibliography) ? data.bibliography : [data.bibliography]).filter((b): b is string => typeof b === 'string' && b.trim() !== '').map((b) => b.trim());
+  if (named.length) entry.bibliographies = [...new Set(named)].slice(0, 20);
+  return { entry, log: [] };
 }
