@@ -20,7 +20,7 @@ import { keyAt, KeyAt } from './features/keyAt';
 import { completeWithFullText, resolveCompletion } from './features/completion';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
-import { documentDiagnostics, problemDiagnostic, SAME_PAPER } from './features/diagnostics';
+import { documentDiagnostics, problemDiagnostic, SAME_PAPER, UnreadBibliography, unreadBibliographyDiagnostics } from './features/diagnostics';
 import { createNoteAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
 import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces } from './features/exportBibliography';
 import { newNoteEdit, newNotePath } from './features/noteTemplate';
@@ -364,11 +364,29 @@ export class Session {
 
   private publishDiagnostics(uri: string): void {
     const diagnostics = this.open.has(uri)
-      ? documentDiagnostics(this.library, uri, this.citationsFor(uri), this.settings.diagnostics)
+      ? [...documentDiagnostics(this.library, uri, this.citationsFor(uri), this.settings.diagnostics), ...unreadBibliographyDiagnostics(this.unreadBibliographies(uri))]
       : [...(this.library.file(uri)?.problems ?? []), ...this.library.mergeProblems(uri)].map(problemDiagnostic);
     if (diagnostics.length === 0 && !this.published.has(uri)) return;
     if (diagnostics.length) this.published.add(uri); else this.published.delete(uri);
     this.ports.publish(uri, diagnostics);
+  }
+
+  /** The bibliography files an open draft names that are not in the library, and why (see UnreadBibliography). */
+  private unreadBibliographies(uri: string): UnreadBibliography[] {
+    const entry = this.library.file(uri);
+    const draftPath = safePath(uri);
+    const ranges = entry?.bibliographyRanges;
+    if (!entry?.bibliographies?.length || !ranges || !draftPath) return [];
+    const latex = flavorOf({ uri, languageId: '' }) === 'latex';
+    const out: UnreadBibliography[] = [];
+    entry.bibliographies.forEach((name, i) => {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return; // a URL (pandoc reads one)
+      const target = path.resolve(path.dirname(draftPath), name);
+      if (this.library.file(uriOf(target))) return;
+      if (!this.indexer.folderOf(target) && !this.indexer.userFilePaths().includes(target)) out.push({ name, range: ranges[i], why: 'outside' });
+      else if (!fs.existsSync(target)) out.push({ name, range: ranges[i], why: latex ? 'elsewhere' : 'missing' });
+    });
+    return out;
   }
 
   private publishAllDiagnostics(): void {

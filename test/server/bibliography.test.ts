@@ -159,6 +159,24 @@ describe('bibliography files the user names, outside the workspace', function ()
     assert.match(unknown.message, /secretKey2020/);
     assert.ok(client.logs.some((l) => /other\.bib is outside the workspace folders; not read/.test(l)), client.logs.join('\n'));
     assert.ok(client.logs.some((l) => /litnotes\.bibliographyFiles: relative\/refs\.bib: not an absolute path/.test(l)), client.logs.join('\n'));
+    // The draft says so where it names that file.
+    const outsideNamed = await client.waitFor(() => client.diagnostics.get(draft)?.find((d) => d.code === 'bibliography-outside'), 5000, 'diagnostic');
+    const at = (d: { range: unknown }) => d.range as Location['range'];
+    assert.deepStrictEqual([at(outsideNamed).start.line, at(outsideNamed).start.character], [1, 'bibliography: '.length]);
+    assert.match(outsideNamed.message, /outside the workspace folders, so litnotes does not read it: name it in litnotes\.bibliographyFiles/);
+  });
+
+  it('a bibliography a draft names that does not exist gets a warning where it is named; once written, none', async () => {
+    const draft = uri('drafts/missing.md');
+    await client.open(draft, 'markdown', '---\nbibliography: [refs/here.json, https://example.org/lib.json]\n---\nSee [@outsideKey2021].\n');
+    const missing = await client.waitFor(() => client.diagnostics.get(draft)?.find((d) => d.code === 'bibliography-not-found'), 5000, 'diagnostic');
+    const where = missing.range as Location['range'];
+    assert.deepStrictEqual([where.start.line, where.start.character, missing.message], [1, 15, 'Bibliography refs/here.json not found: pandoc and Quarto will not find it either.']);
+    assert.strictEqual(client.diagnostics.get(draft)!.filter((d) => /^bibliography-/.test(String(d.code))).length, 1, 'a URL is not looked for');
+    fs.mkdirSync(path.join(dir, 'drafts/refs'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'drafts/refs/here.json'), '[]');
+    await client.change(draft, '---\nbibliography: [refs/here.json, https://example.org/lib.json]\n---\nSee [@outsideKey2021] again.\n', 2);
+    await eventually(async () => assert.ok(!client.diagnostics.get(draft)?.some((d) => d.code === 'bibliography-not-found')));
   });
 
   it('is watched: the reference manager rewriting it (replacing the file) shows at once; leaving the setting drops it', async () => {

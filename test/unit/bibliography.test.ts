@@ -160,6 +160,8 @@ describe('bibliography files', () => {
     assert.deepStrictEqual(end.bibliographies, ['later.bib']);
     const tex = parseFile(uriFor('drafts/p.tex'), 'drafts/p.tex', 'draft', '\\addbibresource[datatype=bibtex]{lib.bib}\n% \\bibliography{commented}\n\\bibliography{a, b.bib}\n').entry;
     assert.deepStrictEqual(tex.bibliographies, ['lib.bib', 'a.bib', 'b.bib']);
+    // Where each is named (for a diagnostic there): `a` of \bibliography{a, b.bib} is a.bib, not the `a` of another word.
+    assert.deepStrictEqual(tex.bibliographyRanges!.map((r) => [r.start.line, r.start.character, r.end.character]), [[0, 33, 40], [2, 14, 15], [2, 17, 22]]);
     // Org: org-cite's keyword (a quoted path may hold spaces) and org-ref's link.
     const org = parseFile(uriFor('drafts/r.org'), 'drafts/r.org', 'draft', '#+title: R\n#+latex_header: \\addbibresource{tex.bib}\n#+BIBLIOGRAPHY: refs.bib\n#+bibliography: "my refs.json"\n\n[cite:@a]\n\nbibliography:../x.bib,y.bib\n').entry;
     assert.deepStrictEqual(org.bibliographies, ['tex.bib', 'refs.bib', 'my refs.json', '../x.bib', 'y.bib']);

@@ -2,6 +2,7 @@ import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Library } from '../model/library';
 import type { Citation } from '../parse/citations';
 import type { SourceProblem } from '../parse/types';
+import type { Range } from '../util/text';
 import { suggestKeys } from '../model/match';
 
 export const SOURCE = 'litnotes';
@@ -71,4 +72,20 @@ export function documentDiagnostics(library: Library, uri: string, citations: re
 export function problemDiagnostic(p: SourceProblem): Diagnostic {
   const severity = p.severity === 'error' ? DiagnosticSeverity.Error : p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
   return { range: p.range, severity, source: SOURCE, code: p.code, message: p.message };
+}
+
+/**
+ * A bibliography file a draft names that is not in the library, where the draft names it, and why:
+ * `missing` (no such file beside the draft), `elsewhere` (LaTeX: not beside the draft, which LaTeX
+ * may still find through BIBINPUTS), `outside` (outside the workspace folders, never read).
+ */
+export interface UnreadBibliography { name: string; range: Range; why: 'missing' | 'elsewhere' | 'outside' }
+
+export function unreadBibliographyDiagnostics(unread: readonly UnreadBibliography[]): Diagnostic[] {
+  return unread.map(({ name, range, why }): Diagnostic => {
+    const file = name.length > 200 ? `${name.slice(0, 199)}…` : name;
+    if (why === 'missing') return { range, severity: DiagnosticSeverity.Warning, source: SOURCE, code: 'bibliography-not-found', message: `Bibliography ${file} not found: pandoc and Quarto will not find it either.` };
+    if (why === 'elsewhere') return { range, severity: DiagnosticSeverity.Information, source: SOURCE, code: 'bibliography-not-found', message: `Bibliography ${file} is not beside this file: LaTeX may find it through BIBINPUTS, but litnotes reads it only from the workspace or litnotes.bibliographyFiles.` };
+    return { range, severity: DiagnosticSeverity.Information, source: SOURCE, code: 'bibliography-outside', message: `Bibliography ${file} is outside the workspace folders, so litnotes does not read it: name it in litnotes.bibliographyFiles (your user settings) to cite its entries here.` };
+  });
 }

@@ -1,5 +1,6 @@
 import { FrontMatterResult, readFrontMatter } from './frontMatter';
 import { CslItem, cslSources, isCslList, yamlIdRanges } from './bibliography';
+import { LineIndex, range } from '../util/text';
 import type { Range } from '../util/text';
 import type { ParsedSource } from './types';
 import { DocumentFlavor, fenceAfter } from './citations';
@@ -102,4 +103,24 @@ function orgBibliographies(text: string): string[] {
     if (link) out.push(...link[1].split(',').map((n) => n.trim()).filter(Boolean));
   }
   return [...new Set(out)].slice(0, MAX_NAMED);
+}
+
+/**
+ * Where the draft writes each of its bibliography names (`named`, as draftBibliography gives them):
+ * the first place the name is written as a whole (LaTeX's `\bibliography{refs}` writes `refs.bib`
+ * as `refs`), for a diagnostic on it. A name not found gets the first line.
+ */
+export function namedBibliographyRanges(text: string, named: readonly string[]): Range[] {
+  const index = new LineIndex(text);
+  return named.map((name) => {
+    for (const written of [name, name.replace(/\.bib$/i, '')]) {
+      for (let at = text.indexOf(written); at >= 0; at = text.indexOf(written, at + 1)) {
+        const before = text[at - 1] ?? ' ', after = text[at + written.length] ?? ' ';
+        if (/[\w./-]/.test(before) || /[\w/-]/.test(after) || (after === '.' && /\w/.test(text[at + written.length + 1] ?? ''))) continue;
+        const start = index.positionAt(at);
+        return range(start.line, start.character, start.line, start.character + written.length);
+      }
+    }
+    return range(0, 0, 0, 0);
+  });
 }

@@ -46,6 +46,7 @@ export function loadedFileProblem(x: unknown, uri: string): string | undefined {
   const e = x.entry;
   if (!isObject(e) || e.uri !== uri || !isString(e.relativePath) || !['note', 'digest', 'bibliography', 'draft'].includes(e.kind as string)) return 'malformed entry';
   if (!optional(e.bibliographies, isStringArray)) return 'malformed entry';
+  if (!optional(e.bibliographyRanges, (r) => Array.isArray(r) && r.every(isRange) && r.length === (e.bibliographies as unknown[] | undefined)?.length)) return 'malformed entry';
   if (!Array.isArray(e.sources) || !Array.isArray(e.problems) || !Array.isArray(e.citations) || !optional(e.searchHash, isString)) return 'malformed entry';
   for (const [i, s] of e.sources.entries()) {
     const why = sourceProblem(s, uri) ?? (s.ordinal === i ? undefined : 'a source is out of place');

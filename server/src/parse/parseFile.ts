@@ -5,7 +5,7 @@ import { isPaperNote, parseNote } from './note';
 import { isOrgPaperNote, parseOrgNote } from './orgNote';
 import { digestFormat, parseDigest } from './digest';
 import { bibliographyFormat, cslItemsOf, parseBibliography } from './bibliography';
-import { draftBibliography } from './draft';
+import { draftBibliography, namedBibliographyRanges } from './draft';
 import { findCitations, flavorOf } from './citations';
 
 export interface ParsedFile { entry: FileEntry; log: string[] }
@@ -36,7 +36,10 @@ export function parseFile(uri: string, relativePath: string, candidate: Candidat
   }
   const bib = draftBibliography(uri, text, flavor, relativePath);
   const entry: FileEntry = { uri, kind, relativePath, sources: bib.references.papers, problems: bib.references.problems, citations };
-  if (bib.named.length) entry.bibliographies = bib.named;
+  if (bib.named.length) {
+    entry.bibliographies = bib.named;
+    entry.bibliographyRanges = namedBibliographyRanges(text, bib.named);
+  }
   return { entry, log: bib.references.log };
 }
 
@@ -64,6 +67,9 @@ function projectMetadata(uri: string, relativePath: string, text: string): Parse
     return { entry, log: [`${relativePath}: its bibliography could not be read (${String((err as Error)?.message ?? err).slice(0, 200)})`] };
   }
   const named = (Array.isArray(data.bibliography) ? data.bibliography : [data.bibliography]).filter((b): b is string => typeof b === 'string' && b.trim() !== '').map((b) => b.trim());
-  if (named.length) entry.bibliographies = [...new Set(named)].slice(0, 20);
+  if (named.length) {
+    entry.bibliographies = [...new Set(named)].slice(0, 20);
+    entry.bibliographyRanges = namedBibliographyRanges(text, entry.bibliographies);
+  }
   return { entry, log: [] };
 }

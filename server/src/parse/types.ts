@@ -96,4 +96,6 @@ export interface FileEntry {
   searchHash?: string;
   /** A draft's bibliography files (its `bibliography:` front matter, LaTeX's \addbibresource), as written. */
   bibliographies?: string[];
+  /** Where the draft writes each of `bibliographies` (for a diagnostic when one cannot be read). */
+  bibliographyRanges?: Range[];
 }
