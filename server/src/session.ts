@@ -21,7 +21,7 @@ import { completeWithFullText, resolveCompletion } from './features/completion';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
 import { documentDiagnostics, problemDiagnostic, SAME_PAPER, UnreadBibliography, unreadBibliographyDiagnostics } from './features/diagnostics';
-import { createNoteAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
+import { createBibliographyAction, createNoteAction, formatOfBibliographyName, replaceKeyActions, unifyKeyActions } from './features/codeActions';
 import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces } from './features/exportBibliography';
 import { newNoteEdit, newNotePath } from './features/noteTemplate';
 import { checkNewPaper, newPaperNoteText, noteKeyFor, paperInLibrary } from './features/newPaperNote';
@@ -329,6 +329,20 @@ export class Session {
       else await this.changedOnDisk(change.uri);
     }
     this.afterSourceChange(true);
+    this.recheckNamedBibliographies(new Set(changes.map((c) => c.uri)));
+  }
+
+  /**
+   * An open draft naming a file that was just created or deleted gets its diagnostics again (a
+   * bibliography litnotes exported is not read back, so the library need not change with it).
+   */
+  private recheckNamedBibliographies(changed: ReadonlySet<string>): void {
+    for (const uri of this.open) {
+      const entry = this.library.file(uri);
+      const draftPath = safePath(uri);
+      if (!entry?.bibliographies?.length || !draftPath) continue;
+      if (entry.bibliographies.some((name) => changed.has(uriOf(path.resolve(path.dirname(draftPath), name))))) this.scheduleDiagnostics(uri, 0);
+    }
   }
 
   private async changedOnDisk(uri: string): Promise<void> {
@@ -430,12 +444,30 @@ export class Session {
     const citations = this.citationsFor(uri);
     const samePaper = documentDiagnostics(this.library, uri, citations, this.settings.diagnostics).filter((d) => d.code === SAME_PAPER && rangesOverlap(d.range, range));
     actions.push(...unifyKeyActions(clientUri, samePaper, citations));
+    actions.push(...this.createBibliographyActions(uri, range));
     if (at?.paper && !at.paper.note) {
       const folder = this.folderFor(uri);
       const action = folder && createNoteAction(this.library, at.paper, this.newNoteUri(folder, at.paper.key));
       if (action) actions.push(action);
     }
     return actions;
+  }
+
+  /** For each bibliography the draft names at `range` that does not exist: write it with what the draft cites. */
+  private createBibliographyActions(uri: string, range: Range): CodeAction[] {
+    const draftPath = safePath(uri);
+    if (!draftPath) return [];
+    const missing = this.unreadBibliographies(uri).filter((u) => u.why !== 'outside' && rangesOverlap(u.range, range));
+    const out: CodeAction[] = [];
+    for (const [i, u] of missing.entries()) {
+      const format = formatOfBibliographyName(u.name);
+      if (!format) continue;
+      const { text, count } = exportBibliography(this.library, citedKeys(this.citationsFor(uri)), format);
+      const diagnostic = unreadBibliographyDiagnostics([u])[0];
+      out.push(createBibliographyAction(this.ports.toClient(uriOf(path.resolve(path.dirname(draftPath), u.name))), u.name, text, count, diagnostic));
+      if (i >= 4) break;
+    }
+    return out;
   }
 
   /** Throws a RenameError saying why a key cannot be renamed. */

@@ -166,16 +166,25 @@ describe('bibliography files the user names, outside the workspace', function ()
     assert.match(outsideNamed.message, /outside the workspace folders, so litnotes does not read it: name it in litnotes\.bibliographyFiles/);
   });
 
-  it('a bibliography a draft names that does not exist gets a warning where it is named; once written, none', async () => {
+  it('a bibliography a draft names that does not exist gets a warning where it is named, and a fix that writes it; once written, none', async () => {
     const draft = uri('drafts/missing.md');
     await client.open(draft, 'markdown', '---\nbibliography: [refs/here.json, https://example.org/lib.json]\n---\nSee [@outsideKey2021].\n');
     const missing = await client.waitFor(() => client.diagnostics.get(draft)?.find((d) => d.code === 'bibliography-not-found'), 5000, 'diagnostic');
     const where = missing.range as Location['range'];
     assert.deepStrictEqual([where.start.line, where.start.character, missing.message], [1, 15, 'Bibliography refs/here.json not found: pandoc and Quarto will not find it either.']);
     assert.strictEqual(client.diagnostics.get(draft)!.filter((d) => /^bibliography-/.test(String(d.code))).length, 1, 'a URL is not looked for');
+    // Its quick fix writes the file, with what the draft cites (the editor applies the edit: here, by hand).
+    type NewFile = { documentChanges: [{ kind: string; uri: string }, { edits: [{ newText: string }] }] };
+    const actions = await client.request<{ title: string; edit: NewFile }[]>('textDocument/codeAction', { textDocument: { uri: draft }, range: where, context: { diagnostics: [missing] } });
+    const fix = actions.find((a) => a.title === 'Export the 1 cited paper to refs/here.json')!;
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    const [create, content] = fix.edit.documentChanges;
+    assert.deepStrictEqual([create.kind, create.uri], ['create', uri('drafts/refs/here.json')]);
+    assert.deepStrictEqual(JSON.parse(content.edits[0].newText).map((i: { id: string }) => i.id), ['outsideKey2021']);
     fs.mkdirSync(path.join(dir, 'drafts/refs'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'drafts/refs/here.json'), '[]');
-    await client.change(draft, '---\nbibliography: [refs/here.json, https://example.org/lib.json]\n---\nSee [@outsideKey2021] again.\n', 2);
+    fs.writeFileSync(path.join(dir, 'drafts/refs/here.json'), content.edits[0].newText);
+    // The editor's watcher says a file was created; the draft is not edited.
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('drafts/refs/here.json'), type: 1 }] });
     await eventually(async () => assert.ok(!client.diagnostics.get(draft)?.some((d) => d.code === 'bibliography-not-found')));
   });
 

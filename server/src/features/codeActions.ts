@@ -5,6 +5,7 @@ import type { Library, Paper } from '../model/library';
 import { SAME_PAPER, SamePaperData, UNKNOWN_KEY, UnknownKeyData } from './diagnostics';
 import type { Citation } from '../parse/citations';
 import { newNoteEdit, noteTemplate } from './noteTemplate';
+import type { ExportFormat } from './exportBibliography';
 
 /**
  * Quick fixes for unknown keys: replace by each suggestion. They come from the diagnostics in the
@@ -68,4 +69,23 @@ function sameRange(a: Range, b: Range): boolean {
 export function createNoteAction(library: Library, paper: Paper, newUri: string): CodeAction | undefined {
   if (paper.note) return undefined;
   return { title: `Create literature note for "${paper.key}"`, kind: CodeActionKind.RefactorRewrite, edit: newNoteEdit(newUri, noteTemplate(paper, library)) };
+}
+
+/** The format a bibliography file's name asks for: `.json` CSL JSON, `.yaml` CSL YAML, `.bib` BibTeX (which biber reads too). */
+export function formatOfBibliographyName(name: string): ExportFormat | undefined {
+  if (/\.json$/i.test(name)) return 'csl-json';
+  if (/\.ya?ml$/i.test(name)) return 'csl-yaml';
+  if (/\.bib$/i.test(name)) return 'bibtex';
+  return undefined;
+}
+
+/** For a bibliography the draft names that does not exist: write it, with the papers the draft cites (a new file, never an overwrite). */
+export function createBibliographyAction(newUri: string, name: string, text: string, count: number, diagnostic: Diagnostic): CodeAction {
+  return {
+    title: `Export the ${count} cited ${count === 1 ? 'paper' : 'papers'} to ${name}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: true,
+    edit: newNoteEdit(newUri, text),
+  };
 }

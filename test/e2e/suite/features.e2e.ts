@@ -93,6 +93,22 @@ describe('litnotes in a real VS Code', () => {
     await vscode.commands.executeCommand('undo');
   });
 
+  it('a bibliography the draft names that does not exist: a warning, and its quick fix writes it with what the draft cites', async () => {
+    await vscode.workspace.fs.writeFile(fileUri('drafts/needs-refs.md'), Buffer.from('---\nbibliography: refs/needs.json\n---\nSee [@nola] and [@compacter].\n'));
+    const { doc } = await openDoc('drafts/needs-refs.md');
+    const diag = await diagnosticsMatching(doc.uri, (ds) => ds.find((d) => d.message.startsWith('Bibliography refs/needs.json not found')));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range);
+    const fix = actions.find((a) => a.title === 'Export the 2 cited papers to refs/needs.json');
+    assert.ok(fix?.edit, `no fix among: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    const created = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === fileUri('drafts/refs/needs.json').fsPath);
+    assert.ok(created, 'the new file is open');
+    await created.save();
+    const ids = (JSON.parse(fs.readFileSync(fileUri('drafts/refs/needs.json').fsPath, 'utf8')) as { id: string }[]).map((i) => i.id).sort();
+    assert.deepStrictEqual(ids, ['compacter', 'nola']);
+    await diagnosticsMatching(doc.uri, (ds) => (ds.some((d) => d.message.startsWith('Bibliography refs/needs.json')) ? undefined : true));
+  });
+
   it('"Create literature note" writes a new note for a digest paper', async () => {
     const { doc } = await openDoc('drafts/report.Rmd');
     const pos = positionOf(doc, '@sphinx', 2);
