@@ -114,7 +114,9 @@ export function namedBibliographyRanges(text: string, named: readonly string[]):
   const index = new LineIndex(text);
   return named.map((name) => {
     for (const written of [name, name.replace(/\.bib$/i, '')]) {
-      for (let at = text.indexOf(written); at >= 0; at = text.indexOf(written, at + 1)) {
+      // A name written as part of other words thousands of times (`a`) is not looked for further.
+      let tries = 0;
+      for (let at = text.indexOf(written); at >= 0 && tries++ < 1000; at = text.indexOf(written, at + 1)) {
         const before = text[at - 1] ?? ' ', after = text[at + written.length] ?? ' ';
         if (/[\w./-]/.test(before) || /[\w/-]/.test(after) || (after === '.' && /\w/.test(text[at + written.length + 1] ?? ''))) continue;
         const start = index.positionAt(at);
