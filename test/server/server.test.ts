@@ -194,7 +194,10 @@ describe('Org drafts (as Emacs and Neovim edit them)', function () {
 
 describe('a Daily Papers page saved as HTML', function () {
   this.timeout(30000);
-  const server = serverOnLibrary((dir) => fs.copyFileSync(path.resolve(__dirname, '../../../test/fixtures/digests-html/daily-papers-2025-09-08.html'), path.join(dir, 'digests/sep-8.html')));
+  const server = serverOnLibrary((dir) => {
+    fs.copyFileSync(path.resolve(__dirname, '../../../test/fixtures/digests-html/daily-papers-2025-09-08.html'), path.join(dir, 'digests/sep-8.html'));
+    fs.copyFileSync(path.resolve(__dirname, '../../../test/fixtures/digests-html/arxiv-cs-cl-new.html'), path.join(dir, 'digests/cs-cl-new.html'));
+  });
   const uri = (rel: string) => server.uri(rel);
 
   it('its papers complete and hover, escaped; definition goes to the title on the page', async () => {
@@ -219,6 +222,18 @@ describe('a Daily Papers page saved as HTML', function () {
     const text = (await server.client().request<Hover>('textDocument/hover', server.client().at(draft, 0, 8))).contents.value;
     assert.match(text, /\\<img src=x onerror=alert\(1\)\\>/);
     assert.doesNotMatch(text, /(^|[^\\])<(img|script)/);
+  });
+
+  it('an arXiv listing saved as HTML: its papers complete by title words and hover with their abstracts', async () => {
+    const draft = uri('drafts/arxiv.md');
+    await server.client().open(draft, 'markdown', '[@curriculum\n');
+    const item = (await server.client().request<CompletionList>('textDocument/completion', server.client().at(draft, 0, 12))).items.find((i) => /^Curriculum Data Selection for Pretraining/.test(i.detail ?? ''));
+    assert.ok(item);
+    await server.client().change(draft, `See [@${item.label}].\n`, 2);
+    const hover = await server.client().request<Hover>('textDocument/hover', server.client().at(draft, 0, 8));
+    assert.match(hover.contents.value, /Lovelace Ada · 2026 · digest 2026-03-19/);
+    assert.match(hover.contents.value, /A curriculum over pretraining data\./);
+    assert.match(hover.contents.value, /arXiv:2603\\.16001/);
   });
 });
 

@@ -227,10 +227,29 @@ describe('digests', () => {
     assert.ok(lines[r.start.line].includes('<article'));
   });
 
+  it('an arXiv listing saved as HTML: each entry\'s id, title, authors and abstract, the listing\'s date; a cross-list once', () => {
+    const text = readFixture('digests-html/arxiv-cs-cl-new.html');
+    const page = parseDigest('file:///ws/digests/cs-cl.html', text, 'html');
+    assert.deepStrictEqual(page.papers.map((p) => [p.arxiv, p.title, p.authors, p.digestDate]), [
+      ['2603.17021', 'Sparse Attention & Routing for Long-Context Retrieval', ['Zhihao Pei', 'Anna Müller'], '2026-03-19'],
+      ['2603.17063', "The $\\epsilon'/\\epsilon$ of Calibration: <b>Bounds</b> for Language Models", ['Jin Lee'], '2026-03-19'],
+      ['2603.16001', 'Curriculum Data Selection for Pretraining', ['Lovelace Ada'], '2026-03-19'],
+      ['2509.01234', 'An Older Paper, Replaced', ['A. Old'], '2026-03-19'],
+    ]);
+    const [sparse, calibration, , replaced] = page.papers;
+    assert.match(String(sparse.abstract), /^Long-context retrieval suffers from quadratic attention cost\./);
+    assert.deepStrictEqual(sparse.codeUrls, ['https://github.com/example/sparse-route']);
+    assert.strictEqual(String(calibration.abstract), 'We bound calibration error of alert(1) language models.');
+    assert.strictEqual(replaced.abstract, undefined);
+    const lines = text.split('\n');
+    const r = sparse.titleRange;
+    assert.strictEqual(lines[r.start.line].slice(r.start.character, r.end.character), 'Sparse Attention &amp; Routing for Long-Context Retrieval');
+  });
+
   it('an HTML page without Daily Papers data, or with broken data, is said so, not an exception', () => {
     const plain = parseDigest('file:///ws/digests/other.html', '<html><body><h1>Something else</h1></body></html>', 'html');
     assert.deepStrictEqual([plain.papers.length, plain.problems[0].code], [0, 'digest-html']);
-    assert.match(plain.log[0], /no Daily Papers data/);
+    assert.match(plain.log[0], /neither Daily Papers data .* nor an arXiv listing/);
     const broken = parseDigest('file:///ws/digests/broken.html', "<div data-props='{&quot;dailyPapers&quot;: [' data-target='DailyPapers'></div>", 'html');
     assert.match(broken.log[0], /not valid JSON/);
     // Single quotes, the attributes in the other order, and numeric entities.

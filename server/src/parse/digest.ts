@@ -270,7 +270,8 @@ function parseHtmlDigest(uri: string, text: string, relativePath: string): Parse
     return { papers: [], problems, log };
   };
   const target = DAILY_PAPERS_TARGET.exec(text);
-  if (!target) return notThere('it has no Daily Papers data (an element with data-target="DailyPapers"); save the page as HTML from huggingface.co/papers, or save its JSON');
+  if (!target && ARXIV_TITLE.test(text)) return parseArxivListing(uri, text, relativePath);
+  if (!target) return notThere('it has neither Daily Papers data (an element with data-target="DailyPapers") nor an arXiv listing; save the page as HTML from huggingface.co/papers or arxiv.org/list, or save its JSON');
   const tagStart = text.lastIndexOf('<', target.index);
   const props = tagStart < 0 ? undefined : attributeOf(text, tagStart, 'data-props');
   if (props === undefined) return notThere('its DailyPapers element has no data-props');
@@ -306,6 +307,68 @@ function textNodes(text: string, skip: { start: number; end: number }): Map<stri
     node.lastIndex = m.index + m[0].length - 1; // the `<` that ended this one may start the next tag
   }
   return at;
+}
+
+/** An arXiv listing's entry title (`<div class='list-title mathjax'><span class='descriptor'>Title:</span> …</div>`). */
+const ARXIV_TITLE = /<div class=['"]list-title[^'"]*['"]>/;
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/**
+ * An arXiv listing page saved as HTML (arxiv.org/list/cs.CL/new, /recent, /pastweek): each entry's
+ * `<dt>` gives its arXiv id (`/abs/…`), its `<dd>` the title, the authors and, on the new
+ * submissions page, the abstract (`<p class='mathjax'>`). The date heading ("Showing new listings
+ * for Thursday, 19 March 2026") is the digest's date. Tags are dropped and entities decoded; TeX
+ * stays as written.
+ */
+function parseArxivListing(uri: string, text: string, relativePath: string): ParsedSource {
+  const papers: PaperSource[] = [];
+  const log: string[] = [];
+  const index = new LineIndex(text);
+  const heading = /<h3>[^<]{0,200}?(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})[^<]{0,40}<\/h3>/.exec(text);
+  const month = heading ? MONTH_NAMES.findIndex((m) => m.startsWith(heading[2].toLowerCase().slice(0, 3))) : -1;
+  const day = heading && month >= 0 ? `${heading[3]}-${String(month + 1).padStart(2, '0')}-${heading[1].padStart(2, '0')}` : undefined;
+  const date = day ? { written: day, rank: day } : undefined;
+  const seen = new Set<string>();
+  // Entry by entry with indexOf, each bound found once: a page of unclosed `<dt>`s stays linear.
+  let dtEnd = -1;
+  for (let dtAt = text.indexOf('<dt>'); dtAt >= 0; ) {
+    if (dtEnd < dtAt) dtEnd = text.indexOf('</dt>', dtAt);
+    if (dtEnd < 0) break;
+    const nextDt = text.indexOf('<dt>', dtAt + 4);
+    if (nextDt >= 0 && nextDt < dtEnd) { dtAt = nextDt; continue; } // a <dt> without its end
+    const ddOpen = text.indexOf('<dd>', dtEnd);
+    if (ddOpen < 0) break;
+    const ddStart = ddOpen + 4;
+    const ddEnd = text.indexOf('</dd>', ddStart);
+    if (ddEnd < 0) break;
+    const dt = text.slice(dtAt + 4, dtEnd);
+    dtAt = text.indexOf('<dt>', ddEnd);
+    if (text.slice(dtEnd + 5, ddOpen).trim()) continue; // the <dd> is not this <dt>'s
+    const id = /\/abs\/([^"'\s<>]{4,40})["']/.exec(dt)?.[1];
+    const dd = text.slice(ddStart, ddEnd);
+    const title = /<div class=['"]list-title[^'"]*['"]>(?:\s*<span[^>]*>\s*Title:\s*<\/span>)?([\s\S]*?)<\/div>/.exec(dd);
+    const arxiv = parseArxivId(id);
+    if (!title || !arxiv) { log.push(`${relativePath}: an arXiv listing entry without ${title ? 'an arXiv id' : 'a title'}; skipped`); continue; }
+    // A listing shows a cross-list or a replacement again further down: the first entry is the one.
+    if (seen.has(arxiv)) continue;
+    seen.add(arxiv);
+    const titleText = htmlText(title[1]);
+    if (!titleText) continue;
+    const authors = [...(/<div class=['"]list-authors['"]>([\s\S]*?)<\/div>/.exec(dd)?.[1] ?? '').matchAll(/<a\b[^>]*>([\s\S]*?)<\/a>/g)].map((a) => htmlText(a[1])).filter(Boolean);
+    const abstract = /<p class=['"]mathjax['"]>([\s\S]*?)<\/p>/.exec(dd);
+    // Where the title's text starts: after the group's leading white space (the match ends with `</div>`).
+    const at = index.positionAt(ddStart + title.index + title[0].length - '</div>'.length - title[1].trimStart().length);
+    const paper = digestPaper(uri, titleText, at.line, abstract ? htmlText(abstract[1]) : '', date, papers.length, { authors, arxiv, year: Number(day?.slice(0, 4)) || undefined });
+    paper.titleRange = range(at.line, at.character, at.line, at.character + Math.min(title[1].trim().length, 1000));
+    papers.push(paper);
+  }
+  if (!papers.length) log.push(`${relativePath}: an arXiv listing with no entries read`);
+  return { papers, problems: [], log };
+}
+
+/** The text of an HTML fragment: tags dropped, entities decoded, white space folded. */
+function htmlText(fragment: string): string {
+  return foldSpace(decodeHtmlEntities(fragment.replace(/<[^>]*>/g, ' ')));
 }
 
 /** The value of attribute `name` of the tag starting at `tagStart` (quoted or not), with where it lies; undefined if the tag has none. */
