@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import * as path from 'path';
 import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, PaperSummary, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
 import { bibliographyLine, citationEdit, orgBibliographyLine } from './citationEdits';
+import { withBibliographyFiles } from './bibliographyFiles';
 import { isLitnotesExport } from '../../server/src/parse/exportMarker';
 import { incrementalQuery } from '../../server/src/shared/rules';
 import { openAt } from './reader';
@@ -197,6 +198,27 @@ export class Commands {
   async copyKey(key: string): Promise<void> {
     await vscode.env.clipboard.writeText(key);
     vscode.window.setStatusBarMessage(`Copied ${key}`, 2000);
+  }
+
+  /**
+   * Add Bibliography File…: files to read wherever they are (Zotero's auto-export outside every
+   * project), added to `litnotes.bibliographyFiles` in the user settings, the only place that setting
+   * is taken from. `paths` (from another extension or a test) skips the file dialog.
+   */
+  async addBibliographyFile(paths?: string[]): Promise<void> {
+    const picked = paths ?? (await vscode.window.showOpenDialog({
+      title: 'Add Bibliography File',
+      openLabel: 'Read with Literature Notes',
+      canSelectMany: true,
+      filters: { 'BibTeX, CSL JSON, CSL YAML': ['bib', 'json', 'yaml', 'yml'] },
+    }))?.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+    if (!picked?.length) return;
+    const config = vscode.workspace.getConfiguration('litnotes');
+    const { files, added } = withBibliographyFiles(config.inspect<unknown[]>('bibliographyFiles')?.globalValue, picked);
+    if (!added.length) { void vscode.window.showInformationMessage('Literature Notes reads that file already.'); return; }
+    await config.update('bibliographyFiles', files, vscode.ConfigurationTarget.Global);
+    this.output.appendLine(`Added to litnotes.bibliographyFiles (user settings): ${added.join(', ')}`);
+    void vscode.window.showInformationMessage(`Literature Notes reads ${added.map((p) => path.basename(p)).join(', ')} from now on, and follows its changes.`);
   }
 
   async reindex(): Promise<void> {

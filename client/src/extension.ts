@@ -111,6 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     vscode.commands.registerCommand('litnotes.goToSource', withKey((key) => commands.goToSource(key))),
     vscode.commands.registerCommand('litnotes.copyKey', withKey((key) => commands.copyKey(key))),
     vscode.commands.registerCommand('litnotes.reindex', () => commands.reindex()),
+    vscode.commands.registerCommand('litnotes.addBibliographyFile', (paths?: unknown) => commands.addBibliographyFile(Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : undefined)),
     vscode.commands.registerCommand('litnotes.restartServer', async () => {
       restarts.reset();
       output.appendLine(`[${new Date().toISOString()}] Restarting the language server (asked for).`);

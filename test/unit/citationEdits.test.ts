@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { bibliographyLine, citationEdit, orgBibliographyLine } from '../../client/src/citationEdits';
+import { withBibliographyFiles } from '../../client/src/bibliographyFiles';
 import { withCursor } from './helpers';
 
 /** Applies Insert Citation's edit at the cursor marker of `marked`. */
@@ -52,5 +53,13 @@ describe('naming an exported bibliography in a draft', () => {
     assert.deepStrictEqual(orgBibliographyLine('#+title: Draft\n#+author: Me\n\n* Intro\n', 'references.bib'), { line: 2, text: '#+bibliography: references.bib\n' });
     assert.deepStrictEqual(orgBibliographyLine('* Intro\n', 'my refs.bib'), { line: 0, text: '#+bibliography: "my refs.bib"\n' });
     assert.strictEqual(orgBibliographyLine('#+title: T\n#+BIBLIOGRAPHY: mine.bib\n', 'references.bib'), undefined);
+  });
+});
+
+describe('Add Bibliography File', () => {
+  it('adds each new path once, after the user\'s own list, and keeps what is there', () => {
+    assert.deepStrictEqual(withBibliographyFiles(['/a.bib', 7, '/b.json'], ['/b.json', '/c.bib', '/c.bib']), { files: ['/a.bib', '/b.json', '/c.bib'], added: ['/c.bib'] });
+    assert.deepStrictEqual(withBibliographyFiles(undefined, ['/z.bib']), { files: ['/z.bib'], added: ['/z.bib'] });
+    assert.deepStrictEqual(withBibliographyFiles(['/z.bib'], ['/z.bib']).added, []);
   });
 });

@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { TopicsTree } from '../../../client/src/topicsTree';
@@ -133,6 +135,29 @@ describe('the extension face: topics, reader, commands, symbols', () => {
       if (hoverText(hovers).includes('Networks as Linear Combination')) break;
       if (Date.now() > deadline) assert.fail(`no hover for the Org citation: ${hoverText(hovers)}`);
       await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  it('Add Bibliography File names a file outside the workspace in the user settings, and its entries hover', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-zotero-e2e-'));
+    const bib = path.join(outside, 'My Library.bib');
+    fs.writeFileSync(bib, '@article{zoteroOnly2023,\n  title = {Kept In Zotero Only},\n  author = {Doe, Jane},\n  year = {2023}\n}\n');
+    const config = () => vscode.workspace.getConfiguration('litnotes');
+    try {
+      await vscode.commands.executeCommand('litnotes.addBibliographyFile', [bib]);
+      assert.deepStrictEqual(config().inspect('bibliographyFiles')?.globalValue, [bib]);
+      await vscode.workspace.fs.writeFile(fileUri('drafts/zotero.md'), Buffer.from('See [@zoteroOnly2023].\n'));
+      const { doc } = await openDoc('drafts/zotero.md');
+      const deadline = Date.now() + 20000;
+      for (;;) {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 8));
+        if (hoverText(hovers).includes('Kept In Zotero Only')) break;
+        if (Date.now() > deadline) assert.fail(`no hover from the added file: ${hoverText(hovers)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    } finally {
+      await config().update('bibliographyFiles', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(outside, { recursive: true, force: true });
     }
   });
 
