@@ -59,3 +59,14 @@ export function diagnosticsMatching<T>(uri: vscode.Uri, check: (d: readonly vsco
 export function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 }
+
+/** Waits (up to `ms`) until the hover at `at` in `doc` holds `text` (the server may still be reading what it needs). */
+export async function hoverEventually(doc: vscode.TextDocument, at: vscode.Position, text: string, ms = 15000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+    if (hoverText(hovers).includes(text)) return;
+    if (Date.now() > deadline) assert.fail(`the hover never held "${text}": ${hoverText(hovers)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

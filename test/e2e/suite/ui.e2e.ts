@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { TopicsTree } from '../../../client/src/topicsTree';
 import { TopicOutlineRequest, TopicOutlineResponse } from '../../../server/src/shared/protocol';
-import { activated, EXTENSION_ID, fileUri, hoverText, openDoc, positionOf } from './helpers';
+import { activated, EXTENSION_ID, fileUri, hoverEventually, openDoc, positionOf } from './helpers';
 
 interface TreeNodeLike { type: string; name?: string; key?: string; kind?: string; children?: TreeNodeLike[] }
 interface Api {
@@ -129,13 +129,7 @@ describe('the extension face: topics, reader, commands, symbols', () => {
     editor.selection = new vscode.Selection(2, 20, 2, 20);
     await vscode.commands.executeCommand('litnotes.insertCitation', 'compacter');
     assert.strictEqual(doc.lineAt(2).text, 'As shown [cite:@nola;@compacter]');
-    const deadline = Date.now() + 15000;
-    for (;;) {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(2, 17));
-      if (hoverText(hovers).includes('Networks as Linear Combination')) break;
-      if (Date.now() > deadline) assert.fail(`no hover for the Org citation: ${hoverText(hovers)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await hoverEventually(doc, new vscode.Position(2, 17), 'Networks as Linear Combination');
   });
 
   it('Add Bibliography File names a file outside the workspace in the user settings, and its entries hover', async () => {
@@ -148,13 +142,7 @@ describe('the extension face: topics, reader, commands, symbols', () => {
       assert.deepStrictEqual(config().inspect('bibliographyFiles')?.globalValue, [bib]);
       await vscode.workspace.fs.writeFile(fileUri('drafts/zotero.md'), Buffer.from('See [@zoteroOnly2023].\n'));
       const { doc } = await openDoc('drafts/zotero.md');
-      const deadline = Date.now() + 20000;
-      for (;;) {
-        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 8));
-        if (hoverText(hovers).includes('Kept In Zotero Only')) break;
-        if (Date.now() > deadline) assert.fail(`no hover from the added file: ${hoverText(hovers)}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await hoverEventually(doc, new vscode.Position(0, 8), 'Kept In Zotero Only', 20000);
     } finally {
       await config().update('bibliographyFiles', undefined, vscode.ConfigurationTarget.Global);
       fs.rmSync(outside, { recursive: true, force: true });
