@@ -79,7 +79,7 @@ connection.onInitialize((params: InitializeParams) => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      completionProvider: { triggerCharacters: ['@', '{', ',', '['], resolveProvider: true },
+      completionProvider: { triggerCharacters: ['@', '{', ',', '[', '&'], resolveProvider: true },
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
