@@ -76,6 +76,8 @@ connection.onInitialize((params: InitializeParams) => {
   const cacheDir = typeof init.cacheDir === 'string' && path.isAbsolute(init.cacheDir) ? init.cacheDir : undefined;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   session.start(folders, cacheDir);
+  // Code actions may run the client's own commands only where that client is there to run them.
+  session.clientRunsCommands = !offerCommands;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },

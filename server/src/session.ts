@@ -21,7 +21,7 @@ import { completeWithFullText, resolveCompletion } from './features/completion';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
 import { documentDiagnostics, problemDiagnostic, SAME_PAPER, UnreadBibliography, unreadBibliographyDiagnostics } from './features/diagnostics';
-import { createBibliographyAction, createNoteAction, formatOfBibliographyName, replaceKeyActions, unifyKeyActions } from './features/codeActions';
+import { createBibliographyAction, createNoteAction, formatOfBibliographyName, readOutsideBibliographyAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
 import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces } from './features/exportBibliography';
 import { newNoteEdit, newNotePath } from './features/noteTemplate';
 import { checkNewPaper, newPaperNoteText, noteKeyFor, paperInLibrary } from './features/newPaperNote';
@@ -453,12 +453,24 @@ export class Session {
     return actions;
   }
 
-  /** For each bibliography the draft names at `range` that does not exist: write it with what the draft cites. */
+  /** Whether the client is litnotes' own (VS Code), whose commands a code action may run. */
+  clientRunsCommands = false;
+
+  /**
+   * For each bibliography the draft names at `range` that does not exist: write it with what the
+   * draft cites. For one outside the workspace (in VS Code): read it, by adding it to the user's
+   * own `litnotes.bibliographyFiles` (the action names the whole path; nothing is read before the
+   * user chooses it).
+   */
   private createBibliographyActions(uri: string, range: Range): CodeAction[] {
     const draftPath = safePath(uri);
     if (!draftPath) return [];
-    const missing = this.unreadBibliographies(uri).filter((u) => u.why !== 'outside' && rangesOverlap(u.range, range));
+    const unread = this.unreadBibliographies(uri).filter((u) => rangesOverlap(u.range, range));
+    const missing = unread.filter((u) => u.why !== 'outside');
     const out: CodeAction[] = [];
+    for (const u of unread.filter((x) => x.why === 'outside' && this.clientRunsCommands && formatOfBibliographyName(x.name)).slice(0, 5)) {
+      out.push(readOutsideBibliographyAction(path.resolve(path.dirname(draftPath), u.name), unreadBibliographyDiagnostics([u])[0]));
+    }
     for (const [i, u] of missing.entries()) {
       const format = formatOfBibliographyName(u.name);
       if (!format) continue;

@@ -164,6 +164,9 @@ describe('bibliography files the user names, outside the workspace', function ()
     const at = (d: { range: unknown }) => d.range as Location['range'];
     assert.deepStrictEqual([at(outsideNamed).start.line, at(outsideNamed).start.character], [1, 'bibliography: '.length]);
     assert.match(outsideNamed.message, /outside the workspace folders, so litnotes does not read it: name it in litnotes\.bibliographyFiles/);
+    // Its fix runs VS Code's Add Bibliography File: another editor, which has no such command, is not offered it.
+    const actions = await client.request<{ title: string }[]>('textDocument/codeAction', { textDocument: { uri: draft }, range: at(outsideNamed), context: { diagnostics: [outsideNamed] } });
+    assert.ok(!actions.some((a) => a.title.startsWith('Read ')), JSON.stringify(actions.map((a) => a.title)));
   });
 
   it('a bibliography a draft names that does not exist gets a warning where it is named, and a fix that writes it; once written, none', async () => {

@@ -89,3 +89,9 @@ export function createBibliographyAction(newUri: string, name: string, text: str
     edit: newNoteEdit(newUri, text),
   };
 }
+
+/** For a bibliography outside the workspace: the client's Add Bibliography File command, on its whole path. */
+export function readOutsideBibliographyAction(file: string, diagnostic: Diagnostic): CodeAction {
+  const title = `Read ${file} with Literature Notes (adds it to litnotes.bibliographyFiles in your user settings)`;
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: 'litnotes.addBibliographyFile', arguments: [[file]] } };
+}

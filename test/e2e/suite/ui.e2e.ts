@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { TopicsTree } from '../../../client/src/topicsTree';
 import { TopicOutlineRequest, TopicOutlineResponse } from '../../../server/src/shared/protocol';
-import { activated, EXTENSION_ID, fileUri, hoverEventually, openDoc, positionOf } from './helpers';
+import { activated, diagnosticsMatching, EXTENSION_ID, fileUri, hoverEventually, openDoc, positionOf } from './helpers';
 
 interface TreeNodeLike { type: string; name?: string; key?: string; kind?: string; children?: TreeNodeLike[] }
 interface Api {
@@ -143,6 +143,27 @@ describe('the extension face: topics, reader, commands, symbols', () => {
       await vscode.workspace.fs.writeFile(fileUri('drafts/zotero.md'), Buffer.from('See [@zoteroOnly2023].\n'));
       const { doc } = await openDoc('drafts/zotero.md');
       await hoverEventually(doc, new vscode.Position(0, 8), 'Kept In Zotero Only', 20000);
+    } finally {
+      await config().update('bibliographyFiles', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('a draft naming a bibliography outside the workspace: a note, and a quick fix that reads it', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-outside-e2e-'));
+    const bib = path.join(outside, 'shared.bib');
+    fs.writeFileSync(bib, '@book{sharedOnly2019,\n  title = {A Book From The Shared Library},\n  author = {Roe, Rick},\n  year = {2019}\n}\n');
+    const config = () => vscode.workspace.getConfiguration('litnotes');
+    try {
+      await vscode.workspace.fs.writeFile(fileUri('drafts/shared.md'), Buffer.from(`---\nbibliography: ${bib}\n---\nSee [@sharedOnly2019].\n`));
+      const { doc } = await openDoc('drafts/shared.md');
+      const note = await diagnosticsMatching(doc.uri, (ds) => ds.find((d) => d.code === 'bibliography-outside'));
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, note.range);
+      const read = actions.find((a) => a.title.startsWith(`Read ${bib} with Literature Notes`));
+      assert.ok(read?.command, `no action among: ${actions.map((a) => a.title).join(', ')}`);
+      await vscode.commands.executeCommand(read.command.command, ...(read.command.arguments ?? []));
+      assert.deepStrictEqual(config().inspect('bibliographyFiles')?.globalValue, [bib]);
+      await hoverEventually(doc, new vscode.Position(3, 8), 'A Book From The Shared Library', 20000);
     } finally {
       await config().update('bibliographyFiles', undefined, vscode.ConfigurationTarget.Global);
       fs.rmSync(outside, { recursive: true, force: true });
