@@ -132,29 +132,31 @@ describe('the extension face: topics, reader, commands, symbols', () => {
     await hoverEventually(doc, new vscode.Position(2, 17), 'Networks as Linear Combination');
   });
 
-  it('Add Bibliography File names a file outside the workspace in the user settings, and its entries hover', async () => {
-    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-zotero-e2e-'));
-    const bib = path.join(outside, 'My Library.bib');
-    fs.writeFileSync(bib, '@article{zoteroOnly2023,\n  title = {Kept In Zotero Only},\n  author = {Doe, Jane},\n  year = {2023}\n}\n');
-    const config = () => vscode.workspace.getConfiguration('litnotes');
+  /** A one-entry .bib outside the workspace for `use`; the user setting it may be added to is cleared after. */
+  async function withOutsideBib(name: string, entry: string, use: (bib: string) => Promise<void>): Promise<void> {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-outside-e2e-'));
+    const bib = path.join(outside, name);
+    fs.writeFileSync(bib, entry);
     try {
+      await use(bib);
+    } finally {
+      await vscode.workspace.getConfiguration('litnotes').update('bibliographyFiles', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  }
+  const userBibliographyFiles = () => vscode.workspace.getConfiguration('litnotes').inspect('bibliographyFiles')?.globalValue;
+
+  it('Add Bibliography File names a file outside the workspace in the user settings, and its entries hover', () =>
+    withOutsideBib('My Library.bib', '@article{zoteroOnly2023,\n  title = {Kept In Zotero Only},\n  author = {Doe, Jane},\n  year = {2023}\n}\n', async (bib) => {
       await vscode.commands.executeCommand('litnotes.addBibliographyFile', [bib]);
-      assert.deepStrictEqual(config().inspect('bibliographyFiles')?.globalValue, [bib]);
+      assert.deepStrictEqual(userBibliographyFiles(), [bib]);
       await vscode.workspace.fs.writeFile(fileUri('drafts/zotero.md'), Buffer.from('See [@zoteroOnly2023].\n'));
       const { doc } = await openDoc('drafts/zotero.md');
       await hoverEventually(doc, new vscode.Position(0, 8), 'Kept In Zotero Only', 20000);
-    } finally {
-      await config().update('bibliographyFiles', undefined, vscode.ConfigurationTarget.Global);
-      fs.rmSync(outside, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('a draft naming a bibliography outside the workspace: a note, and a quick fix that reads it', async () => {
-    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-outside-e2e-'));
-    const bib = path.join(outside, 'shared.bib');
-    fs.writeFileSync(bib, '@book{sharedOnly2019,\n  title = {A Book From The Shared Library},\n  author = {Roe, Rick},\n  year = {2019}\n}\n');
-    const config = () => vscode.workspace.getConfiguration('litnotes');
-    try {
+  it('a draft naming a bibliography outside the workspace: a note, and a quick fix that reads it', () =>
+    withOutsideBib('shared.bib', '@book{sharedOnly2019,\n  title = {A Book From The Shared Library},\n  author = {Roe, Rick},\n  year = {2019}\n}\n', async (bib) => {
       await vscode.workspace.fs.writeFile(fileUri('drafts/shared.md'), Buffer.from(`---\nbibliography: ${bib}\n---\nSee [@sharedOnly2019].\n`));
       const { doc } = await openDoc('drafts/shared.md');
       const note = await diagnosticsMatching(doc.uri, (ds) => ds.find((d) => d.code === 'bibliography-outside'));
@@ -162,13 +164,9 @@ describe('the extension face: topics, reader, commands, symbols', () => {
       const read = actions.find((a) => a.title.startsWith(`Read ${bib} with Literature Notes`));
       assert.ok(read?.command, `no action among: ${actions.map((a) => a.title).join(', ')}`);
       await vscode.commands.executeCommand(read.command.command, ...(read.command.arguments ?? []));
-      assert.deepStrictEqual(config().inspect('bibliographyFiles')?.globalValue, [bib]);
+      assert.deepStrictEqual(userBibliographyFiles(), [bib]);
       await hoverEventually(doc, new vscode.Position(3, 8), 'A Book From The Shared Library', 20000);
-    } finally {
-      await config().update('bibliographyFiles', undefined, vscode.ConfigurationTarget.Global);
-      fs.rmSync(outside, { recursive: true, force: true });
-    }
-  });
+    }));
 
   it('Create Literature Note writes a new note and never overwrites one', async () => {
     await vscode.commands.executeCommand('litnotes.createNote', 'mmteb');
