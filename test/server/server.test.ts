@@ -189,6 +189,13 @@ describe('Org drafts (as Emacs and Neovim edit them)', function () {
     assert.match(hover.contents.value, /The Transformer replaces recurrence with attention/);
     const def = await server.client().request<Location>('textDocument/definition', server.client().at(draft, 0, 8));
     assert.deepStrictEqual([def.uri, def.range.start.line, def.range.start.character], [uri('roam/vaswani.org'), 2, 13]);
+    // Rename edits the key in ROAM_REFS and every citation, an Org draft's among them.
+    await server.client().open(uri('drafts/cites-roam.org'), 'org', 'As [cite:@vaswani2017attention] shows.\n');
+    type Edits = { changes: Record<string, { range: { start: { line: number; character: number }; end: { character: number } }; newText: string }[]> };
+    const edit = await server.client().request<Edits>('textDocument/rename', { ...server.client().at(draft, 0, 8), newName: 'vaswani2017' });
+    assert.deepStrictEqual(Object.keys(edit.changes).sort(), [uri('drafts/cites-roam.md'), uri('drafts/cites-roam.org'), uri('roam/vaswani.org')].sort());
+    assert.deepStrictEqual(edit.changes[uri('roam/vaswani.org')].map((e) => [e.range.start.line, e.range.start.character, e.range.end.character, e.newText]), [[2, 13, 33, 'vaswani2017']]);
+    assert.deepStrictEqual(edit.changes[uri('drafts/cites-roam.org')].map((e) => [e.range.start.character, e.newText]), [[10, 'vaswani2017']]);
   });
 });
 
