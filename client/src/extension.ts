@@ -130,6 +130,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     vscode.commands.registerCommand('litnotes.mergeTopic', (node?: TreeNode, into?: TreeNode) => topicCommands.merge(asTopic(node), asTopic(into))),
     vscode.commands.registerCommand('litnotes.hideTopic', (node?: TreeNode) => topicCommands.hide(asTopic(node))),
     vscode.commands.registerCommand('litnotes.addPaper', (input?: unknown) => papers.addPaper(typeof input === 'string' ? input : undefined)),
+    vscode.commands.registerCommand('litnotes.fetchArxivListing', (categories?: unknown) => papers.fetchArxivListing(Array.isArray(categories) ? categories.filter((c): c is string => typeof c === 'string') : undefined)),
     vscode.commands.registerCommand('litnotes.fetchDailyPapers', (dates?: unknown) => papers.fetchDailyPapers(Array.isArray(dates) ? dates.filter((d): d is string => typeof d === 'string') : undefined)),
   );
 

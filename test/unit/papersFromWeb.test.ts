@@ -5,7 +5,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { recognizePaper } from '../../client/src/papers/recognize';
 import { getText, NetworkError } from '../../client/src/papers/http';
-import { fetchDailyPapers, lookUpPaper, PaperSites, parseArxivAtom } from '../../client/src/papers/sources';
+import { fetchArxivListing, fetchDailyPapers, lookUpPaper, PaperSites, parseArxivAtom, splitCategories } from '../../client/src/papers/sources';
 import { FIXTURES } from './helpers';
 
 const web = (name: string) => fs.readFileSync(path.join(FIXTURES, 'web', name), 'utf8');
@@ -56,6 +56,8 @@ describe('papers from the web, against a local server that answers as the real s
       if (url.pathname === '/api/daily_papers' && url.searchParams.get('date') === '2025-09-10') return send(200, fs.readFileSync(path.join(FIXTURES, 'library/digests/hf-2025-09-10.json'), 'utf8'));
       if (url.pathname === '/api/daily_papers' && url.searchParams.get('date') === '2025-09-11') return send(200, '{"error":"Invalid date"}');
       if (url.pathname === '/api/daily_papers') return send(200, '<html>not json</html>');
+      if (url.pathname === '/list/cs.CL/new') return send(200, fs.readFileSync(path.join(FIXTURES, 'digests-html/arxiv-cs-cl-new.html'), 'utf8'));
+      if (url.pathname === '/list/cs.XX/new') return send(200, '<html><body>Maintenance</body></html>');
       if (url.pathname === '/429') return send(429, 'slow down', { 'retry-after': '30' });
       if (url.pathname === '/503') return send(503, 'down');
       if (url.pathname === '/redirect') return send(302, '', { location: '/api/papers/2410.00100' });
@@ -111,6 +113,17 @@ describe('papers from the web, against a local server that answers as the real s
     assert.strictEqual(day.text, fs.readFileSync(path.join(FIXTURES, 'library/digests/hf-2025-09-10.json'), 'utf8'));
     await assert.rejects(fetchDailyPapers('2025-09-11', sites), /not a list of papers; nothing was written/);
     await assert.rejects(fetchDailyPapers('2025-09-12', sites), /not JSON; nothing was used/);
+  });
+
+  it('an arXiv listing comes as the site serves it, with its papers counted and its date; anything else is refused', async () => {
+    const listing = await fetchArxivListing('cs.CL', sites);
+    assert.deepStrictEqual([listing.count, listing.date], [4, '2026-03-19']);
+    assert.strictEqual(listing.text, fs.readFileSync(path.join(FIXTURES, 'digests-html/arxiv-cs-cl-new.html'), 'utf8'));
+    await assert.rejects(fetchArxivListing('cs.XX', sites), /has no papers litnotes can read; nothing was written/);
+    const before = served.length;
+    await assert.rejects(fetchArxivListing('../../etc', sites), /is not an arXiv category/);
+    assert.strictEqual(served.length, before, 'no request for a name that is not a category');
+    assert.deepStrictEqual(splitCategories(' cs.CL, cs.LG  cs.CL;stat.ML '), ['cs.CL', 'cs.LG', 'stat.ML']);
   });
 
   it('each way a request fails has its own message', async () => {

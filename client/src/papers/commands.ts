@@ -1,15 +1,14 @@
 import * as vscode from 'vscode';
-import * as path from 'path';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CreateNoteRequest } from '../../../server/src/shared/protocol';
 import { recognizePaper } from './recognize';
-import { fetchDailyPapers, lookUpPaper, PaperSites } from './sources';
+import { ARXIV_CATEGORY, fetchArxivListing, fetchDailyPapers, lookUpPaper, PaperSites, splitCategories } from './sources';
 import { NetworkError } from './http';
 import { makeNote } from '../commands';
 
 /**
- * Add Paper… and Fetch Daily Papers…: the only places litnotes uses the network, and only when the
- * user runs them (both are disabled in an untrusted workspace).
+ * Add Paper…, Fetch Daily Papers… and Fetch arXiv Listing…: the only places litnotes uses the
+ * network, and only when the user runs them (all are disabled in an untrusted workspace).
  */
 export class PaperCommands {
   constructor(private readonly client: LanguageClient, private readonly show: (key: string) => Promise<void>) {}
@@ -57,18 +56,11 @@ export class PaperCommands {
       for (const [i, date] of dates!.entries()) {
         if (cancel.isCancellationRequested) break;
         progress.report({ message: `${date} (${i + 1} of ${dates!.length})`, increment: 100 / dates!.length });
-        const target = vscode.Uri.joinPath(digestFolder, `${date}.daily-papers.json`);
-        if (await exists(target)) {
-          const choice = await vscode.window.showWarningMessage(`${path.basename(target.fsPath)} is already there.`, { modal: true }, 'Replace', 'Skip');
-          if (choice !== 'Replace') continue;
-        }
+        const name = `${date}.daily-papers.json`;
+        if (!(await mayWrite(digestFolder, name))) continue;
         try {
           const day = await fetchDailyPapers(date, this.sites());
-          // Written whole or not at all: a temporary file renamed over the target.
-          const temp = vscode.Uri.joinPath(digestFolder, `.${date}.daily-papers.json.tmp`);
-          await vscode.workspace.fs.createDirectory(digestFolder);
-          await vscode.workspace.fs.writeFile(temp, Buffer.from(day.text, 'utf8'));
-          await vscode.workspace.fs.rename(temp, target, { overwrite: true });
+          await writeWhole(digestFolder, name, day.text);
           written++;
           papers += day.count;
         } catch (err) {
@@ -79,10 +71,62 @@ export class PaperCommands {
     if (problems.length) void vscode.window.showErrorMessage(`Daily Papers: ${problems.join(' ')}`);
     if (written) void vscode.window.showInformationMessage(`Daily Papers: ${papers} papers from ${written} day${written === 1 ? '' : 's'} in ${vscode.workspace.asRelativePath(digestFolder)}.`);
   }
+
+  /** Today's new submissions of arXiv categories, each listing written as the page into the digest folder. */
+  async fetchArxivListing(categories?: string[]): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) { void vscode.window.showErrorMessage('Open a folder to fetch arXiv listings into.'); return; }
+    const config = vscode.workspace.getConfiguration('litnotes', folder.uri);
+    if (!categories) {
+      const typed = await vscode.window.showInputBox({
+        title: 'Fetch arXiv Listing',
+        prompt: 'arXiv categories, separated by commas or spaces: their new submissions today',
+        placeHolder: 'cs.CL, cs.LG',
+        validateInput: (v) => (splitCategories(v).every((c) => ARXIV_CATEGORY.test(c)) && splitCategories(v).length ? undefined : 'Categories such as cs.CL, stat.ML or hep-th'),
+      });
+      categories = typed ? splitCategories(typed) : undefined;
+    }
+    if (!categories?.length) return;
+    const digestFolder = vscode.Uri.joinPath(folder.uri, config.get('digestFolder', 'digests'));
+    let written = 0, papers = 0;
+    const problems: string[] = [];
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Fetching arXiv listings', cancellable: true }, async (progress, cancel) => {
+      for (const [i, category] of categories!.entries()) {
+        if (cancel.isCancellationRequested) break;
+        progress.report({ message: `${category} (${i + 1} of ${categories!.length})`, increment: 100 / categories!.length });
+        try {
+          const listing = await fetchArxivListing(category, this.sites());
+          const name = `arxiv-${category}-${listing.date ?? new Date().toISOString().slice(0, 10)}.html`;
+          if (!(await mayWrite(digestFolder, name))) continue;
+          await writeWhole(digestFolder, name, listing.text);
+          written++;
+          papers += listing.count;
+        } catch (err) {
+          problems.push(err instanceof NetworkError ? err.message : `${category}: ${(err as Error).message}`);
+        }
+      }
+    });
+    if (problems.length) void vscode.window.showErrorMessage(`arXiv: ${problems.join(' ')}`);
+    if (written) void vscode.window.showInformationMessage(`arXiv: ${papers} papers from ${written} listing${written === 1 ? '' : 's'} in ${vscode.workspace.asRelativePath(digestFolder)}.`);
+  }
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try { await vscode.workspace.fs.stat(uri); return true; } catch { return false; }
+}
+
+/** Whether `name` may be written in `folder`: it is not there, or the user says to replace it. */
+async function mayWrite(folder: vscode.Uri, name: string): Promise<boolean> {
+  if (!(await exists(vscode.Uri.joinPath(folder, name)))) return true;
+  return (await vscode.window.showWarningMessage(`${name} is already there.`, { modal: true }, 'Replace', 'Skip')) === 'Replace';
+}
+
+/** Written whole or not at all: a temporary file renamed over the target. */
+async function writeWhole(folder: vscode.Uri, name: string, text: string): Promise<void> {
+  const temp = vscode.Uri.joinPath(folder, `.${name}.tmp`);
+  await vscode.workspace.fs.createDirectory(folder);
+  await vscode.workspace.fs.writeFile(temp, Buffer.from(text, 'utf8'));
+  await vscode.workspace.fs.rename(temp, vscode.Uri.joinPath(folder, name), { overwrite: true });
 }
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);

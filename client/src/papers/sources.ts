@@ -1,6 +1,7 @@
 import type { NewPaper } from '../../../server/src/shared/protocol';
 import type { PaperRef } from './recognize';
 import { getText, GetOptions, NetworkError } from './http';
+import { parseDigest } from '../../../server/src/parse/digest';
 
 /** Where papers are looked up: settings, so that a mirror, a proxy or a test server can stand in. */
 export interface PaperSites { arxiv: string; crossref: string; dailyPapers: string }
@@ -26,6 +27,27 @@ export async function fetchDailyPapers(date: string, sites: PaperSites, options?
     throw new NetworkError(`Daily Papers for ${date} is not a list of papers; nothing was written.`);
   }
   return { text, count: data.length };
+}
+
+/** An arXiv category as its listings name it: `cs.CL`, `stat.ML`, `hep-th`, `math.AG`. */
+export const ARXIV_CATEGORY = /^[a-z][a-z-]{1,15}(\.[A-Za-z][A-Za-z-]{0,7})?$/;
+
+/**
+ * An arXiv category's listing of new submissions, as the site serves the page (written to disk as
+ * it is: litnotes reads a saved listing as a digest), how many papers litnotes reads in it, and the
+ * listing's date. A page with none is refused.
+ */
+export async function fetchArxivListing(category: string, sites: PaperSites, options?: GetOptions): Promise<{ text: string; count: number; date?: string }> {
+  if (!ARXIV_CATEGORY.test(category)) throw new NetworkError(`"${category.slice(0, 40)}" is not an arXiv category (cs.CL, stat.ML, hep-th, …).`);
+  const text = await getText(`${trim(sites.arxiv)}/list/${category}/new`, { accept: 'text/html', ...options });
+  const { papers } = parseDigest('file:///listing.html', text, 'html');
+  if (!papers.length) throw new NetworkError(`arXiv's ${category} listing has no papers litnotes can read; nothing was written.`);
+  return { text, count: papers.length, date: papers[0].digestDate };
+}
+
+/** Categories as typed: separated by commas or spaces, each once, twenty at most. */
+export function splitCategories(typed: string): string[] {
+  return [...new Set(typed.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean))].slice(0, 20);
 }
 
 const trim = (base: string) => base.replace(/\/+$/, '');

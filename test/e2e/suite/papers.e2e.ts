@@ -12,14 +12,16 @@ const DAY = JSON.stringify([{ paper: { id: '2509.99001', title: 'Zebrafinch Song
 /** Fetch Daily Papers and Add Paper, with the sites' base addresses pointed at a local server. */
 describe('papers from the web, in the editor', () => {
   let server: http.Server;
-  const written = ['digests/2025-09-11.daily-papers.json', 'notes/vaswani2017attention.md'];
+  const written = ['digests/2025-09-11.daily-papers.json', 'notes/vaswani2017attention.md', 'digests/arxiv-cs.CL-2026-03-19.html'];
   before(async () => {
     await activated();
     const atom = fs.readFileSync(path.resolve(__dirname, '../../../../test/fixtures/web/arxiv-1706.03762.atom.xml'), 'utf8');
+    const listing = fs.readFileSync(path.resolve(__dirname, '../../../../test/fixtures/digests-html/arxiv-cs-cl-new.html'), 'utf8');
     server = http.createServer((req, res) => {
       const url = new URL(req.url!, 'http://x');
       if (url.pathname === '/api/daily_papers' && url.searchParams.get('date') === '2025-09-11') res.end(DAY);
       else if (url.pathname === '/api/query' && url.searchParams.get('id_list') === '1706.03762') res.end(atom);
+      else if (url.pathname === '/list/cs.CL/new') res.end(listing);
       else res.writeHead(404).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -48,6 +50,17 @@ describe('papers from the web, in the editor', () => {
     await vscode.commands.executeCommand('undo');
     return list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label).startsWith(key));
   }
+
+  it('Fetch arXiv Listing writes the day\'s new submissions as the site serves them, and its papers complete', async () => {
+    await vscode.commands.executeCommand('litnotes.fetchArxivListing', ['cs.CL']);
+    assert.match(fs.readFileSync(fileUri(written[2]).fsPath, 'utf8'), /Showing new listings for Thursday, 19 March 2026/);
+    let found = false;
+    for (let waited = 0; !found && waited < 20000; waited += 250) {
+      found = await completes('curriculum');
+      if (!found) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(found, 'a paper of the listing completes');
+  });
 
   it('Fetch Daily Papers for a date writes the day as the site serves it, and its papers complete', async () => {
     await vscode.commands.executeCommand('litnotes.fetchDailyPapers', ['2025-09-11']);
