@@ -263,7 +263,6 @@ const DAILY_PAPERS_TARGET = /\sdata-target\s*=\s*(["'])DailyPapers\1/i;
 function parseHtmlDigest(uri: string, text: string, relativePath: string): ParsedSource {
   const problems: SourceProblem[] = [];
   const log: string[] = [];
-  const index = new LineIndex(text);
   const notThere = (why: string): ParsedSource => {
     log.push(`${relativePath}: ${why}`);
     problems.push({ range: range(0, 0, 0, 1), message: `Not read as a Daily Papers page: ${why}.`, severity: 'warning', code: 'digest-html' });
@@ -283,6 +282,7 @@ function parseHtmlDigest(uri: string, text: string, relativePath: string): Parse
   }
   const entries = (data as { dailyPapers?: unknown } | null)?.dailyPapers;
   if (!Array.isArray(entries)) return notThere('its Daily Papers data has no dailyPapers list');
+  const index = new LineIndex(text);
   const element = index.positionAt(tagStart);
   const shownAt = textNodes(text, props);
   const papers = dailyPapersEntries(uri, entries, relativePath, log, (_n, _nested, title) => {
@@ -311,7 +311,6 @@ function textNodes(text: string, skip: { start: number; end: number }): Map<stri
 
 /** An arXiv listing's entry title (`<div class='list-title mathjax'><span class='descriptor'>Title:</span> …</div>`). */
 const ARXIV_TITLE = /<div class=['"]list-title[^'"]*['"]>/;
-const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 /**
  * An arXiv listing page saved as HTML (arxiv.org/list/cs.CL/new, /recent, /pastweek): each entry's
@@ -325,7 +324,7 @@ function parseArxivListing(uri: string, text: string, relativePath: string): Par
   const log: string[] = [];
   const index = new LineIndex(text);
   const heading = /<h3>[^<]{0,200}?(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})[^<]{0,40}<\/h3>/.exec(text);
-  const month = heading ? MONTH_NAMES.findIndex((m) => m.startsWith(heading[2].toLowerCase().slice(0, 3))) : -1;
+  const month = heading ? MONTHS.indexOf(heading[2].toLowerCase().slice(0, 3)) : -1;
   const day = heading && month >= 0 ? `${heading[3]}-${String(month + 1).padStart(2, '0')}-${heading[1].padStart(2, '0')}` : undefined;
   const date = day ? { written: day, rank: day } : undefined;
   const seen = new Set<string>();

@@ -1,4 +1,4 @@
-import { FrontMatterResult, readFrontMatter } from './frontMatter';
+import { FrontMatterResult, parseYamlBounded, readFrontMatter } from './frontMatter';
 import { CslItem, cslSources, isCslList, yamlIdRanges } from './bibliography';
 import { LineIndex, range } from '../util/text';
 import type { Range } from '../util/text';
@@ -29,8 +29,7 @@ export function draftBibliography(uri: string, text: string, flavor: DocumentFla
   const items: CslItem[] = [];
   const ranges = new Map<string, Range>();
   const take = (fm: FrontMatterResult, firstLine: number) => {
-    const paths = Array.isArray(fm.data.bibliography) ? fm.data.bibliography : [fm.data.bibliography];
-    named.push(...paths.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim()));
+    named.push(...bibliographyField(fm.data.bibliography));
     if (!isCslList(fm.data.references)) return;
     items.push(...fm.data.references);
     for (const [id, r] of yamlIdRanges('', fm.lines.map(({ line, text: t }) => ({ line: line + firstLine, text: t })))) if (!ranges.has(id)) ranges.set(id, r);
@@ -40,6 +39,25 @@ export function draftBibliography(uri: string, text: string, flavor: DocumentFla
   for (const block of laterMetadataBlocks(text, front.bodyLine)) take(readFrontMatter(block.text), block.line);
   if (items.length) references.papers = cslSources(uri, items, (id) => ranges.get(id), references, relativePath);
   return { named: [...new Set(named)].slice(0, MAX_NAMED), references };
+}
+
+/** A `bibliography:` field's paths: one, or a list; what is not a path left out. */
+function bibliographyField(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim());
+}
+
+/**
+ * Quarto's `_quarto.yml` or `_metadata.yml`: the bibliography it names for the drafts in its folder
+ * and below (those that name none themselves), relative to its folder; `error` if its YAML cannot be read.
+ */
+export function projectBibliography(text: string): { named: string[]; error?: string } {
+  if (!/^\s*bibliography\s*:/m.test(text)) return { named: [] };
+  try {
+    const named = bibliographyField((parseYamlBounded(text) as Record<string, unknown>).bibliography);
+    return { named: [...new Set(named)].slice(0, MAX_NAMED) };
+  } catch (err) {
+    return { named: [], error: String((err as Error)?.message ?? err).slice(0, 200) };
+  }
 }
 
 /** Metadata blocks looked at below the front matter: a draft has one or two. */

@@ -7,7 +7,7 @@ import { arxivOfDoi, cleanUrl, findArxivInText, findUrls, foldSpace, lineRange, 
 import { isCodeUrl } from '../shared/rules';
 
 /** Note text kept for full-text search; longer notes are searched by their beginning. */
-const MAX_BODY_CHARS = 64 * 1024;
+export const MAX_BODY_CHARS = 64 * 1024;
 
 const KEY_FIELDS = ['citekey', 'citeKey', 'citationKey', 'citation-key', 'citation_key', 'key', 'id'];
 /** Fields that mark any markdown file as a literature note (`key`/`id` are too generic for that). */

@@ -1,12 +1,10 @@
 import { parseAuthors } from './authors';
 import type { PaperSource, ParsedSource } from './types';
 import { MAX_KEY } from './citations';
-import { folderTopic } from './note';
+import { folderTopic, MAX_BODY_CHARS } from './note';
 import { arxivOfDoi, cleanUrl, findArxivInText, findUrls, foldSpace, parseArxivId, range, Range } from '../util/text';
 import { isCodeUrl } from '../shared/rules';
 
-/** Note text kept for full-text search, as for markdown notes. */
-const MAX_BODY_CHARS = 64 * 1024;
 /** How far into a file its keywords and first property drawers are looked for. */
 const HEAD_LINES = 200;
 
@@ -64,7 +62,7 @@ export function parseOrgNote(uri: string, text: string, relativePath: string): P
       : keyRange ?? range(0, 0, 0, 0);
   const prop = (...names: string[]) => names.map((n) => properties.get(n)?.text).find((v) => v);
   const authorText = prop('AUTHOR', 'AUTHORS', 'AUTHOR-OR-EDITOR');
-  const authors = authorText ? parseAuthors(authorText.includes(' and ') ? authorText.split(/\s+and\s+/) : authorText) : [];
+  const authors = authorText ? parseAuthors(authorText) : [];
   const year = Number(/\b(1[5-9]\d\d|2\d\d\d)\b/.exec(prop('YEAR', 'DATE', 'ISSUED') ?? '')?.[1]) || undefined;
   const doi = /\b(10\.\d{4,9}\/\S+)/.exec(prop('DOI') ?? '')?.[1];
   const body = lines.map((l) => l.text).join('\n');
@@ -89,7 +87,7 @@ export function parseOrgNote(uri: string, text: string, relativePath: string): P
 /** The citation keys a `ROAM_REFS` value (or `#+roam_key:`) names, with where each is; `bare`: the value is a key itself (`#+citekey:`). */
 function referenceKeys(value: OrgLine | undefined, bare: boolean): { key: string; range: Range }[] {
   if (!value) return [];
-  const start = valueRange(value).start.character;
+  const start = value.at;
   if (bare) {
     const key = value.text.trim().replace(/^@/, '');
     return key && key.length <= MAX_KEY && !/\s/.test(key) ? [{ key, range: range(value.line, start + value.text.indexOf(key), value.line, start + value.text.indexOf(key) + key.length) }] : [];

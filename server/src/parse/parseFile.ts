@@ -1,11 +1,10 @@
 import type { FileEntry } from './types';
 import { Candidate, PROJECT_METADATA } from './classify';
-import { parseYamlBounded } from './frontMatter';
 import { isPaperNote, parseNote } from './note';
 import { isOrgPaperNote, parseOrgNote } from './orgNote';
 import { digestFormat, parseDigest } from './digest';
 import { bibliographyFormat, cslItemsOf, parseBibliography } from './bibliography';
-import { draftBibliography, namedBibliographyRanges } from './draft';
+import { draftBibliography, namedBibliographyRanges, projectBibliography } from './draft';
 import { findCitations, flavorOf } from './citations';
 
 export interface ParsedFile { entry: FileEntry; log: string[] }
@@ -36,10 +35,7 @@ export function parseFile(uri: string, relativePath: string, candidate: Candidat
   }
   const bib = draftBibliography(uri, text, flavor, relativePath);
   const entry: FileEntry = { uri, kind, relativePath, sources: bib.references.papers, problems: bib.references.problems, citations };
-  if (bib.named.length) {
-    entry.bibliographies = bib.named;
-    entry.bibliographyRanges = namedBibliographyRanges(text, bib.named);
-  }
+  nameBibliographies(entry, text, bib.named);
   return { entry, log: bib.references.log };
 }
 
@@ -53,23 +49,17 @@ function jsonOf(relativePath: string, text: string): { data: unknown } | undefin
   }
 }
 
-/**
- * Quarto's `_quarto.yml` or `_metadata.yml`: a draft-like entry naming the bibliography of the drafts
- * in its folder and below (those that name none themselves), relative to its folder.
- */
+/** Quarto's project metadata: a draft-like entry that only names the bibliography of the drafts below it. */
 function projectMetadata(uri: string, relativePath: string, text: string): ParsedFile {
   const entry: FileEntry = { uri, kind: 'draft', relativePath, sources: [], problems: [], citations: [] };
-  if (!/^\s*bibliography\s*:/m.test(text)) return { entry, log: [] };
-  let data: Record<string, unknown>;
-  try {
-    data = parseYamlBounded(text) as Record<string, unknown>;
-  } catch (err) {
-    return { entry, log: [`${relativePath}: its bibliography could not be read (${String((err as Error)?.message ?? err).slice(0, 200)})`] };
-  }
-  const named = (Array.isArray(data.bibliography) ? data.bibliography : [data.bibliography]).filter((b): b is string => typeof b === 'string' && b.trim() !== '').map((b) => b.trim());
-  if (named.length) {
-    entry.bibliographies = [...new Set(named)].slice(0, 20);
-    entry.bibliographyRanges = namedBibliographyRanges(text, entry.bibliographies);
-  }
-  return { entry, log: [] };
+  const project = projectBibliography(text);
+  nameBibliographies(entry, text, project.named);
+  return { entry, log: project.error ? [`${relativePath}: its bibliography could not be read (${project.error})`] : [] };
+}
+
+/** A draft's bibliography files, and where it names each (for a diagnostic when one cannot be read). */
+function nameBibliographies(entry: FileEntry, text: string, named: string[]): void {
+  if (!named.length) return;
+  entry.bibliographies = named;
+  entry.bibliographyRanges = namedBibliographyRanges(text, named);
 }
