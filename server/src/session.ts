@@ -14,7 +14,8 @@ import type { ParseCacheConfig } from './ingest/parseCache';
 import { codeIdOf } from './runtime/cacheStore';
 import { afterWhileBusy, resultInSlices, runSliced, Slice } from './runtime/scheduler';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './shared/settings';
-import { Citation, DocumentFlavor, findCitations } from './parse/citations';
+import { Citation, DocumentFlavor, findCitations, flavorOf as flavorOfName } from './parse/citations';
+import { DRAFT } from './parse/classify';
 import { isLitnotesExport } from './parse/exportMarker';
 import { keyAt, KeyAt } from './features/keyAt';
 import { completeWithFullText, resolveCompletion } from './features/completion';
@@ -397,8 +398,8 @@ export class Session {
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return; // a URL (pandoc reads one)
       const target = path.resolve(path.dirname(draftPath), name);
       if (this.library.file(uriOf(target))) return;
-      if (!this.indexer.folderOf(target) && !this.indexer.userFilePaths().includes(target)) out.push({ name, range: ranges[i], why: 'outside' });
-      else if (!fs.existsSync(target)) out.push({ name, range: ranges[i], why: latex ? 'elsewhere' : 'missing' });
+      if (!this.indexer.folderOf(target) && !this.indexer.isUserFile(target)) out.push({ name, file: target, range: ranges[i], why: 'outside' });
+      else if (!fs.existsSync(target)) out.push({ name, file: target, range: ranges[i], why: latex ? 'elsewhere' : 'missing' });
     });
     return out;
   }
@@ -463,21 +464,16 @@ export class Session {
    * user chooses it).
    */
   private createBibliographyActions(uri: string, range: Range): CodeAction[] {
-    const draftPath = safePath(uri);
-    if (!draftPath) return [];
     const unread = this.unreadBibliographies(uri).filter((u) => rangesOverlap(u.range, range));
-    const missing = unread.filter((u) => u.why !== 'outside');
     const out: CodeAction[] = [];
     for (const u of unread.filter((x) => x.why === 'outside' && this.clientRunsCommands && formatOfBibliographyName(x.name)).slice(0, 5)) {
-      out.push(readOutsideBibliographyAction(path.resolve(path.dirname(draftPath), u.name), unreadBibliographyDiagnostics([u])[0]));
+      out.push(readOutsideBibliographyAction(u.file, unreadBibliographyDiagnostics([u])[0]));
     }
-    for (const [i, u] of missing.entries()) {
+    for (const u of unread.filter((x) => x.why !== 'outside').slice(0, 5)) {
       const format = formatOfBibliographyName(u.name);
       if (!format) continue;
       const { text, count } = exportBibliography(this.library, citedKeys(this.citationsFor(uri)), format);
-      const diagnostic = unreadBibliographyDiagnostics([u])[0];
-      out.push(createBibliographyAction(this.ports.toClient(uriOf(path.resolve(path.dirname(draftPath), u.name))), u.name, text, count, diagnostic));
-      if (i >= 4) break;
+      out.push(createBibliographyAction(this.ports.toClient(uriOf(u.file)), u.name, text, count, unreadBibliographyDiagnostics([u])[0]));
     }
     return out;
   }
@@ -835,13 +831,13 @@ function toFolder(uri: string): Folder | undefined {
 
 /** A document citations are looked for in: by its language, or by its extension (editors name languages differently). */
 function isDraft(doc: OpenDocument): boolean {
-  return DRAFT_LANGUAGES.has(doc.languageId) || /\.(md|markdown|qmd|rmd|tex|org)$/i.test(doc.uri);
+  return DRAFT_LANGUAGES.has(doc.languageId) || DRAFT.test(doc.uri);
 }
 
-/** How a document writes citations: LaTeX or Org by its language or extension, else markdown. */
+/** How a document writes citations: Org, else LaTeX, by its language or its extension (citations.ts's rule), else markdown. */
 export function flavorOf(doc: { uri: string; languageId: string }): DocumentFlavor {
-  if (doc.languageId === 'org' || /\.org$/i.test(doc.uri)) return 'org';
-  return doc.languageId === 'latex' || doc.languageId === 'tex' || /\.(tex|ltx|sty|cls)$/i.test(doc.uri) ? 'latex' : 'markdown';
+  const named = [flavorOfName(doc.languageId), flavorOfName(doc.uri)];
+  return named.includes('org') ? 'org' : named.includes('latex') ? 'latex' : 'markdown';
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -75,11 +75,11 @@ export function problemDiagnostic(p: SourceProblem): Diagnostic {
 }
 
 /**
- * A bibliography file a draft names that is not in the library, where the draft names it, and why:
+ * A bibliography file a draft names that is not in the library (`file`: its absolute path), where the draft names it, and why:
  * `missing` (no such file beside the draft), `elsewhere` (LaTeX: not beside the draft, which LaTeX
  * may still find through BIBINPUTS), `outside` (outside the workspace folders, never read).
  */
-export interface UnreadBibliography { name: string; range: Range; why: 'missing' | 'elsewhere' | 'outside' }
+export interface UnreadBibliography { name: string; file: string; range: Range; why: 'missing' | 'elsewhere' | 'outside' }
 
 export function unreadBibliographyDiagnostics(unread: readonly UnreadBibliography[]): Diagnostic[] {
   return unread.map(({ name, range, why }): Diagnostic => {

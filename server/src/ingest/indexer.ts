@@ -116,7 +116,7 @@ export class Indexer {
     private readonly loader: FileLoader = inThreadLoader,
   ) {
     this.classifier = new Classifier(settings);
-    this.userFiles = resolveUserFiles(settings.bibliographyFiles).paths.map((p) => ({ path: p, real: realPathOf(p) }));
+    this.userFiles = withRealPaths(resolveUserFiles(settings.bibliographyFiles).paths);
   }
 
   configure(folders: Folder[], settings: Settings): void {
@@ -125,7 +125,7 @@ export class Indexer {
     this.classifier = new Classifier(settings);
     const { paths, refused } = resolveUserFiles(settings.bibliographyFiles);
     for (const why of refused) this.hooks.log(`litnotes.bibliographyFiles: ${why}; not read`);
-    this.userFiles = paths.map((p) => ({ path: p, real: realPathOf(p) }));
+    this.userFiles = withRealPaths(paths);
   }
 
   /** The paths of the files `litnotes.bibliographyFiles` names (for the server to watch: no editor watches them). */
@@ -133,7 +133,8 @@ export class Indexer {
     return this.userFiles.map((f) => f.path);
   }
 
-  private isUserFile(fsPath: string): boolean {
+  /** Whether `fsPath` is one of the files `litnotes.bibliographyFiles` names. */
+  isUserFile(fsPath: string): boolean {
     return this.userFiles.some((f) => f.path === fsPath);
   }
 
@@ -446,6 +447,11 @@ export class Indexer {
     // A deleted folder: drop everything under it.
     for (const f of [...this.library.allFiles()]) if (f.uri.startsWith(prefix)) this.library.removeFile(f.uri);
   }
+}
+
+/** The user's bibliography files with their real paths (the path rule compares real paths). */
+function withRealPaths(paths: readonly string[]): { path: string; real: string }[] {
+  return paths.map((p) => ({ path: p, real: realPathOf(p) }));
 }
 
 export function safePath(uri: string): string | undefined {

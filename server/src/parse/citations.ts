@@ -227,8 +227,6 @@ export function findCitations(text: string, flavor: DocumentFlavor): Citation[] 
     if (flavor === 'markdown') {
       const label = EXAMPLE_LABEL.exec(line);
       if (label) examples.add(label[1]);
-    }
-    if (flavor === 'markdown') {
       const after = fenceAfter(line, fence);
       if (after !== null) { fence = after; continue; }
       if (fence) continue;

@@ -4,7 +4,8 @@ import type { Settings } from '../shared/settings';
 export type Candidate = 'note' | 'digest' | 'bibliography' | 'markdown' | 'draft';
 
 const MARKDOWN = /\.(md|markdown)$/i;
-const DRAFT = /\.(md|markdown|qmd|rmd|tex|org)$/i;
+/** Files that may cite: markdown, Quarto, R Markdown, LaTeX, Org. */
+export const DRAFT = /\.(md|markdown|qmd|rmd|tex|org)$/i;
 /** Quarto's project and folder metadata (`_quarto.yml`, `_metadata.yml`): the `bibliography:` of the drafts below them. */
 export const PROJECT_METADATA = /(^|\/)_(quarto|metadata)\.ya?ml$/i;
 
