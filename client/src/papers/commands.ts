@@ -49,34 +49,19 @@ export class PaperCommands {
     if (!folder) { void vscode.window.showErrorMessage('Open a folder to fetch Daily Papers into.'); return; }
     dates ??= await pickDates();
     if (!dates?.length) return;
-    const digestFolder = vscode.Uri.joinPath(folder.uri, vscode.workspace.getConfiguration('litnotes', folder.uri).get('digestFolder', 'digests'));
-    let written = 0, papers = 0;
-    const problems: string[] = [];
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Fetching Daily Papers', cancellable: true }, async (progress, cancel) => {
-      for (const [i, date] of dates!.entries()) {
-        if (cancel.isCancellationRequested) break;
-        progress.report({ message: `${date} (${i + 1} of ${dates!.length})`, increment: 100 / dates!.length });
-        const name = `${date}.daily-papers.json`;
-        if (!(await mayWrite(digestFolder, name))) continue;
-        try {
-          const day = await fetchDailyPapers(date, this.sites());
-          await writeWhole(digestFolder, name, day.text);
-          written++;
-          papers += day.count;
-        } catch (err) {
-          problems.push(err instanceof NetworkError ? err.message : `${date}: ${(err as Error).message}`);
-        }
-      }
+    await this.fetchEach({ title: 'Fetching Daily Papers', site: 'Daily Papers', unit: 'day' }, folder, dates, async (date, digestFolder) => {
+      const name = `${date}.daily-papers.json`;
+      if (!(await mayWrite(digestFolder, name))) return undefined;
+      const day = await fetchDailyPapers(date, this.sites());
+      await writeWhole(digestFolder, name, day.text);
+      return day.count;
     });
-    if (problems.length) void vscode.window.showErrorMessage(`Daily Papers: ${problems.join(' ')}`);
-    if (written) void vscode.window.showInformationMessage(`Daily Papers: ${papers} papers from ${written} day${written === 1 ? '' : 's'} in ${vscode.workspace.asRelativePath(digestFolder)}.`);
   }
 
   /** Today's new submissions of arXiv categories, each listing written as the page into the digest folder. */
   async fetchArxivListing(categories?: string[]): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) { void vscode.window.showErrorMessage('Open a folder to fetch arXiv listings into.'); return; }
-    const config = vscode.workspace.getConfiguration('litnotes', folder.uri);
     if (!categories) {
       const typed = await vscode.window.showInputBox({
         title: 'Fetch arXiv Listing',
@@ -87,27 +72,40 @@ export class PaperCommands {
       categories = typed ? splitCategories(typed) : undefined;
     }
     if (!categories?.length) return;
-    const digestFolder = vscode.Uri.joinPath(folder.uri, config.get('digestFolder', 'digests'));
+    await this.fetchEach({ title: 'Fetching arXiv listings', site: 'arXiv', unit: 'listing' }, folder, categories, async (category, digestFolder) => {
+      const listing = await fetchArxivListing(category, this.sites());
+      const name = `arxiv-${category}-${listing.date ?? new Date().toISOString().slice(0, 10)}.html`;
+      if (!(await mayWrite(digestFolder, name))) return undefined;
+      await writeWhole(digestFolder, name, listing.text);
+      return listing.count;
+    });
+  }
+
+  /**
+   * Each of `items` fetched into the folder's digest folder by `fetchOne` (which writes it and says
+   * how many papers it holds, or undefined when the user kept the file there), with progress and
+   * cancellation; what failed is said in one message, what was written in another.
+   */
+  private async fetchEach(what: { title: string; site: string; unit: string }, folder: vscode.WorkspaceFolder, items: readonly string[], fetchOne: (item: string, digestFolder: vscode.Uri) => Promise<number | undefined>): Promise<void> {
+    const digestFolder = vscode.Uri.joinPath(folder.uri, vscode.workspace.getConfiguration('litnotes', folder.uri).get('digestFolder', 'digests'));
     let written = 0, papers = 0;
     const problems: string[] = [];
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Fetching arXiv listings', cancellable: true }, async (progress, cancel) => {
-      for (const [i, category] of categories!.entries()) {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: what.title, cancellable: true }, async (progress, cancel) => {
+      for (const [i, item] of items.entries()) {
         if (cancel.isCancellationRequested) break;
-        progress.report({ message: `${category} (${i + 1} of ${categories!.length})`, increment: 100 / categories!.length });
+        progress.report({ message: `${item} (${i + 1} of ${items.length})`, increment: 100 / items.length });
         try {
-          const listing = await fetchArxivListing(category, this.sites());
-          const name = `arxiv-${category}-${listing.date ?? new Date().toISOString().slice(0, 10)}.html`;
-          if (!(await mayWrite(digestFolder, name))) continue;
-          await writeWhole(digestFolder, name, listing.text);
+          const count = await fetchOne(item, digestFolder);
+          if (count === undefined) continue;
           written++;
-          papers += listing.count;
+          papers += count;
         } catch (err) {
-          problems.push(err instanceof NetworkError ? err.message : `${category}: ${(err as Error).message}`);
+          problems.push(err instanceof NetworkError ? err.message : `${item}: ${(err as Error).message}`);
         }
       }
     });
-    if (problems.length) void vscode.window.showErrorMessage(`arXiv: ${problems.join(' ')}`);
-    if (written) void vscode.window.showInformationMessage(`arXiv: ${papers} papers from ${written} listing${written === 1 ? '' : 's'} in ${vscode.workspace.asRelativePath(digestFolder)}.`);
+    if (problems.length) void vscode.window.showErrorMessage(`${what.site}: ${problems.join(' ')}`);
+    if (written) void vscode.window.showInformationMessage(`${what.site}: ${papers} papers from ${written} ${what.unit}${written === 1 ? '' : 's'} in ${vscode.workspace.asRelativePath(digestFolder)}.`);
   }
 }
 
