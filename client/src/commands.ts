@@ -7,6 +7,7 @@ import { withBibliographyFiles } from './bibliographyFiles';
 import { isLitnotesExport } from '../../server/src/parse/exportMarker';
 import { incrementalQuery } from '../../server/src/shared/rules';
 import { openAt } from './reader';
+import { documentName, documentProblem } from './localDocuments';
 
 interface PaperPick extends vscode.QuickPickItem { key: string }
 
@@ -193,6 +194,44 @@ export class Commands {
     const p = await this.client.sendRequest(PaperRequest, { key });
     const target = p?.note ?? p?.entries[0] ?? p?.digests[0];
     if (target) await openAt(target.uri, target.line);
+  }
+
+  /**
+   * Open PDF: the paper's local document (a note's `pdf:` field, a bibliography entry's `file`
+   * field), with the system's viewer or in VS Code (`litnotes.pdf.openWith`). Only documents that
+   * exist are offered (a choice when there are several), and none in an untrusted workspace, whose
+   * notes and bibliographies choose what would be opened.
+   */
+  async openDocument(key: string): Promise<void> {
+    const p = await this.client.sendRequest(PaperRequest, { key });
+    if (!p) { void vscode.window.showWarningMessage(`No paper has the key "${key}".`); return; }
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showInformationMessage('Open PDF is off in an untrusted workspace: its notes and bibliographies name the files it would open.');
+      return;
+    }
+    const found: vscode.Uri[] = [];
+    for (const f of p.files) {
+      const why = documentProblem(f);
+      if (why) { this.output.appendLine(`Open PDF: ${f} is left out (${why}).`); continue; }
+      const uri = vscode.Uri.parse(f);
+      const stat = await vscode.workspace.fs.stat(uri).then((s) => s, () => undefined);
+      if (stat && stat.type & vscode.FileType.File) found.push(uri);
+      else this.output.appendLine(`Open PDF: ${uri.fsPath} (named for ${p.key}) does not exist.`);
+    }
+    if (!found.length) {
+      const why = p.files.length
+        ? `none of the ${p.files.length === 1 ? 'file' : `${p.files.length} files`} its note or bibliography entry names exists (${vscode.Uri.parse(p.files[0]).fsPath})`
+        : 'name one with `pdf:` in its note, or keep the `file` field in your BibTeX export';
+      void vscode.window.showInformationMessage(`No local PDF for ${p.key}: ${why}.`);
+      return;
+    }
+    const chosen = found.length === 1 ? found[0] : (await vscode.window.showQuickPick(
+      found.map((uri) => ({ label: `$(file-pdf) ${documentName(uri.toString())}`, description: uri.fsPath, uri })),
+      { title: `Open PDF: ${p.key}`, placeHolder: 'Which document?' }))?.uri;
+    if (!chosen) return;
+    const how = vscode.workspace.getConfiguration('litnotes').get<string>('pdf.openWith', 'system');
+    if (how === 'editor') await vscode.commands.executeCommand('vscode.open', chosen, { preview: false, viewColumn: vscode.ViewColumn.Active });
+    else if (!(await vscode.env.openExternal(chosen))) void vscode.window.showWarningMessage(`Could not open ${chosen.fsPath} with the system's viewer.`);
   }
 
   async copyKey(key: string): Promise<void> {

@@ -91,6 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     insertCitation: (key) => commands.insertCitation(key),
     createNote: (key) => commands.createNote(key),
     copyKey: (key) => commands.copyKey(key),
+    openDocument: (key) => commands.openDocument(key),
   }, () => ready);
   const papers = new PaperCommands(client, (key) => reader.show(key));
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
@@ -110,6 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     vscode.commands.registerCommand('litnotes.createNote', (arg?: unknown) => commands.createNote(keyOf(arg) ?? reader.currentKey)),
     vscode.commands.registerCommand('litnotes.goToSource', withKey((key) => commands.goToSource(key))),
     vscode.commands.registerCommand('litnotes.copyKey', withKey((key) => commands.copyKey(key))),
+    vscode.commands.registerCommand('litnotes.openPdf', withKey((key) => commands.openDocument(key))),
     vscode.commands.registerCommand('litnotes.reindex', () => commands.reindex()),
     vscode.commands.registerCommand('litnotes.addBibliographyFile', (paths?: unknown) => commands.addBibliographyFile(Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : undefined)),
     vscode.commands.registerCommand('litnotes.restartServer', async () => {

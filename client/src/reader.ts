@@ -11,6 +11,7 @@ export interface ReaderActions {
   insertCitation(key: string): Promise<void>;
   createNote(key: string): Promise<void>;
   copyKey(key: string): Promise<void>;
+  openDocument(key: string): Promise<void>;
 }
 
 /**
@@ -87,6 +88,7 @@ export class Reader implements vscode.Disposable {
       case 'cite': if (key) await this.actions.insertCitation(key); break;
       case 'createNote': if (key) await this.actions.createNote(key); break;
       case 'copyKey': if (key) await this.actions.copyKey(key); break;
+      case 'openDocument': if (key) await this.actions.openDocument(key); break;
       case 'openNote': {
         const details = key ? await this.client.sendRequest(PaperRequest, { key }) : null;
         if (details?.note) await openAt(details.note.uri, details.note.line);

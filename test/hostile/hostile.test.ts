@@ -142,8 +142,16 @@ describe('hostile input and faults', function () {
     fs.symlinkSync(w.outside, path.join(w.ws, 'notes', 'escape'));
     fs.symlinkSync(path.join(w.ws, 'notes'), path.join(w.ws, 'notes', 'loop'));
     const keys = ['../../x', '../outside/user-file', '/etc/passwd', 'C:\\Windows\\x', 'a\u0000b', 'x'.repeat(5000), 'CON', 'aux', 'nul.txt', '.', '..', '', ' ', 'notes/../../../x'];
+    // Documents for Open PDF: only local PDF, EPUB and DjVu files are kept, whatever a note or bibliography names.
+    const documents = ['../../../etc/passwd', '/usr/bin/evil.sh', '\\\\host\\share\\x.pdf', '//host/share/x.pdf', 'file://host/x.pdf', 'file:///tmp/x.sh%00.pdf', 'https://evil.example/x.pdf', 'javascript:alert(1)//.pdf', '~/x.pdf', 'page.html', '/papers/ok.pdf'];
+    w.write('notes/docsnote.md', `---\ncitekey: docsnote\ntitle: Documents\npdf: ${JSON.stringify(documents)}\n---\n[x](file://host/y.pdf)\n`);
+    w.write('refs/docs.bib', `@article{docsbib, title = {Documents}, file = {${documents.map((d) => d.replace(/\\/g, '\\\\').replace(/:/g, '\\:')).join(';')};Snapshot:files/1/a.html:text/html;Full Text:/papers/ok.pdf:application/pdf}}\n`);
     await hostileRun(w, async (client, probe) => {
       await client.ready(0, 60000);
+      for (const key of ['docsnote', 'docsbib']) {
+        const details = await client.request<{ files: string[] } | null>('litnotes/paper', { key });
+        assert.deepStrictEqual(details?.files, ['file:///papers/ok.pdf'], `${key}: only the local PDF is offered`);
+      }
       for (const key of keys) {
         type Answer = { uri?: string; edit?: { documentChanges?: { kind?: string; uri?: string; textDocument?: { uri: string } }[] }; message?: string };
         const r = await client.request<Answer>('litnotes/createNote', { paper: { title: `Paper ${key}`, authors: ['A B'], key } }).catch((e: Error): Answer => ({ message: e.message }));
@@ -159,7 +167,7 @@ describe('hostile input and faults', function () {
         for (const c of r?.documentChanges ?? []) for (const u of [c.uri, c.newUri]) if (u) assert.ok(decodeURIComponent(new URL(u).pathname).startsWith(w.ws), `rename to ${JSON.stringify(newName)} touches ${u}`);
       }
       await assertGoodNoteThere(client, w);
-      record('keys escaping the workspace (`../../x`, absolute, NUL, 5,000 characters, reserved names) for Create Literature Note and rename; a symlink out of the workspace and a symlink loop', keys.length * 2 + 2, probe.stop(), 'every edit stays in the workspace; the scan ends');
+      record('keys escaping the workspace (`../../x`, absolute, NUL, 5,000 characters, reserved names) for Create Literature Note and rename; a symlink out of the workspace and a symlink loop; documents for Open PDF (scripts, network shares, web and `javascript:` links, NUL) in a note and a `.bib` `file` field', keys.length * 2 + 2 + documents.length * 2, probe.stop(), 'every edit stays in the workspace; the scan ends; only local documents are offered');
     });
   });
 

@@ -35,6 +35,7 @@ describe('bibliography files', () => {
     const who = p.get('worldhealthorganizationGlobalReport2021')!;
     assert.deepStrictEqual([who.authors, who.organizations, who.type], [['World Health Organization'], ['World Health Organization'], 'report']);
     assert.strictEqual(p.get('wangKaSAKnowledgeAwareSingularValue2024')!.arxiv, '2412.06071', 'from Zotero\'s number "arXiv:…" and the URL');
+    assert.deepStrictEqual(konig.files, ['file:///home/user/Zotero/storage/ABCD1234/Konig%20-%202020.pdf'], 'the file field: the attached PDF');
     // Definition lands on the key in the entry's first line.
     assert.deepStrictEqual(konig.keyRange, { start: { line: 4, character: 9 }, end: { line: 4, character: 39 } });
   });

@@ -6,7 +6,7 @@ import type { PaperDetails } from '../../server/src/shared/protocol';
 
 const paper = (over: Partial<PaperDetails> = {}): PaperDetails => ({
   key: 'kasa', aliases: [], title: 'KaSA: Knowledge-Aware Singular-Value Adaptation', authors: ['Fan Wang'], year: 2024,
-  codeUrls: ['https://github.com/juyongjiang/KaSA'], abstract: 'An abstract.', topics: ['peft'], entries: [], digests: [{ uri: 'file:///ws/d.txt', line: 3 }],
+  codeUrls: ['https://github.com/juyongjiang/KaSA'], files: [], abstract: 'An abstract.', topics: ['peft'], entries: [], digests: [{ uri: 'file:///ws/d.txt', line: 3 }],
   citedIn: ['file:///ws/drafts/a.md'], related: [{ key: 'nola', title: 'NOLA', score: 1 }], ...over,
 });
 const resources = (): ReaderResources => ({

@@ -37,6 +37,7 @@ export function paperDetails(library: Library, paper: Paper, related: PaperDetai
     doi: paper.doi && capText(paper.doi, DETAILS.name),
     url: paper.url,
     codeUrls: some(paper.codeUrls),
+    files: some(paper.files ?? []),
     abstract: abstract && capText(abstract, DETAILS.abstract),
     summary: summary && capText(summary, DETAILS.summary),
     topics: some(paper.topics),

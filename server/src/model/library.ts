@@ -769,6 +769,7 @@ function newPaper(key: string, source: PaperSource): Paper {
     pages: source.pages,
     publisher: source.publisher,
     issued: source.issued,
+    files: source.files,
     note: isNote ? source : undefined,
     entries: source.kind === 'bib' ? [source] : NO_SOURCES,
     digests: source.kind === 'digest' ? [source] : [],
@@ -812,6 +813,7 @@ class DigestPaper implements Paper {
   get pages(): string | undefined { return this.source.pages; }
   get publisher(): string | undefined { return this.source.publisher; }
   get issued(): string | undefined { return this.source.issued; }
+  get files(): string[] | undefined { return this.source.files; }
   get note(): undefined { return undefined; }
   get entries(): PaperSource[] { return NO_SOURCES; }
   /** A new list each time, frozen: adding an entry is for a paper of several. */
@@ -877,6 +879,8 @@ function fillFrom(paper: Paper, s: PaperSource): void {
   paper.arxiv ??= s.arxiv;
   paper.keywords ??= s.keywords;
   for (const u of s.codeUrls) if (!paper.codeUrls.includes(u)) paper.codeUrls = [...paper.codeUrls, u];
+  // A note's PDF and the bibliography entry's attachment may differ: the paper has both (the note's first).
+  for (const f of s.files ?? []) if (!paper.files?.includes(f)) paper.files = [...(paper.files ?? []), f];
 }
 
 /** Whether two author lists can be of one paper: their first authors' family names agree, or one list is empty. */

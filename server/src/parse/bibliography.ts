@@ -4,6 +4,7 @@ import { stringSpans } from './jsonSpans';
 import { arxivOfDoi, cleanUrl, foldSpace, LineIndex, parseArxivId, range, Range } from '../util/text';
 import { MAX_KEY } from './citations';
 import { isLitnotesExport } from './exportMarker';
+import { bibtexFileDocuments } from './attachments';
 
 /**
  * Bibliography files: BibTeX / BibLaTeX (`.bib`, as Zotero + Better BibTeX export them) and CSL
@@ -115,6 +116,7 @@ function cslSource(uri: string, item: CslItem, key: string, keyRange: Range, ord
     issue: text(item.issue),
     pages: text(item.page),
     publisher: text(item.publisher),
+    files: undefined,
     ordinal,
   };
 }
@@ -363,6 +365,14 @@ function parseBibtex(uri: string, text: string, relativePath: string): ParsedSou
     if (aliases.length) aliasesOf.set(r.label, [...new Set(aliases)]);
   }
   if (aliasesOf.size) for (const paper of out.papers) paper.aliases = aliasesOf.get(paper.key!) ?? paper.aliases;
+  // The `file` field (Better BibTeX's attachments): the paper's PDF, which the mapping drops too.
+  const filesOf = new Map<string, string[]>();
+  for (const r of raw) {
+    const field = r.properties.file;
+    const files = typeof field === 'string' ? bibtexFileDocuments(field, uri) : [];
+    if (files.length) filesOf.set(r.label, files);
+  }
+  if (filesOf.size) for (const paper of out.papers) paper.files = filesOf.get(paper.key!);
   return out;
 }
 

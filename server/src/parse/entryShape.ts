@@ -30,7 +30,7 @@ function sourceProblem(s: unknown, uri: string): string | undefined {
   if (s.kind !== 'digest' && !(isString(s.key) && s.key.length > 0 && s.key.length <= MAX_KEY)) return s.kind === 'note' ? 'a note has no key' : 'a bibliography entry has no key';
   if (!isString(s.title) || !isRange(s.titleRange) || !Number.isInteger(s.ordinal)) return 'a source lacks its title or position';
   if (!isStringArray(s.authors) || !isStringArray(s.codeUrls) || !isStringArray(s.topics)) return 'a source has malformed lists';
-  if (!optional(s.organizations, isStringArray) || !optional(s.aliases, isStringArray) || !optional(s.keywords, isStringArray)) return 'a source has malformed lists';
+  if (!optional(s.organizations, isStringArray) || !optional(s.aliases, isStringArray) || !optional(s.keywords, isStringArray) || !optional(s.files, isStringArray)) return 'a source has malformed lists';
   for (const k of ['key', 'digestDate', 'arxiv', 'doi', 'url', 'dateRank', 'type', 'container', 'volume', 'issue', 'pages', 'publisher', 'issued'] as const) {
     if (!optional(s[k], isString)) return `a source has a malformed ${k}`;
   }

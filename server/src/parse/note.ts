@@ -5,10 +5,13 @@ import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { MAX_KEY } from './citations';
 import { arxivOfDoi, cleanUrl, findArxivInText, findUrls, foldSpace, lineRange, parseArxivId, range, Range } from '../util/text';
 import { isCodeUrl } from '../shared/rules';
+import { noteDocuments } from './attachments';
 
 /** Note text kept for full-text search; longer notes are searched by their beginning. */
 export const MAX_BODY_CHARS = 64 * 1024;
 
+/** Front matter fields that name the paper's own documents (papis' `files`, Obsidian templates' `pdf`). */
+const DOCUMENT_FIELDS = ['pdf', 'pdfs', 'file', 'files', 'attachment', 'attachments'];
 const KEY_FIELDS = ['citekey', 'citeKey', 'citationKey', 'citation-key', 'citation_key', 'key', 'id'];
 /** Fields that mark any markdown file as a literature note (`key`/`id` are too generic for that). */
 const CITEKEY_FIELDS = ['citekey', 'citeKey', 'citationKey', 'citation-key', 'citation_key'];
@@ -122,6 +125,7 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
   const codeUrls = unique([...codeFields.map((c) => cleanUrl(c)).filter((u): u is string => !!u), ...findUrls(fm.body).filter(isCodeUrl)]);
 
   const aliases = parseAliases(data.aliases ?? data.alias, key);
+  const files = noteDocuments(DOCUMENT_FIELDS.map((f) => data[f]), fm.body, uri);
   const abstractField = scalar(data.abstract) ?? scalar(work.abstract) ?? calloutText(bodyLines, 'abstract');
   const summary = findSection(bodyLines) ?? calloutText(bodyLines, 'summary') ?? firstParagraph(bodyLines);
   let topics = unique([...parseTopics(data.tags ?? data.topics ?? data.keywords ?? work.tags), ...bodyTags(bodyLines)]).slice(0, 50);
@@ -147,6 +151,7 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
     summary,
     topics,
     body: fm.body.length > MAX_BODY_CHARS ? fm.body.slice(0, MAX_BODY_CHARS) : fm.body,
+    files: files.length ? files : undefined,
     ordinal: 0,
   };
   return { papers: [paper], problems, log };

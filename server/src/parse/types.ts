@@ -53,6 +53,8 @@ export interface PaperMetadata<T extends Text = string> {
   publisher?: string;
   /** When it was published: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. */
   issued?: string;
+  /** Local documents of the paper (its PDF), as `file:` URIs (parse/attachments.ts); not checked to exist. */
+  files?: string[];
 }
 
 /** What one note, one digest entry or one bibliography entry says about a paper. */

@@ -51,6 +51,8 @@ export interface PaperDetails {
   doi?: string;
   url?: string;
   codeUrls: string[];
+  /** Local documents (the paper's PDF) as `file:` URIs, as notes and bibliography entries name them; the editor checks each exists. */
+  files: string[];
   abstract?: string;
   /** The note's own summary, when it differs from the abstract. */
   summary?: string;

@@ -24,3 +24,12 @@ export function incrementalQuery(text: string): string {
 
 /** An arXiv DOI (`10.48550/arXiv.2409.06543`: arXiv's own, registered with DataCite, not Crossref), with the arXiv id after it. */
 export const ARXIV_DOI = /^10\.48550\/arxiv\.(.+)$/i;
+
+/**
+ * Whether a local file is a document litnotes offers to open (a paper's PDF, EPUB or DjVu): by its
+ * name, so that nothing a note or bibliography names (a script, an application, a web page) is ever
+ * handed to the system to open. The server keeps only these, and the editor checks again.
+ */
+export function isDocumentPath(path: string): boolean {
+  return /\.(pdf|epub|djvu?)$/i.test(path);
+}

@@ -1,0 +1,51 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { activated, fileUri } from './helpers';
+
+/** The smallest PDF a viewer takes: one empty page. */
+const PDF = '%PDF-1.1\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
+
+const note = (key: string, pdf: string) => `---\ncitekey: ${key}\ntitle: "Documents test ${key}"\npdf: "${pdf}"\n---\nA note with a document.\n`;
+
+/** The URIs of every open tab's file. */
+const openTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.fsPath).filter(Boolean);
+
+describe('Open PDF, in the editor', () => {
+  const written = ['notes/docstest-attention.pdf', 'notes/docstest2017.md', 'notes/docsscript2017.md', 'notes/docs-run.sh'];
+  before(async () => {
+    await activated();
+    fs.writeFileSync(fileUri(written[0]).fsPath, PDF);
+    fs.writeFileSync(fileUri(written[3]).fsPath, '#!/bin/sh\ntouch /tmp/litnotes-pwned\n');
+    fs.writeFileSync(fileUri(written[1]).fsPath, note('docstest2017', '[[docstest-attention.pdf]]'));
+    fs.writeFileSync(fileUri(written[2]).fsPath, note('docsscript2017', 'docs-run.sh'));
+    await vscode.workspace.getConfiguration('litnotes').update('pdf.openWith', 'editor', vscode.ConfigurationTarget.Workspace);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('litnotes').update('pdf.openWith', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const rel of written) fs.rmSync(fileUri(rel).fsPath, { force: true });
+  });
+
+  it('opens the PDF a note names for its key; a script a note names is never opened', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const pdf = fileUri(written[0]).fsPath;
+    // The new note is read by the watcher: ask until the paper is known.
+    for (let waited = 0; !openTabs().includes(pdf) && waited < 20000; waited += 500) {
+      await vscode.commands.executeCommand('litnotes.openPdf', 'docstest2017');
+      if (!openTabs().includes(pdf)) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(openTabs().includes(pdf), `the PDF is open in a tab (tabs: ${openTabs().join(', ')})`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The script's note is indexed (the reader shows its paper), and offers nothing to open.
+    const api = (await activated()) as unknown as { reader: { currentKey?: string } };
+    for (let waited = 0; api.reader.currentKey !== 'docsscript2017' && waited < 20000; waited += 500) {
+      await vscode.commands.executeCommand('litnotes.openReader', 'docsscript2017');
+      if (api.reader.currentKey !== 'docsscript2017') await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.strictEqual(api.reader.currentKey, 'docsscript2017', 'the note naming a script is indexed');
+    await vscode.commands.executeCommand('litnotes.openPdf', 'docsscript2017');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepStrictEqual(openTabs().filter((p) => p!.endsWith('docs-run.sh')), [], 'the script is not opened');
+  });
+});
