@@ -8,6 +8,7 @@ import { isLitnotesExport } from '../../server/src/parse/exportMarker';
 import { incrementalQuery } from '../../server/src/shared/rules';
 import { openAt } from './reader';
 import { documentName, documentProblem } from './localDocuments';
+import { draftLanguage, isDraft } from './drafts';
 
 interface PaperPick extends vscode.QuickPickItem { key: string }
 
@@ -77,9 +78,6 @@ export async function pickPaper(client: LanguageClient, title: string): Promise<
   });
 }
 
-const DRAFT_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'latex', 'org']);
-/** A document's language as citations go: `org` for an Org file (which is plain text without an Org extension). */
-const draftLanguage = (doc: vscode.TextDocument) => (/\.org$/i.test(doc.fileName) ? 'org' : doc.languageId);
 
 const EXPORT_CHOICES: (vscode.QuickPickItem & { format: ExportBibliographyParams['format']; extension: string })[] = [
   { label: 'CSL JSON', description: 'pandoc, Quarto, Zotero', format: 'csl-json', extension: 'json' },
@@ -128,7 +126,7 @@ export class Commands {
    */
   async exportBibliography(): Promise<void> {
     const editor = vscode.window.activeTextEditor ?? this.lastEditor;
-    const draft = editor && DRAFT_LANGUAGES.has(draftLanguage(editor.document)) && editor.document.uri.scheme === 'file' ? editor.document : undefined;
+    const draft = editor && isDraft(editor.document) && editor.document.uri.scheme === 'file' ? editor.document : undefined;
     const scope = draft
       ? await vscode.window.showQuickPick([
         { label: `$(file) Papers cited in ${vscode.workspace.asRelativePath(draft.uri)}`, uri: draft.uri.toString() },

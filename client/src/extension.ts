@@ -8,6 +8,7 @@ import { StatusItem } from './status';
 import { TopicsTree } from './topicsTree';
 import { TopicCommands } from './topicCommands';
 import { onConnectionError, onServerClosed, RestartBudget, RestartEvents } from './serverRestarts';
+import { CitedTree } from './citedTree';
 import { Reader } from './reader';
 import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
@@ -33,6 +34,7 @@ export interface LitnotesApi {
   readonly serverRestarts: number;
   onStatus: vscode.Event<StatusParams>;
   topics: TopicsTree;
+  cited: CitedTree;
   reader: Reader;
 }
 
@@ -95,6 +97,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   }, () => ready);
   const papers = new PaperCommands(client, (key) => reader.show(key));
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
+  const cited = new CitedTree(client);
+  cited.attach(vscode.window.createTreeView('litnotes.cited', { treeDataProvider: cited, showCollapseAll: true }));
   context.subscriptions.push(topics.view.onDidExpandElement((e) => { if (e.element.type === 'topic' && e.element.id === NEW_PAPERS_TOPIC) topics.markSeen(); }));
   const keyOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as TreeNode | undefined)?.type === 'paper' ? (arg as { key: string }).key : undefined);
   const withKey = (f: (key: string) => unknown) => async (arg?: unknown) => {
@@ -103,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   };
 
   context.subscriptions.push(
-    statusEmitter, output, status, topics, topics.view, reader, commands.track(),
+    statusEmitter, output, status, topics, topics.view, cited, cited.view!, reader, commands.track(),
     vscode.commands.registerCommand('litnotes.showOutput', () => commands.showOutput()),
     vscode.commands.registerCommand('litnotes.insertCitation', (arg?: unknown) => commands.insertCitation(keyOf(arg))),
     vscode.commands.registerCommand('litnotes.openReader', withKey((key) => reader.show(key))),
@@ -152,6 +156,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
         resolveReady(s);
         if ((s.papers > 0) !== (lastPapers > 0)) void vscode.commands.executeCommand('setContext', 'litnotes.hasPapers', s.papers > 0);
         if (s.papers !== lastPapers || topics.roots_().length === 0) topics.scheduleRefresh();
+        cited.schedule(0);
         lastPapers = s.papers;
       }
     }),
@@ -159,7 +164,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   );
   // Any later change of the library (files saved, created, deleted) refreshes the tree too.
   context.subscriptions.push(vscode.workspace.onDidSaveTextDocument(() => topics.scheduleRefresh()));
-  return { ready, onStatus: statusEmitter.event, topics, reader, get serverRestarts() { return restarts.total; } };
+  return { ready, onStatus: statusEmitter.event, topics, cited, reader, get serverRestarts() { return restarts.total; } };
 }
 
 export async function deactivate(): Promise<void> {

@@ -10,7 +10,7 @@ import { flavorOf, Session } from './session';
 import { completionItemAs, hoverAs, prefersMarkdown, UriSpelling, toResponseError } from './lsp/convert';
 import { checkedDocumentSync } from './lsp/documentSync';
 import {
-  CitedKeysRequest, CreateNoteRequest, ExportBibliographyRequest, ListRequest, LogNotification, PaperRequest, ReindexRequest, SearchRequest,
+  CitedKeysRequest, DraftCitationsRequest, CreateNoteRequest, ExportBibliographyRequest, ListRequest, LogNotification, PaperRequest, ReindexRequest, SearchRequest,
   MarkPapersSeenRequest, StatusNotification, TopicOutlineRequest, TopicPapersRequest, TopicsRequest,
 } from './shared/protocol';
 import { logMemory } from './runtime/memoryLog';
@@ -197,6 +197,7 @@ connection.onRequest(SearchRequest, (params) => session.fullTextSearch(params));
 connection.onRequest(PaperRequest, (params) => session.paper(params?.key));
 connection.onRequest(ListRequest, (params) => session.list(params ?? undefined));
 connection.onRequest(CitedKeysRequest, (params) => session.citedKeys(typeof params?.uri === 'string' ? uris.fromClient(params.uri) : ''));
+connection.onRequest(DraftCitationsRequest, (params) => session.draftCitations(typeof params?.uri === 'string' ? uris.fromClient(params.uri) : ''));
 connection.onRequest(CreateNoteRequest, (params) => session.createNote(params));
 connection.onRequest(ExportBibliographyRequest, (params) => session.exportBibliography(params));
 connection.onRequest(TopicsRequest, () => session.topics());

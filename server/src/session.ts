@@ -29,8 +29,9 @@ import { checkNewPaper, newPaperNoteText, noteKeyFor, paperInLibrary } from './f
 import { prepareRename, renameKey } from './features/rename';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
+import { draftCitations } from './features/draftCitations';
 import type {
-  CreateNoteParams, CreateNoteResponse, ExportBibliographyParams, ExportBibliographyResponse, ListParams, ListResponse, PaperDetails, PaperSummary, SearchParams,
+  CreateNoteParams, CreateNoteResponse, DraftCitationsResponse, ExportBibliographyParams, ExportBibliographyResponse, ListParams, ListResponse, PaperDetails, PaperSummary, SearchParams,
   SearchResponse, StatusParams, TopicOutlineParams, TopicOutlineResponse, TopicPapersParams, TopicPapersResponse, TopicsResponse,
 } from './shared/protocol';
 import { NEW_PAPERS_TOPIC } from './shared/protocol'; // a value, beside the types above
@@ -537,6 +538,21 @@ export class Session {
     const query = typeof params?.query === 'string' ? params.query.trim().slice(0, 200) : '';
     const papers = query ? rankPapers(this.library, query, limit) : all.slice(0, limit);
     return { total: all.length, papers: papers.map(summaryOf) };
+  }
+
+  /** The "Cited in Draft" view's list: what the document cites, each paper once. */
+  draftCitations(uri: string): DraftCitationsResponse {
+    const { entries, citations } = draftCitations(this.library, this.citationsFor(uri));
+    return {
+      citations,
+      papers: entries.map((e) => ({
+        key: capText(e.key, SHOWN.key),
+        paper: e.paper && summaryOf(e.paper),
+        written: e.written.map((k) => capText(k, SHOWN.key)),
+        places: e.places.map((p) => ({ line: p.line, character: p.character })),
+        count: e.count,
+      })),
+    };
   }
 
   citedKeys(uri: string): string[] {

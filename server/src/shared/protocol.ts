@@ -116,6 +116,16 @@ export interface ListResponse { papers: PaperSummary[]; total: number }
 export interface ListParams { limit?: number; query?: string }
 export const ListRequest = new RequestType<ListParams | undefined, ListResponse, void>('litnotes/list');
 
+/**
+ * Client -> server: what a draft cites, each paper once in the order the draft first cites it (the
+ * "Cited in Draft" view). `paper`: absent for a key no paper has. `places`: where it is cited (the
+ * first 100; `count` counts them all). `citations`: every citation counted.
+ */
+export interface DraftCitationsParams { uri: string }
+export interface CitedPaper { key: string; paper?: PaperSummary; written: string[]; places: { line: number; character: number }[]; count: number }
+export interface DraftCitationsResponse { papers: CitedPaper[]; citations: number }
+export const DraftCitationsRequest = new RequestType<DraftCitationsParams, DraftCitationsResponse, void>('litnotes/draftCitations');
+
 /** Client -> server: primary keys of the papers a document cites. */
 export interface CitedKeysParams { uri: string }
 export const CitedKeysRequest = new RequestType<CitedKeysParams, string[], void>('litnotes/citedKeys');
