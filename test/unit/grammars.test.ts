@@ -7,12 +7,24 @@ import * as textmate from 'vscode-textmate';
 const ROOT = path.resolve(__dirname, '../../..');
 const GRAMMARS: Record<string, string> = {
   'litnotes.citations.injection': path.join(ROOT, 'syntaxes/citations.injection.tmLanguage.json'),
+  'litnotes.citations.org.injection': path.join(ROOT, 'syntaxes/citations.org.injection.tmLanguage.json'),
   'text.litnotes.digest': path.join(ROOT, 'syntaxes/digest.tmLanguage.json'),
 };
 // Minimal host grammars: the injection is tested on its own, into markdown and LaTeX scopes.
 const HOSTS: Record<string, object> = {
   'text.html.markdown': { scopeName: 'text.html.markdown', patterns: [{ begin: '^```', end: '^```', name: 'markup.fenced_code.block.markdown' }, { match: '`[^`]*`', name: 'markup.inline.raw.string.markdown' }] },
   'text.tex.latex': { scopeName: 'text.tex.latex', patterns: [{ match: '%.*$', name: 'comment.line.percentage.tex' }] },
+  // The scopes the Org extensions' grammar (vscode-org-mode, `source.org`) gives links, source blocks, verbatim and comments.
+  'source.org': {
+    scopeName: 'source.org',
+    patterns: [
+      { begin: '(?i)^\\s*#\\+BEGIN_SRC\\s+python\\b.*$', end: '(?i)^\\s*#\\+END_SRC$', name: 'meta.block.source.python.org', patterns: [{ begin: '(^|\\G)(\\s*)(.*)', while: '(^|\\G)(?!\\s*#\\+END_SRC\\s*)', contentName: 'meta.embedded.block.python' }] },
+      { begin: '(?i)(#\\+BEGIN_(\\w+))\\b\\s*(.*)$', end: '(?i)(#\\+END_\\2)$', name: 'meta.block.${2:/downcase}' },
+      { match: '(\\[\\[)([^\\[\\]]+)(\\])(?:(\\[)([^\\[\\]]+)(\\]))?(\\])', name: 'meta.link.inline.org' },
+      { match: '(^|\\s)\\=[^\\s](.*?[^\\s])?\\=($|\\W)', name: 'variable.org' },
+      { match: '(^|\\s)(#)\\s(.*)$', captures: { 3: { name: 'comment.line' } } },
+    ],
+  },
 };
 
 let registry: textmate.Registry;
@@ -26,7 +38,7 @@ before(async () => {
       const file = GRAMMARS[scope];
       return file ? textmate.parseRawGrammar(fs.readFileSync(file, 'utf8'), file) : null;
     },
-    getInjections: (scope) => (scope === 'text.html.markdown' || scope === 'text.tex.latex' ? ['litnotes.citations.injection'] : undefined),
+    getInjections: (scope) => (scope === 'text.html.markdown' || scope === 'text.tex.latex' ? ['litnotes.citations.injection'] : scope === 'source.org' ? ['litnotes.citations.org.injection'] : undefined),
   });
 });
 
@@ -60,6 +72,20 @@ describe('citation grammar (injected into markdown and LaTeX)', () => {
   });
   it('leaves code in markdown alone', async () => {
     assert.deepStrictEqual(keysIn(await tokens('text.html.markdown', '```\n@nola in code\n```\n`@inline`')), []);
+  });
+});
+
+describe('citation grammar (injected into Org, as the Org extensions scope it)', () => {
+  it('colours org-cite keys, over a style and prefixes, and not an email in a suffix', async () => {
+    assert.deepStrictEqual(keysIn(await tokens('source.org', 'As [cite/t:see @kasa p. 3; @nola] and [cite:@lin2022truthfulqa] (mail me@example.com).')), ['kasa', 'nola', 'lin2022truthfulqa']);
+  });
+  it('colours org-ref links, version 3 and 2, bare and bracketed, not excite: or the prose after them', async () => {
+    const toks = await tokens('source.org', 'See cite:&kasa;&nola, then citep:a2020,b2021. Also [[citet:see &lin2022 p. 3;&kalai][the two]] and [[cite:x1,y2]]; not excite:z or cite:q, and more.');
+    assert.deepStrictEqual(keysIn(toks), ['kasa', 'nola', 'a2020', 'b2021', 'lin2022', 'kalai', 'x1', 'y2', 'q']);
+  });
+  it('colours \\cite in Org, and nothing in source blocks, verbatim or comments', async () => {
+    const text = ['\\citep{neural-ranking}', '#+BEGIN_SRC python', 'x = "[cite:@incode]"', '#+END_SRC', '#+BEGIN_EXAMPLE', 'cite:&inexample', '#+END_EXAMPLE', 'Not =[cite:@verbatim]= here.', '# [cite:@commented]', '#+BEGIN_QUOTE', 'Quoted [cite:@quoted].', '#+END_QUOTE'].join('\n');
+    assert.deepStrictEqual(keysIn(await tokens('source.org', text)), ['neural-ranking', 'quoted']);
   });
 });
 
