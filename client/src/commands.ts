@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import * as path from 'path';
-import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, PaperSummary, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
+import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, PaperSummary, ReferenceRequest, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
 import { bibliographyLine, citationEdit, orgBibliographyLine } from './citationEdits';
 import { withBibliographyFiles } from './bibliographyFiles';
 import { isLitnotesExport } from '../../server/src/parse/exportMarker';
@@ -85,6 +85,9 @@ const EXPORT_CHOICES: (vscode.QuickPickItem & { format: ExportBibliographyParams
   { label: 'BibLaTeX', description: 'LaTeX with biblatex and biber', format: 'biblatex', extension: 'bib' },
   { label: 'CSL YAML', description: 'pandoc', format: 'csl-yaml', extension: 'yaml' },
 ];
+
+/** Where Copy Reference keeps the format last used (the extension's global state). */
+const LAST_REFERENCE_FORMAT = 'litnotes.copyReference.format';
 
 /** `target` as a path relative to the document's folder, with forward slashes. */
 function relativeTo(doc: vscode.Uri, target: vscode.Uri): string {
@@ -230,6 +233,22 @@ export class Commands {
     const how = vscode.workspace.getConfiguration('litnotes').get<string>('pdf.openWith', 'system');
     if (how === 'editor') await vscode.commands.executeCommand('vscode.open', chosen, { preview: false, viewColumn: vscode.ViewColumn.Active });
     else if (!(await vscode.env.openExternal(chosen))) void vscode.window.showWarningMessage(`Could not open ${chosen.fsPath} with the system's viewer.`);
+  }
+
+  /**
+   * Copy Reference: a paper's entry alone (BibTeX, BibLaTeX, CSL JSON or CSL YAML), to paste into a
+   * bibliography kept elsewhere; the format last used is offered first. `format` skips the choice.
+   */
+  async copyReference(key: string, format?: string, remembered?: vscode.Memento): Promise<void> {
+    const last = remembered?.get<string>(LAST_REFERENCE_FORMAT);
+    const choices = [...EXPORT_CHOICES].sort((a, b) => Number(b.format === last) - Number(a.format === last));
+    const chosen = EXPORT_CHOICES.find((c) => c.format === format) ?? await vscode.window.showQuickPick(choices, { title: `Copy Reference: ${key}`, placeHolder: 'Format' });
+    if (!chosen) return;
+    await remembered?.update(LAST_REFERENCE_FORMAT, chosen.format);
+    const r = await this.client.sendRequest(ReferenceRequest, { key, format: chosen.format });
+    if (!r) { void vscode.window.showWarningMessage(`No paper has the key "${key}".`); return; }
+    await vscode.env.clipboard.writeText(r.text);
+    vscode.window.setStatusBarMessage(`Copied the ${chosen.label} entry of ${r.key}`, 3000);
   }
 
   async copyKey(key: string): Promise<void> {

@@ -94,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     createNote: (key) => commands.createNote(key),
     copyKey: (key) => commands.copyKey(key),
     openDocument: (key) => commands.openDocument(key),
+    copyReference: (key) => commands.copyReference(key, undefined, context.globalState),
   }, () => ready);
   const papers = new PaperCommands(client, (key) => reader.show(key));
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
@@ -116,6 +117,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     vscode.commands.registerCommand('litnotes.goToSource', withKey((key) => commands.goToSource(key))),
     vscode.commands.registerCommand('litnotes.copyKey', withKey((key) => commands.copyKey(key))),
     vscode.commands.registerCommand('litnotes.openPdf', withKey((key) => commands.openDocument(key))),
+    vscode.commands.registerCommand('litnotes.copyReference', (arg?: unknown, format?: unknown) =>
+      withKey((key) => commands.copyReference(key, typeof format === 'string' ? format : undefined, context.globalState))(arg)),
     vscode.commands.registerCommand('litnotes.reindex', () => commands.reindex()),
     vscode.commands.registerCommand('litnotes.addBibliographyFile', (paths?: unknown) => commands.addBibliographyFile(Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : undefined)),
     vscode.commands.registerCommand('litnotes.restartServer', async () => {

@@ -12,6 +12,7 @@ export interface ReaderActions {
   createNote(key: string): Promise<void>;
   copyKey(key: string): Promise<void>;
   openDocument(key: string): Promise<void>;
+  copyReference(key: string): Promise<void>;
 }
 
 /**
@@ -89,6 +90,7 @@ export class Reader implements vscode.Disposable {
       case 'createNote': if (key) await this.actions.createNote(key); break;
       case 'copyKey': if (key) await this.actions.copyKey(key); break;
       case 'openDocument': if (key) await this.actions.openDocument(key); break;
+      case 'copyReference': if (key) await this.actions.copyReference(key); break;
       case 'openNote': {
         const details = key ? await this.client.sendRequest(PaperRequest, { key }) : null;
         if (details?.note) await openAt(details.note.uri, details.note.line);

@@ -63,6 +63,7 @@ export function readerHtml(p: PaperDetails, r: ReaderResources): string {
 <button data-action="cite" title="Insert [@${e(p.key)}] into the last active editor">Insert citation</button>
 ${p.note ? '<button data-action="openNote">Open note</button>' : '<button data-action="createNote">Create literature note</button>'}
 <button data-action="copyKey">Copy key</button>
+<button data-action="copyReference" title="Copy its BibTeX, BibLaTeX or CSL entry">Copy reference</button>
 ${p.files.length ? `<button data-action="openDocument" title="${e(p.files.length === 1 ? 'Open the PDF its note or bibliography entry names' : `${p.files.length} local documents`)}">Open PDF</button>` : ''}
 </div>
 ${links.length ? `<p class="links">${links.join(' · ')}</p>` : ''}

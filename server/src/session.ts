@@ -23,7 +23,7 @@ import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
 import { documentDiagnostics, problemDiagnostic, SAME_PAPER, UnreadBibliography, unreadBibliographyDiagnostics } from './features/diagnostics';
 import { createBibliographyAction, createNoteAction, formatOfBibliographyName, readOutsideBibliographyAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
-import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces } from './features/exportBibliography';
+import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces, referenceEntry } from './features/exportBibliography';
 import { newNoteEdit, newNotePath } from './features/noteTemplate';
 import { checkNewPaper, newPaperNoteText, noteKeyFor, paperInLibrary } from './features/newPaperNote';
 import { prepareRename, renameKey } from './features/rename';
@@ -31,7 +31,7 @@ import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
 import { draftCitations } from './features/draftCitations';
 import type {
-  CreateNoteParams, CreateNoteResponse, DraftCitationsResponse, ExportBibliographyParams, ExportBibliographyResponse, ListParams, ListResponse, PaperDetails, PaperSummary, SearchParams,
+  CreateNoteParams, CreateNoteResponse, DraftCitationsResponse, ExportBibliographyParams, ReferenceParams, ExportBibliographyResponse, ListParams, ListResponse, PaperDetails, PaperSummary, SearchParams,
   SearchResponse, StatusParams, TopicOutlineParams, TopicOutlineResponse, TopicPapersParams, TopicPapersResponse, TopicsResponse,
 } from './shared/protocol';
 import { NEW_PAPERS_TOPIC } from './shared/protocol'; // a value, beside the types above
@@ -598,6 +598,14 @@ export class Session {
   private folderFor(uri: string | undefined): Folder | undefined {
     const p = uri ? safePath(canonicalUri(uri)) : undefined;
     return (p && this.indexer.folderOf(p)) || this.folders[0];
+  }
+
+  /** Copy Reference: a paper's entry alone, under its own key. */
+  reference(params: ReferenceParams | undefined): { key: string; text: string } | null {
+    const format = EXPORT_FORMATS.find((f) => f === params?.format);
+    const paper = format && typeof params?.key === 'string' ? this.library.get(params.key) : undefined;
+    const text = paper && referenceEntry(this.library, paper.key, format!);
+    return paper && text ? { key: paper.key, text } : null;
   }
 
   async exportBibliography(params: ExportBibliographyParams): Promise<ExportBibliographyResponse> {

@@ -1,8 +1,9 @@
 import * as assert from 'assert';
-import { parseBibliography } from '../../server/src/parse/bibliography';
+import { bibliographyFormat, parseBibliography } from '../../server/src/parse/bibliography';
+import { isLitnotesExport } from '../../server/src/parse/exportMarker';
 import { parseFile } from '../../server/src/parse/parseFile';
 import * as yaml from 'js-yaml';
-import { exportBibliography, exportPieces, citedKeys, nameParts, bibtexTitle, ExportFormat } from '../../server/src/features/exportBibliography';
+import { exportBibliography, exportPieces, referenceEntry, citedKeys, nameParts, bibtexTitle, ExportFormat } from '../../server/src/features/exportBibliography';
 import { findCitations } from '../../server/src/parse/citations';
 import { documentDiagnostics, SAME_PAPER } from '../../server/src/features/diagnostics';
 import { unifyKeyActions } from '../../server/src/features/codeActions';
@@ -236,6 +237,21 @@ describe('export', () => {
       assert.strictEqual(pieces.join(''), exportBibliography(lib, scope, 'bibtex').text);
     }
     assert.ok(exportPieces(lib, 'library', 'csl-json').count > 90);
+  });
+
+  it('one paper\'s reference alone (Copy Reference) is its export entry without the export\'s mark, and reads back as the paper', () => {
+    const lib = library();
+    const paper = lib.get('jiang2024kasa')!;
+    for (const format of ['bibtex', 'biblatex', 'csl-json', 'csl-yaml'] as const) {
+      const text = referenceEntry(lib, 'jiang2024kasa', format)!;
+      assert.ok(!isLitnotesExport(text), `${format}: pasted into a file, it would not make that file litnotes' own`);
+      const name = { bibtex: 'x.bib', biblatex: 'x.bib', 'csl-json': 'x.json', 'csl-yaml': 'x.yaml' }[format];
+      const back = parseBibliography('file:///ws/x', format === 'csl-json' ? `[${text}]` : text, bibliographyFormat(name)!, name);
+      assert.deepStrictEqual(back.problems, [], format);
+      assert.deepStrictEqual(back.papers.map((p) => [p.key, p.title, p.arxiv]), [['jiang2024kasa', paper.title, paper.arxiv]], format);
+    }
+    assert.match(referenceEntry(lib, 'jiang2024kasa', 'bibtex')!, /^@\w+\{jiang2024kasa,\n/);
+    assert.strictEqual(referenceEntry(lib, 'nosuchkey', 'bibtex'), undefined);
   });
 
   it('each cited key becomes one entry under that very key; unknown keys are reported, not written', () => {

@@ -75,6 +75,20 @@ function* piecesOf(library: Library, pairs: readonly [string, Paper][], format: 
 
 const YAML_OPTIONS = { lineWidth: -1, noRefs: true, skipInvalid: true };
 
+/**
+ * One paper's entry alone, to paste into a bibliography kept elsewhere (Overleaf's `.bib`, a
+ * pandoc `references:` list): as an export writes it, under the key asked for, but without the
+ * mark an export carries (pasted into a file, it would make litnotes take that file for its own).
+ */
+export function referenceEntry(library: Library, key: string, format: ExportFormat): string | undefined {
+  const paper = library.get(key);
+  if (!paper) return undefined;
+  const item = cslItem(key, paper, library.text(paper.abstract));
+  if (format === 'csl-json') return JSON.stringify(item, null, 2) + '\n';
+  if (format === 'csl-yaml') return yaml.safeDump([item], YAML_OPTIONS);
+  return bibtexEntry(key, paper, item, format);
+}
+
 // ---- CSL ----------------------------------------------------------------------------------------
 
 interface CslName { family?: string; given?: string; 'non-dropping-particle'?: string; suffix?: string; literal?: string }

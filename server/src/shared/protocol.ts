@@ -167,3 +167,7 @@ export interface ExportBibliographyParams {
 /** `unresolved`: keys the draft cites that no paper has (left out of the text). `written`: the text went to `target` (and `text` is empty). */
 export interface ExportBibliographyResponse { text: string; count: number; unresolved: string[]; error?: string; written?: boolean }
 export const ExportBibliographyRequest = new RequestType<ExportBibliographyParams, ExportBibliographyResponse, void>('litnotes/exportBibliography');
+
+/** Client -> server: one paper's entry as an export writes it, without the export's mark (Copy Reference); null for an unknown key or format. */
+export interface ReferenceParams { key: string; format: ExportBibliographyParams['format'] }
+export const ReferenceRequest = new RequestType<ReferenceParams, { key: string; text: string } | null, void>('litnotes/reference');

@@ -11,7 +11,7 @@ const note = (key: string, pdf: string) => `---\ncitekey: ${key}\ntitle: "Docume
 /** The URIs of every open tab's file. */
 const openTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.fsPath).filter(Boolean);
 
-describe('Open PDF, in the editor', () => {
+describe('Open PDF and Copy Reference, in the editor', () => {
   const written = ['notes/docstest-attention.pdf', 'notes/docstest2017.md', 'notes/docsscript2017.md', 'notes/docs-run.sh'];
   before(async () => {
     await activated();
@@ -47,5 +47,13 @@ describe('Open PDF, in the editor', () => {
     await vscode.commands.executeCommand('litnotes.openPdf', 'docsscript2017');
     await new Promise((r) => setTimeout(r, 500));
     assert.deepStrictEqual(openTabs().filter((p) => p!.endsWith('docs-run.sh')), [], 'the script is not opened');
+  });
+
+  it('Copy Reference puts the paper\'s BibTeX entry on the clipboard, under its own key, without the export\'s mark', async () => {
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('litnotes.copyReference', 'kasa', 'bibtex');
+    const text = await vscode.env.clipboard.readText();
+    assert.match(text, /^@\w+\{jiang2024kasa,\n\s+title = \{\{KaSA:\} /);
+    assert.doesNotMatch(text, /Written by litnotes/);
   });
 });
