@@ -21,8 +21,9 @@ import { keyAt, KeyAt } from './features/keyAt';
 import { completeWithFullText, resolveCompletion } from './features/completion';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
-import { documentDiagnostics, problemDiagnostic, SAME_PAPER, UnreadBibliography, unreadBibliographyDiagnostics } from './features/diagnostics';
-import { createBibliographyAction, createNoteAction, formatOfBibliographyName, readOutsideBibliographyAction, replaceKeyActions, unifyKeyActions } from './features/codeActions';
+import { DraftBibliography, documentDiagnostics, NOT_IN_BIBLIOGRAPHY, notInBibliographyDiagnostics, problemDiagnostic, SAME_PAPER, UnreadBibliography, unreadBibliographyDiagnostics } from './features/diagnostics';
+import { createBibliographyAction, createNoteAction, formatOfBibliographyName, readOutsideBibliographyAction, replaceKeyActions, unifyKeyActions, notInBibliographyActions } from './features/codeActions';
+import type { PaperSource } from './parse/types';
 import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces, referenceEntry } from './features/exportBibliography';
 import { newNoteEdit, newNotePath } from './features/noteTemplate';
 import { checkNewPaper, newPaperNoteText, noteKeyFor, paperInLibrary } from './features/newPaperNote';
@@ -380,12 +381,55 @@ export class Session {
 
   private publishDiagnostics(uri: string): void {
     const diagnostics = this.open.has(uri)
-      ? [...documentDiagnostics(this.library, uri, this.citationsFor(uri), this.settings.diagnostics), ...unreadBibliographyDiagnostics(this.unreadBibliographies(uri))]
+      ? [
+        ...documentDiagnostics(this.library, uri, this.citationsFor(uri), this.settings.diagnostics),
+        ...unreadBibliographyDiagnostics(this.unreadBibliographies(uri)),
+        ...this.notInBibliography(uri),
+      ]
       : [...(this.library.file(uri)?.problems ?? []), ...this.library.mergeProblems(uri)].map(problemDiagnostic);
     if (diagnostics.length === 0 && !this.published.has(uri)) return;
     if (diagnostics.length) this.published.add(uri); else this.published.delete(uri);
     this.ports.publish(uri, diagnostics);
   }
+
+  /** Citations of papers the draft's own bibliography files lack (see notInBibliographyDiagnostics). */
+  private notInBibliography(uri: string): Diagnostic[] {
+    const bibliography = this.draftBibliography(uri);
+    return bibliography ? notInBibliographyDiagnostics(this.library, this.citationsFor(uri), bibliography, this.settings.diagnostics.notInBibliography) : [];
+  }
+
+  /**
+   * The keys in the bibliography files a draft names itself (and in its inline `references`), when
+   * every one is in the library; undefined when the draft names none, or one that litnotes does not
+   * read (a URL, a file missing or outside the workspace, or one litnotes exported, which export.onSave
+   * keeps to what the draft cites): then nothing can be said. Kept until the files change.
+   */
+  private draftBibliography(uri: string): DraftBibliography | undefined {
+    const entry = this.library.file(uri);
+    const draftPath = safePath(uri);
+    if (!entry?.bibliographies?.length || !draftPath) return undefined;
+    const kept = this.draftBibliographies.get(uri);
+    if (kept && kept.filesVersion === this.library.filesVersion) return kept.bibliography;
+    const keys = new Set<string>();
+    const add = (sources: readonly PaperSource[]) => {
+      for (const source of sources) {
+        if (source.key) keys.add(source.key);
+        for (const alias of source.aliases ?? []) keys.add(alias);
+      }
+    };
+    add(entry.sources);
+    let bibliography: DraftBibliography | undefined = { names: entry.bibliographies, keys };
+    for (const name of entry.bibliographies) {
+      const file = /^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? undefined : this.library.file(uriOf(path.resolve(path.dirname(draftPath), name)));
+      if (file?.kind !== 'bibliography') { bibliography = undefined; break; }
+      add(file.sources);
+    }
+    if (this.draftBibliographies.size > 100) this.draftBibliographies.clear();
+    this.draftBibliographies.set(uri, { filesVersion: this.library.filesVersion, bibliography });
+    return bibliography;
+  }
+
+  private readonly draftBibliographies = new Map<string, { filesVersion: number; bibliography: DraftBibliography | undefined }>();
 
   /** The bibliography files an open draft names that are not in the library, and why (see UnreadBibliography). */
   private unreadBibliographies(uri: string): UnreadBibliography[] {
@@ -446,6 +490,8 @@ export class Session {
     const citations = this.citationsFor(uri);
     const samePaper = documentDiagnostics(this.library, uri, citations, this.settings.diagnostics).filter((d) => d.code === SAME_PAPER && rangesOverlap(d.range, range));
     actions.push(...unifyKeyActions(clientUri, samePaper, citations));
+    const lacking = this.notInBibliography(uri).filter((d) => d.code === NOT_IN_BIBLIOGRAPHY && rangesOverlap(d.range, range));
+    actions.push(...notInBibliographyActions(clientUri, lacking, this.clientRunsCommands));
     actions.push(...this.createBibliographyActions(uri, range));
     if (at?.paper && !at.paper.note) {
       const folder = this.folderFor(uri);

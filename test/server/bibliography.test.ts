@@ -47,6 +47,26 @@ describe('bibliographies over stdio', function () {
     await client.change(draft(), draftText, 3);
   });
 
+  it('a paper the library knows but the draft\'s bibliography lacks gets a warning (pandoc would not find it), with the key the bibliography has it under as a fix', async () => {
+    const lacking = uri('drafts/lacking.md');
+    const text = '---\nbibliography: ../refs/zotero.bib\n---\nSee [@knuthArtComputerProgramming1997], [@kasa], [@nola], [@nosuchkey2099] and [[lin2022truthfulqa]].\n';
+    await client.open(lacking, 'markdown', text);
+    const found = await client.waitFor(() => { const d = client.diagnostics.get(lacking)?.filter((x) => x.code === 'not-in-bibliography'); return d?.length ? d : undefined; }, 5000, 'not-in-bibliography diagnostics');
+    assert.deepStrictEqual(found.map((d) => (d.data as { key: string }).key), ['kasa', 'nola'], 'known keys the .bib lacks; not its own key, an unknown key or a wikilink');
+    const [kasa, nola] = found;
+    assert.match(kasa.message, /^"kasa" is not in \.\.\/refs\/zotero\.bib, which this draft names; its paper is, as "wangKaSAKnowledgeAwareSingularValue2024"/);
+    assert.match(nola.message, /^"nola" is in the library but not in \.\.\/refs\/zotero\.bib, which this draft names: pandoc and LaTeX will not find it/);
+    const actions = await client.request<{ title: string; edit?: { changes: Record<string, { newText: string }[]> }; command?: unknown }[]>('textDocument/codeAction', { textDocument: { uri: lacking }, range: kasa.range, context: { diagnostics: [kasa] } });
+    const cite = actions.find((a) => a.title.startsWith('Cite as "wangKaSAKnowledgeAwareSingularValue2024"'));
+    assert.deepStrictEqual(cite?.edit?.changes[lacking].map((e) => e.newText), ['wangKaSAKnowledgeAwareSingularValue2024']);
+    const other = await client.request<{ title: string; command?: unknown }[]>('textDocument/codeAction', { textDocument: { uri: lacking }, range: nola.range, context: { diagnostics: [nola] } });
+    assert.ok(!other.some((a) => a.command), 'another editor is offered no command it does not have');
+    // Cited under the key the bibliography has: nothing to say.
+    await client.change(lacking, text.replace('[@kasa]', '[@wangKaSAKnowledgeAwareSingularValue2024]').replace(', [@nola]', ''), 2);
+    await eventually(async () => assert.deepStrictEqual(client.diagnostics.get(lacking)?.filter((x) => x.code === 'not-in-bibliography'), []));
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: lacking } });
+  });
+
   it('hover shows the entry and where it is; definition lands on its key in the .bib; references find its citations', async () => {
     const h = await client.request<Hover>('textDocument/hover', client.at(draft(), 4, 10));
     assert.match(h.contents.value, /^\*\*The Art of Computer Programming, Volume 1: Fundamental Algorithms\*\*/);

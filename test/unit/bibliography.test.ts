@@ -5,8 +5,8 @@ import { parseFile } from '../../server/src/parse/parseFile';
 import * as yaml from 'js-yaml';
 import { exportBibliography, exportPieces, referenceEntry, citedKeys, nameParts, bibtexTitle, ExportFormat } from '../../server/src/features/exportBibliography';
 import { findCitations } from '../../server/src/parse/citations';
-import { documentDiagnostics, SAME_PAPER } from '../../server/src/features/diagnostics';
-import { unifyKeyActions } from '../../server/src/features/codeActions';
+import { documentDiagnostics, notInBibliographyDiagnostics, SAME_PAPER } from '../../server/src/features/diagnostics';
+import { notInBibliographyActions, unifyKeyActions } from '../../server/src/features/codeActions';
 import { keyAt } from '../../server/src/features/keyAt';
 import { prepareRename, RenameError } from '../../server/src/features/rename';
 import { definitionOf } from '../../server/src/features/definition';
@@ -332,5 +332,18 @@ describe('citations at the edges', () => {
     assert.strictEqual(fix.title, 'Cite "kasa" as "jiang2024kasa" throughout this document');
     assert.deepStrictEqual(fix.edit!.changes![uri].map((e) => [e.newText, e.range.start.line, e.range.start.character]), [['jiang2024kasa', 7, 7]]);
     assert.deepStrictEqual(citedKeys(citations).slice(0, 4), ['compacter', 'nola', 'kasa', 'jiang2024kasa']);
+  });
+
+  it('a known key the draft\'s bibliography lacks: a warning (information, or nothing, as set); its fixes cite the key the bibliography has, or copy the reference (litnotes\' own client)', () => {
+    const l = libraryOf({ ...exampleLibraryFiles(), 'refs/zotero.bib': bib() });
+    const citations = findCitations('[@kasa] [@nola] [@konigAcceleratingMPCOnline2020] [@nosuch] [[compacter]]', 'markdown');
+    const bibliography = { names: ['refs/zotero.bib'], keys: new Set(l.file(uriFor('refs/zotero.bib'))!.sources.map((s) => s.key!)) };
+    const found = notInBibliographyDiagnostics(l, citations, bibliography);
+    assert.deepStrictEqual(found.map((d) => [(d.data as { key: string }).key, (d.data as { use?: string }).use, d.severity]), [['kasa', 'wangKaSAKnowledgeAwareSingularValue2024', 2], ['nola', undefined, 2]]);
+    assert.deepStrictEqual(notInBibliographyDiagnostics(l, citations, bibliography, 'information').map((d) => d.severity), [3, 3]);
+    assert.deepStrictEqual(notInBibliographyDiagnostics(l, citations, bibliography, 'off'), []);
+    const uri = uriFor('drafts/x.md');
+    assert.deepStrictEqual(notInBibliographyActions(uri, found, false).map((a) => [a.title, a.edit?.changes?.[uri][0].newText]), [['Cite as "wangKaSAKnowledgeAwareSingularValue2024" (the key your bibliography has)', 'wangKaSAKnowledgeAwareSingularValue2024']]);
+    assert.deepStrictEqual(notInBibliographyActions(uri, found, true).map((a) => a.command?.arguments), [undefined, ['nola']]);
   });
 });

@@ -2,7 +2,7 @@ import { CodeAction, CodeActionKind, Diagnostic, Range } from 'vscode-languagese
 import { suggestKeys } from '../model/match';
 import type { KeyAt } from './keyAt';
 import type { Library, Paper } from '../model/library';
-import { SAME_PAPER, SamePaperData, UNKNOWN_KEY, UnknownKeyData } from './diagnostics';
+import { NOT_IN_BIBLIOGRAPHY, NotInBibliographyData, SAME_PAPER, SamePaperData, UNKNOWN_KEY, UnknownKeyData } from './diagnostics';
 import type { Citation } from '../parse/citations';
 import { newNoteEdit, noteTemplate } from './noteTemplate';
 import type { ExportFormat } from './exportBibliography';
@@ -38,6 +38,24 @@ export function replaceKeyActions(library: Library, uri: string, diagnostics: Di
   if (at && !at.paper && !at.declaration) {
     const diagnostic = diagnostics.find((d) => d.code === UNKNOWN_KEY && sameRange(d.range, at.range));
     add(at.range, suggestKeys(library, at.key), diagnostic);
+  }
+  return out;
+}
+
+/**
+ * For a citation the draft's bibliography lacks: cite it by the key the bibliography has it under,
+ * when it has the paper so; and, for litnotes' own client, copy the paper's entry to add it to the
+ * reference manager (Copy Reference…).
+ */
+export function notInBibliographyActions(uri: string, diagnostics: Diagnostic[], clientRunsCommands: boolean): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const d of diagnostics) {
+    const data = d.data as NotInBibliographyData | undefined;
+    if (d.code !== NOT_IN_BIBLIOGRAPHY || !data?.key) continue;
+    if (data.use) out.push({ title: `Cite as "${data.use}" (the key your bibliography has)`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: [{ range: d.range, newText: data.use }] } } });
+    else if (clientRunsCommands && !out.some((a) => a.command?.arguments?.[0] === data.paperKey)) {
+      out.push({ title: `Copy the reference of "${data.paperKey}" (to add it to your reference manager)…`, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title: 'Copy Reference…', command: 'litnotes.copyReference', arguments: [data.paperKey] } });
+    }
   }
   return out;
 }

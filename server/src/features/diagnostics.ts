@@ -8,6 +8,7 @@ import { suggestKeys } from '../model/match';
 export const SOURCE = 'litnotes';
 export const UNKNOWN_KEY = 'unknown-key';
 export const SAME_PAPER = 'same-paper-keys';
+export const NOT_IN_BIBLIOGRAPHY = 'not-in-bibliography';
 
 export interface UnknownKeyData { key: string; suggestions: string[] }
 /** Two keys of one paper cited in one document: the key to use for all of them. */
@@ -16,7 +17,15 @@ export interface SamePaperData { key: string; use: string }
 export interface DiagnosticOptions {
   /** How an unknown key shows (`litnotes.diagnostics.unknownKey`). */
   unknownKey: 'warning' | 'information' | 'off';
+  /** How a known key the draft's bibliography files lack shows (`litnotes.diagnostics.notInBibliography`). */
+  notInBibliography?: 'warning' | 'information' | 'off';
 }
+
+/** A key of the library the draft's bibliography lacks; `use`: another key of its paper the bibliography has. */
+export interface NotInBibliographyData { key: string; paperKey: string; use?: string }
+
+/** What a draft's own bibliography files hold: their names as the draft writes them, and every key in them. */
+export interface DraftBibliography { names: string[]; keys: ReadonlySet<string> }
 
 /**
  * Diagnostics for one document: unknown keys among its citations (wikilinks are exempt: they may
@@ -66,6 +75,36 @@ export function documentDiagnostics(library: Library, uri: string, citations: re
   }
   const file = library.file(uri);
   for (const p of [...(file?.problems ?? []), ...library.mergeProblems(uri)]) out.push(problemDiagnostic(p));
+  return out;
+}
+
+/**
+ * Citations of papers the library knows but the bibliography files the draft names lack: pandoc
+ * prints such a citation as "(key?)" and LaTeX as "[?]", with no reference for it. When the
+ * bibliography has the paper under another of its keys (the draft cites a digest's key, the
+ * reference manager's export has its own), the diagnostic names it (a quick fix cites it so).
+ * Unknown keys are the unknown-key diagnostic's; wikilinks are links, not citations.
+ */
+export function notInBibliographyDiagnostics(library: Library, citations: readonly Citation[], bibliography: DraftBibliography, severity: 'warning' | 'information' | 'off' = 'warning'): Diagnostic[] {
+  if (severity === 'off') return [];
+  const out: Diagnostic[] = [];
+  const names = bibliography.names.map((n) => (n.length > 100 ? `${n.slice(0, 99)}…` : n)).join(', ');
+  for (const c of citations) {
+    if (c.syntax === 'wikilink' || bibliography.keys.has(c.key)) continue;
+    const paper = library.get(c.key);
+    if (!paper) continue;
+    const use = [paper.key, ...paper.aliases].find((k) => bibliography.keys.has(k));
+    out.push({
+      range: c.range,
+      severity: severity === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
+      source: SOURCE,
+      code: NOT_IN_BIBLIOGRAPHY,
+      message: use
+        ? `"${c.key}" is not in ${names}, which this draft names; its paper is, as "${use}": cite it as that, or pandoc and LaTeX will not find it.`
+        : `"${c.key}" is in the library but not in ${names}, which this draft names: pandoc and LaTeX will not find it. Add the paper to your reference manager (Copy Reference… gives its entry), or export the draft's bibliography.`,
+      data: { key: c.key, paperKey: paper.key, use } satisfies NotInBibliographyData,
+    });
+  }
   return out;
 }
 

@@ -21,7 +21,8 @@ export interface Settings {
   newNoteFolder: string;
   maxFileSizeMB: number;
   topics: TopicOptions;
-  diagnostics: { unknownKey: 'warning' | 'information' | 'off' };
+  /** How an unknown key shows; how a known key the draft's own bibliography files lack shows. */
+  diagnostics: { unknownKey: 'warning' | 'information' | 'off'; notInBibliography: 'warning' | 'information' | 'off' };
   /** Which bibliographies litnotes wrote are rewritten when a draft naming them is saved. */
   export: { onSave: 'off' | 'csl-json' | 'bibtex' };
 }
@@ -45,7 +46,7 @@ export const DEFAULT_SETTINGS: Settings = {
   newNoteFolder: 'notes',
   maxFileSizeMB: 10,
   topics: { auto: true, maxPerPaper: 3, vocabulary: {}, hidden: [] },
-  diagnostics: { unknownKey: 'warning' },
+  diagnostics: { unknownKey: 'warning', notInBibliography: 'warning' },
   export: { onSave: 'off' },
 };
 
@@ -62,7 +63,10 @@ export function readSettings(raw: unknown): Settings {
     newNoteFolder: typeof r.newNoteFolder === 'string' && r.newNoteFolder.trim() && !r.newNoteFolder.includes('..') ? r.newNoteFolder.trim() : DEFAULT_SETTINGS.newNoteFolder,
     maxFileSizeMB: typeof r.maxFileSizeMB === 'number' && r.maxFileSizeMB > 0 ? r.maxFileSizeMB : DEFAULT_SETTINGS.maxFileSizeMB,
     topics: readTopics(r.topics),
-    diagnostics: { unknownKey: oneOf(field(r.diagnostics, 'unknownKey'), ['warning', 'information', 'off'] as const, DEFAULT_SETTINGS.diagnostics.unknownKey) },
+    diagnostics: {
+      unknownKey: oneOf(field(r.diagnostics, 'unknownKey'), ['warning', 'information', 'off'] as const, DEFAULT_SETTINGS.diagnostics.unknownKey),
+      notInBibliography: oneOf(field(r.diagnostics, 'notInBibliography'), ['warning', 'information', 'off'] as const, DEFAULT_SETTINGS.diagnostics.notInBibliography),
+    },
     export: { onSave: oneOf(field(r.export, 'onSave'), ['off', 'csl-json', 'bibtex'] as const, DEFAULT_SETTINGS.export.onSave) },
   };
 }
