@@ -173,7 +173,7 @@ function keyAt(params: { textDocument: { uri: string }; position: { line: number
 connection.onCompletion((params) => {
   const doc = documents.get(params.textDocument.uri);
   const { line, character } = params.position;
-  return doc ? session.completion(lineOf(doc, line).slice(0, character), line, flavorOf(doc)) : null;
+  return doc ? session.completion(uris.fromClient(params.textDocument.uri), lineOf(doc, line).slice(0, character), line, flavorOf(doc)) : null;
 });
 connection.onCompletionResolve((item) => completionItemAs(session.resolveCompletion(item), can.markdownDocs));
 connection.onHover((params) => { const at = keyAt(params); return at ? hoverAs(session.hover(at), can.markdownHover) : null; });

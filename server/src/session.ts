@@ -461,9 +461,11 @@ export class Session {
     return keyAt(this.library, uri, lineText, { line, character }, flavor);
   }
 
-  completion(before: string, line: number, flavor: DocumentFlavor): Promise<CompletionList | null> {
+  /** `uri`: the draft, whose own bibliography (if litnotes reads it) decides which of a paper's keys is inserted. */
+  completion(uri: string, before: string, line: number, flavor: DocumentFlavor): Promise<CompletionList | null> {
     // The full-text fallback waits at most 40 ms: the keystroke path never waits on the index.
-    return completeWithFullText(this.library, before, line, flavor, async (query, limit) => (await this.searchWithin(query, limit, 40))?.hits.map((h) => h.paper));
+    const bibliography = this.settings.diagnostics.notInBibliography === 'off' ? undefined : this.draftBibliography(uri);
+    return completeWithFullText(this.library, before, line, flavor, async (query, limit) => (await this.searchWithin(query, limit, 40))?.hits.map((h) => h.paper), bibliography);
   }
 
   resolveCompletion(item: CompletionItem): CompletionItem {

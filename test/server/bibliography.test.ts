@@ -61,8 +61,12 @@ describe('bibliographies over stdio', function () {
     assert.deepStrictEqual(cite?.edit?.changes[lacking].map((e) => e.newText), ['wangKaSAKnowledgeAwareSingularValue2024']);
     const other = await client.request<{ title: string; command?: unknown }[]>('textDocument/codeAction', { textDocument: { uri: lacking }, range: nola.range, context: { diagnostics: [nola] } });
     assert.ok(!other.some((a) => a.command), 'another editor is offered no command it does not have');
+    // Completion there inserts the key the bibliography has the paper under.
+    await client.change(lacking, `${text}And [@kasa`, 2);
+    const list = await client.request<CompletionList>('textDocument/completion', client.at(lacking, 4, 10));
+    assert.strictEqual(list.items[0].label, 'wangKaSAKnowledgeAwareSingularValue2024');
     // Cited under the key the bibliography has: nothing to say.
-    await client.change(lacking, text.replace('[@kasa]', '[@wangKaSAKnowledgeAwareSingularValue2024]').replace(', [@nola]', ''), 2);
+    await client.change(lacking, text.replace('[@kasa]', '[@wangKaSAKnowledgeAwareSingularValue2024]').replace(', [@nola]', ''), 3);
     await eventually(async () => assert.deepStrictEqual(client.diagnostics.get(lacking)?.filter((x) => x.code === 'not-in-bibliography'), []));
     await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: lacking } });
   });

@@ -8,6 +8,7 @@ import { findCitations } from '../../server/src/parse/citations';
 import { documentDiagnostics, notInBibliographyDiagnostics, SAME_PAPER } from '../../server/src/features/diagnostics';
 import { notInBibliographyActions, unifyKeyActions } from '../../server/src/features/codeActions';
 import { keyAt } from '../../server/src/features/keyAt';
+import { completeCitation } from '../../server/src/features/completion';
 import { prepareRename, RenameError } from '../../server/src/features/rename';
 import { definitionOf } from '../../server/src/features/definition';
 import { exampleLibraryFiles, libraryOf, readFixture, uriFor } from './helpers';
@@ -345,5 +346,18 @@ describe('citations at the edges', () => {
     const uri = uriFor('drafts/x.md');
     assert.deepStrictEqual(notInBibliographyActions(uri, found, false).map((a) => [a.title, a.edit?.changes?.[uri][0].newText]), [['Cite as "wangKaSAKnowledgeAwareSingularValue2024" (the key your bibliography has)', 'wangKaSAKnowledgeAwareSingularValue2024']]);
     assert.deepStrictEqual(notInBibliographyActions(uri, found, true).map((a) => a.command?.arguments), [undefined, ['nola']]);
+  });
+
+  it('completion in such a draft inserts the key its bibliography has the paper under, and says which papers it lacks', () => {
+    const l = libraryOf({ ...exampleLibraryFiles(), 'refs/zotero.bib': bib() });
+    const bibliography = { names: ['refs/zotero.bib'], keys: new Set(l.file(uriFor('refs/zotero.bib'))!.sources.map((s) => s.key!)) };
+    const item = (typed: string, b?: typeof bibliography) => completeCitation(l, `See [@${typed}`, 0, 'markdown', b)!.items[0];
+    const kasa = item('kasa', bibliography);
+    assert.deepStrictEqual([kasa.label, (kasa.textEdit as { newText: string }).newText, (kasa.data as { key: string }).key], Array(3).fill('wangKaSAKnowledgeAwareSingularValue2024'));
+    assert.doesNotMatch(kasa.detail!, /not in/);
+    assert.strictEqual(item('kasa').label, 'jiang2024kasa', 'without a bibliography of its own: the paper\'s key');
+    const nola = item('nola', bibliography);
+    assert.strictEqual(nola.label, 'nola');
+    assert.match(nola.detail!, /\(not in refs\/zotero\.bib: pandoc and LaTeX would not find it\)$/);
   });
 });

@@ -1,5 +1,5 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Library } from '../model/library';
+import type { Library, Paper } from '../model/library';
 import type { Citation } from '../parse/citations';
 import type { SourceProblem } from '../parse/types';
 import type { Range } from '../util/text';
@@ -26,6 +26,17 @@ export interface NotInBibliographyData { key: string; paperKey: string; use?: st
 
 /** What a draft's own bibliography files hold: their names as the draft writes them, and every key in them. */
 export interface DraftBibliography { names: string[]; keys: ReadonlySet<string> }
+
+/**
+ * The key a paper is cited by in a draft: the one the draft's own bibliography has it under (its
+ * reference manager's key), else its own; `lacking` when the bibliography does not have it at all.
+ */
+export function keyForDraft(paper: Paper, bibliography: DraftBibliography | undefined): { key: string; lacking: boolean } {
+  if (!bibliography || bibliography.keys.has(paper.key)) return { key: paper.key, lacking: false };
+  const alias = paper.aliases.find((k) => bibliography.keys.has(k));
+  return alias ? { key: alias, lacking: false } : { key: paper.key, lacking: true };
+}
+
 
 /**
  * Diagnostics for one document: unknown keys among its citations (wikilinks are exempt: they may
@@ -93,7 +104,8 @@ export function notInBibliographyDiagnostics(library: Library, citations: readon
     if (c.syntax === 'wikilink' || bibliography.keys.has(c.key)) continue;
     const paper = library.get(c.key);
     if (!paper) continue;
-    const use = [paper.key, ...paper.aliases].find((k) => bibliography.keys.has(k));
+    const { key: other, lacking } = keyForDraft(paper, bibliography);
+    const use = lacking ? undefined : other;
     out.push({
       range: c.range,
       severity: severity === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
