@@ -23,7 +23,7 @@ import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
 import { DraftBibliography, documentDiagnostics, NOT_IN_BIBLIOGRAPHY, notInBibliographyDiagnostics, problemDiagnostic, SAME_PAPER, UnreadBibliography, unreadBibliographyDiagnostics } from './features/diagnostics';
 import { createBibliographyAction, createNoteAction, formatOfBibliographyName, readOutsideBibliographyAction, replaceKeyActions, unifyKeyActions, notInBibliographyActions } from './features/codeActions';
-import type { PaperSource } from './parse/types';
+import type { FileEntry, PaperSource } from './parse/types';
 import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces, referenceEntry } from './features/exportBibliography';
 import { newNoteEdit, newNotePath } from './features/noteTemplate';
 import { checkNewPaper, newPaperNoteText, noteKeyFor, paperInLibrary } from './features/newPaperNote';
@@ -402,35 +402,32 @@ export class Session {
    * The keys in the bibliography files a draft names itself (and in its inline `references`), when
    * every one is in the library; undefined when the draft names none, or one that litnotes does not
    * read (a URL, a file missing or outside the workspace, or one litnotes exported, which export.onSave
-   * keeps to what the draft cites): then nothing can be said. Kept until the files change.
+   * keeps to what the draft cites): then nothing can be said. The files' keys are kept while the
+   * files are the same (completion asks at every keystroke, and a draft's edit replaces only the draft).
    */
   private draftBibliography(uri: string): DraftBibliography | undefined {
     const entry = this.library.file(uri);
     const draftPath = safePath(uri);
     if (!entry?.bibliographies?.length || !draftPath) return undefined;
-    const kept = this.draftBibliographies.get(uri);
-    if (kept && kept.filesVersion === this.library.filesVersion) return kept.bibliography;
-    const keys = new Set<string>();
-    const add = (sources: readonly PaperSource[]) => {
-      for (const source of sources) {
-        if (source.key) keys.add(source.key);
-        for (const alias of source.aliases ?? []) keys.add(alias);
-      }
-    };
-    add(entry.sources);
-    let bibliography: DraftBibliography | undefined = { names: entry.bibliographies, keys };
+    const files: FileEntry[] = [];
     for (const name of entry.bibliographies) {
       const file = /^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? undefined : this.library.file(uriOf(path.resolve(path.dirname(draftPath), name)));
-      if (file?.kind !== 'bibliography') { bibliography = undefined; break; }
-      add(file.sources);
+      if (file?.kind !== 'bibliography') return undefined;
+      files.push(file);
     }
-    if (this.draftBibliographies.size > 100) this.draftBibliographies.clear();
-    this.draftBibliographies.set(uri, { filesVersion: this.library.filesVersion, bibliography });
-    return bibliography;
+    let kept = this.draftBibliographyKeys.get(uri);
+    if (!kept || kept.files.length !== files.length || kept.files.some((f, i) => f !== files[i])) {
+      kept = { files, keys: keysOf(files.flatMap((f) => f.sources)) };
+      if (this.draftBibliographyKeys.size > 100) this.draftBibliographyKeys.clear();
+      this.draftBibliographyKeys.set(uri, kept);
+    }
+    const inFiles = kept.keys;
+    const inline = entry.sources.length ? keysOf(entry.sources) : undefined;
+    return { names: entry.bibliographies, keys: { has: (key) => inFiles.has(key) || !!inline?.has(key) } };
   }
 
-  private readonly draftBibliographies = new Map<string, { filesVersion: number; bibliography: DraftBibliography | undefined }>();
-
+  /** Per draft, the bibliography files it names (as the library held them) and their keys. */
+  private readonly draftBibliographyKeys = new Map<string, { files: FileEntry[]; keys: Set<string> }>();
   /** The bibliography files an open draft names that are not in the library, and why (see UnreadBibliography). */
   private unreadBibliographies(uri: string): UnreadBibliography[] {
     const entry = this.library.file(uri);
@@ -859,6 +856,16 @@ export class Session {
 
 /** A paper's key by its place in `papers` (the topic tree's papers; see Session.topicTree). */
 const keyIn = (papers: readonly Paper[]) => (i: number): string => papers[i].key;
+
+/** Every key and alias of these sources. */
+function keysOf(sources: readonly PaperSource[]): Set<string> {
+  const keys = new Set<string>();
+  for (const source of sources) {
+    if (source.key) keys.add(source.key);
+    for (const alias of source.aliases ?? []) keys.add(alias);
+  }
+  return keys;
+}
 
 /** A request's list of keys: strings only, at most 100,000 of them; undefined when not a list. */
 function keysParam(keys: unknown): string[] | undefined {

@@ -25,7 +25,7 @@ export interface DiagnosticOptions {
 export interface NotInBibliographyData { key: string; paperKey: string; use?: string }
 
 /** What a draft's own bibliography files hold: their names as the draft writes them, and every key in them. */
-export interface DraftBibliography { names: string[]; keys: ReadonlySet<string> }
+export interface DraftBibliography { names: string[]; keys: { has(key: string): boolean } }
 
 /**
  * The key a paper is cited by in a draft: the one the draft's own bibliography has it under (its
