@@ -2,6 +2,7 @@ import type { NewPaper } from '../../../server/src/shared/protocol';
 import type { PaperRef } from './recognize';
 import { getText, GetOptions, NetworkError } from './http';
 import { parseDigest } from '../../../server/src/parse/digest';
+import { decodeEntities } from '../../../server/src/shared/rules';
 
 /** Where papers are looked up: settings, so that a mirror, a proxy or a test server can stand in. */
 export interface PaperSites { arxiv: string; crossref: string; dailyPapers: string }
@@ -80,10 +81,7 @@ export function parseArxivAtom(xml: string): NewPaper[] {
 }
 
 function decodeXml(s: string): string {
-  return s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1').replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, e: string) => {
-    if (e[0] === '#') { const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)); return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : ''; }
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[e.toLowerCase()];
-  });
+  return decodeEntities(s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1'));
 }
 
 /** A Crossref `/works/DOI` answer. Its abstract is JATS XML: tags are dropped. */

@@ -2,6 +2,7 @@ import type { PaperSource, ParsedSource, SourceProblem } from './types';
 import { stringSpans } from './jsonSpans';
 import { cleanUrl, findUrls, foldSpace, LineIndex, lineRange, parseArxivId, range } from '../util/text';
 import type { Range } from '../util/text';
+import { decodeEntities } from '../shared/rules';
 
 export type DigestFormat = 'text' | 'markdown' | 'json' | 'html';
 
@@ -276,7 +277,7 @@ function parseHtmlDigest(uri: string, text: string, relativePath: string): Parse
   if (props === undefined) return notThere('its DailyPapers element has no data-props');
   let data: unknown;
   try {
-    data = JSON.parse(decodeHtmlEntities(props.value));
+    data = JSON.parse(decodeEntities(props.value));
   } catch (err) {
     return notThere(`its Daily Papers data is not valid JSON (${(err as Error).message.slice(0, 200)})`);
   }
@@ -367,7 +368,7 @@ function parseArxivListing(uri: string, text: string, relativePath: string): Par
 
 /** The text of an HTML fragment: tags dropped, entities decoded, white space folded. */
 function htmlText(fragment: string): string {
-  return foldSpace(decodeHtmlEntities(fragment.replace(/<[^>]*>/g, ' ')));
+  return foldSpace(decodeEntities(fragment.replace(/<[^>]*>/g, ' ')));
 }
 
 /** The value of attribute `name` of the tag starting at `tagStart` (quoted or not), with where it lies; undefined if the tag has none. */
@@ -382,18 +383,6 @@ function attributeOf(text: string, tagStart: number, name: string): { value: str
     return { value, start: end - value.length, end };
   }
   return undefined;
-}
-
-const NAMED_ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: '\u00a0' };
-
-/** An HTML attribute value's text: named entities of markup, and numeric ones (an unknown one stays as written). */
-function decodeHtmlEntities(value: string): string {
-  if (!value.includes('&')) return value;
-  return value.replace(/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g, (whole, name: string) => {
-    if (name[0] !== '#') return NAMED_ENTITIES[name] ?? whole;
-    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
-  });
 }
 
 /** Text as a page shows it in its markup (`&`, `<`, `>` escaped). */

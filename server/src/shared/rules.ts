@@ -33,3 +33,19 @@ export const ARXIV_DOI = /^10\.48550\/arxiv\.(.+)$/i;
 export function isDocumentPath(path: string): boolean {
   return /\.(pdf|epub|djvu?)$/i.test(path);
 }
+
+const NAMED_ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'", nbsp: '\u00a0' };
+
+/**
+ * Markup's character references as the characters they stand for: the named ones of XML (and
+ * `&nbsp;`), and numeric ones; an unknown name stays as written, a number that is no character
+ * becomes U+FFFD. For saved pages (digests) and the answers of web APIs (Add Paper) alike.
+ */
+export function decodeEntities(value: string): string {
+  if (!value.includes('&')) return value;
+  return value.replace(/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g, (whole, name: string) => {
+    if (name[0] !== '#') return NAMED_ENTITIES[name] ?? whole;
+    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+  });
+}
