@@ -244,6 +244,9 @@ describe('digests', () => {
     const lines = text.split('\n');
     const r = sparse.titleRange;
     assert.strictEqual(lines[r.start.line].slice(r.start.character, r.end.character), 'Sparse Attention &amp; Routing for Long-Context Retrieval');
+    // An older page's heading, with a two-digit year.
+    const older = parseDigest('file:///ws/digests/old.html', text.replace(/<h3>[^<]*<\/h3>/, '<h3>Thu, 19 Mar 26</h3>'), 'html');
+    assert.deepStrictEqual([older.papers.length, older.papers[0].digestDate, older.papers[0].year], [4, '2026-03-19', 2026]);
   });
 
   it('an HTML page without Daily Papers data, or with broken data, is said so, not an exception', () => {

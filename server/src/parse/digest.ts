@@ -317,16 +317,18 @@ const ARXIV_TITLE = /<div class=['"]list-title[^'"]*['"]>/;
  * An arXiv listing page saved as HTML (arxiv.org/list/cs.CL/new, /recent, /pastweek): each entry's
  * `<dt>` gives its arXiv id (`/abs/…`), its `<dd>` the title, the authors and, on the new
  * submissions page, the abstract (`<p class='mathjax'>`). The date heading ("Showing new listings
- * for Thursday, 19 March 2026") is the digest's date. Tags are dropped and entities decoded; TeX
+ * for Thursday, 19 March 2026", or "Thu, 19 Mar 26" on older pages) is the digest's date. Tags are dropped and entities decoded; TeX
  * stays as written.
  */
 function parseArxivListing(uri: string, text: string, relativePath: string): ParsedSource {
   const papers: PaperSource[] = [];
   const log: string[] = [];
   const index = new LineIndex(text);
-  const heading = /<h3>[^<]{0,200}?(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})[^<]{0,40}<\/h3>/.exec(text);
+  // "Thursday, 19 March 2026"; older pages wrote "Thu, 19 Mar 26".
+  const heading = /<h3>[^<]{0,200}?(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4}|\d{2})(?!\d)[^<]{0,40}<\/h3>/.exec(text);
   const month = heading ? MONTHS.indexOf(heading[2].toLowerCase().slice(0, 3)) : -1;
-  const day = heading && month >= 0 ? `${heading[3]}-${String(month + 1).padStart(2, '0')}-${heading[1].padStart(2, '0')}` : undefined;
+  const year = heading && (heading[3].length === 2 ? `20${heading[3]}` : heading[3]);
+  const day = heading && month >= 0 ? `${year}-${String(month + 1).padStart(2, '0')}-${heading[1].padStart(2, '0')}` : undefined;
   const date = day ? { written: day, rank: day } : undefined;
   const seen = new Set<string>();
   // Entry by entry with indexOf, each bound found once: a page of unclosed `<dt>`s stays linear.
