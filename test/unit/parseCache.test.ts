@@ -258,7 +258,7 @@ describe('the parse cache', () => {
   });
 
   it('parse workers read from it, save what missed when told to (after the scan), and prune after a full scan', async function () {
-    this.timeout(30000);
+    this.timeout(60000);
     const stale = path.join(config.dir, cacheFileName('file:///deleted-since.md'));
     fs.mkdirSync(config.dir, { recursive: true });
     fs.writeFileSync(stale, 'left by a file deleted since');
@@ -279,7 +279,7 @@ describe('the parse cache', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.strictEqual(written(), 0, 'nothing written before the server says so');
     loader.saveCache();
-    for (let waited = 0; (written() < files.length || fs.existsSync(stale)) && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    for (let waited = 0; (written() < files.length || fs.existsSync(stale)) && waited < 25_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     assert.strictEqual(written(), files.length, 'every parsed file saved');
     assert.ok(!fs.existsSync(stale), 'the deleted file\'s result pruned');
     assert.ok(lines.some((l) => /parse cache: removed 1 results/.test(l)), lines.join('\n'));
