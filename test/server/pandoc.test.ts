@@ -87,4 +87,20 @@ describe('exported bibliographies rendered by pandoc --citeproc', function () {
       }
     });
   }
+
+  it('a draft naming its reference manager\'s .bib: the keys litnotes says the file lacks are exactly those pandoc cannot find, and the quick fix makes it find one', async () => {
+    const rel = 'drafts/zotero-draft.md';
+    const text = '---\nbibliography: ../refs/zotero.bib\n---\n\nAs shown [@knuthArtComputerProgramming1997; @kasa] and in [@nola].\n';
+    fs.writeFileSync(path.join(dir, rel), text);
+    await client.open(uri(rel), 'markdown', text);
+    type Diagnostic = { code?: string; range: unknown; data?: { key: string; use?: string } };
+    const lacking = await client.waitFor(() => { const d = (client.diagnostics.get(uri(rel)) as Diagnostic[] | undefined)?.filter((x) => x.code === 'not-in-bibliography'); return d?.length ? d : undefined; }, 10000, 'not-in-bibliography diagnostics');
+    const notFound = (warnings: string) => [...warnings.matchAll(/Citeproc: citation (\S+) not found/g)].map((m) => m[1]).sort();
+    assert.deepStrictEqual(notFound(render(path.join(dir, rel), path.join(dir, 'refs/zotero.bib')).warnings), lacking.map((d) => d.data!.key).sort());
+    const kasa = lacking.find((d) => d.data!.key === 'kasa')!;
+    const actions = await client.request<{ title: string; edit?: { changes: Record<string, { newText: string }[]> } }[]>('textDocument/codeAction', { textDocument: { uri: uri(rel) }, range: kasa.range, context: { diagnostics: [kasa] } });
+    const fixed = text.replace('@kasa', `@${actions[0].edit!.changes[uri(rel)][0].newText}`);
+    fs.writeFileSync(path.join(dir, rel), fixed);
+    assert.deepStrictEqual(notFound(render(path.join(dir, rel), path.join(dir, 'refs/zotero.bib')).warnings), ['nola']);
+  });
 });
