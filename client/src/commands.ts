@@ -220,8 +220,9 @@ export class Commands {
       else this.output.appendLine(`Open PDF: ${uri.fsPath} (named for ${p.key}) does not exist.`);
     }
     if (!found.length) {
-      const why = p.files.length
-        ? `none of the ${p.files.length === 1 ? 'file' : `${p.files.length} files`} its note or bibliography entry names exists (${vscode.Uri.parse(p.files[0]).fsPath})`
+      const first = p.files.length ? vscode.Uri.parse(p.files[0]).fsPath : '';
+      const why = p.files.length === 1 ? `the file its note or bibliography entry names does not exist (${first})`
+        : p.files.length ? `none of the ${p.files.length} files its note or bibliography entry names exists (${first}, …)`
         : 'name one with `pdf:` in its note, or keep the `file` field in your BibTeX export';
       void vscode.window.showInformationMessage(`No local PDF for ${p.key}: ${why}.`);
       return;

@@ -407,7 +407,7 @@ export class Session {
    */
   private draftBibliography(uri: string): DraftBibliography | undefined {
     const entry = this.library.file(uri);
-    const draftPath = safePath(uri);
+    const draftPath = entry?.bibliographies?.length ? safePath(uri) : undefined;
     if (!entry?.bibliographies?.length || !draftPath) return undefined;
     const files: FileEntry[] = [];
     for (const name of entry.bibliographies) {
@@ -428,6 +428,7 @@ export class Session {
 
   /** Per draft, the bibliography files it names (as the library held them) and their keys. */
   private readonly draftBibliographyKeys = new Map<string, { files: FileEntry[]; keys: Set<string> }>();
+
   /** The bibliography files an open draft names that are not in the library, and why (see UnreadBibliography). */
   private unreadBibliographies(uri: string): UnreadBibliography[] {
     const entry = this.library.file(uri);
