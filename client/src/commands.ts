@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import * as path from 'path';
 import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, PaperSummary, ReferenceRequest, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
-import { bibliographyLine, citationEdit, orgBibliographyLine } from './citationEdits';
+import { bibliographyLine, citationEdit, orgBibliographyLine, orgCitationStyle } from './citationEdits';
 import { withBibliographyFiles } from './bibliographyFiles';
 import { isLitnotesExport } from '../../server/src/parse/exportMarker';
 import { incrementalQuery } from '../../server/src/shared/rules';
@@ -111,11 +111,12 @@ export class Commands {
     if (!key) return;
     const doc = editor.document;
     const command = vscode.workspace.getConfiguration('litnotes', doc.uri).get<string>('latex.citeCommand', '\\cite');
+    const orgStyle = draftLanguage(doc) === 'org' ? orgCitationStyle(doc.getText()) : undefined;
     await editor.edit((b) => {
       for (const s of editor.selections) {
         const line = doc.lineAt(s.active.line).text;
         const selected = s.isEmpty || !s.isSingleLine ? undefined : { start: s.start.character, end: s.end.character };
-        const edit = citationEdit(line, s.active.character, draftLanguage(doc), key!, command, selected);
+        const edit = citationEdit(line, s.active.character, draftLanguage(doc), key!, command, selected, orgStyle);
         b.replace(new vscode.Range(s.active.line, edit.start, s.active.line, edit.end), edit.text);
       }
     });

@@ -1,12 +1,12 @@
 import * as assert from 'assert';
-import { bibliographyLine, citationEdit, orgBibliographyLine } from '../../client/src/citationEdits';
+import { bibliographyLine, citationEdit, orgBibliographyLine, orgCitationStyle, OrgCitationStyle } from '../../client/src/citationEdits';
 import { withBibliographyFiles } from '../../client/src/bibliographyFiles';
 import { withCursor } from './helpers';
 
 /** Applies Insert Citation's edit at the cursor marker of `marked`. */
-function cite(marked: string, languageId = 'markdown', command?: string): string {
+function cite(marked: string, languageId = 'markdown', command?: string, orgStyle?: OrgCitationStyle): string {
   const { lineText, pos } = withCursor(marked);
-  const e = citationEdit(lineText, pos.character, languageId, 'kasa', command);
+  const e = citationEdit(lineText, pos.character, languageId, 'kasa', command, undefined, orgStyle);
   return lineText.slice(0, e.start) + e.text + lineText.slice(e.end);
 }
 
@@ -34,6 +34,17 @@ describe('Insert Citation fits the document', () => {
     assert.strictEqual(cite('See ‸.', 'org'), 'See [cite:@kasa].');
     assert.strictEqual(cite('See [cite/t:@a‸ p. 3] now.', 'org'), 'See [cite/t:@a p. 3;@kasa] now.');
     assert.strictEqual(cite('A [[link‸]] here', 'org'), 'A [[link[cite:@kasa]]] here', 'a link is not a citation');
+  });
+
+  it('Org with org-ref: the style the draft already cites in, a link of its own or a key added to the list before the cursor', () => {
+    assert.strictEqual(orgCitationStyle('See cite:&a;&b and citep:&c.\nAlso [cite:@d].'), 'org-ref-v3');
+    assert.strictEqual(orgCitationStyle('See cite:a,b. Also citet:c.'), 'org-ref-v2');
+    assert.strictEqual(orgCitationStyle('See [cite:@a] and [cite/t:@b], once cite:c.'), 'org-cite');
+    assert.strictEqual(orgCitationStyle('Nothing cited yet; excite:me is no link.'), 'org-cite');
+    assert.strictEqual(cite('See ‸.', 'org', undefined, 'org-ref-v3'), 'See cite:&kasa.');
+    assert.strictEqual(cite('See cite:&a;&b‸ now.', 'org', undefined, 'org-ref-v3'), 'See cite:&a;&b;&kasa now.');
+    assert.strictEqual(cite('See ‸.', 'org', undefined, 'org-ref-v2'), 'See cite:kasa.');
+    assert.strictEqual(cite('See citep:a,b‸ now.', 'org', undefined, 'org-ref-v2'), 'See citep:a,b,kasa now.');
   });
 
   it('a selection is replaced by a new citation', () => {
