@@ -7,7 +7,7 @@ import * as path from 'path';
 import { messageDispatched } from './runtime/scheduler';
 import { FrameGuard } from './runtime/framing';
 import { flavorOf, Session } from './session';
-import { completionItemAs, hoverAs, prefersMarkdown, UriSpelling, toResponseError } from './lsp/convert';
+import { completionItemAs, flatSymbols, hoverAs, prefersMarkdown, UriSpelling, toResponseError } from './lsp/convert';
 import { checkedDocumentSync } from './lsp/documentSync';
 import {
   CitedKeysRequest, DraftCitationsRequest, ReferenceRequest, CreateNoteRequest, ExportBibliographyRequest, ListRequest, LogNotification, PaperRequest, ReindexRequest, SearchRequest,
@@ -42,7 +42,7 @@ function guardedStdin(): NodeJS.ReadableStream {
 const documents = new TextDocuments(TextDocument);
 const uris = new UriSpelling();
 /** What the client can do: each is checked before it is used (an editor may advertise none). */
-const can = { configure: false, watch: false, progress: false, followFolders: false, markdownHover: true, markdownDocs: true };
+const can = { configure: false, watch: false, progress: false, followFolders: false, markdownHover: true, markdownDocs: true, symbolTree: true };
 
 function log(line: string): void {
   connection.console.log(line);
@@ -67,6 +67,7 @@ connection.onInitialize((params: InitializeParams) => {
   can.followFolders = !!caps.workspace?.workspaceFolders;
   can.markdownHover = prefersMarkdown(caps.textDocument?.hover?.contentFormat);
   can.markdownDocs = prefersMarkdown(caps.textDocument?.completion?.completionItem?.documentationFormat);
+  can.symbolTree = !!caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport;
   const init = (params.initializationOptions ?? {}) as { cacheDir?: unknown; clientCommands?: unknown; litnotes?: unknown };
   // Settings an editor gives at start (Helix's `config`, an init_options table), before any it pushes.
   initialSettings = pushedSection(init);
@@ -88,6 +89,7 @@ connection.onInitialize((params: InitializeParams) => {
       codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
       renameProvider: { prepareProvider: true },
       workspaceSymbolProvider: true,
+      documentSymbolProvider: true,
       executeCommandProvider: offerCommands ? { commands: [REINDEX_COMMAND] } : undefined,
       workspace: can.followFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
     },
@@ -174,6 +176,10 @@ connection.onCompletion((params) => {
   const doc = documents.get(params.textDocument.uri);
   const { line, character } = params.position;
   return doc ? session.completion(uris.fromClient(params.textDocument.uri), lineOf(doc, line).slice(0, character), line, flavorOf(doc)) : null;
+});
+connection.onDocumentSymbol((params) => {
+  const symbols = session.fileSymbols(uris.fromClient(params.textDocument.uri));
+  return can.symbolTree ? symbols : flatSymbols(symbols, params.textDocument.uri);
 });
 connection.onCompletionResolve((item) => completionItemAs(session.resolveCompletion(item), can.markdownDocs));
 connection.onHover((params) => { const at = keyAt(params); return at ? hoverAs(session.hover(at), can.markdownHover) : null; });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-types';
 import { Library, Paper } from './model/library';
 import { sortInSteps } from './model/steps';
 import { rankPapers } from './model/match';
@@ -31,6 +31,7 @@ import { prepareRename, renameKey } from './features/rename';
 import { paperSymbols } from './features/workspaceSymbols';
 import { paperDetails, relatedQuery } from './features/paperDetails';
 import { draftCitations } from './features/draftCitations';
+import { fileSymbols } from './features/documentSymbols';
 import type {
   CreateNoteParams, CreateNoteResponse, DraftCitationsResponse, ExportBibliographyParams, ReferenceParams, ExportBibliographyResponse, ListParams, ListResponse, PaperDetails, PaperSummary, SearchParams,
   SearchResponse, StatusParams, TopicOutlineParams, TopicOutlineResponse, TopicPapersParams, TopicPapersResponse, TopicsResponse,
@@ -584,6 +585,11 @@ export class Session {
     const query = typeof params?.query === 'string' ? params.query.trim().slice(0, 200) : '';
     const papers = query ? rankPapers(this.library, query, limit) : all.slice(0, limit);
     return { total: all.length, papers: papers.map(summaryOf) };
+  }
+
+  /** A digest's or bibliography's outline: its papers (features/documentSymbols.ts). */
+  fileSymbols(uri: string): DocumentSymbol[] {
+    return fileSymbols(this.library, uri);
   }
 
   /** The "Cited in Draft" view's list: what the document cites, each paper once. */

@@ -1,4 +1,4 @@
-import { CompletionItem, ErrorCodes, Hover, MarkupContent, MarkupKind, ResponseError } from 'vscode-languageserver/node';
+import { CompletionItem, DocumentSymbol, ErrorCodes, Hover, MarkupContent, MarkupKind, ResponseError, SymbolInformation } from 'vscode-languageserver/node';
 import { markdownToPlainText } from '../util/untrusted';
 import { canonicalUri } from '../ingest/indexer';
 import { RenameError } from '../features/rename';
@@ -50,4 +50,9 @@ export function completionItemAs(item: CompletionItem, markdown: boolean): Compl
 /** A RenameError as the editor shows it (the request fails with its message); anything else as it is. */
 export function toResponseError(err: unknown): unknown {
   return err instanceof RenameError ? new ResponseError(ErrorCodes.InvalidRequest, err.message) : err;
+}
+
+/** The same outline as a flat list, for an editor that takes no tree of symbols (its day as the container). */
+export function flatSymbols(symbols: readonly DocumentSymbol[], uri: string): SymbolInformation[] {
+  return symbols.flatMap((s) => (s.children?.length ? s.children.map((c) => ({ name: c.name, kind: c.kind, location: { uri, range: c.range }, containerName: s.name })) : [{ name: s.name, kind: s.kind, location: { uri, range: s.range } }]));
 }

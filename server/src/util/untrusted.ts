@@ -31,6 +31,11 @@ export function capText(text: string, max: number): string {
   return text.slice(0, cut > max * 0.6 ? cut : max) + '…';
 }
 
+/** Untrusted text as plain text on one line (a symbol's name, a label): bidi controls removed, whitespace folded, capped. */
+export function plainLine(text: string, max: number): string {
+  return capText(foldSpace(text.slice(0, max * 4).replace(BIDI_CONTROLS, '')), max);
+}
+
 /**
  * Untrusted text as literal markdown on one line: bidi controls removed, line breaks and other
  * whitespace folded to single spaces (a blank line would end the paragraph, and whatever followed

@@ -144,4 +144,14 @@ describe('litnotes in a real VS Code', () => {
       fs.rmSync(json.fsPath, { force: true });
     }
   });
+
+  it('a digest has an outline: its papers by title, with their keys (Outline view, breadcrumbs, Go to Symbol in File)', async () => {
+    const { doc } = await openDoc('digests/daily-papers-sep-8.txt');
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
+    const pruning = symbols?.find((s) => s.name === 'Pruning as a Domain-specific LLM Extractor');
+    assert.ok(pruning, `the outline lists the digest's first paper (${symbols?.length ?? 0} symbols)`);
+    assert.ok(symbols!.length > 80, `${symbols!.length} symbols`);
+    assert.strictEqual(doc.lineAt(pruning!.range.start.line).text.trim(), pruning!.name);
+    assert.ok(pruning!.detail, 'with the key it is cited by');
+  });
 });
