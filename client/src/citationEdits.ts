@@ -40,6 +40,21 @@ export function citationEdit(line: string, character: number, languageId: string
   return { start: at.start, end: at.end, text };
 }
 
+/**
+ * A new citation of `keys` as a document of `languageId` writes one (papers dropped into it from the
+ * Topics or Cited in Draft view): `[@a; @b]` in markdown, `\\cite{a, b}` in LaTeX (the configured
+ * command), `[cite:@a;@b]` in Org, or org-ref's `cite:&a;&b` / `cite:a,b` where the draft uses it.
+ */
+export function citationText(keys: readonly string[], languageId: string, latexCommand = '\\cite', orgStyle: OrgCitationStyle = 'org-cite'): string {
+  if (LATEX_LANGUAGES.has(languageId)) return `${latexCommand.startsWith('\\') ? latexCommand : `\\${latexCommand}`}{${keys.join(', ')}}`;
+  if (languageId === 'org') {
+    if (orgStyle === 'org-ref-v3') return `cite:${keys.map((k) => `&${k}`).join(';')}`;
+    if (orgStyle === 'org-ref-v2') return `cite:${keys.join(',')}`;
+    return `[cite:${keys.map((k) => `@${k}`).join(';')}]`;
+  }
+  return `[${keys.map((k) => `@${k}`).join('; ')}]`;
+}
+
 /** How an Org draft cites: org-cite (`[cite:@a]`), or org-ref's links, version 3 (`cite:&a;&b`) or 2 (`cite:a,b`). */
 export type OrgCitationStyle = 'org-cite' | 'org-ref-v3' | 'org-ref-v2';
 

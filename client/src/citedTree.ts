@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { dragKeys, KEYS_MIME } from './citationDrop';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DraftCitationsRequest, DraftCitationsResponse } from '../../server/src/shared/protocol';
 import { citedNodes, CitedNode, citedSummary } from './citedModel';
@@ -13,7 +14,14 @@ const AFTER_EDIT_MS = 400;
  * each with the places it is cited. It follows the active editor and its edits while it is visible,
  * and the library (a new note makes an unknown key known).
  */
-export class CitedTree implements vscode.TreeDataProvider<CitedNode>, vscode.Disposable {
+export class CitedTree implements vscode.TreeDataProvider<CitedNode>, vscode.TreeDragAndDropController<CitedNode>, vscode.Disposable {
+  /** A paper dragged into a draft becomes a citation there (citationDrop.ts); an unknown key is not dragged. */
+  readonly dragMimeTypes = [KEYS_MIME, 'text/plain'];
+  readonly dropMimeTypes: string[] = [];
+  handleDrag(nodes: readonly CitedNode[], dataTransfer: vscode.DataTransfer): void {
+    dragKeys(nodes, dataTransfer, (n) => (n.type === 'paper' && n.known ? n.key : undefined));
+  }
+
   private readonly changed = new vscode.EventEmitter<CitedNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private nodes: CitedNode[] = [];

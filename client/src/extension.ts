@@ -9,6 +9,7 @@ import { TopicsTree } from './topicsTree';
 import { TopicCommands } from './topicCommands';
 import { onConnectionError, onServerClosed, RestartBudget, RestartEvents } from './serverRestarts';
 import { CitedTree } from './citedTree';
+import { CitationDropProvider } from './citationDrop';
 import { Reader } from './reader';
 import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
@@ -46,6 +47,12 @@ const LANGUAGES = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'org', 'litnotes
  * Never other JSON or plain text: the server looks for citations only in drafts.
  */
 const FILES = ['**/*.{qmd,rmd,Rmd,org}', '**/*.digest.{txt,md,json,html}', '**/digests/**/*.{txt,md,json,html}', '**/*.csl.json', '**/*.bib'];
+
+/** Where a paper dropped from the trees becomes a citation: drafts, as the language client's documents are chosen. */
+const DROP_SELECTOR: vscode.DocumentSelector = [
+  ...['markdown', 'quarto', 'rmd', 'latex', 'tex', 'org'].map((language) => ({ language })),
+  { scheme: 'file', pattern: '**/*.{qmd,rmd,Rmd,org}' },
+];
 
 export async function activate(context: vscode.ExtensionContext): Promise<LitnotesApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -97,9 +104,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     copyReference: (key) => commands.copyReference(key, undefined, context.globalState),
   }, () => ready);
   const papers = new PaperCommands(client, (key) => reader.show(key));
-  topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true });
+  topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true, dragAndDropController: topics });
   const cited = new CitedTree(client);
-  cited.attach(vscode.window.createTreeView('litnotes.cited', { treeDataProvider: cited, showCollapseAll: true }));
+  cited.attach(vscode.window.createTreeView('litnotes.cited', { treeDataProvider: cited, showCollapseAll: true, dragAndDropController: cited }));
   context.subscriptions.push(topics.view.onDidExpandElement((e) => { if (e.element.type === 'topic' && e.element.id === NEW_PAPERS_TOPIC) topics.markSeen(); }));
   const keyOf = (arg: unknown): string | undefined => (typeof arg === 'string' ? arg : (arg as TreeNode | undefined)?.type === 'paper' ? (arg as { key: string }).key : undefined);
   const withKey = (f: (key: string) => unknown) => async (arg?: unknown) => {
@@ -109,6 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
 
   context.subscriptions.push(
     statusEmitter, output, status, topics, topics.view, cited, cited.view!, reader, commands.track(),
+    vscode.languages.registerDocumentDropEditProvider(DROP_SELECTOR, new CitationDropProvider()),
     vscode.commands.registerCommand('litnotes.showOutput', () => commands.showOutput()),
     vscode.commands.registerCommand('litnotes.insertCitation', (arg?: unknown) => commands.insertCitation(keyOf(arg))),
     vscode.commands.registerCommand('litnotes.openReader', withKey((key) => reader.show(key))),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { dragKeys, KEYS_MIME } from './citationDrop';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CitedKeysRequest, MarkPapersSeenRequest, PaperRequest, PaperSummary, SearchRequest, TopicOutlineRequest, TopicOutlineResponse, TopicPapersRequest, UNCATEGORIZED_TOPIC } from '../../server/src/shared/protocol';
 import { outlineTree, paperNodes, TopicItem, TreeNode, viewMessage } from './topicsModel';
@@ -16,7 +17,14 @@ interface TopicPapers { papers: PaperSummary[]; total: number }
  * Refreshes when the library changes while the view is visible, keeps expansion (stable ids),
  * marks papers cited in the active editor, filters by search.
  */
-export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+export class TopicsTree implements vscode.TreeDataProvider<TreeNode>, vscode.TreeDragAndDropController<TreeNode>, vscode.Disposable {
+  /** A paper dragged into a draft becomes a citation there (citationDrop.ts). */
+  readonly dragMimeTypes = [KEYS_MIME, 'text/plain'];
+  readonly dropMimeTypes: string[] = [];
+  handleDrag(nodes: readonly TreeNode[], dataTransfer: vscode.DataTransfer): void {
+    dragKeys(nodes, dataTransfer, (n) => (n.type === 'paper' ? n.key : undefined));
+  }
+
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private roots: TopicItem[] = [];

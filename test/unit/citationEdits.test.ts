@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { bibliographyLine, citationEdit, orgBibliographyLine, orgCitationStyle, OrgCitationStyle } from '../../client/src/citationEdits';
+import { bibliographyLine, citationEdit, citationText, orgBibliographyLine, orgCitationStyle, OrgCitationStyle } from '../../client/src/citationEdits';
 import { withBibliographyFiles } from '../../client/src/bibliographyFiles';
 import { withCursor } from './helpers';
 
@@ -45,6 +45,16 @@ describe('Insert Citation fits the document', () => {
     assert.strictEqual(cite('See cite:&a;&b‸ now.', 'org', undefined, 'org-ref-v3'), 'See cite:&a;&b;&kasa now.');
     assert.strictEqual(cite('See ‸.', 'org', undefined, 'org-ref-v2'), 'See cite:kasa.');
     assert.strictEqual(cite('See citep:a,b‸ now.', 'org', undefined, 'org-ref-v2'), 'See citep:a,b,kasa now.');
+  });
+
+  it('papers dropped into a draft: one citation of them all, in the draft\'s syntax', () => {
+    assert.strictEqual(citationText(['a', 'b'], 'markdown'), '[@a; @b]');
+    assert.strictEqual(citationText(['a', 'b'], 'quarto'), '[@a; @b]');
+    assert.strictEqual(citationText(['a', 'b'], 'latex', 'parencite'), '\\parencite{a, b}');
+    assert.strictEqual(citationText(['a'], 'latex'), '\\cite{a}');
+    assert.strictEqual(citationText(['a', 'b'], 'org'), '[cite:@a;@b]');
+    assert.strictEqual(citationText(['a', 'b'], 'org', undefined, 'org-ref-v3'), 'cite:&a;&b');
+    assert.strictEqual(citationText(['a', 'b'], 'org', undefined, 'org-ref-v2'), 'cite:a,b');
   });
 
   it('a selection is replaced by a new citation', () => {

@@ -2,6 +2,9 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { activated, openDoc } from './helpers';
 import type { CitedNode } from '../../../client/src/citedModel';
+import type { TopicsTree } from '../../../client/src/topicsTree';
+import type { TreeNode } from '../../../client/src/topicsModel';
+import { CitationDropProvider } from '../../../client/src/citationDrop';
 
 interface CitedView { roots(): CitedNode[]; getTreeItem(node: CitedNode): vscode.TreeItem; view?: vscode.TreeView<CitedNode> }
 
@@ -50,5 +53,31 @@ describe('Cited in Draft, in the editor', () => {
     assert.strictEqual(active.document.uri.toString(), doc.uri.toString());
     assert.deepStrictEqual([active.selection.active.line, active.selection.active.character], [place.line, place.character]);
     assert.ok(active.document.lineAt(place.line).text.startsWith('jiang2024kasa', place.character));
+  });
+
+  it('a paper dragged from the Topics view into a draft becomes a citation in the draft\'s syntax', async () => {
+    const api = (await activated()) as unknown as { topics: TopicsTree };
+    // A paper node of the tree, as the view hands it to the drag.
+    let paper: TreeNode | undefined;
+    for (let waited = 0; !paper && waited < 20000; waited += 250) {
+      for (const topic of api.topics.roots_()) {
+        paper = (await api.topics.getChildren(topic)).find((n) => n.type === 'paper');
+        if (paper) break;
+      }
+      if (!paper) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(paper && paper.type === 'paper', 'the tree has a paper');
+    const transfer = new vscode.DataTransfer();
+    api.topics.handleDrag([paper], transfer);
+    assert.strictEqual(await transfer.get('text/plain')?.asString(), `@${paper.key}`);
+    const drop = new CitationDropProvider();
+    const at = new vscode.Position(0, 0);
+    for (const [rel, expected] of [['drafts/related-work.md', `[@${paper.key}]`], ['drafts/paper.tex', `\\cite{${paper.key}}`]]) {
+      const { doc } = await openDoc(rel);
+      const edit = await drop.provideDocumentDropEdits(doc, at, transfer);
+      assert.strictEqual(edit?.insertText, expected, rel);
+    }
+    const other = await vscode.workspace.openTextDocument({ language: 'json', content: '{}' });
+    assert.strictEqual(await drop.provideDocumentDropEdits(other, at, transfer), undefined, 'no citation in a JSON file');
   });
 });
