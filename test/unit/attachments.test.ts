@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { bibtexFileDocuments, documentUri, noteDocuments } from '../../server/src/parse/attachments';
 import { paperDetails } from '../../server/src/features/paperDetails';
+import { noteTemplate } from '../../server/src/features/noteTemplate';
 import { documentName, documentProblem } from '../../client/src/localDocuments';
 import { readerHtml } from '../../client/src/readerHtml';
 import { libraryOf } from './helpers';
@@ -47,6 +48,14 @@ describe('a paper\'s local documents (PDF attachments)', () => {
     assert.deepStrictEqual(paper.files, ['file:///ws/notes/vaswani.pdf', 'file:///home/ann/Zotero/storage/AB12/Vaswani%20-%202017.pdf']);
     assert.deepStrictEqual(paperDetails(library, paper, []).files, paper.files);
     assert.deepStrictEqual(paperDetails(library, library.get('other2020')!, []).files, [], 'none named: an empty list');
+  });
+
+  it('a new note for a paper with an attached PDF names it (pdf:), and reads it back', () => {
+    const library = libraryOf({ 'refs/library.bib': '@article{doe2020, title = {Things}, author = {Doe, Jane}, file = {/home/ann/Zotero/storage/AB12/Doe - 2020.pdf}}\n' });
+    const text = noteTemplate(library.get('doe2020')!, library);
+    assert.match(text, /^pdf: \/home\/ann\/Zotero\/storage\/AB12\/Doe - 2020\.pdf$/m);
+    const back = libraryOf({ 'notes/doe2020.md': text, 'refs/library.bib': '@article{doe2020, title = {Things}, author = {Doe, Jane}}\n' });
+    assert.deepStrictEqual(back.get('doe2020')!.files, ['file:///home/ann/Zotero/storage/AB12/Doe%20-%202020.pdf']);
   });
 
   it('the editor opens only local documents, and the reader offers Open PDF only when one is named', () => {

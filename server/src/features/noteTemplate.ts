@@ -11,10 +11,25 @@ export function noteTemplate(paper: Paper, library: Library): string {
   if (paper.digestDate) fields.digest = paper.digestDate;
   if (paper.codeUrls.length) fields.code = paper.codeUrls[0];
   if (paper.aliases.length) fields.aliases = paper.aliases;
+  // The paper's own document (its Better BibTeX entry's attachment), so that the note keeps it.
+  const pdf = paper.files?.map(pathOfFileUri).find((p) => p !== undefined);
+  if (pdf) fields.pdf = pdf;
   fields.tags = paper.topics;
   const abstract = library.text(paper.abstract);
   if (abstract) fields.abstract = abstract;
   return noteText(fields, paper.title);
+}
+
+/** A local file's path from its `file:` URI (`C:/…` for a Windows drive), as a note writes it; undefined for anything else. */
+function pathOfFileUri(uri: string): string | undefined {
+  try {
+    const url = new URL(uri);
+    if (url.protocol !== 'file:' || url.host) return undefined;
+    const path = decodeURIComponent(url.pathname);
+    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A note's text: the fields as YAML front matter (safely dumped), the title as heading, empty sections. */
