@@ -9,6 +9,7 @@ import { incrementalQuery } from '../../server/src/shared/rules';
 import { openAt } from './reader';
 import { documentName, documentProblem } from './localDocuments';
 import { draftLanguage, isDraft } from './drafts';
+import { zoteroSelectUri } from './zotero';
 
 interface PaperPick extends vscode.QuickPickItem { key: string }
 
@@ -251,6 +252,14 @@ export class Commands {
     if (!r) { void vscode.window.showWarningMessage(`No paper has the key "${key}".`); return; }
     await vscode.env.clipboard.writeText(r.text);
     vscode.window.setStatusBarMessage(`Copied the ${chosen.label} entry of ${r.key}`, 3000);
+  }
+
+  /** Show in Zotero: the paper's bibliography entry selected in Zotero, by the key the entry has there. */
+  async showInZotero(key: string): Promise<void> {
+    const p = await this.client.sendRequest(PaperRequest, { key });
+    const link = p?.entries.map((e) => e.key && zoteroSelectUri(e.key)).find(Boolean);
+    if (!link) { void vscode.window.showInformationMessage(`${p ? p.key : key} has no entry in a bibliography your reference manager exported, so Zotero has no item to show.`); return; }
+    if (!(await vscode.env.openExternal(vscode.Uri.parse(link)))) void vscode.window.showWarningMessage('Could not open Zotero: is it installed, with Better BibTeX?');
   }
 
   async copyKey(key: string): Promise<void> {

@@ -102,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     copyKey: (key) => commands.copyKey(key),
     openDocument: (key) => commands.openDocument(key),
     copyReference: (key) => commands.copyReference(key, undefined, context.globalState),
+    showInZotero: (key) => commands.showInZotero(key),
   }, () => ready);
   const papers = new PaperCommands(client, (key) => reader.show(key));
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true, dragAndDropController: topics });
@@ -125,6 +126,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     vscode.commands.registerCommand('litnotes.goToSource', withKey((key) => commands.goToSource(key))),
     vscode.commands.registerCommand('litnotes.copyKey', withKey((key) => commands.copyKey(key))),
     vscode.commands.registerCommand('litnotes.openPdf', withKey((key) => commands.openDocument(key))),
+    vscode.commands.registerCommand('litnotes.showInZotero', withKey((key) => commands.showInZotero(key))),
     vscode.commands.registerCommand('litnotes.copyReference', (arg?: unknown, format?: unknown) =>
       withKey((key) => commands.copyReference(key, typeof format === 'string' ? format : undefined, context.globalState))(arg)),
     vscode.commands.registerCommand('litnotes.reindex', () => commands.reindex()),

@@ -13,6 +13,7 @@ export interface ReaderActions {
   copyKey(key: string): Promise<void>;
   openDocument(key: string): Promise<void>;
   copyReference(key: string): Promise<void>;
+  showInZotero(key: string): Promise<void>;
 }
 
 /**
@@ -91,6 +92,7 @@ export class Reader implements vscode.Disposable {
       case 'copyKey': if (key) await this.actions.copyKey(key); break;
       case 'openDocument': if (key) await this.actions.openDocument(key); break;
       case 'copyReference': if (key) await this.actions.copyReference(key); break;
+      case 'showInZotero': if (key) await this.actions.showInZotero(key); break;
       case 'openNote': {
         const details = key ? await this.client.sendRequest(PaperRequest, { key }) : null;
         if (details?.note) await openAt(details.note.uri, details.note.line);

@@ -1,6 +1,7 @@
 import type { PaperDetails } from '../../server/src/shared/protocol';
 import { escapeHtml, renderMarkdown } from './markdown';
 import { isCodeUrl } from '../../server/src/shared/rules';
+import { zoteroSelectUri } from './zotero';
 
 /** Where the reader's script and style come from (webview URIs) and the CSP source and nonce. */
 export interface ReaderResources {
@@ -64,6 +65,7 @@ export function readerHtml(p: PaperDetails, r: ReaderResources): string {
 ${p.note ? '<button data-action="openNote">Open note</button>' : '<button data-action="createNote">Create literature note</button>'}
 <button data-action="copyKey">Copy key</button>
 <button data-action="copyReference" title="Copy its BibTeX, BibLaTeX or CSL entry">Copy reference</button>
+${p.entries.some((x) => x.key && zoteroSelectUri(x.key)) ? '<button data-action="showInZotero" title="Select its entry in Zotero (with Better BibTeX)">Show in Zotero</button>' : ''}
 ${p.files.length ? `<button data-action="openDocument" title="${e(p.files.length === 1 ? 'Open the PDF its note or bibliography entry names' : `${p.files.length} local documents`)}">Open PDF</button>` : ''}
 </div>
 ${links.length ? `<p class="links">${links.join(' · ')}</p>` : ''}

@@ -47,6 +47,7 @@ describe('a paper\'s local documents (PDF attachments)', () => {
     const paper = library.get('vaswani2017')!;
     assert.deepStrictEqual(paper.files, ['file:///ws/notes/vaswani.pdf', 'file:///home/ann/Zotero/storage/AB12/Vaswani%20-%202017.pdf']);
     assert.deepStrictEqual(paperDetails(library, paper, []).files, paper.files);
+    assert.deepStrictEqual(paperDetails(library, paper, []).entries.map((e) => e.key), ['vaswani2017'], 'the entry\'s key, for Show in Zotero');
     assert.deepStrictEqual(paperDetails(library, library.get('other2020')!, []).files, [], 'none named: an empty list');
   });
 

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as crypto from 'crypto';
 import { readerHtml, makeNonce, ReaderResources } from '../../client/src/readerHtml';
 import { renderMarkdown } from '../../client/src/markdown';
+import { zoteroSelectUri } from '../../client/src/zotero';
 import type { PaperDetails } from '../../server/src/shared/protocol';
 
 const paper = (over: Partial<PaperDetails> = {}): PaperDetails => ({
@@ -20,6 +21,14 @@ function tagsIn(html: string): string[] {
 }
 
 describe('reader HTML', () => {
+  it('offers Show in Zotero for a paper with a bibliography entry, linking the entry\'s own key; never a link for a key no citation key looks like', () => {
+    assert.doesNotMatch(readerHtml(paper(), resources()), /showInZotero/);
+    assert.match(readerHtml(paper({ entries: [{ uri: 'file:///ws/refs/zotero.bib', line: 4, key: 'wangKaSA2024' }] }), resources()), /<button data-action="showInZotero"[^>]*>Show in Zotero<\/button>/);
+    assert.strictEqual(zoteroSelectUri('wangKaSA2024'), 'zotero://select/items/@wangKaSA2024');
+    assert.strictEqual(zoteroSelectUri('müller:2020/a.b-c+d'), 'zotero://select/items/@müller:2020/a.b-c+d');
+    for (const bad of ['', 'a b', 'a?x=1', 'a#b', '../x', '@x', 'a\nb']) assert.strictEqual(zoteroSelectUri(bad), undefined, bad);
+  });
+
   it('has a strict Content-Security-Policy with a nonce, and only its own script', () => {
     const r = resources();
     const html = readerHtml(paper(), r);

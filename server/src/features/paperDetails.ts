@@ -42,7 +42,7 @@ export function paperDetails(library: Library, paper: Paper, related: PaperDetai
     summary: summary && capText(summary, DETAILS.summary),
     topics: some(paper.topics),
     note: paper.note ? { uri: paper.note.uri, line: (paper.note.keyRange ?? paper.note.titleRange).start.line, body: library.text(paper.note.body) } : undefined,
-    entries: some(paper.entries).map((e) => ({ uri: e.uri, line: (e.keyRange ?? e.titleRange).start.line })),
+    entries: some(paper.entries).map((e) => ({ uri: e.uri, line: (e.keyRange ?? e.titleRange).start.line, key: e.key })),
     digests: some(paper.digests).map((d) => ({ uri: d.uri, line: d.titleRange.start.line })),
     citedIn: some(library.citingDocuments(paper), DETAILS.citedIn),
     related: related.filter((r) => r.key !== paper.key).slice(0, 8).map((r) => ({ ...r, title: capText(r.title, DETAILS.title) })),

@@ -58,8 +58,8 @@ export interface PaperDetails {
   summary?: string;
   topics: string[];
   note?: PaperLocation & { body?: string };
-  /** Its entries in bibliography files (BibTeX, CSL). */
-  entries: PaperLocation[];
+  /** Its entries in bibliography files (BibTeX, CSL), with the key each has there (the reference manager's). */
+  entries: (PaperLocation & { key?: string })[];
   digests: PaperLocation[];
   citedIn: string[];
   related: { key: string; title: string; score: number }[];
