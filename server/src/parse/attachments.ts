@@ -18,6 +18,7 @@ import { isDocumentPath } from '../shared/rules';
 /** At most this many documents per paper, and only paths of a sane length. */
 const MAX_DOCUMENTS = 10;
 const MAX_PATH = 1024;
+const MAX_FIELD = 64 * 1024;
 
 /** A path or link as written, made a `file:` URI against `baseUri` (the naming file's uri); undefined if it is none we open. */
 export function documentUri(written: string, baseUri: string): string | undefined {
@@ -47,7 +48,8 @@ export function documentUri(written: string, baseUri: string): string | undefine
 /** The documents a BibTeX `file` field names (see the module comment), as `file:` URIs. */
 export function bibtexFileDocuments(field: string, bibUri: string): string[] {
   const out: string[] = [];
-  for (const record of splitUnescaped(field, ';')) {
+  // Ten paths of at most MAX_PATH, with their descriptions and types, fit well within this.
+  for (const record of splitUnescaped(field.slice(0, MAX_FIELD), ';')) {
     const parts = splitUnescaped(record, ':');
     let path: string;
     if (parts.length >= 3) path = parts.slice(1, -1).join(':'); // description:path:type (a path's drive letter is escaped)
