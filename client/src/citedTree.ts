@@ -5,7 +5,6 @@ import { DraftCitationsRequest, DraftCitationsResponse } from '../../server/src/
 import { citedNodes, CitedNode, citedSummary } from './citedModel';
 import { isDraft } from './drafts';
 
-
 /** How long after an edit the list follows it (typing a key should not ask at every keystroke). */
 const AFTER_EDIT_MS = 400;
 
@@ -34,8 +33,9 @@ export class CitedTree implements vscode.TreeDataProvider<CitedNode>, vscode.Tre
   constructor(private readonly client: LanguageClient) {
     this.disposables.push(
       this.changed,
-      vscode.window.onDidChangeActiveTextEditor((e) => { if (!e || e.document.uri.scheme !== 'output') this.schedule(0); }),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === vscode.window.activeTextEditor?.document) this.schedule(AFTER_EDIT_MS); }),
+      // No text editor (the reader or a PDF has the focus): the list stays the last draft's.
+      vscode.window.onDidChangeActiveTextEditor((e) => { if (e && e.document.uri.scheme !== 'output') this.schedule(0); }),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === this.doc || e.document === vscode.window.activeTextEditor?.document) this.schedule(AFTER_EDIT_MS); }),
     );
   }
 
@@ -56,8 +56,8 @@ export class CitedTree implements vscode.TreeDataProvider<CitedNode>, vscode.Tre
   async refresh(): Promise<void> {
     if (this.view && !this.view.visible) return;
     const mine = ++this.seq;
-    const editor = vscode.window.activeTextEditor;
-    const doc = editor && isDraft(editor.document) ? editor.document : undefined;
+    const active = vscode.window.activeTextEditor?.document;
+    const doc = active ? (isDraft(active) ? active : undefined) : this.doc && !this.doc.isClosed ? this.doc : undefined;
     let r: DraftCitationsResponse | undefined;
     let failure: string | undefined;
     if (doc) r = await this.client.sendRequest(DraftCitationsRequest, { uri: doc.uri.toString() }).catch((err: unknown) => { failure = String((err as Error)?.message ?? err).split('\n')[0]; return undefined; });
