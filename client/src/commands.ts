@@ -2,14 +2,15 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import * as path from 'path';
 import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, PaperSummary, ReferenceRequest, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
-import { bibliographyLine, citationEdit, orgBibliographyLine, orgCitationStyle } from './citationEdits';
+import { bibliographyLine, citationEdit, citationText, orgBibliographyLine, orgCitationStyle } from './citationEdits';
+import { getText } from './papers/http';
 import { withBibliographyFiles } from './bibliographyFiles';
 import { isLitnotesExport } from '../../server/src/parse/exportMarker';
 import { incrementalQuery } from '../../server/src/shared/rules';
 import { openAt } from './reader';
 import { documentName, documentProblem } from './localDocuments';
 import { draftLanguage, isDraft } from './drafts';
-import { zoteroSelectUri } from './zotero';
+import { caywKeys, caywUrl, zoteroSelectUri } from './zotero';
 
 interface PaperPick extends vscode.QuickPickItem { key: string }
 
@@ -121,6 +122,38 @@ export class Commands {
         b.replace(new vscode.Range(s.active.line, edit.start, s.active.line, edit.end), edit.text);
       }
     });
+    await vscode.window.showTextDocument(doc, editor.viewColumn);
+  }
+
+  /**
+   * Insert Citation from Zotero…: Zotero's own citation picker (Better BibTeX's cite-as-you-write),
+   * its picks cited in the document's syntax as Insert Citation cites. Zotero's local server is asked
+   * first whether the picker is there, so a Zotero that is not running is said at once.
+   */
+  async insertCitationFromZotero(): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? this.lastEditor;
+    if (!editor) { void vscode.window.showInformationMessage('Open a document to insert a citation into.'); return; }
+    const base = vscode.workspace.getConfiguration('litnotes').get<string>('zotero.url', 'http://127.0.0.1:23119');
+    const probe = caywUrl(base, true), pick = caywUrl(base);
+    if (!probe || !pick) { void vscode.window.showErrorMessage(`litnotes.zotero.url "${base}" is not an http address.`); return; }
+    const ready = await getText(probe, { timeoutMs: 3000, maxBytes: 1024 }).catch(() => '');
+    if (ready.trim() !== 'ready') { void vscode.window.showWarningMessage(`Zotero's citation picker did not answer at ${base}: is Zotero running, with Better BibTeX?`); return; }
+    const answer = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Pick the papers in Zotero…', cancellable: true }, (_progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return getText(pick, { timeoutMs: 10 * 60_000, maxBytes: 1024 * 1024, signal: abort.signal }).catch((err: Error) => {
+        if (!token.isCancellationRequested) void vscode.window.showErrorMessage(err.message);
+        return '';
+      });
+    });
+    const keys = caywKeys(answer);
+    if (!keys.length) return; // nothing picked
+    if (keys.length === 1) { await this.insertCitation(keys[0]); return; }
+    const doc = editor.document;
+    const language = draftLanguage(doc);
+    const command = vscode.workspace.getConfiguration('litnotes', doc.uri).get<string>('latex.citeCommand', '\\cite');
+    const text = citationText(keys, language, command, language === 'org' ? orgCitationStyle(doc.getText()) : undefined);
+    await editor.edit((b) => { for (const s of editor.selections) b.replace(s, text); });
     await vscode.window.showTextDocument(doc, editor.viewColumn);
   }
 

@@ -120,6 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     vscode.languages.registerDocumentDropEditProvider(DROP_SELECTOR, new CitationDropProvider()),
     vscode.commands.registerCommand('litnotes.showOutput', () => commands.showOutput()),
     vscode.commands.registerCommand('litnotes.insertCitation', (arg?: unknown) => commands.insertCitation(keyOf(arg))),
+    vscode.commands.registerCommand('litnotes.insertCitationFromZotero', () => commands.insertCitationFromZotero()),
     vscode.commands.registerCommand('litnotes.openReader', withKey((key) => reader.show(key))),
     vscode.commands.registerCommand('litnotes.searchPapers', async () => { const key = await commands.searchPapers(); if (key) await reader.show(key); }),
     vscode.commands.registerCommand('litnotes.createNote', (arg?: unknown) => commands.createNote(keyOf(arg) ?? reader.currentKey)),

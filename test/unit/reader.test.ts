@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as crypto from 'crypto';
 import { readerHtml, makeNonce, ReaderResources } from '../../client/src/readerHtml';
 import { renderMarkdown } from '../../client/src/markdown';
-import { zoteroSelectUri } from '../../client/src/zotero';
+import { caywKeys, caywUrl, zoteroSelectUri } from '../../client/src/zotero';
 import type { PaperDetails } from '../../server/src/shared/protocol';
 
 const paper = (over: Partial<PaperDetails> = {}): PaperDetails => ({
@@ -27,6 +27,16 @@ describe('reader HTML', () => {
     assert.strictEqual(zoteroSelectUri('wangKaSA2024'), 'zotero://select/items/@wangKaSA2024');
     assert.strictEqual(zoteroSelectUri('müller:2020/a.b-c+d'), 'zotero://select/items/@müller:2020/a.b-c+d');
     for (const bad of ['', 'a b', 'a?x=1', 'a#b', '../x', '@x', 'a\nb']) assert.strictEqual(zoteroSelectUri(bad), undefined, bad);
+  });
+
+  it('Zotero\'s citation picker: its address under litnotes.zotero.url, and the keys of what it answers', () => {
+    assert.strictEqual(caywUrl('http://127.0.0.1:23119/'), 'http://127.0.0.1:23119/better-bibtex/cayw?format=pandoc&brackets=true');
+    assert.strictEqual(caywUrl('http://127.0.0.1:23119', true), 'http://127.0.0.1:23119/better-bibtex/cayw?probe=true');
+    assert.strictEqual(caywUrl('file:///etc/passwd'), undefined);
+    assert.deepStrictEqual(caywKeys('[@vaswani2017; @kasa, p. 3; -@nola]'), ['vaswani2017', 'kasa', 'nola']);
+    assert.deepStrictEqual(caywKeys('@a:b. [@a:b]'), ['a:b'], 'each once, sentence punctuation dropped');
+    assert.deepStrictEqual(caywKeys(''), [], 'cancelled in Zotero');
+    assert.deepStrictEqual(caywKeys('mail me@example.com'), []);
   });
 
   it('has a strict Content-Security-Policy with a nonce, and only its own script', () => {

@@ -10,6 +10,8 @@ export interface GetOptions {
   /** Answers larger than this are refused (and not kept). */
   maxBytes?: number;
   accept?: string;
+  /** Gives up on the request (the user cancelled); it then fails with a NetworkError saying so. */
+  signal?: AbortSignal;
 }
 
 const MAX_REDIRECTS = 5;
@@ -27,7 +29,7 @@ export async function getText(url: string, options: GetOptions = {}, redirects =
   const host = target.host;
   const get = target.protocol === 'https:' ? https.get : http.get;
   return new Promise<string>((resolve, reject) => {
-    const request = get(target, { headers: { accept, 'user-agent': 'litnotes (VS Code extension)' } }, (response) => {
+    const request = get(target, { headers: { accept, 'user-agent': 'litnotes (VS Code extension)' }, signal: options.signal }, (response) => {
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();
@@ -55,6 +57,7 @@ export async function getText(url: string, options: GetOptions = {}, redirects =
     request.setTimeout(timeoutMs, () => request.destroy(new NetworkError(`${host} did not answer within ${Math.round(timeoutMs / 1000)} s.`)));
     request.on('error', (err: NodeJS.ErrnoException) => {
       if (err instanceof NetworkError) return reject(err);
+      if (options.signal?.aborted) return reject(new NetworkError('Cancelled.'));
       const offline = ['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET'].includes(err.code ?? '');
       reject(new NetworkError(offline ? `Could not reach ${host} (${err.code}): are you offline, or is a proxy needed?` : `The request to ${host} failed: ${err.message}`));
     });
