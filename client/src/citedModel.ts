@@ -8,7 +8,7 @@ import type { DraftCitationsResponse } from '../../server/src/shared/protocol';
  * (Open in Reader, Go to Note, Open PDF, Copy Key) take either.
  */
 export type CitedNode =
-  | { type: 'paper'; id: string; key: string; number: number; title: string; description: string; known: boolean; hasNote: boolean; places: PlaceNode[]; more: number }
+  | { type: 'paper'; id: string; key: string; number: number; title: string; description: string; known: boolean; hasNote: boolean; places: PlaceNode[]; more: number; notIn?: string }
   | PlaceNode;
 export interface PlaceNode { type: 'place'; id: string; line: number; character: number; label: string; excerpt: string }
 
@@ -23,6 +23,7 @@ export function citedNodes(r: DraftCitationsResponse, lineText: (line: number) =
     const other = p.written.filter((k) => k !== p.key);
     const description = [
       known ? p.key : 'not in the library',
+      p.notIn ? `not in ${p.notIn}` : '',
       p.paper?.year ?? p.paper?.digestDate,
       p.count > 1 ? `${p.count}×` : '',
       other.length ? `also cited as ${other.join(', ')}` : '',
@@ -35,7 +36,7 @@ export function citedNodes(r: DraftCitationsResponse, lineText: (line: number) =
       label: `line ${at.line + 1}`,
       excerpt: excerptAt(lineText(at.line) ?? '', at.character),
     }));
-    return { type: 'paper', id: `cited/${p.key}`, key: p.key, number: i + 1, title: p.paper?.title || p.key, description, known, hasNote: !!p.paper?.hasNote, places, more: p.count - p.places.length };
+    return { type: 'paper', id: `cited/${p.key}`, key: p.key, number: i + 1, title: p.paper?.title || p.key, description, known, hasNote: !!p.paper?.hasNote, places, more: p.count - p.places.length, notIn: p.notIn };
   });
 }
 
@@ -51,5 +52,6 @@ export function excerptAt(line: string, character: number): string {
 export function citedSummary(r: DraftCitationsResponse): string | undefined {
   if (!r.papers.length) return undefined;
   const unknown = r.papers.filter((p) => !p.paper).length;
-  return `${r.papers.length} paper${r.papers.length === 1 ? '' : 's'} · ${r.citations} citation${r.citations === 1 ? '' : 's'}${unknown ? ` · ${unknown} unknown` : ''}`;
+  const lacking = r.papers.filter((p) => p.notIn).length;
+  return `${r.papers.length} paper${r.papers.length === 1 ? '' : 's'} · ${r.citations} citation${r.citations === 1 ? '' : 's'}${unknown ? ` · ${unknown} unknown` : ''}${lacking ? ` · ${lacking} not in the bibliography` : ''}`;
 }

@@ -100,11 +100,11 @@ export class CitedTree implements vscode.TreeDataProvider<CitedNode>, vscode.Tre
     item.id = node.id;
     item.description = node.description;
     item.iconPath = node.known
-      ? new vscode.ThemeIcon(node.hasNote ? 'note' : 'book')
+      ? new vscode.ThemeIcon(node.hasNote ? 'note' : 'book', node.notIn ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined)
       : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     item.contextValue = node.known ? (node.hasNote ? 'paper.note' : 'paper.digest') : 'unknown';
     item.tooltip = node.known
-      ? `${node.title}\n${node.description}${node.more > 0 ? `\n(${node.places.length} of the places listed)` : ''}`
+      ? `${node.title}\n${node.description}${node.more > 0 ? `\n(${node.places.length} of the places listed)` : ''}${node.notIn ? `\nThe draft's bibliography (${node.notIn}) lacks it: pandoc and LaTeX would not find it.` : ''}`
       : `"${node.key}" is no paper's key in the library. The warning on it in the draft offers the closest keys.`;
     if (node.known) item.command = { command: 'litnotes.openReader', title: 'Open in Reader', arguments: [node.key] };
     item.accessibilityInformation = { label: `${node.number}. ${node.title}, ${node.description}` };

@@ -595,6 +595,8 @@ export class Session {
   /** The "Cited in Draft" view's list: what the document cites, each paper once. */
   draftCitations(uri: string): DraftCitationsResponse {
     const { entries, citations } = draftCitations(this.library, this.citationsFor(uri));
+    const bibliography = this.settings.diagnostics.notInBibliography === 'off' ? undefined : this.draftBibliography(uri);
+    const notIn = (e: (typeof entries)[number]) => (bibliography && e.paper && !e.linkOnly && !e.written.some((k) => bibliography.keys.has(k)) ? capText(bibliography.names.join(', '), SHOWN.path) : undefined);
     return {
       citations,
       papers: entries.map((e) => ({
@@ -603,6 +605,7 @@ export class Session {
         written: e.written.map((k) => capText(k, SHOWN.key)),
         places: e.places.map((p) => ({ line: p.line, character: p.character })),
         count: e.count,
+        notIn: notIn(e),
       })),
     };
   }

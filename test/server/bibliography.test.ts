@@ -61,6 +61,10 @@ describe('bibliographies over stdio', function () {
     assert.deepStrictEqual(cite?.edit?.changes[lacking].map((e) => e.newText), ['wangKaSAKnowledgeAwareSingularValue2024']);
     const other = await client.request<{ title: string; command?: unknown }[]>('textDocument/codeAction', { textDocument: { uri: lacking }, range: nola.range, context: { diagnostics: [nola] } });
     assert.ok(!other.some((a) => a.command), 'another editor is offered no command it does not have');
+    // The Cited in Draft view, in the text's order, says which papers the bibliography lacks (a wikilink is a link, not a citation).
+    type Cited = { papers: { key: string; notIn?: string }[] };
+    const cited = await client.request<Cited>('litnotes/draftCitations', { uri: lacking });
+    assert.deepStrictEqual(cited.papers.map((p) => [p.key, p.notIn]), [['knuthArtComputerProgramming1997', undefined], ['jiang2024kasa', '../refs/zotero.bib'], ['nola', '../refs/zotero.bib'], ['nosuchkey2099', undefined], ['lin2022truthfulqa', undefined]]);
     // Completion there inserts the key the bibliography has the paper under.
     await client.change(lacking, `${text}And [@kasa`, 2);
     const list = await client.request<CompletionList>('textDocument/completion', client.at(lacking, 4, 10));

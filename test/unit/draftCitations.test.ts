@@ -49,5 +49,8 @@ describe('Cited in Draft', () => {
     assert.strictEqual(excerptAt('a'.repeat(200), 50), `…${'a'.repeat(80)}…`);
     assert.strictEqual(citedSummary(r), '2 papers · 4 citations · 1 unknown');
     assert.strictEqual(citedSummary({ citations: 0, papers: [] }), undefined);
+    const lacking = citedNodes({ citations: 1, papers: [{ ...r.papers[0], notIn: 'refs/zotero.bib' }] }, (n) => lines[n])[0] as Extract<ReturnType<typeof citedNodes>[number], { type: 'paper' }>;
+    assert.deepStrictEqual([lacking.notIn, lacking.description], ['refs/zotero.bib', 'jiang2024kasa · not in refs/zotero.bib · 2024 · 3× · also cited as kasa']);
+    assert.strictEqual(citedSummary({ citations: 1, papers: [{ ...r.papers[0], notIn: 'refs/zotero.bib' }] }), '1 paper · 1 citation · 1 not in the bibliography');
   });
 });

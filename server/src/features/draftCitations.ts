@@ -16,6 +16,8 @@ export interface CitedEntry {
   places: Position[];
   /** How many times the draft cites it (places holds the first MAX_PLACES). */
   count: number;
+  /** Only wikilinks name it: links, which pandoc and LaTeX do not cite. */
+  linkOnly: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export function draftCitations(library: Library, citations: readonly Citation[])
   const byKey = new Map<string, CitedEntry>();
   const entries: CitedEntry[] = [];
   let counted = 0;
-  for (const c of citations) {
+  for (const c of inTextOrder(citations)) {
     const paper = c.syntax === 'wikilink' ? library.linked(c.key) : library.get(c.key);
     if (!paper && c.syntax === 'wikilink') continue;
     counted++;
@@ -36,13 +38,21 @@ export function draftCitations(library: Library, citations: readonly Citation[])
     let entry = byKey.get(key);
     if (!entry) {
       if (entries.length >= MAX_CITED_PAPERS) continue;
-      entry = { key, paper, written: [], places: [], count: 0 };
+      entry = { key, paper, written: [], places: [], count: 0, linkOnly: true };
       byKey.set(key, entry);
       entries.push(entry);
     }
     entry.count++;
+    if (c.syntax !== 'wikilink') entry.linkOnly = false;
     if (!entry.written.includes(c.key) && entry.written.length < 10) entry.written.push(c.key);
     if (entry.places.length < MAX_PLACES) entry.places.push(c.range.start);
   }
   return { entries, citations: counted };
+}
+
+/** Citations as the text has them (a line's are found syntax by syntax); sorted only when they are not already. */
+function inTextOrder(citations: readonly Citation[]): readonly Citation[] {
+  const before = (a: Citation, b: Citation) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+  for (let i = 1; i < citations.length; i++) if (before(citations[i - 1], citations[i]) > 0) return [...citations].sort(before);
+  return citations;
 }

@@ -122,7 +122,11 @@ export const ListRequest = new RequestType<ListParams | undefined, ListResponse,
  * first 100; `count` counts them all). `citations`: every citation counted.
  */
 export interface DraftCitationsParams { uri: string }
-export interface CitedPaper { key: string; paper?: PaperSummary; written: string[]; places: { line: number; character: number }[]; count: number }
+export interface CitedPaper {
+  key: string; paper?: PaperSummary; written: string[]; places: { line: number; character: number }[]; count: number;
+  /** The draft's own bibliography files when they lack the paper (as written there), so pandoc and LaTeX would not find it. */
+  notIn?: string;
+}
 export interface DraftCitationsResponse { papers: CitedPaper[]; citations: number }
 export const DraftCitationsRequest = new RequestType<DraftCitationsParams, DraftCitationsResponse, void>('litnotes/draftCitations');
 
