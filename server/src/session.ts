@@ -342,10 +342,7 @@ export class Session {
    */
   private recheckNamedBibliographies(changed: ReadonlySet<string>): void {
     for (const uri of this.open) {
-      const entry = this.library.file(uri);
-      const draftPath = safePath(uri);
-      if (!entry?.bibliographies?.length || !draftPath) continue;
-      if (entry.bibliographies.some((name) => changed.has(uriOf(path.resolve(path.dirname(draftPath), name))))) this.scheduleDiagnostics(uri, 0);
+      if (this.namedBibliographies(uri)?.some((b) => b.file && changed.has(uriOf(b.file)))) this.scheduleDiagnostics(uri, 0);
     }
   }
 
@@ -407,12 +404,11 @@ export class Session {
    * files are the same (completion asks at every keystroke, and a draft's edit replaces only the draft).
    */
   private draftBibliography(uri: string): DraftBibliography | undefined {
-    const entry = this.library.file(uri);
-    const draftPath = entry?.bibliographies?.length ? safePath(uri) : undefined;
-    if (!entry?.bibliographies?.length || !draftPath) return undefined;
+    const named = this.namedBibliographies(uri);
+    if (!named) return undefined;
     const files: FileEntry[] = [];
-    for (const name of entry.bibliographies) {
-      const file = /^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? undefined : this.library.file(uriOf(path.resolve(path.dirname(draftPath), name)));
+    for (const { file: target } of named) {
+      const file = target === undefined ? undefined : this.library.file(uriOf(target));
       if (file?.kind !== 'bibliography') return undefined;
       files.push(file);
     }
@@ -423,8 +419,25 @@ export class Session {
       this.draftBibliographyKeys.set(uri, kept);
     }
     const inFiles = kept.keys;
+    const entry = this.library.file(uri)!;
     const inline = entry.sources.length ? keysOf(entry.sources) : undefined;
-    return { names: entry.bibliographies, keys: { has: (key) => inFiles.has(key) || !!inline?.has(key) } };
+    return { names: entry.bibliographies!, keys: { has: (key) => inFiles.has(key) || !!inline?.has(key) } };
+  }
+
+  /** draftBibliography, unless `litnotes.diagnostics.notInBibliography` is off (then nothing looks at it). */
+  private checkedBibliography(uri: string): DraftBibliography | undefined {
+    return this.settings.diagnostics.notInBibliography === 'off' ? undefined : this.draftBibliography(uri);
+  }
+
+  /**
+   * The bibliography files a draft names, each with its absolute path beside the draft (none for a
+   * URL, which pandoc reads and litnotes does not); undefined for a document that names none.
+   */
+  private namedBibliographies(uri: string): { name: string; index: number; file?: string }[] | undefined {
+    const names = this.library.file(uri)?.bibliographies;
+    const draftPath = names?.length ? safePath(uri) : undefined;
+    if (!names?.length || !draftPath) return undefined;
+    return names.map((name, index) => ({ name, index, file: /^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? undefined : path.resolve(path.dirname(draftPath), name) }));
   }
 
   /** Per draft, the bibliography files it names (as the library held them) and their keys. */
@@ -432,19 +445,16 @@ export class Session {
 
   /** The bibliography files an open draft names that are not in the library, and why (see UnreadBibliography). */
   private unreadBibliographies(uri: string): UnreadBibliography[] {
-    const entry = this.library.file(uri);
-    const draftPath = safePath(uri);
-    const ranges = entry?.bibliographyRanges;
-    if (!entry?.bibliographies?.length || !ranges || !draftPath) return [];
+    const named = this.namedBibliographies(uri);
+    const ranges = this.library.file(uri)?.bibliographyRanges;
+    if (!named || !ranges) return [];
     const latex = flavorOf({ uri, languageId: '' }) === 'latex';
     const out: UnreadBibliography[] = [];
-    entry.bibliographies.forEach((name, i) => {
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return; // a URL (pandoc reads one)
-      const target = path.resolve(path.dirname(draftPath), name);
-      if (this.library.file(uriOf(target))) return;
-      if (!this.indexer.folderOf(target) && !this.indexer.isUserFile(target)) out.push({ name, file: target, range: ranges[i], why: 'outside' });
-      else if (!fs.existsSync(target)) out.push({ name, file: target, range: ranges[i], why: latex ? 'elsewhere' : 'missing' });
-    });
+    for (const { name, index, file } of named) {
+      if (!file || this.library.file(uriOf(file))) continue;
+      if (!this.indexer.folderOf(file) && !this.indexer.isUserFile(file)) out.push({ name, file, range: ranges[index], why: 'outside' });
+      else if (!fs.existsSync(file)) out.push({ name, file, range: ranges[index], why: latex ? 'elsewhere' : 'missing' });
+    }
     return out;
   }
 
@@ -463,7 +473,7 @@ export class Session {
   /** `uri`: the draft, whose own bibliography (if litnotes reads it) decides which of a paper's keys is inserted. */
   completion(uri: string, before: string, line: number, flavor: DocumentFlavor): Promise<CompletionList | null> {
     // The full-text fallback waits at most 40 ms: the keystroke path never waits on the index.
-    const bibliography = this.settings.diagnostics.notInBibliography === 'off' ? undefined : this.draftBibliography(uri);
+    const bibliography = this.checkedBibliography(uri);
     return completeWithFullText(this.library, before, line, flavor, async (query, limit) => (await this.searchWithin(query, limit, 40))?.hits.map((h) => h.paper), bibliography);
   }
 
@@ -595,7 +605,7 @@ export class Session {
   /** The "Cited in Draft" view's list: what the document cites, each paper once. */
   draftCitations(uri: string): DraftCitationsResponse {
     const { entries, citations } = draftCitations(this.library, this.citationsFor(uri));
-    const bibliography = this.settings.diagnostics.notInBibliography === 'off' ? undefined : this.draftBibliography(uri);
+    const bibliography = this.checkedBibliography(uri);
     const notIn = (e: (typeof entries)[number]) => (bibliography && e.paper && !e.linkOnly && !e.written.some((k) => bibliography.keys.has(k)) ? capText(bibliography.names.join(', '), SHOWN.path) : undefined);
     return {
       citations,

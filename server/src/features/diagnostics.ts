@@ -37,7 +37,6 @@ export function keyForDraft(paper: Paper, bibliography: DraftBibliography | unde
   return alias ? { key: alias, lacking: false } : { key: paper.key, lacking: true };
 }
 
-
 /**
  * Diagnostics for one document: unknown keys among its citations (wikilinks are exempt: they may
  * link any note), one paper cited under two keys, plus the problems its own parse found and key

@@ -20,14 +20,14 @@ export function parseFile(uri: string, relativePath: string, candidate: Candidat
     const parsed = parseBibliography(uri, text, bibliographyFormat(relativePath) ?? 'csl-json', relativePath, !COMMON_NAME.test(relativePath), json);
     return { entry: { uri, kind: 'bibliography', relativePath, sources: parsed.papers, problems: parsed.problems, citations: [] }, log: parsed.log };
   }
-  const org = candidate === 'draft' && flavorOf(relativePath) === 'org';
+  const flavor = flavorOf(relativePath);
+  const org = candidate === 'draft' && flavor === 'org';
   if (candidate === 'draft' && PROJECT_METADATA.test(relativePath)) return projectMetadata(uri, relativePath, text);
   const kind = candidate === 'digest' ? 'digest' : ((candidate === 'note' || candidate === 'markdown') && isPaperNote(text, relativePath, candidate === 'note')) || (org && isOrgPaperNote(text)) ? 'note' : 'draft';
   if (kind === 'digest') {
     const parsed = parseDigest(uri, text, digestFormat(relativePath), relativePath, json);
     return { entry: { uri, kind, relativePath, sources: parsed.papers, problems: parsed.problems, citations: [] }, log: parsed.log };
   }
-  const flavor = flavorOf(relativePath);
   const citations = findCitations(text, flavor);
   if (kind === 'note') {
     const parsed = org ? parseOrgNote(uri, text, relativePath) : parseNote(uri, text, { relativePath });
