@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { citationText, orgCitationStyle } from './citationEdits';
-import { draftLanguage, isDraft } from './drafts';
+import { citationText } from './citationEdits';
+import { citationStyleOf, isDraft } from './drafts';
 
 /** What a paper dragged from the Topics or Cited in Draft view carries: its key, as a JSON list. */
 export const KEYS_MIME = 'application/vnd.litnotes.keys';
@@ -27,9 +27,7 @@ export class CitationDropProvider implements vscode.DocumentDropEditProvider {
     let keys: unknown;
     try { keys = JSON.parse(raw); } catch { return undefined; }
     if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string' && k.length > 0 && k.length <= 256 && !/[\s\]\[{}]/.test(k))) return undefined;
-    const language = draftLanguage(doc);
-    const command = vscode.workspace.getConfiguration('litnotes', doc.uri).get<string>('latex.citeCommand', '\\cite');
-    const text = citationText(keys.slice(0, MAX_DRAGGED), language, command, language === 'org' ? orgCitationStyle(doc.getText()) : undefined);
-    return new vscode.DocumentDropEdit(text);
+    const style = citationStyleOf(doc);
+    return new vscode.DocumentDropEdit(citationText(keys.slice(0, MAX_DRAGGED), style.language, style.latexCommand, style.orgStyle));
   }
 }

@@ -2,14 +2,14 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import * as path from 'path';
 import { CreateNoteRequest, ExportBibliographyParams, ExportBibliographyRequest, ListRequest, PaperRequest, PaperSummary, ReferenceRequest, ReindexRequest, SearchRequest } from '../../server/src/shared/protocol';
-import { bibliographyLine, citationEdit, citationText, orgBibliographyLine, orgCitationStyle } from './citationEdits';
+import { bibliographyLine, citationEdit, citationText, orgBibliographyLine } from './citationEdits';
 import { getText } from './papers/http';
 import { withBibliographyFiles } from './bibliographyFiles';
 import { isLitnotesExport } from '../../server/src/parse/exportMarker';
 import { incrementalQuery } from '../../server/src/shared/rules';
 import { openAt } from './reader';
 import { documentName, documentProblem } from './localDocuments';
-import { draftLanguage, isDraft } from './drafts';
+import { citationStyleOf, draftLanguage, isDraft } from './drafts';
 import { caywKeys, caywUrl, zoteroSelectUri } from './zotero';
 
 interface PaperPick extends vscode.QuickPickItem { key: string }
@@ -80,7 +80,6 @@ export async function pickPaper(client: LanguageClient, title: string): Promise<
   });
 }
 
-
 const EXPORT_CHOICES: (vscode.QuickPickItem & { format: ExportBibliographyParams['format']; extension: string })[] = [
   { label: 'CSL JSON', description: 'pandoc, Quarto, Zotero', format: 'csl-json', extension: 'json' },
   { label: 'BibTeX', description: 'LaTeX with BibTeX or natbib', format: 'bibtex', extension: 'bib' },
@@ -112,13 +111,12 @@ export class Commands {
     key ??= await pickPaper(this.client, 'Insert Citation');
     if (!key) return;
     const doc = editor.document;
-    const command = vscode.workspace.getConfiguration('litnotes', doc.uri).get<string>('latex.citeCommand', '\\cite');
-    const orgStyle = draftLanguage(doc) === 'org' ? orgCitationStyle(doc.getText()) : undefined;
+    const style = citationStyleOf(doc);
     await editor.edit((b) => {
       for (const s of editor.selections) {
         const line = doc.lineAt(s.active.line).text;
         const selected = s.isEmpty || !s.isSingleLine ? undefined : { start: s.start.character, end: s.end.character };
-        const edit = citationEdit(line, s.active.character, draftLanguage(doc), key!, command, selected, orgStyle);
+        const edit = citationEdit(line, s.active.character, style.language, key!, style.latexCommand, selected, style.orgStyle);
         b.replace(new vscode.Range(s.active.line, edit.start, s.active.line, edit.end), edit.text);
       }
     });
@@ -150,9 +148,8 @@ export class Commands {
     if (!keys.length) return; // nothing picked
     if (keys.length === 1) { await this.insertCitation(keys[0]); return; }
     const doc = editor.document;
-    const language = draftLanguage(doc);
-    const command = vscode.workspace.getConfiguration('litnotes', doc.uri).get<string>('latex.citeCommand', '\\cite');
-    const text = citationText(keys, language, command, language === 'org' ? orgCitationStyle(doc.getText()) : undefined);
+    const style = citationStyleOf(doc);
+    const text = citationText(keys, style.language, style.latexCommand, style.orgStyle);
     await editor.edit((b) => { for (const s of editor.selections) b.replace(s, text); });
     await vscode.window.showTextDocument(doc, editor.viewColumn);
   }

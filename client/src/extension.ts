@@ -10,6 +10,7 @@ import { TopicCommands } from './topicCommands';
 import { onConnectionError, onServerClosed, RestartBudget, RestartEvents } from './serverRestarts';
 import { CitedTree } from './citedTree';
 import { CitationDropProvider } from './citationDrop';
+import { DRAFT_LANGUAGES } from './drafts';
 import { Reader } from './reader';
 import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
@@ -46,13 +47,12 @@ const LANGUAGES = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'org', 'litnotes
  * and bibliographies in JSON, plain text or BibTeX, which the server reads while they are edited.
  * Never other JSON or plain text: the server looks for citations only in drafts.
  */
-const FILES = ['**/*.{qmd,rmd,Rmd,org}', '**/*.digest.{txt,md,json,html}', '**/digests/**/*.{txt,md,json,html}', '**/*.csl.json', '**/*.bib'];
+/** Drafts that are plain text to an editor without their extensions: Quarto, R Markdown, Org. */
+const DRAFT_FILES = '**/*.{qmd,rmd,Rmd,org}';
+const FILES = [DRAFT_FILES, '**/*.digest.{txt,md,json,html}', '**/digests/**/*.{txt,md,json,html}', '**/*.csl.json', '**/*.bib'];
 
-/** Where a paper dropped from the trees becomes a citation: drafts, as the language client's documents are chosen. */
-const DROP_SELECTOR: vscode.DocumentSelector = [
-  ...['markdown', 'quarto', 'rmd', 'latex', 'tex', 'org'].map((language) => ({ language })),
-  { scheme: 'file', pattern: '**/*.{qmd,rmd,Rmd,org}' },
-];
+/** Where a paper dropped from the trees becomes a citation: drafts (the provider asks isDraft of each). */
+const DROP_SELECTOR: vscode.DocumentSelector = [...DRAFT_LANGUAGES.map((language) => ({ language })), { scheme: 'file', pattern: DRAFT_FILES }];
 
 export async function activate(context: vscode.ExtensionContext): Promise<LitnotesApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
