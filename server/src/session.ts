@@ -342,7 +342,7 @@ export class Session {
    */
   private recheckNamedBibliographies(changed: ReadonlySet<string>): void {
     for (const uri of this.open) {
-      if (this.namedBibliographies(uri)?.some((b) => b.file && changed.has(uriOf(b.file)))) this.scheduleDiagnostics(uri, 0);
+      if (this.readBibliographies(uri)?.files.some((f) => f && changed.has(uriOf(f)))) this.scheduleDiagnostics(uri, 0);
     }
   }
 
@@ -397,17 +397,17 @@ export class Session {
   }
 
   /**
-   * The keys in the bibliography files a draft names itself (and in its inline `references`), when
+   * The keys in the bibliography files a draft is rendered with (readBibliographies; and in its inline `references`), when
    * every one is in the library; undefined when the draft names none, or one that litnotes does not
    * read (a URL, a file missing or outside the workspace, or one litnotes exported, which export.onSave
    * keeps to what the draft cites): then nothing can be said. The files' keys are kept while the
    * files are the same (completion asks at every keystroke, and a draft's edit replaces only the draft).
    */
   private draftBibliography(uri: string): DraftBibliography | undefined {
-    const named = this.namedBibliographies(uri);
+    const named = this.readBibliographies(uri);
     if (!named) return undefined;
     const files: FileEntry[] = [];
-    for (const { file: target } of named) {
+    for (const target of named.files) {
       const file = target === undefined ? undefined : this.library.file(uriOf(target));
       if (file?.kind !== 'bibliography') return undefined;
       files.push(file);
@@ -421,7 +421,7 @@ export class Session {
     const inFiles = kept.keys;
     const entry = this.library.file(uri)!;
     const inline = entry.sources.length ? keysOf(entry.sources) : undefined;
-    return { names: entry.bibliographies!, keys: { has: (key) => inFiles.has(key) || !!inline?.has(key) } };
+    return { names: named.names, namedBy: named.namedBy, keys: { has: (key) => inFiles.has(key) || !!inline?.has(key) } };
   }
 
   /** draftBibliography, unless `litnotes.diagnostics.notInBibliography` is off (then nothing looks at it). */
@@ -437,7 +437,22 @@ export class Session {
     const names = this.library.file(uri)?.bibliographies;
     const draftPath = names?.length ? safePath(uri) : undefined;
     if (!names?.length || !draftPath) return undefined;
-    return names.map((name, index) => ({ name, index, file: /^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? undefined : path.resolve(path.dirname(draftPath), name) }));
+    return names.map((name, index) => ({ name, index, file: bibliographyPath(path.dirname(draftPath), name) }));
+  }
+
+  /**
+   * The bibliography files a draft is rendered with: those it names, or, for a markdown draft (Quarto,
+   * pandoc) that names none, those the nearest Quarto metadata file above it names (`namedBy`: that
+   * file's workspace path), as Quarto gives a project's chapters. Undefined when there are none.
+   */
+  private readBibliographies(uri: string): { names: string[]; files: (string | undefined)[]; namedBy?: string } | undefined {
+    const own = this.namedBibliographies(uri);
+    if (own) return { names: own.map((b) => b.name), files: own.map((b) => b.file) };
+    const entry = this.library.file(uri);
+    const draftPath = entry?.kind === 'draft' && flavorOfName(uri) === 'markdown' ? safePath(uri) : undefined;
+    const project = draftPath ? this.nearestProjectMetadata(path.dirname(draftPath)) : undefined;
+    if (!project) return undefined;
+    return { names: project.names, files: project.names.map((name) => bibliographyPath(project.dir, name)), namedBy: this.indexer.relativePath(project.uri) };
   }
 
   /** Per draft, the bibliography files it names (as the library held them) and their keys. */
@@ -735,13 +750,14 @@ export class Session {
     return { names: project.names, base: project.dir, keys: [...keys] };
   }
 
-  private nearestProjectMetadata(from: string): { dir: string; names: string[] } | undefined {
+  private nearestProjectMetadata(from: string): { dir: string; names: string[]; uri: string } | undefined {
     const folder = this.indexer.folderOf(from);
     if (!folder) return undefined;
     for (let dir = from; ; dir = path.dirname(dir)) {
       for (const name of ['_metadata.yml', '_metadata.yaml', '_quarto.yml', '_quarto.yaml']) {
-        const names = this.library.file(uriOf(path.join(dir, name)))?.bibliographies;
-        if (names?.length) return { dir, names };
+        const uri = uriOf(path.join(dir, name));
+        const names = this.library.file(uri)?.bibliographies;
+        if (names?.length) return { dir, names, uri };
       }
       if (dir === folder.fsPath || path.dirname(dir) === dir) return undefined;
     }
@@ -947,4 +963,9 @@ async function listFiles(dir: string): Promise<string[]> {
     else if (e.isFile()) out.push(full);
   }
   return out;
+}
+
+/** Where a bibliography named in `base` (a draft's or a Quarto project's folder) is; undefined for a URL, which pandoc reads and litnotes does not. */
+function bibliographyPath(base: string, name: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(name) ? undefined : path.resolve(base, name);
 }

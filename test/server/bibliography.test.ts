@@ -250,6 +250,11 @@ describe('a Quarto project\'s bibliography (_quarto.yml)', function () {
     fs.writeFileSync(path.join(dir, 'book/refs/team.json'), JSON.stringify([{ id: 'teamKey2020', type: 'article-journal', title: 'A Paper Only The Team Cites', issued: { 'date-parts': [[2020]] } }]));
     fs.writeFileSync(path.join(dir, 'book/ch1.qmd'), '# One\n\nSee [@compacter] and [@teamKey2020].\n');
     fs.writeFileSync(path.join(dir, 'book/ch2.qmd'), '# Two\n\nSee [@nola].\n');
+    // A part whose folder metadata names only the team's file (the reference manager's, not an export).
+    fs.mkdirSync(path.join(dir, 'book/part2'));
+    fs.writeFileSync(path.join(dir, 'book/part2/_metadata.yml'), 'bibliography: ../refs/team.json\n');
+    fs.writeFileSync(path.join(dir, 'book/part2/ch3.qmd'), '# Three\n\nSee [@teamKey2020] and [@nola].\n');
+    fs.writeFileSync(path.join(dir, 'book/part2/appendix.tex'), 'See \\cite{nola}.\n');
     client = new LspClient({ export: { onSave: 'csl-json' } });
     await client.initialize(dir);
   });
@@ -272,5 +277,19 @@ describe('a Quarto project\'s bibliography (_quarto.yml)', function () {
       assert.deepStrictEqual(ids, ['compacter', 'nola', 'teamKey2020']);
     });
     assert.strictEqual(fs.readFileSync(path.join(dir, 'book/refs/team.json'), 'utf8'), team, 'a file litnotes did not write');
+  });
+
+  it('a chapter that names no bibliography is checked against the one its folder\'s metadata names: a paper that file lacks is flagged, naming the metadata file', async () => {
+    const ch3 = uri('book/part2/ch3.qmd');
+    await client.open(ch3, 'quarto', fs.readFileSync(path.join(dir, 'book/part2/ch3.qmd'), 'utf8'));
+    const found = await client.waitFor(() => { const d = client.diagnostics.get(ch3)?.filter((x) => x.code === 'not-in-bibliography'); return d?.length ? d : undefined; }, 5000, 'not-in-bibliography diagnostics');
+    assert.deepStrictEqual(found.map((d) => (d.data as { key: string }).key), ['nola'], 'the team file has teamKey2020');
+    assert.match(found[0].message, /^"nola" is in the library but not in \.\.\/refs\/team\.json, which book\/part2\/_metadata\.yml names: pandoc and LaTeX will not find it/);
+    // LaTeX does not read Quarto's metadata: nothing is said of a .tex file beside it.
+    const tex = uri('book/part2/appendix.tex');
+    await client.open(tex, 'latex', fs.readFileSync(path.join(dir, 'book/part2/appendix.tex'), 'utf8'));
+    const cited = await client.request<{ papers: { key: string; notIn?: string }[] }>('litnotes/draftCitations', { uri: tex });
+    assert.deepStrictEqual(cited.papers.map((p) => [p.key, p.notIn]), [['nola', undefined]]);
+    assert.deepStrictEqual(client.diagnostics.get(tex)?.filter((x) => x.code === 'not-in-bibliography') ?? [], []);
   });
 });

@@ -4,6 +4,7 @@ import type { Citation } from '../parse/citations';
 import type { SourceProblem } from '../parse/types';
 import type { Range } from '../util/text';
 import { suggestKeys } from '../model/match';
+import { capText } from '../util/untrusted';
 
 export const SOURCE = 'litnotes';
 export const UNKNOWN_KEY = 'unknown-key';
@@ -24,8 +25,11 @@ export interface DiagnosticOptions {
 /** A key of the library the draft's bibliography lacks; `use`: another key of its paper the bibliography has. */
 export interface NotInBibliographyData { key: string; paperKey: string; use?: string }
 
-/** What a draft's own bibliography files hold: their names as the draft writes them, and every key in them. */
-export interface DraftBibliography { names: string[]; keys: { has(key: string): boolean } }
+/**
+ * What a draft's bibliography files hold: their names as written, and every key in them. `namedBy`:
+ * the Quarto metadata file that names them, for a draft that inherits them (undefined: the draft itself).
+ */
+export interface DraftBibliography { names: string[]; keys: { has(key: string): boolean }; namedBy?: string }
 
 /**
  * The key a paper is cited by in a draft: the one the draft's own bibliography has it under (its
@@ -99,6 +103,7 @@ export function notInBibliographyDiagnostics(library: Library, citations: readon
   if (severity === 'off') return [];
   const out: Diagnostic[] = [];
   const names = bibliography.names.map((n) => (n.length > 100 ? `${n.slice(0, 99)}…` : n)).join(', ');
+  const namer = bibliography.namedBy === undefined ? 'this draft' : capText(bibliography.namedBy, 200);
   for (const c of citations) {
     if (c.syntax === 'wikilink' || bibliography.keys.has(c.key)) continue;
     const paper = library.get(c.key);
@@ -111,8 +116,8 @@ export function notInBibliographyDiagnostics(library: Library, citations: readon
       source: SOURCE,
       code: NOT_IN_BIBLIOGRAPHY,
       message: use
-        ? `"${c.key}" is not in ${names}, which this draft names; its paper is, as "${use}": cite it as that, or pandoc and LaTeX will not find it.`
-        : `"${c.key}" is in the library but not in ${names}, which this draft names: pandoc and LaTeX will not find it. Add the paper to your reference manager (Copy Reference… gives its entry), or export the draft's bibliography.`,
+        ? `"${c.key}" is not in ${names}, which ${namer} names; its paper is, as "${use}": cite it as that, or pandoc and LaTeX will not find it.`
+        : `"${c.key}" is in the library but not in ${names}, which ${namer} names: pandoc and LaTeX will not find it. Add the paper to your reference manager (Copy Reference… gives its entry), or export the draft's bibliography.`,
       data: { key: c.key, paperKey: paper.key, use } satisfies NotInBibliographyData,
     });
   }
