@@ -15,6 +15,9 @@ import { Reader } from './reader';
 import { PaperCommands } from './papers/commands';
 import { Commands } from './commands';
 import type { TreeNode } from './topicsModel';
+import type MarkdownIt = require('markdown-it');
+import { citationPreviewPlugin } from './citationPreview';
+import { PreviewLookup } from './previewLookup';
 
 /** The citation key under the cursor of the active editor, if it is on one. */
 function keyUnderCursor(): string | undefined {
@@ -38,6 +41,8 @@ export interface LitnotesApi {
   topics: TopicsTree;
   cited: CitedTree;
   reader: Reader;
+  /** VS Code's markdown preview calls this once (package.json: markdown.markdownItPlugins): citations printed, references listed. */
+  extendMarkdownIt(md: MarkdownIt): MarkdownIt;
 }
 
 /** Documents that cite (and notes), and digests as their own language. */
@@ -105,6 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
     showInZotero: (key) => commands.showInZotero(key),
   }, () => ready);
   const papers = new PaperCommands(client, (key) => reader.show(key));
+  const preview = new PreviewLookup(client, ready, (line) => output.appendLine(line));
   topics.view = vscode.window.createTreeView('litnotes.topics', { treeDataProvider: topics, showCollapseAll: true, dragAndDropController: topics });
   const cited = new CitedTree(client);
   cited.attach(vscode.window.createTreeView('litnotes.cited', { treeDataProvider: cited, showCollapseAll: true, dragAndDropController: cited }));
@@ -116,7 +122,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   };
 
   context.subscriptions.push(
-    statusEmitter, output, status, topics, topics.view, cited, cited.view!, reader, commands.track(),
+    statusEmitter, output, status, topics, topics.view, cited, cited.view!, reader, commands.track(), preview,
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('litnotes.preview.citations')) preview.settingChanged(); }),
     vscode.languages.registerDocumentDropEditProvider(DROP_SELECTOR, new CitationDropProvider()),
     vscode.commands.registerCommand('litnotes.showOutput', () => commands.showOutput()),
     vscode.commands.registerCommand('litnotes.insertCitation', (arg?: unknown) => commands.insertCitation(keyOf(arg))),
@@ -171,6 +178,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
         if ((s.papers > 0) !== (lastPapers > 0)) void vscode.commands.executeCommand('setContext', 'litnotes.hasPapers', s.papers > 0);
         if (s.papers !== lastPapers || topics.roots_().length === 0) topics.scheduleRefresh();
         cited.schedule(0);
+        preview.libraryChanged(s.version);
         lastPapers = s.papers;
       }
     }),
@@ -178,7 +186,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
   );
   // Any later change of the library (files saved, created, deleted) refreshes the tree too.
   context.subscriptions.push(vscode.workspace.onDidSaveTextDocument(() => topics.scheduleRefresh()));
-  return { ready, onStatus: statusEmitter.event, topics, cited, reader, get serverRestarts() { return restarts.total; } };
+  return {
+    ready, onStatus: statusEmitter.event, topics, cited, reader, get serverRestarts() { return restarts.total; },
+    extendMarkdownIt: (md) => md.use(citationPreviewPlugin, preview),
+  };
 }
 
 export async function deactivate(): Promise<void> {

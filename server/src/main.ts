@@ -10,7 +10,7 @@ import { flavorOf, Session } from './session';
 import { completionItemAs, flatSymbols, hoverAs, prefersMarkdown, UriSpelling, toResponseError } from './lsp/convert';
 import { checkedDocumentSync } from './lsp/documentSync';
 import {
-  CitedKeysRequest, DraftCitationsRequest, ReferenceRequest, CreateNoteRequest, ExportBibliographyRequest, ListRequest, LogNotification, PaperRequest, ReindexRequest, SearchRequest,
+  CitedKeysRequest, DraftCitationsRequest, PreviewCitationsRequest, ReferenceRequest, CreateNoteRequest, ExportBibliographyRequest, ListRequest, LogNotification, PaperRequest, ReindexRequest, SearchRequest,
   MarkPapersSeenRequest, StatusNotification, TopicOutlineRequest, TopicPapersRequest, TopicsRequest,
 } from './shared/protocol';
 import { logMemory } from './runtime/memoryLog';
@@ -207,6 +207,7 @@ connection.onRequest(DraftCitationsRequest, (params) => session.draftCitations(t
 connection.onRequest(CreateNoteRequest, (params) => session.createNote(params));
 connection.onRequest(ExportBibliographyRequest, (params) => session.exportBibliography(params));
 connection.onRequest(ReferenceRequest, (params) => session.reference(params ?? undefined));
+connection.onRequest(PreviewCitationsRequest, (params) => session.previewCitations(params ?? undefined));
 connection.onRequest(TopicsRequest, () => session.topics());
 connection.onRequest(TopicOutlineRequest, (params) => session.topicOutline(params ?? undefined));
 connection.onRequest(TopicPapersRequest, (params) => session.topicPapers(params));

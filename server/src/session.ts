@@ -25,6 +25,7 @@ import { DraftBibliography, documentDiagnostics, NOT_IN_BIBLIOGRAPHY, notInBibli
 import { createBibliographyAction, createNoteAction, formatOfBibliographyName, readOutsideBibliographyAction, replaceKeyActions, unifyKeyActions, notInBibliographyActions } from './features/codeActions';
 import type { FileEntry, PaperSource } from './parse/types';
 import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces, referenceEntry } from './features/exportBibliography';
+import { previewCitations } from './features/citationPreview';
 import { newNoteEdit, newNotePath } from './features/noteTemplate';
 import { checkNewPaper, newPaperNoteText, noteKeyFor, paperInLibrary } from './features/newPaperNote';
 import { prepareRename, renameKey } from './features/rename';
@@ -33,7 +34,7 @@ import { paperDetails, relatedQuery } from './features/paperDetails';
 import { draftCitations } from './features/draftCitations';
 import { fileSymbols } from './features/documentSymbols';
 import type {
-  CreateNoteParams, CreateNoteResponse, DraftCitationsResponse, ExportBibliographyParams, ReferenceParams, ExportBibliographyResponse, ListParams, ListResponse, PaperDetails, PaperSummary, SearchParams,
+  CreateNoteParams, CreateNoteResponse, DraftCitationsResponse, ExportBibliographyParams, PreviewCitation, PreviewCitationsParams, ReferenceParams, ExportBibliographyResponse, ListParams, ListResponse, PaperDetails, PaperSummary, SearchParams,
   SearchResponse, StatusParams, TopicOutlineParams, TopicOutlineResponse, TopicPapersParams, TopicPapersResponse, TopicsResponse,
 } from './shared/protocol';
 import { NEW_PAPERS_TOPIC } from './shared/protocol'; // a value, beside the types above
@@ -257,7 +258,7 @@ export class Session {
     for (const f of this.library.allFiles()) problems += f.problems.length;
     const ft = this.search?.status();
     const fullText = ft ? { shards: ft.shards, ready: ft.ready, building: ft.building } : undefined;
-    this.ports.status({ state, ...this.library.counts(), scanMs, problems, fullText });
+    this.ports.status({ state, ...this.library.counts(), scanMs, problems, fullText, version: this.library.version });
   }
 
   private statusTimer: NodeJS.Timeout | undefined;
@@ -681,6 +682,10 @@ export class Session {
   }
 
   /** Copy Reference: a paper's entry alone, under its own key. */
+  previewCitations(params: PreviewCitationsParams | undefined): (PreviewCitation | null)[] {
+    return Array.isArray(params?.keys) ? previewCitations(this.library, params.keys) : [];
+  }
+
   reference(params: ReferenceParams | undefined): { key: string; text: string } | null {
     const format = EXPORT_FORMATS.find((f) => f === params?.format);
     const paper = format && typeof params?.key === 'string' ? this.library.get(params.key) : undefined;

@@ -319,7 +319,7 @@ describe('hostile input and faults', function () {
         }
       }
       const garbage: unknown[] = [null, 42, 'x', [], { textDocument: null }, { textDocument: { uri: 42 } }, { key: { toString: 1 } }, { query: 'x'.repeat(100000) }, { limit: -1 }, { uri: 'file:///../../etc/passwd' }, { id: { toString: 1 }, keys: [1, null, {}, ['x']], limit: 1e9 }];
-      for (const method of ['litnotes/search', 'litnotes/paper', 'litnotes/topics', 'litnotes/topicOutline', 'litnotes/topicPapers', 'litnotes/list', 'litnotes/markPapersSeen', 'litnotes/citedKeys', 'litnotes/draftCitations', 'litnotes/reference', 'litnotes/createNote', 'litnotes/exportBibliography', 'litnotes/reindex', 'textDocument/hover', 'textDocument/completion', 'textDocument/codeAction', 'textDocument/documentSymbol', 'workspace/symbol', 'workspace/executeCommand']) {
+      for (const method of ['litnotes/search', 'litnotes/paper', 'litnotes/topics', 'litnotes/topicOutline', 'litnotes/topicPapers', 'litnotes/list', 'litnotes/markPapersSeen', 'litnotes/citedKeys', 'litnotes/draftCitations', 'litnotes/reference', 'litnotes/previewCitations', 'litnotes/createNote', 'litnotes/exportBibliography', 'litnotes/reindex', 'textDocument/hover', 'textDocument/completion', 'textDocument/codeAction', 'textDocument/documentSymbol', 'workspace/symbol', 'workspace/executeCommand']) {
         for (const params of garbage) {
           await client.request(method, params).catch(() => undefined);
           cases++;

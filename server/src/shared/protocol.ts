@@ -21,6 +21,8 @@ export interface StatusParams {
   problems: number;
   /** Full-text index: shards known and built. */
   fullText?: { shards: number; ready: number; building: number };
+  /** The library's version: it changes whenever a paper may have (a key, a title, a citation). */
+  version?: number;
 }
 export const StatusNotification = new NotificationType<StatusParams>('litnotes/status');
 
@@ -171,6 +173,24 @@ export interface ExportBibliographyParams {
 /** `unresolved`: keys the draft cites that no paper has (left out of the text). `written`: the text went to `target` (and `text` is empty). */
 export interface ExportBibliographyResponse { text: string; count: number; unresolved: string[]; error?: string; written?: boolean }
 export const ExportBibliographyRequest = new RequestType<ExportBibliographyParams, ExportBibliographyResponse, void>('litnotes/exportBibliography');
+
+/**
+ * Client -> server: what a markdown preview prints for each key (features/citationPreview.ts), in the
+ * order asked, null for a key no paper has. At most 2,000 keys a request.
+ */
+export interface PreviewCitationsParams { keys: string[] }
+export interface PreviewCitation {
+  /** The key as asked, and the paper's own key (an alias resolves to it). */
+  key: string; paperKey: string;
+  /** An author-date citation's names ("Wang et al.") and year ("2024", "n.d."). */
+  names: string; year: string;
+  title: string;
+  /** The paper's line in the reference list, plain text. */
+  reference: string;
+  /** Its DOI, URL or arXiv page (http or https only). */
+  url?: string;
+}
+export const PreviewCitationsRequest = new RequestType<PreviewCitationsParams, (PreviewCitation | null)[], void>('litnotes/previewCitations');
 
 /** Client -> server: one paper's entry as an export writes it, without the export's mark (Copy Reference); null for an unknown key or format. */
 export interface ReferenceParams { key: string; format: ExportBibliographyParams['format'] }

@@ -11,7 +11,7 @@ const note = (key: string, pdf: string) => `---\ncitekey: ${key}\ntitle: "Docume
 /** The URIs of every open tab's file. */
 const openTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.fsPath).filter(Boolean);
 
-describe('Open PDF and Copy Reference, in the editor', () => {
+describe('Open PDF, Copy Reference and the Markdown preview, in the editor', () => {
   const written = ['notes/docstest-attention.pdf', 'notes/docstest2017.md', 'notes/docsscript2017.md', 'notes/docs-run.sh'];
   before(async () => {
     await activated();
@@ -55,5 +55,24 @@ describe('Open PDF and Copy Reference, in the editor', () => {
     const text = await vscode.env.clipboard.readText();
     assert.match(text, /^@\w+\{jiang2024kasa,\n\s+title = \{\{KaSA:\} /);
     assert.doesNotMatch(text, /Written by litnotes/);
+  });
+
+  it('the Markdown preview prints citations as pandoc does and lists the papers cited under the document', async () => {
+    const text = 'As [@kasa; see @nosuchkey2099, p. 3] show.\n';
+    let html = '';
+    // The first render asks the server; the preview is rendered again when it answers.
+    for (let waited = 0; !html.includes('Wang et al. 2024') && waited < 20000; waited += 250) {
+      html = await vscode.commands.executeCommand<string>('markdown.api.render', text);
+      if (!html.includes('Wang et al. 2024')) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.match(html, /<span class="litnotes-citation">\(<a href="#ref-jiang2024kasa" title="KaSA: [^"]*">Wang et al\. 2024<\/a>; see <span class="litnotes-missing"[^>]*>nosuchkey2099\?<\/span>, p\. 3\)<\/span>/, html);
+    assert.match(html, /<div class="litnotes-reference" id="ref-jiang2024kasa">Wang, Fan, Juyong Jiang, and Chansung Park\. 2024\./);
+    await vscode.workspace.getConfiguration('litnotes').update('preview.citations', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      html = await vscode.commands.executeCommand<string>('markdown.api.render', text);
+      assert.doesNotMatch(html, /Wang et al|litnotes-reference/, 'off: citations show as written');
+    } finally {
+      await vscode.workspace.getConfiguration('litnotes').update('preview.citations', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 });

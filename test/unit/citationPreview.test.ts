@@ -1,0 +1,92 @@
+import * as assert from 'assert';
+import MarkdownIt = require('markdown-it');
+import { previewCitations, MAX_PREVIEW_KEYS } from '../../server/src/features/citationPreview';
+import { citationPreviewPlugin, CitationLookup } from '../../client/src/citationPreview';
+import type { PreviewCitation } from '../../server/src/shared/protocol';
+import { exampleLibraryFiles, libraryOf } from './helpers';
+
+describe('citations in the markdown preview', () => {
+  const files = exampleLibraryFiles();
+  files['notes/hostile.md'] = '---\ncitekey: hostile2023\ntitle: "<img src=x onerror=alert(1)> Title"\nauthors: ["Eve <script>alert(1)</script> Attacker", "Bob Builder", "Carol Chen", "Dan Dunn", "Erin Eck", "Finn Fox", "Gil Gray", "Hal Hill", "Ida Ivy", "Jon Jay", "Kim Kay"]\nyear: 2023\ndoi: "10.1000/x\\"onmouseover=alert(1)"\n---\n';
+  files['notes/two.md'] = '---\ncitekey: two2021\ntitle: A Paper of Two\nauthors: [Ada van der Berg, Li Wei]\nyear: 2021\narxiv: "2101.00001"\n---\n';
+  files['refs/journal.bib'] = '@article{journal2019,\n  title = {In a Journal},\n  author = {Ng, Andrew},\n  journal = {Journal of Tests},\n  volume = {3},\n  number = {2},\n  pages = {1--9},\n  year = {2019},\n  doi = {10.1000/abc}\n}\n';
+  const library = libraryOf(files);
+
+  /** A lookup answering from the library as the server does (previewCitations), recording what the preview asked for. */
+  function lookupOf(): CitationLookup & { asked: string[][] } {
+    const known = new Map<string, PreviewCitation | null>();
+    const asked: string[][] = [];
+    return {
+      asked,
+      get: (key) => known.get(key),
+      want: (keys) => {
+        asked.push([...keys]);
+        previewCitations(library, keys).forEach((p, i) => known.set(keys[i], p));
+      },
+    };
+  }
+  const md = (lookup: CitationLookup) => new MarkdownIt().use(citationPreviewPlugin, lookup);
+
+  it('the server gives the names and year an author-date citation prints, and the reference line; null for an unknown key', () => {
+    const [kasa, two, nola, hostile, none, journal] = previewCitations(library, ['kasa', 'two2021', 'nola', 'hostile2023', 'nosuchkey2099', 'journal2019']);
+    assert.deepStrictEqual([kasa?.paperKey, kasa?.names, kasa?.year], ['jiang2024kasa', 'Wang et al.', '2024'], 'a digest key resolves to its paper');
+    assert.strictEqual(kasa?.reference, 'Wang, Fan, Juyong Jiang, and Chansung Park. 2024. “KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models.”');
+    assert.deepStrictEqual([two?.names, two?.reference, two?.url], ['van der Berg and Wei', 'van der Berg, Ada, and Li Wei. 2021. “A Paper of Two.” arXiv:2101.00001.', 'https://arxiv.org/abs/2101.00001']);
+    assert.deepStrictEqual([journal?.names, journal?.reference, journal?.url], ['Ng', 'Ng, Andrew. 2019. “In a Journal.” Journal of Tests 3 (2): 1–9.', 'https://doi.org/10.1000/abc']);
+    assert.deepStrictEqual([nola?.names, nola?.year, nola?.reference], ['“NOLA: Networks as Linear Combination of…”', 'n.d.', '“NOLA: Networks as Linear Combination of Low Rank Random Basis.” n.d.'], 'no authors: the title, as pandoc prints it');
+    assert.match(hostile!.reference, /^Attacker, Eve <script>alert\(1\)<\/script>, Bob Builder, .*Gil Gray, et al\. 2023\./, 'more than ten authors: the first seven');
+    assert.doesNotMatch(hostile?.url ?? '', /["'<>\s]/, 'a link is a plain address');
+    assert.strictEqual(none, null);
+    assert.strictEqual(previewCitations(library, Array(MAX_PREVIEW_KEYS + 5).fill('nola')).length, MAX_PREVIEW_KEYS);
+    assert.deepStrictEqual(previewCitations(library, [42, null, 'x'.repeat(300)]), [null, null, null]);
+  });
+
+  it('prints citations as pandoc does: groups, locators, prefixes, the author suppressed, in-text; unknown keys as "key?"', () => {
+    const lookup = lookupOf();
+    const text = 'As [@kasa; see @two2021, p. 3] show, [-@two2021] and @two2021 agree; [@nosuchkey2099] does not.\n';
+    md(lookup).render(text); // the first render asks
+    assert.deepStrictEqual(lookup.asked, [['kasa', 'two2021', 'nosuchkey2099']]);
+    const html = md(lookup).render(text);
+    const plain = html.replace(/<[^>]+>/g, '');
+    assert.match(plain, /^As \(Wang et al\. 2024; see van der Berg and Wei 2021, p\. 3\) show, \(2021\) and van der Berg and Wei \(2021\) agree; \(nosuchkey2099\?\) does not\./);
+    assert.match(html, /<a href="#ref-jiang2024kasa" title="KaSA: Knowledge-Aware/);
+    assert.match(html, /<span class="litnotes-missing"[^>]*>nosuchkey2099\?<\/span>/);
+    assert.strictEqual(lookup.asked.length, 1, 'nothing asked twice');
+  });
+
+  it('lists the papers cited once each, sorted by author, under a References heading unless the document has one', () => {
+    const lookup = lookupOf();
+    const text = 'See [@two2021] and [@kasa], [@jiang2024kasa] again, [@nosuchkey2099].\n';
+    md(lookup).render(text);
+    const html = md(lookup).render(text);
+    const refs = [...html.matchAll(/<div class="litnotes-reference" id="([^"]+)">/g)].map((m) => m[1]);
+    assert.deepStrictEqual(refs, ['ref-two2021', 'ref-jiang2024kasa'], 'van der Berg before Wang; two keys of one paper listed once; an unknown key not');
+    assert.match(html, /<h2>References<\/h2>/);
+    const own = md(lookup).render(`${text}\n# References\n`);
+    assert.doesNotMatch(own, /<h2>References<\/h2>/);
+    assert.ok(own.indexOf('<h1>References</h1>') < own.indexOf('litnotes-reference'), 'the list goes under the document\'s own heading');
+  });
+
+  it('leaves alone what is not a citation: links, e-mail addresses, cross-references, code, escaped @, an @word no paper has', () => {
+    const lookup = lookupOf();
+    const text = '[see @kasa](https://example.com) mail a@kasa.org, @fig-one, [@tbl-two], `[@kasa]`, \\@kasa, @someone, [@kasa]\n';
+    md(lookup).render(text);
+    const html = md(lookup).render(text);
+    assert.match(html, /<a href="https:\/\/example.com">see @kasa<\/a>/);
+    assert.match(html, /a@kasa\.org, @fig-one, \[@tbl-two\], <code>\[@kasa\]<\/code>, @kasa, @someone, <span class="litnotes-citation">\(<a href="#ref-jiang2024kasa"/);
+    assert.deepStrictEqual(lookup.asked, [['someone', 'kasa']], 'an @word is asked about once; then it stays as written');
+  });
+
+  it('shows citations as written while the server has not answered, and never emits markup from a title, name or key', () => {
+    const silent: CitationLookup = { get: () => undefined, want: () => undefined };
+    assert.match(md(silent).render('See [@kasa; @two2021].\n'), /<span class="litnotes-citation litnotes-pending">\[@kasa; @two2021\]<\/span>/);
+    assert.doesNotMatch(md(silent).render('See [@kasa].\n'), /litnotes-references/);
+    const lookup = lookupOf();
+    const text = 'See [@hostile2023] and [<b>x</b> @hostile2023, "><img src=x>] and [@a<b>].\n';
+    md(lookup).render(text);
+    const html = md(lookup).render(text);
+    assert.doesNotMatch(html, /<(img|script|b)[\s>]/i, html);
+    assert.doesNotMatch(html, /onmouseover|href="[^"#h]/, 'no attribute comes from the data, every link is the plugin\'s own');
+    assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt; Title/);
+  });
+});
