@@ -148,8 +148,14 @@ function appendReferences(state: MarkdownIt.StateCore, lookup: CitationLookup): 
   const token = new state.Token('litnotes_references', '', 0);
   token.block = true;
   token.meta = { papers: [...papers.values()].sort(byAuthor), heading };
-  state.tokens.push(token);
+  // Where the document asks for the list (pandoc's `::: {#refs}` div, a paragraph to markdown-it), else at its end.
+  const div = state.tokens.findIndex((t, i) => t.type === 'paragraph_open' && REFS_DIV.test(state.tokens[i + 1]?.content ?? ''));
+  if (div >= 0) state.tokens.splice(div, 3, token);
+  else state.tokens.push(token);
 }
+
+/** Pandoc's place for the reference list: an empty fenced div with the id `refs`. */
+const REFS_DIV = /^:{3,}\s*\{\s*#refs(\s+[^}]*)?\}\s*\n:{3,}\s*$/;
 
 const byAuthor = (a: PreviewCitation, b: PreviewCitation): number => a.reference.localeCompare(b.reference) || a.paperKey.localeCompare(b.paperKey);
 

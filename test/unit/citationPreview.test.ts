@@ -65,6 +65,9 @@ describe('citations in the markdown preview', () => {
     const own = md(lookup).render(`${text}\n# References\n`);
     assert.doesNotMatch(own, /<h2>References<\/h2>/);
     assert.ok(own.indexOf('<h1>References</h1>') < own.indexOf('litnotes-reference'), 'the list goes under the document\'s own heading');
+    const placed = md(lookup).render(`${text}\n# References\n\n::: {#refs}\n:::\n\n# Appendix\n\nMore.\n`);
+    assert.ok(placed.indexOf('litnotes-reference') < placed.indexOf('<h1>Appendix</h1>'), 'pandoc\'s ::: {#refs} div says where the list goes');
+    assert.doesNotMatch(placed, /:::/);
   });
 
   it('leaves alone what is not a citation: links, e-mail addresses, cross-references, code, escaped @, an @word no paper has', () => {
