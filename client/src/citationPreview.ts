@@ -21,10 +21,12 @@ export interface CitationLookup {
 
 interface CitedItem { prefix: string; suppressAuthor: boolean; key: string; suffix: string }
 interface CiteMeta { items: CitedItem[]; inText: boolean; raw: string }
-interface PreviewEnv { litnotesCited?: string[] }
+interface PreviewEnv { litnotesCited?: string[]; litnotesNext?: Partial<Record<string, { src: string; from: number; at: number }>> }
 
 /** Pandoc's citation key: a letter, digit or `_`, then those and internal punctuation (`:.#$%&-+?<>~/`). */
 const KEY = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&+?<>~/-](?=[\p{L}\p{N}_]))*/u;
+/** KEY where the text is (sticky), so that reading a key costs its length, not the rest of the text. */
+const KEY_HERE = new RegExp(KEY.source.slice(1), 'uy');
 /** pandoc-crossref's and Quarto's cross-references, written like citations: not papers. */
 const CROSS_REFERENCE = /^(fig|tbl|sec|eq|lst|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|alg|apx)[-:]/i;
 /** The longest bracketed citation looked at (pandoc has no limit; a preview needs one). */
@@ -40,37 +42,41 @@ export function citationPreviewPlugin(md: MarkdownIt, lookup: CitationLookup): v
   md.renderer.rules.litnotes_references = (tokens, idx) => renderReferences(tokens[idx].meta as { papers: PreviewCitation[]; heading: boolean });
 }
 
-/** `[prefix @key suffix; …]`, not followed by `(` or `[` (then it is a link). */
+/**
+ * `[prefix @key suffix; …]`, not followed by `(` or `[` (then it is a link), with no bracket inside.
+ * Where the next `]`, `[` and `@` are is remembered while the paragraph is read, so a line of
+ * thousands of `[` or `[@` costs what its length does (a page is untrusted, and the preview renders
+ * in the editor's extension host).
+ */
 function citationGroup(state: MarkdownIt.StateInline, silent: boolean): boolean {
   const start = state.pos;
   if (state.src.charCodeAt(start) !== 0x5b /* [ */ || inLink(state)) return false;
-  const window = state.src.slice(start + 1, Math.min(state.posMax, start + 1 + MAX_GROUP));
-  if (!window.includes('@')) return false;
-  const close = closingBracket(window);
-  if (close < 0) return false;
-  const after = state.src.charCodeAt(start + 1 + close + 1);
+  const close = nextOf(state, ']');
+  if (close >= state.posMax || close - start > MAX_GROUP || nextOf(state, '@') > close || nextOf(state, '[') < close) return false;
+  const after = state.src.charCodeAt(close + 1);
   if (after === 0x28 /* ( */ || after === 0x5b /* [ */) return false;
   const items: CitedItem[] = [];
-  for (const part of window.slice(0, close).split(';')) {
+  for (const part of state.src.slice(start + 1, close).split(';')) {
     const item = citedItem(part);
     if (!item) return false;
     items.push(item);
   }
-  if (!silent) push(state, { items, inText: false, raw: state.src.slice(start, start + close + 2) });
-  state.pos = start + close + 2;
+  if (!silent) push(state, { items, inText: false, raw: state.src.slice(start, close + 1) });
+  state.pos = close + 1;
   return true;
 }
 
-/** Where the group's `]` is: the first one not closing a `[` opened inside (a locator may hold brackets). */
-function closingBracket(text: string): number {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c /* \ */) i++;
-    else if (c === 0x5b) depth++;
-    else if (c === 0x5d && depth-- === 0) return i;
-  }
-  return -1;
+/** Where `char` next occurs after the current position (Infinity: nowhere), remembered per paragraph text. */
+function nextOf(state: MarkdownIt.StateInline, char: ']' | '[' | '@'): number {
+  const from = state.pos + 1;
+  const env = state.env as PreviewEnv;
+  const seen = (env.litnotesNext ??= {})[char];
+  // Valid while the position is between where it was looked for and where it was found.
+  if (seen && seen.src === state.src && from >= seen.from && from <= seen.at) return seen.at;
+  const at = state.src.indexOf(char, from);
+  const found = { src: state.src, from, at: at < 0 ? Infinity : at };
+  env.litnotesNext[char] = found;
+  return found.at;
 }
 
 function citedItem(part: string): CitedItem | undefined {
@@ -90,7 +96,9 @@ function inTextCitation(state: MarkdownIt.StateInline, silent: boolean, lookup: 
   const start = state.pos;
   if (state.src.charCodeAt(start) !== 0x40 /* @ */ || inLink(state)) return false; // no link inside a link's text
   if (start > 0 && /[\p{L}\p{N}_.+-]/u.test(state.src[start - 1])) return false;
-  const key = KEY.exec(state.src.slice(start + 1, Math.min(state.posMax, start + 1 + MAX_GROUP)))?.[0];
+  KEY_HERE.lastIndex = start + 1;
+  const key = KEY_HERE.exec(state.src)?.[0];
+  if (key && start + 1 + key.length > state.posMax) return false;
   if (!key || CROSS_REFERENCE.test(key)) return false;
   // A word after an @ that no paper has is left as written (a handle, a decorator), unlike a bracketed key.
   if (lookup.get(key) === null) return false;

@@ -92,4 +92,13 @@ describe('citations in the markdown preview', () => {
     assert.doesNotMatch(html, /onmouseover|href="[^"#h]/, 'no attribute comes from the data, every link is the plugin\'s own');
     assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt; Title/);
   });
+
+  it('renders a page of hostile brackets and @ signs whole: lines of 400,000 `[`, `[@`, `@a` and one unclosed group', function () {
+    this.timeout(30000);
+    const lookup = lookupOf();
+    for (const text of ['['.repeat(400000), '[@'.repeat(200000), '@a '.repeat(130000), `[@kasa; ${'x'.repeat(400000)}]`]) {
+      const html = md(lookup).render(text);
+      assert.ok(html.length >= text.length, 'nothing of the page is lost');
+    }
+  });
 });
