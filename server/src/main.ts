@@ -187,7 +187,9 @@ connection.onDefinition((params) => { const at = keyAt(params); return at ? sess
 connection.onReferences((params) => { const at = keyAt(params); return at ? session.references(at, params.context.includeDeclaration) : null; });
 connection.onCodeAction((params) => {
   const at = keyAt({ textDocument: params.textDocument, position: params.range.start });
-  return session.codeActions(uris.fromClient(params.textDocument.uri), params.textDocument.uri, params.range, params.context.diagnostics, at);
+  const doc = documents.get(params.textDocument.uri);
+  const lineText = (line: number) => (doc && line >= 0 && line < doc.lineCount ? lineOf(doc, line) : undefined);
+  return session.codeActions(uris.fromClient(params.textDocument.uri), params.textDocument.uri, params.range, params.context.diagnostics, at, lineText);
 });
 connection.onPrepareRename((params) => {
   const at = keyAt(params);

@@ -21,8 +21,8 @@ import { keyAt, KeyAt } from './features/keyAt';
 import { completeWithFullText, resolveCompletion } from './features/completion';
 import { hoverKey } from './features/hover';
 import { definitionOf, referencesOf } from './features/definition';
-import { DraftBibliography, documentDiagnostics, NOT_IN_BIBLIOGRAPHY, notInBibliographyDiagnostics, problemDiagnostic, SAME_PAPER, UnreadBibliography, unreadBibliographyDiagnostics } from './features/diagnostics';
-import { createBibliographyAction, createNoteAction, formatOfBibliographyName, readOutsideBibliographyAction, replaceKeyActions, unifyKeyActions, notInBibliographyActions } from './features/codeActions';
+import { DraftBibliography, documentDiagnostics, keyForDraft, NOT_IN_BIBLIOGRAPHY, notInBibliographyDiagnostics, problemDiagnostic, SAME_PAPER, UnreadBibliography, unreadBibliographyDiagnostics } from './features/diagnostics';
+import { createBibliographyAction, createNoteAction, formatOfBibliographyName, readOutsideBibliographyAction, replaceKeyActions, unifyKeyActions, notInBibliographyActions, wikilinkCitationActions } from './features/codeActions';
 import type { FileEntry, PaperSource } from './parse/types';
 import { citedKeys, EXPORT_FORMATS, exportBibliography, ExportFormat, exportPieces, referenceEntry } from './features/exportBibliography';
 import { previewCitations } from './features/citationPreview';
@@ -511,7 +511,7 @@ export class Session {
   }
 
   /** `clientUri`: the document as the editor names it (the edits are for it). */
-  codeActions(uri: string, clientUri: string, range: Range, diagnostics: Diagnostic[], at: KeyAt | undefined): CodeAction[] {
+  codeActions(uri: string, clientUri: string, range: Range, diagnostics: Diagnostic[], at: KeyAt | undefined, lineText: (line: number) => string | undefined = () => undefined): CodeAction[] {
     const actions = replaceKeyActions(this.library, clientUri, diagnostics.filter((d) => d.source === 'litnotes'), at);
     // Worked out afresh, so that the fix does not depend on the editor sending a diagnostic's data back.
     const citations = this.citationsFor(uri);
@@ -520,6 +520,10 @@ export class Session {
     const lacking = this.notInBibliography(uri).filter((d) => d.code === NOT_IN_BIBLIOGRAPHY && rangesOverlap(d.range, range));
     actions.push(...notInBibliographyActions(clientUri, lacking, this.clientRunsCommands));
     actions.push(...this.createBibliographyActions(uri, range));
+    if (flavorOfName(uri) === 'markdown' && (this.library.file(uri)?.kind === 'draft' || this.openCitations.has(uri))) {
+      const bibliography = this.checkedBibliography(uri);
+      actions.push(...wikilinkCitationActions(this.library, clientUri, citations, range, lineText, (paper) => keyForDraft(paper, bibliography).key));
+    }
     if (at?.paper && !at.paper.note) {
       const folder = this.folderFor(uri);
       const action = folder && createNoteAction(this.library, at.paper, this.newNoteUri(folder, at.paper.key));

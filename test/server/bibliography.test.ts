@@ -75,6 +75,21 @@ describe('bibliographies over stdio', function () {
     await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: lacking } });
   });
 
+  it('a wikilink to a paper in a draft has an action citing it as [@key]; one in a note has none', async () => {
+    const wiki = uri('drafts/wiki.md');
+    await client.open(wiki, 'markdown', 'See [[compacter]] and [[lin2022truthfulqa|TruthfulQA]].\n');
+    type Action = { title: string; edit?: { changes: Record<string, { newText: string }[]> } };
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: wiki }, range: { start: { line: 0, character: 8 }, end: { line: 0, character: 8 } }, context: { diagnostics: [] } });
+    const cite = actions.filter((a) => a.title.startsWith('Cite '));
+    assert.deepStrictEqual(cite.map((a) => a.edit?.changes[wiki].map((e) => e.newText)), [['[@compacter]'], ['[@compacter]', 'TruthfulQA [@lin2022truthfulqa]']]);
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: wiki } });
+    const note = uri('notes/wikinote.md');
+    await client.open(note, 'markdown', '---\ncitekey: wikinote2024\ntitle: A Note Linking\n---\nSee [[compacter]].\n');
+    const inNote = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: note }, range: { start: { line: 4, character: 8 }, end: { line: 4, character: 8 } }, context: { diagnostics: [] } });
+    assert.deepStrictEqual(inNote.filter((a) => a.title.startsWith('Cite ')), [], 'a note links papers; it is not rendered with a bibliography');
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: note } });
+  });
+
   it('hover shows the entry and where it is; definition lands on its key in the .bib; references find its citations', async () => {
     const h = await client.request<Hover>('textDocument/hover', client.at(draft(), 4, 10));
     assert.match(h.contents.value, /^\*\*The Art of Computer Programming, Volume 1: Fundamental Algorithms\*\*/);

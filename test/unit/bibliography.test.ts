@@ -6,7 +6,8 @@ import * as yaml from 'js-yaml';
 import { exportBibliography, exportPieces, referenceEntry, citedKeys, nameParts, bibtexTitle, ExportFormat } from '../../server/src/features/exportBibliography';
 import { findCitations } from '../../server/src/parse/citations';
 import { documentDiagnostics, notInBibliographyDiagnostics, SAME_PAPER } from '../../server/src/features/diagnostics';
-import { notInBibliographyActions, unifyKeyActions } from '../../server/src/features/codeActions';
+import { notInBibliographyActions, unifyKeyActions, wikilinkCitationActions } from '../../server/src/features/codeActions';
+import { keyForDraft } from '../../server/src/features/diagnostics';
 import { keyAt } from '../../server/src/features/keyAt';
 import { completeCitation } from '../../server/src/features/completion';
 import { prepareRename, RenameError } from '../../server/src/features/rename';
@@ -333,6 +334,28 @@ describe('citations at the edges', () => {
     assert.strictEqual(fix.title, 'Cite "kasa" as "jiang2024kasa" throughout this document');
     assert.deepStrictEqual(fix.edit!.changes![uri].map((e) => [e.newText, e.range.start.line, e.range.start.character]), [['jiang2024kasa', 7, 7]]);
     assert.deepStrictEqual(citedKeys(citations).slice(0, 4), ['compacter', 'nola', 'kasa', 'jiang2024kasa']);
+  });
+
+  it('a wikilink to a paper in a draft is cited as [@key] (the one at the cursor, or all of them): its label kept before it, the key the draft\'s bibliography has', () => {
+    const l = libraryOf({ ...exampleLibraryFiles(), 'refs/zotero.bib': bib() });
+    const uri = uriFor('drafts/x.md');
+    const lines = ['As [[kasa]] and [[lin2022truthfulqa|TruthfulQA]] show, unlike [[Some other note]],', 'see [[compacter#Method]].'];
+    const citations = findCitations(lines.join('\n'), 'markdown');
+    const lineText = (n: number) => lines[n];
+    const at = (line: number, character: number) => ({ start: { line, character }, end: { line, character } });
+    const own = (p: { key: string }) => p.key;
+    const [one, all] = wikilinkCitationActions(l, uri, citations, at(0, 20), lineText, own);
+    assert.strictEqual(one.title, 'Cite as TruthfulQA [@lin2022truthfulqa] (pandoc makes a reference of it; a wikilink is a link)');
+    assert.deepStrictEqual(one.edit!.changes![uri].map((e) => [e.range.start.character, e.range.end.character, e.newText]), [[16, 48, 'TruthfulQA [@lin2022truthfulqa]']]);
+    assert.strictEqual(all.title, 'Cite all 3 wikilinks to papers in this document as [@key]');
+    assert.deepStrictEqual(all.edit!.changes![uri].map((e) => [e.range.start.line, lines[e.range.start.line].slice(e.range.start.character, e.range.end.character), e.newText]), [
+      [0, '[[kasa]]', '[@jiang2024kasa]'], [0, '[[lin2022truthfulqa|TruthfulQA]]', 'TruthfulQA [@lin2022truthfulqa]'], [1, '[[compacter#Method]]', '[@compacter]'],
+    ]);
+    assert.deepStrictEqual(wikilinkCitationActions(l, uri, citations, at(0, 70), lineText, own), [], 'a wikilink to no paper: nothing');
+    // With the draft's bibliography: the key it has the paper under.
+    const bibliography = { names: ['refs/zotero.bib'], keys: new Set(l.file(uriFor('refs/zotero.bib'))!.sources.map((s) => s.key!)) };
+    const [kasa] = wikilinkCitationActions(l, uri, citations, at(0, 6), lineText, (p) => keyForDraft(p, bibliography).key);
+    assert.deepStrictEqual(kasa.edit!.changes![uri].map((e) => e.newText), ['[@wangKaSAKnowledgeAwareSingularValue2024]']);
   });
 
   it('a known key the draft\'s bibliography lacks: a warning (information, or nothing, as set); its fixes cite the key the bibliography has, or copy the reference (litnotes\' own client)', () => {

@@ -5,6 +5,7 @@ import type { Library, Paper } from '../model/library';
 import { NOT_IN_BIBLIOGRAPHY, NotInBibliographyData, SAME_PAPER, SamePaperData, UNKNOWN_KEY, UnknownKeyData } from './diagnostics';
 import type { Citation } from '../parse/citations';
 import { newNoteEdit, noteTemplate } from './noteTemplate';
+import { rangesOverlap } from '../util/text';
 import type { ExportFormat } from './exportBibliography';
 
 /**
@@ -112,4 +113,49 @@ export function createBibliographyAction(newUri: string, name: string, text: str
 export function readOutsideBibliographyAction(file: string, diagnostic: Diagnostic): CodeAction {
   const title = `Read ${file} with Literature Notes (adds it to litnotes.bibliographyFiles in your user settings)`;
   return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: 'litnotes.addBibliographyFile', arguments: [[file]] } };
+}
+
+/**
+ * For wikilinks to papers in a markdown draft (`[[key]]`, `[[key|label]]`, `[[key#part]]`): cite the
+ * papers as pandoc citations, which pandoc and Quarto make references of (to them a wikilink is text):
+ * the one at `range`, and every one in the document when there are several. `[[key|label]]` becomes
+ * `label [@key]`. `keyFor` gives the key to write (the one the draft's bibliography has the paper under).
+ */
+export function wikilinkCitationActions(
+  library: Library, uri: string, citations: readonly Citation[], range: Range, lineText: (line: number) => string | undefined, keyFor: (paper: Paper) => string,
+): CodeAction[] {
+  const edits: { range: Range; newText: string; here: boolean }[] = [];
+  for (const c of citations) {
+    if (c.syntax !== 'wikilink') continue;
+    const paper = library.get(c.key);
+    const line = paper && lineText(c.range.start.line);
+    const link = line !== undefined && wikilinkAround(line, c.range.start.character);
+    if (!paper || !link) continue;
+    const cite = `[@${keyFor(paper)}]`;
+    edits.push({
+      range: { start: { line: c.range.start.line, character: link.start }, end: { line: c.range.start.line, character: link.end } },
+      newText: link.label ? `${link.label} ${cite}` : cite,
+      here: rangesOverlap(c.range, range),
+    });
+    if (edits.length >= MAX_WIKILINK_EDITS) break;
+  }
+  const out: CodeAction[] = [];
+  const here = edits.find((e) => e.here);
+  if (here) out.push({ title: `Cite as ${here.newText} (pandoc makes a reference of it; a wikilink is a link)`, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [uri]: [{ range: here.range, newText: here.newText }] } } });
+  if (here && edits.length > 1) out.push({ title: `Cite all ${edits.length} wikilinks to papers in this document as [@key]`, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [uri]: edits.map(({ range: r, newText }) => ({ range: r, newText })) } } });
+  return out;
+}
+
+/** The most wikilinks one action rewrites (a document of thousands is rewritten in parts). */
+const MAX_WIKILINK_EDITS = 5000;
+
+/** The whole `[[…]]` whose target starts at `at` on the line, and its label (`[[key|label]]`), if the line has it so. */
+function wikilinkAround(line: string, at: number): { start: number; end: number; label?: string } | undefined {
+  if (line.slice(at - 2, at) !== '[[') return undefined;
+  const close = line.indexOf(']]', at);
+  if (close < 0) return undefined;
+  const inner = line.slice(at, close);
+  const bar = inner.indexOf('|');
+  const label = bar >= 0 ? inner.slice(bar + 1).trim() : '';
+  return { start: at - 2, end: close + 2, label: label || undefined };
 }
