@@ -39,7 +39,7 @@ export function citationPreviewPlugin(md: MarkdownIt, lookup: CitationLookup): v
   md.inline.ruler.before('link', 'litnotes_in_text_citation', (state, silent) => inTextCitation(state, silent, lookup));
   md.core.ruler.push('litnotes_references', (state) => appendReferences(state, lookup));
   md.renderer.rules.litnotes_citation = (tokens, idx) => renderCitation(tokens[idx].meta as CiteMeta, lookup);
-  md.renderer.rules.litnotes_references = (tokens, idx) => renderReferences(tokens[idx].meta as { papers: PreviewCitation[]; heading: boolean });
+  md.renderer.rules.litnotes_references = (tokens, idx) => renderReferences(tokens[idx].meta as ReferencesMeta, lookup);
 }
 
 /**
@@ -121,6 +121,8 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup): string {
   const found = meta.items.map((i) => lookup.get(i.key));
   if (found.some((f) => f === undefined)) {
     // Not heard of yet: shown as written until the server says (the preview is rendered again then).
+    // Asked here too: VS Code keeps a document's tokens while it is unchanged and only renders them again.
+    lookup.want(meta.items.filter((_, i) => found[i] === undefined).map((i) => i.key));
     return `<span class="litnotes-citation litnotes-pending">${escapeHtml(meta.raw)}</span>`;
   }
   if (meta.inText) {
@@ -139,36 +141,46 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup): string {
   return `<span class="litnotes-citation">(${parts.join('; ')})</span>`;
 }
 
-/** After the document: the papers it cites, once each, sorted by author, year and title, as pandoc lists them. */
+/**
+ * After the document (or where its `::: {#refs}` div is): the papers it cites, once each, sorted by
+ * author, year and title, as pandoc lists them. The token holds the keys; the papers are looked up
+ * as it is rendered, since VS Code renders a document's tokens again, unparsed, once the server answers.
+ */
 function appendReferences(state: MarkdownIt.StateCore, lookup: CitationLookup): void {
   const env = state.env as PreviewEnv;
-  const cited = env.litnotesCited ?? [];
+  const cited = [...new Set(env.litnotesCited ?? [])];
   env.litnotesCited = [];
-  const unseen = [...new Set(cited)].filter((k) => lookup.get(k) === undefined);
+  if (!cited.length) return;
+  const unseen = cited.filter((k) => lookup.get(k) === undefined);
   if (unseen.length) lookup.want(unseen);
-  const papers = new Map<string, PreviewCitation>();
-  for (const key of cited) {
-    const p = lookup.get(key);
-    if (p && !papers.has(p.paperKey)) papers.set(p.paperKey, p);
-  }
-  if (!papers.size) return;
   const heading = !state.tokens.some((t, i) => t.type === 'heading_open' && REFERENCES_HEADING.test(state.tokens[i + 1]?.content.trim() ?? ''));
   const token = new state.Token('litnotes_references', '', 0);
   token.block = true;
-  token.meta = { papers: [...papers.values()].sort(byAuthor), heading };
+  token.meta = { keys: cited, heading } satisfies ReferencesMeta;
   // Where the document asks for the list (pandoc's `::: {#refs}` div, a paragraph to markdown-it), else at its end.
   const div = state.tokens.findIndex((t, i) => t.type === 'paragraph_open' && REFS_DIV.test(state.tokens[i + 1]?.content ?? ''));
   if (div >= 0) state.tokens.splice(div, 3, token);
   else state.tokens.push(token);
 }
 
+interface ReferencesMeta { keys: string[]; heading: boolean }
+
 /** Pandoc's place for the reference list: an empty fenced div with the id `refs`. */
 const REFS_DIV = /^:{3,}\s*\{\s*#refs(\s+[^}]*)?\}\s*\n:{3,}\s*$/;
 
 const byAuthor = (a: PreviewCitation, b: PreviewCitation): number => a.reference.localeCompare(b.reference) || a.paperKey.localeCompare(b.paperKey);
 
-function renderReferences(meta: { papers: PreviewCitation[]; heading: boolean }): string {
-  const items = meta.papers.map((p) => {
+function renderReferences(meta: ReferencesMeta, lookup: CitationLookup): string {
+  const papers = new Map<string, PreviewCitation>();
+  const unseen: string[] = [];
+  for (const key of meta.keys) {
+    const p = lookup.get(key);
+    if (p === undefined) unseen.push(key);
+    else if (p && !papers.has(p.paperKey)) papers.set(p.paperKey, p);
+  }
+  if (unseen.length) lookup.want(unseen);
+  if (!papers.size) return '';
+  const items = [...papers.values()].sort(byAuthor).map((p) => {
     const link = p.url ? ` <a href="${escapeHtml(p.url)}">${escapeHtml(p.url)}</a>` : '';
     return `<div class="litnotes-reference" id="${anchorOf(p.paperKey)}">${escapeHtml(p.reference)}${link}</div>\n`;
   });

@@ -80,6 +80,28 @@ describe('citations in the markdown preview', () => {
     assert.deepStrictEqual(lookup.asked, [['someone', 'kasa']], 'an @word is asked about once; then it stays as written');
   });
 
+  it('renders the same tokens again once the server answered, as VS Code does with an unchanged document: citations and the list appear', () => {
+    const known = new Map<string, PreviewCitation | null>();
+    const wanted: string[] = [];
+    const lookup: CitationLookup = { get: (key) => known.get(key), want: (keys) => { wanted.push(...keys); } };
+    const engine = md(lookup);
+    const env = {};
+    const tokens = engine.parse('See [@kasa] and @two2021.\n\n::: {#refs}\n:::\n', env);
+    const before = engine.renderer.render(tokens, engine.options, env);
+    assert.match(before, /litnotes-pending/);
+    assert.doesNotMatch(before, /litnotes-reference|:::/);
+    assert.deepStrictEqual([...new Set(wanted)], ['kasa', 'two2021']);
+    previewCitations(library, ['kasa', 'two2021']).forEach((p, i) => known.set(['kasa', 'two2021'][i], p));
+    const after = engine.renderer.render(tokens, engine.options, env);
+    assert.match(after.replace(/<[^>]+>/g, ''), /^See \(Wang et al\. 2024\) and van der Berg and Wei \(2021\)\./);
+    assert.deepStrictEqual([...after.matchAll(/id="(ref-[^"]+)"/g)].map((m) => m[1]), ['ref-two2021', 'ref-jiang2024kasa']);
+    // Answers forgotten (the setting switched, the lookup full): asked for again as they are rendered.
+    known.clear();
+    wanted.length = 0;
+    engine.renderer.render(tokens, engine.options, env);
+    assert.deepStrictEqual([...new Set(wanted)], ['kasa', 'two2021']);
+  });
+
   it('shows citations as written while the server has not answered, and never emits markup from a title, name or key', () => {
     const silent: CitationLookup = { get: () => undefined, want: () => undefined };
     assert.match(md(silent).render('See [@kasa; @two2021].\n'), /<span class="litnotes-citation litnotes-pending">\[@kasa; @two2021\]<\/span>/);
