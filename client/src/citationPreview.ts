@@ -6,7 +6,8 @@ import { escapeHtml } from './markdown';
  * Pandoc citations in VS Code's markdown preview, printed as pandoc's default style (Chicago
  * author-date) prints them: `[@a; see @b, p. 3]` → "(Wang et al. 2024; see Li 2023, p. 3)", `@a` →
  * "Wang et al. (2024)", `[-@a]` → "(2024)", a key no paper has → "(a?)"; and the papers cited listed
- * under the document, sorted by author. Pure (markdown-it only), so it is unit-tested; the lookup
+ * under the document, sorted by author. A draft whose `csl:` names a numeric style (IEEE, Vancouver,
+ * Nature, ACM…) gets "[1, 2]" and a numbered list in the order first cited. Pure (markdown-it only), so it is unit-tested; the lookup
  * (previewLookup.ts) answers from what the server said, and asks it about the keys it has not seen.
  *
  * Every string from the library or the document is escaped (escapeHtml); nothing else is emitted but
@@ -20,8 +21,16 @@ export interface CitationLookup {
 }
 
 interface CitedItem { prefix: string; suppressAuthor: boolean; key: string; suffix: string }
-interface CiteMeta { items: CitedItem[]; inText: boolean; raw: string }
-interface PreviewEnv { litnotesCited?: string[]; litnotesNext?: Partial<Record<string, { src: string; from: number; at: number }>> }
+interface CiteMeta { items: CitedItem[]; inText: boolean; raw: string; doc: CitingDocument }
+/**
+ * What every citation of a document shares, made as it is parsed: the keys in the order cited, and
+ * whether its style numbers the references (its front matter's `csl:`). Numbers are given as it is
+ * rendered (`numbers`), from what the server said of each key by then.
+ */
+interface CitingDocument { keys: string[]; numeric: boolean }
+interface PreviewEnv { litnotesDoc?: CitingDocument; litnotesNext?: Partial<Record<string, { src: string; from: number; at: number }>> }
+/** The render's own: each paper's number in a numeric style, worked out once per rendering. */
+interface RenderEnv { litnotesNumbers?: Map<CitingDocument, Map<string, number>> }
 
 /** Pandoc's citation key: a letter, digit or `_`, then those and internal punctuation (`:.#$%&-+?<>~/`). */
 const KEY = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&+?<>~/-](?=[\p{L}\p{N}_]))*/u;
@@ -38,8 +47,8 @@ export function citationPreviewPlugin(md: MarkdownIt, lookup: CitationLookup): v
   md.inline.ruler.before('link', 'litnotes_citation_group', citationGroup);
   md.inline.ruler.before('link', 'litnotes_in_text_citation', (state, silent) => inTextCitation(state, silent, lookup));
   md.core.ruler.push('litnotes_references', (state) => appendReferences(state, lookup));
-  md.renderer.rules.litnotes_citation = (tokens, idx) => renderCitation(tokens[idx].meta as CiteMeta, lookup);
-  md.renderer.rules.litnotes_references = (tokens, idx) => renderReferences(tokens[idx].meta as ReferencesMeta, lookup);
+  md.renderer.rules.litnotes_citation = (tokens, idx, _options, env: RenderEnv) => renderCitation(tokens[idx].meta as CiteMeta, lookup, env);
+  md.renderer.rules.litnotes_references = (tokens, idx, _options, env: RenderEnv) => renderReferences(tokens[idx].meta as ReferencesMeta, lookup, env);
 }
 
 /**
@@ -110,14 +119,30 @@ function inTextCitation(state: MarkdownIt.StateInline, silent: boolean, lookup: 
 /** Inside a link's text (markdown-it counts the levels; its types do not say so): no link in a link. */
 const inLink = (state: MarkdownIt.StateInline): boolean => ((state as unknown as { linkLevel?: number }).linkLevel ?? 0) > 0;
 
-function push(state: MarkdownIt.StateInline, meta: CiteMeta): void {
-  const token = state.push('litnotes_citation', '', 0);
-  token.meta = meta;
+function push(state: MarkdownIt.StateInline, cited: Omit<CiteMeta, 'doc'>): void {
   const env = state.env as PreviewEnv;
-  (env.litnotesCited ??= []).push(...meta.items.map((i) => i.key));
+  const doc = (env.litnotesDoc ??= { keys: [], numeric: false });
+  const token = state.push('litnotes_citation', '', 0);
+  token.meta = { ...cited, doc } satisfies CiteMeta;
+  for (const item of cited.items) doc.keys.push(item.key);
 }
 
-function renderCitation(meta: CiteMeta, lookup: CitationLookup): string {
+/** Each cited paper's number in a numeric style: in the order the document first cites it (two keys of one paper, one number). */
+function numbersOf(doc: CitingDocument, lookup: CitationLookup, env: RenderEnv): Map<string, number> {
+  const all = (env.litnotesNumbers ??= new Map());
+  let numbers = all.get(doc);
+  if (!numbers) {
+    numbers = new Map();
+    for (const key of doc.keys) {
+      const p = lookup.get(key);
+      if (p && !numbers.has(p.paperKey)) numbers.set(p.paperKey, numbers.size + 1);
+    }
+    all.set(doc, numbers);
+  }
+  return numbers;
+}
+
+function renderCitation(meta: CiteMeta, lookup: CitationLookup, env: RenderEnv): string {
   const found = meta.items.map((i) => lookup.get(i.key));
   if (found.some((f) => f === undefined)) {
     // Not heard of yet: shown as written until the server says (the preview is rendered again then).
@@ -125,20 +150,22 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup): string {
     lookup.want(meta.items.filter((_, i) => found[i] === undefined).map((i) => i.key));
     return `<span class="litnotes-citation litnotes-pending">${escapeHtml(meta.raw)}</span>`;
   }
+  const numbers = meta.doc.numeric ? numbersOf(meta.doc, lookup, env) : undefined;
   if (meta.inText) {
     const p = found[0];
     if (!p) return escapeHtml(meta.raw); // an @word no paper has, found out after it was read: as written
-    return `<a class="litnotes-citation" href="#${anchorOf(p.paperKey)}" title="${escapeHtml(p.title)}">${escapeHtml(`${p.names} (${p.year})`)}</a>`;
+    const text = numbers ? `${p.names} [${numbers.get(p.paperKey)}]` : `${p.names} (${p.year})`;
+    return `<a class="litnotes-citation" href="#${anchorOf(p.paperKey)}" title="${escapeHtml(p.title)}">${escapeHtml(text)}</a>`;
   }
   const parts = meta.items.map((item, i) => {
     const p = found[i];
     const suffix = item.suffix ? (/^[,;:]/.test(item.suffix) ? item.suffix : `, ${item.suffix}`) : '';
     const prefix = item.prefix ? `${item.prefix} ` : '';
     if (!p) return `${escapeHtml(prefix)}<span class="litnotes-missing" title="No paper in the library has this key">${escapeHtml(`${item.key}?`)}</span>${escapeHtml(suffix)}`;
-    const cited = item.suppressAuthor ? p.year : `${p.names} ${p.year}`;
+    const cited = numbers ? String(numbers.get(p.paperKey)) : item.suppressAuthor ? p.year : `${p.names} ${p.year}`;
     return `${escapeHtml(prefix)}<a href="#${anchorOf(p.paperKey)}" title="${escapeHtml(p.title)}">${escapeHtml(cited)}</a>${escapeHtml(suffix)}`;
   });
-  return `<span class="litnotes-citation">(${parts.join('; ')})</span>`;
+  return numbers ? `<span class="litnotes-citation">[${parts.join(', ')}]</span>` : `<span class="litnotes-citation">(${parts.join('; ')})</span>`;
 }
 
 /**
@@ -148,29 +175,50 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup): string {
  */
 function appendReferences(state: MarkdownIt.StateCore, lookup: CitationLookup): void {
   const env = state.env as PreviewEnv;
-  const cited = [...new Set(env.litnotesCited ?? [])];
-  env.litnotesCited = [];
-  if (!cited.length) return;
+  const doc = env.litnotesDoc;
+  env.litnotesDoc = undefined;
+  if (!doc) return;
+  doc.numeric = isNumericStyle(frontMatterStyle(state.tokens[0]));
+  const cited = [...new Set(doc.keys)];
   const unseen = cited.filter((k) => lookup.get(k) === undefined);
   if (unseen.length) lookup.want(unseen);
   const heading = !state.tokens.some((t, i) => t.type === 'heading_open' && REFERENCES_HEADING.test(state.tokens[i + 1]?.content.trim() ?? ''));
   const token = new state.Token('litnotes_references', '', 0);
   token.block = true;
-  token.meta = { keys: cited, heading } satisfies ReferencesMeta;
+  token.meta = { keys: cited, heading, doc } satisfies ReferencesMeta;
   // Where the document asks for the list (pandoc's `::: {#refs}` div, a paragraph to markdown-it), else at its end.
   const div = state.tokens.findIndex((t, i) => t.type === 'paragraph_open' && REFS_DIV.test(state.tokens[i + 1]?.content ?? ''));
   if (div >= 0) state.tokens.splice(div, 3, token);
   else state.tokens.push(token);
 }
 
-interface ReferencesMeta { keys: string[]; heading: boolean }
+interface ReferencesMeta { keys: string[]; heading: boolean; doc: CitingDocument }
+
+/**
+ * The CSL style the front matter names (`csl:`, `citation-style:`), from the token VS Code's
+ * engine makes of it (markdown-it-front-matter's, its text in `meta`); undefined without one.
+ */
+function frontMatterStyle(first: { type: string; meta?: unknown } | undefined): string | undefined {
+  if (first?.type !== 'front_matter' || typeof first.meta !== 'string') return undefined;
+  return /^(?:csl|citation-style):[ \t]*["']?([^"'\n#]{1,300})/m.exec(first.meta.slice(0, 20000))?.[1].trim();
+}
+
+/**
+ * Whether a CSL style numbers its references, by its name: the common numeric styles of the
+ * sciences and engineering (a style file's own `citation-format` is not read).
+ */
+export function isNumericStyle(style: string | undefined): boolean {
+  const name = style?.replace(/\\/g, '/').split('/').pop()?.replace(/\.csl$/i, '').toLowerCase();
+  return !!name && NUMERIC_STYLES.test(name);
+}
+const NUMERIC_STYLES = /^(ieee.*|.*numeric.*|vancouver.*|nature.*|science|american-chemical-society.*|acs-.*|american-medical-association.*|ama|american-physics-society|american-institute-of-physics.*|aip|association-for-computing-machinery|acm-.*|springer-basic-brackets.*|springer-lecture-notes-in-computer-science.*|lncs|elsevier-with-titles.*|elsevier-without-titles|elsevier-vancouver|plos.*|bmj|the-lancet|lancet|pnas|proceedings-of-the-national-academy-of-sciences.*|biomed-central|bmc-.*|cell-numeric|national-library-of-medicine.*|royal-society-of-chemistry|multidisciplinary-digital-publishing-institute|mdpi|frontiers-medical-journals|iop-.*|optica|spie.*|jama|aps)$/;
 
 /** Pandoc's place for the reference list: an empty fenced div with the id `refs`. */
 const REFS_DIV = /^:{3,}\s*\{\s*#refs(\s+[^}]*)?\}\s*\n:{3,}\s*$/;
 
 const byAuthor = (a: PreviewCitation, b: PreviewCitation): number => a.reference.localeCompare(b.reference) || a.paperKey.localeCompare(b.paperKey);
 
-function renderReferences(meta: ReferencesMeta, lookup: CitationLookup): string {
+function renderReferences(meta: ReferencesMeta, lookup: CitationLookup, env: RenderEnv): string {
   const papers = new Map<string, PreviewCitation>();
   const unseen: string[] = [];
   for (const key of meta.keys) {
@@ -180,9 +228,15 @@ function renderReferences(meta: ReferencesMeta, lookup: CitationLookup): string 
   }
   if (unseen.length) lookup.want(unseen);
   if (!papers.size) return '';
-  const items = [...papers.values()].sort(byAuthor).map((p) => {
+  const numbers = meta.doc.numeric ? numbersOf(meta.doc, lookup, env) : undefined;
+  const listed = [...papers.values()];
+  // A numeric style lists them in the order first cited, numbered; an author-date one by author.
+  if (numbers) listed.sort((a, b) => numbers.get(a.paperKey)! - numbers.get(b.paperKey)!);
+  else listed.sort(byAuthor);
+  const items = listed.map((p) => {
     const link = p.url ? ` <a href="${escapeHtml(p.url)}">${escapeHtml(p.url)}</a>` : '';
-    return `<div class="litnotes-reference" id="${anchorOf(p.paperKey)}">${escapeHtml(p.reference)}${link}</div>\n`;
+    const number = numbers ? `[${numbers.get(p.paperKey)}] ` : '';
+    return `<div class="litnotes-reference" id="${anchorOf(p.paperKey)}">${number}${escapeHtml(p.reference)}${link}</div>\n`;
   });
   return `<section class="litnotes-references">\n${meta.heading ? '<h2>References</h2>\n' : ''}${items.join('')}</section>\n`;
 }

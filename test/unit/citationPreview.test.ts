@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import MarkdownIt = require('markdown-it');
 import { previewCitations, MAX_PREVIEW_KEYS } from '../../server/src/features/citationPreview';
-import { citationPreviewPlugin, CitationLookup } from '../../client/src/citationPreview';
+import { citationPreviewPlugin, CitationLookup, isNumericStyle } from '../../client/src/citationPreview';
 import type { PreviewCitation } from '../../server/src/shared/protocol';
 import { exampleLibraryFiles, libraryOf } from './helpers';
 
@@ -100,6 +100,29 @@ describe('citations in the markdown preview', () => {
     wanted.length = 0;
     engine.renderer.render(tokens, engine.options, env);
     assert.deepStrictEqual([...new Set(wanted)], ['kasa', 'two2021']);
+  });
+
+  it('a draft whose csl: names a numeric style (front matter as VS Code\'s engine reads it) gets numbers in the order first cited, and a numbered list', () => {
+    const lookup = lookupOf();
+    // What VS Code's engine does with front matter (markdown-it-front-matter): one token, the YAML in `meta`.
+    const frontMatter = (m: MarkdownIt) => m.block.ruler.before('fence', 'front_matter', (state, start, _end, silent) => {
+      if (start !== 0 || state.src.slice(0, 4) !== '---\n') return false;
+      const close = state.src.indexOf('\n---\n', 3);
+      if (close < 0) return false;
+      if (!silent) Object.assign(state.push('front_matter', '', 0), { meta: state.src.slice(4, close), block: true, hidden: true });
+      state.line = state.src.slice(0, close + 5).split('\n').length - 1;
+      return true;
+    });
+    const engine = new MarkdownIt().use(frontMatter).use(citationPreviewPlugin, lookup);
+    const text = '---\ntitle: Draft\ncsl: styles/ieee.csl\n---\n\nAs [@two2021; @kasa, p. 3] and @jiang2024kasa show; [@nosuchkey2099].\n';
+    engine.render(text);
+    const html = engine.render(text);
+    assert.match(html.replace(/<[^>]+>/g, ''), /As \[1, 2, p\. 3\] and Wang et al\. \[2\] show; \[nosuchkey2099\?\]\./);
+    const refs = [...html.matchAll(/<div class="litnotes-reference" id="([^"]+)">(\[\d\])/g)].map((m) => [m[1], m[2]]);
+    assert.deepStrictEqual(refs, [['ref-two2021', '[1]'], ['ref-jiang2024kasa', '[2]']], 'in the order first cited, not by author');
+    assert.match(engine.render(text.replace('styles/ieee.csl', 'chicago-author-date.csl')).replace(/<[^>]+>/g, ''), /As \(van der Berg and Wei 2021; Wang et al\. 2024, p\. 3\)/);
+    assert.deepStrictEqual(['ieee.csl', 'IEEE', 'C:\\styles\\vancouver-superscript.csl', 'nature', 'acm-sig-proceedings.csl', 'apa.csl', 'chicago-author-date', 'harvard-cite-them-right', undefined, ''].map(isNumericStyle),
+      [true, true, true, true, true, false, false, false, false, false]);
   });
 
   it('shows citations as written while the server has not answered, and never emits markup from a title, name or key', () => {

@@ -71,6 +71,14 @@ describe('Open PDF, Copy Reference and the Markdown preview, in the editor', () 
     assert.strictEqual(doc.version, 1, 'the same document throughout');
     assert.match(html, /<span class="litnotes-citation">\(<a href="#ref-jiang2024kasa" title="KaSA: [^"]*">Wang et al\. 2024<\/a>; see <span class="litnotes-missing"[^>]*>nosuchkey2099\?<\/span>, p\. 3\)<\/span>/, html);
     assert.match(html, /<div class="litnotes-reference" id="ref-jiang2024kasa">Wang, Fan, Juyong Jiang, and Chansung Park\. 2024\./);
+    // A numeric style named in the front matter, read from the token VS Code's own engine makes of it.
+    const ieee = await vscode.workspace.openTextDocument({ language: 'markdown', content: `---\ncsl: ieee.csl\n---\n\n${text}` });
+    for (let waited = 0; !html.includes('[1') && waited < 10000; waited += 250) {
+      html = await vscode.commands.executeCommand<string>('markdown.api.render', ieee);
+      if (!html.includes('[1')) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.match(html, /<span class="litnotes-citation">\[<a href="#ref-jiang2024kasa"[^>]*>1<\/a>, see <span class="litnotes-missing"[^>]*>nosuchkey2099\?<\/span>, p\. 3\]<\/span>/, html);
+    assert.match(html, /<div class="litnotes-reference" id="ref-jiang2024kasa">\[1\] Wang, Fan/);
     await vscode.workspace.getConfiguration('litnotes').update('preview.citations', false, vscode.ConfigurationTarget.Workspace);
     try {
       html = await vscode.commands.executeCommand<string>('markdown.api.render', text);
