@@ -29,8 +29,14 @@ interface CiteMeta { items: CitedItem[]; inText: boolean; raw: string; doc: Citi
  */
 interface CitingDocument { keys: string[]; numeric: boolean }
 interface PreviewEnv { litnotesDoc?: CitingDocument; litnotesNext?: Partial<Record<string, { src: string; from: number; at: number }>> }
-/** The render's own: each paper's number in a numeric style, worked out once per rendering. */
-interface RenderEnv { litnotesNumbers?: Map<CitingDocument, Map<string, number>> }
+/** The render's own: what the document's papers print as, worked out once per rendering (documentView). */
+interface RenderEnv { litnotesViews?: Map<CitingDocument, DocumentView> }
+/**
+ * The papers a document cites as this rendering prints them: in the reference list's order, each
+ * paper's number (a numeric style) or its year with pandoc's letter where one author's papers share
+ * it ("Wang et al. 2024a", "2024b"), by paper key.
+ */
+interface DocumentView { papers: PreviewCitation[]; numbers?: Map<string, number>; years: Map<string, string> }
 
 /** Pandoc's citation key: a letter, digit or `_`, then those and internal punctuation (`:.#$%&-+?<>~/`). */
 const KEY = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&+?<>~/-](?=[\p{L}\p{N}_]))*/u;
@@ -127,20 +133,43 @@ function push(state: MarkdownIt.StateInline, cited: Omit<CiteMeta, 'doc'>): void
   for (const item of cited.items) doc.keys.push(item.key);
 }
 
-/** Each cited paper's number in a numeric style: in the order the document first cites it (two keys of one paper, one number). */
-function numbersOf(doc: CitingDocument, lookup: CitationLookup, env: RenderEnv): Map<string, number> {
-  const all = (env.litnotesNumbers ??= new Map());
-  let numbers = all.get(doc);
-  if (!numbers) {
-    numbers = new Map();
-    for (const key of doc.keys) {
-      const p = lookup.get(key);
-      if (p && !numbers.has(p.paperKey)) numbers.set(p.paperKey, numbers.size + 1);
-    }
-    all.set(doc, numbers);
+function documentView(doc: CitingDocument, lookup: CitationLookup, env: RenderEnv): DocumentView {
+  const views = (env.litnotesViews ??= new Map());
+  const kept = views.get(doc);
+  if (kept) return kept;
+  const byPaper = new Map<string, PreviewCitation>();
+  for (const key of doc.keys) {
+    const p = lookup.get(key);
+    if (p && !byPaper.has(p.paperKey)) byPaper.set(p.paperKey, p);
   }
-  return numbers;
+  const papers = [...byPaper.values()]; // in the order first cited
+  const years = new Map<string, string>();
+  let numbers: Map<string, number> | undefined;
+  if (doc.numeric) {
+    numbers = new Map(papers.map((p, i) => [p.paperKey, i + 1]));
+  } else {
+    papers.sort(byAuthor);
+    const alike = new Map<string, PreviewCitation[]>();
+    for (const p of papers) {
+      const same = `${p.names}\u0000${p.year}`;
+      const group = alike.get(same);
+      if (group) group.push(p); else alike.set(same, [p]);
+    }
+    for (const group of alike.values()) {
+      if (group.length < 2) continue;
+      group.forEach((p, i) => years.set(p.paperKey, `${p.year}${p.year === 'n.d.' ? '-' : ''}${letterOf(i)}`));
+    }
+  }
+  const view = { papers, numbers, years };
+  views.set(doc, view);
+  return view;
 }
+
+/** The year as the reference line writes it ("2024.", "n.d."). */
+const withStop = (year: string): string => (year.endsWith('.') ? year : `${year}.`);
+
+/** a, b, …, z, then aa, ab, … (pandoc's year suffixes). */
+const letterOf = (i: number): string => (i < 26 ? String.fromCharCode(97 + i) : letterOf(Math.floor(i / 26) - 1) + letterOf(i % 26));
 
 function renderCitation(meta: CiteMeta, lookup: CitationLookup, env: RenderEnv): string {
   const found = meta.items.map((i) => lookup.get(i.key));
@@ -150,11 +179,12 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup, env: RenderEnv):
     lookup.want(meta.items.filter((_, i) => found[i] === undefined).map((i) => i.key));
     return `<span class="litnotes-citation litnotes-pending">${escapeHtml(meta.raw)}</span>`;
   }
-  const numbers = meta.doc.numeric ? numbersOf(meta.doc, lookup, env) : undefined;
+  const { numbers, years } = documentView(meta.doc, lookup, env);
+  const year = (p: PreviewCitation) => years.get(p.paperKey) ?? p.year;
   if (meta.inText) {
     const p = found[0];
     if (!p) return escapeHtml(meta.raw); // an @word no paper has, found out after it was read: as written
-    const text = numbers ? `${p.names} [${numbers.get(p.paperKey)}]` : `${p.names} (${p.year})`;
+    const text = numbers ? `${p.names} [${numbers.get(p.paperKey)}]` : `${p.names} (${year(p)})`;
     return `<a class="litnotes-citation" href="#${anchorOf(p.paperKey)}" title="${escapeHtml(p.title)}">${escapeHtml(text)}</a>`;
   }
   const parts = meta.items.map((item, i) => {
@@ -162,7 +192,7 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup, env: RenderEnv):
     const suffix = item.suffix ? (/^[,;:]/.test(item.suffix) ? item.suffix : `, ${item.suffix}`) : '';
     const prefix = item.prefix ? `${item.prefix} ` : '';
     if (!p) return `${escapeHtml(prefix)}<span class="litnotes-missing" title="No paper in the library has this key">${escapeHtml(`${item.key}?`)}</span>${escapeHtml(suffix)}`;
-    const cited = numbers ? String(numbers.get(p.paperKey)) : item.suppressAuthor ? p.year : `${p.names} ${p.year}`;
+    const cited = numbers ? String(numbers.get(p.paperKey)) : item.suppressAuthor ? year(p) : `${p.names} ${year(p)}`;
     return `${escapeHtml(prefix)}<a href="#${anchorOf(p.paperKey)}" title="${escapeHtml(p.title)}">${escapeHtml(cited)}</a>${escapeHtml(suffix)}`;
   });
   return numbers ? `<span class="litnotes-citation">[${parts.join(', ')}]</span>` : `<span class="litnotes-citation">(${parts.join('; ')})</span>`;
@@ -219,24 +249,17 @@ const REFS_DIV = /^:{3,}\s*\{\s*#refs(\s+[^}]*)?\}\s*\n:{3,}\s*$/;
 const byAuthor = (a: PreviewCitation, b: PreviewCitation): number => a.reference.localeCompare(b.reference) || a.paperKey.localeCompare(b.paperKey);
 
 function renderReferences(meta: ReferencesMeta, lookup: CitationLookup, env: RenderEnv): string {
-  const papers = new Map<string, PreviewCitation>();
-  const unseen: string[] = [];
-  for (const key of meta.keys) {
-    const p = lookup.get(key);
-    if (p === undefined) unseen.push(key);
-    else if (p && !papers.has(p.paperKey)) papers.set(p.paperKey, p);
-  }
+  const unseen = meta.keys.filter((key) => lookup.get(key) === undefined);
   if (unseen.length) lookup.want(unseen);
-  if (!papers.size) return '';
-  const numbers = meta.doc.numeric ? numbersOf(meta.doc, lookup, env) : undefined;
-  const listed = [...papers.values()];
-  // A numeric style lists them in the order first cited, numbered; an author-date one by author.
-  if (numbers) listed.sort((a, b) => numbers.get(a.paperKey)! - numbers.get(b.paperKey)!);
-  else listed.sort(byAuthor);
-  const items = listed.map((p) => {
+  // A numeric style lists the papers in the order first cited, numbered; an author-date one by author.
+  const { papers, numbers, years } = documentView(meta.doc, lookup, env);
+  if (!papers.length) return '';
+  const items = papers.map((p) => {
     const link = p.url ? ` <a href="${escapeHtml(p.url)}">${escapeHtml(p.url)}</a>` : '';
     const number = numbers ? `[${numbers.get(p.paperKey)}] ` : '';
-    return `<div class="litnotes-reference" id="${anchorOf(p.paperKey)}">${number}${escapeHtml(p.reference)}${link}</div>\n`;
+    const lettered = years.get(p.paperKey);
+    const reference = lettered ? p.reference.replace(` ${withStop(p.year)}`, ` ${withStop(lettered)}`) : p.reference;
+    return `<div class="litnotes-reference" id="${anchorOf(p.paperKey)}">${number}${escapeHtml(reference)}${link}</div>\n`;
   });
   return `<section class="litnotes-references">\n${meta.heading ? '<h2>References</h2>\n' : ''}${items.join('')}</section>\n`;
 }

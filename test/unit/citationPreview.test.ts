@@ -10,6 +10,7 @@ describe('citations in the markdown preview', () => {
   files['notes/hostile.md'] = '---\ncitekey: hostile2023\ntitle: "<img src=x onerror=alert(1)> Title"\nauthors: ["Eve <script>alert(1)</script> Attacker", "Bob Builder", "Carol Chen", "Dan Dunn", "Erin Eck", "Finn Fox", "Gil Gray", "Hal Hill", "Ida Ivy", "Jon Jay", "Kim Kay"]\nyear: 2023\ndoi: "10.1000/x\\"onmouseover=alert(1)"\n---\n';
   files['notes/two.md'] = '---\ncitekey: two2021\ntitle: A Paper of Two\nauthors: [Ada van der Berg, Li Wei]\nyear: 2021\narxiv: "2101.00001"\n---\n';
   files['refs/journal.bib'] = '@article{journal2019,\n  title = {In a Journal},\n  author = {Ng, Andrew},\n  journal = {Journal of Tests},\n  volume = {3},\n  number = {2},\n  pages = {1--9},\n  year = {2019},\n  doi = {10.1000/abc}\n}\n';
+  files['notes/wang-b.md'] = '---\ncitekey: wangOther2024\ntitle: Another Paper of the Same Year\nauthors: [Fan Wang, Xia Yu, Zhi Wu]\nyear: 2024\n---\n';
   const library = libraryOf(files);
 
   /** A lookup answering from the library as the server does (previewCitations), recording what the preview asked for. */
@@ -85,21 +86,31 @@ describe('citations in the markdown preview', () => {
     const wanted: string[] = [];
     const lookup: CitationLookup = { get: (key) => known.get(key), want: (keys) => { wanted.push(...keys); } };
     const engine = md(lookup);
-    const env = {};
-    const tokens = engine.parse('See [@kasa] and @two2021.\n\n::: {#refs}\n:::\n', env);
-    const before = engine.renderer.render(tokens, engine.options, env);
+    // Parsed once; each rendering with an env of its own, as VS Code's engine renders.
+    const tokens = engine.parse('See [@kasa] and @two2021.\n\n::: {#refs}\n:::\n', {});
+    const before = engine.renderer.render(tokens, engine.options, {});
     assert.match(before, /litnotes-pending/);
     assert.doesNotMatch(before, /litnotes-reference|:::/);
     assert.deepStrictEqual([...new Set(wanted)], ['kasa', 'two2021']);
     previewCitations(library, ['kasa', 'two2021']).forEach((p, i) => known.set(['kasa', 'two2021'][i], p));
-    const after = engine.renderer.render(tokens, engine.options, env);
+    const after = engine.renderer.render(tokens, engine.options, {});
     assert.match(after.replace(/<[^>]+>/g, ''), /^See \(Wang et al\. 2024\) and van der Berg and Wei \(2021\)\./);
     assert.deepStrictEqual([...after.matchAll(/id="(ref-[^"]+)"/g)].map((m) => m[1]), ['ref-two2021', 'ref-jiang2024kasa']);
     // Answers forgotten (the setting switched, the lookup full): asked for again as they are rendered.
     known.clear();
     wanted.length = 0;
-    engine.renderer.render(tokens, engine.options, env);
+    engine.renderer.render(tokens, engine.options, {});
     assert.deepStrictEqual([...new Set(wanted)], ['kasa', 'two2021']);
+  });
+
+  it('papers of one author and year are told apart by a letter, in the list\'s order, as pandoc does: 2024a, 2024b', () => {
+    const lookup = lookupOf();
+    const text = 'See [@wangOther2024; @kasa], @wangOther2024 and [-@kasa].\n';
+    md(lookup).render(text);
+    const html = md(lookup).render(text);
+    assert.match(html.replace(/<[^>]+>/g, ''), /^See \(Wang et al\. 2024b; Wang et al\. 2024a\), Wang et al\. \(2024b\) and \(2024a\)\./);
+    const refs = [...html.matchAll(/<div class="litnotes-reference" id="([^"]+)">([^<]*)/g)].map((m) => [m[1], m[2].replace(/“.*/, '')]);
+    assert.deepStrictEqual(refs, [['ref-jiang2024kasa', 'Wang, Fan, Juyong Jiang, and Chansung Park. 2024a. '], ['ref-wangOther2024', 'Wang, Fan, Xia Yu, and Zhi Wu. 2024b. ']]);
   });
 
   it('a draft whose csl: names a numeric style (front matter as VS Code\'s engine reads it) gets numbers in the order first cited, and a numbered list', () => {
