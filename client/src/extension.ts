@@ -18,6 +18,7 @@ import type { TreeNode } from './topicsModel';
 import type MarkdownIt = require('markdown-it');
 import { citationPreviewPlugin } from './citationPreview';
 import { PreviewLookup } from './previewLookup';
+import { renderDraft } from './renderCommand';
 
 /** The citation key under the cursor of the active editor, if it is on one. */
 function keyUnderCursor(): string | undefined {
@@ -145,6 +146,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Litnot
       await client!.restart();
     }),
     vscode.commands.registerCommand('litnotes.exportBibliography', () => commands.exportBibliography()),
+    vscode.commands.registerCommand('litnotes.renderDraft', (format?: unknown, open?: unknown) => renderDraft(client!, output, context.globalState, format, open !== false)),
     vscode.commands.registerCommand('litnotes.refreshTopics', () => topics.refresh()),
     vscode.commands.registerCommand('litnotes.filterTopics', async () => {
       const query = await vscode.window.showInputBox({ title: 'Filter Topics', prompt: 'Show only papers matching a search (words, or lunr syntax such as title:reward +rag)', ignoreFocusOut: true });

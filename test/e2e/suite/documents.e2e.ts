@@ -87,4 +87,26 @@ describe('Open PDF, Copy Reference and the Markdown preview, in the editor', () 
       await vscode.workspace.getConfiguration('litnotes').update('preview.citations', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
+
+  it('Render Draft with pandoc writes the draft beside it with its reference list, from the papers it cites when it names no bibliography', async function () {
+    this.timeout(60000);
+    const rel = 'drafts/render-test.md';
+    fs.writeFileSync(fileUri(rel).fsPath, '# Render test\n\nAs [@kasa] show.\n\n# References\n');
+    const out = fileUri('drafts/render-test.html').fsPath;
+    try {
+      const doc = await vscode.workspace.openTextDocument(fileUri(rel));
+      await vscode.window.showTextDocument(doc);
+      const written = await vscode.commands.executeCommand<string | undefined>('litnotes.renderDraft', 'html', false);
+      assert.strictEqual(written, out);
+      const html = fs.readFileSync(out, 'utf8');
+      assert.match(html, /<div id="refs"/, 'pandoc made a reference list');
+      const refs = html.slice(html.indexOf('<div id="refs"')).replace(/\s+/g, ' ');
+      assert.match(refs, /KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models/, refs.slice(0, 600));
+      assert.doesNotMatch(html, /kasa\?/, 'the citation resolved');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(fileUri(rel).fsPath, { force: true });
+      fs.rmSync(out, { force: true });
+    }
+  });
 });
