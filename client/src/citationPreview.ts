@@ -52,9 +52,12 @@ const REFERENCES_HEADING = /^(references|bibliography|works cited|literature|lit
 export function citationPreviewPlugin(md: MarkdownIt, lookup: CitationLookup): void {
   md.inline.ruler.before('link', 'litnotes_citation_group', citationGroup);
   md.inline.ruler.before('link', 'litnotes_in_text_citation', (state, silent) => inTextCitation(state, silent, lookup));
+  // An env for the whole parse before its paragraphs are read (a host may pass none), so that the
+  // citations of every paragraph are noted in one place.
+  md.core.ruler.before('inline', 'litnotes_env', (state) => { envOf(state); });
   md.core.ruler.push('litnotes_references', (state) => appendReferences(state, lookup));
-  md.renderer.rules.litnotes_citation = (tokens, idx, _options, env: RenderEnv) => renderCitation(tokens[idx].meta as CiteMeta, lookup, env);
-  md.renderer.rules.litnotes_references = (tokens, idx, _options, env: RenderEnv) => renderReferences(tokens[idx].meta as ReferencesMeta, lookup, env);
+  md.renderer.rules.litnotes_citation = (tokens, idx, _options, env: RenderEnv) => renderCitation(tokens[idx].meta as CiteMeta, lookup, env ?? {});
+  md.renderer.rules.litnotes_references = (tokens, idx, _options, env: RenderEnv) => renderReferences(tokens[idx].meta as ReferencesMeta, lookup, env ?? {});
 }
 
 /**
@@ -84,7 +87,7 @@ function citationGroup(state: MarkdownIt.StateInline, silent: boolean): boolean 
 /** Where `char` next occurs after the current position (Infinity: nowhere), remembered per paragraph text. */
 function nextOf(state: MarkdownIt.StateInline, char: ']' | '[' | '@'): number {
   const from = state.pos + 1;
-  const env = state.env as PreviewEnv;
+  const env = envOf(state);
   const seen = (env.litnotesNext ??= {})[char];
   // Valid while the position is between where it was looked for and where it was found.
   if (seen && seen.src === state.src && from >= seen.from && from <= seen.at) return seen.at;
@@ -125,8 +128,14 @@ function inTextCitation(state: MarkdownIt.StateInline, silent: boolean, lookup: 
 /** Inside a link's text (markdown-it counts the levels; its types do not say so): no link in a link. */
 const inLink = (state: MarkdownIt.StateInline): boolean => ((state as unknown as { linkLevel?: number }).linkLevel ?? 0) > 0;
 
+/** The parse's env, where the plugin keeps its notes (one is made for a host that passes none). */
+function envOf(state: { env: unknown }): PreviewEnv {
+  if (!state.env || typeof state.env !== 'object') state.env = {};
+  return state.env as PreviewEnv;
+}
+
 function push(state: MarkdownIt.StateInline, cited: Omit<CiteMeta, 'doc'>): void {
-  const env = state.env as PreviewEnv;
+  const env = envOf(state);
   const doc = (env.litnotesDoc ??= { keys: [], numeric: false });
   const token = state.push('litnotes_citation', '', 0);
   token.meta = { ...cited, doc } satisfies CiteMeta;
@@ -204,7 +213,7 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup, env: RenderEnv):
  * as it is rendered, since VS Code renders a document's tokens again, unparsed, once the server answers.
  */
 function appendReferences(state: MarkdownIt.StateCore, lookup: CitationLookup): void {
-  const env = state.env as PreviewEnv;
+  const env = envOf(state);
   const doc = env.litnotesDoc;
   env.litnotesDoc = undefined;
   if (!doc) return;

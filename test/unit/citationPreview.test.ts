@@ -96,6 +96,9 @@ describe('citations in the markdown preview', () => {
     const after = engine.renderer.render(tokens, engine.options, {});
     assert.match(after.replace(/<[^>]+>/g, ''), /^See \(Wang et al\. 2024\) and van der Berg and Wei \(2021\)\./);
     assert.deepStrictEqual([...after.matchAll(/id="(ref-[^"]+)"/g)].map((m) => m[1]), ['ref-two2021', 'ref-jiang2024kasa']);
+    // A host that passes no env to the parse or the render.
+    const bare = engine.renderer.render(engine.parse('See [@kasa].\n', undefined), engine.options, undefined);
+    assert.match(bare, /Wang et al\. 2024.*litnotes-reference/s);
     // Answers forgotten (the setting switched, the lookup full): asked for again as they are rendered.
     known.clear();
     wanted.length = 0;
