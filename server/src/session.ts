@@ -15,7 +15,7 @@ import { codeIdOf } from './runtime/cacheStore';
 import { afterWhileBusy, resultInSlices, runSliced, Slice } from './runtime/scheduler';
 import { DEFAULT_SETTINGS, readSettings, Settings } from './shared/settings';
 import { Citation, DocumentFlavor, findCitations, flavorOf as flavorOfName } from './parse/citations';
-import { DRAFT } from './parse/classify';
+import { DRAFT, PROJECT_METADATA } from './parse/classify';
 import { isLitnotesExport } from './parse/exportMarker';
 import { keyAt, KeyAt } from './features/keyAt';
 import { completeWithFullText, resolveCompletion } from './features/completion';
@@ -77,6 +77,8 @@ const PROGRESS_EVERY_MS = 150;
 const EDIT_REBUILD_SLICE_MS = 8;
 /** Diagnostics of edited documents wait for a pause in typing, so they never compete with completion. */
 const TYPING_PAUSE_MS = 250;
+/** The most citations a closed draft may have to be checked (litnotes.diagnostics.scope: drafts). */
+const MAX_CHECKED_CITATIONS = 20000;
 /** How long after the full text is ready the parse cache waits for a topics request (see saveParseCacheSoon). */
 const PARSE_CACHE_SAVE_DELAY_MS = 1000;
 const NO_FOLDER = 'Open a folder to create literature notes in.';
@@ -321,7 +323,8 @@ export class Session {
     this.open.delete(uri);
     this.openCitations.delete(uri);
     this.afterSourceChange(true);
-    if (!this.library.file(uri)?.problems.length && !this.library.mergeProblems(uri).length) {
+    if (this.checksClosed(uri)) this.publishDiagnostics(uri);
+    else if (!this.library.file(uri)?.problems.length && !this.library.mergeProblems(uri).length) {
       this.published.delete(uri);
       this.ports.publish(uri, []);
     }
@@ -378,8 +381,20 @@ export class Session {
     return this.library.file(uri)?.citations ?? this.openCitations.get(uri) ?? [];
   }
 
+  /**
+   * Whether a closed document's citations are checked too (`litnotes.diagnostics.scope: drafts`): a
+   * draft that cites a paper of the library (a README's `@someone` alone is left alone), with at most
+   * MAX_CHECKED_CITATIONS citations, so that a library change costs little for each.
+   */
+  private checksClosed(uri: string): boolean {
+    if (this.settings.diagnostics.scope !== 'drafts') return false;
+    const file = this.library.file(uri);
+    if (file?.kind !== 'draft' || PROJECT_METADATA.test(file.relativePath) || file.citations.length > MAX_CHECKED_CITATIONS) return false;
+    return file.citations.some((c) => c.syntax !== 'wikilink' && this.library.get(c.key) !== undefined);
+  }
+
   private publishDiagnostics(uri: string): void {
-    const diagnostics = this.open.has(uri)
+    const diagnostics = this.open.has(uri) || this.checksClosed(uri)
       ? [
         ...documentDiagnostics(this.library, uri, this.citationsFor(uri), this.settings.diagnostics),
         ...unreadBibliographyDiagnostics(this.unreadBibliographies(uri)),
@@ -476,7 +491,8 @@ export class Session {
 
   private publishAllDiagnostics(): void {
     const uris = new Set<string>([...this.published, ...this.open, ...this.library.urisWithMergeProblems()]);
-    for (const f of this.library.allFiles()) if (f.problems.length) uris.add(f.uri);
+    const drafts = this.settings.diagnostics.scope === 'drafts';
+    for (const f of this.library.allFiles()) if (f.problems.length || (drafts && f.kind === 'draft')) uris.add(f.uri);
     for (const uri of uris) this.publishDiagnostics(uri);
   }
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { LspClient } from '../support/lspClient';
-import { copyLibrary } from './server.test';
+import { copyLibrary, serverOnLibrary } from './server.test';
 import { eventually } from '../support/eventually';
 
 interface Hover { contents: { value: string } }
@@ -306,5 +306,24 @@ describe('a Quarto project\'s bibliography (_quarto.yml)', function () {
     const cited = await client.request<{ papers: { key: string; notIn?: string }[] }>('litnotes/draftCitations', { uri: tex });
     assert.deepStrictEqual(cited.papers.map((p) => [p.key, p.notIn]), [['nola', undefined]]);
     assert.deepStrictEqual(client.diagnostics.get(tex)?.filter((x) => x.code === 'not-in-bibliography') ?? [], []);
+  });
+});
+
+/** `litnotes.diagnostics.scope: drafts`: a book's chapters checked without opening each. */
+describe('citations checked in closed drafts (diagnostics.scope: drafts)', function () {
+  this.timeout(60000);
+  const server = serverOnLibrary((dir) => {
+    fs.writeFileSync(path.join(dir, 'drafts/chapter2.md'), '# Two\n\nAs [@kasaa] and [@nola] show.\n');
+    fs.writeFileSync(path.join(dir, 'CONTRIBUTING.md'), 'Thanks to @someone and @another.\n');
+  }, { diagnostics: { scope: 'drafts' } });
+
+  it('a closed draft citing the library gets its diagnostics; a file whose @words are no papers gets none; back to open documents, they go', async () => {
+    const client = server.client();
+    const chapter = server.uri('drafts/chapter2.md');
+    const found = await client.waitFor(() => client.diagnostics.get(chapter)?.length ? client.diagnostics.get(chapter) : undefined, 10000, 'diagnostics of the closed chapter');
+    assert.deepStrictEqual(found.map((d) => [d.code, (d.data as { key?: string } | undefined)?.key]), [['unknown-key', 'kasaa']]);
+    assert.strictEqual(client.diagnostics.get(server.uri('CONTRIBUTING.md'))?.length ?? 0, 0, 'no paper is cited there');
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { litnotes: { diagnostics: { scope: 'open' } } } });
+    await eventually(async () => assert.deepStrictEqual(client.diagnostics.get(chapter), []));
   });
 });

@@ -138,14 +138,14 @@ describe('language server over stdio (as an editor drives it)', function () {
   });
 });
 
-/** A server on a copy of the example library with what `prepare` adds, for one describe block. */
-function serverOnLibrary(prepare: (dir: string) => void): { client: () => LspClient; uri: (rel: string) => string; dir: () => string } {
+/** A server on a copy of the example library with what `prepare` adds (and the editor's `settings`), for one describe block. */
+export function serverOnLibrary(prepare: (dir: string) => void, settings: Record<string, unknown> | null = null): { client: () => LspClient; uri: (rel: string) => string; dir: () => string } {
   let dir = '';
   let client: LspClient;
   before(async () => {
     dir = copyLibrary();
     prepare(dir);
-    client = new LspClient();
+    client = new LspClient(settings);
     await client.initialize(dir);
   });
   after(async () => {

@@ -22,7 +22,8 @@ export interface Settings {
   maxFileSizeMB: number;
   topics: TopicOptions;
   /** How an unknown key shows; how a known key the draft's own bibliography files lack shows. */
-  diagnostics: { unknownKey: 'warning' | 'information' | 'off'; notInBibliography: 'warning' | 'information' | 'off' };
+  /** `scope`: citations checked in open documents only, or also in every closed draft that cites a paper of the library. */
+  diagnostics: { unknownKey: 'warning' | 'information' | 'off'; notInBibliography: 'warning' | 'information' | 'off'; scope: 'open' | 'drafts' };
   /** Which bibliographies litnotes wrote are rewritten when a draft naming them is saved. */
   export: { onSave: 'off' | 'csl-json' | 'bibtex' };
 }
@@ -46,7 +47,7 @@ export const DEFAULT_SETTINGS: Settings = {
   newNoteFolder: 'notes',
   maxFileSizeMB: 10,
   topics: { auto: true, maxPerPaper: 3, vocabulary: {}, hidden: [] },
-  diagnostics: { unknownKey: 'warning', notInBibliography: 'warning' },
+  diagnostics: { unknownKey: 'warning', notInBibliography: 'warning', scope: 'open' },
   export: { onSave: 'off' },
 };
 
@@ -66,6 +67,7 @@ export function readSettings(raw: unknown): Settings {
     diagnostics: {
       unknownKey: oneOf(field(r.diagnostics, 'unknownKey'), ['warning', 'information', 'off'] as const, DEFAULT_SETTINGS.diagnostics.unknownKey),
       notInBibliography: oneOf(field(r.diagnostics, 'notInBibliography'), ['warning', 'information', 'off'] as const, DEFAULT_SETTINGS.diagnostics.notInBibliography),
+      scope: oneOf(field(r.diagnostics, 'scope'), ['open', 'drafts'] as const, DEFAULT_SETTINGS.diagnostics.scope),
     },
     export: { onSave: oneOf(field(r.export, 'onSave'), ['off', 'csl-json', 'bibtex'] as const, DEFAULT_SETTINGS.export.onSave) },
   };
