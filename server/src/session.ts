@@ -740,7 +740,7 @@ export class Session {
     if (wanted === 'off' || draft?.kind !== 'draft' || !draftPath) return;
     const named = draft.bibliographies?.length
       ? { names: draft.bibliographies, base: path.dirname(draftPath), keys: citedKeys(draft.citations) }
-      : this.projectBibliography(draftPath);
+      : flavorOfName(uri) === 'markdown' ? this.projectBibliography(draftPath) : undefined;
     if (!named) return;
     for (const name of named.names) {
       const target = path.resolve(named.base, name);
@@ -769,7 +769,8 @@ export class Session {
     if (!project) return undefined;
     const keys = new Set<string>();
     for (const f of this.library.allFiles()) {
-      const p = f.kind === 'draft' && !f.bibliographies?.length ? safePath(f.uri) : undefined;
+      // Quarto gives its metadata's bibliography to markdown chapters (not to a LaTeX or Org file beside them).
+      const p = f.kind === 'draft' && !f.bibliographies?.length && flavorOfName(f.uri) === 'markdown' && !PROJECT_METADATA.test(f.relativePath) ? safePath(f.uri) : undefined;
       if (p && p.startsWith(project.dir + path.sep) && this.nearestProjectMetadata(path.dirname(p))?.dir === project.dir) for (const k of citedKeys(f.citations)) keys.add(k);
     }
     return { names: project.names, base: project.dir, keys: [...keys] };

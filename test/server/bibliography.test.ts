@@ -265,6 +265,8 @@ describe('a Quarto project\'s bibliography (_quarto.yml)', function () {
     fs.writeFileSync(path.join(dir, 'book/refs/team.json'), JSON.stringify([{ id: 'teamKey2020', type: 'article-journal', title: 'A Paper Only The Team Cites', issued: { 'date-parts': [[2020]] } }]));
     fs.writeFileSync(path.join(dir, 'book/ch1.qmd'), '# One\n\nSee [@compacter] and [@teamKey2020].\n');
     fs.writeFileSync(path.join(dir, 'book/ch2.qmd'), '# Two\n\nSee [@nola].\n');
+    // LaTeX beside the chapters: Quarto's metadata is not its bibliography, so its keys are not the book's.
+    fs.writeFileSync(path.join(dir, 'book/appendix.tex'), 'See \\cite{lin2022truthfulqa}.\n');
     // A part whose folder metadata names only the team's file (the reference manager's, not an export).
     fs.mkdirSync(path.join(dir, 'book/part2'));
     fs.writeFileSync(path.join(dir, 'book/part2/_metadata.yml'), 'bibliography: ../refs/team.json\n');
