@@ -1,6 +1,6 @@
 import type MarkdownIt = require('markdown-it');
 import type { PreviewCitation } from '../../server/src/shared/protocol';
-import { escapeHtml } from './markdown';
+import { escapeHtml } from './escapeHtml';
 
 /**
  * Pandoc citations in VS Code's markdown preview, printed as pandoc's default style (Chicago
@@ -58,6 +58,24 @@ export function citationPreviewPlugin(md: MarkdownIt, lookup: CitationLookup): v
   md.core.ruler.push('litnotes_references', (state) => appendReferences(state, lookup));
   md.renderer.rules.litnotes_citation = (tokens, idx, _options, env: RenderEnv) => renderCitation(tokens[idx].meta as CiteMeta, lookup, env ?? {});
   md.renderer.rules.litnotes_references = (tokens, idx, _options, env: RenderEnv) => renderReferences(tokens[idx].meta as ReferencesMeta, lookup, env ?? {});
+}
+
+/**
+ * Pandoc citations in the reader's note bodies: a bracketed group's keys as links to their papers
+ * (`paper-link`, which the reader opens), the text as written. No lookup, so nothing to wait for.
+ */
+export function citationLinksPlugin(md: MarkdownIt): void {
+  md.inline.ruler.before('link', 'litnotes_citation_group', citationGroup);
+  md.renderer.rules.litnotes_citation = (tokens, idx) => citationLinks(tokens[idx].meta as CiteMeta);
+}
+
+function citationLinks(meta: CiteMeta): string {
+  const items = meta.items.map((i) => {
+    const prefix = i.prefix ? `${escapeHtml(i.prefix)} ` : '';
+    const suffix = i.suffix ? ` ${escapeHtml(i.suffix)}`.replace(/^ (?=[,;:])/, '') : '';
+    return `${prefix}<a href="#" class="paper-link" data-key="${escapeHtml(i.key)}">${i.suppressAuthor ? '-' : ''}@${escapeHtml(i.key)}</a>${suffix}`;
+  });
+  return `[${items.join('; ')}]`;
 }
 
 /**

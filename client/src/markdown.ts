@@ -1,4 +1,6 @@
 import MarkdownIt = require('markdown-it');
+import { citationLinksPlugin } from './citationPreview';
+import { escapeHtml } from './escapeHtml';
 
 /**
  * Note bodies in the reader, rendered by markdown-it (CommonMark, with tables and strikethrough). It
@@ -7,15 +9,14 @@ import MarkdownIt = require('markdown-it');
  * - a link is made only to an http(s) URL (written as a link, an autolink or a bare URL);
  *   anything else stays text;
  * - images are off (the page may load nothing from outside): `![x](u)` reads as `!` and a link;
- * - `[[key]]`, `[[key|label]]` and `[[key#heading]]` link to the paper, through an inline rule;
+ * - `[[key]]`, `[[key|label]]` and `[[key#heading]]` link to the paper, through an inline rule, and so
+ *   do the keys of a pandoc citation (`[see @a, p. 3; @b]`: citationPreview.ts);
  * - headings are one level down (the page's h1 is the paper's title); math stays as written.
  * Every anchor has only the reader's own attributes: href, class, and title (outside links) or
  * data-key (paper links). Pure (no vscode), so it is unit-tested.
  */
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+export { escapeHtml };
 
 /** The longest wikilink target or label (as the server's citation finder). */
 const MAX_WIKILINK = 256;
@@ -45,6 +46,7 @@ function createRenderer(): MarkdownIt {
   md.disable('image');
   md.validateLink = (url) => /^https?:\/\//i.test(url);
   md.inline.ruler.before('link', 'wikilink', wikilink);
+  md.use(citationLinksPlugin);
   const rules = md.renderer.rules;
   rules.paper_link = (tokens, idx) => {
     const { key, label } = tokens[idx].meta as { key: string; label: string };

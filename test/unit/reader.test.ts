@@ -117,6 +117,17 @@ describe('note markdown in the reader (markdown-it)', () => {
     assert.match(html, /<code>\[\[code\]\]<\/code>/);
   });
 
+  it('a pandoc citation\'s keys link to their papers, the text as written; not a link\'s text, code, or a group with a bracket inside', () => {
+    const html = renderMarkdown('As [see @kasa, p. 3; -@nola] show. [@x](https://example.org/a) `[@code]` [@a [b]] [@<img src=x>]\n');
+    assert.deepStrictEqual(anchors(html), [
+      { href: '#', class: 'paper-link', 'data-key': 'kasa' },
+      { href: '#', class: 'paper-link', 'data-key': 'nola' },
+      { href: 'https://example.org/a', class: 'external' },
+    ]);
+    assert.match(html, /As \[see <a [^>]*>@kasa<\/a>, p\. 3; <a [^>]*>-@nola<\/a>\] show\./);
+    assert.match(html, /<code>\[@code\]<\/code> \[@a \[b\]\] \[@&lt;img src=x&gt;\]/);
+  });
+
   it('raw HTML, images and non-http links stay text', () => {
     const html = renderMarkdown('<b onclick="x()">hi</b> [x](javascript:alert(1)) [y](data:text/html,hi) ![i](https://x.org/i.png) <command:workbench.action.quit> www.example.org\n\n<div onmouseover="x()">block</div>\n');
     assert.ok(!/<(b|div|img)\b/.test(html), html);
