@@ -56,8 +56,12 @@ export async function renderDraft(client: LanguageClient, output: vscode.OutputC
       const stderr = await runPandoc(pandoc, args, folder, text, token);
       if (stderr.trim()) output.appendLine(stderr.trim());
       output.appendLine(`Render Draft: wrote ${target}`);
+      // Citations pandoc could not resolve print as "key?": litnotes has said which, in the Problems panel.
+      const unresolved = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'litnotes' && (d.code === 'unknown-key' || d.code === 'not-in-bibliography')).length;
+      const warning = unresolved ? ` ${unresolved} citation${unresolved === 1 ? '' : 's'} print${unresolved === 1 ? 's' : ''} as "key?": see the Problems panel.` : '';
       if (open) {
-        void vscode.window.showInformationMessage(`Rendered ${vscode.workspace.asRelativePath(target)}.`, 'Open', 'Show Output').then((pick) => {
+        const say = unresolved ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+        void say(`Rendered ${vscode.workspace.asRelativePath(target)}.${warning}`, 'Open', 'Show Output').then((pick) => {
           if (pick === 'Open') void vscode.env.openExternal(vscode.Uri.file(target));
           if (pick === 'Show Output') output.show();
         });
