@@ -154,6 +154,15 @@ describe('bibliography files', () => {
     const md = parseFile(uriFor('drafts/d.md'), 'drafts/d.md', 'markdown', `---\nbibliography: [refs.bib, ../shared/more.json]\nreferences:\n- id: inlineRef2020\n  type: article-journal\n  title: An Inline Reference\n  author:\n  - family: Doe\n    given: Jane\n  issued:\n    date-parts: [[2020]]\n---\nSee [@inlineRef2020].\n`).entry;
     assert.deepStrictEqual(md.bibliographies, ['refs.bib', '../shared/more.json']);
     assert.deepStrictEqual(md.sources.map((s) => [s.kind, s.key, s.title, s.keyRange!.start.line]), [['bib', 'inlineRef2020', 'An Inline Reference', 3]]);
+    // pandoc resolves an inline reference with only an id, an author and a date: so does the draft's check.
+    const bare = parseFile(uriFor('drafts/b.md'), 'drafts/b.md', 'markdown', '---\nreferences:\n- id: smith2020\n  author:\n  - family: Smith\n    given: Ann\n  issued:\n    date-parts: [[2020]]\n---\nSee [@smith2020].\n').entry;
+    assert.deepStrictEqual(bare.sources.map((s) => [s.key, s.authors]), [['smith2020', ['Ann Smith']]]);
+    const withBare = libraryOf({ ...exampleLibraryFiles() });
+    withBare.setFile(bare);
+    withBare.rebuild();
+    assert.deepStrictEqual(documentDiagnostics(withBare, bare.uri, bare.citations), [], 'no unknown key');
+    // A JSON file is still a bibliography by its items' shape only when they have a type or a title.
+    assert.strictEqual(parseFile(uriFor('refs/library.json'), 'refs/library.json', 'bibliography', JSON.stringify([{ id: 'a' }, { id: 'b' }])).entry.sources.length, 0);
     // A metadata block further down, as pandoc reads one anywhere; a rule followed by text, and a block in fenced code, are not.
     const later = [
       '# Draft', '', 'See [@atTheEnd2021] and [@endNote2019].', '', '---', 'A rule, then text: not metadata.', '', '```yaml', '---', 'references:', '- id: inCode', '  title: X', '---', '```', '',

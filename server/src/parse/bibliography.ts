@@ -33,9 +33,14 @@ export type CslItem = Record<string, unknown>;
  * `references.json` are often something else): objects with an `id` and a `type` or `title`, and
  * not Daily Papers entries (which have `paper`).
  */
-export function isCslList(data: unknown): data is CslItem[] {
+/**
+ * Whether the data reads as CSL items: objects with an id and (`known` false) a type or a title, which
+ * tells a CSL file from other JSON. A draft's `references:` are CSL by pandoc's definition (`known`):
+ * an item needs only its id there (pandoc resolves `- id: smith2020` with an author and a date).
+ */
+export function isCslList(data: unknown, known = false): data is CslItem[] {
   if (!Array.isArray(data) || data.length === 0) return false;
-  return data.slice(0, 20).every((x) => x && typeof x === 'object' && !Array.isArray(x) && (typeof x.id === 'string' || typeof x.id === 'number') && (typeof x.type === 'string' || typeof x.title === 'string') && !('paper' in x));
+  return data.slice(0, 20).every((x) => x && typeof x === 'object' && !Array.isArray(x) && (typeof x.id === 'string' || typeof x.id === 'number') && (known || typeof x.type === 'string' || typeof x.title === 'string') && !('paper' in x));
 }
 
 /** The CSL items of parsed JSON or YAML: a list, or (pandoc's YAML bibliographies) a list under `references`. */

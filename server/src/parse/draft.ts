@@ -30,7 +30,7 @@ export function draftBibliography(uri: string, text: string, flavor: DocumentFla
   const ranges = new Map<string, Range>();
   const take = (fm: FrontMatterResult, firstLine: number) => {
     named.push(...bibliographyField(fm.data.bibliography));
-    if (!isCslList(fm.data.references)) return;
+    if (!isCslList(fm.data.references, true)) return;
     items.push(...fm.data.references);
     for (const [id, r] of yamlIdRanges('', fm.lines.map(({ line, text: t }) => ({ line: line + firstLine, text: t })))) if (!ranges.has(id)) ranges.set(id, r);
   };
