@@ -701,11 +701,12 @@ export class Session {
     return (p && this.indexer.folderOf(p)) || this.folders[0];
   }
 
-  /** Copy Reference: a paper's entry alone, under its own key. */
+  /** What the Markdown preview prints for each key (features/citationPreview.ts). */
   previewCitations(params: PreviewCitationsParams | undefined): (PreviewCitation | null)[] {
     return Array.isArray(params?.keys) ? previewCitations(this.library, params.keys) : [];
   }
 
+  /** Copy Reference: a paper's entry alone, under its own key. */
   reference(params: ReferenceParams | undefined): { key: string; text: string } | null {
     const format = EXPORT_FORMATS.find((f) => f === params?.format);
     const paper = format && typeof params?.key === 'string' ? this.library.get(params.key) : undefined;

@@ -31,12 +31,9 @@ export type CslItem = Record<string, unknown>;
 /**
  * Whether parsed JSON or YAML is a list of CSL items (by shape: files named `library.json` or
  * `references.json` are often something else): objects with an `id` and a `type` or `title`, and
- * not Daily Papers entries (which have `paper`).
- */
-/**
- * Whether the data reads as CSL items: objects with an id and (`known` false) a type or a title, which
- * tells a CSL file from other JSON. A draft's `references:` are CSL by pandoc's definition (`known`):
- * an item needs only its id there (pandoc resolves `- id: smith2020` with an author and a date).
+ * not Daily Papers entries (which have `paper`). A draft's `references:` are CSL by pandoc's
+ * definition (`known`): an item needs only its id there (pandoc resolves `- id: smith2020` with an
+ * author and a date).
  */
 export function isCslList(data: unknown, known = false): data is CslItem[] {
   if (!Array.isArray(data) || data.length === 0) return false;

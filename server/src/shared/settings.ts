@@ -21,8 +21,10 @@ export interface Settings {
   newNoteFolder: string;
   maxFileSizeMB: number;
   topics: TopicOptions;
-  /** How an unknown key shows; how a known key the draft's own bibliography files lack shows. */
-  /** `scope`: citations checked in open documents only, or also in every closed draft that cites a paper of the library. */
+  /**
+   * How an unknown key shows; how a known key the draft's own bibliography files lack shows; `scope`:
+   * citations checked in open documents only, or also in every closed draft that cites a paper of the library.
+   */
   diagnostics: { unknownKey: 'warning' | 'information' | 'off'; notInBibliography: 'warning' | 'information' | 'off'; scope: 'open' | 'drafts' };
   /** Which bibliographies litnotes wrote are rewritten when a draft naming them is saved. */
   export: { onSave: 'off' | 'csl-json' | 'bibtex' };
