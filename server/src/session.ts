@@ -459,16 +459,17 @@ export class Session {
   /**
    * The bibliography files a draft is rendered with: those it names, or, for a markdown draft (Quarto,
    * pandoc) that names none, those the nearest Quarto metadata file above it names (`namedBy`: that
-   * file's workspace path), as Quarto gives a project's chapters. Undefined when there are none.
+   * file's workspace path; `projectDir`: its folder), as Quarto gives a project's chapters.
+   * Undefined when there are none.
    */
-  private readBibliographies(uri: string): { names: string[]; files: (string | undefined)[]; namedBy?: string } | undefined {
+  private readBibliographies(uri: string): { names: string[]; files: (string | undefined)[]; namedBy?: string; projectDir?: string } | undefined {
     const own = this.namedBibliographies(uri);
     if (own) return { names: own.map((b) => b.name), files: own.map((b) => b.file) };
     const entry = this.library.file(uri);
     const draftPath = entry?.kind === 'draft' && flavorOfName(uri) === 'markdown' ? safePath(uri) : undefined;
     const project = draftPath ? this.nearestProjectMetadata(path.dirname(draftPath)) : undefined;
     if (!project) return undefined;
-    return { names: project.names, files: project.names.map((name) => bibliographyPath(project.dir, name)), namedBy: this.indexer.relativePath(project.uri) };
+    return { names: project.names, files: project.names.map((name) => bibliographyPath(project.dir, name)), namedBy: this.indexer.relativePath(project.uri), projectDir: project.dir };
   }
 
   /** Per draft, the bibliography files it names (as the library held them) and their keys. */
@@ -737,14 +738,13 @@ export class Session {
   private async exportOnSave(uri: string): Promise<void> {
     const wanted = this.settings.export.onSave;
     const draft = this.library.file(uri);
-    const draftPath = safePath(uri);
-    if (wanted === 'off' || draft?.kind !== 'draft' || !draftPath) return;
-    const named = draft.bibliographies?.length
-      ? { names: draft.bibliographies, base: path.dirname(draftPath), keys: citedKeys(draft.citations) }
-      : flavorOfName(uri) === 'markdown' ? this.projectBibliography(draftPath) : undefined;
-    if (!named) return;
-    for (const name of named.names) {
-      const target = path.resolve(named.base, name);
+    if (wanted === 'off' || draft?.kind !== 'draft') return;
+    const read = this.readBibliographies(uri);
+    if (!read) return;
+    // A Quarto project's bibliography gets what all its chapters cite: a book's chapters share one reference list.
+    const keys = read.projectDir === undefined ? citedKeys(draft.citations) : this.projectKeys(read.projectDir);
+    for (const target of read.files) {
+      if (!target) continue; // a URL: pandoc reads it, litnotes does not write it
       const format: ExportFormat | undefined = wanted === 'csl-json' ? (/\.json$/i.test(target) ? 'csl-json' : undefined) : /\.bib$/i.test(target) ? 'bibtex' : undefined;
       if (!format || !this.indexer.folderOf(target)) continue;
       const rel = this.indexer.relativePath(uriOf(target));
@@ -754,27 +754,24 @@ export class Session {
         this.ports.log(`${rel}: not rewritten on save, litnotes did not write it (export to a new file to start one)`);
         continue;
       }
-      const { text } = exportBibliography(this.library, named.keys, format);
+      const { text } = exportBibliography(this.library, keys, format);
       if (text === existing) continue;
       await fs.promises.writeFile(target, text).catch((err) => this.ports.log(`${rel}: could not be written: ${(err as Error).message}`));
     }
   }
 
   /**
-   * The bibliography a draft that names none inherits from the nearest Quarto metadata file above it
-   * that names one (`_metadata.yml`, `_quarto.yml`), with every key the drafts inheriting it cite:
-   * a book's chapters share one reference list.
+   * Every key cited by the chapters of the Quarto project in `dir`: the drafts below it that are
+   * rendered with its metadata's bibliography (readBibliographies: markdown drafts naming none of
+   * their own, with no nearer metadata file naming one).
    */
-  private projectBibliography(draftPath: string): { names: string[]; base: string; keys: string[] } | undefined {
-    const project = this.nearestProjectMetadata(path.dirname(draftPath));
-    if (!project) return undefined;
+  private projectKeys(dir: string): string[] {
     const keys = new Set<string>();
     for (const f of this.library.allFiles()) {
-      // Quarto gives its metadata's bibliography to markdown chapters (not to a LaTeX or Org file beside them).
-      const p = f.kind === 'draft' && !f.bibliographies?.length && flavorOfName(f.uri) === 'markdown' && !PROJECT_METADATA.test(f.relativePath) ? safePath(f.uri) : undefined;
-      if (p && p.startsWith(project.dir + path.sep) && this.nearestProjectMetadata(path.dirname(p))?.dir === project.dir) for (const k of citedKeys(f.citations)) keys.add(k);
+      if (f.kind !== 'draft' || !safePath(f.uri)?.startsWith(dir + path.sep)) continue;
+      if (this.readBibliographies(f.uri)?.projectDir === dir) for (const k of citedKeys(f.citations)) keys.add(k);
     }
-    return { names: project.names, base: project.dir, keys: [...keys] };
+    return [...keys];
   }
 
   private nearestProjectMetadata(from: string): { dir: string; names: string[]; uri: string } | undefined {
