@@ -22,9 +22,8 @@ export class PreviewLookup implements CitationLookup {
 
   constructor(private readonly client: LanguageClient, private readonly ready: Promise<unknown>, private readonly log: (line: string) => void) {}
 
-  private get enabled(): boolean {
-    return vscode.workspace.getConfiguration('litnotes').get<boolean>('preview.citations', true);
-  }
+  /** `litnotes.preview.citations`, read when the lookup is made and when the setting changes: get() runs for every citation rendered. */
+  private enabled = readEnabled();
 
   get(key: string): PreviewCitation | null | undefined {
     return this.enabled ? this.known.get(key) : undefined; // undefined: shown as written
@@ -75,6 +74,7 @@ export class PreviewLookup implements CitationLookup {
 
   /** The setting changed: the preview shows citations as the setting says now. */
   settingChanged(): void {
+    this.enabled = readEnabled();
     this.known.clear();
     void vscode.commands.executeCommand('markdown.preview.refresh');
   }
@@ -101,4 +101,8 @@ export class PreviewLookup implements CitationLookup {
     if (this.timer) clearTimeout(this.timer);
     if (this.recheck) clearTimeout(this.recheck);
   }
+}
+
+function readEnabled(): boolean {
+  return vscode.workspace.getConfiguration('litnotes').get<boolean>('preview.citations', true);
 }
