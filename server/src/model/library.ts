@@ -7,6 +7,7 @@ import { sortInSteps, sortStringsInSteps } from './steps';
 import { authorTokens } from '../parse/authors';
 import { normalizeTitle, Position, Range, range } from '../util/text';
 import { sameText } from './sameText';
+import { DigestPack, PackedDigestSource } from './packedDigest';
 
 export interface Location { uri: string; range: Range }
 
@@ -55,8 +56,14 @@ function remember<V>(on: object, key: symbol, value: V): V {
  * source has none yet, is the one a parse worker made.
  */
 function titleInfo(source: PaperSource, given?: TitleInfo): TitleInfo {
+  if (source instanceof PackedDigestSource) return source.titleInfo;
   return kept<TitleInfo>(source, TITLE_INFO) ?? remember(source, TITLE_INFO, given ? withSharedWords(given) : describeTitle(source.title));
 }
+
+/** A source's normalized title, base key and title words (TitleInfo's), without making its details of a packed entry. */
+const normOf = (s: PaperSource): string => (s instanceof PackedDigestSource ? s.norm : titleInfo(s).norm);
+const baseKeyOf = (s: PaperSource): string => (s instanceof PackedDigestSource ? s.baseKey : titleInfo(s).baseKey);
+const titleWordsOf = (s: PaperSource): string => (s instanceof PackedDigestSource ? s.titleWords : titleInfo(s).titleWords);
 
 /** An author list's words for completion matching, joined by spaces, made once per list. */
 function authorWords(authors: string[]): string {
@@ -182,6 +189,16 @@ export class Library {
     to = Math.min(to, entry.sources.length);
     if (to <= from) return;
     const withTitles = titles?.length === entry.sources.length;
+    if (entry.kind === 'digest') {
+      // Packed (model/packedDigest.ts) once its values are shared; an entry that does not pack keeps its details as any source does.
+      const infos: TitleInfo[] = [];
+      for (let i = from; i < to; i++) infos.push(withTitles ? withSharedWords(titles[i]) : describeTitle(entry.sources[i].title));
+      shareSourceValues(entry, from, to);
+      DigestPack.packInPlace(entry.sources, from, to, entry.uri, infos, NO_WORDS);
+      for (let i = from; i < to; i++) if (!(entry.sources[i] instanceof PackedDigestSource)) titleInfo(entry.sources[i], infos[i - from]);
+      prepared[PREPARED] = to;
+      return;
+    }
     for (let i = from; i < to; i++) {
       const s = entry.sources[i];
       const info = titleInfo(s, withTitles ? titles[i] : undefined);
@@ -360,7 +377,8 @@ export class Library {
     const notes: PaperSource[] = [];
     const noteInfos: TitleInfo[] = [];
     const digestSources: PaperSource[] = [];
-    const digestInfos: TitleInfo[] = [];
+    /** The digest entries' normalized titles (a packed entry's details are not made for the recompute). */
+    const digestNorms: string[] = [];
     const bibSources: PaperSource[] = [];
     const bibInfos: TitleInfo[] = [];
     /** The paper of every source, in file order (a note, digest or bibliography entry is found by where it is here). */
@@ -376,10 +394,9 @@ export class Library {
       for (let k = 0; k < sources.length; k++) {
         const s = sources[k];
         if (++step % REBUILD_STEP === 0) yield;
-        const info = titleInfo(s);
-        if (s.kind === 'note') { notes.push(s); noteInfos.push(info); noteAt.push(paperAt.length); }
-        else if (s.kind === 'bib') { bibSources.push(s); bibInfos.push(info); bibAt.push(paperAt.length); }
-        else { digestSources.push(s); digestInfos.push(info); digestAt.push(paperAt.length); }
+        if (s.kind === 'note') { notes.push(s); noteInfos.push(titleInfo(s)); noteAt.push(paperAt.length); }
+        else if (s.kind === 'bib') { bibSources.push(s); bibInfos.push(titleInfo(s)); bibAt.push(paperAt.length); }
+        else { digestSources.push(s); digestNorms.push(normOf(s)); digestAt.push(paperAt.length); }
         paperAt.push(undefined);
       }
     }
@@ -480,7 +497,7 @@ export class Library {
     }
 
     // Digest entries: group entries of one paper (same arXiv id or title) across digests.
-    interface Member { source: PaperSource; info: TitleInfo; at: number }
+    interface Member { source: PaperSource; at: number }
     interface Group { members: Member[]; paper?: Paper; norm: string; index: number; rank: string }
     const groups: Group[] = [];
     const groupByArxiv = new Map<string, Group>();
@@ -489,10 +506,10 @@ export class Library {
     for (let i = 0; i < digestSources.length; i++) {
       if (++step % REBUILD_STEP === 0) yield;
       const s = digestSources[i];
-      const norm = digestInfos[i].norm;
+      const norm = digestNorms[i];
       const titleGroup = groupByTitle.get(norm);
       let g = (s.arxiv && groupByArxiv.get(s.arxiv)) || (titleGroup === undefined ? undefined : groups[titleGroup]);
-      const member = { source: s, info: digestInfos[i], at: digestAt[i] };
+      const member = { source: s, at: digestAt[i] };
       if (g) g.members.push(member);
       else groups.push((g = { members: [member], norm, index: groups.length, rank: '' }));
       if (s.arxiv && !groupByArxiv.has(s.arxiv)) groupByArxiv.set(s.arxiv, g);
@@ -520,7 +537,7 @@ export class Library {
     for (let i = 0; i < ordered.length; i++) {
       const g = ordered[i];
       if (++step % REBUILD_STEP === 0) yield;
-      const key = chooseKeyFrom(g.members[0].source.title, g.members[0].info.baseKey, taken);
+      const key = chooseKeyFrom(g.members[0].source.title, baseKeyOf(g.members[0].source), taken);
       let paper = g.paper;
       if (paper) {
         paper.aliases = [...paper.aliases, key];
@@ -570,7 +587,7 @@ export class Library {
     if (paper.summary && paper.abstract && sameText(paper.summary, paper.abstract, this.texts)) paper.summary = undefined;
     const primary = paper.note ?? paper.entries[0] ?? paper.digests[0];
     const aliases = paper.aliases.length ? paper.aliases.map((a) => a.toLowerCase()) : NO_WORDS;
-    paper.match = { key: paper.key.toLowerCase(), aliases, titleWords: titleInfo(primary).titleWords, authorWords: authorWords(paper.authors) };
+    paper.match = { key: paper.key.toLowerCase(), aliases, titleWords: titleWordsOf(primary), authorWords: authorWords(paper.authors) };
     return paper;
   }
 
@@ -666,7 +683,7 @@ export class Library {
     const first = this.digestSourceTitled(norm);
     const paper = first && this.bySource.get(first.uri)?.[first.ordinal];
     if (!paper || paper.note || paper.entries.length || paper.aliases.length || !paper.digests.length) return undefined;
-    return paper.digests.every((d) => titleInfo(d).norm === norm) ? paper : undefined;
+    return paper.digests.every((d) => normOf(d) === norm) ? paper : undefined;
   }
 
   /**
@@ -676,7 +693,7 @@ export class Library {
   private digestSourceTitled(norm: string): PaperSource | undefined {
     for (const f of this.files.values()) {
       if (f.kind !== 'digest') continue;
-      for (const s of f.sources) if (titleInfo(s).norm === norm) return s;
+      for (const s of f.sources) if (normOf(s) === norm) return s;
     }
     return undefined;
   }
@@ -821,7 +838,7 @@ class DigestPaper implements Paper {
   get definition(): Location { return { uri: this.source.uri, range: plainRange(this.source.keyRange ?? this.source.titleRange) }; }
   get match(): Paper['match'] {
     // Its key is lower case (see digestPaper), and it has no aliases.
-    return { key: this.key, aliases: NO_WORDS, titleWords: titleInfo(this.source).titleWords, authorWords: authorWords(this.source.authors) };
+    return { key: this.key, aliases: NO_WORDS, titleWords: titleWordsOf(this.source), authorWords: authorWords(this.source.authors) };
   }
 }
 

@@ -1,0 +1,226 @@
+import type { PaperSource, StoredText, Text } from '../parse/types';
+import type { TitleInfo } from './keys';
+import { range, Range } from '../util/text';
+
+/**
+ * Digest entries as the library keeps them: a run of a digest's entries packed into one string of
+ * their texts and one array of their numbers (a DigestPack), each entry an object of two fields that
+ * reads its fields from there. A large library is mostly digest entries, and as plain objects each
+ * held a dozen small objects and strings of its own (the source, its title details, its range, its
+ * abstract's place, its lists). Fields are made when read, so what keeps one (a map's key, a paper's
+ * key) keeps a slice of the pack's string, not a copy. Nothing changes a packed entry once made (a
+ * write to a field throws).
+ *
+ * Only entries of the fields below pack; any other (a note's fields on a digest entry, a number that
+ * does not fit) stays the object it was, so nothing a parser adds later is dropped here.
+ */
+
+/** Strings of every entry, in this order; then its lists' items (authors, code links, topics, keywords, organizations). */
+const TITLE = 0, NORM = 1, WORDS = 2, BASE_KEY = 3, ARXIV = 4, DOI = 5, URL = 6, ISSUED = 7, ABSTRACT = 8;
+const STRINGS = 9;
+const OPTIONAL_STRING = { arxiv: ARXIV, doi: DOI, url: URL, issued: ISSUED } as const;
+
+/** Numbers of every entry, in this order. */
+const FLAGS = 0, YEAR = 1, START_LINE = 2, START_CHAR = 3, END_LINE = 4, END_CHAR = 5, ORDINAL = 6;
+const STORE_FILE = 7, STORE_AT = 8, STORE_BYTES = 9, DATE = 10, RANK = 11, LISTS = 12;
+const LIST_FIELDS = ['authors', 'codeUrls', 'topics', 'keywords', 'organizations'] as const;
+type ListField = (typeof LIST_FIELDS)[number];
+const NUMBERS = LISTS + LIST_FIELDS.length;
+
+/** FLAGS bits: which optional values are there. */
+const HAS_YEAR = 1, HAS_ARXIV = 2, HAS_DOI = 4, HAS_URL = 8, STORED_ABSTRACT = 16, TEXT_ABSTRACT = 32, WORDS_ARE_NORM = 64, HAS_ISSUED = 128;
+const OPTIONAL_BIT: Record<number, number> = { [ARXIV]: HAS_ARXIV, [DOI]: HAS_DOI, [URL]: HAS_URL, [ISSUED]: HAS_ISSUED };
+/** A list count for a list that is not there (keywords, organizations: undefined is not empty). */
+const NO_LIST = -1;
+
+/** Every field a packed entry holds; an entry with any other field set stays as it is. */
+const PACKED_FIELDS = new Set<string>(['kind', 'uri', 'title', 'titleRange', 'authors', 'year', 'digestDate', 'dateRank', 'arxiv', 'doi', 'url', 'codeUrls', 'abstract', 'topics', 'keywords', 'organizations', 'issued', 'ordinal']);
+
+const INT32_MAX = 0x7fffffff;
+const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= INT32_MAX;
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** Whether the entry packs: a digest entry of the packed fields, each of the type the pack keeps. */
+function packable(s: PaperSource, uri: string): boolean {
+  if (s.kind !== 'digest' || s.uri !== uri || typeof s.title !== 'string') return false;
+  for (const k of Object.keys(s)) if (!PACKED_FIELDS.has(k) && (s as unknown as Record<string, unknown>)[k] !== undefined) return false;
+  const r = s.titleRange;
+  if (!r || !isInt(r.start?.line) || !isInt(r.start.character) || !isInt(r.end?.line) || !isInt(r.end.character) || !isInt(s.ordinal)) return false;
+  if (s.year !== undefined && !isInt(s.year)) return false;
+  for (const k of ['arxiv', 'doi', 'url', 'issued', 'digestDate', 'dateRank'] as const) if (s[k] !== undefined && typeof s[k] !== 'string') return false;
+  if (!isStrings(s.authors) || !isStrings(s.codeUrls) || !isStrings(s.topics)) return false;
+  if ((s.keywords !== undefined && !isStrings(s.keywords)) || (s.organizations !== undefined && !isStrings(s.organizations))) return false;
+  const a = s.abstract;
+  return a === undefined || typeof a === 'string' || (typeof a === 'object' && isInt(a.file) && isInt(a.at) && isInt(a.bytes));
+}
+
+/** The entries of one run of a digest's sources (see the top of this file). */
+export class DigestPack {
+  /** Every entry's texts, one after another. */
+  private readonly text: string;
+  /** Where each text ends in `text` (the first starts at 0). */
+  private readonly ends: Uint32Array;
+  /** Each entry's first text in `ends`. */
+  private readonly first: Uint32Array;
+  private readonly numbers: Int32Array;
+  /** The run's digest dates and date ranks, each once (an entry holds its place here). */
+  private readonly dates: string[];
+
+  private constructor(readonly uri: string, sources: readonly PaperSource[], infos: readonly TitleInfo[], private readonly empty: string[]) {
+    const parts: string[] = [];
+    const ends: number[] = [];
+    const first = new Uint32Array(sources.length);
+    const numbers = new Int32Array(sources.length * NUMBERS);
+    const dates: string[] = [];
+    const dateAt = new Map<string, number>();
+    const dateIndex = (d: string | undefined) => {
+      if (d === undefined) return -1;
+      let at = dateAt.get(d);
+      if (at === undefined) { dateAt.set(d, (at = dates.length)); dates.push(d); }
+      return at;
+    };
+    let length = 0;
+    const add = (t: string) => { parts.push(t); length += t.length; ends.push(length); };
+    for (let i = 0; i < sources.length; i++) {
+      const s = sources[i], info = infos[i], n = i * NUMBERS;
+      first[i] = ends.length;
+      let flags = info.titleWords === info.norm ? WORDS_ARE_NORM : 0;
+      add(s.title); add(info.norm); add(flags & WORDS_ARE_NORM ? '' : info.titleWords); add(info.baseKey);
+      for (const field of ['arxiv', 'doi', 'url', 'issued'] as const) {
+        const value = s[field];
+        if (value !== undefined) flags |= OPTIONAL_BIT[OPTIONAL_STRING[field]];
+        add(value ?? '');
+      }
+      const a = s.abstract;
+      if (typeof a === 'string') { flags |= TEXT_ABSTRACT; add(a); } else add('');
+      if (a !== undefined && typeof a !== 'string') {
+        flags |= STORED_ABSTRACT;
+        numbers[n + STORE_FILE] = a.file; numbers[n + STORE_AT] = a.at; numbers[n + STORE_BYTES] = a.bytes;
+      }
+      for (let l = 0; l < LIST_FIELDS.length; l++) {
+        const list = s[LIST_FIELDS[l]];
+        numbers[n + LISTS + l] = list === undefined ? NO_LIST : list.length;
+        if (list) for (const item of list) add(item);
+      }
+      if (s.year !== undefined) { flags |= HAS_YEAR; numbers[n + YEAR] = s.year; }
+      const r = s.titleRange;
+      numbers[n + START_LINE] = r.start.line; numbers[n + START_CHAR] = r.start.character;
+      numbers[n + END_LINE] = r.end.line; numbers[n + END_CHAR] = r.end.character;
+      numbers[n + ORDINAL] = s.ordinal;
+      numbers[n + DATE] = dateIndex(s.digestDate);
+      numbers[n + RANK] = dateIndex(s.dateRank);
+      numbers[n + FLAGS] = flags;
+    }
+    this.text = parts.join('');
+    this.ends = Uint32Array.from(ends);
+    this.first = first;
+    this.numbers = numbers;
+    this.dates = dates;
+  }
+
+  /**
+   * `sources[from..to)` with every entry that packs replaced by its packed form, in place; `infos`
+   * are their title details (TitleInfo), one per source of the range. Returns how many packed.
+   * `empty` is what an empty list reads as (the library's one shared empty list).
+   */
+  static packInPlace(sources: PaperSource[], from: number, to: number, uri: string, infos: readonly TitleInfo[], empty: string[]): number {
+    const at: number[] = [];
+    for (let i = from; i < to; i++) if (packable(sources[i], uri)) at.push(i);
+    if (at.length === 0) return 0;
+    const pack = new DigestPack(uri, at.map((i) => sources[i]), at.map((i) => infos[i - from]), empty);
+    for (let k = 0; k < at.length; k++) sources[at[k]] = new PackedDigestSource(pack, k);
+    return at.length;
+  }
+
+  /** Entry `i`'s text number `k` (of STRINGS and its lists' items). */
+  textOf(i: number, k: number): string {
+    const t = this.first[i] + k;
+    return this.text.slice(t === 0 ? 0 : this.ends[t - 1], this.ends[t]);
+  }
+
+  number(i: number, k: number): number { return this.numbers[i * NUMBERS + k]; }
+  has(i: number, bit: number): boolean { return (this.numbers[i * NUMBERS + FLAGS] & bit) !== 0; }
+  date(i: number, k: typeof DATE | typeof RANK): string | undefined { const d = this.number(i, k); return d < 0 ? undefined : this.dates[d]; }
+
+  /** Entry `i`'s list, or undefined when it has none (keywords and organizations only). */
+  list(i: number, field: ListField): string[] | undefined {
+    const l = LIST_FIELDS.indexOf(field);
+    const count = this.number(i, LISTS + l);
+    if (count === NO_LIST) return undefined;
+    if (count === 0) return this.empty;
+    let k = STRINGS;
+    for (let p = 0; p < l; p++) k += Math.max(0, this.number(i, LISTS + p));
+    const out = new Array<string>(count);
+    for (let j = 0; j < count; j++) out[j] = this.textOf(i, k + j);
+    return out;
+  }
+}
+
+/**
+ * A packed digest entry (see DigestPack). Its lists are new arrays at each read, its range and its
+ * abstract's place new objects; its strings are slices of the pack's text. toJSON gives the plain
+ * entry, so that what writes one out writes its fields, not the pack.
+ */
+export class PackedDigestSource implements PaperSource {
+  constructor(private readonly pack: DigestPack, private readonly at: number) {}
+
+  get kind(): 'digest' { return 'digest'; }
+  get uri(): string { return this.pack.uri; }
+  get title(): string { return this.pack.textOf(this.at, TITLE); }
+  /** Its title's details (keys.ts: TitleInfo), each read from the pack. */
+  get norm(): string { return this.pack.textOf(this.at, NORM); }
+  get baseKey(): string { return this.pack.textOf(this.at, BASE_KEY); }
+  get titleWords(): string { return this.pack.has(this.at, WORDS_ARE_NORM) ? this.norm : this.pack.textOf(this.at, WORDS); }
+  get titleInfo(): TitleInfo { return { norm: this.norm, baseKey: this.baseKey, titleWords: this.titleWords }; }
+  get titleRange(): Range {
+    const p = this.pack, i = this.at;
+    return range(p.number(i, START_LINE), p.number(i, START_CHAR), p.number(i, END_LINE), p.number(i, END_CHAR));
+  }
+  get authors(): string[] { return this.pack.list(this.at, 'authors')!; }
+  get codeUrls(): string[] { return this.pack.list(this.at, 'codeUrls')!; }
+  get topics(): string[] { return this.pack.list(this.at, 'topics')!; }
+  get keywords(): string[] | undefined { return this.pack.list(this.at, 'keywords'); }
+  get organizations(): string[] | undefined { return this.pack.list(this.at, 'organizations'); }
+  get year(): number | undefined { return this.pack.has(this.at, HAS_YEAR) ? this.pack.number(this.at, YEAR) : undefined; }
+  get digestDate(): string | undefined { return this.pack.date(this.at, DATE); }
+  get dateRank(): string | undefined { return this.pack.date(this.at, RANK); }
+  get arxiv(): string | undefined { return this.optional(ARXIV); }
+  get doi(): string | undefined { return this.optional(DOI); }
+  get url(): string | undefined { return this.optional(URL); }
+  get issued(): string | undefined { return this.optional(ISSUED); }
+  get abstract(): Text | undefined {
+    const p = this.pack, i = this.at;
+    if (p.has(i, TEXT_ABSTRACT)) return p.textOf(i, ABSTRACT);
+    if (!p.has(i, STORED_ABSTRACT)) return undefined;
+    const stored: StoredText = { file: p.number(i, STORE_FILE), at: p.number(i, STORE_AT), bytes: p.number(i, STORE_BYTES) };
+    return stored;
+  }
+  get ordinal(): number { return this.pack.number(this.at, ORDINAL); }
+  // What only notes and bibliography entries have (an entry with any of them is not packed).
+  get key(): undefined { return undefined; }
+  get aliases(): undefined { return undefined; }
+  get keyRange(): undefined { return undefined; }
+  get summary(): undefined { return undefined; }
+  get body(): undefined { return undefined; }
+  get type(): undefined { return undefined; }
+  get container(): undefined { return undefined; }
+  get volume(): undefined { return undefined; }
+  get issue(): undefined { return undefined; }
+  get pages(): undefined { return undefined; }
+  get publisher(): undefined { return undefined; }
+  get files(): undefined { return undefined; }
+
+  private optional(k: number): string | undefined {
+    return this.pack.has(this.at, OPTIONAL_BIT[k]) ? this.pack.textOf(this.at, k) : undefined;
+  }
+
+  /** The entry as a plain object, with the fields it has (undefined ones left out). */
+  toJSON(): PaperSource {
+    const out: Record<string, unknown> = {};
+    for (const k of PACKED_FIELDS) {
+      const v = (this as unknown as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = v;
+    }
+    return out as unknown as PaperSource;
+  }
+}
