@@ -122,6 +122,7 @@ function shareSourceValues(entry: FileEntry, from: number, to: number): void {
   const shared = (date: string | undefined) => (date === undefined ? undefined : dates.get(date) ?? (dates.set(date, date), date));
   for (let i = from; i < to; i++) {
     const s = entry.sources[i];
+    if (s instanceof PackedDigestSource) continue; // shares what it can already
     if (s.uri === entry.uri) s.uri = entry.uri;
     s.kind = s.kind === 'digest' ? 'digest' : s.kind === 'note' ? 'note' : s.kind === 'bib' ? 'bib' : s.kind;
     if (s.digestDate !== undefined) s.digestDate = shared(s.digestDate);
@@ -190,11 +191,11 @@ export class Library {
     if (to <= from) return;
     const withTitles = titles?.length === entry.sources.length;
     if (entry.kind === 'digest') {
-      // Packed (model/packedDigest.ts) once its values are shared; an entry that does not pack keeps its details as any source does.
+      // Packed (model/packedDigest.ts); an entry that does not pack is shared and keeps its details as any source does.
       const infos: TitleInfo[] = [];
       for (let i = from; i < to; i++) infos.push(withTitles ? withSharedWords(titles[i]) : describeTitle(entry.sources[i].title));
-      shareSourceValues(entry, from, to);
       DigestPack.packInPlace(entry.sources, from, to, entry.uri, infos, NO_WORDS);
+      shareSourceValues(entry, from, to);
       for (let i = from; i < to; i++) if (!(entry.sources[i] instanceof PackedDigestSource)) titleInfo(entry.sources[i], infos[i - from]);
       prepared[PREPARED] = to;
       return;

@@ -43,9 +43,9 @@ const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x)
 /** Whether the entry packs: a digest entry of the packed fields, each of the type the pack keeps. */
 function packable(s: PaperSource, uri: string): boolean {
   if (s.kind !== 'digest' || s.uri !== uri || typeof s.title !== 'string') return false;
-  for (const k of Object.keys(s)) if (!PACKED_FIELDS.has(k) && (s as unknown as Record<string, unknown>)[k] !== undefined) return false;
-  const r = s.titleRange;
-  if (!r || !isInt(r.start?.line) || !isInt(r.start.character) || !isInt(r.end?.line) || !isInt(r.end.character) || !isInt(s.ordinal)) return false;
+  for (const k in s) if (!PACKED_FIELDS.has(k) && (s as unknown as Record<string, unknown>)[k] !== undefined) return false;
+  const start = s.titleRange?.start, end = s.titleRange?.end;
+  if (!isInt(start?.line) || !isInt(start.character) || !isInt(end?.line) || !isInt(end.character) || !isInt(s.ordinal)) return false;
   if (s.year !== undefined && !isInt(s.year)) return false;
   for (const k of ['arxiv', 'doi', 'url', 'issued', 'digestDate', 'dateRank'] as const) if (s[k] !== undefined && typeof s[k] !== 'string') return false;
   if (!isStrings(s.authors) || !isStrings(s.codeUrls) || !isStrings(s.topics)) return false;
@@ -103,9 +103,9 @@ export class DigestPack {
         if (list) for (const item of list) add(item);
       }
       if (s.year !== undefined) { flags |= HAS_YEAR; numbers[n + YEAR] = s.year; }
-      const r = s.titleRange;
-      numbers[n + START_LINE] = r.start.line; numbers[n + START_CHAR] = r.start.character;
-      numbers[n + END_LINE] = r.end.line; numbers[n + END_CHAR] = r.end.character;
+      const start = s.titleRange.start, end = s.titleRange.end;
+      numbers[n + START_LINE] = start.line; numbers[n + START_CHAR] = start.character;
+      numbers[n + END_LINE] = end.line; numbers[n + END_CHAR] = end.character;
       numbers[n + ORDINAL] = s.ordinal;
       numbers[n + DATE] = dateIndex(s.digestDate);
       numbers[n + RANK] = dateIndex(s.dateRank);
