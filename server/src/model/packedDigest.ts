@@ -18,7 +18,6 @@ import { range, Range } from '../util/text';
 /** Strings of every entry, in this order; then its lists' items (authors, code links, topics, keywords, organizations). */
 const TITLE = 0, NORM = 1, WORDS = 2, BASE_KEY = 3, ARXIV = 4, DOI = 5, URL = 6, ISSUED = 7, ABSTRACT = 8;
 const STRINGS = 9;
-const OPTIONAL_STRING = { arxiv: ARXIV, doi: DOI, url: URL, issued: ISSUED } as const;
 
 /** Numbers of every entry, in this order. */
 const FLAGS = 0, YEAR = 1, START_LINE = 2, START_CHAR = 3, END_LINE = 4, END_CHAR = 5, ORDINAL = 6;
@@ -67,30 +66,36 @@ export class DigestPack {
   private readonly dates: string[];
 
   private constructor(readonly uri: string, sources: readonly PaperSource[], infos: readonly TitleInfo[], private readonly empty: string[]) {
-    const parts: string[] = [];
-    const ends: number[] = [];
+    // Sized first: every entry's texts, then its lists' items (a start's worth of entries is packed
+    // on the server thread, so this is written for speed: indexed loops, no array per entry).
+    let segments = sources.length * STRINGS;
+    for (let i = 0; i < sources.length; i++) {
+      for (let l = 0; l < LIST_FIELDS.length; l++) segments += sources[i][LIST_FIELDS[l]]?.length ?? 0;
+    }
+    const parts: string[] = new Array(segments);
+    const ends = new Uint32Array(segments);
     const first = new Uint32Array(sources.length);
     const numbers = new Int32Array(sources.length * NUMBERS);
     const dates: string[] = [];
     const dateAt = new Map<string, number>();
+    let lastDate: string | undefined, lastAt = -1; // a digest's entries mostly share one date
     const dateIndex = (d: string | undefined) => {
       if (d === undefined) return -1;
+      if (d === lastDate) return lastAt;
       let at = dateAt.get(d);
       if (at === undefined) { dateAt.set(d, (at = dates.length)); dates.push(d); }
+      lastDate = d; lastAt = at;
       return at;
     };
-    let length = 0;
-    const add = (t: string) => { parts.push(t); length += t.length; ends.push(length); };
+    let length = 0, k = 0;
+    const add = (t: string) => { parts[k] = t; length += t.length; ends[k++] = length; };
+    const optional = (t: string | undefined, bit: number) => { add(t ?? ''); return t === undefined ? 0 : bit; };
     for (let i = 0; i < sources.length; i++) {
       const s = sources[i], info = infos[i], n = i * NUMBERS;
-      first[i] = ends.length;
+      first[i] = k;
       let flags = info.titleWords === info.norm ? WORDS_ARE_NORM : 0;
       add(s.title); add(info.norm); add(flags & WORDS_ARE_NORM ? '' : info.titleWords); add(info.baseKey);
-      for (const field of ['arxiv', 'doi', 'url', 'issued'] as const) {
-        const value = s[field];
-        if (value !== undefined) flags |= OPTIONAL_BIT[OPTIONAL_STRING[field]];
-        add(value ?? '');
-      }
+      flags |= optional(s.arxiv, HAS_ARXIV) | optional(s.doi, HAS_DOI) | optional(s.url, HAS_URL) | optional(s.issued, HAS_ISSUED);
       const a = s.abstract;
       if (typeof a === 'string') { flags |= TEXT_ABSTRACT; add(a); } else add('');
       if (a !== undefined && typeof a !== 'string') {
@@ -100,7 +105,7 @@ export class DigestPack {
       for (let l = 0; l < LIST_FIELDS.length; l++) {
         const list = s[LIST_FIELDS[l]];
         numbers[n + LISTS + l] = list === undefined ? NO_LIST : list.length;
-        if (list) for (const item of list) add(item);
+        if (list) for (let j = 0; j < list.length; j++) add(list[j]);
       }
       if (s.year !== undefined) { flags |= HAS_YEAR; numbers[n + YEAR] = s.year; }
       const start = s.titleRange.start, end = s.titleRange.end;
@@ -112,7 +117,7 @@ export class DigestPack {
       numbers[n + FLAGS] = flags;
     }
     this.text = parts.join('');
-    this.ends = Uint32Array.from(ends);
+    this.ends = ends;
     this.first = first;
     this.numbers = numbers;
     this.dates = dates;
