@@ -41,6 +41,7 @@ describe('packed digest entries', () => {
       entry(3, { title: 'Überraschend: Ünïcödé ‘quotes’ — and 𝔘 astral 🤖 titles', authors: ['Zoë Ünal', 'A\u0000B', ''], codeUrls: ['https://github.com/a/b', 'https://x.org/𝔘'], topics: ['RL', 'rl/agents'], keywords: ['k1', ''], organizations: ['Research Council of Examples'], abstract: 'An abstract kept in memory, with a\nnew line and \u202eRTL.' }),
       entry(4, { title: '', titleRange: range(7, 3, 9, 1), digestDate: 'Sep 8', dateRank: '2025-09-08' }),
       entry(5, { digestDate: 'Sep 9', dateRank: 'Sep 9', authors: ['Only One'] }),
+      entry(6, { codeUrls: ['https://github.com/x/y'], organizations: ['An Org', 'Another'] }), // a list after one that is not there
     ];
     const { before, after } = packed(sources);
     after.forEach((s, i) => assert.ok(s instanceof PackedDigestSource, `entry ${i} packed`));
