@@ -7,7 +7,8 @@ import { escapeHtml } from './escapeHtml';
  * author-date) prints them: `[@a; see @b, p. 3]` → "(Wang et al. 2024; see Li 2023, p. 3)", `@a` →
  * "Wang et al. (2024)", `[-@a]` → "(2024)", a key no paper has → "(a?)"; and the papers cited listed
  * under the document, sorted by author. A draft whose `csl:` names a numeric style (IEEE, Vancouver,
- * Nature, ACM…) gets "[1, 2]" and a numbered list in the order first cited. Pure (markdown-it only), so it is unit-tested; the lookup
+ * Nature, ACM…) gets "[1, 2]" and a numbered list in the order first cited; one whose `csl:` is
+ * APA's, "(Wang et al., 2024; Li & Chen, 2023)" and APA's reference lines. Pure (markdown-it only), so it is unit-tested; the lookup
  * (previewLookup.ts) answers from what the server said, and asks it about the keys it has not seen.
  *
  * Every string from the library or the document is escaped (escapeHtml); nothing else is emitted but
@@ -27,7 +28,7 @@ interface CiteMeta { items: CitedItem[]; inText: boolean; raw: string; doc: Citi
  * whether its style numbers the references (its front matter's `csl:`). Numbers are given as it is
  * rendered (`numbers`), from what the server said of each key by then.
  */
-interface CitingDocument { keys: string[]; numeric: boolean }
+interface CitingDocument { keys: string[]; numeric: boolean; apa: boolean }
 interface PreviewEnv { litnotesDoc?: CitingDocument; litnotesNext?: Partial<Record<string, { src: string; from: number; at: number }>> }
 /** The render's own: what the document's papers print as, worked out once per rendering (documentView). */
 interface RenderEnv { litnotesViews?: Map<CitingDocument, DocumentView> }
@@ -154,7 +155,7 @@ function envOf(state: { env: unknown }): PreviewEnv {
 
 function push(state: MarkdownIt.StateInline, cited: Omit<CiteMeta, 'doc'>): void {
   const env = envOf(state);
-  const doc = (env.litnotesDoc ??= { keys: [], numeric: false });
+  const doc = (env.litnotesDoc ??= { keys: [], numeric: false, apa: false });
   const token = state.push('litnotes_citation', '', 0);
   token.meta = { ...cited, doc } satisfies CiteMeta;
   for (const item of cited.items) doc.keys.push(item.key);
@@ -175,10 +176,10 @@ function documentView(doc: CitingDocument, lookup: CitationLookup, env: RenderEn
   if (doc.numeric) {
     numbers = new Map(papers.map((p, i) => [p.paperKey, i + 1]));
   } else {
-    papers.sort(byAuthor);
+    papers.sort(doc.apa ? byApaAuthor : byAuthor);
     const alike = new Map<string, PreviewCitation[]>();
     for (const p of papers) {
-      const same = `${p.names}\u0000${p.year}`;
+      const same = `${namesOf(p, doc)}\u0000${p.year}`;
       const group = alike.get(same);
       if (group) group.push(p); else alike.set(same, [p]);
     }
@@ -208,10 +209,12 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup, env: RenderEnv):
   }
   const { numbers, years } = documentView(meta.doc, lookup, env);
   const year = (p: PreviewCitation) => years.get(p.paperKey) ?? p.year;
+  const apa = meta.doc.apa;
   if (meta.inText) {
     const p = found[0];
     if (!p) return escapeHtml(meta.raw); // an @word no paper has, found out after it was read: as written
-    const text = numbers ? `${p.names} [${numbers.get(p.paperKey)}]` : `${p.names} (${year(p)})`;
+    const names = apa ? p.apa.namesInText : p.names;
+    const text = numbers ? `${p.names} [${numbers.get(p.paperKey)}]` : `${names} (${year(p)})`;
     return `<a class="litnotes-citation" href="#${anchorOf(p.paperKey)}" title="${escapeHtml(p.title)}">${escapeHtml(text)}</a>`;
   }
   const parts = meta.items.map((item, i) => {
@@ -219,7 +222,8 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup, env: RenderEnv):
     const suffix = item.suffix ? (/^[,;:]/.test(item.suffix) ? item.suffix : `, ${item.suffix}`) : '';
     const prefix = item.prefix ? `${item.prefix} ` : '';
     if (!p) return `${escapeHtml(prefix)}<span class="litnotes-missing" title="No paper in the library has this key">${escapeHtml(`${item.key}?`)}</span>${escapeHtml(suffix)}`;
-    const cited = numbers ? String(numbers.get(p.paperKey)) : item.suppressAuthor ? year(p) : `${p.names} ${year(p)}`;
+    // APA puts a comma between the names and the year: "(Wang et al., 2024)".
+    const cited = numbers ? String(numbers.get(p.paperKey)) : item.suppressAuthor ? year(p) : apa ? `${p.apa.names}, ${year(p)}` : `${p.names} ${year(p)}`;
     return `${escapeHtml(prefix)}<a href="#${anchorOf(p.paperKey)}" title="${escapeHtml(p.title)}">${escapeHtml(cited)}</a>${escapeHtml(suffix)}`;
   });
   return numbers ? `<span class="litnotes-citation">[${parts.join(', ')}]</span>` : `<span class="litnotes-citation">(${parts.join('; ')})</span>`;
@@ -235,7 +239,9 @@ function appendReferences(state: MarkdownIt.StateCore, lookup: CitationLookup): 
   const doc = env.litnotesDoc;
   env.litnotesDoc = undefined;
   if (!doc) return;
-  doc.numeric = isNumericStyle(frontMatterStyle(state.tokens[0]));
+  const style = frontMatterStyle(state.tokens[0]);
+  doc.numeric = isNumericStyle(style);
+  doc.apa = !doc.numeric && isApaStyle(style);
   const cited = [...new Set(doc.keys)];
   const unseen = cited.filter((k) => lookup.get(k) === undefined);
   if (unseen.length) lookup.want(unseen);
@@ -270,10 +276,19 @@ export function isNumericStyle(style: string | undefined): boolean {
 }
 const NUMERIC_STYLES = /^(ieee.*|.*numeric.*|vancouver.*|nature.*|science|american-chemical-society.*|acs-.*|american-medical-association.*|ama|american-physics-society|american-institute-of-physics.*|aip|association-for-computing-machinery|acm-.*|springer-basic-brackets.*|springer-lecture-notes-in-computer-science.*|lncs|elsevier-with-titles.*|elsevier-without-titles|elsevier-vancouver|plos.*|bmj|the-lancet|lancet|pnas|proceedings-of-the-national-academy-of-sciences.*|biomed-central|bmc-.*|cell-numeric|national-library-of-medicine.*|royal-society-of-chemistry|multidisciplinary-digital-publishing-institute|mdpi|frontiers-medical-journals|iop-.*|optica|spie.*|jama|aps)$/;
 
+/** Whether a CSL style is APA's (`apa.csl`, `apa-6th-edition`, …), by its name: its citations and references have APA's shapes. */
+export function isApaStyle(style: string | undefined): boolean {
+  const name = style?.replace(/\\/g, '/').split('/').pop()?.replace(/\.csl$/i, '').toLowerCase();
+  return !!name && /^apa(-.*)?$/.test(name) && !NUMERIC_STYLES.test(name);
+}
+
 /** Pandoc's place for the reference list: an empty fenced div with the id `refs`. */
 const REFS_DIV = /^:{3,}\s*\{\s*#refs(\s+[^}]*)?\}\s*\n:{3,}\s*$/;
 
 const byAuthor = (a: PreviewCitation, b: PreviewCitation): number => a.reference.localeCompare(b.reference) || a.paperKey.localeCompare(b.paperKey);
+const byApaAuthor = (a: PreviewCitation, b: PreviewCitation): number => a.apa.reference.localeCompare(b.apa.reference) || a.paperKey.localeCompare(b.paperKey);
+/** The names an author-date citation of the document prints (what tells one author's papers of a year apart). */
+const namesOf = (p: PreviewCitation, doc: CitingDocument): string => (doc.apa ? p.apa.names : p.names);
 
 function renderReferences(meta: ReferencesMeta, lookup: CitationLookup, env: RenderEnv): string {
   const unseen = meta.keys.filter((key) => lookup.get(key) === undefined);
@@ -285,7 +300,9 @@ function renderReferences(meta: ReferencesMeta, lookup: CitationLookup, env: Ren
     const link = p.url ? ` <a href="${escapeHtml(p.url)}">${escapeHtml(p.url)}</a>` : '';
     const number = numbers ? `[${numbers.get(p.paperKey)}] ` : '';
     const lettered = years.get(p.paperKey);
-    const reference = lettered ? p.reference.replace(` ${withStop(p.year)}`, ` ${withStop(lettered)}`) : p.reference;
+    const apa = meta.doc.apa;
+    const line = apa ? p.apa.reference : p.reference;
+    const reference = !lettered ? line : apa ? line.replace(` (${p.year}).`, ` (${lettered}).`) : line.replace(` ${withStop(p.year)}`, ` ${withStop(lettered)}`);
     return `<div class="litnotes-reference" id="${anchorOf(p.paperKey)}">${number}${escapeHtml(reference)}${link}</div>\n`;
   });
   return `<section class="litnotes-references">\n${meta.heading ? '<h2>References</h2>\n' : ''}${items.join('')}</section>\n`;

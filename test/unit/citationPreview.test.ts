@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import MarkdownIt = require('markdown-it');
 import { previewCitations, MAX_PREVIEW_KEYS } from '../../server/src/features/citationPreview';
-import { citationPreviewPlugin, CitationLookup, isNumericStyle } from '../../client/src/citationPreview';
+import { citationPreviewPlugin, CitationLookup, isApaStyle, isNumericStyle } from '../../client/src/citationPreview';
 import type { PreviewCitation } from '../../server/src/shared/protocol';
 import { exampleLibraryFiles, libraryOf } from './helpers';
 
@@ -11,6 +11,9 @@ describe('citations in the markdown preview', () => {
   files['notes/two.md'] = '---\ncitekey: two2021\ntitle: A Paper of Two\nauthors: [Ada van der Berg, Li Wei]\nyear: 2021\narxiv: "2101.00001"\n---\n';
   files['refs/journal.bib'] = '@article{journal2019,\n  title = {In a Journal},\n  author = {Ng, Andrew},\n  journal = {Journal of Tests},\n  volume = {3},\n  number = {2},\n  pages = {1--9},\n  year = {2019},\n  doi = {10.1000/abc}\n}\n';
   files['notes/wang-b.md'] = '---\ncitekey: wangOther2024\ntitle: Another Paper of the Same Year\nauthors: [Fan Wang, Xia Yu, Zhi Wu]\nyear: 2024\n---\n';
+  const many = Array.from({ length: 22 }, (_, i) => `Given${i + 1} Family${i + 1}`);
+  files['notes/many.md'] = `---\ncitekey: many2020\ntitle: A Paper of Many\nauthors: [${many.join(', ')}]\nyear: 2020\n---\n`;
+  files['notes/hyphen.md'] = '---\ncitekey: kim2022\ntitle: Hyphenated Names\nauthors: [Yu-Xin Kim, Jean Paul Sartre]\nyear: 2022\n---\n';
   const library = libraryOf(files);
 
   /** A lookup answering from the library as the server does (previewCitations), recording what the preview asked for. */
@@ -27,6 +30,15 @@ describe('citations in the markdown preview', () => {
     };
   }
   const md = (lookup: CitationLookup) => new MarkdownIt().use(citationPreviewPlugin, lookup);
+  /** What VS Code's engine does with front matter (markdown-it-front-matter): one token, the YAML in `meta`. */
+  const frontMatter = (m: MarkdownIt) => m.block.ruler.before('fence', 'front_matter', (state, start, _end, silent) => {
+    if (start !== 0 || state.src.slice(0, 4) !== '---\n') return false;
+    const close = state.src.indexOf('\n---\n', 3);
+    if (close < 0) return false;
+    if (!silent) Object.assign(state.push('front_matter', '', 0), { meta: state.src.slice(4, close), block: true, hidden: true });
+    state.line = state.src.slice(0, close + 5).split('\n').length - 1;
+    return true;
+  });
 
   it('the server gives the names and year an author-date citation prints, and the reference line; null for an unknown key', () => {
     const [kasa, two, nola, hostile, none, journal] = previewCitations(library, ['kasa', 'two2021', 'nola', 'hostile2023', 'nosuchkey2099', 'journal2019']);
@@ -40,6 +52,17 @@ describe('citations in the markdown preview', () => {
     assert.strictEqual(none, null);
     assert.strictEqual(previewCitations(library, Array(MAX_PREVIEW_KEYS + 5).fill('nola')).length, MAX_PREVIEW_KEYS);
     assert.deepStrictEqual(previewCitations(library, [42, null, 'x'.repeat(300)]), [null, null, null]);
+  });
+
+  it('the server gives APA\'s shapes too: "&" in parentheses, initials, up to 20 authors, the title first without authors', () => {
+    const [kasa, two, journal, nola, many, kim, hostile] = previewCitations(library, ['kasa', 'two2021', 'journal2019', 'nola', 'many2020', 'kim2022', 'hostile2023']);
+    assert.deepStrictEqual(kasa?.apa, { names: 'Wang et al.', namesInText: 'Wang et al.', reference: 'Wang, F., Jiang, J., & Park, C. (2024). KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models.' });
+    assert.deepStrictEqual(two?.apa, { names: 'van der Berg & Wei', namesInText: 'van der Berg and Wei', reference: 'van der Berg, A., & Wei, L. (2021). A Paper of Two. arXiv:2101.00001.' });
+    assert.strictEqual(journal?.apa.reference, 'Ng, A. (2019). In a Journal. Journal of Tests, 3(2), 1–9.');
+    assert.strictEqual(nola?.apa.reference, 'NOLA: Networks as Linear Combination of Low Rank Random Basis. (n.d.).');
+    assert.strictEqual(many?.apa.reference, `${Array.from({ length: 19 }, (_, i) => `Family${i + 1}, G.`).join(', ')}, … Family22, G. (2020). A Paper of Many.`, 'more than 20 authors: the first 19, an ellipsis, the last');
+    assert.strictEqual(kim?.apa.reference, 'Kim, Y.-X., & Sartre, J. P. (2022). Hyphenated Names.');
+    assert.match(hostile!.apa.reference, /^Attacker, E\. S\., Builder, B\., .*, & Kay, K\. \(2023\)\. <img src=x onerror=alert\(1\)> Title\.$/, 'plain text: the preview escapes it');
   });
 
   it('prints citations as pandoc does: groups, locators, prefixes, the author suppressed, in-text; unknown keys as "key?"', () => {
@@ -118,15 +141,6 @@ describe('citations in the markdown preview', () => {
 
   it('a draft whose csl: names a numeric style (front matter as VS Code\'s engine reads it) gets numbers in the order first cited, and a numbered list', () => {
     const lookup = lookupOf();
-    // What VS Code's engine does with front matter (markdown-it-front-matter): one token, the YAML in `meta`.
-    const frontMatter = (m: MarkdownIt) => m.block.ruler.before('fence', 'front_matter', (state, start, _end, silent) => {
-      if (start !== 0 || state.src.slice(0, 4) !== '---\n') return false;
-      const close = state.src.indexOf('\n---\n', 3);
-      if (close < 0) return false;
-      if (!silent) Object.assign(state.push('front_matter', '', 0), { meta: state.src.slice(4, close), block: true, hidden: true });
-      state.line = state.src.slice(0, close + 5).split('\n').length - 1;
-      return true;
-    });
     const engine = new MarkdownIt().use(frontMatter).use(citationPreviewPlugin, lookup);
     const text = '---\ntitle: Draft\ncsl: styles/ieee.csl\n---\n\nAs [@two2021; @kasa, p. 3] and @jiang2024kasa show; [@nosuchkey2099].\n';
     engine.render(text);
@@ -137,6 +151,18 @@ describe('citations in the markdown preview', () => {
     assert.match(engine.render(text.replace('styles/ieee.csl', 'chicago-author-date.csl')).replace(/<[^>]+>/g, ''), /As \(van der Berg and Wei 2021; Wang et al\. 2024, p\. 3\)/);
     assert.deepStrictEqual(['ieee.csl', 'IEEE', 'C:\\styles\\vancouver-superscript.csl', 'nature', 'acm-sig-proceedings.csl', 'apa.csl', 'chicago-author-date', 'harvard-cite-them-right', undefined, ''].map(isNumericStyle),
       [true, true, true, true, true, false, false, false, false, false]);
+  });
+
+  it('a draft whose csl: names an APA style gets APA\'s citations and reference list: a comma before the year, "&" in parentheses, letters as (2024a)', () => {
+    const lookup = lookupOf();
+    const engine = new MarkdownIt().use(frontMatter).use(citationPreviewPlugin, lookup);
+    const text = '---\ncsl: apa.csl\n---\n\nAs [@kasa; see @two2021, p. 3] show, @two2021 and [-@wangOther2024] agree.\n';
+    engine.render(text);
+    const html = engine.render(text);
+    assert.match(html.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&'), /As \(Wang et al\., 2024a; see van der Berg & Wei, 2021, p\. 3\) show, van der Berg and Wei \(2021\) and \(2024b\) agree\./);
+    const refs = [...html.matchAll(/<div class="litnotes-reference" id="([^"]+)">([^<]*)/g)].map((m) => m[2].replace(/&amp;/g, '&').replace(/\)\..*/, ').'));
+    assert.deepStrictEqual(refs, ['van der Berg, A., & Wei, L. (2021).', 'Wang, F., Jiang, J., & Park, C. (2024a).', 'Wang, F., Yu, X., & Wu, Z. (2024b).'], 'sorted by author, the letters in the list\'s order');
+    assert.deepStrictEqual(['apa.csl', 'styles/apa-6th-edition.csl', 'APA', 'apa-numeric-superscript', 'apsa', 'chicago-author-date', undefined].map(isApaStyle), [true, true, true, false, false, false, false]);
   });
 
   it('shows citations as written while the server has not answered, and never emits markup from a title, name or key', () => {

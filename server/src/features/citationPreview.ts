@@ -13,7 +13,8 @@ const LISTED_WHEN_MORE = 7;
 /**
  * What a markdown preview shows for each key, in the order asked (null: no paper has it): the names
  * and year an author-date citation prints, and the paper's line in the reference list, in the shape
- * pandoc's default style (Chicago author-date) gives them. Plain text: the preview escapes it.
+ * pandoc's default style (Chicago author-date) gives them, and in APA's (`apa`) for a draft of that
+ * style. Plain text: the preview escapes it.
  */
 export function previewCitations(library: Library, keys: readonly unknown[]): (PreviewCitation | null)[] {
   return keys.slice(0, MAX_PREVIEW_KEYS).map((key) => {
@@ -25,15 +26,16 @@ export function previewCitations(library: Library, keys: readonly unknown[]): (P
 export function previewCitation(key: string, paper: Paper): PreviewCitation {
   const year = yearOf(paper);
   const title = plainLine(paper.title, 300);
-  return { key, paperKey: paper.key, names: citedNames(paper), year, title, reference: referenceLine(paper, year, title), url: referenceUrl(paper) };
+  const apa = { names: citedNames(paper, '&'), namesInText: citedNames(paper, 'and'), reference: apaReferenceLine(paper, year, title) };
+  return { key, paperKey: paper.key, names: citedNames(paper), year, title, reference: referenceLine(paper, year, title), url: referenceUrl(paper), apa };
 }
 
-/** "Wang", "Wang and Li", "Wang et al.", an organisation's name; the title in quotes for a paper without authors. */
-export function citedNames(paper: Paper): string {
+/** "Wang", "Wang and Li" (APA in parentheses: "Wang & Li"), "Wang et al.", an organisation's name; the title in quotes for a paper without authors. */
+export function citedNames(paper: Paper, and = 'and'): string {
   const family = paper.authors.slice(0, 3).map((a) => familyOf(a, paper.organizations));
   if (family.length === 0) return `“${plainLine(paper.title, 40)}”`;
   if (family.length === 1) return family[0];
-  if (paper.authors.length === 2) return `${family[0]} and ${family[1]}`;
+  if (paper.authors.length === 2) return `${family[0]} ${and} ${family[1]}`;
   return `${family[0]} et al.`;
 }
 
@@ -63,6 +65,40 @@ function referenceLine(paper: Paper, year: string, title: string): string {
   if (paper.publisher && !paper.container) parts.push(withStop(plainLine(paper.publisher, 100)));
   if (paper.arxiv) parts.push(`arXiv:${plainLine(paper.arxiv, 40)}.`);
   return parts.join(' ');
+}
+
+/** APA's listed authors: up to 20; of more, the first 19, an ellipsis and the last. */
+const APA_LISTED = 20;
+
+/** "Wang, F., Jiang, J., & Park, C. (2024). Title. Container, 3(2), 1–9. arXiv:2409.01234." (APA 7, plain text.) */
+function apaReferenceLine(paper: Paper, year: string, title: string): string {
+  const all = paper.authors;
+  const name = (a: string) => apaName(a, paper.organizations);
+  const shown = (all.length > APA_LISTED ? all.slice(0, APA_LISTED - 1) : all).map(name);
+  const authors = shown.length === 0 ? ''
+    : all.length > APA_LISTED ? `${shown.join(', ')}, … ${name(all[all.length - 1])}`
+    : shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')}, & ${shown[shown.length - 1]}`;
+  // Without authors, the title takes their place.
+  const parts = authors ? [`${withStop(authors)} (${year}).`, withStop(title)] : [`${withStop(title)} (${year}).`];
+  const container = paper.container ? plainLine(paper.container, 200) : '';
+  const volume = paper.volume ? `${plainLine(paper.volume, 20)}${paper.issue ? `(${plainLine(paper.issue, 20)})` : ''}` : '';
+  const pages = paper.pages ? plainLine(paper.pages, 40).replace(/(\w)\s*-{1,3}\s*(?=\w)/g, '$1–') : '';
+  const where = [container, volume, pages].filter(Boolean).join(', ');
+  if (where) parts.push(withStop(where));
+  if (paper.publisher && !paper.container) parts.push(withStop(plainLine(paper.publisher, 100)));
+  if (paper.arxiv) parts.push(`arXiv:${plainLine(paper.arxiv, 40)}.`);
+  return parts.join(' ');
+}
+
+/** "Family, G. G." for APA (an organisation as it is): each given name's initial, hyphenated ones each. */
+function apaName(name: string, organizations?: readonly string[]): string {
+  const parts = nameParts(name, organizations);
+  if ('literal' in parts || !parts.given) return familyOf(name, organizations);
+  const family = [parts['non-dropping-particle'], parts.family].filter(Boolean).join(' ');
+  const initials = parts.given.split(/\s+/).filter(Boolean)
+    .map((given) => given.split('-').map((g) => { const letter = /\p{L}/u.exec(g)?.[0]; return letter ? `${letter.toUpperCase()}.` : ''; }).filter(Boolean).join('-'))
+    .filter(Boolean).join(' ');
+  return plainLine(`${family}${initials ? `, ${initials}` : ''}${parts.suffix ? `, ${parts.suffix}` : ''}`, 80);
 }
 
 /** "Family, Given" for a reference list's first name (an organisation as it is). */

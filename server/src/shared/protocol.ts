@@ -189,6 +189,11 @@ export interface PreviewCitation {
   reference: string;
   /** Its DOI, URL or arXiv page (http or https only). */
   url?: string;
+  /**
+   * The same in APA's shapes, for a draft whose `csl:` is an APA style: the names in parentheses
+   * ("Wang & Li") and in the text ("Wang and Li"), and the reference line.
+   */
+  apa: { names: string; namesInText: string; reference: string };
 }
 export const PreviewCitationsRequest = new RequestType<PreviewCitationsParams, (PreviewCitation | null)[], void>('litnotes/previewCitations');
 
