@@ -162,6 +162,11 @@ describe('citations in the markdown preview', () => {
     assert.match(html.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&'), /As \(Wang et al\., 2024a; see van der Berg & Wei, 2021, p\. 3\) show, van der Berg and Wei \(2021\) and \(2024b\) agree\./);
     const refs = [...html.matchAll(/<div class="litnotes-reference" id="([^"]+)">([^<]*)/g)].map((m) => m[2].replace(/&amp;/g, '&').replace(/\)\..*/, ').'));
     assert.deepStrictEqual(refs, ['van der Berg, A., & Wei, L. (2021).', 'Wang, F., Jiang, J., & Park, C. (2024a).', 'Wang, F., Yu, X., & Wu, Z. (2024b).'], 'sorted by author, the letters in the list\'s order');
+    const hostileText = '---\ncsl: apa.csl\n---\n\nSee [@hostile2023] and @hostile2023.\n';
+    engine.render(hostileText);
+    const hostileHtml = engine.render(hostileText);
+    assert.match(hostileHtml, /Attacker, E\. S\., Builder, B\./, 'the APA list is rendered');
+    assert.doesNotMatch(hostileHtml, /<(img|script)/i, 'an APA reference line is escaped as any other');
     assert.deepStrictEqual(['apa.csl', 'styles/apa-6th-edition.csl', 'APA', 'apa-numeric-superscript', 'apsa', 'chicago-author-date', undefined].map(isApaStyle), [true, true, true, false, false, false, false]);
   });
 
