@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { DigestPack, PackedDigestSource } from '../../server/src/model/packedDigest';
 import { describeTitle } from '../../server/src/model/keys';
+import { authorTokens } from '../../server/src/parse/authors';
 import type { PaperSource } from '../../server/src/parse/types';
 import { parseFile } from '../../server/src/parse/parseFile';
 import { range } from '../../server/src/util/text';
@@ -29,6 +30,7 @@ function assertReadsAlike(before: PaperSource, after: PaperSource, label: string
   const info = describeTitle(before.title);
   const p = after as PackedDigestSource;
   assert.deepStrictEqual([p.norm, p.baseKey, p.titleWords], [info.norm, info.baseKey, info.titleWords], `${label}: title details`);
+  assert.strictEqual(p.authorWords, authorTokens(before.authors).join(' '), `${label}: the authors' words for completion`);
   assert.deepStrictEqual(JSON.parse(JSON.stringify(after)), JSON.parse(JSON.stringify(before)), `${label}: written out as the plain entry`);
 }
 

@@ -64,6 +64,8 @@ function titleInfo(source: PaperSource, given?: TitleInfo): TitleInfo {
 const normOf = (s: PaperSource): string => (s instanceof PackedDigestSource ? s.norm : titleInfo(s).norm);
 const baseKeyOf = (s: PaperSource): string => (s instanceof PackedDigestSource ? s.baseKey : titleInfo(s).baseKey);
 const titleWordsOf = (s: PaperSource): string => (s instanceof PackedDigestSource ? s.titleWords : titleInfo(s).titleWords);
+/** A source's authors' words for completion (authorWords of its list, which a packed entry keeps made). */
+const authorWordsOf = (s: PaperSource): string => (s instanceof PackedDigestSource ? s.authorWords : authorWords(s.authors));
 
 /** An author list's words for completion matching, joined by spaces, made once per list. */
 function authorWords(authors: string[]): string {
@@ -839,7 +841,7 @@ class DigestPaper implements Paper {
   get definition(): Location { return { uri: this.source.uri, range: plainRange(this.source.keyRange ?? this.source.titleRange) }; }
   get match(): Paper['match'] {
     // Its key is lower case (see digestPaper), and it has no aliases.
-    return { key: this.key, aliases: NO_WORDS, titleWords: titleWordsOf(this.source), authorWords: authorWords(this.source.authors) };
+    return { key: this.key, aliases: NO_WORDS, titleWords: titleWordsOf(this.source), authorWords: authorWordsOf(this.source) };
   }
 }
 

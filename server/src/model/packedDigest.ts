@@ -1,5 +1,6 @@
 import type { PaperSource, StoredText, Text } from '../parse/types';
 import type { TitleInfo } from './keys';
+import { authorTokens } from '../parse/authors';
 import { range, Range } from '../util/text';
 
 /**
@@ -16,8 +17,8 @@ import { range, Range } from '../util/text';
  */
 
 /** Strings of every entry, in this order; then its lists' items (authors, code links, topics, keywords, organizations). */
-const TITLE = 0, NORM = 1, WORDS = 2, BASE_KEY = 3, ARXIV = 4, DOI = 5, URL = 6, ISSUED = 7, ABSTRACT = 8;
-const STRINGS = 9;
+const TITLE = 0, NORM = 1, WORDS = 2, BASE_KEY = 3, ARXIV = 4, DOI = 5, URL = 6, ISSUED = 7, ABSTRACT = 8, AUTHOR_WORDS = 9;
+const STRINGS = 10;
 
 /** Numbers of every entry, in this order. */
 const FLAGS = 0, YEAR = 1, START_LINE = 2, START_CHAR = 3, END_LINE = 4, END_CHAR = 5, ORDINAL = 6;
@@ -98,6 +99,8 @@ export class DigestPack {
       flags |= optional(s.arxiv, HAS_ARXIV) | optional(s.doi, HAS_DOI) | optional(s.url, HAS_URL) | optional(s.issued, HAS_ISSUED);
       const a = s.abstract;
       if (typeof a === 'string') { flags |= TEXT_ABSTRACT; add(a); } else add('');
+      // Completion's words for the authors, made once here: a list made at each read keeps nothing.
+      add(s.authors.length ? authorTokens(s.authors).join(' ') : '');
       if (a !== undefined && typeof a !== 'string') {
         flags |= STORED_ABSTRACT;
         numbers[n + STORE_FILE] = a.file; numbers[n + STORE_AT] = a.at; numbers[n + STORE_BYTES] = a.bytes;
@@ -177,6 +180,8 @@ export class PackedDigestSource implements PaperSource {
   get baseKey(): string { return this.pack.textOf(this.at, BASE_KEY); }
   get titleWords(): string { return this.pack.has(this.at, WORDS_ARE_NORM) ? this.norm : this.pack.textOf(this.at, WORDS); }
   get titleInfo(): TitleInfo { return { norm: this.norm, baseKey: this.baseKey, titleWords: this.titleWords }; }
+  /** Its authors' words for completion matching, joined by spaces (as the library makes them for a list). */
+  get authorWords(): string { return this.pack.textOf(this.at, AUTHOR_WORDS); }
   get titleRange(): Range {
     const p = this.pack, i = this.at;
     return range(p.number(i, START_LINE), p.number(i, START_CHAR), p.number(i, END_LINE), p.number(i, END_CHAR));
