@@ -29,7 +29,6 @@ const NUMBERS = LISTS + LIST_FIELDS.length;
 
 /** FLAGS bits: which optional values are there. */
 const HAS_YEAR = 1, HAS_ARXIV = 2, HAS_DOI = 4, HAS_URL = 8, STORED_ABSTRACT = 16, TEXT_ABSTRACT = 32, WORDS_ARE_NORM = 64, HAS_ISSUED = 128;
-const OPTIONAL_BIT: Record<number, number> = { [ARXIV]: HAS_ARXIV, [DOI]: HAS_DOI, [URL]: HAS_URL, [ISSUED]: HAS_ISSUED };
 /** A list count for a list that is not there (keywords, organizations: undefined is not empty). */
 const NO_LIST = -1;
 
@@ -166,8 +165,10 @@ export class DigestPack {
 
 /**
  * A packed digest entry (see DigestPack). Its lists are new arrays at each read, its range and its
- * abstract's place new objects; its strings are slices of the pack's text. toJSON gives the plain
- * entry, so that what writes one out writes its fields, not the pack.
+ * abstract's place new objects; its strings are slices of the pack's text. What only notes and
+ * bibliography entries have (a key, aliases, a body, where it was published…) it does not have: an
+ * entry with any of it is not packed. toJSON gives the plain entry, so that what writes one out
+ * writes its fields, not the pack.
  */
 export class PackedDigestSource implements PaperSource {
   constructor(private readonly pack: DigestPack, private readonly at: number) {}
@@ -194,10 +195,10 @@ export class PackedDigestSource implements PaperSource {
   get year(): number | undefined { return this.pack.has(this.at, HAS_YEAR) ? this.pack.number(this.at, YEAR) : undefined; }
   get digestDate(): string | undefined { return this.pack.date(this.at, DATE); }
   get dateRank(): string | undefined { return this.pack.date(this.at, RANK); }
-  get arxiv(): string | undefined { return this.optional(ARXIV); }
-  get doi(): string | undefined { return this.optional(DOI); }
-  get url(): string | undefined { return this.optional(URL); }
-  get issued(): string | undefined { return this.optional(ISSUED); }
+  get arxiv(): string | undefined { return this.optional(ARXIV, HAS_ARXIV); }
+  get doi(): string | undefined { return this.optional(DOI, HAS_DOI); }
+  get url(): string | undefined { return this.optional(URL, HAS_URL); }
+  get issued(): string | undefined { return this.optional(ISSUED, HAS_ISSUED); }
   get abstract(): Text | undefined {
     const p = this.pack, i = this.at;
     if (p.has(i, TEXT_ABSTRACT)) return p.textOf(i, ABSTRACT);
@@ -206,22 +207,8 @@ export class PackedDigestSource implements PaperSource {
     return stored;
   }
   get ordinal(): number { return this.pack.number(this.at, ORDINAL); }
-  // What only notes and bibliography entries have (an entry with any of them is not packed).
-  get key(): undefined { return undefined; }
-  get aliases(): undefined { return undefined; }
-  get keyRange(): undefined { return undefined; }
-  get summary(): undefined { return undefined; }
-  get body(): undefined { return undefined; }
-  get type(): undefined { return undefined; }
-  get container(): undefined { return undefined; }
-  get volume(): undefined { return undefined; }
-  get issue(): undefined { return undefined; }
-  get pages(): undefined { return undefined; }
-  get publisher(): undefined { return undefined; }
-  get files(): undefined { return undefined; }
-
-  private optional(k: number): string | undefined {
-    return this.pack.has(this.at, OPTIONAL_BIT[k]) ? this.pack.textOf(this.at, k) : undefined;
+  private optional(k: number, bit: number): string | undefined {
+    return this.pack.has(this.at, bit) ? this.pack.textOf(this.at, k) : undefined;
   }
 
   /** The entry as a plain object, with the fields it has (undefined ones left out). */
