@@ -176,10 +176,10 @@ function documentView(doc: CitingDocument, lookup: CitationLookup, env: RenderEn
   if (doc.numeric) {
     numbers = new Map(papers.map((p, i) => [p.paperKey, i + 1]));
   } else {
-    papers.sort(doc.apa ? byApaAuthor : byAuthor);
+    papers.sort((a, b) => shapeOf(a, doc).reference.localeCompare(shapeOf(b, doc).reference) || a.paperKey.localeCompare(b.paperKey));
     const alike = new Map<string, PreviewCitation[]>();
     for (const p of papers) {
-      const same = `${namesOf(p, doc)}\u0000${p.year}`;
+      const same = `${shapeOf(p, doc).names}\u0000${p.year}`;
       const group = alike.get(same);
       if (group) group.push(p); else alike.set(same, [p]);
     }
@@ -209,12 +209,11 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup, env: RenderEnv):
   }
   const { numbers, years } = documentView(meta.doc, lookup, env);
   const year = (p: PreviewCitation) => years.get(p.paperKey) ?? p.year;
-  const apa = meta.doc.apa;
   if (meta.inText) {
     const p = found[0];
     if (!p) return escapeHtml(meta.raw); // an @word no paper has, found out after it was read: as written
-    const names = apa ? p.apa.namesInText : p.names;
-    const text = numbers ? `${p.names} [${numbers.get(p.paperKey)}]` : `${names} (${year(p)})`;
+    // In the text every style (APA too) writes "and": "Wang and Li (2024)".
+    const text = numbers ? `${p.names} [${numbers.get(p.paperKey)}]` : `${p.names} (${year(p)})`;
     return `<a class="litnotes-citation" href="#${anchorOf(p.paperKey)}" title="${escapeHtml(p.title)}">${escapeHtml(text)}</a>`;
   }
   const parts = meta.items.map((item, i) => {
@@ -223,7 +222,7 @@ function renderCitation(meta: CiteMeta, lookup: CitationLookup, env: RenderEnv):
     const prefix = item.prefix ? `${item.prefix} ` : '';
     if (!p) return `${escapeHtml(prefix)}<span class="litnotes-missing" title="No paper in the library has this key">${escapeHtml(`${item.key}?`)}</span>${escapeHtml(suffix)}`;
     // APA puts a comma between the names and the year: "(Wang et al., 2024)".
-    const cited = numbers ? String(numbers.get(p.paperKey)) : item.suppressAuthor ? year(p) : apa ? `${p.apa.names}, ${year(p)}` : `${p.names} ${year(p)}`;
+    const cited = numbers ? String(numbers.get(p.paperKey)) : item.suppressAuthor ? year(p) : `${shapeOf(p, meta.doc).names}${meta.doc.apa ? ',' : ''} ${year(p)}`;
     return `${escapeHtml(prefix)}<a href="#${anchorOf(p.paperKey)}" title="${escapeHtml(p.title)}">${escapeHtml(cited)}</a>${escapeHtml(suffix)}`;
   });
   return numbers ? `<span class="litnotes-citation">[${parts.join(', ')}]</span>` : `<span class="litnotes-citation">(${parts.join('; ')})</span>`;
@@ -241,7 +240,7 @@ function appendReferences(state: MarkdownIt.StateCore, lookup: CitationLookup): 
   if (!doc) return;
   const style = frontMatterStyle(state.tokens[0]);
   doc.numeric = isNumericStyle(style);
-  doc.apa = !doc.numeric && isApaStyle(style);
+  doc.apa = isApaStyle(style);
   const cited = [...new Set(doc.keys)];
   const unseen = cited.filter((k) => lookup.get(k) === undefined);
   if (unseen.length) lookup.want(unseen);
@@ -271,24 +270,31 @@ function frontMatterStyle(first: { type: string; meta?: unknown } | undefined): 
  * sciences and engineering (a style file's own `citation-format` is not read).
  */
 export function isNumericStyle(style: string | undefined): boolean {
-  const name = style?.replace(/\\/g, '/').split('/').pop()?.replace(/\.csl$/i, '').toLowerCase();
+  const name = styleName(style);
   return !!name && NUMERIC_STYLES.test(name);
 }
 const NUMERIC_STYLES = /^(ieee.*|.*numeric.*|vancouver.*|nature.*|science|american-chemical-society.*|acs-.*|american-medical-association.*|ama|american-physics-society|american-institute-of-physics.*|aip|association-for-computing-machinery|acm-.*|springer-basic-brackets.*|springer-lecture-notes-in-computer-science.*|lncs|elsevier-with-titles.*|elsevier-without-titles|elsevier-vancouver|plos.*|bmj|the-lancet|lancet|pnas|proceedings-of-the-national-academy-of-sciences.*|biomed-central|bmc-.*|cell-numeric|national-library-of-medicine.*|royal-society-of-chemistry|multidisciplinary-digital-publishing-institute|mdpi|frontiers-medical-journals|iop-.*|optica|spie.*|jama|aps)$/;
 
 /** Whether a CSL style is APA's (`apa.csl`, `apa-6th-edition`, …), by its name: its citations and references have APA's shapes. */
 export function isApaStyle(style: string | undefined): boolean {
-  const name = style?.replace(/\\/g, '/').split('/').pop()?.replace(/\.csl$/i, '').toLowerCase();
+  const name = styleName(style);
   return !!name && /^apa(-.*)?$/.test(name) && !NUMERIC_STYLES.test(name);
+}
+
+/** A style's name as its file is called, without folder or `.csl`, in lower case ("ieee"). */
+function styleName(style: string | undefined): string | undefined {
+  return style?.replace(/\\/g, '/').split('/').pop()?.replace(/\.csl$/i, '').toLowerCase();
 }
 
 /** Pandoc's place for the reference list: an empty fenced div with the id `refs`. */
 const REFS_DIV = /^:{3,}\s*\{\s*#refs(\s+[^}]*)?\}\s*\n:{3,}\s*$/;
 
-const byAuthor = (a: PreviewCitation, b: PreviewCitation): number => a.reference.localeCompare(b.reference) || a.paperKey.localeCompare(b.paperKey);
-const byApaAuthor = (a: PreviewCitation, b: PreviewCitation): number => a.apa.reference.localeCompare(b.apa.reference) || a.paperKey.localeCompare(b.paperKey);
-/** The names an author-date citation of the document prints (what tells one author's papers of a year apart). */
-const namesOf = (p: PreviewCitation, doc: CitingDocument): string => (doc.apa ? p.apa.names : p.names);
+/**
+ * What a paper's author-date citation in parentheses and its reference line print in the document's
+ * style: APA's, or pandoc's default (Chicago author-date). The list is sorted by the line, and one
+ * author's papers of a year are told apart by the names.
+ */
+const shapeOf = (p: PreviewCitation, doc: CitingDocument): { names: string; reference: string } => (doc.apa ? p.apa : p);
 
 function renderReferences(meta: ReferencesMeta, lookup: CitationLookup, env: RenderEnv): string {
   const unseen = meta.keys.filter((key) => lookup.get(key) === undefined);
@@ -300,9 +306,8 @@ function renderReferences(meta: ReferencesMeta, lookup: CitationLookup, env: Ren
     const link = p.url ? ` <a href="${escapeHtml(p.url)}">${escapeHtml(p.url)}</a>` : '';
     const number = numbers ? `[${numbers.get(p.paperKey)}] ` : '';
     const lettered = years.get(p.paperKey);
-    const apa = meta.doc.apa;
-    const line = apa ? p.apa.reference : p.reference;
-    const reference = !lettered ? line : apa ? line.replace(` (${p.year}).`, ` (${lettered}).`) : line.replace(` ${withStop(p.year)}`, ` ${withStop(lettered)}`);
+    const line = shapeOf(p, meta.doc).reference;
+    const reference = !lettered ? line : meta.doc.apa ? line.replace(` (${p.year}).`, ` (${lettered}).`) : line.replace(` ${withStop(p.year)}`, ` ${withStop(lettered)}`);
     return `<div class="litnotes-reference" id="${anchorOf(p.paperKey)}">${number}${escapeHtml(reference)}${link}</div>\n`;
   });
   return `<section class="litnotes-references">\n${meta.heading ? '<h2>References</h2>\n' : ''}${items.join('')}</section>\n`;

@@ -56,8 +56,9 @@ describe('citations in the markdown preview', () => {
 
   it('the server gives APA\'s shapes too: "&" in parentheses, initials, up to 20 authors, the title first without authors', () => {
     const [kasa, two, journal, nola, many, kim, hostile] = previewCitations(library, ['kasa', 'two2021', 'journal2019', 'nola', 'many2020', 'kim2022', 'hostile2023']);
-    assert.deepStrictEqual(kasa?.apa, { names: 'Wang et al.', namesInText: 'Wang et al.', reference: 'Wang, F., Jiang, J., & Park, C. (2024). KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models.' });
-    assert.deepStrictEqual(two?.apa, { names: 'van der Berg & Wei', namesInText: 'van der Berg and Wei', reference: 'van der Berg, A., & Wei, L. (2021). A Paper of Two. arXiv:2101.00001.' });
+    assert.deepStrictEqual(kasa?.apa, { names: 'Wang et al.', reference: 'Wang, F., Jiang, J., & Park, C. (2024). KaSA: Knowledge-Aware Singular-Value Adaptation of Large Language Models.' });
+    assert.deepStrictEqual(two?.apa, { names: 'van der Berg & Wei', reference: 'van der Berg, A., & Wei, L. (2021). A Paper of Two. arXiv:2101.00001.' });
+    assert.strictEqual(two?.names, 'van der Berg and Wei', 'in the text APA writes "and", as `names` has it');
     assert.strictEqual(journal?.apa.reference, 'Ng, A. (2019). In a Journal. Journal of Tests, 3(2), 1–9.');
     assert.strictEqual(nola?.apa.reference, 'NOLA: Networks as Linear Combination of Low Rank Random Basis. (n.d.).');
     assert.strictEqual(many?.apa.reference, `${Array.from({ length: 19 }, (_, i) => `Family${i + 1}, G.`).join(', ')}, … Family22, G. (2020). A Paper of Many.`, 'more than 20 authors: the first 19, an ellipsis, the last');

@@ -26,7 +26,7 @@ export function previewCitations(library: Library, keys: readonly unknown[]): (P
 export function previewCitation(key: string, paper: Paper): PreviewCitation {
   const year = yearOf(paper);
   const title = plainLine(paper.title, 300);
-  const apa = { names: citedNames(paper, '&'), namesInText: citedNames(paper, 'and'), reference: apaReferenceLine(paper, year, title) };
+  const apa = { names: citedNames(paper, '&'), reference: apaReferenceLine(paper, year, title) };
   return { key, paperKey: paper.key, names: citedNames(paper), year, title, reference: referenceLine(paper, year, title), url: referenceUrl(paper), apa };
 }
 
@@ -41,7 +41,7 @@ export function citedNames(paper: Paper, and = 'and'): string {
 
 function familyOf(name: string, organizations?: readonly string[]): string {
   const parts = nameParts(name, organizations);
-  const family = 'literal' in parts ? parts.literal : [parts['non-dropping-particle'], parts.family].filter(Boolean).join(' ');
+  const family = 'literal' in parts ? parts.literal : familyName(parts);
   return plainLine(String(family ?? name), 60);
 }
 
@@ -60,11 +60,20 @@ function referenceLine(paper: Paper, year: string, title: string): string {
   if (authors) parts.push(`“${withStop(title)}”`);
   const container = paper.container ? plainLine(paper.container, 200) : '';
   const volume = paper.volume ? ` ${plainLine(paper.volume, 20)}${paper.issue ? ` (${plainLine(paper.issue, 20)})` : ''}` : '';
-  const pages = paper.pages ? `${container || volume ? ': ' : ''}${plainLine(paper.pages, 40).replace(/(\w)\s*-{1,3}\s*(?=\w)/g, '$1–')}` : '';
+  const pages = paper.pages ? `${container || volume ? ': ' : ''}${pageRange(paper.pages)}` : '';
   if (container || volume || pages) parts.push(withStop(`${container}${volume}${pages}`.trim()));
+  return [...parts, ...publisherAndArxiv(paper)].join(' ');
+}
+
+/** "1–9" for "1--9", "1 - 9". */
+const pageRange = (pages: string): string => plainLine(pages, 40).replace(/(\w)\s*-{1,3}\s*(?=\w)/g, '$1–');
+
+/** What ends a reference line in either style: a book's publisher (no container), the arXiv id. */
+function publisherAndArxiv(paper: Paper): string[] {
+  const parts: string[] = [];
   if (paper.publisher && !paper.container) parts.push(withStop(plainLine(paper.publisher, 100)));
   if (paper.arxiv) parts.push(`arXiv:${plainLine(paper.arxiv, 40)}.`);
-  return parts.join(' ');
+  return parts;
 }
 
 /** APA's listed authors: up to 20; of more, the first 19, an ellipsis and the last. */
@@ -73,7 +82,7 @@ const APA_LISTED = 20;
 /** "Wang, F., Jiang, J., & Park, C. (2024). Title. Container, 3(2), 1–9. arXiv:2409.01234." (APA 7, plain text.) */
 function apaReferenceLine(paper: Paper, year: string, title: string): string {
   const all = paper.authors;
-  const name = (a: string) => apaName(a, paper.organizations);
+  const name = (a: string) => invertedName(a, paper.organizations, true);
   const shown = (all.length > APA_LISTED ? all.slice(0, APA_LISTED - 1) : all).map(name);
   const authors = shown.length === 0 ? ''
     : all.length > APA_LISTED ? `${shown.join(', ')}, … ${name(all[all.length - 1])}`
@@ -82,32 +91,29 @@ function apaReferenceLine(paper: Paper, year: string, title: string): string {
   const parts = authors ? [`${withStop(authors)} (${year}).`, withStop(title)] : [`${withStop(title)} (${year}).`];
   const container = paper.container ? plainLine(paper.container, 200) : '';
   const volume = paper.volume ? `${plainLine(paper.volume, 20)}${paper.issue ? `(${plainLine(paper.issue, 20)})` : ''}` : '';
-  const pages = paper.pages ? plainLine(paper.pages, 40).replace(/(\w)\s*-{1,3}\s*(?=\w)/g, '$1–') : '';
-  const where = [container, volume, pages].filter(Boolean).join(', ');
+  const where = [container, volume, paper.pages ? pageRange(paper.pages) : ''].filter(Boolean).join(', ');
   if (where) parts.push(withStop(where));
-  if (paper.publisher && !paper.container) parts.push(withStop(plainLine(paper.publisher, 100)));
-  if (paper.arxiv) parts.push(`arXiv:${plainLine(paper.arxiv, 40)}.`);
-  return parts.join(' ');
+  return [...parts, ...publisherAndArxiv(paper)].join(' ');
 }
 
-/** "Family, G. G." for APA (an organisation as it is): each given name's initial, hyphenated ones each. */
-function apaName(name: string, organizations?: readonly string[]): string {
+/**
+ * "Family, Given" for a reference list's name (an organisation as it is); APA's "Family, G. G."
+ * with `initials`.
+ */
+function invertedName(name: string, organizations?: readonly string[], initials = false): string {
   const parts = nameParts(name, organizations);
   if ('literal' in parts || !parts.given) return familyOf(name, organizations);
-  const family = [parts['non-dropping-particle'], parts.family].filter(Boolean).join(' ');
-  const initials = parts.given.split(/\s+/).filter(Boolean)
-    .map((given) => given.split('-').map((g) => { const letter = /\p{L}/u.exec(g)?.[0]; return letter ? `${letter.toUpperCase()}.` : ''; }).filter(Boolean).join('-'))
-    .filter(Boolean).join(' ');
-  return plainLine(`${family}${initials ? `, ${initials}` : ''}${parts.suffix ? `, ${parts.suffix}` : ''}`, 80);
+  const given = initials ? initialsOf(parts.given) : parts.given;
+  return plainLine(`${familyName(parts)}${given ? `, ${given}` : ''}${parts.suffix ? `, ${parts.suffix}` : ''}`, 80);
 }
 
-/** "Family, Given" for a reference list's first name (an organisation as it is). */
-function invertedName(name: string, organizations?: readonly string[]): string {
-  const parts = nameParts(name, organizations);
-  if ('literal' in parts || !parts.given) return familyOf(name, organizations);
-  const family = [parts['non-dropping-particle'], parts.family].filter(Boolean).join(' ');
-  return plainLine(`${family}, ${parts.given}${parts.suffix ? `, ${parts.suffix}` : ''}`, 80);
-}
+/** "Y.-X. J." for "Yu-Xin Jean": each given name's initial, a hyphenated one's each. */
+const initialsOf = (given: string): string => given.split(/\s+/).filter(Boolean)
+  .map((name) => name.split('-').map((g) => { const letter = /\p{L}/u.exec(g)?.[0]; return letter ? `${letter.toUpperCase()}.` : ''; }).filter(Boolean).join('-'))
+  .filter(Boolean).join(' ');
+
+/** A person's family name with its particle ("van der Berg"). */
+const familyName = (parts: ReturnType<typeof nameParts>): string => [parts['non-dropping-particle'], parts.family].filter(Boolean).join(' ');
 
 /** The text with a full stop, unless it ends in one (or in ? or !). */
 const withStop = (text: string): string => (/[.?!…]$/.test(text) ? text : `${text}.`);

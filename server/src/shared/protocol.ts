@@ -191,9 +191,9 @@ export interface PreviewCitation {
   url?: string;
   /**
    * The same in APA's shapes, for a draft whose `csl:` is an APA style: the names in parentheses
-   * ("Wang & Li") and in the text ("Wang and Li"), and the reference line.
+   * ("Wang & Li"; in the text they read as `names`, "Wang and Li") and the reference line.
    */
-  apa: { names: string; namesInText: string; reference: string };
+  apa: { names: string; reference: string };
 }
 export const PreviewCitationsRequest = new RequestType<PreviewCitationsParams, (PreviewCitation | null)[], void>('litnotes/previewCitations');
 
