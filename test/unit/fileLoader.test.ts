@@ -8,6 +8,7 @@ import { FileLoader, inThreadLoader, WorkerFileLoader } from '../../server/src/i
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync } from '../../server/src/ingest/loadFile';
 import { noCounts, unwrittenRecords } from '../../server/src/ingest/parseCache';
 import type { PaperSource } from '../../server/src/parse/types';
+import { PackedDigestSource } from '../../server/src/model/packedDigest';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { FIXTURES, schedulingPolicyOf } from './helpers';
 import { closeTextStore, openTextStore, TextReader } from '../../server/src/runtime/textStore';
@@ -200,13 +201,16 @@ describe('the scan\'s file loaders', function () {
       assert.ok(stored.length > 5, 'abstracts arrive as places in the store');
       assert.ok(loaded.every((f) => (f.entry?.sources ?? []).every((s) => !(s.abstract instanceof Uint8Array))), 'never as bytes');
       const reader = new TextReader(store, (l) => assert.fail(l));
+      assert.ok(loaded.some((f) => f.entry?.sources.some((s) => s instanceof PackedDigestSource)), 'a digest\'s entries come packed, as its record keeps them');
       const readBack = (s: PaperSource) => {
-        const copy = { ...s };
+        const copy = { ...(s instanceof PackedDigestSource ? s.toJSON() : s) };
         for (const k of ['abstract', 'summary', 'body'] as const) if (copy[k] !== undefined) copy[k] = reader.text(copy[k]!);
         return copy;
       };
+      // A packed entry has its title's details itself (its record has none beside it).
+      const titlesOf = (f: LoadedFile) => f.titles?.map((t, i) => t ?? (f.entry!.sources[i] as PackedDigestSource).titleInfo);
       const json = (x: unknown) => JSON.parse(JSON.stringify(x));
-      assert.deepStrictEqual(json(loaded.map((f) => (f.entry ? { ...f, entry: { ...f.entry, sources: f.entry.sources.map(readBack) } } : f))), json(here));
+      assert.deepStrictEqual(json(loaded.map((f) => (f.entry ? { ...f, entry: { ...f.entry, sources: f.entry.sources.map(readBack) }, titles: titlesOf(f) } : f))), json(here));
       await warm.saveCacheBeforeExit(20000);
     } finally {
       closeTextStore(store);

@@ -2,7 +2,7 @@ import type { Stats } from 'fs';
 import { CacheStore, cacheFileName as nameInCache, checksum, openSealed, sealBytes, UnwrittenFiles } from '../runtime/cacheStore';
 import { loadedFileProblem } from '../parse/entryShape';
 import type { FileToLoad, LoadedFile } from './loadFile';
-import { decodeBody as decodeRecordBody, decodeSplitBody, encodeBody } from './recordBody';
+import { decodeBody as decodeRecordBody, decodeSplitBody, encodeBody, PackedProblem } from './recordBody';
 import type { StoredText } from '../parse/types';
 import { Slice } from '../runtime/scheduler';
 
@@ -68,8 +68,8 @@ export function writeRecordOrSay(config: ParseCacheConfig, record: CacheRecord, 
   if (err === undefined) unwritten.wrote(); else unwritten.failed(record.name, err);
 }
 
-/** 4: the header carries the body's checksum; 5: bibliographies; 6: long texts after the JSON; 7: sources written shorter (recordBody.ts); 8: a title's base key alone. */
-export const PARSE_CACHE_FORMAT = 8;
+/** 4: the header carries the body's checksum; 5: bibliographies; 6: long texts after the JSON; 7: sources written shorter (recordBody.ts); 8: a title's base key alone; 9: a digest's entries packed. */
+export const PARSE_CACHE_FORMAT = 9;
 
 
 /**
@@ -146,8 +146,8 @@ export function decodeBody(probe: { body: Uint8Array; tail?: Uint8Array | Stored
   let body: unknown;
   try {
     body = probe.tail ? decodeSplitBody(probe.body, probe.tail) : decodeRecordBody(probe.body, keepBytes);
-  } catch {
-    return { miss: true, problem: 'unreadable body' };
+  } catch (err) {
+    return { miss: true, problem: err instanceof PackedProblem ? err.message : 'unreadable body' };
   }
   const why = loadedFileProblem(body, uri);
   return why ? { miss: true, problem: why } : { hit: body as LoadedFile };

@@ -1,6 +1,8 @@
 import { STORE_MIN_LENGTH } from '../runtime/textStore';
 import { StoredRef } from '../parse/entryShape';
 import type { PaperSource, StoredText } from '../parse/types';
+import type { TitleInfo } from '../model/keys';
+import { DigestPack, ORDINAL_NUMBER, packable, PackedDigestSource } from '../model/packedDigest';
 import { range } from '../util/text';
 import type { LoadedFile } from './loadFile';
 
@@ -56,6 +58,19 @@ function compactSource(s: PaperSource, fileUri: string, previous: PaperSource | 
   return { compact: c, tailBytes };
 }
 
+/**
+ * Which of a digest's sources its record keeps packed (model/packedDigest.ts), or undefined for
+ * none: a digest's entries are most of a large library's records, and a warm start read each as
+ * a dozen JSON objects only to pack them on the server thread. A packed entry is read back as
+ * one (DigestPack.fromRecord), its texts a few long strings and its numbers bytes.
+ */
+function packsInRecord(loaded: LoadedFile): boolean[] | undefined {
+  const entry = loaded.entry!;
+  if (entry.kind !== 'digest' || loaded.titles?.length !== entry.sources.length) return undefined;
+  const packs = entry.sources.map((s) => (s.abstract === undefined || typeof s.abstract === 'string') && packable(s, entry.uri));
+  return packs.includes(true) ? packs : undefined;
+}
+
 export function encodeBody(loaded: LoadedFile): Buffer {
   // The long texts are written straight into the body: a bibliography's ten thousand abstracts,
   // each made into bytes of its own first, were ten megabytes more held while it was encoded.
@@ -64,13 +79,35 @@ export function encodeBody(loaded: LoadedFile): Buffer {
   const entry = loaded.entry;
   let body: unknown = loaded;
   if (entry) {
-    const sources = entry.sources.map((s, i) => {
-      const { compact, tailBytes: bytes } = compactSource(s, entry.uri, entry.sources[i - 1], texts);
+    const packs = packsInRecord(loaded);
+    const sources: Record<string, unknown>[] = [];
+    let previous: PaperSource | undefined;
+    for (let i = 0; i < entry.sources.length; i++) {
+      if (packs?.[i]) continue;
+      const { compact, tailBytes: bytes } = compactSource(entry.sources[i], entry.uri, previous, texts);
       tailBytes += bytes;
-      return compact;
-    });
-    const titles = loaded.titles?.map((t) => (t.titleWords === t.norm ? { ...t, titleWords: 0 } : t));
-    body = { ...loaded, entry: { ...entry, sources }, titles };
+      sources.push(compact);
+      previous = entry.sources[i];
+    }
+    let packed: unknown;
+    if (packs) {
+      // The packed entries' long abstracts follow the other sources' texts, each at the place its entry says.
+      const kept: PaperSource[] = [], infos: TitleInfo[] = [];
+      for (let i = 0; i < entry.sources.length; i++) {
+        if (!packs[i]) continue;
+        const s = entry.sources[i], abstract = s.abstract;
+        if (typeof abstract === 'string' && abstract.length >= STORE_MIN_LENGTH) {
+          const bytes = Buffer.byteLength(abstract, 'utf8');
+          kept.push({ ...s, abstract: { file: 0, at: tailBytes, bytes } });
+          texts.push(abstract);
+          tailBytes += bytes;
+        } else kept.push(s);
+        infos.push(loaded.titles![i]);
+      }
+      packed = DigestPack.forRecord(entry.uri, kept, infos).toRecord();
+    }
+    const titles = loaded.titles?.map((t, i) => (packs?.[i] ? null : t.titleWords === t.norm ? { ...t, titleWords: 0 } : t));
+    body = { ...loaded, entry: { ...entry, sources }, titles, packed };
   }
   // JSON.stringify never writes a raw newline, so the first one ends the JSON.
   const json = JSON.stringify(body);
@@ -106,12 +143,19 @@ export function splitBody(body: Uint8Array): { json: Uint8Array; tail: Uint8Arra
  * places in the store.
  */
 export function decodeSplitBody(json: Uint8Array, tail: Uint8Array | StoredText): unknown {
-  if (!(tail instanceof Uint8Array)) return decodeJson(json, tail.bytes, (at, length) => new StoredRef(tail.file, tail.at + at, length));
+  if (!(tail instanceof Uint8Array)) return decodeJson(json, tail.bytes, (at, length) => new StoredRef(tail.file, tail.at + at, length), tail);
   const bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
   return decodeJson(json, tail.length, (at, length) => bytes.toString('utf8', at, at + length));
 }
 
-function decodeJson(json: Uint8Array, tailLength: number, text: (at: number, length: number) => unknown): unknown {
+/** What is wrong with a record's packed entries (the record is not used). */
+export class PackedProblem extends Error {}
+
+/**
+ * `stored`: where the record's texts are in the text store, if they are (`text` gives references
+ * into it): then packed entries are read back packed, else as plain objects.
+ */
+function decodeJson(json: Uint8Array, tailLength: number, text: (at: number, length: number) => unknown, stored?: StoredText): unknown {
   const result: unknown = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'));
   const entry = (result as { entry?: { uri?: unknown; sources?: unknown } } | null)?.entry;
   const sources = entry?.sources;
@@ -143,5 +187,31 @@ function decodeJson(json: Uint8Array, tailLength: number, text: (at: number, len
       if (typeof t === 'object' && t !== null && t.titleWords === 0) t.titleWords = t.norm;
     }
   }
+  const packed = (result as { packed?: unknown }).packed;
+  if (packed !== undefined) {
+    delete (result as { packed?: unknown }).packed;
+    (entry as { sources: unknown[] }).sources = withPacked(entry!.uri as string, sources, packed, tailLength, text, stored, titles);
+  }
   return result;
+}
+
+/**
+ * The sources with a record's packed entries among them, each in its place (its ordinal); their
+ * titles (null in the record) from the pack when they are read back as plain objects.
+ */
+function withPacked(uri: string, sources: unknown[], packed: unknown, tailLength: number, text: (at: number, length: number) => unknown, stored: StoredText | undefined, titles: unknown): unknown[] {
+  const pack = DigestPack.fromRecord(uri, packed, tailLength, NO_ITEMS);
+  if (typeof pack === 'string') throw new PackedProblem(pack);
+  const entries: PaperSource[] = (stored && pack.storedEntries(stored)) || pack.plainEntries(text);
+  const all: unknown[] = new Array(sources.length + entries.length);
+  const place = (s: unknown, ordinal: unknown) => {
+    if (typeof ordinal !== 'number' || !Number.isInteger(ordinal) || ordinal < 0 || ordinal >= all.length || all[ordinal] !== undefined) throw new PackedProblem('a source is out of place');
+    all[ordinal] = s;
+  };
+  for (const s of sources) place(s, (s as { ordinal?: unknown } | null)?.ordinal);
+  for (let i = 0; i < entries.length; i++) {
+    place(entries[i], pack.number(i, ORDINAL_NUMBER));
+    if (!(entries[i] instanceof PackedDigestSource) && Array.isArray(titles)) titles[pack.number(i, ORDINAL_NUMBER)] = pack.titleInfoOf(i);
+  }
+  return all;
 }

@@ -194,8 +194,12 @@ export class Library {
     const withTitles = titles?.length === entry.sources.length;
     if (entry.kind === 'digest') {
       // Packed (model/packedDigest.ts); an entry that does not pack is shared and keeps its details as any source does.
-      const infos: TitleInfo[] = [];
-      for (let i = from; i < to; i++) infos.push(withTitles ? withSharedWords(titles[i]) : describeTitle(entry.sources[i].title));
+      // An entry its parse cache record kept packed comes packed, with no title details beside it.
+      const infos: (TitleInfo | undefined)[] = [];
+      for (let i = from; i < to; i++) {
+        const s = entry.sources[i];
+        infos.push(s instanceof PackedDigestSource ? undefined : withTitles ? withSharedWords(titles[i]) : describeTitle(s.title));
+      }
       DigestPack.packInPlace(entry.sources, from, to, entry.uri, infos, NO_WORDS);
       shareSourceValues(entry, from, to);
       for (let i = from; i < to; i++) if (!(entry.sources[i] instanceof PackedDigestSource)) titleInfo(entry.sources[i], infos[i - from]);

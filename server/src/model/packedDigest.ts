@@ -23,6 +23,8 @@ const STRINGS = 10;
 /** Numbers of every entry, in this order. */
 const FLAGS = 0, YEAR = 1, START_LINE = 2, START_CHAR = 3, END_LINE = 4, END_CHAR = 5, ORDINAL = 6;
 const STORE_FILE = 7, STORE_AT = 8, STORE_BYTES = 9, DATE = 10, RANK = 11, LISTS = 12;
+/** An entry's ordinal, as `DigestPack.number` reads it. */
+export const ORDINAL_NUMBER = ORDINAL;
 const LIST_FIELDS = ['authors', 'codeUrls', 'topics', 'keywords', 'organizations'] as const;
 type ListField = (typeof LIST_FIELDS)[number];
 const NUMBERS = LISTS + LIST_FIELDS.length;
@@ -31,6 +33,27 @@ const NUMBERS = LISTS + LIST_FIELDS.length;
 const HAS_YEAR = 1, HAS_ARXIV = 2, HAS_DOI = 4, HAS_URL = 8, STORED_ABSTRACT = 16, TEXT_ABSTRACT = 32, WORDS_ARE_NORM = 64, HAS_ISSUED = 128;
 /** A list count for a list that is not there (keywords, organizations: undefined is not empty). */
 const NO_LIST = -1;
+const OPTIONAL_LISTS = new Set<ListField>(['keywords', 'organizations']);
+const KNOWN_FLAGS = HAS_YEAR | HAS_ARXIV | HAS_DOI | HAS_URL | STORED_ABSTRACT | TEXT_ABSTRACT | WORDS_ARE_NORM | HAS_ISSUED;
+/** Numbers no entry has below zero. */
+const NON_NEGATIVE = [YEAR, START_LINE, START_CHAR, END_LINE, END_CHAR, ORDINAL];
+/** What an empty list of a pack made for a record reads as (one list, never changed). */
+const NO_ITEMS = Object.freeze([]) as unknown as string[];
+
+/** A pack as a parse cache record keeps it (DigestPack.toRecord). */
+export interface PackRecord { text: string; ends: string; first: string; numbers: string; dates: string[] }
+
+const base64Of = (a: Uint32Array | Int32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+/** The array whose bytes `b64` gives (in this machine's byte order, as written), or undefined. */
+function arrayOf<A extends Uint32Array | Int32Array>(b64: unknown, kind: { new (length: number): A }): A | undefined {
+  if (typeof b64 !== 'string') return undefined;
+  const bytes = Buffer.from(b64, 'base64');
+  if (bytes.length % 4 !== 0) return undefined;
+  const out = new kind(bytes.length / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
 
 /** Every field a packed entry holds; an entry with any other field set stays as it is. */
 const PACKED_FIELDS = new Set<string>(['kind', 'uri', 'title', 'titleRange', 'authors', 'year', 'digestDate', 'dateRank', 'arxiv', 'doi', 'url', 'codeUrls', 'abstract', 'topics', 'keywords', 'organizations', 'issued', 'ordinal']);
@@ -40,7 +63,7 @@ const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInt
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 /** Whether the entry packs: a digest entry of the packed fields, each of the type the pack keeps. */
-function packable(s: PaperSource, uri: string): boolean {
+export function packable(s: PaperSource, uri: string): boolean {
   if (s.kind !== 'digest' || s.uri !== uri || typeof s.title !== 'string') return false;
   for (const k in s) if (!PACKED_FIELDS.has(k) && (s as unknown as Record<string, unknown>)[k] !== undefined) return false;
   const start = s.titleRange?.start, end = s.titleRange?.end;
@@ -55,17 +78,22 @@ function packable(s: PaperSource, uri: string): boolean {
 
 /** The entries of one run of a digest's sources (see the top of this file). */
 export class DigestPack {
-  /** Every entry's texts, one after another. */
-  private readonly text: string;
-  /** Where each text ends in `text` (the first starts at 0). */
-  private readonly ends: Uint32Array;
-  /** Each entry's first text in `ends`. */
-  private readonly first: Uint32Array;
-  private readonly numbers: Int32Array;
-  /** The run's digest dates and date ranks, each once (an entry holds its place here). */
-  private readonly dates: string[];
+  private constructor(
+    readonly uri: string,
+    /** Every entry's texts, one after another. */
+    private readonly text: string,
+    /** Where each text ends in `text` (the first starts at 0). */
+    private readonly ends: Uint32Array,
+    /** Each entry's first text in `ends`. */
+    private readonly first: Uint32Array,
+    private readonly numbers: Int32Array,
+    /** The run's digest dates and date ranks, each once (an entry holds its place here). */
+    private readonly dates: string[],
+    private readonly empty: string[],
+  ) {}
 
-  private constructor(readonly uri: string, sources: readonly PaperSource[], infos: readonly TitleInfo[], private readonly empty: string[]) {
+  /** The pack of `sources` (each packable), `infos` their title details. */
+  private static of(uri: string, sources: readonly PaperSource[], infos: readonly TitleInfo[], empty: string[]): DigestPack {
     // Sized first: every entry's texts, then its lists' items (a start's worth of entries is packed
     // on the server thread, so this is written for speed: indexed loops, no array per entry).
     let segments = sources.length * STRINGS;
@@ -118,25 +146,121 @@ export class DigestPack {
       numbers[n + RANK] = dateIndex(s.dateRank);
       numbers[n + FLAGS] = flags;
     }
-    this.text = parts.join('');
-    this.ends = ends;
-    this.first = first;
-    this.numbers = numbers;
-    this.dates = dates;
+    return new DigestPack(uri, parts.join(''), ends, first, numbers, dates, empty);
   }
 
   /**
    * `sources[from..to)` with every entry that packs replaced by its packed form, in place; `infos`
-   * are their title details (TitleInfo), one per source of the range. Returns how many packed.
+   * are their title details (TitleInfo), one per source of the range (none: it is not packed here). Returns how many packed.
    * `empty` is what an empty list reads as (the library's one shared empty list).
    */
-  static packInPlace(sources: PaperSource[], from: number, to: number, uri: string, infos: readonly TitleInfo[], empty: string[]): number {
+  static packInPlace(sources: PaperSource[], from: number, to: number, uri: string, infos: readonly (TitleInfo | undefined)[], empty: string[]): number {
     const at: number[] = [];
-    for (let i = from; i < to; i++) if (packable(sources[i], uri)) at.push(i);
+    for (let i = from; i < to; i++) if (infos[i - from] && packable(sources[i], uri)) at.push(i);
     if (at.length === 0) return 0;
-    const pack = new DigestPack(uri, at.map((i) => sources[i]), at.map((i) => infos[i - from]), empty);
+    const pack = DigestPack.of(uri, at.map((i) => sources[i]), at.map((i) => infos[i - from]!), empty);
     for (let k = 0; k < at.length; k++) sources[at[k]] = new PackedDigestSource(pack, k);
     return at.length;
+  }
+
+  /**
+   * A pack of the entries a parse cache record keeps packed (ingest/recordBody.ts), each packable;
+   * `infos`, their title details. Stored abstracts are places in the record's texts (file 0).
+   */
+  static forRecord(uri: string, sources: readonly PaperSource[], infos: readonly TitleInfo[]): DigestPack {
+    return DigestPack.of(uri, sources, infos, NO_ITEMS);
+  }
+
+  /** Entry `i`'s title details. */
+  titleInfoOf(i: number): TitleInfo {
+    return new PackedDigestSource(this, i).titleInfo;
+  }
+
+  /** How many entries it holds. */
+  get size(): number { return this.first.length; }
+
+  /** The pack as a record keeps it: its texts as they are, its arrays as base64 of their bytes. */
+  toRecord(): PackRecord {
+    return { text: this.text, ends: base64Of(this.ends), first: base64Of(this.first), numbers: base64Of(this.numbers), dates: this.dates };
+  }
+
+  /**
+   * The pack a record kept (toRecord), or what is wrong with it: every count, range and place is
+   * checked, so that nothing read back can point outside the pack, its dates, or the record's
+   * `tailBytes` of texts (a record's checksum does not stop one written to mislead). Its stored
+   * abstracts are still places in those texts: see `stored` and `entries`.
+   */
+  static fromRecord(uri: string, r: unknown, tailBytes: number, empty: string[]): DigestPack | string {
+    const malformed = 'malformed packed entries';
+    if (typeof r !== 'object' || r === null) return malformed;
+    const rec = r as Record<string, unknown>;
+    const text = rec.text, dates = rec.dates;
+    const ends = arrayOf(rec.ends, Uint32Array), first = arrayOf(rec.first, Uint32Array), numbers = arrayOf(rec.numbers, Int32Array);
+    if (typeof text !== 'string' || !isStrings(dates) || !ends || !first || !numbers) return malformed;
+    const count = first.length;
+    if (count === 0 || numbers.length !== count * NUMBERS) return malformed;
+    let last = 0;
+    for (let k = 0; k < ends.length; k++) {
+      if (ends[k] < last) return malformed;
+      last = ends[k];
+    }
+    if (last !== text.length) return malformed;
+    let k = 0;
+    for (let i = 0; i < count; i++) {
+      const n = i * NUMBERS;
+      if (first[i] !== k) return malformed;
+      k += STRINGS;
+      for (let l = 0; l < LIST_FIELDS.length; l++) {
+        const items = numbers[n + LISTS + l];
+        if (items < (OPTIONAL_LISTS.has(LIST_FIELDS[l]) ? NO_LIST : 0)) return malformed;
+        if (items > 0) k += items;
+      }
+      if (k > ends.length) return malformed;
+      const flags = numbers[n + FLAGS];
+      if ((flags & ~KNOWN_FLAGS) !== 0 || ((flags & STORED_ABSTRACT) !== 0 && (flags & TEXT_ABSTRACT) !== 0)) return malformed;
+      for (const x of NON_NEGATIVE) if (numbers[n + x] < 0) return malformed;
+      for (const x of [DATE, RANK]) if (numbers[n + x] < -1 || numbers[n + x] >= dates.length) return malformed;
+      if ((flags & STORED_ABSTRACT) !== 0) {
+        const at = numbers[n + STORE_AT], bytes = numbers[n + STORE_BYTES];
+        if (numbers[n + STORE_FILE] !== 0 || at < 0 || bytes < 0 || at + bytes > tailBytes) return malformed;
+      }
+      const baseKey = first[i] + BASE_KEY;
+      if (ends[baseKey] === ends[baseKey - 1]) return 'a malformed title'; // every title has a base key
+    }
+    if (k !== ends.length) return malformed;
+    return new DigestPack(uri, text, ends, first, numbers, dates, empty);
+  }
+
+  /**
+   * Its entries, their stored abstracts moved to where the record's texts are in the text store
+   * (`texts`); undefined if one would be past what the pack can hold (then see plainEntries).
+   */
+  storedEntries(texts: StoredText): PackedDigestSource[] | undefined {
+    const numbers = this.numbers, count = this.size;
+    for (let i = 0; i < count; i++) {
+      if (this.has(i, STORED_ABSTRACT) && texts.at + numbers[i * NUMBERS + STORE_AT] > INT32_MAX) return undefined;
+    }
+    if (!isInt(texts.file)) return undefined;
+    const out: PackedDigestSource[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      if (this.has(i, STORED_ABSTRACT)) {
+        numbers[i * NUMBERS + STORE_FILE] = texts.file;
+        numbers[i * NUMBERS + STORE_AT] += texts.at;
+      }
+      out[i] = new PackedDigestSource(this, i);
+    }
+    return out;
+  }
+
+  /** Its entries as plain objects, each stored abstract as `text` gives the record's bytes at its place. */
+  plainEntries<T>(text: (at: number, bytes: number) => T): PaperSource[] {
+    const out: PaperSource[] = new Array(this.size);
+    for (let i = 0; i < this.size; i++) {
+      const plain = new PackedDigestSource(this, i).toJSON() as unknown as Record<string, unknown>;
+      if (this.has(i, STORED_ABSTRACT)) plain.abstract = text(this.number(i, STORE_AT), this.number(i, STORE_BYTES));
+      out[i] = plain as unknown as PaperSource;
+    }
+    return out;
   }
 
   /** Entry `i`'s text number `k` (of STRINGS and its lists' items). */

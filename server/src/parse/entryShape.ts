@@ -1,5 +1,6 @@
 import { MAX_KEY } from './citations';
 import type { StoredText } from './types';
+import { PackedDigestSource } from '../model/packedDigest';
 
 /**
  * The shape of a parse result (a LoadedFile), checked field by field: everything the library and
@@ -49,7 +50,8 @@ export function loadedFileProblem(x: unknown, uri: string): string | undefined {
   if (!optional(e.bibliographyRanges, (r) => Array.isArray(r) && r.every(isRange) && r.length === (e.bibliographies as unknown[] | undefined)?.length)) return 'malformed entry';
   if (!Array.isArray(e.sources) || !Array.isArray(e.problems) || !Array.isArray(e.citations) || !optional(e.searchHash, isString)) return 'malformed entry';
   for (const [i, s] of e.sources.entries()) {
-    const why = sourceProblem(s, uri) ?? (s.ordinal === i ? undefined : 'a source is out of place');
+    // A packed entry was checked as its pack was read (model/packedDigest.ts: fromRecord); no JSON can make one.
+    const why = (s instanceof PackedDigestSource ? undefined : sourceProblem(s, uri)) ?? (s.ordinal === i ? undefined : 'a source is out of place');
     if (why) return why;
   }
   for (const p of e.problems) {
@@ -60,7 +62,8 @@ export function loadedFileProblem(x: unknown, uri: string): string | undefined {
   }
   const titles = x.titles;
   if (!Array.isArray(titles) || titles.length !== e.sources.length) return 'titles do not match sources';
-  for (const t of titles) {
+  for (const [i, t] of titles.entries()) {
+    if (t === null && e.sources[i] instanceof PackedDigestSource) continue; // it has its title's details
     if (!isObject(t) || !isString(t.norm) || !isString(t.baseKey) || !t.baseKey || !isString(t.titleWords)) return 'a malformed title';
   }
   return undefined;
