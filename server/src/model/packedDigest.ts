@@ -188,7 +188,7 @@ export class DigestPack {
    * The pack a record kept (toRecord), or what is wrong with it: every count, range and place is
    * checked, so that nothing read back can point outside the pack, its dates, or the record's
    * `tailBytes` of texts (a record's checksum does not stop one written to mislead). Its stored
-   * abstracts are still places in those texts: see `stored` and `entries`.
+   * abstracts are still places in those texts: see storedEntries and plainEntries.
    */
   static fromRecord(uri: string, r: unknown, tailBytes: number, empty: string[]): DigestPack | string {
     const malformed = 'malformed packed entries';
