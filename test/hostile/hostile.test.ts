@@ -5,6 +5,7 @@ import { assertInertMarkdown } from '../unit/helpers';
 import { LspClient } from '../support/lspClient';
 import { eventually } from '../support/eventually';
 import { setFilesIn, setFilesOpenBy } from '../support/cacheFiles';
+import { sealBytes } from '../../server/src/runtime/cacheStore';
 import { assertGoodNoteThere, DRAFT, hostileRun, rows, serve, table, Workspace } from './harness';
 
 /**
@@ -192,6 +193,65 @@ describe('hostile input and faults', function () {
       }
       await assertGoodNoteThere(client, w);
       record('`<img onerror>`, `<script>`, `command:` and `javascript:` links, an RTL override, markdown blocks in titles and abstracts of notes and of a Daily Papers page saved as HTML (hover)', payloads.length * 2, probe.stop(), 'no raw HTML, no live link, no block markdown in the hover');
+    });
+  });
+
+  it('cache records whose packed digest entries mislead, under a valid checksum, are parsed again', async () => {
+    const w = new Workspace();
+    const sample = fs.readFileSync(path.join(__dirname, '../../../test/fixtures/library/digests/daily-papers-sep-8.txt'), 'utf8');
+    // Each digest's record gets one lie about its pack, then a checksum that matches it.
+    const lies: Record<string, (numbers: Int32Array, packed: Record<string, unknown>) => void> = {
+      'an abstract past the record\'s texts': (n) => { n[8] = 1 << 30; },
+      'a date that is not there': (n) => { n[10] = 1000; },
+      'two entries in one place': (n) => { n[17 + 6] = n[6]; },
+      'texts longer than the pack\'s text': (_n, packed) => { packed.text = (packed.text as string).slice(0, 10); },
+      'a list of a negative length': (n) => { n[12] = -7; },
+    };
+    const names = Object.keys(lies);
+    names.forEach((_, i) => w.write(`digests/day-${i}.txt`, sample));
+    const first = await serve(w);
+    let before: { papers: { key: string }[] };
+    let kasa: unknown;
+    try {
+      await first.client.fullTextReady(120000);
+      before = await first.client.request('litnotes/list', { limit: 20000 });
+      kasa = await first.client.request('litnotes/paper', { key: before.papers.find((p) => /kasa/i.test(p.key))!.key });
+    } finally {
+      first.probe.stop();
+      await first.client.stop();
+    }
+    const parsedDir = path.join(w.storage, 'parsed');
+    let lied = 0;
+    for (const name of fs.readdirSync(parsedDir)) {
+      const file = path.join(parsedDir, name);
+      const data = fs.readFileSync(file);
+      const headerEnd = data.indexOf(0x0a);
+      const header = JSON.parse(data.toString('utf8', 0, headerEnd));
+      const at = /digests\/day-(\d+)\.txt$/.exec(header.uri)?.[1];
+      if (at === undefined) continue;
+      const body = data.subarray(headerEnd + 1);
+      const jsonEnd = body.indexOf(0x0a);
+      const json = JSON.parse(body.toString('utf8', 0, jsonEnd));
+      assert.ok(json.packed, `${header.uri}: its entries are packed`);
+      const numbers = new Int32Array(new Uint8Array(Buffer.from(json.packed.numbers, 'base64')).buffer);
+      lies[names[Number(at)]](numbers, json.packed);
+      json.packed.numbers = Buffer.from(numbers.buffer).toString('base64');
+      const { sum: _sum, ...rest } = header;
+      fs.writeFileSync(file, sealBytes(rest, Buffer.concat([Buffer.from(JSON.stringify(json)), body.subarray(jsonEnd)])));
+      lied++;
+    }
+    assert.strictEqual(lied, names.length, 'every digest had a record');
+    await hostileRun(w, async (client, probe) => {
+      await client.fullTextReady(120000);
+      assert.deepStrictEqual(await client.request('litnotes/list', { limit: 20000 }), before, 'the same papers as before');
+      const log = client.logs.join('\n');
+      for (let i = 0; i < names.length; i++) {
+        assert.match(log, new RegExp(`digests/day-${i}\\.txt: its cached parse was unusable \\((malformed packed entries|a source is out of place)\\)`), names[i]);
+      }
+      const again = await client.request<{ abstract?: string }>('litnotes/paper', { key: before.papers.find((p) => /kasa/i.test(p.key))!.key });
+      assert.match(again.abstract ?? '', /Knowledge-aware Singular-value Adaptation/, 'a digest paper\'s abstract reads back');
+      assert.deepStrictEqual(again, kasa, 'the paper as before');
+      record(`parse cache records of digests whose packed entries lie under a valid checksum (${names.join('; ')})`, names.length, probe.stop(), 'each digest parsed again, saying why; the same papers and abstracts');
     });
   });
 
