@@ -108,6 +108,16 @@ describe('note schemas', () => {
     assert.strictEqual(note('notes/cpp.md', 'We use std::vector for the buffers.\n').summary, 'We use std::vector for the buffers.');
   });
 
+  it('Dataview inline fields for the abstract and the summary (`Abstract::`, `Summary::`, `TLDR::`), where nothing else gives one', () => {
+    const n = note('notes/field.md', '---\ncitekey: f2024\n---\n**Summary**:: Adapts LoRA with singular values.\nAbstract:: We propose KaSA.\n\nMy own first paragraph.\n');
+    assert.deepStrictEqual([n.summary, n.abstract], ['Adapts LoRA with singular values.', 'We propose KaSA.']);
+    assert.strictEqual(note('notes/tldr.md', '- TL;DR:: not a field (a key of letters, digits, spaces)\n- TLDR:: One line.\n\nProse.\n').summary, 'One line.');
+    // The front matter, a Summary section or callout still win; without a field the first paragraph is the summary, as before.
+    const fm = note('notes/fm.md', '---\ncitekey: g2024\nabstract: From the front matter.\n---\nAbstract:: From the body.\nSummary:: From a field.\n\n## Summary\n\nFrom a section.\n');
+    assert.deepStrictEqual([fm.abstract, fm.summary], ['From the front matter.', 'From a section.']);
+    assert.strictEqual(note('notes/plain.md', 'Status:: read\n\nThe first paragraph.\n').summary, 'The first paragraph.');
+  });
+
   it('key fields: citationKey, key, id; TL;DR section as summary', () => {
     for (const field of ['citationKey', 'key', 'id']) {
       assert.strictEqual(note('notes/a.md', `---\n${field}: smith2020\n---\n`).key, 'smith2020');

@@ -126,8 +126,9 @@ export function parseNote(uri: string, text: string, options: NoteOptions): Pars
 
   const aliases = parseAliases(data.aliases ?? data.alias, key);
   const files = noteDocuments(DOCUMENT_FIELDS.map((f) => data[f]), fm.body, uri);
-  const abstractField = scalar(data.abstract) ?? scalar(work.abstract) ?? calloutText(bodyLines, 'abstract');
-  const summary = findSection(bodyLines) ?? calloutText(bodyLines, 'summary') ?? firstParagraph(bodyLines);
+  const abstractField = scalar(data.abstract) ?? scalar(work.abstract) ?? calloutText(bodyLines, 'abstract') ?? inlineValue('abstract');
+  // A summary field (`Summary:: …`) before the first paragraph, which skips a paragraph of fields.
+  const summary = findSection(bodyLines) ?? calloutText(bodyLines, 'summary') ?? inlineValue('summary', 'tldr') ?? firstParagraph(bodyLines);
   let topics = unique([...parseTopics(data.tags ?? data.topics ?? data.keywords ?? work.tags), ...bodyTags(bodyLines)]).slice(0, 50);
   if (topics.length === 0) topics = folderTopic(options.relativePath);
 
