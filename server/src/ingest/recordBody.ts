@@ -2,7 +2,7 @@ import { STORE_MIN_LENGTH } from '../runtime/textStore';
 import { StoredRef } from '../parse/entryShape';
 import type { PaperSource, StoredText } from '../parse/types';
 import type { TitleInfo } from '../model/keys';
-import { DigestPack, ORDINAL_NUMBER, packable, PackedDigestSource } from '../model/packedDigest';
+import { DigestPack, packable, PackedDigestSource } from '../model/packedDigest';
 import { range } from '../util/text';
 import type { LoadedFile } from './loadFile';
 
@@ -39,15 +39,20 @@ const NEWLINE = 0x0a;
  * - a title's words (`titles`) are 0 when they are its normalized title.
  * Decoding puts each back; anything else is left as it is, for the shape check to report.
  */
+/** A text long enough to follow the JSON is added to `texts`: its length in bytes, else 0. */
+function toTail(text: unknown, texts: string[]): number {
+  if (typeof text !== 'string' || text.length < STORE_MIN_LENGTH) return 0;
+  texts.push(text);
+  return Buffer.byteLength(text, 'utf8');
+}
+
 function compactSource(s: PaperSource, fileUri: string, previous: PaperSource | undefined, texts: string[]): { compact: Record<string, unknown>; tailBytes: number } {
   const c: Record<string, unknown> = { ...s };
   let tailBytes = 0;
   for (const k of LONG_TEXTS) {
-    const text = s[k];
-    if (typeof text !== 'string' || text.length < STORE_MIN_LENGTH) continue;
-    const bytes = Buffer.byteLength(text, 'utf8');
+    const bytes = toTail(s[k], texts);
+    if (!bytes) continue;
     c[k] = -bytes;
-    texts.push(text);
     tailBytes += bytes;
   }
   if (s.uri === fileUri) c.uri = 0;
@@ -95,16 +100,12 @@ export function encodeBody(loaded: LoadedFile): Buffer {
       const kept: PaperSource[] = [], infos: TitleInfo[] = [];
       for (let i = 0; i < entry.sources.length; i++) {
         if (!packs[i]) continue;
-        const s = entry.sources[i], abstract = s.abstract;
-        if (typeof abstract === 'string' && abstract.length >= STORE_MIN_LENGTH) {
-          const bytes = Buffer.byteLength(abstract, 'utf8');
-          kept.push({ ...s, abstract: { file: 0, at: tailBytes, bytes } });
-          texts.push(abstract);
-          tailBytes += bytes;
-        } else kept.push(s);
+        const s = entry.sources[i], bytes = toTail(s.abstract, texts);
+        kept.push(bytes ? { ...s, abstract: { file: 0, at: tailBytes, bytes } } : s);
+        tailBytes += bytes;
         infos.push(loaded.titles![i]);
       }
-      packed = DigestPack.forRecord(entry.uri, kept, infos).toRecord();
+      packed = DigestPack.of(entry.uri, kept, infos, NO_ITEMS).toRecord();
     }
     const titles = loaded.titles?.map((t, i) => (packs?.[i] ? null : t.titleWords === t.norm ? { ...t, titleWords: 0 } : t));
     body = { ...loaded, entry: { ...entry, sources }, titles, packed };
@@ -210,8 +211,9 @@ function withPacked(uri: string, sources: unknown[], packed: unknown, tailLength
   };
   for (const s of sources) place(s, (s as { ordinal?: unknown } | null)?.ordinal);
   for (let i = 0; i < entries.length; i++) {
-    place(entries[i], pack.number(i, ORDINAL_NUMBER));
-    if (!(entries[i] instanceof PackedDigestSource) && Array.isArray(titles)) titles[pack.number(i, ORDINAL_NUMBER)] = pack.titleInfoOf(i);
+    const e = entries[i];
+    place(e, e.ordinal);
+    if (!(e instanceof PackedDigestSource) && Array.isArray(titles)) titles[e.ordinal] = pack.titleInfoOf(i);
   }
   return all;
 }

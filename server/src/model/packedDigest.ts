@@ -23,8 +23,6 @@ const STRINGS = 10;
 /** Numbers of every entry, in this order. */
 const FLAGS = 0, YEAR = 1, START_LINE = 2, START_CHAR = 3, END_LINE = 4, END_CHAR = 5, ORDINAL = 6;
 const STORE_FILE = 7, STORE_AT = 8, STORE_BYTES = 9, DATE = 10, RANK = 11, LISTS = 12;
-/** An entry's ordinal, as `DigestPack.number` reads it. */
-export const ORDINAL_NUMBER = ORDINAL;
 const LIST_FIELDS = ['authors', 'codeUrls', 'topics', 'keywords', 'organizations'] as const;
 type ListField = (typeof LIST_FIELDS)[number];
 const NUMBERS = LISTS + LIST_FIELDS.length;
@@ -37,8 +35,8 @@ const OPTIONAL_LISTS = new Set<ListField>(['keywords', 'organizations']);
 const KNOWN_FLAGS = HAS_YEAR | HAS_ARXIV | HAS_DOI | HAS_URL | STORED_ABSTRACT | TEXT_ABSTRACT | WORDS_ARE_NORM | HAS_ISSUED;
 /** Numbers no entry has below zero. */
 const NON_NEGATIVE = [YEAR, START_LINE, START_CHAR, END_LINE, END_CHAR, ORDINAL];
-/** What an empty list of a pack made for a record reads as (one list, never changed). */
-const NO_ITEMS = Object.freeze([]) as unknown as string[];
+/** Numbers that are a place in the pack's dates, or -1. */
+const DATE_PLACES = [DATE, RANK];
 
 /** A pack as a parse cache record keeps it (DigestPack.toRecord). */
 export interface PackRecord { text: string; ends: string; first: string; numbers: string; dates: string[] }
@@ -92,8 +90,12 @@ export class DigestPack {
     private readonly empty: string[],
   ) {}
 
-  /** The pack of `sources` (each packable), `infos` their title details. */
-  private static of(uri: string, sources: readonly PaperSource[], infos: readonly TitleInfo[], empty: string[]): DigestPack {
+  /**
+   * The pack of `sources` (each packable), `infos` their title details, `empty` what an empty list
+   * reads as. For a parse cache record (ingest/recordBody.ts), stored abstracts are places in the
+   * record's texts (file 0).
+   */
+  static of(uri: string, sources: readonly PaperSource[], infos: readonly TitleInfo[], empty: string[]): DigestPack {
     // Sized first: every entry's texts, then its lists' items (a start's worth of entries is packed
     // on the server thread, so this is written for speed: indexed loops, no array per entry).
     let segments = sources.length * STRINGS;
@@ -163,14 +165,6 @@ export class DigestPack {
     return at.length;
   }
 
-  /**
-   * A pack of the entries a parse cache record keeps packed (ingest/recordBody.ts), each packable;
-   * `infos`, their title details. Stored abstracts are places in the record's texts (file 0).
-   */
-  static forRecord(uri: string, sources: readonly PaperSource[], infos: readonly TitleInfo[]): DigestPack {
-    return DigestPack.of(uri, sources, infos, NO_ITEMS);
-  }
-
   /** Entry `i`'s title details. */
   titleInfoOf(i: number): TitleInfo {
     return new PackedDigestSource(this, i).titleInfo;
@@ -219,7 +213,7 @@ export class DigestPack {
       const flags = numbers[n + FLAGS];
       if ((flags & ~KNOWN_FLAGS) !== 0 || ((flags & STORED_ABSTRACT) !== 0 && (flags & TEXT_ABSTRACT) !== 0)) return malformed;
       for (const x of NON_NEGATIVE) if (numbers[n + x] < 0) return malformed;
-      for (const x of [DATE, RANK]) if (numbers[n + x] < -1 || numbers[n + x] >= dates.length) return malformed;
+      for (const x of DATE_PLACES) if (numbers[n + x] < -1 || numbers[n + x] >= dates.length) return malformed;
       if ((flags & STORED_ABSTRACT) !== 0) {
         const at = numbers[n + STORE_AT], bytes = numbers[n + STORE_BYTES];
         if (numbers[n + STORE_FILE] !== 0 || at < 0 || bytes < 0 || at + bytes > tailBytes) return malformed;
