@@ -39,6 +39,8 @@ describe('citations in the markdown preview', () => {
     state.line = state.src.slice(0, close + 5).split('\n').length - 1;
     return true;
   });
+  /** The preview as VS Code's engine runs it on a document with front matter. */
+  const withFrontMatter = (lookup: CitationLookup) => new MarkdownIt().use(frontMatter).use(citationPreviewPlugin, lookup);
 
   it('the server gives the names and year an author-date citation prints, and the reference line; null for an unknown key', () => {
     const [kasa, two, nola, hostile, none, journal] = previewCitations(library, ['kasa', 'two2021', 'nola', 'hostile2023', 'nosuchkey2099', 'journal2019']);
@@ -142,7 +144,7 @@ describe('citations in the markdown preview', () => {
 
   it('a draft whose csl: names a numeric style (front matter as VS Code\'s engine reads it) gets numbers in the order first cited, and a numbered list', () => {
     const lookup = lookupOf();
-    const engine = new MarkdownIt().use(frontMatter).use(citationPreviewPlugin, lookup);
+    const engine = withFrontMatter(lookup);
     const text = '---\ntitle: Draft\ncsl: styles/ieee.csl\n---\n\nAs [@two2021; @kasa, p. 3] and @jiang2024kasa show; [@nosuchkey2099].\n';
     engine.render(text);
     const html = engine.render(text);
@@ -156,7 +158,7 @@ describe('citations in the markdown preview', () => {
 
   it('a draft whose csl: names an APA style gets APA\'s citations and reference list: a comma before the year, "&" in parentheses, letters as (2024a)', () => {
     const lookup = lookupOf();
-    const engine = new MarkdownIt().use(frontMatter).use(citationPreviewPlugin, lookup);
+    const engine = withFrontMatter(lookup);
     const text = '---\ncsl: apa.csl\n---\n\nAs [@kasa; see @two2021, p. 3] show, @two2021 and [-@wangOther2024] agree.\n';
     engine.render(text);
     const html = engine.render(text);
