@@ -36,7 +36,8 @@ describe('phrase extraction', () => {
     const cases = ["The model's reward models don't drift.", 'see https://x.org/a-b?c=d, then', 'Café naïve façade', 'x(y)z [1] {2} "q" “r”',
       'Ünïcödé before HTTPS://Ü.de/ä, after', 'two http://a.b/c and https://d.e/f - g', 'ends with https://x.y/z', 'glued xhttps://x.y/z word',
       'http://a.b', 'http:// alone', 'HtTpS://MiXeD.case/x y', 'HTTP://A.B', 'httpx://not a url', 'https:/one-slash', 'http://\tafter',
-      'https://', 'tab\tsep\rcr -\nnext', '', 'a lone \ud800 surrogate', 'x\u2009-\u2009y α-β 日本語 ﬁne'];
+      'https://', 'tab\tsep\rcr -\nnext', '', 'a lone \ud800 surrogate', 'x\u2009-\u2009y α-β 日本語 ﬁne',
+      'a -https://x.y/z b', "model'https://x.y", 'https://a.b/http://c.d e', 'http://a.b https://c.d', 'title: subtitle', 'x://y http:/ ://'];
     const encoder = new TextEncoder();
     const table = new WordTable();
     for (const c of cases) {
@@ -44,7 +45,10 @@ describe('phrase extraction', () => {
       const before = encoder.encode('http://x.y before ');
       const bytes = encoder.encode(`http://x.y before ${c} after https://z`);
       const end = before.length + encoder.encode(c).length;
+      const sent = bytes.slice();
       const got = Array.from(tokenizeUtf8(bytes, before.length, end, table), (id) => (id === 0 ? '|' : table.words[id]));
+      // The batch's bytes are shared with the placing helper: read, never written.
+      assert.deepStrictEqual(bytes, sent, `bytes unchanged: ${c}`);
       // A lone surrogate cannot be UTF-8: it arrives as U+FFFD.
       assert.deepStrictEqual(got, referenceTokens(c.replace(/[\ud800-\udfff]/g, '\ufffd')), c);
     }

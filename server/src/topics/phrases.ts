@@ -115,9 +115,8 @@ export class WordTable {
  */
 export function tokenize(text: string, table: WordTable): Uint32Array {
   const ascii = asciiBytes(text);
-  if (!ascii) return scanWords(textScratch, 0, foldedBytes(text), table);
-  blankUrls(ascii.bytes, ascii.length);
-  return scanWords(ascii.bytes, 0, ascii.length, table);
+  if (!ascii) return wordsOutsideUrls(textScratch, 0, foldedBytes(text), table);
+  return wordsOutsideUrls(ascii.bytes, 0, ascii.length, table);
 }
 
 const utf8 = new TextDecoder();
@@ -128,32 +127,72 @@ const utf8 = new TextDecoder();
  * other text is decoded first (a lone surrogate was sent as U+FFFD, which tokenizes alike).
  */
 export function tokenizeUtf8(bytes: Uint8Array, start: number, end: number, table: WordTable): Uint32Array {
-  // A URL needs "://": text without a colon is read in place, with nothing to blank.
-  let colon = false;
+  // A URL needs "://": text without one is read with nothing to leave out.
+  let url = -1;
   for (let i = start; i < end; i++) {
     const b = bytes[i];
     if (b >= 128) return tokenize(utf8.decode(bytes.subarray(start, end)), table);
-    if (b === 58) colon = true;
+    if (b === 58 /* : */ && url < 0 && bytes[i + 1] === 47 && bytes[i + 2] === 47) url = i;
   }
-  if (!colon) return scanWords(bytes, start, end, table);
-  const n = end - start;
-  scratchFor(n).set(bytes.subarray(start, end));
-  blankUrls(textScratch, n);
-  return scanWords(textScratch, 0, n, table);
+  return url < 0 ? scanWords(bytes, start, end, table) : wordsOutsideUrls(bytes, start, end, table, url);
 }
 
-/** The word ids of bytes[from, n) (see tokenize). */
+/**
+ * The word ids of bytes[from, n), each URL (`https?://` and what follows up to a space, in any
+ * case) a break, as if it were " . ": the text between URLs is scanned, the URLs are not (nor
+ * copied, nor written over: the topics worker's text is shared with its helper). `colon`: where
+ * to start looking for the first URL's "://".
+ */
+function wordsOutsideUrls(bytes: Uint8Array, from: number, n: number, table: WordTable, colon = from): Uint32Array {
+  let w = openText(n - from);
+  const first = w;
+  let at = from;
+  for (let c = colon; c + 3 < n; c++) {
+    if (bytes[c] !== 58 /* : */ || bytes[c + 1] !== 47 /* / */ || bytes[c + 2] !== 47 || IS_BLANK[bytes[c + 3]]) continue;
+    // "http" or "https" just before it, in either case ((c | 32) is the lower-case letter), and not
+    // inside a URL already left out.
+    const s = c - 5 >= at && (bytes[c - 1] | 32) === 115 /* s */ && isHttp(bytes, c - 5) ? c - 5 : c - 4 >= at && isHttp(bytes, c - 4) ? c - 4 : -1;
+    if (s < 0) continue;
+    let e = c + 3;
+    while (e < n && !IS_BLANK[bytes[e]]) e++;
+    w = scanInto(bytes, at, s, first, w, table);
+    if (w > first && block[w - 1] !== 0) block[w++] = 0;
+    at = e;
+    c = e - 1;
+  }
+  return closeText(first, scanInto(bytes, at, n, first, w, table));
+}
+
+const isHttp = (bytes: Uint8Array, i: number) => (bytes[i] | 32) === 104 /* h */ && (bytes[i + 1] | 32) === 116 && (bytes[i + 2] | 32) === 116 && (bytes[i + 3] | 32) === 112;
+
+/** The word ids of bytes[from, n) (see tokenize), there being no URL in them. */
 function scanWords(bytes: Uint8Array, from: number, n: number, table: WordTable): Uint32Array {
-  // Written straight into the current block (see below). A text has fewer words than characters,
-  // so room for its length + 1 ids is enough.
-  const room = n - from + 1;
+  const first = openText(n - from);
+  return closeText(first, scanInto(bytes, from, n, first, first, table));
+}
+
+/**
+ * Makes room in the current block (see below) for a text of `length` bytes, which has fewer words
+ * than characters, so that its length + 1 ids are enough; returns where its ids start.
+ */
+function openText(length: number): number {
+  const room = length + 1;
   if (blockUsed + room > block.length) {
     block = new Uint32Array(Math.max(BLOCK_SIZE, room));
     blockUsed = 0;
   }
+  return blockUsed;
+}
+
+/** The ids written since openText returned `first`, up to `end`, which the next text follows. */
+function closeText(first: number, end: number): Uint32Array {
+  blockUsed = end;
+  return block.subarray(first, end);
+}
+
+/** Scans bytes[from, n) into the block from `end` on, for a text whose ids start at `first`; returns the new end. */
+function scanInto(bytes: Uint8Array, from: number, n: number, first: number, end: number, table: WordTable): number {
   const out = block;
-  const first = blockUsed;
-  let end = first;
   let i = from;
   while (i < n) {
     const kind = KIND[bytes[i]];
@@ -178,55 +217,23 @@ function scanWords(bytes: Uint8Array, from: number, n: number, table: WordTable)
     }
     i++;
   }
-  blockUsed = end;
-  return out.subarray(first, end);
+  return end;
 }
-
 let textScratch = new Uint8Array(4096);
 
-/** textScratch, grown (at least to twice its size) if it cannot hold `size` bytes. */
-function scratchFor(size: number): Uint8Array {
-  if (textScratch.length < size) textScratch = new Uint8Array(Math.max(size, textScratch.length * 2));
-  return textScratch;
-}
-
 /**
- * Text that is not all ASCII, URLs blanked to a break, into textScratch as one byte per character:
- * normalised, accents dropped and lower-cased first, then ASCII as is, “ and ” a quote (a break),
- * other spaces a space, anything else a byte that is neither word nor space. Returns how many bytes.
+ * Text that is not all ASCII into textScratch as one byte per character: normalised, accents
+ * dropped and lower-cased first, then ASCII as is, “ and ” a quote (a break), other spaces a space
+ * (so a URL ends at any space), anything else a byte that is neither word nor space. Returns how many bytes.
  */
 function foldedBytes(text: string): number {
   const clean = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  scratchFor(clean.length);
+  if (textScratch.length < clean.length) textScratch = new Uint8Array(Math.max(clean.length, textScratch.length * 2));
   for (let i = 0; i < clean.length; i++) {
     const c = clean.charCodeAt(i);
     textScratch[i] = c < 128 ? c : c === 0x201c || c === 0x201d ? 34 : isSpace(c) ? 32 : 0x80;
   }
-  blankUrls(textScratch, clean.length);
   return clean.length;
-}
-
-/**
- * Each URL (`https?://` and what follows up to a space, in any case) in the first n bytes,
- * overwritten by " ." and spaces: a break, as if the URL had been replaced by " . ". In place,
- * over the bytes rather than the string, so that UTF-8 text can be tokenized without decoding it.
- * The bytes stand one for each character, and foldedBytes writes every non-ASCII space as a 32.
- */
-function blankUrls(bytes: Uint8Array, n: number): void {
-  for (let i = 0; i + 7 < n; i++) {
-    // ASCII letters either case: (c | 32) is the lower-case letter.
-    if ((bytes[i] | 32) !== 104 /* h */ || (bytes[i + 1] | 32) !== 116 || (bytes[i + 2] | 32) !== 116 || (bytes[i + 3] | 32) !== 112) continue;
-    let j = i + 4;
-    if ((bytes[j] | 32) === 115 /* s */) j++;
-    if (j + 3 >= n || bytes[j] !== 58 /* : */ || bytes[j + 1] !== 47 /* / */ || bytes[j + 2] !== 47) continue;
-    let end = j + 3;
-    while (end < n && !IS_BLANK[bytes[end]]) end++;
-    if (end === j + 3) continue; // "http://" and nothing after it is not a URL
-    bytes[i] = 32;
-    bytes[i + 1] = 46;
-    bytes.fill(32, i + 2, end);
-    i = end - 1;
-  }
 }
 
 /**
