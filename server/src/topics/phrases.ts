@@ -219,6 +219,7 @@ function scanInto(bytes: Uint8Array, from: number, n: number, first: number, end
   }
   return end;
 }
+
 let textScratch = new Uint8Array(4096);
 
 /**
