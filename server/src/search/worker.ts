@@ -137,7 +137,9 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       texts = msg.texts;
       if (msg.cacheDir) removeOldFormatFiles(msg.cacheDir);
       setName = store && msg.slot !== undefined && msg.workers !== undefined ? shardSetKey(msg.slot, msg.workers) : undefined;
-      loadSet();
+      // The file was read whole (tens of megabytes at L) and only its terms and document ids are
+      // kept: its buffer goes now, not at a collection seconds later, in the middle of a restart.
+      if (loadSet()) collectGarbage();
       break;
     case 'docs': {
       const ahead = docsAhead.get(msg.shard);
@@ -274,14 +276,14 @@ function expectedSet(name: string) {
 
 /**
  * Takes up the set's file, if there is one and it is sound (else each shard is read from its own
- * file, or built again). Its postings stay in the file, read through the descriptor they were
+ * file, or built again); returns whether there was a file to read. Its postings stay in the file, read through the descriptor they were
  * checked through, as a merged index's postings at rest do (postingFile.ts): they need not be
  * written to a file of their own once the worker is at rest.
  */
-function loadSet(): void {
+function loadSet(): boolean {
   const file = setName && path.join(store!.dir, store!.nameFor(setName));
   const opened = file ? readWhole(file) : undefined;
-  if (!opened) return;
+  if (!opened) return false;
   const { fd, data } = opened;
   let decoded: ReturnType<typeof decodeShardSet>;
   try {
@@ -294,9 +296,10 @@ function loadSet(): void {
     const { index, placed, postingsAt } = decoded.hit;
     const postings = PostingFile.inCacheFile(file!, fd, index.docs.length, index.refs.length, postingsAt);
     // The shards the server does not ask for by its first 'settle' go then (ShardSet.dropUnasked).
-    if (shards.adopt(index, placed, postings)) { setCurrent = true; return; }
+    if (shards.adopt(index, placed, postings)) { setCurrent = true; return true; }
   }
   try { fs.closeSync(fd); } catch { /* closed */ }
+  return true;
 }
 
 /** A file's bytes and the descriptor they were read through; undefined if there is none, or it cannot be read whole. */
