@@ -39,13 +39,6 @@ const NEWLINE = 0x0a;
  * - a title's words (`titles`) are 0 when they are its normalized title.
  * Decoding puts each back; anything else is left as it is, for the shape check to report.
  */
-/** A text long enough to follow the JSON is added to `texts`: its length in bytes, else 0. */
-function toTail(text: unknown, texts: string[]): number {
-  if (typeof text !== 'string' || text.length < STORE_MIN_LENGTH) return 0;
-  texts.push(text);
-  return Buffer.byteLength(text, 'utf8');
-}
-
 function compactSource(s: PaperSource, fileUri: string, previous: PaperSource | undefined, texts: string[]): { compact: Record<string, unknown>; tailBytes: number } {
   const c: Record<string, unknown> = { ...s };
   let tailBytes = 0;
@@ -61,6 +54,13 @@ function compactSource(s: PaperSource, fileUri: string, previous: PaperSource | 
   const r = s.titleRange;
   if (r.start.line === r.end.line) c.titleRange = [r.start.line, r.start.character, r.end.character];
   return { compact: c, tailBytes };
+}
+
+/** A text long enough to follow the JSON is added to `texts`: its length in bytes, else 0. */
+function toTail(text: unknown, texts: string[]): number {
+  if (typeof text !== 'string' || text.length < STORE_MIN_LENGTH) return 0;
+  texts.push(text);
+  return Buffer.byteLength(text, 'utf8');
 }
 
 /**

@@ -276,9 +276,9 @@ function expectedSet(name: string) {
 
 /**
  * Takes up the set's file, if there is one and it is sound (else each shard is read from its own
- * file, or built again); returns whether there was a file to read. Its postings stay in the file, read through the descriptor they were
- * checked through, as a merged index's postings at rest do (postingFile.ts): they need not be
- * written to a file of their own once the worker is at rest.
+ * file, or built again); returns whether there was a file to read. Its postings stay in the file,
+ * read through the descriptor they were checked through, as a merged index's postings at rest do
+ * (postingFile.ts): they need not be written to a file of their own once the worker is at rest.
  */
 function loadSet(): boolean {
   const file = setName && path.join(store!.dir, store!.nameFor(setName));
