@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { FIELDS } from '../../server/src/search/lunrIndex';
 import { CompactIndex, mergeParts, prepareQuery, TermExpander } from '../../server/src/search/compactIndex';
-import { ShardSet } from '../../server/src/search/shardSet';
-import { decodeShardSet, encodeShard, shardFileLaidOut, shardFilePieces } from '../../server/src/search/shardFile';
+import { MergeToWrite, ShardSet } from '../../server/src/search/shardSet';
+import { decodeShardSet, encodeShard, PostingsAt, shardFileLaidOut, shardFilePieces, writeShardSetFile } from '../../server/src/search/shardFile';
 import { CacheStore } from '../../server/src/runtime/cacheStore';
 import { PostingFile, PostingFileError } from '../../server/src/search/postingFile';
 import { buildCompactShard } from '../../server/src/search/shardBuild';
@@ -294,6 +294,62 @@ describe('a full-text worker\'s shard set (each posting held once)', () => {
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    /** A merge written into `dir`'s set.shard as it is made, `run` postings at a time (the worker's mergeIntoSetFile). */
+    const writingTo = (dir: string, run: number, runsSeen: [at: number, n: number][] = []) => (merge: MergeToWrite) => {
+      let at: PostingsAt | undefined;
+      const fd = new CacheStore(dir, '.shard').writeAndOpenWith('set.shard', (into) => {
+        const runs = merge.postings.runs(run);
+        const counted = (function* () { for (const r of runs) { runsSeen.push([r.at, r.docs.length]); yield r; } })();
+        at = writeShardSetFile(into, header, merge.plan.index, merge.plan.postings, merge.placed, counted);
+      });
+      return PostingFile.inCacheFile(path.join(dir, 'set.shard'), fd, merge.plan.postings, merge.plan.index.refs.length, at!);
+    };
+
+    it('is written as it is merged, a run of postings at a time: the bytes of the same set merged in memory, its postings resting there', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-streamed-'));
+      try {
+        // A first merge, and one of a merged index less a shard gone and one replaced, plus a new one (its documents renumbered).
+        const steps: ((set: ShardSet) => void)[] = [
+          (set) => { set.set('a', 'h1', a); set.set('b', 'h2', b); set.set('c', 'h3', c); },
+          (set) => { set.delete('b'); set.set('c', 'h4', d); set.set('e', 'h5', b); },
+        ];
+        for (const run of [1, 37, 5000, 1 << 24]) {
+          const inMemory = new ShardSet(FIELDS), streamed = new ShardSet(FIELDS);
+          for (const step of steps) {
+            step(inMemory);
+            step(streamed);
+            assert.ok(inMemory.merge());
+            const runs: [number, number][] = [];
+            assert.ok(streamed.merge(writingTo(dir, run, runs)));
+            const whole = inMemory.whole()!;
+            assert.ok(fs.readFileSync(path.join(dir, 'set.shard')).equals(Buffer.concat(shardFilePieces(header, whole.index, whole.placed))), `run ${run}: the same bytes`);
+            assert.strictEqual(runs.reduce((x, [, n]) => x + n, 0), whole.index.docs.length);
+            const offsets = [...whole.index.offsets];
+            const oneSlot = (at: number, n: number) => offsets.some((o, k) => o === at && offsets[k + 1] === at + n);
+            assert.ok(runs.every(([at, n]) => n <= run || oneSlot(at, n)), 'at most `run` postings, or one slot\'s');
+            if (run === 37) assert.ok(runs.length > 10 && runs.some(([at, n]) => n > 37 && oneSlot(at, n)), `many runs, a slot of more than 37 postings among them (${runs.length})`);
+            if (run === 1 << 24) assert.strictEqual(runs.length, 1);
+            assert.strictEqual(streamed.whole(), undefined, 'never in memory: its postings rest in the file');
+            for (const q of QUERIES) assert.deepStrictEqual(search(streamed, q), search(inMemory, q), `run ${run}: ${q}`);
+          }
+          assert.ok(takenUp(fs.readFileSync(path.join(dir, 'set.shard'))).set.get('e'), 'a restart takes the file up');
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('is merged in memory when the merge is not taken to a file', () => {
+      const set = new ShardSet(FIELDS);
+      set.set('a', 'h1', a);
+      set.set('b', 'h2', b);
+      let asked = 0;
+      assert.ok(set.merge(() => { asked++; return undefined; }));
+      assert.strictEqual(asked, 1);
+      assert.ok(set.whole(), 'in memory');
+      for (const q of QUERIES) assert.deepStrictEqual(search(set, q), searchMerged([a, b], q), q);
     });
 
     it('with its postings in the file, says so when the file is changed in place under it (a document id past the index\'s)', () => {

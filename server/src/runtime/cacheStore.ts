@@ -62,7 +62,7 @@ export const SLOT_BYTES = 32;
  * bytes little-endian, then zeros), where the runtime has one. The body may come in pieces (a file
  * written piece by piece), taken one after another.
  */
-export function slotSum(body: Uint8Array | readonly Uint8Array[]): Buffer {
+export function slotSum(body: Uint8Array | Iterable<Uint8Array>): Buffer {
   const pieces = body instanceof Uint8Array ? [body] : body;
   if (!crc32) {
     const hash = contentHash();
@@ -168,13 +168,20 @@ function replaceAtomically(file: string, write: (temp: string) => number | undef
 
 /** Writes a new file piece by piece (a large file's pieces are not copied into one buffer first); returns its descriptor, open to read and write. */
 function writePieces(file: string, pieces: readonly Uint8Array[]): number {
-  const fd = fs.openSync(file, 'wx+');
-  try {
+  return writeNew(file, (fd) => {
     let at = 0;
     for (const piece of pieces) {
       writeFully(fd, piece, piece.length, at);
       at += piece.length;
     }
+  });
+}
+
+/** Creates `file` (it must not exist) and has `write` write it; returns its descriptor, open to read and write. */
+function writeNew(file: string, write: (fd: number) => void): number {
+  const fd = fs.openSync(file, 'wx+');
+  try {
+    write(fd);
     return fd;
   } catch (err) {
     fs.closeSync(fd);
@@ -230,6 +237,12 @@ export class CacheStore {
   writeAndOpen(name: string, pieces: readonly Uint8Array[]): number {
     fs.mkdirSync(this.dir, { recursive: true });
     return writeFileAtomicallyAndOpen(path.join(this.dir, name), pieces);
+  }
+
+  /** writeAndOpen for a file `write` writes through its descriptor (as it likes, in place), rather than in pieces. */
+  writeAndOpenWith(name: string, write: (fd: number) => void): number {
+    fs.mkdirSync(this.dir, { recursive: true });
+    return replaceAtomically(path.join(this.dir, name), (temp) => writeNew(temp, write))!;
   }
 
   /**

@@ -338,6 +338,29 @@ export interface MergePart { index: CompactIndex; keep?: { newId: Int32Array; co
  * document is no longer favoured for sitting in a shard that lacks the other query terms.
  */
 export function mergeParts(parts: MergePart[], fields: string[]): CompactIndex {
+  return mergedInMemory(planMerge(parts, fields));
+}
+
+/** The merged index of a plan, its postings all copied into memory. */
+export function mergedInMemory(plan: MergePlan): CompactIndex {
+  const docs = new Uint32Array(plan.postings);
+  const weights = new Uint32Array(docs.length);
+  new MergedPostings(plan).fill(plan.index.offsets.length - 1, docs, weights);
+  return { ...plan.index, docs, weights };
+}
+
+/** A merge worked out but for its postings: the merged index without them, and where each goes (its offsets). */
+export interface MergePlan {
+  index: Omit<CompactIndex, 'docs' | 'weights' | 'spilled'>;
+  /** How many postings the merged index has. */
+  postings: number;
+  parts: readonly MergePart[];
+  /** Per part, each of its terms' id in the merged index (NO_TERM: a term no kept document has). */
+  globalOf: Uint32Array[];
+}
+
+/** mergeParts without copying any posting yet (MergedPostings copies them, all at once or a run at a time). */
+export function planMerge(parts: MergePart[], fields: string[]): MergePlan {
   if (parts.some((p) => p.index.spilled)) throw new Error('an index whose postings are in a file is merged only once they are back in memory');
   const F = fields.length;
   const union = new Set<string>();
@@ -374,33 +397,103 @@ export function mergeParts(parts: MergePart[], fields: string[]): CompactIndex {
       counts = postingsOf(terms.length);
     }
   }
-  const T = terms.length;
-  const offsets = new Uint32Array(F * T + 1);
-  for (let i = 1; i < offsets.length; i++) offsets[i] = offsets[i - 1] + counts[i];
-  const fill = offsets.slice(0, F * T);
-  const docs = new Uint32Array(offsets[F * T]);
-  const weights = new Uint32Array(docs.length);
+  const offsets = counts; // counts[i + 1] is slot i's; summed in place, they are the offsets
+  for (let i = 1; i < offsets.length; i++) offsets[i] += offsets[i - 1];
   const refs: string[] = [];
-  // Part by part, so each merged posting stays sorted by (renumbered) document.
-  parts.forEach(({ index, keep }, s) => {
+  for (const { index, keep } of parts) {
     const base = refs.length;
     if (keep) { refs.length += keep.count; index.refs.forEach((r, d) => { if (keep.newId[d] >= 0) refs[base + keep.newId[d]] = r; }); }
     else for (const r of index.refs) refs.push(r);
-    const localT = index.terms.length;
-    for (let t = 0; t < localT; t++) {
-      const g = globalOf[s][t];
-      if (g === NO_TERM) continue; // a term no kept document has
-      for (let f = 0; f < F; f++) {
-        let at = fill[f * T + g];
-        for (let i = index.offsets[f * localT + t]; i < index.offsets[f * localT + t + 1]; i++) {
-          const d = keep ? keep.newId[index.docs[i]] : index.docs[i];
-          if (d < 0) continue;
-          docs[at] = d + base;
-          weights[at++] = index.weights[i];
-        }
-        fill[f * T + g] = at;
+  }
+  return { index: { fields: [...fields], refs, terms, termIds, offsets }, postings: offsets[offsets.length - 1], parts, globalOf };
+}
+
+/**
+ * A merge's postings, copied from its parts in the merged index's order, a run of slots at a time
+ * (a slot is a term in a field, `f * terms + t`): so that a large merge can go to a file a run at a
+ * time rather than be held whole (see shardFile.ts: writeShardSetFile). Each part keeps, per
+ * field, where it is in its own sorted terms, so the runs together read each part's terms once.
+ */
+export class MergedPostings {
+  /** The first slot not yet copied. */
+  private slot = 0;
+  private field = -1;
+  /** Per part: its next term to look at, in the current field. */
+  private readonly cursor: Uint32Array;
+  /** Per part: the merged id of its first kept document. */
+  private readonly base: Uint32Array;
+
+  constructor(private readonly plan: MergePlan) {
+    this.cursor = new Uint32Array(plan.parts.length);
+    this.base = new Uint32Array(plan.parts.length);
+    let next = 0;
+    plan.parts.forEach(({ index, keep }, s) => { this.base[s] = next; next += keep ? keep.count : index.refs.length; });
+  }
+
+  /** The next slot to copy; all are copied once it is the offsets' length - 1. */
+  get next(): number {
+    return this.slot;
+  }
+
+  /**
+   * The postings not yet copied, a run of slots at a time, each run of at most `size` postings
+   * unless one slot has more (a slot is never split). Every run is in the same two buffers: a run
+   * is used before the next is asked for. `at`: the run's first posting in the merged index.
+   */
+  *runs(size: number): Generator<{ at: number; docs: Uint32Array; weights: Uint32Array }> {
+    const offsets = this.plan.index.offsets, last = offsets.length - 1;
+    let docs = new Uint32Array(size), weights = new Uint32Array(size);
+    while (this.slot < last) {
+      const start = offsets[this.slot];
+      // The furthest slot boundary within `size` postings, one slot on at least.
+      let lo = this.slot + 1, hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (offsets[mid] - start <= size) lo = mid; else hi = mid - 1;
       }
+      const n = offsets[lo] - start;
+      if (n > docs.length) { docs = new Uint32Array(n); weights = new Uint32Array(n); }
+      this.fill(lo, docs, weights);
+      yield { at: start, docs: docs.subarray(0, n), weights: weights.subarray(0, n) };
     }
-  });
-  return { fields: [...fields], refs, terms, termIds, offsets, docs, weights };
+  }
+
+  /**
+   * Copies the postings of the slots from `next` up to `to` into docs and weights, the first at
+   * index 0 (they hold offsets[to] - offsets[next] postings). Each posting stays sorted by document:
+   * the parts are copied in order, and each part's documents come after the last part's.
+   */
+  fill(to: number, docs: Uint32Array, weights: Uint32Array): void {
+    const { index: { offsets, terms }, parts, globalOf } = this.plan;
+    const T = terms.length;
+    const first = offsets[this.slot];
+    const at = offsets.slice(this.slot, to); // where each slot's next posting goes, from `first`
+    for (let i = 0; i < at.length; i++) at[i] -= first;
+    while (this.slot < to) {
+      const f = Math.floor(this.slot / T);
+      if (f !== this.field) { this.field = f; this.cursor.fill(0); }
+      const end = Math.min(to, (f + 1) * T) - f * T; // terms [.., end) of field f are in this run
+      const atBase = f * T - (to - at.length); // at[atBase + g] is slot f * T + g's
+      for (let s = 0; s < parts.length; s++) {
+        const { index, keep } = parts[s];
+        const ids = globalOf[s], localT = index.terms.length, base = this.base[s];
+        let t = this.cursor[s];
+        for (; t < localT; t++) {
+          const g = ids[t];
+          if (g === NO_TERM) continue;
+          if (g >= end) break;
+          let w = at[atBase + g];
+          for (let i = index.offsets[f * localT + t], stop = index.offsets[f * localT + t + 1]; i < stop; i++) {
+            const d = keep ? keep.newId[index.docs[i]] : index.docs[i];
+            if (d < 0) continue;
+            docs[w] = d + base;
+            weights[w++] = index.weights[i];
+          }
+          at[atBase + g] = w;
+        }
+        this.cursor[s] = t;
+      }
+      this.slot = f * T + end;
+    }
+  }
 }

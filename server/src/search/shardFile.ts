@@ -1,5 +1,7 @@
 import type { CompactIndex } from './compactIndex';
+import * as fs from 'fs';
 import { CacheRead, SLOT_BYTES, slotMatches, slotSum } from '../runtime/cacheStore';
+import { readUpTo, writeFully } from '../runtime/fileBytes';
 
 /**
  * The on-disk form of one cached shard: `LNFT`, the checksum of everything after it (32 bytes,
@@ -38,18 +40,64 @@ export function shardFilePieces(header: ShardFileHeader, index: CompactIndex, pl
 
 /** shardFilePieces, and where the file they make holds the postings (for the worker that wrote it to read them there). */
 export function shardFileLaidOut(header: ShardFileHeader, index: CompactIndex, placed?: Placement[]): { pieces: Uint8Array[]; postingsAt: PostingsAt } {
-  const stored: StoredHeader = { ...header, refs: index.refs, terms: index.terms, postings: index.docs.length, ...(placed ? { placed } : {}) };
+  const { head, postingsAt } = headOf(header, index, index.docs.length, placed);
+  const pieces = [head, bytesOf(index.offsets), bytesOf(index.docs), Buffer.alloc(postingsAt.weights - postingsAt.docs - index.docs.byteLength), bytesOf(index.weights)];
+  slotSum([head.subarray(START), ...pieces.slice(1)]).copy(head, 4);
+  return { pieces, postingsAt };
+}
+
+/**
+ * The file's start (magic, a checksum slot left empty, header), up to its offsets, and where its
+ * posting arrays are, for an index of `postings` postings.
+ */
+function headOf(header: ShardFileHeader, index: Pick<CompactIndex, 'refs' | 'terms' | 'offsets'>, postings: number, placed?: Placement[]): { head: Buffer; postingsAt: PostingsAt; size: number } {
+  const stored: StoredHeader = { ...header, refs: index.refs, terms: index.terms, postings, ...(placed ? { placed } : {}) };
   const json = Buffer.from(JSON.stringify(stored), 'utf8');
   const offsetsAt = align8(START + 4 + json.length);
   const docsAt = offsetsAt + index.offsets.byteLength;
-  const weightsAt = align8(docsAt + index.docs.byteLength);
+  const weightsAt = align8(docsAt + 4 * postings);
   const head = Buffer.alloc(offsetsAt);
   head.write(MAGIC, 0, 'latin1');
   head.writeUInt32LE(json.length, START);
   json.copy(head, START + 4);
-  const pieces = [head, bytesOf(index.offsets), bytesOf(index.docs), Buffer.alloc(weightsAt - docsAt - index.docs.byteLength), bytesOf(index.weights)];
-  slotSum([head.subarray(START), ...pieces.slice(1)]).copy(head, 4);
-  return { pieces, postingsAt: { docs: docsAt, weights: weightsAt } };
+  return { head, postingsAt: { docs: docsAt, weights: weightsAt }, size: weightsAt + 4 * postings };
+}
+
+/**
+ * Writes a shard set's file (the same bytes as shardFilePieces') to `fd`, a new empty file, with
+ * its postings given a run at a time (MergedPostings.runs), so that they are never all in memory:
+ * each run goes to its place among the document ids and among the weights, and the checksum is
+ * taken last, of the file read back a megabyte at a time. Returns where the postings are.
+ */
+export function writeShardSetFile(fd: number, header: ShardFileHeader, index: Pick<CompactIndex, 'refs' | 'terms' | 'offsets'>, postings: number, placed: Placement[],
+  runs: Iterable<{ at: number; docs: Uint32Array; weights: Uint32Array }>): PostingsAt {
+  const { head, postingsAt, size } = headOf(header, index, postings, placed);
+  writeFully(fd, head, head.length, 0);
+  writeFully(fd, bytesOf(index.offsets), index.offsets.byteLength, head.length);
+  let written = 0;
+  for (const { at, docs, weights } of runs) {
+    if (at !== written) throw new Error(`postings came out of order (${at} after ${written})`);
+    writeFully(fd, bytesOf(docs), docs.byteLength, postingsAt.docs + 4 * at);
+    writeFully(fd, bytesOf(weights), weights.byteLength, postingsAt.weights + 4 * at);
+    written += docs.length;
+  }
+  if (written !== postings) throw new Error(`${written} postings written of ${postings}`);
+  // The gap before the weights (alignment) reads as zeros, as shardFilePieces writes it; so does a
+  // last byte never written, which the length is set for.
+  fs.ftruncateSync(fd, size);
+  writeFully(fd, slotSum(fileRange(fd, START, size)), SLOT_BYTES, 4);
+  return postingsAt;
+}
+
+/** The bytes of fd from `from` to `to`, a megabyte at a time, in one buffer used again for each. */
+function* fileRange(fd: number, from: number, to: number): Generator<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, to - from)));
+  for (let at = from; at < to;) {
+    const n = readUpTo(fd, buffer, 0, Math.min(buffer.length, to - at), at);
+    if (n === 0) throw new Error('the file is shorter than was written');
+    yield buffer.subarray(0, n);
+    at += n;
+  }
 }
 
 export function encodeShard(header: ShardFileHeader, index: CompactIndex): Buffer {

@@ -1,9 +1,9 @@
-import { CompactHit, CompactIndex, MergePart, mergeParts, PreparedClause, QUERY_TOO_SLOW, QueryLimitError, queryCompact, SpilledPostings } from './compactIndex';
+import { CompactHit, CompactIndex, MergedPostings, mergedInMemory, MergePart, MergePlan, planMerge, PreparedClause, QUERY_TOO_SLOW, QueryLimitError, queryCompact, SpilledPostings } from './compactIndex';
 import { PostingFile } from './postingFile';
 import type { Placement } from './shardFile';
 
 /** Postings fewer than this stay in memory at rest: a file and a read per term cost more than they save. */
-const SPILL_MIN_POSTINGS = 64 * 1024;
+export const SPILL_MIN_POSTINGS = 64 * 1024;
 /** Shards built since the last merge that a query may go through one by one before they are merged. */
 const MAX_UNMERGED_SHARDS = 16;
 /** Merge once the documents outside the merged index, or masked in it, are this fraction of it. */
@@ -94,9 +94,11 @@ export class ShardSet {
 
   /**
    * Every shard into one index: the merged one, less the documents of shards that changed or went,
-   * and the shards built since. Returns whether there was anything to do.
+   * and the shards built since. Returns whether there was anything to do. `toFile`: somewhere the
+   * merge may go as it is made (the file of the whole set: shardFile.ts, writeShardSetFile), never
+   * held whole; it returns where the postings are then, or undefined to have them merged in memory.
    */
-  merge(): boolean {
+  merge(toFile?: (merge: MergeToWrite) => SpilledPostings | undefined): boolean {
     if (!this.changed) return false;
     this.takeBackPostings();
     const parts: MergePart[] = [];
@@ -119,7 +121,11 @@ export class ShardSet {
       placed.set(shard, { hash, base: next, count: index.refs.length });
       next += index.refs.length;
     }
-    this.merged = parts.length ? mergeParts(parts, this.fields) : undefined;
+    if (parts.length) {
+      const plan = planMerge(parts, this.fields);
+      const postings = toFile?.({ plan, placed: placementsOf(placed), postings: new MergedPostings(plan) });
+      this.merged = postings ? atRest({ ...plan.index, docs: EMPTY, weights: EMPTY }, postings) : mergedInMemory(plan);
+    } else this.merged = undefined;
     this.inMerged = placed;
     this.pending.clear();
     this.live = undefined;
@@ -134,8 +140,7 @@ export class ShardSet {
   whole(): { index: CompactIndex; placed: Placement[] } | undefined {
     const merged = this.merged;
     if (!merged || this.changed || merged.spilled) return undefined;
-    const placed: Placement[] = [...this.inMerged].map(([shard, p]): Placement => [shard, p.hash, p.base, p.count]).sort((a, b) => a[2] - b[2]);
-    return { index: merged, placed };
+    return { index: merged, placed: placementsOf(this.inMerged) };
   }
 
   /**
@@ -284,6 +289,14 @@ export class ShardSet {
 }
 
 const EMPTY = new Uint32Array(0);
+
+/** A merge to write as it is made (ShardSet.merge): the merged index but its postings, where each shard is in it, and its postings a run at a time. */
+export interface MergeToWrite { plan: MergePlan; placed: Placement[]; postings: MergedPostings }
+
+/** Where each shard is in a merged index, in the order of their documents. */
+function placementsOf(placed: ReadonlyMap<string, Placed>): Placement[] {
+  return [...placed].map(([shard, p]): Placement => [shard, p.hash, p.base, p.count]).sort((a, b) => a[2] - b[2]);
+}
 
 /** The index with its postings in `file` rather than in memory. */
 function atRest(index: CompactIndex, file: SpilledPostings): CompactIndex {

@@ -8,12 +8,12 @@ import { resolveTexts, SearchDoc } from './documents';
 import { readStored, releaseReadBuffer, TextStoreLocation } from '../runtime/textStore';
 import { FIELDS } from './lunrIndex';
 import { buildCompactShard, forgetWords } from './shardBuild';
-import { CompactIndex, prepareQuery, QUERY_BUDGET_MS, TermExpander } from './compactIndex';
-import { ShardSet } from './shardSet';
+import { CompactIndex, prepareQuery, QUERY_BUDGET_MS, SpilledPostings, TermExpander } from './compactIndex';
+import { MergeToWrite, ShardSet, SPILL_MIN_POSTINGS } from './shardSet';
 import { collectGarbage, lowerOwnPriority, WORKER_NICE } from '../runtime/workerThreads';
 import { logMemory } from '../runtime/memoryLog';
 import { CacheStore, UnwrittenFiles } from '../runtime/cacheStore';
-import { decodeShard, decodeShardSet, encodeShard, shardFileLaidOut, shardSetKey } from './shardFile';
+import { decodeShard, decodeShardSet, encodeShard, Placement, PostingsAt, shardFileLaidOut, shardSetKey, writeShardSetFile } from './shardFile';
 import { PostingFile, PostingFileError } from './postingFile';
 import { readUpTo } from '../runtime/fileBytes';
 
@@ -90,10 +90,51 @@ function shardsChanged(): void {
 function mergeShards(): boolean {
   if (!shards.mergeDue) return false;
   // The last merge of a scan copies every posting: the builds' word memo goes first, not after it.
-  if (allBuilt && !queue.length) { forgetWords(); collectGarbage(); }
-  if (!shards.merge()) return false;
+  const last = allBuilt && !queue.length;
+  if (last) { forgetWords(); collectGarbage(); }
+  if (!shards.merge(last ? mergeIntoSetFile : undefined)) return false;
   collectGarbage();
   return true;
+}
+
+/** Postings a merge written to the set's file copies at a time (MergedPostings.runs). */
+const RUN_POSTINGS = 1 << 18;
+
+/**
+ * Writes the last merge of a scan into the set's file as the merge is made, a run of postings at a
+ * time, so that they are never all in memory: a worker's merged postings are tens of megabytes in
+ * a large library, made as the full text becomes ready, one of the process's highest moments. They
+ * rest in that file from then on, as they would once saveSet had written it. Declined (merged in
+ * memory, and saveSet as before) without a set's file, after it failed since the last change, or
+ * for postings few enough to stay in memory at rest (ShardSet.spill).
+ */
+function mergeIntoSetFile({ plan, placed, postings }: MergeToWrite): SpilledPostings | undefined {
+  if (!setName || setFailed || plan.postings < SPILL_MIN_POSTINGS) return undefined;
+  const name = store!.nameFor(setName);
+  let postingsAt: PostingsAt | undefined;
+  let fd: number;
+  try {
+    fd = store!.writeAndOpenWith(name, (into) => {
+      postingsAt = writeShardSetFile(into, expectedSet(setName!), plan.index, plan.postings, placed, postings.runs(RUN_POSTINGS));
+    });
+  } catch (err) {
+    setFailed = true;
+    unwritten.failed(setName, err ?? 'unknown error');
+    return undefined;
+  }
+  setFileWritten(placed);
+  writtenSet?.close();
+  writtenSet = undefined;
+  return PostingFile.inCacheFile(path.join(store!.dir, name), fd, plan.postings, plan.index.refs.length, postingsAt!);
+}
+
+/** The set's file holds these shards now. */
+function setFileWritten(placed: readonly Placement[]): void {
+  unwritten.wrote();
+  setCurrent = true;
+  // The shards' own files (an edit's shard, written until the next merge) are the set's now: they
+  // would otherwise stay in the storage folder for good, one per shard ever edited.
+  for (const [shard] of placed) store!.remove(store!.nameFor(shard));
 }
 
 function reply(message: WorkerReply): void {
@@ -333,11 +374,7 @@ function saveSet(): boolean {
     const fd = store!.writeAndOpen(name, pieces);
     writtenSet?.close();
     writtenSet = PostingFile.inCacheFile(path.join(store!.dir, name), fd, whole.index.docs.length, whole.index.refs.length, postingsAt);
-    unwritten.wrote();
-    setCurrent = true;
-    // The shards' own files (an edit's shard, written until the next merge) are the set's now: they
-    // would otherwise stay in the storage folder for good, one per shard ever edited.
-    for (const [shard] of whole.placed) store!.remove(store!.nameFor(shard));
+    setFileWritten(whole.placed);
   } catch (err) {
     setFailed = true;
     unwritten.failed(setName, err ?? 'unknown error');
