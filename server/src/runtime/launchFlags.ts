@@ -9,7 +9,8 @@ import { runtimeTrickOff } from './tricks';
  * to 16 MB. What the server thread allocates while it indexes (the parse results, the papers)
  * mostly stays alive, so each young collection copies nearly all of it, and its pause grows with
  * the semi-space: at the default those pauses were most of what a keystroke's request still waited
- * during a cold start. The workers set their own young generation (workerThreads.ts).
+ * during a cold start. The flag is the process's: the worker threads have the same young generation
+ * (larger ones for them bettered no figure: docs/performance.md, "Measured and not kept").
  *
  * The heap growing factor is not a flag here: the server sets it itself (runtime/heapGrowth.ts), so
  * that an editor that starts it without these flags gets it too.
