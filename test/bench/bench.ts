@@ -4,6 +4,7 @@ import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
 import { generate, TIERS } from './generate';
+import { RssMoments } from './rssMoments';
 import { parseFile } from '../../server/src/parse/parseFile';
 import { RACY_MS } from '../../server/src/ingest/parseCache';
 import lunr = require('lunr');
@@ -34,6 +35,11 @@ interface Result {
   peakRssMB: number;
   /** The high-water mark of a restart's server (the last warm start) until its full text is ready: no budget, reported. */
   peakRssWarmMB: number;
+  /** The highest RSS sampled every 50 ms in each moment of the first start (RssMoments): to the full text, its 100 queries, the first tree, and after (edits, the tree again, saves). */
+  rssFullTextMB: number;
+  rssQueriesMB: number;
+  rssFirstTreeMB: number;
+  rssEditsMB: number;
   longestStallMs: number;
   /** Stall probes answered in more than 30 ms, of all sent while indexing. */
   slowProbes: number;
@@ -71,6 +77,9 @@ function pct(xs: number[], p: number): number {
 const round = (x: number) => Math.round(x * 100) / 100;
 /** Warm starts per tier (one at L). */
 const WARM_RUNS = 3;
+
+/** The moments of a first start whose memory the bench samples (RssMoments). */
+const MOMENTS = { fullText: 'to the full text', queries: 'its queries', firstTree: 'the first topic tree', edits: 'title edits, the tree again, body saves' };
 
 async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();
@@ -121,6 +130,7 @@ async function runTier(name: string): Promise<Result> {
   process.stderr.write(`[${name}] starting server...\n`);
   const start = performance.now();
   const client = new LspClient();
+  const moments = new RssMoments(client.proc.pid!, MOMENTS.fullText);
   const readyPromise = client.ready();
   await client.initialize(dir, { waitReady: false, cacheDir });
   await client.open(draft, 'markdown', '[@\n\n');
@@ -191,18 +201,21 @@ async function runTier(name: string): Promise<Result> {
   process.stderr.write(`[${name}] full text ready (cold) after ${Math.round(fullTextColdMs)} ms\n`);
   const worst = stalls.map((ms, i) => [ms, stallTimes[i]]).sort((a, b) => b[0] - a[0]).slice(0, 5);
   process.stderr.write(`[${name}] longest stalls: ${worst.map(([ms, at]) => `${Math.round(ms)} ms at ${Math.round(at)} ms`).join(', ')} (${stalls.length} probes; first completion ${Math.round(firstCompletionMs)} ms, scan done ${Math.round(fullIndexMs)} ms, keystroke loops done ${Math.round(loopsDoneMs)} ms)\n`);
+  moments.enter(MOMENTS.queries);
   const query: number[] = [];
   for (let round = 0; round < 5; round++) {
     for (const q of QUERIES) query.push((await timed(() => client.request('litnotes/search', { query: q, limit: 20 })))[0]);
   }
   // Topics get at most 5 minutes here (at L they may need more; the table then says so).
   const TOPICS_LIMIT_MS = 300000;
+  moments.enter(MOMENTS.firstTree);
   const [topicsRequestMs, topics] = await timed(() => Promise.race([
     client.request<{ computeMs: number; topics: unknown[] }>('litnotes/topics', {}),
     // unref: a pending limit kept the finished bench alive for up to 5 minutes after its table.
     new Promise<{ computeMs: number; topics: unknown[] }>((r) => setTimeout(() => r({ computeMs: -TOPICS_LIMIT_MS, topics: [] }), TOPICS_LIMIT_MS).unref()),
   ]));
   const topicsRequestRuns: number[] = topics.computeMs >= 0 ? [topicsRequestMs] : [];
+  moments.enter(MOMENTS.edits);
 
   // Save a note on disk, tell the server as an editor's file watcher would, poll the hover.
   const visible: number[] = [];
@@ -256,6 +269,9 @@ async function runTier(name: string): Promise<Result> {
   }
 
   const peakRssMB = peakRss(client.proc.pid!);
+  const highest = moments.stop();
+  const rssAt = (moment: string) => Math.round(highest.get(moment) ?? NaN);
+  process.stderr.write(`[${name}] highest RSS sampled: ${[...highest].map(([m, mb]) => `${m} ${Math.round(mb)} MB`).join('; ')}; peak ${Math.round(peakRssMB)} MB\n`);
   await client.stop();
 
   // Warm starts: the same library and cache folder, a new server each time; each also computes
@@ -315,6 +331,10 @@ async function runTier(name: string): Promise<Result> {
     noteChangeVisibleMs: round(pct(visible, 50)),
     peakRssMB: Math.round(peakRssMB),
     peakRssWarmMB: Math.round(peakRssWarmMB),
+    rssFullTextMB: rssAt(MOMENTS.fullText),
+    rssQueriesMB: rssAt(MOMENTS.queries),
+    rssFirstTreeMB: rssAt(MOMENTS.firstTree),
+    rssEditsMB: rssAt(MOMENTS.edits),
     longestStallMs: round(Math.max(0, ...stalls)),
     slowProbes: stalls.filter((ms) => ms > 30).length,
     probes: stalls.length,
@@ -356,6 +376,7 @@ function table(results: Result[]): string {
     ['hover on an unknown key, first time (median of 10)', (r) => `${r.unknownKeyHoverMs} ms`],
     ['peak RSS', (r) => `${r.peakRssMB} MB`],
     ['peak RSS of a restart, to its full text (warm start)', (r) => `${r.peakRssWarmMB} MB`],
+    ['highest RSS sampled (50 ms): to the full text / its queries / first tree / edits, tree again, saves', (r) => `${r.rssFullTextMB} / ${r.rssQueriesMB} / ${r.rssFirstTreeMB} / ${r.rssEditsMB} MB`],
     ['naive single lunr index: build', (r) => (r.baseline ? `${r.baseline.buildMs} ms` : '–')],
     ['naive single lunr index: query p50 / p95', (r) => (r.baseline ? `${r.baseline.queryP50} / ${r.baseline.queryP95} ms` : '–')],
     ['naive single lunr index: heap / RSS', (r) => (r.baseline ? `${r.baseline.heapMB} / ${r.baseline.rssMB} MB` : '–')],
