@@ -430,11 +430,6 @@ export class MergedPostings {
     plan.parts.forEach(({ index, keep }, s) => { this.base[s] = next; next += keep ? keep.count : index.refs.length; });
   }
 
-  /** The next slot to copy; all are copied once it is the offsets' length - 1. */
-  get next(): number {
-    return this.slot;
-  }
-
   /**
    * The postings not yet copied, a run of slots at a time, each run of at most `size` postings
    * unless one slot has more (a slot is never split). Every run is in the same two buffers: a run
@@ -459,8 +454,9 @@ export class MergedPostings {
   }
 
   /**
-   * Copies the postings of the slots from `next` up to `to` into docs and weights, the first at
-   * index 0 (they hold offsets[to] - offsets[next] postings). Each posting stays sorted by document:
+   * Copies the postings of the slots from the first not yet copied (`slot`) up to `to` into docs
+   * and weights, the first at index 0 (they hold offsets[to] - offsets[slot] postings; all are
+   * copied once `to` is the offsets' length - 1). Each posting stays sorted by document:
    * the parts are copied in order, and each part's documents come after the last part's.
    */
   fill(to: number, docs: Uint32Array, weights: Uint32Array): void {
