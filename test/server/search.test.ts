@@ -345,9 +345,26 @@ describe('search, topics and paper requests over stdio', function () {
 
       const spillFiles = () => postingFilesIn(storage);
       const setFilesOpen = () => setFilesOpenBy(client!.proc.pid!, storage);
-      await start();
-      await eventually(async () => assert.strictEqual(setFiles().length, workers, 'one file per worker, once every shard is built'), 30000);
-      await eventually(async () => assert.strictEqual(setFilesOpen(), workers, 'a first start\'s postings at rest, in the sets\' files just written'), 30000);
+      // Watched closely through the first start: the merge goes into each set's file as it is made,
+      // once, and no shard's own file is ever written (a merge held in memory and written after,
+      // or written twice, would show as a second file in a set's place, or as own files meanwhile).
+      const setsSeen = new Set<string>();
+      let ownSeen = 0;
+      const watch = setInterval(() => {
+        ownSeen = Math.max(ownSeen, ownFiles().length);
+        for (const n of setFiles()) try { setsSeen.add(`${n}:${fs.statSync(path.join(storage, n)).ino}`); } catch { /* renamed meanwhile */ }
+      }, 5);
+      try {
+        await start();
+        await eventually(async () => assert.strictEqual(setFiles().length, workers, 'one file per worker, once every shard is built'), 30000);
+        await eventually(async () => assert.strictEqual(setFilesOpen(), workers, 'a first start\'s postings at rest, in the sets\' files just written'), 30000);
+        await new Promise((r) => setTimeout(r, 1000));
+      } finally {
+        clearInterval(watch);
+      }
+      assert.strictEqual(setsSeen.size, workers, `each set's file written once: ${[...setsSeen]}`);
+      assert.strictEqual(ownSeen, 0, 'no shard\'s own file, at any moment');
+      assert.strictEqual(setFilesOpen(), workers, 'still at rest in them');
       assert.deepStrictEqual(spillFiles(), [], 'not written again to the text store');
       assert.deepStrictEqual(ownFiles(), [], 'no shard has a file of its own: the sets\' files hold them');
       const setBytes = () => setFiles().map((n) => fs.readFileSync(path.join(storage, n)));
