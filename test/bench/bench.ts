@@ -4,7 +4,7 @@ import { pathToFileURL } from 'url';
 import { performance } from 'perf_hooks';
 import { LspClient } from '../support/lspClient';
 import { generate, TIERS } from './generate';
-import { RssMoments } from './rssMoments';
+import { RssMoments, statusMB } from './rssMoments';
 import { parseFile } from '../../server/src/parse/parseFile';
 import { RACY_MS } from '../../server/src/ingest/parseCache';
 import lunr = require('lunr');
@@ -86,12 +86,6 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();
   const v = await f();
   return [performance.now() - t, v];
-}
-
-function peakRss(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmHWM:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 /** The slowest of the hovers sent one at a time (on the draft's first line) while `request` runs. */
@@ -270,10 +264,10 @@ async function runTier(name: string): Promise<Result> {
     unknownHover.push((await timed(() => client.request('textDocument/hover', client.at(draft, 0, 7))))[0]);
   }
 
-  const peakRssMB = peakRss(client.proc.pid!);
+  const peakRssMB = statusMB(client.proc.pid!, 'VmHWM');
   const highest = moments.stop();
-  const rssAt = (moment: string) => Math.round(highest.get(moment) ?? NaN);
-  process.stderr.write(`[${name}] highest RSS sampled: ${[...highest].map(([m, mb]) => `${m} ${Math.round(mb)} MB`).join('; ')}; peak ${Math.round(peakRssMB)} MB\n`);
+  const rssAt = (moment: string) => Math.round(highest.get(moment)?.mb ?? NaN);
+  process.stderr.write(`[${name}] highest RSS sampled: ${[...highest].map(([m, { mb }]) => `${m} ${Math.round(mb)} MB`).join('; ')}; peak ${Math.round(peakRssMB)} MB\n`);
   await client.stop();
 
   // Warm starts: the same library and cache folder, a new server each time; each also computes
@@ -291,7 +285,7 @@ async function runTier(name: string): Promise<Result> {
     await warm.initialize(dir, { waitReady: false, cacheDir });
     await warm.fullTextReady();
     warmMs.push(performance.now() - warmStart);
-    peakRssWarmMB = peakRss(warm.proc.pid!);
+    peakRssWarmMB = statusMB(warm.proc.pid!, 'VmHWM');
     if (name !== 'L') {
       const [ms, warmTopics] = await timed(() => warm.request<{ computeMs: number }>('litnotes/topics', {}));
       topicsMsRuns.push(warmTopics.computeMs);

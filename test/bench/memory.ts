@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { LspClient } from '../support/lspClient';
 import { generate, TIERS } from './generate';
+import { RssMoments, statusMB } from './rssMoments';
 
 /**
  * `npm run bench:memory -- [tier]`: where the server's memory is, by thread. Indexes a generated tier
@@ -25,23 +26,17 @@ async function main(): Promise<void> {
   const storage = path.join(os.tmpdir(), `litnotes-memory-${tier.name}-storage`);
   fs.rmSync(storage, { recursive: true, force: true });
   const client = new LspClient();
-  const started = Date.now();
-  const rssOf = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${client.proc.pid}/status`, 'utf8'))?.[1]) / 1024;
-  let peak = { rss: 0, at: 0, phase: 'scan' };
-  let phase = 'scan';
-  const sampler = setInterval(() => {
-    const rss = rssOf('VmRSS');
-    if (rss > peak.rss) peak = { rss, at: Date.now() - started, phase };
-  }, 100);
+  const moments = new RssMoments(client.proc.pid!, 'scan', 100);
   try {
     await client.initialize(dir, { cacheDir: storage });
-    phase = 'full text';
+    moments.enter('full text');
     const full = await client.fullTextReady();
-    phase = 'topics';
+    moments.enter('topics');
     await client.request('litnotes/topics', {});
-    phase = 'after';
+    moments.enter('after');
     await new Promise((r) => setTimeout(r, 1500));
-    clearInterval(sampler);
+    // The highest sample of all, and in which phase (the first, where two are as high).
+    const [phase, peak] = [...moments.stop()].reduce((a, b) => (b[1].mb > a[1].mb ? b : a));
     const peaks = new Map<string, { heap: number; committed: number; external: number }>();
     for (const line of client.stderr.split('\n')) {
       const m = /^litnotes-memory (\S+) (\d+) (\d+) (\d+)$/.exec(line);
@@ -52,7 +47,7 @@ async function main(): Promise<void> {
       p.external = Math.max(p.external, Number(m[4]));
       peaks.set(m[1], p);
     }
-    console.log(`${tier.name}: ${full.papers} papers; peak RSS ${Math.round(rssOf('VmHWM'))} MB (sampled: ${Math.round(peak.rss)} MB at ${(peak.at / 1000).toFixed(1)} s, during ${peak.phase})\n`);
+    console.log(`${tier.name}: ${full.papers} papers; peak RSS ${Math.round(statusMB(client.proc.pid!, 'VmHWM'))} MB (sampled: ${Math.round(peak.mb)} MB at ${(peak.at / 1000).toFixed(1)} s, during ${phase})\n`);
     console.log('| thread | peak heap in use | peak heap reserved | peak external |\n|---|---|---|---|');
     let heap = 0, committed = 0, external = 0;
     for (const [thread, p] of [...peaks].sort((a, b) => b[1].committed - a[1].committed)) {
@@ -63,7 +58,7 @@ async function main(): Promise<void> {
     }
     console.log(`| all threads (sum of peaks) | ${Math.round(heap / MB)} MB | ${Math.round(committed / MB)} MB | ${Math.round(external / MB)} MB |`);
   } finally {
-    clearInterval(sampler);
+    moments.stop();
     await client.stop();
   }
 }
