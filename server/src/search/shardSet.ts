@@ -124,7 +124,7 @@ export class ShardSet {
     if (parts.length) {
       const plan = planMerge(parts, this.fields);
       const postings = toFile?.({ plan, placed: placementsOf(placed), postings: new MergedPostings(plan) });
-      this.merged = postings ? atRest({ ...plan.index, docs: EMPTY, weights: EMPTY }, postings) : mergedInMemory(plan);
+      this.merged = postings ? atRest(plan.index, postings) : mergedInMemory(plan);
     } else this.merged = undefined;
     this.inMerged = placed;
     this.pending.clear();
@@ -298,8 +298,8 @@ function placementsOf(placed: ReadonlyMap<string, Placed>): Placement[] {
   return [...placed].map(([shard, p]): Placement => [shard, p.hash, p.base, p.count]).sort((a, b) => a[2] - b[2]);
 }
 
-/** The index with its postings in `file` rather than in memory. */
-function atRest(index: CompactIndex, file: SpilledPostings): CompactIndex {
+/** The index with its postings in `file` rather than in memory (whatever postings it holds are left out). */
+function atRest(index: Omit<CompactIndex, 'docs' | 'weights' | 'spilled'>, file: SpilledPostings): CompactIndex {
   return { ...index, docs: EMPTY, weights: EMPTY, spilled: file };
 }
 
