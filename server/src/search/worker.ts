@@ -76,6 +76,17 @@ let setFailed = false;
 let lastChange = 0;
 /** Quiet time before the shards are merged again (shards arrive in bursts during a scan). */
 const SETTLE_MS = 250;
+/**
+ * Quiet time before shards are merged while the server has not said this worker has them all
+ * ('settle'). The server says so once every worker's shards are built, so the worker that finishes
+ * first is often quiet for half a second before it hears it: merged then, its merge could not go
+ * to the set's file as it was made (more shards might come) and was held whole in memory, tens of
+ * megabytes at the moment the full text becomes ready. Past this, the shards are merged anyway, so
+ * that searches meanwhile do not go shard by shard for long.
+ */
+const UNSETTLED_MERGE_MS = 2000;
+/** A drain due once the unsettled wait is over (cleared when 'settle' comes first). */
+let unsettledTimer: NodeJS.Timeout | undefined;
 
 function shardsChanged(): void {
   lastChange = Date.now();
@@ -209,6 +220,8 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     case 'settle':
       // The server has no more shards for this worker: no point waiting for SETTLE_MS of quiet.
       allBuilt = true;
+      clearTimeout(unsettledTimer);
+      unsettledTimer = undefined;
       if (shards.dropUnasked()) shardsChanged();
       mergeShards();
       reply({ type: 'settled', id: msg.id });
@@ -237,7 +250,8 @@ function drainOne(): void {
     // Idle. Once shards have stopped arriving (or the server says all are built: 'settle'), they
     // are merged; merging after every burst of a scan redid that work dozens of times.
     const quietFor = Date.now() - lastChange;
-    if (quietFor >= SETTLE_MS && mergeShards()) { setImmediate(drainOne); return; }
+    const mergeAfter = allBuilt ? SETTLE_MS : UNSETTLED_MERGE_MS;
+    if (quietFor >= mergeAfter && mergeShards()) { setImmediate(drainOne); return; }
     // The shards' own files once every shard is built, and only if the set's file cannot hold them.
     if (allBuilt && saveSet()) unsaved.clear();
     const next = allBuilt ? unsaved.entries().next() : undefined;
@@ -252,6 +266,7 @@ function drainOne(): void {
         if (allBuilt) { forgetWords(); restPostings(); }
         releaseReadBuffer();
         collectGarbage();
+        if (quietFor < mergeAfter && shards.mergeDue && !unsettledTimer) unsettledTimer = setTimeout(() => { unsettledTimer = undefined; scheduleDrain(); }, mergeAfter - quietFor);
       }
       return;
     }
