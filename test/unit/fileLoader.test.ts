@@ -122,14 +122,14 @@ describe('the scan\'s file loaders', function () {
       const threadsBefore = threadCount();
       await loadAll(loader, files);
       // Their heaps go as soon as the scan has every result, not when saveCache() runs.
-      await threadsDownTo(threadsBefore);
+      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       assert.strictEqual(threadCount(), threadsBefore, 'the parse workers have ended before saveCache()');
       const storeFiles = () => fs.readdirSync(store.dir).sort();
       assert.deepStrictEqual(storeFiles(), ['1.utf8', '2.utf8', '3.utf8', '4.utf8'], 'each worker: a file of texts, a file of records');
       for (const records of ['2.utf8', '4.utf8']) assert.ok(fs.statSync(path.join(store.dir, records)).size > 1024 * 1024, `records in ${records}`);
       assert.strictEqual(fs.existsSync(config.dir), false, 'nothing is in the cache before saveCache()');
       await loader.saveCacheBeforeExit(20000);
-      await threadsDownTo(threadsBefore);
+      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       assert.strictEqual(threadCount(), threadsBefore, 'the parse workers and the one that saved their records have ended');
       assert.deepStrictEqual(storeFiles(), ['1.utf8', '3.utf8'], 'the records\' files were removed once saved');
       const parsed = files.length - 1; // the missing file has no result to cache
@@ -191,13 +191,13 @@ describe('the scan\'s file loaders', function () {
       loader.useCache(config);
       const threadsBefore = threadCount();
       await loadAll(loader, files);
-      await threadsDownTo(threadsBefore);
+      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       const storeFiles = () => fs.readdirSync(store.dir).sort();
       const recordFiles = storeFiles().length;
       loader.saveCache();
       assert.strictEqual(threadCount(), threadsBefore + 1, 'a worker writes the cache');
       loader.pauseSaving(true);
-      await threadsDownTo(threadsBefore);
+      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       assert.strictEqual(threadCount(), threadsBefore, 'stopped by the pause, not kept waiting');
       const during = written();
       await new Promise((r) => setTimeout(r, 500));
@@ -485,11 +485,6 @@ describe('the scan\'s file loaders', function () {
 /** Threads of this process (Linux; elsewhere 0, which any count equals). */
 function threadCount(): number {
   return process.platform === 'linux' ? fs.readdirSync('/proc/self/task').length : 0;
-}
-
-/** Waits (5 s at most) until this process has no more than `count` threads. */
-async function threadsDownTo(count: number): Promise<void> {
-  for (let waited = 0; threadCount() > count && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Threads of this process in the idle scheduling class. */
