@@ -178,44 +178,6 @@ describe('the scan\'s file loaders', function () {
     }
   });
 
-  it('a pause stops the worker writing the cache (it would hold its memory through the pause) and a new one writes it all after', async () => {
-    const spillRoot = libraryOfLongNotes();
-    const files = filesToLoad(spillRoot);
-    const store = openTextStore(path.join(spillRoot, '.texts'));
-    const config = { dir: path.join(spillRoot, '.cache'), codeId: 'test', racyMs: -60_000 };
-    const written = () => (fs.existsSync(config.dir) ? fs.readdirSync(config.dir).filter((n) => !n.endsWith('.tmp')).length : 0);
-    const lines: string[] = [];
-    try {
-      const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
-      loader.useTextStore(store);
-      loader.useCache(config);
-      const threadsBefore = threadCount();
-      await loadAll(loader, files);
-      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      const storeFiles = () => fs.readdirSync(store.dir).sort();
-      const recordFiles = storeFiles().length;
-      loader.saveCache();
-      assert.strictEqual(threadCount(), threadsBefore + 1, 'a worker writes the cache');
-      loader.pauseSaving(true);
-      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      assert.strictEqual(threadCount(), threadsBefore, 'stopped by the pause, not kept waiting');
-      const during = written();
-      await new Promise((r) => setTimeout(r, 500));
-      assert.strictEqual(written(), during, 'nothing written while paused');
-      assert.ok(during < files.length - 1, `stopped before it was done (${during} written)`);
-      assert.strictEqual(storeFiles().length, recordFiles, 'the records wait in the store');
-      loader.pauseSaving(false);
-      for (let waited = 0; written() < files.length - 1 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      assert.strictEqual(written(), files.length - 1, 'every parsed file, once the pause is over');
-      await loader.saveCacheBeforeExit(20000);
-      assert.strictEqual(storeFiles().length, recordFiles - 2, 'the records\' files were removed once saved');
-      assert.doesNotMatch(lines.join('\n'), /not saved|could not/, 'nothing lost on the way');
-    } finally {
-      closeTextStore(store);
-      fs.rmSync(spillRoot, { recursive: true, force: true });
-    }
-  });
-
   it('with a text store, a warm start moves cached long texts to the store as they are, and they read back to what parsing gives', async () => {
     const warmRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'litnotes-warm-texts-'));
     fs.cpSync(path.join(FIXTURES, 'library'), warmRoot, { recursive: true });
