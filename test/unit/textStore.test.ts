@@ -11,10 +11,14 @@ import { topicPaper, topicPapers } from '../../server/src/topics/topics';
 import { batchPapers, encodeTopicPapers, inlineWindow, keywordsAfterAbstract, visitInWindows, windowsOf, withStoredAbstracts } from '../../server/src/topics/topicBatch';
 import { paperDigests, topicsCacheKey } from '../../server/src/topics/topicsCache';
 import { computeTopicTree, DEFAULT_TOPIC_OPTIONS, PhraseCache, TopicNode, TopicPaper, UnreadTopicPaper } from '../../server/src/topics/topics';
-import { answerTopics } from '../../server/src/topics/topicsRequest';
+import { answerTopics, TopicsWorkerRequest } from '../../server/src/topics/topicsRequest';
 import { sampleIndexes } from '../../server/src/topics/derivedTopics';
 import { Slice } from '../../server/src/runtime/scheduler';
 import { resolveTexts, SearchDoc } from '../../server/src/search/documents';
+
+
+/** The request again, for one more answerTopics (which reads its batch's metadata once and lets it go). */
+const anew = (request: TopicsWorkerRequest): TopicsWorkerRequest => ({ ...request, batch: { ...request.batch } });
 
 describe('the text store', () => {
   let parent: string;
@@ -300,7 +304,7 @@ describe('the text store', () => {
   it('lets the topics worker choose topics on a sample of a large library and read every other paper once, placing it as a sampled paper with its text', async () => {
     const { base, total, lib, stored, reads, readInto, batch } = await largeStoredLibrary();
     const worker = new PhraseCache();
-    const first = answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
+    const first = answerTopics({ id: 1, batch: { ...batch }, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
     assert.deepStrictEqual(first.tree, computeTopicTree(topicPapers(lib), DEFAULT_TOPIC_OPTIONS, new PhraseCache()), 'as from the texts in memory');
     assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [total, 1], 'every abstract read, once');
     assert.strictEqual(worker.tokenized, sampleIndexes(stored.map((p) => p.key)).length, 'the cache keeps the sample\'s tokens only');
@@ -318,7 +322,7 @@ describe('the text store', () => {
     });
 
     reads.clear();
-    const again = answerTopics({ id: 2, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
+    const again = answerTopics({ id: 2, batch: { ...batch }, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
     assert.deepStrictEqual(again.tree, first.tree);
     assert.strictEqual(reads.size, 0, 'again, the same papers: nothing is read, the tree is the one derived (treeMemo.ts)');
   });
@@ -328,7 +332,7 @@ describe('the text store', () => {
     const sampleSize = sampleIndexes(stored.map((p) => p.key)).length;
     const readWhenDone: number[] = [];
     const worker = new PhraseCache();
-    answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto, Date.now(), undefined, () => readWhenDone.push(reads.size));
+    answerTopics({ id: 1, batch: { ...batch }, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto, Date.now(), undefined, () => readWhenDone.push(reads.size));
     assert.deepStrictEqual(readWhenDone, [sampleSize], 'once, with the sample read and no other paper');
     assert.strictEqual(reads.size, total);
     // Placed from the memo, nothing is chosen: no call.
@@ -425,7 +429,7 @@ describe('the text store', () => {
     const { total, stored, reads, readInto, batch } = await largeStoredLibrary();
     const sampleSize = sampleIndexes(stored.map((p) => p.key)).length;
     const request = { id: 1, batch, options: DEFAULT_TOPIC_OPTIONS, texts: lastStore };
-    const alone = answerTopics(request, new PhraseCache(), 'code', readInto);
+    const alone = answerTopics(anew(request), new PhraseCache(), 'code', readInto);
     const file = path.join(__dirname, '../../server/src/topics/topicsWorker.js');
     reads.clear();
     // Windows of ~20 KB: ~50 of the 600 papers to place, which the two threads take turns at. This
@@ -433,9 +437,12 @@ describe('the text store', () => {
     const options = { file, minPapers: 100, windowBytes: 20_000 };
     const pause = new Int32Array(new SharedArrayBuffer(4));
     const slowly = (wanted: StoredRead[]) => { Atomics.wait(pause, 0, 0, 3); readInto(wanted); };
-    const helped = answerTopics(request, new PhraseCache(), 'code', slowly, Date.now(), options);
+    const helpedRequest = anew(request);
+    const helped = answerTopics(helpedRequest, new PhraseCache(), 'code', slowly, Date.now(), options);
     assert.deepStrictEqual([helped.tree, helped.note], [alone.tree, undefined]);
-    assert.ok([batch.text, batch.bounds, batch.stored].every((a) => a?.buffer instanceof SharedArrayBuffer), 'the helper was given the batch\'s bytes to share, not a copy');
+    const shared = helpedRequest.batch;
+    assert.strictEqual(shared.meta, '', 'its metadata let go once read into the papers');
+    assert.ok([shared.text, shared.bounds, shared.stored].every((a) => a?.buffer instanceof SharedArrayBuffer), 'the helper was given the batch\'s bytes to share, not a copy');
     assert.strictEqual(Math.max(...reads.values()), 1);
     assert.ok(reads.size > sampleSize && reads.size < total, `this thread read the sample and some of the rest, the helper the others from the store itself (${reads.size - sampleSize} of ${total - sampleSize} here)`);
 
@@ -444,7 +451,7 @@ describe('the text store', () => {
       const broken = path.join(dir, 'broken.js');
       fs.writeFileSync(broken, 'throw new Error("no helper here");\n');
       reads.clear();
-      const fallback = answerTopics(request, new PhraseCache(), 'code', readInto, Date.now(), { ...options, file: broken });
+      const fallback = answerTopics(anew(request), new PhraseCache(), 'code', readInto, Date.now(), { ...options, file: broken });
       assert.deepStrictEqual(fallback.tree, alone.tree);
       assert.match(fallback.note ?? '', /the helper thread could not place its papers \(it did not start\); placed them here/);
       assert.strictEqual(reads.size, total, 'this thread read every paper');
@@ -461,7 +468,7 @@ describe('the text store', () => {
         'throw new Error("gone");',
       ].join('\n'));
       reads.clear();
-      const taken = answerTopics(request, new PhraseCache(), 'code', slowly, Date.now(), { ...options, file: dies });
+      const taken = answerTopics(anew(request), new PhraseCache(), 'code', slowly, Date.now(), { ...options, file: dies });
       assert.deepStrictEqual(taken.tree, alone.tree);
       assert.match(taken.note ?? '', /could not place its papers \(it stopped after 36 papers\); placed them here/);
       assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [total, 1], 'this thread read every paper once, the dead helper\'s windows too');
@@ -490,7 +497,7 @@ describe('the text store', () => {
         for (const w of wanted) readKeys.push(placeOf.get(JSON.stringify(w.ref))!);
         readStored(lastStore, wanted);
       };
-      return answerTopics({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS, cacheDir, libraryHash }, worker, 'code', readInto);
+      return answerTopics({ id: 1, batch: { ...batch }, options: DEFAULT_TOPIC_OPTIONS, cacheDir, libraryHash }, worker, 'code', readInto);
     };
     const fresh = (papers: TopicPaper[]) => computeTopicTree(papers, DEFAULT_TOPIC_OPTIONS, new PhraseCache());
     try {
