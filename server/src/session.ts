@@ -875,7 +875,6 @@ export class Session {
     const settingsKey = JSON.stringify(this.settings.topics);
     if (!(this.topicTree && this.topicTree.version === this.library.version && this.topicTree.settingsKey === settingsKey)) {
       this.topicsRunning ??= (async () => {
-        this.parseWorkers.pauseSaving(true);
         const version = this.library.version;
         const options = this.settings.topics; // as the key says, even if the settings change while the papers are encoded
         const slice = new Slice();
@@ -886,6 +885,8 @@ export class Session {
           this.topicTree = { ...last, version, papers: current, ms: 0, fromCache: true };
           return;
         }
+        // A derivation: the parse cache's writing waits until it is over (a writer under way is stopped: fileLoader.ts).
+        this.parseWorkers.pauseSaving(true);
         // Made a slice at a time: all of a large library's papers at once held the thread too long.
         const batch = await encodeTopicPapers(current, slice, topicPaper);
         const libraryHash = this.cacheDir && this.serverCodeId() ? await libraryTextHash(this.library.allFiles(), this.serverCodeId(), slice) : undefined;

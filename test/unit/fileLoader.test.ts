@@ -122,14 +122,14 @@ describe('the scan\'s file loaders', function () {
       const threadsBefore = threadCount();
       await loadAll(loader, files);
       // Their heaps go as soon as the scan has every result, not when saveCache() runs.
-      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      await threadsDownTo(threadsBefore);
       assert.strictEqual(threadCount(), threadsBefore, 'the parse workers have ended before saveCache()');
       const storeFiles = () => fs.readdirSync(store.dir).sort();
       assert.deepStrictEqual(storeFiles(), ['1.utf8', '2.utf8', '3.utf8', '4.utf8'], 'each worker: a file of texts, a file of records');
       for (const records of ['2.utf8', '4.utf8']) assert.ok(fs.statSync(path.join(store.dir, records)).size > 1024 * 1024, `records in ${records}`);
       assert.strictEqual(fs.existsSync(config.dir), false, 'nothing is in the cache before saveCache()');
       await loader.saveCacheBeforeExit(20000);
-      for (let waited = 0; threadCount() > threadsBefore && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      await threadsDownTo(threadsBefore);
       assert.strictEqual(threadCount(), threadsBefore, 'the parse workers and the one that saved their records have ended');
       assert.deepStrictEqual(storeFiles(), ['1.utf8', '3.utf8'], 'the records\' files were removed once saved');
       const parsed = files.length - 1; // the missing file has no result to cache
@@ -172,6 +172,44 @@ describe('the scan\'s file loaders', function () {
       await pausedSave(new WorkerFileLoader(PARSE_WORKER, 2, () => undefined), true, 'once resumed');
       // A pause that nobody ends (a topic tree that never comes) ends by itself.
       await pausedSave(new WorkerFileLoader(PARSE_WORKER, 2, () => undefined, undefined, 1500), false, 'once the pause ran out');
+    } finally {
+      closeTextStore(store);
+      fs.rmSync(spillRoot, { recursive: true, force: true });
+    }
+  });
+
+  it('a pause stops the worker writing the cache (it would hold its memory through the pause) and a new one writes it all after', async () => {
+    const spillRoot = libraryOfLongNotes();
+    const files = filesToLoad(spillRoot);
+    const store = openTextStore(path.join(spillRoot, '.texts'));
+    const config = { dir: path.join(spillRoot, '.cache'), codeId: 'test', racyMs: -60_000 };
+    const written = () => (fs.existsSync(config.dir) ? fs.readdirSync(config.dir).filter((n) => !n.endsWith('.tmp')).length : 0);
+    const lines: string[] = [];
+    try {
+      const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
+      loader.useTextStore(store);
+      loader.useCache(config);
+      const threadsBefore = threadCount();
+      await loadAll(loader, files);
+      await threadsDownTo(threadsBefore);
+      const storeFiles = () => fs.readdirSync(store.dir).sort();
+      const recordFiles = storeFiles().length;
+      loader.saveCache();
+      assert.strictEqual(threadCount(), threadsBefore + 1, 'a worker writes the cache');
+      loader.pauseSaving(true);
+      await threadsDownTo(threadsBefore);
+      assert.strictEqual(threadCount(), threadsBefore, 'stopped by the pause, not kept waiting');
+      const during = written();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.strictEqual(written(), during, 'nothing written while paused');
+      assert.ok(during < files.length - 1, `stopped before it was done (${during} written)`);
+      assert.strictEqual(storeFiles().length, recordFiles, 'the records wait in the store');
+      loader.pauseSaving(false);
+      for (let waited = 0; written() < files.length - 1 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      assert.strictEqual(written(), files.length - 1, 'every parsed file, once the pause is over');
+      await loader.saveCacheBeforeExit(20000);
+      assert.strictEqual(storeFiles().length, recordFiles - 2, 'the records\' files were removed once saved');
+      assert.doesNotMatch(lines.join('\n'), /not saved|could not/, 'nothing lost on the way');
     } finally {
       closeTextStore(store);
       fs.rmSync(spillRoot, { recursive: true, force: true });
@@ -447,6 +485,11 @@ describe('the scan\'s file loaders', function () {
 /** Threads of this process (Linux; elsewhere 0, which any count equals). */
 function threadCount(): number {
   return process.platform === 'linux' ? fs.readdirSync('/proc/self/task').length : 0;
+}
+
+/** Waits (5 s at most) until this process has no more than `count` threads. */
+async function threadsDownTo(count: number): Promise<void> {
+  for (let waited = 0; threadCount() > count && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Threads of this process in the idle scheduling class. */

@@ -51,6 +51,9 @@ export const PARSE_BUDGET_MS = 20_000;
 /** How often the watchdog looks (more often for the short budgets of tests). */
 const watchEvery = (budgetMs: number) => Math.min(250, budgetMs / 4);
 
+/** What a scan's ended workers handed off for the parse cache: records waiting in the text store. */
+interface HandedOff { cache: ParseCacheConfig; location: TextStoreLocation; handed: HandedOffRecords[] }
+
 /**
  * A pause of the cache's writing (pauseSaving) ends by itself after this long: a topic tree that
  * never comes (a topics worker stuck) must not leave the cache unwritten. A tree takes seconds.
@@ -110,7 +113,12 @@ export class WorkerFileLoader implements FileLoader {
     for (const w of this.unsaved.splice(0)) this.untilEnded(w).post({ type: 'finish' });
     const pending = this.handedOff;
     this.handedOff = undefined;
-    if (!pending) return;
+    if (pending) this.write(pending);
+  }
+
+  /** Starts a worker to write a hand-off (after the pause, if saving is paused). */
+  private write(pending: HandedOff): void {
+    if (this.paused) { this.writeAfterPause.push(pending); return; }
     let writer: ParseWorker;
     try {
       writer = new WorkerHost(this.workerPath, 'parse');
@@ -119,7 +127,9 @@ export class WorkerFileLoader implements FileLoader {
       this.log(`parse cache: ${count} results were not saved (no worker could start to write them: ${(err as Error).message}); their files are parsed again at the next start`);
       return;
     }
-    writer.listen({ onMessage: (m) => { if ('log' in m) this.log(m.log); } });
+    writer.listen({ onMessage: (m) => { if ('log' in m) this.log(m.log); else if ('saved' in m) this.writers.delete(writer); } });
+    this.writers.set(writer, pending);
+    void writer.whenEnded().then(() => this.writers.delete(writer));
     this.untilEnded(writer).post({ type: 'save', ...pending });
   }
 
@@ -133,25 +143,42 @@ export class WorkerFileLoader implements FileLoader {
   /** Whether the workers writing the cache are told to wait, and until when at the latest. */
   private paused = false;
   private pauseTimer: NodeJS.Timeout | undefined;
+  /** The workers writing a hand-off, and what each writes. */
+  private readonly writers = new Map<ParseWorker, HandedOff>();
+  /** Hand-offs to write once the pause is over (their writers stopped by it, or not started during it). */
+  private readonly writeAfterPause: HandedOff[] = [];
 
   /**
    * Has the cache's writing wait (`paused`), or go on. The server pauses it while it derives a topic
    * tree: a writer that started before the request came (the full text ready a while before) took
-   * a core and added its buffers to the process's peak, beside the topics worker and its helper.
+   * a core and added its memory to the process's peak, beside the topics worker and its helper.
+   * A worker writing a hand-off is stopped, not paused: paused, it kept its isolate, heap and buffers
+   * (~30 MB at L) through the whole computation. What it writes waits in the text store, so a new
+   * worker writes it all again after the pause, losing only the writing done so far (~2 s at L).
+   * A worker that holds its own records (it could not hand them off) is paused.
    */
   pauseSaving(paused: boolean): void {
     if (paused === this.paused) return;
     this.paused = paused;
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.pauseTimer = paused ? setTimeout(() => this.pauseSaving(false), this.pauseLimitMs).unref() : undefined;
+    if (paused) {
+      for (const [writer, pending] of this.writers) {
+        this.writers.delete(writer);
+        this.saving.delete(writer);
+        this.writeAfterPause.push(pending);
+        void writer.terminate();
+      }
+    }
     for (const w of this.saving.keys()) w.post({ type: paused ? 'pause' : 'resume' });
+    if (!paused) for (const pending of this.writeAfterPause.splice(0)) this.write(pending);
   }
 
   /**
    * What the last scan's ended workers handed off for the cache, until saveCache() starts one worker
    * to write it all (load() calls saveCache() first, so this is never more than one scan's).
    */
-  private handedOff?: { cache: ParseCacheConfig; location: TextStoreLocation; handed: HandedOffRecords[] };
+  private handedOff?: HandedOff;
 
   /** Each worker told to save, and a promise settled when it ends. */
   private readonly saving = new Map<ParseWorker, Promise<void>>();
@@ -273,6 +300,7 @@ export class WorkerFileLoader implements FileLoader {
       worker.needed(true);
       const onMessage = (m: ParseWorkerReply) => {
         if ('log' in m) return this.log(m.log);
+        if ('saved' in m) return; // a scan's worker does not write the cache (that is saveCache's)
         if (helper.overBudget !== undefined) return; // being stopped: what it has not been counted for goes to a new worker
         if ('part' in m) {
           arrived.push({ part: m.part, from: helper });

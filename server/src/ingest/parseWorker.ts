@@ -52,6 +52,8 @@ export type ParseWorkerReply =
    */
   | { results: (LoadedFile | UndecodedHit)[]; counts?: CacheCounts; ended?: { unsaved?: HandedOffRecords } }
   | { log: string }
+  /** A 'save' is done: every record written (or said not to be). */
+  | { saved: true }
   /** The first sources of a large file, ahead of the file's result (which carries the rest): see PART_SOURCES. */
   | { part: { uri: string; sources: PaperSource[]; titles: TitleInfo[] } };
 
@@ -251,6 +253,8 @@ function finish(): void {
   const unwritten = unwrittenRecords((line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
   const done = () => {
     unwritten.report();
+    // Before the store files go: a writer stopped from now on need not be started again (fileLoader.ts).
+    if (config) parentPort!.postMessage({ saved: true } satisfies ParseWorkerReply);
     unsaved.close();
     parentPort!.close();
   };
