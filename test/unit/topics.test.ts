@@ -127,9 +127,11 @@ describe('the topics worker', function () {
   it('computes the same tree as the module itself, off the calling thread', async () => {
     const client = new TopicsWorkerClient(WORKER, () => undefined);
     try {
-      const reply = await client.compute(await encodeTopicPapers(papers, new Slice()), DEFAULT_TOPIC_OPTIONS);
+      const batch = await encodeTopicPapers(papers, new Slice());
+      const reply = await client.compute(batch, DEFAULT_TOPIC_OPTIONS);
       assert.strictEqual(reply.error, undefined);
       assert.deepStrictEqual(keyed(reply), tree(lib));
+      assert.strictEqual(batch.meta, '', 'the batch\'s metadata not held here once sent');
       const placed = new Set(flatten(keyed(reply)!).flatMap((n) => n.papers));
       assert.deepStrictEqual(reply.unplaced!.map((i) => papers[i].key), papers.map((p) => p.key).filter((k) => !placed.has(k)), 'the papers in no topic, by their places too');
     } finally {
