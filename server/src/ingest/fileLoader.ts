@@ -153,8 +153,8 @@ export class WorkerFileLoader implements FileLoader {
    * tree: a writer that started before the request came (the full text ready a while before) took
    * a core and added its memory to the process's peak, beside the topics worker and its helper.
    * A worker writing a hand-off is stopped, not paused: paused, it kept its isolate, heap and buffers
-   * (~30 MB at L) through the whole computation. What it writes waits in the text store, so a new
-   * worker writes it all again after the pause, losing only the writing done so far (~2 s at L).
+   * through the whole computation. What it writes waits in the text store, so a new worker writes it
+   * all again after the pause, losing only the writing done so far (docs/performance.md, "The scan").
    * A worker that holds its own records (it could not hand them off) is paused.
    */
   pauseSaving(paused: boolean): void {

@@ -152,9 +152,9 @@ export function withStoredAbstracts(batch: TopicBatch, readInto: (wanted: Stored
 }
 
 /**
- * Text read in per window by visitInWindows: a megabyte, against ~150 MB for every abstract at L.
+ * Text read in per window by visitInWindows: a megabyte, a small part of a large library's abstracts.
  * The window's buffer and the reads into it are held by the topics worker and by its helper each,
- * at the process's peak: 4 MB windows held ~5 MB more per thread, for no time saved.
+ * at the process's peak: larger windows held more for no time saved (docs/performance.md, "Topics").
  */
 const WINDOW_BYTES = 1024 * 1024;
 

@@ -44,7 +44,7 @@ export class TopicsWorkerClient {
     let timer: NodeJS.Timeout | undefined;
     let overTime = false;
     const answered = host.request((id) => ({ id, batch, options, cacheDir, texts, libraryHash }), (m, id): m is TopicsWorkerReply => m.id === id, [batch.text.buffer as ArrayBuffer, batch.bounds.buffer as ArrayBuffer, ...(batch.stored ? [batch.stored.buffer as ArrayBuffer] : [])]);
-    // Posted (copied): the caller holds the batch until the answer, and its metadata (megabytes at L) need not wait with it.
+    // Posted (copied): the caller holds the batch until the answer, and its metadata (every paper's key and topics) need not wait with it.
     batch.meta = '';
     const stopped = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => {

@@ -40,7 +40,7 @@ export function answerTopics(req: TopicsWorkerRequest, cache: PhraseCache, codeI
     : req.libraryHash ? topicsCacheKeyOfLibrary(req.batch, req.options, codeId, req.libraryHash)
       : topicsCacheKey(req.batch, req.options, codeId, paperDigests(req.batch, papers, readInto));
   const found = key ? readCachedTree(req.cacheDir!, key) : {};
-  // Read into the papers, and into the key: the string (megabytes at L) need not last the computation.
+  // Read into the papers, and into the key: the string (every paper's key and topics) need not last the computation.
   req.batch.meta = '';
   if (found.tree) {
     cache.rememberDigests(req.batch, papers, stamps);
