@@ -127,7 +127,14 @@ export class WorkerFileLoader implements FileLoader {
       this.log(`parse cache: ${count} results were not saved (no worker could start to write them: ${(err as Error).message}); their files are parsed again at the next start`);
       return;
     }
-    writer.listen({ onMessage: (m) => { if ('log' in m) this.log(m.log); else if ('saved' in m) this.writers.delete(writer); } });
+    writer.listen({
+      onMessage: (m) => {
+        if ('log' in m) this.log(m.log);
+        else if ('saved' in m) this.writers.delete(writer);
+        // Stopped by a pause: written again, whole, by a new worker once it is over (at once if it is already).
+        else if ('stopped' in m && this.writers.delete(writer)) this.write(pending);
+      },
+    });
     this.writers.set(writer, pending);
     void writer.whenEnded().then(() => this.writers.delete(writer));
     this.untilEnded(writer).post({ type: 'save', ...pending });
@@ -145,31 +152,23 @@ export class WorkerFileLoader implements FileLoader {
   private pauseTimer: NodeJS.Timeout | undefined;
   /** The workers writing a hand-off, and what each writes. */
   private readonly writers = new Map<ParseWorker, HandedOff>();
-  /** Hand-offs to write once the pause is over (their writers stopped by it, or not started during it). */
+  /** Hand-offs to write once the pause is over (their writers stopped for it, or not started during it). */
   private readonly writeAfterPause: HandedOff[] = [];
 
   /**
    * Has the cache's writing wait (`paused`), or go on. The server pauses it while it derives a topic
    * tree: a writer that started before the request came (the full text ready a while before) took
    * a core and added its memory to the process's peak, beside the topics worker and its helper.
-   * A worker writing a hand-off is stopped, not paused: paused, it kept its isolate, heap and buffers
-   * through the whole computation. What it writes waits in the text store, so a new worker writes it
-   * all again after the pause, losing only the writing done so far (docs/performance.md, "The scan").
-   * A worker that holds its own records (it could not hand them off) is paused.
+   * A worker writing a hand-off stops instead (and ends): paused, it kept its isolate, heap and
+   * buffers through the whole computation. What it writes waits in the text store, so a new worker
+   * writes it all again after the pause, losing only the writing done so far (docs/performance.md,
+   * "The scan"). A worker that holds its own records (it could not hand them off) is paused.
    */
   pauseSaving(paused: boolean): void {
     if (paused === this.paused) return;
     this.paused = paused;
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.pauseTimer = paused ? setTimeout(() => this.pauseSaving(false), this.pauseLimitMs).unref() : undefined;
-    if (paused) {
-      for (const [writer, pending] of this.writers) {
-        this.writers.delete(writer);
-        this.saving.delete(writer);
-        this.writeAfterPause.push(pending);
-        void writer.terminate();
-      }
-    }
     for (const w of this.saving.keys()) w.post({ type: paused ? 'pause' : 'resume' });
     if (!paused) for (const pending of this.writeAfterPause.splice(0)) this.write(pending);
   }
@@ -300,7 +299,7 @@ export class WorkerFileLoader implements FileLoader {
       worker.needed(true);
       const onMessage = (m: ParseWorkerReply) => {
         if ('log' in m) return this.log(m.log);
-        if ('saved' in m) return; // a scan's worker does not write the cache (that is saveCache's)
+        if ('saved' in m || 'stopped' in m) return; // a scan's worker writes no hand-off (that is saveCache's)
         if (helper.overBudget !== undefined) return; // being stopped: what it has not been counted for goes to a new worker
         if ('part' in m) {
           arrived.push({ part: m.part, from: helper });

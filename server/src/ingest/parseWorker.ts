@@ -54,6 +54,8 @@ export type ParseWorkerReply =
   | { log: string }
   /** A 'save' is done: every record written (or said not to be). */
   | { saved: true }
+  /** A 'save' stopped by a pause, its records left where they were handed off (to be written again whole). */
+  | { stopped: true }
   /** The first sources of a large file, ahead of the file's result (which carries the rest): see PART_SOURCES. */
   | { part: { uri: string; sources: PaperSource[]; titles: TitleInfo[] } };
 
@@ -102,6 +104,8 @@ let texts: TextWriter | undefined;
 /** Between 'pause' and 'resume'; `resumeWriting`, the writing that stopped for it. */
 let paused = false;
 let resumeWriting: (() => void) | undefined;
+/** Writing records another thread handed off ('save'): they wait in the text store whatever this thread does. */
+let writingHandOff = false;
 
 parentPort!.on('message', (m: ParseWorkerRequest) => {
   if (m.type === 'load') {
@@ -128,6 +132,7 @@ parentPort!.on('message', (m: ParseWorkerRequest) => {
   } else if (m.type === 'save') {
     cache = { config: m.cache, save: () => undefined };
     unsaved = UnsavedRecords.adopt(m.location, m.handed, (line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
+    writingHandOff = true;
     return finish();
   } else {
     return finish();
@@ -253,12 +258,20 @@ function finish(): void {
   const unwritten = unwrittenRecords((line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
   const done = () => {
     unwritten.report();
-    // Before the store files go: a writer stopped from now on need not be started again (fileLoader.ts).
     if (config) parentPort!.postMessage({ saved: true } satisfies ParseWorkerReply);
     unsaved.close();
     parentPort!.close();
   };
   const writeSome = () => {
+    if (paused && writingHandOff) {
+      // The records wait in the text store: this thread ends rather than wait with its memory, and
+      // the server has a new one write them all once the pause is over (fileLoader.ts, pauseSaving).
+      unwritten.report();
+      unsaved.leave();
+      parentPort!.postMessage({ stopped: true } satisfies ParseWorkerReply);
+      parentPort!.close();
+      return;
+    }
     if (paused) {
       // What the writing so far left goes now, not after the pause: the point of it is memory.
       resumeWriting = writeSome;

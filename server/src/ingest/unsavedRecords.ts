@@ -93,6 +93,14 @@ export class UnsavedRecords {
     return out;
   }
 
+  /** Lets go of the records, leaving their store files for a thread that adopts them again. */
+  leave(): void {
+    this.reader?.close();
+    this.reader = undefined;
+    this.records = [];
+    this.files = [];
+  }
+
   /** Removes the store files (the server removes the store's folder at exit in any case). */
   close(): void {
     this.writer?.close();
