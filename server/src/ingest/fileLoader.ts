@@ -130,13 +130,10 @@ export class WorkerFileLoader implements FileLoader {
     writer.listen({
       onMessage: (m) => {
         if ('log' in m) this.log(m.log);
-        else if ('saved' in m) this.writers.delete(writer);
         // Stopped by a pause: written again, whole, by a new worker once it is over (at once if it is already).
-        else if ('stopped' in m && this.writers.delete(writer)) this.write(pending);
+        else if ('stopped' in m) this.write(pending);
       },
     });
-    this.writers.set(writer, pending);
-    void writer.whenEnded().then(() => this.writers.delete(writer));
     this.untilEnded(writer).post({ type: 'save', ...pending });
   }
 
@@ -150,8 +147,6 @@ export class WorkerFileLoader implements FileLoader {
   /** Whether the workers writing the cache are told to wait, and until when at the latest. */
   private paused = false;
   private pauseTimer: NodeJS.Timeout | undefined;
-  /** The workers writing a hand-off, and what each writes. */
-  private readonly writers = new Map<ParseWorker, HandedOff>();
   /** Hand-offs to write once the pause is over (their writers stopped for it, or not started during it). */
   private readonly writeAfterPause: HandedOff[] = [];
 
@@ -299,7 +294,7 @@ export class WorkerFileLoader implements FileLoader {
       worker.needed(true);
       const onMessage = (m: ParseWorkerReply) => {
         if ('log' in m) return this.log(m.log);
-        if ('saved' in m || 'stopped' in m) return; // a scan's worker writes no hand-off (that is saveCache's)
+        if ('stopped' in m) return; // a scan's worker writes no hand-off (that is saveCache's)
         if (helper.overBudget !== undefined) return; // being stopped: what it has not been counted for goes to a new worker
         if ('part' in m) {
           arrived.push({ part: m.part, from: helper });

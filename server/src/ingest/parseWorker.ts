@@ -52,8 +52,6 @@ export type ParseWorkerReply =
    */
   | { results: (LoadedFile | UndecodedHit)[]; counts?: CacheCounts; ended?: { unsaved?: HandedOffRecords } }
   | { log: string }
-  /** A 'save' is done: every record written (or said not to be). */
-  | { saved: true }
   /** A 'save' stopped by a pause, its records left where they were handed off (to be written again whole). */
   | { stopped: true }
   /** The first sources of a large file, ahead of the file's result (which carries the rest): see PART_SOURCES. */
@@ -258,7 +256,6 @@ function finish(): void {
   const unwritten = unwrittenRecords((line) => parentPort!.postMessage({ log: line } satisfies ParseWorkerReply));
   const done = () => {
     unwritten.report();
-    if (config) parentPort!.postMessage({ saved: true } satisfies ParseWorkerReply);
     unsaved.close();
     parentPort!.close();
   };
