@@ -6,12 +6,12 @@ import { pathToFileURL } from 'url';
 import { Classifier } from '../../server/src/parse/classify';
 import { FileLoader, inThreadLoader, WorkerFileLoader } from '../../server/src/ingest/fileLoader';
 import { decodeHit, FileToLoad, LoadedFile, loadFileSync } from '../../server/src/ingest/loadFile';
-import { noCounts, unwrittenRecords } from '../../server/src/ingest/parseCache';
+import { noCounts, ParseCacheConfig, unwrittenRecords } from '../../server/src/ingest/parseCache';
 import type { PaperSource } from '../../server/src/parse/types';
 import { PackedDigestSource } from '../../server/src/model/packedDigest';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/settings';
 import { FIXTURES, schedulingPolicyOf } from './helpers';
-import { closeTextStore, openTextStore, TextReader } from '../../server/src/runtime/textStore';
+import { closeTextStore, openTextStore, TextReader, TextStoreLocation } from '../../server/src/runtime/textStore';
 import { Worker } from 'worker_threads';
 import type { ParseWorkerReply } from '../../server/src/ingest/parseWorker';
 import { newProgress } from '../../server/src/ingest/parseWatchdog';
@@ -108,6 +108,19 @@ describe('the scan\'s file loaders', function () {
     return spillRoot;
   }
 
+  /**
+   * A scan by `loader` with a text store and a cache, until its workers have ended (as they do once
+   * the scan has every result); returns how many threads this process had before it.
+   */
+  async function scanWithStore(loader: WorkerFileLoader, store: TextStoreLocation, config: ParseCacheConfig, files: FileToLoad[]): Promise<number> {
+    loader.useTextStore(store);
+    loader.useCache(config);
+    const threadsBefore = threadCount();
+    await loadAll(loader, files);
+    await threadsDownTo(threadsBefore);
+    return threadsBefore;
+  }
+
   it('with a text store and a cache, the records waiting to be saved wait in the store, not in memory, and one worker saves them later', async () => {
     const spillRoot = libraryOfLongNotes();
     const files = filesToLoad(spillRoot);
@@ -117,12 +130,8 @@ describe('the scan\'s file loaders', function () {
     try {
       const lines: string[] = [];
       const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
-      loader.useTextStore(store);
-      loader.useCache(config);
-      const threadsBefore = threadCount();
-      await loadAll(loader, files);
       // Their heaps go as soon as the scan has every result, not when saveCache() runs.
-      await threadsDownTo(threadsBefore);
+      const threadsBefore = await scanWithStore(loader, store, config, files);
       assert.strictEqual(threadCount(), threadsBefore, 'the parse workers have ended before saveCache()');
       const storeFiles = () => fs.readdirSync(store.dir).sort();
       assert.deepStrictEqual(storeFiles(), ['1.utf8', '2.utf8', '3.utf8', '4.utf8'], 'each worker: a file of texts, a file of records');
@@ -187,11 +196,7 @@ describe('the scan\'s file loaders', function () {
     const lines: string[] = [];
     try {
       const loader = new WorkerFileLoader(PARSE_WORKER, 2, (l) => lines.push(l));
-      loader.useTextStore(store);
-      loader.useCache(config);
-      const threadsBefore = threadCount();
-      await loadAll(loader, files);
-      await threadsDownTo(threadsBefore);
+      const threadsBefore = await scanWithStore(loader, store, config, files);
       const storeFiles = () => fs.readdirSync(store.dir).sort();
       const recordFiles = storeFiles().length;
       loader.saveCache();

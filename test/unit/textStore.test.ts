@@ -16,8 +16,7 @@ import { sampleIndexes } from '../../server/src/topics/derivedTopics';
 import { Slice } from '../../server/src/runtime/scheduler';
 import { resolveTexts, SearchDoc } from '../../server/src/search/documents';
 
-
-/** The request again, for one more answerTopics (which reads its batch's metadata once and lets it go). */
+/** The request as one answerTopics takes it: a copy, since it reads its batch's metadata once and lets it go (these tests reuse a batch). */
 const anew = (request: TopicsWorkerRequest): TopicsWorkerRequest => ({ ...request, batch: { ...request.batch } });
 
 describe('the text store', () => {
@@ -304,7 +303,7 @@ describe('the text store', () => {
   it('lets the topics worker choose topics on a sample of a large library and read every other paper once, placing it as a sampled paper with its text', async () => {
     const { base, total, lib, stored, reads, readInto, batch } = await largeStoredLibrary();
     const worker = new PhraseCache();
-    const first = answerTopics({ id: 1, batch: { ...batch }, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
+    const first = answerTopics(anew({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS }), worker, 'code', readInto);
     assert.deepStrictEqual(first.tree, computeTopicTree(topicPapers(lib), DEFAULT_TOPIC_OPTIONS, new PhraseCache()), 'as from the texts in memory');
     assert.deepStrictEqual([reads.size, Math.max(...reads.values())], [total, 1], 'every abstract read, once');
     assert.strictEqual(worker.tokenized, sampleIndexes(stored.map((p) => p.key)).length, 'the cache keeps the sample\'s tokens only');
@@ -322,7 +321,7 @@ describe('the text store', () => {
     });
 
     reads.clear();
-    const again = answerTopics({ id: 2, batch: { ...batch }, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto);
+    const again = answerTopics(anew({ id: 2, batch, options: DEFAULT_TOPIC_OPTIONS }), worker, 'code', readInto);
     assert.deepStrictEqual(again.tree, first.tree);
     assert.strictEqual(reads.size, 0, 'again, the same papers: nothing is read, the tree is the one derived (treeMemo.ts)');
   });
@@ -332,7 +331,7 @@ describe('the text store', () => {
     const sampleSize = sampleIndexes(stored.map((p) => p.key)).length;
     const readWhenDone: number[] = [];
     const worker = new PhraseCache();
-    answerTopics({ id: 1, batch: { ...batch }, options: DEFAULT_TOPIC_OPTIONS }, worker, 'code', readInto, Date.now(), undefined, () => readWhenDone.push(reads.size));
+    answerTopics(anew({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS }), worker, 'code', readInto, Date.now(), undefined, () => readWhenDone.push(reads.size));
     assert.deepStrictEqual(readWhenDone, [sampleSize], 'once, with the sample read and no other paper');
     assert.strictEqual(reads.size, total);
     // Placed from the memo, nothing is chosen: no call.
@@ -497,7 +496,7 @@ describe('the text store', () => {
         for (const w of wanted) readKeys.push(placeOf.get(JSON.stringify(w.ref))!);
         readStored(lastStore, wanted);
       };
-      return answerTopics({ id: 1, batch: { ...batch }, options: DEFAULT_TOPIC_OPTIONS, cacheDir, libraryHash }, worker, 'code', readInto);
+      return answerTopics(anew({ id: 1, batch, options: DEFAULT_TOPIC_OPTIONS, cacheDir, libraryHash }), worker, 'code', readInto);
     };
     const fresh = (papers: TopicPaper[]) => computeTopicTree(papers, DEFAULT_TOPIC_OPTIONS, new PhraseCache());
     try {

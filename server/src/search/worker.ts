@@ -81,8 +81,8 @@ const SETTLE_MS = 250;
  * ('settle'). The server says so once every worker's shards are built, so the worker that finishes
  * first is often quiet a while before it hears it: merged then, its merge could not go to the set's
  * file as it was made (more shards might come) and was held whole in memory, at the moment the full
- * text becomes ready. Past this, the shards are merged anyway, so
- * that searches meanwhile do not go shard by shard for long.
+ * text becomes ready. Past this, the shards are merged anyway, so that searches meanwhile do not
+ * go shard by shard for long.
  */
 const UNSETTLED_MERGE_MS = 2000;
 /** A drain due once the unsettled wait is over (cleared when 'settle' comes first). */
